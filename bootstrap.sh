@@ -1,0 +1,54 @@
+#!/bin/sh
+# bootstrap.sh: install what bbbctl needs to build and test (Debian/Ubuntu,
+# with apt-get, as root or through sudo), then autoreconf, configure, make.
+#
+#   ./bootstrap.sh [configure options...]
+#   BBBCTL_NO_APT=1 ./bootstrap.sh   skip the package step
+set -e
+cd "$(dirname "$0")"
+
+PKGS="build-essential autoconf automake libtool pkg-config
+libncurses-dev libcurl4-openssl-dev libjansson-dev libpq-dev libssh2-1-dev
+libexpat1-dev libinih-dev libmicrohttpd-dev libssl-dev libcmocka-dev
+clang libclang-rt-14-dev
+prometheus postgresql postgresql-client openssh-server openssh-client
+openssl tmux curl valgrind ncurses-term"
+
+missing=""
+if [ -z "$BBBCTL_NO_APT" ] && command -v dpkg-query >/dev/null 2>&1; then
+	for p in $PKGS; do
+		st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+		case "$st" in
+		*"install ok installed"*) ;;
+		*) missing="$missing $p" ;;
+		esac
+	done
+fi
+if [ -n "$missing" ]; then
+	echo "bootstrap: installing:$missing"
+	if [ "$(id -u)" -eq 0 ]; then
+		SUDO=""
+	elif command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "bootstrap: need root or sudo to install:$missing" >&2
+		exit 1
+	fi
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	# The servers are for the tests only: do not start them as services.
+	printf '#!/bin/sh\nexit 101\n' >/tmp/bbbctl-policy-rc.d.$$
+	chmod +x /tmp/bbbctl-policy-rc.d.$$
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		$SUDO cp /tmp/bbbctl-policy-rc.d.$$ /usr/sbin/policy-rc.d
+		trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+	fi
+	rm -f /tmp/bbbctl-policy-rc.d.$$
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $missing
+fi
+
+autoreconf -fi
+if [ ! -f Makefile ] || [ "$#" -gt 0 ]; then
+	./configure "$@"
+fi
+make -j"$(nproc 2>/dev/null || echo 2)"

@@ -1,0 +1,89 @@
+/*
+ * http.h: asynchronous HTTP on the loop (libcurl multi socket API).
+ *
+ * http_request() copies everything in the request; the caller's strings
+ * may be freed as soon as it returns.  The done callback runs once on the
+ * loop thread, unless the transfer was cancelled (http_cancel or
+ * http_free), in which case it never runs.  The response is borrowed for
+ * the duration of the callback; the callback may take resp->body (set it
+ * to NULL) to keep it.
+ *
+ * TLS verification is always on.  Redirects are not followed.  Responses
+ * larger than max_size abort the transfer with a clear error.
+ *
+ * Worker threads (jobs) use http_perform(): the same request and response,
+ * blocking, with its own easy handle; never call it on the loop thread.
+ */
+#ifndef BBBCTL_HTTP_H
+#define BBBCTL_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct loop;
+struct http;
+struct http_xfer;
+
+#define HTTP_DEFAULT_MAX_SIZE		(64u * 1024 * 1024)
+#define HTTP_DEFAULT_TIMEOUT_MS		10000
+#define HTTP_DEFAULT_CONNECT_TIMEOUT_MS	5000
+
+struct http_req {
+	const char	*method;	/* NULL = GET */
+	const char	*url;
+	const char	*body;		/* may be NULL */
+	size_t		 bodylen;
+	const char *const *headers;	/* "Name: value", NULL-terminated */
+	const char	*user;		/* basic auth when non-NULL */
+	const char	*password;
+	const char	*ca_file;	/* extra CA bundle, NULL = system */
+	long		 timeout_ms;	/* 0 = HTTP_DEFAULT_TIMEOUT_MS */
+	long		 connect_timeout_ms;
+	size_t		 max_size;	/* 0 = HTTP_DEFAULT_MAX_SIZE */
+	bool		 want_cert_expiry; /* fill http_response.cert_expiry */
+};
+
+struct http_header {
+	char	*name;
+	char	*value;
+};
+
+struct http_response {
+	long		 status;	/* 0 when no HTTP answer arrived */
+	char		*error;		/* transport failure text, or NULL */
+	char		*body;		/* NUL-terminated (len excludes it) */
+	size_t		 len;
+	struct http_header *headers;
+	size_t		 nheaders;
+	int64_t		 elapsed_ms;
+	uint64_t	 bytes_received; /* on the wire (compressed) */
+	time_t		 cert_expiry;	/* peer certificate notAfter, or 0 */
+};
+
+typedef void (*http_done_cb)(struct http_response *, void *arg);
+
+struct http	*http_new(struct loop *);
+void		 http_free(struct http *);	/* cancels all transfers */
+struct http_xfer *http_request(struct http *, const struct http_req *,
+		     http_done_cb, void *arg);
+void		 http_cancel(struct http_xfer *);
+size_t		 http_inflight(const struct http *);
+
+/* Blocking, for worker threads.  0 when an HTTP answer arrived. */
+int		 http_perform(const struct http_req *, struct http_response *);
+void		 http_response_clear(struct http_response *);
+
+/* Case-insensitive header lookup; borrowed from resp. */
+const char	*http_response_header(const struct http_response *,
+		     const char *);
+/* 2xx and no transport error. */
+bool		 http_response_ok(const struct http_response *);
+/*
+ * One line for the UI: the transport error, or "HTTP 503: <first bytes
+ * of the body, control characters removed>".  Allocated.
+ */
+char		*http_response_describe(const struct http_response *);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * sim.h: bbbctl-sim, the simulated BBB fleet.
+ *
+ * One world (struct sim_world) behind every simulated API, so that all
+ * sources agree as in a real fleet.  The HTTP server (sim-http.c,
+ * libmicrohttpd, one daemon per system on its own loopback port, a thread
+ * per connection) turns each request into a struct sim_req, applies
+ * faults (sim-fault.c), takes the world lock and calls the system's
+ * handler, which fills a struct sim_resp.  Handlers never block, except
+ * consul blocking queries, which wait on world->cond (sim_world_wait).
+ *
+ * Time: world->now_ms is simulated wall time (ms since the epoch), which
+ * advances --speed times faster than real time; sim_world_tick() moves
+ * the world forward (meetings start and end with a seeded day curve,
+ * node CPU/memory/network follow the load, scalelite's poller runs every
+ * POLL_INTERVAL, Rancher and Nova transitions complete).
+ */
+#ifndef BBBCTL_SIM_H
+#define BBBCTL_SIM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum sim_system {
+	SIM_CONSUL,
+	SIM_PROMETHEUS,		/* the query API */
+	SIM_SCALELITE,		/* scalelite: BBB API + admin API */
+	SIM_RANCHER,
+	SIM_OPENSTACK,		/* keystone and nova */
+	SIM_METRICS,		/* per-node /metrics and the BBB node APIs */
+	SIM_CONTROL,		/* fault injection and world control */
+	SIM_NSYSTEMS
+};
+
+struct sim_header {
+	char	*name;
+	char	*value;
+};
+
+struct sim_req {
+	enum sim_system	 system;
+	const char	*method;
+	const char	*path;		/* without the query string */
+	const char	*query;		/* raw query string, "" if none */
+	const char	*host;		/* Host header, e.g. bbb-03.localhost:P */
+	const char	*body;
+	size_t		 bodylen;
+	/* Header lookup, case-insensitive; NULL when absent. */
+	const char	*(*header)(const struct sim_req *, const char *);
+	void		*conn;		/* server's private */
+};
+
+struct sim_resp {
+	int		 status;	/* default 200 */
+	char		*content_type;	/* allocated; default text/plain */
+	char		*body;		/* allocated */
+	size_t		 len;
+	struct sim_header *headers;	/* extra headers, allocated */
+	size_t		 nheaders;
+};
+
+/* Query string helpers: decoded value of a parameter, allocated / NULL. */
+char	*sim_query_get(const char *query, const char *name);
+bool	 sim_query_has(const char *query, const char *name);
+
+void	 sim_resp_set(struct sim_resp *, int status, const char *ctype,
+	     char *body /* taken */);
+void	 sim_resp_printf(struct sim_resp *, int status, const char *ctype,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void	 sim_resp_header(struct sim_resp *, const char *, const char *);
+void	 sim_resp_json(struct sim_resp *, int status, void *json_t_taken);
+void	 sim_resp_clear(struct sim_resp *);
+
+enum sim_lb { SIM_LB_ENABLED, SIM_LB_CORDONED, SIM_LB_DISABLED };
+
+struct sim_meeting {
+	char		 id[64];	/* meetingID */
+	char		 internal_id[96];
+	char		 name[96];
+	int		 node;		/* index into world->nodes */
+	int64_t		 created_ms;
+	int64_t		 ends_ms;
+	int		 participants;
+	int		 voice;
+	int		 video;
+	int		 listeners;
+	int		 moderators;
+	bool		 recording;
+	char		 moderator_pw[16];
+	char		 attendee_pw[16];
+	int		 voice_bridge;
+};
+
+struct sim_node {
+	char		 name[64];	/* bbb-01 */
+	char		 fqdn[128];	/* bbb-01.localhost */
+	char		 secret[48];	/* the BBB node's API secret */
+	char		 sl_id[40];	/* scalelite server id (uuid) */
+
+	/* truth */
+	bool		 up;		/* BBB answers at all */
+	bool		 bbb_api_ok;	/* API answers SUCCESS */
+	bool		 exporter_up;
+	double		 cpu_base;	/* extra CPU percent (incident) */
+	double		 cpu;		/* current percent */
+	double		 mem_total;	/* bytes */
+	double		 mem_used;
+	double		 net_in;	/* bytes/s */
+	double		 net_out;
+	double		 cpu_seconds[8][2]; /* per cpu: idle, busy counters */
+	int		 ncpu;
+	double		 net_rx_bytes;	/* counters */
+	double		 net_tx_bytes;
+	double		 load1;
+
+	/* scalelite's view (refreshed by the poller) */
+	bool		 in_scalelite;
+	enum sim_lb	 lb;
+	bool		 online;
+	int		 healthy_counter;
+	int		 unhealthy_counter;
+	double		 load;		/* NAN when unavailable */
+	double		 load_multiplier;
+	char		 tag[32];
+
+	/* consul */
+	bool		 in_consul;
+	bool		 consul_passing;
+	uint64_t	 consul_modify_index;
+
+	/* rancher */
+	char		 host_id[16];	/* 1h5 */
+	char		 host_state[24];	/* active inactive ... */
+	char		 agent_state[24];	/* "" or disconnected ... */
+
+	/* openstack */
+	char		 vm_id[40];
+	char		 vm_status[16];
+	int64_t		 vm_created_ms;
+	int64_t		 vm_ready_ms;	/* BUILD -> ACTIVE at */
+	char		 flavor[32];
+	char		 ip[16];
+};
+
+struct sim_world {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;		/* broadcast on every change */
+	uint64_t	 index;		/* consul raft index, grows */
+
+	uint64_t	 seed;
+	uint64_t	 rng;		/* xorshift state */
+	double		 speed;
+	int64_t		 now_ms;	/* simulated wall time */
+	int64_t		 last_poll_ms;	/* scalelite poller */
+
+	struct sim_node	*nodes;
+	size_t		 nnodes;
+	struct sim_meeting *meetings;
+	size_t		 nmeetings;
+	size_t		 meetings_cap;
+
+	char		 sl_secret[72];	/* LOADBALANCER_SECRET */
+	char		 consul_token[40];	/* "" = ACLs off */
+	char		 rancher_access[24];
+	char		 rancher_secret[48];
+	char		 os_cred_id[40];
+	char		 os_cred_secret[48];
+	char		 prom_user[16];
+	char		 prom_password[32];
+
+	uint16_t	 ports[SIM_NSYSTEMS];
+	char		 listen[64];	/* "127.0.0.1" */
+
+	void		*consul;	/* per-system private state */
+	void		*rancher;
+	void		*openstack;
+	void		*prom;
+};
+
+/* sim-world.c */
+struct sim_world *sim_world_new(size_t nnodes, uint64_t seed, double speed,
+		     const char *profile);
+void		 sim_world_free(struct sim_world *);
+void		 sim_world_tick(struct sim_world *);	/* lock held */
+void		 sim_world_changed(struct sim_world *);	/* lock held */
+/* Wait (lock held) until index > since or timeout; returns new index. */
+uint64_t	 sim_world_wait(struct sim_world *, uint64_t since,
+		     int64_t timeout_ms);
+double		 sim_rand(struct sim_world *);		/* [0, 1) */
+int		 sim_node_by_name(const struct sim_world *, const char *);
+/* Base URL of a system, e.g. "http://127.0.0.1:40123"; allocated. */
+char		*sim_url(const struct sim_world *, enum sim_system);
+
+/* Handlers, one per system (lock held on entry). */
+void	 sim_consul_handle(struct sim_world *, const struct sim_req *,
+	     struct sim_resp *);
+void	 sim_prom_handle(struct sim_world *, const struct sim_req *,
+	     struct sim_resp *);
+void	 sim_scalelite_handle(struct sim_world *, const struct sim_req *,
+	     struct sim_resp *);
+void	 sim_rancher_handle(struct sim_world *, const struct sim_req *,
+	     struct sim_resp *);
+void	 sim_openstack_handle(struct sim_world *, const struct sim_req *,
+	     struct sim_resp *);
+void	 sim_metrics_handle(struct sim_world *, const struct sim_req *,
+	     struct sim_resp *);
+void	 sim_control_handle(struct sim_world *, const struct sim_req *,
+	     struct sim_resp *);
+
+/* Per-node /metrics text (used by SIM_METRICS and by the query API). */
+char	*sim_metrics_render(struct sim_world *, size_t node, int bbb_exporter_version /* 2 or 7 */);
+
+#endif

@@ -1,0 +1,388 @@
+/* util.c: allocation, buffers, clocks and number parsing. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "log.h"
+#include "util.h"
+
+void *
+xmalloc(size_t size)
+{
+	void	*p;
+
+	if (size == 0)
+		size = 1;
+	if ((p = malloc(size)) == NULL)
+		fatalx("out of memory (%zu bytes)", size);
+	return (p);
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if ((p = calloc(n, size)) == NULL)
+		fatalx("out of memory (%zu x %zu bytes)", n, size);
+	return (p);
+}
+
+void *
+xrealloc(void *p, size_t size)
+{
+	return (xreallocarray(p, 1, size));
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	void	*q;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		fatalx("allocation overflow (%zu x %zu)", n, size);
+	if (n * size == 0)
+		n = size = 1;
+	if ((q = realloc(p, n * size)) == NULL)
+		fatalx("out of memory (%zu bytes)", n * size);
+	return (q);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return (xstrndup(s, strlen(s)));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+	size_t	 len;
+
+	len = strnlen(s, n);
+	p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return (p);
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	char	*s;
+
+	if (vasprintf(&s, fmt, ap) == -1)
+		fatalx("out of memory (vasprintf)");
+	return (s);
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return (s);
+}
+
+void
+freezero_str(char *s)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+static void
+buf_grow(struct buf *b, size_t need)
+{
+	size_t	 cap;
+
+	if (b->len + need + 1 <= b->cap)
+		return;
+	cap = b->cap == 0 ? 256 : b->cap;
+	while (cap < b->len + need + 1) {
+		if (cap > SIZE_MAX / 2)
+			fatalx("buffer too large");
+		cap *= 2;
+	}
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void
+buf_add(struct buf *b, const void *data, size_t len)
+{
+	buf_grow(b, len);
+	if (len != 0)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatalx("buf_printf: bad format");
+	buf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *
+buf_steal(struct buf *b)
+{
+	char	*s;
+
+	if (b->data == NULL)
+		return (xstrdup(""));
+	s = b->data;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return (s);
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int64_t
+util_mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+int64_t
+util_wall_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+int
+util_parse_ll(const char *s, long long min, long long max, long long *out,
+    const char **cause)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s)) {
+		*cause = "not a number";
+		return (-1);
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0') {
+		*cause = "not a number";
+		return (-1);
+	}
+	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
+		*cause = "too small";
+		return (-1);
+	}
+	if ((errno == ERANGE && v == LLONG_MAX) || v > max) {
+		*cause = "too large";
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+int
+util_parse_double(const char *s, double *out, const char **cause)
+{
+	char	*end;
+	double	 v;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s)) {
+		*cause = "not a number";
+		return (-1);
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end != '\0' || errno == ERANGE || !isfinite(v)) {
+		*cause = "not a finite number";
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+int
+util_parse_duration_ms(const char *s, int64_t *out, const char **cause)
+{
+	char		*end;
+	double		 v, mul = 1000;
+
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s)) {
+		*cause = "not a duration (like 2s, 500ms, 5m)";
+		return (-1);
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno == ERANGE || !isfinite(v) || v < 0) {
+		*cause = "not a duration (like 2s, 500ms, 5m)";
+		return (-1);
+	}
+	if (strcmp(end, "ms") == 0)
+		mul = 1;
+	else if (strcmp(end, "s") == 0 || *end == '\0')
+		mul = 1000;
+	else if (strcmp(end, "m") == 0)
+		mul = 60000;
+	else if (strcmp(end, "h") == 0)
+		mul = 3600000;
+	else {
+		*cause = "not a duration (like 2s, 500ms, 5m)";
+		return (-1);
+	}
+	if (v * mul > 1e15) {
+		*cause = "duration too large";
+		return (-1);
+	}
+	*out = (int64_t)(v * mul);
+	return (0);
+}
+
+int
+util_parse_bool(const char *s, bool *out)
+{
+	static const char *yes[] = { "yes", "true", "on", "1" };
+	static const char *no[] = { "no", "false", "off", "0" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return (0);
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+const char *
+util_fmt_age(int64_t ms, char *out, size_t len)
+{
+	int64_t	 s;
+
+	if (ms < 0)
+		ms = 0;
+	s = ms / 1000;
+	if (ms < 10000 && ms % 1000 != 0 && s < 10)
+		snprintf(out, len, "%.1fs", (double)ms / 1000.0);
+	else if (s < 60)
+		snprintf(out, len, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(out, len, "%lldm", (long long)(s / 60));
+	else if (s < 86400 * 2)
+		snprintf(out, len, "%lldh", (long long)(s / 3600));
+	else
+		snprintf(out, len, "%lldd", (long long)(s / 86400));
+	return (out);
+}
+
+const char *
+util_fmt_bytes(double v, char *out, size_t len)
+{
+	static const char units[] = "BKMGTP";
+	size_t	 i = 0;
+
+	if (isnan(v)) {
+		snprintf(out, len, "-");
+		return (out);
+	}
+	while (v >= 1000 && i < sizeof units - 2) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0)
+		snprintf(out, len, "%.0f%c", v, units[i]);
+	else if (v < 10)
+		snprintf(out, len, "%.1f%c", v, units[i]);
+	else
+		snprintf(out, len, "%.0f%c", v, units[i]);
+	return (out);
+}
+
+size_t
+util_levenshtein(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
+
+	row = xcalloc(lb + 1, sizeof *row);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			best = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return (best);
+}

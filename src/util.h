@@ -1,0 +1,71 @@
+/*
+ * util.h: allocation that never fails (it aborts), growable buffers,
+ * clocks and strict number parsing.  Used by src/, ui/ and the simulator.
+ *
+ * Ownership: every x*() allocation is the caller's; free it with free().
+ * A struct buf owns its data; buf_free() releases it, buf_steal() hands it
+ * over (NUL-terminated) and leaves the buf empty.
+ */
+#ifndef BBBCTL_UTIL_H
+#define BBBCTL_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define nitems(a) (sizeof (a) / sizeof (a)[0])
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+#define printflike(a, b) __attribute__((format(printf, a, b)))
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) printflike(1, 2);
+char	*xvasprintf(const char *, va_list);
+/* Zero then free a secret; takes NULL. */
+void	 freezero_str(char *);
+
+struct buf {
+	char	*data;		/* always NUL-terminated once non-NULL */
+	size_t	 len;
+	size_t	 cap;
+};
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addc(struct buf *, char);
+void	 buf_printf(struct buf *, const char *, ...) printflike(2, 3);
+char	*buf_steal(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_free(struct buf *);
+
+/* Monotonic milliseconds (for timeouts and ages) and wall-clock ms. */
+int64_t	 util_mono_ms(void);
+int64_t	 util_wall_ms(void);
+
+/*
+ * Parse a whole string as a number in [min, max].  0 on success, -1 with
+ * *cause ("not a number", "too large" ...; a static string) otherwise.
+ */
+int	 util_parse_ll(const char *, long long, long long, long long *,
+	     const char **);
+int	 util_parse_double(const char *, double *, const char **);
+/* "5s", "250ms", "2m", "1h" or a bare number of seconds -> milliseconds. */
+int	 util_parse_duration_ms(const char *, int64_t *, const char **);
+/* yes/no/true/false/on/off/1/0 */
+int	 util_parse_bool(const char *, bool *);
+
+/* Human formats into a caller buffer; return it. */
+const char *util_fmt_age(int64_t ms, char *, size_t);	/* "4s" "3m" "2h" */
+const char *util_fmt_bytes(double, char *, size_t);	/* "120M" */
+
+/* Edit distance, for "did you mean" suggestions. */
+size_t	 util_levenshtein(const char *, const char *);
+
+#endif

@@ -1,0 +1,111 @@
+/* test-util.c: util.c */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void
+test_buf(void **state)
+{
+	struct buf	 b = { 0 };
+	char		*s;
+	int		 i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i);
+	assert_int_equal(b.len, strlen(b.data));
+	assert_memory_equal(b.data, "0,1,2,", 6);
+	s = buf_steal(&b);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(s + strlen(s) - 4, "999,");
+	free(s);
+}
+
+static void
+test_parse_ll(void **state)
+{
+	long long	 v;
+	const char	*cause;
+
+	(void)state;
+	assert_int_equal(util_parse_ll("42", 0, 100, &v, &cause), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(util_parse_ll("42x", 0, 100, &v, &cause), -1);
+	assert_string_equal(cause, "not a number");
+	assert_int_equal(util_parse_ll("101", 0, 100, &v, &cause), -1);
+	assert_string_equal(cause, "too large");
+	assert_int_equal(util_parse_ll("-1", 0, 100, &v, &cause), -1);
+	assert_string_equal(cause, "too small");
+	assert_int_equal(util_parse_ll("", 0, 100, &v, &cause), -1);
+	assert_int_equal(util_parse_ll(" 1", 0, 100, &v, &cause), -1);
+	assert_int_equal(util_parse_ll("99999999999999999999", 0, 100, &v,
+	    &cause), -1);
+}
+
+static void
+test_duration(void **state)
+{
+	int64_t		 ms;
+	const char	*cause;
+
+	(void)state;
+	assert_int_equal(util_parse_duration_ms("2s", &ms, &cause), 0);
+	assert_int_equal(ms, 2000);
+	assert_int_equal(util_parse_duration_ms("250ms", &ms, &cause), 0);
+	assert_int_equal(ms, 250);
+	assert_int_equal(util_parse_duration_ms("5m", &ms, &cause), 0);
+	assert_int_equal(ms, 300000);
+	assert_int_equal(util_parse_duration_ms("3", &ms, &cause), 0);
+	assert_int_equal(ms, 3000);
+	assert_int_equal(util_parse_duration_ms("3x", &ms, &cause), -1);
+	assert_int_equal(util_parse_duration_ms("-3s", &ms, &cause), -1);
+	assert_int_equal(util_parse_duration_ms("nan", &ms, &cause), -1);
+}
+
+static void
+test_fmt(void **state)
+{
+	char	 b[16];
+
+	(void)state;
+	assert_string_equal(util_fmt_age(4000, b, sizeof b), "4s");
+	assert_string_equal(util_fmt_age(1500, b, sizeof b), "1.5s");
+	assert_string_equal(util_fmt_age(180000, b, sizeof b), "3m");
+	assert_string_equal(util_fmt_age(7200000, b, sizeof b), "2h");
+	assert_string_equal(util_fmt_bytes(512, b, sizeof b), "512B");
+	assert_string_equal(util_fmt_bytes(120.0 * 1024 * 1024, b, sizeof b),
+	    "120M");
+	assert_string_equal(util_fmt_bytes(NAN, b, sizeof b), "-");
+}
+
+static void
+test_levenshtein(void **state)
+{
+	(void)state;
+	assert_int_equal(util_levenshtein("secret", "secret"), 0);
+	assert_int_equal(util_levenshtein("secert", "secret"), 2);
+	assert_int_equal(util_levenshtein("url", "URL"), 0);
+	assert_int_equal(util_levenshtein("", "abc"), 3);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_parse_ll),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_fmt),
+		cmocka_unit_test(test_levenshtein),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
