@@ -86,4 +86,15 @@ bool		 http_response_ok(const struct http_response *);
  */
 char		*http_response_describe(const struct http_response *);
 
+/*
+ * Decoders of outside data, public for the tests and the fuzzer.
+ * http_parse_header: one response header line ("Name: value\r\n");
+ * false for a status line, a blank line, a line without a name or one
+ * holding a NUL byte.
+ * http_parse_cert_time: a certificate date as libcurl reports it
+ * ("Nov 25 23:00:00 2027 GMT" or "2027-11-25 23:00:00Z"), 0 if none.
+ */
+bool		 http_parse_header(const char *, size_t, char **, char **);
+time_t		 http_parse_cert_time(const char *);
+
 #endif

@@ -452,6 +452,72 @@ test_describe(void **state)
 	free(d);
 }
 
+static bool
+parse_line(const char *line, char **n, char **v)
+{
+	return (http_parse_header(line, strlen(line), n, v));
+}
+
+static void
+test_parse_header(void **state)
+{
+	char	*n, *v;
+
+	assert_true(parse_line("Content-Type: text/plain\r\n", &n, &v));
+	assert_string_equal(n, "Content-Type");
+	assert_string_equal(v, "text/plain");
+	free(n);
+	free(v);
+	/* White space around the name and the value goes. */
+	assert_true(parse_line("X-A \t:  \t b c \t\r\n", &n, &v));
+	assert_string_equal(n, "X-A");
+	assert_string_equal(v, "b c");
+	free(n);
+	free(v);
+	/* An empty value is a value; only the first colon splits. */
+	assert_true(parse_line("X-Empty:\r\n", &n, &v));
+	assert_string_equal(v, "");
+	free(n);
+	free(v);
+	assert_true(parse_line("Location: http://x:1/", &n, &v));
+	assert_string_equal(v, "http://x:1/");
+	free(n);
+	free(v);
+	/* Not headers. */
+	assert_false(parse_line("HTTP/1.1 200 OK\r\n", &n, &v));
+	assert_false(parse_line("\r\n", &n, &v));
+	assert_false(parse_line(": nameless\r\n", &n, &v));
+	assert_false(parse_line("no colon here\r\n", &n, &v));
+	assert_null(n);
+	assert_null(v);
+	assert_false(http_parse_header("A\0B: c", 7, &n, &v));
+	/* Length, not NUL: the colon past len does not count. */
+	assert_false(http_parse_header("abc: d", 3, &n, &v));
+}
+
+static void
+test_cert_time(void **state)
+{
+	/* 2027-11-25T23:00:00Z */
+	assert_int_equal(http_parse_cert_time("Nov 25 23:00:00 2027 GMT"),
+	    1827183600);
+	assert_int_equal(http_parse_cert_time("nov 25 23:00:00 2027 GMT"),
+	    1827183600);
+	assert_int_equal(http_parse_cert_time("2027-11-25 23:00:00Z"),
+	    1827183600);
+	/* OpenSSL pads one-digit days with a space. */
+	assert_int_equal(http_parse_cert_time("Mar  1 00:00:00 2030 GMT"),
+	    1898553600);
+	assert_int_equal(http_parse_cert_time(""), 0);
+	assert_int_equal(http_parse_cert_time("Foo 25 23:00:00 2027 GMT"), 0);
+	assert_int_equal(http_parse_cert_time("Nov 32 23:00:00 2027 GMT"), 0);
+	assert_int_equal(http_parse_cert_time("Nov 25 24:00:00 2027 GMT"), 0);
+	assert_int_equal(http_parse_cert_time("2027-13-25 23:00:00Z"), 0);
+	assert_int_equal(http_parse_cert_time("Nov 25 23:00 2027"), 0);
+	assert_int_equal(http_parse_cert_time(
+	    "Nov 99999999999999999999 23:00:00 2027 GMT"), 0);
+}
+
 static void
 test_refused(void **state)
 {
@@ -1113,6 +1179,8 @@ main(void)
 		cmocka_unit_test(test_404),
 		cmocka_unit_test(test_500_describe),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_parse_header),
+		cmocka_unit_test(test_cert_time),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_hang_timeout),
 		cmocka_unit_test(test_truncated),
