@@ -295,6 +295,9 @@ http_setup(CURL *easy, const struct http_req *req, struct http_state *st,
 		HTTP_SET(CURLOPT_HTTPGET, 1L);
 	else if (strcmp(method, "HEAD") == 0)
 		HTTP_SET(CURLOPT_NOBODY, 1L);
+	else if (req->body == NULL && strcmp(method, "POST") != 0 &&
+	    strcmp(method, "PUT") != 0 && strcmp(method, "PATCH") != 0)
+		HTTP_SET(CURLOPT_CUSTOMREQUEST, method);	/* DELETE ... */
 	else {
 		/* Copied: the caller's body may go away right after. */
 		HTTP_SET(CURLOPT_POSTFIELDSIZE_LARGE,
@@ -361,8 +364,8 @@ http_parse_cert_time(const char *s)
 	memset(&tm, 0, sizeof tm);
 	while (*s == ' ')
 		s++;
-	if (sscanf(s, "%3s %2d %2d:%2d:%2d %4d%n", mon, &day, &h, &m, &sec, &year,
-	    &n) == 6 && n > 0) {
+	if (sscanf(s, "%3s %2d %2d:%2d:%2d %4d%n", mon, &day, &h, &m, &sec,
+	    &year, &n) == 6 && n > 0) {
 		if ((tm.tm_mon = http_month(mon)) == -1)
 			return (0);
 	} else if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d", &year, &tm.tm_mon, &day,

@@ -149,8 +149,9 @@ srv_handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		return (ret);
 	}
 	if (strcmp(url, "/echo") == 0) {
-		s = xasprintf("method=%s\nx-test=%s\nauth=%s\nbody=%s", method,
-		    srv_header(c, "X-Test"), srv_header(c, "Authorization"),
+		s = xasprintf("method=%s\nx-test=%s\nauth=%s\nlen=%zu\n"
+		    "body=%s", method, srv_header(c, "X-Test"),
+		    srv_header(c, "Authorization"), u->body.len,
 		    u->body.data != NULL ? u->body.data : "");
 		ret = srv_reply(c, 200, s, strlen(s));
 		free(s);
@@ -208,8 +209,8 @@ srv_start(unsigned int extra, const char *key, const char *cert,
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	sin.sin_port = 0;
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_POLL | extra;
+	flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL | extra;
 	if (key != NULL) {
 		d = MHD_start_daemon(flags, 0, NULL, NULL, srv_handler_cb, NULL,
 		    MHD_OPTION_SOCK_ADDR, &sin,
@@ -700,7 +701,8 @@ test_methods(void **state)
 		assert_null(g.resp.error);
 		assert_int_equal(g.resp.status, 200);
 		want = xasprintf("method=%s\nx-test=hello there\n"
-		    "auth=Basic b3BzOnMzY3JldA==\nbody=%s", methods[i], body);
+		    "auth=Basic b3BzOnMzY3JldA==\nlen=%zu\nbody=%s", methods[i],
+		    strlen(body), body);
 		assert_string_equal(g.resp.body, want);
 		free(want);
 		http_response_clear(&g.resp);
@@ -710,7 +712,24 @@ test_methods(void **state)
 	memset(&req, 0, sizeof req);
 	req.url = u;
 	fetch(&req, &g);
-	assert_string_equal(g.resp.body, "method=GET\nx-test=-\nauth=-\nbody=");
+	assert_string_equal(g.resp.body, "method=GET\nx-test=-\nauth=-\nlen=0\n"
+	    "body=");
+	http_response_clear(&g.resp);
+
+	/* DELETE without a body; HEAD. */
+	req.method = "DELETE";
+	fetch(&req, &g);
+	assert_int_equal(g.resp.status, 200);
+	assert_string_equal(g.resp.body,
+	    "method=DELETE\nx-test=-\nauth=-\nlen=0\nbody=");
+	http_response_clear(&g.resp);
+	req.method = "HEAD";
+	fetch(&req, &g);
+	assert_null(g.resp.error);
+	assert_int_equal(g.resp.status, 200);
+	assert_int_equal(g.resp.len, 0);
+	assert_string_equal(g.resp.body, "");
+	assert_string_equal(http_response_header(&g.resp, "X-Custom"), "yes");
 	http_response_clear(&g.resp);
 
 	/* A binary body with a NUL in it goes through whole. */
@@ -718,8 +737,8 @@ test_methods(void **state)
 	req.body = "a\0b";
 	req.bodylen = 3;
 	fetch(&req, &g);
-	assert_int_equal(g.resp.len, strlen("method=POST\nx-test=-\nauth=-\n"
-	    "body=") + 1);
+	assert_string_equal(g.resp.body, "method=POST\nx-test=-\nauth=-\n"
+	    "len=3\nbody=a");
 	http_response_clear(&g.resp);
 	free(u);
 }
