@@ -6,7 +6,9 @@
  * loop thread, unless the transfer was cancelled (http_cancel or
  * http_free), in which case it never runs.  The response is borrowed for
  * the duration of the callback; the callback may take resp->body (set it
- * to NULL) to keep it.
+ * to NULL) to keep it.  The struct http_xfer is freed when the callback
+ * returns or by http_cancel(): forget it then.  http_free() before the
+ * loop's loop_free().
  *
  * TLS verification is always on.  Redirects are not followed.  Responses
  * larger than max_size abort the transfer with a clear error.
