@@ -72,6 +72,7 @@ sim_world_free(struct sim_world *w)
 	if (w == NULL)
 		return;
 	sim_scalelite_free(w);
+	sim_rancher_free(w);
 	free(w->nodes);
 	free(w->meetings);
 	pthread_mutex_destroy(&w->lock);
@@ -82,7 +83,7 @@ sim_world_free(struct sim_world *w)
 void
 sim_world_tick(struct sim_world *w)
 {
-	(void)w;
+	sim_rancher_tick(w);
 }
 
 void
