@@ -2439,12 +2439,15 @@ sim_rancher_handle(struct sim_world *w, const struct sim_req *q,
 	if (nseg == 1 && strcmp(seg[0], "projects") == 0) {
 		rows = json_array();
 		json_array_append_new(rows, rc_project_json(&rq));
+		self = xasprintf("%s/projects", rq.base);
 		rc_send(&rq, 200, json_pack("{s:s, s:s, s:{s:s}, s:{}, s:{}, "
-		    "s:{s:n, s:n, s:n, s:i, s:n, s:b}, s:o}",
+		    "s:{s:n, s:n, s:n, s:i, s:n, s:b}, s:n, s:{}, s:{}, s:o}",
 		    "type", "collection", "resourceType", "project",
-		    "links", "self", rq.base, "createTypes", "actions",
+		    "links", "self", self, "createTypes", "actions",
 		    "pagination", "first", "previous", "next", "limit",
-		    RC_DEF_LIMIT, "total", "partial", 0, "data", rows));
+		    RC_DEF_LIMIT, "total", "partial", 0, "sort", "filters",
+		    "sortLinks", "data", rows));
+		free(self);
 		goto out;
 	}
 	if (nseg == 1 && strcmp(seg[0], "schemas") == 0) {
