@@ -157,6 +157,7 @@ struct sim_node {
 	char		 host_id[16];	/* 1h5 */
 	char		 host_state[24];	/* active inactive ... */
 	char		 agent_state[24];	/* "" or disconnected ... */
+	bool		 rancher_degraded;	/* profile: its stack degraded */
 
 	/* openstack */
 	char		 vm_id[40];
@@ -206,6 +207,9 @@ struct sim_world {
 
 	uint16_t	 ports[SIM_NSYSTEMS];
 	char		 listen[64];	/* "127.0.0.1" */
+
+	bool		 sl_legacy;	/* scalelite < v1.5.1: no admin API */
+	int		 os_quota_instances;	/* nova instances quota; 0 = 20 */
 
 	void		*consul;	/* per-system private state */
 	void		*rancher;
@@ -329,6 +333,32 @@ void	 sim_metrics_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
 void	 sim_control_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
+
+/*
+ * The BBB API of one node (sim-scalelite.c), for SIM_METRICS paths under
+ * /bigbluebutton/api (lock held).  Scalelite's url for node i is
+ * http://<fqdn>:<ports[SIM_METRICS]>/bigbluebutton/api/.  A node that is
+ * not up answers 503 with an empty body (the http layer cannot refuse a
+ * connection from a handler); up with !bbb_api_ok answers nginx's 502.
+ */
+void	 sim_bbb_node_handle(struct sim_world *, size_t node,
+	     const struct sim_req *, struct sim_resp *);
+/* Scalelite's url of a node; allocated. */
+char	*sim_scalelite_node_url(const struct sim_world *, size_t node);
+
+/*
+ * Per-system private state (world->scalelite, ->rancher, ->openstack) is
+ * built lazily from the nodes on first use; sim_world_free() must call
+ * the three _free functions (they take a world whose pointer is NULL).
+ * sim_world_tick() must call sim_rancher_tick() and sim_openstack_tick()
+ * (lock held): upgrades, restarts and VM builds complete as simulated
+ * time passes.
+ */
+void	 sim_scalelite_free(struct sim_world *);
+void	 sim_rancher_free(struct sim_world *);
+void	 sim_openstack_free(struct sim_world *);
+void	 sim_rancher_tick(struct sim_world *);
+void	 sim_openstack_tick(struct sim_world *);
 
 /* Per-node /metrics text (used by SIM_METRICS and by the query API). */
 char	*sim_metrics_render(struct sim_world *, size_t node, int bbb_exporter_version /* 2 or 7 */);
