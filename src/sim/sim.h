@@ -160,7 +160,6 @@ struct sim_node {
 	char		 host_id[16];	/* 1h5 */
 	char		 host_state[24];	/* active inactive ... */
 	char		 agent_state[24];	/* "" or disconnected ... */
-	bool		 rancher_degraded;	/* profile: its stack degraded */
 
 	/* openstack */
 	char		 vm_id[40];
