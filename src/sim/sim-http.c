@@ -49,6 +49,7 @@ struct sim_conn {
 	char			*uri;		/* raw, with the query */
 	struct buf		 body;
 	bool			 too_large;
+	bool			 started;	/* headers seen */
 	struct MHD_Connection	*mhd;
 };
 
@@ -469,6 +470,11 @@ sim_http_access_cb(void *cls, struct MHD_Connection *c, const char *url,
 
 	if (sc == NULL)		/* no URI callback: cannot happen */
 		return (MHD_NO);
+	if (!sc->started) {
+		/* The first call has the headers only; the body follows. */
+		sc->started = true;
+		return (MHD_YES);
+	}
 	if (*upload_data_size != 0) {
 		if (sc->body.len + *upload_data_size > SIM_HTTP_MAX_BODY)
 			sc->too_large = true;
