@@ -49,7 +49,7 @@ struct sim_conn {
 	char			*uri;		/* raw, with the query */
 	struct buf		 body;
 	bool			 too_large;
-	bool			 started;	/* headers seen */
+	bool			 started;	/* first call seen */
 	struct MHD_Connection	*mhd;
 };
 
@@ -470,8 +470,8 @@ sim_http_access_cb(void *cls, struct MHD_Connection *c, const char *url,
 
 	if (sc == NULL)		/* no URI callback: cannot happen */
 		return (MHD_NO);
+	/* answering in the first call would make MHD close the connection */
 	if (!sc->started) {
-		/* The first call has the headers only; the body follows. */
 		sc->started = true;
 		return (MHD_YES);
 	}
@@ -615,7 +615,6 @@ sim_http_start(struct sim_world *w, const char *listen_addr, int port_base,
 		    MHD_OPTION_LISTEN_SOCKET, fd,
 		    MHD_OPTION_URI_LOG_CALLBACK, sim_http_uri_cb, sd,
 		    MHD_OPTION_NOTIFY_COMPLETED, sim_http_completed_cb, sd,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)20000,
 		    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 		    MHD_OPTION_END);
