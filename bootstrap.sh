@@ -12,7 +12,7 @@ libncurses-dev libcurl4-openssl-dev libjansson-dev libpq-dev libssh2-1-dev
 libexpat1-dev libinih-dev libmicrohttpd-dev libssl-dev libcmocka-dev
 clang libclang-rt-14-dev
 prometheus postgresql postgresql-client openssh-server openssh-client
-openssl tmux curl valgrind ncurses-term"
+openssl tmux curl valgrind ncurses-term jq"
 
 missing=""
 if [ -z "$BBBCTL_NO_APT" ] && command -v dpkg-query >/dev/null 2>&1; then

@@ -61,9 +61,14 @@ sim_mview_fill(struct sim_world *w, size_t i, struct sim_mview *v)
 		v->ncpu = 1;
 	if (v->ncpu > SIM_MVIEW_MAXCPU)
 		v->ncpu = SIM_MVIEW_MAXCPU;
+	if (!st->init) {
+		/* The model starts busy time at 0; a running host has some. */
+		for (c = 0; c < SIM_MVIEW_MAXCPU; c++)
+			st->busy_off[c] = floor(n->cpu_seconds[c][0] * 0.09);
+	}
 	for (c = 0; c < v->ncpu; c++) {
 		v->cpu_idle[c] = n->cpu_seconds[c][0];
-		v->cpu_busy[c] = n->cpu_seconds[c][1];
+		v->cpu_busy[c] = n->cpu_seconds[c][1] + st->busy_off[c];
 	}
 	v->mem_total = n->mem_total;
 	v->mem_used = n->mem_used;

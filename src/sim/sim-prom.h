@@ -90,6 +90,8 @@ struct sim_mstate {
 	double		 load15;
 	double		 unique;
 	double		 start_s;
+	double		 busy_off[SIM_MVIEW_MAXCPU];	/* busy time before
+							   the model ran */
 };
 struct sim_mstate *sim_prom_mstate(struct sim_world *, size_t);
 
