@@ -141,12 +141,20 @@ struct fleet_node {
 
 	int64_t		 cert_expiry;	/* wall ms of notAfter, 0 unknown */
 
+	/* pushed once per Prometheus refresh; NAN = no sample then */
 	struct fleet_ring hist_cpu;
 	struct fleet_ring hist_participants;
 
 	/* derived by problems.c */
 	int		 nproblems;
 	enum fleet_severity worst;	/* valid when nproblems > 0 */
+
+	/* added by fleet.c */
+	bool		 bbb;		/* a BBB node: known to consul,
+					   scalelite or a bbb-exporter */
+	int64_t		 prom_at;	/* wall ms of its last node_exporter
+					   sample, 0 never */
+	uint64_t	 gen[FLEET_SRC_COUNT]; /* fleet.c's bookkeeping */
 };
 
 struct fleet_meeting {
@@ -250,6 +258,12 @@ struct fleet_totals {
 	struct fleet_ring hist_participants;
 };
 
+/* What every update says about the fetch it came from. */
+struct fleet_fetch {
+	int64_t		 latency_ms;	/* wall time of the refresh */
+	uint64_t	 bytes;		/* bytes received for it */
+};
+
 struct fleet_priv;
 
 struct fleet {
@@ -280,6 +294,7 @@ struct fleet {
 	bool		 scalelite_legacy; /* scalelite < 1.5.1 */
 	uint64_t	 consul_index;	/* X-Consul-Index of the last apply */
 	int64_t		 now_ms;	/* the time of the last apply/tick */
+	struct fleet_fetch meetings_fetch; /* of the last getMeetings */
 	struct fleet_priv *priv;	/* fleet.c's indexes */
 };
 
@@ -291,6 +306,10 @@ const char	*fleet_job_state_name(enum fleet_job_state);
 
 struct fleet	*fleet_new(const char *cluster);
 void		 fleet_free(struct fleet *);
+
+/* The problem rules' state and limits (problems.h). */
+struct problems;
+struct problems	*fleet_problems(struct fleet *);
 
 /* Borrowed lookups; NULL when absent. */
 const struct fleet_node *fleet_node_by_id(const struct fleet *, uint32_t);
@@ -365,12 +384,6 @@ char		*fleet_key(const struct fleet *, const char *name_or_url);
  * Every apply re-evaluates the problems (problems.h) and bumps version.
  * now_ms is wall-clock milliseconds (util_wall_ms(); tests pass their own).
  */
-
-/* What every update says about the fetch it came from. */
-struct fleet_fetch {
-	int64_t		 latency_ms;	/* wall time of the refresh */
-	uint64_t	 bytes;		/* bytes received for it */
-};
 
 /* Consul: GET /v1/health/service/<service>. */
 struct fleet_consul_check_u {
