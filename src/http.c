@@ -184,6 +184,22 @@ http_header_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	return (n);
 }
 
+/* curl's own commentary, at debug level only; never headers or data. */
+static int
+http_debug_cb(CURL *easy, curl_infotype type, char *data, size_t size,
+    void *arg)
+{
+	int	 len;
+
+	if (type != CURLINFO_TEXT)
+		return (0);
+	while (size > 0 && (data[size - 1] == '\n' || data[size - 1] == '\r'))
+		size--;
+	len = size > 1000 ? 1000 : (int)size;
+	log_debug("curl: %.*s", len, data);
+	return (0);
+}
+
 static bool
 http_is_https(const char *url)
 {
@@ -243,6 +259,10 @@ http_setup(CURL *easy, const struct http_req *req, struct http_state *st,
 	HTTP_SET(CURLOPT_WRITEDATA, st);
 	HTTP_SET(CURLOPT_HEADERFUNCTION, http_header_cb);
 	HTTP_SET(CURLOPT_HEADERDATA, st);
+	if (log_get_level() == LOG_LEVEL_DEBUG) {
+		HTTP_SET(CURLOPT_DEBUGFUNCTION, http_debug_cb);
+		HTTP_SET(CURLOPT_VERBOSE, 1L);
+	}
 	if (st->want_cert) {
 		HTTP_SET(CURLOPT_CERTINFO, 1L);
 		HTTP_SET(CURLOPT_FRESH_CONNECT, 1L);

@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include "http.h"
+#include "log.h"
 #include "loop.h"
 #include "util.h"
 
@@ -657,6 +658,49 @@ test_methods(void **state)
 	free(u);
 }
 
+static void
+test_debug_log(void **state)
+{
+	struct http_req	 req = { 0 };
+	struct got	 g;
+	const char	*tmp;
+	char		*u = url("/echo"), *path, *cause = NULL, *text;
+	struct buf	 b = { 0 };
+	FILE		*f;
+	char		 line[1024];
+
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	path = xasprintf("%s/bbbctl-test-http-%d.log", tmp, (int)getpid());
+	assert_int_equal(log_open(path, &cause), 0);
+	log_set_level(LOG_LEVEL_DEBUG);
+	req.url = u;
+	req.method = "POST";
+	req.body = "x";
+	req.bodylen = 1;
+	req.user = "ops";
+	req.password = "s3cret";
+	fetch(&req, &g);
+	log_set_level(LOG_LEVEL_INFO);
+	log_close();
+	assert_int_equal(g.resp.status, 200);
+	http_response_clear(&g.resp);
+
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(line, sizeof line, f) != NULL)
+		buf_adds(&b, line);
+	fclose(f);
+	unlink(path);
+	text = buf_steal(&b);
+	/* curl talked, and neither the password nor its encoding leaked. */
+	assert_non_null(strstr(text, "curl: "));
+	assert_null(strstr(text, "s3cret"));
+	assert_null(strstr(text, "b3BzOnMzY3JldA=="));
+	free(text);
+	free(path);
+	free(u);
+}
+
 struct many {
 	int		 done;
 	int		 good;
@@ -1075,6 +1119,7 @@ main(void)
 		cmocka_unit_test(test_gzip),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_methods),
+		cmocka_unit_test(test_debug_log),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_free_in_callback),
