@@ -141,12 +141,20 @@ struct fleet_node {
 
 	int64_t		 cert_expiry;	/* wall ms of notAfter, 0 unknown */
 
+	/* pushed once per Prometheus refresh; NAN = no sample then */
 	struct fleet_ring hist_cpu;
 	struct fleet_ring hist_participants;
 
 	/* derived by problems.c */
 	int		 nproblems;
 	enum fleet_severity worst;	/* valid when nproblems > 0 */
+
+	/* added by fleet.c */
+	bool		 bbb;		/* a BBB node: known to consul,
+					   scalelite or a bbb-exporter */
+	int64_t		 prom_at;	/* wall ms of its last node_exporter
+					   sample, 0 never */
+	uint64_t	 gen[FLEET_SRC_COUNT]; /* fleet.c's bookkeeping */
 };
 
 struct fleet_meeting {
@@ -250,6 +258,12 @@ struct fleet_totals {
 	struct fleet_ring hist_participants;
 };
 
+/* What every update says about the fetch it came from. */
+struct fleet_fetch {
+	int64_t		 latency_ms;	/* wall time of the refresh */
+	uint64_t	 bytes;		/* bytes received for it */
+};
+
 struct fleet_priv;
 
 struct fleet {
@@ -280,6 +294,7 @@ struct fleet {
 	bool		 scalelite_legacy; /* scalelite < 1.5.1 */
 	uint64_t	 consul_index;	/* X-Consul-Index of the last apply */
 	int64_t		 now_ms;	/* the time of the last apply/tick */
+	struct fleet_fetch meetings_fetch; /* of the last getMeetings */
 	struct fleet_priv *priv;	/* fleet.c's indexes */
 };
 
@@ -291,6 +306,10 @@ const char	*fleet_job_state_name(enum fleet_job_state);
 
 struct fleet	*fleet_new(const char *cluster);
 void		 fleet_free(struct fleet *);
+
+/* The problem rules' state and limits (problems.h). */
+struct problems;
+struct problems	*fleet_problems(struct fleet *);
 
 /* Borrowed lookups; NULL when absent. */
 const struct fleet_node *fleet_node_by_id(const struct fleet *, uint32_t);
@@ -313,12 +332,12 @@ float		 fleet_ring_get(const struct fleet_ring *, size_t i);
  *     a Rancher hostname and a Nova server name all give the same key);
  *     a bracketed IPv6 literal keeps its address; a trailing '.' goes;
  *  2. lower-case it;
- *  3. when domain ([cluster] domain) is set and the name ends in
- *     "." + domain, strip that suffix and keep the rest whole (so
+ *  3. when domain ([cluster] domain) is set, strip "." + domain when
+ *     the name ends in it and keep the rest whole (so
  *     "bbb-01.site-a.example.org" with domain "example.org" gives
- *     "bbb-01.site-a"); otherwise, and always when domain is NULL or
- *     empty, keep the part before the first '.' (an IPv4 address is
- *     kept whole).
+ *     "bbb-01.site-a", and "bbb-01.site-a" stays as it is); when domain
+ *     is NULL or empty, keep the part before the first '.'.  An IP
+ *     address is always kept whole.
  * An empty result gives NULL.  Allocated.
  */
 char		*fleet_node_key(const char *name_or_url, const char *domain);
@@ -327,7 +346,8 @@ char		*fleet_node_key(const char *name_or_url, const char *domain);
  * [cluster] node_key selects a variant of the rule for deployments that
  * name things differently:
  *   "host"  (default) the rule above;
- *   "fqdn"  steps 1-2 only, minus the domain suffix when it is set;
+ *   "fqdn"  steps 1-2, minus the domain suffix when it is set (the
+ *           same as "host" when a domain is set);
  *   "alnum" the rule above, then every character that is not a letter
  *           or digit dropped ("bbb_01", "bbb-01", "BBB01" all join).
  */
@@ -365,12 +385,6 @@ char		*fleet_key(const struct fleet *, const char *name_or_url);
  * Every apply re-evaluates the problems (problems.h) and bumps version.
  * now_ms is wall-clock milliseconds (util_wall_ms(); tests pass their own).
  */
-
-/* What every update says about the fetch it came from. */
-struct fleet_fetch {
-	int64_t		 latency_ms;	/* wall time of the refresh */
-	uint64_t	 bytes;		/* bytes received for it */
-};
 
 /* Consul: GET /v1/health/service/<service>. */
 struct fleet_consul_check_u {
