@@ -178,8 +178,7 @@ sim_control_nodes(struct sim_world *w, const struct sim_req *req,
 		}
 		free(v);
 		/* the base is what the node adds beyond its load */
-		n->cpu_base = d - (3.0 + n->participants * 0.35 +
-		    n->video * 1.2);
+		n->cpu_base = d - sim_node_load_cpu(n);
 		n->cpu = d;
 	} else {
 		sim_resp_printf(r, 404, NULL, "unknown node action %s\n",

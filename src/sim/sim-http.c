@@ -49,6 +49,7 @@ struct sim_conn {
 	char			*uri;		/* raw, with the query */
 	struct buf		 body;
 	bool			 too_large;
+	bool			 started;	/* first call seen */
 	struct MHD_Connection	*mhd;
 };
 
@@ -469,6 +470,11 @@ sim_http_access_cb(void *cls, struct MHD_Connection *c, const char *url,
 
 	if (sc == NULL)		/* no URI callback: cannot happen */
 		return (MHD_NO);
+	/* answering in the first call would make MHD close the connection */
+	if (!sc->started) {
+		sc->started = true;
+		return (MHD_YES);
+	}
 	if (*upload_data_size != 0) {
 		if (sc->body.len + *upload_data_size > SIM_HTTP_MAX_BODY)
 			sc->too_large = true;
@@ -609,7 +615,6 @@ sim_http_start(struct sim_world *w, const char *listen_addr, int port_base,
 		    MHD_OPTION_LISTEN_SOCKET, fd,
 		    MHD_OPTION_URI_LOG_CALLBACK, sim_http_uri_cb, sd,
 		    MHD_OPTION_NOTIFY_COMPLETED, sim_http_completed_cb, sd,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)20000,
 		    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 		    MHD_OPTION_END);

@@ -245,6 +245,12 @@ sim_node_takes_meetings(const struct sim_node *n)
 	    n->lb == SIM_LB_ENABLED);
 }
 
+double
+sim_node_load_cpu(const struct sim_node *n)
+{
+	return (3.0 + n->participants * 0.2 + n->video * 0.6);
+}
+
 static void
 sim_node_physics(struct sim_world *w, struct sim_node *n, double dt)
 {
@@ -257,7 +263,7 @@ sim_node_physics(struct sim_world *w, struct sim_node *n, double dt)
 		n->load1 = 0;
 		return;
 	}
-	cpu = 3.0 + n->participants * 0.35 + n->video * 1.2 + n->cpu_base;
+	cpu = sim_node_load_cpu(n) + n->cpu_base;
 	cpu += (sim_rand(w) - 0.5) * 3.0;
 	n->cpu = fmax(0.5, fmin(100.0, cpu));
 	n->mem_used = 2.5e9 + n->participants * 25e6 + n->video * 20e6;
@@ -541,7 +547,7 @@ sim_world_profile(struct sim_world *w, const char *profile)
 	}
 	/* bbb-05: CPU above 90 % */
 	if (w->nnodes >= 5)
-		w->nodes[4].cpu_base = 88.0;
+		w->nodes[4].cpu_base = 90.0;
 	/* bbb-07 (or the last node): Rancher stack degraded */
 	if (w->nnodes >= 7)
 		w->nodes[6].rancher_degraded = true;

@@ -291,6 +291,8 @@ uint64_t	 sim_world_wait(struct sim_world *, uint64_t since,
 		     int64_t timeout_ms);
 double		 sim_rand(struct sim_world *);		/* [0, 1) */
 int		 sim_node_by_name(const struct sim_world *, const char *);
+/* CPU percent a node's meetings cause (without cpu_base or noise). */
+double		 sim_node_load_cpu(const struct sim_node *);
 /* Base URL of a system, e.g. "http://127.0.0.1:40123"; allocated. */
 char		*sim_url(const struct sim_world *, enum sim_system);
 
