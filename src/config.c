@@ -410,9 +410,9 @@ config_read_secret(struct config_parse *p, const char *what,
 {
 	struct stat	 st;
 	char		 line[CONFIG_SECRET_MAX + 2], *s = NULL;
-	FILE		*f;
 	int		 fd;
-	size_t		 n;
+	size_t		 n, len;
+	ssize_t		 r;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		config_error(p, "%s: %s: %s", what, path, strerror(errno));
@@ -430,14 +430,26 @@ config_read_secret(struct config_parse *p, const char *what,
 		close(fd);
 		return (NULL);
 	}
-	if ((f = fdopen(fd, "r")) == NULL) {
-		config_error(p, "%s: %s: %s", what, path, strerror(errno));
-		close(fd);
-		return (NULL);
+	/* read(2), not stdio: no buffer of ours keeps the secret. */
+	len = 0;
+	while (len < sizeof line - 1) {
+		if ((r = read(fd, line + len, sizeof line - 1 - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			config_error(p, "%s: %s: %s", what, path,
+			    strerror(errno));
+			close(fd);
+			explicit_bzero(line, sizeof line);
+			return (NULL);
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (memchr(line + len - r, '\n', r) != NULL)
+			break;
 	}
-	if (fgets(line, sizeof line, f) == NULL)
-		line[0] = '\0';
-	fclose(f);
+	close(fd);
+	line[len] = '\0';
 	n = strcspn(line, "\r\n");
 	if (n > CONFIG_SECRET_MAX)
 		config_error(p, "%s: %s: the first line is longer than %d "
@@ -881,7 +893,7 @@ config_load(struct config *cfg, const char *path, char **cause)
 {
 	struct config_parse	 p;
 	struct stat		 st;
-	char			*slash;
+	char			*slash, iobuf[BUFSIZ];
 	int			 fd, rc, ret = -1;
 
 	memset(&p, 0, sizeof p);
@@ -901,6 +913,7 @@ config_load(struct config *cfg, const char *path, char **cause)
 		close(fd);
 		return (-1);
 	}
+	setvbuf(p.f, iobuf, _IOFBF, sizeof iobuf);	/* zeroed below */
 	if ((slash = strrchr(path, '/')) != NULL)
 		p.dir = xstrndup(path, slash == path ? 1 : slash - path);
 
@@ -936,6 +949,7 @@ config_load(struct config *cfg, const char *path, char **cause)
 	ret = 0;
 out:
 	fclose(p.f);
+	explicit_bzero(iobuf, sizeof iobuf);
 	freezero_str(p.long_value);
 	buf_free(&p.errors);
 	free(p.dir);

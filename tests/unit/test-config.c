@@ -370,6 +370,28 @@ test_file_secrets(void **state)
 	free(text);
 	free(sp);
 
+	/* no trailing newline; a first line that is too long */
+	free(write_file("nonl.key", 0600, SECRET2));
+	cause = load_text(0600, "[consul]\ntoken_file = nonl.key\n", &cfg,
+	    NULL);
+	assert_null(cause);
+	assert_string_equal(cfg->consul.token, SECRET2);
+	config_free(cfg);
+	{
+		char	 big[5000];
+
+		memset(big, 'x', sizeof big - 1);
+		big[sizeof big - 1] = '\0';
+		free(write_file("big.key", 0600, big));
+	}
+	cause = load_text(0600, "[consul]\ntoken_file = big.key\n", NULL,
+	    NULL);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "big.key: the first line is longer "
+	    "than 4096 characters"));
+	assert_null(strstr(cause, "xxxxxxxx"));
+	free(cause);
+
 	/* KEY and KEY_file together */
 	free(write_file("ok.key", 0600, SECRET1 "\n"));
 	expect_error(0600, "[scalelite]\nsecret = " SECRET1 "\n"
