@@ -235,6 +235,21 @@ config_quote(const char *value)
 	return (buf_steal(&b));
 }
 
+/*
+ * Whether a name that is not ours may be quoted in a message.  A secret
+ * pasted on a line of its own ("c2VjcmV0==" or "3f9a...=x") turns into a
+ * key; only names that look like our keys are shown (lower-case letters,
+ * '_' and '-', short), the others are described without their text.
+ */
+static bool
+config_name_shown(const char *name)
+{
+	size_t	 n;
+
+	n = strspn(name, "abcdefghijklmnopqrstuvwxyz_-");
+	return (n > 0 && n <= 32 && name[n] == '\0');
+}
+
 static bool
 config_section_known(const char *section)
 {
@@ -634,7 +649,11 @@ config_handler_cb(void *arg, const char *section, const char *key,
 	if (p->long_lineno == p->lineno && p->long_value != NULL)
 		value = p->long_value;
 	if (*section == '\0') {
-		config_error(p, "key '%s' is outside any [section]", key);
+		if (config_name_shown(key))
+			config_error(p, "key '%s' is outside any [section]",
+			    key);
+		else
+			config_error(p, "a key is outside any [section]");
 		return (1);
 	}
 	if (p->section_bad)
@@ -644,9 +663,12 @@ config_handler_cb(void *arg, const char *section, const char *key,
 		if (sug != NULL)
 			config_error(p, "unknown key '%s' in [%s]; did you "
 			    "mean '%s'?", key, section, sug);
-		else
+		else if (config_name_shown(key))
 			config_error(p, "unknown key '%s' in [%s]", key,
 			    section);
+		else
+			config_error(p, "unknown key in [%s] (not shown: it "
+			    "looks like a value)", section);
 		return (1);
 	}
 	if ((prev = p->seen[m.slot]) != 0) {
@@ -720,14 +742,18 @@ config_check_line(struct config_parse *p, char *line)
 			if ((sug = config_suggest_section(name)) != NULL)
 				config_error(p, "unknown section [%s]; did "
 				    "you mean [%s]?", name, sug);
-			else
+			else if (config_name_shown(name))
 				config_error(p, "unknown section [%s]", name);
+			else
+				config_error(p, "unknown section");
 		}
 		*end = save;
 		return (true);
 	}
+	/* inih also takes "key: value"; we do not (a pasted token would
+	 * turn into a key that messages show). */
 	end = config_find_chars(line, "=:");
-	if (*end != '=' && *end != ':') {
+	if (*end != '=' || end == line) {
 		config_error(p, "expected 'key = value' or '[section]'");
 		return (false);
 	}

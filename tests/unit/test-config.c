@@ -555,6 +555,50 @@ test_bad_values(void **state)
 	free(cause);
 }
 
+/* Secrets in every wrong place: no message may show them. */
+static void
+test_no_secret_in_messages(void **state)
+{
+	static const char *hostile[] = {
+		"[scalelite]\nsecret =\n" SECRET1 "\n",
+		"[scalelite]\nsecret =\nc2VjcmV0LXZhbHVlLTQ3MTE=\n",
+		"[scalelite]\nsecret =\n" SECRET1 "==\n",
+		"[scalelite]\nsecret =\n3f9a8b7c6d5e4f30=\n",
+		"[scalelite]\nsecret: " SECRET1 "\n",
+		"[scalelite]\n" SECRET1 ": x\n",
+		"[scalelite]\nsecret = " SECRET1 "\nsecret = " SECRET1 "\n",
+		"[scalelite]\nsecert = " SECRET1 "\n",
+		"[scalelight]\nsecret = " SECRET1 "\n",
+		"[" SECRET1 "]\nsecret = x\n",
+		"[" SECRET1 "\n",
+		SECRET1 " = x\n",
+		"secret = " SECRET1 "\n",
+		"[consul]\ntoken = " SECRET2 "\nurl = https://a:" SECRET2
+		    "@c\n",
+		"[consul]\nurl = https://x\ntoken = " SECRET2 "\n"
+		    "service =\n",
+		"[postgres]\nconninfo = password=" SECRET2 "\n"
+		    "conninfo_file = x\n",
+		"[ui]\nrefresh = nope\n[rancher]\nsecret_key = " SECRET3
+		    "\n",
+	};
+	char	*cause;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < nitems(hostile); i++) {
+		cause = load_text(0644, hostile[i], NULL, NULL);
+		assert_non_null(cause);
+		if (strstr(cause, SECRET1) != NULL ||
+		    strstr(cause, SECRET2) != NULL ||
+		    strstr(cause, "c2VjcmV0") != NULL ||
+		    strstr(cause, "3f9a8b") != NULL ||
+		    strstr(cause, SECRET3) != NULL)
+			fail_msg("case %zu shows a secret: %s", i, cause);
+		free(cause);
+	}
+}
+
 static void
 test_secret_keys_and_dump(void **state)
 {
@@ -618,6 +662,7 @@ main(void)
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_no_secret_in_messages),
 		cmocka_unit_test(test_secret_keys_and_dump),
 	};
 
