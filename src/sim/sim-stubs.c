@@ -1,8 +1,7 @@
 /*
  * sim-stubs.c: TEMPORARY.  Answers 501 for the systems whose module is
- * not in this branch yet (openstack, Prometheus query API, per-node
- * metrics).  The lead deletes this file when the real
- * modules are merged.
+ * not in this branch yet (Prometheus query API, per-node metrics).
+ * The lead deletes this file when the real modules are merged.
  */
 #include <stdlib.h>
 
@@ -18,13 +17,6 @@ sim_stub(const struct sim_req *req, struct sim_resp *r)
 
 void
 sim_prom_handle(struct sim_world *w, const struct sim_req *req,
-    struct sim_resp *r)
-{
-	sim_stub(req, r);
-}
-
-void
-sim_openstack_handle(struct sim_world *w, const struct sim_req *req,
     struct sim_resp *r)
 {
 	sim_stub(req, r);
