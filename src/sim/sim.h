@@ -122,6 +122,9 @@ struct sim_node {
 	double		 net_rx_bytes;	/* counters */
 	double		 net_tx_bytes;
 	double		 load1;
+	int		 bbb_exporter_version;	/* 2 (v0.2.0) or 7 (v0.7.1);
+					   0: the default mix, see
+					   sim_prom_tick() */
 
 	/* aggregates of world->meetings on this node, kept by the tick */
 	int		 nmeetings;
@@ -265,7 +268,6 @@ void		 sim_http_stop(struct sim_world *);
 void		 sim_dispatch(struct sim_world *, const struct sim_req *,
 		     struct sim_resp *);
 
-
 /* sim-world.c */
 struct sim_world *sim_world_new(size_t nnodes, uint64_t seed, double speed,
 		     const char *profile);
@@ -351,7 +353,24 @@ char	*sim_scalelite_node_url(const struct sim_world *, size_t node);
  * then when the profile is "legacy".
  */
 
-/* Per-node /metrics text (used by SIM_METRICS and by the query API). */
+/*
+ * Per-node bbb-exporter /metrics text in the given metric set (2 or 7;
+ * anything else: the node's own), allocated (sim-metrics.c, lock held).
+ * SIM_METRICS serves /metrics/<node>/node, /metrics/<node>/process and
+ * /metrics/<node>/bbb (see sim-prom.h for the scrape scheme).
+ */
 char	*sim_metrics_render(struct sim_world *, size_t node, int bbb_exporter_version /* 2 or 7 */);
+
+/*
+ * The query API's history (sim-prom.c).  sim_world_tick() must call
+ * sim_prom_tick() (lock held) after the world moved: it records what the
+ * exporters would print, at most once per simulated second, for rate()
+ * and query_range.  On first use it gives nodes whose
+ * bbb_exporter_version is 0 the default mix (every fourth node v0.7.1,
+ * the rest v0.2.0); a profile that sets it (e.g. the seed deployment,
+ * all 2) is left alone.  sim_world_free() must call sim_prom_free().
+ */
+void	 sim_prom_tick(struct sim_world *);
+void	 sim_prom_free(struct sim_world *);
 
 #endif
