@@ -1802,7 +1802,7 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 				if (vw->t_ms > t)
 					continue;
 				if (!c.range) {
-					if (vw->t_ms > from)
+					if (vw->t_ms >= from)
 						last = vw;
 					break;
 				}
