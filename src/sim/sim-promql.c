@@ -757,7 +757,11 @@ struct parser {
 	struct lexer	 lx;
 	struct sim_promql *q;
 	int		 depth;		/* open parentheses */
+	int		 nest;		/* parse_expr recursion */
 };
+
+#define PARSE_MAX_NEST	200
+#define EVAL_MAX_DEPTH	1000
 
 static struct node *parse_expr(struct parser *, int);
 
@@ -1366,8 +1370,26 @@ is_setop(enum tok t)
 	return (t == T_AND || t == T_OR || t == T_UNLESS);
 }
 
+static struct node *parse_expr_nested(struct parser *, int);
+
 static struct node *
 parse_expr(struct parser *p, int minprec)
+{
+	struct node	*n;
+
+	if (p->nest >= PARSE_MAX_NEST) {
+		lex_error(&p->lx, p->lx.start, "expression nested too deeply "
+		    "(more than %d levels)", PARSE_MAX_NEST);
+		return (NULL);
+	}
+	p->nest++;
+	n = parse_expr_nested(p, minprec);
+	p->nest--;
+	return (n);
+}
+
+static struct node *
+parse_expr_nested(struct parser *p, int minprec)
 {
 	struct node	*lhs, *rhs, *n;
 	enum tok	 op;
@@ -1557,6 +1579,7 @@ struct eval {
 	int64_t		 t;
 	char		*err;
 	size_t		 samples;	/* loaded, for the limit */
+	int		 depth;
 };
 
 #define EVAL_MAX_SAMPLES	50000000
@@ -2353,8 +2376,28 @@ eval_binary(struct eval *ev, const struct node *n, struct value *out)
 	return (0);
 }
 
+static int	eval_node_at(struct eval *, const struct node *,
+		    struct value *);
+
 static int
 eval_node(struct eval *ev, const struct node *n, struct value *out)
+{
+	int	 rc;
+
+	if (ev->depth >= EVAL_MAX_DEPTH) {
+		if (ev->err == NULL)
+			ev->err = xasprintf("expression nested too deeply "
+			    "(more than %d levels)", EVAL_MAX_DEPTH);
+		return (-1);
+	}
+	ev->depth++;
+	rc = eval_node_at(ev, n, out);
+	ev->depth--;
+	return (rc);
+}
+
+static int
+eval_node_at(struct eval *ev, const struct node *n, struct value *out)
 {
 	size_t	 i;
 
