@@ -39,7 +39,7 @@ struct cli {
 	char		*config_path;	/* --config FILE */
 	char		*log_path;	/* --log FILE */
 	bool		 demo;		/* --demo: no file is read */
-	bool		 dry_run;	/* --dry-run: plan, print, change nothing */
+	bool		 dry_run;	/* --dry-run: plan and print only */
 	bool		 yes;		/* --yes: no confirmation prompts */
 	bool		 no_color;	/* --no-color or $NO_COLOR */
 	bool		 ascii;		/* --ascii */

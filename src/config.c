@@ -752,7 +752,9 @@ config_reader_cb(char *str, int num, void *arg)
 		*start = '\0';
 
 	len = strlen(start);
-	if (len + 2 > (size_t)num) {
+	if (*start == ';' || *start == '#')
+		*start = '\0';		/* a comment, however long */
+	else if (len + 2 > (size_t)num) {
 		/* Too long for inih: hand it the key, keep the value. */
 		end = config_find_chars(start, "=:");
 		if (*start == '[' || *end == '\0' ||
@@ -913,6 +915,11 @@ config_load(struct config *cfg, const char *path, char **cause)
 	if (ferror(p.f)) {
 		p.lineno = 0;
 		config_error(&p, "read error: %s", strerror(errno));
+	}
+	if ((st.st_mode & S_IWOTH) != 0) {
+		p.lineno = 0;
+		config_error(&p, "is writable by others (mode %04o); run: "
+		    "chmod o-w %s", (unsigned)(st.st_mode & 07777), path);
 	}
 	if (p.inline_secret && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
 		p.lineno = 0;

@@ -5,7 +5,7 @@
  * $XDG_CONFIG_HOME/bbbctl/bbbctl.conf (or ~/.config/bbbctl/bbbctl.conf),
  * /etc/bbbctl/bbbctl.conf.  Every secret may be given inline or as
  * KEY_file = PATH.  A file holding an inline secret that group or others
- * can read is refused.  Keys are described by one table in config.c,
+ * can read is refused, and so is any file others can write.  Keys are described by one table in config.c,
  * which also documents them (data/bbbctl.conf.example, bbbctl.1).
  *
  * struct config owns all its strings; config_free() zeroes secrets.
@@ -26,7 +26,7 @@ struct config {
 
 	struct {
 		char	*name;		/* default "bbb" */
-		char	*node_key;	/* join rule, see fleet.c; default "host" */
+		char	*node_key;	/* join rule (fleet.c); default "host" */
 		char	*domain;	/* stripped from host names if set */
 	} cluster;
 

@@ -231,11 +231,13 @@ test_long_line(void **state)
 	q = buf_steal(&b);
 	assert_true(strlen(q) > 600);
 	buf_printf(&b, "[prometheus]\nquery_mem = %s   ; comment\n"
-	    "query_up = up == 1\n[ui]\nrefresh = fast\n", q);
+	    "query_up = up == 1\n[ui]\nrefresh = fast\n# %s\n; %s\n", q,
+	    q + 30, q + 20);
 	cause = load_text(0600, b.data, &cfg, NULL);
 	/* line numbers stay exact after a long line */
 	assert_non_null(cause);
 	assert_non_null(strstr(cause, ":5: [ui] refresh:"));
+	assert_null(strchr(cause, '\n'));	/* long comments are fine */
 	assert_string_equal(config_prom_query(cfg, "mem"), q);
 	assert_string_equal(config_prom_query(cfg, "up"), "up == 1");
 	config_free(cfg);
@@ -415,6 +417,16 @@ test_modes(void **state)
 	assert_int_equal(cfg->ui.refresh_ms, 5000);
 	config_free(cfg);
 
+	/* a file others can write is refused, secret or not */
+	cause = load_text(0666, "[ui]\nrefresh = 5s\n", NULL, &path);
+	want = xasprintf("%s: is writable by others (mode 0666); run: "
+	    "chmod o-w %s", path, path);
+	assert_non_null(cause);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(path);
+
 	/* an empty secret is no secret */
 	cause = load_text(0644, "[consul]\ntoken =\n", &cfg, NULL);
 	assert_null(cause);
@@ -551,7 +563,8 @@ test_secret_keys_and_dump(void **state)
 	fclose(f);
 	assert_null(strstr(out, SECRET1));
 	assert_null(strstr(out, SECRET2));
-	assert_non_null(strstr(out, "[scalelite]\n#url =\nsecret = ********\n"));
+	assert_non_null(strstr(out,
+	    "[scalelite]\n#url =\nsecret = ********\n"));
 	assert_non_null(strstr(out, "url = http://c:8500\ntoken = ********\n"));
 	assert_non_null(strstr(out, "[ssh]\nuser = root\nport = 22\n"));
 	assert_non_null(strstr(out, "refresh = 2000ms\n"));
