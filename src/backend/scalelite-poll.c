@@ -321,7 +321,7 @@ sl_servers_cb(struct http_response *resp, void *arg)
 {
 	struct sl_poll			*sp = arg;
 	struct fleet_scalelite_update	*u = NULL;
-	char				*cause = NULL;
+	char				*cause = NULL, *d;
 	size_t				 i, n;
 
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0 ||
@@ -329,10 +329,14 @@ sl_servers_cb(struct http_response *resp, void *arg)
 		cause = bk_describe("getServers", resp);
 	else if (backend_scalelite_decode(resp->body, resp->len, &u,
 	    &sp->secrets, &cause) != 0) {
-		if (resp->status != 200) {
-			free(cause);
-			cause = bk_describe("getServers", resp);
-		}
+		d = resp->status != 200 ? bk_describe("getServers", resp) :
+		    xasprintf("getServers: %s", cause);
+		free(cause);
+		cause = d;
+	} else if (resp->status == 404 && u->nservers != 0) {
+		fleet_scalelite_update_free(u);
+		backend_sl_secrets_free(&sp->secrets);
+		cause = bk_describe("getServers", resp);
 	}
 	if (resp->body != NULL)
 		explicit_bzero(resp->body, resp->len);	/* node secrets */

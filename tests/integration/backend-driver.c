@@ -3,16 +3,25 @@
  * conditions on the sources hold (or a deadline passes), then print the
  * model as JSON.  For the integration tests and benchmarks.
  *
- * usage: backend-driver CONFIG SECONDS [SRC=STATE ...]
- *   STATE is ok, failed (failed or stale), settled (answered once) or
- *   meetings (ok, with meetings that know their node).
+ * usage: backend-driver [-l] CONFIG SECONDS COND... [-- !CMD -- COND...]
+ *   COND is SRC=STATE, STATE ok, failed (failed or stale), settled
+ *   (answered once) or meetings (ok, with meetings that know their
+ *   node); or health:NODE=passing|warning|critical (the consul health
+ *   of a node).  After "--" comes a shell command run once the
+ *   conditions before it hold, then the next conditions; the time from
+ *   the command to those conditions is printed as phase_ms.
+ *   -l prints lines ("source NAME STATE CAUSE", "KEY VALUE") instead of
+ *   JSON.
  * Exit 0 when every condition held before the deadline, 1 if not,
  * 2 on a usage or config error.
  */
+#include <sys/wait.h>
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend/backend.h"
 #include "config.h"
@@ -24,7 +33,9 @@
 
 struct cond {
 	enum fleet_src	 src;
+	const char	*node;		/* health:NODE, or NULL */
 	const char	*want;
+	int		 phase;
 };
 
 static const char *
@@ -49,8 +60,14 @@ static bool
 cond_holds(const struct fleet *f, const struct cond *c)
 {
 	const struct fleet_source	*s = &f->sources[c->src];
+	const struct fleet_node		*n;
 	size_t				 i;
 
+	if (c->node != NULL) {
+		n = fleet_node_by_key(f, c->node);
+		return (n != NULL && (n->seen & FLEET_SRC_BIT(FLEET_SRC_CONSUL))
+		    && strcmp(fleet_health_name(n->health), c->want) == 0);
+	}
 	if (strcmp(c->want, "ok") == 0)
 		return (s->state == FLEET_SRC_OK);
 	if (strcmp(c->want, "failed") == 0)
@@ -120,6 +137,41 @@ model_json(const struct fleet *f, int64_t elapsed)
 	return (root);
 }
 
+static void
+run_command(const char *cmd)
+{
+	pid_t	 pid;
+	int	 st;
+
+	if ((pid = fork()) == -1)
+		return;
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+}
+
+static void
+print_lines(json_t *j)
+{
+	json_t		*srcs, *o, *v;
+	const char	*k, *cause;
+
+	srcs = json_object_get(j, "sources");
+	json_object_foreach(srcs, k, o) {
+		cause = json_string_value(json_object_get(o, "cause"));
+		printf("source %s %s %s\n", k, json_string_value(
+		    json_object_get(o, "state")), cause != NULL ? cause : "-");
+	}
+	json_object_foreach(json_object_get(j, "nodes_seen_by"), k, v)
+		printf("seen_by_%s %lld\n", k, (long long)json_integer_value(v));
+	json_object_foreach(j, k, v) {
+		if (json_is_integer(v))
+			printf("%s %lld\n", k, (long long)json_integer_value(v));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -128,40 +180,64 @@ main(int argc, char **argv)
 	struct http	*http;
 	struct fleet	*fleet;
 	struct backends	*b;
-	struct cond	 conds[FLEET_SRC_COUNT * 2];
-	size_t		 nconds = 0, i, j;
+	struct cond	 conds[64];
+	const char	*cmds[8];
+	size_t		 nconds = 0, ncmds = 0, i, j;
 	char		*cause, *eq, *out;
 	long long	 secs;
 	const char	*why;
-	int64_t		 start, deadline;
+	int64_t		 start, deadline, phase_start = 0, phase_ms = -1;
 	json_t		*j_out;
-	bool		 met = false;
+	bool		 met = false, lines = false;
+	int		 phase = 0, argi = 1;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: backend-driver CONFIG SECONDS "
-		    "[SRC=STATE ...]\n");
+	if (argc > 1 && strcmp(argv[1], "-l") == 0) {
+		lines = true;
+		argi++;
+	}
+	if (argc - argi < 2) {
+		fprintf(stderr, "usage: backend-driver [-l] CONFIG SECONDS "
+		    "COND... [-- !CMD -- COND...]\n");
 		return (2);
 	}
-	if (util_parse_ll(argv[2], 1, 3600, &secs, &why) != 0) {
+	if (util_parse_ll(argv[argi + 1], 1, 3600, &secs, &why) != 0) {
 		fprintf(stderr, "backend-driver: SECONDS: %s\n", why);
 		return (2);
 	}
-	for (i = 3; i < (size_t)argc && nconds < nitems(conds); i++) {
-		if ((eq = strchr(argv[i], '=')) == NULL)
+	for (i = argi + 2; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			phase++;
+			continue;
+		}
+		if (argv[i][0] == '!') {
+			if (ncmds == nitems(cmds) || phase != (int)ncmds + 1)
+				goto usage;
+			cmds[ncmds++] = argv[i] + 1;
+			continue;
+		}
+		if (nconds == nitems(conds) ||
+		    (eq = strchr(argv[i], '=')) == NULL)
 			goto usage;
 		*eq = '\0';
+		conds[nconds].node = NULL;
+		conds[nconds].phase = (phase + 1) / 2;
+		conds[nconds].want = eq + 1;
+		if (strncmp(argv[i], "health:", 7) == 0) {
+			conds[nconds].src = FLEET_SRC_CONSUL;
+			conds[nconds++].node = argv[i] + 7;
+			continue;
+		}
 		for (j = 0; j < FLEET_SRC_COUNT; j++) {
 			if (strcmp(argv[i], fleet_src_name(j)) == 0)
 				break;
 		}
 		if (j == FLEET_SRC_COUNT)
 			goto usage;
-		conds[nconds].src = j;
-		conds[nconds++].want = eq + 1;
+		conds[nconds++].src = j;
 	}
 	log_set_stderr(false);
 	cfg = config_new();
-	if (config_load(cfg, argv[1], &cause) != 0) {
+	if (config_load(cfg, argv[argi], &cause) != 0) {
 		fprintf(stderr, "backend-driver: %s\n", cause);
 		free(cause);
 		config_free(cfg);
@@ -175,24 +251,36 @@ main(int argc, char **argv)
 
 	start = util_mono_ms();
 	deadline = start + secs * 1000;
+	phase = 0;
 	while (util_mono_ms() < deadline) {
-		loop_run_once(loop, 50);
+		loop_run_once(loop, 20);
 		for (i = 0; i < nconds; i++) {
-			if (!cond_holds(fleet, &conds[i]))
+			if (conds[i].phase == phase &&
+			    !cond_holds(fleet, &conds[i]))
 				break;
 		}
-		if (nconds > 0 && i == nconds) {
+		if (i < nconds)
+			continue;
+		if (phase > 0)
+			phase_ms = util_mono_ms() - phase_start;
+		if ((size_t)phase == ncmds) {
 			met = true;
 			break;
 		}
+		run_command(cmds[phase++]);
+		phase_start = util_mono_ms();
 	}
-	if (nconds == 0)
-		met = true;
 
 	j_out = model_json(fleet, util_mono_ms() - start);
-	out = json_dumps(j_out, JSON_INDENT(1) | JSON_SORT_KEYS);
-	printf("%s\n", out);
-	free(out);
+	if (phase_ms >= 0)
+		json_object_set_new(j_out, "phase_ms", json_integer(phase_ms));
+	if (lines)
+		print_lines(j_out);
+	else {
+		out = json_dumps(j_out, JSON_INDENT(1) | JSON_SORT_KEYS);
+		printf("%s\n", out);
+		free(out);
+	}
 	json_decref(j_out);
 
 	backends_free(b);
@@ -203,6 +291,6 @@ main(int argc, char **argv)
 	return (met ? 0 : 1);
 
 usage:
-	fprintf(stderr, "backend-driver: bad condition \"%s\"\n", argv[i]);
+	fprintf(stderr, "backend-driver: bad argument \"%s\"\n", argv[i]);
 	return (2);
 }
