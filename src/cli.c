@@ -37,6 +37,9 @@ struct cli_cmd {
  *	  CLI_CONFIG_REQUIRED, false, false },
  */
 static const struct cli_cmd cli_commands[] = {
+	{ "audit", cmd_audit, "[--since T] [--json] [--limit N]",
+	  "list the audit trail of actions",
+	  CLI_CONFIG_OPTIONAL, false, false },
 	{ "config check", cmd_config_check, "[FILE]",
 	  "check the configuration; print it with secrets masked",
 	  CLI_CONFIG_NONE, false, false },
