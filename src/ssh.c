@@ -315,6 +315,13 @@ ssh_check_hostkey(LIBSSH2_SESSION *s, const char *host, long port,
 	rc = libssh2_knownhost_checkp(kh, host, (int)port, key, len,
 	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | mask,
 	    &found);
+	/*
+	 * libssh2 also tries the plain "host" entry for another port;
+	 * OpenSSH does not, and neither do we.
+	 */
+	if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH && port != 22 &&
+	    found != NULL && found->name != NULL && found->name[0] != '[')
+		rc = LIBSSH2_KNOWNHOST_CHECK_NOTFOUND;
 	switch (rc) {
 	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
 		rc = 0;
@@ -331,10 +338,11 @@ ssh_check_hostkey(LIBSSH2_SESSION *s, const char *host, long port,
 	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
 		*cause = xasprintf("ssh %s: host key not known: the %s key "
 		    "fingerprint is %s, and %s has no entry for %s.  Not "
-		    "connecting; if the fingerprint is right, add the key "
-		    "(ssh-keyscan%s%.0ld %s >> %s, then compare).", shown,
-		    kname, fp, known_hosts, shown, port == 22 ? "" : " -p ",
-		    port == 22 ? 0L : port, host, known_hosts);
+		    "connecting.  Once that fingerprint is confirmed by the "
+		    "host's administrator, add the key to %s (ssh-keyscan%s%.0ld "
+		    "%s prints it).", shown, kname, fp, known_hosts, shown,
+		    known_hosts, port == 22 ? "" : " -p ", port == 22 ? 0L :
+		    port, host);
 		rc = -1;
 		break;
 	default:
