@@ -421,9 +421,9 @@ rake_status_row(struct rake_status *st, struct rake_cells *c, size_t row,
 	const char		*why;
 
 	memset(&s, 0, sizeof s);
-	if (c->c[RAKE_COL_HOSTNAME] == NULL) {
-		*cause = xasprintf("rake status: row %zu has no host name",
-		    row);
+	if (c->c[RAKE_COL_HOSTNAME] == NULL || c->c[RAKE_COL_STATE] == NULL) {
+		*cause = xasprintf("rake status: row %zu has no %s", row,
+		    c->c[RAKE_COL_HOSTNAME] == NULL ? "host name" : "state");
 		return (-1);
 	}
 	if (c->c[RAKE_COL_STATUS] != NULL &&

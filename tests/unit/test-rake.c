@@ -159,6 +159,9 @@ test_status_bad(void **state)
 		"  HOSTNAME  STATE  STATUS\n bbb-01  enabled  sideways\n",
 		"  HOSTNAME  STATE  STATUS  LOAD\n"
 		" bbb-01  enabled  online  -3\n",
+		/* found by fuzz-rake: a first row without a state */
+		"   HOSTNAME        STATE   STATUS\n bbb-01.le\n"
+		" bbb-02  disabled  offline\n",
 	};
 	struct rake_status	 st;
 	char			*cause;
