@@ -1121,7 +1121,8 @@ audit_list(struct audit *a, int64_t since_ms, size_t limit,
 	}
 	free(why);
 
-	qsort(l->v, l->n, sizeof *l->v, audit_entry_cmp);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, audit_entry_cmp);
 	if (limit != 0 && l->n > limit) {
 		drop = l->n - limit;
 		for (i = 0; i < drop; i++)
