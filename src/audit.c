@@ -266,6 +266,57 @@ audit_uuid_new(void)
 
 /* --- masking --------------------------------------------------------------- */
 
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 if invalid. */
+static size_t
+audit_utf8_len(const u_char *p)
+{
+	size_t	 n, i;
+	uint32_t	 cp;
+
+	if (p[0] < 0x80)
+		return (1);
+	if ((p[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return (0);
+	return (n);
+}
+
+/*
+ * Invalid UTF-8 (which PostgreSQL and JSON both refuse, and which would
+ * stall a replay) becomes '?', in place.
+ */
+static void
+audit_fix_utf8(char *s)
+{
+	u_char	*p = (u_char *)s;
+	size_t	 n;
+
+	while (*p != '\0') {
+		if ((n = audit_utf8_len(p)) == 0) {
+			*p++ = '?';
+			continue;
+		}
+		p += n;
+	}
+}
+
 /* A copy of s with every secret replaced, cut to AUDIT_FIELD_MAX; or NULL. */
 static char *
 audit_mask(const struct audit *a, const char *s)
@@ -296,6 +347,7 @@ audit_mask(const struct audit *a, const char *s)
 	buf_adds(&b, p);
 	if (b.data == NULL)
 		return (xstrdup(""));
+	audit_fix_utf8(b.data);
 	len = b.len;
 	if (len > AUDIT_FIELD_MAX) {
 		/* Cut on a UTF-8 boundary. */

@@ -261,6 +261,11 @@ test_spool_no_database(void **state)
 		assert_null(strstr(cause, pw));
 		free(cause);
 	}
+	/* Invalid UTF-8 (JSON and PostgreSQL refuse it) is replaced. */
+	r.uuid = "u-3";
+	r.plan = "bad \xff\xfe bytes \xc3\xa4 ok \xe2\x82";
+	assert_int_equal(audit_record(a, &r, &cause), 0);
+	free(cause);
 	spool = audit_spool_path();
 	assert_int_equal(stat(spool, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -271,21 +276,23 @@ test_spool_no_database(void **state)
 	assert_non_null(strstr(text, "checksum over secret ******** and "
 	    "********"));
 	assert_int_equal(text[strlen(text) - 1], '\n');
+	assert_non_null(strstr(text, "bad ?? bytes \\u00E4 ok ??\""));
 	free(text);
 
 	/* Listed as spooled, in order, with the database's error. */
 	cause = NULL;
 	assert_int_equal(audit_list(a, 0, 0, &l, &cause), 0);
-	assert_int_equal(l.n, 3);
+	assert_int_equal(l.n, 4);
 	assert_string_equal(l.v[0].uuid, "u-0");
 	assert_string_equal(l.v[2].uuid, "u-2");
+	assert_string_equal(l.v[3].plan, "bad ?? bytes \xc3\xa4 ok ??");
 	assert_true(l.v[1].spooled);
 	assert_non_null(l.db_error);
 	assert_null(strstr(l.db_error, pw));
 	audit_list_free(&l);
 	assert_int_equal(audit_list(a, 0, 2, &l, &cause), 0);
 	assert_int_equal(l.n, 2);
-	assert_string_equal(l.v[0].uuid, "u-1");
+	assert_string_equal(l.v[0].uuid, "u-2");
 	audit_list_free(&l);
 
 	audit_free(a);
