@@ -74,6 +74,9 @@ void	 sim_resp_printf(struct sim_resp *, int status, const char *ctype,
 void	 sim_resp_header(struct sim_resp *, const char *, const char *);
 void	 sim_resp_json(struct sim_resp *, int status, void *json_t_taken);
 void	 sim_resp_clear(struct sim_resp *);
+/* Append a JSON string literal (quoted, escaped) to a struct buf. */
+struct buf;
+void	 sim_json_str(struct buf *, const char *);
 /* Standard base64 (with padding) of len bytes; allocated. */
 char	*sim_base64(const void *, size_t);
 
