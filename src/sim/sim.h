@@ -177,6 +177,8 @@ struct sim_world {
 
 	uint64_t	 seed;
 	uint64_t	 rng;		/* xorshift state */
+	uint64_t	 id_rng;	/* private: secrets and ids */
+	int		 name_width;	/* digits in bbb-NN */
 	double		 speed;
 	int64_t		 now_ms;	/* simulated wall time */
 	int64_t		 last_poll_ms;	/* scalelite poller */
@@ -280,6 +282,18 @@ void		 sim_world_advance(struct sim_world *, int64_t ms);
 void		 sim_world_changed(struct sim_world *);
 /* Set world->shutdown and wake every waiter (takes the lock). */
 void		 sim_world_shutdown(struct sim_world *);
+/*
+ * Add a node (scale-out; lock held): the next name, its own secret and
+ * ids, as a VM being built (up false, in no source, vm_status BUILD,
+ * vm_ready_ms one minute on).  world->nodes may move.  Returns its index.
+ */
+size_t		 sim_world_add_node(struct sim_world *);
+/*
+ * A node's consul-visible state changed (up, in_consul, consul_passing):
+ * bumps world->index and the node's consul_modify_index, wakes blocking
+ * queries.  Call it after changing those fields (lock held).
+ */
+void		 sim_node_changed(struct sim_world *, size_t node);
 /* Run the scalelite poller once now (lock held). */
 void		 sim_world_poll(struct sim_world *);
 /* Remove every meeting of a node (scalelite panic; lock held). */
