@@ -632,6 +632,7 @@ sim_http_start(struct sim_world *w, const char *listen_addr, int port_base,
 		    MHD_OPTION_LISTEN_SOCKET, fd,
 		    MHD_OPTION_URI_LOG_CALLBACK, sim_http_uri_cb, sd,
 		    MHD_OPTION_NOTIFY_COMPLETED, sim_http_completed_cb, sd,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16384,
 		    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 		    MHD_OPTION_END);
