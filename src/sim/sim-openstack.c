@@ -760,7 +760,8 @@ os_list(struct os_req *rq, bool detail)
 	if (limit > 1000)
 		limit = 1000;
 	if (name != NULL) {
-		if (regcomp(&re, name, REG_EXTENDED | REG_NOSUB) != 0) {
+		if (strlen(name) > 255 ||
+		    regcomp(&re, name, REG_EXTENDED | REG_NOSUB) != 0) {
 			os_fault(rq, 400, "Invalid regular expression: %s",
 			    name);
 			goto out;
