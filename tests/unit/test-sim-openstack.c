@@ -485,6 +485,28 @@ test_delete_node_vm(void **state)
 	c->hdr[2] = NULL;
 }
 
+/* The default quota leaves room for ten more VMs, not one more. */
+static void
+test_default_quota(void **state)
+{
+	struct ctx	*c = *state;
+	json_t		*j;
+	int		 i;
+	const char	*create = "{\"server\":{\"name\":\"extra\","
+	    "\"flavorRef\":\"5\",\"imageRef\":"
+	    "\"4f5e8c1a-2b3d-4e6f-8a9b-0c1d2e3f4a5b\"}}";
+
+	c->w->os_quota_instances = 0;
+	for (i = 0; i < 10; i++) {
+		j = call(c, "POST", "/compute/v2.1/servers", "", create,
+		    c->hdr, 202);
+		json_decref(j);
+	}
+	j = call(c, "POST", "/compute/v2.1/servers", "", create, c->hdr, 403);
+	assert_fault(j, "forbidden", 403);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -495,6 +517,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_create_delete, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_delete_node_vm, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_default_quota, setup,
 		    teardown),
 	};
 
