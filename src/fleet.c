@@ -133,23 +133,31 @@ fleet_is_ipv4(const char *s, size_t len)
 	return (true);
 }
 
-char *
-fleet_node_key_rule(const char *name, const char *domain,
-    enum fleet_key_rule rule)
+/*
+ * The rule (fleet.h) into key[FLEET_KEY_MAX]: false when the result is
+ * empty or longer than a host name may be.
+ */
+#define FLEET_KEY_MAX	256
+static bool
+fleet_key_into(const char *name, const char *domain,
+    enum fleet_key_rule rule, char *key)
 {
 	const char	*p, *e, *host;
-	char		*key, *q;
+	char		*q;
 	size_t		 len, hlen, dlen, i, colons;
 	bool		 literal = false;
 
 	if (name == NULL)
-		return (NULL);
+		return (false);
 	p = name;
 	while (isspace((unsigned char)*p))
 		p++;
-	if ((e = strstr(p, "://")) != NULL && e < p + strcspn(p, "/?#"))
-		p = e + 3;
 	len = strcspn(p, "/?#");
+	if (len > 0 && p[len - 1] == ':' && p[len] == '/' &&
+	    p[len + 1] == '/') {
+		p += len + 2;	/* scheme:// */
+		len = strcspn(p, "/?#");
+	}
 	while (len > 0 && isspace((unsigned char)p[len - 1]))
 		len--;
 	/* user info */
@@ -164,7 +172,7 @@ fleet_node_key_rule(const char *name, const char *domain,
 	hlen = len;
 	if (len > 0 && p[0] == '[') {
 		if ((e = memchr(p, ']', len)) == NULL)
-			return (NULL);
+			return (false);
 		host = p + 1;
 		hlen = e - host;
 		literal = true;
@@ -178,13 +186,13 @@ fleet_node_key_rule(const char *name, const char *domain,
 	}
 	while (hlen > 0 && host[hlen - 1] == '.')
 		hlen--;
-	if (hlen == 0)
-		return (NULL);
-	key = xstrndup(host, hlen);
-	for (q = key; *q != '\0'; q++)
-		*q = tolower((unsigned char)*q);
+	if (hlen == 0 || hlen >= FLEET_KEY_MAX)
+		return (false);
+	for (i = 0; i < hlen; i++)
+		key[i] = tolower((unsigned char)host[i]);
+	key[hlen] = '\0';
 	if (literal || fleet_is_ipv4(key, hlen))
-		return (key);
+		return (true);
 
 	if (domain != NULL) {
 		while (*domain == '.')
@@ -198,8 +206,10 @@ fleet_node_key_rule(const char *name, const char *domain,
 		if (hlen > dlen + 1 && key[hlen - dlen - 1] == '.' &&
 		    strncasecmp(key + hlen - dlen, domain, dlen) == 0)
 			key[hlen - dlen - 1] = '\0';
-	} else if (rule != FLEET_KEY_FQDN)
-		key[strcspn(key, ".")] = '\0';
+	} else if (rule != FLEET_KEY_FQDN) {
+		if ((q = memchr(key, '.', hlen)) != NULL)
+			*q = '\0';
+	}
 
 	if (rule == FLEET_KEY_ALNUM) {
 		for (p = q = key; *p != '\0'; p++) {
@@ -208,11 +218,18 @@ fleet_node_key_rule(const char *name, const char *domain,
 		}
 		*q = '\0';
 	}
-	if (*key == '\0') {
-		free(key);
+	return (*key != '\0');
+}
+
+char *
+fleet_node_key_rule(const char *name, const char *domain,
+    enum fleet_key_rule rule)
+{
+	char	 key[FLEET_KEY_MAX];
+
+	if (!fleet_key_into(name, domain, rule, key))
 		return (NULL);
-	}
-	return (key);
+	return (xstrdup(key));
 }
 
 char *
@@ -234,6 +251,12 @@ char *
 fleet_key(const struct fleet *f, const char *name)
 {
 	return (fleet_node_key_rule(name, f->priv->domain, f->priv->rule));
+}
+
+static bool
+fleet_key_buf(const struct fleet *f, const char *name, char *key)
+{
+	return (fleet_key_into(name, f->priv->domain, f->priv->rule, key));
 }
 
 /* --- rings ------------------------------------------------------------ */
@@ -367,22 +390,18 @@ fleet_node_free(struct fleet_node *n)
 	free(n);
 }
 
-/* The node of key (taken), created when new; NULL when key is NULL. */
+/* The node of key (borrowed), created when new. */
 static struct fleet_node *
-fleet_node_get(struct fleet *f, char *key)
+fleet_node_get(struct fleet *f, const char *key)
 {
 	struct fleet_priv	*p = f->priv;
 	struct fleet_node	*n;
 
-	if (key == NULL)
-		return (NULL);
-	if ((n = hmap_get(&p->by_key, key)) != NULL) {
-		free(key);
+	if ((n = hmap_get(&p->by_key, key)) != NULL)
 		return (n);
-	}
 	n = xcalloc(1, sizeof *n);
 	n->id = p->next_id++;
-	n->key = key;
+	n->key = xstrdup(key);
 	n->health = FLEET_HEALTH_UNKNOWN;
 	fleet_node_clear_scalelite(n);
 	fleet_node_clear_prom(n);
@@ -392,17 +411,25 @@ fleet_node_get(struct fleet *f, char *key)
 	return (n);
 }
 
+/* The node of a name in any form, created when new; NULL: no key. */
+static struct fleet_node *
+fleet_node_get_name(struct fleet *f, const char *name)
+{
+	char	 key[FLEET_KEY_MAX];
+
+	if (!fleet_key_buf(f, name, key))
+		return (NULL);
+	return (fleet_node_get(f, key));
+}
+
 static struct fleet_node *
 fleet_node_find(const struct fleet *f, const char *name)
 {
-	struct fleet_node	*n;
-	char			*key;
+	char	 key[FLEET_KEY_MAX];
 
-	if ((key = fleet_key(f, name)) == NULL)
+	if (!fleet_key_buf(f, name, key))
 		return (NULL);
-	n = hmap_get(&f->priv->by_key, key);
-	free(key);
-	return (n);
+	return (hmap_get(&f->priv->by_key, key));
 }
 
 static void
@@ -587,12 +614,7 @@ fleet_free(struct fleet *f)
 	fleet_stacks_free(f->stacks, f->nstacks);
 	fleet_hosts_free(f->hosts, f->nhosts);
 	fleet_vms_free(f->vms, f->nvms);
-	for (i = 0; i < f->nproblems; i++) {
-		free(f->problems[i]->node_key);
-		free(f->problems[i]->text);
-		free(f->problems[i]);
-	}
-	free(f->problems);
+	free(f->problems);	/* the problems are problems.c's */
 	for (i = 0; i < f->njobs; i++) {
 		free(f->jobs[i]->verb);
 		free(f->jobs[i]->target);
@@ -825,7 +847,7 @@ fleet_apply_consul(struct fleet *f, struct fleet_consul_update *u,
 	f->priv->gen++;
 	for (i = 0; i < u->nnodes; i++) {
 		cn = &u->nodes[i];
-		if ((n = fleet_node_get(f, fleet_key(f, cn->node))) == NULL)
+		if ((n = fleet_node_get_name(f, cn->node)) == NULL)
 			continue;
 		if (n->gen[FLEET_SRC_CONSUL] != f->priv->gen) {
 			fleet_node_clear_consul(n);
@@ -1071,8 +1093,7 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 			if (sm->instance == NULL)
 				continue;
 			if ((n = hmap_get(&inst, sm->instance)) == NULL) {
-				n = fleet_node_get(f,
-				    fleet_key(f, sm->instance));
+				n = fleet_node_get_name(f, sm->instance);
 				if (n == NULL)
 					continue;
 				hmap_put(&inst, sm->instance, n);
@@ -1158,7 +1179,7 @@ fleet_apply_scalelite(struct fleet *f, struct fleet_scalelite_update *u,
 	f->priv->gen++;
 	for (i = 0; i < u->nservers; i++) {
 		s = &u->servers[i];
-		if ((n = fleet_node_get(f, fleet_key(f, s->url))) == NULL)
+		if ((n = fleet_node_get_name(f, s->url)) == NULL)
 			continue;
 		fleet_node_clear_scalelite(n);
 		n->sl_id = s->id;
@@ -1489,9 +1510,9 @@ fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
 		h->node_key = fleet_key(f, h->hostname);
 		hosts[nh++] = h;
 
-		if ((n = fleet_node_get(f, h->node_key != NULL ?
-		    xstrdup(h->node_key) : NULL)) == NULL)
+		if (h->node_key == NULL)
 			continue;
+		n = fleet_node_get(f, h->node_key);
 		if (n->gen[FLEET_SRC_RANCHER] == f->priv->gen)
 			continue;	/* two hosts of one name: first wins */
 		fleet_node_clear_rancher(n);
@@ -1616,9 +1637,9 @@ fleet_apply_openstack(struct fleet *f, struct fleet_openstack_update *u,
 		v->node_key = fleet_key(f, v->name);
 		vms[nv++] = v;
 
-		if ((n = fleet_node_get(f, v->node_key != NULL ?
-		    xstrdup(v->node_key) : NULL)) == NULL)
+		if (v->node_key == NULL)
 			continue;
+		n = fleet_node_get(f, v->node_key);
 		if (n->gen[FLEET_SRC_OPENSTACK] == f->priv->gen)
 			continue;
 		fleet_node_clear_openstack(n);
