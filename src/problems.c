@@ -398,6 +398,21 @@ problems_stack_services(const struct fleet_stack *st, const char *health,
 	}
 }
 
+static bool
+problems_stack_is(const struct fleet_stack *st, const char *health)
+{
+	size_t	 j;
+
+	if (st->health != NULL && strcmp(st->health, health) == 0)
+		return (true);
+	for (j = 0; j < st->nservices; j++) {
+		if (st->services[j].health != NULL &&
+		    strcmp(st->services[j].health, health) == 0)
+			return (true);
+	}
+	return (false);
+}
+
 static void
 problems_stacks(struct problems *p, const struct problems_rule *r,
     const char *health)
@@ -405,19 +420,17 @@ problems_stacks(struct problems *p, const struct problems_rule *r,
 	const struct fleet	*f = p->fleet;
 	const struct fleet_stack *st;
 	char			 svc[160];
-	size_t			 i, j;
-	bool			 bad;
+	size_t			 i;
 
 	if (!problems_has_data(f, FLEET_SRC_RANCHER))
 		return;
 	for (i = 0; i < f->nstacks; i++) {
 		st = f->stacks[i];
-		bad = st->health != NULL && strcmp(st->health, health) == 0;
-		for (j = 0; !bad && j < st->nservices; j++) {
-			bad = st->services[j].health != NULL &&
-			    strcmp(st->services[j].health, health) == 0;
-		}
-		if (!bad)
+		if (!problems_stack_is(st, health))
+			continue;
+		/* an unhealthy stack is not also reported degraded */
+		if (strcmp(health, "degraded") == 0 &&
+		    problems_stack_is(st, "unhealthy"))
 			continue;
 		problems_stack_services(st, health, svc, sizeof svc);
 		problems_hit(p, r, st->name, NULL, r->pub.severity,
