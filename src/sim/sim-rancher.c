@@ -112,6 +112,7 @@ struct rc_hostp {		/* a host's running process */
 
 struct rc_state {
 	struct rc_hostp	*hostp;		/* per node */
+	bool		*synced;	/* per node: its stack exists */
 	struct rc_hostp	 infra_hostp;
 	struct rc_stack	*stacks;
 	size_t		 nstacks;
@@ -207,8 +208,11 @@ rc_add_service(struct sim_world *w, struct rc_state *st, int stack,
 	st->nservices++;
 
 	if (s->global) {
-		for (i = 0; i < (int)w->nnodes; i++)
-			rc_add_container(w, st, (int)st->nservices - 1, i);
+		for (i = 0; i < (int)w->nnodes; i++) {
+			if (st->synced[i])
+				rc_add_container(w, st,
+				    (int)st->nservices - 1, i);
+		}
 		rc_add_container(w, st, (int)st->nservices - 1, -1);
 	} else
 		rc_add_container(w, st, (int)st->nservices - 1, node);
@@ -253,13 +257,16 @@ static void
 rc_add_node(struct sim_world *w, struct rc_state *st, size_t i)
 {
 	struct sim_node	*n = &w->nodes[i];
+	size_t		 k, nsvc = st->nservices;
 	int		 stack;
 
-	if (n->host_id[0] == '\0')
-		snprintf(n->host_id, sizeof n->host_id, "1h%u",
-		    (unsigned)(i + 1) % 100000u);
 	if (n->host_state[0] == '\0')
 		snprintf(n->host_state, sizeof n->host_state, "active");
+	/* A host registered later runs the global services too. */
+	for (k = 0; k < nsvc; k++) {
+		if (st->services[k].global)
+			rc_add_container(w, st, (int)k, (int)i);
+	}
 	stack = rc_add_stack(st, n->name, (int)i, st->created_ms);
 	rc_add_service(w, st, stack, "bbb",
 	    "bigbluebutton/bigbluebutton:v2.7.12", 0);
@@ -267,6 +274,31 @@ rc_add_node(struct sim_world *w, struct rc_state *st, size_t i)
 	    "greenstatic/bigbluebutton-exporter:v0.2.0", 0);
 	rc_add_service(w, st, stack, "lb", "rancher/lb-service-haproxy:v0.9.6",
 	    2);
+}
+
+/* Nodes whose host has registered (host_id set) get their stack. */
+static void
+rc_sync(struct sim_world *w, struct rc_state *st)
+{
+	size_t	 i;
+
+	if (st->nnodes < w->nnodes) {
+		st->hostp = xreallocarray(st->hostp, w->nnodes,
+		    sizeof *st->hostp);
+		memset(st->hostp + st->nnodes, 0,
+		    (w->nnodes - st->nnodes) * sizeof *st->hostp);
+		st->synced = xreallocarray(st->synced, w->nnodes,
+		    sizeof *st->synced);
+		memset(st->synced + st->nnodes, 0,
+		    (w->nnodes - st->nnodes) * sizeof *st->synced);
+		st->nnodes = w->nnodes;
+	}
+	for (i = 0; i < w->nnodes; i++) {
+		if (st->synced[i] || w->nodes[i].host_id[0] == '\0')
+			continue;
+		st->synced[i] = true;
+		rc_add_node(w, st, i);
+	}
 }
 
 static struct rc_state *
@@ -305,14 +337,7 @@ rc_state(struct sim_world *w)
 	int		 stack = -1, max = 0, v;
 
 	if (st != NULL) {
-		if (st->nnodes < w->nnodes) {
-			st->hostp = xreallocarray(st->hostp, w->nnodes,
-			    sizeof *st->hostp);
-			memset(st->hostp + st->nnodes, 0,
-			    (w->nnodes - st->nnodes) * sizeof *st->hostp);
-		}
-		while (st->nnodes < w->nnodes)
-			rc_add_node(w, st, st->nnodes++);
+		rc_sync(w, st);
 		return (st);
 	}
 	st = xcalloc(1, sizeof *st);
@@ -320,23 +345,19 @@ rc_state(struct sim_world *w)
 	st->next_id = 1;
 	st->created_ms = w->now_ms - 86400000LL * 30;
 
-	/* The infrastructure host gets the id after the nodes' hosts. */
+	/*
+	 * The infrastructure host's id: far after the nodes' hosts, so that
+	 * hosts registered later (1h<n+1> ...) do not meet it.
+	 */
 	for (i = 0; i < w->nnodes; i++) {
-		if (w->nodes[i].host_id[0] == '\0')
-			snprintf(w->nodes[i].host_id,
-			    sizeof w->nodes[i].host_id, "1h%u",
-			    (unsigned)(i + 1) % 100000u);
 		if (sscanf(w->nodes[i].host_id, "1h%d", &v) == 1 && v > max)
 			max = v;
 	}
-	snprintf(st->infra_host_id, sizeof st->infra_host_id, "1h%d", max + 1);
+	snprintf(st->infra_host_id, sizeof st->infra_host_id, "1h%d",
+	    max + 1000);
 	snprintf(st->infra_host_state, sizeof st->infra_host_state, "active");
 	st->next_id = 5;
-	st->hostp = xcalloc(w->nnodes, sizeof *st->hostp);
-
-	for (i = 0; i < w->nnodes; i++)
-		rc_add_node(w, st, i);
-	st->nnodes = w->nnodes;
+	rc_sync(w, st);
 	for (k = 0; k < nitems(infra); k++) {
 		if (stack < 0 ||
 		    strcmp(st->stacks[stack].name, infra[k].stack) != 0)
@@ -368,6 +389,7 @@ sim_rancher_free(struct sim_world *w)
 	for (i = 0; i < st->nservices; i++)
 		json_decref(st->services[i].upgrade);
 	free(st->hostp);
+	free(st->synced);
 	free(st->stacks);
 	free(st->services);
 	free(st->containers);
@@ -477,6 +499,8 @@ sim_rancher_tick(struct sim_world *w)
 			}
 	}
 	for (h = -1; h < (int)w->nnodes; h++) {
+		if (h >= 0 && !st->synced[h])
+			continue;
 		hp = h < 0 ? &st->infra_hostp : &st->hostp[h];
 		hs = h < 0 ? st->infra_host_state : w->nodes[h].host_state;
 		if (hp->next[0] == '\0' || hp->until_ms > w->now_ms)
@@ -1706,6 +1730,8 @@ rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
 		break;
 	case RC_HOST:
 		for (h = -1; h < (int)rq->w->nnodes; h++) {
+			if (h >= 0 && !st->synced[h])
+				continue;
 			if (pt == RC_CONTAINER && parent >= 0 &&
 			    st->containers[parent].host != h)
 				continue;
@@ -1756,7 +1782,8 @@ rc_find(struct rc_req *rq, enum rc_type t, const char *id)
 		break;
 	case RC_HOST:
 		for (i = 0; i < rq->w->nnodes; i++)
-			if (strcmp(rq->w->nodes[i].host_id, id) == 0)
+			if (st->synced[i] &&
+			    strcmp(rq->w->nodes[i].host_id, id) == 0)
 				return ((int)i);
 		if (strcmp(st->infra_host_id, id) == 0)
 			return (-1);
