@@ -1282,6 +1282,10 @@ struct rc_param {
 	char	*value;
 };
 
+struct rc_slice {		/* rows already cut to the page */
+	size_t	 total;
+};
+
 static int
 rc_hexval(int c)
 {
@@ -1566,7 +1570,7 @@ rc_coll_name(enum rc_type t)
  */
 static void
 rc_collection(struct rc_req *rq, enum rc_type t, json_t *rows,
-    const char *self)
+    const char *self, const struct rc_slice *slice)
 {
 	struct rc_param	*p;
 	size_t		 np, i, j, n, total, offset = 0, limit = RC_DEF_LIMIT;
@@ -1615,6 +1619,12 @@ rc_collection(struct rc_req *rq, enum rc_type t, json_t *rows,
 	n = json_array_size(rows);
 	v = xcalloc(n + 1, sizeof *v);
 	total = 0;
+	if (slice != NULL) {
+		/* rows are the page already, in order */
+		for (i = 0; i < n; i++)
+			v[i] = json_array_get(rows, i);
+		n = 0;
+	}
 	for (i = 0; i < n; i++) {
 		o = json_array_get(rows, i);
 		keep = true;
@@ -1637,17 +1647,22 @@ rc_collection(struct rc_req *rq, enum rc_type t, json_t *rows,
 		if (keep)
 			v[total++] = o;
 	}
-	rc_sort_field = sort;
-	rc_sort_desc = strcmp(order, "desc") == 0;
-	qsort(v, total, sizeof *v, rc_sort_cb);
-	rc_sort_field = NULL;
-
 	data = json_array();
-	for (i = offset; i < total && i < offset + limit; i++) {
-		o = json_deep_copy(v[i]);
-		if (t == RC_HOST)
-			rc_host_emit(o);
-		json_array_append_new(data, o);
+	if (slice != NULL) {
+		total = slice->total;
+		for (i = 0; i < json_array_size(rows); i++)
+			json_array_append(data, v[i]);
+	} else {
+		rc_sort_field = sort;
+		rc_sort_desc = strcmp(order, "desc") == 0;
+		qsort(v, total, sizeof *v, rc_sort_cb);
+		rc_sort_field = NULL;
+		for (i = offset; i < total && i < offset + limit; i++) {
+			o = json_deep_copy(v[i]);
+			if (t == RC_HOST)
+				rc_host_emit(o);
+			json_array_append_new(data, o);
+		}
 	}
 
 	/* next: this url with marker=m<offset + limit>. */
@@ -1702,9 +1717,21 @@ rc_collection(struct rc_req *rq, enum rc_type t, json_t *rows,
 	rc_send(rq, 200, coll);
 }
 
-/* Rows of a type, raw; parent narrows (a stack's services ...). */
+/*
+ * Rows of a type, raw; parent narrows (a stack's services ...).  With a
+ * window (from, count), only the rows in it are rendered (in id order,
+ * which is the order of the arrays) and *total counts them all.
+ */
+#define RC_KEEP(expr) do {						\
+	if (win == NULL || (*total >= win[0] && *total < win[0] + win[1])) \
+		json_array_append_new(rows, (expr));			\
+	if (total != NULL)						\
+		(*total)++;						\
+} while (0)
+
 static json_t *
-rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
+rc_rows_window(struct rc_req *rq, enum rc_type t, enum rc_type pt,
+    int parent, const size_t *win, size_t *total)
 {
 	struct rc_state	*st = rq->st;
 	json_t		*rows = json_array();
@@ -1714,7 +1741,7 @@ rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
 	switch (t) {
 	case RC_STACK:
 		for (i = 0; i < st->nstacks; i++)
-			json_array_append_new(rows, rc_stack_json(rq, (int)i));
+			RC_KEEP(rc_stack_json(rq, (int)i));
 		break;
 	case RC_SERVICE:
 		for (i = 0; i < st->nservices; i++) {
@@ -1724,8 +1751,7 @@ rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
 			if (parent >= 0 && pt == RC_CONTAINER &&
 			    st->containers[parent].service != (int)i)
 				continue;
-			json_array_append_new(rows, rc_service_json(rq,
-			    (int)i));
+			RC_KEEP(rc_service_json(rq, (int)i));
 		}
 		break;
 	case RC_HOST:
@@ -1750,16 +1776,74 @@ rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
 			if (pt == RC_HOST && parent != -2 &&
 			    st->containers[i].host != parent)
 				continue;
-			json_array_append_new(rows, rc_container_json(rq,
-			    (int)i));
+			RC_KEEP(rc_container_json(rq, (int)i));
 		}
 		break;
 	case RC_TOKEN:
 		for (i = 0; i < st->ntokens; i++)
-			json_array_append_new(rows, rc_token_json(rq, (int)i));
+			RC_KEEP(rc_token_json(rq, (int)i));
 		break;
 	}
 	return (rows);
+}
+
+#undef RC_KEEP
+
+static json_t *
+rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
+{
+	return (rc_rows_window(rq, t, pt, parent, NULL, NULL));
+}
+
+/*
+ * Whether a query only pages (no filter, no sort): then the page can be
+ * rendered alone.  Sets win to (offset, limit).
+ */
+static bool
+rc_plain_page(struct rc_req *rq, enum rc_type t, size_t *win)
+{
+	struct rc_param	*p;
+	size_t		 np, i;
+	char		 field[64];
+	const char	*mod, *cause;
+	long long	 ll;
+	bool		 plain = true;
+
+	win[0] = 0;
+	win[1] = RC_DEF_LIMIT;
+	p = rc_params(rq->q->query, &np);
+	for (i = 0; i < np; i++) {
+		if (strcmp(p[i].key, "limit") == 0) {
+			if (util_parse_ll(p[i].value, 1, LLONG_MAX, &ll,
+			    &cause) == 0)
+				win[1] = ll > RC_MAX_LIMIT ? RC_MAX_LIMIT :
+				    (size_t)ll;
+		} else if (strcmp(p[i].key, "marker") == 0) {
+			if (p[i].value[0] == 'm' && util_parse_ll(p[i].value +
+			    1, 0, LLONG_MAX, &ll, &cause) == 0)
+				win[0] = (size_t)ll;
+		} else if (strcmp(p[i].key, "sort") == 0 ||
+		    rc_filter_split(t, p[i].key, field, sizeof field, &mod))
+			plain = false;
+	}
+	rc_params_free(p, np);
+	return (plain && t != RC_HOST);
+}
+
+static void
+rc_list(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent,
+    const char *self)
+{
+	struct rc_slice	 slice;
+	size_t		 win[2];
+	json_t		*rows;
+
+	if (rc_plain_page(rq, t, win)) {
+		slice.total = 0;
+		rows = rc_rows_window(rq, t, pt, parent, win, &slice.total);
+		rc_collection(rq, t, rows, self, &slice);
+	} else
+		rc_collection(rq, t, rc_rows(rq, t, pt, parent), self, NULL);
 }
 
 /* Index of a resource by id: >= 0 (host: node or -1), or -2 if none. */
@@ -2469,7 +2553,7 @@ sim_rancher_handle(struct sim_world *w, const struct sim_req *q,
 	self = xasprintf("%s/%s", rq.proj, rc_coll_name(t));
 	if (nseg == 1) {
 		if (strcmp(q->method, "GET") == 0)
-			rc_collection(&rq, t, rc_rows(&rq, t, t, -2), self);
+			rc_list(&rq, t, t, -2, self);
 		else if (strcmp(q->method, "POST") == 0 && t == RC_TOKEN)
 			rc_create_token(&rq, body);
 		else
@@ -2496,7 +2580,7 @@ sim_rancher_handle(struct sim_world *w, const struct sim_req *q,
 		}
 		self = xasprintf("%s/%s/%s/%s", rq.proj, rc_coll_name(t),
 		    seg[1], seg[2]);
-		rc_collection(&rq, lt, rc_rows(&rq, lt, t, i), self);
+		rc_list(&rq, lt, t, i, self);
 		free(self);
 		goto out;
 	}

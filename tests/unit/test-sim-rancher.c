@@ -375,6 +375,19 @@ test_pagination(void **state)
 	assert_int_equal(pages, (all + 1) / 2);
 	json_decref(seen);
 
+	/* A plain page and a filtered listing agree on rows and order. */
+	j = rq(c, "GET", "/v2-beta/projects/1a5/containers", "limit=1000",
+	    NULL, 200);
+	p = rq(c, "GET", "/v2-beta/projects/1a5/containers",
+	    "limit=1000&name_notnull=", NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")),
+	    json_array_size(json_object_get(p, "data")));
+	json_array_foreach(json_object_get(j, "data"), i, o)
+		assert_string_equal(str(o, "id"), str(json_array_get(
+		    json_object_get(p, "data"), i), "id"));
+	json_decref(p);
+	json_decref(j);
+
 	/* limit is clamped, not refused */
 	j = rq(c, "GET", "/v2-beta/projects/1a5/containers", "limit=999999",
 	    NULL, 200);
