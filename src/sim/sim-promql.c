@@ -405,7 +405,8 @@ lex_string(struct lexer *lx)
 				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
 			} else if (cp < 0x110000) {
 				buf_addc(&b, (char)(0xf0 | (cp >> 18)));
-				buf_addc(&b, (char)(0x80 | ((cp >> 12) & 0x3f)));
+				buf_addc(&b, (char)(0x80 |
+				    ((cp >> 12) & 0x3f)));
 				buf_addc(&b, (char)(0x80 | ((cp >> 6) & 0x3f)));
 				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
 			} else {
@@ -1580,8 +1581,8 @@ struct eval {
 	char		*err;
 	size_t		 samples;	/* loaded, for the limit */
 	int		 depth;
-	size_t		 last_n;	/* range selectors: only the last n
-					   samples are needed (irate) */
+	/* range selectors: only the last n samples are needed (irate) */
+	size_t		 last_n;
 };
 
 #define EVAL_MAX_SAMPLES	50000000
@@ -1691,7 +1692,7 @@ struct collect {
 	struct series	*mat;
 	size_t		 nmat;
 	size_t		 capmat;
-	size_t		 first;		/* this target's first series */
+	size_t		 first;		/* target's first series */
 	const struct label *extra;	/* sample's labels */
 	const struct sim_mlabel *sl;
 	size_t		 nsl;
@@ -2262,8 +2263,10 @@ sigidx_cmp(const void *a, const void *b)
 static struct sigidx *
 sig_index(struct eval *ev, const struct node *n, const struct value *v)
 {
-	struct sigidx	*ix = ar_alloc(&ev->ar, (v->nvec + 1) * sizeof *ix);
+	struct sigidx	*ix;
 	size_t		 i;
+
+	ix = ar_alloc(&ev->ar, (v->nvec + 1) * sizeof *ix);
 
 	for (i = 0; i < v->nvec; i++) {
 		ix[i].sig = match_sig(ev, n, &v->vec[i].ls);

@@ -204,7 +204,8 @@ test_parse_shapes(void **state)
 		{ "up", SIM_PROMQL_VECTOR },
 		{ "up[5m]", SIM_PROMQL_MATRIX },
 		{ "up[1h30m] offset 5m", SIM_PROMQL_MATRIX },
-		{ "{__name__=~\"node_load.*\", job!=\"x\"}", SIM_PROMQL_VECTOR },
+		{ "{__name__=~\"node_load.*\", job!=\"x\"}",
+		    SIM_PROMQL_VECTOR },
 		{ "node_cpu_seconds_total{mode!~'idle|iowait'}",
 		    SIM_PROMQL_VECTOR },
 		{ "sum without (cpu, mode) (node_cpu_seconds_total)",
@@ -974,7 +975,8 @@ test_api(void **state)
 	j = body_json(&r);
 	sim_resp_clear(&r);
 	json_decref(j);
-	uri = xasprintf("/api/v1/query?query=sum+by+(job)+(up)&time=%lld.%03lld",
+	uri = xasprintf("/api/v1/query?query=sum+by+(job)+(up)&"
+	    "time=%lld.%03lld",
 	    (long long)(now / 1000), (long long)(now % 1000));
 	r = call(w, "POST", uri, "", true);
 	free(uri);
