@@ -265,6 +265,13 @@ test_parse_errors(void **state)
 	    "comparisons between scalars must use BOOL modifier");
 	assert_parse_error("up{job=~\"(\"}", "1:4: parse error: ",
 	    "error parsing regexp");
+	/* what RE2 refuses (and would cost glibc's regcomp dearly) */
+	assert_parse_error("up{job=~\"b++\"}", "1:4: parse error: ",
+	    "error parsing regexp: invalid nested repetition operator");
+	assert_parse_error("up{job=~\"(a{1000}){1000}\"}", "1:4: parse error: ",
+	    "error parsing regexp: ");
+	assert_parse_error("up{job=~\"(a)\\\\1\"}", "1:4: parse error: ",
+	    "error parsing regexp: invalid escape sequence");
 	assert_parse_error("up[5x]", "1:", "parse error: ");
 	assert_parse_error("(up", "1:4: parse error: ",
 	    "unclosed left parenthesis");
