@@ -22,7 +22,7 @@
 #include "sim-prom.h"
 #include "util.h"
 
-#define PROM_RECORD_MS		1000	/* one view per simulated second */
+#define PROM_RECORD_MS		1000	/* one view a simulated s */
 #define PROM_MAX_POINTS		11000
 
 struct sim_prom {

@@ -405,7 +405,8 @@ lex_string(struct lexer *lx)
 				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
 			} else if (cp < 0x110000) {
 				buf_addc(&b, (char)(0xf0 | (cp >> 18)));
-				buf_addc(&b, (char)(0x80 | ((cp >> 12) & 0x3f)));
+				buf_addc(&b, (char)(0x80 |
+				    ((cp >> 12) & 0x3f)));
 				buf_addc(&b, (char)(0x80 | ((cp >> 6) & 0x3f)));
 				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
 			} else {
@@ -821,12 +822,112 @@ is_label_name(const char *s)
 	return (true);
 }
 
+/*
+ * What RE2 (Prometheus' regexp engine) refuses and glibc's regcomp would
+ * take at great cost: nested repetition ("a**", "b++"), repeat counts
+ * over 1000 (here: in sum, so that (a{1000}){1000} is out too) and
+ * backreferences.  NULL if fine, else the reason.
+ */
+static const char *
+re_check(const char *re)
+{
+	const char	*p;
+	bool		 prevq = false, lazy = false;
+	long		 n, m, total = 0;
+	char		*end, e;
+
+	if (strlen(re) > 4096)
+		return ("expression too large");
+	for (p = re; *p != '\0'; p++) {
+		switch (*p) {
+		case '\\':
+			if (isdigit((unsigned char)p[1]))
+				return ("invalid escape sequence");
+			if (p[1] != '\0')
+				p++;
+			prevq = lazy = false;
+			continue;
+		case '[':
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p != '\0' && *p != ']') {
+				if (*p == '[' && (p[1] == ':' || p[1] == '=' ||
+				    p[1] == '.')) {
+					e = p[1];
+					p += 2;
+					while (*p != '\0' &&
+					    !(*p == e && p[1] == ']'))
+						p++;
+					if (*p == '\0')
+						break;
+					p++;
+				}
+				p++;
+			}
+			if (*p == '\0')
+				return ("missing closing ]");
+			prevq = lazy = false;
+			continue;
+		case '?':
+			if (lazy) {		/* x+? is non-greedy */
+				lazy = false;
+				continue;
+			}
+			/* FALLTHROUGH */
+		case '*':
+		case '+':
+			if (prevq)
+				return ("invalid nested repetition operator");
+			prevq = lazy = true;
+			continue;
+		case '{':
+			if (!isdigit((unsigned char)p[1]))
+				break;
+			n = strtol(p + 1, &end, 10);
+			m = n;
+			if (*end == ',') {
+				m = isdigit((unsigned char)end[1]) ?
+				    strtol(end + 1, &end, 10) : n;
+				if (*end != '}' && end[-1] != ',')
+					break;
+			}
+			if (*end != '}')
+				break;
+			if (prevq)
+				return ("invalid nested repetition operator");
+			if (n > 1000 || m > 1000 || m < n)
+				return ("invalid repeat count");
+			total += m;
+			if (total > 1000)
+				return ("expression too large");
+			p = end;
+			prevq = lazy = true;
+			continue;
+		default:
+			break;
+		}
+		prevq = lazy = false;
+	}
+	return (NULL);
+}
+
 static regex_t *
 compile_re(struct parser *p, const char *re, size_t pos)
 {
-	regex_t	*r = xmalloc(sizeof *r);
-	char	*anch, eb[128];
-	int	 rc;
+	regex_t		*r;
+	char		*anch, eb[128];
+	const char	*why;
+	int		 rc;
+
+	if ((why = re_check(re)) != NULL) {
+		lex_error(&p->lx, pos, "error parsing regexp: %s: `%s`", why,
+		    re);
+		return (NULL);
+	}
+	r = xmalloc(sizeof *r);
 
 	anch = xasprintf("^(%s)$", re);
 	rc = regcomp(r, anch, REG_EXTENDED | REG_NOSUB);
@@ -1580,8 +1681,8 @@ struct eval {
 	char		*err;
 	size_t		 samples;	/* loaded, for the limit */
 	int		 depth;
-	size_t		 last_n;	/* range selectors: only the last n
-					   samples are needed (irate) */
+	/* range selectors: only the last n samples are needed (irate) */
+	size_t		 last_n;
 };
 
 #define EVAL_MAX_SAMPLES	50000000
@@ -1691,7 +1792,7 @@ struct collect {
 	struct series	*mat;
 	size_t		 nmat;
 	size_t		 capmat;
-	size_t		 first;		/* this target's first series */
+	size_t		 first;		/* target's first series */
 	const struct label *extra;	/* sample's labels */
 	const struct sim_mlabel *sl;
 	size_t		 nsl;
@@ -2262,8 +2363,10 @@ sigidx_cmp(const void *a, const void *b)
 static struct sigidx *
 sig_index(struct eval *ev, const struct node *n, const struct value *v)
 {
-	struct sigidx	*ix = ar_alloc(&ev->ar, (v->nvec + 1) * sizeof *ix);
+	struct sigidx	*ix;
 	size_t		 i;
+
+	ix = ar_alloc(&ev->ar, (v->nvec + 1) * sizeof *ix);
 
 	for (i = 0; i < v->nvec; i++) {
 		ix[i].sig = match_sig(ev, n, &v->vec[i].ls);
