@@ -1106,7 +1106,8 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 		fg = &u->figures[i];
 		if (fg->failed)
 			continue;
-		pf = fleet_pf_lookup(fg->name);
+		if ((pf = fleet_pf_lookup(fg->name)) < 0)
+			continue;	/* a figure fleet does not know */
 		for (j = 0; j < fg->nsamples; j++) {
 			sm = &fg->samples[j];
 			if (sm->instance == NULL)
@@ -1124,8 +1125,7 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 				fleet_node_touch(f, n, FLEET_SRC_PROMETHEUS,
 				    now);
 			}
-			if (pf >= 0)
-				fleet_pf_set(n, pf, sm->value, now);
+			fleet_pf_set(n, pf, sm->value, now);
 		}
 	}
 	hmap_clear(inst);
