@@ -181,7 +181,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 			break;
 		case 't':
 			if (util_parse_duration_ms(optarg, &r.timeout_ms,
-			    &cause) == -1 || r.timeout_ms < STATUS_TIMEOUT_MIN ||
+			    &cause) == -1 ||
+			    r.timeout_ms < STATUS_TIMEOUT_MIN ||
 			    r.timeout_ms > STATUS_TIMEOUT_MAX) {
 				fprintf(stderr, "bbbctl: status: --timeout: "
 				    "expected a duration from 500ms to 10m, "

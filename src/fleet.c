@@ -26,7 +26,7 @@
 struct fleet_priv {
 	struct hmap	 by_key;	/* key -> struct fleet_node */
 	struct hmap	 by_id;		/* id -> struct fleet_node */
-	struct hmap	 scratch[3];	/* cleared and reused by the applies */
+	struct hmap	 scratch[3];	/* reused by the applies */
 	uint32_t	 next_id;
 	uint64_t	 gen;
 	enum fleet_key_rule rule;
