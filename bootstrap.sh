@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 PKGS="build-essential autoconf automake libtool pkg-config
 libncurses-dev libcurl4-openssl-dev libjansson-dev libpq-dev libssh2-1-dev
 libexpat1-dev libinih-dev libmicrohttpd-dev libssl-dev libcmocka-dev
+zlib1g-dev
 clang libclang-rt-14-dev
 prometheus postgresql postgresql-client openssh-server openssh-client
 openssl tmux curl valgrind ncurses-term"

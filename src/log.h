@@ -25,6 +25,7 @@ int	 log_open(const char *, char **);
 void	 log_close(void);
 const char *log_path(void);		/* NULL when no file is open */
 void	 log_set_level(enum log_level);
+enum log_level log_get_level(void);
 void	 log_set_stderr(bool);		/* also echo to stderr (default on) */
 
 void	 log_debug(const char *, ...) printflike(1, 2);
