@@ -11,9 +11,9 @@ PKGS="build-essential autoconf automake libtool pkg-config
 libncurses-dev libcurl4-openssl-dev libjansson-dev libpq-dev libssh2-1-dev
 libexpat1-dev libinih-dev libmicrohttpd-dev libssl-dev libcmocka-dev
 zlib1g-dev
-clang libclang-rt-14-dev
+clang libclang-rt-dev
 prometheus postgresql postgresql-client openssh-server openssh-client
-openssl tmux curl valgrind ncurses-term"
+openssl tmux curl valgrind ncurses-term groff-base"
 
 missing=""
 if [ -z "$BBBCTL_NO_APT" ] && command -v dpkg-query >/dev/null 2>&1; then
@@ -36,14 +36,16 @@ if [ -n "$missing" ]; then
 		exit 1
 	fi
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	# The servers are for the tests only: do not start them as services.
-	printf '#!/bin/sh\nexit 101\n' >/tmp/bbbctl-policy-rc.d.$$
-	chmod +x /tmp/bbbctl-policy-rc.d.$$
+	# The servers are for the tests only: keep the packages' scripts from
+	# starting them as services (invoke-rc.d and deb-systemd-invoke ask
+	# policy-rc.d; 101 = action forbidden).  An existing policy is kept.
 	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		$SUDO cp /tmp/bbbctl-policy-rc.d.$$ /usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d \
+		    >/dev/null
+		$SUDO chmod 755 /usr/sbin/policy-rc.d
 		trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+		trap 'exit 1' INT TERM HUP
 	fi
-	rm -f /tmp/bbbctl-policy-rc.d.$$
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends $missing
 fi

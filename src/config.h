@@ -5,7 +5,7 @@
  * $XDG_CONFIG_HOME/bbbctl/bbbctl.conf (or ~/.config/bbbctl/bbbctl.conf),
  * /etc/bbbctl/bbbctl.conf.  Every secret may be given inline or as
  * KEY_file = PATH.  A file holding an inline secret that group or others
- * can read is refused.  Keys are described by one table in config.c,
+ * can read is refused, and so is any file others can write.  Keys are described by one table in config.c,
  * which also documents them (data/bbbctl.conf.example, bbbctl.1).
  *
  * struct config owns all its strings; config_free() zeroes secrets.
@@ -16,13 +16,17 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+
+/* Room for the query_<name> overrides (PROM_QUERY_DEFAULTS has fewer). */
+#define CONFIG_PROM_QUERIES_MAX	32
 
 struct config {
 	char	*path;			/* the file read, or NULL */
 
 	struct {
 		char	*name;		/* default "bbb" */
-		char	*node_key;	/* join rule, see fleet.c; "host" */
+		char	*node_key;	/* join rule (fleet.c); default "host" */
 		char	*domain;	/* stripped from host names if set */
 	} cluster;
 
@@ -38,6 +42,13 @@ struct config {
 		char	*user;
 		char	*password;	/* secret */
 		char	*ca_file;
+		/*
+		 * queries[i] is the PromQL for the i-th entry of
+		 * PROM_QUERY_DEFAULTS (prom-queries.h): the query_<name>
+		 * override or the default.  Never NULL for those i after
+		 * config_new(); NULL beyond them.
+		 */
+		char	*queries[CONFIG_PROM_QUERIES_MAX];
 	} prometheus;
 
 	struct {
@@ -97,12 +108,35 @@ void		 config_free(struct config *);
 char		*config_find(const char *explicit_path);
 
 /*
- * Load a file into cfg.  0, or -1 with an allocated *cause naming
- * file:line and key, never containing a secret's value.
+ * Load a file into cfg (from config_new()).  0, or -1 with an allocated
+ * *cause naming file:line and key, never containing a secret's value;
+ * every error found is in it, one a line.  On error cfg holds a partial
+ * load: free it.  A key given twice in one file (or both KEY and
+ * KEY_file) is an error, never a silent override.
  */
 int		 config_load(struct config *, const char *path, char **cause);
 
 /* True for keys whose value is secret (for messages and --dry-run). */
 bool		 config_key_is_secret(const char *section, const char *key);
+
+/*
+ * The PromQL for query `name` (a PROM_QUERY_DEFAULTS name such as "cpu"):
+ * the override or the default.  NULL for an unknown name.  Borrowed from
+ * cfg, valid until config_free().
+ */
+const char	*config_prom_query(const struct config *, const char *name);
+
+/*
+ * Print the effective configuration in INI form, secrets as "********"
+ * and unset keys as "#key =" (bbbctl config check).
+ */
+void		 config_dump(const struct config *, FILE *);
+
+/*
+ * Print every accepted key, one a line: "section.key<TAB>type<TAB>doc"
+ * (bbbctl config keys; the documentation tests compare it with
+ * data/bbbctl.1 and data/bbbctl.conf.example).
+ */
+void		 config_dump_keys(FILE *);
 
 #endif

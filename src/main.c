@@ -1,14 +1,47 @@
-/* main.c: placeholder until cli.c lands. */
-#include <stdio.h>
+/*
+ * main.c: bbbctl's entry point: locale, file mode mask, the command line,
+ * the log file, then the command (or the dashboard).
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
 
-#include "config.h"
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
 #include "log.h"
+
+/* Open --log FILE or the default; without one, warn once and go on. */
+static void
+main_open_log(const struct cli *cli)
+{
+	char	*cause = NULL;
+
+	if (log_open(cli->log_path, &cause) == 0)
+		return;
+	fprintf(stderr, "bbbctl: warning: no log file: %s; continuing "
+	    "without one\n", cause);
+	free(cause);
+}
 
 int
 main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	printf("%s\n", PACKAGE_STRING);
-	return (0);
+	struct cli	  cli;
+	char		**cmd_argv;
+	int		  cmd_argc, rc;
+
+	setlocale(LC_ALL, "");
+	umask(077);		/* logs, audit, backups: ours alone */
+
+	cli_init(&cli);
+	rc = cli_parse(&cli, argc, argv, &cmd_argc, &cmd_argv);
+	if (rc == CLI_CONTINUE) {
+		main_open_log(&cli);
+		rc = cli_run(&cli, cmd_argc, cmd_argv);
+		log_close();
+	}
+	cli_free(&cli);
+	return (rc);
 }

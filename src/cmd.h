@@ -1,0 +1,33 @@
+/*
+ * cmd.h: the commands of bbbctl, one function each, listed in the table
+ * in cli.c (name, function, arguments, help, configuration need,
+ * mutating).
+ *
+ * To add a command: write src/cmd-NAME.c with
+ *
+ *	int cmd_NAME(struct cli *cli, int argc, char **argv);
+ *
+ * declare it below, and add one row to cli_commands[] in cli.c.  argv[0]
+ * is the last word of the command's name ("check" for "config check"),
+ * so getopt_long() works on (argc, argv) as it is; set optind = 0 first
+ * (glibc's full reset).  Print results on stdout, errors on stderr as
+ * "bbbctl: ...", and return CLI_EXIT_OK, CLI_EXIT_ERROR or
+ * CLI_EXIT_USAGE.  cli->cfg is loaded and cli->readonly, cli->dry_run,
+ * cli->yes are set; a command never prints a secret.
+ *
+ * The dashboard is the row whose name is "" (run when no command is
+ * given); until it is in the table, bbbctl says so and exits 1.
+ */
+#ifndef BBBCTL_CMD_H
+#define BBBCTL_CMD_H
+
+#include "cli.h"
+
+/* cli.c */
+int	 cmd_help(struct cli *, int, char **);
+
+/* cmd-config.c */
+int	 cmd_config_check(struct cli *, int, char **);
+int	 cmd_config_keys(struct cli *, int, char **);
+
+#endif

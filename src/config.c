@@ -1,0 +1,1047 @@
+/*
+ * config.c: the INI configuration, described by one table.
+ *
+ * inih splits the lines; our own reader feeds it one line at a time, so
+ * we always know the line number, and checks what inih would only flag
+ * as "an error somewhere" (unknown section, a line that is neither
+ * [section] nor key = value).  The reader also strips leading blanks, so
+ * inih's multi-line continuation never applies: a value is one line.
+ * Lines longer than inih's buffer are handed over with the value kept
+ * aside, so long PromQL overrides work.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "prom-queries.h"
+#include "util.h"
+
+enum config_type {
+	CONFIG_STRING,
+	CONFIG_SECRET,
+	CONFIG_BOOL,
+	CONFIG_INT,
+	CONFIG_DURATION,
+	CONFIG_URL,
+	CONFIG_PATH,
+	CONFIG_PROMQL		/* query_<name>, not in the table */
+};
+
+static const char *config_type_names[] = {
+	"string", "secret", "bool", "int", "duration", "url", "path", "promql"
+};
+
+struct config_entry {
+	const char	*section;
+	const char	*key;
+	enum config_type type;
+	size_t		 offset;
+	const char	*def;		/* default as written in a file */
+	long long	 min;		/* int: value, duration: ms */
+	long long	 max;
+	const char	*choices;	/* string: allowed words, or NULL */
+	const char	*doc;
+};
+
+#define OFF(f)		offsetof(struct config, f)
+#define E(s, k, t, f, d, doc) \
+	{ s, k, t, OFF(f), d, 0, 0, NULL, doc }
+#define E_RANGE(s, k, t, f, d, lo, hi, doc) \
+	{ s, k, t, OFF(f), d, lo, hi, NULL, doc }
+#define E_CHOICE(s, k, f, d, ch, doc) \
+	{ s, k, CONFIG_STRING, OFF(f), d, 0, 0, ch, doc }
+
+static const struct config_entry config_table[] = {
+	E_CHOICE("cluster", "name", cluster.name, "bbb", NULL,
+	    "name of the fleet, shown in the title bar"),
+	E_CHOICE("cluster", "node_key", cluster.node_key, "host", "host",
+	    "how nodes are matched across sources (host: short host name)"),
+	E("cluster", "domain", CONFIG_STRING, cluster.domain, NULL,
+	    "domain suffix stripped from host names"),
+
+	E("consul", "url", CONFIG_URL, consul.url, NULL,
+	    "consul HTTP API, e.g. http://127.0.0.1:8500"),
+	E("consul", "token", CONFIG_SECRET, consul.token, NULL,
+	    "consul ACL token"),
+	E_CHOICE("consul", "service", consul.service, "bbb", NULL,
+	    "consul service name of the BBB nodes"),
+	E("consul", "ca_file", CONFIG_PATH, consul.ca_file, NULL,
+	    "CA certificate(s) to verify consul's TLS certificate"),
+
+	E("prometheus", "url", CONFIG_URL, prometheus.url, NULL,
+	    "Prometheus server, e.g. http://prometheus:9090"),
+	E("prometheus", "user", CONFIG_STRING, prometheus.user, NULL,
+	    "HTTP basic authentication user"),
+	E("prometheus", "password", CONFIG_SECRET, prometheus.password, NULL,
+	    "HTTP basic authentication password"),
+	E("prometheus", "ca_file", CONFIG_PATH, prometheus.ca_file, NULL,
+	    "CA certificate(s) to verify Prometheus' TLS certificate"),
+
+	E("scalelite", "url", CONFIG_URL, scalelite.url, NULL,
+	    "scalelite base URL, e.g. https://lb.example.org"),
+	E("scalelite", "secret", CONFIG_SECRET, scalelite.secret, NULL,
+	    "scalelite shared secret (LOADBALANCER_SECRET)"),
+	E("scalelite", "ca_file", CONFIG_PATH, scalelite.ca_file, NULL,
+	    "CA certificate(s) to verify scalelite's TLS certificate"),
+
+	E("rancher", "url", CONFIG_URL, rancher.url, NULL,
+	    "Rancher 1.6 server, e.g. https://rancher.example.org"),
+	E("rancher", "access_key", CONFIG_STRING, rancher.access_key, NULL,
+	    "Rancher API access key"),
+	E("rancher", "secret_key", CONFIG_SECRET, rancher.secret_key, NULL,
+	    "Rancher API secret key"),
+	E("rancher", "project", CONFIG_STRING, rancher.project, NULL,
+	    "Rancher project (environment) id, e.g. 1a5"),
+	E("rancher", "ca_file", CONFIG_PATH, rancher.ca_file, NULL,
+	    "CA certificate(s) to verify Rancher's TLS certificate"),
+
+	E("openstack", "auth_url", CONFIG_URL, openstack.auth_url, NULL,
+	    "Keystone v3 URL, e.g. https://keystone.example.org:5000/v3"),
+	E("openstack", "application_credential_id", CONFIG_STRING,
+	    openstack.application_credential_id, NULL,
+	    "application credential id"),
+	E("openstack", "application_credential_secret", CONFIG_SECRET,
+	    openstack.application_credential_secret, NULL,
+	    "application credential secret"),
+	E("openstack", "region", CONFIG_STRING, openstack.region, NULL,
+	    "region name, e.g. RegionOne"),
+	E("openstack", "ca_file", CONFIG_PATH, openstack.ca_file, NULL,
+	    "CA certificate(s) to verify OpenStack's TLS certificates"),
+
+	E("postgres", "conninfo", CONFIG_SECRET, postgres.conninfo, NULL,
+	    "libpq connection string of the audit/backup database"),
+
+	E("ssh", "user", CONFIG_STRING, ssh.user, "root",
+	    "user for ssh to the nodes"),
+	E_RANGE("ssh", "port", CONFIG_INT, ssh.port, "22", 1, 65535,
+	    "ssh port of the nodes"),
+	E("ssh", "identity", CONFIG_PATH, ssh.identity, NULL,
+	    "private key file for ssh to the nodes"),
+	E("ssh", "known_hosts", CONFIG_PATH, ssh.known_hosts, NULL,
+	    "known_hosts file to verify the nodes' host keys"),
+
+	E("backup", "dir", CONFIG_PATH, backup.dir, NULL,
+	    "directory for backups"),
+
+	E_RANGE("ui", "refresh", CONFIG_DURATION, ui.refresh_ms, "2s",
+	    100, 3600000, "how often the dashboard polls (100ms to 1h)"),
+	E("ui", "readonly", CONFIG_BOOL, ui.readonly, "no",
+	    "refuse every action that changes the fleet"),
+	E("ui", "color", CONFIG_BOOL, ui.color, "yes",
+	    "use colours (NO_COLOR and --no-color turn them off)"),
+	E("ui", "ascii", CONFIG_BOOL, ui.ascii, "no",
+	    "draw with ASCII only (no Unicode lines or graphs)"),
+	E("ui", "mouse", CONFIG_BOOL, ui.mouse, "no",
+	    "accept mouse clicks"),
+};
+
+static const struct prom_query_default config_queries[] =
+    PROM_QUERY_DEFAULTS;
+_Static_assert(nitems(config_queries) <= CONFIG_PROM_QUERIES_MAX,
+    "CONFIG_PROM_QUERIES_MAX is too small");
+
+#define CONFIG_NSLOTS	(nitems(config_table) + nitems(config_queries))
+#define CONFIG_QUERY_PREFIX	"query_"
+#define CONFIG_FILE_SUFFIX	"_file"
+#define CONFIG_MAX_ERRORS	20
+#define CONFIG_SECRET_MAX	4096
+
+/* One key as matched: a table entry or a query, maybe the _file form. */
+struct config_match {
+	const struct config_entry *entry;	/* NULL for a query */
+	size_t		 query;
+	size_t		 slot;			/* for duplicates */
+	bool		 file;			/* KEY_file */
+};
+
+struct config_parse {
+	struct config	*cfg;
+	const char	*path;
+	char		*dir;		/* of path, for relative paths */
+	FILE		*f;
+	int		 lineno;
+	bool		 section_bad;	/* current [section] is unknown */
+	int		 long_lineno;	/* line whose value is in long_value */
+	char		*long_value;
+	int		 seen[CONFIG_NSLOTS];	/* line a key was set on */
+	bool		 inline_secret;
+	struct buf	 errors;
+	int		 nerrors;
+};
+
+static void	config_error(struct config_parse *, const char *, ...)
+		    printflike(2, 3);
+
+static char **
+config_str_field(struct config *cfg, const struct config_entry *e)
+{
+	return ((char **)((char *)cfg + e->offset));
+}
+
+static void
+config_error(struct config_parse *p, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (p->nerrors++ >= CONFIG_MAX_ERRORS) {
+		if (p->nerrors == CONFIG_MAX_ERRORS + 1)
+			buf_adds(&p->errors, "\n(more errors not shown)");
+		return;
+	}
+	if (p->errors.len != 0)
+		buf_addc(&p->errors, '\n');
+	if (p->lineno > 0)
+		buf_printf(&p->errors, "%s:%d: ", p->path, p->lineno);
+	else
+		buf_printf(&p->errors, "%s: ", p->path);
+	va_start(ap, fmt);
+	{
+		char	*s = xvasprintf(fmt, ap);
+
+		buf_adds(&p->errors, s);
+		free(s);
+	}
+	va_end(ap);
+}
+
+/* A value quoted in a message: short, one line, printable. */
+static char *
+config_quote(const char *value)
+{
+	struct buf	 b = { 0 };
+	size_t		 i;
+
+	buf_addc(&b, '\'');
+	for (i = 0; value[i] != '\0' && i < 40; i++) {
+		if (isprint((unsigned char)value[i]))
+			buf_addc(&b, value[i]);
+		else
+			buf_addc(&b, '?');
+	}
+	if (value[i] != '\0')
+		buf_adds(&b, "...");
+	buf_addc(&b, '\'');
+	return (buf_steal(&b));
+}
+
+static bool
+config_section_known(const char *section)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(config_table); i++) {
+		if (strcmp(config_table[i].section, section) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+static bool
+config_close_enough(const char *a, const char *b, size_t *best)
+{
+	size_t	 d, la = strlen(a);
+
+	d = util_levenshtein(a, b);
+	if (d > 3 || (d > 1 && d * 3 > la + 1))
+		return (false);
+	if (d >= *best)
+		return (false);
+	*best = d;
+	return (true);
+}
+
+static const char *
+config_suggest_section(const char *section)
+{
+	const char	*found = NULL;
+	size_t		 i, best = SIZE_MAX;
+
+	for (i = 0; i < nitems(config_table); i++) {
+		if (config_close_enough(section, config_table[i].section,
+		    &best))
+			found = config_table[i].section;
+	}
+	return (found);
+}
+
+/* The key closest to `key` in `section`, into a static buffer. */
+static const char *
+config_suggest_key(const char *section, const char *key)
+{
+	static char	 out[128];
+	const char	*found = NULL;
+	size_t		 i, best = SIZE_MAX;
+	char		 tmp[128];
+
+	for (i = 0; i < nitems(config_table); i++) {
+		const struct config_entry *e = &config_table[i];
+
+		if (strcmp(e->section, section) != 0)
+			continue;
+		if (config_close_enough(key, e->key, &best)) {
+			snprintf(out, sizeof out, "%s", e->key);
+			found = out;
+		}
+		if (e->type != CONFIG_SECRET)
+			continue;
+		snprintf(tmp, sizeof tmp, "%s%s", e->key, CONFIG_FILE_SUFFIX);
+		if (config_close_enough(key, tmp, &best)) {
+			snprintf(out, sizeof out, "%s", tmp);
+			found = out;
+		}
+	}
+	if (strcmp(section, "prometheus") == 0) {
+		for (i = 0; i < nitems(config_queries); i++) {
+			snprintf(tmp, sizeof tmp, "%s%s", CONFIG_QUERY_PREFIX,
+			    config_queries[i].name);
+			if (config_close_enough(key, tmp, &best)) {
+				snprintf(out, sizeof out, "%s", tmp);
+				found = out;
+			}
+		}
+	}
+	return (found);
+}
+
+static bool
+config_match_key(const char *section, const char *key,
+    struct config_match *m)
+{
+	size_t	 i, n, len = strlen(key), slen = strlen(CONFIG_FILE_SUFFIX);
+
+	memset(m, 0, sizeof *m);
+	for (i = 0; i < nitems(config_table); i++) {
+		const struct config_entry *e = &config_table[i];
+
+		if (strcmp(e->section, section) != 0)
+			continue;
+		m->entry = e;
+		m->slot = i;
+		if (strcmp(e->key, key) == 0)
+			return (true);
+		n = strlen(e->key);
+		if (e->type == CONFIG_SECRET && len == n + slen &&
+		    strncmp(e->key, key, n) == 0 &&
+		    strcmp(key + n, CONFIG_FILE_SUFFIX) == 0) {
+			m->file = true;
+			return (true);
+		}
+	}
+	m->entry = NULL;
+	n = strlen(CONFIG_QUERY_PREFIX);
+	if (strcmp(section, "prometheus") == 0 &&
+	    strncmp(key, CONFIG_QUERY_PREFIX, n) == 0) {
+		for (i = 0; i < nitems(config_queries); i++) {
+			if (strcmp(key + n, config_queries[i].name) == 0) {
+				m->query = i;
+				m->slot = nitems(config_table) + i;
+				return (true);
+			}
+		}
+	}
+	return (false);
+}
+
+/* Expand ~/ and make a relative path relative to the config's directory. */
+static char *
+config_resolve_path(struct config_parse *p, const char *value)
+{
+	const char	*home;
+
+	if (value[0] == '~' && value[1] == '/') {
+		if ((home = getenv("HOME")) == NULL || *home == '\0')
+			return (NULL);
+		return (xasprintf("%s%s", home, value + 1));
+	}
+	if (value[0] == '/' || p->dir == NULL)
+		return (xstrdup(value));
+	return (xasprintf("%s/%s", p->dir, value));
+}
+
+static bool
+config_url_ok(const char *url, const char **why)
+{
+	const char	*host, *end;
+	size_t		 i;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else {
+		*why = "expected an http:// or https:// URL";
+		return (false);
+	}
+	for (i = 0; url[i] != '\0'; i++) {
+		if (isspace((unsigned char)url[i]) ||
+		    iscntrl((unsigned char)url[i])) {
+			*why = "expected a URL without spaces";
+			return (false);
+		}
+	}
+	end = host + strcspn(host, "/?#");
+	if (end == host) {
+		*why = "expected a host name after the scheme";
+		return (false);
+	}
+	if (memchr(host, '@', end - host) != NULL) {
+		*why = "user:password@ is not allowed in a URL; use the "
+		    "credential keys";
+		return (false);
+	}
+	return (true);
+}
+
+/* Read a secret from the first line of a file that only we may read. */
+static char *
+config_read_secret(struct config_parse *p, const char *what,
+    const char *path)
+{
+	struct stat	 st;
+	char		 line[CONFIG_SECRET_MAX + 2], *s = NULL;
+	FILE		*f;
+	int		 fd;
+	size_t		 n;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		config_error(p, "%s: %s: %s", what, path, strerror(errno));
+		return (NULL);
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		config_error(p, "%s: %s: not a regular file", what, path);
+		close(fd);
+		return (NULL);
+	}
+	if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+		config_error(p, "%s: %s is readable by others (mode %04o); "
+		    "run: chmod 600 %s", what, path,
+		    (unsigned)(st.st_mode & 07777), path);
+		close(fd);
+		return (NULL);
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		config_error(p, "%s: %s: %s", what, path, strerror(errno));
+		close(fd);
+		return (NULL);
+	}
+	if (fgets(line, sizeof line, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	n = strcspn(line, "\r\n");
+	if (n > CONFIG_SECRET_MAX)
+		config_error(p, "%s: %s: the first line is longer than %d "
+		    "characters", what, path, CONFIG_SECRET_MAX);
+	else if (n == 0)
+		config_error(p, "%s: %s: the first line is empty", what, path);
+	else
+		s = xstrndup(line, n);
+	explicit_bzero(line, sizeof line);
+	return (s);
+}
+
+/*
+ * Store one value.  Returns false (after an error) if it is bad; `value`
+ * is never quoted for secrets.
+ */
+static bool
+config_set(struct config_parse *p, const struct config_entry *e,
+    const char *value, bool from_file)
+{
+	struct config	*cfg = p->cfg;
+	char		**sp, *s, *q, what[96];
+	const char	*why;
+	long long	 ll;
+	int64_t		 ms;
+	bool		 b;
+	size_t		 n;
+
+	snprintf(what, sizeof what, "[%s] %s%s", e->section, e->key,
+	    from_file ? CONFIG_FILE_SUFFIX : "");
+	switch (e->type) {
+	case CONFIG_SECRET:
+		sp = config_str_field(cfg, e);
+		if (*value == '\0')
+			s = NULL;
+		else if (from_file) {
+			if ((q = config_resolve_path(p, value)) == NULL) {
+				config_error(p, "%s: cannot expand ~ without "
+				    "HOME", what);
+				return (false);
+			}
+			s = config_read_secret(p, what, q);
+			free(q);
+			if (s == NULL)
+				return (false);
+		} else {
+			s = xstrdup(value);
+			p->inline_secret = true;
+		}
+		freezero_str(*sp);
+		*sp = s;
+		return (true);
+	case CONFIG_STRING:
+		sp = config_str_field(cfg, e);
+		if (*value == '\0' && e->def != NULL) {
+			config_error(p, "%s: expected a value (default %s)",
+			    what, e->def);
+			return (false);
+		}
+		if (e->choices != NULL) {
+			n = strlen(value);
+			q = strstr(e->choices, value);
+			if (n == 0 || q == NULL ||
+			    (q != e->choices && q[-1] != ' ') ||
+			    (q[n] != '\0' && q[n] != ' ')) {
+				q = config_quote(value);
+				config_error(p, "%s: expected one of: %s; got "
+				    "%s", what, e->choices, q);
+				free(q);
+				return (false);
+			}
+		}
+		free(*sp);
+		*sp = *value == '\0' ? NULL : xstrdup(value);
+		return (true);
+	case CONFIG_URL:
+		sp = config_str_field(cfg, e);
+		if (*value != '\0' && !config_url_ok(value, &why)) {
+			if (strchr(value, '@') != NULL)
+				config_error(p, "%s: %s", what, why);
+			else {
+				q = config_quote(value);
+				config_error(p, "%s: %s, got %s", what, why,
+				    q);
+				free(q);
+			}
+			return (false);
+		}
+		free(*sp);
+		s = *value == '\0' ? NULL : xstrdup(value);
+		if (s != NULL) {
+			n = strlen(s);
+			while (n > 0 && s[n - 1] == '/' &&
+			    strstr(s, "://") + 3 < s + n - 1)
+				s[--n] = '\0';
+		}
+		*sp = s;
+		return (true);
+	case CONFIG_PATH:
+		sp = config_str_field(cfg, e);
+		s = NULL;
+		if (*value != '\0' &&
+		    (s = config_resolve_path(p, value)) == NULL) {
+			config_error(p, "%s: cannot expand ~ without HOME",
+			    what);
+			return (false);
+		}
+		free(*sp);
+		*sp = s;
+		return (true);
+	case CONFIG_BOOL:
+		if (util_parse_bool(value, &b) == -1) {
+			q = config_quote(value);
+			config_error(p, "%s: expected yes or no, got %s", what,
+			    q);
+			free(q);
+			return (false);
+		}
+		*(bool *)((char *)cfg + e->offset) = b;
+		return (true);
+	case CONFIG_INT:
+		if (util_parse_ll(value, e->min, e->max, &ll, &why) == -1) {
+			q = config_quote(value);
+			config_error(p, "%s: expected a whole number from %lld "
+			    "to %lld, got %s", what, e->min, e->max, q);
+			free(q);
+			return (false);
+		}
+		*(long *)((char *)cfg + e->offset) = (long)ll;
+		return (true);
+	case CONFIG_DURATION:
+		if (util_parse_duration_ms(value, &ms, &why) == -1) {
+			q = config_quote(value);
+			config_error(p, "%s: expected a duration like 2s or "
+			    "500ms, got %s", what, q);
+			free(q);
+			return (false);
+		}
+		if (ms < e->min || ms > e->max) {
+			q = config_quote(value);
+			config_error(p, "%s: expected a duration from %lldms "
+			    "to %llds, got %s", what, e->min, e->max / 1000,
+			    q);
+			free(q);
+			return (false);
+		}
+		*(int64_t *)((char *)cfg + e->offset) = ms;
+		return (true);
+	case CONFIG_PROMQL:
+		break;
+	}
+	return (false);
+}
+
+static void
+config_set_query(struct config_parse *p, size_t i, const char *value)
+{
+	char	**sp = &p->cfg->prometheus.queries[i];
+
+	free(*sp);
+	if (*value == '\0')
+		*sp = xstrdup(config_queries[i].promql);
+	else
+		*sp = xstrdup(value);
+}
+
+#if INI_HANDLER_LINENO
+static int
+config_handler_cb(void *arg, const char *section, const char *key,
+    const char *value, int lineno)
+#else
+static int
+config_handler_cb(void *arg, const char *section, const char *key,
+    const char *value)
+#endif
+{
+	struct config_parse	*p = arg;
+	struct config_match	 m;
+	const char		*sug, *name;
+	int			 prev;
+
+	if (p->long_lineno == p->lineno && p->long_value != NULL)
+		value = p->long_value;
+	if (*section == '\0') {
+		config_error(p, "key '%s' is outside any [section]", key);
+		return (1);
+	}
+	if (p->section_bad)
+		return (1);	/* reported at the [section] line */
+	if (!config_match_key(section, key, &m)) {
+		sug = config_suggest_key(section, key);
+		if (sug != NULL)
+			config_error(p, "unknown key '%s' in [%s]; did you "
+			    "mean '%s'?", key, section, sug);
+		else
+			config_error(p, "unknown key '%s' in [%s]", key,
+			    section);
+		return (1);
+	}
+	if ((prev = p->seen[m.slot]) != 0) {
+		name = m.entry != NULL ? m.entry->key : key;
+		if (m.entry != NULL && m.entry->type == CONFIG_SECRET)
+			config_error(p, "[%s] %s: already set on line %d "
+			    "(give only one of %s and %s%s)", section, key,
+			    prev, name, name, CONFIG_FILE_SUFFIX);
+		else
+			config_error(p, "[%s] %s: already set on line %d",
+			    section, key, prev);
+		return (1);
+	}
+	p->seen[m.slot] = p->lineno;
+	if (m.entry == NULL)
+		config_set_query(p, m.query, value);
+	else
+		config_set(p, m.entry, value, m.file);
+	return (1);
+}
+
+/*
+ * inih's rules, which our reader checks itself: stop at one of chars or
+ * at an inline comment (';' after a blank).
+ */
+static char *
+config_find_chars(char *s, const char *chars)
+{
+	bool	 was_space = false;
+
+	while (*s != '\0' && (chars == NULL || strchr(chars, *s) == NULL) &&
+	    !(was_space && *s == ';')) {
+		was_space = isspace((unsigned char)*s);
+		s++;
+	}
+	return (s);
+}
+
+static void
+config_rstrip(char *s)
+{
+	size_t	 n = strlen(s);
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+/*
+ * Check one line (leading blanks and the newline gone) before inih sees
+ * it.  Returns false if inih should get an empty line instead.
+ */
+static bool
+config_check_line(struct config_parse *p, char *line)
+{
+	char	*end, *name, save;
+	const char *sug;
+
+	if (*line == '\0' || *line == ';' || *line == '#')
+		return (true);
+	if (*line == '[') {
+		end = config_find_chars(line + 1, "]");
+		if (*end != ']') {
+			config_error(p, "expected ']' to end the section name");
+			return (false);
+		}
+		name = line + 1;
+		save = *end;
+		*end = '\0';
+		p->section_bad = !config_section_known(name);
+		if (p->section_bad) {
+			if ((sug = config_suggest_section(name)) != NULL)
+				config_error(p, "unknown section [%s]; did "
+				    "you mean [%s]?", name, sug);
+			else
+				config_error(p, "unknown section [%s]", name);
+		}
+		*end = save;
+		return (true);
+	}
+	end = config_find_chars(line, "=:");
+	if (*end != '=' && *end != ':') {
+		config_error(p, "expected 'key = value' or '[section]'");
+		return (false);
+	}
+	return (true);
+}
+
+/* inih's reader: one whole line per call, so lineno stays exact. */
+static char *
+config_reader_cb(char *str, int num, void *arg)
+{
+	struct config_parse	*p = arg;
+	char			*line = NULL, *start, *end, *value;
+	size_t			 cap = 0, len;
+	ssize_t			 n;
+
+	if ((n = getline(&line, &cap, p->f)) == -1) {
+		free(line);
+		return (NULL);
+	}
+	p->lineno++;
+	len = (size_t)n;
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	start = line;
+	if (p->lineno == 1 && strncmp(start, "\xEF\xBB\xBF", 3) == 0)
+		start += 3;
+	while (isspace((unsigned char)*start))
+		start++;
+	if (memchr(start, '\0', len - (start - line)) != NULL) {
+		config_error(p, "unexpected NUL byte");
+		*start = '\0';
+	}
+	if (!config_check_line(p, start))
+		*start = '\0';
+
+	len = strlen(start);
+	if (*start == ';' || *start == '#')
+		*start = '\0';		/* a comment, however long */
+	else if (len + 2 > (size_t)num) {
+		/* Too long for inih: hand it the key, keep the value. */
+		end = config_find_chars(start, "=:");
+		if (*start == '[' || *end == '\0' ||
+		    (size_t)(end - start) + 4 > (size_t)num) {
+			config_error(p, "line too long");
+			*start = '\0';
+		} else {
+			value = end + 1;
+			*config_find_chars(value, NULL) = '\0';
+			while (isspace((unsigned char)*value))
+				value++;
+			config_rstrip(value);
+			freezero_str(p->long_value);
+			p->long_value = xstrdup(value);
+			p->long_lineno = p->lineno;
+			end[1] = '\0';
+		}
+	}
+	snprintf(str, num, "%s\n", start);
+	explicit_bzero(line, cap);
+	free(line);
+	return (str);
+}
+
+static void
+config_set_defaults(struct config *cfg)
+{
+	struct config_parse	 p;
+	size_t			 i;
+
+	memset(&p, 0, sizeof p);
+	p.cfg = cfg;
+	p.path = "(defaults)";
+	for (i = 0; i < nitems(config_table); i++) {
+		if (config_table[i].def != NULL &&
+		    !config_set(&p, &config_table[i], config_table[i].def,
+		    false))
+			fatalx("config: bad default for [%s] %s",
+			    config_table[i].section, config_table[i].key);
+	}
+	for (i = 0; i < nitems(config_queries); i++)
+		cfg->prometheus.queries[i] = xstrdup(config_queries[i].promql);
+	buf_free(&p.errors);
+}
+
+struct config *
+config_new(void)
+{
+	struct config	*cfg;
+
+	cfg = xcalloc(1, sizeof *cfg);
+	config_set_defaults(cfg);
+	return (cfg);
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t	 i;
+	char	**sp;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < nitems(config_table); i++) {
+		switch (config_table[i].type) {
+		case CONFIG_SECRET:
+			sp = config_str_field(cfg, &config_table[i]);
+			freezero_str(*sp);
+			break;
+		case CONFIG_STRING:
+		case CONFIG_URL:
+		case CONFIG_PATH:
+			free(*config_str_field(cfg, &config_table[i]));
+			break;
+		default:
+			break;
+		}
+	}
+	for (i = 0; i < CONFIG_PROM_QUERIES_MAX; i++)
+		free(cfg->prometheus.queries[i]);
+	free(cfg->path);
+	explicit_bzero(cfg, sizeof *cfg);
+	free(cfg);
+}
+
+static bool
+config_exists(const char *path)
+{
+	return (access(path, F_OK) == 0);
+}
+
+char *
+config_find(const char *explicit_path)
+{
+	const char	*env, *home;
+	char		*path;
+
+	if (explicit_path != NULL)
+		return (xstrdup(explicit_path));
+	if ((env = getenv("BBBCTL_CONFIG")) != NULL && *env != '\0')
+		return (xstrdup(env));
+	if ((env = getenv("XDG_CONFIG_HOME")) != NULL && *env == '/')
+		path = xasprintf("%s/bbbctl/bbbctl.conf", env);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		path = xasprintf("%s/.config/bbbctl/bbbctl.conf", home);
+	else
+		path = NULL;
+	if (path != NULL && config_exists(path))
+		return (path);
+	free(path);
+#ifdef SYSCONFDIR
+	path = xstrdup(SYSCONFDIR "/bbbctl/bbbctl.conf");
+	if (config_exists(path))
+		return (path);
+	free(path);
+#endif
+	if (config_exists("/etc/bbbctl/bbbctl.conf"))
+		return (xstrdup("/etc/bbbctl/bbbctl.conf"));
+	return (NULL);
+}
+
+int
+config_load(struct config *cfg, const char *path, char **cause)
+{
+	struct config_parse	 p;
+	struct stat		 st;
+	char			*slash;
+	int			 fd, rc, ret = -1;
+
+	memset(&p, 0, sizeof p);
+	p.cfg = cfg;
+	p.path = path;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		close(fd);
+		return (-1);
+	}
+	if ((p.f = fdopen(fd, "r")) == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	if ((slash = strrchr(path, '/')) != NULL)
+		p.dir = xstrndup(path, slash == path ? 1 : slash - path);
+
+	rc = ini_parse_stream(config_reader_cb, &p, config_handler_cb, &p);
+	if (rc == -2)
+		fatalx("config: out of memory");
+	if (rc > 0 && p.nerrors == 0) {
+		/* inih found something our reader did not. */
+		p.lineno = rc;
+		config_error(&p, "syntax error");
+	}
+	if (ferror(p.f)) {
+		p.lineno = 0;
+		config_error(&p, "read error: %s", strerror(errno));
+	}
+	if ((st.st_mode & S_IWOTH) != 0) {
+		p.lineno = 0;
+		config_error(&p, "is writable by others (mode %04o); run: "
+		    "chmod o-w %s", (unsigned)(st.st_mode & 07777), path);
+	}
+	if (p.inline_secret && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+		p.lineno = 0;
+		config_error(&p, "holds secrets but is readable by others "
+		    "(mode %04o); run: chmod 600 %s",
+		    (unsigned)(st.st_mode & 07777), path);
+	}
+	free(cfg->path);
+	cfg->path = xstrdup(path);
+	if (p.nerrors != 0) {
+		*cause = buf_steal(&p.errors);
+		goto out;
+	}
+	ret = 0;
+out:
+	fclose(p.f);
+	freezero_str(p.long_value);
+	buf_free(&p.errors);
+	free(p.dir);
+	return (ret);
+}
+
+bool
+config_key_is_secret(const char *section, const char *key)
+{
+	struct config_match	 m;
+
+	if (!config_match_key(section, key, &m) || m.entry == NULL)
+		return (false);
+	return (m.entry->type == CONFIG_SECRET && !m.file);
+}
+
+const char *
+config_prom_query(const struct config *cfg, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(config_queries); i++) {
+		if (strcmp(config_queries[i].name, name) == 0)
+			return (cfg->prometheus.queries[i]);
+	}
+	return (NULL);
+}
+
+void
+config_dump(const struct config *cfg, FILE *f)
+{
+	const struct config_entry	*e;
+	const char			*section = NULL;
+	const void			*field;
+	const char			*s;
+	size_t				 i, j;
+
+	for (i = 0; i < nitems(config_table); i++) {
+		e = &config_table[i];
+		field = (const char *)cfg + e->offset;
+		if (section == NULL || strcmp(section, e->section) != 0) {
+			fprintf(f, "%s[%s]\n", section == NULL ? "" : "\n",
+			    e->section);
+			section = e->section;
+		}
+		switch (e->type) {
+		case CONFIG_SECRET:
+		case CONFIG_STRING:
+		case CONFIG_URL:
+		case CONFIG_PATH:
+			s = *(char *const *)field;
+			if (s == NULL)
+				fprintf(f, "#%s =\n", e->key);
+			else if (e->type == CONFIG_SECRET)
+				fprintf(f, "%s = ********\n", e->key);
+			else
+				fprintf(f, "%s = %s\n", e->key, s);
+			break;
+		case CONFIG_BOOL:
+			fprintf(f, "%s = %s\n", e->key,
+			    *(const bool *)field ? "yes" : "no");
+			break;
+		case CONFIG_INT:
+			fprintf(f, "%s = %ld\n", e->key, *(const long *)field);
+			break;
+		case CONFIG_DURATION:
+			fprintf(f, "%s = %lldms\n", e->key,
+			    (long long)*(const int64_t *)field);
+			break;
+		case CONFIG_PROMQL:
+			break;
+		}
+		if (strcmp(e->section, "prometheus") == 0 &&
+		    (i + 1 == nitems(config_table) ||
+		    strcmp(config_table[i + 1].section, "prometheus") != 0)) {
+			for (j = 0; j < nitems(config_queries); j++)
+				fprintf(f, "%s%s = %s\n", CONFIG_QUERY_PREFIX,
+				    config_queries[j].name,
+				    cfg->prometheus.queries[j]);
+		}
+	}
+}
+
+void
+config_dump_keys(FILE *f)
+{
+	const struct config_entry	*e;
+	size_t				 i, j;
+
+	for (i = 0; i < nitems(config_table); i++) {
+		e = &config_table[i];
+		fprintf(f, "%s.%s\t%s\t%s\n", e->section, e->key,
+		    config_type_names[e->type], e->doc);
+		if (e->type == CONFIG_SECRET)
+			fprintf(f, "%s.%s%s\tpath\tfile whose first line is "
+			    "%s\n", e->section, e->key, CONFIG_FILE_SUFFIX,
+			    e->key);
+		if (strcmp(e->section, "prometheus") == 0 &&
+		    (i + 1 == nitems(config_table) ||
+		    strcmp(config_table[i + 1].section, "prometheus") != 0)) {
+			for (j = 0; j < nitems(config_queries); j++)
+				fprintf(f, "prometheus.%s%s\tpromql\t"
+				    "PromQL for %s (see prom-queries.h)\n",
+				    CONFIG_QUERY_PREFIX,
+				    config_queries[j].name,
+				    config_queries[j].name);
+		}
+	}
+}
