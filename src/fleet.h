@@ -141,12 +141,20 @@ struct fleet_node {
 
 	int64_t		 cert_expiry;	/* wall ms of notAfter, 0 unknown */
 
+	/* pushed once per Prometheus refresh; NAN = no sample then */
 	struct fleet_ring hist_cpu;
 	struct fleet_ring hist_participants;
 
 	/* derived by problems.c */
 	int		 nproblems;
 	enum fleet_severity worst;	/* valid when nproblems > 0 */
+
+	/* added by fleet.c */
+	bool		 bbb;		/* a BBB node: known to consul,
+					   scalelite or a bbb-exporter */
+	int64_t		 prom_at;	/* wall ms of its last node_exporter
+					   sample, 0 never */
+	uint64_t	 gen[FLEET_SRC_COUNT]; /* fleet.c's bookkeeping */
 };
 
 struct fleet_meeting {
@@ -250,6 +258,14 @@ struct fleet_totals {
 	struct fleet_ring hist_participants;
 };
 
+/* What every update says about the fetch it came from. */
+struct fleet_fetch {
+	int64_t		 latency_ms;	/* wall time of the refresh */
+	uint64_t	 bytes;		/* bytes received for it */
+};
+
+struct fleet_priv;
+
 struct fleet {
 	uint64_t	 version;
 	char		*cluster;
@@ -272,6 +288,14 @@ struct fleet {
 	size_t		 njobs;
 
 	struct fleet_totals totals;
+
+	/* added by fleet.c (read-only for the UI) */
+	int64_t		 stale_limit_ms; /* STALE -> FAILED; default 5 min */
+	bool		 scalelite_legacy; /* scalelite < 1.5.1 */
+	uint64_t	 consul_index;	/* X-Consul-Index of the last apply */
+	int64_t		 now_ms;	/* the time of the last apply/tick */
+	struct fleet_fetch meetings_fetch; /* of the last getMeetings */
+	struct fleet_priv *priv;	/* fleet.c's indexes */
 };
 
 const char	*fleet_src_name(enum fleet_src);	/* "consul" ... */
@@ -282,6 +306,10 @@ const char	*fleet_job_state_name(enum fleet_job_state);
 
 struct fleet	*fleet_new(const char *cluster);
 void		 fleet_free(struct fleet *);
+
+/* The problem rules' state and limits (problems.h). */
+struct problems;
+struct problems	*fleet_problems(struct fleet *);
 
 /* Borrowed lookups; NULL when absent. */
 const struct fleet_node *fleet_node_by_id(const struct fleet *, uint32_t);
@@ -296,13 +324,277 @@ void		 fleet_ring_push(struct fleet_ring *, float);
 float		 fleet_ring_get(const struct fleet_ring *, size_t i);
 
 /*
- * The join rule: lower-case, strip a URL's scheme/port/path, take the
- * part before the first '.', unless [cluster] domain is set (then only
- * that suffix is stripped).  Allocated.
+ * The join rule, one function for every source:
+ *  1. take the host part: drop a URL's scheme ("https://"), user info
+ *     ("u@"), path ("/bigbluebutton/api/"), query, and a ":port" (so
+ *     Prometheus "bbb-01:9100", scalelite
+ *     "https://bbb-01.example.org/bigbluebutton/api/", consul "bbb-01",
+ *     a Rancher hostname and a Nova server name all give the same key);
+ *     a bracketed IPv6 literal keeps its address; a trailing '.' goes;
+ *  2. lower-case it;
+ *  3. when domain ([cluster] domain) is set and the name ends in
+ *     "." + domain, strip that suffix and keep the rest whole (so
+ *     "bbb-01.site-a.example.org" with domain "example.org" gives
+ *     "bbb-01.site-a"); otherwise, and always when domain is NULL or
+ *     empty, keep the part before the first '.' (an IPv4 address is
+ *     kept whole).
+ * An empty result gives NULL.  Allocated.
  */
 char		*fleet_node_key(const char *name_or_url, const char *domain);
 
+/*
+ * [cluster] node_key selects a variant of the rule for deployments that
+ * name things differently:
+ *   "host"  (default) the rule above;
+ *   "fqdn"  steps 1-2 only, minus the domain suffix when it is set;
+ *   "alnum" the rule above, then every character that is not a letter
+ *           or digit dropped ("bbb_01", "bbb-01", "BBB01" all join).
+ */
+enum fleet_key_rule {
+	FLEET_KEY_HOST,
+	FLEET_KEY_FQDN,
+	FLEET_KEY_ALNUM
+};
+/* 0, or -1 for an unknown name. */
+int		 fleet_key_rule_parse(const char *, enum fleet_key_rule *);
+char		*fleet_node_key_rule(const char *name_or_url,
+		     const char *domain, enum fleet_key_rule);
+/* Set the rule used by every fleet_apply_*() (before the first apply). */
+void		 fleet_set_join(struct fleet *, enum fleet_key_rule,
+		     const char *domain);
+/* The key of name under f's rule (allocated, NULL if empty). */
+char		*fleet_key(const struct fleet *, const char *name_or_url);
+
 /* --- updates (backends and jobs; main thread only) ------------------- */
-/* Declared by the backend/jobs modules as they land. */
+/*
+ * Ownership: a decoder builds an update with xcalloc()/xstrdup(); every
+ * pointer in it is owned by the update.  fleet_apply_X() TAKES the whole
+ * update (the struct itself too: it frees it, steals what it keeps); the
+ * caller must not touch it afterwards.  fleet_X_update_free() frees one
+ * that is not applied (decode error paths); it takes NULL.
+ *
+ * An applied update is the complete, good answer of its source: nodes
+ * absent from it lose that source's `seen` bit (a node no source knows
+ * any more disappears), the source becomes FLEET_SRC_OK, last_ok =
+ * now_ms, and cause is cleared.  Names of nodes may be in any form the
+ * source gives (URL, host:port, FQDN, short name): fleet derives the
+ * key with fleet_key().  Entries whose key is empty are dropped.
+ * Returns 0, or -1 (nothing applied) when taken is NULL.
+ *
+ * Every apply re-evaluates the problems (problems.h) and bumps version.
+ * now_ms is wall-clock milliseconds (util_wall_ms(); tests pass their own).
+ */
+
+/* Consul: GET /v1/health/service/<service>. */
+struct fleet_consul_check_u {
+	char		*check_id;
+	char		*name;
+	enum fleet_health status;	/* passing/warning/critical */
+	char		*output;
+};
+struct fleet_consul_node_u {
+	char		*node;		/* Node.Node */
+	char		*address;	/* Service.Address, else Node.Address */
+	struct fleet_consul_check_u *checks;
+	size_t		 nchecks;
+};
+struct fleet_consul_update {
+	struct fleet_fetch fetch;
+	uint64_t	 index;		/* X-Consul-Index */
+	/* one entry per health entry; entries of the same node merge */
+	struct fleet_consul_node_u *nodes;
+	size_t		 nnodes;
+};
+
+/*
+ * Prometheus: the result of each query of prom-queries.h, raw: one
+ * figure per query name, its vector of {instance label, value}.  Fleet
+ * maps instance -> node key (fleet_key()) and the name to the node field
+ * ("cpu" -> cpu ... "api_up" -> api_up; "up" counts targets per node:
+ * exporters_up = samples with value 1, exporters_total = samples).  A
+ * figure whose query failed has failed = true: its node values are left
+ * as they were and the source's detail says which figures failed.  A
+ * node that appears in no good figure loses the prometheus seen bit.
+ * Unknown names are ignored.
+ */
+struct fleet_prom_sample {
+	char		*instance;	/* label value, e.g. "bbb-01:9100" */
+	char		*job;		/* label value or NULL ("up" only) */
+	double		 value;		/* NAN for "NaN" */
+};
+struct fleet_prom_figure {
+	char		*name;		/* "cpu", "mem", ..., "up" */
+	bool		 failed;
+	char		*error;		/* why, when failed */
+	struct fleet_prom_sample *samples;
+	size_t		 nsamples;
+};
+struct fleet_prom_update {
+	struct fleet_fetch fetch;
+	struct fleet_prom_figure *figures;
+	size_t		 nfigures;
+};
+
+/*
+ * Scalelite: the admin API's server list (GET /scalelite/api/getServers,
+ * scalelite >= 1.5.1).  legacy = true when scalelite answered
+ * "unsupportedRequest" (older scalelite without the admin API): then
+ * servers is empty, nodes keep their scalelite fields and seen bits
+ * untouched, and the source is OK with detail "scalelite without admin
+ * API (< 1.5.1)"; the missing-from-scalelite rule stays silent.
+ */
+struct fleet_sl_server_u {
+	char		*id;
+	char		*url;		/* never the secret */
+	enum fleet_lb	 state;		/* enabled/cordoned/disabled */
+	int		 online;	/* -1 unknown, 0, 1 */
+	double		 load;		/* NAN: "unavailable" */
+	double		 load_multiplier; /* NAN unknown */
+	char		*tag;		/* NULL none */
+	char		*bbb_version;	/* NULL unknown */
+};
+struct fleet_scalelite_update {
+	struct fleet_fetch fetch;
+	bool		 legacy;
+	struct fleet_sl_server_u *servers;
+	size_t		 nservers;
+};
+
+/*
+ * Meetings: getMeetings through scalelite.  node is any name form of the
+ * node that hosts it (from the per-node BBB API or Prometheus), or NULL
+ * when unknown.  Replaces the meeting list; does not change the status
+ * of any source (the scalelite poll reports that).  Meeting ids are
+ * kept stable by meeting_id.
+ */
+struct fleet_meeting_u {
+	char		*meeting_id;
+	char		*name;
+	char		*node;
+	int		 participants;
+	int		 voice;
+	int		 video;
+	int		 listeners;
+	int		 moderators;
+	bool		 recording;
+	int64_t		 created;	/* wall ms, 0 unknown */
+};
+struct fleet_meetings_update {
+	struct fleet_fetch fetch;
+	struct fleet_meeting_u *meetings;
+	size_t		 nmeetings;
+};
+
+/*
+ * Rancher (v2-beta, all pages fetched): stacks, services and hosts flat,
+ * as on the wire.  Fleet groups services into their stack by stack_id,
+ * and finds the stack a host runs through instance ids (a service's
+ * instanceIds meet the host's instanceIds).  A node's stack is the
+ * stack of the (first, by name) non-system service on its host; its
+ * stack_state the worst service health/state on the host.
+ */
+struct fleet_rancher_stack_u {
+	char		*id;
+	char		*name;
+	char		*state;
+	char		*health;	/* healthState */
+	bool		 system;	/* a Rancher infrastructure stack */
+};
+struct fleet_rancher_service_u {
+	char		*id;
+	char		*stack_id;
+	char		*name;
+	char		*state;
+	char		*health;	/* healthState */
+	int		 scale;		/* -1 unknown */
+	bool		 system;
+	char		*image;		/* launchConfig.imageUuid minus
+					   "docker:" */
+	char		**instance_ids;
+	size_t		 ninstance_ids;
+};
+struct fleet_rancher_host_u {
+	char		*id;
+	char		*hostname;	/* hostname, else name */
+	char		*state;
+	char		*agent_state;	/* NULL when blank */
+	char		**instance_ids;
+	size_t		 ninstance_ids;
+};
+struct fleet_rancher_update {
+	struct fleet_fetch fetch;
+	struct fleet_rancher_stack_u *stacks;
+	size_t		 nstacks;
+	struct fleet_rancher_service_u *services;
+	size_t		 nservices;
+	struct fleet_rancher_host_u *hosts;
+	size_t		 nhosts;
+};
+
+/* OpenStack: Nova GET /servers/detail (all pages). */
+struct fleet_os_server_u {
+	char		*id;
+	char		*name;
+	char		*status;	/* ACTIVE BUILD ... */
+	char		*flavor;	/* flavor original_name, else id */
+	char		*addresses;	/* "10.0.0.5, 2001:db8::5" */
+	int64_t		 created;	/* wall ms, 0 unknown */
+};
+struct fleet_openstack_update {
+	struct fleet_fetch fetch;
+	struct fleet_os_server_u *servers;
+	size_t		 nservers;
+};
+
+int		 fleet_apply_consul(struct fleet *,
+		     struct fleet_consul_update *taken, int64_t now_ms);
+int		 fleet_apply_prom(struct fleet *,
+		     struct fleet_prom_update *taken, int64_t now_ms);
+int		 fleet_apply_scalelite(struct fleet *,
+		     struct fleet_scalelite_update *taken, int64_t now_ms);
+int		 fleet_apply_meetings(struct fleet *,
+		     struct fleet_meetings_update *taken, int64_t now_ms);
+int		 fleet_apply_rancher(struct fleet *,
+		     struct fleet_rancher_update *taken, int64_t now_ms);
+int		 fleet_apply_openstack(struct fleet *,
+		     struct fleet_openstack_update *taken, int64_t now_ms);
+
+void		 fleet_consul_update_free(struct fleet_consul_update *);
+void		 fleet_prom_update_free(struct fleet_prom_update *);
+void		 fleet_scalelite_update_free(struct fleet_scalelite_update *);
+void		 fleet_meetings_update_free(struct fleet_meetings_update *);
+void		 fleet_rancher_update_free(struct fleet_rancher_update *);
+void		 fleet_openstack_update_free(struct fleet_openstack_update *);
+
+/*
+ * The TLS certificate of a node, from the handshake of a request already
+ * made (http_response.cert_expiry): name is any name form (the URL),
+ * not_after_ms wall ms.  Ignored when the node is unknown.
+ */
+void		 fleet_apply_cert(struct fleet *, const char *name_or_url,
+		     int64_t not_after_ms, int64_t now_ms);
+
+/*
+ * A source is configured (PENDING until its first answer) or not (OFF).
+ * backends_new() calls this for every source it polls.
+ */
+void		 fleet_source_enable(struct fleet *, enum fleet_src, bool);
+
+/*
+ * A refresh of src failed (cause: one line, no secret; copied).  The
+ * source becomes STALE while its last good data is younger than
+ * fleet->stale_limit_ms, else FAILED (also when there never was any).
+ * Node data from it is kept (and shown as stale).
+ */
+void		 fleet_source_failed(struct fleet *, enum fleet_src,
+		     const char *cause, int64_t now_ms);
+/* One line shown beside the source (copied; NULL clears). */
+void		 fleet_source_set_detail(struct fleet *, enum fleet_src,
+		     const char *detail);
+/*
+ * Re-evaluate time-based states (STALE -> FAILED, problem ages) without
+ * new data; the UI calls it on its clock tick.  Bumps version on change.
+ */
+void		 fleet_tick(struct fleet *, int64_t now_ms);
 
 #endif

@@ -1,0 +1,1656 @@
+/*
+ * fleet.c: the fleet model.
+ *
+ * Nodes live in a hash map by key (and one by id); fleet->nodes is the
+ * same set sorted by key, rebuilt only when a node comes or goes.  Each
+ * apply stamps the nodes its source names with a new generation; a
+ * sweep then drops that source from the nodes it no longer names, and
+ * frees nodes no source knows.  Entity lists (meetings, stacks, hosts,
+ * VMs) are rebuilt from each update, keeping their ids by their
+ * source's id.  Every id comes from one counter and is never reused.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fleet.h"
+#include "hmap.h"
+#include "problems.h"
+#include "util.h"
+
+#define FLEET_STALE_LIMIT_MS	(5 * 60 * 1000)
+
+struct fleet_priv {
+	struct hmap	 by_key;	/* key -> struct fleet_node */
+	struct hmap	 by_id;		/* id -> struct fleet_node */
+	uint32_t	 next_id;
+	uint64_t	 gen;
+	enum fleet_key_rule rule;
+	char		*domain;
+	bool		 resort;
+	struct problems	*problems;
+};
+
+/* --- names ------------------------------------------------------------ */
+
+const char *
+fleet_src_name(enum fleet_src src)
+{
+	static const char *names[] = {
+		"consul", "prometheus", "scalelite", "rancher", "openstack"
+	};
+
+	if ((unsigned)src >= nitems(names))
+		return ("?");
+	return (names[src]);
+}
+
+const char *
+fleet_lb_name(enum fleet_lb lb)
+{
+	switch (lb) {
+	case FLEET_LB_ENABLED:
+		return ("enabled");
+	case FLEET_LB_CORDONED:
+		return ("cordoned");
+	case FLEET_LB_DISABLED:
+		return ("disabled");
+	default:
+		return ("unknown");
+	}
+}
+
+const char *
+fleet_health_name(enum fleet_health h)
+{
+	switch (h) {
+	case FLEET_HEALTH_PASSING:
+		return ("passing");
+	case FLEET_HEALTH_WARNING:
+		return ("warning");
+	case FLEET_HEALTH_CRITICAL:
+		return ("critical");
+	default:
+		return ("unknown");
+	}
+}
+
+const char *
+fleet_severity_name(enum fleet_severity s)
+{
+	switch (s) {
+	case FLEET_SEV_CRITICAL:
+		return ("critical");
+	case FLEET_SEV_WARNING:
+		return ("warning");
+	default:
+		return ("info");
+	}
+}
+
+const char *
+fleet_job_state_name(enum fleet_job_state s)
+{
+	static const char *names[] = {
+		"planned", "waiting", "running", "done", "failed", "cancelled"
+	};
+
+	if ((unsigned)s >= nitems(names))
+		return ("?");
+	return (names[s]);
+}
+
+/* --- the join rule ---------------------------------------------------- */
+
+int
+fleet_key_rule_parse(const char *s, enum fleet_key_rule *rule)
+{
+	if (s == NULL || *s == '\0' || strcasecmp(s, "host") == 0)
+		*rule = FLEET_KEY_HOST;
+	else if (strcasecmp(s, "fqdn") == 0)
+		*rule = FLEET_KEY_FQDN;
+	else if (strcasecmp(s, "alnum") == 0)
+		*rule = FLEET_KEY_ALNUM;
+	else
+		return (-1);
+	return (0);
+}
+
+static bool
+fleet_is_ipv4(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0)
+		return (false);
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]) && s[i] != '.')
+			return (false);
+	}
+	return (true);
+}
+
+char *
+fleet_node_key_rule(const char *name, const char *domain,
+    enum fleet_key_rule rule)
+{
+	const char	*p, *e, *host;
+	char		*key, *q;
+	size_t		 len, hlen, dlen, i, colons;
+	bool		 literal = false;
+
+	if (name == NULL)
+		return (NULL);
+	p = name;
+	while (isspace((unsigned char)*p))
+		p++;
+	if ((e = strstr(p, "://")) != NULL && e < p + strcspn(p, "/?#"))
+		p = e + 3;
+	len = strcspn(p, "/?#");
+	while (len > 0 && isspace((unsigned char)p[len - 1]))
+		len--;
+	/* user info */
+	for (i = len; i > 0; i--) {
+		if (p[i - 1] == '@') {
+			p += i;
+			len -= i;
+			break;
+		}
+	}
+	host = p;
+	hlen = len;
+	if (len > 0 && p[0] == '[') {
+		if ((e = memchr(p, ']', len)) == NULL)
+			return (NULL);
+		host = p + 1;
+		hlen = e - host;
+		literal = true;
+	} else {
+		for (colons = 0, i = 0; i < len; i++)
+			colons += p[i] == ':';
+		if (colons == 1)
+			hlen = (const char *)memchr(p, ':', len) - p;
+		else if (colons > 1)
+			literal = true;	/* a bare IPv6 address */
+	}
+	while (hlen > 0 && host[hlen - 1] == '.')
+		hlen--;
+	if (hlen == 0)
+		return (NULL);
+	key = xstrndup(host, hlen);
+	for (q = key; *q != '\0'; q++)
+		*q = tolower((unsigned char)*q);
+	if (literal || fleet_is_ipv4(key, hlen))
+		return (key);
+
+	if (domain != NULL) {
+		while (*domain == '.')
+			domain++;
+		dlen = strlen(domain);
+		while (dlen > 0 && domain[dlen - 1] == '.')
+			dlen--;
+	} else
+		dlen = 0;
+	if (dlen > 0 && hlen > dlen + 1 && key[hlen - dlen - 1] == '.' &&
+	    strncasecmp(key + hlen - dlen, domain, dlen) == 0)
+		key[hlen - dlen - 1] = '\0';
+	else if (rule != FLEET_KEY_FQDN)
+		key[strcspn(key, ".")] = '\0';
+
+	if (rule == FLEET_KEY_ALNUM) {
+		for (p = q = key; *p != '\0'; p++) {
+			if (isalnum((unsigned char)*p))
+				*q++ = *p;
+		}
+		*q = '\0';
+	}
+	if (*key == '\0') {
+		free(key);
+		return (NULL);
+	}
+	return (key);
+}
+
+char *
+fleet_node_key(const char *name, const char *domain)
+{
+	return (fleet_node_key_rule(name, domain, FLEET_KEY_HOST));
+}
+
+void
+fleet_set_join(struct fleet *f, enum fleet_key_rule rule, const char *domain)
+{
+	f->priv->rule = rule;
+	free(f->priv->domain);
+	f->priv->domain = (domain != NULL && *domain != '\0') ?
+	    xstrdup(domain) : NULL;
+}
+
+char *
+fleet_key(const struct fleet *f, const char *name)
+{
+	return (fleet_node_key_rule(name, f->priv->domain, f->priv->rule));
+}
+
+/* --- rings ------------------------------------------------------------ */
+
+void
+fleet_ring_push(struct fleet_ring *r, float v)
+{
+	r->v[r->head] = v;
+	r->head = (r->head + 1) % FLEET_HIST_LEN;
+	if (r->count < FLEET_HIST_LEN)
+		r->count++;
+}
+
+float
+fleet_ring_get(const struct fleet_ring *r, size_t i)
+{
+	size_t	 start;
+
+	if (i >= r->count)
+		return (NAN);
+	start = (r->head + FLEET_HIST_LEN - r->count) % FLEET_HIST_LEN;
+	return (r->v[(start + i) % FLEET_HIST_LEN]);
+}
+
+/* --- nodes ------------------------------------------------------------ */
+
+static void
+fleet_checks_free(struct fleet_check *c, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(c[i].check_id);
+		free(c[i].name);
+		free(c[i].output);
+	}
+	free(c);
+}
+
+static void
+fleet_node_clear_consul(struct fleet_node *n)
+{
+	free(n->consul_node);
+	free(n->address);
+	n->consul_node = n->address = NULL;
+	fleet_checks_free(n->checks, n->nchecks);
+	n->checks = NULL;
+	n->nchecks = 0;
+	n->health = FLEET_HEALTH_UNKNOWN;
+}
+
+static void
+fleet_node_clear_scalelite(struct fleet_node *n)
+{
+	free(n->sl_id);
+	free(n->sl_url);
+	free(n->tag);
+	free(n->bbb_version);
+	n->sl_id = n->sl_url = n->tag = n->bbb_version = NULL;
+	n->lb = FLEET_LB_UNKNOWN;
+	n->online = -1;
+	n->load = NAN;
+	n->load_multiplier = NAN;
+}
+
+static void
+fleet_node_clear_prom(struct fleet_node *n)
+{
+	n->cpu = n->mem = n->load1 = n->net_in = n->net_out = NAN;
+	n->meetings = n->participants = n->voice = n->video = -1;
+	n->listeners = n->api_up = -1;
+	n->exporters_up = n->exporters_total = -1;
+}
+
+static void
+fleet_node_clear_rancher(struct fleet_node *n)
+{
+	free(n->stack);
+	free(n->stack_state);
+	free(n->host_id);
+	free(n->host_state);
+	free(n->agent_state);
+	n->stack = n->stack_state = n->host_id = NULL;
+	n->host_state = n->agent_state = NULL;
+}
+
+static void
+fleet_node_clear_openstack(struct fleet_node *n)
+{
+	free(n->vm_id);
+	free(n->vm_status);
+	free(n->flavor);
+	n->vm_id = n->vm_status = n->flavor = NULL;
+	n->vm_created = 0;
+}
+
+static void
+fleet_node_clear(struct fleet_node *n, enum fleet_src src)
+{
+	switch (src) {
+	case FLEET_SRC_CONSUL:
+		fleet_node_clear_consul(n);
+		break;
+	case FLEET_SRC_PROMETHEUS:
+		fleet_node_clear_prom(n);
+		break;
+	case FLEET_SRC_SCALELITE:
+		fleet_node_clear_scalelite(n);
+		break;
+	case FLEET_SRC_RANCHER:
+		fleet_node_clear_rancher(n);
+		break;
+	case FLEET_SRC_OPENSTACK:
+		fleet_node_clear_openstack(n);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+fleet_node_free(struct fleet_node *n)
+{
+	int	 s;
+
+	if (n == NULL)
+		return;
+	for (s = 0; s < FLEET_SRC_COUNT; s++)
+		fleet_node_clear(n, s);
+	free(n->key);
+	free(n);
+}
+
+/* The node of key (taken), created when new; NULL when key is NULL. */
+static struct fleet_node *
+fleet_node_get(struct fleet *f, char *key)
+{
+	struct fleet_priv	*p = f->priv;
+	struct fleet_node	*n;
+
+	if (key == NULL)
+		return (NULL);
+	if ((n = hmap_get(&p->by_key, key)) != NULL) {
+		free(key);
+		return (n);
+	}
+	n = xcalloc(1, sizeof *n);
+	n->id = p->next_id++;
+	n->key = key;
+	n->health = FLEET_HEALTH_UNKNOWN;
+	fleet_node_clear_scalelite(n);
+	fleet_node_clear_prom(n);
+	hmap_put(&p->by_key, n->key, n);
+	hmap_iput(&p->by_id, n->id, n);
+	p->resort = true;
+	return (n);
+}
+
+static struct fleet_node *
+fleet_node_find(const struct fleet *f, const char *name)
+{
+	struct fleet_node	*n;
+	char			*key;
+
+	if ((key = fleet_key(f, name)) == NULL)
+		return (NULL);
+	n = hmap_get(&f->priv->by_key, key);
+	free(key);
+	return (n);
+}
+
+static void
+fleet_node_touch(struct fleet *f, struct fleet_node *n, enum fleet_src src,
+    int64_t now)
+{
+	n->seen |= FLEET_SRC_BIT(src);
+	n->seen_at[src] = now;
+	n->gen[src] = f->priv->gen;
+}
+
+static int
+fleet_node_cmp(const void *a, const void *b)
+{
+	const struct fleet_node	*na = *(struct fleet_node *const *)a;
+	const struct fleet_node	*nb = *(struct fleet_node *const *)b;
+
+	return (strcmp(na->key, nb->key));
+}
+
+static void
+fleet_nodes_resort(struct fleet *f)
+{
+	struct fleet_priv	*p = f->priv;
+	struct fleet_node	*n;
+	size_t			 i = 0, it = 0;
+
+	if (!p->resort)
+		return;
+	f->nodes = xreallocarray(f->nodes, p->by_key.n + 1, sizeof *f->nodes);
+	while ((n = hmap_next(&p->by_key, &it, NULL)) != NULL)
+		f->nodes[i++] = n;
+	f->nnodes = i;
+	qsort(f->nodes, f->nnodes, sizeof *f->nodes, fleet_node_cmp);
+	p->resort = false;
+}
+
+/*
+ * After an apply of src: nodes src did not name this time lose src; the
+ * ones no source knows any more go.
+ */
+static void
+fleet_nodes_sweep(struct fleet *f, enum fleet_src src)
+{
+	struct fleet_priv	*p = f->priv;
+	struct fleet_node	*n;
+	size_t			 i;
+
+	for (i = 0; i < f->nnodes; i++) {
+		n = f->nodes[i];
+		if ((n->seen & FLEET_SRC_BIT(src)) == 0 ||
+		    n->gen[src] == p->gen)
+			continue;
+		n->seen &= ~FLEET_SRC_BIT(src);
+		fleet_node_clear(n, src);
+		if (n->seen == 0) {
+			hmap_del(&p->by_key, n->key);
+			hmap_idel(&p->by_id, n->id);
+			fleet_node_free(n);
+			f->nodes[i] = NULL;
+			p->resort = true;
+		}
+	}
+	fleet_nodes_resort(f);
+}
+
+static void
+fleet_nodes_bbb(struct fleet *f)
+{
+	struct fleet_node	*n;
+	size_t			 i;
+
+	for (i = 0; i < f->nnodes; i++) {
+		n = f->nodes[i];
+		n->bbb = (n->seen & (FLEET_SRC_BIT(FLEET_SRC_CONSUL) |
+		    FLEET_SRC_BIT(FLEET_SRC_SCALELITE))) != 0 ||
+		    n->api_up >= 0 || n->meetings >= 0;
+	}
+}
+
+/* --- the fleet -------------------------------------------------------- */
+
+struct fleet *
+fleet_new(const char *cluster)
+{
+	struct fleet	*f;
+
+	f = xcalloc(1, sizeof *f);
+	f->priv = xcalloc(1, sizeof *f->priv);
+	f->priv->next_id = 1;
+	f->priv->problems = problems_new();
+	f->cluster = xstrdup(cluster != NULL ? cluster : "bbb");
+	f->stale_limit_ms = FLEET_STALE_LIMIT_MS;
+	f->nodes = xcalloc(1, sizeof *f->nodes);
+	return (f);
+}
+
+static void
+fleet_meetings_free(struct fleet_meeting **m, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i]->meeting_id);
+		free(m[i]->name);
+		free(m[i]->node_key);
+		free(m[i]);
+	}
+	free(m);
+}
+
+static void
+fleet_stacks_free(struct fleet_stack **s, size_t n)
+{
+	struct fleet_service	*sv;
+	size_t			 i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < s[i]->nservices; j++) {
+			sv = &s[i]->services[j];
+			free(sv->id);
+			free(sv->name);
+			free(sv->state);
+			free(sv->health);
+			free(sv->image);
+		}
+		free(s[i]->services);
+		free(s[i]->rancher_id);
+		free(s[i]->name);
+		free(s[i]->state);
+		free(s[i]->health);
+		free(s[i]);
+	}
+	free(s);
+}
+
+static void
+fleet_hosts_free(struct fleet_host **h, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(h[i]->rancher_id);
+		free(h[i]->hostname);
+		free(h[i]->node_key);
+		free(h[i]->state);
+		free(h[i]->agent_state);
+		free(h[i]);
+	}
+	free(h);
+}
+
+static void
+fleet_vms_free(struct fleet_vm **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i]->vm_id);
+		free(v[i]->name);
+		free(v[i]->node_key);
+		free(v[i]->status);
+		free(v[i]->flavor);
+		free(v[i]->addresses);
+		free(v[i]);
+	}
+	free(v);
+}
+
+void
+fleet_free(struct fleet *f)
+{
+	size_t	 i;
+	int	 s;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->nnodes; i++)
+		fleet_node_free(f->nodes[i]);
+	free(f->nodes);
+	fleet_meetings_free(f->meetings, f->nmeetings);
+	fleet_stacks_free(f->stacks, f->nstacks);
+	fleet_hosts_free(f->hosts, f->nhosts);
+	fleet_vms_free(f->vms, f->nvms);
+	for (i = 0; i < f->nproblems; i++) {
+		free(f->problems[i]->node_key);
+		free(f->problems[i]->text);
+		free(f->problems[i]);
+	}
+	free(f->problems);
+	for (i = 0; i < f->njobs; i++) {
+		free(f->jobs[i]->verb);
+		free(f->jobs[i]->target);
+		free(f->jobs[i]->step);
+		free(f->jobs[i]->result);
+		free(f->jobs[i]);
+	}
+	free(f->jobs);
+	for (s = 0; s < FLEET_SRC_COUNT; s++) {
+		free(f->sources[s].cause);
+		free(f->sources[s].detail);
+	}
+	problems_free(f->priv->problems);
+	hmap_free(&f->priv->by_key);
+	hmap_free(&f->priv->by_id);
+	free(f->priv->domain);
+	free(f->priv);
+	free(f->cluster);
+	free(f);
+}
+
+struct problems *
+fleet_problems(struct fleet *f)
+{
+	return (f->priv->problems);
+}
+
+const struct fleet_node *
+fleet_node_by_id(const struct fleet *f, uint32_t id)
+{
+	return (hmap_iget(&f->priv->by_id, id));
+}
+
+const struct fleet_node *
+fleet_node_by_key(const struct fleet *f, const char *key)
+{
+	if (key == NULL)
+		return (NULL);
+	return (hmap_get(&f->priv->by_key, key));
+}
+
+bool
+fleet_node_fresh(const struct fleet *f, const struct fleet_node *n,
+    enum fleet_src src)
+{
+	if ((unsigned)src >= FLEET_SRC_COUNT ||
+	    (n->seen & FLEET_SRC_BIT(src)) == 0)
+		return (false);
+	return (n->seen_at[src] >= f->sources[src].last_ok);
+}
+
+/* --- totals and the end of every change ------------------------------- */
+
+static void
+fleet_totals(struct fleet *f)
+{
+	struct fleet_totals	*t = &f->totals;
+	struct fleet_node	*n;
+	struct fleet_meeting	*m;
+	size_t			 i;
+	bool			 prom;
+
+	t->nodes = f->nnodes;
+	t->up = t->cordoned = t->disabled = t->offline = 0;
+	t->meetings = t->participants = t->video = t->voice = 0;
+	prom = f->sources[FLEET_SRC_PROMETHEUS].last_ok != 0;
+	for (i = 0; i < f->nnodes; i++) {
+		n = f->nodes[i];
+		if (n->lb == FLEET_LB_ENABLED && n->online == 1)
+			t->up++;
+		if (n->lb == FLEET_LB_CORDONED)
+			t->cordoned++;
+		if (n->lb == FLEET_LB_DISABLED)
+			t->disabled++;
+		if (n->online == 0)
+			t->offline++;
+		if (!prom)
+			continue;
+		if (n->meetings > 0)
+			t->meetings += n->meetings;
+		if (n->participants > 0)
+			t->participants += n->participants;
+		if (n->video > 0)
+			t->video += n->video;
+		if (n->voice > 0)
+			t->voice += n->voice;
+	}
+	if (prom)
+		return;
+	/* Without Prometheus, count from getMeetings. */
+	for (i = 0; i < f->nmeetings; i++) {
+		m = f->meetings[i];
+		t->meetings++;
+		t->participants += m->participants > 0 ? m->participants : 0;
+		t->video += m->video > 0 ? m->video : 0;
+		t->voice += m->voice > 0 ? m->voice : 0;
+	}
+}
+
+static void
+fleet_changed(struct fleet *f, int64_t now)
+{
+	if (now > f->now_ms)
+		f->now_ms = now;
+	fleet_nodes_bbb(f);
+	fleet_totals(f);
+	problems_eval(f->priv->problems, f, f->now_ms);
+	f->version++;
+}
+
+static void
+fleet_source_ok(struct fleet *f, enum fleet_src src,
+    const struct fleet_fetch *fetch, int64_t now)
+{
+	struct fleet_source	*s = &f->sources[src];
+
+	s->state = FLEET_SRC_OK;
+	free(s->cause);
+	s->cause = NULL;
+	s->last_ok = s->last_try = now;
+	s->latency_ms = fetch->latency_ms;
+	s->bytes = fetch->bytes;
+}
+
+void
+fleet_source_enable(struct fleet *f, enum fleet_src src, bool on)
+{
+	struct fleet_source	*s;
+
+	if ((unsigned)src >= FLEET_SRC_COUNT)
+		return;
+	s = &f->sources[src];
+	if (on && s->state == FLEET_SRC_OFF)
+		s->state = FLEET_SRC_PENDING;
+	else if (!on)
+		s->state = FLEET_SRC_OFF;
+	f->version++;
+}
+
+void
+fleet_source_failed(struct fleet *f, enum fleet_src src, const char *cause,
+    int64_t now)
+{
+	struct fleet_source	*s;
+
+	if ((unsigned)src >= FLEET_SRC_COUNT)
+		return;
+	s = &f->sources[src];
+	free(s->cause);
+	s->cause = xstrdup(cause != NULL ? cause : "unknown error");
+	s->last_try = now;
+	if (s->last_ok != 0 && now - s->last_ok < f->stale_limit_ms)
+		s->state = FLEET_SRC_STALE;
+	else
+		s->state = FLEET_SRC_FAILED;
+	fleet_changed(f, now);
+}
+
+void
+fleet_source_set_detail(struct fleet *f, enum fleet_src src,
+    const char *detail)
+{
+	struct fleet_source	*s;
+
+	if ((unsigned)src >= FLEET_SRC_COUNT)
+		return;
+	s = &f->sources[src];
+	if (detail == NULL && s->detail == NULL)
+		return;
+	if (detail != NULL && s->detail != NULL &&
+	    strcmp(detail, s->detail) == 0)
+		return;
+	free(s->detail);
+	s->detail = detail != NULL ? xstrdup(detail) : NULL;
+	f->version++;
+}
+
+void
+fleet_tick(struct fleet *f, int64_t now)
+{
+	struct fleet_source	*s;
+	int			 i;
+
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		s = &f->sources[i];
+		if (s->state == FLEET_SRC_STALE &&
+		    now - s->last_ok >= f->stale_limit_ms)
+			s->state = FLEET_SRC_FAILED;
+	}
+	fleet_changed(f, now);
+}
+
+/* --- consul ----------------------------------------------------------- */
+
+void
+fleet_consul_update_free(struct fleet_consul_update *u)
+{
+	struct fleet_consul_node_u	*cn;
+	size_t				 i, j;
+
+	if (u == NULL)
+		return;
+	for (i = 0; i < u->nnodes; i++) {
+		cn = &u->nodes[i];
+		free(cn->node);
+		free(cn->address);
+		for (j = 0; j < cn->nchecks; j++) {
+			free(cn->checks[j].check_id);
+			free(cn->checks[j].name);
+			free(cn->checks[j].output);
+		}
+		free(cn->checks);
+	}
+	free(u->nodes);
+	free(u);
+}
+
+int
+fleet_apply_consul(struct fleet *f, struct fleet_consul_update *u,
+    int64_t now)
+{
+	struct fleet_consul_node_u	*cn;
+	struct fleet_consul_check_u	*cu;
+	struct fleet_check		*c;
+	struct fleet_node		*n;
+	size_t				 i, j;
+
+	if (u == NULL)
+		return (-1);
+	f->priv->gen++;
+	for (i = 0; i < u->nnodes; i++) {
+		cn = &u->nodes[i];
+		if ((n = fleet_node_get(f, fleet_key(f, cn->node))) == NULL)
+			continue;
+		if (n->gen[FLEET_SRC_CONSUL] != f->priv->gen) {
+			fleet_node_clear_consul(n);
+			n->consul_node = cn->node;
+			cn->node = NULL;
+			n->health = FLEET_HEALTH_PASSING;
+		}
+		if (n->address == NULL) {
+			n->address = cn->address;
+			cn->address = NULL;
+		}
+		n->checks = xreallocarray(n->checks,
+		    n->nchecks + cn->nchecks, sizeof *n->checks);
+		for (j = 0; j < cn->nchecks; j++) {
+			cu = &cn->checks[j];
+			c = &n->checks[n->nchecks++];
+			c->check_id = cu->check_id;
+			c->name = cu->name;
+			c->output = cu->output;
+			c->status = cu->status;
+			cu->check_id = cu->name = cu->output = NULL;
+			if (c->status > n->health)
+				n->health = c->status;
+		}
+		fleet_node_touch(f, n, FLEET_SRC_CONSUL, now);
+	}
+	fleet_nodes_sweep(f, FLEET_SRC_CONSUL);
+	f->consul_index = u->index;
+	fleet_source_ok(f, FLEET_SRC_CONSUL, &u->fetch, now);
+	fleet_consul_update_free(u);
+	fleet_changed(f, now);
+	return (0);
+}
+
+/* --- prometheus ------------------------------------------------------- */
+
+enum fleet_pf {
+	FLEET_PF_CPU,
+	FLEET_PF_MEM,
+	FLEET_PF_LOAD1,
+	FLEET_PF_NET_IN,
+	FLEET_PF_NET_OUT,
+	FLEET_PF_MEETINGS,
+	FLEET_PF_PARTICIPANTS,
+	FLEET_PF_VOICE,
+	FLEET_PF_VIDEO,
+	FLEET_PF_LISTENERS,
+	FLEET_PF_API_UP,
+	FLEET_PF_UP,
+	FLEET_PF_COUNT
+};
+
+static const char *fleet_pf_names[FLEET_PF_COUNT] = {
+	"cpu", "mem", "load1", "net_in", "net_out", "meetings",
+	"participants", "voice", "video", "listeners", "api_up", "up"
+};
+
+static int
+fleet_pf_lookup(const char *name)
+{
+	int	 i;
+
+	if (name == NULL)
+		return (-1);
+	for (i = 0; i < FLEET_PF_COUNT; i++) {
+		if (strcmp(name, fleet_pf_names[i]) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+static double *
+fleet_pf_double(struct fleet_node *n, int pf)
+{
+	switch (pf) {
+	case FLEET_PF_CPU:
+		return (&n->cpu);
+	case FLEET_PF_MEM:
+		return (&n->mem);
+	case FLEET_PF_LOAD1:
+		return (&n->load1);
+	case FLEET_PF_NET_IN:
+		return (&n->net_in);
+	case FLEET_PF_NET_OUT:
+		return (&n->net_out);
+	}
+	return (NULL);
+}
+
+static int *
+fleet_pf_int(struct fleet_node *n, int pf)
+{
+	switch (pf) {
+	case FLEET_PF_MEETINGS:
+		return (&n->meetings);
+	case FLEET_PF_PARTICIPANTS:
+		return (&n->participants);
+	case FLEET_PF_VOICE:
+		return (&n->voice);
+	case FLEET_PF_VIDEO:
+		return (&n->video);
+	case FLEET_PF_LISTENERS:
+		return (&n->listeners);
+	case FLEET_PF_API_UP:
+		return (&n->api_up);
+	}
+	return (NULL);
+}
+
+static void
+fleet_pf_reset(struct fleet_node *n, int pf)
+{
+	double	*d;
+	int	*i;
+
+	if ((d = fleet_pf_double(n, pf)) != NULL)
+		*d = NAN;
+	else if ((i = fleet_pf_int(n, pf)) != NULL)
+		*i = -1;
+	else if (pf == FLEET_PF_UP)
+		n->exporters_up = n->exporters_total = -1;
+}
+
+/* Merge one sample: several instances of one node add up (max for
+ * percentages and load, min for api_up). */
+static void
+fleet_pf_set(struct fleet_node *n, int pf, double v, int64_t now)
+{
+	double	*d;
+	int	*i, iv;
+
+	if (pf == FLEET_PF_UP) {
+		if (n->exporters_total < 0)
+			n->exporters_total = n->exporters_up = 0;
+		n->exporters_total++;
+		if (v == 1)
+			n->exporters_up++;
+		return;
+	}
+	if (isnan(v))
+		return;
+	if ((d = fleet_pf_double(n, pf)) != NULL) {
+		if (pf <= FLEET_PF_LOAD1) {
+			n->prom_at = now;
+			if (isnan(*d) || v > *d)
+				*d = v;
+		} else
+			*d = isnan(*d) ? v : *d + v;
+		return;
+	}
+	if ((i = fleet_pf_int(n, pf)) == NULL)
+		return;
+	if (v > 1e9)
+		v = 1e9;
+	if (v < -1e9)
+		v = -1e9;
+	iv = (int)lround(v);
+	if (pf == FLEET_PF_API_UP)
+		*i = (*i < 0 || iv < *i) ? iv : *i;
+	else
+		*i = *i < 0 ? iv : *i + iv;
+}
+
+void
+fleet_prom_update_free(struct fleet_prom_update *u)
+{
+	struct fleet_prom_figure	*fg;
+	size_t				 i, j;
+
+	if (u == NULL)
+		return;
+	for (i = 0; i < u->nfigures; i++) {
+		fg = &u->figures[i];
+		free(fg->name);
+		free(fg->error);
+		for (j = 0; j < fg->nsamples; j++) {
+			free(fg->samples[j].instance);
+			free(fg->samples[j].job);
+		}
+		free(fg->samples);
+	}
+	free(u->figures);
+	free(u);
+}
+
+int
+fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
+{
+	struct fleet_prom_figure	*fg;
+	struct fleet_prom_sample	*sm;
+	struct fleet_node		*n;
+	struct hmap			 inst = { 0 };
+	struct buf			 detail = { 0 };
+	const char			*first_error = NULL;
+	size_t				 i, j, nfailed = 0, ngood = 0;
+	int				 pf;
+	bool				 good[FLEET_PF_COUNT] = { false };
+	char				*cause;
+
+	if (u == NULL)
+		return (-1);
+	for (i = 0; i < u->nfigures; i++) {
+		fg = &u->figures[i];
+		if (fg->failed) {
+			nfailed++;
+			if (first_error == NULL) {
+				first_error = fg->error != NULL ?
+				    fg->error : "failed";
+				buf_printf(&detail, "%s: %s",
+				    fg->name != NULL ? fg->name : "?",
+				    first_error);
+			}
+			continue;
+		}
+		ngood++;
+		if ((pf = fleet_pf_lookup(fg->name)) >= 0)
+			good[pf] = true;
+	}
+	if (ngood == 0 && nfailed > 0) {
+		cause = xasprintf("every query failed; %s", detail.data);
+		fleet_source_failed(f, FLEET_SRC_PROMETHEUS, cause, now);
+		free(cause);
+		buf_free(&detail);
+		fleet_prom_update_free(u);
+		return (0);
+	}
+
+	f->priv->gen++;
+	for (i = 0; i < f->nnodes; i++) {
+		for (pf = 0; pf < FLEET_PF_COUNT; pf++) {
+			if (good[pf])
+				fleet_pf_reset(f->nodes[i], pf);
+		}
+	}
+	hmap_reserve(&inst, f->nnodes + 16);
+	for (i = 0; i < u->nfigures; i++) {
+		fg = &u->figures[i];
+		if (fg->failed)
+			continue;
+		pf = fleet_pf_lookup(fg->name);
+		for (j = 0; j < fg->nsamples; j++) {
+			sm = &fg->samples[j];
+			if (sm->instance == NULL)
+				continue;
+			if ((n = hmap_get(&inst, sm->instance)) == NULL) {
+				n = fleet_node_get(f,
+				    fleet_key(f, sm->instance));
+				if (n == NULL)
+					continue;
+				hmap_put(&inst, sm->instance, n);
+			}
+			if (n->gen[FLEET_SRC_PROMETHEUS] != f->priv->gen) {
+				if ((n->seen & FLEET_SRC_BIT(
+				    FLEET_SRC_PROMETHEUS)) == 0)
+					fleet_node_clear_prom(n);
+				fleet_node_touch(f, n, FLEET_SRC_PROMETHEUS,
+				    now);
+			}
+			if (pf >= 0)
+				fleet_pf_set(n, pf, sm->value, now);
+		}
+	}
+	hmap_free(&inst);
+	fleet_nodes_sweep(f, FLEET_SRC_PROMETHEUS);
+
+	fleet_source_ok(f, FLEET_SRC_PROMETHEUS, &u->fetch, now);
+	if (nfailed > 0) {
+		cause = xasprintf("%zu of %zu queries failed (%s)", nfailed,
+		    u->nfigures, detail.data);
+		fleet_source_set_detail(f, FLEET_SRC_PROMETHEUS, cause);
+		free(cause);
+	} else
+		fleet_source_set_detail(f, FLEET_SRC_PROMETHEUS, NULL);
+	buf_free(&detail);
+	fleet_prom_update_free(u);
+
+	for (i = 0; i < f->nnodes; i++) {
+		n = f->nodes[i];
+		if ((n->seen & FLEET_SRC_BIT(FLEET_SRC_PROMETHEUS)) == 0)
+			continue;
+		fleet_ring_push(&n->hist_cpu, n->cpu);
+		fleet_ring_push(&n->hist_participants, n->participants < 0 ?
+		    NAN : n->participants);
+	}
+	fleet_changed(f, now);
+	fleet_ring_push(&f->totals.hist_participants, f->totals.participants);
+	return (0);
+}
+
+/* --- scalelite -------------------------------------------------------- */
+
+void
+fleet_scalelite_update_free(struct fleet_scalelite_update *u)
+{
+	struct fleet_sl_server_u	*s;
+	size_t				 i;
+
+	if (u == NULL)
+		return;
+	for (i = 0; i < u->nservers; i++) {
+		s = &u->servers[i];
+		free(s->id);
+		free(s->url);
+		free(s->tag);
+		free(s->bbb_version);
+	}
+	free(u->servers);
+	free(u);
+}
+
+int
+fleet_apply_scalelite(struct fleet *f, struct fleet_scalelite_update *u,
+    int64_t now)
+{
+	struct fleet_sl_server_u	*s;
+	struct fleet_node		*n;
+	size_t				 i;
+
+	if (u == NULL)
+		return (-1);
+	f->scalelite_legacy = u->legacy;
+	if (u->legacy) {
+		fleet_source_ok(f, FLEET_SRC_SCALELITE, &u->fetch, now);
+		fleet_source_set_detail(f, FLEET_SRC_SCALELITE,
+		    "scalelite without admin API (< 1.5.1)");
+		fleet_scalelite_update_free(u);
+		fleet_changed(f, now);
+		return (0);
+	}
+	f->priv->gen++;
+	for (i = 0; i < u->nservers; i++) {
+		s = &u->servers[i];
+		if ((n = fleet_node_get(f, fleet_key(f, s->url))) == NULL)
+			continue;
+		fleet_node_clear_scalelite(n);
+		n->sl_id = s->id;
+		n->sl_url = s->url;
+		n->tag = s->tag;
+		n->bbb_version = s->bbb_version;
+		s->id = s->url = s->tag = s->bbb_version = NULL;
+		n->lb = s->state;
+		n->online = s->online;
+		n->load = s->load;
+		n->load_multiplier = s->load_multiplier;
+		fleet_node_touch(f, n, FLEET_SRC_SCALELITE, now);
+	}
+	fleet_nodes_sweep(f, FLEET_SRC_SCALELITE);
+	fleet_source_ok(f, FLEET_SRC_SCALELITE, &u->fetch, now);
+	fleet_source_set_detail(f, FLEET_SRC_SCALELITE, NULL);
+	fleet_scalelite_update_free(u);
+	fleet_changed(f, now);
+	return (0);
+}
+
+/* --- meetings --------------------------------------------------------- */
+
+void
+fleet_meetings_update_free(struct fleet_meetings_update *u)
+{
+	struct fleet_meeting_u	*m;
+	size_t			 i;
+
+	if (u == NULL)
+		return;
+	for (i = 0; i < u->nmeetings; i++) {
+		m = &u->meetings[i];
+		free(m->meeting_id);
+		free(m->name);
+		free(m->node);
+	}
+	free(u->meetings);
+	free(u);
+}
+
+static int
+fleet_meeting_cmp(const void *a, const void *b)
+{
+	const struct fleet_meeting *ma = *(struct fleet_meeting *const *)a;
+	const struct fleet_meeting *mb = *(struct fleet_meeting *const *)b;
+	int			 c;
+
+	c = strcmp(ma->node_key != NULL ? ma->node_key : "~",
+	    mb->node_key != NULL ? mb->node_key : "~");
+	if (c != 0)
+		return (c);
+	c = strcmp(ma->name != NULL ? ma->name : "",
+	    mb->name != NULL ? mb->name : "");
+	if (c != 0)
+		return (c);
+	return (strcmp(ma->meeting_id, mb->meeting_id));
+}
+
+static void
+fleet_int_add(int *to, int v)
+{
+	if (v < 0)
+		return;
+	*to = *to < 0 ? v : *to + v;
+}
+
+int
+fleet_apply_meetings(struct fleet *f, struct fleet_meetings_update *u,
+    int64_t now)
+{
+	struct fleet_meeting_u	*mu;
+	struct fleet_meeting	*m, *old, **list;
+	struct fleet_node	*n;
+	struct hmap		 ids = { 0 };
+	size_t			 i, nlist = 0;
+	bool			 noprom;
+
+	if (u == NULL)
+		return (-1);
+	hmap_reserve(&ids, f->nmeetings);
+	for (i = 0; i < f->nmeetings; i++)
+		hmap_put(&ids, f->meetings[i]->meeting_id, f->meetings[i]);
+	list = xcalloc(u->nmeetings + 1, sizeof *list);
+	for (i = 0; i < u->nmeetings; i++) {
+		mu = &u->meetings[i];
+		if (mu->meeting_id == NULL)
+			continue;
+		m = xcalloc(1, sizeof *m);
+		/* a repeated id in one answer gets a new id */
+		old = hmap_del(&ids, mu->meeting_id);
+		m->id = old != NULL ? old->id : f->priv->next_id++;
+		m->meeting_id = mu->meeting_id;
+		m->name = mu->name;
+		mu->meeting_id = mu->name = NULL;
+		m->node_key = fleet_key(f, mu->node);
+		m->participants = mu->participants;
+		m->voice = mu->voice;
+		m->video = mu->video;
+		m->listeners = mu->listeners;
+		m->moderators = mu->moderators;
+		m->recording = mu->recording;
+		m->created = mu->created;
+		list[nlist++] = m;
+	}
+	hmap_free(&ids);
+	qsort(list, nlist, sizeof *list, fleet_meeting_cmp);
+	fleet_meetings_free(f->meetings, f->nmeetings);
+	f->meetings = list;
+	f->nmeetings = nlist;
+	f->meetings_fetch = u->fetch;
+	fleet_meetings_update_free(u);
+
+	/* Without Prometheus, the per-node figures come from here. */
+	noprom = f->sources[FLEET_SRC_PROMETHEUS].last_ok == 0;
+	if (noprom) {
+		for (i = 0; i < f->nnodes; i++) {
+			n = f->nodes[i];
+			n->meetings = n->participants = n->voice = -1;
+			n->video = n->listeners = -1;
+		}
+		for (i = 0; i < nlist; i++) {
+			m = list[i];
+			if (m->node_key == NULL || (n =
+			    hmap_get(&f->priv->by_key, m->node_key)) == NULL)
+				continue;
+			fleet_int_add(&n->meetings, 1);
+			fleet_int_add(&n->participants, m->participants);
+			fleet_int_add(&n->voice, m->voice);
+			fleet_int_add(&n->video, m->video);
+			fleet_int_add(&n->listeners, m->listeners);
+		}
+	}
+	fleet_changed(f, now);
+	if (noprom)
+		fleet_ring_push(&f->totals.hist_participants,
+		    f->totals.participants);
+	return (0);
+}
+
+/* --- rancher ---------------------------------------------------------- */
+
+static void
+fleet_strv_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+fleet_rancher_update_free(struct fleet_rancher_update *u)
+{
+	size_t	 i;
+
+	if (u == NULL)
+		return;
+	for (i = 0; i < u->nstacks; i++) {
+		free(u->stacks[i].id);
+		free(u->stacks[i].name);
+		free(u->stacks[i].state);
+		free(u->stacks[i].health);
+	}
+	free(u->stacks);
+	for (i = 0; i < u->nservices; i++) {
+		free(u->services[i].id);
+		free(u->services[i].stack_id);
+		free(u->services[i].name);
+		free(u->services[i].state);
+		free(u->services[i].health);
+		free(u->services[i].image);
+		fleet_strv_free(u->services[i].instance_ids,
+		    u->services[i].ninstance_ids);
+	}
+	free(u->services);
+	for (i = 0; i < u->nhosts; i++) {
+		free(u->hosts[i].id);
+		free(u->hosts[i].hostname);
+		free(u->hosts[i].state);
+		free(u->hosts[i].agent_state);
+		fleet_strv_free(u->hosts[i].instance_ids,
+		    u->hosts[i].ninstance_ids);
+	}
+	free(u->hosts);
+	free(u);
+}
+
+/*
+ * How bad a service looks, for the node's stack_state: 0 fine ... 4
+ * unhealthy; *word says it.
+ */
+static int
+fleet_service_rank(const char *state, const char *health, const char **word)
+{
+	if (health != NULL && strcmp(health, "unhealthy") == 0) {
+		*word = "unhealthy";
+		return (4);
+	}
+	if (health != NULL && strcmp(health, "degraded") == 0) {
+		*word = "degraded";
+		return (3);
+	}
+	if (state != NULL && strcmp(state, "active") != 0) {
+		*word = state;
+		return (2);
+	}
+	if (health != NULL && strcmp(health, "healthy") != 0 &&
+	    strcmp(health, "started-once") != 0) {
+		*word = health;
+		return (1);
+	}
+	*word = "active";
+	return (0);
+}
+
+static int
+fleet_stack_cmp(const void *a, const void *b)
+{
+	const struct fleet_stack *sa = *(struct fleet_stack *const *)a;
+	const struct fleet_stack *sb = *(struct fleet_stack *const *)b;
+
+	return (strcmp(sa->name, sb->name));
+}
+
+static int
+fleet_host_cmp(const void *a, const void *b)
+{
+	const struct fleet_host	*ha = *(struct fleet_host *const *)a;
+	const struct fleet_host	*hb = *(struct fleet_host *const *)b;
+
+	return (strcmp(ha->hostname, hb->hostname));
+}
+
+static int
+fleet_service_cmp(const void *a, const void *b)
+{
+	const struct fleet_service *sa = a, *sb = b;
+
+	return (strcmp(sa->name, sb->name));
+}
+
+int
+fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
+    int64_t now)
+{
+	struct fleet_rancher_stack_u	*su;
+	struct fleet_rancher_service_u	*vu, *best;
+	struct fleet_rancher_host_u	*hu;
+	struct fleet_stack		*st, *old, **stacks;
+	struct fleet_host		*h, *oldh, **hosts;
+	struct fleet_service		*sv;
+	struct fleet_node		*n;
+	struct hmap			 oldids = { 0 }, byid = { 0 };
+	struct hmap			 inst = { 0 };
+	const char			*word, *worst_word, *stack_name;
+	size_t				 i, j, nst = 0, nh = 0;
+	int				 rank, worst;
+
+	if (u == NULL)
+		return (-1);
+
+	/* Stacks, ids kept by Rancher id. */
+	for (i = 0; i < f->nstacks; i++)
+		hmap_put(&oldids, f->stacks[i]->rancher_id, f->stacks[i]);
+	stacks = xcalloc(u->nstacks + 1, sizeof *stacks);
+	for (i = 0; i < u->nstacks; i++) {
+		su = &u->stacks[i];
+		if (su->id == NULL || hmap_get(&byid, su->id) != NULL)
+			continue;
+		st = xcalloc(1, sizeof *st);
+		old = hmap_get(&oldids, su->id);
+		st->id = old != NULL ? old->id : f->priv->next_id++;
+		st->rancher_id = su->id;
+		st->name = su->name != NULL ? su->name : xstrdup(su->id);
+		st->state = su->state;
+		st->health = su->health;
+		su->id = su->name = su->state = su->health = NULL;
+		hmap_put(&byid, st->rancher_id, st);
+		stacks[nst++] = st;
+	}
+	hmap_free(&oldids);
+
+	/* Services into their stacks; instances to services. */
+	for (i = 0; i < u->nservices; i++) {
+		vu = &u->services[i];
+		for (j = 0; j < vu->ninstance_ids; j++) {
+			if (vu->instance_ids[j] != NULL)
+				hmap_put(&inst, vu->instance_ids[j], vu);
+		}
+		if (vu->stack_id == NULL ||
+		    (st = hmap_get(&byid, vu->stack_id)) == NULL)
+			continue;
+		st->services = xreallocarray(st->services, st->nservices + 1,
+		    sizeof *st->services);
+		sv = &st->services[st->nservices++];
+		sv->id = xstrdup(vu->id != NULL ? vu->id : "");
+		sv->name = xstrdup(vu->name != NULL ? vu->name : "");
+		sv->state = vu->state != NULL ? xstrdup(vu->state) : NULL;
+		sv->health = vu->health != NULL ? xstrdup(vu->health) : NULL;
+		sv->scale = vu->scale;
+		sv->image = vu->image != NULL ? xstrdup(vu->image) : NULL;
+	}
+	for (i = 0; i < nst; i++) {
+		qsort(stacks[i]->services, stacks[i]->nservices,
+		    sizeof *stacks[i]->services, fleet_service_cmp);
+	}
+	qsort(stacks, nst, sizeof *stacks, fleet_stack_cmp);
+
+	/* Hosts, and the nodes they are. */
+	for (i = 0; i < f->nhosts; i++)
+		hmap_put(&oldids, f->hosts[i]->rancher_id, f->hosts[i]);
+	hosts = xcalloc(u->nhosts + 1, sizeof *hosts);
+	f->priv->gen++;
+	for (i = 0; i < u->nhosts; i++) {
+		hu = &u->hosts[i];
+		if (hu->id == NULL || hu->hostname == NULL)
+			continue;
+		h = xcalloc(1, sizeof *h);
+		oldh = hmap_del(&oldids, hu->id);
+		h->id = oldh != NULL ? oldh->id : f->priv->next_id++;
+		h->rancher_id = hu->id;
+		h->hostname = hu->hostname;
+		h->state = hu->state;
+		h->agent_state = hu->agent_state;
+		hu->id = hu->hostname = hu->state = hu->agent_state = NULL;
+		h->node_key = fleet_key(f, h->hostname);
+		hosts[nh++] = h;
+
+		if ((n = fleet_node_get(f, h->node_key != NULL ?
+		    xstrdup(h->node_key) : NULL)) == NULL)
+			continue;
+		if (n->gen[FLEET_SRC_RANCHER] == f->priv->gen)
+			continue;	/* two hosts of one name: first wins */
+		fleet_node_clear_rancher(n);
+		n->host_id = xstrdup(h->rancher_id);
+		n->host_state = h->state != NULL ? xstrdup(h->state) : NULL;
+		n->agent_state = h->agent_state != NULL ?
+		    xstrdup(h->agent_state) : NULL;
+		best = NULL;
+		stack_name = NULL;
+		worst = -1;
+		worst_word = NULL;
+		for (j = 0; j < hu->ninstance_ids; j++) {
+			if (hu->instance_ids[j] == NULL ||
+			    (vu = hmap_get(&inst, hu->instance_ids[j])) ==
+			    NULL || vu->system)
+				continue;
+			st = vu->stack_id != NULL ?
+			    hmap_get(&byid, vu->stack_id) : NULL;
+			if (st == NULL)
+				continue;
+			if (stack_name == NULL ||
+			    strcmp(st->name, stack_name) < 0) {
+				stack_name = st->name;
+				best = vu;
+			}
+			rank = fleet_service_rank(vu->state, vu->health,
+			    &word);
+			if (rank > worst) {
+				worst = rank;
+				worst_word = word;
+			}
+		}
+		if (best != NULL) {
+			n->stack = xstrdup(stack_name);
+			n->stack_state = xstrdup(worst_word);
+		}
+		fleet_node_touch(f, n, FLEET_SRC_RANCHER, now);
+	}
+	hmap_free(&oldids);
+	hmap_free(&inst);
+	hmap_free(&byid);
+	qsort(hosts, nh, sizeof *hosts, fleet_host_cmp);
+
+	fleet_stacks_free(f->stacks, f->nstacks);
+	f->stacks = stacks;
+	f->nstacks = nst;
+	fleet_hosts_free(f->hosts, f->nhosts);
+	f->hosts = hosts;
+	f->nhosts = nh;
+
+	fleet_nodes_sweep(f, FLEET_SRC_RANCHER);
+	fleet_source_ok(f, FLEET_SRC_RANCHER, &u->fetch, now);
+	fleet_rancher_update_free(u);
+	fleet_changed(f, now);
+	return (0);
+}
+
+/* --- openstack -------------------------------------------------------- */
+
+void
+fleet_openstack_update_free(struct fleet_openstack_update *u)
+{
+	struct fleet_os_server_u	*s;
+	size_t				 i;
+
+	if (u == NULL)
+		return;
+	for (i = 0; i < u->nservers; i++) {
+		s = &u->servers[i];
+		free(s->id);
+		free(s->name);
+		free(s->status);
+		free(s->flavor);
+		free(s->addresses);
+	}
+	free(u->servers);
+	free(u);
+}
+
+static int
+fleet_vm_cmp(const void *a, const void *b)
+{
+	const struct fleet_vm	*va = *(struct fleet_vm *const *)a;
+	const struct fleet_vm	*vb = *(struct fleet_vm *const *)b;
+	int			 c;
+
+	if ((c = strcmp(va->name, vb->name)) != 0)
+		return (c);
+	return (strcmp(va->vm_id, vb->vm_id));
+}
+
+int
+fleet_apply_openstack(struct fleet *f, struct fleet_openstack_update *u,
+    int64_t now)
+{
+	struct fleet_os_server_u	*s;
+	struct fleet_vm			*v, *old, **vms;
+	struct fleet_node		*n;
+	struct hmap			 oldids = { 0 };
+	size_t				 i, nv = 0;
+
+	if (u == NULL)
+		return (-1);
+	for (i = 0; i < f->nvms; i++)
+		hmap_put(&oldids, f->vms[i]->vm_id, f->vms[i]);
+	vms = xcalloc(u->nservers + 1, sizeof *vms);
+	f->priv->gen++;
+	for (i = 0; i < u->nservers; i++) {
+		s = &u->servers[i];
+		if (s->id == NULL || s->name == NULL)
+			continue;
+		v = xcalloc(1, sizeof *v);
+		old = hmap_del(&oldids, s->id);
+		v->id = old != NULL ? old->id : f->priv->next_id++;
+		v->vm_id = s->id;
+		v->name = s->name;
+		v->status = s->status;
+		v->flavor = s->flavor;
+		v->addresses = s->addresses;
+		v->created = s->created;
+		s->id = s->name = s->status = s->flavor = s->addresses = NULL;
+		v->node_key = fleet_key(f, v->name);
+		vms[nv++] = v;
+
+		if ((n = fleet_node_get(f, v->node_key != NULL ?
+		    xstrdup(v->node_key) : NULL)) == NULL)
+			continue;
+		if (n->gen[FLEET_SRC_OPENSTACK] == f->priv->gen)
+			continue;
+		fleet_node_clear_openstack(n);
+		n->vm_id = xstrdup(v->vm_id);
+		n->vm_status = v->status != NULL ? xstrdup(v->status) : NULL;
+		n->flavor = v->flavor != NULL ? xstrdup(v->flavor) : NULL;
+		n->vm_created = v->created;
+		fleet_node_touch(f, n, FLEET_SRC_OPENSTACK, now);
+	}
+	hmap_free(&oldids);
+	qsort(vms, nv, sizeof *vms, fleet_vm_cmp);
+	fleet_vms_free(f->vms, f->nvms);
+	f->vms = vms;
+	f->nvms = nv;
+
+	fleet_nodes_sweep(f, FLEET_SRC_OPENSTACK);
+	fleet_source_ok(f, FLEET_SRC_OPENSTACK, &u->fetch, now);
+	fleet_openstack_update_free(u);
+	fleet_changed(f, now);
+	return (0);
+}
+
+/* --- certificates ----------------------------------------------------- */
+
+void
+fleet_apply_cert(struct fleet *f, const char *name, int64_t not_after,
+    int64_t now)
+{
+	struct fleet_node	*n;
+
+	if ((n = fleet_node_find(f, name)) == NULL ||
+	    n->cert_expiry == not_after)
+		return;
+	n->cert_expiry = not_after;
+	fleet_changed(f, now);
+}

@@ -1,0 +1,682 @@
+/*
+ * problems.c: the problem rules (see problems.h for the table in words).
+ *
+ * Each evaluation runs every rule; a rule reports each subject for which
+ * its condition holds through problems_hit().  The state of a subject
+ * (rule + subject, in a hash map) remembers since when the condition
+ * holds and the problem's id; states not reported in an evaluation are
+ * dropped, so a condition that goes away and comes back starts anew.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleet.h"
+#include "hmap.h"
+#include "problems.h"
+#include "util.h"
+
+#define DAY_MS	(24LL * 3600 * 1000)
+
+struct problems_state {
+	char		*key;		/* rule "\037" subject */
+	int64_t		 since;
+	uint32_t	 id;		/* 0 until raised */
+	uint64_t	 gen;
+};
+
+struct problems {
+	struct problems_limits limits;
+	struct hmap	 states;
+	uint64_t	 gen;
+	uint32_t	 next_id;
+
+	/* during one evaluation */
+	struct fleet	*fleet;
+	int64_t		 now;
+	struct fleet_problem **list;
+	size_t		 nlist;
+	size_t		 caplist;
+};
+
+struct problems_rule {
+	struct problem_rule pub;
+	int		 hold;		/* PROBLEMS_HOLD_* */
+	void		(*node)(struct problems *,
+			    const struct problems_rule *,
+			    const struct fleet_node *);
+	void		(*fleet)(struct problems *,
+			    const struct problems_rule *);
+};
+#define PROBLEMS_HOLD_NONE	0
+#define PROBLEMS_HOLD_LOAD	1	/* limits.hold_ms */
+#define PROBLEMS_HOLD_IDLE	2	/* limits.idle_ms */
+
+#define SRC(s)	FLEET_SRC_BIT(FLEET_SRC_ ## s)
+
+/*
+ * Report that rule's condition holds for subject.  node_key may be NULL
+ * (fleet-wide); text is formatted.
+ */
+static void printflike(7, 8)
+problems_hit(struct problems *p, const struct problems_rule *r,
+    const char *subject, const char *node_key, enum fleet_severity sev,
+    unsigned sources, const char *fmt, ...)
+{
+	struct problems_state	*st;
+	struct fleet_problem	*fp;
+	char			 key[256];
+	int64_t			 hold = 0;
+	va_list			 ap;
+
+	snprintf(key, sizeof key, "%s\037%s", r->pub.name,
+	    subject != NULL ? subject : "");
+	if ((st = hmap_get(&p->states, key)) == NULL) {
+		st = xcalloc(1, sizeof *st);
+		st->key = xstrdup(key);
+		st->since = p->now;
+		hmap_put(&p->states, st->key, st);
+	}
+	if (st->gen == p->gen)
+		return;		/* reported twice: once is enough */
+	st->gen = p->gen;
+
+	if (p->limits.hold) {
+		if (r->hold == PROBLEMS_HOLD_LOAD)
+			hold = p->limits.hold_ms;
+		else if (r->hold == PROBLEMS_HOLD_IDLE)
+			hold = p->limits.idle_ms;
+	}
+	if (p->now - st->since < hold)
+		return;		/* pending */
+	if (st->id == 0)
+		st->id = p->next_id++;
+
+	fp = xcalloc(1, sizeof *fp);
+	fp->id = st->id;
+	fp->severity = sev;
+	fp->rule = r->pub.name;
+	fp->node_key = node_key != NULL ? xstrdup(node_key) : NULL;
+	va_start(ap, fmt);
+	fp->text = xvasprintf(fmt, ap);
+	va_end(ap);
+	fp->sources = sources;
+	fp->since = st->since;
+	fp->action = r->pub.action;
+	if (p->nlist == p->caplist) {
+		p->caplist = p->caplist == 0 ? 64 : p->caplist * 2;
+		p->list = xreallocarray(p->list, p->caplist, sizeof *p->list);
+	}
+	p->list[p->nlist++] = fp;
+}
+
+static bool
+problems_has_data(const struct fleet *f, enum fleet_src src)
+{
+	enum fleet_src_state	 s = f->sources[src].state;
+
+	return ((s == FLEET_SRC_OK || s == FLEET_SRC_STALE) &&
+	    f->sources[src].last_ok != 0);
+}
+
+static bool
+problems_seen(const struct fleet_node *n, enum fleet_src src)
+{
+	return ((n->seen & FLEET_SRC_BIT(src)) != 0);
+}
+
+/* --- node rules ------------------------------------------------------- */
+
+static void
+rule_offline_consul_passing(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	if (n->online != 0 || n->health != FLEET_HEALTH_PASSING ||
+	    !problems_seen(n, FLEET_SRC_SCALELITE) ||
+	    !problems_seen(n, FLEET_SRC_CONSUL) ||
+	    n->lb == FLEET_LB_DISABLED)
+		return;
+	problems_hit(p, r, n->key, n->key, n->lb == FLEET_LB_ENABLED ?
+	    FLEET_SEV_CRITICAL : FLEET_SEV_WARNING, r->pub.sources,
+	    "%s offline in scalelite (%s), consul passing", n->key,
+	    fleet_lb_name(n->lb));
+}
+
+static void
+problems_checks_text(const struct fleet_node *n, enum fleet_health h,
+    char *out, size_t len)
+{
+	size_t	 i, used = 0;
+	int	 k, shown = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < n->nchecks && shown < 3; i++) {
+		if (n->checks[i].status != h)
+			continue;
+		k = snprintf(out + used, len - used, "%s%s",
+		    shown > 0 ? ", " : "",
+		    n->checks[i].name != NULL ? n->checks[i].name :
+		    (n->checks[i].check_id != NULL ?
+		    n->checks[i].check_id : "?"));
+		if (k < 0 || (size_t)k >= len - used)
+			break;
+		used += k;
+		shown++;
+	}
+}
+
+static void
+rule_consul_critical(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	char	 checks[160];
+
+	if (n->health != FLEET_HEALTH_CRITICAL)
+		return;
+	problems_checks_text(n, FLEET_HEALTH_CRITICAL, checks, sizeof checks);
+	problems_hit(p, r, n->key, n->key, r->pub.severity, r->pub.sources,
+	    "%s consul check critical: %s", n->key, checks);
+}
+
+static void
+rule_consul_warning(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	char	 checks[160];
+
+	if (n->health != FLEET_HEALTH_WARNING)
+		return;
+	problems_checks_text(n, FLEET_HEALTH_WARNING, checks, sizeof checks);
+	problems_hit(p, r, n->key, n->key, r->pub.severity, r->pub.sources,
+	    "%s consul check warning: %s", n->key, checks);
+}
+
+static void
+rule_bbb_api_down(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	if (n->api_up != 0)
+		return;
+	problems_hit(p, r, n->key, n->key, r->pub.severity, r->pub.sources,
+	    "%s BBB API down (bbb_api_up 0)", n->key);
+}
+
+static void
+rule_exporter_down(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	if (n->exporters_total <= 0 || n->exporters_up >= n->exporters_total)
+		return;
+	problems_hit(p, r, n->key, n->key, r->pub.severity, r->pub.sources,
+	    "%s exporter target down (%d of %d up)", n->key,
+	    n->exporters_up, n->exporters_total);
+}
+
+static void
+rule_cpu_high(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	if (isnan(n->cpu) || n->cpu < p->limits.cpu_pct)
+		return;
+	problems_hit(p, r, n->key, n->key, r->pub.severity, r->pub.sources,
+	    "%s CPU %.0f%% (limit %.0f%%)", n->key, n->cpu,
+	    p->limits.cpu_pct);
+}
+
+static void
+rule_mem_high(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	if (isnan(n->mem) || n->mem < p->limits.mem_pct)
+		return;
+	problems_hit(p, r, n->key, n->key, r->pub.severity, r->pub.sources,
+	    "%s memory %.0f%% (limit %.0f%%)", n->key, n->mem,
+	    p->limits.mem_pct);
+}
+
+static bool
+problems_host_disconnected(const char *s)
+{
+	return (s != NULL && (strcmp(s, "disconnected") == 0 ||
+	    strcmp(s, "disconnecting") == 0 ||
+	    strcmp(s, "reconnecting") == 0));
+}
+
+static void
+rule_vm_not_active(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	if (n->vm_status == NULL || strcmp(n->vm_status, "ACTIVE") == 0 ||
+	    strcmp(n->vm_status, "BUILD") == 0)
+		return;
+	problems_hit(p, r, n->key, n->key, n->bbb ? FLEET_SEV_CRITICAL :
+	    FLEET_SEV_WARNING, r->pub.sources, "%s VM %s", n->key,
+	    n->vm_status);
+}
+
+static void
+rule_missing(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	const struct fleet	*f = p->fleet;
+	char			 in[128], out[128];
+	size_t			 lin = 0, lout = 0;
+	unsigned		 missing = 0;
+	int			 s, k;
+
+	if (!n->bbb)
+		return;
+	in[0] = out[0] = '\0';
+	for (s = 0; s < FLEET_SRC_COUNT; s++) {
+		if (problems_seen(n, s)) {
+			k = snprintf(in + lin, sizeof in - lin, "%s%s",
+			    lin > 0 ? ", " : "", fleet_src_name(s));
+			if (k > 0 && (size_t)k < sizeof in - lin)
+				lin += k;
+			continue;
+		}
+		if (!problems_has_data(f, s))
+			continue;
+		if (s == FLEET_SRC_SCALELITE && f->scalelite_legacy)
+			continue;
+		missing |= FLEET_SRC_BIT(s);
+		k = snprintf(out + lout, sizeof out - lout, "%s%s",
+		    lout > 0 ? ", " : "", fleet_src_name(s));
+		if (k > 0 && (size_t)k < sizeof out - lout)
+			lout += k;
+	}
+	if (missing == 0)
+		return;
+	problems_hit(p, r, n->key, n->key, r->pub.severity,
+	    missing | n->seen, "%s in %s, missing from %s", n->key, in, out);
+}
+
+static void
+rule_enabled_stale(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	const struct fleet	*f = p->fleet;
+
+	if (n->lb != FLEET_LB_ENABLED ||
+	    f->sources[FLEET_SRC_PROMETHEUS].state != FLEET_SRC_OK ||
+	    !problems_seen(n, FLEET_SRC_PROMETHEUS) || !isnan(n->cpu))
+		return;
+	if (n->prom_at != 0) {
+		char	 age[16];
+
+		problems_hit(p, r, n->key, n->key, r->pub.severity,
+		    r->pub.sources, "%s enabled, no metrics for %s", n->key,
+		    util_fmt_age(p->now - n->prom_at, age, sizeof age));
+	} else
+		problems_hit(p, r, n->key, n->key, r->pub.severity,
+		    r->pub.sources, "%s enabled, no metrics", n->key);
+}
+
+static void
+rule_cordoned_idle(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	if (n->lb != FLEET_LB_CORDONED)
+		return;
+	if (!isnan(n->load) ? n->load != 0 : n->participants != 0)
+		return;
+	problems_hit(p, r, n->key, n->key, r->pub.severity, r->pub.sources,
+	    "%s cordoned and idle", n->key);
+}
+
+static void
+rule_cert_expiry(struct problems *p, const struct problems_rule *r,
+    const struct fleet_node *n)
+{
+	int64_t			 left;
+	long long		 days;
+	enum fleet_severity	 sev;
+
+	if (n->cert_expiry == 0)
+		return;
+	left = n->cert_expiry - p->now;
+	if (left >= p->limits.cert_days * DAY_MS)
+		return;
+	sev = left < p->limits.cert_crit_days * DAY_MS ?
+	    FLEET_SEV_CRITICAL : FLEET_SEV_WARNING;
+	if (left <= 0) {
+		days = (-left) / DAY_MS;
+		problems_hit(p, r, n->key, n->key, sev, r->pub.sources,
+		    "%s TLS certificate expired %lldd ago", n->key, days);
+	} else {
+		days = left / DAY_MS;
+		problems_hit(p, r, n->key, n->key, sev, r->pub.sources,
+		    "%s TLS certificate expires in %lldd", n->key, days);
+	}
+}
+
+/* --- fleet rules ------------------------------------------------------ */
+
+static void
+problems_stack_services(const struct fleet_stack *st, const char *health,
+    char *out, size_t len)
+{
+	size_t	 i, used = 0;
+	int	 k, shown = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < st->nservices && shown < 3; i++) {
+		if (st->services[i].health == NULL ||
+		    strcmp(st->services[i].health, health) != 0)
+			continue;
+		k = snprintf(out + used, len - used, "%s%s",
+		    shown == 0 ? " (" : ", ", st->services[i].name);
+		if (k < 0 || (size_t)k >= len - used)
+			break;
+		used += k;
+		shown++;
+	}
+	if (shown > 0 && used + 1 < len) {
+		out[used++] = ')';
+		out[used] = '\0';
+	}
+}
+
+static void
+problems_stacks(struct problems *p, const struct problems_rule *r,
+    const char *health)
+{
+	const struct fleet	*f = p->fleet;
+	const struct fleet_stack *st;
+	char			 svc[160];
+	size_t			 i, j;
+	bool			 bad;
+
+	if (!problems_has_data(f, FLEET_SRC_RANCHER))
+		return;
+	for (i = 0; i < f->nstacks; i++) {
+		st = f->stacks[i];
+		bad = st->health != NULL && strcmp(st->health, health) == 0;
+		for (j = 0; !bad && j < st->nservices; j++) {
+			bad = st->services[j].health != NULL &&
+			    strcmp(st->services[j].health, health) == 0;
+		}
+		if (!bad)
+			continue;
+		problems_stack_services(st, health, svc, sizeof svc);
+		problems_hit(p, r, st->name, NULL, r->pub.severity,
+		    r->pub.sources, "stack %s %s%s", st->name, health, svc);
+	}
+}
+
+static void
+rule_stack_unhealthy(struct problems *p, const struct problems_rule *r)
+{
+	problems_stacks(p, r, "unhealthy");
+}
+
+static void
+rule_stack_degraded(struct problems *p, const struct problems_rule *r)
+{
+	problems_stacks(p, r, "degraded");
+}
+
+static void
+rule_host_disconnected(struct problems *p, const struct problems_rule *r)
+{
+	const struct fleet	*f = p->fleet;
+	const struct fleet_host	*h;
+	const char		*why;
+	size_t			 i;
+
+	if (!problems_has_data(f, FLEET_SRC_RANCHER))
+		return;
+	for (i = 0; i < f->nhosts; i++) {
+		h = f->hosts[i];
+		if (problems_host_disconnected(h->agent_state))
+			why = h->agent_state;
+		else if (problems_host_disconnected(h->state))
+			why = h->state;
+		else
+			continue;
+		problems_hit(p, r, h->hostname, h->node_key, r->pub.severity,
+		    r->pub.sources, "host %s %s", h->hostname, why);
+	}
+}
+
+static void
+rule_source_failed(struct problems *p, const struct problems_rule *r)
+{
+	const struct fleet_source *s;
+	int			 i;
+
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		s = &p->fleet->sources[i];
+		if (s->state != FLEET_SRC_FAILED)
+			continue;
+		problems_hit(p, r, fleet_src_name(i), NULL, r->pub.severity,
+		    FLEET_SRC_BIT(i), "%s failed: %s", fleet_src_name(i),
+		    s->cause != NULL ? s->cause : "no data");
+	}
+}
+
+static void
+rule_source_stale(struct problems *p, const struct problems_rule *r)
+{
+	const struct fleet_source *s;
+	char			 age[16];
+	int			 i;
+
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		s = &p->fleet->sources[i];
+		if (s->state != FLEET_SRC_STALE)
+			continue;
+		problems_hit(p, r, fleet_src_name(i), NULL, r->pub.severity,
+		    FLEET_SRC_BIT(i), "%s stale (data %s old): %s",
+		    fleet_src_name(i),
+		    util_fmt_age(p->now - s->last_ok, age, sizeof age),
+		    s->cause != NULL ? s->cause : "refresh failed");
+	}
+}
+
+static void
+rule_scalelite_legacy(struct problems *p, const struct problems_rule *r)
+{
+	if (!p->fleet->scalelite_legacy ||
+	    !problems_has_data(p->fleet, FLEET_SRC_SCALELITE))
+		return;
+	problems_hit(p, r, "scalelite", NULL, r->pub.severity,
+	    r->pub.sources, "scalelite < 1.5.1 without admin API: "
+	    "server states unknown");
+}
+
+static const struct problems_rule rule_table[] = {
+	{ { "offline-consul-passing", FLEET_SEV_CRITICAL,
+	    SRC(SCALELITE) | SRC(CONSUL), "stack restart",
+	    "offline in scalelite while consul passes (warning when "
+	    "cordoned, silent when disabled)" },
+	  PROBLEMS_HOLD_NONE, rule_offline_consul_passing, NULL },
+	{ { "consul-critical", FLEET_SEV_CRITICAL, SRC(CONSUL),
+	    "stack restart", "a consul check of the node is critical" },
+	  PROBLEMS_HOLD_NONE, rule_consul_critical, NULL },
+	{ { "consul-warning", FLEET_SEV_WARNING, SRC(CONSUL),
+	    "stack restart", "a consul check of the node is warning" },
+	  PROBLEMS_HOLD_NONE, rule_consul_warning, NULL },
+	{ { "bbb-api-down", FLEET_SEV_CRITICAL, SRC(PROMETHEUS),
+	    "stack restart", "bbb-exporter reports bbb_api_up 0" },
+	  PROBLEMS_HOLD_NONE, rule_bbb_api_down, NULL },
+	{ { "exporter-down", FLEET_SEV_WARNING, SRC(PROMETHEUS),
+	    "stack redeploy", "a Prometheus target of the node is down" },
+	  PROBLEMS_HOLD_NONE, rule_exporter_down, NULL },
+	{ { "cpu-high", FLEET_SEV_WARNING, SRC(PROMETHEUS), "server cordon",
+	    "CPU at or above the limit for the hold time" },
+	  PROBLEMS_HOLD_LOAD, rule_cpu_high, NULL },
+	{ { "mem-high", FLEET_SEV_WARNING, SRC(PROMETHEUS), "server cordon",
+	    "memory at or above the limit for the hold time" },
+	  PROBLEMS_HOLD_LOAD, rule_mem_high, NULL },
+	{ { "stack-unhealthy", FLEET_SEV_CRITICAL, SRC(RANCHER),
+	    "stack redeploy", "a Rancher stack or service is unhealthy" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_stack_unhealthy },
+	{ { "stack-degraded", FLEET_SEV_WARNING, SRC(RANCHER),
+	    "stack redeploy", "a Rancher stack or service is degraded" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_stack_degraded },
+	{ { "host-disconnected", FLEET_SEV_CRITICAL, SRC(RANCHER),
+	    "server cordon", "a Rancher host or its agent is disconnected "
+	    "or reconnecting" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_host_disconnected },
+	{ { "vm-not-active", FLEET_SEV_CRITICAL, SRC(OPENSTACK), "scale in",
+	    "the node's VM is not ACTIVE or BUILD (warning for non-BBB "
+	    "VMs)" },
+	  PROBLEMS_HOLD_NONE, rule_vm_not_active, NULL },
+	{ { "missing-from-source", FLEET_SEV_WARNING, 0, NULL,
+	    "a BBB node is missing from a source that answers" },
+	  PROBLEMS_HOLD_NONE, rule_missing, NULL },
+	{ { "enabled-stale", FLEET_SEV_WARNING,
+	    SRC(PROMETHEUS) | SRC(SCALELITE), "server cordon",
+	    "an enabled node has no current metrics while Prometheus "
+	    "answers" },
+	  PROBLEMS_HOLD_NONE, rule_enabled_stale, NULL },
+	{ { "source-failed", FLEET_SEV_CRITICAL, 0, NULL,
+	    "a source has no usable data" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_source_failed },
+	{ { "source-stale", FLEET_SEV_WARNING, 0, NULL,
+	    "a source's last refresh failed; older data is shown" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_source_stale },
+	{ { "scalelite-legacy", FLEET_SEV_INFO, SRC(SCALELITE), NULL,
+	    "scalelite older than 1.5.1: no admin API" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_scalelite_legacy },
+	{ { "cordoned-idle", FLEET_SEV_INFO, SRC(SCALELITE),
+	    "server disable", "cordoned with load 0 for the idle time" },
+	  PROBLEMS_HOLD_IDLE, rule_cordoned_idle, NULL },
+	{ { "cert-expiry", FLEET_SEV_WARNING, 0, NULL,
+	    "the node's TLS certificate expires within cert_days" },
+	  PROBLEMS_HOLD_NONE, rule_cert_expiry, NULL },
+};
+
+const struct problem_rule *
+problems_rules(size_t *n)
+{
+	static struct problem_rule	 pub[nitems(rule_table)];
+	size_t				 i;
+
+	for (i = 0; i < nitems(rule_table); i++)
+		pub[i] = rule_table[i].pub;
+	*n = nitems(rule_table);
+	return (pub);
+}
+
+/* --- evaluation ------------------------------------------------------- */
+
+struct problems *
+problems_new(void)
+{
+	struct problems	*p;
+
+	p = xcalloc(1, sizeof *p);
+	p->limits.cpu_pct = 90;
+	p->limits.mem_pct = 90;
+	p->limits.hold_ms = 5 * 60 * 1000;
+	p->limits.idle_ms = 30 * 60 * 1000;
+	p->limits.cert_days = 14;
+	p->limits.cert_crit_days = 3;
+	p->limits.hold = true;
+	p->next_id = 1;
+	return (p);
+}
+
+void
+problems_free(struct problems *p)
+{
+	struct problems_state	*st;
+	size_t			 i = 0;
+
+	if (p == NULL)
+		return;
+	while ((st = hmap_next(&p->states, &i, NULL)) != NULL) {
+		free(st->key);
+		free(st);
+	}
+	hmap_free(&p->states);
+	free(p->list);
+	free(p);
+}
+
+struct problems_limits *
+problems_limits(struct problems *p)
+{
+	return (&p->limits);
+}
+
+static int
+problems_cmp(const void *a, const void *b)
+{
+	const struct fleet_problem *pa = *(struct fleet_problem *const *)a;
+	const struct fleet_problem *pb = *(struct fleet_problem *const *)b;
+
+	if (pa->severity != pb->severity)
+		return (pa->severity > pb->severity ? -1 : 1);
+	if (pa->since != pb->since)
+		return (pa->since < pb->since ? -1 : 1);
+	if (pa->id != pb->id)
+		return (pa->id < pb->id ? -1 : 1);
+	return (0);
+}
+
+void
+problems_eval(struct problems *p, struct fleet *f, int64_t now)
+{
+	const struct problems_rule *r;
+	struct problems_state	*st;
+	struct fleet_problem	*fp;
+	struct fleet_node	*n;
+	size_t			 i, j;
+
+	p->gen++;
+	p->fleet = f;
+	p->now = now;
+	p->nlist = 0;
+	for (j = 0; j < nitems(rule_table); j++) {
+		r = &rule_table[j];
+		if (r->fleet != NULL)
+			r->fleet(p, r);
+		if (r->node == NULL)
+			continue;
+		for (i = 0; i < f->nnodes; i++)
+			r->node(p, r, f->nodes[i]);
+	}
+
+	/* Forget conditions that no longer hold. */
+	i = 0;
+	while ((st = hmap_next(&p->states, &i, NULL)) != NULL) {
+		if (st->gen == p->gen)
+			continue;
+		hmap_del(&p->states, st->key);
+		free(st->key);
+		free(st);
+	}
+
+	for (i = 0; i < f->nproblems; i++) {
+		free(f->problems[i]->node_key);
+		free(f->problems[i]->text);
+		free(f->problems[i]);
+	}
+	free(f->problems);
+	qsort(p->list, p->nlist, sizeof *p->list, problems_cmp);
+	f->problems = xreallocarray(NULL, p->nlist + 1, sizeof *f->problems);
+	if (p->nlist > 0)
+		memcpy(f->problems, p->list, p->nlist * sizeof *p->list);
+	f->nproblems = p->nlist;
+
+	for (i = 0; i < f->nnodes; i++) {
+		f->nodes[i]->nproblems = 0;
+		f->nodes[i]->worst = FLEET_SEV_INFO;
+	}
+	for (i = 0; i < f->nproblems; i++) {
+		fp = f->problems[i];
+		if (fp->node_key == NULL)
+			continue;
+		n = (struct fleet_node *)fleet_node_by_key(f, fp->node_key);
+		if (n == NULL)
+			continue;
+		if (n->nproblems == 0 || fp->severity > n->worst)
+			n->worst = fp->severity;
+		n->nproblems++;
+	}
+	p->fleet = NULL;
+}
