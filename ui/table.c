@@ -393,10 +393,10 @@ ui_table_draw(struct ui *ui, struct ui_table *t, WINDOW *win, int y, int x,
 				continue;
 			ui_table_cell(ui, t, i, r->p, &c);
 			if (c.stale) {
-				snprintf(name, sizeof name, "~");
-				snprintf(buf, sizeof buf, "%s%s", name,
-				    c.text);
-				snprintf(c.text, sizeof c.text, "%s", buf);
+				/* Marked, so monochrome shows it too. */
+				memmove(c.text + 1, c.text, sizeof c.text - 1);
+				c.text[0] = '~';
+				c.text[sizeof c.text - 1] = '\0';
 				c.role = UI_R_STALE;
 			}
 			ui_text_fit(buf, sizeof buf, c.text, widths[i],

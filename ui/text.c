@@ -1,5 +1,6 @@
 /* text.c: UTF-8 display width, fitting into columns, putting text. */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 

@@ -772,6 +772,8 @@ ui_src_state(struct ui *ui, enum fleet_src s, const char **mark,
 	int64_t				 late;
 
 	late = ui->opts.refresh_ms * 5 + 5000;
+	*mark = "?";
+	*role = UI_R_DIM;
 	age[0] = '\0';
 	if (src->last_ok > 0)
 		util_fmt_age(ui->now - src->last_ok, age, agelen);

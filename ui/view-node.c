@@ -49,22 +49,12 @@ ui_node_section(struct ui *ui, struct ui_lines *l,
 }
 
 static const char *
-ui_node_num(char *buf, size_t len, double v, const char *fmt)
+ui_node_num(char *buf, size_t len, double v, int prec, const char *suffix)
 {
 	if (isnan(v))
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, fmt, v);
-	return (buf);
-}
-
-static const char *
-ui_node_int(char *buf, size_t len, int v)
-{
-	if (v < 0)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%d", v);
+		snprintf(buf, len, "%.*f%s", prec, v, suffix);
 	return (buf);
 }
 
@@ -217,8 +207,8 @@ ui_node_draw(struct ui *ui, struct ui_view *v, int y, int h)
 		    n->online == 0 ? "NO" : "-");
 		ui_lines_kv(&l, "  load", UI_R_NORMAL, "%s (multiplier %s)"
 		    "   tag %s   BBB %s", ui_node_num(a, sizeof a, n->load,
-		    "%.0f"), ui_node_num(b, sizeof b, n->load_multiplier,
-		    "%.1f"), n->tag != NULL ? n->tag : "-",
+		    0, ""), ui_node_num(b, sizeof b, n->load_multiplier,
+		    1, ""), n->tag != NULL ? n->tag : "-",
 		    n->bbb_version != NULL ? n->bbb_version : "-");
 		ui_lines_kv(&l, "  server", UI_R_DIM, "%s  %s",
 		    n->sl_id != NULL ? n->sl_id : "-",
@@ -238,9 +228,9 @@ ui_node_draw(struct ui *ui, struct ui_view *v, int y, int h)
 	if (n->seen & FLEET_SRC_BIT(FLEET_SRC_PROMETHEUS)) {
 		ui_lines_kv(&l, "  host", UI_R_NORMAL, "CPU %s  MEM %s  load1 "
 		    "%s  net in %s/s out %s/s",
-		    ui_node_num(a, sizeof a, n->cpu, "%.0f%%"),
-		    ui_node_num(b, sizeof b, n->mem, "%.0f%%"),
-		    ui_node_num(c, sizeof c, n->load1, "%.2f"),
+		    ui_node_num(a, sizeof a, n->cpu, 0, "%"),
+		    ui_node_num(b, sizeof b, n->mem, 0, "%"),
+		    ui_node_num(c, sizeof c, n->load1, 2, ""),
 		    util_fmt_bytes(n->net_in, d, sizeof d),
 		    util_fmt_bytes(n->net_out, a, sizeof a));
 		ui_lines_kv(&l, "  bbb", UI_R_NORMAL, "meetings %d  users %d  "
