@@ -94,11 +94,19 @@ ui_view_name(enum ui_view_kind v)
 const struct ui_key_def *
 ui_keys_lookup(int key, enum ui_view_kind v, bool readonly)
 {
+	return (ui_keys_find(ui_key_table, ui_key_table_len, key, v,
+	    readonly));
+}
+
+const struct ui_key_def *
+ui_keys_find(const struct ui_key_def *table, size_t n, int key,
+    enum ui_view_kind v, bool readonly)
+{
 	const struct ui_key_def	*d;
 	size_t			 i;
 
-	for (i = 0; i < ui_key_table_len; i++) {
-		d = &ui_key_table[i];
+	for (i = 0; i < n; i++) {
+		d = &table[i];
 		if (d->key != key || (d->views & UI_VB(v)) == 0)
 			continue;
 		if (readonly && (d->flags & UI_KEY_F_MUTATING))

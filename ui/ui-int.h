@@ -276,6 +276,9 @@ extern const size_t ui_key_table_len;
 /* The definition for key in view, or NULL (mutating ones hidden RO). */
 const struct ui_key_def *ui_keys_lookup(int key, enum ui_view_kind,
 		     bool readonly);
+/* The same in any table (tests). */
+const struct ui_key_def *ui_keys_find(const struct ui_key_def *, size_t,
+		     int key, enum ui_view_kind, bool readonly);
 /* Printable name of a key: "q", "Enter", "Esc", "^R", "Up" ... */
 const char	*ui_key_name(int key, char *buf, size_t len);
 /* Help text lines for view (allocated array of allocated strings). */
@@ -440,10 +443,14 @@ void		 ui_open_node_key(struct ui *, const char *key);
 
 /* Shared helpers for views (view-common in ui.c). */
 int64_t		 ui_now(struct ui *);
+/* A problem's text without its leading node name. */
+const char	*ui_problem_text(const struct fleet_problem *);
 const char	*ui_fmt_age(struct ui *, int64_t since_ms, char *, size_t);
 enum ui_role	 ui_sev_role(enum fleet_severity);
 enum ui_role	 ui_health_role(enum fleet_health);
 const char	*ui_health_label(enum fleet_health);
+/* src answered OK, but not for much longer than its refresh interval. */
+bool		 ui_src_late(struct ui *, enum fleet_src);
 /* Is the node's data from src fresh: 1 fresh, 0 stale, -1 never seen. */
 int		 ui_node_src(struct ui *, const struct fleet_node *,
 		     enum fleet_src);

@@ -34,6 +34,19 @@ static const struct ui_view_ops *const ui_view_table[UI_V_COUNT] = {
 
 /* --- shared helpers ------------------------------------------------------ */
 
+const char *
+ui_problem_text(const struct fleet_problem *p)
+{
+	size_t	 n;
+
+	if (p->node_key == NULL || p->text == NULL)
+		return (p->text != NULL ? p->text : "");
+	n = strlen(p->node_key);
+	if (strncmp(p->text, p->node_key, n) == 0 && p->text[n] == ' ')
+		return (p->text + n + 1);
+	return (p->text);
+}
+
 int64_t
 ui_now(struct ui *ui)
 {
@@ -93,12 +106,29 @@ ui_health_label(enum fleet_health h)
 	}
 }
 
+bool
+ui_src_late(struct ui *ui, enum fleet_src src)
+{
+	const struct fleet_source	*s = &ui->fleet->sources[src];
+
+	return (s->state == FLEET_SRC_OK && s->last_ok > 0 &&
+	    ui->now - s->last_ok > ui->opts.refresh_ms * 5 + 5000);
+}
+
 int
 ui_node_src(struct ui *ui, const struct fleet_node *n, enum fleet_src src)
 {
+	const struct fleet_source	*s = &ui->fleet->sources[src];
+
 	if ((n->seen & FLEET_SRC_BIT(src)) == 0)
 		return (-1);
-	return (fleet_node_fresh(ui->fleet, n, src) ? 1 : 0);
+	if (!fleet_node_fresh(ui->fleet, n, src))
+		return (0);
+	/* Fresh as the source's last answer, but that answer is old. */
+	if (s->state == FLEET_SRC_STALE || s->state == FLEET_SRC_FAILED ||
+	    ui_src_late(ui, src))
+		return (0);
+	return (1);
 }
 
 void
@@ -769,9 +799,7 @@ ui_src_state(struct ui *ui, enum fleet_src s, const char **mark,
 {
 	const struct fleet_source	*src = &ui->fleet->sources[s];
 	bool				 u = ui->utf8;
-	int64_t				 late;
 
-	late = ui->opts.refresh_ms * 5 + 5000;
 	*mark = "?";
 	*role = UI_R_DIM;
 	age[0] = '\0';
@@ -789,7 +817,7 @@ ui_src_state(struct ui *ui, enum fleet_src s, const char **mark,
 		snprintf(age, agelen, "...");
 		break;
 	case FLEET_SRC_OK:
-		if (src->last_ok > 0 && ui->now - src->last_ok > late) {
+		if (ui_src_late(ui, s)) {
 			*mark = u ? "\xe2\x97\x90" : "~";	/* ◐ */
 			*role = UI_R_WARN;
 		} else {
@@ -981,7 +1009,7 @@ ui_draw_problems(struct ui *ui, int y)
 		p = f->problems[i];
 		snprintf(seg, sizeof seg, "%s%s%s (%s)",
 		    p->node_key != NULL ? p->node_key : "",
-		    p->node_key != NULL ? " " : "", p->text,
+		    p->node_key != NULL ? " " : "", ui_problem_text(p),
 		    ui_fmt_age(ui, p->since, age, sizeof age));
 		w = ui_text_width(seg);
 		ui_put(stdscr, y, x, ui->cols - x,

@@ -166,7 +166,7 @@ ui_node_problems(struct ui *ui, struct ui_lines *l,
 		if (p->node_key == NULL || strcmp(p->node_key, n->key) != 0)
 			continue;
 		ui_lines_put(l, ui_sev_role(p->severity), "  %-8s %s  (since "
-		    "%s)%s%s", fleet_severity_name(p->severity), p->text,
+		    "%s)%s%s", fleet_severity_name(p->severity), ui_problem_text(p),
 		    ui_fmt_age(ui, p->since, age, sizeof age),
 		    p->action != NULL ? "  fix: " : "",
 		    p->action != NULL ? p->action : "");
@@ -178,7 +178,7 @@ ui_node_draw(struct ui *ui, struct ui_view *v, int y, int h)
 {
 	const struct fleet_node	*n;
 	struct ui_lines		 l;
-	char			 a[32], b[32], c[32], d[32];
+	char			 a[32], b[32], c[32], d[32], e[32];
 
 	memset(&l, 0, sizeof l);
 	l.win = stdscr;
@@ -232,7 +232,7 @@ ui_node_draw(struct ui *ui, struct ui_view *v, int y, int h)
 		    ui_node_num(b, sizeof b, n->mem, 0, "%"),
 		    ui_node_num(c, sizeof c, n->load1, 2, ""),
 		    util_fmt_bytes(n->net_in, d, sizeof d),
-		    util_fmt_bytes(n->net_out, a, sizeof a));
+		    util_fmt_bytes(n->net_out, e, sizeof e));
 		ui_lines_kv(&l, "  bbb", UI_R_NORMAL, "meetings %d  users %d  "
 		    "voice %d  video %d  listeners %d  API %s  exporters "
 		    "%d/%d", n->meetings, n->participants, n->voice, n->video,

@@ -27,7 +27,7 @@ cell_node(struct ui *ui, const void *r, struct ui_cell *c)
 static void
 cell_text(struct ui *ui, const void *r, struct ui_cell *c)
 {
-	snprintf(c->text, sizeof c->text, "%s", PROB(r)->text);
+	snprintf(c->text, sizeof c->text, "%s", ui_problem_text(PROB(r)));
 	c->role = ui_sev_role(PROB(r)->severity);
 }
 

@@ -50,8 +50,8 @@ cell_service(struct ui *ui, const void *r, struct ui_cell *c)
 	const struct ui_stack_row	*s = SROW(r);
 
 	if (s->sv == NULL) {
-		snprintf(c->text, sizeof c->text, "%zu services",
-		    s->st->nservices);
+		snprintf(c->text, sizeof c->text, "%zu service%s",
+		    s->st->nservices, s->st->nservices == 1 ? "" : "s");
 		c->role = UI_R_DIM;
 		c->num = (double)s->st->nservices;
 		return;
