@@ -28,7 +28,12 @@ struct cli_cmd {
  * The commands.  Add a row per command (keep them sorted by name); the
  * dashboard is the row named "".  --help lists the rows in this order.
  */
+static int	 cli_run_dashboard(struct cli *, int, char **);
+
 static const struct cli_cmd cli_commands[] = {
+	{ "", cli_run_dashboard, "",
+	  "the live dashboard (also with --demo)",
+	  CLI_CONFIG_REQUIRED, false, true },
 	{ "config check", cmd_config_check, "[FILE]",
 	  "check the configuration; print it with secrets masked",
 	  CLI_CONFIG_NONE, false, false },
@@ -113,16 +118,29 @@ cli_usage_short(void)
 	fprintf(stderr, "Try 'bbbctl --help' for more.\n");
 }
 
+static cli_cmd_fn	 cli_dashboard;
+
+void
+cli_set_dashboard(cli_cmd_fn fn)
+{
+	cli_dashboard = fn;
+}
+
 static bool
 cli_have_dashboard(void)
 {
-	size_t	 i;
+	return (cli_dashboard != NULL);
+}
 
-	for (i = 0; i < nitems(cli_commands); i++) {
-		if (*cli_commands[i].name == '\0')
-			return (true);
+static int
+cli_run_dashboard(struct cli *cli, int argc, char **argv)
+{
+	if (cli_dashboard == NULL) {
+		fprintf(stderr, "bbbctl: the dashboard is not built yet; see "
+		    "`bbbctl --help`\n");
+		return (CLI_EXIT_ERROR);
 	}
-	return (false);
+	return (cli_dashboard(cli, argc, argv));
 }
 
 void
