@@ -409,7 +409,7 @@ cli_run(struct cli *cli, int argc, char **argv)
 			if (*cli_commands[i].name == '\0')
 				c = &cli_commands[i];
 		}
-		if (c == NULL) {
+		if (c == NULL || !cli_have_dashboard()) {
 			fprintf(stderr, "bbbctl: the dashboard is not built "
 			    "yet; see `bbbctl --help`\n");
 			return (CLI_EXIT_ERROR);
