@@ -194,10 +194,11 @@ fleet_node_key_rule(const char *name, const char *domain,
 			dlen--;
 	} else
 		dlen = 0;
-	if (dlen > 0 && hlen > dlen + 1 && key[hlen - dlen - 1] == '.' &&
-	    strncasecmp(key + hlen - dlen, domain, dlen) == 0)
-		key[hlen - dlen - 1] = '\0';
-	else if (rule != FLEET_KEY_FQDN)
+	if (dlen > 0) {
+		if (hlen > dlen + 1 && key[hlen - dlen - 1] == '.' &&
+		    strncasecmp(key + hlen - dlen, domain, dlen) == 0)
+			key[hlen - dlen - 1] = '\0';
+	} else if (rule != FLEET_KEY_FQDN)
 		key[strcspn(key, ".")] = '\0';
 
 	if (rule == FLEET_KEY_ALNUM) {

@@ -332,12 +332,12 @@ float		 fleet_ring_get(const struct fleet_ring *, size_t i);
  *     a Rancher hostname and a Nova server name all give the same key);
  *     a bracketed IPv6 literal keeps its address; a trailing '.' goes;
  *  2. lower-case it;
- *  3. when domain ([cluster] domain) is set and the name ends in
- *     "." + domain, strip that suffix and keep the rest whole (so
+ *  3. when domain ([cluster] domain) is set, strip "." + domain when
+ *     the name ends in it and keep the rest whole (so
  *     "bbb-01.site-a.example.org" with domain "example.org" gives
- *     "bbb-01.site-a"); otherwise, and always when domain is NULL or
- *     empty, keep the part before the first '.' (an IPv4 address is
- *     kept whole).
+ *     "bbb-01.site-a", and "bbb-01.site-a" stays as it is); when domain
+ *     is NULL or empty, keep the part before the first '.'.  An IP
+ *     address is always kept whole.
  * An empty result gives NULL.  Allocated.
  */
 char		*fleet_node_key(const char *name_or_url, const char *domain);
@@ -346,7 +346,8 @@ char		*fleet_node_key(const char *name_or_url, const char *domain);
  * [cluster] node_key selects a variant of the rule for deployments that
  * name things differently:
  *   "host"  (default) the rule above;
- *   "fqdn"  steps 1-2 only, minus the domain suffix when it is set;
+ *   "fqdn"  steps 1-2, minus the domain suffix when it is set (the
+ *           same as "host" when a domain is set);
  *   "alnum" the rule above, then every character that is not a letter
  *           or digit dropped ("bbb_01", "bbb-01", "BBB01" all join).
  */
