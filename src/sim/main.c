@@ -1,9 +1,282 @@
-/* main.c: bbbctl-sim placeholder until the simulator lands. */
+/*
+ * main.c: bbbctl-sim, a simulated BBB fleet speaking the real wire
+ * formats (consul, Prometheus, scalelite, Rancher, OpenStack, per-node
+ * /metrics), plus a control endpoint for tests.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "sim/sim.h"
+
+#define SIM_MAX_NODES	100000
+#define SIM_MAX_FAULTS	64
+
+static __dead void
+usage(int status)
+{
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: bbbctl-sim [--nodes N] [--seed S] [--speed X] "
+	    "[--listen ADDR]\n"
+	    "                  [--port-base P] [--profile default|clean] "
+	    "[--poll-interval S]\n"
+	    "                  [--no-consul-acl] [--write-config FILE] "
+	    "[--fault SPEC]...\n"
+	    "  SPEC is SYSTEM:PATH-PREFIX:KIND[:ARG]; SYSTEM consul, "
+	    "prometheus, scalelite,\n"
+	    "  rancher, openstack or metrics; KIND latency:MS, hang, "
+	    "status:CODE, malformed,\n"
+	    "  truncated, huge[:BYTES] or reset.\n");
+	exit(status);
+}
+
+static __dead void
+sim_bad_option(const char *opt, const char *arg, const char *why)
+{
+	fprintf(stderr, "bbbctl-sim: %s %s: %s\n", opt, arg, why);
+	exit(2);
+}
+
+/* The bbbctl configuration for this world (keys of src/config.h). */
+static char *
+sim_config_text(struct sim_world *w)
+{
+	struct buf	 b = { 0 };
+	char		*u;
+
+	buf_printf(&b, "# bbbctl configuration for bbbctl-sim "
+	    "(seed %llu, %zu nodes)\n\n", (unsigned long long)w->seed,
+	    w->nnodes);
+	buf_printf(&b, "[cluster]\nname = sim\n\n");
+	u = sim_url(w, SIM_CONSUL);
+	buf_printf(&b, "[consul]\nurl = %s\n", u);
+	if (w->consul_token[0] != '\0')
+		buf_printf(&b, "token = %s\n", w->consul_token);
+	buf_printf(&b, "service = %s\n\n", w->consul_service);
+	free(u);
+	u = sim_url(w, SIM_PROMETHEUS);
+	buf_printf(&b, "[prometheus]\nurl = %s\nuser = %s\npassword = %s\n\n",
+	    u, w->prom_user, w->prom_password);
+	free(u);
+	u = sim_url(w, SIM_SCALELITE);
+	buf_printf(&b, "[scalelite]\nurl = %s\nsecret = %s\n\n", u,
+	    w->sl_secret);
+	free(u);
+	u = sim_url(w, SIM_RANCHER);
+	buf_printf(&b, "[rancher]\nurl = %s/v2-beta\naccess_key = %s\n"
+	    "secret_key = %s\nproject = %s\n\n", u, w->rancher_access,
+	    w->rancher_secret, w->rancher_project);
+	free(u);
+	u = sim_url(w, SIM_OPENSTACK);
+	buf_printf(&b, "[openstack]\nauth_url = %s/v3\n"
+	    "application_credential_id = %s\n"
+	    "application_credential_secret = %s\nregion = RegionOne\n\n",
+	    u, w->os_cred_id, w->os_cred_secret);
+	free(u);
+	buf_printf(&b, "[ui]\nrefresh = 2s\n");
+	return (buf_steal(&b));
+}
+
+/* Write atomically, mode 0600. */
+static int
+sim_write_config(struct sim_world *w, const char *path, char **cause)
+{
+	char	*text, *tmp, *copy;
+	FILE	*f;
+	int	 fd, rc = -1;
+
+	copy = xstrdup(path);
+	tmp = xasprintf("%s/.%s.XXXXXX", dirname(copy), "bbbctl-sim");
+	free(copy);
+	text = sim_config_text(w);
+	if ((fd = mkstemp(tmp)) == -1) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (fputs(text, f) == EOF || fflush(f) != 0 || fsync(fd) != 0) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		fclose(f);
+		unlink(tmp);
+		goto out;
+	}
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	freezero_str(text);
+	free(tmp);
+	return (rc);
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	fprintf(stderr, "bbbctl-sim: not built yet\n");
-	return (1);
+	static const struct option longopts[] = {
+		{ "nodes", required_argument, NULL, 'n' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "speed", required_argument, NULL, 'x' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port-base", required_argument, NULL, 'p' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "write-config", required_argument, NULL, 'w' },
+		{ "fault", required_argument, NULL, 'f' },
+		{ "poll-interval", required_argument, NULL, 'i' },
+		{ "no-consul-acl", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sim_world	*w;
+	struct sim_fault	 f;
+	const char		*listen_addr = "127.0.0.1", *profile = "default";
+	const char		*config = NULL, *errstr;
+	const char		*faults[SIM_MAX_FAULTS];
+	char			*cause, *u;
+	long long		 nodes = 12, seed = 1, port_base = 0;
+	long long		 poll_s = 60;
+	double			 speed = 1.0;
+	bool			 acl = true;
+	size_t			 nfaults = 0, i;
+	sigset_t		 set;
+	struct timespec		 ts;
+	int			 ch, sig;
+
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			if (util_parse_ll(optarg, 1, SIM_MAX_NODES, &nodes,
+			    &errstr) != 0)
+				sim_bad_option("--nodes", optarg, errstr);
+			break;
+		case 's':
+			if (util_parse_ll(optarg, 0, LLONG_MAX, &seed,
+			    &errstr) != 0)
+				sim_bad_option("--seed", optarg, errstr);
+			break;
+		case 'x':
+			if (util_parse_double(optarg, &speed, &errstr) != 0 ||
+			    speed < 0 || speed > 100000)
+				sim_bad_option("--speed", optarg, "out of range");
+			break;
+		case 'l':
+			listen_addr = optarg;
+			break;
+		case 'p':
+			if (util_parse_ll(optarg, 1, 65535 - SIM_NSYSTEMS,
+			    &port_base, &errstr) != 0)
+				sim_bad_option("--port-base", optarg, errstr);
+			break;
+		case 'P':
+			if (strcmp(optarg, "default") != 0 &&
+			    strcmp(optarg, "clean") != 0)
+				sim_bad_option("--profile", optarg,
+				    "not default or clean");
+			profile = optarg;
+			break;
+		case 'w':
+			config = optarg;
+			break;
+		case 'f':
+			if (sim_fault_parse(optarg, &f, &cause) != 0) {
+				fprintf(stderr, "bbbctl-sim: --fault: %s\n",
+				    cause);
+				free(cause);
+				return (2);
+			}
+			free(f.prefix);
+			if (nfaults == SIM_MAX_FAULTS)
+				sim_bad_option("--fault", optarg, "too many");
+			faults[nfaults++] = optarg;
+			break;
+		case 'i':
+			if (util_parse_ll(optarg, 1, 86400, &poll_s,
+			    &errstr) != 0)
+				sim_bad_option("--poll-interval", optarg, errstr);
+			break;
+		case 'A':
+			acl = false;
+			break;
+		case 'h':
+			usage(0);
+		default:
+			usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+
+	/* signals are taken by sigtimedwait below, in no other thread */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	w = sim_world_new((size_t)nodes, (uint64_t)seed, speed, profile);
+	w->poll_interval_ms = poll_s * 1000;
+	if (!acl)
+		w->consul_token[0] = '\0';
+	for (i = 0; i < nfaults; i++) {
+		if (sim_fault_add(w, faults[i], &cause) != 0) {
+			fprintf(stderr, "bbbctl-sim: %s\n", cause);
+			free(cause);
+			sim_world_free(w);
+			return (2);
+		}
+	}
+	if (sim_http_start(w, listen_addr, (int)port_base, &cause) != 0) {
+		fprintf(stderr, "bbbctl-sim: %s\n", cause);
+		free(cause);
+		sim_world_free(w);
+		return (1);
+	}
+	if (config != NULL && sim_write_config(w, config, &cause) != 0) {
+		fprintf(stderr, "bbbctl-sim: --write-config: %s\n", cause);
+		free(cause);
+		sim_http_stop(w);
+		sim_world_free(w);
+		return (1);
+	}
+	for (i = 0; i < SIM_NSYSTEMS; i++) {
+		u = sim_url(w, i);
+		printf("%s %s\n", sim_system_name(i), u);
+		free(u);
+	}
+	printf("ready\n");
+	fflush(stdout);
+
+	/* tick the world twice a second so that time-driven changes
+	 * (session TTLs, the poller) happen without requests */
+	ts.tv_sec = 0;
+	ts.tv_nsec = 500 * 1000000L;
+	for (;;) {
+		sig = sigtimedwait(&set, NULL, &ts);
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP)
+			break;
+		pthread_mutex_lock(&w->lock);
+		sim_world_tick(w);
+		pthread_mutex_unlock(&w->lock);
+	}
+	sim_http_stop(w);
+	sim_world_free(w);
+	return (0);
 }

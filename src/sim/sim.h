@@ -34,6 +34,8 @@ enum sim_system {
 	SIM_NSYSTEMS
 };
 
+struct sim_fault;
+
 struct sim_header {
 	char	*name;
 	char	*value;
@@ -72,6 +74,8 @@ void	 sim_resp_printf(struct sim_resp *, int status, const char *ctype,
 void	 sim_resp_header(struct sim_resp *, const char *, const char *);
 void	 sim_resp_json(struct sim_resp *, int status, void *json_t_taken);
 void	 sim_resp_clear(struct sim_resp *);
+/* Standard base64 (with padding) of len bytes; allocated. */
+char	*sim_base64(const void *, size_t);
 
 enum sim_lb { SIM_LB_ENABLED, SIM_LB_CORDONED, SIM_LB_DISABLED };
 
@@ -91,6 +95,9 @@ struct sim_meeting {
 	char		 moderator_pw[16];
 	char		 attendee_pw[16];
 	int		 voice_bridge;
+	int		 target;	/* size it grows to */
+	double		 voice_share;
+	double		 video_share;
 };
 
 struct sim_node {
@@ -103,6 +110,7 @@ struct sim_node {
 	bool		 up;		/* BBB answers at all */
 	bool		 bbb_api_ok;	/* API answers SUCCESS */
 	bool		 exporter_up;
+	bool		 rancher_degraded;	/* incident: stack degraded */
 	double		 cpu_base;	/* extra CPU percent (incident) */
 	double		 cpu;		/* current percent */
 	double		 mem_total;	/* bytes */
@@ -115,6 +123,15 @@ struct sim_node {
 	double		 net_tx_bytes;
 	double		 load1;
 
+	/* aggregates of world->meetings on this node, kept by the tick */
+	int		 nmeetings;
+	int		 participants;
+	int		 voice;
+	int		 video;
+	int		 listeners;
+	int		 moderators;
+	int		 largest_meeting;
+
 	/* scalelite's view (refreshed by the poller) */
 	bool		 in_scalelite;
 	enum sim_lb	 lb;
@@ -124,6 +141,12 @@ struct sim_node {
 	double		 load;		/* NAN when unavailable */
 	double		 load_multiplier;
 	char		 tag[32];
+	char		 bbb_version[16];
+	/* stats cached by the poller (scalelite's meetings/users/...) */
+	int		 sl_meetings;
+	int		 sl_users;
+	int		 sl_largest;
+	int		 sl_videos;
 
 	/* consul */
 	bool		 in_consul;
@@ -154,6 +177,17 @@ struct sim_world {
 	double		 speed;
 	int64_t		 now_ms;	/* simulated wall time */
 	int64_t		 last_poll_ms;	/* scalelite poller */
+	int64_t		 poll_interval_ms; /* POLL_INTERVAL, default 60 s */
+	/*
+	 * Real-time clock: advances at 1x whatever the speed, plus explicit
+	 * ticks (POST /tick).  Consul session TTLs and lock delays use it,
+	 * so that a client renewing every TTL/2 in real time keeps its lock.
+	 */
+	int64_t		 rt_ms;
+	int64_t		 mono_last_ms;	/* private to sim_world_tick */
+	int64_t		 model_rem_ms;	/* private: time not yet modelled */
+	double		 speed_rem;	/* private */
+	volatile bool	 shutdown;	/* set once; broadcast on cond */
 
 	struct sim_node	*nodes;
 	size_t		 nnodes;
@@ -177,21 +211,108 @@ struct sim_world {
 	void		*rancher;
 	void		*openstack;
 	void		*prom;
+	void		*scalelite;
+	void		*http;		/* sim-http.c's */
+
+	/* faults (sim-fault.c); own lock, never taken with world->lock held
+	 * the other way round */
+	pthread_mutex_t	 fault_lock;
+	struct sim_fault *faults;
+	size_t		 nfaults;
+
+	char		 profile[16];
+	char		 consul_service[32];	/* "bbb" */
+	char		 rancher_project[16];	/* "1a5" */
 };
+
+/* sim-fault.c: SYSTEM:PATH-PREFIX:KIND[:ARG] */
+enum sim_fault_kind {
+	SIM_FAULT_LATENCY,	/* arg ms, then answer normally */
+	SIM_FAULT_HANG,		/* never answer (until shutdown) */
+	SIM_FAULT_STATUS,	/* arg HTTP status, plausible body */
+	SIM_FAULT_MALFORMED,	/* broken body in the right content type */
+	SIM_FAULT_TRUNCATED,	/* Content-Length larger than what is sent */
+	SIM_FAULT_HUGE,		/* arg bytes, default 100 MiB, streamed */
+	SIM_FAULT_RESET		/* close without an answer */
+};
+struct sim_fault {
+	enum sim_system		 system;
+	char			*prefix;
+	enum sim_fault_kind	 kind;
+	long long		 arg;
+};
+int		 sim_fault_parse(const char *, struct sim_fault *, char **cause);
+/* Add a parsed spec; 0 or -1 with cause. */
+int		 sim_fault_add(struct sim_world *, const char *spec,
+		     char **cause);
+void		 sim_fault_clear(struct sim_world *);
+/* Copy of the first fault matching system and path; false if none. */
+bool		 sim_fault_match(struct sim_world *, enum sim_system,
+		     const char *path, struct sim_fault *out);
+char		*sim_fault_list(struct sim_world *);	/* JSON array */
+const char	*sim_fault_kind_name(enum sim_fault_kind);
+const char	*sim_system_name(enum sim_system);	/* "consul" ... */
+int		 sim_system_from_name(const char *);	/* -1 if unknown */
+
+/* sim-http.c: one MHD daemon per system.  0 or -1 with cause. */
+int		 sim_http_start(struct sim_world *, const char *listen,
+		     int port_base, char **cause);
+void		 sim_http_stop(struct sim_world *);
+/* Dispatch to the system's handler (lock held). */
+void		 sim_dispatch(struct sim_world *, const struct sim_req *,
+		     struct sim_resp *);
+
 
 /* sim-world.c */
 struct sim_world *sim_world_new(size_t nnodes, uint64_t seed, double speed,
 		     const char *profile);
 void		 sim_world_free(struct sim_world *);
 void		 sim_world_tick(struct sim_world *);	/* lock held */
-void		 sim_world_changed(struct sim_world *);	/* lock held */
+/* Advance both clocks by ms and run the model (lock held). */
+void		 sim_world_advance(struct sim_world *, int64_t ms);
+/*
+ * Consul-visible change (lock held): world->index++ and broadcast, so that
+ * blocking queries wake.  Meeting churn does not call it.
+ */
+void		 sim_world_changed(struct sim_world *);
+/* Set world->shutdown and wake every waiter (takes the lock). */
+void		 sim_world_shutdown(struct sim_world *);
+/* Run the scalelite poller once now (lock held). */
+void		 sim_world_poll(struct sim_world *);
+/* Remove every meeting of a node (scalelite panic; lock held). */
+void		 sim_world_end_meetings(struct sim_world *, size_t node);
+/* Remove one meeting by index in world->meetings (lock held). */
+void		 sim_world_end_meeting(struct sim_world *, size_t);
+/* Create a meeting on a node (scalelite create); returns its index. */
+size_t		 sim_world_add_meeting(struct sim_world *, size_t node,
+		     const char *id, const char *name);
 /* Wait (lock held) until index > since or timeout; returns new index. */
 uint64_t	 sim_world_wait(struct sim_world *, uint64_t since,
 		     int64_t timeout_ms);
 double		 sim_rand(struct sim_world *);		/* [0, 1) */
 int		 sim_node_by_name(const struct sim_world *, const char *);
+/* CPU percent a node's meetings cause (without cpu_base or noise). */
+double		 sim_node_load_cpu(const struct sim_node *);
 /* Base URL of a system, e.g. "http://127.0.0.1:40123"; allocated. */
 char		*sim_url(const struct sim_world *, enum sim_system);
+
+/*
+ * Optional module hooks, called by sim-world.c when a module defines
+ * them (weak references): *_tick from sim_world_tick after the model
+ * moved (Rancher and Nova transitions), *_free from sim_world_free to
+ * release world->rancher, world->openstack, world->prom,
+ * world->scalelite.  world->consul is sim-consul.c's.
+ */
+void	 sim_rancher_tick(struct sim_world *);
+void	 sim_openstack_tick(struct sim_world *);
+void	 sim_scalelite_tick(struct sim_world *);
+void	 sim_rancher_free(struct sim_world *);
+void	 sim_openstack_free(struct sim_world *);
+void	 sim_prom_free(struct sim_world *);
+void	 sim_scalelite_free(struct sim_world *);
+void	 sim_metrics_free(struct sim_world *);
+void	 sim_consul_free(struct sim_world *);
+void	 sim_consul_tick(struct sim_world *);	/* session TTLs */
 
 /* Handlers, one per system (lock held on entry). */
 void	 sim_consul_handle(struct sim_world *, const struct sim_req *,

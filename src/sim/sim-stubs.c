@@ -1,0 +1,52 @@
+/*
+ * sim-stubs.c: TEMPORARY.  Answers 501 for the systems whose module is
+ * not in this branch yet (scalelite, rancher, openstack, Prometheus query
+ * API, per-node metrics).  The lead deletes this file when the real
+ * modules are merged.
+ */
+#include <stdlib.h>
+
+#include "util.h"
+#include "sim/sim.h"
+
+static void
+sim_stub(const struct sim_req *req, struct sim_resp *r)
+{
+	sim_resp_printf(r, 501, NULL, "%s: not implemented in this build\n",
+	    sim_system_name(req->system));
+}
+
+void
+sim_prom_handle(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r)
+{
+	sim_stub(req, r);
+}
+
+void
+sim_scalelite_handle(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r)
+{
+	sim_stub(req, r);
+}
+
+void
+sim_rancher_handle(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r)
+{
+	sim_stub(req, r);
+}
+
+void
+sim_openstack_handle(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r)
+{
+	sim_stub(req, r);
+}
+
+void
+sim_metrics_handle(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r)
+{
+	sim_stub(req, r);
+}

@@ -1,0 +1,262 @@
+/*
+ * test-sim-world.c: the simulated world (names, seeds, profiles, the
+ * scalelite poller's health thresholds, cordon draining) and the fault
+ * specification parser.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util.h"
+#include "sim/sim.h"
+
+static void
+test_names_and_seed(void **state)
+{
+	struct sim_world	*a, *b, *c;
+
+	a = sim_world_new(12, 42, 0, "default");
+	b = sim_world_new(12, 42, 0, "default");
+	c = sim_world_new(12, 43, 0, "default");
+	assert_string_equal(a->nodes[0].name, "bbb-01");
+	assert_string_equal(a->nodes[11].name, "bbb-12");
+	assert_string_equal(a->nodes[0].fqdn, "bbb-01.localhost");
+	assert_string_equal(a->nodes[4].host_id, "1h5");
+	/* same seed, same secrets and ids; another seed, others */
+	assert_string_equal(a->sl_secret, b->sl_secret);
+	assert_string_equal(a->consul_token, b->consul_token);
+	assert_string_equal(a->nodes[3].sl_id, b->nodes[3].sl_id);
+	assert_string_equal(a->nodes[3].secret, b->nodes[3].secret);
+	assert_int_equal(a->nmeetings, b->nmeetings);
+	assert_string_not_equal(a->sl_secret, c->sl_secret);
+	assert_string_not_equal(a->nodes[3].sl_id, c->nodes[3].sl_id);
+	assert_int_equal(strlen(a->nodes[0].sl_id), 36);
+	sim_world_free(a);
+	sim_world_free(b);
+	sim_world_free(c);
+
+	a = sim_world_new(100, 1, 0, "clean");
+	assert_string_equal(a->nodes[0].name, "bbb-001");
+	assert_string_equal(a->nodes[99].name, "bbb-100");
+	assert_int_equal(sim_node_by_name(a, "bbb-050"), 49);
+	assert_int_equal(sim_node_by_name(a, "bbb-050.localhost"), 49);
+	assert_int_equal(sim_node_by_name(a, "bbb-50"), -1);
+	sim_world_free(a);
+	a = sim_world_new(5000, 1, 0, "clean");
+	assert_string_equal(a->nodes[4999].name, "bbb-5000");
+	sim_world_free(a);
+}
+
+static void
+test_profiles(void **state)
+{
+	struct sim_world	*w;
+	size_t			 i;
+
+	w = sim_world_new(12, 1, 0, "default");
+	/* bbb-03: offline in scalelite while consul passes */
+	assert_false(w->nodes[2].online);
+	assert_true(w->nodes[2].in_consul && w->nodes[2].consul_passing);
+	assert_true(isnan(w->nodes[2].load));
+	/* bbb-05: CPU above 90 % */
+	assert_true(w->nodes[4].cpu > 90.0);
+	/* one stack degraded; one node unknown to scalelite */
+	assert_true(w->nodes[6].rancher_degraded);
+	assert_false(w->nodes[11].in_scalelite);
+	assert_true(w->nodes[11].in_consul);
+	sim_world_free(w);
+
+	w = sim_world_new(12, 1, 0, "clean");
+	for (i = 0; i < w->nnodes; i++) {
+		assert_true(w->nodes[i].online);
+		assert_true(w->nodes[i].in_scalelite);
+		assert_false(w->nodes[i].rancher_degraded);
+		assert_true(w->nodes[i].cpu_base == 0.0);
+	}
+	sim_world_free(w);
+}
+
+static void
+test_poller_thresholds(void **state)
+{
+	struct sim_world	*w;
+	struct sim_node		*n;
+
+	w = sim_world_new(4, 5, 0, "clean");
+	n = &w->nodes[1];
+	assert_true(n->online);
+	sim_world_add_meeting(w, 1, "m1", "Meeting");
+	n->bbb_api_ok = false;
+	/* one failed poll: still online (SERVER_UNHEALTHY_THRESHOLD 2) */
+	sim_world_poll(w);
+	assert_true(n->online);
+	assert_int_equal(n->unhealthy_counter, 1);
+	assert_int_equal(n->healthy_counter, 0);
+	/* second: offline, panicked (meetings gone, load nil) */
+	sim_world_poll(w);
+	assert_false(n->online);
+	assert_true(isnan(n->load));
+	assert_int_equal(n->nmeetings, 0);
+	/* one good poll brings it back (SERVER_HEALTHY_THRESHOLD 1) */
+	n->bbb_api_ok = true;
+	sim_world_poll(w);
+	assert_true(n->online);
+	assert_int_equal(n->unhealthy_counter, 0);
+	assert_false(isnan(n->load));
+	sim_world_free(w);
+}
+
+static void
+test_poller_load_and_cordon(void **state)
+{
+	struct sim_world	*w;
+	struct sim_node		*n;
+	size_t			 i;
+
+	w = sim_world_new(3, 5, 0, "clean");
+	n = &w->nodes[0];
+	sim_world_end_meetings(w, 0);
+	/* a fresh meeting counts as LOAD_MIN_USER_COUNT (15) */
+	i = sim_world_add_meeting(w, 0, "m1", "Meeting");
+	w->meetings[i].participants = 2;
+	w->meetings[i].moderators = 1;
+	w->meetings[i].target = 2;
+	n->load_multiplier = 2.0;
+	sim_world_poll(w);
+	assert_true(fabs(n->load - 30.0) < 1e-9);
+	assert_int_equal(n->sl_meetings, 1);
+
+	/* cordoned: no new meetings; disabled by the poller once empty */
+	n->lb = SIM_LB_CORDONED;
+	sim_world_poll(w);
+	assert_int_equal(n->lb, SIM_LB_CORDONED);
+	sim_world_end_meetings(w, 0);
+	sim_world_advance(w, 6 * 3600 * 1000LL);
+	assert_int_equal(n->nmeetings, 0);
+	assert_int_equal(n->lb, SIM_LB_DISABLED);
+	assert_true(isnan(n->load));
+	sim_world_free(w);
+}
+
+static void
+test_model_moves(void **state)
+{
+	struct sim_world	*w;
+	double			 busy0, rx0;
+	int64_t			 t0;
+
+	w = sim_world_new(20, 9, 0, "clean");
+	t0 = w->now_ms;
+	busy0 = w->nodes[0].cpu_seconds[0][1];
+	rx0 = w->nodes[0].net_rx_bytes;
+	sim_world_advance(w, 3600 * 1000);
+	assert_true(w->now_ms - t0 >= 3600 * 1000 - 1000);
+	/* counters only grow, by about cpu% of the elapsed time */
+	assert_true(w->nodes[0].cpu_seconds[0][1] > busy0);
+	assert_true(w->nodes[0].cpu_seconds[0][1] - busy0 <= 3600.0);
+	assert_true(w->nodes[0].net_rx_bytes > rx0);
+	sim_world_free(w);
+}
+
+static void
+test_fault_parse(void **state)
+{
+	struct sim_fault	 f;
+	struct sim_world	*w;
+	char			*cause, *list;
+
+	assert_int_equal(sim_fault_parse("rancher:/v2-beta:hang", &f, &cause),
+	    0);
+	assert_int_equal(f.system, SIM_RANCHER);
+	assert_string_equal(f.prefix, "/v2-beta");
+	assert_int_equal(f.kind, SIM_FAULT_HANG);
+	free(f.prefix);
+	assert_int_equal(sim_fault_parse("prometheus:/api/v1/query:latency:"
+	    "3000", &f, &cause), 0);
+	assert_int_equal(f.kind, SIM_FAULT_LATENCY);
+	assert_int_equal(f.arg, 3000);
+	free(f.prefix);
+	assert_int_equal(sim_fault_parse("consul:/v1/health:status:500", &f,
+	    &cause), 0);
+	assert_int_equal(f.arg, 500);
+	free(f.prefix);
+	assert_int_equal(sim_fault_parse("metrics:/:huge", &f, &cause), 0);
+	assert_int_equal(f.arg, 100LL * 1024 * 1024);
+	free(f.prefix);
+
+	assert_int_equal(sim_fault_parse("nope:/:hang", &f, &cause), -1);
+	assert_non_null(strstr(cause, "nope"));
+	free(cause);
+	assert_int_equal(sim_fault_parse("consul:/:explode", &f, &cause), -1);
+	free(cause);
+	assert_int_equal(sim_fault_parse("consul:/:status:999", &f, &cause),
+	    -1);
+	free(cause);
+	assert_int_equal(sim_fault_parse("consul:/:latency", &f, &cause), -1);
+	free(cause);
+	assert_int_equal(sim_fault_parse("consul", &f, &cause), -1);
+	free(cause);
+	assert_int_equal(sim_fault_parse("consul:v1:hang", &f, &cause), -1);
+	free(cause);
+
+	w = sim_world_new(1, 1, 0, "clean");
+	assert_int_equal(sim_fault_add(w, "consul:/v1/kv:reset", &cause), 0);
+	assert_true(sim_fault_match(w, SIM_CONSUL, "/v1/kv/x", &f));
+	assert_int_equal(f.kind, SIM_FAULT_RESET);
+	assert_false(sim_fault_match(w, SIM_CONSUL, "/v1/health", &f));
+	assert_false(sim_fault_match(w, SIM_RANCHER, "/v1/kv/x", &f));
+	list = sim_fault_list(w);
+	assert_non_null(strstr(list, "\"reset\""));
+	free(list);
+	sim_fault_clear(w);
+	assert_false(sim_fault_match(w, SIM_CONSUL, "/v1/kv/x", &f));
+	sim_world_free(w);
+}
+
+static void
+test_query(void **state)
+{
+	char	*v;
+
+	v = sim_query_get("a=1&key=hello%20w+x&flag", "key");
+	assert_string_equal(v, "hello w x");
+	free(v);
+	v = sim_query_get("a=1&flag", "flag");
+	assert_string_equal(v, "");
+	free(v);
+	assert_null(sim_query_get("a=1", "b"));
+	assert_null(sim_query_get("ab=1", "a"));
+	assert_true(sim_query_has("recurse&x=1", "recurse"));
+	assert_false(sim_query_has("recursed", "recurse"));
+	v = sim_base64("hello", 5);
+	assert_string_equal(v, "aGVsbG8=");
+	free(v);
+	v = sim_base64("", 0);
+	assert_string_equal(v, "");
+	free(v);
+	v = sim_base64("ab", 2);
+	assert_string_equal(v, "YWI=");
+	free(v);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names_and_seed),
+		cmocka_unit_test(test_profiles),
+		cmocka_unit_test(test_poller_thresholds),
+		cmocka_unit_test(test_poller_load_and_cordon),
+		cmocka_unit_test(test_model_moves),
+		cmocka_unit_test(test_fault_parse),
+		cmocka_unit_test(test_query),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
