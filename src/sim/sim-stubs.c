@@ -1,7 +1,6 @@
 /*
  * sim-stubs.c: TEMPORARY.  Answers 501 for the systems whose module is
- * not in this branch yet (scalelite, rancher, openstack, Prometheus query
- * API, per-node metrics).  The lead deletes this file when the real
+ * not in this branch yet (scalelite, rancher, openstack).  The lead deletes this file when the real
  * modules are merged.
  */
 #include <stdlib.h>
@@ -16,12 +15,6 @@ sim_stub(const struct sim_req *req, struct sim_resp *r)
 	    sim_system_name(req->system));
 }
 
-void
-sim_prom_handle(struct sim_world *w, const struct sim_req *req,
-    struct sim_resp *r)
-{
-	sim_stub(req, r);
-}
 
 void
 sim_scalelite_handle(struct sim_world *w, const struct sim_req *req,
@@ -39,13 +32,6 @@ sim_rancher_handle(struct sim_world *w, const struct sim_req *req,
 
 void
 sim_openstack_handle(struct sim_world *w, const struct sim_req *req,
-    struct sim_resp *r)
-{
-	sim_stub(req, r);
-}
-
-void
-sim_metrics_handle(struct sim_world *w, const struct sim_req *req,
     struct sim_resp *r)
 {
 	sim_stub(req, r);
