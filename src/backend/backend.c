@@ -1,0 +1,461 @@
+/*
+ * backend.c: the set of backends on the loop: one struct bk_source per
+ * configured system, each with its own schedule, request timeout and
+ * backoff, so that one failing or hanging source never holds up another.
+ *
+ * Schedule: a refresh starts period() after the previous one started
+ * (never two of one source in flight); after a failure the next try
+ * waits an exponential backoff from the refresh interval, doubled per
+ * consecutive failure up to BK_BACKOFF_MAX_MS, with "equal jitter"
+ * (half fixed, half random) so that many consoles do not retry in step.
+ */
+#include <sys/queue.h>
+
+#include <openssl/evp.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+#include "backend/poll.h"
+#include "config.h"
+#include "fleet.h"
+#include "http.h"
+#include "log.h"
+#include "loop.h"
+#include "util.h"
+
+#define BK_BACKOFF_MAX_MS	60000
+#define BK_MIN_GAP_MS		100
+#define BK_MIN_REFRESH_MS	250
+
+struct bk_xfer {
+	struct bk_source	*s;
+	struct http_xfer	*xfer;
+	http_done_cb		 cb;
+	void			*arg;
+	TAILQ_ENTRY(bk_xfer)	 entry;
+};
+TAILQ_HEAD(bk_xfers, bk_xfer);
+
+struct bk_source {
+	struct backends		*b;
+	const struct bk_ops	*ops;
+	void			*priv;
+	struct loop_timer	*timer;
+	struct bk_xfers		 xfers;
+
+	bool			 inflight;
+	bool			 answered;	/* done or failed once */
+	int			 failures;	/* consecutive */
+	int64_t			 started;	/* mono ms */
+	uint64_t		 bytes;
+};
+
+struct backends {
+	struct loop		*loop;
+	struct http		*http;
+	const struct config	*cfg;
+	struct fleet		*fleet;
+	int64_t			 refresh_ms;
+	backends_change_cb	 change_cb;
+	void			*change_arg;
+	struct bk_source	*sources[FLEET_SRC_COUNT];
+	uint64_t		 rng;
+};
+
+static const struct bk_ops *bk_all_ops[] = {
+	&bk_consul_ops,
+	&bk_prom_ops,
+	&bk_scalelite_ops,
+	&bk_rancher_ops,
+	&bk_openstack_ops
+};
+
+static void	bk_start(struct bk_source *);
+
+static uint64_t
+bk_rand(struct backends *b)
+{
+	/* xorshift64*: jitter only, no security use */
+	b->rng ^= b->rng >> 12;
+	b->rng ^= b->rng << 25;
+	b->rng ^= b->rng >> 27;
+	return (b->rng * 2685821657736338717ULL);
+}
+
+static void
+bk_timer_cb(void *arg)
+{
+	struct bk_source	*s = arg;
+
+	bk_start(s);
+}
+
+static void
+bk_start(struct bk_source *s)
+{
+	if (s->inflight)
+		return;
+	loop_timer_stop(s->timer);
+	s->inflight = true;
+	s->started = util_mono_ms();
+	s->bytes = 0;
+	s->ops->start(s, s->priv);
+}
+
+static void
+bk_schedule(struct bk_source *s, int64_t delay)
+{
+	if (delay < BK_MIN_GAP_MS)
+		delay = BK_MIN_GAP_MS;
+	loop_timer_start(s->timer, delay);
+}
+
+struct backends *
+backends_new(struct loop *loop, struct http *http, const struct config *cfg,
+    struct fleet *fleet)
+{
+	struct backends		*b;
+	struct bk_source	*s;
+	const struct bk_ops	*ops;
+	size_t			 i;
+
+	b = xcalloc(1, sizeof *b);
+	b->loop = loop;
+	b->http = http;
+	b->cfg = cfg;
+	b->fleet = fleet;
+	b->refresh_ms = cfg->ui.refresh_ms > 0 ? cfg->ui.refresh_ms : 2000;
+	if (b->refresh_ms < BK_MIN_REFRESH_MS)
+		b->refresh_ms = BK_MIN_REFRESH_MS;
+	b->rng = (uint64_t)util_mono_ms() * 0x9e3779b97f4a7c15ULL |
+	    (uint64_t)getpid();
+
+	for (i = 0; i < nitems(bk_all_ops); i++) {
+		ops = bk_all_ops[i];
+		if (!ops->configured(cfg)) {
+			fleet_source_enable(fleet, ops->src, false);
+			continue;
+		}
+		s = xcalloc(1, sizeof *s);
+		s->b = b;
+		s->ops = ops;
+		TAILQ_INIT(&s->xfers);
+		s->timer = loop_timer_new(loop, bk_timer_cb, s);
+		s->priv = ops->new(s);
+		b->sources[ops->src] = s;
+		fleet_source_enable(fleet, ops->src, true);
+	}
+	return (b);
+}
+
+static void
+bk_source_free(struct bk_source *s)
+{
+	struct bk_xfer	*x;
+
+	if (s == NULL)
+		return;
+	while ((x = TAILQ_FIRST(&s->xfers)) != NULL) {
+		TAILQ_REMOVE(&s->xfers, x, entry);
+		http_cancel(x->xfer);
+		free(x);
+	}
+	loop_timer_free(s->timer);
+	s->ops->free(s->priv);
+	free(s);
+}
+
+void
+backends_free(struct backends *b)
+{
+	size_t	 i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < FLEET_SRC_COUNT; i++)
+		bk_source_free(b->sources[i]);
+	free(b);
+}
+
+void
+backends_start(struct backends *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if (b->sources[i] != NULL)
+			bk_start(b->sources[i]);
+	}
+}
+
+void
+backends_refresh_now(struct backends *b)
+{
+	struct bk_source	*s;
+	size_t			 i;
+
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if ((s = b->sources[i]) != NULL && !s->inflight)
+			bk_start(s);
+	}
+}
+
+void
+backends_set_refresh(struct backends *b, int64_t ms)
+{
+	if (ms < BK_MIN_REFRESH_MS)
+		ms = BK_MIN_REFRESH_MS;
+	if (ms > 3600 * 1000)
+		ms = 3600 * 1000;
+	b->refresh_ms = ms;
+}
+
+int64_t
+backends_get_refresh(const struct backends *b)
+{
+	return (b->refresh_ms);
+}
+
+void
+backends_on_change(struct backends *b, backends_change_cb cb, void *arg)
+{
+	b->change_cb = cb;
+	b->change_arg = arg;
+}
+
+bool
+backends_settled(const struct backends *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if (b->sources[i] != NULL && !b->sources[i]->answered)
+			return (false);
+	}
+	return (true);
+}
+
+/* --- for the pollers ------------------------------------------------------ */
+
+const struct config *
+bk_config(struct bk_source *s)
+{
+	return (s->b->cfg);
+}
+
+struct fleet *
+bk_fleet(struct bk_source *s)
+{
+	return (s->b->fleet);
+}
+
+int64_t
+bk_refresh_ms(struct bk_source *s)
+{
+	return (s->b->refresh_ms);
+}
+
+long
+bk_timeout_ms(struct bk_source *s)
+{
+	int64_t	 t;
+
+	t = s->ops->period(s->b->refresh_ms);
+	t -= t / 4;
+	if (t < 1000)
+		t = 1000;
+	if (t > HTTP_DEFAULT_TIMEOUT_MS)
+		t = HTTP_DEFAULT_TIMEOUT_MS;
+	return ((long)t);
+}
+
+uint64_t
+bk_bytes(struct bk_source *s)
+{
+	return (s->bytes);
+}
+
+int64_t
+bk_started(struct bk_source *s)
+{
+	return (s->started);
+}
+
+struct fleet_fetch
+bk_fetch(struct bk_source *s)
+{
+	struct fleet_fetch	 f;
+
+	f.latency_ms = util_mono_ms() - s->started;
+	f.bytes = s->bytes;
+	return (f);
+}
+
+static void
+bk_request_cb(struct http_response *resp, void *arg)
+{
+	struct bk_xfer		*x = arg;
+	struct bk_source	*s = x->s;
+	http_done_cb		 cb = x->cb;
+	void			*cbarg = x->arg;
+
+	TAILQ_REMOVE(&s->xfers, x, entry);
+	free(x);
+	s->bytes += resp->bytes_received;
+	cb(resp, cbarg);
+}
+
+void
+bk_request(struct bk_source *s, const struct http_req *req, http_done_cb cb,
+    void *arg)
+{
+	struct bk_xfer	*x;
+
+	x = xcalloc(1, sizeof *x);
+	x->s = s;
+	x->cb = cb;
+	x->arg = arg;
+	TAILQ_INSERT_TAIL(&s->xfers, x, entry);
+	x->xfer = http_request(s->b->http, req, bk_request_cb, x);
+}
+
+void
+bk_changed(struct bk_source *s)
+{
+	if (s->b->change_cb != NULL)
+		s->b->change_cb(s->b->change_arg);
+}
+
+void
+bk_done_after(struct bk_source *s, int64_t delay)
+{
+	s->inflight = false;
+	s->answered = true;
+	s->failures = 0;
+	bk_changed(s);
+	bk_schedule(s, delay);
+}
+
+void
+bk_done(struct bk_source *s)
+{
+	int64_t	 period, next;
+
+	period = s->ops->period(s->b->refresh_ms);
+	next = s->started + period - util_mono_ms();
+	bk_done_after(s, next);
+}
+
+void
+bk_failed(struct bk_source *s, const char *cause)
+{
+	int64_t		 d;
+	int		 i;
+
+	s->inflight = false;
+	s->answered = true;
+	s->failures++;
+	log_warn("%s: %s", fleet_src_name(s->ops->src), cause);
+	fleet_source_failed(s->b->fleet, s->ops->src, cause, util_wall_ms());
+	bk_changed(s);
+
+	d = s->b->refresh_ms;
+	for (i = 1; i < s->failures && d < BK_BACKOFF_MAX_MS; i++)
+		d *= 2;
+	if (d > BK_BACKOFF_MAX_MS)
+		d = BK_BACKOFF_MAX_MS;
+	d = d / 2 + (int64_t)(bk_rand(s->b) % (uint64_t)(d / 2 + 1));
+	bk_schedule(s, d);
+}
+
+/* --- helpers -------------------------------------------------------------- */
+
+char *
+bk_url_join(const char *base, const char *path)
+{
+	size_t	 n;
+
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	while (*path == '/')
+		path++;
+	return (xasprintf("%.*s/%s", (int)n, base, path));
+}
+
+char *
+bk_urlencode(const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	struct buf		 b = { 0 };
+	unsigned char		 c;
+
+	buf_add(&b, "", 0);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+			buf_addc(&b, (char)c);
+		else {
+			buf_addc(&b, '%');
+			buf_addc(&b, hex[c >> 4]);
+			buf_addc(&b, hex[c & 15]);
+		}
+	}
+	return (buf_steal(&b));
+}
+
+static size_t
+bk_origin_len(const char *url)
+{
+	const char	*p;
+
+	if ((p = strstr(url, "://")) == NULL)
+		return (0);
+	p += 3;
+	p += strcspn(p, "/?#");
+	return ((size_t)(p - url));
+}
+
+bool
+bk_same_origin(const char *url, const char *base)
+{
+	size_t	 n;
+
+	n = bk_origin_len(base);
+	return (n != 0 && bk_origin_len(url) == n &&
+	    strncasecmp(url, base, n) == 0);
+}
+
+char *
+bk_describe(const char *what, const struct http_response *resp)
+{
+	char	*d, *s;
+
+	d = http_response_describe(resp);
+	s = xasprintf("%s: %s", what, d);
+	free(d);
+	return (s);
+}
+
+void
+bk_sha256_hex(const char *s, char out[65])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 n = 0, i;
+
+	if (EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL) != 1 ||
+	    n != 32)
+		fatalx("SHA-256 failed");
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+	explicit_bzero(md, sizeof md);
+}

@@ -1,0 +1,209 @@
+/* bkjson.c: strict field access on jansson values for the decoders. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/bkjson.h"
+#include "util.h"
+
+json_t *
+bkj_load(const char *sys, const char *body, size_t len, char **cause)
+{
+	json_t		*j;
+	json_error_t	 e;
+
+	if (body == NULL || len == 0) {
+		*cause = xasprintf("%s: empty answer", sys);
+		return (NULL);
+	}
+	j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &e);
+	if (j == NULL) {
+		*cause = xasprintf("%s: not JSON: %s at byte %d", sys, e.text,
+		    e.position);
+		return (NULL);
+	}
+	return (j);
+}
+
+const char *
+bkj_type_name(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		return ("an object");
+	case JSON_ARRAY:
+		return ("an array");
+	case JSON_STRING:
+		return ("a string");
+	case JSON_INTEGER:
+		return ("an integer");
+	case JSON_REAL:
+		return ("a number");
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return ("a boolean");
+	case JSON_NULL:
+		return ("null");
+	}
+	return ("something else");
+}
+
+char *
+bkj_error(const char *sys, const char *path, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg, *s;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (key != NULL)
+		s = xasprintf("%s: %s%s%s: %s", sys, path,
+		    *path != '\0' ? "." : "", key, msg);
+	else
+		s = xasprintf("%s: %s: %s", sys, *path != '\0' ? path :
+		    "answer", msg);
+	free(msg);
+	return (s);
+}
+
+bool
+bkj_has(const json_t *obj, const char *key)
+{
+	json_t	*v;
+
+	v = json_object_get(obj, key);
+	return (v != NULL && !json_is_null(v));
+}
+
+/* The value at key, or NULL for absent/null (then 0, or -1 if req). */
+static int
+bkj_get(const char *sys, const json_t *obj, const char *path,
+    const char *key, bool req, json_t **v, char **cause)
+{
+	*v = json_object_get(obj, key);
+	if (*v != NULL && json_is_null(*v))
+		*v = NULL;
+	if (*v == NULL && req) {
+		*cause = bkj_error(sys, path, key, "missing");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+bkj_wrong(const char *sys, const char *path, const char *key,
+    const char *want, const json_t *v, char **cause)
+{
+	*cause = bkj_error(sys, path, key, "expected %s, got %s", want,
+	    bkj_type_name(v));
+	return (-1);
+}
+
+int
+bkj_cstring(const char *sys, const json_t *obj, const char *path,
+    const char *key, bool req, const char **out, char **cause)
+{
+	json_t	*v;
+
+	*out = NULL;
+	if (bkj_get(sys, obj, path, key, req, &v, cause) != 0)
+		return (-1);
+	if (v == NULL)
+		return (0);
+	if (!json_is_string(v))
+		return (bkj_wrong(sys, path, key, "a string", v, cause));
+	*out = json_string_value(v);
+	return (0);
+}
+
+int
+bkj_string(const char *sys, const json_t *obj, const char *path,
+    const char *key, bool req, char **out, char **cause)
+{
+	const char	*s;
+
+	*out = NULL;
+	if (bkj_cstring(sys, obj, path, key, req, &s, cause) != 0)
+		return (-1);
+	if (s != NULL)
+		*out = xstrdup(s);
+	return (0);
+}
+
+int
+bkj_int(const char *sys, const json_t *obj, const char *path,
+    const char *key, bool req, long long min, long long max, long long *out,
+    char **cause)
+{
+	json_t		*v;
+	long long	 n;
+
+	*out = -1;
+	if (bkj_get(sys, obj, path, key, req, &v, cause) != 0)
+		return (-1);
+	if (v == NULL)
+		return (0);
+	if (!json_is_integer(v))
+		return (bkj_wrong(sys, path, key, "an integer", v, cause));
+	n = json_integer_value(v);
+	if (n < min || n > max) {
+		*cause = bkj_error(sys, path, key, "%lld out of range", n);
+		return (-1);
+	}
+	*out = n;
+	return (0);
+}
+
+int
+bkj_bool(const char *sys, const json_t *obj, const char *path,
+    const char *key, bool req, bool *out, char **cause)
+{
+	json_t	*v;
+
+	*out = false;
+	if (bkj_get(sys, obj, path, key, req, &v, cause) != 0)
+		return (-1);
+	if (v == NULL)
+		return (0);
+	if (!json_is_boolean(v))
+		return (bkj_wrong(sys, path, key, "a boolean", v, cause));
+	*out = json_is_true(v);
+	return (0);
+}
+
+int
+bkj_object(const char *sys, const json_t *obj, const char *path,
+    const char *key, bool req, json_t **out, char **cause)
+{
+	json_t	*v;
+
+	*out = NULL;
+	if (bkj_get(sys, obj, path, key, req, &v, cause) != 0)
+		return (-1);
+	if (v == NULL)
+		return (0);
+	if (!json_is_object(v))
+		return (bkj_wrong(sys, path, key, "an object", v, cause));
+	*out = v;
+	return (0);
+}
+
+int
+bkj_array(const char *sys, const json_t *obj, const char *path,
+    const char *key, bool req, json_t **out, char **cause)
+{
+	json_t	*v;
+
+	*out = NULL;
+	if (bkj_get(sys, obj, path, key, req, &v, cause) != 0)
+		return (-1);
+	if (v == NULL)
+		return (0);
+	if (!json_is_array(v))
+		return (bkj_wrong(sys, path, key, "an array", v, cause));
+	*out = v;
+	return (0);
+}

@@ -1,0 +1,45 @@
+/*
+ * bkjson.h: strict field access on jansson values for the decoders.
+ *
+ * Every getter takes the object, the key, a path for messages (the
+ * place of the object, e.g. "[3].Node") and sets an allocated *cause on
+ * a wrong type: "<sys>: <path>.<key>: expected a string, got an
+ * integer".  A missing key or JSON null is an error only when required;
+ * otherwise the output is left at its "unknown" value (NULL, -1, NAN,
+ * false) and 0 is returned.
+ */
+#ifndef BBBCTL_BACKEND_BKJSON_H
+#define BBBCTL_BACKEND_BKJSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BKJ_REQUIRED	true
+#define BKJ_OPTIONAL	false
+
+json_t	*bkj_load(const char *sys, const char *, size_t, char **);
+const char *bkj_type_name(const json_t *);
+char	*bkj_error(const char *sys, const char *path, const char *key,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+int	 bkj_string(const char *sys, const json_t *, const char *path,
+	     const char *key, bool req, char **, char **);
+/* A borrowed string (valid while the json_t lives). */
+int	 bkj_cstring(const char *sys, const json_t *, const char *path,
+	     const char *key, bool req, const char **, char **);
+int	 bkj_int(const char *sys, const json_t *, const char *path,
+	     const char *key, bool req, long long min, long long max,
+	     long long *, char **);
+int	 bkj_bool(const char *sys, const json_t *, const char *path,
+	     const char *key, bool req, bool *, char **);
+/* Object / array children, borrowed; NULL when optional and absent. */
+int	 bkj_object(const char *sys, const json_t *, const char *path,
+	     const char *key, bool req, json_t **, char **);
+int	 bkj_array(const char *sys, const json_t *, const char *path,
+	     const char *key, bool req, json_t **, char **);
+/* The value at key exists and is not null. */
+bool	 bkj_has(const json_t *, const char *key);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * consul-poll.c: consul health of the BBB service with blocking queries
+ * (apis.md §3.2, §3.4).
+ *
+ * The first request returns at once; each next one carries
+ * index=<X-Consul-Index>&wait=<W> and returns as soon as the service's
+ * health changes, so a change arrives within a second, not a refresh
+ * later.  W is 5 refresh intervals (10 s by default, at least 5 s): a
+ * consul that hangs is noticed within W + W/16 + 2 s.  The index is
+ * reset to 0 when it goes backwards and read as 1 below 1 (consul's
+ * rules); requests start at least BK_CONSUL_MIN_GAP_MS apart, so an
+ * index that returns at once cannot make a hot loop.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/decode.h"
+#include "backend/poll.h"
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#define BK_CONSUL_MIN_GAP_MS	250
+
+struct consul_poll {
+	struct bk_source	*s;
+	uint64_t		 index;		/* 0: no blocking yet */
+	int64_t			 wait_ms;
+};
+
+static bool
+consul_configured(const struct config *cfg)
+{
+	return (cfg->consul.url != NULL && *cfg->consul.url != '\0');
+}
+
+static int64_t
+consul_period(int64_t refresh_ms)
+{
+	return (refresh_ms);
+}
+
+static void *
+consul_new(struct bk_source *s)
+{
+	struct consul_poll	*cp;
+
+	cp = xcalloc(1, sizeof *cp);
+	cp->s = s;
+	return (cp);
+}
+
+static void
+consul_free(void *arg)
+{
+	free(arg);
+}
+
+static int
+consul_parse_index(const char *v, uint64_t *out)
+{
+	long long	 n;
+	const char	*why;
+
+	if (v == NULL || util_parse_ll(v, 0, INT64_MAX, &n, &why) != 0)
+		return (-1);
+	*out = (uint64_t)n;
+	return (0);
+}
+
+static void
+consul_done_cb(struct http_response *resp, void *arg)
+{
+	struct consul_poll		*cp = arg;
+	struct bk_source		*s = cp->s;
+	struct fleet_consul_update	*u;
+	char				*cause;
+	uint64_t			 idx;
+	int64_t				 gap;
+
+	if (!http_response_ok(resp)) {
+		cp->index = 0;
+		cause = bk_describe("health", resp);
+		bk_failed(s, cause);
+		free(cause);
+		return;
+	}
+	if (backend_consul_decode(resp->body, resp->len, &u, &cause) != 0) {
+		cp->index = 0;
+		bk_failed(s, cause);
+		free(cause);
+		return;
+	}
+	if (consul_parse_index(http_response_header(resp, "X-Consul-Index"),
+	    &idx) != 0)
+		idx = 0;	/* not blocking-capable: poll by refresh */
+	else if (idx < cp->index)
+		idx = 0;	/* went backwards: start over */
+	else if (idx < 1)
+		idx = 1;
+	cp->index = idx;
+	u->index = idx;
+	u->fetch = bk_fetch(s);
+	fleet_apply_consul(bk_fleet(s), u, util_wall_ms());
+
+	if (cp->index == 0) {
+		bk_done(s);
+		return;
+	}
+	gap = bk_started(s) + BK_CONSUL_MIN_GAP_MS - util_mono_ms();
+	bk_done_after(s, gap > 0 ? gap : 0);
+}
+
+static void
+consul_start(struct bk_source *s, void *arg)
+{
+	struct consul_poll	*cp = arg;
+	const struct config	*cfg = bk_config(s);
+	struct http_req		 req;
+	const char		*headers[2] = { NULL, NULL };
+	char			*svc, *path, *url, *tok = NULL;
+
+	memset(&req, 0, sizeof req);
+	cp->wait_ms = bk_refresh_ms(s) * 5;
+	if (cp->wait_ms < 5000)
+		cp->wait_ms = 5000;
+	if (cp->wait_ms > 600000)
+		cp->wait_ms = 600000;
+
+	svc = bk_urlencode(cfg->consul.service != NULL ?
+	    cfg->consul.service : "bbb");
+	if (cp->index != 0) {
+		path = xasprintf("v1/health/service/%s?index=%" PRIu64
+		    "&wait=%" PRId64 "s", svc, cp->index, cp->wait_ms / 1000);
+		req.timeout_ms = (long)(cp->wait_ms + cp->wait_ms / 16 + 2000);
+	} else {
+		path = xasprintf("v1/health/service/%s", svc);
+		req.timeout_ms = bk_timeout_ms(s);
+	}
+	url = bk_url_join(cfg->consul.url, path);
+	if (cfg->consul.token != NULL && *cfg->consul.token != '\0') {
+		tok = xasprintf("X-Consul-Token: %s", cfg->consul.token);
+		headers[0] = tok;
+		req.headers = headers;
+	}
+	req.url = url;
+	req.ca_file = cfg->consul.ca_file;
+	bk_request(s, &req, consul_done_cb, cp);
+	freezero_str(tok);
+	free(url);
+	free(path);
+	free(svc);
+}
+
+const struct bk_ops bk_consul_ops = {
+	FLEET_SRC_CONSUL,
+	consul_configured,
+	consul_new,
+	consul_free,
+	consul_start,
+	consul_period
+};

@@ -1,0 +1,121 @@
+/*
+ * decode.h: the pure decoders of the backends (bytes -> update), no I/O.
+ *
+ * Every decoder takes a response body (not necessarily NUL-terminated;
+ * any bytes, any size) and either fills its output and returns 0, or
+ * returns -1 with an allocated one-line *cause naming the field at fault
+ * ("consul: [2].Checks[0].Status: expected a string, got an integer")
+ * and leaves nothing allocated in its outputs.  Unknown fields are
+ * ignored, missing optional fields tolerated.  Outputs are owned by the
+ * caller (fleet_X_update_free(), or fleet_apply_X() takes them).
+ *
+ * Secrets (the BBB node secrets in scalelite's getServers) never go into
+ * a fleet update: they go only into struct backend_sl_secrets, which the
+ * caller frees with backend_sl_secrets_free() (it zeroes them).
+ */
+#ifndef BBBCTL_BACKEND_DECODE_H
+#define BBBCTL_BACKEND_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fleet.h"
+
+/* Limits against hostile input. */
+#define BACKEND_XML_MAX_DEPTH	32
+#define BACKEND_XML_MAX_TEXT	(64 * 1024)	/* one element's text */
+#define BACKEND_MAX_ENTRIES	200000		/* items in one answer */
+
+/* consul: GET /v1/health/service/<name>.  Index is left 0. */
+int	 backend_consul_decode(const char *, size_t,
+	     struct fleet_consul_update **, char **);
+
+/*
+ * Prometheus: one /api/v1/query answer (any HTTP status: error answers
+ * carry the envelope) into a figure named name.  The result must be a
+ * vector; "NaN" is NAN, "+Inf"/"-Inf" infinities.  *warning (may be
+ * NULL) gets the first warning, allocated, or NULL.
+ */
+int	 backend_prom_decode(const char *name, const char *, size_t,
+	     struct fleet_prom_figure *, char **warning, char **);
+
+/* scalelite admin API: one server's BBB API access, backend-private. */
+struct backend_sl_secret {
+	char		*url;		/* BBB API base of the node */
+	char		*secret;	/* zeroed on free */
+	bool		 pollable;	/* online and not disabled */
+};
+struct backend_sl_secrets {
+	struct backend_sl_secret *v;
+	size_t		 n;
+};
+void	 backend_sl_secrets_free(struct backend_sl_secrets *);
+
+/*
+ * scalelite GET /scalelite/api/getServers: the JSON array, the JSON
+ * {"error":"No servers are configured"} (an empty list), or an XML
+ * answer: unsupportedRequest (legacy = true), checksumError (an
+ * authentication error) or another FAILED one.  secrets may be NULL.
+ */
+int	 backend_scalelite_decode(const char *, size_t,
+	     struct fleet_scalelite_update **, struct backend_sl_secrets *,
+	     char **);
+
+/*
+ * BBB API getMeetings XML (from scalelite or a node).  Meetings get node
+ * = NULL.  A FAILED answer is an error naming messageKey and message.
+ */
+int	 backend_bbb_decode_meetings(const char *, size_t,
+	     struct fleet_meetings_update **, char **);
+
+/*
+ * A BBB API XML answer's returncode, messageKey and message (each
+ * allocated or NULL); 0 when it is well-formed XML at all.
+ */
+int	 backend_bbb_decode_response(const char *, size_t, char **returncode,
+	     char **message_key, char **message, char **);
+
+/*
+ * Rancher v2-beta: one page of a collection, appended to acc.  *next
+ * gets the next page's URL (allocated) when pagination says the answer
+ * is partial, else NULL.  An error object ({"type":"error"}) is an
+ * error with its status, code and message.
+ */
+enum backend_rancher_kind {
+	BACKEND_RANCHER_STACKS,
+	BACKEND_RANCHER_SERVICES,
+	BACKEND_RANCHER_HOSTS
+};
+int	 backend_rancher_decode(enum backend_rancher_kind, const char *,
+	     size_t, struct fleet_rancher_update *acc, char **next, char **);
+/*
+ * Rancher GET /v2-beta/projects: the id of the project whose id or name
+ * is want, or of the first active one when want is NULL.
+ */
+int	 backend_rancher_decode_projects(const char *, size_t,
+	     const char *want, char **id, char **);
+/* A host's state as the operator must read it (the agentState quirk). */
+const char *backend_rancher_host_state(const char *state,
+	     const char *agent_state);
+
+/*
+ * Keystone POST /v3/auth/tokens answer body: the compute endpoint (type
+ * compute, the interface, region when non-NULL: region_id or region)
+ * and the expiry (wall ms).  An {"error":{...}} body is an error.
+ */
+int	 backend_keystone_decode(const char *, size_t, const char *region,
+	     const char *interface, char **compute_url, int64_t *expires_ms,
+	     char **);
+/*
+ * Nova GET /servers/detail: one page appended to acc; *next from
+ * servers_links rel=next.  A fault body ({"itemNotFound":{...}}) is an
+ * error with its name, code and message.
+ */
+int	 backend_nova_decode(const char *, size_t,
+	     struct fleet_openstack_update *acc, char **next, char **);
+
+/* "2026-11-25T22:14:05.000000Z" / "...Z" / "...+01:00" -> wall ms. */
+int	 backend_parse_time(const char *, int64_t *);
+
+#endif

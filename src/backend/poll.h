@@ -1,0 +1,79 @@
+/*
+ * poll.h: the transport side of the backends (private to src/backend/).
+ *
+ * backend.c owns one struct bk_source per system: its timer, schedule,
+ * backoff and the transfers it has in flight.  A system's poller
+ * (<system>-poll.c) implements struct bk_ops: start() issues one
+ * refresh's requests through bk_request() and ends it with exactly one
+ * of bk_done() (after applying its update) or bk_failed().  Requests of
+ * a source are cancelled when it is freed; their callbacks never run
+ * then.
+ */
+#ifndef BBBCTL_BACKEND_POLL_H
+#define BBBCTL_BACKEND_POLL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fleet.h"
+#include "http.h"
+
+struct bk_source;
+struct config;
+
+struct bk_ops {
+	enum fleet_src	 src;
+	/* Is the system configured at all? */
+	bool		(*configured)(const struct config *);
+	void		*(*new)(struct bk_source *);
+	void		 (*free)(void *);
+	/* Begin one refresh. */
+	void		 (*start)(struct bk_source *, void *);
+	/* Period of this source, from the refresh interval. */
+	int64_t		 (*period)(int64_t refresh_ms);
+};
+
+extern const struct bk_ops bk_consul_ops;
+extern const struct bk_ops bk_prom_ops;
+extern const struct bk_ops bk_scalelite_ops;
+extern const struct bk_ops bk_rancher_ops;
+extern const struct bk_ops bk_openstack_ops;
+
+/* Accessors. */
+const struct config *bk_config(struct bk_source *);
+struct fleet	*bk_fleet(struct bk_source *);
+int64_t		 bk_refresh_ms(struct bk_source *);
+/* Request timeout for this source (shorter than its period). */
+long		 bk_timeout_ms(struct bk_source *);
+/* Bytes received so far in this refresh (bk_request adds them up). */
+uint64_t	 bk_bytes(struct bk_source *);
+/* Mono ms the refresh started. */
+int64_t		 bk_started(struct bk_source *);
+struct fleet_fetch bk_fetch(struct bk_source *);
+
+/*
+ * Issue a request for the source (copied by http).  cb runs on the loop
+ * unless the source is freed first.
+ */
+void		 bk_request(struct bk_source *, const struct http_req *,
+		     http_done_cb, void *);
+/* The refresh succeeded: the caller applied its update. */
+void		 bk_done(struct bk_source *);
+/* Like bk_done, but come back after delay_ms (consul blocking). */
+void		 bk_done_after(struct bk_source *, int64_t delay_ms);
+/* The refresh failed: cause is copied; backoff follows. */
+void		 bk_failed(struct bk_source *, const char *cause);
+/* Tell the user of the backends that the model changed. */
+void		 bk_changed(struct bk_source *);
+
+/* Helpers. */
+char		*bk_url_join(const char *base, const char *path);
+char		*bk_urlencode(const char *);
+/* "scheme://host[:port]" of url equals that of base. */
+bool		 bk_same_origin(const char *url, const char *base);
+/* One line: "<what>: " + http_response_describe(). Allocated. */
+char		*bk_describe(const char *what, const struct http_response *);
+/* Lower-case hex SHA-256 of s into out[65]. */
+void		 bk_sha256_hex(const char *, char out[65]);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * rancher-poll.c: Rancher 1.6 v2-beta stacks, services and hosts of one
+ * project (apis.md §1): basic auth with the API access and secret key,
+ * the project from [rancher] project (id or name; default the first
+ * active one, looked up once), the three collections in parallel with
+ * limit=1000, each following pagination.next to the end (on the same
+ * origin only, and at most RANCHER_MAX_PAGES pages).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/decode.h"
+#include "backend/poll.h"
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#define RANCHER_MAX_PAGES	1000
+#define RANCHER_NCOLL		3
+
+struct rancher_poll;
+struct rancher_coll {
+	struct rancher_poll	*rp;
+	enum backend_rancher_kind kind;
+	int			 pages;
+};
+
+struct rancher_poll {
+	struct bk_source	*s;
+	char			*base;		/* .../v2-beta */
+	char			*project;	/* id, once known */
+	struct rancher_coll	 coll[RANCHER_NCOLL];
+	struct fleet_rancher_update *acc;
+	int			 pending;
+	char			*cause;
+};
+
+static const char *rancher_coll_name[RANCHER_NCOLL] = {
+	"stacks", "services", "hosts"
+};
+
+static void	rancher_get(struct rancher_poll *, const char *,
+		    http_done_cb, void *);
+
+static bool
+rancher_configured(const struct config *cfg)
+{
+	return (cfg->rancher.url != NULL && *cfg->rancher.url != '\0');
+}
+
+static int64_t
+rancher_period(int64_t refresh_ms)
+{
+	return (refresh_ms * 2);
+}
+
+static char *
+rancher_base(const char *url)
+{
+	size_t	 n;
+
+	n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	if (n >= 8 && strncmp(url + n - 8, "/v2-beta", 8) == 0)
+		return (xstrndup(url, n));
+	if (n >= 3 && strncmp(url + n - 3, "/v1", 3) == 0)
+		n -= 3;
+	return (xasprintf("%.*s/v2-beta", (int)n, url));
+}
+
+static void *
+rancher_new(struct bk_source *s)
+{
+	struct rancher_poll	*rp;
+	size_t			 i;
+
+	rp = xcalloc(1, sizeof *rp);
+	rp->s = s;
+	rp->base = rancher_base(bk_config(s)->rancher.url);
+	for (i = 0; i < RANCHER_NCOLL; i++) {
+		rp->coll[i].rp = rp;
+		rp->coll[i].kind = (enum backend_rancher_kind)i;
+	}
+	return (rp);
+}
+
+static void
+rancher_free(void *arg)
+{
+	struct rancher_poll	*rp = arg;
+
+	if (rp == NULL)
+		return;
+	fleet_rancher_update_free(rp->acc);
+	free(rp->cause);
+	free(rp->project);
+	free(rp->base);
+	free(rp);
+}
+
+static void
+rancher_coll_done(struct rancher_poll *rp, char *cause)
+{
+	struct fleet_rancher_update	*u;
+
+	if (cause != NULL && rp->cause == NULL)
+		rp->cause = cause;
+	else
+		free(cause);
+	if (--rp->pending > 0)
+		return;
+	if (rp->cause != NULL) {
+		bk_failed(rp->s, rp->cause);
+		free(rp->cause);
+		rp->cause = NULL;
+		free(rp->project);	/* look it up again next time */
+		rp->project = NULL;
+		fleet_rancher_update_free(rp->acc);
+		rp->acc = NULL;
+		return;
+	}
+	u = rp->acc;
+	rp->acc = NULL;
+	u->fetch = bk_fetch(rp->s);
+	fleet_apply_rancher(bk_fleet(rp->s), u, util_wall_ms());
+	bk_done(rp->s);
+}
+
+static void
+rancher_page_cb(struct http_response *resp, void *arg)
+{
+	struct rancher_coll	*c = arg;
+	struct rancher_poll	*rp = c->rp;
+	const char		*name = rancher_coll_name[c->kind];
+	char			*cause = NULL, *next = NULL, *d;
+
+	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
+		cause = bk_describe(name, resp);
+	else if (backend_rancher_decode(c->kind, resp->body, resp->len,
+	    rp->acc, &next, &cause) != 0) {
+		if (!http_response_ok(resp) && strstr(cause, "error ") == NULL) {
+			free(cause);
+			cause = bk_describe(name, resp);
+		} else {
+			d = xasprintf("%s: %s", name, cause);
+			free(cause);
+			cause = d;
+		}
+	} else if (!http_response_ok(resp))
+		cause = bk_describe(name, resp);
+	if (cause == NULL && next != NULL) {
+		if (!bk_same_origin(next, rp->base))
+			cause = xasprintf("%s: pagination.next leaves the "
+			    "server: %.100s", name, next);
+		else if (++c->pages >= RANCHER_MAX_PAGES)
+			cause = xasprintf("%s: more than %d pages", name,
+			    RANCHER_MAX_PAGES);
+		else {
+			rancher_get(rp, next, rancher_page_cb, c);
+			free(next);
+			return;
+		}
+	}
+	free(next);
+	rancher_coll_done(rp, cause);
+}
+
+static void
+rancher_get(struct rancher_poll *rp, const char *url, http_done_cb cb,
+    void *arg)
+{
+	const struct config	*cfg = bk_config(rp->s);
+	struct http_req		 req;
+
+	memset(&req, 0, sizeof req);
+	req.url = url;
+	req.timeout_ms = bk_timeout_ms(rp->s);
+	req.ca_file = cfg->rancher.ca_file;
+	if (cfg->rancher.access_key != NULL &&
+	    *cfg->rancher.access_key != '\0') {
+		req.user = cfg->rancher.access_key;
+		req.password = cfg->rancher.secret_key != NULL ?
+		    cfg->rancher.secret_key : "";
+	}
+	bk_request(rp->s, &req, cb, arg);
+}
+
+static void
+rancher_collections(struct rancher_poll *rp)
+{
+	char	*path, *url;
+	size_t	 i;
+
+	rp->acc = xcalloc(1, sizeof *rp->acc);
+	rp->pending = RANCHER_NCOLL;
+	for (i = 0; i < RANCHER_NCOLL; i++) {
+		rp->coll[i].pages = 0;
+		path = xasprintf("projects/%s/%s?limit=1000", rp->project,
+		    rancher_coll_name[i]);
+		url = bk_url_join(rp->base, path);
+		rancher_get(rp, url, rancher_page_cb, &rp->coll[i]);
+		free(url);
+		free(path);
+	}
+}
+
+static void
+rancher_projects_cb(struct http_response *resp, void *arg)
+{
+	struct rancher_poll	*rp = arg;
+	const struct config	*cfg = bk_config(rp->s);
+	char			*cause = NULL, *d;
+
+	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
+		cause = bk_describe("projects", resp);
+	else if (backend_rancher_decode_projects(resp->body, resp->len,
+	    cfg->rancher.project, &rp->project, &cause) != 0) {
+		if (!http_response_ok(resp) && strstr(cause, "error ") == NULL) {
+			free(cause);
+			cause = bk_describe("projects", resp);
+		} else {
+			d = xasprintf("projects: %s", cause);
+			free(cause);
+			cause = d;
+		}
+	}
+	if (cause != NULL) {
+		bk_failed(rp->s, cause);
+		free(cause);
+		return;
+	}
+	rancher_collections(rp);
+}
+
+static void
+rancher_start(struct bk_source *s, void *arg)
+{
+	struct rancher_poll	*rp = arg;
+	char			*url;
+
+	fleet_rancher_update_free(rp->acc);
+	rp->acc = NULL;
+	if (rp->project != NULL) {
+		rancher_collections(rp);
+		return;
+	}
+	url = bk_url_join(rp->base, "projects?limit=1000");
+	rancher_get(rp, url, rancher_projects_cb, rp);
+	free(url);
+}
+
+const struct bk_ops bk_rancher_ops = {
+	FLEET_SRC_RANCHER,
+	rancher_configured,
+	rancher_new,
+	rancher_free,
+	rancher_start,
+	rancher_period
+};

@@ -1,0 +1,422 @@
+/*
+ * scalelite-poll.c: scalelite's servers and the meetings
+ * (scalelite-bbb.md §1.4, §2).
+ *
+ * One refresh: GET /scalelite/api/getServers (checksum SHA-256 of
+ * "getServers" + query + secret; the admin API of v1.5.1+) and
+ * GET /bigbluebutton/api/getMeetings (BBB checksum) in parallel; then,
+ * with each node's secret from getServers, getMeetings on every online,
+ * not disabled node (at most SL_NODE_CONCURRENCY at a time) to learn
+ * which node each meeting runs on, and the TLS certificate expiry of the
+ * node from the same handshake.
+ *
+ * The node secrets live only in struct backend_sl_secrets here (zeroed
+ * when freed), never in the model or a log; the getServers body that
+ * carried them is zeroed once decoded.
+ *
+ * Older scalelite (no admin API) answers getServers with XML
+ * unsupportedRequest: the update says legacy, and meetings come from
+ * scalelite's getMeetings without their node.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/decode.h"
+#include "backend/poll.h"
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#define SL_NODE_CONCURRENCY	16
+
+struct sl_where {
+	char		*meeting_id;
+	char		*node;		/* the node's API URL */
+};
+
+struct sl_poll;
+struct sl_node {
+	struct sl_poll	*sp;
+	size_t		 i;		/* into sp->secrets */
+	bool		 ok;
+};
+
+struct sl_poll {
+	struct bk_source *s;
+	char		*base;		/* scalelite without the API path */
+
+	/* this refresh */
+	int		 pending;	/* getServers, getMeetings, nodes */
+	char		*servers_cause;
+	struct backend_sl_secrets secrets;
+	struct fleet_meetings_update *meetings;
+	char		*meetings_cause;
+	struct sl_node	*nodes;
+	size_t		 nnodes;
+	size_t		 nnext;		/* next node to ask */
+	struct sl_where	*fresh;
+	size_t		 nfresh;
+
+	/* from the refreshes before: meeting -> node, sorted */
+	struct sl_where	*where;
+	size_t		 nwhere;
+};
+
+static void	sl_node_next(struct sl_poll *);
+
+static bool
+sl_configured(const struct config *cfg)
+{
+	return (cfg->scalelite.url != NULL && *cfg->scalelite.url != '\0');
+}
+
+static int64_t
+sl_period(int64_t refresh_ms)
+{
+	return (refresh_ms);
+}
+
+static char *
+sl_base(const char *url)
+{
+	size_t	 n;
+
+	n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	if (n >= 18 && strncmp(url + n - 18, "/bigbluebutton/api", 18) == 0)
+		n -= 18;
+	return (xstrndup(url, n));
+}
+
+static void *
+sl_new(struct bk_source *s)
+{
+	struct sl_poll	*sp;
+
+	sp = xcalloc(1, sizeof *sp);
+	sp->s = s;
+	sp->base = sl_base(bk_config(s)->scalelite.url);
+	return (sp);
+}
+
+static void
+sl_where_free(struct sl_where *w, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(w[i].meeting_id);
+		free(w[i].node);
+	}
+	free(w);
+}
+
+static void
+sl_round_clear(struct sl_poll *sp)
+{
+	free(sp->servers_cause);
+	sp->servers_cause = NULL;
+	backend_sl_secrets_free(&sp->secrets);
+	fleet_meetings_update_free(sp->meetings);
+	sp->meetings = NULL;
+	free(sp->meetings_cause);
+	sp->meetings_cause = NULL;
+	free(sp->nodes);
+	sp->nodes = NULL;
+	sp->nnodes = sp->nnext = 0;
+	sl_where_free(sp->fresh, sp->nfresh);
+	sp->fresh = NULL;
+	sp->nfresh = 0;
+}
+
+static void
+sl_free(void *arg)
+{
+	struct sl_poll	*sp = arg;
+
+	if (sp == NULL)
+		return;
+	sl_round_clear(sp);
+	sl_where_free(sp->where, sp->nwhere);
+	free(sp->base);
+	free(sp);
+}
+
+/* A BBB API URL for call on base with secret: ".../call?checksum=". */
+static char *
+sl_bbb_url(const char *api, const char *call, const char *secret)
+{
+	char	*in, *path, *url, sum[65];
+
+	in = xasprintf("%s%s", call, secret);
+	bk_sha256_hex(in, sum);
+	freezero_str(in);
+	path = xasprintf("%s?checksum=%s", call, sum);
+	url = bk_url_join(api, path);
+	free(path);
+	return (url);
+}
+
+static int
+sl_where_cmp(const void *a, const void *b)
+{
+	const struct sl_where	*wa = a, *wb = b;
+
+	return (strcmp(wa->meeting_id, wb->meeting_id));
+}
+
+static int
+sl_str_cmp(const void *a, const void *b)
+{
+	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+}
+
+/* Every answer is in: the meetings with their nodes, then the source. */
+static void
+sl_finish(struct sl_poll *sp)
+{
+	struct bk_source		*s = sp->s;
+	struct sl_where			*map, key, *w;
+	struct fleet_meetings_update	*u;
+	const char			**okv, **live;
+	size_t				 n, i, j, nok, nlive;
+
+	/*
+	 * Fresh answers, and the old ones of nodes that did not answer
+	 * this time (kept while scalelite still lists their meeting).
+	 */
+	okv = xcalloc(sp->nnodes, sizeof *okv);
+	nok = 0;
+	for (j = 0; j < sp->nnodes; j++) {
+		if (sp->nodes[j].ok)
+			okv[nok++] = sp->secrets.v[sp->nodes[j].i].url;
+	}
+	qsort(okv, nok, sizeof *okv, sl_str_cmp);
+	nlive = 0;
+	live = NULL;
+	if (sp->meetings != NULL) {
+		live = xcalloc(sp->meetings->nmeetings, sizeof *live);
+		for (i = 0; i < sp->meetings->nmeetings; i++)
+			live[nlive++] = sp->meetings->meetings[i].meeting_id;
+		qsort(live, nlive, sizeof *live, sl_str_cmp);
+	}
+	map = xcalloc(sp->nfresh + sp->nwhere, sizeof *map);
+	n = 0;
+	for (i = 0; i < sp->nfresh; i++)
+		map[n++] = sp->fresh[i];
+	free(sp->fresh);
+	sp->fresh = NULL;
+	sp->nfresh = 0;
+	for (i = 0; i < sp->nwhere; i++) {
+		if (bsearch(&sp->where[i].node, okv, nok, sizeof *okv,
+		    sl_str_cmp) == NULL && (live == NULL ||
+		    bsearch(&sp->where[i].meeting_id, live, nlive,
+		    sizeof *live, sl_str_cmp) != NULL))
+			map[n++] = sp->where[i];
+		else {
+			free(sp->where[i].meeting_id);
+			free(sp->where[i].node);
+		}
+	}
+	free(okv);
+	free(live);
+	free(sp->where);
+	qsort(map, n, sizeof *map, sl_where_cmp);
+	sp->where = map;
+	sp->nwhere = n;
+
+	if ((u = sp->meetings) != NULL) {
+		sp->meetings = NULL;
+		for (i = 0; i < u->nmeetings; i++) {
+			if (u->meetings[i].meeting_id == NULL)
+				continue;
+			key.meeting_id = u->meetings[i].meeting_id;
+			w = bsearch(&key, map, n, sizeof *map, sl_where_cmp);
+			if (w != NULL && u->meetings[i].node == NULL)
+				u->meetings[i].node = xstrdup(w->node);
+		}
+		u->fetch = bk_fetch(s);
+		fleet_apply_meetings(bk_fleet(s), u, util_wall_ms());
+	} else if (sp->meetings_cause != NULL)
+		log_warn("scalelite: %s", sp->meetings_cause);
+
+	if (sp->servers_cause != NULL)
+		bk_failed(s, sp->servers_cause);
+	else {
+		fleet_source_set_detail(bk_fleet(s), FLEET_SRC_SCALELITE,
+		    sp->meetings_cause);
+		bk_done(s);
+	}
+	sl_round_clear(sp);
+}
+
+static void
+sl_pending_done(struct sl_poll *sp)
+{
+	if (--sp->pending == 0)
+		sl_finish(sp);
+}
+
+static void
+sl_node_cb(struct http_response *resp, void *arg)
+{
+	struct sl_node			*nd = arg;
+	struct sl_poll			*sp = nd->sp;
+	struct fleet_meetings_update	*u;
+	const char			*url = sp->secrets.v[nd->i].url;
+	char				*cause;
+	size_t				 i;
+
+	if (resp->cert_expiry != 0)
+		fleet_apply_cert(bk_fleet(sp->s), url,
+		    (int64_t)resp->cert_expiry * 1000, util_wall_ms());
+	if (!http_response_ok(resp)) {
+		cause = bk_describe(url, resp);
+		log_debug("scalelite: node getMeetings: %s", cause);
+		free(cause);
+	} else if (backend_bbb_decode_meetings(resp->body, resp->len, &u,
+	    &cause) != 0) {
+		log_debug("scalelite: node %s: %s", url, cause);
+		free(cause);
+	} else {
+		nd->ok = true;
+		sp->fresh = xreallocarray(sp->fresh, sp->nfresh + u->nmeetings,
+		    sizeof *sp->fresh);
+		for (i = 0; i < u->nmeetings; i++) {
+			sp->fresh[sp->nfresh].meeting_id =
+			    u->meetings[i].meeting_id;
+			u->meetings[i].meeting_id = NULL;
+			sp->fresh[sp->nfresh++].node = xstrdup(url);
+		}
+		fleet_meetings_update_free(u);
+	}
+	sl_node_next(sp);
+	sl_pending_done(sp);
+}
+
+static void
+sl_node_next(struct sl_poll *sp)
+{
+	struct http_req	 req;
+	struct sl_node	*nd;
+	char		*url;
+
+	if (sp->nnext >= sp->nnodes)
+		return;
+	nd = &sp->nodes[sp->nnext++];
+	memset(&req, 0, sizeof req);
+	url = sl_bbb_url(sp->secrets.v[nd->i].url, "getMeetings",
+	    sp->secrets.v[nd->i].secret);
+	req.url = url;
+	req.timeout_ms = bk_timeout_ms(sp->s);
+	req.want_cert_expiry = true;
+	bk_request(sp->s, &req, sl_node_cb, nd);
+	free(url);
+}
+
+static void
+sl_servers_cb(struct http_response *resp, void *arg)
+{
+	struct sl_poll			*sp = arg;
+	struct fleet_scalelite_update	*u = NULL;
+	char				*cause = NULL;
+	size_t				 i, n;
+
+	if (resp->error != NULL || resp->body == NULL || resp->len == 0 ||
+	    (resp->status != 200 && resp->status != 404))
+		cause = bk_describe("getServers", resp);
+	else if (backend_scalelite_decode(resp->body, resp->len, &u,
+	    &sp->secrets, &cause) != 0) {
+		if (resp->status != 200) {
+			free(cause);
+			cause = bk_describe("getServers", resp);
+		}
+	}
+	if (resp->body != NULL)
+		explicit_bzero(resp->body, resp->len);	/* node secrets */
+	if (cause != NULL) {
+		sp->servers_cause = cause;
+		sl_pending_done(sp);
+		return;
+	}
+
+	u->fetch = bk_fetch(sp->s);
+	fleet_apply_scalelite(bk_fleet(sp->s), u, util_wall_ms());
+	bk_changed(sp->s);
+
+	n = 0;
+	sp->nodes = xcalloc(sp->secrets.n, sizeof *sp->nodes);
+	for (i = 0; i < sp->secrets.n; i++) {
+		if (!sp->secrets.v[i].pollable)
+			continue;
+		sp->nodes[n].sp = sp;
+		sp->nodes[n].i = i;
+		n++;
+	}
+	sp->nnodes = n;
+	sp->pending += (int)n;
+	for (i = 0; i < n && i < SL_NODE_CONCURRENCY; i++)
+		sl_node_next(sp);
+	sl_pending_done(sp);
+}
+
+static void
+sl_meetings_cb(struct http_response *resp, void *arg)
+{
+	struct sl_poll	*sp = arg;
+	char		*cause;
+
+	if (!http_response_ok(resp))
+		sp->meetings_cause = bk_describe("getMeetings", resp);
+	else if (backend_bbb_decode_meetings(resp->body, resp->len,
+	    &sp->meetings, &cause) != 0) {
+		sp->meetings_cause = xasprintf("getMeetings: %s", cause);
+		free(cause);
+	}
+	sl_pending_done(sp);
+}
+
+static void
+sl_start(struct bk_source *s, void *arg)
+{
+	struct sl_poll		*sp = arg;
+	const struct config	*cfg = bk_config(s);
+	struct http_req		 req;
+	const char		*secret;
+	char			*api, *url, *in, sum[65];
+
+	sl_round_clear(sp);
+	secret = cfg->scalelite.secret != NULL ? cfg->scalelite.secret : "";
+	sp->pending = 2;
+
+	memset(&req, 0, sizeof req);
+	in = xasprintf("getServers%s", secret);
+	bk_sha256_hex(in, sum);
+	freezero_str(in);
+	api = xasprintf("scalelite/api/getServers?checksum=%s", sum);
+	url = bk_url_join(sp->base, api);
+	req.url = url;
+	req.timeout_ms = bk_timeout_ms(s);
+	req.ca_file = cfg->scalelite.ca_file;
+	bk_request(s, &req, sl_servers_cb, sp);
+	free(url);
+	free(api);
+
+	api = bk_url_join(sp->base, "bigbluebutton/api");
+	url = sl_bbb_url(api, "getMeetings", secret);
+	req.url = url;
+	bk_request(s, &req, sl_meetings_cb, sp);
+	free(url);
+	free(api);
+}
+
+const struct bk_ops bk_scalelite_ops = {
+	FLEET_SRC_SCALELITE,
+	sl_configured,
+	sl_new,
+	sl_free,
+	sl_start,
+	sl_period
+};
