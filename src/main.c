@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "log.h"
 
 /* Open --log FILE or the default; without one, warn once and go on. */
@@ -36,6 +37,7 @@ main(int argc, char **argv)
 	umask(077);		/* logs, audit, backups: ours alone */
 
 	cli_init(&cli);
+	cli_set_dashboard(cmd_dashboard);
 	rc = cli_parse(&cli, argc, argv, &cmd_argc, &cmd_argv);
 	if (rc == CLI_CONTINUE) {
 		main_open_log(&cli);

@@ -1,6 +1,6 @@
 /*
  * sim-stubs.c: TEMPORARY.  Answers 501 for the systems whose module is
- * not in this branch yet (scalelite, rancher, openstack).  The lead deletes this file when the real
+ * not in this branch yet (openstack).  The lead deletes this file when the real
  * modules are merged.
  */
 #include <stdlib.h>
@@ -15,20 +15,6 @@ sim_stub(const struct sim_req *req, struct sim_resp *r)
 	    sim_system_name(req->system));
 }
 
-
-void
-sim_scalelite_handle(struct sim_world *w, const struct sim_req *req,
-    struct sim_resp *r)
-{
-	sim_stub(req, r);
-}
-
-void
-sim_rancher_handle(struct sim_world *w, const struct sim_req *req,
-    struct sim_resp *r)
-{
-	sim_stub(req, r);
-}
 
 void
 sim_openstack_handle(struct sim_world *w, const struct sim_req *req,
