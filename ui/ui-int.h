@@ -367,6 +367,7 @@ struct ui_view {
 	char		*node_key;	/* detail view: for when it is gone */
 	int		 scroll;	/* free-form views */
 	int		 lines;		/* free-form: lines last drawn */
+	int		 page;		/* free-form: rows of the body */
 	void		*priv;
 };
 

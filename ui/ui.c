@@ -646,12 +646,14 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 			    -page : cmd == UI_CMD_PGDN ? page :
 			    cmd == UI_CMD_HOME ? INT_MIN : INT_MAX);
 		} else {
+			page = v->page > 1 ? v->page - 1 : 1;
 			v->scroll += cmd == UI_CMD_UP ? -1 :
 			    cmd == UI_CMD_DOWN ? 1 : cmd == UI_CMD_PGUP ?
 			    -page : cmd == UI_CMD_PGDN ? page :
 			    cmd == UI_CMD_HOME ? -v->scroll : v->lines;
-			if (v->scroll > v->lines - 1)
-				v->scroll = v->lines - 1;
+			/* Stop when the last line is at the bottom. */
+			if (v->scroll > v->lines - v->page)
+				v->scroll = v->lines - v->page;
 			if (v->scroll < 0)
 				v->scroll = 0;
 		}
@@ -1118,6 +1120,7 @@ ui_draw_body(struct ui *ui, struct ui_view *v, int y, int h)
 	char	 msg[256];
 
 	if (!v->is_table) {
+		v->page = h;
 		v->ops->draw(ui, v, y, h);
 		return;
 	}

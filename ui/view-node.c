@@ -89,12 +89,11 @@ ui_node_graph(struct ui *ui, struct ui_lines *l, const char *label,
 			ui_lines_kv(l, "", UI_R_GRAPH, "%-12.12s %s", label,
 			    row);
 		else if (i == 0)
-			ui_lines_kv(l, "", UI_R_GRAPH, "%10.0f   %s",
+			ui_lines_kv(l, "", UI_R_GRAPH, "now %-8.0f %s",
 			    (double)v[n - 1], row);
 		else
 			ui_lines_kv(l, "", UI_R_GRAPH, "%-12s %s",
-			    i == height - 2 ? (hi > 0 ? "(0-100)" : "") : "",
-			    row);
+			    hi > 0 ? "0-100" : "", row);
 	}
 	(void)max;
 }
