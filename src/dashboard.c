@@ -59,6 +59,8 @@ struct dash {
 	struct loop_timer	*clock;
 	int			 exit_code;
 	bool			 hup;
+	int64_t			 started;	/* mono ms */
+	bool			 complete;	/* a complete frame was drawn */
 
 	/* --demo */
 	pid_t			 sim_pid;
@@ -325,8 +327,15 @@ dash_demo_start(struct dash *d, char **cause)
 static void
 dash_draw(struct dash *d)
 {
-	if (d->ui != NULL && !d->hup)
-		ui_draw(d->ui);
+	if (d->ui == NULL || d->hup)
+		return;
+	if (ui_draw(d->ui) && !d->complete &&
+	    backends_settled(d->backends)) {
+		/* Every source answered (or failed) once: measured. */
+		d->complete = true;
+		log_info("dashboard: first complete frame %lld ms after start",
+		    (long long)(util_mono_ms() - d->started));
+	}
 }
 
 static void
@@ -436,6 +445,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 
 	memset(&d, 0, sizeof d);
 	d.cli = cli;
+	d.started = util_mono_ms();
 	dash_current = &d;
 	log_set_fatal_hook(dash_fatal_hook);
 
@@ -482,7 +492,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	dash_clock_arm(&d);
 	backends_set_refresh(d.backends, o.refresh_ms);
 	backends_start(d.backends);
-	ui_draw(d.ui);
+	dash_draw(&d);
 
 	if (loop_run(d.loop) != 0)
 		log_error("dashboard: the event loop failed");
