@@ -31,6 +31,17 @@ ui_filter_clear(struct ui_filter *f)
 }
 
 bool
+ui_filter_needs_text(const struct ui_filter *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nterms; i++)
+		if (f->terms[i].field == NULL)
+			return (true);
+	return (false);
+}
+
+bool
 ui_filter_empty(const struct ui_filter *f)
 {
 	return (f->nterms == 0);

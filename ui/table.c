@@ -97,27 +97,26 @@ ui_table_get_cb(void *arg, const char *field, const char **text,
 
 static bool
 ui_table_row_matches(struct ui *ui, const struct ui_table *t,
-    const void *row, const struct ui_filter *f)
+    const void *row, const struct ui_filter *f, struct buf *all)
 {
 	struct ui_table_get	 g;
 	struct ui_cell		 c;
-	struct buf		 all;
 	size_t			 i;
-	bool			 m;
 
-	memset(&all, 0, sizeof all);
-	for (i = 0; i < t->ncols; i++) {
-		ui_table_cell(ui, t, i, row, &c);
-		buf_adds(&all, c.text);
-		buf_addc(&all, ' ');
+	/* The whole row's text only when a term needs it. */
+	buf_reset(all);
+	buf_adds(all, "");
+	if (ui_filter_needs_text(f)) {
+		for (i = 0; i < t->ncols; i++) {
+			ui_table_cell(ui, t, i, row, &c);
+			buf_adds(all, c.text);
+			buf_addc(all, ' ');
+		}
 	}
 	g.ui = ui;
 	g.t = t;
 	g.row = row;
-	m = ui_filter_match(f, all.data == NULL ? "" : all.data,
-	    ui_table_get_cb, &g);
-	buf_free(&all);
-	return (m);
+	return (ui_filter_match(f, all->data, ui_table_get_cb, &g));
 }
 
 struct ui_table_sortctx {
@@ -158,6 +157,7 @@ ui_table_finish(struct ui *ui, struct ui_table *t, const struct ui_filter *f)
 	struct ui_table_sortctx	 s;
 	struct ui_cell		 c;
 	struct ui_row		*r;
+	struct buf		 all;
 	size_t			 i, oldsel = t->sel;
 
 	if (t->rowscap < t->nall) {
@@ -165,12 +165,14 @@ ui_table_finish(struct ui *ui, struct ui_table *t, const struct ui_filter *f)
 		t->rows = xreallocarray(t->rows, t->rowscap, sizeof *t->rows);
 	}
 	t->nrows = 0;
+	memset(&all, 0, sizeof all);
 	for (i = 0; i < t->nall; i++) {
 		if (f != NULL && !ui_filter_empty(f) &&
-		    !ui_table_row_matches(ui, t, t->all[i].p, f))
+		    !ui_table_row_matches(ui, t, t->all[i].p, f, &all))
 			continue;
 		t->rows[t->nrows++] = t->all[i];
 	}
+	buf_free(&all);
 
 	memset(&s, 0, sizeof s);
 	if (t->sort == UI_SORT_DEFAULT && t->worst == NULL) {

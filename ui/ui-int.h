@@ -116,6 +116,8 @@ struct ui_filter {
 int		 ui_filter_parse(struct ui_filter *, const char *, char **);
 void		 ui_filter_clear(struct ui_filter *);
 bool		 ui_filter_empty(const struct ui_filter *);
+/* Some term matches the row's whole text (not a field). */
+bool		 ui_filter_needs_text(const struct ui_filter *);
 /* Field lookup for matching: text (never NULL) and number (NAN). */
 typedef bool	(*ui_filter_get_cb)(void *arg, const char *field,
 		     const char **text, double *num);
