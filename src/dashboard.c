@@ -408,6 +408,36 @@ dash_signal_cb(int signo, void *arg)
 	loop_break(d->loop);
 }
 
+/*
+ * A crash: give the terminal back and stop the simulator before the
+ * default action (core dump) runs.  endwin() is not async-signal-safe;
+ * on this path a usable terminal is worth the risk (htop does the same).
+ */
+static void
+dash_crash_handler(int signo)
+{
+	ui_restore_terminal();
+	if (dash_current != NULL && dash_current->sim_pid > 0)
+		kill(dash_current->sim_pid, SIGKILL);
+	raise(signo);
+}
+
+static void
+dash_crash_handlers(bool on)
+{
+	static const int	 sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+	    SIGABRT };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on ? dash_crash_handler : SIG_DFL;
+	sa.sa_flags = on ? SA_RESETHAND : 0;
+	for (i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static void
 dash_fatal_hook(void)
 {
@@ -480,6 +510,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	o.mouse = cfg->ui.mouse;
 	o.refresh_ms = cfg->ui.refresh_ms;
 	log_set_stderr(false);
+	dash_crash_handlers(true);
 	d.ui = ui_new(&o, d.fleet, &cause);
 	if (d.ui == NULL) {
 		log_set_stderr(true);
@@ -504,6 +535,7 @@ out:
 		loop_fd_remove(d.tty);
 	loop_timer_free(d.clock);
 	ui_free(d.ui);
+	dash_crash_handlers(false);
 	log_set_stderr(true);
 	backends_free(d.backends);
 	http_free(d.http);
