@@ -1,6 +1,7 @@
 #!/bin/sh
 # nocolor.sh: colour by default; with NO_COLOR (or --no-color) no colour
-# at all, only attributes (bold, reverse, underline, dim).
+# at all, only attributes (bold, reverse, underline, dim).  UTF-8 marks
+# and sparklines by default; ASCII with --ascii or a non-UTF-8 locale.
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/ui.sh"
@@ -33,6 +34,23 @@ ui_start 100 30 "$ui_bbbctl" --no-color --config "$ui_conf" --log \
     "$ui_tmp/log"
 wait_for_text "PROBLEMS"; ok $? "--no-color: started"
 has_colour; [ $? -ne 0 ]; ok $? "--no-color: no colour SGR sequence"
+dot=$(printf '\342\227\217')		# U+25CF
+wait_for_text "prom $dot "
+ok $? "UTF-8 locale: a UTF-8 mark for a fresh source"
+ui_stop
+
+ui_start 100 30 LC_ALL=C LANG=C "$ui_bbbctl" --config "$ui_conf" --log \
+    "$ui_tmp/log"
+wait_for_re "prom \\* "; ok $? "C locale: ASCII marks by themselves"
+ui_screen | LC_ALL=C grep -q "$(printf '[\200-\377]')"
+[ $? -ne 0 ]; ok $? "C locale: not one byte outside ASCII on the screen"
+ui_stop
+
+ui_start 100 30 "$ui_bbbctl" --ascii --config "$ui_conf" --log \
+    "$ui_tmp/log"
+wait_for_re "prom \\* "; ok $? "--ascii: ASCII marks"
+ui_screen | LC_ALL=C grep -q "$(printf '[\200-\377]')"
+[ $? -ne 0 ]; ok $? "--ascii: not one byte outside ASCII on the screen"
 ui_keys q
 
 done_testing
