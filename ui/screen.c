@@ -88,6 +88,7 @@ ui_screen_init(struct ui *ui, char **cause)
 
 	setlocale(LC_ALL, "");
 	ui->utf8 = !ui->opts.ascii && ui_locale_utf8();
+	ui_text_set_ascii(!ui->utf8);
 	ui->fd = -1;
 	if (ui->opts.headless_cols > 0) {
 		ui->out = fopen("/dev/null", "w");

@@ -6,6 +6,15 @@
 
 #include "ui-int.h"
 
+/* ui_put()'s ellipsis: "~" when the terminal is not UTF-8. */
+static bool	 ui_text_ascii;
+
+void
+ui_text_set_ascii(bool ascii)
+{
+	ui_text_ascii = ascii;
+}
+
 /* Decode one character at s; its width in *w; returns bytes used. */
 static size_t
 ui_text_next(const char *s, int *w)
@@ -129,7 +138,8 @@ ui_put(WINDOW *win, int y, int x, int width, attr_t attr, const char *s)
 
 	if (width <= 0)
 		return;
-	ui_text_fit(buf, sizeof buf, s, width, UI_ALIGN_LEFT, false, false);
+	ui_text_fit(buf, sizeof buf, s, width, UI_ALIGN_LEFT, false,
+	    ui_text_ascii);
 	wattrset(win, attr);
 	mvwaddstr(win, y, x, buf);
 	wattrset(win, A_NORMAL);

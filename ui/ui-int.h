@@ -60,6 +60,8 @@ char		*ui_text_fit(char *out, size_t outlen, const char *s, int width,
 		     int align, bool pad, bool ascii);
 /* Case-insensitive substring search (ASCII folding). */
 bool		 ui_text_contains(const char *hay, const char *needle);
+/* ui_put() marks a cut with "~" instead of an ellipsis. */
+void		 ui_text_set_ascii(bool);
 /* Print s at y,x with attr, at most width columns. */
 void		 ui_put(WINDOW *, int y, int x, int width, attr_t,
 		     const char *);
