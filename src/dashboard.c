@@ -60,6 +60,7 @@ struct dash {
 	int			 exit_code;
 	bool			 hup;
 	int64_t			 started;	/* mono ms */
+	int64_t			 started_wall;
 	bool			 complete;	/* a complete frame was drawn */
 
 	/* --demo */
@@ -325,6 +326,29 @@ dash_demo_start(struct dash *d, char **cause)
 /* --- the loop's callbacks --------------------------------------------- */
 
 static void
+dash_log_complete(struct dash *d)
+{
+	const struct fleet_source	*src;
+	struct buf			 b = { 0 };
+	int				 i;
+	int64_t				 t;
+
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		src = &d->fleet->sources[i];
+		if (src->state == FLEET_SRC_OFF)
+			continue;
+		t = src->last_ok > 0 ? src->last_ok : src->last_try;
+		buf_printf(&b, " %s %s %lld ms", fleet_src_name(i),
+		    src->last_ok > 0 ? "ok at" : "failed at",
+		    (long long)(t - d->started_wall));
+	}
+	log_info("dashboard: first complete frame %lld ms after start;%s",
+	    (long long)(util_mono_ms() - d->started),
+	    b.data != NULL ? b.data : "");
+	buf_free(&b);
+}
+
+static void
 dash_draw(struct dash *d)
 {
 	if (d->ui == NULL || d->hup)
@@ -333,8 +357,7 @@ dash_draw(struct dash *d)
 	    backends_settled(d->backends)) {
 		/* Every source answered (or failed) once: measured. */
 		d->complete = true;
-		log_info("dashboard: first complete frame %lld ms after start",
-		    (long long)(util_mono_ms() - d->started));
+		dash_log_complete(d);
 	}
 }
 
@@ -476,6 +499,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	memset(&d, 0, sizeof d);
 	d.cli = cli;
 	d.started = util_mono_ms();
+	d.started_wall = util_wall_ms();
 	dash_current = &d;
 	log_set_fatal_hook(dash_fatal_hook);
 
@@ -524,6 +548,8 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	backends_set_refresh(d.backends, o.refresh_ms);
 	backends_start(d.backends);
 	dash_draw(&d);
+	log_info("dashboard: first frame %lld ms after start",
+	    (long long)(util_mono_ms() - d.started));
 
 	if (loop_run(d.loop) != 0)
 		log_error("dashboard: the event loop failed");

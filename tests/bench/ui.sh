@@ -25,8 +25,12 @@ WAIT_DEADLINE=30 wait_for grep -q "first complete frame" "$ui_tmp/log" ||
     { echo "ui: no complete frame within 30 s"; exit 1; }
 first=$(sed -n 's/.*first complete frame \([0-9]*\) ms.*/\1/p' \
     "$ui_tmp/log" | head -1)
+frame=$(sed -n 's/.*first frame \([0-9]*\) ms.*/\1/p' "$ui_tmp/log" | head -1)
 echo "ui live: 100 nodes (bbbctl-sim), 200x60, default refresh"
-echo "  start to first complete frame       $first ms"
+echo "  start to the first frame            $frame ms"
+echo "  start to first complete frame       $first ms (every source answered)"
+sed -n 's/.*first complete frame [0-9]* ms after start; */  sources: /p' \
+    "$ui_tmp/log" | head -1
 pid=$(ui_pid)
 ticks() { awk '{ print $14 + $15 }' /proc/"$pid"/stat; }
 t0=$(ticks)
