@@ -531,9 +531,32 @@ ui_prompt_complete(struct ui *ui)
 	struct buf		 hint;
 	size_t			 i, n;
 
+	const char		*text, *arg, *const *list;
+	size_t			 nlist, len, shown = 0;
+
 	names = xreallocarray(NULL, f->nnodes + 1, sizeof *names);
 	for (i = 0; i < f->nnodes; i++)
 		names[i] = f->nodes[i]->key;
+	/* The candidates for the hint, before the line changes. */
+	memset(&hint, 0, sizeof hint);
+	text = ui->prompt.line.data == NULL ? "" : ui->prompt.line.data;
+	if (strncmp(text, "node ", 5) == 0) {
+		arg = text + 5;
+		list = names;
+		nlist = f->nnodes;
+	} else {
+		arg = text;
+		list = ui_palette_cmds;
+		for (nlist = 0; list[nlist] != NULL; nlist++)
+			;
+	}
+	len = strlen(arg);
+	for (i = 0; i < nlist && shown < 8; i++) {
+		if (strncmp(list[i], arg, len) != 0)
+			continue;
+		buf_printf(&hint, "%s%s", shown > 0 ? " " : "", list[i]);
+		shown++;
+	}
 	n = ui_palette_complete(&ui->prompt.line, names, f->nnodes, &first);
 	free(names);
 	free(ui->prompt.error);
@@ -541,10 +564,11 @@ ui_prompt_complete(struct ui *ui)
 	if (n == 0)
 		ui->prompt.error = xstrdup("no match");
 	else if (n > 1) {
-		memset(&hint, 0, sizeof hint);
-		buf_printf(&hint, "%zu matches", n);
+		if (n > shown)
+			buf_printf(&hint, " ... (%zu)", n);
 		ui->prompt.error = buf_steal(&hint);
 	}
+	buf_free(&hint);
 }
 
 static void

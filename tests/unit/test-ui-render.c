@@ -215,6 +215,17 @@ test_palette(void **state)
 	struct env	*e = env_new(80, 24, false);
 	char		*s;
 
+	keys(e, ":no\t");		/* two candidates: both listed */
+	s = screen(e);
+	assert_non_null(strstr(s, ":node "));
+	assert_non_null(strstr(s, "nodes node"));
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);
+	keys(e, ":node bbb-1\t");	/* node names complete too */
+	s = screen(e);
+	assert_non_null(strstr(s, "bbb-10 bbb-11 bbb-12"));
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);
 	keys(e, ":prob\t\r");
 	s = screen(e);
 	assert_non_null(strstr(s, " problems"));
