@@ -27,6 +27,14 @@ struct cli_cmd {
 /*
  * The commands.  Add a row per command (keep them sorted by name); the
  * dashboard is the row named "".  --help lists the rows in this order.
+ * Rows to come look like:
+ *
+ *	{ "", cmd_dashboard, "", "the dashboard",
+ *	  CLI_CONFIG_OPTIONAL, false, true },
+ *	{ "server cordon", cmd_server_cordon, "NODE",
+ *	  "stop new meetings on NODE", CLI_CONFIG_REQUIRED, true, false },
+ *	{ "status", cmd_status, "[--json]", "print the fleet once",
+ *	  CLI_CONFIG_REQUIRED, false, false },
  */
 static int	 cli_run_dashboard(struct cli *, int, char **);
 

@@ -442,6 +442,15 @@ bk_describe(const char *what, const struct http_response *resp)
 	return (s);
 }
 
+char *
+bk_prefix_status(const char *what, const struct http_response *resp,
+    const char *cause)
+{
+	if (http_response_ok(resp) || resp->status == 0)
+		return (xasprintf("%s: %s", what, cause));
+	return (xasprintf("%s: HTTP %ld: %s", what, resp->status, cause));
+}
+
 void
 bk_sha256_hex(const char *s, char out[65])
 {

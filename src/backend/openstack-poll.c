@@ -112,6 +112,10 @@ os_servers_cb(struct http_response *resp, void *arg)
 		    strstr(cause, "nova: not JSON") == cause) {
 			free(cause);
 			cause = bk_describe("servers", resp);
+		} else {
+			d = bk_prefix_status("servers", resp, cause);
+			free(cause);
+			cause = d;
 		}
 	} else if (!http_response_ok(resp))
 		cause = bk_describe("servers", resp);
@@ -130,12 +134,7 @@ os_servers_cb(struct http_response *resp, void *arg)
 	}
 	free(next);
 	if (cause != NULL) {
-		d = strncmp(cause, "nova", 4) == 0 ||
-		    strncmp(cause, "servers", 7) == 0 ? cause :
-		    xasprintf("servers: %s", cause);
-		os_fail(op, d);
-		if (d != cause)
-			free(d);
+		os_fail(op, cause);
 		free(cause);
 		return;
 	}
@@ -185,7 +184,7 @@ os_auth_cb(struct http_response *resp, void *arg)
 	struct os_poll		*op = arg;
 	const struct config	*cfg = bk_config(op->s);
 	const char		*tok;
-	char			*cause = NULL;
+	char			*cause = NULL, *d;
 
 	tok = http_response_header(resp, "X-Subject-Token");
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
@@ -197,6 +196,10 @@ os_auth_cb(struct http_response *resp, void *arg)
 		    strstr(cause, "keystone: not JSON") == cause) {
 			free(cause);
 			cause = bk_describe("keystone", resp);
+		} else if (!http_response_ok(resp)) {
+			d = xasprintf("HTTP %ld: %s", resp->status, cause);
+			free(cause);
+			cause = d;
 		}
 	} else if (!http_response_ok(resp))
 		cause = bk_describe("keystone", resp);

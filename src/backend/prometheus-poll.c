@@ -146,7 +146,7 @@ prom_done_cb(struct http_response *resp, void *arg)
 			free(cause);
 			cause = bk_describe(name, resp);
 		} else {
-			d = xasprintf("%s: %s", name, cause);
+			d = bk_prefix_status(name, resp, cause);
 			free(cause);
 			cause = d;
 		}

@@ -144,7 +144,7 @@ rancher_page_cb(struct http_response *resp, void *arg)
 			free(cause);
 			cause = bk_describe(name, resp);
 		} else {
-			d = xasprintf("%s: %s", name, cause);
+			d = bk_prefix_status(name, resp, cause);
 			free(cause);
 			cause = d;
 		}
@@ -221,7 +221,7 @@ rancher_projects_cb(struct http_response *resp, void *arg)
 			free(cause);
 			cause = bk_describe("projects", resp);
 		} else {
-			d = xasprintf("projects: %s", cause);
+			d = bk_prefix_status("projects", resp, cause);
 			free(cause);
 			cause = d;
 		}

@@ -8,7 +8,10 @@
  * with each node's secret from getServers, getMeetings on every online,
  * not disabled node (at most SL_NODE_CONCURRENCY at a time) to learn
  * which node each meeting runs on, and the TLS certificate expiry of the
- * node from the same handshake.
+ * node from the same handshake.  The nodes are asked only when a meeting
+ * of scalelite's list has no known node, or SL_FANOUT_MS after the last
+ * time (meetings do not move; this keeps a 1000-node fleet's refresh
+ * small).
  *
  * The node secrets live only in struct backend_sl_secrets here (zeroed
  * when freed), never in the model or a log; the getServers body that
@@ -29,6 +32,7 @@
 #include "util.h"
 
 #define SL_NODE_CONCURRENCY	16
+#define SL_FANOUT_MS		30000
 
 struct sl_where {
 	char		*meeting_id;
@@ -48,6 +52,7 @@ struct sl_poll {
 
 	/* this refresh */
 	int		 pending;	/* getServers, getMeetings, nodes */
+	bool		 fanned;	/* the nodes' round was decided */
 	char		*servers_cause;
 	struct backend_sl_secrets secrets;
 	struct fleet_meetings_update *meetings;
@@ -59,6 +64,7 @@ struct sl_poll {
 	size_t		 nfresh;
 
 	/* from the refreshes before: meeting -> node, sorted */
+	int64_t		 fanout_at;	/* mono ms of the last node round */
 	struct sl_where	*where;
 	size_t		 nwhere;
 };
@@ -129,6 +135,7 @@ sl_round_clear(struct sl_poll *sp)
 	sl_where_free(sp->fresh, sp->nfresh);
 	sp->fresh = NULL;
 	sp->nfresh = 0;
+	sp->fanned = false;
 }
 
 static void
@@ -252,11 +259,21 @@ sl_finish(struct sl_poll *sp)
 	sl_round_clear(sp);
 }
 
+static void	sl_fan_out(struct sl_poll *);
+
 static void
 sl_pending_done(struct sl_poll *sp)
 {
-	if (--sp->pending == 0)
-		sl_finish(sp);
+	if (--sp->pending > 0)
+		return;
+	if (!sp->fanned) {
+		sp->fanned = true;
+		sp->pending = 1;
+		sl_fan_out(sp);
+		if (--sp->pending > 0)
+			return;
+	}
+	sl_finish(sp);
 }
 
 static void
@@ -321,18 +338,21 @@ sl_servers_cb(struct http_response *resp, void *arg)
 {
 	struct sl_poll			*sp = arg;
 	struct fleet_scalelite_update	*u = NULL;
-	char				*cause = NULL;
-	size_t				 i, n;
+	char				*cause = NULL, *d;
 
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0 ||
 	    (resp->status != 200 && resp->status != 404))
 		cause = bk_describe("getServers", resp);
 	else if (backend_scalelite_decode(resp->body, resp->len, &u,
 	    &sp->secrets, &cause) != 0) {
-		if (resp->status != 200) {
-			free(cause);
-			cause = bk_describe("getServers", resp);
-		}
+		d = resp->status != 200 ? bk_describe("getServers", resp) :
+		    xasprintf("getServers: %s", cause);
+		free(cause);
+		cause = d;
+	} else if (resp->status == 404 && u->nservers != 0) {
+		fleet_scalelite_update_free(u);
+		backend_sl_secrets_free(&sp->secrets);
+		cause = bk_describe("getServers", resp);
 	}
 	if (resp->body != NULL)
 		explicit_bzero(resp->body, resp->len);	/* node secrets */
@@ -345,7 +365,41 @@ sl_servers_cb(struct http_response *resp, void *arg)
 	u->fetch = bk_fetch(sp->s);
 	fleet_apply_scalelite(bk_fleet(sp->s), u, util_wall_ms());
 	bk_changed(sp->s);
+	sl_pending_done(sp);
+}
 
+/* Does a meeting scalelite lists have no known node yet? */
+static bool
+sl_unplaced(struct sl_poll *sp)
+{
+	struct sl_where	 key;
+	size_t		 i;
+
+	if (sp->meetings == NULL)
+		return (false);
+	for (i = 0; i < sp->meetings->nmeetings; i++) {
+		key.meeting_id = sp->meetings->meetings[i].meeting_id;
+		if (bsearch(&key, sp->where, sp->nwhere, sizeof *sp->where,
+		    sl_where_cmp) == NULL)
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * getServers and getMeetings are in: ask the nodes, when a meeting has
+ * no known node or the last round is older than SL_FANOUT_MS.
+ */
+static void
+sl_fan_out(struct sl_poll *sp)
+{
+	size_t	 i, n;
+	int64_t	 now = util_mono_ms();
+
+	if (sp->secrets.n == 0 || (now - sp->fanout_at < SL_FANOUT_MS &&
+	    !sl_unplaced(sp)))
+		return;
+	sp->fanout_at = now;
 	n = 0;
 	sp->nodes = xcalloc(sp->secrets.n, sizeof *sp->nodes);
 	for (i = 0; i < sp->secrets.n; i++) {
@@ -359,7 +413,6 @@ sl_servers_cb(struct http_response *resp, void *arg)
 	sp->pending += (int)n;
 	for (i = 0; i < n && i < SL_NODE_CONCURRENCY; i++)
 		sl_node_next(sp);
-	sl_pending_done(sp);
 }
 
 static void

@@ -608,23 +608,23 @@ tok_desc(struct lexer *lx, char *buf, size_t len)
 		snprintf(buf, len, "identifier \"%s\"", lx->str);
 		return (buf);
 	case T_LPAREN:
-		return ("(");
+		return ("\"(\"");
 	case T_RPAREN:
-		return ("right parenthesis )");
+		return ("right parenthesis ')'");
 	case T_LBRACE:
-		return ("left brace {");
+		return ("\"{\"");
 	case T_RBRACE:
-		return ("right brace }");
+		return ("\"}\"");
 	case T_LBRACK:
-		return ("left bracket [");
+		return ("\"[\"");
 	case T_RBRACK:
-		return ("right bracket ]");
+		return ("\"]\"");
 	case T_COMMA:
-		return (",");
+		return ("\",\"");
 	case T_COLON:
-		return (":");
+		return ("\":\"");
 	case T_ASSIGN:
-		return ("=");
+		return ("\"=\"");
 	default:
 		snprintf(buf, len, "<op:%.*s>", (int)lx->len,
 		    lx->src + lx->start);
@@ -756,7 +756,12 @@ struct sim_promql {
 struct parser {
 	struct lexer	 lx;
 	struct sim_promql *q;
+	int		 depth;		/* open parentheses */
+	int		 nest;		/* parse_expr recursion */
 };
+
+#define PARSE_MAX_NEST	200
+#define EVAL_MAX_DEPTH	1000
 
 static struct node *parse_expr(struct parser *, int);
 
@@ -792,6 +797,12 @@ perr_unexpected(struct parser *p, const char *ctx, const char *expected)
 
 	if (p->lx.tok == T_ERR)
 		return;
+	if (p->lx.tok == T_EOF && ctx != NULL &&
+	    (strcmp(ctx, "function call") == 0 ||
+	    strcmp(ctx, "aggregation") == 0)) {
+		lex_error(&p->lx, p->lx.start, "unclosed left parenthesis");
+		return;
+	}
 	lex_error(&p->lx, p->lx.start, "unexpected %s%s%s%s%s",
 	    tok_desc(&p->lx, b, sizeof b), ctx != NULL ? " in " : "",
 	    ctx != NULL ? ctx : "", expected != NULL ? ", expected " : "",
@@ -843,6 +854,11 @@ parse_matchers(struct parser *p, struct node *n)
 
 	lex_next(&p->lx);
 	while (p->lx.tok != T_RBRACE) {
+		if (p->lx.tok == T_NUM || p->lx.tok == T_DUR) {
+			lex_error(&p->lx, p->lx.start, "unexpected character "
+			    "inside braces: '%c'", p->lx.src[p->lx.start]);
+			return (-1);
+		}
 		if (p->lx.tok != T_IDENT || !is_label_name(p->lx.str)) {
 			perr_unexpected(p, "label matching",
 			    "identifier or \"}\"");
@@ -958,6 +974,11 @@ parse_label_list(struct parser *p, char ***out, size_t *nout)
 	}
 	lex_next(&p->lx);
 	while (p->lx.tok != T_RPAREN) {
+		if (p->lx.tok == T_EOF) {
+			lex_error(&p->lx, p->lx.start, "unclosed left "
+			    "parenthesis");
+			return (-1);
+		}
 		if (p->lx.tok != T_IDENT || !is_label_name(p->lx.str)) {
 			perr_unexpected(p, "grouping opts", "label");
 			return (-1);
@@ -1016,7 +1037,9 @@ parse_aggregation(struct parser *p, enum aggop op, size_t pos)
 		    "expression provided");
 		return (NULL);
 	}
+	p->depth++;
 	e = parse_expr(p, 0);
+	p->depth--;
 	if (e == NULL)
 		return (NULL);
 	if (p->lx.tok == T_COMMA) {
@@ -1071,7 +1094,9 @@ parse_call(struct parser *p, const char *name, size_t pos)
 	n->type = funcs[i].ret;
 	lex_next(&p->lx);	/* ( */
 	while (p->lx.tok != T_RPAREN) {
+		p->depth++;
 		e = parse_expr(p, 0);
+		p->depth--;
 		if (e == NULL)
 			return (NULL);
 		if (nargs < 2)
@@ -1145,7 +1170,9 @@ parse_primary(struct parser *p)
 	case T_LPAREN:
 		lex_next(&p->lx);
 		n = node_new(p, N_PAREN, pos);
+		p->depth++;
 		n->args[0] = parse_expr(p, 0);
+		p->depth--;
 		if (n->args[0] == NULL)
 			return (NULL);
 		if (p->lx.tok != T_RPAREN) {
@@ -1185,10 +1212,11 @@ parse_primary(struct parser *p)
 		}
 		return (parse_selector(p, id, pos));
 	case T_EOF:
-		if (p->lx.start == 0 || p->lx.src[strspn(p->lx.src,
-		    " \t\r\n")] == '\0')
-			lex_error(&p->lx, p->lx.start, "no expression found "
-			    "in input");
+		if (p->lx.src[strspn(p->lx.src, " \t\r\n")] == '\0')
+			lex_error(&p->lx, 0, "no expression found in input");
+		else if (p->depth > 0)
+			lex_error(&p->lx, p->lx.start, "unclosed left "
+			    "parenthesis");
 		else
 			lex_error(&p->lx, p->lx.start, "unexpected end of "
 			    "input");
@@ -1202,16 +1230,16 @@ parse_primary(struct parser *p)
 static struct node *
 parse_postfix(struct parser *p)
 {
-	struct node	*n = parse_primary(p), *inner;
+	struct node	*n = parse_primary(p);
 	int64_t		 d;
 
 	if (n == NULL)
 		return (NULL);
 	if (p->lx.tok == T_LBRACK) {
-		inner = n;
-		while (inner->kind == N_PAREN)
-			inner = inner->args[0];
+		size_t	 bpos = p->lx.start, dpos;
+
 		lex_next(&p->lx);
+		dpos = p->lx.start;
 		if (p->lx.tok != T_DUR) {
 			if (p->lx.tok == T_NUM)
 				lex_error(&p->lx, p->lx.start, "bad duration "
@@ -1224,7 +1252,8 @@ parse_postfix(struct parser *p)
 		}
 		d = p->lx.dur_ms;
 		lex_next(&p->lx);
-		if (p->lx.tok == T_COLON) {
+		if (p->lx.tok == T_COLON || (p->lx.tok == T_IDENT &&
+		    p->lx.str[0] == ':')) {
 			lex_error(&p->lx, p->lx.start, "subqueries are not "
 			    "supported by bbbctl-sim");
 			return (NULL);
@@ -1236,12 +1265,12 @@ parse_postfix(struct parser *p)
 		lex_next(&p->lx);
 		if (n->kind != N_SEL || n->range_ms != 0 ||
 		    n->offset_ms != 0) {
-			lex_error(&p->lx, n->pos, "ranges only allowed for "
+			lex_error(&p->lx, bpos, "ranges only allowed for "
 			    "vector selectors");
 			return (NULL);
 		}
 		if (d == 0) {
-			lex_error(&p->lx, n->pos, "duration must be greater "
+			lex_error(&p->lx, dpos, "duration must be greater "
 			    "than 0");
 			return (NULL);
 		}
@@ -1341,8 +1370,26 @@ is_setop(enum tok t)
 	return (t == T_AND || t == T_OR || t == T_UNLESS);
 }
 
+static struct node *parse_expr_nested(struct parser *, int);
+
 static struct node *
 parse_expr(struct parser *p, int minprec)
+{
+	struct node	*n;
+
+	if (p->nest >= PARSE_MAX_NEST) {
+		lex_error(&p->lx, p->lx.start, "expression nested too deeply "
+		    "(more than %d levels)", PARSE_MAX_NEST);
+		return (NULL);
+	}
+	p->nest++;
+	n = parse_expr_nested(p, minprec);
+	p->nest--;
+	return (n);
+}
+
+static struct node *
+parse_expr_nested(struct parser *p, int minprec)
 {
 	struct node	*lhs, *rhs, *n;
 	enum tok	 op;
@@ -1412,7 +1459,7 @@ parse_expr(struct parser *p, int minprec)
 		if (is_comparison(op) && !n->retbool &&
 		    lhs->type == SIM_PROMQL_SCALAR &&
 		    rhs->type == SIM_PROMQL_SCALAR) {
-			lex_error(&p->lx, lhs->pos, "comparisons between "
+			lex_error(&p->lx, pos, "comparisons between "
 			    "scalars must use BOOL modifier");
 			return (NULL);
 		}
@@ -1447,7 +1494,7 @@ sim_promql_parse(const char *src, char **cause)
 		char	 b[128];
 
 		if (p.lx.tok == T_RPAREN)
-			lex_error(&p.lx, p.lx.start, "unexpected right "
+			lex_error(&p.lx, p.lx.start + 1, "unexpected right "
 			    "parenthesis ')'");
 		else
 			lex_error(&p.lx, p.lx.start, "unexpected %s",
@@ -1532,6 +1579,7 @@ struct eval {
 	int64_t		 t;
 	char		*err;
 	size_t		 samples;	/* loaded, for the limit */
+	int		 depth;
 };
 
 #define EVAL_MAX_SAMPLES	50000000
@@ -1802,7 +1850,7 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 				if (vw->t_ms > t)
 					continue;
 				if (!c.range) {
-					if (vw->t_ms > from)
+					if (vw->t_ms >= from)
 						last = vw;
 					break;
 				}
@@ -2328,8 +2376,28 @@ eval_binary(struct eval *ev, const struct node *n, struct value *out)
 	return (0);
 }
 
+static int	eval_node_at(struct eval *, const struct node *,
+		    struct value *);
+
 static int
 eval_node(struct eval *ev, const struct node *n, struct value *out)
+{
+	int	 rc;
+
+	if (ev->depth >= EVAL_MAX_DEPTH) {
+		if (ev->err == NULL)
+			ev->err = xasprintf("expression nested too deeply "
+			    "(more than %d levels)", EVAL_MAX_DEPTH);
+		return (-1);
+	}
+	ev->depth++;
+	rc = eval_node_at(ev, n, out);
+	ev->depth--;
+	return (rc);
+}
+
+static int
+eval_node_at(struct eval *ev, const struct node *n, struct value *out)
 {
 	size_t	 i;
 

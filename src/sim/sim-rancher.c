@@ -379,21 +379,6 @@ sim_rancher_free(struct sim_world *w)
 /* --- processes ---------------------------------------------------------- */
 
 static void
-rc_end_meetings(struct sim_world *w, int node)
-{
-	size_t	 i, j;
-
-	for (i = j = 0; i < w->nmeetings; i++) {
-		if (w->meetings[i].node == node)
-			continue;
-		if (i != j)
-			w->meetings[j] = w->meetings[i];
-		j++;
-	}
-	w->nmeetings = j;
-}
-
-static void
 rc_start(char *state, size_t statesz, char *next, size_t nextsz,
     int64_t *until, int64_t now, const char *during, const char *after,
     int64_t ms)
@@ -417,7 +402,7 @@ rc_service_takes_node(struct sim_world *w, struct rc_service *s)
 	if (w->nodes[s->node].up) {
 		w->nodes[s->node].up = false;
 		s->took_node_down = true;
-		rc_end_meetings(w, s->node);
+		sim_world_end_meetings(w, (size_t)s->node);
 	}
 }
 
@@ -439,7 +424,7 @@ sim_rancher_tick(struct sim_world *w)
 	char		*hs;
 	size_t		 i, j;
 	int		 h;
-	bool		 changed = false, run;
+	bool		 run;
 
 	if (w->rancher == NULL)
 		return;
@@ -466,7 +451,6 @@ sim_rancher_tick(struct sim_world *w)
 				snprintf(c->state, sizeof c->state, "running");
 			c->next[0] = '\0';
 		}
-		changed = true;
 	}
 	for (i = 0; i < st->nstacks; i++) {
 		if (st->stacks[i].next[0] == '\0' ||
@@ -475,7 +459,6 @@ sim_rancher_tick(struct sim_world *w)
 		snprintf(st->stacks[i].state, sizeof st->stacks[i].state, "%s",
 		    st->stacks[i].next);
 		st->stacks[i].next[0] = '\0';
-		changed = true;
 	}
 	for (i = 0; i < st->ncontainers; i++) {
 		c = &st->containers[i];
@@ -485,15 +468,13 @@ sim_rancher_tick(struct sim_world *w)
 		c->next[0] = '\0';
 		if (strcmp(c->state, "removed") == 0)
 			c->removed_ms = w->now_ms;
-		changed = true;
 	}
 	for (i = 0; i < st->ntokens; i++) {
 		if (strcmp(st->tokens[i].state, "registering") == 0 &&
 		    st->tokens[i].until_ms <= w->now_ms) {
 			snprintf(st->tokens[i].state,
 			    sizeof st->tokens[i].state, "active");
-			changed = true;
-		}
+			}
 	}
 	for (h = -1; h < (int)w->nnodes; h++) {
 		hp = h < 0 ? &st->infra_hostp : &st->hostp[h];
@@ -513,10 +494,7 @@ sim_rancher_tick(struct sim_world *w)
 				c->removed_ms = w->now_ms;
 			}
 		}
-		changed = true;
 	}
-	if (changed)
-		sim_world_changed(w);
 }
 
 /* --- rendering ---------------------------------------------------------- */
@@ -2040,7 +2018,6 @@ rc_service_action(struct rc_req *rq, int svc, const char *action,
 		rc_error(rq, 404, "NotFound", NULL);
 		return;
 	}
-	sim_world_changed(w);
 	rc_send(rq, 202, rc_service_json(rq, svc));
 }
 
@@ -2137,7 +2114,6 @@ rc_stack_action(struct rc_req *rq, int stack, const char *action,
 			rc_service_takes_node(rq->w, s);
 		}
 	}
-	sim_world_changed(rq->w);
 	rc_send(rq, 202, rc_stack_json(rq, stack));
 }
 
@@ -2175,7 +2151,6 @@ rc_host_action(struct rc_req *rq, int host, const char *action)
 		return;
 	}
 	hp->until_ms = rq->w->now_ms + RC_T_SHORT;
-	sim_world_changed(rq->w);
 	o = rc_host_json(rq, host);
 	rc_host_emit(o);
 	rc_send(rq, 202, o);
@@ -2207,7 +2182,6 @@ rc_container_action(struct rc_req *rq, int i, const char *action)
 		rc_error(rq, 404, "NotFound", NULL);
 		return;
 	}
-	sim_world_changed(rq->w);
 	rc_send(rq, 202, rc_container_json(rq, i));
 }
 
@@ -2314,7 +2288,6 @@ rc_create_token(struct rc_req *rq, json_t *body)
 		    "JKLMNPQRSTUVWXYZ23456789"[(int)(sim_rand(rq->w) * 57)];
 	t->token[i] = '\0';
 	st->ntokens++;
-	sim_world_changed(rq->w);
 	rc_send(rq, 201, rc_token_json(rq, (int)st->ntokens - 1));
 }
 
@@ -2344,7 +2317,6 @@ rc_update_service(struct rc_req *rq, int svc, json_t *body)
 	}
 	if (json_is_string(name) && *json_string_value(name) != '\0')
 		snprintf(s->name, sizeof s->name, "%s", json_string_value(name));
-	sim_world_changed(rq->w);
 	rc_send(rq, 200, rc_service_json(rq, svc));
 }
 

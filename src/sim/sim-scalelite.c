@@ -35,7 +35,6 @@
 #define SL_JSON		"application/json; charset=utf-8"
 #define SL_TEXT		"text/plain; charset=utf-8"
 #define BBB_XML		"text/xml;charset=utf-8"
-#define SL_BBB_VERSION	"2.7.12"
 
 struct sl_server {		/* a server with no node behind its url */
 	char		 id[40];
@@ -48,7 +47,7 @@ struct sl_server {		/* a server with no node behind its url */
 
 struct sl_node {		/* scalelite's record of a node */
 	char		*secret;	/* NULL = the node's own secret */
-	bool		 version_seen;
+	bool		 version_unknown; /* added, not polled online yet */
 };
 
 struct sl_state {
@@ -68,6 +67,8 @@ sl_state(struct sim_world *w)
 	if (st == NULL) {
 		st = xcalloc(1, sizeof *st);
 		w->scalelite = st;
+		if (strcmp(w->profile, "legacy") == 0)
+			w->sl_legacy = true;
 	}
 	if (st->nnodes < w->nnodes) {
 		st->nodes = xreallocarray(st->nodes, w->nnodes,
@@ -394,14 +395,14 @@ sl_meeting_xml(struct buf *b, const struct sim_world *w,
 }
 
 static void
-sl_bbb_root(struct sim_resp *r, const char *ctype, bool node)
+sl_bbb_root(struct sim_resp *r, const char *ctype, const char *bbb_version)
 {
-	if (node) {
+	if (bbb_version != NULL) {
 		sim_resp_printf(r, 200, ctype,
 		    "<response>\n<returncode>SUCCESS</returncode>\n"
 		    "<version>2.0</version>\n<apiVersion>2.0</apiVersion>\n"
-		    "<bbbVersion>" SL_BBB_VERSION "</bbbVersion>\n"
-		    "</response>\n");
+		    "<bbbVersion>%s</bbbVersion>\n</response>\n",
+		    bbb_version);
 	} else {
 		sim_resp_printf(r, 200, ctype,
 		    "<?xml version=\"1.0\"?>\n<response>\n"
@@ -475,7 +476,7 @@ sim_bbb_node_handle(struct sim_world *w, size_t node, const struct sim_req *q,
 		return;
 	}
 	if (*call == '\0') {
-		sl_bbb_root(r, BBB_XML, true);
+		sl_bbb_root(r, BBB_XML, n->bbb_version);
 		return;
 	}
 	if (strcmp(call, "getMeetings") != 0) {
@@ -570,7 +571,7 @@ sl_get_meetings(struct sim_world *w, const struct sim_req *q,
 			    "Checksums do not match");
 			return;
 		}
-		st->nodes[i].version_seen = true;
+		st->nodes[i].version_unknown = false;
 		for (j = 0; j < w->nmeetings; j++) {
 			if (w->meetings[j].node != (int)i)
 				continue;
@@ -630,7 +631,7 @@ sl_node_json(struct sim_world *w, size_t i)
 	char		*url;
 
 	if (n->online)
-		st->nodes[i].version_seen = true;
+		st->nodes[i].version_unknown = false;
 	if (n->lb == SIM_LB_DISABLED || isnan(n->load))
 		load = json_string("unavailable");
 	else
@@ -641,7 +642,7 @@ sl_node_json(struct sim_world *w, size_t i)
 	    "url", url,
 	    "secret", sl_node_secret(w, i),
 	    "tag", n->tag,
-	    "bbb_version", st->nodes[i].version_seen ? SL_BBB_VERSION : "",
+	    "bbb_version", st->nodes[i].version_unknown ? "" : n->bbb_version,
 	    "state", sl_lb_name(n->lb),
 	    "load", load,
 	    "load_multiplier", sl_multiplier(n->load_multiplier),
@@ -849,8 +850,7 @@ sl_add_server(struct sim_world *w, json_t *server, struct sim_resp *r)
 		    json_string_value(tag));
 		free(st->nodes[node].secret);
 		st->nodes[node].secret = sl_param_str(secret);
-		st->nodes[node].version_seen = false;
-		sim_world_changed(w);
+		st->nodes[node].version_unknown = true;
 		sl_json(r, 201, sl_node_json(w, (size_t)node));
 		return;
 	}
@@ -864,7 +864,6 @@ sl_add_server(struct sim_world *w, json_t *server, struct sim_resp *r)
 	s->load_multiplier = m;
 	snprintf(s->tag, sizeof s->tag, "%s",
 	    sl_blank(tag) || !json_is_string(tag) ? "" : json_string_value(tag));
-	sim_world_changed(w);
 	sl_json(r, 201, sl_extra_json(s));
 }
 
@@ -946,7 +945,6 @@ sl_update_server(struct sim_world *w, long at, json_t *server,
 			free(s);
 		}
 	}
-	sim_world_changed(w);
 	sl_json(r, 200, sl_server_json(w, at));
 }
 
@@ -975,7 +973,6 @@ sl_delete_server(struct sim_world *w, long at, struct sim_resp *r)
 		    (st->nextra - (size_t)at - 1) * sizeof *st->extra);
 		st->nextra--;
 	}
-	sim_world_changed(w);
 	sl_json_msg(r, 200, "success", "Server id=%s was destroyed", id);
 }
 
@@ -987,7 +984,6 @@ sl_panic_server(struct sim_world *w, long at, json_t *body,
 	json_t		*keep;
 	char		*qs, id[40];
 	bool		 keep_state;
-	size_t		 i, j;
 
 	keep = body != NULL ? json_object_get(body, "keep_state") : NULL;
 	if (keep != NULL)
@@ -999,14 +995,7 @@ sl_panic_server(struct sim_world *w, long at, json_t *body,
 	}
 	if (at >= 0) {
 		snprintf(id, sizeof id, "%s", w->nodes[at].sl_id);
-		for (i = j = 0; i < w->nmeetings; i++) {
-			if (w->meetings[i].node == (int)at)
-				continue;
-			if (i != j)
-				w->meetings[j] = w->meetings[i];
-			j++;
-		}
-		w->nmeetings = j;
+		sim_world_end_meetings(w, (size_t)at);
 		if (!keep_state) {
 			w->nodes[at].lb = SIM_LB_DISABLED;
 			w->nodes[at].load = NAN;
@@ -1016,7 +1005,6 @@ sl_panic_server(struct sim_world *w, long at, json_t *body,
 		if (!keep_state)
 			st->extra[-2 - at].lb = SIM_LB_DISABLED;
 	}
-	sim_world_changed(w);
 	sl_json_msg(r, 200, "success",
 	    "Server id=%s has been disabled and the meetings have been destroyed",
 	    id);
@@ -1163,7 +1151,7 @@ sim_scalelite_handle(struct sim_world *w, const struct sim_req *q,
 	    sizeof call) != NULL) {
 		if (*call == '\0' && (sl_is(q, "GET") ||
 		    (!w->sl_legacy && sl_is(q, "POST")))) {
-			sl_bbb_root(r, SL_XML, false);
+			sl_bbb_root(r, SL_XML, NULL);
 			return;
 		}
 		if (strcmp(call, "getMeetings") == 0 && (sl_is(q, "GET") ||

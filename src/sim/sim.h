@@ -217,8 +217,7 @@ struct sim_world {
 	void		*rancher;
 	void		*openstack;
 	void		*prom;
-
-	void		*scalelite;
+	void		*scalelite;	/* sim-scalelite.c */
 	void		*http;		/* sim-http.c's */
 
 	/* faults (sim-fault.c); own lock, never taken with world->lock held
@@ -349,18 +348,10 @@ void	 sim_bbb_node_handle(struct sim_world *, size_t node,
 char	*sim_scalelite_node_url(const struct sim_world *, size_t node);
 
 /*
- * Per-system private state (world->scalelite, ->rancher, ->openstack) is
- * built lazily from the nodes on first use; sim_world_free() must call
- * the three _free functions (they take a world whose pointer is NULL).
- * sim_world_tick() must call sim_rancher_tick() and sim_openstack_tick()
- * (lock held): upgrades, restarts and VM builds complete as simulated
- * time passes.
+ * world->scalelite, ->rancher and ->openstack are built lazily from the
+ * nodes on first use (a handler or a tick); world->sl_legacy is also set
+ * then when the profile is "legacy".
  */
-void	 sim_scalelite_free(struct sim_world *);
-void	 sim_rancher_free(struct sim_world *);
-void	 sim_openstack_free(struct sim_world *);
-void	 sim_rancher_tick(struct sim_world *);
-void	 sim_openstack_tick(struct sim_world *);
 
 /*
  * Per-node bbb-exporter /metrics text in the given metric set (2 or 7;

@@ -437,8 +437,7 @@ test_hosts(void **state)
 	assert_string_equal(str(j, "state"), "deactivating");
 	assert_string_equal(str(j, "transitioning"), "yes");
 	json_decref(j);
-	c->w->now_ms += 5000;
-	sim_world_tick(c->w);
+	sim_world_advance(c->w, 5000);
 	j = rq(c, "GET", path, "", NULL, 200);
 	assert_string_equal(str(j, "state"), "inactive");
 	assert_non_null(json_object_get(json_object_get(j, "actions"),
@@ -449,8 +448,7 @@ test_hosts(void **state)
 	j = rq(c, "DELETE", path, "", NULL, 202);
 	assert_string_equal(str(j, "state"), "removing");
 	json_decref(j);
-	c->w->now_ms += 5000;
-	sim_world_tick(c->w);
+	sim_world_advance(c->w, 5000);
 	j = rq(c, "GET", path, "", NULL, 200);
 	assert_string_equal(str(j, "state"), "removed");
 	assert_true(json_is_string(json_object_get(j, "removed")));
@@ -522,8 +520,7 @@ test_upgrade(void **state)
 	json_decref(j);
 	assert_false(c->w->nodes[0].up);
 
-	c->w->now_ms += 60000;
-	sim_world_tick(c->w);
+	sim_world_advance(c->w, 60000);
 	assert_true(c->w->nodes[0].up);
 	j = rq(c, "GET", path, "", NULL, 200);
 	assert_string_equal(str(j, "state"), "upgraded");
@@ -534,8 +531,7 @@ test_upgrade(void **state)
 	j = rq(c, "POST", path, "action=finishupgrade", NULL, 202);
 	assert_string_equal(str(j, "state"), "finishing-upgrade");
 	json_decref(j);
-	c->w->now_ms += 60000;
-	sim_world_tick(c->w);
+	sim_world_advance(c->w, 60000);
 	j = rq(c, "GET", path, "", NULL, 200);
 	assert_string_equal(str(j, "state"), "active");
 	assert_string_equal(str(j, "healthState"), "healthy");
@@ -545,13 +541,11 @@ test_upgrade(void **state)
 	j = rq(c, "POST", path, "action=upgrade", "{\"inServiceStrategy\":"
 	    "{\"launchConfig\":{\"imageUuid\":\"docker:bad:1\"}}}", 202);
 	json_decref(j);
-	c->w->now_ms += 60000;
-	sim_world_tick(c->w);
+	sim_world_advance(c->w, 60000);
 	j = rq(c, "POST", path, "action=rollback", NULL, 202);
 	assert_string_equal(str(j, "state"), "rolling-back");
 	json_decref(j);
-	c->w->now_ms += 60000;
-	sim_world_tick(c->w);
+	sim_world_advance(c->w, 60000);
 	j = rq(c, "GET", path, "", NULL, 200);
 	assert_string_equal(str(j, "state"), "active");
 	assert_string_equal(str(json_object_get(j, "launchConfig"),
@@ -585,8 +579,7 @@ test_scale_and_tokens(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "scale")), 3);
 	assert_string_equal(str(j, "state"), "updating-active");
 	json_decref(j);
-	c->w->now_ms += 10000;
-	sim_world_tick(c->w);
+	sim_world_advance(c->w, 10000);
 	j = rq(c, "GET", path, "", NULL, 200);
 	assert_string_equal(str(j, "state"), "active");
 	assert_int_equal(json_integer_value(json_object_get(j,
