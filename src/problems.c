@@ -22,8 +22,8 @@
 struct problems_state {
 	char		*key;		/* rule "\037" subject */
 	int64_t		 since;
-	uint32_t	 id;		/* 0 until raised */
 	uint64_t	 gen;
+	struct fleet_problem *prob;	/* NULL until raised */
 };
 
 struct problems {
@@ -34,6 +34,7 @@ struct problems {
 
 	/* during one evaluation */
 	struct fleet	*fleet;
+	unsigned	 judges;	/* sources that can say "missing" */
 	int64_t		 now;
 	struct fleet_problem **list;
 	size_t		 nlist;
@@ -66,7 +67,7 @@ problems_hit(struct problems *p, const struct problems_rule *r,
 {
 	struct problems_state	*st;
 	struct fleet_problem	*fp;
-	char			 key[256];
+	char			 key[256], text[512];
 	int64_t			 hold = 0;
 	va_list			 ap;
 
@@ -90,25 +91,45 @@ problems_hit(struct problems *p, const struct problems_rule *r,
 	}
 	if (p->now - st->since < hold)
 		return;		/* pending */
-	if (st->id == 0)
-		st->id = p->next_id++;
 
-	fp = xcalloc(1, sizeof *fp);
-	fp->id = st->id;
-	fp->severity = sev;
-	fp->rule = r->pub.name;
-	fp->node_key = node_key != NULL ? xstrdup(node_key) : NULL;
 	va_start(ap, fmt);
-	fp->text = xvasprintf(fmt, ap);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	if ((fp = st->prob) == NULL) {
+		fp = st->prob = xcalloc(1, sizeof *fp);
+		fp->id = p->next_id++;
+		fp->rule = r->pub.name;
+		fp->since = st->since;
+		fp->action = r->pub.action;
+	}
+	if (fp->text == NULL || strcmp(fp->text, text) != 0) {
+		free(fp->text);
+		fp->text = xstrdup(text);
+	}
+	if (node_key == NULL ? fp->node_key != NULL : fp->node_key == NULL ||
+	    strcmp(fp->node_key, node_key) != 0) {
+		free(fp->node_key);
+		fp->node_key = node_key != NULL ? xstrdup(node_key) : NULL;
+	}
+	fp->severity = sev;
 	fp->sources = sources;
-	fp->since = st->since;
-	fp->action = r->pub.action;
 	if (p->nlist == p->caplist) {
 		p->caplist = p->caplist == 0 ? 64 : p->caplist * 2;
 		p->list = xreallocarray(p->list, p->caplist, sizeof *p->list);
 	}
 	p->list[p->nlist++] = fp;
+}
+
+static void
+problems_state_free(struct problems_state *st)
+{
+	if (st->prob != NULL) {
+		free(st->prob->node_key);
+		free(st->prob->text);
+		free(st->prob);
+	}
+	free(st->key);
+	free(st);
 }
 
 static bool
@@ -256,38 +277,37 @@ rule_vm_not_active(struct problems *p, const struct problems_rule *r,
 }
 
 static void
+problems_src_list(unsigned bits, char *out, size_t len)
+{
+	size_t	 used = 0;
+	int	 s, k;
+
+	out[0] = '\0';
+	for (s = 0; s < FLEET_SRC_COUNT; s++) {
+		if ((bits & FLEET_SRC_BIT(s)) == 0)
+			continue;
+		k = snprintf(out + used, len - used, "%s%s",
+		    used > 0 ? ", " : "", fleet_src_name(s));
+		if (k < 0 || (size_t)k >= len - used)
+			break;
+		used += k;
+	}
+}
+
+static void
 rule_missing(struct problems *p, const struct problems_rule *r,
     const struct fleet_node *n)
 {
-	const struct fleet	*f = p->fleet;
-	char			 in[128], out[128];
-	size_t			 lin = 0, lout = 0;
-	unsigned		 missing = 0;
-	int			 s, k;
+	char		 in[128], out[128];
+	unsigned	 missing;
 
 	if (!n->bbb)
 		return;
-	in[0] = out[0] = '\0';
-	for (s = 0; s < FLEET_SRC_COUNT; s++) {
-		if (problems_seen(n, s)) {
-			k = snprintf(in + lin, sizeof in - lin, "%s%s",
-			    lin > 0 ? ", " : "", fleet_src_name(s));
-			if (k > 0 && (size_t)k < sizeof in - lin)
-				lin += k;
-			continue;
-		}
-		if (!problems_has_data(f, s))
-			continue;
-		if (s == FLEET_SRC_SCALELITE && f->scalelite_legacy)
-			continue;
-		missing |= FLEET_SRC_BIT(s);
-		k = snprintf(out + lout, sizeof out - lout, "%s%s",
-		    lout > 0 ? ", " : "", fleet_src_name(s));
-		if (k > 0 && (size_t)k < sizeof out - lout)
-			lout += k;
-	}
+	missing = p->judges & ~n->seen;
 	if (missing == 0)
 		return;
+	problems_src_list(n->seen, in, sizeof in);
+	problems_src_list(missing, out, sizeof out);
 	problems_hit(p, r, n->key, n->key, r->pub.severity,
 	    missing | n->seen, "%s in %s, missing from %s", n->key, in, out);
 }
@@ -588,10 +608,8 @@ problems_free(struct problems *p)
 
 	if (p == NULL)
 		return;
-	while ((st = hmap_next(&p->states, &i, NULL)) != NULL) {
-		free(st->key);
-		free(st);
-	}
+	while ((st = hmap_next(&p->states, &i, NULL)) != NULL)
+		problems_state_free(st);
 	hmap_free(&p->states);
 	free(p->list);
 	free(p);
@@ -631,6 +649,13 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 	p->fleet = f;
 	p->now = now;
 	p->nlist = 0;
+	p->judges = 0;
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if (!problems_has_data(f, i) || (i == FLEET_SRC_SCALELITE &&
+		    f->scalelite_legacy))
+			continue;
+		p->judges |= FLEET_SRC_BIT(i);
+	}
 	for (j = 0; j < nitems(rule_table); j++) {
 		r = &rule_table[j];
 		if (r->fleet != NULL)
@@ -647,18 +672,13 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 		if (st->gen == p->gen)
 			continue;
 		hmap_del(&p->states, st->key);
-		free(st->key);
-		free(st);
+		problems_state_free(st);
 	}
 
-	for (i = 0; i < f->nproblems; i++) {
-		free(f->problems[i]->node_key);
-		free(f->problems[i]->text);
-		free(f->problems[i]);
-	}
-	free(f->problems);
+	/* The problems are the states'; fleet->problems points at them. */
 	qsort(p->list, p->nlist, sizeof *p->list, problems_cmp);
-	f->problems = xreallocarray(NULL, p->nlist + 1, sizeof *f->problems);
+	f->problems = xreallocarray(f->problems, p->nlist + 1,
+	    sizeof *f->problems);
 	if (p->nlist > 0)
 		memcpy(f->problems, p->list, p->nlist * sizeof *p->list);
 	f->nproblems = p->nlist;
