@@ -3,6 +3,7 @@
  * formats (consul, Prometheus, scalelite, Rancher, OpenStack, per-node
  * /metrics), plus a control endpoint for tests.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -156,6 +157,7 @@ main(int argc, char **argv)
 	bool			 acl = true;
 	size_t			 nfaults = 0, i;
 	sigset_t		 set;
+	struct rlimit		 rl;
 	struct timespec		 ts;
 	int			 ch, sig;
 
@@ -230,6 +232,11 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a Prometheus scraping thousands of nodes keeps a connection each */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 
 	w = sim_world_new((size_t)nodes, (uint64_t)seed, speed, profile);
 	w->poll_interval_ms = poll_s * 1000;

@@ -205,3 +205,44 @@ sim_base64(const void *data, size_t len)
 	*o = '\0';
 	return (out);
 }
+
+void
+sim_json_str(struct buf *b, const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)s, *run;
+
+	buf_addc(b, '"');
+	while (*p != '\0') {
+		run = p;
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			buf_add(b, run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
+		buf_addc(b, '\\');
+		switch (*p) {
+		case '"':
+		case '\\':
+			buf_addc(b, (char)*p);
+			break;
+		case '\n':
+			buf_addc(b, 'n');
+			break;
+		case '\t':
+			buf_addc(b, 't');
+			break;
+		case '\r':
+			buf_addc(b, 'r');
+			break;
+		default:
+			buf_adds(b, "u00");
+			buf_addc(b, hex[*p >> 4]);
+			buf_addc(b, hex[*p & 0xf]);
+			break;
+		}
+		p++;
+	}
+	buf_addc(b, '"');
+}

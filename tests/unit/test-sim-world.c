@@ -165,6 +165,32 @@ test_model_moves(void **state)
 }
 
 static void
+test_add_node(void **state)
+{
+	struct sim_world	*w;
+	size_t			 i;
+	uint64_t		 idx;
+
+	w = sim_world_new(12, 3, 0, "clean");
+	idx = w->index;
+	i = sim_world_add_node(w);
+	assert_int_equal(i, 12);
+	assert_int_equal(w->nnodes, 13);
+	assert_string_equal(w->nodes[i].name, "bbb-13");
+	assert_string_equal(w->nodes[i].vm_status, "BUILD");
+	assert_false(w->nodes[i].in_consul);
+	assert_false(w->nodes[i].in_scalelite);
+	assert_false(w->nodes[i].up);
+	assert_string_not_equal(w->nodes[i].secret, w->nodes[0].secret);
+	assert_true(w->index > idx);
+	assert_int_equal(w->nodes[i].consul_modify_index, w->index);
+	/* the world keeps running with it */
+	sim_world_advance(w, 120000);
+	assert_int_equal(w->nodes[i].nmeetings, 0);
+	sim_world_free(w);
+}
+
+static void
 test_fault_parse(void **state)
 {
 	struct sim_fault	 f;
@@ -254,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_poller_thresholds),
 		cmocka_unit_test(test_poller_load_and_cordon),
 		cmocka_unit_test(test_model_moves),
+		cmocka_unit_test(test_add_node),
 		cmocka_unit_test(test_fault_parse),
 		cmocka_unit_test(test_query),
 	};
