@@ -33,7 +33,7 @@
 #define OS_TOKEN_TTL_MS		(3600 * 1000LL)
 #define OS_BUILD_MS		(45 * 1000LL)
 #define OS_DELETE_MS		(3 * 1000LL)
-#define OS_QUOTA_DEFAULT	20
+#define OS_QUOTA_SPARE		10	/* default quota: all VMs + 10 */
 #define OS_MAX_VERSION		96	/* 2.96 */
 #define OS_PROJECT_ID		"5f0c8a3e9d2b4c61a7e8f90b1c2d3e4f"
 #define OS_USER_ID		"9b7e6d5c4a3f2e1d0c9b8a7f6e5d4c3b"
@@ -86,6 +86,7 @@ struct os_state {
 	struct os_token	*tokens;
 	size_t		 ntokens;
 	unsigned	 next_ip;
+	size_t		 quota;		/* default: the first VMs + 10 */
 };
 
 struct os_req {
@@ -167,6 +168,7 @@ os_state(struct sim_world *w)
 			s->updated_ms = s->ready_ms;
 		}
 		st->next_ip = 1;
+		st->quota = w->nnodes + nitems(names) + OS_QUOTA_SPARE;
 	}
 	for (; st->nnodes < w->nnodes; st->nnodes++) {
 		s = os_add(st);
@@ -760,7 +762,8 @@ os_list(struct os_req *rq, bool detail)
 	if (limit > 1000)
 		limit = 1000;
 	if (name != NULL) {
-		if (regcomp(&re, name, REG_EXTENDED | REG_NOSUB) != 0) {
+		if (strlen(name) > 255 ||
+		    regcomp(&re, name, REG_EXTENDED | REG_NOSUB) != 0) {
 			os_fault(rq, 400, "Invalid regular expression: %s",
 			    name);
 			goto out;
@@ -938,9 +941,9 @@ os_create(struct os_req *rq)
 		json_decref(body);
 		return;
 	}
-	quota = rq->w->os_quota_instances > 0 ?
-	    (size_t)rq->w->os_quota_instances : OS_QUOTA_DEFAULT;
 	used = os_instances(rq);
+	quota = rq->w->os_quota_instances > 0 ?
+	    (size_t)rq->w->os_quota_instances : rq->st->quota;
 	if (used + 1 > quota) {
 		os_fault(rq, 403, "Quota exceeded for instances: Requested 1, "
 		    "but already used %zu of %zu instances", used, quota);

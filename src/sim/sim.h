@@ -216,7 +216,7 @@ struct sim_world {
 	char		 listen[64];	/* "127.0.0.1" */
 
 	bool		 sl_legacy;	/* scalelite < v1.5.1: no admin API */
-	int		 os_quota_instances;	/* nova instances quota; 0 = 20 */
+	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
 
 	void		*consul;	/* per-system private state */
 	void		*rancher;
