@@ -46,13 +46,21 @@ prom_state(struct sim_world *w)
 	p = xcalloc(1, sizeof *p);
 	p->store = sim_pstore_new();
 	w->prom = p;
-	/* The default mix of bbb-exporter versions. */
+	/*
+	 * bbb-exporter versions, unless the profile set them: the default
+	 * profile mixes (every fourth node v0.7.1), others run v0.2.0 as
+	 * the seed deployment does.
+	 */
 	for (i = 0; i < w->nnodes; i++) {
 		if (w->nodes[i].bbb_exporter_version != 0)
 			unset = false;
 	}
-	for (i = 0; unset && i < w->nnodes; i++)
-		w->nodes[i].bbb_exporter_version = (i % 4 == 3) ? 7 : 2;
+	for (i = 0; unset && i < w->nnodes; i++) {
+		if (strcmp(w->profile, "default") == 0)
+			w->nodes[i].bbb_exporter_version = (i % 4 == 3) ? 7 : 2;
+		else
+			w->nodes[i].bbb_exporter_version = 2;
+	}
 	return (p);
 }
 

@@ -1580,6 +1580,8 @@ struct eval {
 	char		*err;
 	size_t		 samples;	/* loaded, for the limit */
 	int		 depth;
+	size_t		 last_n;	/* range selectors: only the last n
+					   samples are needed (irate) */
 };
 
 #define EVAL_MAX_SAMPLES	50000000
@@ -1814,6 +1816,47 @@ collect_up(struct collect *c, double v)
 	collect_sample_cb(c, "up", NULL, 0, v);
 }
 
+/*
+ * Can exporter e have a series this selector matches?  Only a shortcut:
+ * the name and job matchers decide, everything else says yes.
+ */
+static bool
+exporter_may_match(const struct node *sel, int e)
+{
+	static const struct {
+		const char	*prefix;
+		unsigned	 mask;
+	} pfx[] = {
+		{ "node_", 1 << SIM_EXP_NODE },
+		{ "go_", 1 << SIM_EXP_NODE },
+		{ "namedprocess_", 1 << SIM_EXP_PROCESS },
+		{ "bbb_", 1 << SIM_EXP_BBB },
+		{ "python_", 1 << SIM_EXP_BBB },
+		{ "process_", (1 << SIM_EXP_NODE) | (1 << SIM_EXP_BBB) },
+	};
+	const struct matcher	*m;
+	size_t			 i, k;
+
+	for (i = 0; i < sel->nm; i++) {
+		m = &sel->m[i];
+		if (m->op != M_EQ)
+			continue;
+		if (strcmp(m->name, "job") == 0 &&
+		    strcmp(m->value, sim_exporter_job[e]) != 0)
+			return (false);
+		if (strcmp(m->name, "__name__") != 0 ||
+		    strcmp(m->value, "up") == 0)
+			continue;
+		for (k = 0; k < nitems(pfx); k++) {
+			if (strncmp(m->value, pfx[k].prefix,
+			    strlen(pfx[k].prefix)) == 0)
+				return ((pfx[k].mask & (1u << e)) != 0);
+		}
+		return (false);	/* no exporter prints it */
+	}
+	return (true);
+}
+
 static int
 eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 {
@@ -1824,9 +1867,16 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 	struct collect		 c;
 	char			 inst[96];
 	int64_t			 t = ev->t - sel->offset_ms, from;
-	size_t			 i, k;
+	size_t			 i, k, taken;
 	int			 e;
+	bool			 upsel = true;
 
+	/* Could it match "up" (a sample in every view)? */
+	for (i = 0; i < sel->nm; i++) {
+		if (strcmp(sel->m[i].name, "__name__") == 0 &&
+		    !matcher_ok(&sel->m[i], "up"))
+			upsel = false;
+	}
 	memset(&c, 0, sizeof c);
 	c.ev = ev;
 	c.sel = sel;
@@ -1839,12 +1889,15 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 	for (i = 0; i < st->nnodes; i++) {
 		pn = &st->nodes[i];
 		for (e = 0; e < SIM_NEXPORTERS; e++) {
+			if (!exporter_may_match(sel, e))
+				continue;
 			snprintf(inst, sizeof inst, "%s:%d", pn->name,
 			    sim_exporter_port[e]);
 			c.instance = inst;
 			c.job = sim_exporter_job[e];
 			c.first = c.nmat;
 			last = NULL;
+			taken = 0;
 			for (k = pn->count; k > 0; k--) {
 				vw = pstore_at(pn, k - 1);
 				if (vw->t_ms > t)
@@ -1856,6 +1909,12 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 				}
 				if (vw->t_ms < from)
 					break;
+				if (ev->last_n > 0 && !upsel &&
+				    vw->exporter_up && ++taken >= ev->last_n) {
+					/* enough: the last n in the window */
+					k--;
+					break;
+				}
 			}
 			if (!c.range) {
 				if (last == NULL)
@@ -2004,8 +2063,13 @@ eval_call(struct eval *ev, const struct node *n, struct value *out)
 		out->scalar = (double)ev->t / 1000;
 		return (0);
 	}
-	if (eval_node(ev, n->args[0], &a) != 0)
+	if (f == F_IRATE || f == F_IDELTA)
+		ev->last_n = 2;
+	if (eval_node(ev, n->args[0], &a) != 0) {
+		ev->last_n = 0;
 		return (-1);
+	}
+	ev->last_n = 0;
 	if (n->nargs > 1) {
 		if (eval_node(ev, n->args[1], &b) != 0)
 			return (-1);

@@ -600,6 +600,22 @@ test_eval_staleness(void **state)
 	assert_int_equal(n, 1);
 	assert_near(vec_get(d, "instance", "bbb-01:9100", NULL), 1.5, 0);
 	json_decref(d);
+	/* range vectors keep the samples before the failed scrape */
+	d = eval(st, "irate(node_network_receive_bytes_total{device=\"eth0\""
+	    ",instance=\"bbb-02:9100\"}[1m])", T0 + 9000, &err);
+	assert_near(vec_get(d, NULL, NULL, &n), 2000, 1e-9);
+	assert_int_equal(n, 1);
+	json_decref(d);
+	d = eval(st, "rate(node_network_receive_bytes_total{device=\"eth0\""
+	    ",instance=\"bbb-02:9100\"}[4s])", T0 + 9000, &err);
+	assert_int_equal(json_array_size(json_object_get(d, "result")), 1);
+	json_decref(d);
+	/* irate of up sees the failed scrape */
+	d = eval(st, "irate(up{instance=\"bbb-02:9100\"}[1m])", T0 + 9000,
+	    &err);
+	vec_get(d, NULL, NULL, &n);
+	assert_int_equal(n, 1);
+	json_decref(d);
 	/* a second earlier it was there */
 	d = eval(st, "node_load1", T0 + 8000, &err);
 	vec_get(d, NULL, NULL, &n);
