@@ -204,7 +204,7 @@ dash_sim_wait_ready(struct dash *d, int fd, char **cause)
 	for (;;) {
 		left = (int)(deadline - util_mono_ms());
 		if (left <= 0) {
-			*cause = xstrdup("bbbctl-sim did not say ready in time");
+			*cause = xstrdup("bbbctl-sim was not ready in time");
 			goto out;
 		}
 		pfd.fd = fd;
