@@ -182,7 +182,7 @@ enum sim_promql_type sim_promql_type(const struct sim_promql *);
 /*
  * Evaluate at t (instant) or over [start, end] every step (range) and
  * append the API's "data" object to out.  -1 with *cause (allocated) on
- * an execution error.
+ * an execution error, -2 when it took more than 10 s (timeout).
  */
 int	 sim_promql_query(struct sim_pstore *, const struct sim_promql *,
 	     int64_t, struct buf *, char **);

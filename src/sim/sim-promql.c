@@ -1683,9 +1683,12 @@ struct eval {
 	int		 depth;
 	/* range selectors: only the last n samples are needed (irate) */
 	size_t		 last_n;
+	int64_t		 deadline;	/* util_mono_ms() */
+	bool		 timeout;
 };
 
 #define EVAL_MAX_SAMPLES	50000000
+#define EVAL_TIMEOUT_MS		10000	/* the world is locked meanwhile */
 
 static int
 label_cmp(const void *a, const void *b)
@@ -1988,6 +1991,12 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 	from = c.range ? t - sel->range_ms : t - SIM_PROMQL_LOOKBACK_MS;
 
 	for (i = 0; i < st->nnodes; i++) {
+		if (util_mono_ms() > ev->deadline) {
+			ev->timeout = true;
+			ev->err = xstrdup("query timed out in expression "
+			    "evaluation");
+			return (-1);
+		}
 		pn = &st->nodes[i];
 		for (e = 0; e < SIM_NEXPORTERS; e++) {
 			if (!exporter_may_match(sel, e))
@@ -2688,11 +2697,13 @@ sort_vec(struct eval *ev, const struct value *v)
 }
 
 static void
-eval_init(struct eval *ev, struct sim_pstore *st, int64_t t)
+eval_init(struct eval *ev, struct sim_pstore *st, int64_t t,
+    int64_t deadline)
 {
 	memset(ev, 0, sizeof *ev);
 	ev->store = st;
 	ev->t = t;
+	ev->deadline = deadline;
 }
 
 int
@@ -2704,12 +2715,12 @@ sim_promql_query(struct sim_pstore *st, const struct sim_promql *q,
 	struct sorted	*s;
 	size_t		 i, k;
 
-	eval_init(&ev, st, t);
+	eval_init(&ev, st, t, util_mono_ms() + EVAL_TIMEOUT_MS);
 	if (eval_node(&ev, q->root, &v) != 0) {
 		*cause = ev.err != NULL ? ev.err : xstrdup("evaluation "
 		    "failed");
 		ar_free(&ev.ar);
-		return (-1);
+		return (ev.timeout ? -2 : -1);
 	}
 	switch (v.type) {
 	case SIM_PROMQL_SCALAR:
@@ -2769,6 +2780,23 @@ struct rseries {
 	struct buf	 values;
 };
 
+static uint64_t
+sig_hash(const char *s)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h);
+}
+
+static int
+rseries_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct rseries *)a)->sig,
+	    ((const struct rseries *)b)->sig));
+}
+
 int
 sim_promql_query_range(struct sim_pstore *st, const struct sim_promql *q,
     int64_t start, int64_t end, int64_t step, struct buf *out,
@@ -2777,17 +2805,19 @@ sim_promql_query_range(struct sim_pstore *st, const struct sim_promql *q,
 	struct eval	 ev;
 	struct value	 v;
 	struct rseries	*rs = NULL;
-	size_t		 nrs = 0, i, k;
+	size_t		 nrs = 0, i, k, *tab = NULL, tsize = 0, h;
 	struct buf	 lb = { 0 };
 	char		*sig;
-	int64_t		 t;
+	int64_t		 t, deadline = util_mono_ms() + EVAL_TIMEOUT_MS;
 	int		 rc = -1;
 
 	for (t = start; t <= end; t += step) {
-		eval_init(&ev, st, t);
+		eval_init(&ev, st, t, deadline);
 		if (eval_node(&ev, q->root, &v) != 0) {
 			*cause = ev.err != NULL ? ev.err :
 			    xstrdup("evaluation failed");
+			if (ev.timeout)
+				rc = -2;
 			ar_free(&ev.ar);
 			goto out;
 		}
@@ -2797,12 +2827,25 @@ sim_promql_query_range(struct sim_pstore *st, const struct sim_promql *q,
 			v.nvec = 1;
 		}
 		for (i = 0; i < v.nvec; i++) {
-			sig = labels_sig(&ev, &v.vec[i].ls);
-			for (k = 0; k < nrs; k++) {
-				if (strcmp(rs[k].sig, sig) == 0)
-					break;
+			if ((nrs + 1) * 2 > tsize) {
+				/* grow and rehash; slots hold index + 1 */
+				free(tab);
+				tsize = tsize == 0 ? 64 : tsize * 2;
+				tab = xcalloc(tsize, sizeof *tab);
+				for (k = 0; k < nrs; k++) {
+					h = sig_hash(rs[k].sig) & (tsize - 1);
+					while (tab[h] != 0)
+						h = (h + 1) & (tsize - 1);
+					tab[h] = k + 1;
+				}
 			}
-			if (k == nrs) {
+			sig = labels_sig(&ev, &v.vec[i].ls);
+			h = sig_hash(sig) & (tsize - 1);
+			while (tab[h] != 0 &&
+			    strcmp(rs[tab[h] - 1].sig, sig) != 0)
+				h = (h + 1) & (tsize - 1);
+			if (tab[h] == 0) {
+				k = nrs;
 				rs = xreallocarray(rs, nrs + 1, sizeof *rs);
 				memset(&rs[nrs], 0, sizeof *rs);
 				rs[nrs].sig = xstrdup(sig);
@@ -2810,24 +2853,20 @@ sim_promql_query_range(struct sim_pstore *st, const struct sim_promql *q,
 				json_labels(&lb, &v.vec[i].ls);
 				rs[nrs].json = xstrdup(lb.data);
 				nrs++;
-			} else
+				tab[h] = nrs;
+			} else {
+				k = tab[h] - 1;
 				buf_addc(&rs[k].values, ',');
+			}
 			json_point(&rs[k].values, t, v.vec[i].v);
 		}
 		ar_free(&ev.ar);
-		if (step <= 0)
+		if (step <= 0 || t > INT64_MAX - step)
 			break;
 	}
 	/* Sorted by labels, as the real engine returns a matrix. */
-	for (i = 1; i < nrs; i++) {
-		for (k = i; k > 0 && strcmp(rs[k - 1].sig, rs[k].sig) > 0;
-		    k--) {
-			struct rseries	 tmp = rs[k];
-
-			rs[k] = rs[k - 1];
-			rs[k - 1] = tmp;
-		}
-	}
+	if (nrs > 0)
+		qsort(rs, nrs, sizeof *rs, rseries_cmp);
 	buf_adds(out, "{\"resultType\":\"matrix\",\"result\":[");
 	for (i = 0; i < nrs; i++) {
 		if (i > 0)
@@ -2845,6 +2884,7 @@ out:
 		buf_free(&rs[i].values);
 	}
 	free(rs);
+	free(tab);
 	buf_free(&lb);
 	return (rc);
 }
