@@ -191,6 +191,6 @@ int	 sim_promql_query_range(struct sim_pstore *,
 	     struct buf *, char **);
 
 /* JSON string (Go's encoding/json escaping, HTML characters too). */
-void	 sim_prom_json_str(struct buf *, const char *);
+void	 sim_json_str(struct buf *, const char *);
 
 #endif

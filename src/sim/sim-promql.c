@@ -2617,7 +2617,7 @@ eval_node_at(struct eval *ev, const struct node *n, struct value *out)
 /* Output. */
 
 void
-sim_prom_json_str(struct buf *b, const char *s)
+sim_json_str(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char	 c;
@@ -2653,9 +2653,9 @@ json_labels(struct buf *b, const struct labels *ls)
 	for (i = 0; i < ls->n; i++) {
 		if (i > 0)
 			buf_addc(b, ',');
-		sim_prom_json_str(b, ls->l[i].name);
+		sim_json_str(b, ls->l[i].name);
 		buf_addc(b, ':');
-		sim_prom_json_str(b, ls->l[i].value);
+		sim_json_str(b, ls->l[i].value);
 	}
 	buf_addc(b, '}');
 }
@@ -2731,7 +2731,7 @@ sim_promql_query(struct sim_pstore *st, const struct sim_promql *q,
 		buf_adds(out, "{\"resultType\":\"string\",\"result\":[");
 		sim_fmt_json_time(out, t);
 		buf_addc(out, ',');
-		sim_prom_json_str(out, v.str);
+		sim_json_str(out, v.str);
 		buf_addc(out, ']');
 		break;
 	case SIM_PROMQL_VECTOR:
