@@ -22,7 +22,7 @@
 #include "sim-prom.h"
 #include "util.h"
 
-#define PROM_RECORD_MS		1000	/* one view per simulated second */
+#define PROM_RECORD_MS		1000	/* one view a simulated s */
 #define PROM_MAX_POINTS		11000
 
 struct sim_prom {
@@ -304,6 +304,7 @@ handle_query(struct sim_world *w, const struct sim_req *req,
 	char			*query = NULL, *ts = NULL, *te = NULL;
 	char			*tstep = NULL, *cause = NULL;
 	int64_t			 t = w->now_ms, start, end, step;
+	int			 rc;
 
 	query = param_get(req, "query");
 	if (!range) {
@@ -372,12 +373,15 @@ handle_query(struct sim_world *w, const struct sim_req *req,
 			    "range vector" : "string");
 			goto out;
 		}
-		if (sim_promql_query_range(p->store, q, start, end, step,
-		    &data, &cause) != 0) {
-			api_error(resp, 422, "execution", "%s", cause);
-			goto out;
-		}
-	} else if (sim_promql_query(p->store, q, t, &data, &cause) != 0) {
+		rc = sim_promql_query_range(p->store, q, start, end, step,
+		    &data, &cause);
+	} else
+		rc = sim_promql_query(p->store, q, t, &data, &cause);
+	if (rc == -2) {
+		api_error(resp, 503, "timeout", "%s", cause);
+		goto out;
+	}
+	if (rc != 0) {
 		api_error(resp, 422, "execution", "%s", cause);
 		goto out;
 	}

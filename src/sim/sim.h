@@ -268,6 +268,16 @@ const char	*sim_fault_kind_name(enum sim_fault_kind);
 const char	*sim_system_name(enum sim_system);	/* "consul" ... */
 int		 sim_system_from_name(const char *);	/* -1 if unknown */
 
+/*
+ * sim-config.c: the bbbctl configuration for this world (keys of
+ * src/config.h; the URLs need sim_http_start() first).  The text holds
+ * secrets: freezero_str() it.  sim_write_config writes it atomically,
+ * mode 0600; 0 or -1 with cause.
+ */
+char		*sim_config_text(struct sim_world *);
+int		 sim_write_config(struct sim_world *, const char *path,
+		     char **cause);
+
 /* sim-http.c: one MHD daemon per system.  0 or -1 with cause. */
 int		 sim_http_start(struct sim_world *, const char *listen,
 		     int port_base, char **cause);
