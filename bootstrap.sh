@@ -13,7 +13,7 @@ libexpat1-dev libinih-dev libmicrohttpd-dev libssl-dev libcmocka-dev
 zlib1g-dev
 clang libclang-rt-dev
 prometheus postgresql postgresql-client openssh-server openssh-client
-openssl tmux curl valgrind ncurses-term groff-base"
+openssl tmux curl valgrind ncurses-term groff-base jq"
 
 missing=""
 if [ -z "$BBBCTL_NO_APT" ] && command -v dpkg-query >/dev/null 2>&1; then

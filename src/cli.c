@@ -27,6 +27,14 @@ struct cli_cmd {
 /*
  * The commands.  Add a row per command (keep them sorted by name); the
  * dashboard is the row named "".  --help lists the rows in this order.
+ * Rows to come look like:
+ *
+ *	{ "", cmd_dashboard, "", "the dashboard",
+ *	  CLI_CONFIG_OPTIONAL, false, true },
+ *	{ "server cordon", cmd_server_cordon, "NODE",
+ *	  "stop new meetings on NODE", CLI_CONFIG_REQUIRED, true, false },
+ *	{ "status", cmd_status, "[--json]", "print the fleet once",
+ *	  CLI_CONFIG_REQUIRED, false, false },
  */
 static const struct cli_cmd cli_commands[] = {
 	{ "config check", cmd_config_check, "[FILE]",
@@ -37,6 +45,10 @@ static const struct cli_cmd cli_commands[] = {
 	  CLI_CONFIG_NONE, false, true },
 	{ "help", cmd_help, "[COMMAND]",
 	  "show this help, or one command's",
+	  CLI_CONFIG_NONE, false, false },
+	/* status loads the configuration itself: its errors exit 3 */
+	{ "status", cmd_status, "[--json] [--watch] [--timeout S]",
+	  "print the fleet once, as a monitoring check (exit 0-3)",
 	  CLI_CONFIG_NONE, false, false },
 };
 

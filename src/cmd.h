@@ -30,4 +30,7 @@ int	 cmd_help(struct cli *, int, char **);
 int	 cmd_config_check(struct cli *, int, char **);
 int	 cmd_config_keys(struct cli *, int, char **);
 
+/* cmd-status.c */
+int	 cmd_status(struct cli *, int, char **);
+
 #endif

@@ -65,8 +65,10 @@ struct config_entry {
 static const struct config_entry config_table[] = {
 	E_CHOICE("cluster", "name", cluster.name, "bbb", NULL,
 	    "name of the fleet, shown in the title bar"),
-	E_CHOICE("cluster", "node_key", cluster.node_key, "host", "host",
-	    "how nodes are matched across sources (host: short host name)"),
+	E_CHOICE("cluster", "node_key", cluster.node_key, "host",
+	    "host fqdn alnum",
+	    "how nodes are matched across sources (host: short host name; "
+	    "fqdn: whole name; alnum: short name, letters and digits only)"),
 	E("cluster", "domain", CONFIG_STRING, cluster.domain, NULL,
 	    "domain suffix stripped from host names"),
 
@@ -233,6 +235,21 @@ config_quote(const char *value)
 		buf_adds(&b, "...");
 	buf_addc(&b, '\'');
 	return (buf_steal(&b));
+}
+
+/*
+ * Whether a name that is not ours may be quoted in a message.  A secret
+ * pasted on a line of its own ("c2VjcmV0==" or "3f9a...=x") turns into a
+ * key; only names that look like our keys are shown (lower-case letters,
+ * '_' and '-', short), the others are described without their text.
+ */
+static bool
+config_name_shown(const char *name)
+{
+	size_t	 n;
+
+	n = strspn(name, "abcdefghijklmnopqrstuvwxyz_-");
+	return (n > 0 && n <= 32 && name[n] == '\0');
 }
 
 static bool
@@ -410,9 +427,9 @@ config_read_secret(struct config_parse *p, const char *what,
 {
 	struct stat	 st;
 	char		 line[CONFIG_SECRET_MAX + 2], *s = NULL;
-	FILE		*f;
 	int		 fd;
-	size_t		 n;
+	size_t		 n, len;
+	ssize_t		 r;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		config_error(p, "%s: %s: %s", what, path, strerror(errno));
@@ -430,14 +447,26 @@ config_read_secret(struct config_parse *p, const char *what,
 		close(fd);
 		return (NULL);
 	}
-	if ((f = fdopen(fd, "r")) == NULL) {
-		config_error(p, "%s: %s: %s", what, path, strerror(errno));
-		close(fd);
-		return (NULL);
+	/* read(2), not stdio: no buffer of ours keeps the secret. */
+	len = 0;
+	while (len < sizeof line - 1) {
+		if ((r = read(fd, line + len, sizeof line - 1 - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			config_error(p, "%s: %s: %s", what, path,
+			    strerror(errno));
+			close(fd);
+			explicit_bzero(line, sizeof line);
+			return (NULL);
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (memchr(line + len - r, '\n', r) != NULL)
+			break;
 	}
-	if (fgets(line, sizeof line, f) == NULL)
-		line[0] = '\0';
-	fclose(f);
+	close(fd);
+	line[len] = '\0';
 	n = strcspn(line, "\r\n");
 	if (n > CONFIG_SECRET_MAX)
 		config_error(p, "%s: %s: the first line is longer than %d "
@@ -622,7 +651,11 @@ config_handler_cb(void *arg, const char *section, const char *key,
 	if (p->long_lineno == p->lineno && p->long_value != NULL)
 		value = p->long_value;
 	if (*section == '\0') {
-		config_error(p, "key '%s' is outside any [section]", key);
+		if (config_name_shown(key))
+			config_error(p, "key '%s' is outside any [section]",
+			    key);
+		else
+			config_error(p, "a key is outside any [section]");
 		return (1);
 	}
 	if (p->section_bad)
@@ -632,9 +665,12 @@ config_handler_cb(void *arg, const char *section, const char *key,
 		if (sug != NULL)
 			config_error(p, "unknown key '%s' in [%s]; did you "
 			    "mean '%s'?", key, section, sug);
-		else
+		else if (config_name_shown(key))
 			config_error(p, "unknown key '%s' in [%s]", key,
 			    section);
+		else
+			config_error(p, "unknown key in [%s] (not shown: it "
+			    "looks like a value)", section);
 		return (1);
 	}
 	if ((prev = p->seen[m.slot]) != 0) {
@@ -708,14 +744,18 @@ config_check_line(struct config_parse *p, char *line)
 			if ((sug = config_suggest_section(name)) != NULL)
 				config_error(p, "unknown section [%s]; did "
 				    "you mean [%s]?", name, sug);
-			else
+			else if (config_name_shown(name))
 				config_error(p, "unknown section [%s]", name);
+			else
+				config_error(p, "unknown section");
 		}
 		*end = save;
 		return (true);
 	}
+	/* inih also takes "key: value"; we do not (a pasted token would
+	 * turn into a key that messages show). */
 	end = config_find_chars(line, "=:");
-	if (*end != '=' && *end != ':') {
+	if (*end != '=' || end == line) {
 		config_error(p, "expected 'key = value' or '[section]'");
 		return (false);
 	}
@@ -881,7 +921,7 @@ config_load(struct config *cfg, const char *path, char **cause)
 {
 	struct config_parse	 p;
 	struct stat		 st;
-	char			*slash;
+	char			*slash, iobuf[BUFSIZ];
 	int			 fd, rc, ret = -1;
 
 	memset(&p, 0, sizeof p);
@@ -901,6 +941,7 @@ config_load(struct config *cfg, const char *path, char **cause)
 		close(fd);
 		return (-1);
 	}
+	setvbuf(p.f, iobuf, _IOFBF, sizeof iobuf);	/* zeroed below */
 	if ((slash = strrchr(path, '/')) != NULL)
 		p.dir = xstrndup(path, slash == path ? 1 : slash - path);
 
@@ -936,6 +977,7 @@ config_load(struct config *cfg, const char *path, char **cause)
 	ret = 0;
 out:
 	fclose(p.f);
+	explicit_bzero(iobuf, sizeof iobuf);
 	freezero_str(p.long_value);
 	buf_free(&p.errors);
 	free(p.dir);

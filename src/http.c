@@ -145,42 +145,58 @@ http_headers_clear(struct http_state *st)
 	st->nheaders = 0;
 }
 
+bool
+http_parse_header(const char *line, size_t len, char **name, char **value)
+{
+	const char	*colon, *v;
+	size_t		 nlen;
+
+	*name = *value = NULL;
+	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0)
+		return (false);
+	while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == '\n'))
+		len--;
+	if (len == 0 || memchr(line, '\0', len) != NULL ||
+	    (colon = memchr(line, ':', len)) == NULL)
+		return (false);
+	nlen = colon - line;
+	while (nlen > 0 && (line[nlen - 1] == ' ' || line[nlen - 1] == '\t'))
+		nlen--;
+	if (nlen == 0)
+		return (false);
+	v = colon + 1;
+	while (v < line + len && (*v == ' ' || *v == '\t'))
+		v++;
+	while (len > (size_t)(v - line) &&
+	    (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	*name = xstrndup(line, nlen);
+	*value = xstrndup(v, len - (v - line));
+	return (true);
+}
+
 static size_t
 http_header_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct http_state	*st = arg;
-	size_t			 n = size * nmemb, len = n, nlen;
-	const char		*colon, *v;
+	size_t			 n = size * nmemb;
 	struct http_header	*h;
+	char			*name, *value;
 
 	/* A new status line (after 100 Continue, say) starts over. */
-	if (len >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
+	if (n >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
 		http_headers_clear(st);
 		return (n);
 	}
-	while (len > 0 && (ptr[len - 1] == '\r' || ptr[len - 1] == '\n'))
-		len--;
-	if (len == 0 || (colon = memchr(ptr, ':', len)) == NULL)
-		return (n);
 	if (st->nheaders >= HTTP_MAX_HEADERS)
 		return (n);
-	nlen = colon - ptr;
-	while (nlen > 0 && (ptr[nlen - 1] == ' ' || ptr[nlen - 1] == '\t'))
-		nlen--;
-	if (nlen == 0)
+	if (!http_parse_header(ptr, n, &name, &value))
 		return (n);
-	v = colon + 1;
-	while (v < ptr + len && (*v == ' ' || *v == '\t'))
-		v++;
-	while (len > (size_t)(v - ptr) &&
-	    (ptr[len - 1] == ' ' || ptr[len - 1] == '\t'))
-		len--;
-
 	st->headers = xreallocarray(st->headers, st->nheaders + 1,
 	    sizeof *st->headers);
 	h = &st->headers[st->nheaders++];
-	h->name = xstrndup(ptr, nlen);
-	h->value = xstrndup(v, len - (v - ptr));
+	h->name = name;
+	h->value = value;
 	return (n);
 }
 
@@ -279,6 +295,9 @@ http_setup(CURL *easy, const struct http_req *req, struct http_state *st,
 		HTTP_SET(CURLOPT_HTTPGET, 1L);
 	else if (strcmp(method, "HEAD") == 0)
 		HTTP_SET(CURLOPT_NOBODY, 1L);
+	else if (req->body == NULL && strcmp(method, "POST") != 0 &&
+	    strcmp(method, "PUT") != 0 && strcmp(method, "PATCH") != 0)
+		HTTP_SET(CURLOPT_CUSTOMREQUEST, method);	/* DELETE ... */
 	else {
 		/* Copied: the caller's body may go away right after. */
 		HTTP_SET(CURLOPT_POSTFIELDSIZE_LARGE,
@@ -333,11 +352,8 @@ http_month(const char *s)
 	return (-1);
 }
 
-/*
- * "Nov 25 23:00:00 2027 GMT" (OpenSSL's ASN1_TIME_print) or
- * "2027-11-25 23:00:00Z"; 0 when neither.
- */
-static time_t
+/* "Nov 25 23:00:00 2027 GMT" (OpenSSL's ASN1_TIME_print) or ISO. */
+time_t
 http_parse_cert_time(const char *s)
 {
 	struct tm	 tm;
@@ -348,11 +364,11 @@ http_parse_cert_time(const char *s)
 	memset(&tm, 0, sizeof tm);
 	while (*s == ' ')
 		s++;
-	if (sscanf(s, "%3s %d %d:%d:%d %d%n", mon, &day, &h, &m, &sec, &year,
-	    &n) == 6 && n > 0) {
+	if (sscanf(s, "%3s %2d %2d:%2d:%2d %4d%n", mon, &day, &h, &m, &sec,
+	    &year, &n) == 6 && n > 0) {
 		if ((tm.tm_mon = http_month(mon)) == -1)
 			return (0);
-	} else if (sscanf(s, "%d-%d-%d %d:%d:%d", &year, &tm.tm_mon, &day,
+	} else if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d", &year, &tm.tm_mon, &day,
 	    &h, &m, &sec) == 6)
 		tm.tm_mon--;
 	else

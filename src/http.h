@@ -6,7 +6,9 @@
  * loop thread, unless the transfer was cancelled (http_cancel or
  * http_free), in which case it never runs.  The response is borrowed for
  * the duration of the callback; the callback may take resp->body (set it
- * to NULL) to keep it.
+ * to NULL) to keep it.  The struct http_xfer is freed when the callback
+ * returns or by http_cancel(): forget it then.  http_free() before the
+ * loop's loop_free().
  *
  * TLS verification is always on.  Redirects are not followed.  Responses
  * larger than max_size abort the transfer with a clear error.
@@ -85,5 +87,16 @@ bool		 http_response_ok(const struct http_response *);
  * of the body, control characters removed>".  Allocated.
  */
 char		*http_response_describe(const struct http_response *);
+
+/*
+ * Decoders of outside data, public for the tests and the fuzzer.
+ * http_parse_header: one response header line ("Name: value\r\n");
+ * false for a status line, a blank line, a line without a name or one
+ * holding a NUL byte.
+ * http_parse_cert_time: a certificate date as libcurl reports it
+ * ("Nov 25 23:00:00 2027 GMT" or "2027-11-25 23:00:00Z"), 0 if none.
+ */
+bool		 http_parse_header(const char *, size_t, char **, char **);
+time_t		 http_parse_cert_time(const char *);
 
 #endif

@@ -2,6 +2,7 @@
  * main.c: bbbctl's entry point: locale, file mode mask, the command line,
  * the log file, then the command (or the dashboard).
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -29,11 +30,13 @@ int
 main(int argc, char **argv)
 {
 	struct cli	  cli;
+	struct rlimit	  rl = { 0, 0 };
 	char		**cmd_argv;
 	int		  cmd_argc, rc;
 
 	setlocale(LC_ALL, "");
 	umask(077);		/* logs, audit, backups: ours alone */
+	setrlimit(RLIMIT_CORE, &rl);	/* secrets stay out of core files */
 
 	cli_init(&cli);
 	rc = cli_parse(&cli, argc, argv, &cmd_argc, &cmd_argv);

@@ -25,6 +25,7 @@
 #pragma weak sim_openstack_tick
 #pragma weak sim_scalelite_tick
 #pragma weak sim_consul_tick
+#pragma weak sim_prom_tick
 #pragma weak sim_rancher_free
 #pragma weak sim_openstack_free
 #pragma weak sim_prom_free
@@ -441,6 +442,8 @@ sim_world_run(struct sim_world *w, int64_t sim)
 		sim_rancher_tick(w);
 	if (sim_openstack_tick != NULL)
 		sim_openstack_tick(w);
+	if (sim_prom_tick != NULL)
+		sim_prom_tick(w);
 }
 
 void

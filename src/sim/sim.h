@@ -122,6 +122,9 @@ struct sim_node {
 	double		 net_rx_bytes;	/* counters */
 	double		 net_tx_bytes;
 	double		 load1;
+	int		 bbb_exporter_version;	/* 2 (v0.2.0) or 7 (v0.7.1);
+					   0: the default mix, see
+					   sim_prom_tick() */
 
 	/* aggregates of world->meetings on this node, kept by the tick */
 	int		 nmeetings;
@@ -207,11 +210,14 @@ struct sim_world {
 	uint16_t	 ports[SIM_NSYSTEMS];
 	char		 listen[64];	/* "127.0.0.1" */
 
+	bool		 sl_legacy;	/* scalelite < v1.5.1: no admin API */
+	int		 os_quota_instances;	/* nova instances quota; 0 = 20 */
+
 	void		*consul;	/* per-system private state */
 	void		*rancher;
 	void		*openstack;
 	void		*prom;
-	void		*scalelite;
+	void		*scalelite;	/* sim-scalelite.c */
 	void		*http;		/* sim-http.c's */
 
 	/* faults (sim-fault.c); own lock, never taken with world->lock held
@@ -261,7 +267,6 @@ void		 sim_http_stop(struct sim_world *);
 /* Dispatch to the system's handler (lock held). */
 void		 sim_dispatch(struct sim_world *, const struct sim_req *,
 		     struct sim_resp *);
-
 
 /* sim-world.c */
 struct sim_world *sim_world_new(size_t nnodes, uint64_t seed, double speed,
@@ -330,7 +335,42 @@ void	 sim_metrics_handle(struct sim_world *, const struct sim_req *,
 void	 sim_control_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
 
-/* Per-node /metrics text (used by SIM_METRICS and by the query API). */
+/*
+ * The BBB API of one node (sim-scalelite.c), for SIM_METRICS paths under
+ * /bigbluebutton/api (lock held).  Scalelite's url for node i is
+ * http://<fqdn>:<ports[SIM_METRICS]>/bigbluebutton/api/.  A node that is
+ * not up answers 503 with an empty body (the http layer cannot refuse a
+ * connection from a handler); up with !bbb_api_ok answers nginx's 502.
+ */
+void	 sim_bbb_node_handle(struct sim_world *, size_t node,
+	     const struct sim_req *, struct sim_resp *);
+/* Scalelite's url of a node; allocated. */
+char	*sim_scalelite_node_url(const struct sim_world *, size_t node);
+
+/*
+ * world->scalelite, ->rancher and ->openstack are built lazily from the
+ * nodes on first use (a handler or a tick); world->sl_legacy is also set
+ * then when the profile is "legacy".
+ */
+
+/*
+ * Per-node bbb-exporter /metrics text in the given metric set (2 or 7;
+ * anything else: the node's own), allocated (sim-metrics.c, lock held).
+ * SIM_METRICS serves /metrics/<node>/node, /metrics/<node>/process and
+ * /metrics/<node>/bbb (see sim-prom.h for the scrape scheme).
+ */
 char	*sim_metrics_render(struct sim_world *, size_t node, int bbb_exporter_version /* 2 or 7 */);
+
+/*
+ * The query API's history (sim-prom.c).  sim_world_tick() must call
+ * sim_prom_tick() (lock held) after the world moved: it records what the
+ * exporters would print, at most once per simulated second, for rate()
+ * and query_range.  On first use it gives nodes whose
+ * bbb_exporter_version is 0 the default mix (every fourth node v0.7.1,
+ * the rest v0.2.0); a profile that sets it (e.g. the seed deployment,
+ * all 2) is left alone.  sim_world_free() must call sim_prom_free().
+ */
+void	 sim_prom_tick(struct sim_world *);
+void	 sim_prom_free(struct sim_world *);
 
 #endif

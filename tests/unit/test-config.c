@@ -370,6 +370,28 @@ test_file_secrets(void **state)
 	free(text);
 	free(sp);
 
+	/* no trailing newline; a first line that is too long */
+	free(write_file("nonl.key", 0600, SECRET2));
+	cause = load_text(0600, "[consul]\ntoken_file = nonl.key\n", &cfg,
+	    NULL);
+	assert_null(cause);
+	assert_string_equal(cfg->consul.token, SECRET2);
+	config_free(cfg);
+	{
+		char	 big[5000];
+
+		memset(big, 'x', sizeof big - 1);
+		big[sizeof big - 1] = '\0';
+		free(write_file("big.key", 0600, big));
+	}
+	cause = load_text(0600, "[consul]\ntoken_file = big.key\n", NULL,
+	    NULL);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "big.key: the first line is longer "
+	    "than 4096 characters"));
+	assert_null(strstr(cause, "xxxxxxxx"));
+	free(cause);
+
 	/* KEY and KEY_file together */
 	free(write_file("ok.key", 0600, SECRET1 "\n"));
 	expect_error(0600, "[scalelite]\nsecret = " SECRET1 "\n"
@@ -520,7 +542,8 @@ test_bad_values(void **state)
 	    "@prom.example.org\n", "2: [prometheus] url: user:password@ is "
 	    "not allowed in a URL; use the credential keys");
 	expect_error(0600, "[cluster]\nnode_key = ip\n",
-	    "2: [cluster] node_key: expected one of: host; got 'ip'");
+	    "2: [cluster] node_key: expected one of: host fqdn alnum; "
+	    "got 'ip'");
 	expect_error(0600, "[cluster]\nname =\n",
 	    "2: [cluster] name: expected a value (default bbb)");
 
@@ -531,6 +554,50 @@ test_bad_values(void **state)
 	assert_non_null(strstr(cause, ":3: [ui] color"));
 	assert_non_null(strstr(cause, ":4: [ui] mouse"));
 	free(cause);
+}
+
+/* Secrets in every wrong place: no message may show them. */
+static void
+test_no_secret_in_messages(void **state)
+{
+	static const char *hostile[] = {
+		"[scalelite]\nsecret =\n" SECRET1 "\n",
+		"[scalelite]\nsecret =\nc2VjcmV0LXZhbHVlLTQ3MTE=\n",
+		"[scalelite]\nsecret =\n" SECRET1 "==\n",
+		"[scalelite]\nsecret =\n3f9a8b7c6d5e4f30=\n",
+		"[scalelite]\nsecret: " SECRET1 "\n",
+		"[scalelite]\n" SECRET1 ": x\n",
+		"[scalelite]\nsecret = " SECRET1 "\nsecret = " SECRET1 "\n",
+		"[scalelite]\nsecert = " SECRET1 "\n",
+		"[scalelight]\nsecret = " SECRET1 "\n",
+		"[" SECRET1 "]\nsecret = x\n",
+		"[" SECRET1 "\n",
+		SECRET1 " = x\n",
+		"secret = " SECRET1 "\n",
+		"[consul]\ntoken = " SECRET2 "\nurl = https://a:" SECRET2
+		    "@c\n",
+		"[consul]\nurl = https://x\ntoken = " SECRET2 "\n"
+		    "service =\n",
+		"[postgres]\nconninfo = password=" SECRET2 "\n"
+		    "conninfo_file = x\n",
+		"[ui]\nrefresh = nope\n[rancher]\nsecret_key = " SECRET3
+		    "\n",
+	};
+	char	*cause;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < nitems(hostile); i++) {
+		cause = load_text(0644, hostile[i], NULL, NULL);
+		assert_non_null(cause);
+		if (strstr(cause, SECRET1) != NULL ||
+		    strstr(cause, SECRET2) != NULL ||
+		    strstr(cause, "c2VjcmV0") != NULL ||
+		    strstr(cause, "3f9a8b") != NULL ||
+		    strstr(cause, SECRET3) != NULL)
+			fail_msg("case %zu shows a secret: %s", i, cause);
+		free(cause);
+	}
 }
 
 static void
@@ -596,6 +663,7 @@ main(void)
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_no_secret_in_messages),
 		cmocka_unit_test(test_secret_keys_and_dump),
 	};
 

@@ -1,0 +1,266 @@
+/*
+ * cmd-status.c: bbbctl status [--json] [--watch] [--timeout S]
+ *
+ * Polls every configured source once (the backends, on our own loop),
+ * until each has answered or failed, or until the timeout, whichever
+ * comes first; then prints the report (status.c) and exits as a
+ * monitoring plugin does (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).  A
+ * source without an answer by then is reported failed ("no answer
+ * within 10s") and the others are printed as they are.  --watch keeps
+ * polling and redraws at every refresh until interrupted.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+#include "cli.h"
+#include "cmd.h"
+#include "config.h"
+#include "fleet.h"
+#include "http.h"
+#include "loop.h"
+#include "problems.h"
+#include "status.h"
+#include "util.h"
+
+#define STATUS_TIMEOUT_MS	10000
+#define STATUS_TIMEOUT_MIN	500
+#define STATUS_TIMEOUT_MAX	(10 * 60 * 1000)
+
+struct status_run {
+	struct loop	*loop;
+	struct backends	*backends;
+	struct fleet	*fleet;
+	struct loop_timer *deadline;
+	struct loop_timer *redraw;
+	bool		 json;
+	bool		 watch;
+	bool		 tty;
+	bool		 color;
+	bool		 drawn;
+	bool		 stop;
+	int64_t		 timeout_ms;
+	int64_t		 refresh_ms;
+	uint64_t	 drawn_version;
+	int		 code;
+};
+
+static void
+status_usage(FILE *f)
+{
+	fprintf(f, "usage: bbbctl status [--json] [--watch] "
+	    "[--timeout S]\n");
+}
+
+/* Sources that have not answered by the deadline have failed. */
+static void
+status_fail_pending(struct status_run *r)
+{
+	struct fleet	*f = r->fleet;
+	char		 age[16], *cause;
+	int		 s;
+
+	for (s = 0; s < FLEET_SRC_COUNT; s++) {
+		if (f->sources[s].state != FLEET_SRC_PENDING)
+			continue;
+		cause = xasprintf("no answer within %s",
+		    util_fmt_age(r->timeout_ms, age, sizeof age));
+		fleet_source_failed(f, s, cause, util_wall_ms());
+		free(cause);
+	}
+}
+
+static void
+status_draw(struct status_run *r)
+{
+	struct status_opts	 o;
+
+	o.color = r->color;
+	o.now_ms = util_wall_ms();
+	fleet_tick(r->fleet, o.now_ms);
+	if (r->watch && r->tty)
+		fputs("\033[H\033[2J", stdout);
+	else if (r->watch && r->drawn)
+		fputc('\n', stdout);
+	if (r->json)
+		status_print_json(stdout, r->fleet, &o);
+	else
+		status_print_text(stdout, r->fleet, &o);
+	fflush(stdout);
+	r->code = status_exit_code(r->fleet);
+	r->drawn = true;
+	r->drawn_version = r->fleet->version;
+}
+
+static void
+status_change_cb(void *arg)
+{
+	struct status_run	*r = arg;
+
+	if (r->drawn || !backends_settled(r->backends))
+		return;
+	loop_timer_stop(r->deadline);
+	if (!r->watch) {
+		r->stop = true;
+		loop_break(r->loop);
+		return;
+	}
+	status_draw(r);
+	loop_timer_start(r->redraw, r->refresh_ms);
+}
+
+static void
+status_deadline_cb(void *arg)
+{
+	struct status_run	*r = arg;
+
+	status_fail_pending(r);
+	if (!r->watch) {
+		r->stop = true;
+		loop_break(r->loop);
+		return;
+	}
+	status_draw(r);
+	loop_timer_start(r->redraw, r->refresh_ms);
+}
+
+static void
+status_redraw_cb(void *arg)
+{
+	struct status_run	*r = arg;
+
+	if (r->fleet->version != r->drawn_version)
+		status_draw(r);
+	loop_timer_start(r->redraw, r->refresh_ms);
+}
+
+static void
+status_signal_cb(int signo, void *arg)
+{
+	struct status_run	*r = arg;
+
+	(void)signo;
+	r->stop = true;
+	loop_break(r->loop);
+}
+
+int
+cmd_status(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "watch",	no_argument,		NULL, 'w' },
+		{ "timeout",	required_argument,	NULL, 't' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct status_run	 r;
+	struct http		*http = NULL;
+	const struct config	*cfg;
+	enum fleet_key_rule	 rule;
+	const char		*cause;
+	int64_t			 margin;
+	int			 ch;
+
+	memset(&r, 0, sizeof r);
+	r.timeout_ms = STATUS_TIMEOUT_MS;
+	r.code = STATUS_UNKNOWN;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hjwt:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			r.json = true;
+			break;
+		case 'w':
+			r.watch = true;
+			break;
+		case 't':
+			if (util_parse_duration_ms(optarg, &r.timeout_ms,
+			    &cause) == -1 ||
+			    r.timeout_ms < STATUS_TIMEOUT_MIN ||
+			    r.timeout_ms > STATUS_TIMEOUT_MAX) {
+				fprintf(stderr, "bbbctl: status: --timeout: "
+				    "expected a duration from 500ms to 10m, "
+				    "got '%s'\n", optarg);
+				return (STATUS_UNKNOWN);
+			}
+			break;
+		case 'h':
+			status_usage(stdout);
+			return (CLI_EXIT_OK);
+		default:
+			fprintf(stderr, "bbbctl: status: bad option '%s'\n",
+			    argv[optind - 1]);
+			status_usage(stderr);
+			return (STATUS_UNKNOWN);
+		}
+	}
+	if (optind != argc) {
+		status_usage(stderr);
+		return (STATUS_UNKNOWN);
+	}
+	/* Every failure to even look is UNKNOWN, as a plugin says. */
+	if (cli_load_config(cli, CLI_CONFIG_REQUIRED) == -1)
+		return (STATUS_UNKNOWN);
+	cfg = cli->cfg;
+	if (fleet_key_rule_parse(cfg->cluster.node_key, &rule) == -1) {
+		fprintf(stderr, "bbbctl: status: [cluster] node_key: unknown "
+		    "rule '%s' (host, fqdn or alnum)\n",
+		    cfg->cluster.node_key);
+		return (STATUS_UNKNOWN);
+	}
+	r.tty = isatty(STDOUT_FILENO);
+	r.color = r.tty && !cli->no_color && cfg->ui.color && !r.json;
+	r.refresh_ms = cfg->ui.refresh_ms > 0 ? cfg->ui.refresh_ms : 2000;
+
+	r.fleet = fleet_new(cfg->cluster.name);
+	fleet_set_join(r.fleet, rule, cfg->cluster.domain);
+	/* One look cannot see how long a condition held: say it now. */
+	if (!r.watch)
+		problems_limits(fleet_problems(r.fleet))->hold = false;
+	r.loop = loop_new();
+	http = http_new(r.loop);
+	r.backends = backends_new(r.loop, http, cfg, r.fleet);
+	backends_on_change(r.backends, status_change_cb, &r);
+	/*
+	 * One look: the backends' request timeouts follow their period;
+	 * make that our timeout, so that a slow source may use most of it.
+	 */
+	if (!r.watch)
+		backends_set_refresh(r.backends, r.timeout_ms);
+	loop_signal(r.loop, SIGINT, status_signal_cb, &r);
+	loop_signal(r.loop, SIGTERM, status_signal_cb, &r);
+
+	/* Leave time to print within the timeout. */
+	margin = r.timeout_ms / 10;
+	if (margin > 500)
+		margin = 500;
+	r.deadline = loop_timer_new(r.loop, status_deadline_cb, &r);
+	r.redraw = loop_timer_new(r.loop, status_redraw_cb, &r);
+	loop_timer_start(r.deadline, r.timeout_ms - margin);
+	backends_start(r.backends);
+	/* A fleet with nothing configured is settled at once. */
+	status_change_cb(&r);
+
+	while (!r.stop) {
+		if (loop_run(r.loop) == -1)
+			break;
+	}
+	if (!r.watch) {
+		status_fail_pending(&r);
+		status_draw(&r);
+	}
+
+	loop_timer_free(r.deadline);
+	loop_timer_free(r.redraw);
+	backends_free(r.backends);
+	http_free(http);
+	loop_free(r.loop);
+	fleet_free(r.fleet);
+	return (r.code);
+}

@@ -1,0 +1,1171 @@
+/*
+ * sim-openstack.c: Keystone v3 (application credential tokens) and Nova
+ * v2.1 (servers) on one daemon: Keystone under /v3, Nova under
+ * /compute/v2.1, as the token's catalog says.
+ *
+ * Servers: one VM per node (the node's vm_* fields are the truth), the
+ * Rancher server and infra-01, and those created through POST /servers.
+ * A created server goes BUILD -> ACTIVE after SIM_OS_BUILD_MS of
+ * simulated time (ERROR, with a fault, when its metadata has
+ * "bbbctl-sim-fault": "error"); it does NOT join the fleet: nothing
+ * registers it in consul, scalelite or Rancher (that is the scale-out
+ * action's job).  Deleting a node's VM takes the node down (BBB, its
+ * exporter, its Rancher agent).
+ *
+ * Tokens are checked against the real-time clock (world->rt_ms), so that
+ * a fast simulation does not expire them faster than a real Keystone.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "util.h"
+#include "sim/sim.h"
+
+#define OS_JSON			"application/json"
+#define OS_TOKEN_TTL_MS		(3600 * 1000LL)
+#define OS_BUILD_MS		(45 * 1000LL)
+#define OS_DELETE_MS		(3 * 1000LL)
+#define OS_QUOTA_DEFAULT	20
+#define OS_MAX_VERSION		96	/* 2.96 */
+#define OS_PROJECT_ID		"5f0c8a3e9d2b4c61a7e8f90b1c2d3e4f"
+#define OS_USER_ID		"9b7e6d5c4a3f2e1d0c9b8a7f6e5d4c3b"
+#define OS_IMAGE_ID		"4f5e8c1a-2b3d-4e6f-8a9b-0c1d2e3f4a5b"
+
+struct os_flavor {
+	const char	*id;
+	const char	*name;
+	int		 vcpus;
+	int		 ram;	/* MiB */
+	int		 disk;	/* GiB */
+};
+
+static const struct os_flavor os_flavors[] = {
+	{ "2", "m1.small", 1, 2048, 20 },
+	{ "3", "m1.medium", 2, 4096, 40 },
+	{ "4", "m1.large", 4, 8192, 80 },
+	{ "5", "m1.xlarge", 8, 16384, 160 },
+};
+
+struct os_server {
+	char		 id[40];
+	char		 name[64];
+	int		 node;		/* node index, -1 none */
+	char		 status[16];	/* own servers only */
+	char		 flavor[8];	/* flavor id */
+	char		 image[40];
+	char		 ip[16];
+	char		 key_name[64];
+	char		 admin_pass[16];
+	json_t		*metadata;
+	bool		 fail;		/* ends in ERROR */
+	int64_t		 created_ms;
+	int64_t		 ready_ms;
+	int64_t		 updated_ms;
+	int64_t		 delete_at_ms;	/* 0, or when it is gone */
+	bool		 gone;
+};
+
+struct os_token {
+	char		 id[200];
+	int64_t		 expires_rt;
+	int64_t		 issued_ms;
+};
+
+struct os_state {
+	struct os_server *servers;
+	size_t		 nservers;
+	size_t		 nnodes;	/* nodes with a server entry */
+	struct os_token	*tokens;
+	size_t		 ntokens;
+	unsigned	 next_ip;
+};
+
+struct os_req {
+	struct sim_world	*w;
+	struct os_state		*st;
+	const struct sim_req	*q;
+	struct sim_resp		*r;
+	char			*base;		/* http://host:port */
+	char			*compute;	/* base/compute/v2.1 */
+	int			 version;	/* microversion minor */
+};
+
+/* --- state ---------------------------------------------------------------- */
+
+static void
+os_uuid(struct sim_world *w, char *out, size_t outsz)
+{
+	unsigned char	 u[16];
+	size_t		 i;
+
+	for (i = 0; i < sizeof u; i++)
+		u[i] = (unsigned char)(sim_rand(w) * 256.0);
+	u[6] = (u[6] & 0x0f) | 0x40;
+	u[8] = (u[8] & 0x3f) | 0x80;
+	snprintf(out, outsz, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+	    u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+static struct os_server *
+os_add(struct os_state *st)
+{
+	struct os_server	*s;
+
+	st->servers = xreallocarray(st->servers, st->nservers + 1,
+	    sizeof *st->servers);
+	s = &st->servers[st->nservers++];
+	memset(s, 0, sizeof *s);
+	s->node = -1;
+	return (s);
+}
+
+static const struct os_flavor *
+os_flavor_by(const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(os_flavors); i++) {
+		if (strcmp(os_flavors[i].id, key) == 0 ||
+		    strcmp(os_flavors[i].name, key) == 0)
+			return (&os_flavors[i]);
+	}
+	return (NULL);
+}
+
+static struct os_state *
+os_state(struct sim_world *w)
+{
+	struct os_state		*st = w->openstack;
+	struct os_server	*s;
+	const char		*names[] = { "rancher-server", "infra-01" };
+	size_t			 i;
+
+	if (st == NULL) {
+		st = xcalloc(1, sizeof *st);
+		w->openstack = st;
+		for (i = 0; i < nitems(names); i++) {
+			s = os_add(st);
+			os_uuid(w, s->id, sizeof s->id);
+			snprintf(s->name, sizeof s->name, "%s", names[i]);
+			snprintf(s->status, sizeof s->status, "ACTIVE");
+			snprintf(s->flavor, sizeof s->flavor, "4");
+			snprintf(s->image, sizeof s->image, OS_IMAGE_ID);
+			snprintf(s->ip, sizeof s->ip, "10.20.255.%zu", i + 2);
+			snprintf(s->key_name, sizeof s->key_name, "deploy");
+			s->metadata = json_object();
+			s->created_ms = w->now_ms - 86400000LL * 400;
+			s->ready_ms = s->created_ms + 60000;
+			s->updated_ms = s->ready_ms;
+		}
+		st->next_ip = 1;
+	}
+	for (; st->nnodes < w->nnodes; st->nnodes++) {
+		s = os_add(st);
+		s->node = (int)st->nnodes;
+		s->metadata = json_object();
+	}
+	return (st);
+}
+
+void
+sim_openstack_free(struct sim_world *w)
+{
+	struct os_state	*st;
+	size_t		 i;
+
+	if (w == NULL || (st = w->openstack) == NULL)
+		return;
+	for (i = 0; i < st->nservers; i++)
+		json_decref(st->servers[i].metadata);
+	for (i = 0; i < st->ntokens; i++)
+		explicit_bzero(st->tokens[i].id, sizeof st->tokens[i].id);
+	free(st->servers);
+	free(st->tokens);
+	free(st);
+	w->openstack = NULL;
+}
+
+void
+sim_openstack_tick(struct sim_world *w)
+{
+	struct os_state		*st;
+	struct os_server	*s;
+	struct sim_node		*n;
+	size_t			 i;
+
+	if (w->openstack == NULL)
+		return;
+	st = os_state(w);
+	for (i = 0; i < st->nservers; i++) {
+		s = &st->servers[i];
+		if (s->gone)
+			continue;
+		if (s->delete_at_ms != 0 && s->delete_at_ms <= w->now_ms) {
+			s->gone = true;
+			if (s->node >= 0 && (size_t)s->node < w->nnodes) {
+				n = &w->nodes[s->node];
+				snprintf(n->vm_status, sizeof n->vm_status,
+				    "DELETED");
+			}
+			continue;
+		}
+		if (s->node >= 0 && (size_t)s->node < w->nnodes) {
+			n = &w->nodes[s->node];
+			if (strcmp(n->vm_status, "BUILD") == 0 &&
+			    n->vm_ready_ms <= w->now_ms)
+				snprintf(n->vm_status, sizeof n->vm_status,
+				    "ACTIVE");
+			continue;
+		}
+		if (strcmp(s->status, "BUILD") == 0 &&
+		    s->ready_ms <= w->now_ms) {
+			snprintf(s->status, sizeof s->status, "%s",
+			    s->fail ? "ERROR" : "ACTIVE");
+			s->updated_ms = s->ready_ms;
+		}
+	}
+	/* Expired tokens go. */
+	for (i = 0; i < st->ntokens;) {
+		if (st->tokens[i].expires_rt <= w->rt_ms) {
+			explicit_bzero(st->tokens[i].id,
+			    sizeof st->tokens[i].id);
+			st->tokens[i] = st->tokens[--st->ntokens];
+		} else
+			i++;
+	}
+}
+
+/* --- answers -------------------------------------------------------------- */
+
+static void
+os_request_id(struct os_req *rq)
+{
+	char	 uuid[40], *id;
+
+	os_uuid(rq->w, uuid, sizeof uuid);
+	id = xasprintf("req-%s", uuid);
+	sim_resp_header(rq->r, "X-Openstack-Request-Id", id);
+	if (strncmp(rq->q->path, "/compute", 8) == 0)
+		sim_resp_header(rq->r, "X-Compute-Request-Id", id);
+	free(id);
+}
+
+static void
+os_send(struct os_req *rq, int status, json_t *j)
+{
+	char	*s, *v;
+
+	s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(j);
+	sim_resp_set(rq->r, status, OS_JSON, s != NULL ? s : xstrdup("{}"));
+	os_request_id(rq);
+	if (strncmp(rq->q->path, "/compute", 8) == 0) {
+		v = xasprintf("compute 2.%d", rq->version);
+		sim_resp_header(rq->r, "OpenStack-API-Version", v);
+		free(v);
+		v = xasprintf("2.%d", rq->version);
+		sim_resp_header(rq->r, "X-OpenStack-Nova-API-Version", v);
+		free(v);
+		sim_resp_header(rq->r, "Vary",
+		    "OpenStack-API-Version, X-OpenStack-Nova-API-Version");
+	}
+}
+
+/* Nova's fault body: {"<faultName>": {"code": N, "message": "..."}}. */
+static void
+os_fault(struct os_req *rq, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+os_fault(struct os_req *rq, int status, const char *fmt, ...)
+{
+	const char	*name;
+	va_list		 ap;
+	char		*msg;
+
+	switch (status) {
+	case 400:
+		name = "badRequest";
+		break;
+	case 401:
+		name = "unauthorized";
+		break;
+	case 403:
+		name = "forbidden";
+		break;
+	case 404:
+		name = "itemNotFound";
+		break;
+	case 405:
+		name = "badMethod";
+		break;
+	case 409:
+		name = "conflictingRequest";
+		break;
+	case 413:
+	case 429:
+		name = "overLimit";
+		break;
+	case 415:
+		name = "badMediaType";
+		break;
+	case 501:
+		name = "notImplemented";
+		break;
+	case 503:
+		name = "serviceUnavailable";
+		break;
+	default:
+		name = "computeFault";
+		break;
+	}
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	os_send(rq, status, json_pack("{s:{s:i, s:s}}", name, "code", status,
+	    "message", msg));
+	free(msg);
+}
+
+/* Keystone's (and keystonemiddleware's) error body. */
+static void
+os_ks_error(struct os_req *rq, int status, const char *title,
+    const char *msg)
+{
+	char	*uri;
+
+	os_send(rq, status, json_pack("{s:{s:i, s:s, s:s}}", "error",
+	    "code", status, "title", title, "message", msg));
+	if (status == 401) {
+		uri = xasprintf("Keystone uri=\"%s/v3\"", rq->base);
+		sim_resp_header(rq->r, "WWW-Authenticate", uri);
+		free(uri);
+	}
+}
+
+/* 0: 2017-02-14T19:23:58Z, 1: ...58.000000 (Nova's launched_at), 2: Z */
+static char *
+os_date(int64_t ms, int style, char *out, size_t outsz)
+{
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	if (style == 0)
+		strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else if (style == 1)
+		strftime(out, outsz, "%Y-%m-%dT%H:%M:%S.000000", &tm);
+	else
+		strftime(out, outsz, "%Y-%m-%dT%H:%M:%S.000000Z", &tm);
+	return (out);
+}
+
+/* --- keystone ------------------------------------------------------------- */
+
+static void
+os_token_issue(struct os_req *rq, const char *cred_name)
+{
+	struct os_state	*st = rq->st;
+	struct os_token	*t;
+	json_t		*body, *catalog;
+	char		 exp[40], iss[40], audit[24], *id;
+	size_t		 i;
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789-_";
+
+	st->tokens = xreallocarray(st->tokens, st->ntokens + 1,
+	    sizeof *st->tokens);
+	t = &st->tokens[st->ntokens++];
+	memset(t, 0, sizeof *t);
+	/* A Fernet token's look: gAAAAA + url-safe base64. */
+	memcpy(t->id, "gAAAAAB", 7);
+	for (i = 7; i < 183; i++)
+		t->id[i] = b64[(int)(sim_rand(rq->w) * 64)];
+	t->id[i] = '\0';
+	t->expires_rt = rq->w->rt_ms + OS_TOKEN_TTL_MS;
+	t->issued_ms = rq->w->now_ms;
+	for (i = 0; i < 22; i++)
+		audit[i] = b64[(int)(sim_rand(rq->w) * 64)];
+	audit[22] = '\0';
+
+	id = xasprintf("%s/v3", rq->base);
+	catalog = json_pack("[{s:[{s:s, s:s, s:s, s:s, s:s}], s:s, s:s, s:s},"
+	    " {s:[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}], "
+	    "s:s, s:s, s:s}]",
+	    "endpoints", "id", "0b3c5f1d2e4a4b6c8d9e0f1a2b3c4d5e",
+	    "interface", "public", "region", "RegionOne",
+	    "region_id", "RegionOne", "url", id,
+	    "id", "1c4d6e2f3a5b4c7d9e0f1a2b3c4d5e6f", "name", "keystone",
+	    "type", "identity",
+	    "endpoints", "id", "2d5e7f3a4b6c4d8e0f1a2b3c4d5e6f70",
+	    "interface", "public", "region", "RegionOne",
+	    "region_id", "RegionOne", "url", rq->compute,
+	    "id", "3e6f8a4b5c7d4e9f1a2b3c4d5e6f7081",
+	    "interface", "internal", "region", "RegionOne",
+	    "region_id", "RegionOne", "url", rq->compute,
+	    "id", "4f7a9b5c6d8e4fa0b1c2d3e4f5a6b7c8", "name", "nova",
+	    "type", "compute");
+	free(id);
+	body = json_pack("{s:{s:{s:s, s:s, s:b}, s:[s], s:o, s:s, s:s, "
+	    "s:[s], s:{s:s, s:s, s:{s:s, s:s}}, s:[{s:s, s:s}, {s:s, s:s}], "
+	    "s:{s:s, s:s, s:{s:s, s:s}, s:n}, s:b}}",
+	    "token",
+	    "application_credential", "id", rq->w->os_cred_id, "name",
+	    cred_name, "restricted", 1,
+	    "audit_ids", audit,
+	    "catalog", catalog,
+	    "expires_at", os_date(t->issued_ms + OS_TOKEN_TTL_MS, 2, exp,
+	    sizeof exp),
+	    "issued_at", os_date(t->issued_ms, 2, iss, sizeof iss),
+	    "methods", "application_credential",
+	    "project", "id", OS_PROJECT_ID, "name", "bbb",
+	    "domain", "id", "default", "name", "Default",
+	    "roles", "id", "6a1b2c3d4e5f4a6b8c9d0e1f2a3b4c5d", "name",
+	    "member", "id", "7b2c3d4e5f6a4b7c9d0e1f2a3b4c5d6e", "name",
+	    "reader",
+	    "user", "id", OS_USER_ID, "name", "bbb-ops",
+	    "domain", "id", "default", "name", "Default",
+	    "password_expires_at",
+	    "is_domain", 0);
+	os_send(rq, 201, body);
+	sim_resp_header(rq->r, "X-Subject-Token", t->id);
+}
+
+static void
+os_auth_tokens(struct os_req *rq)
+{
+	json_t		*body, *ident, *methods, *cred, *v;
+	json_error_t	 err;
+	const char	*id = NULL, *name = NULL, *secret = NULL;
+	size_t		 i;
+	bool		 method = false;
+
+	if (strcmp(rq->q->method, "POST") != 0) {
+		os_ks_error(rq, 405, "Method Not Allowed",
+		    "The method is not allowed for the requested URL.");
+		return;
+	}
+	body = json_loadb(rq->q->body != NULL ? rq->q->body : "",
+	    rq->q->bodylen, 0, &err);
+	ident = json_object_get(json_object_get(body, "auth"), "identity");
+	methods = json_object_get(ident, "methods");
+	if (!json_is_object(ident) || !json_is_array(methods)) {
+		os_ks_error(rq, 400, "Bad Request", "Expecting to find "
+		    "identity in auth. The server could not comply with the "
+		    "request since it is either malformed or otherwise "
+		    "incorrect. The client is assumed to be in error.");
+		json_decref(body);
+		return;
+	}
+	json_array_foreach(methods, i, v) {
+		if (json_is_string(v) && strcmp(json_string_value(v),
+		    "application_credential") == 0)
+			method = true;
+	}
+	cred = json_object_get(ident, "application_credential");
+	if (!method || !json_is_object(cred)) {
+		os_ks_error(rq, 401, "Unauthorized",
+		    "The request you have made requires authentication.");
+		json_decref(body);
+		return;
+	}
+	if (json_is_string(json_object_get(cred, "id")))
+		id = json_string_value(json_object_get(cred, "id"));
+	if (json_is_string(json_object_get(cred, "name")))
+		name = json_string_value(json_object_get(cred, "name"));
+	if (json_is_string(json_object_get(cred, "secret")))
+		secret = json_string_value(json_object_get(cred, "secret"));
+	if (secret == NULL || (id == NULL && name == NULL)) {
+		os_ks_error(rq, 400, "Bad Request", "Invalid input for field "
+		    "'identity/application_credential': 'secret' is a "
+		    "required property");
+		json_decref(body);
+		return;
+	}
+	if ((id != NULL && strcmp(id, rq->w->os_cred_id) != 0) ||
+	    (id == NULL && strcmp(name, "bbbctl") != 0) ||
+	    strcmp(secret, rq->w->os_cred_secret) != 0) {
+		os_ks_error(rq, 401, "Unauthorized",
+		    "The request you have made requires authentication.");
+		json_decref(body);
+		return;
+	}
+	os_token_issue(rq, "bbbctl");
+	json_decref(body);
+}
+
+static bool
+os_token_ok(struct os_req *rq)
+{
+	const char	*tok = rq->q->header(rq->q, "X-Auth-Token");
+	size_t		 i;
+
+	if (tok == NULL)
+		return (false);
+	for (i = 0; i < rq->st->ntokens; i++) {
+		if (strcmp(rq->st->tokens[i].id, tok) == 0 &&
+		    rq->st->tokens[i].expires_rt > rq->w->rt_ms)
+			return (true);
+	}
+	return (false);
+}
+
+/* --- nova ----------------------------------------------------------------- */
+
+/* Fields of a server whichever kind it is. */
+struct os_view {
+	const char	*id;
+	const char	*name;
+	const char	*status;
+	const char	*flavor;	/* id */
+	const char	*image;
+	const char	*ip;
+	const char	*key_name;
+	int64_t		 created_ms;
+	int64_t		 updated_ms;
+	json_t		*metadata;
+	bool		 deleting;
+};
+
+static bool
+os_view(struct os_req *rq, struct os_server *s, struct os_view *v)
+{
+	const struct os_flavor	*f;
+	struct sim_node		*n;
+
+	if (s->gone)
+		return (false);
+	memset(v, 0, sizeof *v);
+	v->id = s->id;
+	v->metadata = s->metadata;
+	v->deleting = s->delete_at_ms != 0;
+	v->key_name = s->key_name[0] != '\0' ? s->key_name : NULL;
+	if (s->node >= 0 && (size_t)s->node < rq->w->nnodes) {
+		n = &rq->w->nodes[s->node];
+		if (n->vm_id[0] == '\0' || n->vm_status[0] == '\0' ||
+		    strcmp(n->vm_status, "DELETED") == 0)
+			return (false);
+		v->id = n->vm_id;
+		v->name = n->name;
+		v->status = n->vm_status;
+		f = os_flavor_by(n->flavor);
+		v->flavor = f != NULL ? f->id : "5";
+		v->image = OS_IMAGE_ID;
+		v->ip = n->ip;
+		v->key_name = "deploy";
+		v->created_ms = n->vm_created_ms;
+		v->updated_ms = n->vm_ready_ms > n->vm_created_ms ?
+		    n->vm_ready_ms : n->vm_created_ms;
+		return (true);
+	}
+	v->name = s->name;
+	v->status = s->status;
+	v->flavor = s->flavor;
+	v->image = s->image;
+	v->ip = s->ip;
+	v->created_ms = s->created_ms;
+	v->updated_ms = s->updated_ms;
+	return (true);
+}
+
+static json_t *
+os_links(struct os_req *rq, const char *coll, const char *id)
+{
+	char	*self, *book;
+	json_t	*l;
+
+	self = xasprintf("%s/%s/%s", rq->compute, coll, id);
+	book = xasprintf("%s/compute/%s/%s", rq->base, coll, id);
+	l = json_pack("[{s:s, s:s}, {s:s, s:s}]", "href", self, "rel", "self",
+	    "href", book, "rel", "bookmark");
+	free(self);
+	free(book);
+	return (l);
+}
+
+static json_t *
+os_flavor_json(struct os_req *rq, const char *id)
+{
+	const struct os_flavor	*f = os_flavor_by(id);
+	char			*book;
+	json_t			*o;
+
+	if (rq->version >= 47 && f != NULL)
+		return (json_pack("{s:i, s:i, s:i, s:i, s:i, s:s, s:{}}",
+		    "vcpus", f->vcpus, "ram", f->ram, "disk", f->disk,
+		    "ephemeral", 0, "swap", 0, "original_name", f->name,
+		    "extra_specs"));
+	book = xasprintf("%s/compute/flavors/%s", rq->base, id);
+	o = json_pack("{s:s, s:[{s:s, s:s}]}", "id", id, "links", "href", book,
+	    "rel", "bookmark");
+	free(book);
+	return (o);
+}
+
+static json_t *
+os_server_json(struct os_req *rq, const struct os_view *v)
+{
+	json_t		*o, *addresses, *img;
+	char		 created[32], updated[32], launched[32], *book, mac[24];
+	char		 host_id[57];
+	const char	*vm_state, *task = NULL;
+	int		 power;
+	unsigned	 h = 2166136261u;
+	size_t		 i;
+	bool		 build = strcmp(v->status, "BUILD") == 0;
+
+	if (strcmp(v->status, "ACTIVE") == 0) {
+		vm_state = "active";
+		power = 1;
+	} else if (build) {
+		vm_state = "building";
+		task = "spawning";
+		power = 0;
+	} else if (strcmp(v->status, "ERROR") == 0) {
+		vm_state = "error";
+		power = 0;
+	} else if (strcmp(v->status, "SHUTOFF") == 0) {
+		vm_state = "stopped";
+		power = 4;
+	} else {
+		vm_state = "active";
+		power = 1;
+	}
+	if (v->deleting)
+		task = "deleting";
+
+	for (i = 0; v->id[i] != '\0'; i++)
+		h = (h ^ (unsigned char)v->id[i]) * 16777619u;
+	for (i = 0; i < 56; i++) {
+		h = h * 1103515245u + 12345u;
+		host_id[i] = "0123456789abcdef"[(h >> 16) & 15];
+	}
+	host_id[56] = '\0';
+	snprintf(mac, sizeof mac, "fa:16:3e:%02x:%02x:%02x", h & 0xff,
+	    (h >> 8) & 0xff, (h >> 24) & 0xff);
+
+	addresses = json_object();
+	if (!build && v->ip[0] != '\0')
+		json_object_set_new(addresses, "bbb-net", json_pack(
+		    "[{s:i, s:s, s:s, s:s}]", "version", 4, "addr", v->ip,
+		    "OS-EXT-IPS:type", "fixed", "OS-EXT-IPS-MAC:mac_addr", mac));
+	book = xasprintf("%s/compute/images/%s", rq->base, v->image);
+	img = json_pack("{s:s, s:[{s:s, s:s}]}", "id", v->image, "links",
+	    "href", book, "rel", "bookmark");
+	free(book);
+
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:o, s:o, s:s, "
+	    "s:s, s:o, s:s, s:s, s:o, s:s, s:i, s:s, s:s}",
+	    "id", v->id,
+	    "name", v->name,
+	    "status", v->status,
+	    "tenant_id", OS_PROJECT_ID,
+	    "user_id", OS_USER_ID,
+	    "metadata", v->metadata,
+	    "hostId", build ? "" : host_id,
+	    "image", img,
+	    "flavor", os_flavor_json(rq, v->flavor),
+	    "created", os_date(v->created_ms, 0, created, sizeof created),
+	    "updated", os_date(v->updated_ms, 0, updated, sizeof updated),
+	    "addresses", addresses,
+	    "accessIPv4", "",
+	    "accessIPv6", "",
+	    "links", os_links(rq, "servers", v->id),
+	    "OS-DCF:diskConfig", "MANUAL",
+	    "progress", 0,
+	    "OS-EXT-AZ:availability_zone", "nova",
+	    "config_drive", "");
+	json_object_set_new(o, "key_name", v->key_name != NULL ?
+	    json_string(v->key_name) : json_null());
+	json_object_set_new(o, "OS-SRV-USG:launched_at", build ? json_null() :
+	    json_string(os_date(v->updated_ms, 1, launched, sizeof launched)));
+	json_object_set_new(o, "OS-SRV-USG:terminated_at", json_null());
+	json_object_set_new(o, "OS-EXT-STS:task_state", task != NULL ?
+	    json_string(task) : json_null());
+	json_object_set_new(o, "OS-EXT-STS:vm_state", json_string(vm_state));
+	json_object_set_new(o, "OS-EXT-STS:power_state", json_integer(power));
+	json_object_set_new(o, "os-extended-volumes:volumes_attached",
+	    json_array());
+	json_object_set_new(o, "security_groups",
+	    json_pack("[{s:s}]", "name", "default"));
+	if (strcmp(v->status, "ERROR") == 0)
+		json_object_set_new(o, "fault", json_pack("{s:i, s:s, s:s}",
+		    "code", 500, "created", updated, "message",
+		    "No valid host was found. There are not enough hosts "
+		    "available."));
+	if (rq->version >= 9)
+		json_object_set_new(o, "locked", json_false());
+	if (rq->version >= 19)
+		json_object_set_new(o, "description", json_null());
+	if (rq->version >= 26)
+		json_object_set_new(o, "tags", json_array());
+	return (o);
+}
+
+static struct os_server *
+os_find(struct os_req *rq, const char *id, struct os_view *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < rq->st->nservers; i++) {
+		if (os_view(rq, &rq->st->servers[i], v) &&
+		    strcmp(v->id, id) == 0)
+			return (&rq->st->servers[i]);
+	}
+	return (NULL);
+}
+
+static int
+os_view_cmp(const void *a, const void *b)
+{
+	const struct os_view	*x = a, *y = b;
+
+	/* created_at desc, then id */
+	if (x->created_ms != y->created_ms)
+		return (x->created_ms > y->created_ms ? -1 : 1);
+	return (strcmp(x->id, y->id));
+}
+
+static void
+os_list(struct os_req *rq, bool detail)
+{
+	struct os_view	*v;
+	json_t		*arr, *links;
+	regex_t		 re;
+	char		*name, *status, *limit_s, *marker, *url;
+	const char	*cause;
+	long long	 limit = 1000;
+	size_t		 i, n = 0, start = 0, count = 0;
+	bool		 have_re = false;
+
+	name = sim_query_get(rq->q->query, "name");
+	status = sim_query_get(rq->q->query, "status");
+	limit_s = sim_query_get(rq->q->query, "limit");
+	marker = sim_query_get(rq->q->query, "marker");
+	if (limit_s != NULL && util_parse_ll(limit_s, 0, 1000000, &limit,
+	    &cause) != 0) {
+		os_fault(rq, 400, "Invalid input for query parameters limit. "
+		    "Value: %s. '%s' does not match '^[0-9]*$'", limit_s,
+		    limit_s);
+		goto out;
+	}
+	if (limit > 1000)
+		limit = 1000;
+	if (name != NULL) {
+		if (regcomp(&re, name, REG_EXTENDED | REG_NOSUB) != 0) {
+			os_fault(rq, 400, "Invalid regular expression: %s",
+			    name);
+			goto out;
+		}
+		have_re = true;
+	}
+
+	v = xcalloc(rq->st->nservers + 1, sizeof *v);
+	for (i = 0; i < rq->st->nservers; i++) {
+		if (!os_view(rq, &rq->st->servers[i], &v[n]))
+			continue;
+		if (have_re && regexec(&re, v[n].name, 0, NULL, 0) != 0)
+			continue;
+		if (status != NULL && strcasecmp(status, v[n].status) != 0)
+			continue;
+		n++;
+	}
+	qsort(v, n, sizeof *v, os_view_cmp);
+	if (marker != NULL) {
+		for (i = 0; i < n; i++) {
+			if (strcmp(v[i].id, marker) == 0)
+				break;
+		}
+		if (i == n) {
+			os_fault(rq, 400, "marker [%s] not found", marker);
+			free(v);
+			goto out;
+		}
+		start = i + 1;
+	}
+
+	arr = json_array();
+	for (i = start; i < n && count < (size_t)limit; i++, count++) {
+		if (detail)
+			json_array_append_new(arr, os_server_json(rq, &v[i]));
+		else
+			json_array_append_new(arr, json_pack("{s:s, s:o, s:s}",
+			    "id", v[i].id, "links", os_links(rq, "servers",
+			    v[i].id), "name", v[i].name));
+	}
+	/* Nova adds "next" whenever a page is full. */
+	if (limit_s != NULL && count > 0 && count == (size_t)limit) {
+		url = xasprintf("%s/servers%s?limit=%lld&marker=%s",
+		    rq->compute, detail ? "/detail" : "", limit,
+		    v[start + count - 1].id);
+		links = json_pack("[{s:s, s:s}]", "href", url, "rel", "next");
+		free(url);
+		os_send(rq, 200, json_pack("{s:o, s:o}", "servers", arr,
+		    "servers_links", links));
+	} else
+		os_send(rq, 200, json_pack("{s:o}", "servers", arr));
+	free(v);
+out:
+	if (have_re)
+		regfree(&re);
+	free(name);
+	free(status);
+	free(limit_s);
+	free(marker);
+}
+
+static bool
+os_is_uuid(const char *s)
+{
+	size_t	 i;
+
+	if (strlen(s) != 36)
+		return (false);
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return (false);
+		} else if (!isxdigit((unsigned char)s[i]))
+			return (false);
+	}
+	return (true);
+}
+
+static size_t
+os_instances(struct os_req *rq)
+{
+	struct os_view	 v;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < rq->st->nservers; i++) {
+		if (os_view(rq, &rq->st->servers[i], &v))
+			n++;
+	}
+	return (n);
+}
+
+static void
+os_create(struct os_req *rq)
+{
+	struct os_server	*s;
+	json_t			*body, *srv, *v, *meta;
+	json_error_t		 err;
+	const char		*ct, *missing = NULL, *image, *fail;
+	const struct os_flavor	*f;
+	char			*dump, *url;
+	size_t			 used, quota, i;
+	static const char	 pw[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMN"
+	    "PQRSTUVWXYZ23456789";
+
+	ct = rq->q->header(rq->q, "Content-Type");
+	if (ct != NULL && strncasecmp(ct, "application/json", 16) != 0) {
+		os_fault(rq, 415, "Unsupported Content-Type");
+		return;
+	}
+	body = json_loadb(rq->q->body != NULL ? rq->q->body : "",
+	    rq->q->bodylen, 0, &err);
+	if (body == NULL) {
+		os_fault(rq, 400, "Malformed request body");
+		return;
+	}
+	srv = json_object_get(body, "server");
+	if (!json_is_object(srv)) {
+		dump = json_dumps(body, JSON_COMPACT);
+		os_fault(rq, 400, "Invalid input for field/attribute server. "
+		    "Value: %s. 'server' is a required property", dump);
+		free(dump);
+		json_decref(body);
+		return;
+	}
+	if (!json_is_string(json_object_get(srv, "name")))
+		missing = "name";
+	else if (json_object_get(srv, "flavorRef") == NULL)
+		missing = "flavorRef";
+	else if (rq->version >= 37 && json_object_get(srv, "networks") == NULL)
+		missing = "networks";
+	if (missing != NULL) {
+		dump = json_dumps(srv, JSON_COMPACT);
+		os_fault(rq, 400, "Invalid input for field/attribute server. "
+		    "Value: %s. '%s' is a required property", dump, missing);
+		free(dump);
+		json_decref(body);
+		return;
+	}
+	v = json_object_get(srv, "imageRef");
+	image = json_is_string(v) ? json_string_value(v) : NULL;
+	if (image == NULL || !os_is_uuid(image)) {
+		if (image == NULL)
+			os_fault(rq, 400, "Missing imageRef attribute");
+		else
+			os_fault(rq, 400, "Invalid input for field/attribute "
+			    "imageRef. Value: %s. '%s' is not a 'uuid'", image,
+			    image);
+		json_decref(body);
+		return;
+	}
+	v = json_object_get(srv, "flavorRef");
+	f = NULL;
+	if (json_is_string(v)) {
+		const char *fr = json_string_value(v), *slash;
+
+		slash = strrchr(fr, '/');
+		f = os_flavor_by(slash != NULL ? slash + 1 : fr);
+	} else if (json_is_integer(v)) {
+		char	 id[24];
+
+		snprintf(id, sizeof id, "%lld",
+		    (long long)json_integer_value(v));
+		f = os_flavor_by(id);
+	}
+	if (f == NULL) {
+		os_fault(rq, 400, "Invalid flavorRef provided.");
+		json_decref(body);
+		return;
+	}
+	if (strlen(json_string_value(json_object_get(srv, "name"))) > 255 ||
+	    *json_string_value(json_object_get(srv, "name")) == '\0') {
+		os_fault(rq, 400, "Invalid input for field/attribute name. "
+		    "Value: %s. Invalid server name",
+		    json_string_value(json_object_get(srv, "name")));
+		json_decref(body);
+		return;
+	}
+	quota = rq->w->os_quota_instances > 0 ?
+	    (size_t)rq->w->os_quota_instances : OS_QUOTA_DEFAULT;
+	used = os_instances(rq);
+	if (used + 1 > quota) {
+		os_fault(rq, 403, "Quota exceeded for instances: Requested 1, "
+		    "but already used %zu of %zu instances", used, quota);
+		json_decref(body);
+		return;
+	}
+
+	s = os_add(rq->st);
+	os_uuid(rq->w, s->id, sizeof s->id);
+	snprintf(s->name, sizeof s->name, "%s",
+	    json_string_value(json_object_get(srv, "name")));
+	snprintf(s->status, sizeof s->status, "BUILD");
+	snprintf(s->flavor, sizeof s->flavor, "%s", f->id);
+	snprintf(s->image, sizeof s->image, "%s", image);
+	snprintf(s->ip, sizeof s->ip, "10.20.254.%u", rq->st->next_ip++ %
+	    250 + 2);
+	v = json_object_get(srv, "key_name");
+	if (json_is_string(v))
+		snprintf(s->key_name, sizeof s->key_name, "%s",
+		    json_string_value(v));
+	meta = json_object_get(srv, "metadata");
+	s->metadata = json_is_object(meta) ? json_deep_copy(meta) :
+	    json_object();
+	v = json_object_get(s->metadata, "bbbctl-sim-fault");
+	fail = json_is_string(v) ? json_string_value(v) : "";
+	s->fail = strcmp(fail, "error") == 0;
+	s->created_ms = s->updated_ms = rq->w->now_ms;
+	s->ready_ms = rq->w->now_ms + OS_BUILD_MS;
+	for (i = 0; i < 12; i++)
+		s->admin_pass[i] = pw[(int)(sim_rand(rq->w) * (sizeof pw - 1))];
+	s->admin_pass[12] = '\0';
+
+	url = xasprintf("%s/servers/%s", rq->compute, s->id);
+	os_send(rq, 202, json_pack("{s:{s:s, s:o, s:s, s:[{s:s}], s:s}}",
+	    "server", "id", s->id, "links", os_links(rq, "servers", s->id),
+	    "OS-DCF:diskConfig", "MANUAL", "security_groups", "name",
+	    "default", "adminPass", s->admin_pass));
+	sim_resp_header(rq->r, "Location", url);
+	free(url);
+	json_decref(body);
+}
+
+static void
+os_delete(struct os_req *rq, struct os_server *s)
+{
+	struct sim_node	*n;
+
+	if (s->delete_at_ms == 0) {
+		s->delete_at_ms = rq->w->now_ms + OS_DELETE_MS;
+		if (s->node >= 0 && (size_t)s->node < rq->w->nnodes) {
+			/* The VM is going: so is the BBB node on it. */
+			n = &rq->w->nodes[s->node];
+			n->up = false;
+			n->exporter_up = false;
+			snprintf(n->agent_state, sizeof n->agent_state,
+			    "disconnected");
+			sim_world_end_meetings(rq->w, (size_t)s->node);
+		}
+	}
+	sim_resp_set(rq->r, 204, OS_JSON, xstrdup(""));
+	os_request_id(rq);
+}
+
+static void
+os_flavor_list(struct os_req *rq, bool detail)
+{
+	json_t	*arr = json_array(), *o;
+	size_t	 i;
+
+	for (i = 0; i < nitems(os_flavors); i++) {
+		o = json_pack("{s:s, s:s, s:o}", "id", os_flavors[i].id, "name",
+		    os_flavors[i].name, "links", os_links(rq, "flavors",
+		    os_flavors[i].id));
+		if (detail) {
+			json_object_set_new(o, "vcpus",
+			    json_integer(os_flavors[i].vcpus));
+			json_object_set_new(o, "ram",
+			    json_integer(os_flavors[i].ram));
+			json_object_set_new(o, "disk",
+			    json_integer(os_flavors[i].disk));
+			json_object_set_new(o, "OS-FLV-EXT-DATA:ephemeral",
+			    json_integer(0));
+			json_object_set_new(o, "swap", json_string(""));
+			json_object_set_new(o, "rxtx_factor", json_real(1.0));
+			json_object_set_new(o, "os-flavor-access:is_public",
+			    json_true());
+			json_object_set_new(o, "OS-FLV-DISABLED:disabled",
+			    json_false());
+		}
+		json_array_append_new(arr, o);
+	}
+	os_send(rq, 200, json_pack("{s:o}", "flavors", arr));
+}
+
+/* The microversion asked for; -1 after answering an error. */
+static int
+os_microversion(struct os_req *rq)
+{
+	const char	*h, *p;
+	int		 major, minor;
+	char		 tail;
+
+	h = rq->q->header(rq->q, "OpenStack-API-Version");
+	if (h != NULL) {
+		while (*h == ' ')
+			h++;
+		if (strncasecmp(h, "compute", 7) != 0)
+			return (1);
+		p = h + 7;
+		while (*p == ' ')
+			p++;
+	} else if ((p = rq->q->header(rq->q,
+	    "X-OpenStack-Nova-API-Version")) == NULL)
+		return (1);
+	if (strcasecmp(p, "latest") == 0)
+		return (OS_MAX_VERSION);
+	if (sscanf(p, "%d.%d%c", &major, &minor, &tail) != 2 || major < 0 ||
+	    minor < 0) {
+		rq->version = 1;
+		os_fault(rq, 400, "API Version String %s is of invalid format. "
+		    "Must be of format MajorNum.MinorNum.", p);
+		return (-1);
+	}
+	if (major != 2 || minor < 1 || minor > OS_MAX_VERSION) {
+		rq->version = 1;
+		os_fault(rq, 406, "Version %d.%d is not supported by the API. "
+		    "Minimum is 2.1 and maximum is 2.%d.", major, minor,
+		    OS_MAX_VERSION);
+		return (-1);
+	}
+	return (minor);
+}
+
+static void
+os_nova(struct os_req *rq, const char *path)
+{
+	struct os_server	*s;
+	struct os_view		 v;
+	const char		*m = rq->q->method;
+	char			 id[64];
+	size_t			 n;
+
+	if ((rq->version = os_microversion(rq)) < 0)
+		return;
+	rq->version = rq->version < 1 ? 1 : rq->version;
+	if (!os_token_ok(rq)) {
+		os_ks_error(rq, 401, "Unauthorized",
+		    "The request you have made requires authentication.");
+		return;
+	}
+	if (strcmp(path, "/servers") == 0) {
+		if (strcmp(m, "GET") == 0)
+			os_list(rq, false);
+		else if (strcmp(m, "POST") == 0)
+			os_create(rq);
+		else
+			os_fault(rq, 405, "The method is not allowed.");
+		return;
+	}
+	if (strcmp(path, "/servers/detail") == 0 && strcmp(m, "GET") == 0) {
+		os_list(rq, true);
+		return;
+	}
+	if (strcmp(path, "/flavors") == 0 || strcmp(path, "/flavors/detail") ==
+	    0) {
+		os_flavor_list(rq, path[8] == '/');
+		return;
+	}
+	if (strncmp(path, "/servers/", 9) == 0) {
+		n = strlen(path + 9);
+		if (n == 0 || n >= sizeof id || strchr(path + 9, '/') != NULL) {
+			os_fault(rq, 404, "The resource could not be found.");
+			return;
+		}
+		memcpy(id, path + 9, n + 1);
+		if ((s = os_find(rq, id, &v)) == NULL) {
+			os_fault(rq, 404, "Instance %s could not be found.", id);
+			return;
+		}
+		if (strcmp(m, "GET") == 0)
+			os_send(rq, 200, json_pack("{s:o}", "server",
+			    os_server_json(rq, &v)));
+		else if (strcmp(m, "DELETE") == 0)
+			os_delete(rq, s);
+		else
+			os_fault(rq, 405, "The method is not allowed.");
+		return;
+	}
+	os_fault(rq, 404, "The resource could not be found.");
+}
+
+void
+sim_openstack_handle(struct sim_world *w, const struct sim_req *q,
+    struct sim_resp *r)
+{
+	struct os_req	 rq;
+	char		*u;
+
+	memset(&rq, 0, sizeof rq);
+	rq.w = w;
+	rq.q = q;
+	rq.r = r;
+	rq.st = os_state(w);
+	rq.version = 1;
+	if (q->host != NULL && *q->host != '\0')
+		rq.base = xasprintf("http://%s", q->host);
+	else
+		rq.base = sim_url(w, SIM_OPENSTACK);
+	u = sim_url(w, SIM_OPENSTACK);
+	/* The catalog names this daemon as the listener sees it. */
+	rq.compute = xasprintf("%s/compute/v2.1", u);
+	free(u);
+
+	if (strcmp(q->path, "/v3/auth/tokens") == 0)
+		os_auth_tokens(&rq);
+	else if (strcmp(q->path, "/v3") == 0 || strcmp(q->path, "/v3/") == 0)
+		os_send(&rq, 200, json_pack("{s:{s:s, s:s, s:s}}", "version",
+		    "id", "v3.14", "status", "stable", "updated",
+		    "2020-04-07T00:00:00Z"));
+	else if (strncmp(q->path, "/compute/v2.1", 13) == 0 &&
+	    (q->path[13] == '/' || q->path[13] == '\0'))
+		os_nova(&rq, q->path + 13);
+	else
+		os_ks_error(&rq, 404, "Not Found", "The resource could not be "
+		    "found.");
+	free(rq.base);
+	free(rq.compute);
+}

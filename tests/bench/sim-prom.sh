@@ -1,0 +1,56 @@
+#!/bin/sh
+# sim-prom.sh: how long bbbctl-sim's query API takes for each default
+# query of src/prom-queries.h on a large fleet, and how long one node's
+# exporters take to render.  Prints figures; asserts nothing.
+#   BENCH_NODES (default 200), BENCH_WARMUP seconds of history (default 65)
+top_srcdir=${top_srcdir:-.}
+sim="${top_builddir:-.}/bbbctl-sim"
+nodes=${BENCH_NODES:-200}
+warm=${BENCH_WARMUP:-65}
+for t in curl perl; do
+	command -v $t >/dev/null 2>&1 || { echo "sim-prom: no $t, skipped"; exit 0; }
+done
+[ -x "$sim" ] || { echo "sim-prom: bbbctl-sim not built, skipped"; exit 0; }
+cpp=${CPP:-cpp}
+command -v "${cpp%% *}" >/dev/null 2>&1 || cpp="cc -E"
+
+tmp=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+"$sim" --nodes "$nodes" --speed 1 --write-config "$tmp/c.conf" \
+    >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+i=0
+while ! grep -q '^ready$' "$tmp/out" 2>/dev/null; do
+	i=$((i + 1)); [ $i -gt 200 ] && { echo "sim-prom: no ready"; exit 1; }
+	sleep 0.1
+done
+prom=$(awk '$1 == "prometheus" { print $2 }' "$tmp/out")
+metrics=$(awk '$1 == "metrics" { print $2 }' "$tmp/out")
+pass=$(awk '/^\[prometheus\]/ { s = 1 } s && $1 == "password" { print $3; exit }' \
+    "$tmp/c.conf")
+echo "sim-prom: $nodes nodes, ${warm}s of history (one view a second)"
+sleep "$warm"
+printf '#include "prom-queries.h"\nQ PROM_QUERY_DEFAULTS\n' |
+    $cpp -P -I"$top_srcdir/src" - 2>/dev/null |
+    perl -0777 -ne 's/"\s+"//g;
+	while (/\{\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*\}/g) {
+		my ($n, $q) = ($1, $2); $q =~ s/\\(.)/$1/g; print "$n\t$q\n"; }' \
+    >"$tmp/q"
+while IFS='	' read -r name q; do
+	curl -s -o "$tmp/r" -w "%{time_total} %{size_download}" \
+	    -u "bbbctl:$pass" --data-urlencode "query=$q" \
+	    "$prom/api/v1/query" >"$tmp/t"
+	read -r secs bytes <"$tmp/t"
+	awk -v n="$name" -v s="$secs" -v b="$bytes" 'BEGIN {
+	    printf "sim-prom: query %-13s %7.1f ms %9d bytes\n", n, s * 1000, b }'
+done <"$tmp/q"
+for e in node process bbb; do
+	curl -s -o /dev/null -w "%{time_total} %{size_download}" \
+	    "$metrics/metrics/bbb-001/$e" >"$tmp/t" 2>/dev/null ||
+	    curl -s -o /dev/null -w "%{time_total} %{size_download}" \
+	    "$metrics/metrics/bbb-01/$e" >"$tmp/t"
+	read -r secs bytes <"$tmp/t"
+	awk -v n="$e" -v s="$secs" -v b="$bytes" 'BEGIN {
+	    printf "sim-prom: /metrics %-8s %7.1f ms %9d bytes\n", n, s * 1000, b }'
+done
