@@ -74,6 +74,12 @@ void	 sim_resp_printf(struct sim_resp *, int status, const char *ctype,
 void	 sim_resp_header(struct sim_resp *, const char *, const char *);
 void	 sim_resp_json(struct sim_resp *, int status, void *json_t_taken);
 void	 sim_resp_clear(struct sim_resp *);
+/*
+ * Append a JSON string literal to a struct buf, escaped as Go's
+ * encoding/json does (<, > and & too); in sim-promql.c.
+ */
+struct buf;
+void	 sim_json_str(struct buf *, const char *);
 /* Standard base64 (with padding) of len bytes; allocated. */
 char	*sim_base64(const void *, size_t);
 
@@ -177,6 +183,8 @@ struct sim_world {
 
 	uint64_t	 seed;
 	uint64_t	 rng;		/* xorshift state */
+	uint64_t	 id_rng;	/* private: secrets and ids */
+	int		 name_width;	/* digits in bbb-NN */
 	double		 speed;
 	int64_t		 now_ms;	/* simulated wall time */
 	int64_t		 last_poll_ms;	/* scalelite poller */
@@ -260,6 +268,16 @@ const char	*sim_fault_kind_name(enum sim_fault_kind);
 const char	*sim_system_name(enum sim_system);	/* "consul" ... */
 int		 sim_system_from_name(const char *);	/* -1 if unknown */
 
+/*
+ * sim-config.c: the bbbctl configuration for this world (keys of
+ * src/config.h; the URLs need sim_http_start() first).  The text holds
+ * secrets: freezero_str() it.  sim_write_config writes it atomically,
+ * mode 0600; 0 or -1 with cause.
+ */
+char		*sim_config_text(struct sim_world *);
+int		 sim_write_config(struct sim_world *, const char *path,
+		     char **cause);
+
 /* sim-http.c: one MHD daemon per system.  0 or -1 with cause. */
 int		 sim_http_start(struct sim_world *, const char *listen,
 		     int port_base, char **cause);
@@ -282,6 +300,18 @@ void		 sim_world_advance(struct sim_world *, int64_t ms);
 void		 sim_world_changed(struct sim_world *);
 /* Set world->shutdown and wake every waiter (takes the lock). */
 void		 sim_world_shutdown(struct sim_world *);
+/*
+ * Add a node (scale-out; lock held): the next name, its own secret and
+ * ids, as a VM being built (up false, in no source, vm_status BUILD,
+ * vm_ready_ms one minute on).  world->nodes may move.  Returns its index.
+ */
+size_t		 sim_world_add_node(struct sim_world *);
+/*
+ * A node's consul-visible state changed (up, in_consul, consul_passing):
+ * bumps world->index and the node's consul_modify_index, wakes blocking
+ * queries.  Call it after changing those fields (lock held).
+ */
+void		 sim_node_changed(struct sim_world *, size_t node);
 /* Run the scalelite poller once now (lock held). */
 void		 sim_world_poll(struct sim_world *);
 /* Remove every meeting of a node (scalelite panic; lock held). */
