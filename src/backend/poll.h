@@ -77,6 +77,13 @@ char		*bk_describe(const char *what,
 /* "<what>: [HTTP <status>: ]<cause>" (status when not 2xx). Allocated. */
 char		*bk_prefix_status(const char *what,
 		     const struct http_response *, const char *cause);
+/*
+ * Is a decoder's cause the system's own error answer (Prometheus
+ * envelope, Rancher error object, Keystone/Nova fault) rather than a
+ * body that is not the expected format at all?  For non-2xx answers:
+ * the former is shown, the latter replaced by bk_describe().
+ */
+bool		 bk_is_error_answer(const char *cause);
 /* Lower-case hex SHA-256 of s into out[65]. */
 void		 bk_sha256_hex(const char *, char out[65]);
 

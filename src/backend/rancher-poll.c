@@ -141,7 +141,7 @@ rancher_page_cb(struct http_response *resp, void *arg)
 	else if (backend_rancher_decode(c->kind, resp->body, resp->len,
 	    rp->acc, &next, &cause) != 0) {
 		if (!http_response_ok(resp) &&
-		    strstr(cause, "error ") == NULL) {
+		    !bk_is_error_answer(cause)) {
 			free(cause);
 			cause = bk_describe(name, resp);
 		} else {
@@ -219,7 +219,7 @@ rancher_projects_cb(struct http_response *resp, void *arg)
 	else if (backend_rancher_decode_projects(resp->body, resp->len,
 	    cfg->rancher.project, &rp->project, &cause) != 0) {
 		if (!http_response_ok(resp) &&
-		    strstr(cause, "error ") == NULL) {
+		    !bk_is_error_answer(cause)) {
 			free(cause);
 			cause = bk_describe("projects", resp);
 		} else {
