@@ -65,8 +65,10 @@ struct config_entry {
 static const struct config_entry config_table[] = {
 	E_CHOICE("cluster", "name", cluster.name, "bbb", NULL,
 	    "name of the fleet, shown in the title bar"),
-	E_CHOICE("cluster", "node_key", cluster.node_key, "host", "host",
-	    "how nodes are matched across sources (host: short host name)"),
+	E_CHOICE("cluster", "node_key", cluster.node_key, "host",
+	    "host fqdn alnum",
+	    "how nodes are matched across sources (host: short host name; "
+	    "fqdn: whole name; alnum: short name, letters and digits only)"),
 	E("cluster", "domain", CONFIG_STRING, cluster.domain, NULL,
 	    "domain suffix stripped from host names"),
 

@@ -26,7 +26,7 @@
 struct fleet_priv {
 	struct hmap	 by_key;	/* key -> struct fleet_node */
 	struct hmap	 by_id;		/* id -> struct fleet_node */
-	struct hmap	 scratch[3];	/* cleared and reused by the applies */
+	struct hmap	 scratch[3];	/* reused by the applies */
 	uint32_t	 next_id;
 	uint64_t	 gen;
 	enum fleet_key_rule rule;
@@ -1106,7 +1106,8 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 		fg = &u->figures[i];
 		if (fg->failed)
 			continue;
-		pf = fleet_pf_lookup(fg->name);
+		if ((pf = fleet_pf_lookup(fg->name)) < 0)
+			continue;	/* a figure fleet does not know */
 		for (j = 0; j < fg->nsamples; j++) {
 			sm = &fg->samples[j];
 			if (sm->instance == NULL)
@@ -1124,8 +1125,7 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 				fleet_node_touch(f, n, FLEET_SRC_PROMETHEUS,
 				    now);
 			}
-			if (pf >= 0)
-				fleet_pf_set(n, pf, sm->value, now);
+			fleet_pf_set(n, pf, sm->value, now);
 		}
 	}
 	hmap_clear(inst);

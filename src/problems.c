@@ -373,20 +373,28 @@ rule_cert_expiry(struct problems *p, const struct problems_rule *r,
 
 /* --- fleet rules ------------------------------------------------------ */
 
-static void
-problems_stack_services(const struct fleet_stack *st, const char *health,
-    char *out, size_t len)
+static bool
+problems_health_bad(const char *h)
 {
-	size_t	 i, used = 0;
-	int	 k, shown = 0;
+	return (h != NULL && (strcmp(h, "unhealthy") == 0 ||
+	    strcmp(h, "degraded") == 0));
+}
+
+/* " (lb unhealthy, bbb degraded)": the services that are not well. */
+static void
+problems_stack_services(const struct fleet_stack *st, char *out, size_t len)
+{
+	const struct fleet_service *sv;
+	size_t			 i, used = 0;
+	int			 k, shown = 0;
 
 	out[0] = '\0';
 	for (i = 0; i < st->nservices && shown < 3; i++) {
-		if (st->services[i].health == NULL ||
-		    strcmp(st->services[i].health, health) != 0)
+		sv = &st->services[i];
+		if (!problems_health_bad(sv->health))
 			continue;
-		k = snprintf(out + used, len - used, "%s%s",
-		    shown == 0 ? " (" : ", ", st->services[i].name);
+		k = snprintf(out + used, len - used, "%s%s %s",
+		    shown == 0 ? " (" : ", ", sv->name, sv->health);
 		if (k < 0 || (size_t)k >= len - used)
 			break;
 		used += k;
@@ -398,6 +406,46 @@ problems_stack_services(const struct fleet_stack *st, const char *health,
 	}
 }
 
+/*
+ * The stack's own healthState decides: "unhealthy" is the critical
+ * rule, "degraded" the warning one; a stack that says healthy over a
+ * service that is not counts as degraded.
+ */
+static bool
+problems_stack_is(const struct fleet_stack *st, const char *health)
+{
+	size_t	 j;
+
+	if (st->health != NULL && strcmp(st->health, health) == 0)
+		return (true);
+	if (strcmp(health, "degraded") != 0 ||
+	    (st->health != NULL && strcmp(st->health, "unhealthy") == 0))
+		return (false);
+	for (j = 0; j < st->nservices; j++) {
+		if (problems_health_bad(st->services[j].health))
+			return (true);
+	}
+	return (false);
+}
+
+/* The one node that runs the stack, or NULL (none, or several). */
+static const char *
+problems_stack_node(const struct fleet *f, const struct fleet_stack *st)
+{
+	const char	*key = NULL;
+	size_t		 i;
+
+	for (i = 0; i < f->nnodes; i++) {
+		if (f->nodes[i]->stack == NULL ||
+		    strcmp(f->nodes[i]->stack, st->name) != 0)
+			continue;
+		if (key != NULL)
+			return (NULL);
+		key = f->nodes[i]->key;
+	}
+	return (key);
+}
+
 static void
 problems_stacks(struct problems *p, const struct problems_rule *r,
     const char *health)
@@ -405,23 +453,18 @@ problems_stacks(struct problems *p, const struct problems_rule *r,
 	const struct fleet	*f = p->fleet;
 	const struct fleet_stack *st;
 	char			 svc[160];
-	size_t			 i, j;
-	bool			 bad;
+	size_t			 i;
 
 	if (!problems_has_data(f, FLEET_SRC_RANCHER))
 		return;
 	for (i = 0; i < f->nstacks; i++) {
 		st = f->stacks[i];
-		bad = st->health != NULL && strcmp(st->health, health) == 0;
-		for (j = 0; !bad && j < st->nservices; j++) {
-			bad = st->services[j].health != NULL &&
-			    strcmp(st->services[j].health, health) == 0;
-		}
-		if (!bad)
+		if (!problems_stack_is(st, health))
 			continue;
-		problems_stack_services(st, health, svc, sizeof svc);
-		problems_hit(p, r, st->name, NULL, r->pub.severity,
-		    r->pub.sources, "stack %s %s%s", st->name, health, svc);
+		problems_stack_services(st, svc, sizeof svc);
+		problems_hit(p, r, st->name, problems_stack_node(f, st),
+		    r->pub.severity, r->pub.sources, "stack %s %s%s",
+		    st->name, health, svc);
 	}
 }
 
@@ -531,10 +574,11 @@ static const struct problems_rule rule_table[] = {
 	    "memory at or above the limit for the hold time" },
 	  PROBLEMS_HOLD_LOAD, rule_mem_high, NULL },
 	{ { "stack-unhealthy", FLEET_SEV_CRITICAL, SRC(RANCHER),
-	    "stack redeploy", "a Rancher stack or service is unhealthy" },
+	    "stack redeploy", "a Rancher stack is unhealthy" },
 	  PROBLEMS_HOLD_NONE, NULL, rule_stack_unhealthy },
 	{ { "stack-degraded", FLEET_SEV_WARNING, SRC(RANCHER),
-	    "stack redeploy", "a Rancher stack or service is degraded" },
+	    "stack redeploy", "a Rancher stack is degraded, or one of its "
+	    "services is not healthy" },
 	  PROBLEMS_HOLD_NONE, NULL, rule_stack_degraded },
 	{ { "host-disconnected", FLEET_SEV_CRITICAL, SRC(RANCHER),
 	    "server cordon", "a Rancher host or its agent is disconnected "

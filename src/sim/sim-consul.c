@@ -229,8 +229,10 @@ consul_parse_wait(struct sim_world *w, const struct sim_req *req,
 	*index = 0;
 	*wait_ms = CONSUL_WAIT_DEFAULT_MS;
 	if ((s = sim_query_get(req->query, "wait")) != NULL && *s != '\0') {
+		/* Go's time.ParseDuration: a unit is required but for 0 */
 		if (util_parse_duration_ms(s, &ms, &errstr) != 0 || ms < 0 ||
-		    strspn(s, "0123456789") == strlen(s)) {
+		    (strspn(s, "0123456789") == strlen(s) &&
+		    strcmp(s, "0") != 0)) {
 			free(s);
 			consul_error(r, 400, "Invalid wait time");
 			return (-1);
@@ -1618,6 +1620,12 @@ sim_consul_handle(struct sim_world *w, const struct sim_req *req,
 	}
 	if (!consul_dc_ok(req, r))
 		return;
+	if (sim_query_has(req->query, "stale") &&
+	    sim_query_has(req->query, "consistent")) {
+		consul_error(r, 400, "Cannot specify ?stale with ?consistent, "
+		    "conflicting semantics.");
+		return;
+	}
 
 	if (strncmp(p, "/v1/kv/", 7) == 0) {
 		consul_kv(w, req, r, p + 7, acl);

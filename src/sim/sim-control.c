@@ -7,6 +7,7 @@
  *   GET    /state                 JSON summary of the world
  *   POST   /nodes/NAME/ACTION     down up exporter-down exporter-up
  *                                 api-fail api-ok consul-fail consul-pass
+ *                                 consul-deregister consul-register
  *                                 cpu?value=PERCENT
  *   POST   /tick?ms=N             advance simulated (and real-time) clocks
  *   POST   /poll                  run scalelite's poller now
@@ -156,6 +157,12 @@ sim_control_nodes(struct sim_world *w, const struct sim_req *req,
 		n->bbb_api_ok = true;
 	else if (strcmp(rest, "consul-fail") == 0) {
 		n->consul_passing = false;
+		sim_node_changed(w, (size_t)i);
+	} else if (strcmp(rest, "consul-deregister") == 0) {
+		n->in_consul = false;
+		sim_node_changed(w, (size_t)i);
+	} else if (strcmp(rest, "consul-register") == 0) {
+		n->in_consul = true;
 		sim_node_changed(w, (size_t)i);
 	} else if (strcmp(rest, "consul-pass") == 0) {
 		n->consul_passing = true;

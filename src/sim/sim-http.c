@@ -147,7 +147,7 @@ static ssize_t
 sim_http_stream_cb(void *cls, uint64_t pos, char *out, size_t max)
 {
 	struct sim_stream	*st = cls;
-	size_t			 n, flen, tlen, i;
+	size_t			 n, flen, tlen, i, k;
 	uint64_t		 tail_at;
 
 	if (st->cut) {
@@ -164,14 +164,23 @@ sim_http_stream_cb(void *cls, uint64_t pos, char *out, size_t max)
 	flen = strlen(st->fill);
 	tlen = strlen(st->tail);
 	tail_at = st->total > tlen ? st->total - tlen : 0;
-	for (n = 0; n < max && pos + n < st->total; n++) {
+	n = 0;
+	while (n < max && pos + n < st->total) {
 		i = (size_t)(pos + n);
 		if (i < st->len)
-			out[n] = st->data[i];
+			out[n++] = st->data[i];
 		else if (i >= tail_at)
-			out[n] = st->tail[i - tail_at];
-		else
-			out[n] = st->fill[(i - st->len) % flen];
+			out[n++] = st->tail[i - tail_at];
+		else {
+			/* the rest of this fill period, in one copy */
+			k = flen - (i - st->len) % flen;
+			if (k > max - n)
+				k = max - n;
+			if (k > tail_at - i)
+				k = (size_t)(tail_at - i);
+			memcpy(out + n, st->fill + (i - st->len) % flen, k);
+			n += k;
+		}
 	}
 	return ((ssize_t)n);
 }

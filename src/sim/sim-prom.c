@@ -22,7 +22,7 @@
 #include "sim-prom.h"
 #include "util.h"
 
-#define PROM_RECORD_MS		1000	/* one view per simulated second */
+#define PROM_RECORD_MS		1000	/* one view a simulated s */
 #define PROM_MAX_POINTS		11000
 
 struct sim_prom {
@@ -250,7 +250,7 @@ api_error(struct sim_resp *resp, int status, const char *type,
 	va_end(ap);
 	buf_printf(&b, "{\"status\":\"error\",\"errorType\":\"%s\","
 	    "\"error\":", type);
-	sim_prom_json_str(&b, m);
+	sim_json_str(&b, m);
 	buf_addc(&b, '}');
 	free(m);
 	sim_resp_set(resp, status, "application/json", buf_steal(&b));
@@ -304,6 +304,7 @@ handle_query(struct sim_world *w, const struct sim_req *req,
 	char			*query = NULL, *ts = NULL, *te = NULL;
 	char			*tstep = NULL, *cause = NULL;
 	int64_t			 t = w->now_ms, start, end, step;
+	int			 rc;
 
 	query = param_get(req, "query");
 	if (!range) {
@@ -372,12 +373,15 @@ handle_query(struct sim_world *w, const struct sim_req *req,
 			    "range vector" : "string");
 			goto out;
 		}
-		if (sim_promql_query_range(p->store, q, start, end, step,
-		    &data, &cause) != 0) {
-			api_error(resp, 422, "execution", "%s", cause);
-			goto out;
-		}
-	} else if (sim_promql_query(p->store, q, t, &data, &cause) != 0) {
+		rc = sim_promql_query_range(p->store, q, start, end, step,
+		    &data, &cause);
+	} else
+		rc = sim_promql_query(p->store, q, t, &data, &cause);
+	if (rc == -2) {
+		api_error(resp, 503, "timeout", "%s", cause);
+		goto out;
+	}
+	if (rc != 0) {
 		api_error(resp, 422, "execution", "%s", cause);
 		goto out;
 	}
@@ -417,24 +421,24 @@ target_json(struct sim_world *w, struct buf *b, const char *node,
 	buf_adds(b, "{\"discoveredLabels\":{\"__address__\":");
 	snprintf(url, sizeof url, "%s:%u", w->listen[0] != '\0' ?
 	    w->listen : "127.0.0.1", w->ports[SIM_METRICS]);
-	sim_prom_json_str(b, url);
+	sim_json_str(b, url);
 	buf_adds(b, ",\"__metrics_path__\":");
-	sim_prom_json_str(b, path);
+	sim_json_str(b, path);
 	buf_adds(b, ",\"__scheme__\":\"http\",\"__scrape_interval__\":\"1s\","
 	    "\"__scrape_timeout__\":\"1s\",\"instance\":");
-	sim_prom_json_str(b, inst);
+	sim_json_str(b, inst);
 	buf_printf(b, ",\"job\":\"%s\"},\"labels\":{\"instance\":",
 	    sim_exporter_job[e]);
-	sim_prom_json_str(b, inst);
+	sim_json_str(b, inst);
 	buf_printf(b, ",\"job\":\"%s\"},\"scrapePool\":\"%s\",\"scrapeUrl\":",
 	    sim_exporter_job[e], sim_exporter_job[e]);
 	snprintf(url, sizeof url, "http://%s:%u%s", w->listen[0] != '\0' ?
 	    w->listen : "127.0.0.1", w->ports[SIM_METRICS], path);
-	sim_prom_json_str(b, url);
+	sim_json_str(b, url);
 	buf_adds(b, ",\"globalUrl\":");
-	sim_prom_json_str(b, url);
+	sim_json_str(b, url);
 	buf_adds(b, ",\"lastError\":");
-	sim_prom_json_str(b, err);
+	sim_json_str(b, err);
 	buf_adds(b, ",\"lastScrape\":\"");
 	if (v != NULL)
 		fmt_rfc3339nano(b, v->t_ms);

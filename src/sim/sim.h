@@ -74,7 +74,10 @@ void	 sim_resp_printf(struct sim_resp *, int status, const char *ctype,
 void	 sim_resp_header(struct sim_resp *, const char *, const char *);
 void	 sim_resp_json(struct sim_resp *, int status, void *json_t_taken);
 void	 sim_resp_clear(struct sim_resp *);
-/* Append a JSON string literal (quoted, escaped) to a struct buf. */
+/*
+ * Append a JSON string literal to a struct buf, escaped as Go's
+ * encoding/json does (<, > and & too); in sim-promql.c.
+ */
 struct buf;
 void	 sim_json_str(struct buf *, const char *);
 /* Standard base64 (with padding) of len bytes; allocated. */
@@ -264,6 +267,16 @@ char		*sim_fault_list(struct sim_world *);	/* JSON array */
 const char	*sim_fault_kind_name(enum sim_fault_kind);
 const char	*sim_system_name(enum sim_system);	/* "consul" ... */
 int		 sim_system_from_name(const char *);	/* -1 if unknown */
+
+/*
+ * sim-config.c: the bbbctl configuration for this world (keys of
+ * src/config.h; the URLs need sim_http_start() first).  The text holds
+ * secrets: freezero_str() it.  sim_write_config writes it atomically,
+ * mode 0600; 0 or -1 with cause.
+ */
+char		*sim_config_text(struct sim_world *);
+int		 sim_write_config(struct sim_world *, const char *path,
+		     char **cause);
 
 /* sim-http.c: one MHD daemon per system.  0 or -1 with cause. */
 int		 sim_http_start(struct sim_world *, const char *listen,

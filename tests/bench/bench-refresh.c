@@ -11,12 +11,14 @@
  * every tenth node in some trouble so that the rules have work to do.
  * With -d DIR the answers are read from DIR instead (files consul.json,
  * prom-<name>.json, getservers.json, getmeetings.xml, stacks.json,
- * services.json, hosts.json, servers.json), e.g. as fetched from
- * bbbctl-sim.  Prints one line of figures.
+ * services.json, hosts.json, servers.json; further pages as
+ * stacks.2.json ...; each node's getMeetings as node-1.xml ...), e.g. as
+ * fetched from bbbctl-sim.  Prints one line of figures.
  */
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,8 @@
 #include "prom-queries.h"
 #include "util.h"
 
+#define BENCH_PAGES	16
+
 struct answers {
 	struct buf	 consul;
 	struct buf	 prom[32];
@@ -37,10 +41,12 @@ struct answers {
 	size_t		 nprom;
 	struct buf	 servers;
 	struct buf	 meetings;
-	struct buf	 stacks;
-	struct buf	 services;
-	struct buf	 hosts;
-	struct buf	 nova;
+	struct buf	 stacks[BENCH_PAGES];	/* pages */
+	struct buf	 services[BENCH_PAGES];
+	struct buf	 hosts[BENCH_PAGES];
+	struct buf	 nova[BENCH_PAGES];
+	struct buf	*nodes;		/* per-node getMeetings */
+	size_t		 nnodes;
 };
 
 static double
@@ -165,34 +171,34 @@ gen_rancher(struct answers *a, int n)
 {
 	int	 i;
 
-	buf_adds(&a->stacks, "{\"type\":\"collection\",\"resourceType\":"
+	buf_adds(&a->stacks[0], "{\"type\":\"collection\",\"resourceType\":"
 	    "\"stack\",\"pagination\":{\"limit\":10000},\"data\":[");
-	buf_adds(&a->services, "{\"type\":\"collection\",\"resourceType\":"
+	buf_adds(&a->services[0], "{\"type\":\"collection\",\"resourceType\":"
 	    "\"service\",\"pagination\":{\"limit\":10000},\"data\":[");
-	buf_adds(&a->hosts, "{\"type\":\"collection\",\"resourceType\":"
+	buf_adds(&a->hosts[0], "{\"type\":\"collection\",\"resourceType\":"
 	    "\"host\",\"pagination\":{\"limit\":10000},\"data\":[");
 	for (i = 1; i <= n; i++) {
-		buf_printf(&a->stacks, "%s{\"id\":\"1st%d\",\"type\":\"stack\","
+		buf_printf(&a->stacks[0], "%s{\"id\":\"1st%d\",\"type\":\"stack\","
 		    "\"name\":\"bbb-%04d\",\"state\":\"active\",\"healthState\":"
 		    "\"%s\",\"system\":false}", i > 1 ? "," : "", i, i,
 		    i % 45 == 8 ? "degraded" : "healthy");
-		buf_printf(&a->services, "%s{\"id\":\"1s%d\",\"type\":"
+		buf_printf(&a->services[0], "%s{\"id\":\"1s%d\",\"type\":"
 		    "\"service\",\"kind\":\"service\",\"name\":\"bbb\","
 		    "\"stackId\":\"1st%d\",\"state\":\"active\",\"healthState\":"
 		    "\"%s\",\"scale\":1,\"launchConfig\":{\"imageUuid\":"
 		    "\"docker:registry.example.com/bbb:2.7\"},\"instanceIds\":"
 		    "[\"1i%d\"]}", i > 1 ? "," : "", i, i,
 		    i % 45 == 8 ? "degraded" : "healthy", i);
-		buf_printf(&a->hosts, "%s{\"id\":\"1h%d\",\"type\":\"host\","
+		buf_printf(&a->hosts[0], "%s{\"id\":\"1h%d\",\"type\":\"host\","
 		    "\"hostname\":\"bbb-%04d.bbb.example.com\",\"state\":"
 		    "\"%s\",\"agentState\":%s,\"instanceIds\":[\"1i%d\"]}",
 		    i > 1 ? "," : "", i, i,
 		    i % 90 == 13 ? "disconnected" : "active",
 		    i % 90 == 13 ? "\"disconnected\"" : "null", i);
 	}
-	buf_adds(&a->stacks, "]}");
-	buf_adds(&a->services, "]}");
-	buf_adds(&a->hosts, "]}");
+	buf_adds(&a->stacks[0], "]}");
+	buf_adds(&a->services[0], "]}");
+	buf_adds(&a->hosts[0], "]}");
 }
 
 static void
@@ -214,8 +220,9 @@ gen_nova(struct buf *b, int n)
 	buf_adds(b, "]}");
 }
 
-static void
-read_file(const char *dir, const char *name, struct buf *b)
+/* Read DIR/NAME into b; false when it does not exist and may not. */
+static bool
+read_file2(const char *dir, const char *name, struct buf *b, bool must)
 {
 	char	*path, chunk[65536];
 	size_t	 n;
@@ -223,6 +230,10 @@ read_file(const char *dir, const char *name, struct buf *b)
 
 	path = xasprintf("%s/%s", dir, name);
 	if ((f = fopen(path, "r")) == NULL) {
+		if (!must) {
+			free(path);
+			return (false);
+		}
 		fprintf(stderr, "bench-refresh: %s: %s\n", path,
 		    strerror(errno));
 		exit(1);
@@ -233,6 +244,33 @@ read_file(const char *dir, const char *name, struct buf *b)
 	if (b->data == NULL)
 		buf_adds(b, "");
 	free(path);
+	return (true);
+}
+
+static void
+read_file(const char *dir, const char *name, struct buf *b)
+{
+	read_file2(dir, name, b, true);
+}
+
+/* base.json, base.2.json, ... */
+static void
+read_pages(const char *dir, const char *base, struct buf *pages)
+{
+	char	*name;
+	int	 i;
+
+	name = xasprintf("%s.json", base);
+	read_file(dir, name, &pages[0]);
+	free(name);
+	for (i = 1; i < BENCH_PAGES; i++) {
+		name = xasprintf("%s.%d.json", base, i + 1);
+		if (!read_file2(dir, name, &pages[i], false)) {
+			free(name);
+			break;
+		}
+		free(name);
+	}
 }
 
 static uint64_t
@@ -241,10 +279,14 @@ answers_bytes(const struct answers *a)
 	uint64_t	 n;
 	size_t		 i;
 
-	n = a->consul.len + a->servers.len + a->meetings.len +
-	    a->stacks.len + a->services.len + a->hosts.len + a->nova.len;
+	n = a->consul.len + a->servers.len + a->meetings.len;
+	for (i = 0; i < BENCH_PAGES; i++)
+		n += a->stacks[i].len + a->services[i].len + a->hosts[i].len +
+		    a->nova[i].len;
 	for (i = 0; i < a->nprom; i++)
 		n += a->prom[i].len;
+	for (i = 0; i < a->nnodes; i++)
+		n += a->nodes[i].len;
 	return (n);
 }
 
@@ -265,11 +307,24 @@ struct updates {
 	struct fleet_openstack_update	*ou;
 };
 
+static void
+decode_page(enum backend_rancher_kind kind, const struct buf *b,
+    struct fleet_rancher_update *ru, const char *what)
+{
+	char	*next = NULL, *cause = NULL;
+
+	if (backend_rancher_decode(kind, b->data, b->len, ru, &next,
+	    &cause) == -1)
+		die_cause(what, cause);
+	free(next);
+}
+
 /* Decode every answer of one refresh. */
 static void
 decode(const struct answers *a, struct updates *u)
 {
 	struct backend_sl_secrets	 secrets = { 0 };
+	struct fleet_meetings_update	*mu;
 	char				*cause = NULL, *next = NULL, *warn;
 	size_t				 i;
 
@@ -298,24 +353,33 @@ decode(const struct answers *a, struct updates *u)
 		die_cause("getMeetings", cause);
 
 	u->ru = xcalloc(1, sizeof *u->ru);
-	if (backend_rancher_decode(BACKEND_RANCHER_STACKS, a->stacks.data,
-	    a->stacks.len, u->ru, &next, &cause) == -1)
-		die_cause("stacks", cause);
-	free(next);
-	if (backend_rancher_decode(BACKEND_RANCHER_SERVICES,
-	    a->services.data, a->services.len, u->ru, &next, &cause) == -1)
-		die_cause("services", cause);
-	free(next);
-	if (backend_rancher_decode(BACKEND_RANCHER_HOSTS, a->hosts.data,
-	    a->hosts.len, u->ru, &next, &cause) == -1)
-		die_cause("hosts", cause);
-	free(next);
+	for (i = 0; i < BENCH_PAGES && a->stacks[i].data != NULL; i++)
+		decode_page(BACKEND_RANCHER_STACKS, &a->stacks[i], u->ru,
+		    "stacks");
+	for (i = 0; i < BENCH_PAGES && a->services[i].data != NULL; i++)
+		decode_page(BACKEND_RANCHER_SERVICES, &a->services[i], u->ru,
+		    "services");
+	for (i = 0; i < BENCH_PAGES && a->hosts[i].data != NULL; i++)
+		decode_page(BACKEND_RANCHER_HOSTS, &a->hosts[i], u->ru,
+		    "hosts");
 
 	u->ou = xcalloc(1, sizeof *u->ou);
-	if (backend_nova_decode(a->nova.data, a->nova.len, u->ou, &next,
-	    &cause) == -1)
-		die_cause("servers", cause);
-	free(next);
+	for (i = 0; i < BENCH_PAGES && a->nova[i].data != NULL; i++) {
+		if (backend_nova_decode(a->nova[i].data, a->nova[i].len,
+		    u->ou, &next, &cause) == -1)
+			die_cause("servers", cause);
+		free(next);
+	}
+
+	/* Each node's meetings: decoded (the backend joins them by id). */
+	for (i = 0; i < a->nnodes; i++) {
+		if (backend_bbb_decode_meetings(a->nodes[i].data,
+		    a->nodes[i].len, &mu, &cause) == -1) {
+			free(cause);	/* a node may fail; so be it */
+			continue;
+		}
+		fleet_meetings_update_free(mu);
+	}
 }
 
 /* Apply them (join + problems after each). */
@@ -387,16 +451,29 @@ main(int argc, char **argv)
 		read_file(dir, "consul.json", &a.consul);
 		read_file(dir, "getservers.json", &a.servers);
 		read_file(dir, "getmeetings.xml", &a.meetings);
-		read_file(dir, "stacks.json", &a.stacks);
-		read_file(dir, "services.json", &a.services);
-		read_file(dir, "hosts.json", &a.hosts);
-		read_file(dir, "servers.json", &a.nova);
+		read_pages(dir, "stacks", a.stacks);
+		read_pages(dir, "services", a.services);
+		read_pages(dir, "hosts", a.hosts);
+		read_pages(dir, "servers", a.nova);
+		for (;;) {
+			name = xasprintf("node-%zu.xml", a.nnodes + 1);
+			a.nodes = xreallocarray(a.nodes, a.nnodes + 1,
+			    sizeof *a.nodes);
+			memset(&a.nodes[a.nnodes], 0, sizeof *a.nodes);
+			if (!read_file2(dir, name, &a.nodes[a.nnodes],
+			    false)) {
+				free(name);
+				break;
+			}
+			free(name);
+			a.nnodes++;
+		}
 	} else {
 		gen_consul(&a.consul, n);
 		gen_servers(&a.servers, n);
 		gen_meetings(&a.meetings, n);
 		gen_rancher(&a, n);
-		gen_nova(&a.nova, n);
+		gen_nova(&a.nova[0], n);
 	}
 
 	f = fleet_new("bench");
@@ -418,6 +495,8 @@ main(int argc, char **argv)
 	qsort(td, rounds, sizeof *td, cmp_double);
 	qsort(ta, rounds, sizeof *ta, cmp_double);
 	getrusage(RUSAGE_SELF, &ru);
+	if (dir != NULL)
+		n = (int)f->nnodes;
 	printf("refresh nodes=%d model=%zu problems=%zu meetings=%zu "
 	    "bytes=%llu cpu_ms: total median %.2f (mean %.2f, max %.2f) = "
 	    "decode %.2f + join/problems %.2f; maxrss_kb=%ld\n", n,
@@ -434,9 +513,14 @@ main(int argc, char **argv)
 		buf_free(&a.prom[i]);
 	buf_free(&a.servers);
 	buf_free(&a.meetings);
-	buf_free(&a.stacks);
-	buf_free(&a.services);
-	buf_free(&a.hosts);
-	buf_free(&a.nova);
+	for (i = 0; i < BENCH_PAGES; i++) {
+		buf_free(&a.stacks[i]);
+		buf_free(&a.services[i]);
+		buf_free(&a.hosts[i]);
+		buf_free(&a.nova[i]);
+	}
+	for (i = 0; i < a.nnodes; i++)
+		buf_free(&a.nodes[i]);
+	free(a.nodes);
 	return (0);
 }

@@ -170,8 +170,8 @@ check_text(struct check *ck, const char *text)
 			if (strcmp(kw, "HELP") == 0) {
 				f = fam_get(ck, name, true);
 				if (f->help || f->samples)
-					fail_msg("line %zu: HELP again or after "
-					    "samples: %s", ln, line);
+					fail_msg("line %zu: HELP again or "
+					    "after samples: %s", ln, line);
 				f->help = true;
 				/* help text: only \\ and \n escapes */
 				p = line + 7 + strlen(name);

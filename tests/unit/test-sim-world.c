@@ -10,9 +10,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "util.h"
 #include "sim/sim.h"
 
@@ -190,6 +193,58 @@ test_add_node(void **state)
 	sim_world_free(w);
 }
 
+/* bbbctl's own loader takes the config the sim writes. */
+static void
+test_write_config(void **state)
+{
+	struct sim_world	*w;
+	struct config		*cfg;
+	struct stat		 st;
+	char			 dir[] = "/tmp/test-sim-configXXXXXX";
+	char			*path, *cause = NULL, *u;
+	int			 i;
+
+	w = sim_world_new(3, 11, 0, "clean");
+	for (i = 0; i < SIM_NSYSTEMS; i++)
+		w->ports[i] = (uint16_t)(40000 + i);
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/bbbctl.conf", dir);
+	assert_int_equal(sim_write_config(w, path, &cause), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	cfg = config_new();
+	if (config_load(cfg, path, &cause) != 0)
+		fail_msg("config_load: %s", cause);
+	u = sim_url(w, SIM_CONSUL);
+	assert_string_equal(cfg->consul.url, u);
+	free(u);
+	assert_string_equal(cfg->consul.token, w->consul_token);
+	assert_string_equal(cfg->consul.service, "bbb");
+	assert_string_equal(cfg->prometheus.password, w->prom_password);
+	assert_string_equal(cfg->scalelite.secret, w->sl_secret);
+	assert_string_equal(cfg->rancher.project, "1a5");
+	assert_string_equal(cfg->rancher.secret_key, w->rancher_secret);
+	assert_non_null(strstr(cfg->rancher.url, "/v2-beta"));
+	assert_string_equal(cfg->openstack.application_credential_secret,
+	    w->os_cred_secret);
+	assert_non_null(strstr(cfg->openstack.auth_url, "/v3"));
+	config_free(cfg);
+
+	/* a directory that does not exist: an error, not a crash */
+	free(path);
+	path = xasprintf("%s/missing/bbbctl.conf", dir);
+	assert_int_equal(sim_write_config(w, path, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	free(path);
+	path = xasprintf("%s/bbbctl.conf", dir);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	sim_world_free(w);
+}
+
 static void
 test_fault_parse(void **state)
 {
@@ -281,6 +336,7 @@ main(void)
 		cmocka_unit_test(test_poller_load_and_cordon),
 		cmocka_unit_test(test_model_moves),
 		cmocka_unit_test(test_add_node),
+		cmocka_unit_test(test_write_config),
 		cmocka_unit_test(test_fault_parse),
 		cmocka_unit_test(test_query),
 	};
