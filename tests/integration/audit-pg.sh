@@ -129,5 +129,32 @@ ok $? "the torn line was kept in audit.spool.rejected"
 is "$(grep -c '"uuid"' "$tmp/list3")" 13 "bbbctl audit lists all 13"
 is "$(grep -c '"spooled": true' "$tmp/list3")" 0 "none still spooled"
 
+# 6. two consoles at once: appends and a replay never lose or repeat
+pg_stop
+"$drv" "$conf" record 20 >"$tmp/p1" 2>&1 &
+p1=$!
+"$drv" "$conf" record 20 >"$tmp/p2" 2>&1 &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+[ $r1 -eq 0 ] && [ $r2 -eq 0 ]
+ok $? "two writers while the database is down"
+is "$(lines)" 40 "the spool holds both writers' 40 lines"
+bad=0
+while IFS= read -r l; do
+	case $l in '{"uuid":"'*'}') ;; *) bad=$((bad + 1)) ;; esac
+done <"$spool"
+is "$bad" 0 "no line interleaved or torn"
+pg_start
+"$drv" "$conf" record 5 >"$tmp/p3" 2>&1 &
+p1=$!
+"$drv" "$conf" record 5 >"$tmp/p4" 2>&1 &
+p2=$!
+wait $p1
+wait $p2
+is "$(count)" $((13 + 40 + 10)) "after two writers replay at once: every record"
+is "$(distinct)" $((13 + 40 + 10)) "each exactly once"
+is "$(lines)" 0 "the spool is empty"
+
 pg_stop
 done_testing

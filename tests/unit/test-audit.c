@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -326,6 +327,66 @@ test_spool_unconfigured(void **state)
 	free(spool);
 }
 
+#define THREADS		4
+#define PER_THREAD	25
+
+static void *
+record_thread(void *arg)
+{
+	struct audit		*a = arg;
+	struct audit_rec	 r;
+	char			*cause, *uuid;
+	int			 i;
+
+	for (i = 0; i < PER_THREAD; i++) {
+		uuid = audit_uuid_new();
+		memset(&r, 0, sizeof r);
+		r.uuid = uuid;
+		r.event = "started";
+		r.verb = "server drain";
+		r.operator_ = "o";
+		r.origin = "local";
+		r.duration_ms = -1;
+		cause = NULL;
+		if (audit_record(a, &r, &cause) != 0)
+			abort();
+		free(cause);
+		free(uuid);
+	}
+	return (NULL);
+}
+
+/* One struct audit shared by worker threads: every record, whole. */
+static void
+test_threads(void **state)
+{
+	struct audit		*a;
+	struct audit_list	 l;
+	pthread_t		 t[THREADS];
+	char			*cause = NULL, *spool;
+	size_t			 i, j;
+
+	(void)state;
+	spool = audit_spool_path();
+	unlink(spool);
+	a = audit_new(NULL);
+	for (i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, record_thread, a),
+		    0);
+	for (i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(audit_list(a, 0, 0, &l, &cause), 0);
+	assert_int_equal(l.n, THREADS * PER_THREAD);
+	for (i = 0; i < l.n; i++) {
+		for (j = i + 1; j < l.n; j++)
+			assert_string_not_equal(l.v[i].uuid, l.v[j].uuid);
+	}
+	audit_list_free(&l);
+	audit_free(a);
+	unlink(spool);
+	free(spool);
+}
+
 static void
 test_spool_path(void **state)
 {
@@ -380,6 +441,7 @@ main(void)
 		cmocka_unit_test(test_spool_path),
 		cmocka_unit_test(test_spool_no_database),
 		cmocka_unit_test(test_spool_unconfigured),
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_since),
 	};
 	char	 tmpl[] = "/tmp/test-audit.XXXXXX", *sub;
