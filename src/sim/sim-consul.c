@@ -33,7 +33,8 @@
 #define CONSUL_WAIT_DEFAULT_MS	(5 * 60 * 1000)
 #define CONSUL_WAIT_MAX_MS	(10 * 60 * 1000)
 #define CONSUL_KV_MAX		(512 * 1024)
-#define CONSUL_TTL_MULTIPLIER	2	/* sessions expire after 2 x TTL */
+/* sessions expire after 2 x TTL, as consul's timers */
+#define CONSUL_TTL_MULTIPLIER	2
 #define CONSUL_LOCK_DELAY_MS	15000
 
 struct consul_kv {
@@ -358,16 +359,16 @@ static char *
 consul_bbb_output(const struct sim_node *n)
 {
 	if (n->up && n->consul_passing)
-		return (xasprintf("HTTP GET https://%s/bigbluebutton/api: 200 OK"
-		    " Output: <response><returncode>SUCCESS</returncode>"
+		return (xasprintf("HTTP GET https://%s/bigbluebutton/api: "
+		    "200 OK Output: <response><returncode>SUCCESS</returncode>"
 		    "<version>2.0</version></response>", n->fqdn));
 	else if (n->up)
 		return (xasprintf("HTTP GET https://%s/bigbluebutton/api: 503 "
 		    "Service Unavailable Output: <html><body><h1>503 Service "
 		    "Unavailable</h1></body></html>", n->fqdn));
 	else
-		return (xasprintf("Get \"https://%s/bigbluebutton/api\": dial tcp "
-		    "%s:443: connect: no route to host", n->fqdn, n->ip));
+		return (xasprintf("Get \"https://%s/bigbluebutton/api\": "
+		    "dial tcp %s:443: connect: no route to host", n->fqdn, n->ip));
 }
 
 static json_t *
