@@ -1058,14 +1058,18 @@ consul_session_json(const struct consul_session *s)
 	return (o);
 }
 
-/* Duration as consul accepts it: "15s" or a number of nanoseconds. */
+/* Duration as consul accepts it: "15s" or nanoseconds (small: seconds). */
 static int
 consul_parse_dur(json_t *v, int64_t *ms)
 {
 	const char	*errstr;
 
-	if (json_is_integer(v)) {
-		*ms = json_integer_value(v) / 1000000;
+	if (json_is_integer(v) || json_is_real(v)) {
+		/* consul: below 1000 (ns) it means seconds */
+		if (json_number_value(v) < 1000)
+			*ms = (int64_t)(json_number_value(v) * 1000);
+		else
+			*ms = (int64_t)(json_number_value(v) / 1000000);
 		return (0);
 	}
 	if (!json_is_string(v))
