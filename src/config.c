@@ -267,8 +267,11 @@ config_section_known(const char *section)
 static bool
 config_close_enough(const char *a, const char *b, size_t *best)
 {
-	size_t	 d, la = strlen(a);
+	size_t	 d, la = strlen(a), lb = strlen(b);
 
+	/* Far apart in length: no suggestion (and no quadratic work). */
+	if (la > lb + 3 || lb > la + 3)
+		return (false);
 	d = util_levenshtein(a, b);
 	if (d > 3 || (d > 1 && d * 3 > la + 1))
 		return (false);

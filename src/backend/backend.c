@@ -442,6 +442,22 @@ bk_describe(const char *what, const struct http_response *resp)
 	return (s);
 }
 
+bool
+bk_is_error_answer(const char *cause)
+{
+	static const char	*shape[] = {
+		"not JSON", "not XML", "empty answer", ": missing",
+		": expected ", "not a BBB API answer"
+	};
+	size_t			 i;
+
+	for (i = 0; i < nitems(shape); i++) {
+		if (strstr(cause, shape[i]) != NULL)
+			return (false);
+	}
+	return (true);
+}
+
 char *
 bk_prefix_status(const char *what, const struct http_response *resp,
     const char *cause)

@@ -28,7 +28,7 @@ struct os_poll {
 	char			*token;		/* secret */
 	char			*compute;
 	int64_t			 expires;	/* wall ms */
-	bool			 retried;	/* re-auth after a 401 done */
+	bool			 retried;	/* re-auth after a 401 */
 	int			 pages;
 	struct fleet_openstack_update *acc;
 };
@@ -109,7 +109,7 @@ os_servers_cb(struct http_response *resp, void *arg)
 	else if (backend_nova_decode(resp->body, resp->len, op->acc, &next,
 	    &cause) != 0) {
 		if (!http_response_ok(resp) &&
-		    strstr(cause, "nova: not JSON") == cause) {
+		    !bk_is_error_answer(cause)) {
 			free(cause);
 			cause = bk_describe("servers", resp);
 		} else {
@@ -193,7 +193,7 @@ os_auth_cb(struct http_response *resp, void *arg)
 	    cfg->openstack.region, "public", &op->compute, &op->expires,
 	    &cause) != 0) {
 		if (!http_response_ok(resp) &&
-		    strstr(cause, "keystone: not JSON") == cause) {
+		    !bk_is_error_answer(cause)) {
 			free(cause);
 			cause = bk_describe("keystone", resp);
 		} else if (!http_response_ok(resp)) {

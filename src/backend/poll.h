@@ -72,10 +72,18 @@ char		*bk_urlencode(const char *);
 /* "scheme://host[:port]" of url equals that of base. */
 bool		 bk_same_origin(const char *url, const char *base);
 /* One line: "<what>: " + http_response_describe(). Allocated. */
-char		*bk_describe(const char *what, const struct http_response *);
+char		*bk_describe(const char *what,
+		     const struct http_response *);
 /* "<what>: [HTTP <status>: ]<cause>" (status when not 2xx). Allocated. */
-char		*bk_prefix_status(const char *what, const struct http_response *,
-		     const char *cause);
+char		*bk_prefix_status(const char *what,
+		     const struct http_response *, const char *cause);
+/*
+ * Is a decoder's cause the system's own error answer (Prometheus
+ * envelope, Rancher error object, Keystone/Nova fault) rather than a
+ * body that is not the expected format at all?  For non-2xx answers:
+ * the former is shown, the latter replaced by bk_describe().
+ */
+bool		 bk_is_error_answer(const char *cause);
 /* Lower-case hex SHA-256 of s into out[65]. */
 void		 bk_sha256_hex(const char *, char out[65]);
 

@@ -142,7 +142,7 @@ prom_done_cb(struct http_response *resp, void *arg)
 	else if (backend_prom_decode(name, resp->body, resp->len, f,
 	    &warning, &cause) != 0) {
 		if (!http_response_ok(resp) &&
-		    strstr(cause, "prometheus: not JSON") == cause) {
+		    !bk_is_error_answer(cause)) {
 			free(cause);
 			cause = bk_describe(name, resp);
 		} else {

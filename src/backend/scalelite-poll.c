@@ -48,7 +48,7 @@ struct sl_node {
 
 struct sl_poll {
 	struct bk_source *s;
-	char		*base;		/* scalelite without the API path */
+	char		*base;		/* without the API path */
 
 	/* this refresh */
 	int		 pending;	/* getServers, getMeetings, nodes */
@@ -64,7 +64,7 @@ struct sl_poll {
 	size_t		 nfresh;
 
 	/* from the refreshes before: meeting -> node, sorted */
-	int64_t		 fanout_at;	/* mono ms of the last node round */
+	int64_t		 fanout_at;	/* mono ms, last round */
 	struct sl_where	*where;
 	size_t		 nwhere;
 };
@@ -329,6 +329,7 @@ sl_node_next(struct sl_poll *sp)
 	req.url = url;
 	req.timeout_ms = bk_timeout_ms(sp->s);
 	req.want_cert_expiry = true;
+	req.ca_file = bk_config(sp->s)->scalelite.ca_file;
 	bk_request(sp->s, &req, sl_node_cb, nd);
 	free(url);
 }
