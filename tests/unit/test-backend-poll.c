@@ -42,7 +42,7 @@ static bool	 rancher_foreign_next;
 static int	 sl_checksum_ok;
 static int	 sl_checksum_bad;
 static char	 sl_expect[65];
-static unsigned short	 tls_port;	/* the TLS "BBB node", 0 = none */
+static unsigned short	 tls_port;	/* the TLS "BBB node", or 0 */
 static int	 node_calls;
 
 struct upload {
@@ -125,8 +125,8 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		body = xasprintf("{\"token\":{\"expires_at\":"
 		    "\"2099-01-01T00:00:00.000000Z\",\"catalog\":[{\"type\":"
 		    "\"compute\",\"name\":\"nova\",\"endpoints\":[{"
-		    "\"interface\":\"public\",\"region_id\":\"RegionOne\",\"url\":"
-		    "\"http://127.0.0.1:%u/compute/v2.1\"}]}]}}", port);
+		    "\"interface\":\"public\",\"region_id\":\"RegionOne\","
+		    "\"url\":\"http://127.0.0.1:%u/compute/v2.1\"}]}]}}", port);
 		ret = reply(c, 201, "X-Subject-Token", tok, body);
 		goto out;
 	}
@@ -139,7 +139,8 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 			revoke_once = false;
 			token_valid = -1;
 			ret = reply(c, 401, NULL, NULL, xstrdup(
-			    "{\"unauthorized\":{\"code\":401,\"message\":\"expired\"}}"));
+			    "{\"unauthorized\":{\"code\":401,"
+			    "\"message\":\"expired\"}}"));
 			goto out;
 		}
 		if (arg(c, "marker") == NULL)
@@ -178,14 +179,15 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		    arg(c, "marker") == NULL)
 			body = xasprintf("{\"type\":\"collection\",\"data\":"
 			    "[{\"id\":\"1h1\",\"hostname\":\"bbb-01\","
-			    "\"state\":\"active\"}],\"pagination\":{\"partial\":true,"
-			    "\"next\":\"http://%s:%u/v2-beta/projects/1a5/hosts"
-			    "?marker=m1\"}}", rancher_foreign_next ?
+			    "\"state\":\"active\"}],\"pagination\":{"
+			    "\"partial\":true,\"next\":\"http://%s:%u/v2-beta/"
+			    "projects/1a5/hosts?marker=m1\"}}", rancher_foreign_next ?
 			    "localhost" : "127.0.0.1", port);
 		else if (strcmp(url + 22, "hosts") == 0)
 			body = xstrdup("{\"type\":\"collection\",\"data\":"
 			    "[{\"id\":\"1h2\",\"hostname\":\"bbb-02\","
-			    "\"state\":\"active\",\"agentState\":\"disconnected\"}]}");
+			    "\"state\":\"active\","
+			    "\"agentState\":\"disconnected\"}]}");
 		else
 			body = xstrdup("{\"type\":\"collection\",\"data\":[]}");
 		ret = reply(c, 200, NULL, NULL, body);
