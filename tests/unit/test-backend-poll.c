@@ -181,8 +181,9 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 			    "[{\"id\":\"1h1\",\"hostname\":\"bbb-01\","
 			    "\"state\":\"active\"}],\"pagination\":{"
 			    "\"partial\":true,\"next\":\"http://%s:%u/v2-beta/"
-			    "projects/1a5/hosts?marker=m1\"}}", rancher_foreign_next ?
-			    "localhost" : "127.0.0.1", port);
+			    "projects/1a5/hosts?marker=m1\"}}",
+			    rancher_foreign_next ? "localhost" : "127.0.0.1",
+			    port);
 		else if (strcmp(url + 22, "hosts") == 0)
 			body = xstrdup("{\"type\":\"collection\",\"data\":"
 			    "[{\"id\":\"1h2\",\"hostname\":\"bbb-02\","
