@@ -720,7 +720,8 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 	}
 
 	/* The problems are the states'; fleet->problems points at them. */
-	qsort(p->list, p->nlist, sizeof *p->list, problems_cmp);
+	if (p->nlist > 1)
+		qsort(p->list, p->nlist, sizeof *p->list, problems_cmp);
 	f->problems = xreallocarray(f->problems, p->nlist + 1,
 	    sizeof *f->problems);
 	if (p->nlist > 0)

@@ -219,7 +219,7 @@ struct sim_world {
 	char		 listen[64];	/* "127.0.0.1" */
 
 	bool		 sl_legacy;	/* scalelite < v1.5.1: no admin API */
-	int		 os_quota_instances;	/* nova instances quota; 0 = 20 */
+	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
 
 	void		*consul;	/* per-system private state */
 	void		*rancher;
@@ -392,13 +392,15 @@ char	*sim_scalelite_node_url(const struct sim_world *, size_t node);
 char	*sim_metrics_render(struct sim_world *, size_t node, int bbb_exporter_version /* 2 or 7 */);
 
 /*
- * The query API's history (sim-prom.c).  sim_world_tick() must call
- * sim_prom_tick() (lock held) after the world moved: it records what the
- * exporters would print, at most once per simulated second, for rate()
- * and query_range.  On first use it gives nodes whose
- * bbb_exporter_version is 0 the default mix (every fourth node v0.7.1,
- * the rest v0.2.0); a profile that sets it (e.g. the seed deployment,
- * all 2) is left alone.  sim_world_free() must call sim_prom_free().
+ * The query API's history (sim-prom.c).  sim-world.c calls
+ * sim_prom_tick() (lock held, weak hook) after the model moved, and the
+ * Prometheus and metrics handlers call it too: it records what the
+ * exporters would print, at most once per simulated second (about 5.5
+ * minutes kept), for rate() and query_range.  On first use it gives the
+ * nodes whose bbb_exporter_version is 0 their version: in the "default"
+ * profile every fourth node v0.7.1 and the rest v0.2.0, in other
+ * profiles v0.2.0 as the seed deployment pins; versions a profile set
+ * are left alone.  sim_world_free() calls sim_prom_free().
  */
 void	 sim_prom_tick(struct sim_world *);
 void	 sim_prom_free(struct sim_world *);
