@@ -37,6 +37,9 @@ struct cli_cmd {
  *	  CLI_CONFIG_REQUIRED, false, false },
  */
 static const struct cli_cmd cli_commands[] = {
+	{ "audit", cmd_audit, "[--since T] [--json]",
+	  "list the audit records of jobs (database and local spool)",
+	  CLI_CONFIG_REQUIRED, false, false },
 	{ "config check", cmd_config_check, "[FILE]",
 	  "check the configuration; print it with secrets masked",
 	  CLI_CONFIG_NONE, false, false },
@@ -46,6 +49,21 @@ static const struct cli_cmd cli_commands[] = {
 	{ "help", cmd_help, "[COMMAND]",
 	  "show this help, or one command's",
 	  CLI_CONFIG_NONE, false, false },
+	{ "server cordon", cmd_job, "NODE",
+	  "stop new meetings on NODE; running ones go on",
+	  CLI_CONFIG_REQUIRED, true, false },
+	{ "server disable", cmd_job, "NODE",
+	  "take NODE out of scalelite (refused while it has load)",
+	  CLI_CONFIG_REQUIRED, true, false },
+	{ "server drain", cmd_job, "[--poll S] NODE",
+	  "cordon NODE and follow its load until scalelite disables it",
+	  CLI_CONFIG_REQUIRED, true, false },
+	{ "server enable", cmd_job, "NODE",
+	  "let NODE take new meetings",
+	  CLI_CONFIG_REQUIRED, true, false },
+	{ "server panic", cmd_job, "NODE",
+	  "END EVERY MEETING on NODE and disable it",
+	  CLI_CONFIG_REQUIRED, true, false },
 };
 
 enum {
