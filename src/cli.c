@@ -37,9 +37,6 @@ struct cli_cmd {
  *	  CLI_CONFIG_REQUIRED, false, false },
  */
 static const struct cli_cmd cli_commands[] = {
-	{ "audit", cmd_audit, "[--since T] [--json]",
-	  "list the audit records of jobs (database and local spool)",
-	  CLI_CONFIG_REQUIRED, false, false },
 	{ "config check", cmd_config_check, "[FILE]",
 	  "check the configuration; print it with secrets masked",
 	  CLI_CONFIG_NONE, false, false },

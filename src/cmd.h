@@ -36,7 +36,4 @@ int	 cmd_status(struct cli *, int, char **);
 /* cmd-job.c: every action of jobs.h (server ..., stack ...) */
 int	 cmd_job(struct cli *, int, char **);
 
-/* cmd-audit.c */
-int	 cmd_audit(struct cli *, int, char **);
-
 #endif

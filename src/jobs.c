@@ -44,11 +44,11 @@ TAILQ_HEAD(job_events, job_event);
 struct job {
 	struct jobs		*jobs;
 	uint32_t		 id;
-	char			 uuid[37];
 	const struct action	*action;
 	struct job_plan		*plan;
 	char			*plan_text;
 	char			*operator;
+	int64_t			 planned_ms;
 	int64_t			 confirmed_ms;
 
 	/* args, copied */
@@ -80,7 +80,9 @@ struct jobs {
 	struct fleet		*fleet;
 	const struct config	*cfg;
 	char			*operator;
-	bool			 no_audit;
+	char			*user;		/* for the audit */
+	char			*origin;
+	struct audit		*audit;		/* NULL: no_audit */
 	bool			 no_lock;
 	jobs_change_cb		 cb;
 	void			*cb_arg;
@@ -176,6 +178,7 @@ jobs_plan(const struct action *a, const struct job_ctx *ctx,
 	}
 	title = xasprintf("%s %s", a->verb, args->target);
 	p = job_plan_new(title);
+	p->made_ms = util_wall_ms();
 	free(title);
 	p->risk = a->risk;
 	if (a->plan(ctx, args, p, cause) != 0) {
@@ -348,35 +351,36 @@ job_sleep(struct job *j, int64_t ms)
 
 /* --- the worker ---------------------------------------------------------- */
 
+/* One audit record of the job (audit.h never loses it: it spools). */
 static void
-job_audit(struct job *j, const char *event, int64_t at, const char *outcome,
-    int64_t duration)
+job_audit(struct job *j, const char *event, int64_t at, int64_t duration)
 {
-	struct audit_record	 r;
-	const char		*where;
-	char			*cause = NULL;
+	struct audit_rec	 r;
+	char			*uuid, *cause = NULL;
 
-	if (j->jobs->no_audit)
+	if (j->jobs->audit == NULL)
 		return;
+	uuid = audit_uuid_new();
 	memset(&r, 0, sizeof r);
-	audit_uuid(r.id);
-	memcpy(r.job, j->uuid, sizeof r.job);
+	r.uuid = uuid;
 	r.event = event;
-	r.at_ms = at;
-	r.operator = j->operator;
 	r.verb = j->action->verb;
 	r.target = j->target;
 	r.plan = j->plan_text;
-	r.outcome = outcome;
-	r.result = outcome != NULL ? j->result : NULL;
+	r.result = duration >= 0 ? j->result : NULL;
+	r.operator_ = j->jobs->user;
+	r.origin = j->jobs->origin;
+	r.at_ms = at;
 	r.duration_ms = duration;
-	if (audit_write(j->jobs->cfg, &r, &where, &cause) != 0) {
+	r.job_id = j->id;
+	if (audit_record(j->jobs->audit, &r, &cause) != 0)
 		log_error("job %u: audit record %s lost: %s", j->id, event,
 		    cause);
-		free(cause);
-		return;
-	}
-	log_debug("job %u: audit %s -> %s", j->id, event, where);
+	else if (cause != NULL)
+		log_info("job %u: audit record %s spooled: %s", j->id, event,
+		    cause);
+	free(cause);
+	free(uuid);
 }
 
 static bool
@@ -447,8 +451,8 @@ job_main(void *arg)
 	j->progress = -1;
 	job_post(j, false);
 
-	job_audit(j, "planned", j->started, NULL, -1);
-	job_audit(j, "confirmed", j->confirmed_ms, NULL, -1);
+	job_audit(j, "planned", j->planned_ms, -1);
+	job_audit(j, "confirmed", j->confirmed_ms, -1);
 
 	l = job_lock(j, &rc, &cause);
 	if (rc == 0) {
@@ -457,6 +461,8 @@ job_main(void *arg)
 		if (!j->cancel)
 			j->mutating = true;
 		pthread_mutex_unlock(&j->jobs->mu);
+		if (j->mutating)
+			job_audit(j, "started", util_wall_ms(), -1);
 		if (!j->mutating) {
 			rc = -1;
 			cause = xstrdup("cancelled before it started");
@@ -484,8 +490,7 @@ job_main(void *arg)
 	}
 	log_info("job %u: %s %s: %s: %s", j->id, j->action->verb, j->target,
 	    outcome, j->result);
-	job_audit(j, "result", util_wall_ms(), outcome,
-	    util_wall_ms() - j->started);
+	job_audit(j, outcome, util_wall_ms(), util_wall_ms() - j->started);
 	job_post(j, true);
 	return (NULL);
 }
@@ -555,7 +560,10 @@ jobs_new(struct loop *loop, struct fleet *fleet, const struct config *cfg,
 	js->cfg = cfg;
 	js->operator = opts != NULL && opts->operator != NULL ?
 	    xstrdup(opts->operator) : jobs_operator();
-	js->no_audit = opts != NULL && opts->no_audit;
+	js->user = audit_operator();
+	js->origin = audit_origin();
+	if (opts == NULL || !opts->no_audit)
+		js->audit = audit_new(cfg);
 	js->no_lock = opts != NULL && opts->no_lock;
 	pthread_mutex_init(&js->mu, NULL);
 	pthread_condattr_init(&ca);
@@ -606,6 +614,9 @@ jobs_free(struct jobs *js)
 	 */
 	pthread_cond_destroy(&js->cond);
 	pthread_mutex_destroy(&js->mu);
+	audit_free(js->audit);
+	free(js->user);
+	free(js->origin);
 	free(js->operator);
 	free(js);
 }
@@ -622,11 +633,11 @@ jobs_start(struct jobs *js, const struct action *a,
 	j = xcalloc(1, sizeof *j);
 	j->jobs = js;
 	j->id = ++jobs_next_id;
-	audit_uuid(j->uuid);
 	j->action = a;
 	j->plan = plan;
 	j->plan_text = job_plan_text(plan);
 	j->operator = xstrdup(js->operator);
+	j->planned_ms = plan->made_ms != 0 ? plan->made_ms : util_wall_ms();
 	j->confirmed_ms = util_wall_ms();
 	j->args = *args;
 	j->target = xstrdup(args->target);

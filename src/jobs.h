@@ -23,7 +23,7 @@
  * with job_sleep()) between steps when its action is cancellable.
  *
  * Around run(), the worker writes the audit records (audit.h: planned,
- * confirmed, result) and holds the cluster lock (lock.h) while the job
+ * confirmed, started, then done, failed or cancelled) and holds the cluster lock (lock.h) while the job
  * mutates; a job waiting for the lock is FLEET_JOB_WAITING.
  *
  * Ownership: struct jobs is the caller's (jobs_new/jobs_free); it
@@ -64,6 +64,7 @@ struct job_plan {
 	size_t		 nsteps;
 	enum job_risk	 risk;		/* the action's, or raised */
 	char		*confirm;	/* what to type when destructive */
+	int64_t		 made_ms;	/* wall ms it was made */
 };
 
 /* What plan() may look at (main thread). */
