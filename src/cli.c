@@ -36,7 +36,12 @@ struct cli_cmd {
  *	{ "status", cmd_status, "[--json]", "print the fleet once",
  *	  CLI_CONFIG_REQUIRED, false, false },
  */
+static int	 cli_run_dashboard(struct cli *, int, char **);
+
 static const struct cli_cmd cli_commands[] = {
+	{ "", cli_run_dashboard, "",
+	  "the live dashboard (also with --demo)",
+	  CLI_CONFIG_REQUIRED, false, true },
 	{ "config check", cmd_config_check, "[FILE]",
 	  "check the configuration; print it with secrets masked",
 	  CLI_CONFIG_NONE, false, false },
@@ -61,6 +66,10 @@ static const struct cli_cmd cli_commands[] = {
 	{ "server panic", cmd_job, "NODE",
 	  "END EVERY MEETING on NODE and disable it",
 	  CLI_CONFIG_REQUIRED, true, false },
+	/* status loads the configuration itself: its errors exit 3 */
+	{ "status", cmd_status, "[--json] [--watch] [--timeout S]",
+	  "print the fleet once, as a monitoring check (exit 0-3)",
+	  CLI_CONFIG_NONE, false, false },
 };
 
 enum {
@@ -136,16 +145,29 @@ cli_usage_short(void)
 	fprintf(stderr, "Try 'bbbctl --help' for more.\n");
 }
 
+static cli_cmd_fn	 cli_dashboard;
+
+void
+cli_set_dashboard(cli_cmd_fn fn)
+{
+	cli_dashboard = fn;
+}
+
 static bool
 cli_have_dashboard(void)
 {
-	size_t	 i;
+	return (cli_dashboard != NULL);
+}
 
-	for (i = 0; i < nitems(cli_commands); i++) {
-		if (*cli_commands[i].name == '\0')
-			return (true);
+static int
+cli_run_dashboard(struct cli *cli, int argc, char **argv)
+{
+	if (cli_dashboard == NULL) {
+		fprintf(stderr, "bbbctl: the dashboard is not built yet; see "
+		    "`bbbctl --help`\n");
+		return (CLI_EXIT_ERROR);
 	}
-	return (false);
+	return (cli_dashboard(cli, argc, argv));
 }
 
 void
@@ -414,7 +436,7 @@ cli_run(struct cli *cli, int argc, char **argv)
 			if (*cli_commands[i].name == '\0')
 				c = &cli_commands[i];
 		}
-		if (c == NULL) {
+		if (c == NULL || !cli_have_dashboard()) {
 			fprintf(stderr, "bbbctl: the dashboard is not built "
 			    "yet; see `bbbctl --help`\n");
 			return (CLI_EXIT_ERROR);

@@ -77,6 +77,14 @@ void	 cli_free(struct cli *);
 int	 cli_parse(struct cli *, int argc, char **argv, int *cmd_argc,
 	     char ***cmd_argv);
 
+/*
+ * The dashboard lives in the program (it links the UI and curses), not
+ * in libcore: main() registers it before cli_run().  Without it, running
+ * bbbctl with no command says the dashboard is not built.
+ */
+typedef int	(*cli_cmd_fn)(struct cli *, int, char **);
+void	 cli_set_dashboard(cli_cmd_fn);
+
 /* Find the command, load the configuration, run it.  An exit status. */
 int	 cli_run(struct cli *, int argc, char **argv);
 

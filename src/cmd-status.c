@@ -181,7 +181,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 			break;
 		case 't':
 			if (util_parse_duration_ms(optarg, &r.timeout_ms,
-			    &cause) == -1 || r.timeout_ms < STATUS_TIMEOUT_MIN ||
+			    &cause) == -1 ||
+			    r.timeout_ms < STATUS_TIMEOUT_MIN ||
 			    r.timeout_ms > STATUS_TIMEOUT_MAX) {
 				fprintf(stderr, "bbbctl: status: --timeout: "
 				    "expected a duration from 500ms to 10m, "
@@ -226,6 +227,12 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	http = http_new(r.loop);
 	r.backends = backends_new(r.loop, http, cfg, r.fleet);
 	backends_on_change(r.backends, status_change_cb, &r);
+	/*
+	 * One look: the backends' request timeouts follow their period;
+	 * make that our timeout, so that a slow source may use most of it.
+	 */
+	if (!r.watch)
+		backends_set_refresh(r.backends, r.timeout_ms);
 	loop_signal(r.loop, SIGINT, status_signal_cb, &r);
 	loop_signal(r.loop, SIGTERM, status_signal_cb, &r);
 

@@ -26,6 +26,9 @@
 /* cli.c */
 int	 cmd_help(struct cli *, int, char **);
 
+/* dashboard.c: in the program, not libcore; see cli_set_dashboard(). */
+int	 cmd_dashboard(struct cli *, int, char **);
+
 /* cmd-config.c */
 int	 cmd_config_check(struct cli *, int, char **);
 int	 cmd_config_keys(struct cli *, int, char **);

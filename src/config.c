@@ -65,8 +65,10 @@ struct config_entry {
 static const struct config_entry config_table[] = {
 	E_CHOICE("cluster", "name", cluster.name, "bbb", NULL,
 	    "name of the fleet, shown in the title bar"),
-	E_CHOICE("cluster", "node_key", cluster.node_key, "host", "host",
-	    "how nodes are matched across sources (host: short host name)"),
+	E_CHOICE("cluster", "node_key", cluster.node_key, "host",
+	    "host fqdn alnum",
+	    "how nodes are matched across sources (host: short host name; "
+	    "fqdn: whole name; alnum: short name, letters and digits only)"),
 	E("cluster", "domain", CONFIG_STRING, cluster.domain, NULL,
 	    "domain suffix stripped from host names"),
 
@@ -265,8 +267,11 @@ config_section_known(const char *section)
 static bool
 config_close_enough(const char *a, const char *b, size_t *best)
 {
-	size_t	 d, la = strlen(a);
+	size_t	 d, la = strlen(a), lb = strlen(b);
 
+	/* Far apart in length: no suggestion (and no quadratic work). */
+	if (la > lb + 3 || lb > la + 3)
+		return (false);
 	d = util_levenshtein(a, b);
 	if (d > 3 || (d > 1 && d * 3 > la + 1))
 		return (false);

@@ -26,6 +26,7 @@
 struct fleet_priv {
 	struct hmap	 by_key;	/* key -> struct fleet_node */
 	struct hmap	 by_id;		/* id -> struct fleet_node */
+	struct hmap	 scratch[3];	/* reused by the applies */
 	uint32_t	 next_id;
 	uint64_t	 gen;
 	enum fleet_key_rule rule;
@@ -133,23 +134,31 @@ fleet_is_ipv4(const char *s, size_t len)
 	return (true);
 }
 
-char *
-fleet_node_key_rule(const char *name, const char *domain,
-    enum fleet_key_rule rule)
+/*
+ * The rule (fleet.h) into key[FLEET_KEY_MAX]: false when the result is
+ * empty or longer than a host name may be.
+ */
+#define FLEET_KEY_MAX	256
+static bool
+fleet_key_into(const char *name, const char *domain,
+    enum fleet_key_rule rule, char *key)
 {
 	const char	*p, *e, *host;
-	char		*key, *q;
+	char		*q;
 	size_t		 len, hlen, dlen, i, colons;
 	bool		 literal = false;
 
 	if (name == NULL)
-		return (NULL);
+		return (false);
 	p = name;
 	while (isspace((unsigned char)*p))
 		p++;
-	if ((e = strstr(p, "://")) != NULL && e < p + strcspn(p, "/?#"))
-		p = e + 3;
 	len = strcspn(p, "/?#");
+	if (len > 0 && p[len - 1] == ':' && p[len] == '/' &&
+	    p[len + 1] == '/') {
+		p += len + 2;	/* scheme:// */
+		len = strcspn(p, "/?#");
+	}
 	while (len > 0 && isspace((unsigned char)p[len - 1]))
 		len--;
 	/* user info */
@@ -164,7 +173,7 @@ fleet_node_key_rule(const char *name, const char *domain,
 	hlen = len;
 	if (len > 0 && p[0] == '[') {
 		if ((e = memchr(p, ']', len)) == NULL)
-			return (NULL);
+			return (false);
 		host = p + 1;
 		hlen = e - host;
 		literal = true;
@@ -178,13 +187,13 @@ fleet_node_key_rule(const char *name, const char *domain,
 	}
 	while (hlen > 0 && host[hlen - 1] == '.')
 		hlen--;
-	if (hlen == 0)
-		return (NULL);
-	key = xstrndup(host, hlen);
-	for (q = key; *q != '\0'; q++)
-		*q = tolower((unsigned char)*q);
+	if (hlen == 0 || hlen >= FLEET_KEY_MAX)
+		return (false);
+	for (i = 0; i < hlen; i++)
+		key[i] = tolower((unsigned char)host[i]);
+	key[hlen] = '\0';
 	if (literal || fleet_is_ipv4(key, hlen))
-		return (key);
+		return (true);
 
 	if (domain != NULL) {
 		while (*domain == '.')
@@ -198,8 +207,10 @@ fleet_node_key_rule(const char *name, const char *domain,
 		if (hlen > dlen + 1 && key[hlen - dlen - 1] == '.' &&
 		    strncasecmp(key + hlen - dlen, domain, dlen) == 0)
 			key[hlen - dlen - 1] = '\0';
-	} else if (rule != FLEET_KEY_FQDN)
-		key[strcspn(key, ".")] = '\0';
+	} else if (rule != FLEET_KEY_FQDN) {
+		if ((q = memchr(key, '.', hlen)) != NULL)
+			*q = '\0';
+	}
 
 	if (rule == FLEET_KEY_ALNUM) {
 		for (p = q = key; *p != '\0'; p++) {
@@ -208,11 +219,18 @@ fleet_node_key_rule(const char *name, const char *domain,
 		}
 		*q = '\0';
 	}
-	if (*key == '\0') {
-		free(key);
+	return (*key != '\0');
+}
+
+char *
+fleet_node_key_rule(const char *name, const char *domain,
+    enum fleet_key_rule rule)
+{
+	char	 key[FLEET_KEY_MAX];
+
+	if (!fleet_key_into(name, domain, rule, key))
 		return (NULL);
-	}
-	return (key);
+	return (xstrdup(key));
 }
 
 char *
@@ -234,6 +252,12 @@ char *
 fleet_key(const struct fleet *f, const char *name)
 {
 	return (fleet_node_key_rule(name, f->priv->domain, f->priv->rule));
+}
+
+static bool
+fleet_key_buf(const struct fleet *f, const char *name, char *key)
+{
+	return (fleet_key_into(name, f->priv->domain, f->priv->rule, key));
 }
 
 /* --- rings ------------------------------------------------------------ */
@@ -259,6 +283,21 @@ fleet_ring_get(const struct fleet_ring *r, size_t i)
 }
 
 /* --- nodes ------------------------------------------------------------ */
+
+/* *dst = a copy of src (NULL allowed), reallocating only on a change. */
+static void
+fleet_str_set(char **dst, const char *src)
+{
+	if (src == NULL) {
+		free(*dst);
+		*dst = NULL;
+		return;
+	}
+	if (*dst != NULL && strcmp(*dst, src) == 0)
+		return;
+	free(*dst);
+	*dst = xstrdup(src);
+}
 
 static void
 fleet_checks_free(struct fleet_check *c, size_t n)
@@ -367,22 +406,18 @@ fleet_node_free(struct fleet_node *n)
 	free(n);
 }
 
-/* The node of key (taken), created when new; NULL when key is NULL. */
+/* The node of key (borrowed), created when new. */
 static struct fleet_node *
-fleet_node_get(struct fleet *f, char *key)
+fleet_node_get(struct fleet *f, const char *key)
 {
 	struct fleet_priv	*p = f->priv;
 	struct fleet_node	*n;
 
-	if (key == NULL)
-		return (NULL);
-	if ((n = hmap_get(&p->by_key, key)) != NULL) {
-		free(key);
+	if ((n = hmap_get(&p->by_key, key)) != NULL)
 		return (n);
-	}
 	n = xcalloc(1, sizeof *n);
 	n->id = p->next_id++;
-	n->key = key;
+	n->key = xstrdup(key);
 	n->health = FLEET_HEALTH_UNKNOWN;
 	fleet_node_clear_scalelite(n);
 	fleet_node_clear_prom(n);
@@ -392,17 +427,25 @@ fleet_node_get(struct fleet *f, char *key)
 	return (n);
 }
 
+/* The node of a name in any form, created when new; NULL: no key. */
+static struct fleet_node *
+fleet_node_get_name(struct fleet *f, const char *name)
+{
+	char	 key[FLEET_KEY_MAX];
+
+	if (!fleet_key_buf(f, name, key))
+		return (NULL);
+	return (fleet_node_get(f, key));
+}
+
 static struct fleet_node *
 fleet_node_find(const struct fleet *f, const char *name)
 {
-	struct fleet_node	*n;
-	char			*key;
+	char	 key[FLEET_KEY_MAX];
 
-	if ((key = fleet_key(f, name)) == NULL)
+	if (!fleet_key_buf(f, name, key))
 		return (NULL);
-	n = hmap_get(&f->priv->by_key, key);
-	free(key);
-	return (n);
+	return (hmap_get(&f->priv->by_key, key));
 }
 
 static void
@@ -587,12 +630,7 @@ fleet_free(struct fleet *f)
 	fleet_stacks_free(f->stacks, f->nstacks);
 	fleet_hosts_free(f->hosts, f->nhosts);
 	fleet_vms_free(f->vms, f->nvms);
-	for (i = 0; i < f->nproblems; i++) {
-		free(f->problems[i]->node_key);
-		free(f->problems[i]->text);
-		free(f->problems[i]);
-	}
-	free(f->problems);
+	free(f->problems);	/* the problems are problems.c's */
 	for (i = 0; i < f->njobs; i++) {
 		free(f->jobs[i]->verb);
 		free(f->jobs[i]->target);
@@ -608,6 +646,8 @@ fleet_free(struct fleet *f)
 	problems_free(f->priv->problems);
 	hmap_free(&f->priv->by_key);
 	hmap_free(&f->priv->by_id);
+	for (i = 0; i < nitems(f->priv->scratch); i++)
+		hmap_free(&f->priv->scratch[i]);
 	free(f->priv->domain);
 	free(f->priv);
 	free(f->cluster);
@@ -825,7 +865,7 @@ fleet_apply_consul(struct fleet *f, struct fleet_consul_update *u,
 	f->priv->gen++;
 	for (i = 0; i < u->nnodes; i++) {
 		cn = &u->nodes[i];
-		if ((n = fleet_node_get(f, fleet_key(f, cn->node))) == NULL)
+		if ((n = fleet_node_get_name(f, cn->node)) == NULL)
 			continue;
 		if (n->gen[FLEET_SRC_CONSUL] != f->priv->gen) {
 			fleet_node_clear_consul(n);
@@ -1017,7 +1057,7 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 	struct fleet_prom_figure	*fg;
 	struct fleet_prom_sample	*sm;
 	struct fleet_node		*n;
-	struct hmap			 inst = { 0 };
+	struct hmap			*inst = &f->priv->scratch[0];
 	struct buf			 detail = { 0 };
 	const char			*first_error = NULL;
 	size_t				 i, j, nfailed = 0, ngood = 0;
@@ -1060,22 +1100,23 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 				fleet_pf_reset(f->nodes[i], pf);
 		}
 	}
-	hmap_reserve(&inst, f->nnodes + 16);
+	hmap_clear(inst);
+	hmap_reserve(inst, f->nnodes + 16);
 	for (i = 0; i < u->nfigures; i++) {
 		fg = &u->figures[i];
 		if (fg->failed)
 			continue;
-		pf = fleet_pf_lookup(fg->name);
+		if ((pf = fleet_pf_lookup(fg->name)) < 0)
+			continue;	/* a figure fleet does not know */
 		for (j = 0; j < fg->nsamples; j++) {
 			sm = &fg->samples[j];
 			if (sm->instance == NULL)
 				continue;
-			if ((n = hmap_get(&inst, sm->instance)) == NULL) {
-				n = fleet_node_get(f,
-				    fleet_key(f, sm->instance));
+			if ((n = hmap_get(inst, sm->instance)) == NULL) {
+				n = fleet_node_get_name(f, sm->instance);
 				if (n == NULL)
 					continue;
-				hmap_put(&inst, sm->instance, n);
+				hmap_put(inst, sm->instance, n);
 			}
 			if (n->gen[FLEET_SRC_PROMETHEUS] != f->priv->gen) {
 				if ((n->seen & FLEET_SRC_BIT(
@@ -1084,11 +1125,10 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 				fleet_node_touch(f, n, FLEET_SRC_PROMETHEUS,
 				    now);
 			}
-			if (pf >= 0)
-				fleet_pf_set(n, pf, sm->value, now);
+			fleet_pf_set(n, pf, sm->value, now);
 		}
 	}
-	hmap_free(&inst);
+	hmap_clear(inst);
 	fleet_nodes_sweep(f, FLEET_SRC_PROMETHEUS);
 
 	fleet_source_ok(f, FLEET_SRC_PROMETHEUS, &u->fetch, now);
@@ -1158,7 +1198,7 @@ fleet_apply_scalelite(struct fleet *f, struct fleet_scalelite_update *u,
 	f->priv->gen++;
 	for (i = 0; i < u->nservers; i++) {
 		s = &u->servers[i];
-		if ((n = fleet_node_get(f, fleet_key(f, s->url))) == NULL)
+		if ((n = fleet_node_get_name(f, s->url)) == NULL)
 			continue;
 		fleet_node_clear_scalelite(n);
 		n->sl_id = s->id;
@@ -1233,15 +1273,16 @@ fleet_apply_meetings(struct fleet *f, struct fleet_meetings_update *u,
 	struct fleet_meeting_u	*mu;
 	struct fleet_meeting	*m, *old, **list;
 	struct fleet_node	*n;
-	struct hmap		 ids = { 0 };
+	struct hmap		*ids = &f->priv->scratch[0];
 	size_t			 i, nlist = 0;
 	bool			 noprom;
 
 	if (u == NULL)
 		return (-1);
-	hmap_reserve(&ids, f->nmeetings);
+	hmap_clear(ids);
+	hmap_reserve(ids, f->nmeetings);
 	for (i = 0; i < f->nmeetings; i++)
-		hmap_put(&ids, f->meetings[i]->meeting_id, f->meetings[i]);
+		hmap_put(ids, f->meetings[i]->meeting_id, f->meetings[i]);
 	list = xcalloc(u->nmeetings + 1, sizeof *list);
 	for (i = 0; i < u->nmeetings; i++) {
 		mu = &u->meetings[i];
@@ -1249,7 +1290,7 @@ fleet_apply_meetings(struct fleet *f, struct fleet_meetings_update *u,
 			continue;
 		m = xcalloc(1, sizeof *m);
 		/* a repeated id in one answer gets a new id */
-		old = hmap_del(&ids, mu->meeting_id);
+		old = hmap_del(ids, mu->meeting_id);
 		m->id = old != NULL ? old->id : f->priv->next_id++;
 		m->meeting_id = mu->meeting_id;
 		m->name = mu->name;
@@ -1264,7 +1305,7 @@ fleet_apply_meetings(struct fleet *f, struct fleet_meetings_update *u,
 		m->created = mu->created;
 		list[nlist++] = m;
 	}
-	hmap_free(&ids);
+	hmap_clear(ids);
 	qsort(list, nlist, sizeof *list, fleet_meeting_cmp);
 	fleet_meetings_free(f->meetings, f->nmeetings);
 	f->meetings = list;
@@ -1402,19 +1443,29 @@ fleet_service_cmp(const void *a, const void *b)
 	return (strcmp(sa->name, sb->name));
 }
 
+/* A service of this update, for finding the stack of a host. */
+struct fleet_svc_ref {
+	struct fleet_stack	*st;
+	const char		*state;
+	const char		*health;
+	bool			 system;
+};
+
 int
 fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
     int64_t now)
 {
 	struct fleet_rancher_stack_u	*su;
-	struct fleet_rancher_service_u	*vu, *best;
+	struct fleet_rancher_service_u	*vu;
+	struct fleet_svc_ref		*refs, *ref;
 	struct fleet_rancher_host_u	*hu;
 	struct fleet_stack		*st, *old, **stacks;
 	struct fleet_host		*h, *oldh, **hosts;
 	struct fleet_service		*sv;
 	struct fleet_node		*n;
-	struct hmap			 oldids = { 0 }, byid = { 0 };
-	struct hmap			 inst = { 0 };
+	struct hmap			*oldids = &f->priv->scratch[0];
+	struct hmap			*byid = &f->priv->scratch[1];
+	struct hmap			*inst = &f->priv->scratch[2];
 	const char			*word, *worst_word, *stack_name;
 	size_t				 i, j, nst = 0, nh = 0;
 	int				 rank, worst;
@@ -1422,46 +1473,68 @@ fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
 	if (u == NULL)
 		return (-1);
 
+	hmap_clear(oldids);
+	hmap_clear(byid);
+	hmap_clear(inst);
+
 	/* Stacks, ids kept by Rancher id. */
 	for (i = 0; i < f->nstacks; i++)
-		hmap_put(&oldids, f->stacks[i]->rancher_id, f->stacks[i]);
+		hmap_put(oldids, f->stacks[i]->rancher_id, f->stacks[i]);
 	stacks = xcalloc(u->nstacks + 1, sizeof *stacks);
 	for (i = 0; i < u->nstacks; i++) {
 		su = &u->stacks[i];
-		if (su->id == NULL || hmap_get(&byid, su->id) != NULL)
+		if (su->id == NULL || hmap_get(byid, su->id) != NULL)
 			continue;
 		st = xcalloc(1, sizeof *st);
-		old = hmap_get(&oldids, su->id);
+		old = hmap_get(oldids, su->id);
 		st->id = old != NULL ? old->id : f->priv->next_id++;
 		st->rancher_id = su->id;
 		st->name = su->name != NULL ? su->name : xstrdup(su->id);
 		st->state = su->state;
 		st->health = su->health;
 		su->id = su->name = su->state = su->health = NULL;
-		hmap_put(&byid, st->rancher_id, st);
+		hmap_put(byid, st->rancher_id, st);
 		stacks[nst++] = st;
 	}
-	hmap_free(&oldids);
+	hmap_clear(oldids);
 
-	/* Services into their stacks; instances to services. */
+	/*
+	 * Services into their stacks (two passes, so that the arrays do
+	 * not move); instances to the services on them.
+	 */
+	refs = xcalloc(u->nservices + 1, sizeof *refs);
 	for (i = 0; i < u->nservices; i++) {
 		vu = &u->services[i];
+		if (vu->stack_id != NULL &&
+		    (st = hmap_get(byid, vu->stack_id)) != NULL) {
+			refs[i].st = st;
+			st->nservices++;
+		}
+	}
+	for (i = 0; i < nst; i++) {
+		stacks[i]->services = xcalloc(stacks[i]->nservices + 1,
+		    sizeof *stacks[i]->services);
+		stacks[i]->nservices = 0;
+	}
+	for (i = 0; i < u->nservices; i++) {
+		vu = &u->services[i];
+		if ((st = refs[i].st) == NULL)
+			continue;
+		sv = &st->services[st->nservices++];
+		sv->id = vu->id != NULL ? vu->id : xstrdup("");
+		sv->name = vu->name != NULL ? vu->name : xstrdup("");
+		sv->state = vu->state;
+		sv->health = vu->health;
+		sv->scale = vu->scale;
+		sv->image = vu->image;
+		vu->id = vu->name = vu->state = vu->health = vu->image = NULL;
+		refs[i].system = vu->system;
+		refs[i].state = sv->state;	/* the strings stay put */
+		refs[i].health = sv->health;
 		for (j = 0; j < vu->ninstance_ids; j++) {
 			if (vu->instance_ids[j] != NULL)
-				hmap_put(&inst, vu->instance_ids[j], vu);
+				hmap_put(inst, vu->instance_ids[j], &refs[i]);
 		}
-		if (vu->stack_id == NULL ||
-		    (st = hmap_get(&byid, vu->stack_id)) == NULL)
-			continue;
-		st->services = xreallocarray(st->services, st->nservices + 1,
-		    sizeof *st->services);
-		sv = &st->services[st->nservices++];
-		sv->id = xstrdup(vu->id != NULL ? vu->id : "");
-		sv->name = xstrdup(vu->name != NULL ? vu->name : "");
-		sv->state = vu->state != NULL ? xstrdup(vu->state) : NULL;
-		sv->health = vu->health != NULL ? xstrdup(vu->health) : NULL;
-		sv->scale = vu->scale;
-		sv->image = vu->image != NULL ? xstrdup(vu->image) : NULL;
 	}
 	for (i = 0; i < nst; i++) {
 		qsort(stacks[i]->services, stacks[i]->nservices,
@@ -1471,7 +1544,7 @@ fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
 
 	/* Hosts, and the nodes they are. */
 	for (i = 0; i < f->nhosts; i++)
-		hmap_put(&oldids, f->hosts[i]->rancher_id, f->hosts[i]);
+		hmap_put(oldids, f->hosts[i]->rancher_id, f->hosts[i]);
 	hosts = xcalloc(u->nhosts + 1, sizeof *hosts);
 	f->priv->gen++;
 	for (i = 0; i < u->nhosts; i++) {
@@ -1479,7 +1552,7 @@ fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
 		if (hu->id == NULL || hu->hostname == NULL)
 			continue;
 		h = xcalloc(1, sizeof *h);
-		oldh = hmap_del(&oldids, hu->id);
+		oldh = hmap_del(oldids, hu->id);
 		h->id = oldh != NULL ? oldh->id : f->priv->next_id++;
 		h->rancher_id = hu->id;
 		h->hostname = hu->hostname;
@@ -1489,50 +1562,41 @@ fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
 		h->node_key = fleet_key(f, h->hostname);
 		hosts[nh++] = h;
 
-		if ((n = fleet_node_get(f, h->node_key != NULL ?
-		    xstrdup(h->node_key) : NULL)) == NULL)
+		if (h->node_key == NULL)
 			continue;
+		n = fleet_node_get(f, h->node_key);
 		if (n->gen[FLEET_SRC_RANCHER] == f->priv->gen)
 			continue;	/* two hosts of one name: first wins */
-		fleet_node_clear_rancher(n);
-		n->host_id = xstrdup(h->rancher_id);
-		n->host_state = h->state != NULL ? xstrdup(h->state) : NULL;
-		n->agent_state = h->agent_state != NULL ?
-		    xstrdup(h->agent_state) : NULL;
-		best = NULL;
+		fleet_str_set(&n->host_id, h->rancher_id);
+		fleet_str_set(&n->host_state, h->state);
+		fleet_str_set(&n->agent_state, h->agent_state);
 		stack_name = NULL;
 		worst = -1;
 		worst_word = NULL;
 		for (j = 0; j < hu->ninstance_ids; j++) {
 			if (hu->instance_ids[j] == NULL ||
-			    (vu = hmap_get(&inst, hu->instance_ids[j])) ==
-			    NULL || vu->system)
-				continue;
-			st = vu->stack_id != NULL ?
-			    hmap_get(&byid, vu->stack_id) : NULL;
-			if (st == NULL)
+			    (ref = hmap_get(inst, hu->instance_ids[j])) ==
+			    NULL || ref->system)
 				continue;
 			if (stack_name == NULL ||
-			    strcmp(st->name, stack_name) < 0) {
-				stack_name = st->name;
-				best = vu;
-			}
-			rank = fleet_service_rank(vu->state, vu->health,
+			    strcmp(ref->st->name, stack_name) < 0)
+				stack_name = ref->st->name;
+			rank = fleet_service_rank(ref->state, ref->health,
 			    &word);
 			if (rank > worst) {
 				worst = rank;
 				worst_word = word;
 			}
 		}
-		if (best != NULL) {
-			n->stack = xstrdup(stack_name);
-			n->stack_state = xstrdup(worst_word);
-		}
+		fleet_str_set(&n->stack, stack_name);
+		fleet_str_set(&n->stack_state, stack_name != NULL ?
+		    worst_word : NULL);
 		fleet_node_touch(f, n, FLEET_SRC_RANCHER, now);
 	}
-	hmap_free(&oldids);
-	hmap_free(&inst);
-	hmap_free(&byid);
+	hmap_clear(oldids);
+	hmap_clear(inst);
+	hmap_clear(byid);
+	free(refs);
 	qsort(hosts, nh, sizeof *hosts, fleet_host_cmp);
 
 	fleet_stacks_free(f->stacks, f->nstacks);
@@ -1590,13 +1654,14 @@ fleet_apply_openstack(struct fleet *f, struct fleet_openstack_update *u,
 	struct fleet_os_server_u	*s;
 	struct fleet_vm			*v, *old, **vms;
 	struct fleet_node		*n;
-	struct hmap			 oldids = { 0 };
+	struct hmap			*oldids = &f->priv->scratch[0];
 	size_t				 i, nv = 0;
 
 	if (u == NULL)
 		return (-1);
+	hmap_clear(oldids);
 	for (i = 0; i < f->nvms; i++)
-		hmap_put(&oldids, f->vms[i]->vm_id, f->vms[i]);
+		hmap_put(oldids, f->vms[i]->vm_id, f->vms[i]);
 	vms = xcalloc(u->nservers + 1, sizeof *vms);
 	f->priv->gen++;
 	for (i = 0; i < u->nservers; i++) {
@@ -1604,7 +1669,7 @@ fleet_apply_openstack(struct fleet *f, struct fleet_openstack_update *u,
 		if (s->id == NULL || s->name == NULL)
 			continue;
 		v = xcalloc(1, sizeof *v);
-		old = hmap_del(&oldids, s->id);
+		old = hmap_del(oldids, s->id);
 		v->id = old != NULL ? old->id : f->priv->next_id++;
 		v->vm_id = s->id;
 		v->name = s->name;
@@ -1616,19 +1681,18 @@ fleet_apply_openstack(struct fleet *f, struct fleet_openstack_update *u,
 		v->node_key = fleet_key(f, v->name);
 		vms[nv++] = v;
 
-		if ((n = fleet_node_get(f, v->node_key != NULL ?
-		    xstrdup(v->node_key) : NULL)) == NULL)
+		if (v->node_key == NULL)
 			continue;
+		n = fleet_node_get(f, v->node_key);
 		if (n->gen[FLEET_SRC_OPENSTACK] == f->priv->gen)
 			continue;
-		fleet_node_clear_openstack(n);
-		n->vm_id = xstrdup(v->vm_id);
-		n->vm_status = v->status != NULL ? xstrdup(v->status) : NULL;
-		n->flavor = v->flavor != NULL ? xstrdup(v->flavor) : NULL;
+		fleet_str_set(&n->vm_id, v->vm_id);
+		fleet_str_set(&n->vm_status, v->status);
+		fleet_str_set(&n->flavor, v->flavor);
 		n->vm_created = v->created;
 		fleet_node_touch(f, n, FLEET_SRC_OPENSTACK, now);
 	}
-	hmap_free(&oldids);
+	hmap_clear(oldids);
 	qsort(vms, nv, sizeof *vms, fleet_vm_cmp);
 	fleet_vms_free(f->vms, f->nvms);
 	f->vms = vms;

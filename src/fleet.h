@@ -260,7 +260,7 @@ struct fleet_totals {
 
 /* What every update says about the fetch it came from. */
 struct fleet_fetch {
-	int64_t		 latency_ms;	/* wall time of the refresh */
+	int64_t		 latency_ms;	/* wall time of the fetch */
 	uint64_t	 bytes;		/* bytes received for it */
 };
 
@@ -290,10 +290,10 @@ struct fleet {
 	struct fleet_totals totals;
 
 	/* added by fleet.c (read-only for the UI) */
-	int64_t		 stale_limit_ms; /* STALE -> FAILED; default 5 min */
+	int64_t		 stale_limit_ms; /* STALE -> FAILED (5 min) */
 	bool		 scalelite_legacy; /* scalelite < 1.5.1 */
-	uint64_t	 consul_index;	/* X-Consul-Index of the last apply */
-	int64_t		 now_ms;	/* the time of the last apply/tick */
+	uint64_t	 consul_index;	/* X-Consul-Index, last apply */
+	int64_t		 now_ms;	/* time of the last apply/tick */
 	struct fleet_fetch meetings_fetch; /* of the last getMeetings */
 	struct fleet_priv *priv;	/* fleet.c's indexes */
 };
@@ -340,7 +340,8 @@ float		 fleet_ring_get(const struct fleet_ring *, size_t i);
  *     address is always kept whole.
  * An empty result gives NULL.  Allocated.
  */
-char		*fleet_node_key(const char *name_or_url, const char *domain);
+char		*fleet_node_key(const char *name_or_url,
+		     const char *domain);
 
 /*
  * [cluster] node_key selects a variant of the rule for deployments that
@@ -395,7 +396,8 @@ struct fleet_consul_check_u {
 };
 struct fleet_consul_node_u {
 	char		*node;		/* Node.Node */
-	char		*address;	/* Service.Address, else Node.Address */
+	char		*address;	/* Service.Address, else
+					   Node.Address */
 	struct fleet_consul_check_u *checks;
 	size_t		 nchecks;
 };
@@ -419,8 +421,8 @@ struct fleet_consul_update {
  * Unknown names are ignored.
  */
 struct fleet_prom_sample {
-	char		*instance;	/* label value, e.g. "bbb-01:9100" */
-	char		*job;		/* label value or NULL ("up" only) */
+	char		*instance;	/* label, e.g. "bbb-01:9100" */
+	char		*job;		/* label or NULL ("up" only) */
 	double		 value;		/* NAN for "NaN" */
 };
 struct fleet_prom_figure {
@@ -447,7 +449,7 @@ struct fleet_prom_update {
 struct fleet_sl_server_u {
 	char		*id;
 	char		*url;		/* never the secret */
-	enum fleet_lb	 state;		/* enabled/cordoned/disabled */
+	enum fleet_lb	 state;		/* from "state" */
 	int		 online;	/* -1 unknown, 0, 1 */
 	double		 load;		/* NAN: "unavailable" */
 	double		 load_multiplier; /* NAN unknown */
@@ -509,8 +511,8 @@ struct fleet_rancher_service_u {
 	char		*health;	/* healthState */
 	int		 scale;		/* -1 unknown */
 	bool		 system;
-	char		*image;		/* launchConfig.imageUuid minus
-					   "docker:" */
+	char		*image;		/* launchConfig.imageUuid
+					   without "docker:" */
 	char		**instance_ids;
 	size_t		 ninstance_ids;
 };
@@ -562,10 +564,12 @@ int		 fleet_apply_openstack(struct fleet *,
 
 void		 fleet_consul_update_free(struct fleet_consul_update *);
 void		 fleet_prom_update_free(struct fleet_prom_update *);
-void		 fleet_scalelite_update_free(struct fleet_scalelite_update *);
+void		 fleet_scalelite_update_free(
+		     struct fleet_scalelite_update *);
 void		 fleet_meetings_update_free(struct fleet_meetings_update *);
 void		 fleet_rancher_update_free(struct fleet_rancher_update *);
-void		 fleet_openstack_update_free(struct fleet_openstack_update *);
+void		 fleet_openstack_update_free(
+		     struct fleet_openstack_update *);
 
 /*
  * The TLS certificate of a node, from the handshake of a request already

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "log.h"
 
 /* Open --log FILE or the default; without one, warn once and go on. */
@@ -39,6 +40,7 @@ main(int argc, char **argv)
 	setrlimit(RLIMIT_CORE, &rl);	/* secrets stay out of core files */
 
 	cli_init(&cli);
+	cli_set_dashboard(cmd_dashboard);
 	rc = cli_parse(&cli, argc, argv, &cmd_argc, &cmd_argv);
 	if (rc == CLI_CONTINUE) {
 		main_open_log(&cli);

@@ -22,8 +22,8 @@
 struct problems_state {
 	char		*key;		/* rule "\037" subject */
 	int64_t		 since;
-	uint32_t	 id;		/* 0 until raised */
 	uint64_t	 gen;
+	struct fleet_problem *prob;	/* NULL until raised */
 };
 
 struct problems {
@@ -34,6 +34,7 @@ struct problems {
 
 	/* during one evaluation */
 	struct fleet	*fleet;
+	unsigned	 judges;	/* sources that can say "missing" */
 	int64_t		 now;
 	struct fleet_problem **list;
 	size_t		 nlist;
@@ -66,7 +67,7 @@ problems_hit(struct problems *p, const struct problems_rule *r,
 {
 	struct problems_state	*st;
 	struct fleet_problem	*fp;
-	char			 key[256];
+	char			 key[256], text[512];
 	int64_t			 hold = 0;
 	va_list			 ap;
 
@@ -90,25 +91,45 @@ problems_hit(struct problems *p, const struct problems_rule *r,
 	}
 	if (p->now - st->since < hold)
 		return;		/* pending */
-	if (st->id == 0)
-		st->id = p->next_id++;
 
-	fp = xcalloc(1, sizeof *fp);
-	fp->id = st->id;
-	fp->severity = sev;
-	fp->rule = r->pub.name;
-	fp->node_key = node_key != NULL ? xstrdup(node_key) : NULL;
 	va_start(ap, fmt);
-	fp->text = xvasprintf(fmt, ap);
+	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	if ((fp = st->prob) == NULL) {
+		fp = st->prob = xcalloc(1, sizeof *fp);
+		fp->id = p->next_id++;
+		fp->rule = r->pub.name;
+		fp->since = st->since;
+		fp->action = r->pub.action;
+	}
+	if (fp->text == NULL || strcmp(fp->text, text) != 0) {
+		free(fp->text);
+		fp->text = xstrdup(text);
+	}
+	if (node_key == NULL ? fp->node_key != NULL : fp->node_key == NULL ||
+	    strcmp(fp->node_key, node_key) != 0) {
+		free(fp->node_key);
+		fp->node_key = node_key != NULL ? xstrdup(node_key) : NULL;
+	}
+	fp->severity = sev;
 	fp->sources = sources;
-	fp->since = st->since;
-	fp->action = r->pub.action;
 	if (p->nlist == p->caplist) {
 		p->caplist = p->caplist == 0 ? 64 : p->caplist * 2;
 		p->list = xreallocarray(p->list, p->caplist, sizeof *p->list);
 	}
 	p->list[p->nlist++] = fp;
+}
+
+static void
+problems_state_free(struct problems_state *st)
+{
+	if (st->prob != NULL) {
+		free(st->prob->node_key);
+		free(st->prob->text);
+		free(st->prob);
+	}
+	free(st->key);
+	free(st);
 }
 
 static bool
@@ -256,38 +277,37 @@ rule_vm_not_active(struct problems *p, const struct problems_rule *r,
 }
 
 static void
+problems_src_list(unsigned bits, char *out, size_t len)
+{
+	size_t	 used = 0;
+	int	 s, k;
+
+	out[0] = '\0';
+	for (s = 0; s < FLEET_SRC_COUNT; s++) {
+		if ((bits & FLEET_SRC_BIT(s)) == 0)
+			continue;
+		k = snprintf(out + used, len - used, "%s%s",
+		    used > 0 ? ", " : "", fleet_src_name(s));
+		if (k < 0 || (size_t)k >= len - used)
+			break;
+		used += k;
+	}
+}
+
+static void
 rule_missing(struct problems *p, const struct problems_rule *r,
     const struct fleet_node *n)
 {
-	const struct fleet	*f = p->fleet;
-	char			 in[128], out[128];
-	size_t			 lin = 0, lout = 0;
-	unsigned		 missing = 0;
-	int			 s, k;
+	char		 in[128], out[128];
+	unsigned	 missing;
 
 	if (!n->bbb)
 		return;
-	in[0] = out[0] = '\0';
-	for (s = 0; s < FLEET_SRC_COUNT; s++) {
-		if (problems_seen(n, s)) {
-			k = snprintf(in + lin, sizeof in - lin, "%s%s",
-			    lin > 0 ? ", " : "", fleet_src_name(s));
-			if (k > 0 && (size_t)k < sizeof in - lin)
-				lin += k;
-			continue;
-		}
-		if (!problems_has_data(f, s))
-			continue;
-		if (s == FLEET_SRC_SCALELITE && f->scalelite_legacy)
-			continue;
-		missing |= FLEET_SRC_BIT(s);
-		k = snprintf(out + lout, sizeof out - lout, "%s%s",
-		    lout > 0 ? ", " : "", fleet_src_name(s));
-		if (k > 0 && (size_t)k < sizeof out - lout)
-			lout += k;
-	}
+	missing = p->judges & ~n->seen;
 	if (missing == 0)
 		return;
+	problems_src_list(n->seen, in, sizeof in);
+	problems_src_list(missing, out, sizeof out);
 	problems_hit(p, r, n->key, n->key, r->pub.severity,
 	    missing | n->seen, "%s in %s, missing from %s", n->key, in, out);
 }
@@ -353,20 +373,28 @@ rule_cert_expiry(struct problems *p, const struct problems_rule *r,
 
 /* --- fleet rules ------------------------------------------------------ */
 
-static void
-problems_stack_services(const struct fleet_stack *st, const char *health,
-    char *out, size_t len)
+static bool
+problems_health_bad(const char *h)
 {
-	size_t	 i, used = 0;
-	int	 k, shown = 0;
+	return (h != NULL && (strcmp(h, "unhealthy") == 0 ||
+	    strcmp(h, "degraded") == 0));
+}
+
+/* " (lb unhealthy, bbb degraded)": the services that are not well. */
+static void
+problems_stack_services(const struct fleet_stack *st, char *out, size_t len)
+{
+	const struct fleet_service *sv;
+	size_t			 i, used = 0;
+	int			 k, shown = 0;
 
 	out[0] = '\0';
 	for (i = 0; i < st->nservices && shown < 3; i++) {
-		if (st->services[i].health == NULL ||
-		    strcmp(st->services[i].health, health) != 0)
+		sv = &st->services[i];
+		if (!problems_health_bad(sv->health))
 			continue;
-		k = snprintf(out + used, len - used, "%s%s",
-		    shown == 0 ? " (" : ", ", st->services[i].name);
+		k = snprintf(out + used, len - used, "%s%s %s",
+		    shown == 0 ? " (" : ", ", sv->name, sv->health);
 		if (k < 0 || (size_t)k >= len - used)
 			break;
 		used += k;
@@ -378,6 +406,46 @@ problems_stack_services(const struct fleet_stack *st, const char *health,
 	}
 }
 
+/*
+ * The stack's own healthState decides: "unhealthy" is the critical
+ * rule, "degraded" the warning one; a stack that says healthy over a
+ * service that is not counts as degraded.
+ */
+static bool
+problems_stack_is(const struct fleet_stack *st, const char *health)
+{
+	size_t	 j;
+
+	if (st->health != NULL && strcmp(st->health, health) == 0)
+		return (true);
+	if (strcmp(health, "degraded") != 0 ||
+	    (st->health != NULL && strcmp(st->health, "unhealthy") == 0))
+		return (false);
+	for (j = 0; j < st->nservices; j++) {
+		if (problems_health_bad(st->services[j].health))
+			return (true);
+	}
+	return (false);
+}
+
+/* The one node that runs the stack, or NULL (none, or several). */
+static const char *
+problems_stack_node(const struct fleet *f, const struct fleet_stack *st)
+{
+	const char	*key = NULL;
+	size_t		 i;
+
+	for (i = 0; i < f->nnodes; i++) {
+		if (f->nodes[i]->stack == NULL ||
+		    strcmp(f->nodes[i]->stack, st->name) != 0)
+			continue;
+		if (key != NULL)
+			return (NULL);
+		key = f->nodes[i]->key;
+	}
+	return (key);
+}
+
 static void
 problems_stacks(struct problems *p, const struct problems_rule *r,
     const char *health)
@@ -385,23 +453,18 @@ problems_stacks(struct problems *p, const struct problems_rule *r,
 	const struct fleet	*f = p->fleet;
 	const struct fleet_stack *st;
 	char			 svc[160];
-	size_t			 i, j;
-	bool			 bad;
+	size_t			 i;
 
 	if (!problems_has_data(f, FLEET_SRC_RANCHER))
 		return;
 	for (i = 0; i < f->nstacks; i++) {
 		st = f->stacks[i];
-		bad = st->health != NULL && strcmp(st->health, health) == 0;
-		for (j = 0; !bad && j < st->nservices; j++) {
-			bad = st->services[j].health != NULL &&
-			    strcmp(st->services[j].health, health) == 0;
-		}
-		if (!bad)
+		if (!problems_stack_is(st, health))
 			continue;
-		problems_stack_services(st, health, svc, sizeof svc);
-		problems_hit(p, r, st->name, NULL, r->pub.severity,
-		    r->pub.sources, "stack %s %s%s", st->name, health, svc);
+		problems_stack_services(st, svc, sizeof svc);
+		problems_hit(p, r, st->name, problems_stack_node(f, st),
+		    r->pub.severity, r->pub.sources, "stack %s %s%s",
+		    st->name, health, svc);
 	}
 }
 
@@ -511,10 +574,11 @@ static const struct problems_rule rule_table[] = {
 	    "memory at or above the limit for the hold time" },
 	  PROBLEMS_HOLD_LOAD, rule_mem_high, NULL },
 	{ { "stack-unhealthy", FLEET_SEV_CRITICAL, SRC(RANCHER),
-	    "stack redeploy", "a Rancher stack or service is unhealthy" },
+	    "stack redeploy", "a Rancher stack is unhealthy" },
 	  PROBLEMS_HOLD_NONE, NULL, rule_stack_unhealthy },
 	{ { "stack-degraded", FLEET_SEV_WARNING, SRC(RANCHER),
-	    "stack redeploy", "a Rancher stack or service is degraded" },
+	    "stack redeploy", "a Rancher stack is degraded, or one of its "
+	    "services is not healthy" },
 	  PROBLEMS_HOLD_NONE, NULL, rule_stack_degraded },
 	{ { "host-disconnected", FLEET_SEV_CRITICAL, SRC(RANCHER),
 	    "server cordon", "a Rancher host or its agent is disconnected "
@@ -588,10 +652,8 @@ problems_free(struct problems *p)
 
 	if (p == NULL)
 		return;
-	while ((st = hmap_next(&p->states, &i, NULL)) != NULL) {
-		free(st->key);
-		free(st);
-	}
+	while ((st = hmap_next(&p->states, &i, NULL)) != NULL)
+		problems_state_free(st);
 	hmap_free(&p->states);
 	free(p->list);
 	free(p);
@@ -631,6 +693,13 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 	p->fleet = f;
 	p->now = now;
 	p->nlist = 0;
+	p->judges = 0;
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if (!problems_has_data(f, i) || (i == FLEET_SRC_SCALELITE &&
+		    f->scalelite_legacy))
+			continue;
+		p->judges |= FLEET_SRC_BIT(i);
+	}
 	for (j = 0; j < nitems(rule_table); j++) {
 		r = &rule_table[j];
 		if (r->fleet != NULL)
@@ -647,18 +716,13 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 		if (st->gen == p->gen)
 			continue;
 		hmap_del(&p->states, st->key);
-		free(st->key);
-		free(st);
+		problems_state_free(st);
 	}
 
-	for (i = 0; i < f->nproblems; i++) {
-		free(f->problems[i]->node_key);
-		free(f->problems[i]->text);
-		free(f->problems[i]);
-	}
-	free(f->problems);
+	/* The problems are the states'; fleet->problems points at them. */
 	qsort(p->list, p->nlist, sizeof *p->list, problems_cmp);
-	f->problems = xreallocarray(NULL, p->nlist + 1, sizeof *f->problems);
+	f->problems = xreallocarray(f->problems, p->nlist + 1,
+	    sizeof *f->problems);
 	if (p->nlist > 0)
 		memcpy(f->problems, p->list, p->nlist * sizeof *p->list);
 	f->nproblems = p->nlist;

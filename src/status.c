@@ -188,9 +188,12 @@ status_table_print(FILE *out, struct status_table *t, bool color)
 		}
 	}
 	for (c = 0; c < t->ncols; c++) {
-		fprintf(out, "%s%*s%s", c > 0 ? "  " : "",
-		    t->right[c] ? (int)w[c] : -(int)w[c], t->head[c],
-		    c + 1 == t->ncols ? "\n" : "");
+		if (c + 1 == t->ncols && !t->right[c])
+			fprintf(out, "%s%s\n", c > 0 ? "  " : "", t->head[c]);
+		else
+			fprintf(out, "%s%*s%s", c > 0 ? "  " : "",
+			    t->right[c] ? (int)w[c] : -(int)w[c], t->head[c],
+			    c + 1 == t->ncols ? "\n" : "");
 	}
 	for (r = 0; r < t->nrows; r++) {
 		if (color && t->color[r] != NULL)

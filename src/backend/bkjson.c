@@ -208,3 +208,11 @@ bkj_array(const char *sys, const json_t *obj, const char *path,
 	*out = v;
 	return (0);
 }
+
+char *
+bkj_type_error(const char *sys, const char *path, const char *want,
+    const json_t *j)
+{
+	return (bkj_error(sys, path, NULL, "expected %s, got %s", want,
+	    bkj_type_name(j)));
+}

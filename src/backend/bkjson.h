@@ -24,6 +24,10 @@ const char *bkj_type_name(const json_t *);
 char	*bkj_error(const char *sys, const char *path, const char *key,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* "<sys>: <path>: expected <want>, got <type of j>" */
+char	*bkj_type_error(const char *sys, const char *path, const char *want,
+	     const json_t *);
+
 int	 bkj_string(const char *sys, const json_t *, const char *path,
 	     const char *key, bool req, char **, char **);
 /* A borrowed string (valid while the json_t lives). */

@@ -35,8 +35,7 @@ consul_decode_check(const json_t *c, const char *path,
 	const char	*status;
 
 	if (!json_is_object(c)) {
-		*cause = bkj_error(SYS, path, NULL, "expected an object, "
-		    "got %s", bkj_type_name(c));
+		*cause = bkj_type_error(SYS, path, "an object", c);
 		return (-1);
 	}
 	if (bkj_cstring(SYS, c, path, "Status", BKJ_REQUIRED, &status,
@@ -64,8 +63,7 @@ consul_decode_entry(const json_t *e, size_t i, struct fleet_consul_node_u *un,
 
 	snprintf(path, sizeof path, "[%zu]", i);
 	if (!json_is_object(e)) {
-		*cause = bkj_error(SYS, path, NULL, "expected an object, got %s",
-		    bkj_type_name(e));
+		*cause = bkj_type_error(SYS, path, "an object", e);
 		return (-1);
 	}
 	if (bkj_object(SYS, e, path, "Node", BKJ_REQUIRED, &node, cause) != 0)

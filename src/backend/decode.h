@@ -25,7 +25,7 @@
 /* Limits against hostile input. */
 #define BACKEND_XML_MAX_DEPTH	32
 #define BACKEND_XML_MAX_TEXT	(64 * 1024)	/* one element's text */
-#define BACKEND_MAX_ENTRIES	200000		/* items in one answer */
+#define BACKEND_MAX_ENTRIES	200000	/* items in one answer */
 
 /* consul: GET /v1/health/service/<name>.  Index is left 0. */
 int	 backend_consul_decode(const char *, size_t,

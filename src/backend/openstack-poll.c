@@ -28,7 +28,7 @@ struct os_poll {
 	char			*token;		/* secret */
 	char			*compute;
 	int64_t			 expires;	/* wall ms */
-	bool			 retried;	/* re-auth after a 401 done */
+	bool			 retried;	/* re-auth after a 401 */
 	int			 pages;
 	struct fleet_openstack_update *acc;
 };

@@ -80,7 +80,7 @@ backend_parse_time(const char *s, int64_t *out)
 		    parse_digits(&s, 2, &om) != 0 || *s != '\0')
 			return (-1);
 	} else if (*s == '\0')
-		oh = om = 0, sign = 1;	/* Nova's "updated" may lack a zone */
+		oh = om = 0, sign = 1;	/* Nova's "updated": no zone */
 	else
 		return (-1);
 	t -= sign * (oh * 3600 + om * 60);
@@ -151,8 +151,7 @@ backend_keystone_decode(const char *body, size_t len, const char *region,
 	json_array_foreach(catalog, i, svc) {
 		snprintf(path, sizeof path, "token.catalog[%zu]", i);
 		if (!json_is_object(svc)) {
-			*cause = bkj_error(KSYS, path, NULL, "expected an "
-			    "object, got %s", bkj_type_name(svc));
+			*cause = bkj_type_error(KSYS, path, "an object", svc);
 			goto fail;
 		}
 		if (bkj_cstring(KSYS, svc, path, "type", BKJ_REQUIRED, &type,
@@ -167,8 +166,8 @@ backend_keystone_decode(const char *body, size_t len, const char *region,
 			snprintf(epath, sizeof epath, "%s.endpoints[%zu]", path,
 			    j);
 			if (!json_is_object(ep)) {
-				*cause = bkj_error(KSYS, epath, NULL, "expected "
-				    "an object, got %s", bkj_type_name(ep));
+				*cause = bkj_type_error(KSYS, epath,
+				    "an object", ep);
 				goto fail;
 			}
 			if (bkj_cstring(KSYS, ep, epath, "interface",
@@ -247,16 +246,16 @@ nova_addresses(const json_t *s, const char *path, char **out, char **cause)
 	json_object_foreach(addrs, net, list) {
 		if (!json_is_array(list)) {
 			snprintf(apath, sizeof apath, "%s.addresses", path);
-			*cause = bkj_error(NSYS, apath, net, "expected an array, "
-			    "got %s", bkj_type_name(list));
+			*cause = bkj_error(NSYS, apath, net, "expected an "
+			    "array, got %s", bkj_type_name(list));
 			goto fail;
 		}
 		json_array_foreach(list, i, a) {
 			snprintf(apath, sizeof apath, "%s.addresses.%.32s[%zu]",
 			    path, net, i);
 			if (!json_is_object(a)) {
-				*cause = bkj_error(NSYS, apath, NULL, "expected "
-				    "an object, got %s", bkj_type_name(a));
+				*cause = bkj_type_error(NSYS, apath,
+				    "an object", a);
 				goto fail;
 			}
 			if (bkj_cstring(NSYS, a, apath, "addr", BKJ_REQUIRED,
@@ -285,8 +284,7 @@ nova_server(const json_t *s, const char *path, struct fleet_os_server_u *u,
 	char		 fpath[96];
 
 	if (!json_is_object(s)) {
-		*cause = bkj_error(NSYS, path, NULL, "expected an object, got %s",
-		    bkj_type_name(s));
+		*cause = bkj_type_error(NSYS, path, "an object", s);
 		return (-1);
 	}
 	if (bkj_string(NSYS, s, path, "id", BKJ_REQUIRED, &u->id, cause) != 0 ||
@@ -345,8 +343,7 @@ nova_next(const json_t *root, char **next, char **cause)
 	json_array_foreach(links, i, l) {
 		snprintf(path, sizeof path, "servers_links[%zu]", i);
 		if (!json_is_object(l)) {
-			*cause = bkj_error(NSYS, path, NULL, "expected an "
-			    "object, got %s", bkj_type_name(l));
+			*cause = bkj_type_error(NSYS, path, "an object", l);
 			return (-1);
 		}
 		if (bkj_cstring(NSYS, l, path, "rel", BKJ_OPTIONAL, &rel,

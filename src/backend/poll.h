@@ -72,10 +72,11 @@ char		*bk_urlencode(const char *);
 /* "scheme://host[:port]" of url equals that of base. */
 bool		 bk_same_origin(const char *url, const char *base);
 /* One line: "<what>: " + http_response_describe(). Allocated. */
-char		*bk_describe(const char *what, const struct http_response *);
+char		*bk_describe(const char *what,
+		     const struct http_response *);
 /* "<what>: [HTTP <status>: ]<cause>" (status when not 2xx). Allocated. */
-char		*bk_prefix_status(const char *what, const struct http_response *,
-		     const char *cause);
+char		*bk_prefix_status(const char *what,
+		     const struct http_response *, const char *cause);
 /* Lower-case hex SHA-256 of s into out[65]. */
 void		 bk_sha256_hex(const char *, char out[65]);
 

@@ -69,8 +69,7 @@ prom_decode_sample(const json_t *r, const char *path,
 
 	*skip = false;
 	if (!json_is_object(r)) {
-		*cause = bkj_error(SYS, path, NULL, "expected an object, got %s",
-		    bkj_type_name(r));
+		*cause = bkj_type_error(SYS, path, "an object", r);
 		return (-1);
 	}
 	if (bkj_object(SYS, r, path, "metric", BKJ_REQUIRED, &metric,
@@ -96,8 +95,8 @@ prom_decode_sample(const json_t *r, const char *path,
 		return (-1);
 	}
 	if (prom_value(json_string_value(v), &s->value) != 0) {
-		*cause = bkj_error(SYS, path, "value[1]", "not a number: \"%.32s\"",
-		    json_string_value(v));
+		*cause = bkj_error(SYS, path, "value[1]", "not a number: "
+		    "\"%.32s\"", json_string_value(v));
 		return (-1);
 	}
 	if (bkj_cstring(SYS, metric, path, "instance", BKJ_OPTIONAL,

@@ -140,7 +140,8 @@ rancher_page_cb(struct http_response *resp, void *arg)
 		cause = bk_describe(name, resp);
 	else if (backend_rancher_decode(c->kind, resp->body, resp->len,
 	    rp->acc, &next, &cause) != 0) {
-		if (!http_response_ok(resp) && strstr(cause, "error ") == NULL) {
+		if (!http_response_ok(resp) &&
+		    strstr(cause, "error ") == NULL) {
 			free(cause);
 			cause = bk_describe(name, resp);
 		} else {
@@ -217,7 +218,8 @@ rancher_projects_cb(struct http_response *resp, void *arg)
 		cause = bk_describe("projects", resp);
 	else if (backend_rancher_decode_projects(resp->body, resp->len,
 	    cfg->rancher.project, &rp->project, &cause) != 0) {
-		if (!http_response_ok(resp) && strstr(cause, "error ") == NULL) {
+		if (!http_response_ok(resp) &&
+		    strstr(cause, "error ") == NULL) {
 			free(cause);
 			cause = bk_describe("projects", resp);
 		} else {

@@ -61,8 +61,8 @@ rancher_ids(const json_t *o, const char *path, const char *key, char ***v,
 	json_array_foreach(a, i, e) {
 		if (!json_is_string(e)) {
 			snprintf(epath, sizeof epath, "%s[%zu]", key, i);
-			*cause = bkj_error(SYS, path, epath, "expected a string, "
-			    "got %s", bkj_type_name(e));
+			*cause = bkj_error(SYS, path, epath, "expected a "
+			    "string, got %s", bkj_type_name(e));
 			return (-1);
 		}
 		(*v)[(*n)++] = xstrdup(json_string_value(e));
@@ -305,8 +305,7 @@ backend_rancher_decode(enum backend_rancher_kind kind, const char *body,
 	json_array_foreach(data, i, o) {
 		snprintf(path, sizeof path, "data[%zu]", i);
 		if (!json_is_object(o)) {
-			*cause = bkj_error(SYS, path, NULL, "expected an object, "
-			    "got %s", bkj_type_name(o));
+			*cause = bkj_type_error(SYS, path, "an object", o);
 			rc = -1;
 		} else if (kind == BACKEND_RANCHER_STACKS)
 			rc = rancher_stack(o, path, &acc->stacks[base + i],
@@ -315,7 +314,8 @@ backend_rancher_decode(enum backend_rancher_kind kind, const char *body,
 			rc = rancher_service(o, path, &acc->services[base + i],
 			    cause);
 		else
-			rc = rancher_host(o, path, &acc->hosts[base + i], cause);
+			rc = rancher_host(o, path, &acc->hosts[base + i],
+			    cause);
 		if (rc != 0)
 			break;
 	}
@@ -358,8 +358,7 @@ backend_rancher_decode_projects(const char *body, size_t len,
 	json_array_foreach(data, i, o) {
 		snprintf(path, sizeof path, "data[%zu]", i);
 		if (!json_is_object(o)) {
-			*cause = bkj_error(SYS, path, NULL, "expected an object, "
-			    "got %s", bkj_type_name(o));
+			*cause = bkj_type_error(SYS, path, "an object", o);
 			goto fail;
 		}
 		if (bkj_cstring(SYS, o, path, "id", BKJ_REQUIRED, &pid,

@@ -48,7 +48,7 @@ struct sl_node {
 
 struct sl_poll {
 	struct bk_source *s;
-	char		*base;		/* scalelite without the API path */
+	char		*base;		/* without the API path */
 
 	/* this refresh */
 	int		 pending;	/* getServers, getMeetings, nodes */
@@ -64,7 +64,7 @@ struct sl_poll {
 	size_t		 nfresh;
 
 	/* from the refreshes before: meeting -> node, sorted */
-	int64_t		 fanout_at;	/* mono ms of the last node round */
+	int64_t		 fanout_at;	/* mono ms, last round */
 	struct sl_where	*where;
 	size_t		 nwhere;
 };

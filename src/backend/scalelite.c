@@ -75,8 +75,7 @@ sl_decode_server(const json_t *s, const char *path,
 	const char	*state, *online, *secret, *tag, *ver;
 
 	if (!json_is_object(s)) {
-		*cause = bkj_error(SYS, path, NULL, "expected an object, got %s",
-		    bkj_type_name(s));
+		*cause = bkj_type_error(SYS, path, "an object", s);
 		return (-1);
 	}
 	if (bkj_string(SYS, s, path, "id", BKJ_REQUIRED, &u->id, cause) != 0 ||

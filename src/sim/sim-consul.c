@@ -229,8 +229,10 @@ consul_parse_wait(struct sim_world *w, const struct sim_req *req,
 	*index = 0;
 	*wait_ms = CONSUL_WAIT_DEFAULT_MS;
 	if ((s = sim_query_get(req->query, "wait")) != NULL && *s != '\0') {
+		/* Go's time.ParseDuration: a unit is required but for 0 */
 		if (util_parse_duration_ms(s, &ms, &errstr) != 0 || ms < 0 ||
-		    strspn(s, "0123456789") == strlen(s)) {
+		    (strspn(s, "0123456789") == strlen(s) &&
+		    strcmp(s, "0") != 0)) {
 			free(s);
 			consul_error(r, 400, "Invalid wait time");
 			return (-1);
@@ -351,6 +353,23 @@ consul_bbb_service(struct sim_world *w, const struct sim_node *n)
 	    (json_int_t)n->consul_modify_index));
 }
 
+/* The service check's Output, as consul's HTTP check writes it. */
+static char *
+consul_bbb_output(const struct sim_node *n)
+{
+	if (n->up && n->consul_passing)
+		return (xasprintf("HTTP GET https://%s/bigbluebutton/api: 200 OK"
+		    " Output: <response><returncode>SUCCESS</returncode>"
+		    "<version>2.0</version></response>", n->fqdn));
+	else if (n->up)
+		return (xasprintf("HTTP GET https://%s/bigbluebutton/api: 503 "
+		    "Service Unavailable Output: <html><body><h1>503 Service "
+		    "Unavailable</h1></body></html>", n->fqdn));
+	else
+		return (xasprintf("Get \"https://%s/bigbluebutton/api\": dial tcp "
+		    "%s:443: connect: no route to host", n->fqdn, n->ip));
+}
+
 static json_t *
 consul_bbb_checks(struct sim_world *w, const struct sim_node *n)
 {
@@ -363,17 +382,7 @@ consul_bbb_checks(struct sim_world *w, const struct sim_node *n)
 	    n->up ? "Agent alive and reachable" :
 	    "Agent not live or unreachable", "", "", NULL, "",
 	    n->consul_modify_index));
-	if (n->up && n->consul_passing)
-		out = xasprintf("HTTP GET https://%s/bigbluebutton/api: 200 OK"
-		    " Output: <response><returncode>SUCCESS</returncode>"
-		    "<version>2.0</version></response>", n->fqdn);
-	else if (n->up)
-		out = xasprintf("HTTP GET https://%s/bigbluebutton/api: 503 "
-		    "Service Unavailable Output: <html><body><h1>503 Service "
-		    "Unavailable</h1></body></html>", n->fqdn);
-	else
-		out = xasprintf("Get \"https://%s/bigbluebutton/api\": dial tcp "
-		    "%s:443: connect: no route to host", n->fqdn, n->ip);
+	out = consul_bbb_output(n);
 	name = xasprintf("Service '%s' check", w->consul_service);
 	id = xasprintf("service:%s", w->consul_service);
 	json_array_append_new(a, consul_check_json(n->name, id, name,
@@ -533,6 +542,110 @@ consul_service_entries(struct sim_world *w, const char *svc, bool health,
 	return (a);
 }
 
+/*
+ * The BBB service's entries rendered straight to text: at thousands of
+ * nodes building jansson trees costs a second, this a few milliseconds.
+ * Same fields as consul_node_json, consul_bbb_service, consul_bbb_checks.
+ */
+static void
+consul_bbb_text(struct sim_world *w, struct buf *b, const struct sim_node *n,
+    bool health)
+{
+	unsigned long long	 mi = n->consul_modify_index;
+	const char		*svc = w->consul_service, *st;
+	char			*out;
+
+	buf_adds(b, health ? "{\"Node\":{\"ID\":" : "{\"ID\":");
+	sim_json_str(b, n->vm_id);
+	buf_adds(b, ",\"Node\":");
+	sim_json_str(b, n->name);
+	buf_printf(b, ",\"Address\":\"%s\",\"Datacenter\":\"" CONSUL_DC "\","
+	    "\"TaggedAddresses\":{\"lan\":\"%s\",\"lan_ipv4\":\"%s\","
+	    "\"wan\":\"%s\",\"wan_ipv4\":\"%s\"},", n->ip, n->ip, n->ip,
+	    n->ip, n->ip);
+	if (health) {
+		buf_printf(b, "\"Meta\":{\"consul-network-segment\":\"\"},"
+		    "\"CreateIndex\":1,\"ModifyIndex\":%llu},\"Service\":{"
+		    "\"ID\":", mi);
+		sim_json_str(b, svc);
+		buf_adds(b, ",\"Service\":");
+		sim_json_str(b, svc);
+		buf_adds(b, ",\"Tags\":[\"bbb\"],\"Address\":");
+	} else {
+		buf_adds(b, "\"NodeMeta\":{\"consul-network-segment\":\"\"},"
+		    "\"ServiceKind\":\"\",\"ServiceID\":");
+		sim_json_str(b, svc);
+		buf_adds(b, ",\"ServiceName\":");
+		sim_json_str(b, svc);
+		buf_adds(b, ",\"ServiceTags\":[\"bbb\"],\"ServiceAddress\":");
+	}
+	buf_printf(b, "\"%s\",\"%sTaggedAddresses\":{\"lan_ipv4\":{"
+	    "\"Address\":\"%s\",\"Port\":443},\"wan_ipv4\":{\"Address\":"
+	    "\"%s\",\"Port\":443}},\"%sMeta\":{\"fqdn\":", n->ip,
+	    health ? "" : "Service", n->ip, n->ip, health ? "" : "Service");
+	sim_json_str(b, n->fqdn);
+	buf_printf(b, "},\"%sPort\":443,\"%sWeights\":{\"Passing\":1,"
+	    "\"Warning\":1},\"%sEnableTagOverride\":false,\"%sProxy\":{"
+	    "\"MeshGateway\":{},\"Expose\":{}},\"%sConnect\":{},"
+	    "\"CreateIndex\":1,\"ModifyIndex\":%llu}", health ? "" : "Service",
+	    health ? "" : "Service", health ? "" : "Service",
+	    health ? "" : "Service", health ? "" : "Service", mi);
+	if (!health)
+		return;
+
+	buf_adds(b, ",\"Checks\":[{\"Node\":");
+	sim_json_str(b, n->name);
+	buf_printf(b, ",\"CheckID\":\"serfHealth\",\"Name\":\"Serf Health "
+	    "Status\",\"Status\":\"%s\",\"Notes\":\"\",\"Output\":\"%s\","
+	    "\"ServiceID\":\"\",\"ServiceName\":\"\",\"ServiceTags\":[],"
+	    "\"Type\":\"\",\"Definition\":{},\"CreateIndex\":1,"
+	    "\"ModifyIndex\":%llu},{\"Node\":", n->up ? "passing" : "critical",
+	    n->up ? "Agent alive and reachable" :
+	    "Agent not live or unreachable", mi);
+	sim_json_str(b, n->name);
+	buf_adds(b, ",\"CheckID\":");
+	out = xasprintf("service:%s", svc);
+	sim_json_str(b, out);
+	free(out);
+	buf_adds(b, ",\"Name\":");
+	out = xasprintf("Service '%s' check", svc);
+	sim_json_str(b, out);
+	free(out);
+	st = n->up && n->consul_passing ? "passing" : "critical";
+	buf_printf(b, ",\"Status\":\"%s\",\"Notes\":\"\",\"Output\":", st);
+	out = consul_bbb_output(n);
+	sim_json_str(b, out);
+	free(out);
+	buf_adds(b, ",\"ServiceID\":");
+	sim_json_str(b, svc);
+	buf_adds(b, ",\"ServiceName\":");
+	sim_json_str(b, svc);
+	buf_printf(b, ",\"ServiceTags\":[\"bbb\"],\"Type\":\"http\","
+	    "\"Definition\":{},\"CreateIndex\":1,\"ModifyIndex\":%llu}]}", mi);
+}
+
+static char *
+consul_bbb_entries_text(struct sim_world *w, bool health, bool passing)
+{
+	struct buf	 b = { 0 };
+	struct sim_node	*n;
+	size_t		 i;
+	bool		 first = true;
+
+	buf_addc(&b, '[');
+	for (i = 0; i < w->nnodes; i++) {
+		n = &w->nodes[i];
+		if (!consul_node_in(n) || (passing && !consul_bbb_passing(n)))
+			continue;
+		if (!first)
+			buf_addc(&b, ',');
+		first = false;
+		consul_bbb_text(w, &b, n, health);
+	}
+	buf_addc(&b, ']');
+	return (buf_steal(&b));
+}
+
 static void
 consul_filtered(struct sim_resp *r)
 {
@@ -642,6 +755,16 @@ consul_service_nodes(struct sim_world *w, const struct sim_req *req,
 	idx = consul_block(w, consul_service_index_cb, svc, index, wait);
 	if (acl == CONSUL_ACL_OK) {
 		tag = sim_query_get(req->query, "tag");
+		/* the fast path; ?tag=bbb takes the tree path (tests
+		 * compare the two) */
+		if (strcmp(svc, w->consul_service) == 0 && tag == NULL) {
+			free(tag);
+			sim_resp_set(r, 200, "application/json",
+			    consul_bbb_entries_text(w, health, health &&
+			    sim_query_has(req->query, "passing")));
+			consul_set_index(r, idx);
+			return;
+		}
 		a = consul_service_entries(w, svc, health,
 		    health && sim_query_has(req->query, "passing"), tag);
 		free(tag);
@@ -1497,6 +1620,12 @@ sim_consul_handle(struct sim_world *w, const struct sim_req *req,
 	}
 	if (!consul_dc_ok(req, r))
 		return;
+	if (sim_query_has(req->query, "stale") &&
+	    sim_query_has(req->query, "consistent")) {
+		consul_error(r, 400, "Cannot specify ?stale with ?consistent, "
+		    "conflicting semantics.");
+		return;
+	}
 
 	if (strncmp(p, "/v1/kv/", 7) == 0) {
 		consul_kv(w, req, r, p + 7, acl);

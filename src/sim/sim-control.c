@@ -7,6 +7,7 @@
  *   GET    /state                 JSON summary of the world
  *   POST   /nodes/NAME/ACTION     down up exporter-down exporter-up
  *                                 api-fail api-ok consul-fail consul-pass
+ *                                 consul-deregister consul-register
  *                                 cpu?value=PERCENT
  *   POST   /tick?ms=N             advance simulated (and real-time) clocks
  *   POST   /poll                  run scalelite's poller now
@@ -114,13 +115,6 @@ sim_control_faults(struct sim_world *w, const struct sim_req *req,
 }
 
 static void
-sim_control_touch_consul(struct sim_world *w, struct sim_node *n)
-{
-	sim_world_changed(w);
-	n->consul_modify_index = w->index;
-}
-
-static void
 sim_control_nodes(struct sim_world *w, const struct sim_req *req,
     struct sim_resp *r, const char *rest)
 {
@@ -148,11 +142,11 @@ sim_control_nodes(struct sim_world *w, const struct sim_req *req,
 		n->up = false;
 		n->exporter_up = false;
 		sim_world_end_meetings(w, (size_t)i);
-		sim_control_touch_consul(w, n);
+		sim_node_changed(w, (size_t)i);
 	} else if (strcmp(rest, "up") == 0) {
 		n->up = true;
 		n->exporter_up = true;
-		sim_control_touch_consul(w, n);
+		sim_node_changed(w, (size_t)i);
 	} else if (strcmp(rest, "exporter-down") == 0)
 		n->exporter_up = false;
 	else if (strcmp(rest, "exporter-up") == 0)
@@ -163,10 +157,16 @@ sim_control_nodes(struct sim_world *w, const struct sim_req *req,
 		n->bbb_api_ok = true;
 	else if (strcmp(rest, "consul-fail") == 0) {
 		n->consul_passing = false;
-		sim_control_touch_consul(w, n);
+		sim_node_changed(w, (size_t)i);
+	} else if (strcmp(rest, "consul-deregister") == 0) {
+		n->in_consul = false;
+		sim_node_changed(w, (size_t)i);
+	} else if (strcmp(rest, "consul-register") == 0) {
+		n->in_consul = true;
+		sim_node_changed(w, (size_t)i);
 	} else if (strcmp(rest, "consul-pass") == 0) {
 		n->consul_passing = true;
-		sim_control_touch_consul(w, n);
+		sim_node_changed(w, (size_t)i);
 	} else if (strcmp(rest, "cpu") == 0) {
 		v = sim_query_get(req->query, "value");
 		if (v == NULL || util_parse_double(v, &d, &errstr) != 0 ||

@@ -285,7 +285,7 @@ idle_total(const struct sim_mview *v)
 /* How busy time splits over node_exporter's modes (sorted by mode). */
 static const struct {
 	const char	*mode;
-	double		 share;		/* of busy; idle is separate */
+	double		 share;		/* of busy time */
 } cpu_modes[] = {
 	{ "idle", 0 },
 	{ "iowait", 0.04 },
@@ -458,7 +458,7 @@ gen_node(const struct sim_mview *v, const char *nodename,
 /* process-exporter's groups (sorted by name, as client_golang prints). */
 struct proc_group {
 	const char	*name;
-	double		 cpu;		/* share of the node's busy time */
+	double		 cpu;		/* share of node's busy time */
 	double		 procs;
 	double		 threads;
 	double		 rss;		/* base bytes */

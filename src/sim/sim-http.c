@@ -103,7 +103,7 @@ static void
 sim_http_sleep(struct sim_world *w, int64_t ms)
 {
 	struct timespec	ts;
-	int64_t		end = util_mono_ms() + ms, left;
+	int64_t		end = util_mono_ms() + ms + 1, left;	/* at least ms */
 
 	while (!w->shutdown && (left = end - util_mono_ms()) > 0) {
 		if (left > 50)
@@ -147,7 +147,7 @@ static ssize_t
 sim_http_stream_cb(void *cls, uint64_t pos, char *out, size_t max)
 {
 	struct sim_stream	*st = cls;
-	size_t			 n, flen, tlen, i;
+	size_t			 n, flen, tlen, i, k;
 	uint64_t		 tail_at;
 
 	if (st->cut) {
@@ -164,14 +164,23 @@ sim_http_stream_cb(void *cls, uint64_t pos, char *out, size_t max)
 	flen = strlen(st->fill);
 	tlen = strlen(st->tail);
 	tail_at = st->total > tlen ? st->total - tlen : 0;
-	for (n = 0; n < max && pos + n < st->total; n++) {
+	n = 0;
+	while (n < max && pos + n < st->total) {
 		i = (size_t)(pos + n);
 		if (i < st->len)
-			out[n] = st->data[i];
+			out[n++] = st->data[i];
 		else if (i >= tail_at)
-			out[n] = st->tail[i - tail_at];
-		else
-			out[n] = st->fill[(i - st->len) % flen];
+			out[n++] = st->tail[i - tail_at];
+		else {
+			/* the rest of this fill period, in one copy */
+			k = flen - (i - st->len) % flen;
+			if (k > max - n)
+				k = max - n;
+			if (k > tail_at - i)
+				k = (size_t)(tail_at - i);
+			memcpy(out + n, st->fill + (i - st->len) % flen, k);
+			n += k;
+		}
 	}
 	return ((ssize_t)n);
 }
@@ -273,10 +282,12 @@ sim_http_malform(struct sim_resp *r)
 	r->body = buf_steal(&b);
 }
 
+enum sim_http_enc { SIM_ENC_NONE, SIM_ENC_GZIP, SIM_ENC_DEFLATE };
+
 #ifdef HAVE_ZLIB
-/* gzip the body in place; false if it cannot. */
+/* Compress the body in place (gzip, or raw deflate as Go's flate). */
 static bool
-sim_http_gzip(struct sim_resp *r)
+sim_http_compress(struct sim_resp *r, enum sim_http_enc enc)
 {
 	z_stream	 z;
 	unsigned char	*out;
@@ -284,8 +295,8 @@ sim_http_gzip(struct sim_resp *r)
 	int		 rc;
 
 	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, 6, Z_DEFLATED, enc == SIM_ENC_GZIP ? 15 + 16 :
+	    -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return (false);
 	cap = deflateBound(&z, r->len) + 32;
 	out = xmalloc(cap);
@@ -308,34 +319,46 @@ sim_http_gzip(struct sim_resp *r)
 #endif
 
 /*
- * Prometheus and consul compress when the first acceptable token of
- * Accept-Encoding is gzip (apis.md §5).
+ * Which encoding the real system would use (apis.md §5).  Prometheus:
+ * the first token, left to right, that is exactly "gzip" or "deflate".
+ * consul (gziphandler): gzip whenever a gzip token is acceptable.
  */
-static bool
-sim_http_wants_gzip(enum sim_system sys, struct MHD_Connection *c)
+static enum sim_http_enc
+sim_http_encoding(enum sim_system sys, struct MHD_Connection *c)
 {
-	const char	*ae, *p;
-	size_t		 n;
+	const char	*ae, *p, *semi;
+	size_t		 n, tok;
 
 	if (sys != SIM_PROMETHEUS && sys != SIM_CONSUL)
-		return (false);
+		return (SIM_ENC_NONE);
 	ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	if (ae == NULL)
-		return (false);
+		return (SIM_ENC_NONE);
 	p = ae;
 	while (*p != '\0') {
 		p += strspn(p, " \t,");
 		n = strcspn(p, ",");
 		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 			n--;
-		if (n == 4 && strncmp(p, "gzip", 4) == 0)
-			return (true);
-		if (n == 7 && strncmp(p, "deflate", 7) == 0)
-			return (false);
+		if (sys == SIM_PROMETHEUS) {
+			if (n == 4 && strncmp(p, "gzip", 4) == 0)
+				return (SIM_ENC_GZIP);
+			if (n == 7 && strncmp(p, "deflate", 7) == 0)
+				return (SIM_ENC_DEFLATE);
+		} else {
+			semi = memchr(p, ';', n);
+			tok = semi != NULL ? (size_t)(semi - p) : n;
+			while (tok > 0 && p[tok - 1] == ' ')
+				tok--;
+			if (tok == 4 && strncasecmp(p, "gzip", 4) == 0 &&
+			    (semi == NULL || strstr(semi, "q=0") == NULL ||
+			    strstr(semi, "q=0.") != NULL))
+				return (SIM_ENC_GZIP);
+		}
 		p += strcspn(p, ",");
 	}
-	return (false);
+	return (SIM_ENC_NONE);
 }
 
 static enum MHD_Result
@@ -362,6 +385,7 @@ sim_http_send(struct sim_daemon *sd, struct MHD_Connection *c,
 {
 	struct MHD_Response	*mr;
 	struct sim_stream	*st;
+	enum sim_http_enc	 enc;
 	bool			 json, xml;
 
 	if (fault != NULL && fault->kind == SIM_FAULT_TRUNCATED) {
@@ -406,13 +430,15 @@ sim_http_send(struct sim_daemon *sd, struct MHD_Connection *c,
 	if (fault != NULL && fault->kind == SIM_FAULT_MALFORMED)
 		sim_http_malform(r);
 #ifdef HAVE_ZLIB
-	if (r->len > 0 && sim_http_wants_gzip(sd->system, c) &&
-	    sim_http_gzip(r)) {
-		sim_resp_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	enc = sim_http_encoding(sd->system, c);
+	if (r->len > 0 && enc != SIM_ENC_NONE && sim_http_compress(r, enc)) {
+		sim_resp_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING,
+		    enc == SIM_ENC_GZIP ? "gzip" : "deflate");
 		sim_resp_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	}
 #else
-	(void)sim_http_wants_gzip;
+	(void)sim_http_encoding;
+	(void)enc;
 #endif
 	mr = MHD_create_response_from_buffer(r->len,
 	    r->body != NULL ? r->body : (char *)"", r->body != NULL ?
@@ -615,6 +641,7 @@ sim_http_start(struct sim_world *w, const char *listen_addr, int port_base,
 		    MHD_OPTION_LISTEN_SOCKET, fd,
 		    MHD_OPTION_URI_LOG_CALLBACK, sim_http_uri_cb, sd,
 		    MHD_OPTION_NOTIFY_COMPLETED, sim_http_completed_cb, sd,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16384,
 		    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 		    MHD_OPTION_END);

@@ -13,9 +13,6 @@
 #include "sim-prom.h"
 #include "util.h"
 
-/* sim-scalelite.c's, when linked in. */
-#pragma weak sim_bbb_node_handle
-
 /* ---------------------------------------------------------------------- */
 /* Views. */
 
@@ -203,11 +200,6 @@ sim_metrics_handle(struct sim_world *w, const struct sim_req *req,
 			sim_resp_printf(resp, 404, "text/plain",
 			    "no such node: %s\n", req->host != NULL ?
 			    req->host : "(no Host header)");
-			return;
-		}
-		if (sim_bbb_node_handle == NULL) {
-			sim_resp_printf(resp, 501, "text/plain",
-			    "BBB API: not implemented in this build\n");
 			return;
 		}
 		sim_bbb_node_handle(w, (size_t)node, req, resp);

@@ -3,14 +3,15 @@
  * v2.1 (servers) on one daemon: Keystone under /v3, Nova under
  * /compute/v2.1, as the token's catalog says.
  *
- * Servers: one VM per node (the node's vm_* fields are the truth), the
- * Rancher server and infra-01, and those created through POST /servers.
- * A created server goes BUILD -> ACTIVE after SIM_OS_BUILD_MS of
+ * Servers: one VM per node (the node's vm_* fields are the truth), and
+ * the Rancher server and infra-01.  POST /servers adds a node to the
+ * world (sim_world_add_node, named as the server when the name is a
+ * free host name) whose VM goes BUILD -> ACTIVE after OS_BUILD_MS of
  * simulated time (ERROR, with a fault, when its metadata has
- * "bbbctl-sim-fault": "error"); it does NOT join the fleet: nothing
- * registers it in consul, scalelite or Rancher (that is the scale-out
- * action's job).  Deleting a node's VM takes the node down (BBB, its
- * exporter, its Rancher agent).
+ * "bbbctl-sim-fault": "error").  That node is registered nowhere: not in
+ * consul, scalelite or Rancher, and BBB is not up on it; registering it
+ * is the scale-out action's job.  Deleting a node's VM takes the node
+ * down (BBB, its exporter, its Rancher agent).
  *
  * Tokens are checked against the real-time clock (world->rt_ms), so that
  * a fast simulation does not expire them faster than a real Keystone.
@@ -33,7 +34,7 @@
 #define OS_TOKEN_TTL_MS		(3600 * 1000LL)
 #define OS_BUILD_MS		(45 * 1000LL)
 #define OS_DELETE_MS		(3 * 1000LL)
-#define OS_QUOTA_DEFAULT	20
+#define OS_QUOTA_SPARE		10	/* default quota: all VMs + 10 */
 #define OS_MAX_VERSION		96	/* 2.96 */
 #define OS_PROJECT_ID		"5f0c8a3e9d2b4c61a7e8f90b1c2d3e4f"
 #define OS_USER_ID		"9b7e6d5c4a3f2e1d0c9b8a7f6e5d4c3b"
@@ -86,6 +87,7 @@ struct os_state {
 	struct os_token	*tokens;
 	size_t		 ntokens;
 	unsigned	 next_ip;
+	size_t		 quota;		/* default: the first VMs + 10 */
 };
 
 struct os_req {
@@ -167,6 +169,7 @@ os_state(struct sim_world *w)
 			s->updated_ms = s->ready_ms;
 		}
 		st->next_ip = 1;
+		st->quota = w->nnodes + nitems(names) + OS_QUOTA_SPARE;
 	}
 	for (; st->nnodes < w->nnodes; st->nnodes++) {
 		s = os_add(st);
@@ -223,7 +226,7 @@ sim_openstack_tick(struct sim_world *w)
 			if (strcmp(n->vm_status, "BUILD") == 0 &&
 			    n->vm_ready_ms <= w->now_ms)
 				snprintf(n->vm_status, sizeof n->vm_status,
-				    "ACTIVE");
+				    "%s", s->fail ? "ERROR" : "ACTIVE");
 			continue;
 		}
 		if (strcmp(s->status, "BUILD") == 0 &&
@@ -558,9 +561,10 @@ os_view(struct os_req *rq, struct os_server *s, struct os_view *v)
 		v->status = n->vm_status;
 		f = os_flavor_by(n->flavor);
 		v->flavor = f != NULL ? f->id : "5";
-		v->image = OS_IMAGE_ID;
+		v->image = s->image[0] != '\0' ? s->image : OS_IMAGE_ID;
 		v->ip = n->ip;
-		v->key_name = "deploy";
+		if (v->key_name == NULL)
+			v->key_name = "deploy";
 		v->created_ms = n->vm_created_ms;
 		v->updated_ms = n->vm_ready_ms > n->vm_created_ms ?
 		    n->vm_ready_ms : n->vm_created_ms;
@@ -760,7 +764,8 @@ os_list(struct os_req *rq, bool detail)
 	if (limit > 1000)
 		limit = 1000;
 	if (name != NULL) {
-		if (regcomp(&re, name, REG_EXTENDED | REG_NOSUB) != 0) {
+		if (strlen(name) > 255 ||
+		    regcomp(&re, name, REG_EXTENDED | REG_NOSUB) != 0) {
 			os_fault(rq, 400, "Invalid regular expression: %s",
 			    name);
 			goto out;
@@ -858,10 +863,11 @@ os_create(struct os_req *rq)
 	struct os_server	*s;
 	json_t			*body, *srv, *v, *meta;
 	json_error_t		 err;
-	const char		*ct, *missing = NULL, *image, *fail;
+	const char		*ct, *missing = NULL, *image, *fail, *name;
 	const struct os_flavor	*f;
+	struct sim_node		*n;
 	char			*dump, *url;
-	size_t			 used, quota, i;
+	size_t			 used, quota, i, node;
 	static const char	 pw[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMN"
 	    "PQRSTUVWXYZ23456789";
 
@@ -938,9 +944,9 @@ os_create(struct os_req *rq)
 		json_decref(body);
 		return;
 	}
-	quota = rq->w->os_quota_instances > 0 ?
-	    (size_t)rq->w->os_quota_instances : OS_QUOTA_DEFAULT;
 	used = os_instances(rq);
+	quota = rq->w->os_quota_instances > 0 ?
+	    (size_t)rq->w->os_quota_instances : rq->st->quota;
 	if (used + 1 > quota) {
 		os_fault(rq, 403, "Quota exceeded for instances: Requested 1, "
 		    "but already used %zu of %zu instances", used, quota);
@@ -948,27 +954,36 @@ os_create(struct os_req *rq)
 		return;
 	}
 
-	s = os_add(rq->st);
-	os_uuid(rq->w, s->id, sizeof s->id);
-	snprintf(s->name, sizeof s->name, "%s",
-	    json_string_value(json_object_get(srv, "name")));
-	snprintf(s->status, sizeof s->status, "BUILD");
-	snprintf(s->flavor, sizeof s->flavor, "%s", f->id);
+	/* The new VM is a node of the world, registered nowhere yet. */
+	node = sim_world_add_node(rq->w);
+	n = &rq->w->nodes[node];
+	name = json_string_value(json_object_get(srv, "name"));
+	if (strlen(name) < sizeof n->name && sim_node_by_name(rq->w, name) < 0 &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") ==
+	    strlen(name)) {
+		snprintf(n->name, sizeof n->name, "%s", name);
+		snprintf(n->fqdn, sizeof n->fqdn, "%s.localhost", name);
+	}
+	snprintf(n->flavor, sizeof n->flavor, "%s", f->name);
+	n->vm_created_ms = rq->w->now_ms;
+	n->vm_ready_ms = rq->w->now_ms + OS_BUILD_MS;
+	snprintf(n->vm_status, sizeof n->vm_status, "BUILD");
+	(void)os_state(rq->w);
+	s = &rq->st->servers[rq->st->nservers - 1];
+	snprintf(s->id, sizeof s->id, "%s", n->vm_id);
+	snprintf(s->name, sizeof s->name, "%s", name);
 	snprintf(s->image, sizeof s->image, "%s", image);
-	snprintf(s->ip, sizeof s->ip, "10.20.254.%u", rq->st->next_ip++ %
-	    250 + 2);
 	v = json_object_get(srv, "key_name");
 	if (json_is_string(v))
 		snprintf(s->key_name, sizeof s->key_name, "%s",
 		    json_string_value(v));
 	meta = json_object_get(srv, "metadata");
+	json_decref(s->metadata);
 	s->metadata = json_is_object(meta) ? json_deep_copy(meta) :
 	    json_object();
 	v = json_object_get(s->metadata, "bbbctl-sim-fault");
 	fail = json_is_string(v) ? json_string_value(v) : "";
 	s->fail = strcmp(fail, "error") == 0;
-	s->created_ms = s->updated_ms = rq->w->now_ms;
-	s->ready_ms = rq->w->now_ms + OS_BUILD_MS;
 	for (i = 0; i < 12; i++)
 		s->admin_pass[i] = pw[(int)(sim_rand(rq->w) * (sizeof pw - 1))];
 	s->admin_pass[12] = '\0';

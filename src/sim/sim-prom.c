@@ -22,7 +22,7 @@
 #include "sim-prom.h"
 #include "util.h"
 
-#define PROM_RECORD_MS		1000	/* one view per simulated second */
+#define PROM_RECORD_MS		1000	/* one view a simulated s */
 #define PROM_MAX_POINTS		11000
 
 struct sim_prom {
@@ -46,13 +46,21 @@ prom_state(struct sim_world *w)
 	p = xcalloc(1, sizeof *p);
 	p->store = sim_pstore_new();
 	w->prom = p;
-	/* The default mix of bbb-exporter versions. */
+	/*
+	 * bbb-exporter versions, unless the profile set them: the default
+	 * profile mixes (every fourth node v0.7.1), others run v0.2.0 as
+	 * the seed deployment does.
+	 */
 	for (i = 0; i < w->nnodes; i++) {
 		if (w->nodes[i].bbb_exporter_version != 0)
 			unset = false;
 	}
-	for (i = 0; unset && i < w->nnodes; i++)
-		w->nodes[i].bbb_exporter_version = (i % 4 == 3) ? 7 : 2;
+	for (i = 0; unset && i < w->nnodes; i++) {
+		if (strcmp(w->profile, "default") == 0)
+			w->nodes[i].bbb_exporter_version = (i % 4 == 3) ? 7 : 2;
+		else
+			w->nodes[i].bbb_exporter_version = 2;
+	}
 	return (p);
 }
 
@@ -296,6 +304,7 @@ handle_query(struct sim_world *w, const struct sim_req *req,
 	char			*query = NULL, *ts = NULL, *te = NULL;
 	char			*tstep = NULL, *cause = NULL;
 	int64_t			 t = w->now_ms, start, end, step;
+	int			 rc;
 
 	query = param_get(req, "query");
 	if (!range) {
@@ -364,12 +373,15 @@ handle_query(struct sim_world *w, const struct sim_req *req,
 			    "range vector" : "string");
 			goto out;
 		}
-		if (sim_promql_query_range(p->store, q, start, end, step,
-		    &data, &cause) != 0) {
-			api_error(resp, 422, "execution", "%s", cause);
-			goto out;
-		}
-	} else if (sim_promql_query(p->store, q, t, &data, &cause) != 0) {
+		rc = sim_promql_query_range(p->store, q, start, end, step,
+		    &data, &cause);
+	} else
+		rc = sim_promql_query(p->store, q, t, &data, &cause);
+	if (rc == -2) {
+		api_error(resp, 503, "timeout", "%s", cause);
+		goto out;
+	}
+	if (rc != 0) {
 		api_error(resp, 422, "execution", "%s", cause);
 		goto out;
 	}

@@ -42,8 +42,9 @@ extern const int sim_exporter_port[SIM_NEXPORTERS];
 #define SIM_MVIEW_PBUCKETS	15	/* room participants/listeners */
 #define SIM_MVIEW_VBUCKETS	9	/* room voice/video */
 
-extern const double sim_room_pbounds[];	/* bbb_room_participants le */
-extern const double sim_room_vbounds[];	/* bbb_room_voice_participants le */
+/* le bounds of bbb_room_participants and bbb_room_voice_participants */
+extern const double sim_room_pbounds[];
+extern const double sim_room_vbounds[];
 
 /* Everything the exporters of one node print at one instant. */
 struct sim_mview {
@@ -64,7 +65,7 @@ struct sim_mview {
 	double		 load5;
 	double		 load15;
 	double		 boot_s;	/* node boot time, unix seconds */
-	double		 start_s;	/* exporters' start, unix seconds */
+	double		 start_s;	/* exporters' start, unix s */
 	int		 meetings;
 	int		 participants;
 	int		 pmax;
@@ -90,8 +91,8 @@ struct sim_mstate {
 	double		 load15;
 	double		 unique;
 	double		 start_s;
-	double		 busy_off[SIM_MVIEW_MAXCPU];	/* busy time before
-							   the model ran */
+	/* busy time before the model ran */
+	double		 busy_off[SIM_MVIEW_MAXCPU];
 };
 struct sim_mstate *sim_prom_mstate(struct sim_world *, size_t);
 
@@ -114,8 +115,8 @@ struct sim_mlabel {
 struct sim_memit {
 	void	(*family_cb)(void *, const char *, enum sim_mtype,
 		    const char *);
-	void	(*sample_cb)(void *, const char *, const struct sim_mlabel *,
-		    size_t, double);
+	void	(*sample_cb)(void *, const char *,
+		    const struct sim_mlabel *, size_t, double);
 	void	*arg;
 };
 
@@ -147,8 +148,8 @@ void	 sim_fmt_json_time(struct buf *, int64_t);
  * the real Prometheus gives with the scrape scheme above: __name__, job,
  * instance and the exporter's own.
  */
-#define SIM_PSTORE_RING		330	/* 5.5 min at one view a second */
-#define SIM_PROMQL_LOOKBACK_MS	300000	/* --query.lookback-delta 5m */
+#define SIM_PSTORE_RING		330	/* 5.5 min, a view a second */
+#define SIM_PROMQL_LOOKBACK_MS	300000	/* query.lookback-delta */
 
 struct sim_pstore;
 struct sim_pstore *sim_pstore_new(void);
@@ -181,12 +182,13 @@ enum sim_promql_type sim_promql_type(const struct sim_promql *);
 /*
  * Evaluate at t (instant) or over [start, end] every step (range) and
  * append the API's "data" object to out.  -1 with *cause (allocated) on
- * an execution error.
+ * an execution error, -2 when it took more than 10 s (timeout).
  */
 int	 sim_promql_query(struct sim_pstore *, const struct sim_promql *,
 	     int64_t, struct buf *, char **);
-int	 sim_promql_query_range(struct sim_pstore *, const struct sim_promql *,
-	     int64_t, int64_t, int64_t, struct buf *, char **);
+int	 sim_promql_query_range(struct sim_pstore *,
+	     const struct sim_promql *, int64_t, int64_t, int64_t,
+	     struct buf *, char **);
 
 /* JSON string (Go's encoding/json escaping, HTML characters too). */
 void	 sim_json_str(struct buf *, const char *);

@@ -405,7 +405,8 @@ lex_string(struct lexer *lx)
 				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
 			} else if (cp < 0x110000) {
 				buf_addc(&b, (char)(0xf0 | (cp >> 18)));
-				buf_addc(&b, (char)(0x80 | ((cp >> 12) & 0x3f)));
+				buf_addc(&b, (char)(0x80 |
+				    ((cp >> 12) & 0x3f)));
 				buf_addc(&b, (char)(0x80 | ((cp >> 6) & 0x3f)));
 				buf_addc(&b, (char)(0x80 | (cp & 0x3f)));
 			} else {
@@ -821,12 +822,112 @@ is_label_name(const char *s)
 	return (true);
 }
 
+/*
+ * What RE2 (Prometheus' regexp engine) refuses and glibc's regcomp would
+ * take at great cost: nested repetition ("a**", "b++"), repeat counts
+ * over 1000 (here: in sum, so that (a{1000}){1000} is out too) and
+ * backreferences.  NULL if fine, else the reason.
+ */
+static const char *
+re_check(const char *re)
+{
+	const char	*p;
+	bool		 prevq = false, lazy = false;
+	long		 n, m, total = 0;
+	char		*end, e;
+
+	if (strlen(re) > 4096)
+		return ("expression too large");
+	for (p = re; *p != '\0'; p++) {
+		switch (*p) {
+		case '\\':
+			if (isdigit((unsigned char)p[1]))
+				return ("invalid escape sequence");
+			if (p[1] != '\0')
+				p++;
+			prevq = lazy = false;
+			continue;
+		case '[':
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			while (*p != '\0' && *p != ']') {
+				if (*p == '[' && (p[1] == ':' || p[1] == '=' ||
+				    p[1] == '.')) {
+					e = p[1];
+					p += 2;
+					while (*p != '\0' &&
+					    !(*p == e && p[1] == ']'))
+						p++;
+					if (*p == '\0')
+						break;
+					p++;
+				}
+				p++;
+			}
+			if (*p == '\0')
+				return ("missing closing ]");
+			prevq = lazy = false;
+			continue;
+		case '?':
+			if (lazy) {		/* x+? is non-greedy */
+				lazy = false;
+				continue;
+			}
+			/* FALLTHROUGH */
+		case '*':
+		case '+':
+			if (prevq)
+				return ("invalid nested repetition operator");
+			prevq = lazy = true;
+			continue;
+		case '{':
+			if (!isdigit((unsigned char)p[1]))
+				break;
+			n = strtol(p + 1, &end, 10);
+			m = n;
+			if (*end == ',') {
+				m = isdigit((unsigned char)end[1]) ?
+				    strtol(end + 1, &end, 10) : n;
+				if (*end != '}' && end[-1] != ',')
+					break;
+			}
+			if (*end != '}')
+				break;
+			if (prevq)
+				return ("invalid nested repetition operator");
+			if (n > 1000 || m > 1000 || m < n)
+				return ("invalid repeat count");
+			total += m;
+			if (total > 1000)
+				return ("expression too large");
+			p = end;
+			prevq = lazy = true;
+			continue;
+		default:
+			break;
+		}
+		prevq = lazy = false;
+	}
+	return (NULL);
+}
+
 static regex_t *
 compile_re(struct parser *p, const char *re, size_t pos)
 {
-	regex_t	*r = xmalloc(sizeof *r);
-	char	*anch, eb[128];
-	int	 rc;
+	regex_t		*r;
+	char		*anch, eb[128];
+	const char	*why;
+	int		 rc;
+
+	if ((why = re_check(re)) != NULL) {
+		lex_error(&p->lx, pos, "error parsing regexp: %s: `%s`", why,
+		    re);
+		return (NULL);
+	}
+	r = xmalloc(sizeof *r);
 
 	anch = xasprintf("^(%s)$", re);
 	rc = regcomp(r, anch, REG_EXTENDED | REG_NOSUB);
@@ -1580,9 +1681,14 @@ struct eval {
 	char		*err;
 	size_t		 samples;	/* loaded, for the limit */
 	int		 depth;
+	/* range selectors: only the last n samples are needed (irate) */
+	size_t		 last_n;
+	int64_t		 deadline;	/* util_mono_ms() */
+	bool		 timeout;
 };
 
 #define EVAL_MAX_SAMPLES	50000000
+#define EVAL_TIMEOUT_MS		10000	/* the world is locked meanwhile */
 
 static int
 label_cmp(const void *a, const void *b)
@@ -1689,7 +1795,7 @@ struct collect {
 	struct series	*mat;
 	size_t		 nmat;
 	size_t		 capmat;
-	size_t		 first;		/* this target's first series */
+	size_t		 first;		/* target's first series */
 	const struct label *extra;	/* sample's labels */
 	const struct sim_mlabel *sl;
 	size_t		 nsl;
@@ -1814,6 +1920,47 @@ collect_up(struct collect *c, double v)
 	collect_sample_cb(c, "up", NULL, 0, v);
 }
 
+/*
+ * Can exporter e have a series this selector matches?  Only a shortcut:
+ * the name and job matchers decide, everything else says yes.
+ */
+static bool
+exporter_may_match(const struct node *sel, int e)
+{
+	static const struct {
+		const char	*prefix;
+		unsigned	 mask;
+	} pfx[] = {
+		{ "node_", 1 << SIM_EXP_NODE },
+		{ "go_", 1 << SIM_EXP_NODE },
+		{ "namedprocess_", 1 << SIM_EXP_PROCESS },
+		{ "bbb_", 1 << SIM_EXP_BBB },
+		{ "python_", 1 << SIM_EXP_BBB },
+		{ "process_", (1 << SIM_EXP_NODE) | (1 << SIM_EXP_BBB) },
+	};
+	const struct matcher	*m;
+	size_t			 i, k;
+
+	for (i = 0; i < sel->nm; i++) {
+		m = &sel->m[i];
+		if (m->op != M_EQ)
+			continue;
+		if (strcmp(m->name, "job") == 0 &&
+		    strcmp(m->value, sim_exporter_job[e]) != 0)
+			return (false);
+		if (strcmp(m->name, "__name__") != 0 ||
+		    strcmp(m->value, "up") == 0)
+			continue;
+		for (k = 0; k < nitems(pfx); k++) {
+			if (strncmp(m->value, pfx[k].prefix,
+			    strlen(pfx[k].prefix)) == 0)
+				return ((pfx[k].mask & (1u << e)) != 0);
+		}
+		return (false);	/* no exporter prints it */
+	}
+	return (true);
+}
+
 static int
 eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 {
@@ -1824,9 +1971,16 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 	struct collect		 c;
 	char			 inst[96];
 	int64_t			 t = ev->t - sel->offset_ms, from;
-	size_t			 i, k;
+	size_t			 i, k, taken;
 	int			 e;
+	bool			 upsel = true;
 
+	/* Could it match "up" (a sample in every view)? */
+	for (i = 0; i < sel->nm; i++) {
+		if (strcmp(sel->m[i].name, "__name__") == 0 &&
+		    !matcher_ok(&sel->m[i], "up"))
+			upsel = false;
+	}
 	memset(&c, 0, sizeof c);
 	c.ev = ev;
 	c.sel = sel;
@@ -1837,14 +1991,23 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 	from = c.range ? t - sel->range_ms : t - SIM_PROMQL_LOOKBACK_MS;
 
 	for (i = 0; i < st->nnodes; i++) {
+		if (util_mono_ms() > ev->deadline) {
+			ev->timeout = true;
+			ev->err = xstrdup("query timed out in expression "
+			    "evaluation");
+			return (-1);
+		}
 		pn = &st->nodes[i];
 		for (e = 0; e < SIM_NEXPORTERS; e++) {
+			if (!exporter_may_match(sel, e))
+				continue;
 			snprintf(inst, sizeof inst, "%s:%d", pn->name,
 			    sim_exporter_port[e]);
 			c.instance = inst;
 			c.job = sim_exporter_job[e];
 			c.first = c.nmat;
 			last = NULL;
+			taken = 0;
 			for (k = pn->count; k > 0; k--) {
 				vw = pstore_at(pn, k - 1);
 				if (vw->t_ms > t)
@@ -1856,6 +2019,12 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 				}
 				if (vw->t_ms < from)
 					break;
+				if (ev->last_n > 0 && !upsel &&
+				    vw->exporter_up && ++taken >= ev->last_n) {
+					/* enough: the last n in the window */
+					k--;
+					break;
+				}
 			}
 			if (!c.range) {
 				if (last == NULL)
@@ -2004,8 +2173,13 @@ eval_call(struct eval *ev, const struct node *n, struct value *out)
 		out->scalar = (double)ev->t / 1000;
 		return (0);
 	}
-	if (eval_node(ev, n->args[0], &a) != 0)
+	if (f == F_IRATE || f == F_IDELTA)
+		ev->last_n = 2;
+	if (eval_node(ev, n->args[0], &a) != 0) {
+		ev->last_n = 0;
 		return (-1);
+	}
+	ev->last_n = 0;
 	if (n->nargs > 1) {
 		if (eval_node(ev, n->args[1], &b) != 0)
 			return (-1);
@@ -2198,8 +2372,10 @@ sigidx_cmp(const void *a, const void *b)
 static struct sigidx *
 sig_index(struct eval *ev, const struct node *n, const struct value *v)
 {
-	struct sigidx	*ix = ar_alloc(&ev->ar, (v->nvec + 1) * sizeof *ix);
+	struct sigidx	*ix;
 	size_t		 i;
+
+	ix = ar_alloc(&ev->ar, (v->nvec + 1) * sizeof *ix);
 
 	for (i = 0; i < v->nvec; i++) {
 		ix[i].sig = match_sig(ev, n, &v->vec[i].ls);
@@ -2521,11 +2697,13 @@ sort_vec(struct eval *ev, const struct value *v)
 }
 
 static void
-eval_init(struct eval *ev, struct sim_pstore *st, int64_t t)
+eval_init(struct eval *ev, struct sim_pstore *st, int64_t t,
+    int64_t deadline)
 {
 	memset(ev, 0, sizeof *ev);
 	ev->store = st;
 	ev->t = t;
+	ev->deadline = deadline;
 }
 
 int
@@ -2537,12 +2715,12 @@ sim_promql_query(struct sim_pstore *st, const struct sim_promql *q,
 	struct sorted	*s;
 	size_t		 i, k;
 
-	eval_init(&ev, st, t);
+	eval_init(&ev, st, t, util_mono_ms() + EVAL_TIMEOUT_MS);
 	if (eval_node(&ev, q->root, &v) != 0) {
 		*cause = ev.err != NULL ? ev.err : xstrdup("evaluation "
 		    "failed");
 		ar_free(&ev.ar);
-		return (-1);
+		return (ev.timeout ? -2 : -1);
 	}
 	switch (v.type) {
 	case SIM_PROMQL_SCALAR:
@@ -2602,6 +2780,23 @@ struct rseries {
 	struct buf	 values;
 };
 
+static uint64_t
+sig_hash(const char *s)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h);
+}
+
+static int
+rseries_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct rseries *)a)->sig,
+	    ((const struct rseries *)b)->sig));
+}
+
 int
 sim_promql_query_range(struct sim_pstore *st, const struct sim_promql *q,
     int64_t start, int64_t end, int64_t step, struct buf *out,
@@ -2610,17 +2805,19 @@ sim_promql_query_range(struct sim_pstore *st, const struct sim_promql *q,
 	struct eval	 ev;
 	struct value	 v;
 	struct rseries	*rs = NULL;
-	size_t		 nrs = 0, i, k;
+	size_t		 nrs = 0, i, k, *tab = NULL, tsize = 0, h;
 	struct buf	 lb = { 0 };
 	char		*sig;
-	int64_t		 t;
+	int64_t		 t, deadline = util_mono_ms() + EVAL_TIMEOUT_MS;
 	int		 rc = -1;
 
 	for (t = start; t <= end; t += step) {
-		eval_init(&ev, st, t);
+		eval_init(&ev, st, t, deadline);
 		if (eval_node(&ev, q->root, &v) != 0) {
 			*cause = ev.err != NULL ? ev.err :
 			    xstrdup("evaluation failed");
+			if (ev.timeout)
+				rc = -2;
 			ar_free(&ev.ar);
 			goto out;
 		}
@@ -2630,12 +2827,25 @@ sim_promql_query_range(struct sim_pstore *st, const struct sim_promql *q,
 			v.nvec = 1;
 		}
 		for (i = 0; i < v.nvec; i++) {
-			sig = labels_sig(&ev, &v.vec[i].ls);
-			for (k = 0; k < nrs; k++) {
-				if (strcmp(rs[k].sig, sig) == 0)
-					break;
+			if ((nrs + 1) * 2 > tsize) {
+				/* grow and rehash; slots hold index + 1 */
+				free(tab);
+				tsize = tsize == 0 ? 64 : tsize * 2;
+				tab = xcalloc(tsize, sizeof *tab);
+				for (k = 0; k < nrs; k++) {
+					h = sig_hash(rs[k].sig) & (tsize - 1);
+					while (tab[h] != 0)
+						h = (h + 1) & (tsize - 1);
+					tab[h] = k + 1;
+				}
 			}
-			if (k == nrs) {
+			sig = labels_sig(&ev, &v.vec[i].ls);
+			h = sig_hash(sig) & (tsize - 1);
+			while (tab[h] != 0 &&
+			    strcmp(rs[tab[h] - 1].sig, sig) != 0)
+				h = (h + 1) & (tsize - 1);
+			if (tab[h] == 0) {
+				k = nrs;
 				rs = xreallocarray(rs, nrs + 1, sizeof *rs);
 				memset(&rs[nrs], 0, sizeof *rs);
 				rs[nrs].sig = xstrdup(sig);
@@ -2643,24 +2853,20 @@ sim_promql_query_range(struct sim_pstore *st, const struct sim_promql *q,
 				json_labels(&lb, &v.vec[i].ls);
 				rs[nrs].json = xstrdup(lb.data);
 				nrs++;
-			} else
+				tab[h] = nrs;
+			} else {
+				k = tab[h] - 1;
 				buf_addc(&rs[k].values, ',');
+			}
 			json_point(&rs[k].values, t, v.vec[i].v);
 		}
 		ar_free(&ev.ar);
-		if (step <= 0)
+		if (step <= 0 || t > INT64_MAX - step)
 			break;
 	}
 	/* Sorted by labels, as the real engine returns a matrix. */
-	for (i = 1; i < nrs; i++) {
-		for (k = i; k > 0 && strcmp(rs[k - 1].sig, rs[k].sig) > 0;
-		    k--) {
-			struct rseries	 tmp = rs[k];
-
-			rs[k] = rs[k - 1];
-			rs[k - 1] = tmp;
-		}
-	}
+	if (nrs > 0)
+		qsort(rs, nrs, sizeof *rs, rseries_cmp);
 	buf_adds(out, "{\"resultType\":\"matrix\",\"result\":[");
 	for (i = 0; i < nrs; i++) {
 		if (i > 0)
@@ -2678,6 +2884,7 @@ out:
 		buf_free(&rs[i].values);
 	}
 	free(rs);
+	free(tab);
 	buf_free(&lb);
 	return (rc);
 }

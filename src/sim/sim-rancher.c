@@ -112,6 +112,7 @@ struct rc_hostp {		/* a host's running process */
 
 struct rc_state {
 	struct rc_hostp	*hostp;		/* per node */
+	bool		*synced;	/* per node: its stack exists */
 	struct rc_hostp	 infra_hostp;
 	struct rc_stack	*stacks;
 	size_t		 nstacks;
@@ -207,8 +208,11 @@ rc_add_service(struct sim_world *w, struct rc_state *st, int stack,
 	st->nservices++;
 
 	if (s->global) {
-		for (i = 0; i < (int)w->nnodes; i++)
-			rc_add_container(w, st, (int)st->nservices - 1, i);
+		for (i = 0; i < (int)w->nnodes; i++) {
+			if (st->synced[i])
+				rc_add_container(w, st,
+				    (int)st->nservices - 1, i);
+		}
 		rc_add_container(w, st, (int)st->nservices - 1, -1);
 	} else
 		rc_add_container(w, st, (int)st->nservices - 1, node);
@@ -253,13 +257,16 @@ static void
 rc_add_node(struct sim_world *w, struct rc_state *st, size_t i)
 {
 	struct sim_node	*n = &w->nodes[i];
+	size_t		 k, nsvc = st->nservices;
 	int		 stack;
 
-	if (n->host_id[0] == '\0')
-		snprintf(n->host_id, sizeof n->host_id, "1h%u",
-		    (unsigned)(i + 1) % 100000u);
 	if (n->host_state[0] == '\0')
 		snprintf(n->host_state, sizeof n->host_state, "active");
+	/* A host registered later runs the global services too. */
+	for (k = 0; k < nsvc; k++) {
+		if (st->services[k].global)
+			rc_add_container(w, st, (int)k, (int)i);
+	}
 	stack = rc_add_stack(st, n->name, (int)i, st->created_ms);
 	rc_add_service(w, st, stack, "bbb",
 	    "bigbluebutton/bigbluebutton:v2.7.12", 0);
@@ -267,6 +274,31 @@ rc_add_node(struct sim_world *w, struct rc_state *st, size_t i)
 	    "greenstatic/bigbluebutton-exporter:v0.2.0", 0);
 	rc_add_service(w, st, stack, "lb", "rancher/lb-service-haproxy:v0.9.6",
 	    2);
+}
+
+/* Nodes whose host has registered (host_id set) get their stack. */
+static void
+rc_sync(struct sim_world *w, struct rc_state *st)
+{
+	size_t	 i;
+
+	if (st->nnodes < w->nnodes) {
+		st->hostp = xreallocarray(st->hostp, w->nnodes,
+		    sizeof *st->hostp);
+		memset(st->hostp + st->nnodes, 0,
+		    (w->nnodes - st->nnodes) * sizeof *st->hostp);
+		st->synced = xreallocarray(st->synced, w->nnodes,
+		    sizeof *st->synced);
+		memset(st->synced + st->nnodes, 0,
+		    (w->nnodes - st->nnodes) * sizeof *st->synced);
+		st->nnodes = w->nnodes;
+	}
+	for (i = 0; i < w->nnodes; i++) {
+		if (st->synced[i] || w->nodes[i].host_id[0] == '\0')
+			continue;
+		st->synced[i] = true;
+		rc_add_node(w, st, i);
+	}
 }
 
 static struct rc_state *
@@ -305,14 +337,7 @@ rc_state(struct sim_world *w)
 	int		 stack = -1, max = 0, v;
 
 	if (st != NULL) {
-		if (st->nnodes < w->nnodes) {
-			st->hostp = xreallocarray(st->hostp, w->nnodes,
-			    sizeof *st->hostp);
-			memset(st->hostp + st->nnodes, 0,
-			    (w->nnodes - st->nnodes) * sizeof *st->hostp);
-		}
-		while (st->nnodes < w->nnodes)
-			rc_add_node(w, st, st->nnodes++);
+		rc_sync(w, st);
 		return (st);
 	}
 	st = xcalloc(1, sizeof *st);
@@ -320,23 +345,19 @@ rc_state(struct sim_world *w)
 	st->next_id = 1;
 	st->created_ms = w->now_ms - 86400000LL * 30;
 
-	/* The infrastructure host gets the id after the nodes' hosts. */
+	/*
+	 * The infrastructure host's id: far after the nodes' hosts, so that
+	 * hosts registered later (1h<n+1> ...) do not meet it.
+	 */
 	for (i = 0; i < w->nnodes; i++) {
-		if (w->nodes[i].host_id[0] == '\0')
-			snprintf(w->nodes[i].host_id,
-			    sizeof w->nodes[i].host_id, "1h%u",
-			    (unsigned)(i + 1) % 100000u);
 		if (sscanf(w->nodes[i].host_id, "1h%d", &v) == 1 && v > max)
 			max = v;
 	}
-	snprintf(st->infra_host_id, sizeof st->infra_host_id, "1h%d", max + 1);
+	snprintf(st->infra_host_id, sizeof st->infra_host_id, "1h%d",
+	    max + 1000);
 	snprintf(st->infra_host_state, sizeof st->infra_host_state, "active");
 	st->next_id = 5;
-	st->hostp = xcalloc(w->nnodes, sizeof *st->hostp);
-
-	for (i = 0; i < w->nnodes; i++)
-		rc_add_node(w, st, i);
-	st->nnodes = w->nnodes;
+	rc_sync(w, st);
 	for (k = 0; k < nitems(infra); k++) {
 		if (stack < 0 ||
 		    strcmp(st->stacks[stack].name, infra[k].stack) != 0)
@@ -368,6 +389,7 @@ sim_rancher_free(struct sim_world *w)
 	for (i = 0; i < st->nservices; i++)
 		json_decref(st->services[i].upgrade);
 	free(st->hostp);
+	free(st->synced);
 	free(st->stacks);
 	free(st->services);
 	free(st->containers);
@@ -477,6 +499,8 @@ sim_rancher_tick(struct sim_world *w)
 			}
 	}
 	for (h = -1; h < (int)w->nnodes; h++) {
+		if (h >= 0 && !st->synced[h])
+			continue;
 		hp = h < 0 ? &st->infra_hostp : &st->hostp[h];
 		hs = h < 0 ? st->infra_host_state : w->nodes[h].host_state;
 		if (hp->next[0] == '\0' || hp->until_ms > w->now_ms)
@@ -1258,6 +1282,10 @@ struct rc_param {
 	char	*value;
 };
 
+struct rc_slice {		/* rows already cut to the page */
+	size_t	 total;
+};
+
 static int
 rc_hexval(int c)
 {
@@ -1542,7 +1570,7 @@ rc_coll_name(enum rc_type t)
  */
 static void
 rc_collection(struct rc_req *rq, enum rc_type t, json_t *rows,
-    const char *self)
+    const char *self, const struct rc_slice *slice)
 {
 	struct rc_param	*p;
 	size_t		 np, i, j, n, total, offset = 0, limit = RC_DEF_LIMIT;
@@ -1591,6 +1619,12 @@ rc_collection(struct rc_req *rq, enum rc_type t, json_t *rows,
 	n = json_array_size(rows);
 	v = xcalloc(n + 1, sizeof *v);
 	total = 0;
+	if (slice != NULL) {
+		/* rows are the page already, in order */
+		for (i = 0; i < n; i++)
+			v[i] = json_array_get(rows, i);
+		n = 0;
+	}
 	for (i = 0; i < n; i++) {
 		o = json_array_get(rows, i);
 		keep = true;
@@ -1613,17 +1647,22 @@ rc_collection(struct rc_req *rq, enum rc_type t, json_t *rows,
 		if (keep)
 			v[total++] = o;
 	}
-	rc_sort_field = sort;
-	rc_sort_desc = strcmp(order, "desc") == 0;
-	qsort(v, total, sizeof *v, rc_sort_cb);
-	rc_sort_field = NULL;
-
 	data = json_array();
-	for (i = offset; i < total && i < offset + limit; i++) {
-		o = json_deep_copy(v[i]);
-		if (t == RC_HOST)
-			rc_host_emit(o);
-		json_array_append_new(data, o);
+	if (slice != NULL) {
+		total = slice->total;
+		for (i = 0; i < json_array_size(rows); i++)
+			json_array_append(data, v[i]);
+	} else {
+		rc_sort_field = sort;
+		rc_sort_desc = strcmp(order, "desc") == 0;
+		qsort(v, total, sizeof *v, rc_sort_cb);
+		rc_sort_field = NULL;
+		for (i = offset; i < total && i < offset + limit; i++) {
+			o = json_deep_copy(v[i]);
+			if (t == RC_HOST)
+				rc_host_emit(o);
+			json_array_append_new(data, o);
+		}
 	}
 
 	/* next: this url with marker=m<offset + limit>. */
@@ -1678,9 +1717,21 @@ rc_collection(struct rc_req *rq, enum rc_type t, json_t *rows,
 	rc_send(rq, 200, coll);
 }
 
-/* Rows of a type, raw; parent narrows (a stack's services ...). */
+/*
+ * Rows of a type, raw; parent narrows (a stack's services ...).  With a
+ * window (from, count), only the rows in it are rendered (in id order,
+ * which is the order of the arrays) and *total counts them all.
+ */
+#define RC_KEEP(expr) do {						\
+	if (win == NULL || (*total >= win[0] && *total < win[0] + win[1])) \
+		json_array_append_new(rows, (expr));			\
+	if (total != NULL)						\
+		(*total)++;						\
+} while (0)
+
 static json_t *
-rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
+rc_rows_window(struct rc_req *rq, enum rc_type t, enum rc_type pt,
+    int parent, const size_t *win, size_t *total)
 {
 	struct rc_state	*st = rq->st;
 	json_t		*rows = json_array();
@@ -1690,7 +1741,7 @@ rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
 	switch (t) {
 	case RC_STACK:
 		for (i = 0; i < st->nstacks; i++)
-			json_array_append_new(rows, rc_stack_json(rq, (int)i));
+			RC_KEEP(rc_stack_json(rq, (int)i));
 		break;
 	case RC_SERVICE:
 		for (i = 0; i < st->nservices; i++) {
@@ -1700,12 +1751,13 @@ rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
 			if (parent >= 0 && pt == RC_CONTAINER &&
 			    st->containers[parent].service != (int)i)
 				continue;
-			json_array_append_new(rows, rc_service_json(rq,
-			    (int)i));
+			RC_KEEP(rc_service_json(rq, (int)i));
 		}
 		break;
 	case RC_HOST:
 		for (h = -1; h < (int)rq->w->nnodes; h++) {
+			if (h >= 0 && !st->synced[h])
+				continue;
 			if (pt == RC_CONTAINER && parent >= 0 &&
 			    st->containers[parent].host != h)
 				continue;
@@ -1724,16 +1776,74 @@ rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
 			if (pt == RC_HOST && parent != -2 &&
 			    st->containers[i].host != parent)
 				continue;
-			json_array_append_new(rows, rc_container_json(rq,
-			    (int)i));
+			RC_KEEP(rc_container_json(rq, (int)i));
 		}
 		break;
 	case RC_TOKEN:
 		for (i = 0; i < st->ntokens; i++)
-			json_array_append_new(rows, rc_token_json(rq, (int)i));
+			RC_KEEP(rc_token_json(rq, (int)i));
 		break;
 	}
 	return (rows);
+}
+
+#undef RC_KEEP
+
+static json_t *
+rc_rows(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent)
+{
+	return (rc_rows_window(rq, t, pt, parent, NULL, NULL));
+}
+
+/*
+ * Whether a query only pages (no filter, no sort): then the page can be
+ * rendered alone.  Sets win to (offset, limit).
+ */
+static bool
+rc_plain_page(struct rc_req *rq, enum rc_type t, size_t *win)
+{
+	struct rc_param	*p;
+	size_t		 np, i;
+	char		 field[64];
+	const char	*mod, *cause;
+	long long	 ll;
+	bool		 plain = true;
+
+	win[0] = 0;
+	win[1] = RC_DEF_LIMIT;
+	p = rc_params(rq->q->query, &np);
+	for (i = 0; i < np; i++) {
+		if (strcmp(p[i].key, "limit") == 0) {
+			if (util_parse_ll(p[i].value, 1, LLONG_MAX, &ll,
+			    &cause) == 0)
+				win[1] = ll > RC_MAX_LIMIT ? RC_MAX_LIMIT :
+				    (size_t)ll;
+		} else if (strcmp(p[i].key, "marker") == 0) {
+			if (p[i].value[0] == 'm' && util_parse_ll(p[i].value +
+			    1, 0, LLONG_MAX, &ll, &cause) == 0)
+				win[0] = (size_t)ll;
+		} else if (strcmp(p[i].key, "sort") == 0 ||
+		    rc_filter_split(t, p[i].key, field, sizeof field, &mod))
+			plain = false;
+	}
+	rc_params_free(p, np);
+	return (plain && t != RC_HOST);
+}
+
+static void
+rc_list(struct rc_req *rq, enum rc_type t, enum rc_type pt, int parent,
+    const char *self)
+{
+	struct rc_slice	 slice;
+	size_t		 win[2];
+	json_t		*rows;
+
+	if (rc_plain_page(rq, t, win)) {
+		slice.total = 0;
+		rows = rc_rows_window(rq, t, pt, parent, win, &slice.total);
+		rc_collection(rq, t, rows, self, &slice);
+	} else
+		rc_collection(rq, t, rc_rows(rq, t, pt, parent), self, NULL);
 }
 
 /* Index of a resource by id: >= 0 (host: node or -1), or -2 if none. */
@@ -1756,7 +1866,8 @@ rc_find(struct rc_req *rq, enum rc_type t, const char *id)
 		break;
 	case RC_HOST:
 		for (i = 0; i < rq->w->nnodes; i++)
-			if (strcmp(rq->w->nodes[i].host_id, id) == 0)
+			if (st->synced[i] &&
+			    strcmp(rq->w->nodes[i].host_id, id) == 0)
 				return ((int)i);
 		if (strcmp(st->infra_host_id, id) == 0)
 			return (-1);
@@ -2442,7 +2553,7 @@ sim_rancher_handle(struct sim_world *w, const struct sim_req *q,
 	self = xasprintf("%s/%s", rq.proj, rc_coll_name(t));
 	if (nseg == 1) {
 		if (strcmp(q->method, "GET") == 0)
-			rc_collection(&rq, t, rc_rows(&rq, t, t, -2), self);
+			rc_list(&rq, t, t, -2, self);
 		else if (strcmp(q->method, "POST") == 0 && t == RC_TOKEN)
 			rc_create_token(&rq, body);
 		else
@@ -2469,7 +2580,7 @@ sim_rancher_handle(struct sim_world *w, const struct sim_req *q,
 		}
 		self = xasprintf("%s/%s/%s/%s", rq.proj, rc_coll_name(t),
 		    seg[1], seg[2]);
-		rc_collection(&rq, lt, rc_rows(&rq, lt, t, i), self);
+		rc_list(&rq, lt, t, i, self);
 		free(self);
 		goto out;
 	}

@@ -5,7 +5,10 @@
  *
  * Scalelite side: getMeetings fans out to the nodes that scalelite keeps
  * (enabled or cordoned, and online in its view) and answers exactly what
- * those nodes answer, or the error scalelite makes of a node's failure.
+ * those nodes answer, or the error scalelite makes of a node's failure;
+ * getMeetingInfo and isMeetingRunning go to the meeting's server.  The
+ * other BBB calls (create, join, end, recordings) are not simulated:
+ * they answer unsupportedRequest.
  * The admin API changes the nodes' scalelite fields (lb, tag, multiplier,
  * in_scalelite); the poller in sim-world.c does the rest (online, load,
  * cordoned -> disabled when the load is 0).
@@ -442,6 +445,69 @@ sl_is(const struct sim_req *q, const char *method)
 	return (strcmp(q->method, method) == 0);
 }
 
+/* A meeting on a node by meetingID; -1 if none. */
+static long
+sl_meeting_find(const struct sim_world *w, long node, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; id != NULL && i < w->nmeetings; i++) {
+		if ((node < 0 || w->meetings[i].node == node) &&
+		    strcmp(w->meetings[i].id, id) == 0)
+			return ((long)i);
+	}
+	return (-1);
+}
+
+/*
+ * A node's getMeetingInfo or isMeetingRunning (checksum already checked):
+ * the meeting's fields straight under <response>.
+ */
+static void
+sl_meeting_call(struct sim_world *w, size_t node, const char *call,
+    const struct sim_req *q, struct sim_resp *r, const char *ctype)
+{
+	struct buf	 b = { 0 }, one = { 0 };
+	char		*id;
+	const char	*open = "    <meeting>\n", *close = "    </meeting>\n";
+	long		 m;
+
+	id = sim_query_get(q->query, "meetingID");
+	if (id == NULL || *id == '\0') {
+		sim_resp_printf(r, 200, ctype, "<response>\n"
+		    "<returncode>FAILED</returncode>\n"
+		    "<messageKey>missingParamMeetingID</messageKey>\n"
+		    "<message>You must specify a meeting ID for the meeting."
+		    "</message>\n</response>\n");
+		free(id);
+		return;
+	}
+	m = sl_meeting_find(w, (long)node, id);
+	free(id);
+	if (strcmp(call, "isMeetingRunning") == 0) {
+		sim_resp_printf(r, 200, ctype, "<response>\n"
+		    "<returncode>SUCCESS</returncode>\n"
+		    "<running>%s</running>\n</response>\n",
+		    m >= 0 ? "true" : "false");
+		return;
+	}
+	if (m < 0) {
+		sim_resp_printf(r, 200, ctype, "<response>\n"
+		    "<returncode>FAILED</returncode>\n"
+		    "<messageKey>notFound</messageKey>\n"
+		    "<message>We could not find a meeting with that meeting ID"
+		    "</message>\n</response>\n");
+		return;
+	}
+	sl_meeting_xml(&one, w, &w->meetings[m]);
+	buf_adds(&b, "<response>\n  <returncode>SUCCESS</returncode>\n");
+	buf_add(&b, one.data + strlen(open), one.len - strlen(open) -
+	    strlen(close));
+	buf_adds(&b, "</response>\n");
+	buf_free(&one);
+	sim_resp_set(r, 200, ctype, buf_steal(&b));
+}
+
 /* --- the BBB API of a node ---------------------------------------------- */
 
 void
@@ -479,7 +545,9 @@ sim_bbb_node_handle(struct sim_world *w, size_t node, const struct sim_req *q,
 		sl_bbb_root(r, BBB_XML, n->bbb_version);
 		return;
 	}
-	if (strcmp(call, "getMeetings") != 0) {
+	if (strcmp(call, "getMeetings") != 0 &&
+	    strcmp(call, "getMeetingInfo") != 0 &&
+	    strcmp(call, "isMeetingRunning") != 0) {
 		sim_resp_printf(r, 200, BBB_XML, "<response>\n"
 		    "<returncode>FAILED</returncode>\n"
 		    "<messageKey>unsupportedRequest</messageKey>\n"
@@ -487,12 +555,16 @@ sim_bbb_node_handle(struct sim_world *w, size_t node, const struct sim_req *q,
 		    "</response>\n");
 		return;
 	}
-	if (!sl_checksum_ok("getMeetings", q->query, n->secret, false, true)) {
+	if (!sl_checksum_ok(call, q->query, n->secret, false, true)) {
 		sim_resp_printf(r, 200, BBB_XML, "<response>\n"
 		    "<returncode>FAILED</returncode>\n"
 		    "<messageKey>checksumError</messageKey>\n"
 		    "<message>Checksums do not match</message>\n"
 		    "</response>\n");
+		return;
+	}
+	if (strcmp(call, "getMeetings") != 0) {
+		sl_meeting_call(w, node, call, q, r, BBB_XML);
 		return;
 	}
 	buf_adds(&b, "<response>\n  <returncode>SUCCESS</returncode>\n"
@@ -590,6 +662,71 @@ sl_get_meetings(struct sim_world *w, const struct sim_req *q,
 	}
 	buf_adds(&b, "  </meetings>\n</response>\n");
 	sim_resp_set(r, 200, SL_XML, buf_steal(&b));
+}
+
+
+/*
+ * getMeetingInfo and isMeetingRunning through scalelite: its meeting
+ * record says which server; that server answers (scalelite re-renders
+ * the node's XML, or makes an error of its failure).
+ */
+static void
+sl_meeting_proxy(struct sim_world *w, const struct sim_req *q,
+    const char *call, struct sim_resp *r)
+{
+	struct sim_node	*n;
+	char		*id;
+	long		 m;
+
+	if (!w->sl_legacy && !sl_form_ok(q)) {
+		sl_xml_error(r, "unsupportedContentType",
+		    "POST request Content-Type is missing or unsupported");
+		return;
+	}
+	if (!sl_checksum_ok(call, q->query, w->sl_secret, w->sl_legacy,
+	    false)) {
+		sl_checksum_error(r);
+		return;
+	}
+	id = sim_query_get(q->query, "meetingID");
+	if (id == NULL || *id == '\0') {
+		free(id);
+		sl_xml_error(r, "missingParamMeetingID",
+		    "You must specify a meeting ID for the meeting.");
+		return;
+	}
+	m = sl_meeting_find(w, -1, id);
+	free(id);
+	if (m >= 0 && !w->nodes[w->meetings[m].node].in_scalelite)
+		m = -1;
+	if (m < 0) {
+		if (strcmp(call, "isMeetingRunning") == 0)
+			sim_resp_printf(r, 200, SL_XML, "<?xml version=\"1.0\"?>"
+			    "\n<response>\n  <returncode>SUCCESS</returncode>\n"
+			    "  <running>false</running>\n</response>\n");
+		else
+			sl_xml_error(r, "notFound", "We could not find a "
+			    "meeting with that meeting ID - perhaps the meeting "
+			    "is not yet running?");
+		return;
+	}
+	n = &w->nodes[w->meetings[m].node];
+	if (!n->up) {
+		sl_xml_error(r, "internalError",
+		    "Unable to access meeting on server.");
+		return;
+	}
+	if (!n->bbb_api_ok) {
+		sl_xml_error(r, "internalError",
+		    "Response did not include returncode");
+		return;
+	}
+	if (strcmp(sl_node_secret(w, (size_t)w->meetings[m].node),
+	    n->secret) != 0) {
+		sl_xml_error(r, "checksumError", "Checksums do not match");
+		return;
+	}
+	sl_meeting_call(w, (size_t)w->meetings[m].node, call, q, r, SL_XML);
 }
 
 /* --- the admin API ------------------------------------------------------ */
@@ -1157,6 +1294,12 @@ sim_scalelite_handle(struct sim_world *w, const struct sim_req *q,
 		if (strcmp(call, "getMeetings") == 0 && (sl_is(q, "GET") ||
 		    (!w->sl_legacy && sl_is(q, "POST")))) {
 			sl_get_meetings(w, q, r);
+			return;
+		}
+		if ((strcmp(call, "getMeetingInfo") == 0 ||
+		    strcmp(call, "isMeetingRunning") == 0) &&
+		    (sl_is(q, "GET") || (!w->sl_legacy && sl_is(q, "POST")))) {
+			sl_meeting_proxy(w, q, call, r);
 			return;
 		}
 		sl_unsupported(r);

@@ -596,14 +596,88 @@ sim_world_populate(struct sim_world *w)
 		sim_node_physics(w, &w->nodes[i], 1.0);
 }
 
+/* A node as the fleet has them: healthy, in every source. */
+static void
+sim_node_init(struct sim_world *w, struct sim_node *n, size_t i)
+{
+	int	j;
+
+	memset(n, 0, sizeof *n);
+	sim_setf(n->name, sizeof n->name, "bbb-%0*zu", w->name_width, i + 1);
+	snprintf(n->fqdn, sizeof n->fqdn, "%s.localhost", n->name);
+	sim_alnum(&w->id_rng, n->secret, 42);
+	sim_uuid(&w->id_rng, n->sl_id);
+	n->up = n->bbb_api_ok = n->exporter_up = true;
+	n->ncpu = SIM_NCPU;
+	n->mem_total = 16.0 * 1024 * 1024 * 1024;
+	n->mem_used = 2.5e9;
+	for (j = 0; j < n->ncpu; j++)
+		n->cpu_seconds[j][0] = 86400.0 * 30 * (0.7 +
+		    0.2 * (double)(sim_xorshift(&w->id_rng) % 100) / 100.0);
+	n->net_rx_bytes = 1e12 * (double)(sim_xorshift(&w->id_rng) % 100) /
+	    100.0;
+	n->net_tx_bytes = n->net_rx_bytes * 2;
+	n->in_scalelite = true;
+	n->lb = SIM_LB_ENABLED;
+	n->online = true;
+	n->healthy_counter = 1;
+	n->load = 0;
+	n->load_multiplier = 1.0;
+	snprintf(n->bbb_version, sizeof n->bbb_version, "2.7.3");
+	n->in_consul = true;
+	n->consul_passing = true;
+	n->consul_modify_index = w->index;
+	sim_setf(n->host_id, sizeof n->host_id, "1h%zu", i + 1);
+	snprintf(n->host_state, sizeof n->host_state, "active");
+	sim_uuid(&w->id_rng, n->vm_id);
+	snprintf(n->vm_status, sizeof n->vm_status, "ACTIVE");
+	n->vm_created_ms = w->now_ms - 86400000LL * (30 + (int64_t)
+	    (sim_xorshift(&w->id_rng) % 300));
+	n->vm_ready_ms = n->vm_created_ms + 90000;
+	snprintf(n->flavor, sizeof n->flavor, "m1.xlarge");
+	sim_setf(n->ip, sizeof n->ip, "10.20.%zu.%zu", i / 250 % 250,
+	    i % 250 + 4);
+}
+
+size_t
+sim_world_add_node(struct sim_world *w)
+{
+	struct sim_node	*n;
+	size_t		 i = w->nnodes;
+
+	w->nodes = xreallocarray(w->nodes, i + 1, sizeof *w->nodes);
+	n = &w->nodes[i];
+	sim_node_init(w, n, i);
+	w->nnodes++;
+	/* a VM being built: nowhere yet */
+	n->up = n->bbb_api_ok = n->exporter_up = false;
+	n->in_scalelite = n->in_consul = n->online = false;
+	n->lb = SIM_LB_DISABLED;
+	n->healthy_counter = 0;
+	n->load = NAN;
+	n->host_id[0] = '\0';
+	n->host_state[0] = '\0';
+	snprintf(n->vm_status, sizeof n->vm_status, "BUILD");
+	n->vm_created_ms = w->now_ms;
+	n->vm_ready_ms = w->now_ms + 60000;
+	sim_node_changed(w, i);
+	return (i);
+}
+
+void
+sim_node_changed(struct sim_world *w, size_t i)
+{
+	sim_world_changed(w);
+	if (i < w->nnodes)
+		w->nodes[i].consul_modify_index = w->index;
+}
+
 struct sim_world *
 sim_world_new(size_t nnodes, uint64_t seed, double speed, const char *profile)
 {
 	struct sim_world	*w;
-	struct sim_node		*n;
 	uint64_t		 s;
 	size_t			 i;
-	int			 width, j;
 
 	w = xcalloc(1, sizeof *w);
 	pthread_mutex_init(&w->lock, NULL);
@@ -639,48 +713,14 @@ sim_world_new(size_t nnodes, uint64_t seed, double speed, const char *profile)
 	snprintf(w->prom_user, sizeof w->prom_user, "bbbctl");
 	sim_alnum(&s, w->prom_password, 24);
 
-	width = 2;
+	w->id_rng = s;
+	w->name_width = 2;
 	for (i = 99; i < nnodes; i = i * 10 + 9)
-		width++;
+		w->name_width++;
 	w->nnodes = nnodes;
 	w->nodes = xcalloc(nnodes ? nnodes : 1, sizeof *w->nodes);
-	for (i = 0; i < nnodes; i++) {
-		n = &w->nodes[i];
-		sim_setf(n->name, sizeof n->name, "bbb-%0*zu", width, i + 1);
-		snprintf(n->fqdn, sizeof n->fqdn, "%s.localhost", n->name);
-		sim_alnum(&s, n->secret, 42);
-		sim_uuid(&s, n->sl_id);
-		n->up = n->bbb_api_ok = n->exporter_up = true;
-		n->ncpu = SIM_NCPU;
-		n->mem_total = 16.0 * 1024 * 1024 * 1024;
-		n->mem_used = 2.5e9;
-		for (j = 0; j < n->ncpu; j++)
-			n->cpu_seconds[j][0] = 86400.0 * 30 * (0.7 +
-			    0.2 * (double)(sim_xorshift(&s) % 100) / 100.0);
-		n->net_rx_bytes = 1e12 * (double)(sim_xorshift(&s) % 100) /
-		    100.0;
-		n->net_tx_bytes = n->net_rx_bytes * 2;
-		n->in_scalelite = true;
-		n->lb = SIM_LB_ENABLED;
-		n->online = true;
-		n->healthy_counter = 1;
-		n->load = 0;
-		n->load_multiplier = 1.0;
-		snprintf(n->bbb_version, sizeof n->bbb_version, "2.7.3");
-		n->in_consul = true;
-		n->consul_passing = true;
-		n->consul_modify_index = w->index;
-		sim_setf(n->host_id, sizeof n->host_id, "1h%zu", i + 1);
-		snprintf(n->host_state, sizeof n->host_state, "active");
-		sim_uuid(&s, n->vm_id);
-		snprintf(n->vm_status, sizeof n->vm_status, "ACTIVE");
-		n->vm_created_ms = w->now_ms - 86400000LL * (30 + (int64_t)
-		    (sim_xorshift(&s) % 300));
-		n->vm_ready_ms = n->vm_created_ms + 90000;
-		snprintf(n->flavor, sizeof n->flavor, "m1.xlarge");
-		sim_setf(n->ip, sizeof n->ip, "10.20.%zu.%zu", i / 250 % 250,
-		    i % 250 + 4);
-	}
+	for (i = 0; i < nnodes; i++)
+		sim_node_init(w, &w->nodes[i], i);
 	sim_world_profile(w, w->profile);
 	sim_world_populate(w);
 	sim_world_poll(w);

@@ -74,6 +74,12 @@ void	 sim_resp_printf(struct sim_resp *, int status, const char *ctype,
 void	 sim_resp_header(struct sim_resp *, const char *, const char *);
 void	 sim_resp_json(struct sim_resp *, int status, void *json_t_taken);
 void	 sim_resp_clear(struct sim_resp *);
+/*
+ * Append a JSON string literal to a struct buf, escaped as Go's
+ * encoding/json does (<, > and & too); in sim-promql.c.
+ */
+struct buf;
+void	 sim_json_str(struct buf *, const char *);
 /* Standard base64 (with padding) of len bytes; allocated. */
 char	*sim_base64(const void *, size_t);
 
@@ -177,6 +183,8 @@ struct sim_world {
 
 	uint64_t	 seed;
 	uint64_t	 rng;		/* xorshift state */
+	uint64_t	 id_rng;	/* private: secrets and ids */
+	int		 name_width;	/* digits in bbb-NN */
 	double		 speed;
 	int64_t		 now_ms;	/* simulated wall time */
 	int64_t		 last_poll_ms;	/* scalelite poller */
@@ -211,7 +219,7 @@ struct sim_world {
 	char		 listen[64];	/* "127.0.0.1" */
 
 	bool		 sl_legacy;	/* scalelite < v1.5.1: no admin API */
-	int		 os_quota_instances;	/* nova instances quota; 0 = 20 */
+	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
 
 	void		*consul;	/* per-system private state */
 	void		*rancher;
@@ -260,6 +268,16 @@ const char	*sim_fault_kind_name(enum sim_fault_kind);
 const char	*sim_system_name(enum sim_system);	/* "consul" ... */
 int		 sim_system_from_name(const char *);	/* -1 if unknown */
 
+/*
+ * sim-config.c: the bbbctl configuration for this world (keys of
+ * src/config.h; the URLs need sim_http_start() first).  The text holds
+ * secrets: freezero_str() it.  sim_write_config writes it atomically,
+ * mode 0600; 0 or -1 with cause.
+ */
+char		*sim_config_text(struct sim_world *);
+int		 sim_write_config(struct sim_world *, const char *path,
+		     char **cause);
+
 /* sim-http.c: one MHD daemon per system.  0 or -1 with cause. */
 int		 sim_http_start(struct sim_world *, const char *listen,
 		     int port_base, char **cause);
@@ -282,6 +300,18 @@ void		 sim_world_advance(struct sim_world *, int64_t ms);
 void		 sim_world_changed(struct sim_world *);
 /* Set world->shutdown and wake every waiter (takes the lock). */
 void		 sim_world_shutdown(struct sim_world *);
+/*
+ * Add a node (scale-out; lock held): the next name, its own secret and
+ * ids, as a VM being built (up false, in no source, vm_status BUILD,
+ * vm_ready_ms one minute on).  world->nodes may move.  Returns its index.
+ */
+size_t		 sim_world_add_node(struct sim_world *);
+/*
+ * A node's consul-visible state changed (up, in_consul, consul_passing):
+ * bumps world->index and the node's consul_modify_index, wakes blocking
+ * queries.  Call it after changing those fields (lock held).
+ */
+void		 sim_node_changed(struct sim_world *, size_t node);
 /* Run the scalelite poller once now (lock held). */
 void		 sim_world_poll(struct sim_world *);
 /* Remove every meeting of a node (scalelite panic; lock held). */
@@ -362,13 +392,15 @@ char	*sim_scalelite_node_url(const struct sim_world *, size_t node);
 char	*sim_metrics_render(struct sim_world *, size_t node, int bbb_exporter_version /* 2 or 7 */);
 
 /*
- * The query API's history (sim-prom.c).  sim_world_tick() must call
- * sim_prom_tick() (lock held) after the world moved: it records what the
- * exporters would print, at most once per simulated second, for rate()
- * and query_range.  On first use it gives nodes whose
- * bbb_exporter_version is 0 the default mix (every fourth node v0.7.1,
- * the rest v0.2.0); a profile that sets it (e.g. the seed deployment,
- * all 2) is left alone.  sim_world_free() must call sim_prom_free().
+ * The query API's history (sim-prom.c).  sim-world.c calls
+ * sim_prom_tick() (lock held, weak hook) after the model moved, and the
+ * Prometheus and metrics handlers call it too: it records what the
+ * exporters would print, at most once per simulated second (about 5.5
+ * minutes kept), for rate() and query_range.  On first use it gives the
+ * nodes whose bbb_exporter_version is 0 their version: in the "default"
+ * profile every fourth node v0.7.1 and the rest v0.2.0, in other
+ * profiles v0.2.0 as the seed deployment pins; versions a profile set
+ * are left alone.  sim_world_free() calls sim_prom_free().
  */
 void	 sim_prom_tick(struct sim_world *);
 void	 sim_prom_free(struct sim_world *);

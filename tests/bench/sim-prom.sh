@@ -8,7 +8,10 @@ sim="${top_builddir:-.}/bbbctl-sim"
 nodes=${BENCH_NODES:-200}
 warm=${BENCH_WARMUP:-65}
 for t in curl perl; do
-	command -v $t >/dev/null 2>&1 || { echo "sim-prom: no $t, skipped"; exit 0; }
+	if ! command -v $t >/dev/null 2>&1; then
+		echo "sim-prom: no $t, skipped"
+		exit 0
+	fi
 done
 [ -x "$sim" ] || { echo "sim-prom: bbbctl-sim not built, skipped"; exit 0; }
 cpp=${CPP:-cpp}
@@ -27,15 +30,18 @@ while ! grep -q '^ready$' "$tmp/out" 2>/dev/null; do
 done
 prom=$(awk '$1 == "prometheus" { print $2 }' "$tmp/out")
 metrics=$(awk '$1 == "metrics" { print $2 }' "$tmp/out")
-pass=$(awk '/^\[prometheus\]/ { s = 1 } s && $1 == "password" { print $3; exit }' \
-    "$tmp/c.conf")
+pass=$(awk '/^\[/ { s = ($0 == "[prometheus]") }
+    s && $1 == "password" { print $3; exit }' "$tmp/c.conf")
 echo "sim-prom: $nodes nodes, ${warm}s of history (one view a second)"
 sleep "$warm"
 printf '#include "prom-queries.h"\nQ PROM_QUERY_DEFAULTS\n' |
     $cpp -P -I"$top_srcdir/src" - 2>/dev/null |
     perl -0777 -ne 's/"\s+"//g;
 	while (/\{\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*\}/g) {
-		my ($n, $q) = ($1, $2); $q =~ s/\\(.)/$1/g; print "$n\t$q\n"; }' \
+		my ($n, $q) = ($1, $2);
+		$q =~ s/\\(.)/$1/g;
+		print "$n\t$q\n";
+	}' \
     >"$tmp/q"
 while IFS='	' read -r name q; do
 	curl -s -o "$tmp/r" -w "%{time_total} %{size_download}" \
@@ -43,7 +49,8 @@ while IFS='	' read -r name q; do
 	    "$prom/api/v1/query" >"$tmp/t"
 	read -r secs bytes <"$tmp/t"
 	awk -v n="$name" -v s="$secs" -v b="$bytes" 'BEGIN {
-	    printf "sim-prom: query %-13s %7.1f ms %9d bytes\n", n, s * 1000, b }'
+	    printf "sim-prom: query %-13s %7.1f ms %9d bytes\n", n,
+	    s * 1000, b }'
 done <"$tmp/q"
 for e in node process bbb; do
 	curl -s -o /dev/null -w "%{time_total} %{size_download}" \
@@ -52,5 +59,6 @@ for e in node process bbb; do
 	    "$metrics/metrics/bbb-01/$e" >"$tmp/t"
 	read -r secs bytes <"$tmp/t"
 	awk -v n="$e" -v s="$secs" -v b="$bytes" 'BEGIN {
-	    printf "sim-prom: /metrics %-8s %7.1f ms %9d bytes\n", n, s * 1000, b }'
+	    printf "sim-prom: /metrics %-8s %7.1f ms %9d bytes\n", n,
+	    s * 1000, b }'
 done

@@ -101,7 +101,8 @@ model_json(const struct fleet *f, int64_t elapsed)
 		s = &f->sources[i];
 		o = json_pack("{s:s,s:s?,s:s?,s:I,s:I}",
 		    "state", state_name(s->state), "cause", s->cause,
-		    "detail", s->detail, "latency_ms", (json_int_t)s->latency_ms,
+		    "detail", s->detail,
+		    "latency_ms", (json_int_t)s->latency_ms,
 		    "bytes", (json_int_t)s->bytes);
 		json_object_set_new(srcs, fleet_src_name(i), o);
 	}
@@ -128,7 +129,8 @@ model_json(const struct fleet *f, int64_t elapsed)
 	    json_integer((json_int_t)f->nmeetings));
 	json_object_set_new(root, "meetings_with_node",
 	    json_integer((json_int_t)nnode_meet));
-	json_object_set_new(root, "stacks", json_integer((json_int_t)f->nstacks));
+	json_object_set_new(root, "stacks",
+	    json_integer((json_int_t)f->nstacks));
 	json_object_set_new(root, "hosts", json_integer((json_int_t)f->nhosts));
 	json_object_set_new(root, "vms", json_integer((json_int_t)f->nvms));
 	json_object_set_new(root, "nodes_with_cert",
@@ -165,10 +167,12 @@ print_lines(json_t *j)
 		    json_object_get(o, "state")), cause != NULL ? cause : "-");
 	}
 	json_object_foreach(json_object_get(j, "nodes_seen_by"), k, v)
-		printf("seen_by_%s %lld\n", k, (long long)json_integer_value(v));
+		printf("seen_by_%s %lld\n", k,
+		    (long long)json_integer_value(v));
 	json_object_foreach(j, k, v) {
 		if (json_is_integer(v))
-			printf("%s %lld\n", k, (long long)json_integer_value(v));
+			printf("%s %lld\n", k,
+			    (long long)json_integer_value(v));
 	}
 }
 

@@ -61,10 +61,12 @@ metrics=$(url metrics)
 simprom=$(url prometheus)
 control=$(url control)
 maddr=${metrics#http://}
-puser=$(awk '/^\[prometheus\]/ { s = 1 } s && $1 == "user" { print $3; exit }' \
-    "$tmp/bbbctl.conf")
-ppass=$(awk '/^\[prometheus\]/ { s = 1 } s && $1 == "password" { print $3; exit }' \
-    "$tmp/bbbctl.conf")
+promconf() {
+	awk -v k="$1" '/^\[/ { s = ($0 == "[prometheus]") }
+	    s && $1 == k { print $3; exit }' "$tmp/bbbctl.conf"
+}
+puser=$(promconf user)
+ppass=$(promconf password)
 
 # Every exporter of every node: the text format parses.
 for n in $nodes; do
@@ -74,7 +76,8 @@ for n in $nodes; do
 		rc=$?
 		"$promtool" check metrics <"$tmp/m.txt" >"$tmp/lint" 2>&1
 		prc=$?
-		if [ $rc -ne 0 ] || [ ! -s "$tmp/m.txt" ] || [ $prc -eq 1 ]; then
+		if [ $rc -ne 0 ] || [ ! -s "$tmp/m.txt" ] ||
+		    [ $prc -eq 1 ]; then
 			ok 1 "promtool check metrics $n/$job: no parse error"
 			diag "curl rc $rc, promtool rc $prc"
 			sed 's/^/#   /' "$tmp/lint" | head -5
@@ -166,7 +169,8 @@ ok $? "read $nq default queries from src/prom-queries.h"
 norm='[.data.result[] | {k: (.metric | tojson), v: (.value[1] | tonumber)}]
     | sort_by(.k)'
 # compare two normalised lists with an absolute and a relative tolerance
-cmpjq='def close(a; b): ((a - b) | fabs) <= ([$abs, ($rel * ([(a|fabs), (b|fabs)] | max))] | max);
+cmpjq='def close(a; b): ((a - b) | fabs) <=
+	([$abs, ($rel * ([(a | fabs), (b | fabs)] | max))] | max);
     ($real | map(.k)) == ($sim | map(.k)) and
     ([range(0; $real | length) | close($real[.].v; $sim[.].v)] | all)'
 
@@ -229,9 +233,12 @@ done <"$tmp/queries"
 while [ $(( $(date +%s) - promstart )) -lt 14 ]; do
 	sleep 1
 done
-check_query rate_net 'sum by (instance) (rate(node_network_transmit_bytes_total{device=~"eth.*"}[10s]))' "extra"
-check_query increase_cpu 'sum by (instance) (increase(node_cpu_seconds_total{mode!="idle"}[10s]))' "extra"
-check_query count_cpu 'count by (instance) (node_cpu_seconds_total{mode="system"})' "extra"
+check_query rate_net 'sum by (instance)
+    (rate(node_network_transmit_bytes_total{device=~"eth.*"}[10s]))' "extra"
+check_query increase_cpu 'sum by (instance)
+    (increase(node_cpu_seconds_total{mode!="idle"}[10s]))' "extra"
+check_query count_cpu 'count by (instance)
+    (node_cpu_seconds_total{mode="system"})' "extra"
 check_query proc 'sum by (instance) (namedprocess_namegroup_num_procs)' "extra"
 
 # An exporter goes down: up 0 in both, its series gone (stale) in both.

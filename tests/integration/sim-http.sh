@@ -86,6 +86,11 @@ ok $? "state names bbb-01"
 is "$(code -X POST "$control/nodes/bbb-02/consul-fail")" 200 "consul-fail"
 n=$(c "$consul/v1/health/service/bbb?passing" | grep -o '"CheckID":"serfHealth"' | wc -l)
 is "$n" 5 "?passing leaves out the failed node"
+is "$(code -X POST "$control/nodes/bbb-03/consul-deregister")" 200 \
+    "consul-deregister"
+n=$(c "$consul/v1/catalog/service/bbb" | grep -o '"ServiceName":"bbb"' | wc -l)
+is "$n" 5 "a deregistered node leaves the catalog"
+code -X POST "$control/nodes/bbb-03/consul-register" >/dev/null
 is "$(code -X POST "$control/nodes/bbb-99/down")" 404 "unknown node 404"
 is "$(code -X POST "$control/tick?ms=60000")" 200 "tick"
 is "$(code -X POST "$control/tick?ms=x")" 400 "bad tick 400"

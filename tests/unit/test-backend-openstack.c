@@ -36,7 +36,8 @@ test_keystone(void **state)
 	    &url, &exp, &cause), 0);
 	/* public, RegionOne, trailing slash dropped */
 	assert_string_equal(url, "https://compute.example.com/v2.1");
-	assert_int_equal(exp, 1795731245000LL);	/* 2026-11-26T22:14:05Z */
+	/* 2026-11-26T22:14:05Z */
+	assert_int_equal(exp, 1795731245000LL);
 	free(url);
 	assert_int_equal(keystone("openstack/keystone-token.json", "RegionTwo",
 	    &url, &exp, &cause), 0);

@@ -194,7 +194,8 @@ test_projects(void **state)
 	assert_int_equal(backend_rancher_decode_projects(body, len, "nope",
 	    &id, &cause), -1);
 	assert_null(id);
-	assert_string_equal(cause, "rancher: no project (environment) \"nope\"");
+	assert_string_equal(cause,
+	    "rancher: no project (environment) \"nope\"");
 	free(cause);
 	free(body);
 }

@@ -542,7 +542,8 @@ test_bad_values(void **state)
 	    "@prom.example.org\n", "2: [prometheus] url: user:password@ is "
 	    "not allowed in a URL; use the credential keys");
 	expect_error(0600, "[cluster]\nnode_key = ip\n",
-	    "2: [cluster] node_key: expected one of: host; got 'ip'");
+	    "2: [cluster] node_key: expected one of: host fqdn alnum; "
+	    "got 'ip'");
 	expect_error(0600, "[cluster]\nname =\n",
 	    "2: [cluster] name: expected a value (default bbb)");
 

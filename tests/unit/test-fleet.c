@@ -487,8 +487,9 @@ test_prom_figures(void **state)
 	n = fleet_node_by_key(f, "prometheus");
 	assert_non_null(n);
 	assert_false(n->bbb);
-	assert_int_equal(f->nnodes, 3);		/* bbb-09 from an unknown
-						   figure is seen too */
+	assert_int_equal(f->nnodes, 2);		/* not bbb-09 of a figure
+						   fleet does not know */
+	assert_null(fleet_node_by_key(f, "bbb-09"));
 
 	/* cpu fails: cpu values kept, detail says so; mem gone from the
 	 * answer: unknown */
@@ -507,6 +508,7 @@ test_prom_figures(void **state)
 	assert_int_equal(n->exporters_total, 1);
 	assert_null(fleet_node_by_key(f, "prometheus"));
 	assert_non_null(fleet_node_by_key(f, "bbb-02"));
+	assert_int_equal(f->nnodes, 2);
 
 	/* every figure fails: the source failed (stale, data kept) */
 	pu = t_prom_new();

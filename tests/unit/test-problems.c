@@ -301,15 +301,21 @@ test_rancher_rules(void **state)
 	p = find_text(f, "stack-degraded", "bbb-02");
 	assert_non_null(p);
 	assert_int_equal(p->severity, FLEET_SEV_WARNING);
-	assert_null(p->node_key);
-	assert_non_null(strstr(p->text, "(fs)"));
+	assert_string_equal(p->node_key, "bbb-02");	/* its one host */
+	assert_string_equal(p->text, "stack bbb-02 degraded (fs degraded)");
 	assert_string_equal(p->action, "stack redeploy");
 	p = find_text(f, "stack-unhealthy", "bbb-03");
 	assert_non_null(p);
 	assert_int_equal(p->severity, FLEET_SEV_CRITICAL);
-	assert_non_null(find_text(f, "stack-unhealthy", "kurento"));
-	assert_int_equal(count(f, "stack-unhealthy"), 2);
-	assert_int_equal(count(f, "stack-degraded"), 1);
+	assert_string_equal(p->text, "stack bbb-03 unhealthy (web unhealthy)");
+	assert_null(find_text(f, "stack-degraded", "bbb-03"));
+	/* a healthy stack over an unhealthy service: degraded */
+	p = find_text(f, "stack-degraded", "bbb-04");
+	assert_non_null(p);
+	assert_string_equal(p->text,
+	    "stack bbb-04 degraded (kurento unhealthy)");
+	assert_int_equal(count(f, "stack-unhealthy"), 1);
+	assert_int_equal(count(f, "stack-degraded"), 2);
 
 	assert_null(find(f, "host-disconnected", "bbb-01"));
 	p = find(f, "host-disconnected", "bbb-02");

@@ -320,6 +320,43 @@ test_catalog_service(void **state)
 	sim_world_free(w);
 }
 
+/* The fast text rendering equals the jansson one (?tag=bbb). */
+static void
+test_renderings_agree(void **state)
+{
+	struct sim_world	*w = world();
+	struct sim_resp		 r1, r2;
+	json_t			*a, *b;
+	const char		*paths[] = { "/v1/health/service/bbb",
+	    "/v1/catalog/service/bbb", "/v1/health/service/bbb?passing" };
+	char			*uri;
+	size_t			 i;
+
+	pthread_mutex_lock(&w->lock);
+	w->nodes[0].up = false;
+	w->nodes[1].consul_passing = false;
+	snprintf(w->nodes[2].fqdn, sizeof w->nodes[2].fqdn, "q\"uote\\.x");
+	pthread_mutex_unlock(&w->lock);
+	for (i = 0; i < nitems(paths); i++) {
+		r1 = call(w, "GET", paths[i], w->consul_token, NULL);
+		uri = xasprintf("%s%stag=bbb", paths[i],
+		    strchr(paths[i], '?') != NULL ? "&" : "?");
+		r2 = call(w, "GET", uri, w->consul_token, NULL);
+		free(uri);
+		a = body_json(&r1);
+		b = body_json(&r2);
+		assert_true(json_array_size(a) > 0);
+		if (!json_equal(a, b))
+			fail_msg("%s: renderings differ:\n%s\n%s", paths[i],
+			    r1.body, r2.body);
+		json_decref(a);
+		json_decref(b);
+		sim_resp_clear(&r1);
+		sim_resp_clear(&r2);
+	}
+	sim_world_free(w);
+}
+
 static void
 test_errors(void **state)
 {
@@ -950,6 +987,7 @@ main(void)
 		cmocka_unit_test(test_catalog_services),
 		cmocka_unit_test(test_health_service),
 		cmocka_unit_test(test_catalog_service),
+		cmocka_unit_test(test_renderings_agree),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_acl_off),
 		cmocka_unit_test(test_kv),

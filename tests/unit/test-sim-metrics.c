@@ -170,8 +170,8 @@ check_text(struct check *ck, const char *text)
 			if (strcmp(kw, "HELP") == 0) {
 				f = fam_get(ck, name, true);
 				if (f->help || f->samples)
-					fail_msg("line %zu: HELP again or after "
-					    "samples: %s", ln, line);
+					fail_msg("line %zu: HELP again or "
+					    "after samples: %s", ln, line);
 				f->help = true;
 				/* help text: only \\ and \n escapes */
 				p = line + 7 + strlen(name);
@@ -588,18 +588,9 @@ test_routing(void **state)
 	assert_int_equal(r.status, 503);
 	sim_resp_clear(&r);
 
-	/* the default mix: some nodes on v0.7 */
-	for (i = 0; i < w->nnodes; i++) {
-		assert_true(w->nodes[i].bbb_exporter_version == 2 ||
-		    w->nodes[i].bbb_exporter_version == 7);
-		if (w->nodes[i].bbb_exporter_version == 7) {
-			n7++;
-			t = sim_metrics_render(w, i, 0);
-			assert_non_null(strstr(t, "bbb_exporter{version="));
-			free(t);
-		}
-	}
-	assert_true(n7 >= 1 && n7 < (int)w->nnodes);
+	/* profile "clean": all on v0.2.0 */
+	for (i = 0; i < w->nnodes; i++)
+		assert_int_equal(w->nodes[i].bbb_exporter_version, 2);
 	/* sim_metrics_render in a given version */
 	t = sim_metrics_render(w, 2, 2);
 	check_text(&ck, t);
@@ -610,6 +601,26 @@ test_routing(void **state)
 	assert_true(has_family(&ck, "bbb_exporter", NULL));
 	free(t);
 
+	pthread_mutex_unlock(&w->lock);
+	sim_world_free(w);
+
+	/* profile "default": a mix, some nodes on v0.7.1 */
+	w = sim_world_new(8, 5, 0.0, "default");
+	assert_non_null(w);
+	pthread_mutex_lock(&w->lock);
+	sim_world_advance(w, 1000);
+	for (i = 0; i < w->nnodes; i++) {
+		assert_true(w->nodes[i].bbb_exporter_version == 2 ||
+		    w->nodes[i].bbb_exporter_version == 7);
+		t = sim_metrics_render(w, i, 0);
+		if (w->nodes[i].bbb_exporter_version == 7) {
+			n7++;
+			assert_non_null(strstr(t, "bbb_exporter{version="));
+		} else
+			assert_null(strstr(t, "bbb_exporter{version="));
+		free(t);
+	}
+	assert_true(n7 >= 1 && n7 < (int)w->nnodes);
 	pthread_mutex_unlock(&w->lock);
 	sim_world_free(w);
 }

@@ -346,12 +346,25 @@ test_paging(void **state)
 	json_decref(j);
 }
 
+static size_t
+vm_count(struct ctx *c)
+{
+	json_t	*j;
+	size_t	 n;
+
+	j = call(c, "GET", "/compute/v2.1/servers", "", NULL, c->hdr, 200);
+	n = json_array_size(json_object_get(j, "servers"));
+	json_decref(j);
+	return (n);
+}
+
 static void
 test_create_delete(void **state)
 {
 	struct ctx	*c = *state;
 	json_t		*j, *s;
 	char		*id, *path, *body;
+	size_t		 used, nodes = c->w->nnodes;
 	const char	*create = "{\"server\":{\"name\":\"bbb-05\","
 	    "\"flavorRef\":\"5\",\"imageRef\":"
 	    "\"4f5e8c1a-2b3d-4e6f-8a9b-0c1d2e3f4a5b\",\"key_name\":\"deploy\","
@@ -370,6 +383,13 @@ test_create_delete(void **state)
 	assert_non_null(st_resp_header(&c->r, "Location"));
 	id = xstrdup(str(s, "id"));
 	json_decref(j);
+	/* The VM is a new node of the world, registered nowhere yet. */
+	assert_int_equal(c->w->nnodes, nodes + 1);
+	assert_string_equal(c->w->nodes[nodes].name, "bbb-05");
+	assert_string_equal(c->w->nodes[nodes].vm_id, id);
+	assert_false(c->w->nodes[nodes].in_consul);
+	assert_false(c->w->nodes[nodes].in_scalelite);
+	assert_false(c->w->nodes[nodes].up);
 
 	path = xasprintf("/compute/v2.1/servers/%s", id);
 	j = call(c, "GET", path, "", NULL, c->hdr, 200);
@@ -426,14 +446,15 @@ test_create_delete(void **state)
 	json_decref(j);
 
 	/* The instances quota: 403 forbidden with Nova's message. */
-	c->w->os_quota_instances = (int)c->w->nnodes + 3;
+	used = vm_count(c);
+	c->w->os_quota_instances = (int)used + 1;
 	j = call(c, "POST", "/compute/v2.1/servers", "", create, c->hdr, 202);
 	json_decref(j);
+	assert_int_equal(vm_count(c), used + 1);
 	j = call(c, "POST", "/compute/v2.1/servers", "", create, c->hdr, 403);
 	assert_fault(j, "forbidden", 403);
 	body = xasprintf("Quota exceeded for instances: Requested 1, but "
-	    "already used %zu of %zu instances", c->w->nnodes + 3,
-	    c->w->nnodes + 3);
+	    "already used %zu of %zu instances", used + 1, used + 1);
 	assert_string_equal(str(json_object_get(j, "forbidden"), "message"),
 	    body);
 	free(body);
@@ -485,6 +506,28 @@ test_delete_node_vm(void **state)
 	c->hdr[2] = NULL;
 }
 
+/* The default quota leaves room for ten more VMs, not one more. */
+static void
+test_default_quota(void **state)
+{
+	struct ctx	*c = *state;
+	json_t		*j;
+	int		 i;
+	const char	*create = "{\"server\":{\"name\":\"extra\","
+	    "\"flavorRef\":\"5\",\"imageRef\":"
+	    "\"4f5e8c1a-2b3d-4e6f-8a9b-0c1d2e3f4a5b\"}}";
+
+	c->w->os_quota_instances = 0;
+	for (i = 0; i < 10; i++) {
+		j = call(c, "POST", "/compute/v2.1/servers", "", create,
+		    c->hdr, 202);
+		json_decref(j);
+	}
+	j = call(c, "POST", "/compute/v2.1/servers", "", create, c->hdr, 403);
+	assert_fault(j, "forbidden", 403);
+	json_decref(j);
+}
+
 int
 main(void)
 {
@@ -495,6 +538,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_create_delete, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_delete_node_vm, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_default_quota, setup,
 		    teardown),
 	};
 

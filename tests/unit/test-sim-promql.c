@@ -204,7 +204,8 @@ test_parse_shapes(void **state)
 		{ "up", SIM_PROMQL_VECTOR },
 		{ "up[5m]", SIM_PROMQL_MATRIX },
 		{ "up[1h30m] offset 5m", SIM_PROMQL_MATRIX },
-		{ "{__name__=~\"node_load.*\", job!=\"x\"}", SIM_PROMQL_VECTOR },
+		{ "{__name__=~\"node_load.*\", job!=\"x\"}",
+		    SIM_PROMQL_VECTOR },
 		{ "node_cpu_seconds_total{mode!~'idle|iowait'}",
 		    SIM_PROMQL_VECTOR },
 		{ "sum without (cpu, mode) (node_cpu_seconds_total)",
@@ -264,6 +265,13 @@ test_parse_errors(void **state)
 	    "comparisons between scalars must use BOOL modifier");
 	assert_parse_error("up{job=~\"(\"}", "1:4: parse error: ",
 	    "error parsing regexp");
+	/* what RE2 refuses (and would cost glibc's regcomp dearly) */
+	assert_parse_error("up{job=~\"b++\"}", "1:4: parse error: ",
+	    "error parsing regexp: invalid nested repetition operator");
+	assert_parse_error("up{job=~\"(a{1000}){1000}\"}", "1:4: parse error: ",
+	    "error parsing regexp: ");
+	assert_parse_error("up{job=~\"(a)\\\\1\"}", "1:4: parse error: ",
+	    "error parsing regexp: invalid escape sequence");
 	assert_parse_error("up[5x]", "1:", "parse error: ");
 	assert_parse_error("(up", "1:4: parse error: ",
 	    "unclosed left parenthesis");
@@ -599,6 +607,22 @@ test_eval_staleness(void **state)
 	vec_get(d, NULL, NULL, &n);
 	assert_int_equal(n, 1);
 	assert_near(vec_get(d, "instance", "bbb-01:9100", NULL), 1.5, 0);
+	json_decref(d);
+	/* range vectors keep the samples before the failed scrape */
+	d = eval(st, "irate(node_network_receive_bytes_total{device=\"eth0\""
+	    ",instance=\"bbb-02:9100\"}[1m])", T0 + 9000, &err);
+	assert_near(vec_get(d, NULL, NULL, &n), 2000, 1e-9);
+	assert_int_equal(n, 1);
+	json_decref(d);
+	d = eval(st, "rate(node_network_receive_bytes_total{device=\"eth0\""
+	    ",instance=\"bbb-02:9100\"}[4s])", T0 + 9000, &err);
+	assert_int_equal(json_array_size(json_object_get(d, "result")), 1);
+	json_decref(d);
+	/* irate of up sees the failed scrape */
+	d = eval(st, "irate(up{instance=\"bbb-02:9100\"}[1m])", T0 + 9000,
+	    &err);
+	vec_get(d, NULL, NULL, &n);
+	assert_int_equal(n, 1);
 	json_decref(d);
 	/* a second earlier it was there */
 	d = eval(st, "node_load1", T0 + 8000, &err);
@@ -958,7 +982,8 @@ test_api(void **state)
 	j = body_json(&r);
 	sim_resp_clear(&r);
 	json_decref(j);
-	uri = xasprintf("/api/v1/query?query=sum+by+(job)+(up)&time=%lld.%03lld",
+	uri = xasprintf("/api/v1/query?query=sum+by+(job)+(up)&"
+	    "time=%lld.%03lld",
 	    (long long)(now / 1000), (long long)(now % 1000));
 	r = call(w, "POST", uri, "", true);
 	free(uri);

@@ -375,6 +375,19 @@ test_pagination(void **state)
 	assert_int_equal(pages, (all + 1) / 2);
 	json_decref(seen);
 
+	/* A plain page and a filtered listing agree on rows and order. */
+	j = rq(c, "GET", "/v2-beta/projects/1a5/containers", "limit=1000",
+	    NULL, 200);
+	p = rq(c, "GET", "/v2-beta/projects/1a5/containers",
+	    "limit=1000&name_notnull=", NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")),
+	    json_array_size(json_object_get(p, "data")));
+	json_array_foreach(json_object_get(j, "data"), i, o)
+		assert_string_equal(str(o, "id"), str(json_array_get(
+		    json_object_get(p, "data"), i), "id"));
+	json_decref(p);
+	json_decref(j);
+
 	/* limit is clamped, not refused */
 	j = rq(c, "GET", "/v2-beta/projects/1a5/containers", "limit=999999",
 	    NULL, 200);
@@ -607,6 +620,46 @@ test_scale_and_tokens(void **state)
 	json_decref(j);
 }
 
+/* A new VM is no Rancher host until its agent registers. */
+static void
+test_new_node(void **state)
+{
+	struct ctx	*c = *state;
+	json_t		*j, *h;
+	size_t		 i, n, before;
+	char		*q;
+
+	j = rq(c, "GET", "/v2-beta/hosts", "", NULL, 200);
+	before = json_array_size(json_object_get(j, "data"));
+	json_decref(j);
+	i = sim_world_add_node(c->w);
+	j = rq(c, "GET", "/v2-beta/hosts", "", NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")), before);
+	json_decref(j);
+	q = xasprintf("name=%s", c->w->nodes[i].name);
+	j = rq(c, "GET", "/v2-beta/stacks", q, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")), 0);
+	json_decref(j);
+
+	/* Registered: its host, its stack, the global services on it. */
+	snprintf(c->w->nodes[i].host_id, sizeof c->w->nodes[i].host_id,
+	    "1h%zu", i + 1);
+	j = rq(c, "GET", "/v2-beta/hosts", "", NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")),
+	    before + 1);
+	h = find_by(json_object_get(j, "data"), "id", c->w->nodes[i].host_id);
+	assert_non_null(h);
+	assert_string_equal(str(h, "hostname"), c->w->nodes[i].fqdn);
+	n = json_array_size(json_object_get(h, "instanceIds"));
+	/* bbb, bbb-exporter, lb; global: node/process exporters, ssh keys */
+	assert_int_equal(n, 6);
+	json_decref(j);
+	j = rq(c, "GET", "/v2-beta/stacks", q, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")), 1);
+	json_decref(j);
+	free(q);
+}
+
 int
 main(void)
 {
@@ -619,6 +672,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_hosts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scale_and_tokens, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_new_node, setup,
 		    teardown),
 	};
 

@@ -858,6 +858,80 @@ test_node_api(void **state)
 	sim_resp_clear(&r);
 }
 
+static void
+test_meeting_info(void **state)
+{
+	struct sim_world	*w = *state;
+	struct sim_resp		 r = { 0 };
+	struct st_xml		*x;
+	char			*q;
+
+	add_meeting(w, 1, "info-1", 6, 1);
+
+	q = st_signed("SHA256", "getMeetingInfo", "meetingID=info-1",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getMeetingInfo", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/returncode", 0),
+	    "SUCCESS");
+	/* the meeting's fields straight under <response> */
+	assert_string_equal(st_xml_get(x, "/response/meetingID", 0), "info-1");
+	assert_string_equal(st_xml_get(x, "/response/participantCount", 0),
+	    "6");
+	assert_true(st_is_bool(st_xml_get(x, "/response/running", 0)));
+	assert_true(st_is_uint(st_xml_get(x, "/response/createTime", 0)));
+	assert_int_equal(st_xml_count(x, "/response/attendees/attendee"), 6);
+	st_xml_free(x);
+
+	/* The checksum covers the query: another meetingID fails it. */
+	q = st_signed("SHA256", "getMeetingInfo", "meetingID=info-1",
+	    w->sl_secret);
+	q[strlen("meetingID=info-")] = '2';
+	sl(w, "GET", "/bigbluebutton/api/getMeetingInfo", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "checksumError", NULL);
+
+	q = st_signed("SHA1", "getMeetingInfo", "meetingID=nosuch",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getMeetingInfo", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "notFound", "We could not find a meeting with that "
+	    "meeting ID - perhaps the meeting is not yet running?");
+
+	q = st_signed("SHA1", "getMeetingInfo", "", w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getMeetingInfo", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "missingParamMeetingID", NULL);
+
+	q = st_signed("SHA1", "isMeetingRunning", "meetingID=info-1",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/isMeetingRunning", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/returncode", 0),
+	    "SUCCESS");
+	assert_string_equal(st_xml_get(x, "/response/running", 0), "true");
+	st_xml_free(x);
+	q = st_signed("SHA1", "isMeetingRunning", "meetingID=nosuch",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/isMeetingRunning", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/running", 0), "false");
+	st_xml_free(x);
+
+	/* Its server is down: scalelite cannot reach it. */
+	w->nodes[1].up = false;
+	q = st_signed("SHA256", "getMeetingInfo", "meetingID=info-1",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getMeetingInfo", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "internalError", "Unable to access meeting on "
+	    "server.");
+	sim_resp_clear(&r);
+}
+
 int
 main(void)
 {
@@ -879,6 +953,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_panic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_legacy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_node_api, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_meeting_info, setup,
 		    teardown),
 	};
 

@@ -10,9 +10,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "util.h"
 #include "sim/sim.h"
 
@@ -165,6 +168,84 @@ test_model_moves(void **state)
 }
 
 static void
+test_add_node(void **state)
+{
+	struct sim_world	*w;
+	size_t			 i;
+	uint64_t		 idx;
+
+	w = sim_world_new(12, 3, 0, "clean");
+	idx = w->index;
+	i = sim_world_add_node(w);
+	assert_int_equal(i, 12);
+	assert_int_equal(w->nnodes, 13);
+	assert_string_equal(w->nodes[i].name, "bbb-13");
+	assert_string_equal(w->nodes[i].vm_status, "BUILD");
+	assert_false(w->nodes[i].in_consul);
+	assert_false(w->nodes[i].in_scalelite);
+	assert_false(w->nodes[i].up);
+	assert_string_not_equal(w->nodes[i].secret, w->nodes[0].secret);
+	assert_true(w->index > idx);
+	assert_int_equal(w->nodes[i].consul_modify_index, w->index);
+	/* the world keeps running with it */
+	sim_world_advance(w, 120000);
+	assert_int_equal(w->nodes[i].nmeetings, 0);
+	sim_world_free(w);
+}
+
+/* bbbctl's own loader takes the config the sim writes. */
+static void
+test_write_config(void **state)
+{
+	struct sim_world	*w;
+	struct config		*cfg;
+	struct stat		 st;
+	char			 dir[] = "/tmp/test-sim-configXXXXXX";
+	char			*path, *cause = NULL, *u;
+	int			 i;
+
+	w = sim_world_new(3, 11, 0, "clean");
+	for (i = 0; i < SIM_NSYSTEMS; i++)
+		w->ports[i] = (uint16_t)(40000 + i);
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/bbbctl.conf", dir);
+	assert_int_equal(sim_write_config(w, path, &cause), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	cfg = config_new();
+	if (config_load(cfg, path, &cause) != 0)
+		fail_msg("config_load: %s", cause);
+	u = sim_url(w, SIM_CONSUL);
+	assert_string_equal(cfg->consul.url, u);
+	free(u);
+	assert_string_equal(cfg->consul.token, w->consul_token);
+	assert_string_equal(cfg->consul.service, "bbb");
+	assert_string_equal(cfg->prometheus.password, w->prom_password);
+	assert_string_equal(cfg->scalelite.secret, w->sl_secret);
+	assert_string_equal(cfg->rancher.project, "1a5");
+	assert_string_equal(cfg->rancher.secret_key, w->rancher_secret);
+	assert_non_null(strstr(cfg->rancher.url, "/v2-beta"));
+	assert_string_equal(cfg->openstack.application_credential_secret,
+	    w->os_cred_secret);
+	assert_non_null(strstr(cfg->openstack.auth_url, "/v3"));
+	config_free(cfg);
+
+	/* a directory that does not exist: an error, not a crash */
+	free(path);
+	path = xasprintf("%s/missing/bbbctl.conf", dir);
+	assert_int_equal(sim_write_config(w, path, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	free(path);
+	path = xasprintf("%s/bbbctl.conf", dir);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	sim_world_free(w);
+}
+
+static void
 test_fault_parse(void **state)
 {
 	struct sim_fault	 f;
@@ -254,6 +335,8 @@ main(void)
 		cmocka_unit_test(test_poller_thresholds),
 		cmocka_unit_test(test_poller_load_and_cordon),
 		cmocka_unit_test(test_model_moves),
+		cmocka_unit_test(test_add_node),
+		cmocka_unit_test(test_write_config),
 		cmocka_unit_test(test_fault_parse),
 		cmocka_unit_test(test_query),
 	};

@@ -1,0 +1,574 @@
+/*
+ * dashboard.c: `bbbctl` (no command) and `bbbctl --demo`: the live
+ * console.  Glue only: the loop, http, the fleet model, the backends and
+ * the ui (ui/ui.h, curses-free).
+ *
+ * The terminal fd is one more watcher on the loop, so no backend can
+ * freeze the screen.  SIGWINCH resizes; SIGHUP (the SSH connection
+ * dropped) ends at once without drawing; SIGTERM and SIGINT end
+ * cleanly.  Every exit path restores the terminal and, with --demo,
+ * stops the simulator and removes its temp dir (the fatal hook too).
+ *
+ * --demo: bbbctl-sim is looked for next to this program
+ * (/proc/self/exe), then in $BBBCTL_SIM, then on PATH.  It runs on
+ * loopback with ephemeral ports and writes a configuration into a
+ * private temp dir (mkdtemp, 0700); we wait for its "ready" line with a
+ * deadline, then load that configuration like any other.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+#include "cli.h"
+#include "cmd.h"
+#include "config.h"
+#include "fleet.h"
+#include "http.h"
+#include "log.h"
+#include "loop.h"
+#include "util.h"
+#include "ui/ui.h"
+
+#define DASH_SIM_READY_MS	15000
+#define DASH_SIM_GRACE_MS	2000
+
+struct dash {
+	struct cli		*cli;
+	struct loop		*loop;
+	struct http		*http;
+	struct fleet		*fleet;
+	struct backends		*backends;
+	struct ui		*ui;
+	struct loop_fd		*tty;
+	struct loop_timer	*clock;
+	int			 exit_code;
+	bool			 hup;
+	int64_t			 started;	/* mono ms */
+	int64_t			 started_wall;
+	bool			 complete;	/* a complete frame was drawn */
+
+	/* --demo */
+	pid_t			 sim_pid;
+	char			*tmpdir;
+	char			*conf;
+};
+
+/* For the fatal hook, which takes no argument. */
+static struct dash	*dash_current;
+
+/* --- the demo simulator ------------------------------------------------- */
+
+static bool
+dash_executable(const char *path)
+{
+	struct stat	 sb;
+
+	return (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    access(path, X_OK) == 0);
+}
+
+/* The simulator program: allocated path, or "bbbctl-sim" for PATH. */
+static char *
+dash_find_sim(void)
+{
+	char		 self[PATH_MAX], *slash, *p;
+	const char	*env;
+	ssize_t		 n;
+
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			p = xasprintf("%s/bbbctl-sim", self);
+			if (dash_executable(p))
+				return (p);
+			free(p);
+		}
+	}
+	env = getenv("BBBCTL_SIM");
+	if (env != NULL && *env != '\0')
+		return (xstrdup(env));
+	return (xstrdup("bbbctl-sim"));
+}
+
+static void
+dash_rmdir(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*p;
+
+	if ((d = opendir(dir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			p = xasprintf("%s/%s", dir, e->d_name);
+			if (unlink(p) != 0)
+				log_warn("demo: %s: %s", p, strerror(errno));
+			free(p);
+		}
+		closedir(d);
+	}
+	if (rmdir(dir) != 0)
+		log_warn("demo: %s: %s", dir, strerror(errno));
+}
+
+/* Stop the simulator (TERM, then KILL after a grace) and clean up. */
+static void
+dash_demo_stop(struct dash *d)
+{
+	int64_t		 deadline;
+	struct timespec	 ts = { 0, 20 * 1000 * 1000 };
+	int		 status;
+	pid_t		 r;
+
+	if (d->sim_pid > 0) {
+		kill(d->sim_pid, SIGTERM);
+		deadline = util_mono_ms() + DASH_SIM_GRACE_MS;
+		for (;;) {
+			r = waitpid(d->sim_pid, &status, WNOHANG);
+			if (r == d->sim_pid || (r == -1 && errno != EINTR))
+				break;
+			if (util_mono_ms() >= deadline) {
+				kill(d->sim_pid, SIGKILL);
+				while (waitpid(d->sim_pid, &status, 0) == -1 &&
+				    errno == EINTR)
+					;
+				break;
+			}
+			nanosleep(&ts, NULL);
+		}
+		d->sim_pid = 0;
+	}
+	if (d->tmpdir != NULL) {
+		dash_rmdir(d->tmpdir);
+		free(d->tmpdir);
+		d->tmpdir = NULL;
+	}
+	free(d->conf);
+	d->conf = NULL;
+}
+
+/* The last lines of the simulator's log, for an error message. */
+static char *
+dash_sim_log_tail(struct dash *d)
+{
+	char	*path, buf[2048];
+	FILE	*f;
+	size_t	 n;
+
+	path = xasprintf("%s/sim.log", d->tmpdir);
+	f = fopen(path, "r");
+	free(path);
+	if (f == NULL)
+		return (xstrdup(""));
+	if (fseek(f, -(long)(sizeof buf - 1), SEEK_END) != 0)
+		rewind(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return (xstrdup(buf));
+}
+
+/* Read the simulator's stdout until "ready" or the deadline. */
+static int
+dash_sim_wait_ready(struct dash *d, int fd, char **cause)
+{
+	struct buf	 out = { 0 };
+	struct pollfd	 pfd;
+	char		 chunk[512], *line, *nl;
+	int64_t		 deadline = util_mono_ms() + DASH_SIM_READY_MS;
+	ssize_t		 n;
+	int		 rc = -1, left;
+
+	for (;;) {
+		left = (int)(deadline - util_mono_ms());
+		if (left <= 0) {
+			*cause = xstrdup("bbbctl-sim was not ready in time");
+			goto out;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, left) == -1) {
+			if (errno == EINTR)
+				continue;
+			*cause = xasprintf("poll: %s", strerror(errno));
+			goto out;
+		}
+		n = read(fd, chunk, sizeof chunk);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			*cause = xstrdup("bbbctl-sim exited before it was "
+			    "ready");
+			goto out;
+		}
+		buf_add(&out, chunk, (size_t)n);
+		line = out.data;
+		while ((nl = strchr(line, '\n')) != NULL) {
+			*nl = '\0';
+			log_debug("demo: sim: %s", line);
+			if (strcmp(line, "ready") == 0) {
+				rc = 0;
+				goto out;
+			}
+			line = nl + 1;
+		}
+		/* Keep the unfinished line. */
+		n = (ssize_t)strlen(line);
+		memmove(out.data, line, (size_t)n + 1);
+		out.len = (size_t)n;
+	}
+out:
+	buf_free(&out);
+	return (rc);
+}
+
+static int
+dash_demo_start(struct dash *d, char **cause)
+{
+	const char	*tmp;
+	char		*sim, *logpath, *tail;
+	int		 pfd[2], logfd, devnull;
+	pid_t		 pid;
+
+	tmp = getenv("TMPDIR");
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	d->tmpdir = xasprintf("%s/bbbctl-demo-XXXXXX", tmp);
+	if (mkdtemp(d->tmpdir) == NULL) {
+		*cause = xasprintf("%s: %s", d->tmpdir, strerror(errno));
+		free(d->tmpdir);
+		d->tmpdir = NULL;
+		return (-1);
+	}
+	chmod(d->tmpdir, 0700);
+	d->conf = xasprintf("%s/bbbctl.conf", d->tmpdir);
+	logpath = xasprintf("%s/sim.log", d->tmpdir);
+	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	free(logpath);
+	if (logfd == -1 || pipe2(pfd, O_CLOEXEC) != 0) {
+		*cause = xasprintf("demo: %s", strerror(errno));
+		if (logfd != -1)
+			close(logfd);
+		return (-1);
+	}
+	sim = dash_find_sim();
+	log_info("demo: starting %s in %s", sim, d->tmpdir);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == -1) {
+		*cause = xasprintf("fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		close(logfd);
+		free(sim);
+		return (-1);
+	}
+	if (pid == 0) {
+#ifdef __linux__
+		/* Never outlive bbbctl, whatever kills it. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+		devnull = open("/dev/null", O_RDONLY);
+		if (devnull != -1)
+			dup2(devnull, STDIN_FILENO);
+		dup2(pfd[1], STDOUT_FILENO);
+		dup2(logfd, STDERR_FILENO);
+		execlp(sim, sim, "--listen", "127.0.0.1", "--write-config",
+		    d->conf, (char *)NULL);
+		dprintf(STDERR_FILENO, "bbbctl: cannot run %s: %s\n", sim,
+		    strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	close(logfd);
+	d->sim_pid = pid;
+	if (dash_sim_wait_ready(d, pfd[0], cause) != 0) {
+		close(pfd[0]);
+		tail = dash_sim_log_tail(d);
+		if (*tail != '\0') {
+			free(sim);
+			sim = *cause;
+			*cause = xasprintf("%s:\n%s", sim, tail);
+		}
+		free(tail);
+		free(sim);
+		return (-1);
+	}
+	/* The simulator ignores SIGPIPE: later output is simply dropped. */
+	close(pfd[0]);
+	free(sim);
+	return (0);
+}
+
+/* --- the loop's callbacks --------------------------------------------- */
+
+static void
+dash_log_complete(struct dash *d)
+{
+	const struct fleet_source	*src;
+	struct buf			 b = { 0 };
+	int				 i;
+	int64_t				 t;
+
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		src = &d->fleet->sources[i];
+		if (src->state == FLEET_SRC_OFF)
+			continue;
+		t = src->last_ok > 0 ? src->last_ok : src->last_try;
+		buf_printf(&b, " %s %s %lld ms", fleet_src_name(i),
+		    src->last_ok > 0 ? "ok at" : "failed at",
+		    (long long)(t - d->started_wall));
+	}
+	log_info("dashboard: first complete frame %lld ms after start;%s",
+	    (long long)(util_mono_ms() - d->started),
+	    b.data != NULL ? b.data : "");
+	buf_free(&b);
+}
+
+static void
+dash_draw(struct dash *d)
+{
+	if (d->ui == NULL || d->hup)
+		return;
+	if (ui_draw(d->ui) && !d->complete &&
+	    backends_settled(d->backends)) {
+		/* Every source answered (or failed) once: measured. */
+		d->complete = true;
+		dash_log_complete(d);
+	}
+}
+
+static void
+dash_requests(struct dash *d, int reqs)
+{
+	if (reqs & UI_REQ_HANGUP) {
+		log_info("dashboard: the terminal is gone");
+		d->hup = true;
+		loop_break(d->loop);
+		return;
+	}
+	if (reqs & UI_REQ_QUIT) {
+		loop_break(d->loop);
+		return;
+	}
+	if (reqs & UI_REQ_SET_REFRESH)
+		backends_set_refresh(d->backends, ui_refresh_ms(d->ui));
+	if (reqs & UI_REQ_REFRESH_NOW)
+		backends_refresh_now(d->backends);
+}
+
+static void
+dash_tty_cb(int fd, int events, void *arg)
+{
+	struct dash	*d = arg;
+
+	dash_requests(d, ui_input(d->ui));
+	dash_draw(d);
+}
+
+static void
+dash_clock_arm(struct dash *d)
+{
+	/* Wake at the next second boundary of the wall clock. */
+	loop_timer_start(d->clock, 1000 - util_wall_ms() % 1000 + 5);
+}
+
+static void
+dash_clock_cb(void *arg)
+{
+	struct dash	*d = arg;
+
+	fleet_tick(d->fleet, util_wall_ms());
+	dash_draw(d);
+	dash_clock_arm(d);
+}
+
+static void
+dash_change_cb(void *arg)
+{
+	dash_draw(arg);
+}
+
+static void
+dash_signal_cb(int signo, void *arg)
+{
+	struct dash	*d = arg;
+
+	switch (signo) {
+	case SIGWINCH:
+		ui_resize(d->ui);
+		dash_draw(d);
+		return;
+	case SIGHUP:
+		d->hup = true;
+		break;
+	}
+	log_info("dashboard: signal %d, exiting", signo);
+	d->exit_code = 128 + signo;
+	loop_break(d->loop);
+}
+
+/*
+ * A crash: give the terminal back and stop the simulator before the
+ * default action (core dump) runs.  endwin() is not async-signal-safe;
+ * on this path a usable terminal is worth the risk (htop does the same).
+ */
+static void
+dash_crash_handler(int signo)
+{
+	ui_restore_terminal();
+	if (dash_current != NULL && dash_current->sim_pid > 0)
+		kill(dash_current->sim_pid, SIGKILL);
+	raise(signo);
+}
+
+static void
+dash_crash_handlers(bool on)
+{
+	static const int	 sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+	    SIGABRT };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on ? dash_crash_handler : SIG_DFL;
+	sa.sa_flags = on ? SA_RESETHAND : 0;
+	for (i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static void
+dash_fatal_hook(void)
+{
+	ui_restore_terminal();
+	if (dash_current != NULL)
+		dash_demo_stop(dash_current);
+}
+
+/* --- the command -------------------------------------------------------- */
+
+static int
+dash_load_demo_config(struct dash *d)
+{
+	struct cli	*cli = d->cli;
+	char		*saved = cli->config_path;
+	int		 rc;
+
+	/* Load the simulator's file as if given with --config. */
+	cli->config_path = d->conf;
+	cli->demo = false;
+	rc = cli_load_config(cli, CLI_CONFIG_REQUIRED);
+	cli->demo = true;
+	cli->config_path = saved;
+	return (rc);
+}
+
+int
+cmd_dashboard(struct cli *cli, int argc, char **argv)
+{
+	struct dash	 d;
+	struct ui_opts	 o;
+	const struct config *cfg;
+	char		*cause = NULL;
+	int		 rc = CLI_EXIT_ERROR;
+
+	memset(&d, 0, sizeof d);
+	d.cli = cli;
+	d.started = util_mono_ms();
+	d.started_wall = util_wall_ms();
+	dash_current = &d;
+	log_set_fatal_hook(dash_fatal_hook);
+
+	if (cli->demo) {
+		if (dash_demo_start(&d, &cause) != 0) {
+			fprintf(stderr, "bbbctl: --demo: %s\n", cause);
+			free(cause);
+			goto out;
+		}
+		if (dash_load_demo_config(&d) != 0)
+			goto out;
+	}
+	cfg = cli->cfg;
+
+	d.loop = loop_new();
+	d.http = http_new(d.loop);
+	d.fleet = fleet_new(cfg->cluster.name != NULL ? cfg->cluster.name :
+	    "bbb");
+	d.backends = backends_new(d.loop, d.http, cfg, d.fleet);
+	backends_on_change(d.backends, dash_change_cb, &d);
+
+	/* Before curses starts, so that it installs no handler of its own. */
+	loop_signal(d.loop, SIGWINCH, dash_signal_cb, &d);
+	loop_signal(d.loop, SIGHUP, dash_signal_cb, &d);
+	loop_signal(d.loop, SIGTERM, dash_signal_cb, &d);
+	loop_signal(d.loop, SIGINT, dash_signal_cb, &d);
+
+	memset(&o, 0, sizeof o);
+	o.readonly = cli->readonly;
+	o.color = cfg->ui.color && !cli->no_color && !ui_env_no_color();
+	o.ascii = cfg->ui.ascii;
+	o.mouse = cfg->ui.mouse;
+	o.refresh_ms = cfg->ui.refresh_ms;
+	log_set_stderr(false);
+	dash_crash_handlers(true);
+	d.ui = ui_new(&o, d.fleet, &cause);
+	if (d.ui == NULL) {
+		log_set_stderr(true);
+		fprintf(stderr, "bbbctl: %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	d.tty = loop_fd_add(d.loop, ui_fd(d.ui), LOOP_READ, dash_tty_cb, &d);
+	d.clock = loop_timer_new(d.loop, dash_clock_cb, &d);
+	dash_clock_arm(&d);
+	backends_set_refresh(d.backends, o.refresh_ms);
+	backends_start(d.backends);
+	dash_draw(&d);
+	log_info("dashboard: first frame %lld ms after start",
+	    (long long)(util_mono_ms() - d.started));
+
+	if (loop_run(d.loop) != 0)
+		log_error("dashboard: the event loop failed");
+	rc = d.exit_code != 0 ? d.exit_code : CLI_EXIT_OK;
+
+out:
+	/* The terminal first: nothing below may need it. */
+	if (d.tty != NULL)
+		loop_fd_remove(d.tty);
+	loop_timer_free(d.clock);
+	ui_free(d.ui);
+	dash_crash_handlers(false);
+	log_set_stderr(true);
+	backends_free(d.backends);
+	http_free(d.http);
+	fleet_free(d.fleet);
+	loop_free(d.loop);
+	dash_demo_stop(&d);
+	log_set_fatal_hook(NULL);
+	dash_current = NULL;
+	return (rc);
+}

@@ -1,0 +1,199 @@
+/*
+ * test-ui-keys.c: the key table (no key bound twice in one view), help
+ * and footer hints generated from it, read-only hiding, the palette's
+ * completion and history.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ui/ui-int.h"
+
+static void
+test_unique(void **state)
+{
+	const struct ui_key_def	*a, *b;
+	size_t			 i, j;
+
+	for (i = 0; i < ui_key_table_len; i++) {
+		a = &ui_key_table[i];
+		assert_non_null(a->name);
+		assert_non_null(a->help);
+		assert_int_not_equal(a->views, 0);
+		for (j = i + 1; j < ui_key_table_len; j++) {
+			b = &ui_key_table[j];
+			if (a->key == b->key && (a->views & b->views) != 0)
+				fail_msg("key %d bound twice (%s, %s)",
+				    a->key, a->name, b->name);
+		}
+	}
+}
+
+static void
+test_lookup(void **state)
+{
+	const struct ui_key_def	*d;
+
+	d = ui_keys_lookup('q', UI_V_NODES, false);
+	assert_non_null(d);
+	assert_int_equal(d->cmd, UI_CMD_QUIT);
+	d = ui_keys_lookup('/', UI_V_NODES, false);
+	assert_int_equal(d->cmd, UI_CMD_FILTER);
+	/* No filter in free-form views. */
+	assert_null(ui_keys_lookup('/', UI_V_NODE, false));
+	assert_null(ui_keys_lookup('Z', UI_V_NODES, false));
+}
+
+/* A table with a mutating key: hidden and not dispatched read-only. */
+static const struct ui_key_def test_table[] = {
+	{ 'q', UI_VB_ALL, UI_CMD_QUIT, "quit", "quit", UI_KEY_F_HINT },
+	{ 'c', UI_VB(UI_V_NODES), UI_CMD_NONE, "cordon", "cordon the node",
+	    UI_KEY_F_MUTATING | UI_KEY_F_HINT },
+};
+
+static void
+test_readonly(void **state)
+{
+	assert_non_null(ui_keys_find(test_table, 2, 'c', UI_V_NODES, false));
+	assert_null(ui_keys_find(test_table, 2, 'c', UI_V_NODES, true));
+	assert_non_null(ui_keys_find(test_table, 2, 'q', UI_V_NODES, true));
+	assert_null(ui_keys_find(test_table, 2, 'c', UI_V_MEETINGS, false));
+}
+
+static bool
+help_has(char **lines, size_t n, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(lines[i], s) != NULL)
+			return (true);
+	return (false);
+}
+
+static void
+test_help(void **state)
+{
+	const struct ui_key_def	*d;
+	char			**lines;
+	size_t			 n, i;
+
+	lines = ui_keys_help(UI_V_NODES, false, &n);
+	/* Every non-alias entry's help is in it. */
+	for (i = 0; i < ui_key_table_len; i++) {
+		d = &ui_key_table[i];
+		if ((d->flags & UI_KEY_F_ALIAS) == 0)
+			assert_true(help_has(lines, n, d->help));
+	}
+	/* Aliases are listed with their first key: "Down j". */
+	assert_true(help_has(lines, n, "Down j"));
+	assert_false(help_has(lines, n, "Read-only"));
+	ui_keys_help_free(lines, n);
+	lines = ui_keys_help(UI_V_NODES, true, &n);
+	assert_true(help_has(lines, n, "Read-only"));
+	ui_keys_help_free(lines, n);
+}
+
+static void
+test_hints(void **state)
+{
+	struct buf	 b = { 0 };
+
+	ui_keys_hints(UI_V_NODES, false, &b);
+	assert_non_null(strstr(b.data, "? help"));
+	assert_non_null(strstr(b.data, "/ filter"));
+	assert_non_null(strstr(b.data, "q quit"));
+	buf_free(&b);
+	ui_keys_hints(UI_V_NODE, false, &b);
+	assert_null(strstr(b.data, "/ filter"));
+	buf_free(&b);
+}
+
+static void
+test_complete(void **state)
+{
+	static const char *const nodes[] = { "bbb-01", "bbb-02", "bbb-10" };
+	struct buf	 line = { 0 };
+	const char	*first;
+
+	buf_adds(&line, "pro");
+	assert_int_equal(ui_palette_complete(&line, nodes, 3, &first), 1);
+	assert_string_equal(line.data, "problems");
+	buf_reset(&line);
+	buf_adds(&line, "no");		/* nodes, node */
+	assert_int_equal(ui_palette_complete(&line, nodes, 3, &first), 2);
+	assert_string_equal(line.data, "node");
+	buf_reset(&line);
+	buf_adds(&line, "node bbb-0");
+	assert_int_equal(ui_palette_complete(&line, nodes, 3, &first), 2);
+	assert_string_equal(line.data, "node bbb-0");
+	buf_reset(&line);
+	buf_adds(&line, "node bbb-1");
+	assert_int_equal(ui_palette_complete(&line, nodes, 3, &first), 1);
+	assert_string_equal(line.data, "node bbb-10");
+	buf_reset(&line);
+	buf_adds(&line, "xyz");
+	assert_int_equal(ui_palette_complete(&line, nodes, 3, &first), 0);
+	assert_string_equal(line.data, "xyz");
+	buf_free(&line);
+}
+
+static void
+test_prompt(void **state)
+{
+	struct ui_prompt	 p;
+	int			 i;
+
+	memset(&p, 0, sizeof p);
+	ui_prompt_open(&p, ':', "");
+	ui_prompt_key(&p, 'a');
+	ui_prompt_key(&p, 0xe9);		/* é, two bytes */
+	assert_string_equal(p.line.data, "a\xc3\xa9");
+	ui_prompt_key(&p, 0x7f);
+	assert_string_equal(p.line.data, "a");
+	assert_int_equal(ui_prompt_key(&p, '\r'), UI_PROMPT_DONE);
+	assert_false(p.active);
+	for (i = 0; i < UI_HIST_MAX + 5; i++) {
+		char	 s[16];
+
+		snprintf(s, sizeof s, "cmd%d", i);
+		ui_prompt_history_add(&p, s);
+	}
+	ui_prompt_history_add(&p, "cmd36");	/* no duplicate */
+	assert_int_equal(p.nhist, UI_HIST_MAX);
+	ui_prompt_open(&p, ':', "");
+	ui_prompt_key(&p, UI_KEY_FN(KEY_UP));
+	assert_string_equal(p.line.data, "cmd36");
+	ui_prompt_key(&p, UI_KEY_FN(KEY_UP));
+	assert_string_equal(p.line.data, "cmd35");
+	ui_prompt_key(&p, UI_KEY_FN(KEY_DOWN));
+	ui_prompt_key(&p, UI_KEY_FN(KEY_DOWN));
+	assert_string_equal(p.line.data, "");
+	ui_prompt_key(&p, 'x');
+	ui_prompt_key(&p, ' ');
+	ui_prompt_key(&p, 'y');
+	ui_prompt_key(&p, UI_KEY_CTRL('w'));
+	assert_string_equal(p.line.data, "x ");
+	assert_int_equal(ui_prompt_key(&p, UI_KEY_ESC), UI_PROMPT_CANCEL);
+	ui_prompt_free(&p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unique),
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_readonly),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_hints),
+		cmocka_unit_test(test_complete),
+		cmocka_unit_test(test_prompt),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

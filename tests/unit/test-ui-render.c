@@ -1,0 +1,427 @@
+/*
+ * test-ui-render.c: the dashboard drawn headless (curses into memory,
+ * tig's way) on a generated fleet, driven by keys, checked on the text
+ * of the screen.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <curses.h>
+
+#include "fleet.h"
+#include "util.h"
+#include "ui/ui.h"
+#include "ui/ui-int.h"
+#include "ui-gen.h"
+
+#define NOW	1767225600000LL		/* 2026-01-01 00:00:00 UTC */
+
+static int64_t	 test_now = NOW;
+
+static int64_t
+test_clock(void)
+{
+	return (test_now);
+}
+
+struct env {
+	struct fleet	*f;
+	struct ui	*ui;
+};
+
+static struct env *
+env_new(int cols, int rows, bool readonly)
+{
+	struct env	*e = xcalloc(1, sizeof *e);
+	struct ui_opts	 o;
+	char		*cause = NULL;
+
+	setenv("TERM", "xterm-256color", 1);
+	test_now = NOW;
+	e->f = ui_gen_fleet(12, 7, NOW);
+	memset(&o, 0, sizeof o);
+	o.color = true;
+	o.readonly = readonly;
+	o.refresh_ms = 2000;
+	o.headless_cols = cols;
+	o.headless_rows = rows;
+	o.now = test_clock;
+	e->ui = ui_new(&o, e->f, &cause);
+	assert_non_null(e->ui);
+	return (e);
+}
+
+static void
+env_free(struct env *e)
+{
+	ui_free(e->ui);
+	fleet_free(e->f);
+	free(e);
+}
+
+static char *
+screen(struct env *e)
+{
+	char	*s;
+
+	ui_draw(e->ui);
+	s = ui_dump(e->ui);
+	if (getenv("UI_TEST_SHOW") != NULL)
+		fprintf(stderr, "----\n%s", s);
+	return (s);
+}
+
+static void
+keys(struct env *e, const char *s)
+{
+	for (; *s != '\0'; s++)
+		ui_key(e->ui, (unsigned char)*s);
+}
+
+/* The line index of the first line containing s, -1 if none. */
+static int
+line_of(const char *scr, const char *s)
+{
+	const char	*p = strstr(scr, s), *q;
+	int		 n = 0;
+
+	if (p == NULL)
+		return (-1);
+	for (q = scr; q < p; q++)
+		if (*q == '\n')
+			n++;
+	return (n);
+}
+
+static void
+test_all_nodes(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	char		*s = screen(e);
+	size_t		 i;
+
+	for (i = 0; i < 12; i++)
+		assert_true(line_of(s, ui_gen_name(12, i)) > 0);
+	assert_non_null(strstr(s, "NODE"));
+	assert_non_null(strstr(s, "HEALTH"));
+	assert_non_null(strstr(s, "NODES 12"));
+	assert_non_null(strstr(s, ":00:00"));	/* the clock, any zone */
+	free(s);
+	env_free(e);
+}
+
+static void
+test_worst_first(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	char		*s = screen(e);
+	int		 off = line_of(s, "bbb-03"), ok = line_of(s, "bbb-01");
+
+	/* bbb-03 is offline in scalelite: above the healthy bbb-01. */
+	assert_true(off > 0 && ok > 0);
+	assert_true(off < ok);
+	assert_non_null(strstr(s, "OFFLINE"));
+	assert_non_null(strstr(s, "sort: worst first"));
+	free(s);
+	env_free(e);
+}
+
+static void
+test_sort_keys(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	char		*s;
+
+	keys(e, ">");		/* NODE */
+	s = screen(e);
+	assert_non_null(strstr(s, "sort: NODE"));
+	assert_true(line_of(s, "bbb-01") < line_of(s, "bbb-02"));
+	assert_true(line_of(s, "bbb-02") < line_of(s, "bbb-03"));
+	free(s);
+	keys(e, "I");
+	s = screen(e);
+	assert_true(line_of(s, "bbb-12") < line_of(s, "bbb-01"));
+	free(s);
+	keys(e, "w");
+	s = screen(e);
+	assert_non_null(strstr(s, "sort: worst first"));
+	free(s);
+	env_free(e);
+}
+
+static void
+test_filter_keys(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	char		*s;
+
+	keys(e, "/state:cordoned\r");
+	s = screen(e);
+	assert_true(line_of(s, "bbb-05") > 0);
+	assert_int_equal(line_of(s, "bbb-01 "), -1);
+	assert_non_null(strstr(s, "[1/12]"));
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);	/* clears the filter */
+	s = screen(e);
+	assert_non_null(strstr(s, "[12/12]"));
+	free(s);
+	keys(e, "/problems:>0\r");
+	s = screen(e);
+	assert_true(line_of(s, "bbb-03") > 0);
+	assert_int_equal(line_of(s, "bbb-11"), -1);
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);
+	keys(e, "/re:bbb-1[01]\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "[2/12]"));
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);
+	keys(e, "/re:(\r");	/* a bad regex keeps the prompt, says why */
+	s = screen(e);
+	assert_non_null(strstr(s, "bad regex"));
+	free(s);
+	env_free(e);
+}
+
+static void
+test_drill_down(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	char		*s;
+
+	keys(e, ">");		/* by NODE: bbb-01 selected first */
+	keys(e, "j\r");		/* bbb-02 */
+	s = screen(e);
+	assert_non_null(strstr(s, "node bbb-02"));
+	assert_non_null(strstr(s, "Consul"));
+	assert_non_null(strstr(s, "Scalelite"));
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);
+	s = screen(e);
+	assert_non_null(strstr(s, "sort: NODE"));
+	free(s);
+	env_free(e);
+}
+
+static void
+test_palette(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	char		*s;
+
+	keys(e, ":no\t");		/* two candidates: both listed */
+	s = screen(e);
+	assert_non_null(strstr(s, ":node "));
+	assert_non_null(strstr(s, "nodes node"));
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);
+	keys(e, ":node bbb-1\t");	/* node names complete too */
+	s = screen(e);
+	assert_non_null(strstr(s, "bbb-10 bbb-11 bbb-12"));
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);
+	keys(e, ":prob\t\r");
+	s = screen(e);
+	assert_non_null(strstr(s, " problems"));
+	assert_non_null(strstr(s, "SEVERITY"));
+	free(s);
+	keys(e, ":meetings\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "Lecture"));
+	free(s);
+	keys(e, ":");
+	ui_key(e->ui, UI_KEY_FN(KEY_UP));	/* history: meetings */
+	ui_key(e->ui, UI_KEY_FN(KEY_UP));	/* problems */
+	s = screen(e);
+	assert_non_null(strstr(s, ":problems"));
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);
+	keys(e, ":nodez\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "did you mean ':nodes'"));
+	free(s);
+	keys(e, ":node bbb-07\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "node bbb-07"));
+	assert_non_null(strstr(s, "502 Bad Gateway"));
+	free(s);
+	env_free(e);
+}
+
+static void
+test_help(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	char		*s;
+
+	keys(e, "?");
+	s = screen(e);
+	assert_non_null(strstr(s, "help"));
+	assert_non_null(strstr(s, "filter rows"));
+	assert_non_null(strstr(s, "command palette"));
+	free(s);
+	keys(e, "q");
+	assert_int_equal(ui_key(e->ui, 'q') & UI_REQ_QUIT, UI_REQ_QUIT);
+	env_free(e);
+}
+
+static void
+test_sizes(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	char		*s;
+	size_t		 i;
+
+	ui_set_size(e->ui, 40, 10);
+	s = screen(e);
+	assert_non_null(strstr(s, "terminal too small: need 60x12"));
+	free(s);
+	ui_set_size(e->ui, 60, 20);
+	s = screen(e);
+	for (i = 0; i < 12; i++)
+		assert_true(line_of(s, ui_gen_name(12, i)) > 0);
+	assert_non_null(strstr(s, "cols hidden"));
+	free(s);
+	ui_set_size(e->ui, 250, 60);
+	s = screen(e);
+	assert_non_null(strstr(s, "VM"));
+	assert_non_null(strstr(s, "STACK"));
+	assert_null(strstr(s, "cols hidden"));
+	free(s);
+	env_free(e);
+}
+
+static void
+test_redraw_only_on_change(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	uint64_t	 n;
+
+	ui_draw(e->ui);
+	n = ui_frames(e->ui);
+	assert_false(ui_draw(e->ui));		/* nothing changed */
+	test_now += 1000;			/* the clock's second */
+	assert_true(ui_draw(e->ui));
+	assert_false(ui_draw(e->ui));
+	ui_gen_prom(e->f, 12, 99, test_now);	/* the fleet */
+	assert_true(ui_draw(e->ui));
+	ui_key(e->ui, 'j');			/* UI state */
+	assert_true(ui_draw(e->ui));
+	assert_int_equal(ui_frames(e->ui), n + 3);
+	env_free(e);
+}
+
+static void
+test_selection_by_id(void **state)
+{
+	struct env		*e = env_new(80, 24, false);
+	struct ui_view		*v;
+	const struct ui_row	*r;
+	uint32_t		 id;
+
+	ui_draw(e->ui);
+	keys(e, "jj");
+	v = ui_view_top(e->ui);
+	r = ui_table_selected(&v->table);
+	assert_non_null(r);
+	id = r->id;
+	/* New data that reorders nothing still keeps the same node. */
+	ui_gen_prom(e->f, 12, 1234, NOW + 2000);
+	test_now = NOW + 2000;
+	ui_draw(e->ui);
+	r = ui_table_selected(&v->table);
+	assert_int_equal(r->id, id);
+	/* Sorting by another column keeps the node selected. */
+	keys(e, ">>>>");
+	ui_draw(e->ui);
+	r = ui_table_selected(&v->table);
+	assert_int_equal(r->id, id);
+	env_free(e);
+}
+
+static void
+test_stale_marked(void **state)
+{
+	struct env	*e = env_new(100, 24, false);
+	char		*s;
+
+	/* Prometheus stops answering; its values are kept as stale. */
+	test_now = NOW + 3000;
+	fleet_source_failed(e->f, FLEET_SRC_PROMETHEUS, "timeout", test_now);
+	s = screen(e);
+	assert_non_null(strstr(s, "~"));
+	assert_true(strstr(s, "prom") != NULL);
+	free(s);
+	env_free(e);
+}
+
+static void
+test_views(void **state)
+{
+	struct env	*e = env_new(100, 30, false);
+	char		*s;
+
+	keys(e, ":stacks\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "bbb-web"));
+	free(s);
+	keys(e, ":hosts\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "ACTIVE"));
+	assert_non_null(strstr(s, "m1.xlarge"));
+	free(s);
+	keys(e, ":jobs\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "no jobs"));
+	free(s);
+	keys(e, ":audit\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "audit trail: not available in this "
+	    "build"));
+	free(s);
+	keys(e, ":problems\r\r");	/* Enter on the first problem */
+	s = screen(e);
+	assert_true(strstr(s, "problems \xe2\x80\xba node") != NULL ||
+	    strstr(s, "problems > node") != NULL);
+	free(s);
+	env_free(e);
+}
+
+static void
+test_readonly_marker(void **state)
+{
+	struct env	*e = env_new(80, 24, true);
+	char		*s = screen(e);
+
+	assert_non_null(strstr(s, "RO "));
+	free(s);
+	env_free(e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_all_nodes),
+		cmocka_unit_test(test_worst_first),
+		cmocka_unit_test(test_sort_keys),
+		cmocka_unit_test(test_filter_keys),
+		cmocka_unit_test(test_drill_down),
+		cmocka_unit_test(test_palette),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_redraw_only_on_change),
+		cmocka_unit_test(test_selection_by_id),
+		cmocka_unit_test(test_stale_marked),
+		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_readonly_marker),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

@@ -1,0 +1,1239 @@
+/*
+ * ui.c: the dashboard's frame (header, totals, title, body, problem bar,
+ * footer), the view stack, key dispatch through the key table, the
+ * prompts, and the redraw-only-when-needed rule.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "ui-int.h"
+
+#define UI_MESSAGE_MS	6000
+
+static const int64_t ui_refresh_steps[] = {
+	500, 1000, 2000, 5000, 10000, 30000, 60000
+};
+
+static const struct ui_view_ops *const ui_view_table[UI_V_COUNT] = {
+	[UI_V_NODES] = &ui_view_nodes_ops,
+	[UI_V_NODE] = &ui_view_node_ops,
+	[UI_V_MEETINGS] = &ui_view_meetings_ops,
+	[UI_V_STACKS] = &ui_view_stacks_ops,
+	[UI_V_HOSTS] = &ui_view_hosts_ops,
+	[UI_V_PROBLEMS] = &ui_view_problems_ops,
+	[UI_V_JOBS] = &ui_view_jobs_ops,
+	[UI_V_AUDIT] = &ui_view_audit_ops,
+	[UI_V_HELP] = &ui_view_help_ops,
+};
+
+/* --- shared helpers ------------------------------------------------------ */
+
+const char *
+ui_problem_text(const struct fleet_problem *p)
+{
+	size_t	 n;
+
+	if (p->node_key == NULL || p->text == NULL)
+		return (p->text != NULL ? p->text : "");
+	n = strlen(p->node_key);
+	if (strncmp(p->text, p->node_key, n) == 0 && p->text[n] == ' ')
+		return (p->text + n + 1);
+	return (p->text);
+}
+
+int64_t
+ui_now(struct ui *ui)
+{
+	return (ui->opts.now != NULL ? ui->opts.now() : util_wall_ms());
+}
+
+const char *
+ui_fmt_age(struct ui *ui, int64_t since, char *buf, size_t len)
+{
+	if (since <= 0) {
+		snprintf(buf, len, "-");
+		return (buf);
+	}
+	return (util_fmt_age(ui->now - since, buf, len));
+}
+
+enum ui_role
+ui_sev_role(enum fleet_severity s)
+{
+	switch (s) {
+	case FLEET_SEV_CRITICAL:
+		return (UI_R_CRIT);
+	case FLEET_SEV_WARNING:
+		return (UI_R_WARN);
+	default:
+		return (UI_R_NORMAL);
+	}
+}
+
+enum ui_role
+ui_health_role(enum fleet_health h)
+{
+	switch (h) {
+	case FLEET_HEALTH_PASSING:
+		return (UI_R_OK);
+	case FLEET_HEALTH_WARNING:
+		return (UI_R_WARN);
+	case FLEET_HEALTH_CRITICAL:
+		return (UI_R_CRIT);
+	default:
+		return (UI_R_DIM);
+	}
+}
+
+const char *
+ui_health_label(enum fleet_health h)
+{
+	switch (h) {
+	case FLEET_HEALTH_PASSING:
+		return ("ok");
+	case FLEET_HEALTH_WARNING:
+		return ("warning");
+	case FLEET_HEALTH_CRITICAL:
+		return ("CRITICAL");
+	default:
+		return ("-");
+	}
+}
+
+bool
+ui_src_late(struct ui *ui, enum fleet_src src)
+{
+	const struct fleet_source	*s = &ui->fleet->sources[src];
+	int64_t				 factor;
+
+	/*
+	 * How old an OK source's data may grow before we doubt it: its
+	 * poll period (consul's blocking queries wait 5 refreshes, OpenStack
+	 * polls every 5, Rancher every 2) plus one more, plus the time a
+	 * request may take.
+	 */
+	switch (src) {
+	case FLEET_SRC_CONSUL:
+	case FLEET_SRC_OPENSTACK:
+		factor = 6;
+		break;
+	case FLEET_SRC_RANCHER:
+		factor = 3;
+		break;
+	default:
+		factor = 2;
+		break;
+	}
+	return (s->state == FLEET_SRC_OK && s->last_ok > 0 &&
+	    ui->now - s->last_ok > ui->opts.refresh_ms * factor + 10000);
+}
+
+int
+ui_node_src(struct ui *ui, const struct fleet_node *n, enum fleet_src src)
+{
+	const struct fleet_source	*s = &ui->fleet->sources[src];
+
+	if ((n->seen & FLEET_SRC_BIT(src)) == 0)
+		return (-1);
+	if (!fleet_node_fresh(ui->fleet, n, src))
+		return (0);
+	/* Fresh as the source's last answer, but that answer is old. */
+	if (s->state == FLEET_SRC_STALE || s->state == FLEET_SRC_FAILED ||
+	    ui_src_late(ui, src))
+		return (0);
+	return (1);
+}
+
+void
+ui_lines_put(struct ui_lines *l, enum ui_role role, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 y = l->line - l->scroll;
+
+	if (y >= 0 && y < l->h) {
+		va_start(ap, fmt);
+		s = xvasprintf(fmt, ap);
+		va_end(ap);
+		ui_put(l->win, l->y0 + y, 1, l->cols - 2, ui_colour_attr(role),
+		    s);
+		free(s);
+	}
+	l->line++;
+}
+
+void
+ui_lines_kv(struct ui_lines *l, const char *label, enum ui_role role,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 y = l->line - l->scroll, lw;
+
+	if (y >= 0 && y < l->h) {
+		va_start(ap, fmt);
+		s = xvasprintf(fmt, ap);
+		va_end(ap);
+		lw = ui_text_width(label);
+		ui_put(l->win, l->y0 + y, 1, l->cols - 2,
+		    ui_colour_attr(UI_R_DIM), label);
+		if (lw + 2 < l->cols - 2)
+			ui_put(l->win, l->y0 + y, 2 + lw, l->cols - 3 - lw,
+			    ui_colour_attr(role), s);
+		free(s);
+	}
+	l->line++;
+}
+
+/* --- views --------------------------------------------------------------- */
+
+struct ui_view *
+ui_view_top(struct ui *ui)
+{
+	return (ui->depth == 0 ? NULL : ui->stack[ui->depth - 1]);
+}
+
+static struct ui_view *
+ui_view_new(struct ui *ui, enum ui_view_kind kind, uint32_t node_id)
+{
+	struct ui_view	*v;
+
+	v = xcalloc(1, sizeof *v);
+	v->ops = ui_view_table[kind];
+	v->is_table = v->ops->collect != NULL;
+	v->node_id = node_id;
+	if (v->ops->init != NULL)
+		v->ops->init(ui, v);
+	return (v);
+}
+
+void
+ui_view_free(struct ui_view *v)
+{
+	if (v == NULL)
+		return;
+	if (v->ops->free != NULL)
+		v->ops->free(v);
+	ui_table_free(&v->table);
+	ui_filter_clear(&v->filter);
+	free(v->node_key);
+	free(v);
+}
+
+void
+ui_view_push(struct ui *ui, enum ui_view_kind kind, uint32_t node_id)
+{
+	if (ui->depth == UI_STACK_MAX) {
+		/* Forget the oldest but one (keep the root view). */
+		ui_view_free(ui->stack[1]);
+		memmove(&ui->stack[1], &ui->stack[2],
+		    (UI_STACK_MAX - 2) * sizeof *ui->stack);
+		ui->depth--;
+	}
+	ui->stack[ui->depth++] = ui_view_new(ui, kind, node_id);
+	ui->dirty = true;
+}
+
+void
+ui_view_pop(struct ui *ui)
+{
+	if (ui->depth <= 1)
+		return;
+	ui_view_free(ui->stack[--ui->depth]);
+	ui->dirty = true;
+}
+
+void
+ui_view_switch(struct ui *ui, enum ui_view_kind kind)
+{
+	struct ui_view	*top = ui_view_top(ui);
+
+	if (top != NULL && top->ops->kind == kind && ui->depth == 1)
+		return;
+	while (ui->depth > 0)
+		ui_view_free(ui->stack[--ui->depth]);
+	ui_view_push(ui, kind, 0);
+}
+
+void
+ui_view_sync(struct ui *ui, struct ui_view *v)
+{
+	if (!v->is_table)
+		return;
+	if (v->built && v->built_version == ui->fleet->version)
+		return;
+	ui_table_clear(&v->table);
+	v->ops->collect(ui, v);
+	ui_table_finish(ui, &v->table, &v->filter);
+	v->built = true;
+	v->built_version = ui->fleet->version;
+}
+
+void
+ui_open_node_key(struct ui *ui, const char *key)
+{
+	const struct fleet_node	*n;
+
+	if (key == NULL) {
+		ui_message(ui, "fleet-wide: no node to open");
+		return;
+	}
+	n = fleet_node_by_key(ui->fleet, key);
+	if (n == NULL) {
+		ui_message(ui, "that node is not in the fleet any more");
+		return;
+	}
+	ui_view_push(ui, UI_V_NODE, n->id);
+}
+
+/* --- creation ------------------------------------------------------------ */
+
+struct ui *
+ui_new(const struct ui_opts *opts, const struct fleet *fleet, char **cause)
+{
+	struct ui	*ui;
+
+	ui = xcalloc(1, sizeof *ui);
+	ui->opts = *opts;
+	if (ui->opts.refresh_ms <= 0)
+		ui->opts.refresh_ms = 2000;
+	ui->fleet = fleet;
+	if (ui_screen_init(ui, cause) != 0) {
+		free(ui);
+		return (NULL);
+	}
+	ui->now = ui_now(ui);
+	ui_view_push(ui, UI_V_NODES, 0);
+	ui->dirty = true;
+	return (ui);
+}
+
+void
+ui_free(struct ui *ui)
+{
+	if (ui == NULL)
+		return;
+	while (ui->depth > 0)
+		ui_view_free(ui->stack[--ui->depth]);
+	ui_screen_done(ui);
+	ui_prompt_free(&ui->prompt);
+	ui_prompt_free(&ui->palette_hist);
+	ui_dialog_close(&ui->dialog);
+	free(ui->message);
+	free(ui);
+}
+
+int
+ui_fd(const struct ui *ui)
+{
+	return (ui->fd);
+}
+
+int64_t
+ui_refresh_ms(const struct ui *ui)
+{
+	return (ui->opts.refresh_ms);
+}
+
+void
+ui_set_refresh_ms(struct ui *ui, int64_t ms)
+{
+	ui->opts.refresh_ms = ms;
+	ui->dirty = true;
+}
+
+uint64_t
+ui_frames(const struct ui *ui)
+{
+	return (ui->frames);
+}
+
+void
+ui_message(struct ui *ui, const char *msg)
+{
+	free(ui->message);
+	ui->message = msg == NULL ? NULL : xstrdup(msg);
+	ui->message_at = ui_now(ui);
+	ui->dirty = true;
+}
+
+void
+ui_resize(struct ui *ui)
+{
+	ui_screen_size(ui);
+	ui->dirty = true;
+}
+
+void
+ui_set_size(struct ui *ui, int cols, int rows)
+{
+	set_term(ui->screen);
+	resizeterm(rows, cols);
+	ui->cols = COLS;
+	ui->rows = LINES;
+	ui->dirty = true;
+}
+
+/* --- commands ------------------------------------------------------------ */
+
+static void
+ui_refresh_step(struct ui *ui, int dir)
+{
+	size_t	 i, n = nitems(ui_refresh_steps);
+	int64_t	 cur = ui->opts.refresh_ms, next = cur;
+	char	 msg[64];
+
+	if (dir < 0) {
+		/* Faster: the largest step below the current one. */
+		for (i = n; i-- > 0;) {
+			if (ui_refresh_steps[i] < cur) {
+				next = ui_refresh_steps[i];
+				break;
+			}
+		}
+	} else {
+		for (i = 0; i < n; i++) {
+			if (ui_refresh_steps[i] > cur) {
+				next = ui_refresh_steps[i];
+				break;
+			}
+		}
+	}
+	if (next == cur) {
+		ui_message(ui, dir < 0 ? "refresh: already the fastest" :
+		    "refresh: already the slowest");
+		return;
+	}
+	ui->opts.refresh_ms = next;
+	ui->reqs |= UI_REQ_SET_REFRESH;
+	snprintf(msg, sizeof msg, "refresh every %.1fs", next / 1000.0);
+	ui_message(ui, msg);
+}
+
+static enum ui_view_kind
+ui_cmd_view(enum ui_cmd cmd)
+{
+	switch (cmd) {
+	case UI_CMD_VIEW_MEETINGS:
+		return (UI_V_MEETINGS);
+	case UI_CMD_VIEW_PROBLEMS:
+		return (UI_V_PROBLEMS);
+	case UI_CMD_VIEW_STACKS:
+		return (UI_V_STACKS);
+	case UI_CMD_VIEW_HOSTS:
+		return (UI_V_HOSTS);
+	case UI_CMD_VIEW_JOBS:
+		return (UI_V_JOBS);
+	default:
+		return (UI_V_NODES);
+	}
+}
+
+int
+ui_command(struct ui *ui, const char *line)
+{
+	static const struct {
+		const char		*name;
+		enum ui_view_kind	 kind;
+	} views[] = {
+		{ "nodes", UI_V_NODES }, { "meetings", UI_V_MEETINGS },
+		{ "stacks", UI_V_STACKS }, { "hosts", UI_V_HOSTS },
+		{ "vms", UI_V_HOSTS }, { "problems", UI_V_PROBLEMS },
+		{ "jobs", UI_V_JOBS }, { "audit", UI_V_AUDIT },
+	};
+	const char	*arg, *best = NULL;
+	char		*cmd, msg[160];
+	size_t		 i, d, bestd = SIZE_MAX, len;
+
+	while (*line == ' ' || *line == ':')
+		line++;
+	len = strcspn(line, " ");
+	cmd = xstrndup(line, len);
+	arg = line + len;
+	while (*arg == ' ')
+		arg++;
+	if (*cmd == '\0') {
+		free(cmd);
+		return (0);
+	}
+	if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0 ||
+	    strcmp(cmd, "q!") == 0) {
+		ui->reqs |= UI_REQ_QUIT;
+		free(cmd);
+		return (0);
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "?") == 0) {
+		ui_view_push(ui, UI_V_HELP, 0);
+		free(cmd);
+		return (0);
+	}
+	if (strcmp(cmd, "node") == 0 || strcmp(cmd, "no") == 0) {
+		free(cmd);
+		if (*arg == '\0') {
+			ui_message(ui, "usage: :node NAME");
+			return (-1);
+		}
+		ui_open_node_key(ui, arg);
+		return (0);
+	}
+	for (i = 0; i < nitems(views); i++) {
+		/* A full name, or a prefix of two letters or more. */
+		if (strcmp(cmd, views[i].name) == 0 ||
+		    (len >= 2 && strncmp(views[i].name, cmd, len) == 0)) {
+			ui_view_switch(ui, views[i].kind);
+			free(cmd);
+			return (0);
+		}
+	}
+	for (i = 0; ui_palette_cmds[i] != NULL; i++) {
+		d = util_levenshtein(cmd, ui_palette_cmds[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = ui_palette_cmds[i];
+		}
+	}
+	if (best != NULL && bestd <= 2)
+		snprintf(msg, sizeof msg, "unknown command ':%s' (did you mean "
+		    "':%s'?)", cmd, best);
+	else
+		snprintf(msg, sizeof msg, "unknown command ':%s' (? for help)",
+		    cmd);
+	ui_message(ui, msg);
+	free(cmd);
+	return (-1);
+}
+
+static void
+ui_filter_apply(struct ui *ui, struct ui_view *v, const char *text)
+{
+	char	*cause = NULL;
+
+	if (ui_filter_parse(&v->filter, text, &cause) != 0) {
+		free(ui->prompt.error);
+		ui->prompt.error = cause;
+		return;
+	}
+	v->built = false;
+	v->table.top = 0;
+}
+
+static void
+ui_prompt_complete(struct ui *ui)
+{
+	const struct fleet	*f = ui->fleet;
+	const char		**names, *first;
+	struct buf		 hint;
+	size_t			 i, n;
+
+	const char		*text, *arg, *const *list;
+	size_t			 nlist, len, shown = 0;
+
+	names = xreallocarray(NULL, f->nnodes + 1, sizeof *names);
+	for (i = 0; i < f->nnodes; i++)
+		names[i] = f->nodes[i]->key;
+	/* The candidates for the hint, before the line changes. */
+	memset(&hint, 0, sizeof hint);
+	text = ui->prompt.line.data == NULL ? "" : ui->prompt.line.data;
+	if (strncmp(text, "node ", 5) == 0) {
+		arg = text + 5;
+		list = names;
+		nlist = f->nnodes;
+	} else {
+		arg = text;
+		list = ui_palette_cmds;
+		for (nlist = 0; list[nlist] != NULL; nlist++)
+			;
+	}
+	len = strlen(arg);
+	for (i = 0; i < nlist && shown < 8; i++) {
+		if (strncmp(list[i], arg, len) != 0)
+			continue;
+		buf_printf(&hint, "%s%s", shown > 0 ? " " : "", list[i]);
+		shown++;
+	}
+	n = ui_palette_complete(&ui->prompt.line, names, f->nnodes, &first);
+	free(names);
+	free(ui->prompt.error);
+	ui->prompt.error = NULL;
+	if (n == 0)
+		ui->prompt.error = xstrdup("no match");
+	else if (n > 1) {
+		if (n > shown)
+			buf_printf(&hint, " ... (%zu)", n);
+		ui->prompt.error = buf_steal(&hint);
+	}
+	buf_free(&hint);
+}
+
+static void
+ui_prompt_input(struct ui *ui, int key)
+{
+	struct ui_prompt	*p = &ui->prompt;
+	struct ui_view		*v = ui_view_top(ui);
+	enum ui_prompt_res	 r;
+	char			*line;
+
+	if (p->kind == ':' && key == '\t') {
+		ui_prompt_complete(ui);
+		return;
+	}
+	r = ui_prompt_key(p, key);
+	line = xstrdup(p->line.data == NULL ? "" : p->line.data);
+	if (p->kind == '/') {
+		if (r == UI_PROMPT_CANCEL)
+			ui_filter_apply(ui, v, "");
+		else
+			ui_filter_apply(ui, v, line);
+		if (r == UI_PROMPT_DONE && p->error != NULL) {
+			/* Keep the prompt open on a bad filter. */
+			p->active = true;
+		}
+	} else if (r == UI_PROMPT_DONE) {
+		ui_prompt_history_add(&ui->palette_hist, line);
+		ui_command(ui, line);
+	}
+	free(line);
+}
+
+static void
+ui_open_prompt(struct ui *ui, char kind)
+{
+	struct ui_view	*v = ui_view_top(ui);
+	size_t		 i;
+
+	/* The palette keeps its own history across prompts. */
+	if (kind == ':') {
+		for (i = 0; i < ui->prompt.nhist; i++)
+			free(ui->prompt.hist[i]);
+		ui->prompt.nhist = 0;
+		for (i = 0; i < ui->palette_hist.nhist; i++)
+			ui->prompt.hist[i] = xstrdup(ui->palette_hist.hist[i]);
+		ui->prompt.nhist = ui->palette_hist.nhist;
+		ui_prompt_open(&ui->prompt, ':', "");
+	} else
+		ui_prompt_open(&ui->prompt, '/', v->filter.text);
+}
+
+static void
+ui_exec(struct ui *ui, enum ui_cmd cmd)
+{
+	struct ui_view		*v = ui_view_top(ui);
+	struct ui_table		*t = &v->table;
+	int			 page;
+
+	switch (cmd) {
+	case UI_CMD_NONE:
+		break;
+	case UI_CMD_QUIT:
+		ui->reqs |= UI_REQ_QUIT;
+		break;
+	case UI_CMD_HELP:
+		if (v->ops->kind != UI_V_HELP)
+			ui_view_push(ui, UI_V_HELP, 0);
+		break;
+	case UI_CMD_PALETTE:
+		ui_open_prompt(ui, ':');
+		break;
+	case UI_CMD_FILTER:
+		ui_open_prompt(ui, '/');
+		break;
+	case UI_CMD_BACK:
+		if (v->is_table && !ui_filter_empty(&v->filter)) {
+			ui_filter_apply(ui, v, "");
+			break;
+		}
+		ui_view_pop(ui);
+		break;
+	case UI_CMD_ENTER:
+		ui_view_sync(ui, v);
+		if (v->ops->enter != NULL && ui_table_selected(t) != NULL)
+			v->ops->enter(ui, v);
+		break;
+	case UI_CMD_UP:
+	case UI_CMD_DOWN:
+	case UI_CMD_PGUP:
+	case UI_CMD_PGDN:
+	case UI_CMD_HOME:
+	case UI_CMD_END:
+		page = v->is_table ? (t->page > 1 ? t->page - 1 : 1) :
+		    (ui->rows > 8 ? ui->rows - 8 : 1);
+		if (v->is_table) {
+			ui_view_sync(ui, v);
+			ui_table_move(t, cmd == UI_CMD_UP ? -1 :
+			    cmd == UI_CMD_DOWN ? 1 : cmd == UI_CMD_PGUP ?
+			    -page : cmd == UI_CMD_PGDN ? page :
+			    cmd == UI_CMD_HOME ? INT_MIN : INT_MAX);
+		} else {
+			page = v->page > 1 ? v->page - 1 : 1;
+			v->scroll += cmd == UI_CMD_UP ? -1 :
+			    cmd == UI_CMD_DOWN ? 1 : cmd == UI_CMD_PGUP ?
+			    -page : cmd == UI_CMD_PGDN ? page :
+			    cmd == UI_CMD_HOME ? -v->scroll : v->lines;
+			/* Stop when the last line is at the bottom. */
+			if (v->scroll > v->lines - v->page)
+				v->scroll = v->lines - v->page;
+			if (v->scroll < 0)
+				v->scroll = 0;
+		}
+		break;
+	case UI_CMD_SORT_NEXT:
+	case UI_CMD_SORT_PREV:
+		ui_table_sort_step(t, cmd == UI_CMD_SORT_NEXT ? 1 : -1);
+		v->built = false;
+		break;
+	case UI_CMD_SORT_INVERT:
+		t->reverse = !t->reverse;
+		v->built = false;
+		break;
+	case UI_CMD_SORT_DEFAULT:
+		t->sort = UI_SORT_DEFAULT;
+		t->reverse = false;
+		v->built = false;
+		break;
+	case UI_CMD_FASTER:
+		ui_refresh_step(ui, -1);
+		break;
+	case UI_CMD_SLOWER:
+		ui_refresh_step(ui, 1);
+		break;
+	case UI_CMD_REFRESH:
+		ui->reqs |= UI_REQ_REFRESH_NOW;
+		ui_message(ui, "refreshing every source now");
+		break;
+	case UI_CMD_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	case UI_CMD_VIEW_NODES:
+	case UI_CMD_VIEW_MEETINGS:
+	case UI_CMD_VIEW_PROBLEMS:
+	case UI_CMD_VIEW_STACKS:
+	case UI_CMD_VIEW_HOSTS:
+	case UI_CMD_VIEW_JOBS:
+		ui_view_switch(ui, ui_cmd_view(cmd));
+		break;
+	}
+	ui->dirty = true;
+}
+
+static void
+ui_mouse(struct ui *ui)
+{
+	MEVENT		 ev;
+	struct ui_view	*v = ui_view_top(ui);
+	long		 row;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		ui_exec(ui, UI_CMD_UP);
+	else if (ev.bstate & BUTTON5_PRESSED)
+		ui_exec(ui, UI_CMD_DOWN);
+	else if ((ev.bstate & BUTTON1_CLICKED) && v->is_table) {
+		/* Body rows start at line 4 (header, totals, title, names). */
+		row = (long)v->table.top + ev.y - 4;
+		if (ev.y >= 4 && row >= 0 && (size_t)row < v->table.nrows) {
+			ui_table_move(&v->table, (int)(row -
+			    (long)v->table.sel));
+			ui->dirty = true;
+		}
+	}
+}
+
+int
+ui_key(struct ui *ui, int key)
+{
+	const struct ui_key_def	*d;
+	struct ui_view		*v = ui_view_top(ui);
+	char			 name[32], msg[96];
+	int			 r;
+
+	if (key == UI_KEY_FN(KEY_RESIZE)) {
+		ui_resize(ui);
+		goto out;
+	}
+	if (key == UI_KEY_FN(KEY_MOUSE)) {
+		ui_mouse(ui);
+		goto out;
+	}
+	ui->dirty = true;
+	if (ui->dialog.active) {
+		ui_dialog_key(&ui->dialog, key);
+		goto out;
+	}
+	if (ui->prompt.active) {
+		ui_prompt_input(ui, key);
+		goto out;
+	}
+	d = ui_keys_lookup(key, v->ops->kind, ui->opts.readonly);
+	if (d == NULL) {
+		snprintf(msg, sizeof msg, "%s: no such key here (? for help)",
+		    ui_key_name(key, name, sizeof name));
+		ui_message(ui, msg);
+		goto out;
+	}
+	if (ui->message != NULL) {
+		free(ui->message);
+		ui->message = NULL;
+	}
+	ui_exec(ui, d->cmd);
+
+out:
+	r = ui->reqs;
+	ui->reqs = 0;
+	return (r);
+}
+
+int
+ui_input(struct ui *ui)
+{
+	wint_t	 wc;
+	int	 rc, reqs = 0, n = 0;
+
+	set_term(ui->screen);
+	for (;;) {
+		rc = wget_wch(stdscr, &wc);
+		if (rc == ERR)
+			break;
+		n++;
+		if (rc == KEY_CODE_YES)
+			reqs |= ui_key(ui, UI_KEY_FN((int)wc));
+		else
+			reqs |= ui_key(ui, (int)wc);
+		if (reqs & UI_REQ_QUIT)
+			break;
+	}
+	/*
+	 * Readable but nothing to read, again and again: the terminal is
+	 * gone (EOF or EIO after the SSH connection dropped).
+	 */
+	if (n == 0) {
+		if (++ui->empty_reads >= 20)
+			reqs |= UI_REQ_HANGUP;
+	} else
+		ui->empty_reads = 0;
+	return (reqs);
+}
+
+/* --- drawing ------------------------------------------------------------- */
+
+static const char *
+ui_src_short(enum fleet_src s, int level)
+{
+	static const char *names[FLEET_SRC_COUNT][2] = {
+		{ "consul", "c" }, { "prom", "p" }, { "scalelite", "s" },
+		{ "rancher", "r" }, { "os", "o" }
+	};
+
+	if (level == 0)
+		return (s == FLEET_SRC_SCALELITE ? "scalelite" : names[s][0]);
+	if (level == 1)
+		return (s == FLEET_SRC_SCALELITE ? "sl" : names[s][0]);
+	return (names[s][1]);
+}
+
+/* A source's mark, role and age text. */
+static void
+ui_src_state(struct ui *ui, enum fleet_src s, const char **mark,
+    enum ui_role *role, char *age, size_t agelen)
+{
+	const struct fleet_source	*src = &ui->fleet->sources[s];
+	bool				 u = ui->utf8;
+
+	*mark = "?";
+	*role = UI_R_DIM;
+	age[0] = '\0';
+	if (src->last_ok > 0)
+		util_fmt_age(ui->now - src->last_ok, age, agelen);
+	switch (src->state) {
+	case FLEET_SRC_OFF:
+		*mark = "-";
+		*role = UI_R_DIM;
+		snprintf(age, agelen, "off");
+		break;
+	case FLEET_SRC_PENDING:
+		*mark = u ? "\xe2\x97\x8c" : "?";	/* ◌ */
+		*role = UI_R_DIM;
+		snprintf(age, agelen, "...");
+		break;
+	case FLEET_SRC_OK:
+		if (ui_src_late(ui, s)) {
+			*mark = u ? "\xe2\x97\x90" : "~";	/* ◐ */
+			*role = UI_R_WARN;
+		} else {
+			*mark = u ? "\xe2\x97\x8f" : "*";	/* ● */
+			*role = UI_R_OK;
+		}
+		break;
+	case FLEET_SRC_STALE:
+		*mark = u ? "\xe2\x97\x90" : "~";
+		*role = UI_R_WARN;
+		break;
+	case FLEET_SRC_FAILED:
+		*mark = u ? "\xe2\x9c\x96" : "x";	/* ✖ */
+		*role = UI_R_CRIT;
+		if (src->last_ok == 0)
+			snprintf(age, agelen, "failed");
+		break;
+	}
+}
+
+static int
+ui_draw_sources(struct ui *ui, int x, int maxw, int level, bool draw)
+{
+	const char	*mark, *name;
+	enum ui_role	 role;
+	char		 age[24], seg[64];
+	int		 s, w = 0, sw, nw;
+
+	for (s = 0; s < FLEET_SRC_COUNT; s++) {
+		if (ui->fleet->sources[s].state == FLEET_SRC_OFF && level > 0)
+			continue;
+		ui_src_state(ui, s, &mark, &role, age, sizeof age);
+		if (level == 0)
+			snprintf(seg, sizeof seg, "%s %s %s",
+			    ui_src_short(s, 0), mark, age);
+		else if (level == 1)
+			snprintf(seg, sizeof seg, "%s%s%s", ui_src_short(s, 1),
+			    mark, age);
+		else
+			snprintf(seg, sizeof seg, "%s%s", ui_src_short(s, 2),
+			    mark);
+		sw = ui_text_width(seg);
+		if (draw && w < maxw) {
+			/* The name plain, the mark and age in the role. */
+			name = ui_src_short(s, level);
+			nw = ui_text_width(name) + (level == 0 ? 1 : 0);
+			ui_put(stdscr, 0, x + w, maxw - w, A_NORMAL, name);
+			snprintf(seg, sizeof seg, level == 0 ? "%s %s" :
+			    "%s%s", mark, level == 2 ? "" : age);
+			ui_put(stdscr, 0, x + w + nw, maxw - w - nw,
+			    ui_colour_attr(role), seg);
+		}
+		w += sw + (level == 0 ? 2 : 1);
+	}
+	return (w);
+}
+
+static void
+ui_draw_header(struct ui *ui)
+{
+	char		 left[96], right[48], clock[16];
+	struct tm	 tm;
+	time_t		 t = (time_t)(ui->now / 1000);
+	int		 lw, rw, level, avail;
+
+	localtime_r(&t, &tm);
+	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	snprintf(left, sizeof left, " bbbctl %s ",
+	    ui->fleet->cluster == NULL ? "" : ui->fleet->cluster);
+	snprintf(right, sizeof right, "%s%s ", ui->opts.readonly ? "RO " :
+	    "", clock);
+	lw = ui_text_width(left);
+	if (lw > ui->cols / 3) {
+		ui_text_fit(left, sizeof left, left, ui->cols / 3,
+		    UI_ALIGN_LEFT, false, !ui->utf8);
+		lw = ui_text_width(left);
+	}
+	rw = ui_text_width(right);
+	ui_put(stdscr, 0, 0, lw, ui_colour_attr(UI_R_HEADER), left);
+	avail = ui->cols - lw - rw - 1;
+	for (level = 0; level < 3; level++) {
+		if (ui_draw_sources(ui, 0, avail, level, false) <= avail + 1)
+			break;
+	}
+	ui_draw_sources(ui, lw + 1, avail, level > 2 ? 2 : level, true);
+	if (ui->opts.readonly) {
+		ui_put(stdscr, 0, ui->cols - rw, 3,
+		    ui_colour_attr(UI_R_WARN), "RO");
+		ui_put(stdscr, 0, ui->cols - rw + 3, rw - 3, A_NORMAL,
+		    clock);
+	} else
+		ui_put(stdscr, 0, ui->cols - rw, rw, A_NORMAL, clock);
+}
+
+static void
+ui_draw_totals(struct ui *ui)
+{
+	const struct fleet_totals	*t = &ui->fleet->totals;
+	char				 line[256], spark[512];
+	float				 v[FLEET_HIST_LEN];
+	size_t				 n;
+	int				 w, sw;
+
+	snprintf(line, sizeof line, " NODES %d (%d up, %d cordoned, %d "
+	    "disabled, %d offline)  MEETINGS %d  USERS %d  VIDEO %d ",
+	    t->nodes, t->up, t->cordoned, t->disabled, t->offline,
+	    t->meetings, t->participants, t->video);
+	w = ui_text_width(line);
+	if (w > ui->cols) {
+		snprintf(line, sizeof line, " NODES %d (%d up, %d off)  "
+		    "MEET %d  USERS %d  VID %d ", t->nodes, t->up, t->offline,
+		    t->meetings, t->participants, t->video);
+		w = ui_text_width(line);
+	}
+	ui_put(stdscr, 1, 0, ui->cols, ui_colour_attr(UI_R_TITLE), line);
+	sw = ui->cols - w - 2;
+	if (sw > 40)
+		sw = 40;
+	if (sw >= 4) {
+		n = ui_ring_tail(&t->hist_participants, v, (size_t)sw);
+		ui_spark(spark, sizeof spark, v, n, sw, 0, 0, !ui->utf8);
+		ui_put(stdscr, 1, w + 1, sw, ui_colour_attr(UI_R_GRAPH), spark);
+	}
+}
+
+static void
+ui_draw_title(struct ui *ui, struct ui_view *v)
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 widths[32], vis;
+	char		 sort[64];
+
+	memset(&b, 0, sizeof b);
+	buf_adds(&b, " ");
+	for (i = 0; i < ui->depth; i++) {
+		if (i > 0)
+			buf_adds(&b, ui->utf8 ? " \xe2\x80\xba " : " > ");
+		buf_adds(&b, ui->stack[i]->ops->name);
+		if (i + 1 == ui->depth && v->ops->title != NULL) {
+			buf_addc(&b, ' ');
+			v->ops->title(ui, v, &b);
+		}
+	}
+	if (v->is_table) {
+		buf_printf(&b, "  [%zu/%zu]", v->table.nrows, v->table.nall);
+		if (v->table.sort == UI_SORT_DEFAULT)
+			snprintf(sort, sizeof sort, "%s",
+			    v->table.worst != NULL ? "worst first" :
+			    "default");
+		else
+			snprintf(sort, sizeof sort, "%s%s",
+			    v->table.cols[v->table.sort].name,
+			    v->table.reverse ? " (inverted)" : "");
+		buf_printf(&b, "  sort: %s", sort);
+		if (!ui_filter_empty(&v->filter))
+			buf_printf(&b, "  filter: %s", v->filter.text);
+		if (v->table.ncols <= nitems(widths)) {
+			vis = ui_table_layout(&v->table, ui->cols, widths);
+			if ((size_t)vis < v->table.ncols)
+				buf_printf(&b, "  +%zu cols hidden",
+				    v->table.ncols - (size_t)vis);
+		}
+	}
+	buf_printf(&b, "  refresh %.1fs", ui->opts.refresh_ms / 1000.0);
+	ui_put(stdscr, 2, 0, ui->cols, ui_colour_attr(UI_R_TITLE), b.data);
+	buf_free(&b);
+}
+
+static void
+ui_draw_problems(struct ui *ui, int y)
+{
+	const struct fleet	*f = ui->fleet;
+	const struct fleet_problem *p;
+	char			 seg[320], age[16];
+	int			 x, w;
+	size_t			 i;
+
+	if (f->nproblems == 0) {
+		ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(UI_R_OK),
+		    " no problems");
+		return;
+	}
+	snprintf(seg, sizeof seg, " PROBLEMS %zu ", f->nproblems);
+	ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(ui_sev_role(
+	    f->problems[0]->severity)) | A_REVERSE, seg);
+	x = ui_text_width(seg) + 1;
+	for (i = 0; i < f->nproblems && x < ui->cols - 4; i++) {
+		p = f->problems[i];
+		snprintf(seg, sizeof seg, "%s%s%s (%s)",
+		    p->node_key != NULL ? p->node_key : "",
+		    p->node_key != NULL ? " " : "", ui_problem_text(p),
+		    ui_fmt_age(ui, p->since, age, sizeof age));
+		w = ui_text_width(seg);
+		ui_put(stdscr, y, x, ui->cols - x,
+		    ui_colour_attr(ui_sev_role(p->severity)), seg);
+		x += w + 3;
+	}
+}
+
+static void
+ui_draw_footer(struct ui *ui, struct ui_view *v, int y)
+{
+	struct ui_prompt	*p = &ui->prompt;
+	struct buf		 b;
+	char			 name[32];
+	const struct ui_key_def	*d;
+	size_t			 i;
+	int			 x, w;
+
+	if (p->active) {
+		memset(&b, 0, sizeof b);
+		buf_addc(&b, p->kind);
+		buf_adds(&b, p->line.data == NULL ? "" : p->line.data);
+		ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(UI_R_PROMPT),
+		    b.data);
+		x = ui_text_width(b.data);
+		if (x < ui->cols)
+			ui_put(stdscr, y, x, 1, ui_colour_attr(UI_R_SELECTED),
+			    " ");
+		if (p->error != NULL && x + 3 < ui->cols)
+			ui_put(stdscr, y, x + 2, ui->cols - x - 2,
+			    ui_colour_attr(UI_R_ERROR), p->error);
+		else if (p->kind == '/' && x + 3 < ui->cols &&
+		    p->line.len == 0)
+			ui_put(stdscr, y, x + 2, ui->cols - x - 2,
+			    ui_colour_attr(UI_R_DIM), "words re:REGEX "
+			    "field:value field:>N !not  (Enter keeps, Esc "
+			    "clears)");
+		buf_free(&b);
+		return;
+	}
+	if (ui->message != NULL && ui->now - ui->message_at < UI_MESSAGE_MS) {
+		ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(UI_R_PROMPT),
+		    ui->message);
+		return;
+	}
+	/* Hints from the key table: the key in its role, then its name. */
+	x = 0;
+	for (i = 0; i < ui_key_table_len && x < ui->cols; i++) {
+		d = &ui_key_table[i];
+		if ((d->flags & UI_KEY_F_HINT) == 0 ||
+		    (d->views & UI_VB(v->ops->kind)) == 0)
+			continue;
+		if (ui->opts.readonly && (d->flags & UI_KEY_F_MUTATING))
+			continue;
+		ui_key_name(d->key, name, sizeof name);
+		w = ui_text_width(name) + ui_text_width(d->name) + 3;
+		if (x + w > ui->cols + 2)
+			break;
+		ui_put(stdscr, y, x, ui->cols - x, ui_colour_attr(UI_R_KEY),
+		    name);
+		x += ui_text_width(name) + 1;
+		ui_put(stdscr, y, x, ui->cols - x,
+		    ui_colour_attr(UI_R_FOOTER), d->name);
+		x += ui_text_width(d->name) + 2;
+	}
+}
+
+static void
+ui_draw_too_small(struct ui *ui)
+{
+	char	 line[96];
+	int	 y = ui->rows / 2;
+
+	snprintf(line, sizeof line, "terminal too small: need %dx%d",
+	    UI_MIN_COLS, UI_MIN_ROWS);
+	ui_put(stdscr, y > 0 ? y - 1 : 0, 0, ui->cols,
+	    ui_colour_attr(UI_R_CRIT), line);
+	snprintf(line, sizeof line, "now %dx%d; q quits", ui->cols,
+	    ui->rows);
+	if (ui->rows > 1)
+		ui_put(stdscr, y, 0, ui->cols, A_NORMAL, line);
+}
+
+static void
+ui_draw_body(struct ui *ui, struct ui_view *v, int y, int h)
+{
+	char	 msg[256];
+
+	if (!v->is_table) {
+		v->page = h;
+		v->ops->draw(ui, v, y, h);
+		return;
+	}
+	ui_view_sync(ui, v);
+	ui_table_draw(ui, &v->table, stdscr, y, 0, ui->cols, h);
+	if (v->table.nrows > 0 || h < 2)
+		return;
+	if (!ui_filter_empty(&v->filter))
+		snprintf(msg, sizeof msg, "  nothing matches the filter '%s' "
+		    "(Esc clears it)", v->filter.text);
+	else
+		snprintf(msg, sizeof msg, "  %s", v->ops->empty != NULL ?
+		    v->ops->empty : "nothing to show");
+	ui_put(stdscr, y + 1, 0, ui->cols, ui_colour_attr(UI_R_DIM), msg);
+}
+
+static void
+ui_frame(struct ui *ui)
+{
+	struct ui_view	*v = ui_view_top(ui);
+
+	set_term(ui->screen);
+	erase();
+	if (ui->cols < UI_MIN_COLS || ui->rows < UI_MIN_ROWS) {
+		ui_draw_too_small(ui);
+		goto out;
+	}
+	ui_draw_header(ui);
+	ui_draw_totals(ui);
+	ui_draw_body(ui, v, 3, ui->rows - 5);
+	ui_draw_title(ui, v);
+	ui_draw_problems(ui, ui->rows - 2);
+	ui_draw_footer(ui, v, ui->rows - 1);
+	ui_dialog_draw(&ui->dialog, stdscr, ui->cols, ui->rows);
+out:
+	wnoutrefresh(stdscr);
+	doupdate();
+	ui->frames++;
+}
+
+bool
+ui_draw(struct ui *ui)
+{
+	int64_t	 now = ui_now(ui);
+
+	if (!ui->dirty && ui->drawn_once &&
+	    ui->drawn_version == ui->fleet->version &&
+	    ui->drawn_second == now / 1000 &&
+	    !(ui->message != NULL && now - ui->message_at >= UI_MESSAGE_MS))
+		return (false);
+	if (ui->message != NULL && now - ui->message_at >= UI_MESSAGE_MS) {
+		free(ui->message);
+		ui->message = NULL;
+	}
+	ui->now = now;
+	ui_frame(ui);
+	ui->dirty = false;
+	ui->drawn_once = true;
+	ui->drawn_version = ui->fleet->version;
+	ui->drawn_second = now / 1000;
+	return (true);
+}
+
+void
+ui_redraw(struct ui *ui)
+{
+	ui->dirty = true;
+	ui_draw(ui);
+}
+
+char *
+ui_dump(struct ui *ui)
+{
+	struct buf	 b;
+	char		 line[2048];
+	int		 y, n;
+
+	memset(&b, 0, sizeof b);
+	set_term(ui->screen);
+	for (y = 0; y < LINES; y++) {
+		/* mvwinnstr returns the characters as the locale's text. */
+		n = mvwinnstr(stdscr, y, 0, line, (int)sizeof line - 1);
+		if (n < 0)
+			n = 0;
+		line[n] = '\0';
+		while (n > 0 && line[n - 1] == ' ')
+			line[--n] = '\0';
+		buf_adds(&b, line);
+		buf_addc(&b, '\n');
+	}
+	return (buf_steal(&b));
+}

@@ -1,0 +1,89 @@
+/*
+ * ui.h: the dashboard, as seen by the glue (src/dashboard.c).
+ *
+ * This header is curses-free.  The UI reads the fleet model through a
+ * const pointer and never does I/O of its own besides the terminal.
+ *
+ * Call order: ui_new() takes the terminal; then, on the loop thread,
+ * ui_input() whenever the terminal fd (ui_fd()) is readable, ui_resize()
+ * on SIGWINCH, ui_draw() after every event (it redraws only when the
+ * fleet version, the clock second or the UI's own state changed);
+ * ui_free() gives the terminal back.  ui_restore_terminal() may be
+ * called from a fatal path at any time (it is idempotent).
+ *
+ * The fleet pointer is borrowed for the life of the ui; the UI keeps only
+ * ids of entities across frames, never pointers into the fleet.
+ */
+#ifndef BBBCTL_UI_H
+#define BBBCTL_UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct fleet;
+struct ui;
+
+struct ui_opts {
+	bool		 readonly;	/* hide every mutating key */
+	bool		 color;		/* false: monochrome */
+	bool		 ascii;		/* no UTF-8 lines or sparklines */
+	bool		 mouse;
+	int64_t		 refresh_ms;	/* shown, changed by + and - */
+	/*
+	 * Headless: draw into curses' memory only (output to /dev/null),
+	 * with this size; for tests and the benchmark.  0 = a real tty.
+	 */
+	int		 headless_cols;
+	int		 headless_rows;
+	/* Wall clock in ms; NULL = util_wall_ms.  For tests. */
+	int64_t		(*now)(void);
+};
+
+/* What the glue must do after ui_input() (bits). */
+#define UI_REQ_QUIT		0x1
+#define UI_REQ_REFRESH_NOW	0x2
+#define UI_REQ_SET_REFRESH	0x4	/* read ui_refresh_ms() */
+#define UI_REQ_HANGUP		0x8	/* the terminal is gone */
+
+#define UI_REFRESH_MIN_MS	500
+#define UI_REFRESH_MAX_MS	60000
+
+/* Minimum usable terminal size; below it a "too small" screen. */
+#define UI_MIN_COLS		60
+#define UI_MIN_ROWS		12
+
+/* NULL with an allocated *cause when the terminal cannot be set up. */
+struct ui	*ui_new(const struct ui_opts *, const struct fleet *,
+		     char **cause);
+void		 ui_free(struct ui *);
+/* The fd to watch for input (the terminal), or -1 when headless. */
+int		 ui_fd(const struct ui *);
+/* Read every available key; returns UI_REQ_* bits. */
+int		 ui_input(struct ui *);
+/* Feed one key (curses key code or character); for tests. */
+int		 ui_key(struct ui *, int key);
+/* Redraw if needed; true when something was drawn. */
+bool		 ui_draw(struct ui *);
+/* Redraw unconditionally (after ui_resize, ^L). */
+void		 ui_redraw(struct ui *);
+void		 ui_resize(struct ui *);
+/* Headless: change the screen size. */
+void		 ui_set_size(struct ui *, int cols, int rows);
+int64_t		 ui_refresh_ms(const struct ui *);
+void		 ui_set_refresh_ms(struct ui *, int64_t);
+/* A one-line message in the footer (copied); NULL clears. */
+void		 ui_message(struct ui *, const char *);
+/* Write the visible screen as text, one line a row (tests). */
+char		*ui_dump(struct ui *);
+/* Frames drawn so far (tests and benchmark). */
+uint64_t	 ui_frames(const struct ui *);
+
+/* Give the terminal back (fatal paths, signals); idempotent. */
+void		 ui_restore_terminal(void);
+
+/* Environment: NO_COLOR set and non-empty. */
+bool		 ui_env_no_color(void);
+/* The locale's charset is UTF-8 (call after setlocale). */
+bool		 ui_locale_utf8(void);
+
+#endif

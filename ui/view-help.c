@@ -1,0 +1,89 @@
+/*
+ * view-help.c: '?' help, generated from the key table for the view it
+ * was opened from, plus the filter grammar and the palette commands.
+ * Also the audit view, which has nothing to show in this build.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui-int.h"
+
+static void
+ui_help_draw(struct ui *ui, struct ui_view *v, int y, int h)
+{
+	struct ui_lines		 l;
+	enum ui_view_kind	 from = UI_V_NODES;
+	char			**lines;
+	size_t			 i, n;
+
+	if (ui->depth >= 2)
+		from = ui->stack[ui->depth - 2]->ops->kind;
+	memset(&l, 0, sizeof l);
+	l.win = stdscr;
+	l.y0 = y;
+	l.h = h;
+	l.cols = ui->cols;
+	l.scroll = v->scroll;
+
+	ui_lines_put(&l, UI_R_TITLE, "bbbctl dashboard help (%s view)%s",
+	    ui_view_name(from), ui->opts.readonly ? "  [read-only]" : "");
+	lines = ui_keys_help(from, ui->opts.readonly, &n);
+	for (i = 0; i < n; i++)
+		ui_lines_put(&l, lines[i][0] == ' ' ? UI_R_NORMAL :
+		    UI_R_TITLE, "%s", lines[i]);
+	ui_keys_help_free(lines, n);
+	ui_lines_put(&l, UI_R_NORMAL, " ");
+	ui_lines_put(&l, UI_R_TITLE, "Filter (/)");
+	ui_lines_put(&l, UI_R_NORMAL, "  word          rows whose text "
+	    "contains word (any case)");
+	ui_lines_put(&l, UI_R_NORMAL, "  re:REGEX      rows matching a POSIX "
+	    "extended regex; /REGEX/ too");
+	ui_lines_put(&l, UI_R_NORMAL, "  field:value   that column contains "
+	    "value: state:cordoned health:critical node:bbb-0");
+	ui_lines_put(&l, UI_R_NORMAL, "  field:>N      numeric: problems:>0 "
+	    "cpu:>=80 users:<10 (also <= and =)");
+	ui_lines_put(&l, UI_R_NORMAL, "  field:re:X    that column matches "
+	    "the regex");
+	ui_lines_put(&l, UI_R_NORMAL, "  !term         negation; terms "
+	    "separated by spaces must all hold");
+	ui_lines_put(&l, UI_R_NORMAL, "  Fields are the column names (any "
+	    "case) or: node state health cpu mem net meetings users video "
+	    "load stack vm problems");
+	ui_lines_put(&l, UI_R_NORMAL, " ");
+	ui_lines_put(&l, UI_R_TITLE, "Marks");
+	ui_lines_put(&l, UI_R_NORMAL, "  header: %s ok  %s stale or late  %s "
+	    "failed  %s waiting; the age is that of the source's last good "
+	    "data", ui->utf8 ? "\xe2\x97\x8f" : "*", ui->utf8 ?
+	    "\xe2\x97\x90" : "~", ui->utf8 ? "\xe2\x9c\x96" : "x",
+	    ui->utf8 ? "\xe2\x97\x8c" : "?");
+	ui_lines_put(&l, UI_R_NORMAL, "  cells: ~value = stale (the source "
+	    "has not confirmed it lately); - = unknown");
+	v->lines = l.line;
+}
+
+const struct ui_view_ops ui_view_help_ops = {
+	.kind = UI_V_HELP,
+	.name = "help",
+	.draw = ui_help_draw,
+};
+
+static void
+ui_audit_draw(struct ui *ui, struct ui_view *v, int y, int h)
+{
+	struct ui_lines	 l;
+
+	memset(&l, 0, sizeof l);
+	l.win = stdscr;
+	l.y0 = y;
+	l.h = h;
+	l.cols = ui->cols;
+	ui_lines_put(&l, UI_R_DIM, "audit trail: not available in this build");
+	ui_lines_put(&l, UI_R_DIM, "(it arrives with the keyed actions)");
+	v->lines = l.line;
+}
+
+const struct ui_view_ops ui_view_audit_ops = {
+	.kind = UI_V_AUDIT,
+	.name = "audit",
+	.draw = ui_audit_draw,
+};

@@ -1,0 +1,246 @@
+/*
+ * view-hosts.c: Rancher hosts and OpenStack VMs side by side, joined on
+ * the node key; a host without a VM (or the reverse) shows "-" on the
+ * other side, which is itself worth seeing.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ui-int.h"
+
+struct ui_hv_row {
+	const char		*key;
+	const struct fleet_host	*h;
+	const struct fleet_vm	*vm;
+};
+
+struct ui_hosts {
+	struct ui_hv_row	*rows;
+	size_t			 n, cap;
+	const struct fleet_vm	**vms;		/* by node key */
+	bool			*used;
+};
+
+#define HV(r)	((const struct ui_hv_row *)(r))
+
+static enum ui_role
+ui_hosts_role(const char *s)
+{
+	if (s == NULL)
+		return (UI_R_DIM);
+	if (strcasecmp(s, "active") == 0)
+		return (UI_R_NORMAL);
+	if (strcasestr(s, "error") != NULL || strcasecmp(s, "SHUTOFF") == 0 ||
+	    strcasestr(s, "disconnected") != NULL ||
+	    strcasecmp(s, "inactive") == 0)
+		return (UI_R_CRIT);
+	return (UI_R_WARN);
+}
+
+static void
+cell_key(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	snprintf(c->text, sizeof c->text, "%s", HV(r)->key != NULL ?
+	    HV(r)->key : "?");
+}
+
+static void
+cell_hstate(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	const struct fleet_host	*h = HV(r)->h;
+
+	if (h == NULL) {
+		snprintf(c->text, sizeof c->text, "-");
+		c->role = UI_R_DIM;
+		return;
+	}
+	snprintf(c->text, sizeof c->text, "%s", h->state != NULL ? h->state :
+	    "-");
+	c->role = ui_hosts_role(h->state);
+}
+
+static void
+cell_agent(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	const struct fleet_host	*h = HV(r)->h;
+
+	if (h == NULL || h->agent_state == NULL) {
+		snprintf(c->text, sizeof c->text, "-");
+		c->role = UI_R_DIM;
+		return;
+	}
+	snprintf(c->text, sizeof c->text, "%s", h->agent_state);
+	c->role = ui_hosts_role(h->agent_state);
+}
+
+static void
+cell_vmname(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	const struct fleet_vm	*vm = HV(r)->vm;
+
+	snprintf(c->text, sizeof c->text, "%s", vm != NULL && vm->name !=
+	    NULL ? vm->name : "-");
+	if (vm == NULL)
+		c->role = UI_R_DIM;
+}
+
+static void
+cell_vmstatus(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	const struct fleet_vm	*vm = HV(r)->vm;
+
+	snprintf(c->text, sizeof c->text, "%s", vm != NULL && vm->status !=
+	    NULL ? vm->status : "-");
+	c->role = vm == NULL ? UI_R_DIM : ui_hosts_role(vm->status);
+}
+
+static void
+cell_flavor(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	const struct fleet_vm	*vm = HV(r)->vm;
+
+	snprintf(c->text, sizeof c->text, "%s", vm != NULL && vm->flavor !=
+	    NULL ? vm->flavor : "-");
+}
+
+static void
+cell_addr(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	const struct fleet_vm	*vm = HV(r)->vm;
+
+	snprintf(c->text, sizeof c->text, "%s", vm != NULL &&
+	    vm->addresses != NULL ? vm->addresses : "-");
+}
+
+static void
+cell_age(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	const struct fleet_vm	*vm = HV(r)->vm;
+
+	ui_fmt_age(ui, vm != NULL ? vm->created : 0, c->text, sizeof c->text);
+	if (vm != NULL && vm->created > 0)
+		c->num = (double)(ui->now - vm->created);
+}
+
+static const struct ui_col ui_hosts_cols[] = {
+	{ "NODE", "node", 12, 0, 0, cell_key },
+	{ "HOST", "host", 10, 0, 0, cell_hstate },
+	{ "AGENT", "agent", 12, 2, 0, cell_agent },
+	{ "VM", "vm", 14, 1, 0, cell_vmname },
+	{ "STATUS", "status", 8, 0, 0, cell_vmstatus },
+	{ "FLAVOR", "flavor", 10, 3, 0, cell_flavor },
+	{ "ADDRESSES", "addr", 16, 4, UI_COL_FLEX, cell_addr },
+	{ "AGE", "age", 5, 5, UI_COL_RIGHT, cell_age },
+};
+
+static void
+ui_hosts_init(struct ui *ui, struct ui_view *v)
+{
+	ui_table_init(&v->table, ui_hosts_cols, nitems(ui_hosts_cols));
+	v->priv = xcalloc(1, sizeof (struct ui_hosts));
+}
+
+static int
+ui_hosts_vmcmp(const void *a, const void *b)
+{
+	const struct fleet_vm	*x = *(const struct fleet_vm *const *)a;
+	const struct fleet_vm	*y = *(const struct fleet_vm *const *)b;
+
+	return (strcmp(x->node_key != NULL ? x->node_key : "",
+	    y->node_key != NULL ? y->node_key : ""));
+}
+
+static void
+ui_hosts_push(struct ui_hosts *s, const char *key,
+    const struct fleet_host *h, const struct fleet_vm *vm)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap == 0 ? 64 : s->cap * 2;
+		s->rows = xreallocarray(s->rows, s->cap, sizeof *s->rows);
+	}
+	s->rows[s->n].key = key;
+	s->rows[s->n].h = h;
+	s->rows[s->n].vm = vm;
+	s->n++;
+}
+
+static void
+ui_hosts_collect(struct ui *ui, struct ui_view *v)
+{
+	const struct fleet	*f = ui->fleet;
+	struct ui_hosts		*s = v->priv;
+	const struct fleet_host	*h;
+	const struct fleet_vm	*vm, **found, *keyp;
+	struct fleet_vm		 key;
+	size_t			 i;
+
+	free(s->vms);
+	free(s->used);
+	s->vms = xreallocarray(NULL, f->nvms + 1, sizeof *s->vms);
+	s->used = xcalloc(f->nvms + 1, sizeof *s->used);
+	for (i = 0; i < f->nvms; i++)
+		s->vms[i] = f->vms[i];
+	qsort(s->vms, f->nvms, sizeof *s->vms, ui_hosts_vmcmp);
+
+	s->n = 0;
+	for (i = 0; i < f->nhosts; i++) {
+		h = f->hosts[i];
+		vm = NULL;
+		if (h->node_key != NULL) {
+			memset(&key, 0, sizeof key);
+			key.node_key = h->node_key;
+			keyp = &key;
+			found = bsearch(&keyp, s->vms, f->nvms,
+			    sizeof *s->vms, ui_hosts_vmcmp);
+			if (found != NULL) {
+				vm = *found;
+				s->used[found - s->vms] = true;
+			}
+		}
+		ui_hosts_push(s, h->node_key != NULL ? h->node_key :
+		    h->hostname, h, vm);
+	}
+	for (i = 0; i < f->nvms; i++) {
+		if (!s->used[i])
+			ui_hosts_push(s, s->vms[i]->node_key != NULL ?
+			    s->vms[i]->node_key : s->vms[i]->name, NULL,
+			    s->vms[i]);
+	}
+	for (i = 0; i < s->n; i++)
+		ui_table_add(&v->table, &s->rows[i], s->rows[i].h != NULL ?
+		    s->rows[i].h->id : (s->rows[i].vm->id | 0x80000000u));
+}
+
+static void
+ui_hosts_enter(struct ui *ui, struct ui_view *v)
+{
+	const struct ui_row	*r = ui_table_selected(&v->table);
+
+	if (r != NULL)
+		ui_open_node_key(ui, HV(r->p)->key);
+}
+
+static void
+ui_hosts_free(struct ui_view *v)
+{
+	struct ui_hosts	*s = v->priv;
+
+	if (s != NULL) {
+		free(s->rows);
+		free(s->vms);
+		free(s->used);
+	}
+	free(s);
+}
+
+const struct ui_view_ops ui_view_hosts_ops = {
+	.kind = UI_V_HOSTS,
+	.name = "hosts",
+	.init = ui_hosts_init,
+	.collect = ui_hosts_collect,
+	.enter = ui_hosts_enter,
+	.free = ui_hosts_free,
+	.empty = "no Rancher hosts nor OpenStack VMs (are [rancher] and "
+	    "[openstack] configured?)",
+};

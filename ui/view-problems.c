@@ -1,0 +1,116 @@
+/*
+ * view-problems.c: every problem, by severity then age (the fleet's
+ * order); Enter jumps to the node.
+ */
+#include <string.h>
+
+#include "ui-int.h"
+
+#define PROB(r)	((const struct fleet_problem *)(r))
+
+static void
+cell_sev(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	snprintf(c->text, sizeof c->text, "%s",
+	    fleet_severity_name(PROB(r)->severity));
+	c->role = ui_sev_role(PROB(r)->severity);
+	c->num = PROB(r)->severity;
+}
+
+static void
+cell_node(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	snprintf(c->text, sizeof c->text, "%s", PROB(r)->node_key != NULL ?
+	    PROB(r)->node_key : "(fleet)");
+}
+
+static void
+cell_text(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	snprintf(c->text, sizeof c->text, "%s", ui_problem_text(PROB(r)));
+	c->role = ui_sev_role(PROB(r)->severity);
+}
+
+static void
+cell_since(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	ui_fmt_age(ui, PROB(r)->since, c->text, sizeof c->text);
+	if (PROB(r)->since > 0)
+		c->num = (double)(ui->now - PROB(r)->since);
+}
+
+static void
+cell_sources(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	struct buf	 b;
+	int		 s;
+
+	memset(&b, 0, sizeof b);
+	for (s = 0; s < FLEET_SRC_COUNT; s++) {
+		if ((PROB(r)->sources & FLEET_SRC_BIT(s)) == 0)
+			continue;
+		if (b.len > 0)
+			buf_addc(&b, ',');
+		buf_adds(&b, fleet_src_name(s));
+	}
+	snprintf(c->text, sizeof c->text, "%s", b.data == NULL ? "" : b.data);
+	buf_free(&b);
+}
+
+static void
+cell_rule(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	snprintf(c->text, sizeof c->text, "%s", PROB(r)->rule != NULL ?
+	    PROB(r)->rule : "");
+}
+
+static void
+cell_fix(struct ui *ui, const void *r, struct ui_cell *c)
+{
+	snprintf(c->text, sizeof c->text, "%s", PROB(r)->action != NULL ?
+	    PROB(r)->action : "");
+}
+
+static const struct ui_col ui_problems_cols[] = {
+	{ "SEVERITY", "severity", 8, 0, 0, cell_sev },
+	{ "NODE", "node", 12, 0, 0, cell_node },
+	{ "PROBLEM", "problem", 30, 0, UI_COL_FLEX, cell_text },
+	{ "SINCE", "since", 6, 0, UI_COL_RIGHT, cell_since },
+	{ "SOURCES", "source", 16, 3, 0, cell_sources },
+	{ "RULE", "rule", 22, 4, 0, cell_rule },
+	{ "USUAL FIX", "fix", 16, 2, 0, cell_fix },
+};
+
+static void
+ui_problems_init(struct ui *ui, struct ui_view *v)
+{
+	ui_table_init(&v->table, ui_problems_cols, nitems(ui_problems_cols));
+}
+
+static void
+ui_problems_collect(struct ui *ui, struct ui_view *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < ui->fleet->nproblems; i++)
+		ui_table_add(&v->table, ui->fleet->problems[i],
+		    ui->fleet->problems[i]->id);
+}
+
+static void
+ui_problems_enter(struct ui *ui, struct ui_view *v)
+{
+	const struct ui_row	*r = ui_table_selected(&v->table);
+
+	if (r != NULL)
+		ui_open_node_key(ui, PROB(r->p)->node_key);
+}
+
+const struct ui_view_ops ui_view_problems_ops = {
+	.kind = UI_V_PROBLEMS,
+	.name = "problems",
+	.init = ui_problems_init,
+	.collect = ui_problems_collect,
+	.enter = ui_problems_enter,
+	.empty = "no problems: every rule holds",
+};
