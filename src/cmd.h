@@ -28,6 +28,10 @@ int	 cmd_help(struct cli *, int, char **);
 
 /* dashboard.c: in the program, not libcore; see cli_set_dashboard(). */
 int	 cmd_dashboard(struct cli *, int, char **);
+/* cmd-audit.c */
+int	 cmd_audit(struct cli *, int, char **);
+/* --since T: wall-clock ms, or -1 with a static *cause. */
+int64_t	 cmd_audit_parse_since(const char *, int64_t, const char **);
 
 /* cmd-config.c */
 int	 cmd_config_check(struct cli *, int, char **);
