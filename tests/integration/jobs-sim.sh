@@ -188,7 +188,7 @@ ok $? "drain says the server is drained"
 is "$(lb bbb-02)" disabled "scalelite shows bbb-02 disabled"
 
 # The audit spool has every job's records (no database configured).
-n=$(run audit --json 2>/dev/null | jq -r 'select(.event == "result") | .id' | sort -u | wc -l)
+n=$(run audit --json 2>/dev/null | jq -r '.[] | select(.event == "done" or .event == "failed" or .event == "cancelled") | .uuid' | sort -u | wc -l)
 [ "$n" -ge 8 ]
 ok $? "every job left a result record ($n)"
 ! grep -qF "$slsecret" "$XDG_STATE_HOME/bbbctl/audit.spool"
