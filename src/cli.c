@@ -69,6 +69,12 @@ static const struct cli_cmd cli_commands[] = {
 	{ "server panic", cmd_job, "NODE",
 	  "END EVERY MEETING on NODE and disable it",
 	  CLI_CONFIG_REQUIRED, true, false },
+	{ "stack redeploy", cmd_job, "[--image SERVICE=IMAGE] STACK",
+	  "upgrade every service of STACK in place; roll back on failure",
+	  CLI_CONFIG_REQUIRED, true, false },
+	{ "stack restart", cmd_job, "STACK",
+	  "restart every service of STACK, rolling",
+	  CLI_CONFIG_REQUIRED, true, false },
 	/* status loads the configuration itself: its errors exit 3 */
 	{ "status", cmd_status, "[--json] [--watch] [--timeout S]",
 	  "print the fleet once, as a monitoring check (exit 0-3)",

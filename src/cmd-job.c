@@ -5,7 +5,7 @@
  *	bbbctl stack redeploy|restart STACK
  *
  * with the command options --lock-wait S, --poll S, --timeout S and
- * --image TAG (stack redeploy).  The plan is made first; --dry-run
+ * --image SERVICE=IMAGE (stack redeploy).  The plan is made first; --dry-run
  * prints it and stops (nothing is changed, no secret printed).  Then
  * confirmation: --yes, or on a terminal y/N for reversible actions and
  * the target's name typed for destructive ones; without a terminal and
@@ -46,7 +46,7 @@ cmd_job_usage(const char *verb)
 {
 	fprintf(stderr, "usage: bbbctl %s [--lock-wait S] [--poll S] "
 	    "[--timeout S]%s %s\n", verb, strncmp(verb, "stack redeploy",
-	    14) == 0 ? " [--image TAG]" : "", strncmp(verb, "stack", 5) == 0 ?
+	    14) == 0 ? " [--image SERVICE=IMAGE]" : "", strncmp(verb, "stack", 5) == 0 ?
 	    "STACK" : "NODE");
 }
 

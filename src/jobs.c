@@ -32,6 +32,8 @@ static const struct action *const jobs_table[] = {
 	&action_server_disable,
 	&action_server_panic,
 	&action_server_drain,
+	&action_stack_redeploy,
+	&action_stack_restart,
 };
 
 struct job_event {
