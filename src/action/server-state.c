@@ -30,10 +30,12 @@
 #include "http.h"
 #include "jobs.h"
 #include "log.h"
+#include "rake.h"
 #include "util.h"
 
 #define SS_POLL_MS	5000			/* drain: follow interval */
 #define SS_DRAIN_MS	(6 * 3600 * 1000LL)	/* drain: give up after */
+#define SS_LEGACY	"legacy: "	/* cause prefix: no admin API */
 
 enum ss_verb {
 	SS_ENABLE,
@@ -199,7 +201,7 @@ ss_call(const struct config *cfg, const char *action, const char *id,
 			    resp.status);
 		}
 		if (strncmp(d, "unsupportedRequest", 18) == 0)
-			*cause = xasprintf("scalelite %s: unsupportedRequest: "
+			*cause = xasprintf(SS_LEGACY "scalelite %s: unsupportedRequest: "
 			    "this scalelite has no admin API (< 1.5.1)",
 			    action);
 		else if (strncmp(d, "checksumError", 13) == 0)
@@ -434,6 +436,12 @@ ss_plan(enum ss_verb v, const struct job_ctx *ctx, const struct job_args *a,
 		    a->poll_ms : SS_POLL_MS) / 1000));
 		break;
 	}
+	if (cfg->scalelite.ssh_host != NULL)
+		job_plan_add(p, "if scalelite has no admin API (< 1.5.1): ssh "
+		    "%s, docker exec %s ./bin/rake 'servers:%s[ID]' instead",
+		    cfg->scalelite.ssh_host, cfg->scalelite.container != NULL ?
+		    cfg->scalelite.container : "scalelite-api",
+		    ss_verb_word(v));
 	if (n != NULL && n->lb != FLEET_LB_UNKNOWN)
 		job_plan_add(p, "now: %s, load %s", fleet_lb_name(n->lb),
 		    ss_load_str(n->load, lb, sizeof lb));
@@ -531,6 +539,102 @@ ss_follow(struct job *j, const char *id, double load0, char **cause)
 	}
 }
 
+/* The state of target in `rake status` (by host name). */
+static int
+ss_rake_state(const struct config *cfg, const char *target, char **state,
+    double *load, char **cause)
+{
+	struct rake_status	 st;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&st, 0, sizeof st);
+	if (rake_servers_status(cfg, &st, cause) != 0)
+		goto out;
+	for (i = 0; i < st.n; i++) {
+		if (strcmp(st.v[i].hostname, target) == 0 ||
+		    (strncmp(st.v[i].hostname, target, strlen(target)) == 0 &&
+		    st.v[i].hostname[strlen(target)] == '.'))
+			break;
+	}
+	if (i == st.n) {
+		*cause = xasprintf("%s is not in scalelite's rake status",
+		    target);
+		goto out;
+	}
+	*state = xstrdup(st.v[i].state);
+	*load = st.v[i].has_load ? st.v[i].load : NAN;
+	rc = 0;
+out:
+	rake_status_free(&st);
+	return (rc);
+}
+
+/*
+ * Scalelite < 1.5.1: the rake tasks over ssh (rake.h).  drain is
+ * cordon, then `rake status` every poll until the server is disabled.
+ */
+static int
+ss_run_rake(enum ss_verb v, struct job *j, char **cause)
+{
+	const struct config	*cfg = job_config(j);
+	const struct job_args	*a = job_args(j);
+	char			*out = NULL, *state = NULL, lb[32];
+	double			 load, load0;
+	int64_t			 poll, end;
+	int			 pct;
+
+	if (cfg->scalelite.ssh_host == NULL) {
+		*cause = xstrdup("this scalelite has no admin API (< 1.5.1) "
+		    "and [scalelite] ssh_host is not set for its rake tasks");
+		return (-1);
+	}
+	job_step(j, "%s %s with rake over ssh (scalelite < 1.5.1)",
+	    ss_verb_word(v), a->target);
+	if (rake_server_state(cfg, ss_verb_word(v), a->target, &out,
+	    cause) != 0) {
+		free(out);
+		return (-1);
+	}
+	free(out);
+	if (v != SS_DRAIN) {
+		job_result(j, "%s: rake servers:%s done", a->target,
+		    ss_verb_word(v));
+		return (0);
+	}
+	poll = a->poll_ms > 0 ? a->poll_ms : SS_POLL_MS;
+	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
+	    SS_DRAIN_MS);
+	load0 = -1;
+	for (;;) {
+		if (ss_rake_state(cfg, a->target, &state, &load, cause) != 0)
+			return (-1);
+		if (strcmp(state, "disabled") == 0) {
+			free(state);
+			job_progress(j, 100);
+			job_result(j, "%s drained: disabled by scalelite",
+			    a->target);
+			return (0);
+		}
+		free(state);
+		if (load0 < 0 && !isnan(load))
+			load0 = load;
+		if (load0 > 0 && !isnan(load)) {
+			pct = (int)(100 * (load0 - load) / load0);
+			job_step(j, "draining: load %s of %g",
+			    ss_load_str(load, lb, sizeof lb), load0);
+			job_progress(j, pct < 0 ? 0 : pct);
+		}
+		if (util_mono_ms() >= end || !job_sleep(j, poll)) {
+			*cause = xasprintf("drain %s with load %s: %s stays "
+			    "cordoned", job_cancelled(j) ? "cancelled" :
+			    "timed out", ss_load_str(load, lb, sizeof lb),
+			    a->target);
+			return (-1);
+		}
+	}
+}
+
 static int
 ss_run(enum ss_verb v, struct job *j, char **cause)
 {
@@ -543,8 +647,13 @@ ss_run(enum ss_verb v, struct job *j, char **cause)
 	int			 rc = -1;
 
 	job_step(j, "finding %s in scalelite", a->target);
-	if (ss_find(cfg, a->target, &id, cause) != 0)
-		return (-1);
+	if (ss_find(cfg, a->target, &id, cause) != 0) {
+		if (strncmp(*cause, SS_LEGACY, strlen(SS_LEGACY)) != 0)
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		return (ss_run_rake(v, j, cause));
+	}
 	if (ss_info(cfg, id, &state, &load, cause) != 0)
 		goto out;
 	log_info("server %s (%s): %s, load %s", a->target, id, state,
