@@ -8,6 +8,40 @@
 
 #include "ui-int.h"
 
+/* Put a help line, wrapped at blanks, continuation lines indented. */
+static void
+ui_help_wrapped(struct ui_lines *l, enum ui_role role, const char *s,
+    int indent)
+{
+	int		 width = l->cols - 2, first = 1;
+	const char	*p = s, *cut, *q;
+	size_t		 n;
+
+	while (p != NULL && *p != '\0') {
+		n = strlen(p);
+		if ((int)n + (first ? 0 : indent) <= width || width <= indent) {
+			ui_lines_put(l, role, "%*s%s", first ? 0 : indent, "",
+			    p);
+			return;
+		}
+		/* The last blank that fits (ASCII text: bytes = columns). */
+		cut = NULL;
+		for (q = p; *q != '\0' && q - p <= width -
+		    (first ? 0 : indent); q++) {
+			if (*q == ' ' && q > p)
+				cut = q;
+		}
+		if (cut == NULL)
+			cut = p + (width - (first ? 0 : indent));
+		ui_lines_put(l, role, "%*s%.*s", first ? 0 : indent, "",
+		    (int)(cut - p), p);
+		p = cut;
+		while (*p == ' ')
+			p++;
+		first = 0;
+	}
+}
+
 static void
 ui_help_draw(struct ui *ui, struct ui_view *v, int y, int h)
 {
@@ -29,8 +63,8 @@ ui_help_draw(struct ui *ui, struct ui_view *v, int y, int h)
 	    ui_view_name(from), ui->opts.readonly ? "  [read-only]" : "");
 	lines = ui_keys_help(from, ui->opts.readonly, &n);
 	for (i = 0; i < n; i++)
-		ui_lines_put(&l, lines[i][0] == ' ' ? UI_R_NORMAL :
-		    UI_R_TITLE, "%s", lines[i]);
+		ui_help_wrapped(&l, lines[i][0] == ' ' ? UI_R_NORMAL :
+		    UI_R_TITLE, lines[i], 15);
 	ui_keys_help_free(lines, n);
 	ui_lines_put(&l, UI_R_NORMAL, " ");
 	ui_lines_put(&l, UI_R_TITLE, "Filter (/)");
@@ -46,9 +80,9 @@ ui_help_draw(struct ui *ui, struct ui_view *v, int y, int h)
 	    "the regex");
 	ui_lines_put(&l, UI_R_NORMAL, "  !term         negation; terms "
 	    "separated by spaces must all hold");
-	ui_lines_put(&l, UI_R_NORMAL, "  Fields are the column names (any "
+	ui_help_wrapped(&l, UI_R_NORMAL, "  Fields are the column names (any "
 	    "case) or: node state health cpu mem net meetings users video "
-	    "load stack vm problems");
+	    "load stack vm problems", 4);
 	ui_lines_put(&l, UI_R_NORMAL, " ");
 	ui_lines_put(&l, UI_R_TITLE, "Marks");
 	ui_lines_put(&l, UI_R_NORMAL, "  header: %s ok  %s stale or late  %s "

@@ -94,21 +94,22 @@ consul_done_cb(struct http_response *resp, void *arg)
 		return;
 	}
 	if (consul_parse_index(http_response_header(resp, "X-Consul-Index"),
-	    &idx) != 0)
-		idx = 0;	/* not blocking-capable: poll by refresh */
-	else if (idx < cp->index)
-		idx = 0;	/* went backwards: start over */
+	    &idx) != 0) {
+		/* not blocking-capable: poll by refresh */
+		cp->index = 0;
+		u->fetch = bk_fetch(s);
+		fleet_apply_consul(bk_fleet(s), u, util_wall_ms());
+		bk_done(s);
+		return;
+	}
+	if (idx < cp->index)
+		idx = 0;	/* went backwards: a full read at once */
 	else if (idx < 1)
 		idx = 1;
 	cp->index = idx;
 	u->index = idx;
 	u->fetch = bk_fetch(s);
 	fleet_apply_consul(bk_fleet(s), u, util_wall_ms());
-
-	if (cp->index == 0) {
-		bk_done(s);
-		return;
-	}
 	gap = bk_started(s) + BK_CONSUL_MIN_GAP_MS - util_mono_ms();
 	bk_done_after(s, gap > 0 ? gap : 0);
 }

@@ -329,6 +329,7 @@ sl_node_next(struct sl_poll *sp)
 	req.url = url;
 	req.timeout_ms = bk_timeout_ms(sp->s);
 	req.want_cert_expiry = true;
+	req.ca_file = bk_config(sp->s)->scalelite.ca_file;
 	bk_request(sp->s, &req, sl_node_cb, nd);
 	free(url);
 }

@@ -54,6 +54,8 @@ struct rc_stack {
 	int64_t		 until_ms;
 	int64_t		 created_ms;
 	int64_t		 removed_ms;
+	int		*svcs;		/* its services */
+	size_t		 nsvcs;
 };
 
 struct rc_service {
@@ -76,6 +78,8 @@ struct rc_service {
 	int64_t		 created_ms;
 	int		 create_index;
 	bool		 took_node_down;
+	int		*conts;		/* its containers */
+	size_t		 nconts;
 };
 
 struct rc_container {
@@ -104,10 +108,12 @@ struct rc_token {
 	int64_t		 created_ms;
 };
 
-struct rc_hostp {		/* a host's running process */
+struct rc_hostp {		/* a host's running process, containers */
 	char		 next[24];
 	int64_t		 until_ms;
 	int64_t		 removed_ms;
+	int		*conts;
+	size_t		 nconts;
 };
 
 struct rc_state {
@@ -162,6 +168,13 @@ rc_uuid(struct sim_world *w, char *out, size_t outsz)
 	    u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
+static void
+rc_push(int **a, size_t *n, int v)
+{
+	*a = xreallocarray(*a, *n + 1, sizeof **a);
+	(*a)[(*n)++] = v;
+}
+
 static int
 rc_add_stack(struct rc_state *st, const char *name, int node, int64_t created)
 {
@@ -206,6 +219,8 @@ rc_add_service(struct sim_world *w, struct rc_state *st, int stack,
 	s->created_ms = st->stacks[stack].created_ms;
 	s->create_index = 1;
 	st->nservices++;
+	rc_push(&st->stacks[stack].svcs, &st->stacks[stack].nsvcs,
+	    (int)st->nservices - 1);
 
 	if (s->global) {
 		for (i = 0; i < (int)w->nnodes; i++) {
@@ -227,15 +242,20 @@ rc_add_container(struct sim_world *w, struct rc_state *st, int svc, int host)
 	size_t		 i;
 	int		 n = 0;
 
-	for (i = 0; i < st->ncontainers; i++) {
-		if (st->containers[i].service == svc &&
-		    st->containers[i].index > n)
-			n = st->containers[i].index;
-	}
+	/* The service's containers are numbered in order: the last is max. */
+	if (s->nconts > 0)
+		n = st->containers[s->conts[s->nconts - 1]].index;
 	st->containers = xreallocarray(st->containers, st->ncontainers + 1,
 	    sizeof *st->containers);
 	c = &st->containers[st->ncontainers++];
 	memset(c, 0, sizeof *c);
+	rc_push(&s->conts, &s->nconts, (int)st->ncontainers - 1);
+	if (host < 0)
+		rc_push(&st->infra_hostp.conts, &st->infra_hostp.nconts,
+		    (int)st->ncontainers - 1);
+	else
+		rc_push(&st->hostp[host].conts, &st->hostp[host].nconts,
+		    (int)st->ncontainers - 1);
 	rc_id(st, "i", c->id, sizeof c->id);
 	c->service = svc;
 	c->host = host;
@@ -386,8 +406,15 @@ sim_rancher_free(struct sim_world *w)
 
 	if (w == NULL || (st = w->rancher) == NULL)
 		return;
-	for (i = 0; i < st->nservices; i++)
+	for (i = 0; i < st->nservices; i++) {
 		json_decref(st->services[i].upgrade);
+		free(st->services[i].conts);
+	}
+	for (i = 0; i < st->nstacks; i++)
+		free(st->stacks[i].svcs);
+	for (i = 0; i < st->nnodes; i++)
+		free(st->hostp[i].conts);
+	free(st->infra_hostp.conts);
 	free(st->hostp);
 	free(st->synced);
 	free(st->stacks);
@@ -462,10 +489,9 @@ sim_rancher_tick(struct sim_world *w)
 		    strcmp(s->state, "canceled-upgrade") == 0;
 		if (run)
 			rc_service_gives_node(w, s);
-		for (j = 0; j < st->ncontainers; j++) {
-			c = &st->containers[j];
-			if (c->service != (int)i || c->gone ||
-			    strncmp(c->state, "remov", 5) == 0)
+		for (j = 0; j < s->nconts; j++) {
+			c = &st->containers[s->conts[j]];
+			if (c->gone || strncmp(c->state, "remov", 5) == 0)
 				continue;
 			if (strcmp(s->state, "inactive") == 0)
 				snprintf(c->state, sizeof c->state, "stopped");
@@ -509,9 +535,9 @@ sim_rancher_tick(struct sim_world *w)
 		hp->next[0] = '\0';
 		if (strcmp(hs, "removed") == 0) {
 			hp->removed_ms = w->now_ms;
-			for (j = 0; j < st->ncontainers; j++) {
-				c = &st->containers[j];
-				if (c->host != h || c->gone)
+			for (j = 0; j < hp->nconts; j++) {
+				c = &st->containers[hp->conts[j]];
+				if (c->gone)
 					continue;
 				snprintf(c->state, sizeof c->state, "removed");
 				c->next[0] = '\0';
@@ -737,10 +763,9 @@ rc_service_health(struct rc_req *rq, int svc)
 		return ("started-once");
 	if (strcmp(s->state, "inactive") == 0)
 		return ("unhealthy");
-	for (i = 0; i < rq->st->ncontainers; i++) {
-		c = &rq->st->containers[i];
-		if (c->service != svc || strcmp(c->state, "removed") == 0 ||
-		    c->gone)
+	for (i = 0; i < s->nconts; i++) {
+		c = &rq->st->containers[s->conts[i]];
+		if (strcmp(c->state, "removed") == 0 || c->gone)
 			continue;
 		n++;
 		if ((h = rc_container_health(rq, c)) == NULL)
@@ -760,13 +785,12 @@ rc_service_health(struct rc_req *rq, int svc)
 static const char *
 rc_stack_health(struct rc_req *rq, int stack)
 {
+	const struct rc_stack *sk = &rq->st->stacks[stack];
 	const char	*h;
 	size_t		 i, n = 0, ok = 0, bad = 0, init = 0;
 
-	for (i = 0; i < rq->st->nservices; i++) {
-		if (rq->st->services[i].stack != stack)
-			continue;
-		h = rc_service_health(rq, (int)i);
+	for (i = 0; i < sk->nsvcs; i++) {
+		h = rc_service_health(rq, sk->svcs[i]);
 		if (strcmp(h, "started-once") == 0)
 			continue;
 		n++;
@@ -793,14 +817,13 @@ rc_stack_health(struct rc_req *rq, int stack)
 static json_t *
 rc_service_ids(struct rc_req *rq, int stack)
 {
+	const struct rc_stack *sk = &rq->st->stacks[stack];
 	json_t	*arr = json_array();
 	size_t	 i;
 
-	for (i = 0; i < rq->st->nservices; i++) {
-		if (rq->st->services[i].stack == stack)
-			json_array_append_new(arr,
-			    json_string(rq->st->services[i].id));
-	}
+	for (i = 0; i < sk->nsvcs; i++)
+		json_array_append_new(arr,
+		    json_string(rq->st->services[sk->svcs[i]].id));
 	return (arr);
 }
 
@@ -845,17 +868,23 @@ static json_t *
 rc_instance_ids(struct rc_req *rq, int svc, int host)
 {
 	json_t	*arr = json_array();
-	size_t	 i;
+	size_t	 i, n;
+	const int *list;
 	const struct rc_container *c;
 
-	for (i = 0; i < rq->st->ncontainers; i++) {
-		c = &rq->st->containers[i];
+	if (svc >= 0) {
+		list = rq->st->services[svc].conts;
+		n = rq->st->services[svc].nconts;
+	} else {
+		list = rc_host_proc(rq, host)->conts;
+		n = rc_host_proc(rq, host)->nconts;
+	}
+	for (i = 0; i < n; i++) {
+		c = &rq->st->containers[list[i]];
 		if (!rc_container_listed(rq, c) ||
 		    strcmp(c->state, "removed") == 0)
 			continue;
-		if ((svc >= 0 && c->service == svc) ||
-		    (svc < 0 && c->host == host))
-			json_array_append_new(arr, json_string(c->id));
+		json_array_append_new(arr, json_string(c->id));
 	}
 	return (arr);
 }
@@ -895,14 +924,14 @@ rc_launch_config(const struct rc_service *s)
 static int
 rc_service_scale(struct rc_req *rq, int svc)
 {
+	const struct rc_service *s = &rq->st->services[svc];
 	const struct rc_container *c;
 	size_t	 i;
 	int	 n = 0;
 
-	for (i = 0; i < rq->st->ncontainers; i++) {
-		c = &rq->st->containers[i];
-		if (c->service == svc && !c->gone &&
-		    strcmp(c->state, "removed") != 0)
+	for (i = 0; i < s->nconts; i++) {
+		c = &rq->st->containers[s->conts[i]];
+		if (!c->gone && strcmp(c->state, "removed") != 0)
 			n++;
 	}
 	return (n);
@@ -1650,8 +1679,11 @@ rc_collection(struct rc_req *rq, enum rc_type t, json_t *rows,
 	data = json_array();
 	if (slice != NULL) {
 		total = slice->total;
-		for (i = 0; i < json_array_size(rows); i++)
+		for (i = 0; i < json_array_size(rows); i++) {
+			if (t == RC_HOST)
+				rc_host_emit(v[i]);
 			json_array_append(data, v[i]);
+		}
 	} else {
 		rc_sort_field = sort;
 		rc_sort_desc = strcmp(order, "desc") == 0;
@@ -1755,7 +1787,9 @@ rc_rows_window(struct rc_req *rq, enum rc_type t, enum rc_type pt,
 		}
 		break;
 	case RC_HOST:
-		for (h = -1; h < (int)rq->w->nnodes; h++) {
+		/* the nodes' hosts, then the infrastructure host (id order) */
+		for (i = 0; i <= rq->w->nnodes; i++) {
+			h = i == rq->w->nnodes ? -1 : (int)i;
 			if (h >= 0 && !st->synced[h])
 				continue;
 			if (pt == RC_CONTAINER && parent >= 0 &&
@@ -1763,7 +1797,7 @@ rc_rows_window(struct rc_req *rq, enum rc_type t, enum rc_type pt,
 				continue;
 			if (rc_host_gone(rq, h))
 				continue;
-			json_array_append_new(rows, rc_host_json(rq, h));
+			RC_KEEP(rc_host_json(rq, h));
 		}
 		break;
 	case RC_CONTAINER:
@@ -1827,7 +1861,7 @@ rc_plain_page(struct rc_req *rq, enum rc_type t, size_t *win)
 			plain = false;
 	}
 	rc_params_free(p, np);
-	return (plain && t != RC_HOST);
+	return (plain);
 }
 
 static void
@@ -1943,9 +1977,9 @@ rc_service_rescale(struct rc_req *rq, int svc)
 		RC_START(c, rq->w, "starting", "running", RC_T_SHORT);
 		n++;
 	}
-	for (i = st->ncontainers; i > 0 && n > want; i--) {
-		c = &st->containers[i - 1];
-		if (c->service != svc || c->gone ||
+	for (i = st->services[svc].nconts; i > 0 && n > want; i--) {
+		c = &st->containers[st->services[svc].conts[i - 1]];
+		if (c->gone ||
 		    strcmp(c->state, "removed") == 0 ||
 		    strcmp(c->state, "removing") == 0)
 			continue;
@@ -1958,13 +1992,13 @@ static void
 rc_service_containers(struct rc_req *rq, int svc, const char *during,
     const char *after, int64_t ms, bool restart)
 {
+	struct rc_service *s = &rq->st->services[svc];
 	struct rc_container *c;
 	size_t		 i;
 
-	for (i = 0; i < rq->st->ncontainers; i++) {
-		c = &rq->st->containers[i];
-		if (c->service != svc || c->gone ||
-		    strcmp(c->state, "removed") == 0)
+	for (i = 0; i < s->nconts; i++) {
+		c = &rq->st->containers[s->conts[i]];
+		if (c->gone || strcmp(c->state, "removed") == 0)
 			continue;
 		RC_START(c, rq->w, during, after, ms);
 		if (restart)

@@ -607,7 +607,7 @@ sl_get_meetings(struct sim_world *w, const struct sim_req *q,
 	struct sl_state	*st = sl_state(w);
 	struct sim_node	*n;
 	struct buf	 b = { 0 };
-	size_t		 i, j, count = 0;
+	size_t		 i, j, count = 0, *first, *order;
 
 	if (!w->sl_legacy && !sl_form_ok(q)) {
 		sl_xml_error(r, "unsupportedContentType",
@@ -619,6 +619,19 @@ sl_get_meetings(struct sim_world *w, const struct sim_req *q,
 		sl_checksum_error(r);
 		return;
 	}
+	/* Meetings grouped by node (first[i] .. first[i + 1] in order). */
+	first = xcalloc(w->nnodes + 1, sizeof *first);
+	order = xcalloc(w->nmeetings + 1, sizeof *order);
+	for (j = 0; j < w->nmeetings; j++)
+		first[w->meetings[j].node + 1]++;
+	for (i = 0; i < w->nnodes; i++)
+		first[i + 1] += first[i];
+	for (j = 0; j < w->nmeetings; j++)
+		order[first[w->meetings[j].node]++] = j;
+	for (i = w->nnodes; i > 0; i--)
+		first[i] = first[i - 1];
+	first[0] = 0;
+
 	buf_adds(&b, "<?xml version=\"1.0\"?>\n<response>\n"
 	    "  <returncode>SUCCESS</returncode>\n  <meetings>\n");
 	for (i = 0; i < w->nnodes; i++) {
@@ -626,31 +639,28 @@ sl_get_meetings(struct sim_world *w, const struct sim_req *q,
 		if (!n->in_scalelite || !n->online || n->lb == SIM_LB_DISABLED)
 			continue;
 		if (!n->up) {
-			buf_free(&b);
 			sl_xml_error(r, "internalError",
 			    "Unable to access server.");
-			return;
+			goto fail;
 		}
 		if (!n->bbb_api_ok) {
-			buf_free(&b);
 			sl_xml_error(r, "internalError",
 			    "Response did not include returncode");
-			return;
+			goto fail;
 		}
 		if (strcmp(sl_node_secret(w, i), n->secret) != 0) {
-			buf_free(&b);
 			sl_xml_error(r, "checksumError",
 			    "Checksums do not match");
-			return;
+			goto fail;
 		}
 		st->nodes[i].version_unknown = false;
-		for (j = 0; j < w->nmeetings; j++) {
-			if (w->meetings[j].node != (int)i)
-				continue;
-			sl_meeting_xml(&b, w, &w->meetings[j]);
+		for (j = first[i]; j < first[i + 1]; j++) {
+			sl_meeting_xml(&b, w, &w->meetings[order[j]]);
 			count++;
 		}
 	}
+	free(first);
+	free(order);
 	if (count == 0) {
 		buf_free(&b);
 		sim_resp_printf(r, 200, SL_XML, "<?xml version=\"1.0\"?>\n"
@@ -662,6 +672,11 @@ sl_get_meetings(struct sim_world *w, const struct sim_req *q,
 	}
 	buf_adds(&b, "  </meetings>\n</response>\n");
 	sim_resp_set(r, 200, SL_XML, buf_steal(&b));
+	return;
+fail:
+	buf_free(&b);
+	free(first);
+	free(order);
 }
 
 

@@ -1,0 +1,587 @@
+/*
+ * test-backend-poll.c: the backends' transport against a fake server on
+ * 127.0.0.1 (libmicrohttpd): Keystone token reuse and re-auth on 401,
+ * Nova pages, Rancher pages and a next link to another origin, consul
+ * index reset and its rate limit, scalelite's checksum, backoff.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/backend.h"
+#include "backend/poll.h"
+#include "config.h"
+#include "fleet.h"
+#include "http.h"
+#include "log.h"
+#include "loop.h"
+#include "util.h"
+
+static struct MHD_Daemon	*srv;
+static unsigned short		 port;
+static pthread_mutex_t		 mtx = PTHREAD_MUTEX_INITIALIZER;
+
+/* server state, under mtx */
+static int	 tokens_issued;
+static int	 token_valid;		/* number of the valid token */
+static bool	 revoke_once;		/* next servers call: 401 */
+static int	 nova_calls;
+static int	 consul_calls;
+static int	 consul_index_seen[64];	/* index= per call, -1 none */
+static int	 consul_answer_index;	/* what to answer */
+static bool	 rancher_foreign_next;
+static int	 sl_checksum_ok;
+static int	 sl_checksum_bad;
+static char	 sl_expect[65];
+
+struct upload {
+	struct buf	 body;
+};
+
+static void
+srv_completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct upload	*u = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (u != NULL) {
+		buf_free(&u->body);
+		free(u);
+	}
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned int status, const char *hname,
+    const char *hval, char *body)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+
+	r = MHD_create_response_from_buffer(strlen(body), body,
+	    MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (hname != NULL)
+		MHD_add_response_header(r, hname, hval);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return (ret);
+}
+
+static const char *
+arg(struct MHD_Connection *c, const char *name)
+{
+	return (MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name));
+}
+
+static enum MHD_Result
+handler_cb(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct upload	*u = *con_cls;
+	const char	*h, *v;
+	char		 tok[32], *body;
+	int		 n;
+	enum MHD_Result	 ret;
+
+	(void)cls;
+	(void)version;
+	if (u == NULL) {
+		*con_cls = xcalloc(1, sizeof *u);
+		return (MHD_YES);
+	}
+	if (*upload_data_size != 0) {
+		buf_add(&u->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return (MHD_YES);
+	}
+	pthread_mutex_lock(&mtx);
+	if (strcmp(url, "/v3/auth/tokens") == 0 &&
+	    strcmp(method, "POST") == 0) {
+		if (u->body.data == NULL || strstr(u->body.data,
+		    "\"secret\":\"os-secret\"") == NULL) {
+			ret = reply(c, 401, NULL, NULL, xstrdup("{\"error\":"
+			    "{\"code\":401,\"title\":\"Unauthorized\","
+			    "\"message\":\"bad credential\"}}"));
+			goto out;
+		}
+		n = ++tokens_issued;
+		token_valid = n;
+		snprintf(tok, sizeof tok, "tok-%d", n);
+		body = xasprintf("{\"token\":{\"expires_at\":"
+		    "\"2099-01-01T00:00:00.000000Z\",\"catalog\":[{\"type\":"
+		    "\"compute\",\"name\":\"nova\",\"endpoints\":[{"
+		    "\"interface\":\"public\",\"region_id\":\"RegionOne\",\"url\":"
+		    "\"http://127.0.0.1:%u/compute/v2.1\"}]}]}}", port);
+		ret = reply(c, 201, "X-Subject-Token", tok, body);
+		goto out;
+	}
+	if (strcmp(url, "/compute/v2.1/servers/detail") == 0) {
+		nova_calls++;
+		h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    "X-Auth-Token");
+		snprintf(tok, sizeof tok, "tok-%d", token_valid);
+		if (h == NULL || strcmp(h, tok) != 0 || revoke_once) {
+			revoke_once = false;
+			token_valid = -1;
+			ret = reply(c, 401, NULL, NULL, xstrdup(
+			    "{\"unauthorized\":{\"code\":401,\"message\":\"expired\"}}"));
+			goto out;
+		}
+		if (arg(c, "marker") == NULL)
+			body = xasprintf("{\"servers\":[{\"id\":\"a\",\"name\":"
+			    "\"bbb-01\",\"status\":\"ACTIVE\"},{\"id\":\"b\","
+			    "\"name\":\"bbb-02\",\"status\":\"BUILD\"}],"
+			    "\"servers_links\":[{\"rel\":\"next\",\"href\":"
+			    "\"http://127.0.0.1:%u/compute/v2.1/servers/detail"
+			    "?marker=b\"}]}", port);
+		else
+			body = xstrdup("{\"servers\":[{\"id\":\"c\",\"name\":"
+			    "\"bbb-03\",\"status\":\"SHUTOFF\"}]}");
+		ret = reply(c, 200, NULL, NULL, body);
+		goto out;
+	}
+	if (strcmp(url, "/v1/health/service/bbb") == 0) {
+		v = arg(c, "index");
+		if (consul_calls < (int)nitems(consul_index_seen))
+			consul_index_seen[consul_calls] = v != NULL ?
+			    (int)strtol(v, NULL, 10) : -1;
+		consul_calls++;
+		snprintf(tok, sizeof tok, "%d", consul_answer_index);
+		ret = reply(c, 200, "X-Consul-Index", tok, xstrdup("[{\"Node\":"
+		    "{\"Node\":\"bbb-01\",\"Address\":\"10.0.0.1\"},"
+		    "\"Checks\":[]}]"));
+		goto out;
+	}
+	if (strcmp(url, "/v2-beta/projects") == 0) {
+		ret = reply(c, 200, NULL, NULL, xstrdup("{\"type\":"
+		    "\"collection\",\"data\":[{\"id\":\"1a5\",\"name\":"
+		    "\"Default\",\"state\":\"active\"}]}"));
+		goto out;
+	}
+	if (strncmp(url, "/v2-beta/projects/1a5/", 22) == 0) {
+		if (strcmp(url + 22, "hosts") == 0 &&
+		    arg(c, "marker") == NULL)
+			body = xasprintf("{\"type\":\"collection\",\"data\":"
+			    "[{\"id\":\"1h1\",\"hostname\":\"bbb-01\","
+			    "\"state\":\"active\"}],\"pagination\":{\"partial\":true,"
+			    "\"next\":\"http://%s:%u/v2-beta/projects/1a5/hosts"
+			    "?marker=m1\"}}", rancher_foreign_next ?
+			    "localhost" : "127.0.0.1", port);
+		else if (strcmp(url + 22, "hosts") == 0)
+			body = xstrdup("{\"type\":\"collection\",\"data\":"
+			    "[{\"id\":\"1h2\",\"hostname\":\"bbb-02\","
+			    "\"state\":\"active\",\"agentState\":\"disconnected\"}]}");
+		else
+			body = xstrdup("{\"type\":\"collection\",\"data\":[]}");
+		ret = reply(c, 200, NULL, NULL, body);
+		goto out;
+	}
+	if (strcmp(url, "/scalelite/api/getServers") == 0) {
+		v = arg(c, "checksum");
+		if (v != NULL && strcmp(v, sl_expect) == 0) {
+			sl_checksum_ok++;
+			ret = reply(c, 200, NULL, NULL, xstrdup("[]"));
+		} else {
+			sl_checksum_bad++;
+			ret = reply(c, 200, NULL, NULL, xstrdup("<response>"
+			    "<returncode>FAILED</returncode><messageKey>"
+			    "checksumError</messageKey></response>"));
+		}
+		goto out;
+	}
+	if (strcmp(url, "/bigbluebutton/api/getMeetings") == 0) {
+		ret = reply(c, 200, NULL, NULL, xstrdup("<response><returncode>"
+		    "SUCCESS</returncode><meetings/></response>"));
+		goto out;
+	}
+	ret = reply(c, 404, NULL, NULL, xstrdup("not here"));
+out:
+	pthread_mutex_unlock(&mtx);
+	return (ret);
+}
+
+static int
+setup(void **state)
+{
+	struct sockaddr_in		 sin;
+	const union MHD_DaemonInfo	*info;
+
+	(void)state;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	srv = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, handler_cb, NULL,
+	    MHD_OPTION_SOCK_ADDR, &sin,
+	    MHD_OPTION_NOTIFY_COMPLETED, srv_completed_cb, NULL,
+	    MHD_OPTION_END);
+	if (srv == NULL)
+		return (-1);
+	info = MHD_get_daemon_info(srv, MHD_DAEMON_INFO_BIND_PORT);
+	port = info->port;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	MHD_stop_daemon(srv);
+	return (0);
+}
+
+struct rig {
+	struct config	*cfg;
+	struct loop	*loop;
+	struct http	*http;
+	struct fleet	*fleet;
+	struct backends	*b;
+	int		 changes;
+};
+
+static void
+change_cb(void *arg)
+{
+	struct rig	*r = arg;
+
+	r->changes++;
+}
+
+static void
+rig_start(struct rig *r)
+{
+	r->loop = loop_new();
+	r->http = http_new(r->loop);
+	r->fleet = fleet_new("test");
+	r->b = backends_new(r->loop, r->http, r->cfg, r->fleet);
+	backends_on_change(r->b, change_cb, r);
+	backends_start(r->b);
+}
+
+static void
+rig_free(struct rig *r)
+{
+	backends_free(r->b);
+	fleet_free(r->fleet);
+	http_free(r->http);
+	loop_free(r->loop);
+	config_free(r->cfg);
+}
+
+/* Run the loop until pred holds or ms pass; true if it held. */
+static bool
+run_until(struct rig *r, bool (*pred)(struct rig *), int64_t ms)
+{
+	int64_t	 end = util_mono_ms() + ms;
+
+	while (util_mono_ms() < end) {
+		if (pred != NULL && pred(r))
+			return (true);
+		loop_run_once(r->loop, 20);
+	}
+	return (pred != NULL && pred(r));
+}
+
+static char *
+srv_url(const char *path)
+{
+	return (xasprintf("http://127.0.0.1:%u%s", port, path));
+}
+
+static bool
+os_ok(struct rig *r)
+{
+	return (r->fleet->sources[FLEET_SRC_OPENSTACK].state == FLEET_SRC_OK);
+}
+
+static bool
+os_failed(struct rig *r)
+{
+	return (r->fleet->sources[FLEET_SRC_OPENSTACK].state ==
+	    FLEET_SRC_FAILED);
+}
+
+static void
+test_openstack(void **state)
+{
+	struct rig	 r = { 0 };
+	int		 calls, calls2, tokens;
+
+	(void)state;
+	r.cfg = config_new();
+	r.cfg->openstack.auth_url = srv_url("/v3/");
+	r.cfg->openstack.application_credential_id = xstrdup("cred");
+	r.cfg->openstack.application_credential_secret =
+	    xstrdup("os-secret");
+	r.cfg->openstack.region = xstrdup("RegionOne");
+	r.cfg->ui.refresh_ms = 250;	/* period 1.25 s */
+	pthread_mutex_lock(&mtx);
+	tokens_issued = nova_calls = 0;
+	pthread_mutex_unlock(&mtx);
+	rig_start(&r);
+	assert_true(run_until(&r, os_ok, 10000));
+	/* both pages */
+	assert_int_equal(r.fleet->nvms, 3);
+	assert_true(r.changes > 0);
+	pthread_mutex_lock(&mtx);
+	tokens = tokens_issued;
+	calls = nova_calls;
+	pthread_mutex_unlock(&mtx);
+	assert_int_equal(tokens, 1);
+	assert_int_equal(calls, 2);
+
+	/* the token is reused for the next refresh */
+	run_until(&r, NULL, 1600);
+	pthread_mutex_lock(&mtx);
+	tokens = tokens_issued;
+	calls = nova_calls;
+	/* a 401 gets one new token and the refresh still succeeds */
+	revoke_once = true;
+	pthread_mutex_unlock(&mtx);
+	assert_int_equal(tokens, 1);
+	assert_true(calls >= 4);
+	run_until(&r, NULL, 1600);
+	pthread_mutex_lock(&mtx);
+	tokens = tokens_issued;
+	calls2 = nova_calls;
+	pthread_mutex_unlock(&mtx);
+	assert_int_equal(tokens, 2);
+	assert_true(calls2 >= calls + 3);
+	assert_int_equal(r.fleet->sources[FLEET_SRC_OPENSTACK].state,
+	    FLEET_SRC_OK);
+	rig_free(&r);
+}
+
+static void
+test_openstack_bad_credential(void **state)
+{
+	struct rig	 r = { 0 };
+	const char	*cause;
+
+	(void)state;
+	r.cfg = config_new();
+	r.cfg->openstack.auth_url = srv_url("");
+	r.cfg->openstack.application_credential_id = xstrdup("cred");
+	r.cfg->openstack.application_credential_secret = xstrdup("wrong");
+	rig_start(&r);
+	assert_true(run_until(&r, os_failed, 10000));
+	cause = r.fleet->sources[FLEET_SRC_OPENSTACK].cause;
+	assert_non_null(cause);
+	assert_string_equal(cause, "HTTP 401: keystone: 401 Unauthorized: "
+	    "bad credential");
+	assert_null(strstr(cause, "wrong"));
+	assert_true(backends_settled(r.b));
+	rig_free(&r);
+}
+
+static bool
+rancher_done(struct rig *r)
+{
+	return (r->fleet->sources[FLEET_SRC_RANCHER].state !=
+	    FLEET_SRC_PENDING);
+}
+
+static void
+test_rancher_pages(void **state)
+{
+	struct rig	 r = { 0 };
+	size_t		 i;
+	bool		 found = false;
+
+	(void)state;
+	r.cfg = config_new();
+	r.cfg->rancher.url = srv_url("/");
+	r.cfg->rancher.access_key = xstrdup("ak");
+	r.cfg->rancher.secret_key = xstrdup("sk");
+	pthread_mutex_lock(&mtx);
+	rancher_foreign_next = false;
+	pthread_mutex_unlock(&mtx);
+	rig_start(&r);
+	assert_true(run_until(&r, rancher_done, 10000));
+	assert_int_equal(r.fleet->sources[FLEET_SRC_RANCHER].state,
+	    FLEET_SRC_OK);
+	assert_int_equal(r.fleet->nhosts, 2);
+	for (i = 0; i < r.fleet->nhosts; i++) {
+		if (strcmp(r.fleet->hosts[i]->rancher_id, "1h2") == 0) {
+			assert_string_equal(r.fleet->hosts[i]->state,
+			    "disconnected");
+			found = true;
+		}
+	}
+	assert_true(found);
+	rig_free(&r);
+
+	/* a next link to another origin is refused (credentials) */
+	memset(&r, 0, sizeof r);
+	r.cfg = config_new();
+	r.cfg->rancher.url = srv_url("/v2-beta");
+	pthread_mutex_lock(&mtx);
+	rancher_foreign_next = true;
+	pthread_mutex_unlock(&mtx);
+	rig_start(&r);
+	assert_true(run_until(&r, rancher_done, 10000));
+	assert_int_equal(r.fleet->sources[FLEET_SRC_RANCHER].state,
+	    FLEET_SRC_FAILED);
+	assert_non_null(strstr(r.fleet->sources[FLEET_SRC_RANCHER].cause,
+	    "hosts: pagination.next leaves the server"));
+	rig_free(&r);
+}
+
+static bool
+consul_calls_ge(int n)
+{
+	int	 c;
+
+	pthread_mutex_lock(&mtx);
+	c = consul_calls;
+	pthread_mutex_unlock(&mtx);
+	return (c >= n);
+}
+
+static bool
+consul_3(struct rig *r)
+{
+	(void)r;
+	return (consul_calls_ge(3));
+}
+
+static void
+test_consul_index(void **state)
+{
+	struct rig	 r = { 0 };
+	int		 n, calls, seen[nitems(consul_index_seen)];
+
+	(void)state;
+	r.cfg = config_new();
+	r.cfg->consul.url = srv_url("");
+	pthread_mutex_lock(&mtx);
+	consul_calls = 0;
+	consul_answer_index = 10;
+	pthread_mutex_unlock(&mtx);
+	rig_start(&r);
+	assert_true(run_until(&r, consul_3, 5000));
+	pthread_mutex_lock(&mtx);
+	memcpy(seen, consul_index_seen, sizeof seen);
+	n = consul_calls;
+	consul_answer_index = 5;	/* goes backwards */
+	pthread_mutex_unlock(&mtx);
+	/* first without index, then blocking on the index answered */
+	assert_int_equal(seen[0], -1);
+	assert_int_equal(seen[1], 10);
+	assert_int_equal(seen[2], 10);
+	run_until(&r, NULL, 1000);
+	pthread_mutex_lock(&mtx);
+	memcpy(seen, consul_index_seen, sizeof seen);
+	calls = consul_calls;
+	pthread_mutex_unlock(&mtx);
+	/*
+	 * The fake answers at once: the rate limit (250 ms between
+	 * starts) allows about 4 calls a second, never a hot loop.
+	 */
+	assert_true(calls - n <= 6);
+	assert_true(calls - n >= 3);
+	/* after the index went back: one call without index, then 5 */
+	assert_int_equal(seen[n], 10);
+	assert_int_equal(seen[n + 1], -1);
+	assert_int_equal(seen[n + 2], 5);
+	assert_int_equal(r.fleet->sources[FLEET_SRC_CONSUL].state,
+	    FLEET_SRC_OK);
+	assert_int_equal(r.fleet->nnodes, 1);
+	rig_free(&r);
+}
+
+static bool
+sl_done(struct rig *r)
+{
+	return (r->fleet->sources[FLEET_SRC_SCALELITE].state !=
+	    FLEET_SRC_PENDING);
+}
+
+static void
+test_scalelite_checksum(void **state)
+{
+	struct rig	 r = { 0 };
+	int		 ok, bad;
+
+	(void)state;
+	/* SHA-256("getServers" + "" + secret), scalelite-bbb.md 1.4 */
+	bk_sha256_hex("getServerssl-secret", sl_expect);
+	r.cfg = config_new();
+	r.cfg->scalelite.url = srv_url("/bigbluebutton/api/");
+	r.cfg->scalelite.secret = xstrdup("sl-secret");
+	rig_start(&r);
+	assert_true(run_until(&r, sl_done, 10000));
+	assert_int_equal(r.fleet->sources[FLEET_SRC_SCALELITE].state,
+	    FLEET_SRC_OK);
+	pthread_mutex_lock(&mtx);
+	ok = sl_checksum_ok;
+	bad = sl_checksum_bad;
+	pthread_mutex_unlock(&mtx);
+	assert_int_equal(ok, 1);
+	assert_int_equal(bad, 0);
+	rig_free(&r);
+
+	memset(&r, 0, sizeof r);
+	r.cfg = config_new();
+	r.cfg->scalelite.url = srv_url("");
+	r.cfg->scalelite.secret = xstrdup("not-it");
+	rig_start(&r);
+	assert_true(run_until(&r, sl_done, 10000));
+	assert_int_equal(r.fleet->sources[FLEET_SRC_SCALELITE].state,
+	    FLEET_SRC_FAILED);
+	assert_non_null(strstr(r.fleet->sources[FLEET_SRC_SCALELITE].cause,
+	    "checksumError"));
+	rig_free(&r);
+}
+
+static void
+test_helpers(void **state)
+{
+	char	*s, sum[65];
+
+	(void)state;
+	bk_sha256_hex("", sum);
+	assert_string_equal(sum, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+	s = bk_url_join("http://h:1/a/", "/b?c=d");
+	assert_string_equal(s, "http://h:1/a/b?c=d");
+	free(s);
+	s = bk_urlencode("max by (instance) (x{a=\"b\"})");
+	assert_string_equal(s, "max%20by%20%28instance%29%20%28x%7Ba%3D%22b"
+	    "%22%7D%29");
+	free(s);
+	assert_true(bk_same_origin("http://h:1/x?y", "http://h:1/v2-beta"));
+	assert_true(bk_same_origin("HTTP://H:1", "http://h:1/"));
+	assert_false(bk_same_origin("http://h:2/x", "http://h:1/x"));
+	assert_false(bk_same_origin("http://h:1.evil/x", "http://h:1/x"));
+	assert_false(bk_same_origin("https://h:1/x", "http://h:1/x"));
+	assert_false(bk_same_origin("/relative", "http://h:1/x"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_openstack),
+		cmocka_unit_test(test_openstack_bad_credential),
+		cmocka_unit_test(test_rancher_pages),
+		cmocka_unit_test(test_consul_index),
+		cmocka_unit_test(test_scalelite_checksum),
+	};
+
+	log_set_stderr(false);
+	return (cmocka_run_group_tests(tests, setup, teardown));
+}
