@@ -49,6 +49,8 @@
 #define DASH_SIM_READY_MS	15000
 #define DASH_SIM_GRACE_MS	2000
 
+#define DASH_LOCK_WAIT_MS	(30 * 60 * 1000)
+
 struct dash {
 	struct cli		*cli;
 	struct loop		*loop;
@@ -441,6 +443,8 @@ dash_dialog(struct dash *d)
 	}
 	memset(&args, 0, sizeof args);
 	args.target = d->pending_target;
+	/* Wait for a held lock; the jobs view shows the holder, x gives up. */
+	args.lock_wait_ms = DASH_LOCK_WAIT_MS;
 	id = jobs_start(d->jobs, d->pending_act, &args, d->pending);
 	d->pending = NULL;
 	msg = xasprintf("job %u started: %s %s (6: jobs view)", id,

@@ -493,7 +493,7 @@ ss_follow(struct job *j, const char *id, double load0, char **cause)
 	const struct config	*cfg = job_config(j);
 	const struct job_args	*a = job_args(j);
 	int64_t			 poll, end;
-	char			*state = NULL, lb[32];
+	char			*state = NULL, *why = NULL, lb[32];
 	double			 load;
 	int			 pct;
 
@@ -501,8 +501,13 @@ ss_follow(struct job *j, const char *id, double load0, char **cause)
 	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
 	    SS_DRAIN_MS);
 	for (;;) {
-		if (ss_info(cfg, id, &state, &load, cause) != 0)
+		if (ss_info(cfg, id, &state, &load, &why) != 0) {
+			/* Say what state the server is left in. */
+			*cause = xasprintf("%s; drain stopped: %s stays "
+			    "cordoned", why, a->target);
+			free(why);
 			return (-1);
+		}
 		if (strcmp(state, "disabled") == 0) {
 			free(state);
 			job_progress(j, 100);

@@ -171,6 +171,22 @@ ok $? "^C cancels a drain and says the server stays cordoned"
 is "$(lock_session)" none "the lock is released after the cancel"
 curl -s -X DELETE "$control/faults" >/dev/null
 
+# A fault while a drain follows the load: a clear error that says the
+# server is left cordoned.
+"$bbbctl" --config "$conf" --log "$tmp/log" --yes server drain \
+    --poll 200ms bbb-04 >/dev/null 2>"$tmp/df.err" &
+dfp=$!
+wait_for grep -q draining "$tmp/df.err"
+curl -s -X POST "$control/faults?spec=scalelite:/scalelite/api/getServerInfo:status:503" >/dev/null
+wait "$dfp"
+rc=$?
+curl -s -X DELETE "$control/faults" >/dev/null
+[ $rc -ne 0 ] && grep -q 'getServerInfo.*503.*drain stopped: bbb-04 stays cordoned' "$tmp/df.err"
+ok $? "a fault mid-drain ends it with a clear error and the state it left"
+st=$(lb bbb-04)
+[ "$st" = cordoned ] || [ "$st" = disabled ]
+ok $? "and scalelite shows bbb-04 $st, as reported"
+
 # drain: cordon, follow the load, scalelite disables it.  (The 12 h tick
 # that ends the meetings also expires the lock's session in the sim.)
 "$bbbctl" --config "$conf" --log "$tmp/log" --yes server drain \
