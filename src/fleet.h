@@ -307,7 +307,12 @@ const char	*fleet_job_state_name(enum fleet_job_state);
 struct fleet	*fleet_new(const char *cluster);
 void		 fleet_free(struct fleet *);
 
-/* The problem rules' state and limits (problems.h). */
+/*
+ * The problem rules' state and limits (problems.h): thresholds, hold
+ * times, and `hold` (false for a one-shot look such as `bbbctl status`,
+ * which raises held rules at once).  fleet->problems and the problems'
+ * strings belong to it; they live until the next apply or tick.
+ */
 struct problems;
 struct problems	*fleet_problems(struct fleet *);
 
