@@ -41,4 +41,7 @@ int	 cmd_config_keys(struct cli *, int, char **);
 /* cmd-status.c */
 int	 cmd_status(struct cli *, int, char **);
 
+/* cmd-job.c: every action of jobs.h (server ..., stack ...) */
+int	 cmd_job(struct cli *, int, char **);
+
 #endif

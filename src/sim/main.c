@@ -67,7 +67,8 @@ main(int argc, char **argv)
 	};
 	struct sim_world	*w;
 	struct sim_fault	 f;
-	const char		*listen_addr = "127.0.0.1", *profile = "default";
+	const char		*listen_addr = "127.0.0.1";
+	const char		*profile = "default";
 	const char		*config = NULL, *errstr;
 	const char		*faults[SIM_MAX_FAULTS];
 	char			*cause, *u;
@@ -96,7 +97,8 @@ main(int argc, char **argv)
 		case 'x':
 			if (util_parse_double(optarg, &speed, &errstr) != 0 ||
 			    speed < 0 || speed > 100000)
-				sim_bad_option("--speed", optarg, "out of range");
+				sim_bad_option("--speed", optarg,
+				    "out of range");
 			break;
 		case 'l':
 			listen_addr = optarg;
@@ -131,7 +133,8 @@ main(int argc, char **argv)
 		case 'i':
 			if (util_parse_ll(optarg, 1, 86400, &poll_s,
 			    &errstr) != 0)
-				sim_bad_option("--poll-interval", optarg, errstr);
+				sim_bad_option("--poll-interval", optarg,
+				    errstr);
 			break;
 		case 'A':
 			acl = false;
