@@ -69,6 +69,11 @@ done
 # and each default query, best of 3.
 big=${BENCH_BIG_NODES:-5000}
 [ "$big" -gt 0 ] 2>/dev/null || exit 0
+# The engine alone (no HTTP, no lock), CPU time of each default query.
+if ${MAKE:-make} -s -C "${top_builddir:-.}" tests/bench/bench-promql \
+    >/dev/null 2>&1; then
+	"${top_builddir:-.}/tests/bench/bench-promql" -n "$big" -r 3
+fi
 kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 "$sim" --nodes "$big" --speed 60 --write-config "$tmp/big.conf" \
