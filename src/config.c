@@ -71,6 +71,9 @@ static const struct config_entry config_table[] = {
 	    "fqdn: whole name; alnum: short name, letters and digits only)"),
 	E("cluster", "domain", CONFIG_STRING, cluster.domain, NULL,
 	    "domain suffix stripped from host names"),
+	E("cluster", "node_pattern", CONFIG_STRING, cluster.node_pattern,
+	    "bbb-*", "globs: Rancher hosts and VMs that are BBB nodes even "
+	    "when no BBB source knows them"),
 
 	E("consul", "url", CONFIG_URL, consul.url, NULL,
 	    "consul HTTP API, e.g. http://127.0.0.1:8500"),

@@ -16,7 +16,9 @@
  * is older than the source's last good refresh (see fleet_node_fresh()).
  *
  * Nodes from all sources are joined on one key, the short host name
- * (fleet_node_key(); the rule is documented there).
+ * (fleet_node_key(); the rule is documented there).  A node is a BBB
+ * server; what makes a name one is documented at
+ * fleet_set_node_pattern() ("what is a node").
  */
 #ifndef BBBCTL_FLEET_H
 #define BBBCTL_FLEET_H
@@ -152,9 +154,14 @@ struct fleet_node {
 	/* added by fleet.c */
 	bool		 bbb;		/* a BBB node: known to consul,
 					   scalelite or a bbb-exporter */
+	bool		 named;		/* not bbb: a node only because its
+					   VM or Rancher host matches
+					   [cluster] node_pattern */
 	int64_t		 prom_at;	/* wall ms of its last node_exporter
 					   sample, 0 never */
 	uint64_t	 gen[FLEET_SRC_COUNT]; /* fleet.c's bookkeeping */
+	unsigned	 prom_figures;	/* fleet.c's: the Prometheus figures
+					   that name it */
 };
 
 struct fleet_meeting {
@@ -369,6 +376,36 @@ char		*fleet_node_key_rule(const char *name_or_url,
 /* Set the rule used by every fleet_apply_*() (before the first apply). */
 void		 fleet_set_join(struct fleet *, enum fleet_key_rule,
 		     const char *domain);
+
+/*
+ * What is a node.  A node is a BBB server.  Every source may name hosts,
+ * but only these make a key a node (n->bbb):
+ *   - consul: an entry of the BBB nodes' service ([consul] service);
+ *   - scalelite: a server of its list;
+ *   - Prometheus: a bbb-exporter instance: a sample (even NaN) of a
+ *     bbb-exporter figure (meetings, participants, voice, video,
+ *     listeners, api_up) in its last good answer; or, without
+ *     Prometheus, a meeting that getMeetings puts there.
+ * A Rancher host, an OpenStack VM or a Prometheus instance of
+ * node_exporter (or any other exporter) only enriches the node of the
+ * same key; with no such node it is listed in fleet->hosts / fleet->vms
+ * (the hosts view) and nowhere else: not in fleet->nodes, not found by
+ * fleet_node_by_key() / _by_id(), not counted in fleet->totals, and
+ * raises no per-node problem (host-disconnected and vm-not-active
+ * still speak of it, from fleet->hosts / fleet->vms).  The Rancher
+ * server, an infrastructure host, the Prometheus server are not nodes.
+ *
+ * One exception, so that a fresh VM that never got registered is seen:
+ * a Rancher host or VM that no BBB source knows is a node still
+ * (n->named; it gets the missing-from-source problem) when its key
+ * matches one of globs, [cluster] node_pattern: fnmatch(3) patterns
+ * such as "bbb-*", separated by commas or blanks, matched against the
+ * key case-insensitively.  NULL or "" matches nothing.  Records keep
+ * their id when they become nodes or stop being one.  Set it before
+ * the first apply (it takes effect at the next one).
+ */
+void		 fleet_set_node_pattern(struct fleet *, const char *globs);
+
 /* The key of name under f's rule (allocated, NULL if empty). */
 char		*fleet_key(const struct fleet *, const char *name_or_url);
 
