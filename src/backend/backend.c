@@ -61,6 +61,7 @@ struct backends {
 	const struct config	*cfg;
 	struct fleet		*fleet;
 	int64_t			 refresh_ms;
+	bool			 want_meetings;
 	backends_change_cb	 change_cb;
 	void			*change_arg;
 	struct bk_source	*sources[FLEET_SRC_COUNT];
@@ -228,6 +229,25 @@ backends_on_change(struct backends *b, backends_change_cb cb, void *arg)
 	b->change_arg = arg;
 }
 
+void
+backends_want_meetings(struct backends *b, bool on)
+{
+	struct bk_source	*s;
+
+	if (b->want_meetings == on)
+		return;
+	b->want_meetings = on;
+	s = b->sources[FLEET_SRC_SCALELITE];
+	if (on && s != NULL && !s->inflight)
+		bk_start(s);
+}
+
+bool
+bk_want_meetings(struct bk_source *s)
+{
+	return (s->b->want_meetings);
+}
+
 bool
 backends_settled(const struct backends *b)
 {
@@ -357,11 +377,16 @@ bk_failed(struct bk_source *s, const char *cause)
 	int64_t		 d;
 	int		 i;
 
+	char		*clean;
+
 	s->inflight = false;
 	s->answered = true;
 	s->failures++;
-	log_warn("%s: %s", fleet_src_name(s->ops->src), cause);
-	fleet_source_failed(s->b->fleet, s->ops->src, cause, util_wall_ms());
+	clean = bk_clean_cause(s->ops->src, cause);
+	/* data for the UI; the log file only (never twice on stderr) */
+	log_info("%s: %s", fleet_src_name(s->ops->src), clean);
+	fleet_source_failed(s->b->fleet, s->ops->src, clean, util_wall_ms());
+	free(clean);
 	bk_changed(s);
 
 	d = s->b->refresh_ms;
@@ -440,6 +465,28 @@ bk_describe(const char *what, const struct http_response *resp)
 	s = xasprintf("%s: %s", what, d);
 	free(d);
 	return (s);
+}
+
+char *
+bk_clean_cause(enum fleet_src src, const char *cause)
+{
+	struct buf	 b = { 0 };
+	const char	*name = fleet_src_name(src), *p;
+	size_t		 n = strlen(name);
+
+	buf_add(&b, "", 0);
+	while ((p = strstr(cause, name)) != NULL) {
+		if ((p == cause || (p[-1] == ' ')) && strncmp(p + n, ": ", 2)
+		    == 0) {
+			buf_add(&b, cause, (size_t)(p - cause));
+			cause = p + n + 2;
+		} else {
+			buf_add(&b, cause, (size_t)(p - cause) + n);
+			cause = p + n;
+		}
+	}
+	buf_adds(&b, cause);
+	return (buf_steal(&b));
 }
 
 bool

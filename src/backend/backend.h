@@ -41,6 +41,15 @@ int64_t		 backends_get_refresh(const struct backends *);
  */
 void		 backends_on_change(struct backends *, backends_change_cb,
 		     void *arg);
+/*
+ * The meetings list (scalelite getMeetings and the per-node BBB API
+ * getMeetings that finds each meeting's node and the node's TLS
+ * certificate expiry) is fetched only while wanted; off by default
+ * (`bbbctl status` never fetches it; per-node meeting figures come from
+ * Prometheus).  Turning it on fetches at once.
+ */
+void		 backends_want_meetings(struct backends *, bool);
+
 /* True when every configured source has answered or failed once. */
 bool		 backends_settled(const struct backends *);
 

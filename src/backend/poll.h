@@ -66,6 +66,16 @@ void		 bk_failed(struct bk_source *, const char *cause);
 /* Tell the user of the backends that the model changed. */
 void		 bk_changed(struct bk_source *);
 
+/* The meetings list is wanted (backends_want_meetings()). */
+bool		 bk_want_meetings(struct bk_source *);
+
+/*
+ * cause without the source's own name as a prefix of its parts
+ * ("cpu: prometheus: bad_data: x" -> "cpu: bad_data: x"): the UI shows
+ * it beside the source's name already.  Allocated.
+ */
+char		*bk_clean_cause(enum fleet_src, const char *);
+
 /* Helpers. */
 char		*bk_url_join(const char *base, const char *path);
 char		*bk_urlencode(const char *);

@@ -162,7 +162,8 @@ prom_done_cb(struct http_response *resp, void *arg)
 		prom_figure_clear(f);
 		f->name = xstrdup(name);
 		f->failed = true;
-		f->error = cause;
+		f->error = bk_clean_cause(FLEET_SRC_PROMETHEUS, cause);
+		free(cause);
 	}
 	if (--pp->pending == 0)
 		prom_finish(pp);

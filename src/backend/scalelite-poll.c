@@ -11,7 +11,8 @@
  * node from the same handshake.  The nodes are asked only when a meeting
  * of scalelite's list has no known node, or SL_FANOUT_MS after the last
  * time (meetings do not move; this keeps a 1000-node fleet's refresh
- * small).
+ * small).  Meetings are fetched at all only while wanted
+ * (backends_want_meetings()).
  *
  * The node secrets live only in struct backend_sl_secrets here (zeroed
  * when freed), never in the model or a log; the getServers body that
@@ -53,6 +54,7 @@ struct sl_poll {
 	/* this refresh */
 	int		 pending;	/* getServers, getMeetings, nodes */
 	bool		 fanned;	/* the nodes' round was decided */
+	bool		 detail_set;	/* we set the source's detail */
 	char		*servers_cause;
 	struct backend_sl_secrets secrets;
 	struct fleet_meetings_update *meetings;
@@ -247,13 +249,21 @@ sl_finish(struct sl_poll *sp)
 		u->fetch = bk_fetch(s);
 		fleet_apply_meetings(bk_fleet(s), u, util_wall_ms());
 	} else if (sp->meetings_cause != NULL)
-		log_warn("scalelite: %s", sp->meetings_cause);
+		log_info("scalelite: %s", sp->meetings_cause);
 
 	if (sp->servers_cause != NULL)
 		bk_failed(s, sp->servers_cause);
 	else {
-		fleet_source_set_detail(bk_fleet(s), FLEET_SRC_SCALELITE,
-		    sp->meetings_cause);
+		/* our detail: why the meetings failed; never the legacy one */
+		if (sp->meetings_cause != NULL) {
+			fleet_source_set_detail(bk_fleet(s),
+			    FLEET_SRC_SCALELITE, sp->meetings_cause);
+			sp->detail_set = true;
+		} else if (sp->detail_set && !bk_fleet(s)->scalelite_legacy) {
+			fleet_source_set_detail(bk_fleet(s),
+			    FLEET_SRC_SCALELITE, NULL);
+			sp->detail_set = false;
+		}
 		bk_done(s);
 	}
 	sl_round_clear(sp);
@@ -398,8 +408,8 @@ sl_fan_out(struct sl_poll *sp)
 	size_t	 i, n;
 	int64_t	 now = util_mono_ms();
 
-	if (sp->secrets.n == 0 || (now - sp->fanout_at < SL_FANOUT_MS &&
-	    !sl_unplaced(sp)))
+	if (!bk_want_meetings(sp->s) || sp->secrets.n == 0 ||
+	    (now - sp->fanout_at < SL_FANOUT_MS && !sl_unplaced(sp)))
 		return;
 	sp->fanout_at = now;
 	n = 0;
@@ -444,7 +454,7 @@ sl_start(struct bk_source *s, void *arg)
 
 	sl_round_clear(sp);
 	secret = cfg->scalelite.secret != NULL ? cfg->scalelite.secret : "";
-	sp->pending = 2;
+	sp->pending = bk_want_meetings(s) ? 2 : 1;
 
 	memset(&req, 0, sizeof req);
 	in = xasprintf("getServers%s", secret);
@@ -458,6 +468,8 @@ sl_start(struct bk_source *s, void *arg)
 	bk_request(s, &req, sl_servers_cb, sp);
 	free(url);
 	free(api);
+	if (!bk_want_meetings(s))
+		return;
 
 	api = bk_url_join(sp->base, "bigbluebutton/api");
 	url = sl_bbb_url(api, "getMeetings", secret);

@@ -3,7 +3,7 @@
  * conditions on the sources hold (or a deadline passes), then print the
  * model as JSON.  For the integration tests and benchmarks.
  *
- * usage: backend-driver [-l] CONFIG SECONDS COND... [-- !CMD -- COND...]
+ * usage: backend-driver [-lm] CONFIG SECONDS COND... [-- !CMD -- COND...]
  *   COND is SRC=STATE, STATE ok, failed (failed or stale), settled
  *   (answered once) or meetings (ok, with meetings that know their
  *   node); or health:NODE=passing|warning|critical (the consul health
@@ -11,7 +11,7 @@
  *   conditions before it hold, then the next conditions; the time from
  *   the command to those conditions is printed as phase_ms.
  *   -l prints lines ("source NAME STATE CAUSE", "KEY VALUE") instead of
- *   JSON.
+ *   JSON; -m fetches the meetings (backends_want_meetings()).
  * Exit 0 when every condition held before the deadline, 1 if not,
  * 2 on a usage or config error.
  */
@@ -192,15 +192,20 @@ main(int argc, char **argv)
 	const char	*why;
 	int64_t		 start, deadline, phase_start = 0, phase_ms = -1;
 	json_t		*j_out;
-	bool		 met = false, lines = false;
+	bool		 met = false, lines = false, meetings = false;
 	int		 phase = 0, argi = 1;
 
-	if (argc > 1 && strcmp(argv[1], "-l") == 0) {
-		lines = true;
-		argi++;
+	for (; argi < argc && argv[argi][0] == '-' && argv[argi][1] != '\0';
+	    argi++) {
+		if (strcmp(argv[argi], "-l") == 0)
+			lines = true;
+		else if (strcmp(argv[argi], "-m") == 0)
+			meetings = true;
+		else
+			break;
 	}
 	if (argc - argi < 2) {
-		fprintf(stderr, "usage: backend-driver [-l] CONFIG SECONDS "
+		fprintf(stderr, "usage: backend-driver [-lm] CONFIG SECONDS "
 		    "COND... [-- !CMD -- COND...]\n");
 		return (2);
 	}
@@ -251,6 +256,7 @@ main(int argc, char **argv)
 	http = http_new(loop);
 	fleet = fleet_new(cfg->cluster.name);
 	b = backends_new(loop, http, cfg, fleet);
+	backends_want_meetings(b, meetings);
 	backends_start(b);
 
 	start = util_mono_ms();

@@ -67,7 +67,9 @@ case " $good " in *" consul "*)
 esac
 case " $good " in *" scalelite "*)
 	is "$(val seen_by_scalelite "$tmp/base")" 6 "scalelite: the 6 servers"
-	"$drv" -l "$conf" 30 scalelite=meetings >"$tmp/meet" 2>&1
+	"$drv" -l "$conf" 30 scalelite=ok >"$tmp/nomeet" 2>&1
+	is "$(val meetings "$tmp/nomeet")" 0 "scalelite: no meetings fetched unless wanted"
+	"$drv" -l -m "$conf" 30 scalelite=meetings >"$tmp/meet" 2>&1
 	ok $? "scalelite: meetings know their node (per-node BBB API)"
 	;;
 esac

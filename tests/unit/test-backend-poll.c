@@ -276,6 +276,7 @@ struct rig {
 	struct fleet	*fleet;
 	struct backends	*b;
 	int		 changes;
+	bool		 meetings;
 };
 
 static void
@@ -294,6 +295,7 @@ rig_start(struct rig *r)
 	r->fleet = fleet_new("test");
 	r->b = backends_new(r->loop, r->http, r->cfg, r->fleet);
 	backends_on_change(r->b, change_cb, r);
+	backends_want_meetings(r->b, r->meetings);
 	backends_start(r->b);
 }
 
@@ -659,6 +661,7 @@ test_scalelite_node_tls(void **state)
 	r.cfg->scalelite.url = srv_url("");
 	r.cfg->scalelite.secret = xstrdup("sl-secret");
 	r.cfg->scalelite.ca_file = xstrdup(pem);
+	r.meetings = true;
 	rig_start(&r);
 	assert_true(run_until(&r, meeting_placed, 10000));
 	/* the node answered with its own checksum; its certificate */
