@@ -77,9 +77,24 @@ ui_has_re() {
 	ui_screen | grep -qE -- "$1"
 }
 
+# Retry "$@" until it succeeds, the deadline passes, or the session is
+# gone (the program ended: no use waiting for its screen).
+ui_wait() {
+	local deadline=$(( $(date +%s) + ${WAIT_DEADLINE:-20} ))
+	while ! "$@" >/dev/null 2>&1; do
+		if ! ui_tmux has-session -t t >/dev/null 2>&1; then
+			diag "the program in the pane has ended"
+			return 1
+		fi
+		[ "$(date +%s)" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
 # Until the pane shows a match of the extended regex.
 wait_for_re() {
-	if wait_for ui_has_re "$1"; then
+	if ui_wait ui_has_re "$1"; then
 		return 0
 	fi
 	diag "timed out waiting for /$1/; the screen:"
@@ -88,7 +103,7 @@ wait_for_re() {
 }
 
 wait_for_text() {
-	if wait_for ui_has "$1"; then
+	if ui_wait ui_has "$1"; then
 		return 0
 	fi
 	diag "timed out waiting for '$1'; the screen:"
