@@ -220,6 +220,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 
 	r.fleet = fleet_new(cfg->cluster.name);
 	fleet_set_join(r.fleet, rule, cfg->cluster.domain);
+	fleet_set_node_pattern(r.fleet, cfg->cluster.node_pattern);
 	/* One look cannot see how long a condition held: say it now. */
 	if (!r.watch)
 		problems_limits(fleet_problems(r.fleet))->hold = false;

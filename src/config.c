@@ -71,6 +71,9 @@ static const struct config_entry config_table[] = {
 	    "fqdn: whole name; alnum: short name, letters and digits only)"),
 	E("cluster", "domain", CONFIG_STRING, cluster.domain, NULL,
 	    "domain suffix stripped from host names"),
+	E("cluster", "node_pattern", CONFIG_STRING, cluster.node_pattern,
+	    "bbb-*", "globs: Rancher hosts and VMs that are BBB nodes even "
+	    "when no BBB source knows them"),
 
 	E("consul", "url", CONFIG_URL, consul.url, NULL,
 	    "consul HTTP API, e.g. http://127.0.0.1:8500"),
@@ -96,6 +99,12 @@ static const struct config_entry config_table[] = {
 	    "scalelite shared secret (LOADBALANCER_SECRET)"),
 	E("scalelite", "ca_file", CONFIG_PATH, scalelite.ca_file, NULL,
 	    "CA certificate(s) to verify scalelite's TLS certificate"),
+	E("scalelite", "ssh_host", CONFIG_STRING, scalelite.ssh_host, NULL,
+	    "host running the scalelite containers, for rake over ssh "
+	    "(scalelite before 1.5.1); port and keys from [ssh]"),
+	E_CHOICE("scalelite", "container", scalelite.container,
+	    "scalelite-api", NULL,
+	    "name of the scalelite API container (docker exec)"),
 
 	E("rancher", "url", CONFIG_URL, rancher.url, NULL,
 	    "Rancher 1.6 server, e.g. https://rancher.example.org"),

@@ -28,6 +28,8 @@ struct config {
 		char	*name;		/* default "bbb" */
 		char	*node_key;	/* join rule (fleet.c); default "host" */
 		char	*domain;	/* stripped from host names if set */
+		char	*node_pattern;	/* globs of node-like VM/host
+					   names (fleet.c); "bbb-*" */
 	} cluster;
 
 	struct {
@@ -55,6 +57,8 @@ struct config {
 		char	*url;
 		char	*secret;	/* secret */
 		char	*ca_file;
+		char	*ssh_host;	/* for rake over ssh (legacy) */
+		char	*container;	/* default "scalelite-api" */
 	} scalelite;
 
 	struct {

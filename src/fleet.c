@@ -1,8 +1,12 @@
 /*
  * fleet.c: the fleet model.
  *
- * Nodes live in a hash map by key (and one by id); fleet->nodes is the
- * same set sorted by key, rebuilt only when a node comes or goes.  Each
+ * Every name any source gives has a record (struct fleet_node) in a hash
+ * map by key (and one by id); priv->all is the same set sorted by key,
+ * rebuilt only when a record comes or goes.  fleet->nodes is the part
+ * of it that is a node (fleet.h, "what is a node"), filtered anew after
+ * every change; the other records only carry what Rancher, OpenStack or
+ * node_exporter say until a BBB source names the same key.  Each
  * apply stamps the nodes its source names with a new generation; a
  * sweep then drops that source from the nodes it no longer names, and
  * frees nodes no source knows.  Entity lists (meetings, stacks, hosts,
@@ -10,6 +14,7 @@
  * source's id.  Every id comes from one counter and is never reused.
  */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +37,40 @@ struct fleet_priv {
 	enum fleet_key_rule rule;
 	char		*domain;
 	bool		 resort;
+	struct fleet_node **all;	/* every record, sorted by key */
+	size_t		 nall;
+	char		**pattern;	/* [cluster] node_pattern globs */
+	size_t		 npattern;
 	struct problems	*problems;
 };
+
+/* The Prometheus figures fleet knows (prom-queries.h names). */
+enum fleet_pf {
+	FLEET_PF_CPU,
+	FLEET_PF_MEM,
+	FLEET_PF_LOAD1,
+	FLEET_PF_NET_IN,
+	FLEET_PF_NET_OUT,
+	FLEET_PF_MEETINGS,
+	FLEET_PF_PARTICIPANTS,
+	FLEET_PF_VOICE,
+	FLEET_PF_VIDEO,
+	FLEET_PF_LISTENERS,
+	FLEET_PF_API_UP,
+	FLEET_PF_UP,
+	FLEET_PF_COUNT
+};
+
+static const char *fleet_pf_names[FLEET_PF_COUNT] = {
+	"cpu", "mem", "load1", "net_in", "net_out", "meetings",
+	"participants", "voice", "video", "listeners", "api_up", "up"
+};
+
+/* The figures of bbb-exporter: a sample of one names a BBB node. */
+#define FLEET_PF_BBB	((1u << FLEET_PF_MEETINGS) | \
+	(1u << FLEET_PF_PARTICIPANTS) | (1u << FLEET_PF_VOICE) | \
+	(1u << FLEET_PF_VIDEO) | (1u << FLEET_PF_LISTENERS) | \
+	(1u << FLEET_PF_API_UP))
 
 /* --- names ------------------------------------------------------------ */
 
@@ -248,6 +285,33 @@ fleet_set_join(struct fleet *f, enum fleet_key_rule rule, const char *domain)
 	    xstrdup(domain) : NULL;
 }
 
+void
+fleet_set_node_pattern(struct fleet *f, const char *globs)
+{
+	struct fleet_priv	*p = f->priv;
+	const char		*s = globs, *e;
+	char			*g;
+	size_t			 i;
+
+	for (i = 0; i < p->npattern; i++)
+		free(p->pattern[i]);
+	free(p->pattern);
+	p->pattern = NULL;
+	p->npattern = 0;
+	while (s != NULL && *s != '\0') {
+		s += strspn(s, ", \t");
+		if ((e = s + strcspn(s, ", \t")) == s)
+			break;
+		g = xstrndup(s, e - s);
+		for (i = 0; g[i] != '\0'; i++)
+			g[i] = tolower((unsigned char)g[i]);
+		p->pattern = xreallocarray(p->pattern, p->npattern + 1,
+		    sizeof *p->pattern);
+		p->pattern[p->npattern++] = g;
+		s = e;
+	}
+}
+
 char *
 fleet_key(const struct fleet *f, const char *name)
 {
@@ -345,6 +409,7 @@ fleet_node_clear_prom(struct fleet_node *n)
 	n->meetings = n->participants = n->voice = n->video = -1;
 	n->listeners = n->api_up = -1;
 	n->exporters_up = n->exporters_total = -1;
+	n->prom_figures = 0;
 }
 
 static void
@@ -466,6 +531,47 @@ fleet_node_cmp(const void *a, const void *b)
 	return (strcmp(na->key, nb->key));
 }
 
+/* The key matches one of the node_pattern globs. */
+static bool
+fleet_pattern_match(const struct fleet *f, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->priv->npattern; i++) {
+		if (fnmatch(f->priv->pattern[i], key, 0) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * What is a node (fleet.h): bbb when a BBB source knows the record,
+ * named when only a Rancher host or VM of a node-like name does.
+ */
+static void
+fleet_node_classify(struct fleet *f, struct fleet_node *n)
+{
+	unsigned	 infra;
+
+	n->bbb = (n->seen & (FLEET_SRC_BIT(FLEET_SRC_CONSUL) |
+	    FLEET_SRC_BIT(FLEET_SRC_SCALELITE))) != 0 ||
+	    (n->prom_figures & FLEET_PF_BBB) != 0 || n->meetings >= 0;
+	infra = FLEET_SRC_BIT(FLEET_SRC_RANCHER) |
+	    FLEET_SRC_BIT(FLEET_SRC_OPENSTACK);
+	n->named = !n->bbb && (n->seen & infra) != 0 &&
+	    fleet_pattern_match(f, n->key);
+}
+
+static bool
+fleet_node_is(const struct fleet_node *n)
+{
+	return (n != NULL && (n->bbb || n->named));
+}
+
+/*
+ * Rebuild priv->all when a record came or went, then fleet->nodes (the
+ * records that are nodes) from it.
+ */
 static void
 fleet_nodes_resort(struct fleet *f)
 {
@@ -473,14 +579,23 @@ fleet_nodes_resort(struct fleet *f)
 	struct fleet_node	*n;
 	size_t			 i = 0, it = 0;
 
-	if (!p->resort)
-		return;
-	f->nodes = xreallocarray(f->nodes, p->by_key.n + 1, sizeof *f->nodes);
-	while ((n = hmap_next(&p->by_key, &it, NULL)) != NULL)
-		f->nodes[i++] = n;
-	f->nnodes = i;
-	qsort(f->nodes, f->nnodes, sizeof *f->nodes, fleet_node_cmp);
-	p->resort = false;
+	if (p->resort) {
+		p->all = xreallocarray(p->all, p->by_key.n + 1,
+		    sizeof *p->all);
+		while ((n = hmap_next(&p->by_key, &it, NULL)) != NULL)
+			p->all[i++] = n;
+		p->nall = i;
+		qsort(p->all, p->nall, sizeof *p->all, fleet_node_cmp);
+		p->resort = false;
+	}
+	f->nodes = xreallocarray(f->nodes, p->nall + 1, sizeof *f->nodes);
+	f->nnodes = 0;
+	for (i = 0; i < p->nall; i++) {
+		n = p->all[i];
+		fleet_node_classify(f, n);
+		if (fleet_node_is(n))
+			f->nodes[f->nnodes++] = n;
+	}
 }
 
 /*
@@ -494,8 +609,9 @@ fleet_nodes_sweep(struct fleet *f, enum fleet_src src)
 	struct fleet_node	*n;
 	size_t			 i;
 
-	for (i = 0; i < f->nnodes; i++) {
-		n = f->nodes[i];
+	fleet_nodes_resort(f);	/* records new in this apply */
+	for (i = 0; i < p->nall; i++) {
+		n = p->all[i];
 		if ((n->seen & FLEET_SRC_BIT(src)) == 0 ||
 		    n->gen[src] == p->gen)
 			continue;
@@ -505,25 +621,11 @@ fleet_nodes_sweep(struct fleet *f, enum fleet_src src)
 			hmap_del(&p->by_key, n->key);
 			hmap_idel(&p->by_id, n->id);
 			fleet_node_free(n);
-			f->nodes[i] = NULL;
+			p->all[i] = NULL;
 			p->resort = true;
 		}
 	}
 	fleet_nodes_resort(f);
-}
-
-static void
-fleet_nodes_bbb(struct fleet *f)
-{
-	struct fleet_node	*n;
-	size_t			 i;
-
-	for (i = 0; i < f->nnodes; i++) {
-		n = f->nodes[i];
-		n->bbb = (n->seen & (FLEET_SRC_BIT(FLEET_SRC_CONSUL) |
-		    FLEET_SRC_BIT(FLEET_SRC_SCALELITE))) != 0 ||
-		    n->api_up >= 0 || n->meetings >= 0;
-	}
 }
 
 /* --- the fleet -------------------------------------------------------- */
@@ -623,8 +725,9 @@ fleet_free(struct fleet *f)
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->nnodes; i++)
-		fleet_node_free(f->nodes[i]);
+	for (i = 0; i < f->priv->nall; i++)
+		fleet_node_free(f->priv->all[i]);
+	free(f->priv->all);
 	free(f->nodes);
 	fleet_meetings_free(f->meetings, f->nmeetings);
 	fleet_stacks_free(f->stacks, f->nstacks);
@@ -649,6 +752,9 @@ fleet_free(struct fleet *f)
 	for (i = 0; i < nitems(f->priv->scratch); i++)
 		hmap_free(&f->priv->scratch[i]);
 	free(f->priv->domain);
+	for (i = 0; i < f->priv->npattern; i++)
+		free(f->priv->pattern[i]);
+	free(f->priv->pattern);
 	free(f->priv);
 	free(f->cluster);
 	free(f);
@@ -663,15 +769,21 @@ fleet_problems(struct fleet *f)
 const struct fleet_node *
 fleet_node_by_id(const struct fleet *f, uint32_t id)
 {
-	return (hmap_iget(&f->priv->by_id, id));
+	const struct fleet_node	*n;
+
+	n = hmap_iget(&f->priv->by_id, id);
+	return (fleet_node_is(n) ? n : NULL);
 }
 
 const struct fleet_node *
 fleet_node_by_key(const struct fleet *f, const char *key)
 {
+	const struct fleet_node	*n;
+
 	if (key == NULL)
 		return (NULL);
-	return (hmap_get(&f->priv->by_key, key));
+	n = hmap_get(&f->priv->by_key, key);
+	return (fleet_node_is(n) ? n : NULL);
 }
 
 bool
@@ -737,7 +849,7 @@ fleet_changed(struct fleet *f, int64_t now)
 {
 	if (now > f->now_ms)
 		f->now_ms = now;
-	fleet_nodes_bbb(f);
+	fleet_nodes_resort(f);
 	fleet_totals(f);
 	problems_eval(f->priv->problems, f, f->now_ms);
 	f->version++;
@@ -902,27 +1014,6 @@ fleet_apply_consul(struct fleet *f, struct fleet_consul_update *u,
 
 /* --- prometheus ------------------------------------------------------- */
 
-enum fleet_pf {
-	FLEET_PF_CPU,
-	FLEET_PF_MEM,
-	FLEET_PF_LOAD1,
-	FLEET_PF_NET_IN,
-	FLEET_PF_NET_OUT,
-	FLEET_PF_MEETINGS,
-	FLEET_PF_PARTICIPANTS,
-	FLEET_PF_VOICE,
-	FLEET_PF_VIDEO,
-	FLEET_PF_LISTENERS,
-	FLEET_PF_API_UP,
-	FLEET_PF_UP,
-	FLEET_PF_COUNT
-};
-
-static const char *fleet_pf_names[FLEET_PF_COUNT] = {
-	"cpu", "mem", "load1", "net_in", "net_out", "meetings",
-	"participants", "voice", "video", "listeners", "api_up", "up"
-};
-
 static int
 fleet_pf_lookup(const char *name)
 {
@@ -981,6 +1072,7 @@ fleet_pf_reset(struct fleet_node *n, int pf)
 	double	*d;
 	int	*i;
 
+	n->prom_figures &= ~(1u << pf);
 	if ((d = fleet_pf_double(n, pf)) != NULL)
 		*d = NAN;
 	else if ((i = fleet_pf_int(n, pf)) != NULL)
@@ -997,6 +1089,7 @@ fleet_pf_set(struct fleet_node *n, int pf, double v, int64_t now)
 	double	*d;
 	int	*i, iv;
 
+	n->prom_figures |= 1u << pf;	/* even a NaN sample */
 	if (pf == FLEET_PF_UP) {
 		if (n->exporters_total < 0)
 			n->exporters_total = n->exporters_up = 0;
@@ -1094,14 +1187,14 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 	}
 
 	f->priv->gen++;
-	for (i = 0; i < f->nnodes; i++) {
+	for (i = 0; i < f->priv->nall; i++) {
 		for (pf = 0; pf < FLEET_PF_COUNT; pf++) {
 			if (good[pf])
-				fleet_pf_reset(f->nodes[i], pf);
+				fleet_pf_reset(f->priv->all[i], pf);
 		}
 	}
 	hmap_clear(inst);
-	hmap_reserve(inst, f->nnodes + 16);
+	hmap_reserve(inst, f->priv->nall + 16);
 	for (i = 0; i < u->nfigures; i++) {
 		fg = &u->figures[i];
 		if (fg->failed)
@@ -1142,8 +1235,8 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 	buf_free(&detail);
 	fleet_prom_update_free(u);
 
-	for (i = 0; i < f->nnodes; i++) {
-		n = f->nodes[i];
+	for (i = 0; i < f->priv->nall; i++) {
+		n = f->priv->all[i];
 		if ((n->seen & FLEET_SRC_BIT(FLEET_SRC_PROMETHEUS)) == 0)
 			continue;
 		fleet_ring_push(&n->hist_cpu, n->cpu);
@@ -1316,8 +1409,8 @@ fleet_apply_meetings(struct fleet *f, struct fleet_meetings_update *u,
 	/* Without Prometheus, the per-node figures come from here. */
 	noprom = f->sources[FLEET_SRC_PROMETHEUS].last_ok == 0;
 	if (noprom) {
-		for (i = 0; i < f->nnodes; i++) {
-			n = f->nodes[i];
+		for (i = 0; i < f->priv->nall; i++) {
+			n = f->priv->all[i];
 			n->meetings = n->participants = n->voice = -1;
 			n->video = n->listeners = -1;
 		}
@@ -1718,4 +1811,118 @@ fleet_apply_cert(struct fleet *f, const char *name, int64_t not_after,
 		return;
 	n->cert_expiry = not_after;
 	fleet_changed(f, now);
+}
+
+/* --- jobs (jobs.c) ------------------------------------------------------ */
+
+void
+fleet_job_update_free(struct fleet_job_update *u)
+{
+	if (u == NULL)
+		return;
+	free(u->verb);
+	free(u->target);
+	free(u->step);
+	free(u->result);
+	free(u);
+}
+
+static void
+fleet_job_free(struct fleet_job *j)
+{
+	free(j->verb);
+	free(j->target);
+	free(j->step);
+	free(j->result);
+	free(j);
+}
+
+static bool
+fleet_job_finished(const struct fleet_job *j)
+{
+	return (j->state == FLEET_JOB_DONE || j->state == FLEET_JOB_FAILED ||
+	    j->state == FLEET_JOB_CANCELLED);
+}
+
+int
+fleet_apply_job(struct fleet *f, struct fleet_job_update *u, int64_t now)
+{
+	struct fleet_job	*j = NULL;
+	size_t			 i;
+
+	if (u == NULL)
+		return (-1);
+	for (i = 0; i < f->njobs; i++) {
+		if (f->jobs[i]->id == u->id) {
+			j = f->jobs[i];
+			break;
+		}
+	}
+	if (j == NULL) {
+		/* Keep the list bounded: drop the oldest finished job. */
+		if (f->njobs >= FLEET_JOBS_MAX) {
+			for (i = f->njobs; i > 0; i--) {
+				if (fleet_job_finished(f->jobs[i - 1]))
+					break;
+			}
+			if (i > 0) {
+				fleet_job_free(f->jobs[i - 1]);
+				memmove(&f->jobs[i - 1], &f->jobs[i],
+				    (f->njobs - i) * sizeof *f->jobs);
+				f->njobs--;
+			}
+		}
+		j = xcalloc(1, sizeof *j);
+		j->id = u->id;
+		j->progress = -1;
+		f->jobs = xreallocarray(f->jobs, f->njobs + 1,
+		    sizeof *f->jobs);
+		memmove(&f->jobs[1], &f->jobs[0], f->njobs * sizeof *f->jobs);
+		f->jobs[0] = j;
+		f->njobs++;
+	}
+	if (u->verb != NULL) {
+		free(j->verb);
+		j->verb = u->verb;
+		u->verb = NULL;
+	}
+	if (u->target != NULL) {
+		free(j->target);
+		j->target = u->target;
+		u->target = NULL;
+	}
+	if (u->step != NULL) {
+		free(j->step);
+		j->step = u->step;
+		u->step = NULL;
+	}
+	if (u->result != NULL) {
+		free(j->result);
+		j->result = u->result;
+		u->result = NULL;
+	}
+	j->state = u->state;
+	j->progress = u->progress;
+	j->cancellable = u->cancellable;
+	if (u->started != 0)
+		j->started = u->started;
+	if (u->ended != 0)
+		j->ended = u->ended;
+	fleet_job_update_free(u);
+	if (now > f->now_ms)
+		f->now_ms = now;
+	f->version++;
+	return (0);
+}
+
+const struct fleet_job *
+fleet_job_by_id(const struct fleet *f, uint32_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->njobs; i++) {
+		if (f->jobs[i]->id == id)
+			return (f->jobs[i]);
+	}
+	return (NULL);
 }

@@ -16,7 +16,9 @@
  * is older than the source's last good refresh (see fleet_node_fresh()).
  *
  * Nodes from all sources are joined on one key, the short host name
- * (fleet_node_key(); the rule is documented there).
+ * (fleet_node_key(); the rule is documented there).  A node is a BBB
+ * server; what makes a name one is documented at
+ * fleet_set_node_pattern() ("what is a node").
  */
 #ifndef BBBCTL_FLEET_H
 #define BBBCTL_FLEET_H
@@ -152,9 +154,14 @@ struct fleet_node {
 	/* added by fleet.c */
 	bool		 bbb;		/* a BBB node: known to consul,
 					   scalelite or a bbb-exporter */
+	bool		 named;		/* not bbb: a node only because its
+					   VM or Rancher host matches
+					   [cluster] node_pattern */
 	int64_t		 prom_at;	/* wall ms of its last node_exporter
 					   sample, 0 never */
 	uint64_t	 gen[FLEET_SRC_COUNT]; /* fleet.c's bookkeeping */
+	unsigned	 prom_figures;	/* fleet.c's: the Prometheus figures
+					   that name it */
 };
 
 struct fleet_meeting {
@@ -307,7 +314,12 @@ const char	*fleet_job_state_name(enum fleet_job_state);
 struct fleet	*fleet_new(const char *cluster);
 void		 fleet_free(struct fleet *);
 
-/* The problem rules' state and limits (problems.h). */
+/*
+ * The problem rules' state and limits (problems.h): thresholds, hold
+ * times, and `hold` (false for a one-shot look such as `bbbctl status`,
+ * which raises held rules at once).  fleet->problems and the problems'
+ * strings belong to it; they live until the next apply or tick.
+ */
 struct problems;
 struct problems	*fleet_problems(struct fleet *);
 
@@ -364,6 +376,36 @@ char		*fleet_node_key_rule(const char *name_or_url,
 /* Set the rule used by every fleet_apply_*() (before the first apply). */
 void		 fleet_set_join(struct fleet *, enum fleet_key_rule,
 		     const char *domain);
+
+/*
+ * What is a node.  A node is a BBB server.  Every source may name hosts,
+ * but only these make a key a node (n->bbb):
+ *   - consul: an entry of the BBB nodes' service ([consul] service);
+ *   - scalelite: a server of its list;
+ *   - Prometheus: a bbb-exporter instance: a sample (even NaN) of a
+ *     bbb-exporter figure (meetings, participants, voice, video,
+ *     listeners, api_up) in its last good answer; or, without
+ *     Prometheus, a meeting that getMeetings puts there.
+ * A Rancher host, an OpenStack VM or a Prometheus instance of
+ * node_exporter (or any other exporter) only enriches the node of the
+ * same key; with no such node it is listed in fleet->hosts / fleet->vms
+ * (the hosts view) and nowhere else: not in fleet->nodes, not found by
+ * fleet_node_by_key() / _by_id(), not counted in fleet->totals, and
+ * raises no per-node problem (host-disconnected and vm-not-active
+ * still speak of it, from fleet->hosts / fleet->vms).  The Rancher
+ * server, an infrastructure host, the Prometheus server are not nodes.
+ *
+ * One exception, so that a fresh VM that never got registered is seen:
+ * a Rancher host or VM that no BBB source knows is a node still
+ * (n->named; it gets the missing-from-source problem) when its key
+ * matches one of globs, [cluster] node_pattern: fnmatch(3) patterns
+ * such as "bbb-*", separated by commas or blanks, matched against the
+ * key case-insensitively.  NULL or "" matches nothing.  Records keep
+ * their id when they become nodes or stop being one.  Set it before
+ * the first apply (it takes effect at the next one).
+ */
+void		 fleet_set_node_pattern(struct fleet *, const char *globs);
+
 /* The key of name under f's rule (allocated, NULL if empty). */
 char		*fleet_key(const struct fleet *, const char *name_or_url);
 
@@ -601,5 +643,31 @@ void		 fleet_source_set_detail(struct fleet *, enum fleet_src,
  * new data; the UI calls it on its clock tick.  Bumps version on change.
  */
 void		 fleet_tick(struct fleet *, int64_t now_ms);
+
+/* --- jobs (jobs.c; main thread only) ---------------------------------- */
+/*
+ * A job's state as its worker last reported it (jobs.c builds these from
+ * the job queue).  A job unknown to the model is added at the front
+ * (newest first); at most FLEET_JOBS_MAX are kept, the oldest finished
+ * going first.  NULL strings leave the field as it was; the other
+ * fields are set.  Takes the update, like every apply.
+ */
+#define FLEET_JOBS_MAX	100
+struct fleet_job_update {
+	uint32_t	 id;
+	char		*verb;
+	char		*target;
+	enum fleet_job_state state;
+	char		*step;
+	int		 progress;	/* percent, -1 unknown */
+	char		*result;
+	int64_t		 started;	/* wall ms; 0 leaves it */
+	int64_t		 ended;
+	bool		 cancellable;
+};
+int		 fleet_apply_job(struct fleet *,
+		     struct fleet_job_update *taken, int64_t now_ms);
+void		 fleet_job_update_free(struct fleet_job_update *);
+const struct fleet_job *fleet_job_by_id(const struct fleet *, uint32_t);
 
 #endif

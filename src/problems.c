@@ -35,6 +35,8 @@ struct problems {
 	/* during one evaluation */
 	struct fleet	*fleet;
 	unsigned	 judges;	/* sources that can say "missing" */
+	struct hmap	 stack_nodes;	/* stack name -> its one node */
+	bool		 stack_nodes_built;
 	int64_t		 now;
 	struct fleet_problem **list;
 	size_t		 nlist;
@@ -264,16 +266,31 @@ problems_host_disconnected(const char *s)
 	    strcmp(s, "reconnecting") == 0));
 }
 
+/*
+ * Over fleet->vms, so that a VM that is no node (fleet.h, "what is a
+ * node") is still seen: critical for a node's VM, warning for another.
+ */
 static void
-rule_vm_not_active(struct problems *p, const struct problems_rule *r,
-    const struct fleet_node *n)
+rule_vm_not_active(struct problems *p, const struct problems_rule *r)
 {
-	if (n->vm_status == NULL || strcmp(n->vm_status, "ACTIVE") == 0 ||
-	    strcmp(n->vm_status, "BUILD") == 0)
+	const struct fleet	*f = p->fleet;
+	const struct fleet_vm	*v;
+	const struct fleet_node	*n;
+	size_t			 i;
+
+	if (!problems_has_data(f, FLEET_SRC_OPENSTACK))
 		return;
-	problems_hit(p, r, n->key, n->key, n->bbb ? FLEET_SEV_CRITICAL :
-	    FLEET_SEV_WARNING, r->pub.sources, "%s VM %s", n->key,
-	    n->vm_status);
+	for (i = 0; i < f->nvms; i++) {
+		v = f->vms[i];
+		if (v->status == NULL || strcmp(v->status, "ACTIVE") == 0 ||
+		    strcmp(v->status, "BUILD") == 0)
+			continue;
+		n = fleet_node_by_key(f, v->node_key);
+		problems_hit(p, r, v->vm_id != NULL ? v->vm_id : v->name,
+		    n != NULL ? n->key : NULL, n != NULL ? FLEET_SEV_CRITICAL :
+		    FLEET_SEV_WARNING, r->pub.sources, "%s VM %s",
+		    n != NULL ? n->key : v->name, v->status);
+	}
 }
 
 static void
@@ -301,7 +318,7 @@ rule_missing(struct problems *p, const struct problems_rule *r,
 	char		 in[128], out[128];
 	unsigned	 missing;
 
-	if (!n->bbb)
+	if (!n->bbb && !n->named)
 		return;
 	missing = p->judges & ~n->seen;
 	if (missing == 0)
@@ -430,20 +447,29 @@ problems_stack_is(const struct fleet_stack *st, const char *health)
 
 /* The one node that runs the stack, or NULL (none, or several). */
 static const char *
-problems_stack_node(const struct fleet *f, const struct fleet_stack *st)
+problems_stack_node(struct problems *p, const struct fleet_stack *st)
 {
-	const char	*key = NULL;
-	size_t		 i;
+	const struct fleet	*f = p->fleet;
+	struct fleet_node	*n, *had;
+	static char		 several;
+	size_t			 i;
 
-	for (i = 0; i < f->nnodes; i++) {
-		if (f->nodes[i]->stack == NULL ||
-		    strcmp(f->nodes[i]->stack, st->name) != 0)
-			continue;
-		if (key != NULL)
-			return (NULL);
-		key = f->nodes[i]->key;
+	if (!p->stack_nodes_built) {
+		hmap_clear(&p->stack_nodes);
+		for (i = 0; i < f->nnodes; i++) {
+			n = f->nodes[i];
+			if (n->stack == NULL)
+				continue;
+			had = hmap_get(&p->stack_nodes, n->stack);
+			hmap_put(&p->stack_nodes, n->stack, had == NULL ?
+			    (void *)n : (void *)&several);
+		}
+		p->stack_nodes_built = true;
 	}
-	return (key);
+	n = hmap_get(&p->stack_nodes, st->name);
+	if (n == NULL || (void *)n == (void *)&several)
+		return (NULL);
+	return (n->key);
 }
 
 static void
@@ -462,7 +488,7 @@ problems_stacks(struct problems *p, const struct problems_rule *r,
 		if (!problems_stack_is(st, health))
 			continue;
 		problems_stack_services(st, svc, sizeof svc);
-		problems_hit(p, r, st->name, problems_stack_node(f, st),
+		problems_hit(p, r, st->name, problems_stack_node(p, st),
 		    r->pub.severity, r->pub.sources, "stack %s %s%s",
 		    st->name, health, svc);
 	}
@@ -498,8 +524,10 @@ rule_host_disconnected(struct problems *p, const struct problems_rule *r)
 			why = h->state;
 		else
 			continue;
-		problems_hit(p, r, h->hostname, h->node_key, r->pub.severity,
-		    r->pub.sources, "host %s %s", h->hostname, why);
+		problems_hit(p, r, h->hostname, fleet_node_by_key(f,
+		    h->node_key) != NULL ? h->node_key : NULL,
+		    r->pub.severity, r->pub.sources, "host %s %s",
+		    h->hostname, why);
 	}
 }
 
@@ -587,9 +615,11 @@ static const struct problems_rule rule_table[] = {
 	{ { "vm-not-active", FLEET_SEV_CRITICAL, SRC(OPENSTACK), "scale in",
 	    "the node's VM is not ACTIVE or BUILD (warning for non-BBB "
 	    "VMs)" },
-	  PROBLEMS_HOLD_NONE, rule_vm_not_active, NULL },
+	  PROBLEMS_HOLD_NONE, NULL, rule_vm_not_active },
 	{ { "missing-from-source", FLEET_SEV_WARNING, 0, NULL,
-	    "a BBB node is missing from a source that answers" },
+	    "a node is missing from a source that answers (also a VM or "
+	    "Rancher host that matches node_pattern and no BBB source "
+	    "knows)" },
 	  PROBLEMS_HOLD_NONE, rule_missing, NULL },
 	{ { "enabled-stale", FLEET_SEV_WARNING,
 	    SRC(PROMETHEUS) | SRC(SCALELITE), "server cordon",
@@ -655,6 +685,7 @@ problems_free(struct problems *p)
 	while ((st = hmap_next(&p->states, &i, NULL)) != NULL)
 		problems_state_free(st);
 	hmap_free(&p->states);
+	hmap_free(&p->stack_nodes);
 	free(p->list);
 	free(p);
 }
@@ -694,6 +725,7 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 	p->now = now;
 	p->nlist = 0;
 	p->judges = 0;
+	p->stack_nodes_built = false;
 	for (i = 0; i < FLEET_SRC_COUNT; i++) {
 		if (!problems_has_data(f, i) || (i == FLEET_SRC_SCALELITE &&
 		    f->scalelite_legacy))

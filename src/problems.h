@@ -31,13 +31,17 @@
  *  stack-degraded          warn  rancher     stack or service degraded
  *  host-disconnected       crit  rancher     host/agent disconnected,
  *                                            reconnecting
- *  vm-not-active           crit  openstack   a BBB node's VM is ERROR,
+ *  vm-not-active           crit  openstack   a node's VM is ERROR,
  *                                            SHUTOFF, ... (not ACTIVE or
- *                                            BUILD)
- *  missing-from-source     warn  the two     a BBB node (known to consul,
- *                                            scalelite or the BBB
- *                                            exporter) missing from
- *                                            another source that answers
+ *                                            BUILD); warn for a VM that
+ *                                            is no node
+ *  missing-from-source     warn  the two     a node (fleet.h, "what is a
+ *                                            node") missing from
+ *                                            another source that
+ *                                            answers; also a VM or
+ *                                            Rancher host matching
+ *                                            node_pattern that no BBB
+ *                                            source knows
  *  enabled-stale           warn  prom+sl     an enabled node without
  *                                            metrics while Prometheus
  *                                            answers

@@ -43,13 +43,23 @@ static int
 fmt_shortest(double v, char *d, size_t dsize, int *e)
 {
 	char	 tmp[64], *p;
-	int	 prec, n;
+	int	 lo = 1, hi = 17, mid, n;
 
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
+	/*
+	 * The fewest digits that read back as v, by bisection: a p-digit
+	 * number is also a (p+1)-digit one, so the nearest (p+1)-digit
+	 * number is never farther from v, and round-tripping grows with p.
+	 * 17 digits always round-trip.
+	 */
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		snprintf(tmp, sizeof tmp, "%.*e", mid - 1, v);
 		if (strtod(tmp, NULL) == v)
-			break;
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
+	snprintf(tmp, sizeof tmp, "%.*e", lo - 1, v);
 	n = 0;
 	for (p = tmp; *p != '\0' && *p != 'e'; p++) {
 		if (*p >= '0' && *p <= '9' && (size_t)n + 1 < dsize)

@@ -37,8 +37,13 @@ node_hash(const char *name)
 	return ((double)(h % 10000) / 10000.0);
 }
 
-void
-sim_mview_fill(struct sim_world *w, size_t i, struct sim_mview *v)
+/*
+ * Fill the view of node i from its meetings, whose indices in
+ * w->meetings are mi[0 .. nmi-1].
+ */
+static void
+mview_fill_at(struct sim_world *w, size_t i, struct sim_mview *v,
+    const size_t *mi, size_t nmi)
 {
 	struct sim_node		*n = &w->nodes[i];
 	struct sim_mstate	*st = sim_prom_mstate(w, i);
@@ -83,20 +88,16 @@ sim_mview_fill(struct sim_world *w, size_t i, struct sim_mview *v)
 		st->load15 = n->load1;
 		st->start_s = floor((double)w->now_ms / 1000) -
 		    3600 * (1 + 20 * node_hash(n->name));
-		st->unique = 0;
-		for (j = 0; j < w->nmeetings; j++) {
-			if (w->meetings[j].node == (int)i)
-				st->unique++;
-		}
+		st->unique = (double)nmi;
 	} else if (w->now_ms > st->last_ms) {
 		dt = (double)(w->now_ms - st->last_ms) / 1000;
 		a = 1 - exp(-dt / 300);
 		st->load5 += (n->load1 - st->load5) * a;
 		a = 1 - exp(-dt / 900);
 		st->load15 += (n->load1 - st->load15) * a;
-		for (j = 0; j < w->nmeetings; j++) {
-			m = &w->meetings[j];
-			if (m->node == (int)i && m->created_ms > st->last_ms &&
+		for (j = 0; j < nmi; j++) {
+			m = &w->meetings[mi[j]];
+			if (m->created_ms > st->last_ms &&
 			    m->created_ms <= w->now_ms)
 				st->unique++;
 		}
@@ -113,10 +114,8 @@ sim_mview_fill(struct sim_world *w, size_t i, struct sim_mview *v)
 
 	if (!v->api_ok)
 		return;
-	for (j = 0; j < w->nmeetings; j++) {
-		m = &w->meetings[j];
-		if (m->node != (int)i)
-			continue;
+	for (j = 0; j < nmi; j++) {
+		m = &w->meetings[mi[j]];
 		v->meetings++;
 		v->participants += m->participants;
 		if (m->participants > v->pmax)
@@ -136,6 +135,55 @@ sim_mview_fill(struct sim_world *w, size_t i, struct sim_mview *v)
 		hist_add(v->hist_video, sim_room_vbounds, SIM_MVIEW_VBUCKETS,
 		    m->video);
 	}
+}
+
+void
+sim_mview_fill(struct sim_world *w, size_t i, struct sim_mview *v)
+{
+	size_t	*mi = NULL, nmi = 0, cap = 0, j;
+
+	for (j = 0; j < w->nmeetings; j++) {
+		if (w->meetings[j].node != (int)i)
+			continue;
+		if (nmi == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			mi = xreallocarray(mi, cap, sizeof *mi);
+		}
+		mi[nmi++] = j;
+	}
+	mview_fill_at(w, i, v, mi, nmi);
+	free(mi);
+}
+
+void
+sim_mview_fill_all(struct sim_world *w, struct sim_mview *views)
+{
+	size_t	*first, *mi, i, j, node;
+
+	/* Meetings bucketed by node in one pass (a counting sort). */
+	first = xcalloc(w->nnodes + 1, sizeof *first);
+	mi = xcalloc(w->nmeetings + 1, sizeof *mi);
+	for (j = 0; j < w->nmeetings; j++) {
+		if (w->meetings[j].node >= 0 &&
+		    (size_t)w->meetings[j].node < w->nnodes)
+			first[w->meetings[j].node + 1]++;
+	}
+	for (i = 0; i < w->nnodes; i++)
+		first[i + 1] += first[i];
+	for (j = 0; j < w->nmeetings; j++) {
+		if (w->meetings[j].node < 0 ||
+		    (size_t)w->meetings[j].node >= w->nnodes)
+			continue;
+		node = (size_t)w->meetings[j].node;
+		mi[first[node]++] = j;
+	}
+	/* first[i] is now the end of node i's bucket, its start first[i-1] */
+	for (i = 0; i < w->nnodes; i++) {
+		j = i == 0 ? 0 : first[i - 1];
+		mview_fill_at(w, i, &views[i], mi + j, first[i] - j);
+	}
+	free(first);
+	free(mi);
 }
 
 char *

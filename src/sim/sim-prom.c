@@ -22,7 +22,6 @@
 #include "sim-prom.h"
 #include "util.h"
 
-#define PROM_RECORD_MS		1000	/* one view a simulated s */
 #define PROM_MAX_POINTS		11000
 
 struct sim_prom {
@@ -100,11 +99,12 @@ void
 sim_prom_tick(struct sim_world *w)
 {
 	struct sim_prom		*p = prom_state(w);
-	struct sim_mview	 v;
+	struct sim_mview	*v;
 	const char		**names;
 	size_t			 i;
 
-	if (p->recorded && w->now_ms - p->last_record_ms < PROM_RECORD_MS)
+	if (p->recorded && w->now_ms - p->last_record_ms <
+	    sim_pstore_step_ms(p->store))
 		return;
 	if (p->recorded && p->last_nnodes != w->nnodes) {
 		names = xcalloc(w->nnodes + 1, sizeof *names);
@@ -113,10 +113,12 @@ sim_prom_tick(struct sim_world *w)
 		sim_pstore_retain(p->store, names);
 		free(names);
 	}
-	for (i = 0; i < w->nnodes; i++) {
-		sim_mview_fill(w, i, &v);
-		sim_pstore_push(p->store, w->nodes[i].name, &v);
-	}
+	sim_pstore_plan(p->store, w->nnodes);
+	v = xcalloc(w->nnodes + 1, sizeof *v);
+	sim_mview_fill_all(w, v);
+	for (i = 0; i < w->nnodes; i++)
+		sim_pstore_push(p->store, w->nodes[i].name, &v[i]);
+	free(v);
 	p->recorded = true;
 	p->last_record_ms = w->now_ms;
 	p->last_nnodes = w->nnodes;

@@ -98,6 +98,8 @@ struct sim_mstate *sim_prom_mstate(struct sim_world *, size_t);
 
 /* Fill a view of node i now (lock held; advances per-node state). */
 void	 sim_mview_fill(struct sim_world *, size_t, struct sim_mview *);
+/* Views of every node at once, views[0 .. nnodes-1] (lock held). */
+void	 sim_mview_fill_all(struct sim_world *, struct sim_mview *);
 
 enum sim_mtype {
 	SIM_MT_COUNTER,
@@ -142,18 +144,44 @@ void	 sim_fmt_json_time(struct buf *, int64_t);
 
 /*
  * sim-promql.c: a history of views per node and a small PromQL engine
- * over it.  The store keeps, per node, a ring of views (one per simulated
- * second at most); a view whose node or exporter was down stands for a
- * failed scrape (up 0, staleness for the rest).  Series carry the labels
- * the real Prometheus gives with the scrape scheme above: __name__, job,
- * instance and the exporter's own.
+ * over it.  The store keeps, per node, a ring of views; a view whose node
+ * or exporter was down stands for a failed scrape (up 0, staleness for
+ * the rest).  Series carry the labels the real Prometheus gives with the
+ * scrape scheme above: __name__, job, instance and the exporter's own.
+ *
+ * Memory is bounded by a budget (SIM_PSTORE_BUDGET bytes for the whole
+ * store, whatever the fleet size).  sim_pstore_plan() derives from it and
+ * the node count the ring length (at most SIM_PSTORE_RING views, never
+ * fewer than SIM_PSTORE_MIN_RING) and the step between views: one view a
+ * simulated second while 330 views a node fit (about 750 nodes), then a
+ * coarser step, up to SIM_PSTORE_MAX_STEP_MS, so that the ring still
+ * spans about 5.5 minutes (at 5000 nodes: ~50 views every 5 s, ~4 min).
+ * Real Prometheus scrapes every 15 s; rate() and irate() use the views'
+ * own timestamps and stay exact for any step.  Instant selectors look back
+ * SIM_PROMQL_LOOKBACK_MS as Prometheus does, but only as far as the ring
+ * reaches: a query at a time older than the ring's span finds nothing.
+ * Only beyond SIM_PSTORE_MIN_RING views a node (some 16000 nodes) does the
+ * store exceed its budget.
  */
-#define SIM_PSTORE_RING		330	/* 5.5 min, a view a second */
+#define SIM_PSTORE_RING		330	/* at most: 5.5 min, a view a second */
+#define SIM_PSTORE_MIN_RING	16	/* [1m] windows at a 5 s step */
+#define SIM_PSTORE_MAX_STEP_MS	5000
+#define SIM_PSTORE_BUDGET	((size_t)96 * 1024 * 1024)
 #define SIM_PROMQL_LOOKBACK_MS	300000	/* query.lookback-delta */
 
 struct sim_pstore;
 struct sim_pstore *sim_pstore_new(void);
 void	 sim_pstore_free(struct sim_pstore *);
+/* Plan ring length and step for n nodes (rings follow at their push). */
+void	 sim_pstore_plan(struct sim_pstore *, size_t);
+/* Change the budget (bytes) and re-plan; for tests. */
+void	 sim_pstore_set_budget(struct sim_pstore *, size_t);
+/* Planned time between views a caller should keep, ms. */
+int64_t	 sim_pstore_step_ms(const struct sim_pstore *);
+size_t	 sim_pstore_ring_len(const struct sim_pstore *);
+/* Bytes the store has allocated now; bytes of one stored view. */
+size_t	 sim_pstore_bytes(const struct sim_pstore *);
+size_t	 sim_pstore_slot_size(void);
 /* Record a view of a node (copied); views must come in time order. */
 void	 sim_pstore_push(struct sim_pstore *, const char *,
 	     const struct sim_mview *);

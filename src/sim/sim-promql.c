@@ -113,22 +113,181 @@ ar_grow(struct arena *a, void *old, size_t n, size_t *cap, size_t elsize)
 /* ---------------------------------------------------------------------- */
 /* Store. */
 
+/*
+ * A view as the store keeps it: the doubles a view prints stay doubles
+ * (counters need every bit for rate() and irate()), counts shrink to 32
+ * bits and histogram buckets to 16 (saturating at 65535 meetings of a
+ * node in one bucket, far beyond any BBB node).  About 370 bytes instead
+ * of sizeof (struct sim_mview).
+ */
+struct pview {
+	int64_t		 t_ms;
+	double		 cpu_idle[SIM_MVIEW_MAXCPU];
+	double		 cpu_busy[SIM_MVIEW_MAXCPU];
+	double		 mem_total;
+	double		 mem_used;
+	double		 rx;
+	double		 tx;
+	double		 lo;
+	double		 load1;
+	double		 load5;
+	double		 load15;
+	double		 boot_s;
+	double		 start_s;
+	double		 unique_meetings;
+	double		 scrapes;
+	int32_t		 meetings;
+	int32_t		 participants;
+	int32_t		 pmax;
+	int32_t		 listeners;
+	int32_t		 voice;
+	int32_t		 video;
+	int32_t		 dialin;
+	int32_t		 recording;
+	uint16_t	 hist_part[SIM_MVIEW_PBUCKETS];
+	uint16_t	 hist_listen[SIM_MVIEW_PBUCKETS];
+	uint16_t	 hist_voice[SIM_MVIEW_VBUCKETS];
+	uint16_t	 hist_video[SIM_MVIEW_VBUCKETS];
+	uint8_t		 flags;
+#define PV_UP		0x1
+#define PV_EXPORTER_UP	0x2
+#define PV_API_OK	0x4
+	uint8_t		 version;
+	uint8_t		 ncpu;
+};
+
 struct pstore_node {
 	char		 name[64];
-	struct sim_mview *ring;
+	struct pview	*ring;
+	size_t		 len;		/* slots in ring */
 	size_t		 head;		/* next slot */
 	size_t		 count;
+	struct sim_mview last;		/* the newest view, unpacked */
 };
 
 struct sim_pstore {
 	struct pstore_node *nodes;
 	size_t		 nnodes;
+	size_t		 capnodes;
+	size_t		 hint;		/* where the next push likely goes */
+	size_t		 budget;	/* bytes */
+	size_t		 bytes;		/* allocated now */
+	size_t		 planned;	/* nodes the plan is for */
+	size_t		 ring;		/* planned slots per node */
+	int64_t		 step_ms;	/* planned time between views */
 };
+
+static int32_t
+pv_int(int v)
+{
+	return ((int32_t)v);
+}
+
+static uint16_t
+pv_u16(int v)
+{
+	if (v < 0)
+		return (0);
+	return (v > UINT16_MAX ? UINT16_MAX : (uint16_t)v);
+}
+
+static void
+pview_pack(struct pview *p, const struct sim_mview *v)
+{
+	size_t	 i;
+
+	memset(p, 0, sizeof *p);
+	p->t_ms = v->t_ms;
+	p->flags = (v->up ? PV_UP : 0) | (v->exporter_up ? PV_EXPORTER_UP :
+	    0) | (v->api_ok ? PV_API_OK : 0);
+	p->version = (uint8_t)(v->version == 7 ? 7 : 2);
+	p->ncpu = (uint8_t)(v->ncpu < 0 ? 0 : v->ncpu > SIM_MVIEW_MAXCPU ?
+	    SIM_MVIEW_MAXCPU : v->ncpu);
+	memcpy(p->cpu_idle, v->cpu_idle, sizeof p->cpu_idle);
+	memcpy(p->cpu_busy, v->cpu_busy, sizeof p->cpu_busy);
+	p->mem_total = v->mem_total;
+	p->mem_used = v->mem_used;
+	p->rx = v->rx;
+	p->tx = v->tx;
+	p->lo = v->lo;
+	p->load1 = v->load1;
+	p->load5 = v->load5;
+	p->load15 = v->load15;
+	p->boot_s = v->boot_s;
+	p->start_s = v->start_s;
+	p->unique_meetings = v->unique_meetings;
+	p->scrapes = v->scrapes;
+	p->meetings = pv_int(v->meetings);
+	p->participants = pv_int(v->participants);
+	p->pmax = pv_int(v->pmax);
+	p->listeners = pv_int(v->listeners);
+	p->voice = pv_int(v->voice);
+	p->video = pv_int(v->video);
+	p->dialin = pv_int(v->dialin);
+	p->recording = pv_int(v->recording);
+	for (i = 0; i < SIM_MVIEW_PBUCKETS; i++) {
+		p->hist_part[i] = pv_u16(v->hist_part[i]);
+		p->hist_listen[i] = pv_u16(v->hist_listen[i]);
+	}
+	for (i = 0; i < SIM_MVIEW_VBUCKETS; i++) {
+		p->hist_voice[i] = pv_u16(v->hist_voice[i]);
+		p->hist_video[i] = pv_u16(v->hist_video[i]);
+	}
+}
+
+static void
+pview_unpack(struct sim_mview *v, const struct pview *p)
+{
+	size_t	 i;
+
+	memset(v, 0, sizeof *v);
+	v->t_ms = p->t_ms;
+	v->up = (p->flags & PV_UP) != 0;
+	v->exporter_up = (p->flags & PV_EXPORTER_UP) != 0;
+	v->api_ok = (p->flags & PV_API_OK) != 0;
+	v->version = p->version;
+	v->ncpu = p->ncpu;
+	memcpy(v->cpu_idle, p->cpu_idle, sizeof v->cpu_idle);
+	memcpy(v->cpu_busy, p->cpu_busy, sizeof v->cpu_busy);
+	v->mem_total = p->mem_total;
+	v->mem_used = p->mem_used;
+	v->rx = p->rx;
+	v->tx = p->tx;
+	v->lo = p->lo;
+	v->load1 = p->load1;
+	v->load5 = p->load5;
+	v->load15 = p->load15;
+	v->boot_s = p->boot_s;
+	v->start_s = p->start_s;
+	v->unique_meetings = p->unique_meetings;
+	v->scrapes = p->scrapes;
+	v->meetings = p->meetings;
+	v->participants = p->participants;
+	v->pmax = p->pmax;
+	v->listeners = p->listeners;
+	v->voice = p->voice;
+	v->video = p->video;
+	v->dialin = p->dialin;
+	v->recording = p->recording;
+	for (i = 0; i < SIM_MVIEW_PBUCKETS; i++) {
+		v->hist_part[i] = p->hist_part[i];
+		v->hist_listen[i] = p->hist_listen[i];
+	}
+	for (i = 0; i < SIM_MVIEW_VBUCKETS; i++) {
+		v->hist_voice[i] = p->hist_voice[i];
+		v->hist_video[i] = p->hist_video[i];
+	}
+}
 
 struct sim_pstore *
 sim_pstore_new(void)
 {
-	return (xcalloc(1, sizeof (struct sim_pstore)));
+	struct sim_pstore	*s = xcalloc(1, sizeof *s);
+
+	s->budget = SIM_PSTORE_BUDGET;
+	s->bytes = sizeof *s;
+	sim_pstore_plan(s, 0);
+	return (s);
 }
 
 void
@@ -144,14 +303,109 @@ sim_pstore_free(struct sim_pstore *s)
 	free(s);
 }
 
+size_t
+sim_pstore_slot_size(void)
+{
+	return (sizeof (struct pview));
+}
+
+void
+sim_pstore_set_budget(struct sim_pstore *s, size_t bytes)
+{
+	s->budget = bytes;
+	sim_pstore_plan(s, s->nnodes);
+}
+
+/*
+ * Ring length and step for n nodes: what the budget leaves after the
+ * per-node overhead, at most SIM_PSTORE_RING slots, never fewer than
+ * SIM_PSTORE_MIN_RING; the step grows (up to SIM_PSTORE_MAX_STEP_MS) so
+ * that the ring still spans SIM_PSTORE_RING seconds where it can.
+ */
+void
+sim_pstore_plan(struct sim_pstore *s, size_t n)
+{
+	size_t	 fixed, per, ring;
+	int64_t	 step;
+
+	if (n < 1)
+		n = 1;
+	fixed = sizeof *s + (n > s->capnodes ? n : s->capnodes) *
+	    sizeof *s->nodes;
+	per = s->budget > fixed ? (s->budget - fixed) / n /
+	    sizeof (struct pview) : 0;
+	ring = per < SIM_PSTORE_RING ? per : SIM_PSTORE_RING;
+	if (ring < SIM_PSTORE_MIN_RING)
+		ring = SIM_PSTORE_MIN_RING;
+	step = (SIM_PSTORE_RING * 1000 + (int64_t)ring * 1000 - 1) /
+	    ((int64_t)ring * 1000) * 1000;
+	if (step > SIM_PSTORE_MAX_STEP_MS)
+		step = SIM_PSTORE_MAX_STEP_MS;
+	s->planned = n;
+	s->ring = ring;
+	s->step_ms = step;
+}
+
+int64_t
+sim_pstore_step_ms(const struct sim_pstore *s)
+{
+	return (s->step_ms);
+}
+
+size_t
+sim_pstore_ring_len(const struct sim_pstore *s)
+{
+	return (s->ring);
+}
+
+size_t
+sim_pstore_bytes(const struct sim_pstore *s)
+{
+	return (s->bytes);
+}
+
+/* View k of node n, oldest first. */
+static const struct pview *
+pstore_at(const struct pstore_node *n, size_t k)
+{
+	size_t	 first = (n->head + n->len - n->count) % n->len;
+
+	return (&n->ring[(first + k) % n->len]);
+}
+
+/* Give node n a ring of len slots, keeping its newest views. */
+static void
+pstore_resize(struct sim_pstore *s, struct pstore_node *n, size_t len)
+{
+	struct pview	*r;
+	size_t		 keep, k;
+
+	r = xcalloc(len, sizeof *r);
+	keep = n->count < len ? n->count : len;
+	for (k = 0; k < keep; k++)
+		r[k] = *pstore_at(n, n->count - keep + k);
+	free(n->ring);
+	s->bytes -= n->len * sizeof *r;
+	s->bytes += len * sizeof *r;
+	n->ring = r;
+	n->len = len;
+	n->count = keep;
+	n->head = keep % len;
+}
+
 static struct pstore_node *
 pstore_find(struct sim_pstore *s, const char *name)
 {
 	size_t	 i;
 
+	if (s->hint < s->nnodes && strcmp(s->nodes[s->hint].name,
+	    name) == 0)
+		return (&s->nodes[s->hint++]);
 	for (i = 0; i < s->nnodes; i++) {
-		if (strcmp(s->nodes[i].name, name) == 0)
+		if (strcmp(s->nodes[i].name, name) == 0) {
+			s->hint = i + 1;
 			return (&s->nodes[i]);
+		}
 	}
 	return (NULL);
 }
@@ -161,18 +415,34 @@ sim_pstore_push(struct sim_pstore *s, const char *name,
     const struct sim_mview *v)
 {
 	struct pstore_node	*n = pstore_find(s, name);
+	size_t			 nc;
 
 	if (n == NULL) {
-		s->nodes = xreallocarray(s->nodes, s->nnodes + 1,
-		    sizeof *s->nodes);
+		if (s->nnodes + 1 > s->capnodes) {
+			/* the planned fleet at once, else doubling */
+			if (s->planned > s->nnodes)
+				nc = s->planned;
+			else
+				nc = s->capnodes == 0 ? 16 : s->capnodes * 2;
+			s->nodes = xreallocarray(s->nodes, nc,
+			    sizeof *s->nodes);
+			s->bytes += (nc - s->capnodes) * sizeof *s->nodes;
+			s->capnodes = nc;
+		}
+		if (s->nnodes + 1 > s->planned)
+			sim_pstore_plan(s, s->nnodes + 1);
 		n = &s->nodes[s->nnodes++];
+		s->hint = s->nnodes;
 		memset(n, 0, sizeof *n);
 		snprintf(n->name, sizeof n->name, "%s", name);
-		n->ring = xcalloc(SIM_PSTORE_RING, sizeof *n->ring);
 	}
-	n->ring[n->head] = *v;
-	n->head = (n->head + 1) % SIM_PSTORE_RING;
-	if (n->count < SIM_PSTORE_RING)
+	/* Rings follow the plan lazily, at their next push. */
+	if (n->len != s->ring)
+		pstore_resize(s, n, s->ring);
+	pview_pack(&n->ring[n->head], v);
+	pview_unpack(&n->last, &n->ring[n->head]);
+	n->head = (n->head + 1) % n->len;
+	if (n->count < n->len)
 		n->count++;
 }
 
@@ -180,16 +450,6 @@ size_t
 sim_pstore_nnodes(const struct sim_pstore *s)
 {
 	return (s->nnodes);
-}
-
-/* View k of node n, oldest first. */
-static const struct sim_mview *
-pstore_at(const struct pstore_node *n, size_t k)
-{
-	size_t	 first = (n->head + SIM_PSTORE_RING - n->count) %
-	    SIM_PSTORE_RING;
-
-	return (&n->ring[(first + k) % SIM_PSTORE_RING]);
 }
 
 const struct sim_mview *
@@ -204,7 +464,7 @@ sim_pstore_last(const struct sim_pstore *s, size_t i, const char **name)
 		*name = n->name;
 	if (n->count == 0)
 		return (NULL);
-	return (pstore_at(n, n->count - 1));
+	return (&n->last);
 }
 
 void
@@ -218,12 +478,15 @@ sim_pstore_retain(struct sim_pstore *s, const char *const *names)
 				break;
 		}
 		if (names[k] == NULL) {
+			s->bytes -= s->nodes[i].len * sizeof (struct pview);
 			free(s->nodes[i].ring);
 			continue;
 		}
 		s->nodes[j++] = s->nodes[i];
 	}
 	s->nnodes = j;
+	s->hint = 0;
+	sim_pstore_plan(s, s->nnodes);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1796,6 +2059,9 @@ struct collect {
 	size_t		 nmat;
 	size_t		 capmat;
 	size_t		 first;		/* target's first series */
+	size_t		 vidx;		/* samples matched in this view */
+	const char	*name_eq;	/* the selector's __name__="..." */
+	bool		 skip;		/* this family cannot match */
 	const struct label *extra;	/* sample's labels */
 	const struct sim_mlabel *sl;
 	size_t		 nsl;
@@ -1823,10 +2089,34 @@ static void
 collect_family_cb(void *arg, const char *name, enum sim_mtype type,
     const char *help)
 {
-	(void)arg;
-	(void)name;
+	struct collect	*c = arg;
+
 	(void)type;
 	(void)help;
+	/* Samples of a family are named after it (+ _bucket, _sum ...). */
+	c->skip = c->name_eq != NULL &&
+	    strncmp(c->name_eq, name, strlen(name)) != 0;
+}
+
+/* Is s the series of metric with the current sample's labels? */
+static bool
+series_is(const struct series *s, const struct collect *c,
+    const char *metric, size_t nls)
+{
+	const char	*sv;
+	size_t		 i;
+
+	if (s->ls.n != nls)
+		return (false);
+	sv = labels_get(&s->ls, "__name__");
+	if (sv == NULL || strcmp(sv, metric) != 0)
+		return (false);
+	for (i = 0; i < c->nsl; i++) {
+		sv = labels_get(&s->ls, c->sl[i].name);
+		if (sv == NULL || strcmp(sv, c->sl[i].value) != 0)
+			return (false);
+	}
+	return (true);
 }
 
 static void
@@ -1862,21 +2152,17 @@ collect_add(struct collect *c, const char *metric, double v)
 		c->vec[c->nvec++].v = v;
 		return;
 	}
-	/* Find this series among the target's. */
-	for (k = c->first; k < c->nmat; k++) {
-		s = &c->mat[k];
-		if (s->ls.n != ls.n)
-			continue;
-		if (strcmp(labels_get(&s->ls, "__name__"), metric) != 0)
-			continue;
-		for (i = 0; i < c->nsl; i++) {
-			const char *sv = labels_get(&s->ls, c->sl[i].name);
-
-			if (sv == NULL || strcmp(sv, c->sl[i].value) != 0)
+	/*
+	 * Find this series among the target's.  Every view prints its
+	 * series in the same order: the n-th sample matched in this view
+	 * is most likely the target's n-th series.
+	 */
+	k = c->first + c->vidx++;
+	if (k >= c->nmat || !series_is(&c->mat[k], c, metric, ls.n)) {
+		for (k = c->first; k < c->nmat; k++) {
+			if (series_is(&c->mat[k], c, metric, ls.n))
 				break;
 		}
-		if (i == c->nsl)
-			break;
 	}
 	if (k == c->nmat) {
 		for (i = 0; i < ls.n; i++) {
@@ -1903,6 +2189,8 @@ collect_sample_cb(void *arg, const char *name, const struct sim_mlabel *l,
 	struct collect	*c = arg;
 	size_t		 i;
 
+	if (c->skip)
+		return;
 	c->sl = l;
 	c->nsl = n;
 	for (i = 0; i < c->sel->nm; i++) {
@@ -1917,6 +2205,7 @@ collect_sample_cb(void *arg, const char *name, const struct sim_mlabel *l,
 static void
 collect_up(struct collect *c, double v)
 {
+	c->skip = false;
 	collect_sample_cb(c, "up", NULL, 0, v);
 }
 
@@ -1966,22 +2255,26 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 {
 	struct sim_pstore	*st = ev->store;
 	struct pstore_node	*pn;
-	const struct sim_mview	*vw, *last;
+	const struct pview	*vw, *last;
+	struct sim_mview	 uv;
 	struct sim_memit	 em;
 	struct collect		 c;
 	char			 inst[96];
 	int64_t			 t = ev->t - sel->offset_ms, from;
 	size_t			 i, k, taken;
 	int			 e;
-	bool			 upsel = true;
+	bool			 upsel = true, up;
 
 	/* Could it match "up" (a sample in every view)? */
-	for (i = 0; i < sel->nm; i++) {
-		if (strcmp(sel->m[i].name, "__name__") == 0 &&
-		    !matcher_ok(&sel->m[i], "up"))
-			upsel = false;
-	}
 	memset(&c, 0, sizeof c);
+	for (i = 0; i < sel->nm; i++) {
+		if (strcmp(sel->m[i].name, "__name__") != 0)
+			continue;
+		if (!matcher_ok(&sel->m[i], "up"))
+			upsel = false;
+		if (sel->m[i].op == M_EQ)
+			c.name_eq = sel->m[i].value;
+	}
 	c.ev = ev;
 	c.sel = sel;
 	c.range = sel->range_ms > 0;
@@ -2020,7 +2313,8 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 				if (vw->t_ms < from)
 					break;
 				if (ev->last_n > 0 && !upsel &&
-				    vw->exporter_up && ++taken >= ev->last_n) {
+				    (vw->flags & PV_EXPORTER_UP) != 0 &&
+				    ++taken >= ev->last_n) {
 					/* enough: the last n in the window */
 					k--;
 					break;
@@ -2030,9 +2324,12 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 				if (last == NULL)
 					continue;
 				c.t = t;
-				collect_up(&c, last->exporter_up ? 1 : 0);
-				if (last->exporter_up)
-					sim_metrics_gen(last, pn->name, e, &em);
+				up = (last->flags & PV_EXPORTER_UP) != 0;
+				collect_up(&c, up ? 1 : 0);
+				if (up) {
+					pview_unpack(&uv, last);
+					sim_metrics_gen(&uv, pn->name, e, &em);
+				}
 			} else {
 				for (; k < pn->count; k++) {
 					vw = pstore_at(pn, k);
@@ -2041,10 +2338,13 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 					if (vw->t_ms < from)
 						continue;
 					c.t = vw->t_ms;
-					collect_up(&c, vw->exporter_up ? 1 : 0);
-					if (vw->exporter_up)
-						sim_metrics_gen(vw, pn->name,
-						    e, &em);
+					c.vidx = 0;
+					up = (vw->flags & PV_EXPORTER_UP) != 0;
+					collect_up(&c, up ? 1 : 0);
+					if (!up)
+						continue;
+					pview_unpack(&uv, vw);
+					sim_metrics_gen(&uv, pn->name, e, &em);
 				}
 			}
 			if (ev->samples > EVAL_MAX_SAMPLES) {
@@ -2237,6 +2537,16 @@ eval_call(struct eval *ev, const struct node *n, struct value *out)
 /* ---------------------------------------------------------------------- */
 /* Aggregations. */
 
+static uint64_t
+sig_hash(const char *s)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h);
+}
+
 struct group {
 	char		*sig;
 	struct labels	 ls;
@@ -2250,13 +2560,17 @@ eval_agg(struct eval *ev, const struct node *n, struct value *out)
 {
 	struct value	 a;
 	struct group	*g = NULL;
-	size_t		 ng = 0, cap = 0, i, k;
+	size_t		 ng = 0, cap = 0, i, k, h, *tab, tsize;
 	struct labels	 ls;
 	char		*sig;
 	double		 v;
 
 	if (eval_node(ev, n->args[0], &a) != 0)
 		return (-1);
+	/* Groups found by a hash of their signature; slots hold index + 1. */
+	for (tsize = 16; tsize < a.nvec * 2; tsize *= 2)
+		;
+	tab = ar_alloc(&ev->ar, tsize * sizeof *tab);
 	for (i = 0; i < a.nvec; i++) {
 		if (n->without)
 			ls = labels_filter(ev, &a.vec[i].ls, n->grouping,
@@ -2265,12 +2579,13 @@ eval_agg(struct eval *ev, const struct node *n, struct value *out)
 			ls = labels_filter(ev, &a.vec[i].ls, n->grouping,
 			    n->ngrouping, true, false);
 		sig = labels_sig(ev, &ls);
-		for (k = 0; k < ng; k++) {
-			if (strcmp(g[k].sig, sig) == 0)
-				break;
-		}
+		h = sig_hash(sig) & (tsize - 1);
+		while (tab[h] != 0 && strcmp(g[tab[h] - 1].sig, sig) != 0)
+			h = (h + 1) & (tsize - 1);
+		k = tab[h] != 0 ? tab[h] - 1 : ng;
 		v = a.vec[i].v;
 		if (k == ng) {
+			tab[h] = ng + 1;
 			g = ar_grow(&ev->ar, g, ng, &cap, sizeof *g);
 			g[ng].sig = sig;
 			g[ng].ls = ls;
@@ -2779,16 +3094,6 @@ struct rseries {
 	char		*json;		/* its labels, as JSON */
 	struct buf	 values;
 };
-
-static uint64_t
-sig_hash(const char *s)
-{
-	uint64_t	 h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (h);
-}
 
 static int
 rseries_cmp(const void *a, const void *b)

@@ -103,6 +103,15 @@ is "$(jq -r '[.sources[] | select(.state == "ok")] | length' "$j")" 5 \
     "all five sources ok"
 is "$(jq '.nodes | map(select(.key | test("^bbb-[0-9]+$"))) | length' "$j")" \
     12 "12 BBB nodes joined from all sources"
+# infra-01 (a Rancher host and VM) and rancher-server (a VM) are no BBB
+# nodes: no node row, not counted
+is "$(jq '.nodes | length' "$j")" 12 "the nodes are the 12 BBB nodes, no other"
+is "$(jq '.totals.nodes' "$j")" 12 "the total counts the 12 BBB nodes"
+is "$(jq '[.nodes[] | select(.key == "infra-01" or .key == "rancher-server")]
+    | length' "$j")" 0 "infra-01 and rancher-server are no nodes"
+is "$(jq '[.problems[] | select(.node == "infra-01" or
+    .node == "rancher-server")] | length' "$j")" 0 \
+    "... and no node problem speaks of them"
 is "$(jq -r '.nodes[] | select(.key == "bbb-01") | .sources | length' "$j")" \
     5 "bbb-01 is known to all five sources"
 is "$(problem "$j" offline-consul-passing bbb-03)" 1 \
@@ -133,8 +142,11 @@ grep -q '^NODE  *LB STATE  *ONLINE  *HEALTH  *CPU  *MEM  *MEETINGS  *USERS  *VID
     "$tmp/default.json"
 ok $? "the node table header"
 is "$(grep -c '^bbb-[0-9][0-9] ' "$tmp/default.json")" 12 "a row per node"
-grep -q '^TOTAL 1[0-9] nodes' "$tmp/default.json"
-ok $? "totals"
+grep -q '^TOTAL 12 nodes:' "$tmp/default.json"
+ok $? "totals: the 12 BBB nodes"
+grep -q '^infra-01 \|^rancher-server ' "$tmp/default.json"
+[ $? -ne 0 ]
+ok $? "no row for infra-01 or rancher-server"
 grep -q '^critical .*bbb-03 offline in scalelite' "$tmp/default.json"
 ok $? "problems listed with severity"
 grep -q "$(printf '\033')" "$tmp/default.json"
@@ -175,8 +187,8 @@ for spec in rancher:/v2-beta:hang consul:/v1:status:503 \
 	is "$(jq -r --arg s "$src" '[.problems[] | select(.rule ==
 	    "source-failed")] | length' "$f")" 1 \
 	    "$src $kind: one source-failed problem"
-	[ "$(jq '.nodes | length' "$f")" -ge 12 ]
-	ok $? "$src $kind: the nodes are still there"
+	is "$(jq '.nodes | length' "$f")" 12 \
+	    "$src $kind: the 12 nodes are still there, no other"
 	stop_sim
 done
 

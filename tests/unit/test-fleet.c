@@ -447,6 +447,7 @@ test_prom_figures(void **state)
 	struct fleet_prom_update *pu;
 	const struct fleet_node	*n;
 	const struct fleet_source *s;
+	uint32_t		 id;
 
 	(void)state;
 	f = fleet_new("test");
@@ -483,13 +484,13 @@ test_prom_figures(void **state)
 	assert_int_equal(n->exporters_up, 2);
 	assert_int_equal(n->prom_at, T0);
 	assert_true(n->bbb);
-	/* a target that is no BBB node is a node, but not a BBB one */
-	n = fleet_node_by_key(f, "prometheus");
-	assert_non_null(n);
-	assert_false(n->bbb);
-	assert_int_equal(f->nnodes, 2);		/* not bbb-09 of a figure
+	assert_false(n->named);
+	/* a target that is no BBB node (no bbb-exporter) is no node */
+	assert_null(fleet_node_by_key(f, "prometheus"));
+	assert_int_equal(f->nnodes, 1);		/* not bbb-09 of a figure
 						   fleet does not know */
 	assert_null(fleet_node_by_key(f, "bbb-09"));
+	assert_int_equal(f->totals.nodes, 1);
 
 	/* cpu fails: cpu values kept, detail says so; mem gone from the
 	 * answer: unknown */
@@ -506,8 +507,39 @@ test_prom_figures(void **state)
 	assert_true(n->cpu == 50);
 	assert_true(isnan(n->mem));
 	assert_int_equal(n->exporters_total, 1);
+	assert_true(n->bbb);	/* bbb-exporter figures not asked: kept */
 	assert_null(fleet_node_by_key(f, "prometheus"));
-	assert_non_null(fleet_node_by_key(f, "bbb-02"));
+	/* node_exporter alone makes no node */
+	assert_null(fleet_node_by_key(f, "bbb-02"));
+	assert_int_equal(f->nnodes, 1);
+
+	/* its bbb-exporter does, even with a NaN sample; and when that
+	 * figure answers without it, it is no node again */
+	pu = t_prom_new();
+	t_prom_add(pu, "mem", "bbb-02:9100", 10);
+	t_prom_add(pu, "participants", "bbb-02:9688", NAN);
+	fleet_apply_prom(f, pu, T0 + 1500);
+	n = fleet_node_by_key(f, "bbb-02");
+	assert_non_null(n);
+	assert_true(n->bbb);
+	assert_true(n->mem == 10);
+	assert_int_equal(f->nnodes, 1);		/* bbb-01 left prometheus */
+	id = n->id;
+	pu = t_prom_new();
+	t_prom_add(pu, "mem", "bbb-02:9100", 11);
+	t_prom_fig(pu, "participants");
+	fleet_apply_prom(f, pu, T0 + 1600);
+	assert_null(fleet_node_by_key(f, "bbb-02"));
+	assert_null(fleet_node_by_id(f, id));
+	assert_int_equal(f->nnodes, 0);
+	assert_int_equal(f->totals.nodes, 0);
+	pu = t_prom_new();
+	t_prom_add(pu, "up", "bbb-01:9100", 1);
+	t_prom_add(pu, "api_up", "bbb-01:9688", 1);
+	t_prom_add(pu, "mem", "bbb-02:9100", 10);
+	t_prom_add(pu, "participants", "bbb-02:9688", 4);
+	fleet_apply_prom(f, pu, T0 + 1700);
+	assert_int_equal(fleet_node_by_key(f, "bbb-02")->id, id); /* kept */
 	assert_int_equal(f->nnodes, 2);
 
 	/* every figure fails: the source failed (stale, data kept) */
@@ -625,10 +657,15 @@ test_rancher(void **state)
 	struct fleet			*f;
 	struct fleet_rancher_update	*ru;
 	const struct fleet_node		*n;
+	struct fleet_consul_update	*cu;
 	uint32_t			 sid, hid;
 
 	(void)state;
 	f = fleet_new("test");
+	cu = t_consul_new();
+	t_consul_add(cu, "bbb-01", FLEET_HEALTH_PASSING);
+	t_consul_add(cu, "bbb-02", FLEET_HEALTH_PASSING);
+	fleet_apply_consul(f, cu, T0);
 	ru = t_rancher_new();
 	t_rancher_stack(ru, "1st2", "bbb-02", "active", "degraded");
 	t_rancher_stack(ru, "1st1", "bbb-01", "active", "healthy");
@@ -665,10 +702,10 @@ test_rancher(void **state)
 	assert_string_equal(n->stack, "bbb-02");
 	assert_string_equal(n->stack_state, "degraded");
 	assert_string_equal(n->agent_state, "disconnected");
-	n = fleet_node_by_key(f, "spare");
-	assert_null(n->stack);
-	assert_int_equal(n->seen, FLEET_SRC_BIT(FLEET_SRC_RANCHER));
-	assert_false(n->bbb);
+	/* a host no BBB source knows: a host, no node */
+	assert_null(fleet_node_by_key(f, "spare"));
+	assert_string_equal(f->hosts[2]->node_key, "spare");
+	assert_int_equal(f->nnodes, 2);
 	sid = f->stacks[1]->id;
 	hid = f->hosts[0]->id;
 
@@ -683,6 +720,118 @@ test_rancher(void **state)
 	assert_int_equal(f->hosts[0]->id, hid);
 	assert_null(fleet_node_by_key(f, "spare"));
 	assert_null(fleet_node_by_key(f, "bbb-01")->stack);
+	fleet_free(f);
+}
+
+/*
+ * What is a node (fleet.h): a BBB source makes one; Rancher hosts,
+ * VMs and node_exporter only enrich it, unless their name matches the
+ * node pattern.
+ */
+static void
+test_what_is_a_node(void **state)
+{
+	struct fleet			*f;
+	struct fleet_consul_update	*cu;
+	struct fleet_scalelite_update	*su;
+	struct fleet_openstack_update	*ou;
+	struct fleet_rancher_update	*ru;
+	struct fleet_prom_update	*pu;
+	const struct fleet_node		*n;
+	uint32_t			 id;
+
+	(void)state;
+	f = fleet_new("test");
+	fleet_set_node_pattern(f, " BBB-[0-9]*,, edge-* ");
+	cu = t_consul_new();
+	t_consul_add(cu, "bbb-01", FLEET_HEALTH_PASSING);
+	fleet_apply_consul(f, cu, T0);
+	su = t_sl_new();
+	t_sl_add(su, "https://bbb-02.example.org/bigbluebutton/api/",
+	    FLEET_LB_ENABLED, 1, 1);
+	fleet_apply_scalelite(f, su, T0);
+	ou = t_os_new();
+	t_os_add(ou, "u1", "bbb-01", "ACTIVE");
+	t_os_add(ou, "u2", "BBB-02.example.org", "ACTIVE");
+	t_os_add(ou, "u8", "rancher-server", "ACTIVE");
+	t_os_add(ou, "u9", "infra-01", "ACTIVE");
+	t_os_add(ou, "u13", "bbb-13", "BUILD");	/* never registered */
+	t_os_add(ou, "u14", "bbb-db", "ACTIVE");	/* no digit */
+	fleet_apply_openstack(f, ou, T0);
+	ru = t_rancher_new();
+	t_rancher_host(ru, "1h1", "bbb-01.example.org", "active", NULL, "");
+	t_rancher_host(ru, "1h9", "infra-01.example.org", "active", NULL,
+	    "");
+	t_rancher_host(ru, "1h5", "Edge-05", "active", NULL, "");
+	fleet_apply_rancher(f, ru, T0);
+	pu = t_prom_new();
+	t_prom_add(pu, "up", "bbb-01:9100", 1);
+	t_prom_add(pu, "up", "infra-01:9100", 1);
+	t_prom_add(pu, "cpu", "infra-01:9100", 12);
+	t_prom_add(pu, "up", "bbb-99:9100", 1);	/* node_exporter only */
+	t_prom_add(pu, "up", "prometheus:9090", 1);
+	fleet_apply_prom(f, pu, T0);
+
+	/* the infrastructure: listed as hosts and VMs, not as nodes */
+	assert_int_equal(f->nvms, 6);
+	assert_int_equal(f->nhosts, 3);
+	assert_null(fleet_node_by_key(f, "infra-01"));
+	assert_null(fleet_node_by_key(f, "rancher-server"));
+	assert_null(fleet_node_by_key(f, "prometheus"));
+	assert_null(fleet_node_by_key(f, "bbb-db"));
+	/* the pattern speaks of VMs and hosts, not of node_exporter */
+	assert_null(fleet_node_by_key(f, "bbb-99"));
+
+	/* the nodes: bbb-01, bbb-02, bbb-13, edge-05, by key */
+	assert_int_equal(f->nnodes, 4);
+	assert_int_equal(f->totals.nodes, 4);
+	assert_string_equal(f->nodes[0]->key, "bbb-01");
+	assert_string_equal(f->nodes[1]->key, "bbb-02");
+	assert_string_equal(f->nodes[2]->key, "bbb-13");
+	assert_string_equal(f->nodes[3]->key, "edge-05");
+	n = fleet_node_by_key(f, "bbb-01");	/* enriched by all four */
+	assert_true(n->bbb && !n->named);
+	assert_string_equal(n->vm_status, "ACTIVE");
+	assert_string_equal(n->host_id, "1h1");
+	assert_int_equal(n->exporters_total, 1);
+	n = fleet_node_by_key(f, "bbb-02");
+	assert_true(n->bbb && !n->named);
+	assert_string_equal(n->vm_id, "u2");
+	n = fleet_node_by_key(f, "bbb-13");
+	assert_non_null(n);
+	assert_false(n->bbb);
+	assert_true(n->named);
+	assert_int_equal(n->seen, FLEET_SRC_BIT(FLEET_SRC_OPENSTACK));
+	assert_true(fleet_node_by_id(f, n->id) == n);
+	id = n->id;
+	n = fleet_node_by_key(f, "edge-05");
+	assert_true(n->named);
+	assert_int_equal(n->seen, FLEET_SRC_BIT(FLEET_SRC_RANCHER));
+
+	/* registered later: a BBB node, same id */
+	cu = t_consul_new();
+	t_consul_add(cu, "bbb-01", FLEET_HEALTH_PASSING);
+	t_consul_add(cu, "bbb-13", FLEET_HEALTH_PASSING);
+	fleet_apply_consul(f, cu, T0 + 1000);
+	n = fleet_node_by_key(f, "bbb-13");
+	assert_int_equal(n->id, id);
+	assert_true(n->bbb && !n->named);
+	assert_string_equal(n->vm_status, "BUILD");
+
+	/* without a pattern a VM alone is no node; one known to a BBB
+	 * source stays one */
+	fleet_set_node_pattern(f, "");
+	ou = t_os_new();
+	t_os_add(ou, "u1", "bbb-01", "ACTIVE");
+	t_os_add(ou, "u13", "bbb-13", "ACTIVE");
+	t_os_add(ou, "u14", "bbb-14", "ACTIVE");
+	fleet_apply_openstack(f, ou, T0 + 2000);
+	assert_null(fleet_node_by_key(f, "bbb-14"));
+	assert_null(fleet_node_by_key(f, "edge-05"));
+	assert_non_null(fleet_node_by_key(f, "bbb-13"));
+	assert_int_equal(f->nnodes, 3);	/* bbb-01, -02, -13 */
+	assert_int_equal(f->totals.nodes, 3);
+	fleet_set_node_pattern(f, NULL);
 	fleet_free(f);
 }
 
@@ -822,6 +971,7 @@ main(void)
 		cmocka_unit_test(test_scalelite),
 		cmocka_unit_test(test_meetings),
 		cmocka_unit_test(test_rancher),
+		cmocka_unit_test(test_what_is_a_node),
 		cmocka_unit_test(test_cert),
 		cmocka_unit_test(test_many_nodes),
 		cmocka_unit_test(test_hmap),

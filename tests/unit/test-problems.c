@@ -98,6 +98,10 @@ prom1(struct fleet *f, int64_t now, const char *name, const char *fig,
 	if (fig != NULL)
 		t_prom_add(u, fig, inst, v);
 	free(inst);
+	/* its bbb-exporter makes it a BBB node (fleet.h) */
+	inst = xasprintf("%s:9688", name);
+	t_prom_add(u, "api_up", inst, 1);
+	free(inst);
 	fleet_apply_prom(f, u, now);
 }
 
@@ -273,10 +277,17 @@ test_rancher_rules(void **state)
 {
 	struct fleet			*f;
 	struct fleet_rancher_update	*u;
+	struct fleet_consul_update	*cu;
 	const struct fleet_problem	*p;
 
 	(void)state;
 	f = fleet_new("t");
+	cu = t_consul_new();
+	t_consul_add(cu, "bbb-01", FLEET_HEALTH_PASSING);
+	t_consul_add(cu, "bbb-02", FLEET_HEALTH_PASSING);
+	t_consul_add(cu, "bbb-03", FLEET_HEALTH_PASSING);
+	t_consul_add(cu, "bbb-04", FLEET_HEALTH_PASSING);
+	fleet_apply_consul(f, cu, T0);
 	u = t_rancher_new();
 	t_rancher_stack(u, "1st1", "bbb-01", "active", "healthy");
 	t_rancher_stack(u, "1st2", "bbb-02", "active", "degraded");
@@ -323,6 +334,18 @@ test_rancher_rules(void **state)
 	assert_int_equal(p->severity, FLEET_SEV_CRITICAL);
 	assert_non_null(find(f, "host-disconnected", "bbb-03"));
 	assert_null(find(f, "host-disconnected", "bbb-04"));	/* inactive */
+
+	/* a host that is no node: still seen, bound to no node */
+	u = t_rancher_new();
+	t_rancher_host(u, "1h1", "bbb-01", "active", NULL, "");
+	t_rancher_host(u, "1h9", "infra-01", "disconnected", NULL, "");
+	fleet_apply_rancher(f, u, T0 + 1);
+	assert_null(fleet_node_by_key(f, "infra-01"));
+	p = find_text(f, "host-disconnected", "infra-01");
+	assert_non_null(p);
+	assert_null(p->node_key);
+	assert_int_equal(count(f, "host-disconnected"), 1);
+	assert_null(find_text(f, "missing-from-source", "infra-01"));
 	fleet_free(f);
 }
 
@@ -346,9 +369,31 @@ test_vm(void **state)
 	assert_non_null(p);
 	assert_int_equal(p->severity, FLEET_SEV_CRITICAL);
 	assert_null(find(f, "vm-not-active", "bbb-02"));
-	p = find(f, "vm-not-active", "greenlight");
+	/* a VM that is no node: a warning, bound to no node */
+	assert_null(fleet_node_by_key(f, "greenlight"));
+	assert_null(find(f, "vm-not-active", "greenlight"));
+	p = find_text(f, "vm-not-active", "greenlight");
 	assert_non_null(p);
 	assert_int_equal(p->severity, FLEET_SEV_WARNING);
+	assert_null(p->node_key);
+	assert_string_equal(p->text, "greenlight VM SHUTOFF");
+	assert_int_equal(count(f, "vm-not-active"), 2);
+
+	/* a VM of a node-like name that no BBB source knows is a node */
+	fleet_set_node_pattern(f, "bbb-*");
+	u = t_os_new();
+	t_os_add(u, "u1", "bbb-01", "ACTIVE");
+	t_os_add(u, "u3", "greenlight", "SHUTOFF");
+	t_os_add(u, "u4", "bbb-13", "ERROR");
+	fleet_apply_openstack(f, u, T0 + 1);
+	p = find(f, "vm-not-active", "bbb-13");
+	assert_non_null(p);
+	assert_int_equal(p->severity, FLEET_SEV_CRITICAL);
+	p = find(f, "missing-from-source", "bbb-13");
+	assert_non_null(p);
+	assert_string_equal(p->text,
+	    "bbb-13 in openstack, missing from consul");
+	assert_int_equal(fleet_node_by_key(f, "bbb-13")->nproblems, 2);
 	fleet_free(f);
 }
 

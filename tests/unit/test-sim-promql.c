@@ -1143,6 +1143,106 @@ test_api(void **state)
 	sim_world_free(w);
 }
 
+/*
+ * The history store stays within its budget at 5000 nodes once every
+ * ring is full, keeps enough views for the default [1m] windows at its
+ * step, and still answers the default CPU query for every node.
+ */
+static void
+fill_fleet(struct sim_pstore *st, size_t nodes, int64_t t0, size_t views,
+    int64_t step)
+{
+	struct sim_mview	 v;
+	char			 name[32];
+	size_t			 i, k;
+	int			 c;
+
+	for (k = 0; k < views; k++) {
+		for (i = 0; i < nodes; i++) {
+			memset(&v, 0, sizeof v);
+			v.t_ms = t0 + (int64_t)k * step;
+			v.up = v.exporter_up = v.api_ok = true;
+			v.version = 2;
+			v.ncpu = 8;
+			for (c = 0; c < 8; c++) {
+				/* node i: i % 100 percent busy */
+				v.cpu_busy[c] = (double)(k * step) / 1000 *
+				    (double)(i % 100) / 100;
+				v.cpu_idle[c] = (double)(k * step) / 1000 -
+				    v.cpu_busy[c];
+			}
+			v.mem_total = 8e9;
+			v.meetings = (int)(i % 7);
+			v.hist_part[3] = 70000;	/* saturates */
+			snprintf(name, sizeof name, "bbb-%04zu", i + 1);
+			sim_pstore_push(st, name, &v);
+		}
+	}
+}
+
+static void
+test_store_budget(void **state)
+{
+	struct sim_pstore	*st;
+	struct sim_promql	*q;
+	const struct sim_mview	*last;
+	struct buf		 out = { 0 };
+	json_t			*d;
+	char			*cause = NULL;
+	const char		*name;
+	size_t			 ring, n;
+	int64_t			 step, t;
+	double			 busy;
+
+	(void)state;
+	st = sim_pstore_new();
+	sim_pstore_plan(st, 5000);
+	ring = sim_pstore_ring_len(st);
+	step = sim_pstore_step_ms(st);
+	assert_true(ring >= SIM_PSTORE_MIN_RING && ring < SIM_PSTORE_RING);
+	assert_true(step > 1000 && step <= SIM_PSTORE_MAX_STEP_MS);
+	/* irate over [1m] needs two views in 60 s; rate a few */
+	assert_true((int64_t)(ring - 1) * step >= 60000 + step);
+	fill_fleet(st, 5000, T0, ring + 5, step);
+	assert_int_equal(sim_pstore_nnodes(st), 5000);
+	/* every ring full: the accounting covers them all, within budget */
+	assert_true(sim_pstore_bytes(st) >= 5000 * ring *
+	    sim_pstore_slot_size());
+	assert_true(sim_pstore_bytes(st) <= SIM_PSTORE_BUDGET);
+	assert_true(sim_pstore_slot_size() < sizeof (struct sim_mview));
+	last = sim_pstore_last(st, 4999, &name);
+	assert_non_null(last);
+	assert_string_equal(name, "bbb-5000");
+	assert_int_equal(last->hist_part[3], 65535);
+
+	t = T0 + (int64_t)(ring + 4) * step;
+	q = sim_promql_parse("100 * (1 - avg by (instance) (irate("
+	    "node_cpu_seconds_total{mode=\"idle\"}[1m])))", &cause);
+	assert_non_null(q);
+	assert_int_equal(sim_promql_query(st, q, t, &out, &cause), 0);
+	sim_promql_free(q);
+	d = json_loadb(out.data, out.len, 0, NULL);
+	assert_non_null(d);
+	busy = vec_get(d, "instance", "bbb-0043:9100", &n);
+	assert_int_equal(n, 5000);
+	assert_near(busy, 42, 1e-6);
+	json_decref(d);
+	buf_free(&out);
+
+	/* nodes arriving without a plan: rings shrink at their next push */
+	sim_pstore_free(st);
+	st = sim_pstore_new();
+	fill_fleet(st, 5000, T0, SIM_PSTORE_MIN_RING + 2, step);
+	fill_fleet(st, 5000, T0 + 1000000, 1, step);
+	assert_true(sim_pstore_bytes(st) <= SIM_PSTORE_BUDGET);
+
+	/* a small fleet keeps a view a second for 5.5 minutes */
+	sim_pstore_plan(st, 2);
+	assert_int_equal(sim_pstore_ring_len(st), SIM_PSTORE_RING);
+	assert_int_equal(sim_pstore_step_ms(st), 1000);
+	sim_pstore_free(st);
+}
+
 int
 main(void)
 {
@@ -1159,6 +1259,7 @@ main(void)
 		cmocka_unit_test(test_eval_operators),
 		cmocka_unit_test(test_eval_range),
 		cmocka_unit_test(test_api),
+		cmocka_unit_test(test_store_budget),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
