@@ -29,7 +29,7 @@ usage(int status)
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: bbbctl-sim [--nodes N] [--seed S] [--speed X] "
 	    "[--listen ADDR]\n"
-	    "                  [--port-base P] [--profile default|clean] "
+	    "                  [--port-base P] [--profile NAME] "
 	    "[--poll-interval S]\n"
 	    "                  [--no-consul-acl] [--write-config FILE] "
 	    "[--fault SPEC]...\n"
@@ -37,7 +37,10 @@ usage(int status)
 	    "prometheus, scalelite,\n"
 	    "  rancher, openstack or metrics; KIND latency:MS, hang, "
 	    "status:CODE, malformed,\n"
-	    "  truncated, huge[:BYTES] or reset.\n");
+	    "  truncated, huge[:BYTES] or reset.  NAME: default (four "
+	    "incidents), clean,\n"
+	    "  legacy (default, with a scalelite older than v1.5.1: no "
+	    "admin API).\n");
 	exit(status);
 }
 
@@ -110,9 +113,10 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			if (strcmp(optarg, "default") != 0 &&
-			    strcmp(optarg, "clean") != 0)
+			    strcmp(optarg, "clean") != 0 &&
+			    strcmp(optarg, "legacy") != 0)
 				sim_bad_option("--profile", optarg,
-				    "not default or clean");
+				    "not default, clean or legacy");
 			profile = optarg;
 			break;
 		case 'w':
