@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,12 @@ static const char audit_select_sql[] =
     "origin, (extract(epoch FROM at) * 1000)::bigint, duration_ms, host "
     "FROM bbbctl_audit WHERE at >= to_timestamp($1::double precision / 1000) "
     "ORDER BY at DESC, recorded_at DESC LIMIT $2::bigint";
+
+/*
+ * Spooling is said on stderr once per process (until a record reaches
+ * the database again); the log has every record.
+ */
+static atomic_bool	 audit_spool_told;
 
 struct audit {
 	pthread_mutex_t	 mtx;
@@ -987,7 +994,18 @@ audit_record(struct audit *a, const struct audit_rec *rec, char **cause)
 		rc = -1;
 	} else {
 		*cause = why;
-		log_warn("audit: record spooled: %s", why != NULL ? why : "");
+		log_info("audit: record %s spooled: %s", m.r.uuid != NULL ?
+		    m.r.uuid : "?", why != NULL ? why : "");
+		if (!atomic_exchange(&audit_spool_told, true)) {
+			if (a->conninfo == NULL)
+				log_warn("audit: no database ([postgres] "
+				    "conninfo unset); audit records kept in %s",
+				    a->spool);
+			else
+				log_warn("%s; audit records kept in %s until "
+				    "it is back", why != NULL ? why :
+				    "audit database unreachable", a->spool);
+		}
 	}
 	free(line);
 	a->last_spooled = true;
@@ -997,6 +1015,7 @@ audit_record(struct audit *a, const struct audit_rec *rec, char **cause)
 
 done:
 	a->last_spooled = false;
+	atomic_store(&audit_spool_told, false);
 	audit_masked_free(&m);
 	pthread_mutex_unlock(&a->mtx);
 	return (0);

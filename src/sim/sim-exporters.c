@@ -46,6 +46,23 @@ fmt_shortest(double v, char *d, size_t dsize, int *e)
 	int	 lo = 1, hi = 17, mid, n;
 
 	/*
+	 * An integer below 2^53 is its own shortest form: doubles there
+	 * are at most 1 apart, and fewer digits would change it by 1 or
+	 * more.
+	 */
+	if (v == floor(v) && fabs(v) < 1e15) {
+		snprintf(tmp, sizeof tmp, "%.0f", fabs(v));
+		n = 0;
+		for (p = tmp; *p != '\0' && (size_t)n + 1 < dsize; p++)
+			d[n++] = *p;
+		d[n] = '\0';
+		*e = n - 1;
+		while (n > 1 && d[n - 1] == '0')
+			d[--n] = '\0';
+		return (n);
+	}
+
+	/*
 	 * The fewest digits that read back as v, by bisection: a p-digit
 	 * number is also a (p+1)-digit one, so the nearest (p+1)-digit
 	 * number is never farther from v, and round-tripping grows with p.

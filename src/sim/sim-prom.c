@@ -12,6 +12,7 @@
  * or behind an authenticating proxy answers.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,17 @@
 
 #define PROM_MAX_POINTS		11000
 
+/*
+ * Locking: the store is written by sim_prom_tick() with the world lock
+ * held and p->lock taken for writing; a query takes p->lock for reading
+ * and then lets the world lock go while it evaluates, so that the other
+ * systems (and the model) go on meanwhile.  The tick never waits for a
+ * query unless recording fell three steps behind: it tries the lock and
+ * records at a later tick.  Readers under the world lock alone (targets)
+ * are safe, as every writer holds the world lock too.
+ */
 struct sim_prom {
+	pthread_rwlock_t	 lock;
 	struct sim_pstore	*store;
 	struct sim_mstate	*ms;
 	size_t			 nms;
@@ -43,6 +54,7 @@ prom_state(struct sim_world *w)
 	if (p != NULL)
 		return (p);
 	p = xcalloc(1, sizeof *p);
+	pthread_rwlock_init(&p->lock, NULL);
 	p->store = sim_pstore_new();
 	w->prom = p;
 	/*
@@ -71,6 +83,7 @@ sim_prom_free(struct sim_world *w)
 	if (p == NULL)
 		return;
 	sim_pstore_free(p->store);
+	pthread_rwlock_destroy(&p->lock);
 	free(p->ms);
 	free(p);
 	w->prom = NULL;
@@ -103,9 +116,16 @@ sim_prom_tick(struct sim_world *w)
 	const char		**names;
 	size_t			 i;
 
-	if (p->recorded && w->now_ms - p->last_record_ms <
-	    sim_pstore_step_ms(p->store))
+	int64_t			 step = sim_pstore_step_ms(p->store);
+
+	if (p->recorded && w->now_ms - p->last_record_ms < step)
 		return;
+	if (pthread_rwlock_trywrlock(&p->lock) != 0) {
+		/* A query is reading: record later, unless far behind. */
+		if (w->now_ms - p->last_record_ms < 3 * step)
+			return;
+		pthread_rwlock_wrlock(&p->lock);
+	}
 	if (p->recorded && p->last_nnodes != w->nnodes) {
 		names = xcalloc(w->nnodes + 1, sizeof *names);
 		for (i = 0; i < w->nnodes; i++)
@@ -122,6 +142,7 @@ sim_prom_tick(struct sim_world *w)
 	p->recorded = true;
 	p->last_record_ms = w->now_ms;
 	p->last_nnodes = w->nnodes;
+	pthread_rwlock_unlock(&p->lock);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -375,10 +396,17 @@ handle_query(struct sim_world *w, const struct sim_req *req,
 			    "range vector" : "string");
 			goto out;
 		}
+	}
+	/* Evaluate on the store alone: the world goes on meanwhile. */
+	pthread_rwlock_rdlock(&p->lock);
+	pthread_mutex_unlock(&w->lock);
+	if (range)
 		rc = sim_promql_query_range(p->store, q, start, end, step,
 		    &data, &cause);
-	} else
+	else
 		rc = sim_promql_query(p->store, q, t, &data, &cause);
+	pthread_rwlock_unlock(&p->lock);
+	pthread_mutex_lock(&w->lock);
 	if (rc == -2) {
 		api_error(resp, 503, "timeout", "%s", cause);
 		goto out;

@@ -1951,7 +1951,7 @@ struct eval {
 };
 
 #define EVAL_MAX_SAMPLES	50000000
-#define EVAL_TIMEOUT_MS		10000	/* the world is locked meanwhile */
+#define EVAL_TIMEOUT_MS		10000
 
 static int
 label_cmp(const void *a, const void *b)
@@ -1976,19 +1976,23 @@ labels_get(const struct labels *ls, const char *name)
 static char *
 labels_sig(struct eval *ev, const struct labels *ls)
 {
-	struct buf	 b = { 0 };
-	char		*s;
-	size_t		 i;
+	char		*s, *p;
+	size_t		 i, len = 1, n;
 
-	buf_adds(&b, "");
+	for (i = 0; i < ls->n; i++)
+		len += strlen(ls->l[i].name) + strlen(ls->l[i].value) + 2;
+	p = s = ar_alloc(&ev->ar, len);
 	for (i = 0; i < ls->n; i++) {
-		buf_adds(&b, ls->l[i].name);
-		buf_addc(&b, '\x01');
-		buf_adds(&b, ls->l[i].value);
-		buf_addc(&b, '\x02');
+		n = strlen(ls->l[i].name);
+		memcpy(p, ls->l[i].name, n);
+		p += n;
+		*p++ = '\x01';
+		n = strlen(ls->l[i].value);
+		memcpy(p, ls->l[i].value, n);
+		p += n;
+		*p++ = '\x02';
 	}
-	s = ar_strndup(&ev->ar, b.data, b.len);
-	buf_free(&b);
+	*p = '\0';
 	return (s);
 }
 
@@ -2263,10 +2267,11 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 	int64_t			 t = ev->t - sel->offset_ms, from;
 	size_t			 i, k, taken;
 	int			 e;
-	bool			 upsel = true, up;
+	bool			 upsel = true, up, onlyup;
 
 	/* Could it match "up" (a sample in every view)? */
 	memset(&c, 0, sizeof c);
+	onlyup = false;
 	for (i = 0; i < sel->nm; i++) {
 		if (strcmp(sel->m[i].name, "__name__") != 0)
 			continue;
@@ -2275,6 +2280,9 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 		if (sel->m[i].op == M_EQ)
 			c.name_eq = sel->m[i].value;
 	}
+	/* up comes from the scrape, not from the exporters' samples */
+	if (c.name_eq != NULL && strcmp(c.name_eq, "up") == 0)
+		onlyup = true;
 	c.ev = ev;
 	c.sel = sel;
 	c.range = sel->range_ms > 0;
@@ -2326,7 +2334,7 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 				c.t = t;
 				up = (last->flags & PV_EXPORTER_UP) != 0;
 				collect_up(&c, up ? 1 : 0);
-				if (up) {
+				if (up && !onlyup) {
 					pview_unpack(&uv, last);
 					sim_metrics_gen(&uv, pn->name, e, &em);
 				}
@@ -2341,7 +2349,7 @@ eval_selector(struct eval *ev, const struct node *sel, struct value *out)
 					c.vidx = 0;
 					up = (vw->flags & PV_EXPORTER_UP) != 0;
 					collect_up(&c, up ? 1 : 0);
-					if (!up)
+					if (!up || onlyup)
 						continue;
 					pview_unpack(&uv, vw);
 					sim_metrics_gen(&uv, pn->name, e, &em);

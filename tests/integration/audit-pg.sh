@@ -77,6 +77,8 @@ ok $? "PostgreSQL stopped"
 ok $? "4 records while the database is down: none lost"
 is "$(grep -c ' spooled ' "$tmp/r2")" 4 "all 4 spooled"
 is "$(lines)" 4 "the spool holds 4 lines"
+is "$(grep -c 'audit records kept in' "$tmp/e2")" 1 \
+    "stderr says it once, not once per record"
 is "$(stat -c %a "$spool")" 600 "the spool is mode 0600"
 ! grep -q "$pw" "$spool" "$tmp/r2" "$tmp/e2"
 ok $? "no password in the spool or the messages"
@@ -123,6 +125,15 @@ is "$(distinct)" 13 "still each exactly once"
 is "$(lines)" 0 "the spool is empty again"
 grep -q '"uuid":"torn' "$spool.rejected"
 ok $? "the torn line was kept in audit.spool.rejected"
+
+# without any [postgres]: kept, and said once
+printf '[ui]\nreadonly = no\n' >"$tmp/nodb.conf"
+XDG_STATE_HOME="$tmp/nodb" "$drv" "$tmp/nodb.conf" record 3 >"$tmp/r8" 2>"$tmp/e8"
+ok $? "no conninfo: 3 records kept"
+is "$(grep -c ' spooled ' "$tmp/r8")" 3 "all spooled"
+is "$(wc -l <"$tmp/e8" | tr -d ' ')" 1 "one line on stderr"
+grep -q 'conninfo unset' "$tmp/e8"
+ok $? "saying the database is not configured"
 
 # 5. the listing after all that
 "$bbbctl" --config "$conf" audit --json --limit 0 >"$tmp/list3"

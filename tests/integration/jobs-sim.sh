@@ -187,6 +187,26 @@ st=$(lb bbb-04)
 [ "$st" = cordoned ] || [ "$st" = disabled ]
 ok $? "and scalelite shows bbb-04 $st, as reported"
 
+# A crashed console: its lock goes with its session's TTL.
+"$bbbctl" --config "$conf" --log "$tmp/log" --yes server drain \
+    --poll 200ms bbb-01 >/dev/null 2>"$tmp/crash.err" &
+cp=$!
+wait_for grep -q draining "$tmp/crash.err"
+kill -9 "$cp"
+wait "$cp" 2>/dev/null
+lock_held
+ok $? "a killed console leaves its lock behind at first"
+run --yes server enable bbb-04 >"$tmp/after" 2>&1
+[ $? -ne 0 ] && grep -q 'held by' "$tmp/after"
+ok $? "... so a second operator is refused while the session lives"
+# 2 x TTL plus the lock delay, in the simulator's time
+curl -s -X POST "$control/tick?ms=46000" >/dev/null
+wait_for sh -c "! { curl -s -H 'X-Consul-Token: $token' '$consul/v1/kv/bbbctl/sim/lock' | grep -q Session; }"
+ok $? "the crashed console's session expired and released the lock"
+run --yes server enable --lock-wait 30 bbb-04 >"$tmp/after" 2>&1
+ok $? "then the next job takes the lock and runs"
+grep -v '^bbbctl: audit' "$tmp/after" | sed 's/^/# /' 
+
 # drain: cordon, follow the load, scalelite disables it.  (The 12 h tick
 # that ends the meetings also expires the lock's session in the sim.)
 "$bbbctl" --config "$conf" --log "$tmp/log" --yes server drain \

@@ -327,6 +327,38 @@ test_spool_unconfigured(void **state)
 	free(spool);
 }
 
+/* Neither database nor spool: -1, and the cause says both. */
+static void
+test_spool_fails(void **state)
+{
+	struct audit		*a;
+	struct audit_rec	 r;
+	char			*cause = NULL, *blocker;
+	FILE			*f;
+
+	(void)state;
+	/* A regular file where the spool's directory should be. */
+	blocker = xasprintf("%s/blocker", tmpdir);
+	assert_non_null(f = fopen(blocker, "w"));
+	fclose(f);
+	setenv("XDG_STATE_HOME", blocker, 1);
+	a = audit_new(NULL);
+	setenv("XDG_STATE_HOME", tmpdir, 1);
+	memset(&r, 0, sizeof r);
+	r.uuid = "lost";
+	r.event = "done";
+	r.verb = "server panic";
+	r.operator_ = "o";
+	r.origin = "local";
+	assert_int_equal(audit_record(a, &r, &cause), -1);
+	assert_non_null(strstr(cause, "conninfo"));
+	assert_non_null(strstr(cause, "spool failed"));
+	free(cause);
+	audit_free(a);
+	unlink(blocker);
+	free(blocker);
+}
+
 #define THREADS		4
 #define PER_THREAD	25
 
@@ -442,6 +474,7 @@ main(void)
 		cmocka_unit_test(test_spool_no_database),
 		cmocka_unit_test(test_spool_unconfigured),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_spool_fails),
 		cmocka_unit_test(test_since),
 	};
 	char	 tmpl[] = "/tmp/test-audit.XXXXXX", *sub;
