@@ -18,11 +18,22 @@
 #include "log.h"
 #include "util.h"
 
+enum bbb_elem {
+	BBB_E_OTHER,
+	BBB_E_RESPONSE,
+	BBB_E_MEETINGS,
+	BBB_E_MEETING,
+	BBB_E_RETURNCODE,
+	BBB_E_MESSAGEKEY,
+	BBB_E_MESSAGE
+};
+
 struct bbb_parse {
 	XML_Parser	 p;
 	bool		 want_meetings;
 	int		 depth;
-	char		*stack[BACKEND_XML_MAX_DEPTH];
+	/* what each open element is (no copy of its name) */
+	enum bbb_elem	 stack[BACKEND_XML_MAX_DEPTH];
 	struct buf	 text;
 	char		*cause;
 
@@ -37,6 +48,7 @@ struct bbb_parse {
 	bool		 cur_has_id;
 };
 
+static void	bbb_text_clear(struct bbb_parse *);
 static void
 bbb_fail(struct bbb_parse *bp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -66,21 +78,37 @@ bbb_meeting_clear(struct fleet_meeting_u *m)
 	memset(m, 0, sizeof *m);
 }
 
-/* Is the open element path exactly the given names? */
+/* Is the open element path response/meetings/meeting? */
 static bool
-bbb_at(const struct bbb_parse *bp, int n, const char *a, const char *b,
-    const char *c)
+bbb_at_meeting(const struct bbb_parse *bp)
 {
-	const char	*want[3] = { a, b, c };
-	int		 i;
+	return (bp->depth == 3 && bp->stack[1] == BBB_E_MEETINGS &&
+	    bp->stack[2] == BBB_E_MEETING);
+}
 
-	if (bp->depth != n)
-		return (false);
-	for (i = 0; i < n && i < 3; i++) {
-		if (strcmp(bp->stack[i], want[i]) != 0)
-			return (false);
+static enum bbb_elem
+bbb_elem(const struct bbb_parse *bp, const char *name)
+{
+	switch (bp->depth) {
+	case 0:
+		return (BBB_E_RESPONSE);
+	case 1:
+		if (strcmp(name, "meetings") == 0)
+			return (BBB_E_MEETINGS);
+		if (strcmp(name, "returncode") == 0)
+			return (BBB_E_RETURNCODE);
+		if (strcmp(name, "messageKey") == 0)
+			return (BBB_E_MESSAGEKEY);
+		if (strcmp(name, "message") == 0)
+			return (BBB_E_MESSAGE);
+		break;
+	case 2:
+		if (bp->stack[1] == BBB_E_MEETINGS &&
+		    strcmp(name, "meeting") == 0)
+			return (BBB_E_MEETING);
+		break;
 	}
-	return (true);
+	return (BBB_E_OTHER);
 }
 
 static void
@@ -99,11 +127,11 @@ bbb_start_cb(void *arg, const XML_Char *name, const XML_Char **attrs)
 		    BACKEND_XML_MAX_DEPTH);
 		return;
 	}
-	bp->stack[bp->depth++] = xstrdup(name);
-	buf_reset(&bp->text);
+	bp->stack[bp->depth] = bbb_elem(bp, name);
+	bp->depth++;
+	bbb_text_clear(bp);
 
-	if (bp->want_meetings &&
-	    bbb_at(bp, 3, "response", "meetings", "meeting")) {
+	if (bp->want_meetings && bbb_at_meeting(bp)) {
 		if (bp->nmeetings >= BACKEND_MAX_ENTRIES) {
 			bbb_fail(bp, "too many meetings");
 			return;
@@ -116,6 +144,15 @@ bbb_start_cb(void *arg, const XML_Char *name, const XML_Char **attrs)
 		bp->cur = &bp->meetings[bp->nmeetings++];
 		memset(bp->cur, 0, sizeof *bp->cur);
 	}
+}
+
+/* Empty the text buffer, keeping its memory. */
+static void
+bbb_text_clear(struct bbb_parse *bp)
+{
+	bp->text.len = 0;
+	if (bp->text.data != NULL)
+		bp->text.data[0] = '\0';
 }
 
 static const char *
@@ -196,35 +233,31 @@ bbb_end_cb(void *arg, const XML_Char *name)
 	struct bbb_parse	*bp = arg;
 	const char		*s;
 
-	(void)name;
 	if (bp->depth == 0)
 		return;
 	s = bbb_trim(&bp->text);
 	if (bp->depth == 2) {
-		if (strcmp(bp->stack[1], "returncode") == 0) {
+		if (bp->stack[1] == BBB_E_RETURNCODE) {
 			free(bp->returncode);
 			bp->returncode = xstrdup(s);
-		} else if (strcmp(bp->stack[1], "messageKey") == 0) {
+		} else if (bp->stack[1] == BBB_E_MESSAGEKEY) {
 			free(bp->message_key);
 			bp->message_key = xstrdup(s);
-		} else if (strcmp(bp->stack[1], "message") == 0) {
+		} else if (bp->stack[1] == BBB_E_MESSAGE) {
 			free(bp->message);
 			bp->message = xstrndup(s, 200);
 		}
-	} else if (bp->want_meetings && bp->cur != NULL && bp->depth == 4 &&
-	    strcmp(bp->stack[1], "meetings") == 0)
-		bbb_meeting_field(bp, bp->stack[3], s);
-	else if (bp->want_meetings && bp->cur != NULL &&
-	    bbb_at(bp, 3, "response", "meetings", "meeting")) {
+	} else if (bp->want_meetings && bp->cur != NULL && bp->depth == 4)
+		bbb_meeting_field(bp, name, s);
+	else if (bp->want_meetings && bp->cur != NULL && bbb_at_meeting(bp)) {
 		if (!bp->cur_has_id)
 			bbb_fail(bp, "meeting %zu: meetingID: missing",
 			    bp->nmeetings);
 		bp->cur = NULL;
 		bp->cur_has_id = false;
 	}
-	free(bp->stack[--bp->depth]);
-	bp->stack[bp->depth] = NULL;
-	buf_reset(&bp->text);
+	bp->depth--;
+	bbb_text_clear(bp);
 }
 
 static void
@@ -236,8 +269,8 @@ bbb_text_cb(void *arg, const XML_Char *s, int len)
 	if (bp->depth != 2 && !(bp->cur != NULL && bp->depth == 4))
 		return;
 	if (bp->text.len + (size_t)len > BACKEND_XML_MAX_TEXT) {
-		bbb_fail(bp, "<%s> text longer than %d bytes",
-		    bp->stack[bp->depth - 1], BACKEND_XML_MAX_TEXT);
+		bbb_fail(bp, "element text longer than %d bytes",
+		    BACKEND_XML_MAX_TEXT);
 		return;
 	}
 	buf_add(&bp->text, s, len);
@@ -259,8 +292,6 @@ bbb_parse_free(struct bbb_parse *bp)
 {
 	size_t	 i;
 
-	for (i = 0; i < (size_t)bp->depth; i++)
-		free(bp->stack[i]);
 	for (i = 0; i < bp->nmeetings; i++)
 		bbb_meeting_clear(&bp->meetings[i]);
 	free(bp->meetings);
