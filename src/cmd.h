@@ -29,11 +29,19 @@ int	 cmd_help(struct cli *, int, char **);
 /* dashboard.c: in the program, not libcore; see cli_set_dashboard(). */
 int	 cmd_dashboard(struct cli *, int, char **);
 
+/* cmd-audit.c */
+int	 cmd_audit(struct cli *, int, char **);
+/* --since T: wall-clock ms, or -1 with a static *cause. */
+int64_t	 cmd_audit_parse_since(const char *, int64_t, const char **);
+
 /* cmd-config.c */
 int	 cmd_config_check(struct cli *, int, char **);
 int	 cmd_config_keys(struct cli *, int, char **);
 
 /* cmd-status.c */
 int	 cmd_status(struct cli *, int, char **);
+
+/* cmd-job.c: every action of jobs.h (server ..., stack ...) */
+int	 cmd_job(struct cli *, int, char **);
 
 #endif

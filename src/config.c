@@ -96,6 +96,12 @@ static const struct config_entry config_table[] = {
 	    "scalelite shared secret (LOADBALANCER_SECRET)"),
 	E("scalelite", "ca_file", CONFIG_PATH, scalelite.ca_file, NULL,
 	    "CA certificate(s) to verify scalelite's TLS certificate"),
+	E("scalelite", "ssh_host", CONFIG_STRING, scalelite.ssh_host, NULL,
+	    "host running the scalelite containers, for rake over ssh "
+	    "(scalelite before 1.5.1); port and keys from [ssh]"),
+	E_CHOICE("scalelite", "container", scalelite.container,
+	    "scalelite-api", NULL,
+	    "name of the scalelite API container (docker exec)"),
 
 	E("rancher", "url", CONFIG_URL, rancher.url, NULL,
 	    "Rancher 1.6 server, e.g. https://rancher.example.org"),

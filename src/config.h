@@ -55,6 +55,8 @@ struct config {
 		char	*url;
 		char	*secret;	/* secret */
 		char	*ca_file;
+		char	*ssh_host;	/* for rake over ssh (legacy) */
+		char	*container;	/* default "scalelite-api" */
 	} scalelite;
 
 	struct {

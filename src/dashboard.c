@@ -38,6 +38,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "config.h"
+#include "jobs.h"
 #include "fleet.h"
 #include "http.h"
 #include "log.h"
@@ -47,6 +48,8 @@
 
 #define DASH_SIM_READY_MS	15000
 #define DASH_SIM_GRACE_MS	2000
+
+#define DASH_LOCK_WAIT_MS	(30 * 60 * 1000)
 
 struct dash {
 	struct cli		*cli;
@@ -62,6 +65,13 @@ struct dash {
 	int64_t			 started;	/* mono ms */
 	int64_t			 started_wall;
 	bool			 complete;	/* a complete frame was drawn */
+
+	/* operator actions: the plan waiting in the confirm dialog */
+	struct jobs		*jobs;
+	const struct action	*pending_act;
+	struct job_plan		*pending;
+	char			*pending_target;
+	uint32_t		 pending_token;
 
 	/* --demo */
 	pid_t			 sim_pid;
@@ -361,6 +371,126 @@ dash_draw(struct dash *d)
 	}
 }
 
+/* --- operator actions (jobs.h) ------------------------------------------ */
+
+static void
+dash_pending_clear(struct dash *d)
+{
+	job_plan_free(d->pending);
+	free(d->pending_target);
+	d->pending = NULL;
+	d->pending_target = NULL;
+	d->pending_act = NULL;
+}
+
+/* A key asked for an action: plan it and open the confirm dialog. */
+static void
+dash_action(struct dash *d)
+{
+	struct job_ctx		 ctx;
+	struct job_args		 args;
+	struct job_plan		*plan;
+	const struct action	*a;
+	char			*verb, *target, *cause = NULL, *text, *msg;
+	char			*title;
+
+	if (!ui_take_action(d->ui, &verb, &target))
+		return;
+	if (d->cli->readonly || (a = jobs_action_find(verb)) == NULL) {
+		ui_message(d->ui, "read-only: no actions");
+		goto out;
+	}
+	memset(&args, 0, sizeof args);
+	args.target = target;
+	ctx.cfg = d->cli->cfg;
+	ctx.fleet = d->fleet;
+	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
+		msg = xasprintf("%s %s: %s", verb, target, cause);
+		ui_message(d->ui, msg);
+		free(msg);
+		free(cause);
+		goto out;
+	}
+	dash_pending_clear(d);
+	d->pending = plan;
+	d->pending_act = a;
+	d->pending_target = xstrdup(target);
+	text = job_plan_text(plan);
+	title = xasprintf("%s %s?%s", verb, target,
+	    plan->risk == JOB_RISK_DESTRUCTIVE ? "  DESTRUCTIVE" : "");
+	ui_confirm(d->ui, ++d->pending_token, title, text,
+	    plan->risk == JOB_RISK_DESTRUCTIVE ? plan->confirm : NULL);
+	free(title);
+	free(text);
+out:
+	free(verb);
+	free(target);
+}
+
+static void
+dash_dialog(struct dash *d)
+{
+	struct job_args	 args;
+	uint32_t	 token, id;
+	char		*msg;
+
+	if (!ui_take_dialog(d->ui, &token) || token != d->pending_token ||
+	    d->pending == NULL) {
+		if (d->pending != NULL)
+			ui_message(d->ui, "not confirmed: nothing done");
+		dash_pending_clear(d);
+		return;
+	}
+	memset(&args, 0, sizeof args);
+	args.target = d->pending_target;
+	/* Wait for a held lock; the jobs view shows the holder, x gives up. */
+	args.lock_wait_ms = DASH_LOCK_WAIT_MS;
+	id = jobs_start(d->jobs, d->pending_act, &args, d->pending);
+	d->pending = NULL;
+	msg = xasprintf("job %u started: %s %s (6: jobs view)", id,
+	    d->pending_act->verb, d->pending_target);
+	ui_message(d->ui, msg);
+	free(msg);
+	dash_pending_clear(d);
+}
+
+static void
+dash_cancel_job(struct dash *d)
+{
+	uint32_t	 id;
+	char		*cause = NULL, *msg;
+
+	if ((id = ui_take_cancel_job(d->ui)) == 0)
+		return;
+	if (jobs_cancel(d->jobs, id, &cause) != 0) {
+		ui_message(d->ui, cause);
+		free(cause);
+		return;
+	}
+	msg = xasprintf("job %u: cancelling", id);
+	ui_message(d->ui, msg);
+	free(msg);
+}
+
+static void
+dash_job_cb(const struct fleet_job *fj, void *arg)
+{
+	struct dash	*d = arg;
+	char		*msg;
+
+	if (d->ui == NULL)
+		return;
+	if (fj->state == FLEET_JOB_DONE || fj->state == FLEET_JOB_FAILED ||
+	    fj->state == FLEET_JOB_CANCELLED) {
+		msg = xasprintf("job %u %s %s: %s: %s", fj->id, fj->verb,
+		    fj->target, fleet_job_state_name(fj->state),
+		    fj->result != NULL ? fj->result : "");
+		ui_message(d->ui, msg);
+		free(msg);
+	}
+	dash_draw(d);
+}
+
 static void
 dash_requests(struct dash *d, int reqs)
 {
@@ -378,6 +508,12 @@ dash_requests(struct dash *d, int reqs)
 		backends_set_refresh(d->backends, ui_refresh_ms(d->ui));
 	if (reqs & UI_REQ_REFRESH_NOW)
 		backends_refresh_now(d->backends);
+	if (reqs & UI_REQ_ACTION)
+		dash_action(d);
+	if (reqs & UI_REQ_DIALOG)
+		dash_dialog(d);
+	if (reqs & UI_REQ_CANCEL_JOB)
+		dash_cancel_job(d);
 }
 
 static void
@@ -520,6 +656,8 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	    "bbb");
 	d.backends = backends_new(d.loop, d.http, cfg, d.fleet);
 	backends_on_change(d.backends, dash_change_cb, &d);
+	d.jobs = jobs_new(d.loop, d.fleet, cfg, NULL);
+	jobs_on_change(d.jobs, dash_job_cb, &d);
 
 	/* Before curses starts, so that it installs no handler of its own. */
 	loop_signal(d.loop, SIGWINCH, dash_signal_cb, &d);
@@ -561,8 +699,15 @@ out:
 		loop_fd_remove(d.tty);
 	loop_timer_free(d.clock);
 	ui_free(d.ui);
+	d.ui = NULL;
 	dash_crash_handlers(false);
 	log_set_stderr(true);
+	/* Running jobs are cancelled where they allow it, and joined. */
+	if (d.jobs != NULL && jobs_running(d.jobs) > 0)
+		fprintf(stderr, "bbbctl: waiting for %zu running job(s) to "
+		    "end\n", jobs_running(d.jobs));
+	jobs_free(d.jobs);
+	dash_pending_clear(&d);
 	backends_free(d.backends);
 	http_free(d.http);
 	fleet_free(d.fleet);

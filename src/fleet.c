@@ -1719,3 +1719,117 @@ fleet_apply_cert(struct fleet *f, const char *name, int64_t not_after,
 	n->cert_expiry = not_after;
 	fleet_changed(f, now);
 }
+
+/* --- jobs (jobs.c) ------------------------------------------------------ */
+
+void
+fleet_job_update_free(struct fleet_job_update *u)
+{
+	if (u == NULL)
+		return;
+	free(u->verb);
+	free(u->target);
+	free(u->step);
+	free(u->result);
+	free(u);
+}
+
+static void
+fleet_job_free(struct fleet_job *j)
+{
+	free(j->verb);
+	free(j->target);
+	free(j->step);
+	free(j->result);
+	free(j);
+}
+
+static bool
+fleet_job_finished(const struct fleet_job *j)
+{
+	return (j->state == FLEET_JOB_DONE || j->state == FLEET_JOB_FAILED ||
+	    j->state == FLEET_JOB_CANCELLED);
+}
+
+int
+fleet_apply_job(struct fleet *f, struct fleet_job_update *u, int64_t now)
+{
+	struct fleet_job	*j = NULL;
+	size_t			 i;
+
+	if (u == NULL)
+		return (-1);
+	for (i = 0; i < f->njobs; i++) {
+		if (f->jobs[i]->id == u->id) {
+			j = f->jobs[i];
+			break;
+		}
+	}
+	if (j == NULL) {
+		/* Keep the list bounded: drop the oldest finished job. */
+		if (f->njobs >= FLEET_JOBS_MAX) {
+			for (i = f->njobs; i > 0; i--) {
+				if (fleet_job_finished(f->jobs[i - 1]))
+					break;
+			}
+			if (i > 0) {
+				fleet_job_free(f->jobs[i - 1]);
+				memmove(&f->jobs[i - 1], &f->jobs[i],
+				    (f->njobs - i) * sizeof *f->jobs);
+				f->njobs--;
+			}
+		}
+		j = xcalloc(1, sizeof *j);
+		j->id = u->id;
+		j->progress = -1;
+		f->jobs = xreallocarray(f->jobs, f->njobs + 1,
+		    sizeof *f->jobs);
+		memmove(&f->jobs[1], &f->jobs[0], f->njobs * sizeof *f->jobs);
+		f->jobs[0] = j;
+		f->njobs++;
+	}
+	if (u->verb != NULL) {
+		free(j->verb);
+		j->verb = u->verb;
+		u->verb = NULL;
+	}
+	if (u->target != NULL) {
+		free(j->target);
+		j->target = u->target;
+		u->target = NULL;
+	}
+	if (u->step != NULL) {
+		free(j->step);
+		j->step = u->step;
+		u->step = NULL;
+	}
+	if (u->result != NULL) {
+		free(j->result);
+		j->result = u->result;
+		u->result = NULL;
+	}
+	j->state = u->state;
+	j->progress = u->progress;
+	j->cancellable = u->cancellable;
+	if (u->started != 0)
+		j->started = u->started;
+	if (u->ended != 0)
+		j->ended = u->ended;
+	fleet_job_update_free(u);
+	if (now > f->now_ms)
+		f->now_ms = now;
+	f->version++;
+	return (0);
+}
+
+const struct fleet_job *
+fleet_job_by_id(const struct fleet *f, uint32_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->njobs; i++) {
+		if (f->jobs[i]->id == id)
+			return (f->jobs[i]);
+	}
+	return (NULL);
+}

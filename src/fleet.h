@@ -307,7 +307,12 @@ const char	*fleet_job_state_name(enum fleet_job_state);
 struct fleet	*fleet_new(const char *cluster);
 void		 fleet_free(struct fleet *);
 
-/* The problem rules' state and limits (problems.h). */
+/*
+ * The problem rules' state and limits (problems.h): thresholds, hold
+ * times, and `hold` (false for a one-shot look such as `bbbctl status`,
+ * which raises held rules at once).  fleet->problems and the problems'
+ * strings belong to it; they live until the next apply or tick.
+ */
 struct problems;
 struct problems	*fleet_problems(struct fleet *);
 
@@ -601,5 +606,31 @@ void		 fleet_source_set_detail(struct fleet *, enum fleet_src,
  * new data; the UI calls it on its clock tick.  Bumps version on change.
  */
 void		 fleet_tick(struct fleet *, int64_t now_ms);
+
+/* --- jobs (jobs.c; main thread only) ---------------------------------- */
+/*
+ * A job's state as its worker last reported it (jobs.c builds these from
+ * the job queue).  A job unknown to the model is added at the front
+ * (newest first); at most FLEET_JOBS_MAX are kept, the oldest finished
+ * going first.  NULL strings leave the field as it was; the other
+ * fields are set.  Takes the update, like every apply.
+ */
+#define FLEET_JOBS_MAX	100
+struct fleet_job_update {
+	uint32_t	 id;
+	char		*verb;
+	char		*target;
+	enum fleet_job_state state;
+	char		*step;
+	int		 progress;	/* percent, -1 unknown */
+	char		*result;
+	int64_t		 started;	/* wall ms; 0 leaves it */
+	int64_t		 ended;
+	bool		 cancellable;
+};
+int		 fleet_apply_job(struct fleet *,
+		     struct fleet_job_update *taken, int64_t now_ms);
+void		 fleet_job_update_free(struct fleet_job_update *);
+const struct fleet_job *fleet_job_by_id(const struct fleet *, uint32_t);
 
 #endif

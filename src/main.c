@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -36,6 +37,7 @@ main(int argc, char **argv)
 	int		  cmd_argc, rc;
 
 	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);	/* a closed peer is an error, not death */
 	umask(077);		/* logs, audit, backups: ours alone */
 	setrlimit(RLIMIT_CORE, &rl);	/* secrets stay out of core files */
 

@@ -35,6 +35,8 @@ struct problems {
 	/* during one evaluation */
 	struct fleet	*fleet;
 	unsigned	 judges;	/* sources that can say "missing" */
+	struct hmap	 stack_nodes;	/* stack name -> its one node */
+	bool		 stack_nodes_built;
 	int64_t		 now;
 	struct fleet_problem **list;
 	size_t		 nlist;
@@ -430,20 +432,29 @@ problems_stack_is(const struct fleet_stack *st, const char *health)
 
 /* The one node that runs the stack, or NULL (none, or several). */
 static const char *
-problems_stack_node(const struct fleet *f, const struct fleet_stack *st)
+problems_stack_node(struct problems *p, const struct fleet_stack *st)
 {
-	const char	*key = NULL;
-	size_t		 i;
+	const struct fleet	*f = p->fleet;
+	struct fleet_node	*n, *had;
+	static char		 several;
+	size_t			 i;
 
-	for (i = 0; i < f->nnodes; i++) {
-		if (f->nodes[i]->stack == NULL ||
-		    strcmp(f->nodes[i]->stack, st->name) != 0)
-			continue;
-		if (key != NULL)
-			return (NULL);
-		key = f->nodes[i]->key;
+	if (!p->stack_nodes_built) {
+		hmap_clear(&p->stack_nodes);
+		for (i = 0; i < f->nnodes; i++) {
+			n = f->nodes[i];
+			if (n->stack == NULL)
+				continue;
+			had = hmap_get(&p->stack_nodes, n->stack);
+			hmap_put(&p->stack_nodes, n->stack, had == NULL ?
+			    (void *)n : (void *)&several);
+		}
+		p->stack_nodes_built = true;
 	}
-	return (key);
+	n = hmap_get(&p->stack_nodes, st->name);
+	if (n == NULL || (void *)n == (void *)&several)
+		return (NULL);
+	return (n->key);
 }
 
 static void
@@ -462,7 +473,7 @@ problems_stacks(struct problems *p, const struct problems_rule *r,
 		if (!problems_stack_is(st, health))
 			continue;
 		problems_stack_services(st, svc, sizeof svc);
-		problems_hit(p, r, st->name, problems_stack_node(f, st),
+		problems_hit(p, r, st->name, problems_stack_node(p, st),
 		    r->pub.severity, r->pub.sources, "stack %s %s%s",
 		    st->name, health, svc);
 	}
@@ -655,6 +666,7 @@ problems_free(struct problems *p)
 	while ((st = hmap_next(&p->states, &i, NULL)) != NULL)
 		problems_state_free(st);
 	hmap_free(&p->states);
+	hmap_free(&p->stack_nodes);
 	free(p->list);
 	free(p);
 }
@@ -694,6 +706,7 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 	p->now = now;
 	p->nlist = 0;
 	p->judges = 0;
+	p->stack_nodes_built = false;
 	for (i = 0; i < FLEET_SRC_COUNT; i++) {
 		if (!problems_has_data(f, i) || (i == FLEET_SRC_SCALELITE &&
 		    f->scalelite_legacy))

@@ -1,7 +1,11 @@
 /*
- * dialog.c: a confirmation box.  Focus starts on Cancel (k9s); Tab or
- * the arrows move it, Enter chooses, Esc cancels.  Nothing uses it yet:
- * the jobs (issue 6) will, for every mutating action.
+ * dialog.c: the confirmation box of operator actions.
+ *
+ * Reversible actions: y/N.  Focus starts on Cancel (k9s); Tab or the
+ * arrows move it, Enter chooses, y confirms, n or Esc cancels.
+ * Destructive actions: the target's name must be typed in full, then
+ * Enter; anything else keeps the box open with a warning, Esc cancels.
+ * The text (the job's plan) is wrapped to the box.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +23,78 @@ ui_dialog_open(struct ui_dialog *d, const char *title, const char *text)
 }
 
 void
+ui_dialog_open_typed(struct ui_dialog *d, const char *title,
+    const char *text, const char *typed)
+{
+	ui_dialog_open(d, title, text);
+	d->typed = xstrdup(typed);
+	buf_add(&d->input, "", 0);
+}
+
+void
 ui_dialog_close(struct ui_dialog *d)
 {
 	free(d->title);
 	free(d->text);
+	free(d->typed);
+	buf_free(&d->input);
 	memset(d, 0, sizeof *d);
+}
+
+static int
+ui_dialog_end(struct ui_dialog *d, int choice)
+{
+	d->active = false;
+	d->done = true;
+	d->confirmed = choice == 1;
+	return (choice);
+}
+
+static int
+ui_dialog_typed_key(struct ui_dialog *d, int key)
+{
+	switch (key) {
+	case UI_KEY_ESC:
+		return (ui_dialog_end(d, 0));
+	case '\r':
+	case '\n':
+	case UI_KEY_FN(KEY_ENTER):
+		if (d->input.len > 0 && strcmp(d->input.data, d->typed) == 0)
+			return (ui_dialog_end(d, 1));
+		d->mismatch = true;
+		return (-1);
+	case UI_KEY_FN(KEY_BACKSPACE):
+	case 0x7f:
+	case UI_KEY_CTRL('h'):
+		if (d->input.len > 0)
+			d->input.data[--d->input.len] = '\0';
+		d->mismatch = false;
+		return (-1);
+	case UI_KEY_CTRL('u'):
+		d->input.len = 0;
+		d->input.data[0] = '\0';
+		return (-1);
+	}
+	if (key >= 0x20 && key < 0x7f && d->input.len < 128) {
+		buf_addc(&d->input, (char)key);
+		d->mismatch = false;
+	}
+	return (-1);
 }
 
 int
 ui_dialog_key(struct ui_dialog *d, int key)
 {
+	if (d->typed != NULL)
+		return (ui_dialog_typed_key(d, key));
 	switch (key) {
 	case UI_KEY_ESC:
 	case 'n':
-		d->active = false;
-		return (0);
+	case 'N':
+		return (ui_dialog_end(d, 0));
+	case 'y':
+	case 'Y':
+		return (ui_dialog_end(d, 1));
 	case '\t':
 	case UI_KEY_FN(KEY_LEFT):
 	case UI_KEY_FN(KEY_RIGHT):
@@ -42,48 +103,101 @@ ui_dialog_key(struct ui_dialog *d, int key)
 	case '\r':
 	case '\n':
 	case UI_KEY_FN(KEY_ENTER):
-		d->active = false;
-		return (d->choice);
+		return (ui_dialog_end(d, d->choice));
 	}
 	return (-1);
+}
+
+/* The text's lines wrapped at width (allocated array; *n lines). */
+static char **
+ui_dialog_wrap(const char *text, int width, size_t *n)
+{
+	char		**v = NULL;
+	const char	*p, *nl;
+	size_t		 len, cut, k;
+
+	*n = 0;
+	if (width < 10)
+		width = 10;
+	for (p = text; p != NULL && *p != '\0'; p = nl == NULL ? NULL :
+	    nl + 1) {
+		nl = strchr(p, '\n');
+		len = nl == NULL ? strlen(p) : (size_t)(nl - p);
+		do {
+			cut = len;
+			if (cut > (size_t)width) {
+				cut = (size_t)width;
+				for (k = cut; k > (size_t)width / 2; k--) {
+					if (p[k] == ' ') {
+						cut = k;
+						break;
+					}
+				}
+			}
+			v = xreallocarray(v, *n + 1, sizeof *v);
+			v[(*n)++] = xasprintf("%s%.*s", p == text ||
+			    p[-1] == '\n' ? "" : "   ", (int)cut, p);
+			p += cut;
+			len -= cut;
+			while (len > 0 && *p == ' ') {
+				p++;
+				len--;
+			}
+		} while (len > 0);
+	}
+	return (v);
 }
 
 void
 ui_dialog_draw(struct ui_dialog *d, WINDOW *win, int cols, int rows)
 {
-	const char	*p, *nl;
-	char		 line[256];
-	int		 w, h = 4, y, x, i, n = 0;
+	char		**lines, prompt[256];
+	size_t		 n, i, shown;
+	int		 w, h, y, x, r;
 
 	if (!d->active)
 		return;
-	for (p = d->text; p != NULL; p = nl == NULL ? NULL : nl + 1) {
-		nl = strchr(p, '\n');
-		n++;
-	}
-	h += n;
-	w = cols - 8 < 70 ? cols - 8 : 70;
-	if (w < 20 || h > rows)
+	w = cols - 4 < 100 ? cols - 4 : 100;
+	if (w < 20)
 		return;
+	lines = ui_dialog_wrap(d->text, w - 7, &n);
+	shown = n;
+	if ((int)shown + 6 > rows)
+		shown = rows > 7 ? (size_t)(rows - 7) : 0;
+	h = (int)shown + 5 + (d->typed != NULL ? 1 : 0);
 	y = (rows - h) / 2;
 	x = (cols - w) / 2;
 	wattrset(win, ui_colour_attr(UI_R_NORMAL));
-	for (i = 0; i < h; i++)
-		mvwhline(win, y + i, x, ' ', w);
+	for (r = 0; r < h; r++)
+		mvwhline(win, y + r, x, ' ', w);
 	mvwhline(win, y, x, ACS_HLINE, w);
 	mvwhline(win, y + h - 1, x, ACS_HLINE, w);
 	mvwvline(win, y, x, ACS_VLINE, h);
 	mvwvline(win, y, x + w - 1, ACS_VLINE, h);
 	ui_put(win, y, x + 2, w - 4, ui_colour_attr(UI_R_TITLE), d->title);
-	i = 1;
-	for (p = d->text; p != NULL; p = nl == NULL ? NULL : nl + 1) {
-		nl = strchr(p, '\n');
-		snprintf(line, sizeof line, "%.*s",
-		    nl == NULL ? (int)strlen(p) : (int)(nl - p), p);
-		ui_put(win, y + i++, x + 2, w - 4, A_NORMAL, line);
+	for (i = 0; i < shown; i++)
+		ui_put(win, y + 1 + (int)i, x + 2, w - 4, A_NORMAL, lines[i]);
+	if (shown < n)
+		ui_put(win, y + (int)shown, x + 2, w - 4,
+		    ui_colour_attr(UI_R_DIM), "... (the plan goes on; see "
+		    "--dry-run)");
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	if (d->typed != NULL) {
+		snprintf(prompt, sizeof prompt, "Type %s to confirm, Esc "
+		    "cancels: %s", d->typed, d->input.data != NULL ?
+		    d->input.data : "");
+		ui_put(win, y + h - 3, x + 2, w - 4,
+		    ui_colour_attr(UI_R_PROMPT), prompt);
+		if (d->mismatch)
+			ui_put(win, y + h - 2, x + 2, w - 4,
+			    ui_colour_attr(UI_R_ERROR), "that is not the "
+			    "name: nothing done");
+		return;
 	}
-	ui_put(win, y + h - 2, x + 2, 10, d->choice == 0 ?
-	    ui_colour_attr(UI_R_SELECTED) : A_NORMAL, "[ Cancel ]");
-	ui_put(win, y + h - 2, x + 14, 6, d->choice == 1 ?
-	    ui_colour_attr(UI_R_SELECTED) : A_NORMAL, "[ OK ]");
+	ui_put(win, y + h - 2, x + 2, 20, d->choice == 0 ?
+	    ui_colour_attr(UI_R_SELECTED) : A_NORMAL, "[ Cancel (n) ]");
+	ui_put(win, y + h - 2, x + 18, 12, d->choice == 1 ?
+	    ui_colour_attr(UI_R_SELECTED) : A_NORMAL, "[ OK (y) ]");
 }

@@ -2,8 +2,8 @@
  * keys.c: THE key table.  Dispatch, the ? help screen and the footer
  * hints are all generated from it, so they cannot disagree.
  *
- * An operator action (issue 6) is one more line with UI_KEY_F_MUTATING:
- * it is then neither dispatched nor shown when the console is read-only.
+ * Operator actions are lines with UI_KEY_F_MUTATING: they are neither
+ * dispatched nor shown when the console is read-only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,8 @@
 #define A	UI_VB_ALL
 #define HINT	UI_KEY_F_HINT
 #define ALIAS	UI_KEY_F_ALIAS
+#define MUT	UI_KEY_F_MUTATING
+#define N	(UI_VB(UI_V_NODES) | UI_VB(UI_V_NODE))
 
 const struct ui_key_def ui_key_table[] = {
 	{ '?', A, UI_CMD_HELP, "help", "this help, generated from the key "
@@ -68,6 +70,23 @@ const struct ui_key_def ui_key_table[] = {
 	{ '5', A, UI_CMD_VIEW_HOSTS, "hosts", "Rancher hosts and OpenStack "
 	    "VMs", 0 },
 	{ '6', A, UI_CMD_VIEW_JOBS, "jobs", "jobs view", 0 },
+	{ 'e', N, UI_CMD_ACT_ENABLE, "enable", "scalelite: enable the "
+	    "node (new meetings go to it)", MUT | HINT },
+	{ 'c', N, UI_CMD_ACT_CORDON, "cordon", "scalelite: cordon the node "
+	    "(no new meetings; running ones go on)", MUT | HINT },
+	{ 'd', N, UI_CMD_ACT_DRAIN, "drain", "scalelite: cordon the node "
+	    "and follow its load until it is disabled", MUT | HINT },
+	{ 'D', N, UI_CMD_ACT_DISABLE, "disable", "scalelite: disable the "
+	    "node (refused while it has load)", MUT },
+	{ 'P', N, UI_CMD_ACT_PANIC, "panic", "scalelite: END EVERY MEETING "
+	    "on the node and disable it (type its name)", MUT },
+	{ 'r', UI_VB(UI_V_STACKS), UI_CMD_ACT_REDEPLOY, "redeploy",
+	    "Rancher: upgrade every service of the stack in place (type its "
+	    "name)", MUT | HINT },
+	{ 'R', UI_VB(UI_V_STACKS), UI_CMD_ACT_RESTART, "restart", "Rancher: "
+	    "restart every service of the stack (type its name)", MUT },
+	{ 'x', UI_VB(UI_V_JOBS), UI_CMD_CANCEL_JOB, "cancel", "cancel the "
+	    "selected job where its action allows", MUT | HINT },
 };
 const size_t ui_key_table_len = nitems(ui_key_table);
 

@@ -196,7 +196,9 @@ ui_table_finish(struct ui *ui, struct ui_table *t, const struct ui_filter *f)
 			snprintf(r->key_text, sizeof r->key_text, "%s",
 			    c.text);
 		}
-		qsort_r(t->rows, t->nrows, sizeof *t->rows, ui_table_cmp, &s);
+		if (t->nrows > 1)
+			qsort_r(t->rows, t->nrows, sizeof *t->rows,
+			    ui_table_cmp, &s);
 	}
 
 	/* Keep the selection on the same id, else at the same place. */

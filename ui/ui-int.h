@@ -257,7 +257,15 @@ enum ui_cmd {
 	UI_CMD_VIEW_PROBLEMS,
 	UI_CMD_VIEW_STACKS,
 	UI_CMD_VIEW_HOSTS,
-	UI_CMD_VIEW_JOBS
+	UI_CMD_VIEW_JOBS,
+	UI_CMD_ACT_ENABLE,
+	UI_CMD_ACT_CORDON,
+	UI_CMD_ACT_DRAIN,
+	UI_CMD_ACT_DISABLE,
+	UI_CMD_ACT_PANIC,
+	UI_CMD_ACT_REDEPLOY,
+	UI_CMD_ACT_RESTART,
+	UI_CMD_CANCEL_JOB
 };
 
 #define UI_KEY_F_MUTATING 0x1	/* changes the fleet: hidden read-only */
@@ -332,9 +340,18 @@ struct ui_dialog {
 	char		*title;
 	char		*text;		/* may hold newlines */
 	int		 choice;	/* 0 = Cancel (default), 1 = OK */
+	char		*typed;		/* word to type, or NULL (y/N) */
+	struct buf	 input;		/* what was typed */
+	bool		 mismatch;	/* Enter with the wrong word */
+	uint32_t	 token;		/* the glue's, for ui_take_dialog */
+	bool		 done;		/* closed, not yet taken */
+	bool		 confirmed;
 };
 void		 ui_dialog_open(struct ui_dialog *, const char *,
 		     const char *);
+/* A destructive confirmation: typed must be typed in full. */
+void		 ui_dialog_open_typed(struct ui_dialog *, const char *,
+		     const char *, const char *typed);
 void		 ui_dialog_close(struct ui_dialog *);
 /* 1 confirmed, 0 cancelled, -1 still open. */
 int		 ui_dialog_key(struct ui_dialog *, int key);
@@ -430,6 +447,9 @@ struct ui {
 	int		 empty_reads;
 	int64_t		 now;		/* wall ms of the current frame */
 	int		 reqs;		/* pending UI_REQ_* */
+	char		*act_verb;	/* pending UI_REQ_ACTION */
+	char		*act_target;
+	uint32_t	 cancel_job;	/* pending UI_REQ_CANCEL_JOB */
 };
 
 struct ui_view	*ui_view_top(struct ui *);

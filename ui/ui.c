@@ -325,6 +325,8 @@ ui_free(struct ui *ui)
 	ui_prompt_free(&ui->prompt);
 	ui_prompt_free(&ui->palette_hist);
 	ui_dialog_close(&ui->dialog);
+	free(ui->act_verb);
+	free(ui->act_target);
 	free(ui->message);
 	free(ui);
 }
@@ -620,6 +622,136 @@ ui_open_prompt(struct ui *ui, char kind)
 		ui_prompt_open(&ui->prompt, '/', v->filter.text);
 }
 
+/* --- operator actions ----------------------------------------------- */
+
+/* The node the view is about: the selected row, or the detail's node. */
+static const char *
+ui_action_node(struct ui *ui, struct ui_view *v)
+{
+	const struct ui_row	*r;
+
+	if (v->ops->kind == UI_V_NODE)
+		return (v->node_key);
+	ui_view_sync(ui, v);
+	if ((r = ui_table_selected(&v->table)) == NULL)
+		return (NULL);
+	return (((const struct fleet_node *)r->p)->key);
+}
+
+/* The stack of the selected row (the stack itself or one of its). */
+static const char *
+ui_action_stack(struct ui *ui, struct ui_view *v)
+{
+	const struct ui_row	*r;
+	size_t			 i;
+
+	ui_view_sync(ui, v);
+	if ((r = ui_table_selected(&v->table)) == NULL)
+		return (NULL);
+	for (i = 0; i < ui->fleet->nstacks; i++) {
+		if (ui->fleet->stacks[i]->id == r->id >> 10)
+			return (ui->fleet->stacks[i]->name);
+	}
+	return (NULL);
+}
+
+static void
+ui_action(struct ui *ui, struct ui_view *v, enum ui_cmd cmd)
+{
+	const struct ui_row	*r;
+	const char		*verb, *target;
+
+	if (ui->opts.readonly)
+		return;
+	if (cmd == UI_CMD_CANCEL_JOB) {
+		ui_view_sync(ui, v);
+		if ((r = ui_table_selected(&v->table)) == NULL) {
+			ui_message(ui, "no job selected");
+			return;
+		}
+		ui->cancel_job = r->id;
+		ui->reqs |= UI_REQ_CANCEL_JOB;
+		return;
+	}
+	switch (cmd) {
+	case UI_CMD_ACT_ENABLE:
+		verb = "server enable";
+		break;
+	case UI_CMD_ACT_CORDON:
+		verb = "server cordon";
+		break;
+	case UI_CMD_ACT_DRAIN:
+		verb = "server drain";
+		break;
+	case UI_CMD_ACT_DISABLE:
+		verb = "server disable";
+		break;
+	case UI_CMD_ACT_PANIC:
+		verb = "server panic";
+		break;
+	case UI_CMD_ACT_REDEPLOY:
+		verb = "stack redeploy";
+		break;
+	default:
+		verb = "stack restart";
+		break;
+	}
+	target = strncmp(verb, "stack", 5) == 0 ? ui_action_stack(ui, v) :
+	    ui_action_node(ui, v);
+	if (target == NULL) {
+		ui_message(ui, "nothing selected");
+		return;
+	}
+	free(ui->act_verb);
+	free(ui->act_target);
+	ui->act_verb = xstrdup(verb);
+	ui->act_target = xstrdup(target);
+	ui->reqs |= UI_REQ_ACTION;
+}
+
+bool
+ui_take_action(struct ui *ui, char **verb, char **target)
+{
+	if (ui->act_verb == NULL)
+		return (false);
+	*verb = ui->act_verb;
+	*target = ui->act_target;
+	ui->act_verb = ui->act_target = NULL;
+	return (true);
+}
+
+void
+ui_confirm(struct ui *ui, uint32_t token, const char *title,
+    const char *text, const char *typed)
+{
+	if (typed != NULL)
+		ui_dialog_open_typed(&ui->dialog, title, text, typed);
+	else
+		ui_dialog_open(&ui->dialog, title, text);
+	ui->dialog.token = token;
+	ui->dirty = true;
+}
+
+bool
+ui_take_dialog(struct ui *ui, uint32_t *token)
+{
+	bool	 yes = ui->dialog.done && ui->dialog.confirmed;
+
+	*token = ui->dialog.token;
+	ui->dialog.done = false;
+	ui->dialog.confirmed = false;
+	return (yes);
+}
+
+uint32_t
+ui_take_cancel_job(struct ui *ui)
+{
+	uint32_t	 id = ui->cancel_job;
+
+	ui->cancel_job = 0;
+	return (id);
+}
+
 static void
 ui_exec(struct ui *ui, enum ui_cmd cmd)
 {
@@ -717,6 +849,16 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 	case UI_CMD_VIEW_JOBS:
 		ui_view_switch(ui, ui_cmd_view(cmd));
 		break;
+	case UI_CMD_ACT_ENABLE:
+	case UI_CMD_ACT_CORDON:
+	case UI_CMD_ACT_DRAIN:
+	case UI_CMD_ACT_DISABLE:
+	case UI_CMD_ACT_PANIC:
+	case UI_CMD_ACT_REDEPLOY:
+	case UI_CMD_ACT_RESTART:
+	case UI_CMD_CANCEL_JOB:
+		ui_action(ui, v, cmd);
+		break;
 	}
 	ui->dirty = true;
 }
@@ -763,7 +905,8 @@ ui_key(struct ui *ui, int key)
 	}
 	ui->dirty = true;
 	if (ui->dialog.active) {
-		ui_dialog_key(&ui->dialog, key);
+		if (ui_dialog_key(&ui->dialog, key) != -1)
+			ui->reqs |= UI_REQ_DIALOG;
 		goto out;
 	}
 	if (ui->prompt.active) {

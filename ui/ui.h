@@ -44,6 +44,10 @@ struct ui_opts {
 #define UI_REQ_REFRESH_NOW	0x2
 #define UI_REQ_SET_REFRESH	0x4	/* read ui_refresh_ms() */
 #define UI_REQ_HANGUP		0x8	/* the terminal is gone */
+#define UI_REQ_ACTION		0x10	/* an action key: ui_take_action() */
+#define UI_REQ_DIALOG		0x20	/* the confirm dialog closed:
+					   ui_take_dialog() */
+#define UI_REQ_CANCEL_JOB	0x40	/* ui_take_cancel_job() */
 
 #define UI_REFRESH_MIN_MS	500
 #define UI_REFRESH_MAX_MS	60000
@@ -77,6 +81,24 @@ void		 ui_message(struct ui *, const char *);
 char		*ui_dump(struct ui *);
 /* Frames drawn so far (tests and benchmark). */
 uint64_t	 ui_frames(const struct ui *);
+
+/*
+ * Operator actions (the glue makes the plan and runs the job; jobs.h).
+ * After UI_REQ_ACTION, ui_take_action() gives the verb ("server cordon")
+ * and the target (node key or stack name) of the key pressed (allocated;
+ * false when there is none).  The glue then opens the confirm dialog
+ * with the plan: typed NULL asks y/N with Cancel focused; a typed word
+ * (the target) must be typed in full for a destructive action.  When
+ * the dialog closes, UI_REQ_DIALOG: ui_take_dialog() says whether it was
+ * confirmed and for which token.  After UI_REQ_CANCEL_JOB,
+ * ui_take_cancel_job() gives the id of the job to cancel (0 none).
+ * Read-only mode neither shows nor dispatches any of these keys.
+ */
+bool		 ui_take_action(struct ui *, char **verb, char **target);
+void		 ui_confirm(struct ui *, uint32_t token, const char *title,
+		     const char *text, const char *typed);
+bool		 ui_take_dialog(struct ui *, uint32_t *token);
+uint32_t	 ui_take_cancel_job(struct ui *);
 
 /* Give the terminal back (fatal paths, signals); idempotent. */
 void		 ui_restore_terminal(void);

@@ -1,4 +1,8 @@
-/* view-jobs.c: the jobs (actions) of this session, newest first. */
+/*
+ * view-jobs.c: the jobs (actions) of this session, newest first: state,
+ * progress, the current step (or the result once ended) and the time it
+ * took (so far).
+ */
 #include <string.h>
 
 #include "ui-int.h"
@@ -56,11 +60,21 @@ cell_step(struct ui *ui, const void *r, struct ui_cell *c)
 	    j->result : j->step != NULL ? j->step : "");
 }
 
+/* Elapsed: from its start to its end, or to now while it runs. */
 static void
 cell_age(struct ui *ui, const void *r, struct ui_cell *c)
 {
-	ui_fmt_age(ui, JOB(r)->started, c->text, sizeof c->text);
-	c->num = (double)JOB(r)->started;
+	const struct fleet_job	*j = JOB(r);
+	int64_t			 end, ms;
+
+	if (j->started == 0) {
+		snprintf(c->text, sizeof c->text, "-");
+		return;
+	}
+	end = j->ended != 0 ? j->ended : ui_now(ui);
+	ms = end > j->started ? end - j->started : 0;
+	util_fmt_age(ms, c->text, sizeof c->text);
+	c->num = (double)ms;
 }
 
 static const struct ui_col ui_jobs_cols[] = {
@@ -70,7 +84,7 @@ static const struct ui_col ui_jobs_cols[] = {
 	{ "STATE", "state", 9, 0, 0, cell_state },
 	{ "PROG", "progress", 4, 2, UI_COL_RIGHT, cell_progress },
 	{ "STEP / RESULT", "step", 20, 0, UI_COL_FLEX, cell_step },
-	{ "AGE", "age", 5, 1, UI_COL_RIGHT, cell_age },
+	{ "TOOK", "took", 5, 1, UI_COL_RIGHT, cell_age },
 };
 
 static void

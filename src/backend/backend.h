@@ -35,6 +35,10 @@ void		 backends_refresh_now(struct backends *);
 /* Change the refresh interval live (the `+`/`-` keys). */
 void		 backends_set_refresh(struct backends *, int64_t ms);
 int64_t		 backends_get_refresh(const struct backends *);
+/*
+ * cb runs on the loop after every apply or failure.  It must not call
+ * backends_free() (break the loop and free afterwards).
+ */
 void		 backends_on_change(struct backends *, backends_change_cb,
 		     void *arg);
 /* True when every configured source has answered or failed once. */

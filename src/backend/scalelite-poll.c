@@ -351,9 +351,10 @@ sl_servers_cb(struct http_response *resp, void *arg)
 		free(cause);
 		cause = d;
 	} else if (resp->status == 404 && u->nservers != 0) {
+		/* never describe(): the body holds the node secrets */
 		fleet_scalelite_update_free(u);
 		backend_sl_secrets_free(&sp->secrets);
-		cause = bk_describe("getServers", resp);
+		cause = xstrdup("getServers: HTTP 404 with a server list");
 	}
 	if (resp->body != NULL)
 		explicit_bzero(resp->body, resp->len);	/* node secrets */

@@ -29,7 +29,7 @@ usage(int status)
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: bbbctl-sim [--nodes N] [--seed S] [--speed X] "
 	    "[--listen ADDR]\n"
-	    "                  [--port-base P] [--profile default|clean] "
+	    "                  [--port-base P] [--profile NAME] "
 	    "[--poll-interval S]\n"
 	    "                  [--no-consul-acl] [--write-config FILE] "
 	    "[--fault SPEC]...\n"
@@ -37,7 +37,10 @@ usage(int status)
 	    "prometheus, scalelite,\n"
 	    "  rancher, openstack or metrics; KIND latency:MS, hang, "
 	    "status:CODE, malformed,\n"
-	    "  truncated, huge[:BYTES] or reset.\n");
+	    "  truncated, huge[:BYTES] or reset.  NAME: default (four "
+	    "incidents), clean,\n"
+	    "  legacy (default, with a scalelite older than v1.5.1: no "
+	    "admin API).\n");
 	exit(status);
 }
 
@@ -67,7 +70,8 @@ main(int argc, char **argv)
 	};
 	struct sim_world	*w;
 	struct sim_fault	 f;
-	const char		*listen_addr = "127.0.0.1", *profile = "default";
+	const char		*listen_addr = "127.0.0.1";
+	const char		*profile = "default";
 	const char		*config = NULL, *errstr;
 	const char		*faults[SIM_MAX_FAULTS];
 	char			*cause, *u;
@@ -96,7 +100,8 @@ main(int argc, char **argv)
 		case 'x':
 			if (util_parse_double(optarg, &speed, &errstr) != 0 ||
 			    speed < 0 || speed > 100000)
-				sim_bad_option("--speed", optarg, "out of range");
+				sim_bad_option("--speed", optarg,
+				    "out of range");
 			break;
 		case 'l':
 			listen_addr = optarg;
@@ -108,9 +113,10 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			if (strcmp(optarg, "default") != 0 &&
-			    strcmp(optarg, "clean") != 0)
+			    strcmp(optarg, "clean") != 0 &&
+			    strcmp(optarg, "legacy") != 0)
 				sim_bad_option("--profile", optarg,
-				    "not default or clean");
+				    "not default, clean or legacy");
 			profile = optarg;
 			break;
 		case 'w':
@@ -131,7 +137,8 @@ main(int argc, char **argv)
 		case 'i':
 			if (util_parse_ll(optarg, 1, 86400, &poll_s,
 			    &errstr) != 0)
-				sim_bad_option("--poll-interval", optarg, errstr);
+				sim_bad_option("--poll-interval", optarg,
+				    errstr);
 			break;
 		case 'A':
 			acl = false;

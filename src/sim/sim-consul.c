@@ -33,7 +33,8 @@
 #define CONSUL_WAIT_DEFAULT_MS	(5 * 60 * 1000)
 #define CONSUL_WAIT_MAX_MS	(10 * 60 * 1000)
 #define CONSUL_KV_MAX		(512 * 1024)
-#define CONSUL_TTL_MULTIPLIER	2	/* sessions expire after 2 x TTL */
+/* sessions expire after 2 x TTL, as consul's timers */
+#define CONSUL_TTL_MULTIPLIER	2
 #define CONSUL_LOCK_DELAY_MS	15000
 
 struct consul_kv {
@@ -358,16 +359,16 @@ static char *
 consul_bbb_output(const struct sim_node *n)
 {
 	if (n->up && n->consul_passing)
-		return (xasprintf("HTTP GET https://%s/bigbluebutton/api: 200 OK"
-		    " Output: <response><returncode>SUCCESS</returncode>"
+		return (xasprintf("HTTP GET https://%s/bigbluebutton/api: "
+		    "200 OK Output: <response><returncode>SUCCESS</returncode>"
 		    "<version>2.0</version></response>", n->fqdn));
 	else if (n->up)
 		return (xasprintf("HTTP GET https://%s/bigbluebutton/api: 503 "
 		    "Service Unavailable Output: <html><body><h1>503 Service "
 		    "Unavailable</h1></body></html>", n->fqdn));
 	else
-		return (xasprintf("Get \"https://%s/bigbluebutton/api\": dial tcp "
-		    "%s:443: connect: no route to host", n->fqdn, n->ip));
+		return (xasprintf("Get \"https://%s/bigbluebutton/api\": "
+		    "dial tcp %s:443: connect: no route to host", n->fqdn, n->ip));
 }
 
 static json_t *
@@ -1057,14 +1058,18 @@ consul_session_json(const struct consul_session *s)
 	return (o);
 }
 
-/* Duration as consul accepts it: "15s" or a number of nanoseconds. */
+/* Duration as consul accepts it: "15s" or nanoseconds (small: seconds). */
 static int
 consul_parse_dur(json_t *v, int64_t *ms)
 {
 	const char	*errstr;
 
-	if (json_is_integer(v)) {
-		*ms = json_integer_value(v) / 1000000;
+	if (json_is_integer(v) || json_is_real(v)) {
+		/* consul: below 1000 (ns) it means seconds */
+		if (json_number_value(v) < 1000)
+			*ms = (int64_t)(json_number_value(v) * 1000);
+		else
+			*ms = (int64_t)(json_number_value(v) / 1000000);
 		return (0);
 	}
 	if (!json_is_string(v))

@@ -46,7 +46,7 @@ struct sim_http {
 
 /* Per request. */
 struct sim_conn {
-	char			*uri;		/* raw, with the query */
+	char			*uri;	/* raw, with the query */
 	struct buf		 body;
 	bool			 too_large;
 	bool			 started;	/* first call seen */
@@ -58,7 +58,7 @@ struct sim_stream {
 	char		*data;		/* may be NULL */
 	size_t		 len;		/* bytes of data to send */
 	uint64_t	 total;		/* bytes to send (huge) */
-	bool		 cut;		/* end with an error after len */
+	bool		 cut;		/* error after len bytes */
 	const char	*fill;		/* huge: repeated */
 	const char	*tail;		/* huge: the end */
 };
@@ -103,7 +103,9 @@ static void
 sim_http_sleep(struct sim_world *w, int64_t ms)
 {
 	struct timespec	ts;
-	int64_t		end = util_mono_ms() + ms + 1, left;	/* at least ms */
+	int64_t		end, left;
+
+	end = util_mono_ms() + ms + 1;	/* at least ms */
 
 	while (!w->shutdown && (left = end - util_mono_ms()) > 0) {
 		if (left > 50)
@@ -139,7 +141,8 @@ sim_http_hang(struct sim_world *w, struct MHD_Connection *c)
 		n = recv(ci->connect_fd, &ch, 1, MSG_PEEK | MSG_DONTWAIT);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			break;
-		sim_http_sleep(w, 100);	/* pipelined bytes: keep hanging */
+		/* pipelined bytes: keep hanging */
+		sim_http_sleep(w, 100);
 	}
 }
 
@@ -407,8 +410,8 @@ sim_http_send(struct sim_daemon *sd, struct MHD_Connection *c,
 		st->total = (uint64_t)fault->arg;
 		if (json) {
 			st->data = xstrdup("[");
-			st->fill = "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-			    "xxxxxxxxxxxxxxxxxx\",";
+			st->fill = "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+			    "xxxxxxxxxxxxxxxxxxxxx\",";
 			st->tail = "\"x\"]";
 		} else if (xml) {
 			st->data = xstrdup("<response><returncode>SUCCESS"

@@ -35,11 +35,13 @@
 
 #define SIM_STEP_MS		1000	/* model granularity */
 #define SIM_MAX_STEP_MS		10000
-#define SIM_PEAK_MEETINGS	12.0	/* per node at the peak of the day */
+/* meetings per node at the peak of the day */
+#define SIM_PEAK_MEETINGS	12.0
 #define SIM_MEAN_DURATION_S	(50 * 60)
 #define SIM_HEALTHY_THRESHOLD	1	/* SERVER_HEALTHY_THRESHOLD */
 #define SIM_UNHEALTHY_THRESHOLD	2	/* SERVER_UNHEALTHY_THRESHOLD */
-#define SIM_LOAD_JOIN_BUFFER_MS	(15 * 60 * 1000) /* LOAD_JOIN_BUFFER_TIME */
+/* LOAD_JOIN_BUFFER_TIME */
+#define SIM_LOAD_JOIN_BUFFER_MS	(15 * 60 * 1000)
 #define SIM_LOAD_MIN_USERS	15	/* LOAD_MIN_USER_COUNT */
 #define SIM_NCPU		8
 

@@ -80,8 +80,8 @@ gen_prom(int n, bool up)
 				buf_printf(&b, "%s{\"metric\":{\"__name__\":"
 				    "\"up\",\"instance\":\"bbb-%04d.bbb.example"
 				    ".com:%d\",\"job\":\"%s\"},\"value\":"
-				    "[1764110000.123,\"1\"]}", i || k ? "," : "",
-				    i, ports[k], jobs[k]);
+				    "[1764110000.123,\"1\"]}",
+				    i || k ? "," : "", i, ports[k], jobs[k]);
 			else
 				buf_printf(&b, "%s{\"metric\":{\"instance\":"
 				    "\"bbb-%04d.bbb.example.com:9100\"},"
@@ -162,9 +162,9 @@ gen_rancher(int n, enum backend_rancher_kind kind)
 			    "\"links\":{\"self\":\"http://r:8080/v2-beta/"
 			    "projects/1a5/stacks/1st%d\"},\"actions\":{},"
 			    "\"name\":\"bbb-%04d\",\"state\":\"active\","
-			    "\"healthState\":\"healthy\",\"serviceIds\":[\"1s%d\","
-			    "\"1s%d\",\"1s%d\"],\"system\":false}", i ? "," : "",
-			    i, i, i, 3 * i, 3 * i + 1, 3 * i + 2);
+			    "\"healthState\":\"healthy\",\"serviceIds\":["
+			    "\"1s%d\",\"1s%d\",\"1s%d\"],\"system\":false}",
+			    i ? "," : "", i, i, i, 3 * i, 3 * i + 1, 3 * i + 2);
 			break;
 		case BACKEND_RANCHER_SERVICES:
 			for (k = 0; k < 3; k++)
@@ -173,15 +173,17 @@ gen_rancher(int n, enum backend_rancher_kind kind)
 				    "\"1st%d\",\"state\":\"active\","
 				    "\"healthState\":\"healthy\",\"scale\":1,"
 				    "\"launchConfig\":{\"imageUuid\":\"docker:"
-				    "registry.example.com/bbb:beta4\",\"labels\":"
-				    "{}},\"instanceIds\":[\"1i%d\"]}",
-				    i || k ? "," : "", 3 * i + k, k == 0 ? "bbb" :
-				    k == 1 ? "bbb-exporter" : "lb", i, 3 * i + k);
+				    "registry.example.com/bbb:beta4\","
+				    "\"labels\":{}},\"instanceIds\":["
+				    "\"1i%d\"]}",
+				    i || k ? "," : "", 3 * i + k,
+				    k == 0 ? "bbb" : k == 1 ? "bbb-exporter" :
+				    "lb", i, 3 * i + k);
 			break;
 		case BACKEND_RANCHER_HOSTS:
 			buf_printf(&b, "%s{\"id\":\"1h%d\",\"type\":\"host\","
-			    "\"hostname\":\"bbb-%04d.bbb.example.com\",\"state\":"
-			    "\"active\",\"agentState\":\"active\","
+			    "\"hostname\":\"bbb-%04d.bbb.example.com\","
+			    "\"state\":\"active\",\"agentState\":\"active\","
 			    "\"agentIpAddress\":\"10.1.%d.%d\",\"labels\":{},"
 			    "\"instanceIds\":[\"1i%d\",\"1i%d\",\"1i%d\"]}",
 			    i ? "," : "", i, i, i / 250, i % 250, 3 * i,
@@ -204,9 +206,11 @@ gen_nova(int n)
 		buf_printf(&b, "%s{\"id\":\"%08x-cd40-4630-b43f-b259807c6e87\","
 		    "\"name\":\"bbb-%04d\",\"status\":\"ACTIVE\",\"tenant_id\":"
 		    "\"a6944d763bf64ee6a275f1263fae0352\",\"metadata\":{},"
-		    "\"image\":{\"id\":\"70a599e0-31e7-49b7-b260-868f441e862b\"},"
+		    "\"image\":{\"id\":"
+		    "\"70a599e0-31e7-49b7-b260-868f441e862b\"},"
 		    "\"flavor\":{\"id\":\"1\",\"links\":[]},\"created\":"
-		    "\"2026-04-20T09:12:33Z\",\"updated\":\"2026-04-20T09:13:01Z\","
+		    "\"2026-04-20T09:12:33Z\",\"updated\":"
+		    "\"2026-04-20T09:13:01Z\","
 		    "\"addresses\":{\"private\":[{\"addr\":\"10.1.%d.%d\","
 		    "\"version\":4,\"OS-EXT-IPS:type\":\"fixed\"}]},"
 		    "\"OS-EXT-STS:vm_state\":\"active\",\"key_name\":\"ops\"}",

@@ -29,16 +29,24 @@ done
 t1=$(now_ms)
 echo "sim-scale: nodes $nodes"
 echo "sim-scale: start to ready: $((t1 - t0)) ms"
+echo "sim-scale: load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 
 url() { awk -v s="$1" '$1 == s { print $2 }' "$tmp/out"; }
 conf() { awk -v sec="[$1]" -v k="$2" '$0 == sec { s = 1; next } /^\[/ { s = 0 }
     s && $1 == k { print $3; exit }' "$tmp/c.conf"; }
 token=$(conf consul token)
 
+# CPU time of the sim (all threads), in ms: unlike wall time it does
+# not depend on what else the machine runs
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+cpu_ms() { awk -v hz="$hz" '{ print int(($14 + $15) * 1000 / hz) }' \
+    /proc/$pid/stat 2>/dev/null || echo 0; }
+
 # best of 3 for each, so that a cold first call does not dominate
 measure() {
 	name=$1; shift
 	best=
+	c0=$(cpu_ms)
 	for i in 1 2 3; do
 		r=$(curl -s -o "$tmp/body" -w '%{http_code} %{time_total} %{size_download}' "$@")
 		code=${r%% *}; rest=${r#* }; t=${rest%% *}; size=${rest#* }
@@ -46,7 +54,9 @@ measure() {
 			best=$t
 		fi
 	done
-	echo "sim-scale: $name: HTTP $code, $size bytes, best of 3: ${best} s"
+	c1=$(cpu_ms)
+	echo "sim-scale: $name: HTTP $code, $size bytes, best of 3:" \
+	    "${best} s wall, $(( (c1 - c0) / 3 )) ms CPU per call"
 }
 
 measure "consul /v1/health/service/bbb" -H "X-Consul-Token: $token" \

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend/backend.h"
 #include "backend/poll.h"
@@ -41,6 +42,8 @@ static bool	 rancher_foreign_next;
 static int	 sl_checksum_ok;
 static int	 sl_checksum_bad;
 static char	 sl_expect[65];
+static unsigned short	 tls_port;	/* the TLS "BBB node", or 0 */
+static int	 node_calls;
 
 struct upload {
 	struct buf	 body;
@@ -91,7 +94,7 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct upload	*u = *con_cls;
 	const char	*h, *v;
-	char		 tok[32], *body;
+	char		 tok[32], tok_sum[65], *body;
 	int		 n;
 	enum MHD_Result	 ret;
 
@@ -122,8 +125,8 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		body = xasprintf("{\"token\":{\"expires_at\":"
 		    "\"2099-01-01T00:00:00.000000Z\",\"catalog\":[{\"type\":"
 		    "\"compute\",\"name\":\"nova\",\"endpoints\":[{"
-		    "\"interface\":\"public\",\"region_id\":\"RegionOne\",\"url\":"
-		    "\"http://127.0.0.1:%u/compute/v2.1\"}]}]}}", port);
+		    "\"interface\":\"public\",\"region_id\":\"RegionOne\","
+		    "\"url\":\"http://127.0.0.1:%u/compute/v2.1\"}]}]}}", port);
 		ret = reply(c, 201, "X-Subject-Token", tok, body);
 		goto out;
 	}
@@ -136,7 +139,8 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 			revoke_once = false;
 			token_valid = -1;
 			ret = reply(c, 401, NULL, NULL, xstrdup(
-			    "{\"unauthorized\":{\"code\":401,\"message\":\"expired\"}}"));
+			    "{\"unauthorized\":{\"code\":401,"
+			    "\"message\":\"expired\"}}"));
 			goto out;
 		}
 		if (arg(c, "marker") == NULL)
@@ -175,14 +179,16 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		    arg(c, "marker") == NULL)
 			body = xasprintf("{\"type\":\"collection\",\"data\":"
 			    "[{\"id\":\"1h1\",\"hostname\":\"bbb-01\","
-			    "\"state\":\"active\"}],\"pagination\":{\"partial\":true,"
-			    "\"next\":\"http://%s:%u/v2-beta/projects/1a5/hosts"
-			    "?marker=m1\"}}", rancher_foreign_next ?
-			    "localhost" : "127.0.0.1", port);
+			    "\"state\":\"active\"}],\"pagination\":{"
+			    "\"partial\":true,\"next\":\"http://%s:%u/v2-beta/"
+			    "projects/1a5/hosts?marker=m1\"}}",
+			    rancher_foreign_next ? "localhost" : "127.0.0.1",
+			    port);
 		else if (strcmp(url + 22, "hosts") == 0)
 			body = xstrdup("{\"type\":\"collection\",\"data\":"
 			    "[{\"id\":\"1h2\",\"hostname\":\"bbb-02\","
-			    "\"state\":\"active\",\"agentState\":\"disconnected\"}]}");
+			    "\"state\":\"active\","
+			    "\"agentState\":\"disconnected\"}]}");
 		else
 			body = xstrdup("{\"type\":\"collection\",\"data\":[]}");
 		ret = reply(c, 200, NULL, NULL, body);
@@ -192,7 +198,13 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		v = arg(c, "checksum");
 		if (v != NULL && strcmp(v, sl_expect) == 0) {
 			sl_checksum_ok++;
-			ret = reply(c, 200, NULL, NULL, xstrdup("[]"));
+			body = tls_port == 0 ? xstrdup("[]") : xasprintf("[{"
+			    "\"id\":\"n1\",\"url\":\"https://127.0.0.1:%u/"
+			    "bigbluebutton/api/\",\"secret\":\"node-secret\","
+			    "\"state\":\"enabled\",\"load\":1,"
+			    "\"load_multiplier\":\"1.0\",\"online\":"
+			    "\"online\"}]", tls_port);
+			ret = reply(c, 200, NULL, NULL, body);
 		} else {
 			sl_checksum_bad++;
 			ret = reply(c, 200, NULL, NULL, xstrdup("<response>"
@@ -202,8 +214,23 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		goto out;
 	}
 	if (strcmp(url, "/bigbluebutton/api/getMeetings") == 0) {
+		v = arg(c, "checksum");
+		if (cls != NULL) {
+			/* the node: its own secret */
+			node_calls++;
+			bk_sha256_hex("getMeetingsnode-secret", tok_sum);
+			if (v == NULL || strcmp(v, tok_sum) != 0) {
+				ret = reply(c, 200, NULL, NULL, xstrdup(
+				    "<response><returncode>FAILED</returncode>"
+				    "<messageKey>checksumError</messageKey>"
+				    "</response>"));
+				goto out;
+			}
+		}
 		ret = reply(c, 200, NULL, NULL, xstrdup("<response><returncode>"
-		    "SUCCESS</returncode><meetings/></response>"));
+		    "SUCCESS</returncode><meetings><meeting><meetingID>m1"
+		    "</meetingID><participantCount>4</participantCount>"
+		    "</meeting></meetings></response>"));
 		goto out;
 	}
 	ret = reply(c, 404, NULL, NULL, xstrdup("not here"));
@@ -546,6 +573,114 @@ test_scalelite_checksum(void **state)
 	rig_free(&r);
 }
 
+static char *
+tls_make(const char *dir)
+{
+	char	*cmd, *pem;
+	int	 rc;
+
+	pem = xasprintf("%s/node.pem", dir);
+	cmd = xasprintf("openssl req -x509 -newkey ec -pkeyopt "
+	    "ec_paramgen_curve:prime256v1 -nodes -days 30 -subj "
+	    "/CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+	    "-keyout %s/node.key -out %s >/dev/null 2>&1", dir, pem);
+	rc = system(cmd);
+	free(cmd);
+	if (rc != 0) {
+		free(pem);
+		return (NULL);
+	}
+	return (pem);
+}
+
+static char *
+slurp(const char *path)
+{
+	struct buf	 b = { 0 };
+	char		 chunk[4096];
+	size_t		 n;
+	FILE		*f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return (NULL);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return (buf_steal(&b));
+}
+
+static bool
+meeting_placed(struct rig *r)
+{
+	return (r->fleet->nmeetings == 1 &&
+	    r->fleet->meetings[0]->node_key != NULL);
+}
+
+static void
+test_scalelite_node_tls(void **state)
+{
+	struct sockaddr_in		 sin;
+	const union MHD_DaemonInfo	*info;
+	struct MHD_Daemon		*node;
+	struct rig			 r = { 0 };
+	const struct fleet_node		*n;
+	char				 dir[] = "/tmp/bbbctl-test-XXXXXX";
+	char				*pem, *key, *cert, *kpath;
+	int64_t				 now = util_wall_ms();
+
+	(void)state;
+	if (mkdtemp(dir) == NULL || (pem = tls_make(dir)) == NULL) {
+		print_message("# SKIP: openssl could not make a certificate\n");
+		return;
+	}
+	kpath = xasprintf("%s/node.key", dir);
+	key = slurp(kpath);
+	cert = slurp(pem);
+	assert_non_null(key);
+	assert_non_null(cert);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	node = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_TLS, 0, NULL, NULL,
+	    handler_cb, (void *)1, MHD_OPTION_SOCK_ADDR, &sin,
+	    MHD_OPTION_NOTIFY_COMPLETED, srv_completed_cb, NULL,
+	    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_HTTPS_MEM_CERT, cert,
+	    MHD_OPTION_END);
+	assert_non_null(node);
+	info = MHD_get_daemon_info(node, MHD_DAEMON_INFO_BIND_PORT);
+	pthread_mutex_lock(&mtx);
+	tls_port = info->port;
+	node_calls = 0;
+	pthread_mutex_unlock(&mtx);
+
+	bk_sha256_hex("getServerssl-secret", sl_expect);
+	r.cfg = config_new();
+	r.cfg->scalelite.url = srv_url("");
+	r.cfg->scalelite.secret = xstrdup("sl-secret");
+	r.cfg->scalelite.ca_file = xstrdup(pem);
+	rig_start(&r);
+	assert_true(run_until(&r, meeting_placed, 10000));
+	/* the node answered with its own checksum; its certificate */
+	n = fleet_node_by_key(r.fleet, r.fleet->meetings[0]->node_key);
+	assert_non_null(n);
+	assert_true(n->cert_expiry > now + 29LL * 86400 * 1000);
+	assert_true(n->cert_expiry < now + 31LL * 86400 * 1000);
+	rig_free(&r);
+
+	pthread_mutex_lock(&mtx);
+	tls_port = 0;
+	pthread_mutex_unlock(&mtx);
+	MHD_stop_daemon(node);
+	unlink(kpath);
+	unlink(pem);
+	rmdir(dir);
+	free(kpath);
+	free(pem);
+	free(key);
+	free(cert);
+}
+
 static void
 test_helpers(void **state)
 {
@@ -580,6 +715,7 @@ main(void)
 		cmocka_unit_test(test_rancher_pages),
 		cmocka_unit_test(test_consul_index),
 		cmocka_unit_test(test_scalelite_checksum),
+		cmocka_unit_test(test_scalelite_node_tls),
 	};
 
 	log_set_stderr(false);

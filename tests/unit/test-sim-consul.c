@@ -621,6 +621,17 @@ test_session_lock(void **state)
 	a = session_create(w, "{\"Name\":\"bbbctl\",\"TTL\":\"15s\","
 	    "\"Behavior\":\"release\",\"LockDelay\":\"15s\"}");
 	b = session_create(w, NULL);
+	/* a bare small LockDelay number means seconds, as consul reads it */
+	s = session_create(w, "{\"LockDelay\":5}");
+	uri = xasprintf("/v1/session/info/%s", s);
+	r = call(w, "GET", uri, w->consul_token, NULL);
+	free(uri);
+	j = body_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(j,
+	    0), "LockDelay")), 5000000000LL);
+	json_decref(j);
+	sim_resp_clear(&r);
+	free(s);
 
 	assert_string_equal(put(w, "lock", "acquire", a), "true");
 	s = kv_session(w, "lock");

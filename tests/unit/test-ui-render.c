@@ -393,6 +393,46 @@ test_views(void **state)
 	env_free(e);
 }
 
+/* Before any source answered: every view copes with an empty fleet. */
+static void
+test_empty_fleet(void **state)
+{
+	struct fleet	*f = fleet_new("empty");
+	struct ui_opts	 o;
+	struct ui	*ui;
+	char		*cause = NULL, *s;
+	const char	*const cmds[] = { ":meetings\r", ":stacks\r",
+	    ":hosts\r", ":problems\r", ":jobs\r", ":audit\r", ":nodes\r",
+	    "/x\r", ">", "\r", "?" };
+	size_t		 i;
+	const char	*k;
+
+	fleet_source_enable(f, FLEET_SRC_CONSUL, true);
+	memset(&o, 0, sizeof o);
+	o.color = true;
+	o.refresh_ms = 2000;
+	o.headless_cols = 80;
+	o.headless_rows = 24;
+	o.now = test_clock;
+	ui = ui_new(&o, f, &cause);
+	assert_non_null(ui);
+	ui_draw(ui);
+	s = ui_dump(ui);
+	assert_non_null(strstr(s, "no nodes yet"));
+	assert_non_null(strstr(s, "NODES 0"));
+	free(s);
+	for (i = 0; i < nitems(cmds); i++) {
+		for (k = cmds[i]; *k != '\0'; k++)
+			ui_key(ui, (unsigned char)*k);
+		ui_draw(ui);
+	}
+	s = ui_dump(ui);
+	assert_non_null(strstr(s, "help"));
+	free(s);
+	ui_free(ui);
+	fleet_free(f);
+}
+
 static void
 test_readonly_marker(void **state)
 {
@@ -420,6 +460,7 @@ main(void)
 		cmocka_unit_test(test_selection_by_id),
 		cmocka_unit_test(test_stale_marked),
 		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_empty_fleet),
 		cmocka_unit_test(test_readonly_marker),
 	};
 

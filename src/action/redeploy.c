@@ -1,0 +1,558 @@
+/*
+ * redeploy.c: Rancher 1.6 stack redeploy and restart (apis.md §1.7-1.8).
+ *
+ * redeploy: every service of the stack, one after the other, gets the
+ * action upgrade with an inServiceStrategy (batchSize 1, intervalMillis
+ * 2000, startFirst false) whose launchConfig is its current one (with
+ * a new image for the service named by --image SERVICE=IMAGE); the job
+ * follows each upgrading -> upgraded.  When every service is upgraded,
+ * finishupgrade each (upgraded -> active).  A failure, a timeout or a
+ * cancel before that rolls back every service already upgraded or
+ * upgrading (rollback -> active), and the job says what it rolled back.
+ *
+ * restart: every service gets restart with a rollingRestartStrategy
+ * (batchSize 1, intervalMillis 2000), followed restarting -> active, one
+ * after the other.  A restart cannot be undone; it is not cancellable.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "action/action.h"
+#include "backend/decode.h"
+#include "config.h"
+#include "http.h"
+#include "jobs.h"
+#include "log.h"
+#include "util.h"
+
+#define RD_POLL_MS	1000
+#define RD_TIMEOUT_MS	(10 * 60 * 1000)	/* per service */
+
+struct rd_service {
+	char	*id;
+	char	*name;
+	json_t	*launch;		/* launchConfig, owned */
+	bool	 touched;		/* upgrade (or restart) was sent */
+};
+
+struct rd {
+	struct job		*job;
+	const struct config	*cfg;
+	char			*project;
+	char			*stack_id;
+	struct rd_service	*sv;
+	size_t			 nsv;
+};
+
+/* One Rancher call; 0 with *out (the JSON answer), or -1 with *cause. */
+static int
+rd_call(struct rd *rd, const char *method, const char *path, json_t *body,
+    json_t **out, char **cause)
+{
+	static const char *const headers[] = {
+		"Content-Type: application/json",
+		"Accept: application/json",
+		NULL
+	};
+	const struct config	*cfg = rd->cfg;
+	struct http_req		 req;
+	struct http_response	 resp;
+	json_error_t		 err;
+	const char		*msg, *code;
+	char			*url, *b = NULL, *d;
+	int			 rc = -1;
+
+	*out = NULL;
+	url = action_url_join(cfg->rancher.url, path);
+	memset(&req, 0, sizeof req);
+	req.method = method;
+	req.url = url;
+	req.user = cfg->rancher.access_key;
+	req.password = cfg->rancher.secret_key;
+	req.ca_file = cfg->rancher.ca_file;
+	req.headers = headers;
+	req.timeout_ms = 30000;
+	if (body != NULL) {
+		b = json_dumps(body, JSON_COMPACT);
+		req.body = b;
+		req.bodylen = strlen(b);
+	}
+	memset(&resp, 0, sizeof resp);
+	if (http_perform(&req, &resp) != 0) {
+		d = http_response_describe(&resp);
+		*cause = xasprintf("rancher %s: %s", path, d);
+		free(d);
+		goto out;
+	}
+	*out = resp.len > 0 ? json_loadb(resp.body, resp.len, 0, &err) : NULL;
+	if (!http_response_ok(&resp)) {
+		msg = json_string_value(json_object_get(*out, "message"));
+		code = json_string_value(json_object_get(*out, "code"));
+		if (code != NULL)
+			*cause = xasprintf("rancher %s: HTTP %ld %s%s%.200s",
+			    path, resp.status, code, msg != NULL ? ": " : "",
+			    msg != NULL ? msg : "");
+		else {
+			d = http_response_describe(&resp);
+			*cause = xasprintf("rancher %s: %s", path, d);
+			free(d);
+		}
+		json_decref(*out);
+		*out = NULL;
+		goto out;
+	}
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		*cause = xasprintf("rancher %s: the answer is not a JSON "
+		    "object", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	http_response_clear(&resp);
+	free(b);
+	free(url);
+	return (rc);
+}
+
+static void
+rd_free(struct rd *rd)
+{
+	size_t	 i;
+
+	for (i = 0; i < rd->nsv; i++) {
+		free(rd->sv[i].id);
+		free(rd->sv[i].name);
+		json_decref(rd->sv[i].launch);
+	}
+	free(rd->sv);
+	free(rd->project);
+	free(rd->stack_id);
+}
+
+/* The project, the stack and its services. */
+static int
+rd_load(struct rd *rd, const char *stack, char **cause)
+{
+	struct http_req		 req;
+	struct http_response	 resp;
+	json_t			*o, *data, *s;
+	const char		*id, *name;
+	char			*url, *path, *enc, *d;
+	size_t			 i;
+
+	url = action_url_join(rd->cfg->rancher.url, "projects?limit=1000");
+	memset(&req, 0, sizeof req);
+	req.url = url;
+	req.user = rd->cfg->rancher.access_key;
+	req.password = rd->cfg->rancher.secret_key;
+	req.ca_file = rd->cfg->rancher.ca_file;
+	memset(&resp, 0, sizeof resp);
+	if (http_perform(&req, &resp) != 0 || !http_response_ok(&resp)) {
+		d = http_response_describe(&resp);
+		*cause = xasprintf("rancher projects: %s", d);
+		free(d);
+		http_response_clear(&resp);
+		free(url);
+		return (-1);
+	}
+	free(url);
+	if (backend_rancher_decode_projects(resp.body, resp.len,
+	    rd->cfg->rancher.project, &rd->project, cause) != 0) {
+		http_response_clear(&resp);
+		return (-1);
+	}
+	http_response_clear(&resp);
+
+	enc = action_urlencode(stack);
+	path = xasprintf("projects/%s/stacks?name=%s&removed_null=true",
+	    rd->project, enc);
+	free(enc);
+	if (rd_call(rd, "GET", path, NULL, &o, cause) != 0) {
+		free(path);
+		return (-1);
+	}
+	free(path);
+	data = json_object_get(o, "data");
+	s = json_array_get(data, 0);
+	if ((id = json_string_value(json_object_get(s, "id"))) == NULL) {
+		json_decref(o);
+		*cause = xasprintf("no stack named %s in Rancher", stack);
+		return (-1);
+	}
+	rd->stack_id = xstrdup(id);
+	json_decref(o);
+
+	path = xasprintf("projects/%s/services?stackId=%s&removed_null=true"
+	    "&limit=1000&sort=name", rd->project, rd->stack_id);
+	if (rd_call(rd, "GET", path, NULL, &o, cause) != 0) {
+		free(path);
+		return (-1);
+	}
+	free(path);
+	data = json_object_get(o, "data");
+	json_array_foreach(data, i, s) {
+		id = json_string_value(json_object_get(s, "id"));
+		name = json_string_value(json_object_get(s, "name"));
+		if (id == NULL || name == NULL ||
+		    !json_is_object(json_object_get(s, "launchConfig")))
+			continue;
+		rd->sv = xreallocarray(rd->sv, rd->nsv + 1, sizeof *rd->sv);
+		rd->sv[rd->nsv].id = xstrdup(id);
+		rd->sv[rd->nsv].name = xstrdup(name);
+		rd->sv[rd->nsv].launch = json_deep_copy(json_object_get(s,
+		    "launchConfig"));
+		rd->sv[rd->nsv].touched = false;
+		rd->nsv++;
+	}
+	json_decref(o);
+	if (rd->nsv == 0) {
+		*cause = xasprintf("stack %s has no service to redeploy",
+		    stack);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A service's state now (allocated). */
+static int
+rd_state(struct rd *rd, struct rd_service *s, char **state, char **cause)
+{
+	json_t		*o;
+	const char	*st;
+	char		*path;
+
+	path = xasprintf("projects/%s/services/%s", rd->project, s->id);
+	if (rd_call(rd, "GET", path, NULL, &o, cause) != 0) {
+		free(path);
+		return (-1);
+	}
+	free(path);
+	if ((st = json_string_value(json_object_get(o, "state"))) == NULL) {
+		json_decref(o);
+		*cause = xasprintf("rancher: service %s without a state",
+		    s->name);
+		return (-1);
+	}
+	*state = xstrdup(st);
+	json_decref(o);
+	return (0);
+}
+
+/*
+ * Follow s until its state is want.  States in via are expected on the
+ * way; anything else ends it.  cancel_ok: stop when the job is
+ * cancelled.
+ */
+static int
+rd_follow(struct rd *rd, struct rd_service *s, const char *via,
+    const char *want, bool cancel_ok, char **cause)
+{
+	const struct job_args	*a = job_args(rd->job);
+	char			*state = NULL;
+	int64_t			 end, poll;
+
+	poll = a->poll_ms > 0 ? a->poll_ms : RD_POLL_MS;
+	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
+	    RD_TIMEOUT_MS);
+	for (;;) {
+		if (rd_state(rd, s, &state, cause) != 0)
+			return (-1);
+		if (strcmp(state, want) == 0) {
+			free(state);
+			return (0);
+		}
+		if (strcmp(state, via) != 0) {
+			*cause = xasprintf("service %s went %s (expected %s "
+			    "then %s)", s->name, state, via, want);
+			free(state);
+			return (-1);
+		}
+		free(state);
+		if (util_mono_ms() >= end) {
+			*cause = xasprintf("service %s still %s after %llds",
+			    s->name, via, (long long)((a->timeout_ms > 0 ?
+			    a->timeout_ms : RD_TIMEOUT_MS) / 1000));
+			return (-1);
+		}
+		if (!job_sleep(rd->job, poll) && cancel_ok) {
+			*cause = xasprintf("cancelled while service %s was "
+			    "%s", s->name, via);
+			return (-1);
+		}
+	}
+}
+
+/* --image SERVICE=IMAGE for s, or NULL. */
+static const char *
+rd_image_for(const char *spec, const char *service)
+{
+	const char	*eq;
+	size_t		 n;
+
+	if (spec == NULL || (eq = strchr(spec, '=')) == NULL)
+		return (NULL);
+	n = (size_t)(eq - spec);
+	if (strlen(service) == n && strncmp(spec, service, n) == 0)
+		return (eq + 1);
+	return (NULL);
+}
+
+static int
+rd_action(struct rd *rd, struct rd_service *s, const char *action,
+    json_t *body, char **cause)
+{
+	json_t	*o;
+	char	*path;
+	int	 rc;
+
+	path = xasprintf("projects/%s/services/%s?action=%s", rd->project,
+	    s->id, action);
+	rc = rd_call(rd, "POST", path, body, &o, cause);
+	json_decref(o);
+	free(path);
+	return (rc);
+}
+
+/* Roll back every touched service; a line saying what happened. */
+static char *
+rd_rollback(struct rd *rd)
+{
+	struct buf	 b = { 0 };
+	char		*cause = NULL;
+	size_t		 i;
+	int		 n = 0;
+
+	buf_add(&b, "", 0);
+	for (i = rd->nsv; i > 0; i--) {
+		struct rd_service *s = &rd->sv[i - 1];
+
+		if (!s->touched)
+			continue;
+		job_step(rd->job, "rolling back %s", s->name);
+		if (rd_action(rd, s, "rollback", NULL, &cause) != 0 ||
+		    rd_follow(rd, s, "rolling-back", "active", false,
+		    &cause) != 0) {
+			buf_printf(&b, "%sROLLBACK OF %s FAILED: %s",
+			    n++ > 0 ? "; " : "", s->name, cause);
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		buf_printf(&b, "%s%s rolled back", n++ > 0 ? "; " : "",
+		    s->name);
+	}
+	if (n == 0)
+		buf_adds(&b, "nothing to roll back");
+	return (buf_steal(&b));
+}
+
+static int
+rd_run_redeploy(struct job *j, char **cause)
+{
+	const struct job_args	*a = job_args(j);
+	struct rd		 rd;
+	struct rd_service	*s;
+	const char		*image;
+	json_t			*lc, *body;
+	char			*img, *why = NULL, *rb;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&rd, 0, sizeof rd);
+	rd.job = j;
+	rd.cfg = job_config(j);
+	job_step(j, "finding stack %s in Rancher", a->target);
+	if (rd_load(&rd, a->target, cause) != 0)
+		goto out;
+	if (a->image != NULL) {
+		for (i = 0; i < rd.nsv; i++) {
+			if (rd_image_for(a->image, rd.sv[i].name) != NULL)
+				break;
+		}
+		if (i == rd.nsv) {
+			*cause = xasprintf("--image %s: no such service in "
+			    "stack %s", a->image, a->target);
+			goto out;
+		}
+	}
+
+	for (i = 0; i < rd.nsv; i++) {
+		s = &rd.sv[i];
+		if (job_cancelled(j)) {
+			why = xstrdup("cancelled");
+			break;
+		}
+		job_step(j, "upgrading %s/%s (%zu of %zu)", a->target,
+		    s->name, i + 1, rd.nsv);
+		job_progress(j, (int)(100 * i / (rd.nsv + 1)));
+		lc = json_deep_copy(s->launch);
+		if ((image = rd_image_for(a->image, s->name)) != NULL) {
+			img = xasprintf("docker:%s", image);
+			json_object_set_new(lc, "imageUuid", json_string(img));
+			free(img);
+		}
+		body = json_pack("{s:{s:i, s:i, s:b, s:o}}",
+		    "inServiceStrategy", "batchSize", 1, "intervalMillis",
+		    2000, "startFirst", 0, "launchConfig", lc);
+		if (rd_action(&rd, s, "upgrade", body, &why) != 0) {
+			json_decref(body);
+			break;
+		}
+		json_decref(body);
+		s->touched = true;
+		if (rd_follow(&rd, s, "upgrading", "upgraded", true,
+		    &why) != 0)
+			break;
+	}
+	if (why != NULL) {
+		rb = rd_rollback(&rd);
+		*cause = xasprintf("redeploy of %s failed: %s; %s", a->target,
+		    why, rb);
+		free(rb);
+		free(why);
+		goto out;
+	}
+
+	for (i = 0; i < rd.nsv; i++) {
+		s = &rd.sv[i];
+		job_step(j, "finishing the upgrade of %s/%s", a->target,
+		    s->name);
+		if (rd_action(&rd, s, "finishupgrade", NULL, &why) != 0 ||
+		    rd_follow(&rd, s, "finishing-upgrade", "active", false,
+		    &why) != 0) {
+			*cause = xasprintf("redeploy of %s: finishupgrade of "
+			    "%s failed: %s (the new version runs; finish or "
+			    "roll back in Rancher)", a->target, s->name, why);
+			free(why);
+			goto out;
+		}
+	}
+	job_progress(j, 100);
+	job_result(j, "stack %s redeployed: %zu services upgraded%s%s",
+	    a->target, rd.nsv, a->image != NULL ? ", " : "",
+	    a->image != NULL ? a->image : "");
+	rc = 0;
+out:
+	rd_free(&rd);
+	return (rc);
+}
+
+static int
+rd_run_restart(struct job *j, char **cause)
+{
+	const struct job_args	*a = job_args(j);
+	struct rd		 rd;
+	struct rd_service	*s;
+	json_t			*body;
+	char			*why = NULL;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&rd, 0, sizeof rd);
+	rd.job = j;
+	rd.cfg = job_config(j);
+	job_step(j, "finding stack %s in Rancher", a->target);
+	if (rd_load(&rd, a->target, cause) != 0)
+		goto out;
+	for (i = 0; i < rd.nsv; i++) {
+		s = &rd.sv[i];
+		job_step(j, "restarting %s/%s (%zu of %zu)", a->target,
+		    s->name, i + 1, rd.nsv);
+		job_progress(j, (int)(100 * i / rd.nsv));
+		body = json_pack("{s:{s:i, s:i}}", "rollingRestartStrategy",
+		    "batchSize", 1, "intervalMillis", 2000);
+		if (rd_action(&rd, s, "restart", body, &why) != 0 ||
+		    rd_follow(&rd, s, "restarting", "active", false,
+		    &why) != 0) {
+			json_decref(body);
+			*cause = xasprintf("restart of %s failed at %s: %s "
+			    "(%zu of %zu services restarted)", a->target,
+			    s->name, why, i, rd.nsv);
+			free(why);
+			goto out;
+		}
+		json_decref(body);
+	}
+	job_progress(j, 100);
+	job_result(j, "stack %s restarted: %zu services", a->target, rd.nsv);
+	rc = 0;
+out:
+	rd_free(&rd);
+	return (rc);
+}
+
+static int
+rd_plan_common(const struct job_ctx *ctx, const struct job_args *a,
+    struct job_plan *p, char **cause)
+{
+	const struct config	*cfg = ctx->cfg;
+
+	if (cfg->rancher.url == NULL) {
+		*cause = xstrdup("[rancher] url is not configured");
+		return (-1);
+	}
+	job_plan_add(p, "find stack %s and its services: GET %s/projects/"
+	    "PROJECT/stacks?name=%s, .../services?stackId=ID (access key %s, "
+	    "secret key masked)", a->target, cfg->rancher.url, a->target,
+	    cfg->rancher.access_key != NULL ? cfg->rancher.access_key :
+	    "(none)");
+	return (0);
+}
+
+static int
+rd_plan_redeploy(const struct job_ctx *ctx, const struct job_args *a,
+    struct job_plan *p, char **cause)
+{
+	if (a->image != NULL && (strchr(a->image, '=') == NULL ||
+	    *a->image == '=' || a->image[strlen(a->image) - 1] == '=')) {
+		*cause = xasprintf("--image %s: give SERVICE=IMAGE", a->image);
+		return (-1);
+	}
+	if (rd_plan_common(ctx, a, p, cause) != 0)
+		return (-1);
+	job_plan_add(p, "for each service, one after the other: POST "
+	    ".../services/ID?action=upgrade {\"inServiceStrategy\":"
+	    "{\"batchSize\":1,\"intervalMillis\":2000,\"startFirst\":false,"
+	    "\"launchConfig\":<its current launchConfig>}}; follow "
+	    "upgrading -> upgraded");
+	if (a->image != NULL)
+		job_plan_add(p, "with launchConfig.imageUuid = docker:%s for "
+		    "service %.*s", strchr(a->image, '=') + 1,
+		    (int)(strchr(a->image, '=') - a->image), a->image);
+	job_plan_add(p, "then POST .../services/ID?action=finishupgrade for "
+	    "each; follow finishing-upgrade -> active");
+	job_plan_add(p, "on a failure, a timeout (%llds a service) or a "
+	    "cancel: POST ?action=rollback for every service upgraded so "
+	    "far", (long long)((a->timeout_ms > 0 ? a->timeout_ms :
+	    RD_TIMEOUT_MS) / 1000));
+	job_plan_add(p, "a BBB node's bbb service restarts: its meetings end");
+	return (0);
+}
+
+static int
+rd_plan_restart(const struct job_ctx *ctx, const struct job_args *a,
+    struct job_plan *p, char **cause)
+{
+	if (rd_plan_common(ctx, a, p, cause) != 0)
+		return (-1);
+	job_plan_add(p, "for each service, one after the other: POST "
+	    ".../services/ID?action=restart {\"rollingRestartStrategy\":"
+	    "{\"batchSize\":1,\"intervalMillis\":2000}}; follow restarting "
+	    "-> active");
+	job_plan_add(p, "a BBB node's bbb service restarts: its meetings end");
+	return (0);
+}
+
+const struct action action_stack_redeploy = {
+	"stack redeploy", "upgrade every service of STACK in place",
+	JOB_RISK_DESTRUCTIVE, true, true, rd_plan_redeploy, rd_run_redeploy
+};
+const struct action action_stack_restart = {
+	"stack restart", "restart every service of STACK, rolling",
+	JOB_RISK_DESTRUCTIVE, false, true, rd_plan_restart, rd_run_restart
+};

@@ -1,0 +1,783 @@
+/*
+ * server-state.c: scalelite server state through the admin API
+ * (scalelite >= 1.5.1, scalelite-bbb.md §1.4): enable, cordon, disable,
+ * panic, and drain (cordon, then follow the load until scalelite turns
+ * the server disabled).
+ *
+ * Every call carries checksum = sha256(action + query + secret) with the
+ * server id in the query, so the checksum covers it; POST bodies are
+ * JSON with Content-Type application/json.  updateServer takes the
+ * verbs enable/cordon/disable.  Disable of a server with load is
+ * refused (scalelite's own rake task would ask on stdin): drain it.
+ *
+ * The node is found by the join rule of fleet.h: the key of each
+ * server's URL against the key of the target (a server id works too).
+ * Answers of getServers hold every node's secret: they are decoded for
+ * id, url, state and load only and never logged.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "action/action.h"
+#include "config.h"
+#include "fleet.h"
+#include "http.h"
+#include "jobs.h"
+#include "log.h"
+#include "rake.h"
+#include "util.h"
+
+#define SS_POLL_MS	5000			/* drain: follow interval */
+#define SS_DRAIN_MS	(6 * 3600 * 1000LL)	/* drain: give up after */
+#define SS_LEGACY	"legacy: "	/* cause prefix: no admin API */
+
+enum ss_verb {
+	SS_ENABLE,
+	SS_CORDON,
+	SS_DISABLE,
+	SS_PANIC,
+	SS_DRAIN
+};
+
+/* --- helpers shared by the actions -------------------------------------- */
+
+char *
+action_url_join(const char *base, const char *path)
+{
+	size_t	 n;
+
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	while (*path == '/')
+		path++;
+	return (xasprintf("%.*s/%s", (int)n, base, path));
+}
+
+char *
+action_urlencode(const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	struct buf		 b = { 0 };
+	unsigned char		 c;
+
+	buf_add(&b, "", 0);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+			buf_addc(&b, (char)c);
+		else {
+			buf_addc(&b, '%');
+			buf_addc(&b, hex[c >> 4]);
+			buf_addc(&b, hex[c & 15]);
+		}
+	}
+	return (buf_steal(&b));
+}
+
+void
+action_sha256_hex(const char *s, char out[65])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 n = 0, i;
+
+	EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
+	for (i = 0; i < n && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* --- scalelite admin API ------------------------------------------------ */
+
+/* The scalelite base without a trailing "/bigbluebutton/api". */
+static char *
+ss_base(const struct config *cfg)
+{
+	char	*b;
+	size_t	 n;
+
+	b = xstrdup(cfg->scalelite.url);
+	n = strlen(b);
+	while (n > 0 && b[n - 1] == '/')
+		b[--n] = '\0';
+	if (n >= 18 && strcmp(b + n - 18, "/bigbluebutton/api") == 0)
+		b[n - 18] = '\0';
+	return (b);
+}
+
+/* "messageKey: message" of a BBB-style XML answer. */
+static char *
+ss_xml_error(const char *body)
+{
+	const char	*k, *ke, *m, *me;
+
+	k = strstr(body, "<messageKey>");
+	ke = k != NULL ? strstr(k, "</messageKey>") : NULL;
+	m = strstr(body, "<message>");
+	me = m != NULL ? strstr(m, "</message>") : NULL;
+	if (k == NULL || ke == NULL)
+		return (xstrdup("an XML answer without messageKey"));
+	k += 12;
+	if (m != NULL && me != NULL) {
+		m += 9;
+		return (xasprintf("%.*s: %.*s", (int)(ke - k), k,
+		    (int)(me - m), m));
+	}
+	return (xasprintf("%.*s", (int)(ke - k), k));
+}
+
+/*
+ * One admin API call.  id (may be NULL) goes in the query; body is a
+ * JSON object or NULL (GET).  0 with *out, or -1 with *cause.
+ */
+static int
+ss_call(const struct config *cfg, const char *action, const char *id,
+    json_t *body, json_t **out, char **cause)
+{
+	static const char *const headers[] = {
+		"Content-Type: application/json",
+		"Accept: application/json",
+		NULL
+	};
+	struct http_req		 req;
+	struct http_response	 resp;
+	json_error_t		 err;
+	const char		*e;
+	char			*base, *query, *in, *path, *url, *d;
+	char			*enc = NULL, *b = NULL, sum[65];
+	int			 rc = -1;
+
+	*out = NULL;
+	if (id != NULL) {
+		enc = action_urlencode(id);
+		query = xasprintf("id=%s", enc);
+	} else
+		query = xstrdup("");
+	in = xasprintf("%s%s%s", action, query, cfg->scalelite.secret != NULL ?
+	    cfg->scalelite.secret : "");
+	action_sha256_hex(in, sum);
+	freezero_str(in);
+	path = xasprintf("scalelite/api/%s?%s%schecksum=%s", action, query,
+	    *query != '\0' ? "&" : "", sum);
+	base = ss_base(cfg);
+	url = action_url_join(base, path);
+	free(base);
+	free(path);
+
+	memset(&req, 0, sizeof req);
+	req.url = url;
+	req.ca_file = cfg->scalelite.ca_file;
+	req.timeout_ms = 30000;
+	req.headers = headers;
+	if (body != NULL) {
+		b = json_dumps(body, JSON_COMPACT);
+		req.method = "POST";
+		req.body = b;
+		req.bodylen = strlen(b);
+	}
+	memset(&resp, 0, sizeof resp);
+	if (http_perform(&req, &resp) != 0) {
+		d = http_response_describe(&resp);
+		*cause = xasprintf("scalelite %s: %s", action, d);
+		free(d);
+		goto out;
+	}
+	if (resp.body != NULL && resp.body[strspn(resp.body, " \t\r\n")] ==
+	    '<') {
+		d = ss_xml_error(resp.body);
+		if (strstr(resp.body, "<messageKey>") == NULL &&
+		    !http_response_ok(&resp)) {
+			free(d);
+			d = xasprintf("HTTP %ld (an HTML or XML error page)",
+			    resp.status);
+		}
+		if (strncmp(d, "unsupportedRequest", 18) == 0)
+			*cause = xasprintf(SS_LEGACY "scalelite %s: unsupportedRequest: "
+			    "this scalelite has no admin API (< 1.5.1)",
+			    action);
+		else if (strncmp(d, "checksumError", 13) == 0)
+			*cause = xasprintf("scalelite %s: checksumError: the "
+			    "[scalelite] secret is not scalelite's "
+			    "LOADBALANCER_SECRET", action);
+		else
+			*cause = xasprintf("scalelite %s: %s", action, d);
+		free(d);
+		goto out;
+	}
+	*out = resp.len > 0 ? json_loadb(resp.body, resp.len, 0, &err) : NULL;
+	if (!http_response_ok(&resp)) {
+		e = json_string_value(json_object_get(*out, "error"));
+		if (e != NULL)
+			*cause = xasprintf("scalelite %s: HTTP %ld: %.200s",
+			    action, resp.status, e);
+		else {
+			d = http_response_describe(&resp);
+			*cause = xasprintf("scalelite %s: %s", action, d);
+			free(d);
+		}
+		json_decref(*out);
+		*out = NULL;
+		goto out;
+	}
+	if (resp.len > 0 && *out == NULL) {
+		*cause = xasprintf("scalelite %s: not JSON: %s", action,
+		    err.text);
+		goto out;
+	}
+	rc = 0;
+out:
+	http_response_clear(&resp);
+	free(b);
+	free(url);
+	free(query);
+	free(enc);
+	return (rc);
+}
+
+/* A server object's state, load (NAN unavailable). */
+static int
+ss_server_read(const json_t *o, char **state, double *load, char **cause)
+{
+	const json_t	*v;
+	const char	*s;
+
+	if (!json_is_object(o) ||
+	    (s = json_string_value(json_object_get(o, "state"))) == NULL) {
+		*cause = xstrdup("scalelite: a server object without a state");
+		return (-1);
+	}
+	*state = xstrdup(s);
+	v = json_object_get(o, "load");
+	if (json_is_number(v))
+		*load = json_number_value(v);
+	else if (json_is_string(v) && (s = json_string_value(v)) != NULL &&
+	    util_parse_double(s, load, &(const char *){ NULL }) == 0)
+		;
+	else
+		*load = NAN;
+	return (0);
+}
+
+/* Find target's server id through getServers. */
+static int
+ss_find(const struct config *cfg, const char *target, char **id,
+    char **cause)
+{
+	enum fleet_key_rule	 rule = FLEET_KEY_HOST;
+	json_t			*arr, *o;
+	const char		*sid, *url;
+	char			*want, *key;
+	size_t			 i;
+
+	*id = NULL;
+	if (cfg->cluster.node_key != NULL)
+		(void)fleet_key_rule_parse(cfg->cluster.node_key, &rule);
+	if (ss_call(cfg, "getServers", NULL, NULL, &arr, cause) != 0)
+		return (-1);
+	if (!json_is_array(arr)) {
+		json_decref(arr);
+		*cause = xstrdup("scalelite getServers: not a JSON array");
+		return (-1);
+	}
+	want = fleet_node_key_rule(target, cfg->cluster.domain, rule);
+	json_array_foreach(arr, i, o) {
+		sid = json_string_value(json_object_get(o, "id"));
+		url = json_string_value(json_object_get(o, "url"));
+		if (sid == NULL)
+			continue;
+		if (strcmp(sid, target) == 0) {
+			*id = xstrdup(sid);
+			break;
+		}
+		if (url == NULL || want == NULL)
+			continue;
+		key = fleet_node_key_rule(url, cfg->cluster.domain, rule);
+		if (key != NULL && strcmp(key, want) == 0) {
+			*id = xstrdup(sid);
+			free(key);
+			break;
+		}
+		free(key);
+	}
+	free(want);
+	json_decref(arr);
+	if (*id == NULL) {
+		*cause = xasprintf("%s is not a scalelite server (no server "
+		    "URL or id matches it)", target);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+ss_info(const struct config *cfg, const char *id, char **state,
+    double *load, char **cause)
+{
+	json_t	*o;
+	int	 rc;
+
+	if (ss_call(cfg, "getServerInfo", id, NULL, &o, cause) != 0)
+		return (-1);
+	rc = ss_server_read(o, state, load, cause);
+	json_decref(o);
+	return (rc);
+}
+
+static int
+ss_update(const struct config *cfg, const char *id, const char *verb,
+    char **state, char **cause)
+{
+	json_t	*body, *o;
+	double	 load;
+	int	 rc;
+
+	body = json_pack("{s:s, s:{s:s}}", "id", id, "server", "state", verb);
+	rc = ss_call(cfg, "updateServer", id, body, &o, cause);
+	json_decref(body);
+	if (rc != 0)
+		return (-1);
+	rc = ss_server_read(o, state, &load, cause);
+	json_decref(o);
+	return (rc);
+}
+
+static const char *
+ss_load_str(double load, char *buf, size_t len)
+{
+	if (isnan(load))
+		return ("unavailable");
+	snprintf(buf, len, "%g", load);
+	return (buf);
+}
+
+/* --- plans --------------------------------------------------------------- */
+
+static const char *
+ss_verb_word(enum ss_verb v)
+{
+	switch (v) {
+	case SS_ENABLE:
+		return ("enable");
+	case SS_CORDON:
+	case SS_DRAIN:
+		return ("cordon");
+	case SS_DISABLE:
+		return ("disable");
+	case SS_PANIC:
+		return ("panic");
+	}
+	return ("?");
+}
+
+static int
+ss_plan(enum ss_verb v, const struct job_ctx *ctx, const struct job_args *a,
+    struct job_plan *p, char **cause)
+{
+	const struct config	*cfg = ctx->cfg;
+	const struct fleet_node	*n = NULL;
+	const char		*id = "ID";
+	char			*base, lb[32];
+
+	if (cfg->scalelite.url == NULL) {
+		*cause = xstrdup("[scalelite] url is not configured");
+		return (-1);
+	}
+	if (ctx->fleet != NULL) {
+		n = fleet_node_by_key(ctx->fleet, a->target);
+		if (n != NULL && n->sl_id != NULL)
+			id = n->sl_id;
+	}
+	if (v == SS_DISABLE && n != NULL && n->lb != FLEET_LB_DISABLED &&
+	    !isnan(n->load) && n->load > 0) {
+		*cause = xasprintf("%s has load %s: disabling it would cut "
+		    "its meetings off; drain it first: bbbctl server drain %s",
+		    a->target, ss_load_str(n->load, lb, sizeof lb), a->target);
+		return (-1);
+	}
+	base = ss_base(cfg);
+	job_plan_add(p, "find %s's scalelite server id: GET %s/scalelite/api/"
+	    "getServers?checksum=<sha256, secret masked>", a->target, base);
+	if (v == SS_DISABLE)
+		job_plan_add(p, "check it has no load: GET %s/scalelite/api/"
+		    "getServerInfo?id=%s&checksum=<masked>; refuse if load > 0",
+		    base, id);
+	if (v == SS_PANIC) {
+		job_plan_add(p, "POST %s/scalelite/api/panicServer?id=%s&"
+		    "checksum=<masked> {\"id\":\"%s\"}: END EVERY MEETING on "
+		    "%s and disable it", base, id, id, a->target);
+	} else
+		job_plan_add(p, "POST %s/scalelite/api/updateServer?id=%s&"
+		    "checksum=<masked> {\"id\":\"%s\",\"server\":{\"state\":"
+		    "\"%s\"}}", base, id, id, ss_verb_word(v));
+	switch (v) {
+	case SS_ENABLE:
+		job_plan_add(p, "check the state is enabled (getServerInfo)");
+		break;
+	case SS_CORDON:
+		job_plan_add(p, "check the state is cordoned (getServerInfo)");
+		break;
+	case SS_DISABLE:
+	case SS_PANIC:
+		job_plan_add(p, "check the state is disabled (getServerInfo)");
+		break;
+	case SS_DRAIN:
+		job_plan_add(p, "follow the load (getServerInfo every %llds) "
+		    "until scalelite turns the server disabled; cancelling "
+		    "leaves it cordoned", (long long)((a->poll_ms > 0 ?
+		    a->poll_ms : SS_POLL_MS) / 1000));
+		break;
+	}
+	if (cfg->scalelite.ssh_host != NULL)
+		job_plan_add(p, "if scalelite has no admin API (< 1.5.1): ssh "
+		    "%s, docker exec %s ./bin/rake 'servers:%s[ID]' instead",
+		    cfg->scalelite.ssh_host, cfg->scalelite.container != NULL ?
+		    cfg->scalelite.container : "scalelite-api",
+		    ss_verb_word(v));
+	if (n != NULL && n->lb != FLEET_LB_UNKNOWN)
+		job_plan_add(p, "now: %s, load %s", fleet_lb_name(n->lb),
+		    ss_load_str(n->load, lb, sizeof lb));
+	free(base);
+	return (0);
+}
+
+static int
+ss_plan_enable(const struct job_ctx *c, const struct job_args *a,
+    struct job_plan *p, char **cause)
+{
+	return (ss_plan(SS_ENABLE, c, a, p, cause));
+}
+
+static int
+ss_plan_cordon(const struct job_ctx *c, const struct job_args *a,
+    struct job_plan *p, char **cause)
+{
+	return (ss_plan(SS_CORDON, c, a, p, cause));
+}
+
+static int
+ss_plan_disable(const struct job_ctx *c, const struct job_args *a,
+    struct job_plan *p, char **cause)
+{
+	return (ss_plan(SS_DISABLE, c, a, p, cause));
+}
+
+static int
+ss_plan_panic(const struct job_ctx *c, const struct job_args *a,
+    struct job_plan *p, char **cause)
+{
+	return (ss_plan(SS_PANIC, c, a, p, cause));
+}
+
+static int
+ss_plan_drain(const struct job_ctx *c, const struct job_args *a,
+    struct job_plan *p, char **cause)
+{
+	return (ss_plan(SS_DRAIN, c, a, p, cause));
+}
+
+/* --- runs ---------------------------------------------------------------- */
+
+/* Drain: follow the load of a cordoned server until it is disabled. */
+static int
+ss_follow(struct job *j, const char *id, double load0, char **cause)
+{
+	const struct config	*cfg = job_config(j);
+	const struct job_args	*a = job_args(j);
+	int64_t			 poll, end;
+	char			*state = NULL, *why = NULL, lb[32];
+	double			 load;
+	int			 pct;
+
+	poll = a->poll_ms > 0 ? a->poll_ms : SS_POLL_MS;
+	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
+	    SS_DRAIN_MS);
+	for (;;) {
+		if (ss_info(cfg, id, &state, &load, &why) != 0) {
+			/* Say what state the server is left in. */
+			*cause = xasprintf("%s; drain stopped: %s stays "
+			    "cordoned", why, a->target);
+			free(why);
+			return (-1);
+		}
+		if (strcmp(state, "disabled") == 0) {
+			free(state);
+			job_progress(j, 100);
+			job_result(j, "%s drained: disabled by scalelite, no "
+			    "meetings left", a->target);
+			return (0);
+		}
+		if (strcmp(state, "cordoned") != 0) {
+			*cause = xasprintf("%s became %s while draining "
+			    "(someone changed it): drain stopped", a->target,
+			    state);
+			free(state);
+			return (-1);
+		}
+		free(state);
+		if (!isnan(load) && load0 > 0) {
+			pct = (int)(100 * (load0 - load) / load0);
+			job_step(j, "draining: load %s of %g",
+			    ss_load_str(load, lb, sizeof lb), load0);
+			job_progress(j, pct < 0 ? 0 : pct);
+		}
+		if (util_mono_ms() >= end) {
+			*cause = xasprintf("drain timed out with load %s: %s "
+			    "stays cordoned", ss_load_str(load, lb, sizeof lb),
+			    a->target);
+			return (-1);
+		}
+		if (!job_sleep(j, poll)) {
+			*cause = xasprintf("drain cancelled with load %s: %s "
+			    "stays cordoned", ss_load_str(load, lb, sizeof lb),
+			    a->target);
+			return (-1);
+		}
+	}
+}
+
+/* The state of target in `rake status` (by host name). */
+static int
+ss_rake_state(const struct config *cfg, const char *target, char **state,
+    double *load, char **cause)
+{
+	struct rake_status	 st;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&st, 0, sizeof st);
+	if (rake_servers_status(cfg, &st, cause) != 0)
+		goto out;
+	for (i = 0; i < st.n; i++) {
+		if (strcmp(st.v[i].hostname, target) == 0 ||
+		    (strncmp(st.v[i].hostname, target, strlen(target)) == 0 &&
+		    st.v[i].hostname[strlen(target)] == '.'))
+			break;
+	}
+	if (i == st.n) {
+		*cause = xasprintf("%s is not in scalelite's rake status",
+		    target);
+		goto out;
+	}
+	*state = xstrdup(st.v[i].state);
+	*load = st.v[i].has_load ? st.v[i].load : NAN;
+	rc = 0;
+out:
+	rake_status_free(&st);
+	return (rc);
+}
+
+/*
+ * Scalelite < 1.5.1: the rake tasks over ssh (rake.h).  drain is
+ * cordon, then `rake status` every poll until the server is disabled.
+ */
+static int
+ss_run_rake(enum ss_verb v, struct job *j, char **cause)
+{
+	const struct config	*cfg = job_config(j);
+	const struct job_args	*a = job_args(j);
+	char			*out = NULL, *state = NULL, lb[32];
+	double			 load, load0;
+	int64_t			 poll, end;
+	int			 pct;
+
+	if (cfg->scalelite.ssh_host == NULL) {
+		*cause = xstrdup("this scalelite has no admin API (< 1.5.1) "
+		    "and [scalelite] ssh_host is not set for its rake tasks");
+		return (-1);
+	}
+	job_step(j, "%s %s with rake over ssh (scalelite < 1.5.1)",
+	    ss_verb_word(v), a->target);
+	if (rake_server_state(cfg, ss_verb_word(v), a->target, &out,
+	    cause) != 0) {
+		free(out);
+		return (-1);
+	}
+	free(out);
+	if (v != SS_DRAIN) {
+		job_result(j, "%s: rake servers:%s done", a->target,
+		    ss_verb_word(v));
+		return (0);
+	}
+	poll = a->poll_ms > 0 ? a->poll_ms : SS_POLL_MS;
+	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
+	    SS_DRAIN_MS);
+	load0 = -1;
+	for (;;) {
+		if (ss_rake_state(cfg, a->target, &state, &load, cause) != 0)
+			return (-1);
+		if (strcmp(state, "disabled") == 0) {
+			free(state);
+			job_progress(j, 100);
+			job_result(j, "%s drained: disabled by scalelite",
+			    a->target);
+			return (0);
+		}
+		free(state);
+		if (load0 < 0 && !isnan(load))
+			load0 = load;
+		if (load0 > 0 && !isnan(load)) {
+			pct = (int)(100 * (load0 - load) / load0);
+			job_step(j, "draining: load %s of %g",
+			    ss_load_str(load, lb, sizeof lb), load0);
+			job_progress(j, pct < 0 ? 0 : pct);
+		}
+		if (util_mono_ms() >= end || !job_sleep(j, poll)) {
+			*cause = xasprintf("drain %s with load %s: %s stays "
+			    "cordoned", job_cancelled(j) ? "cancelled" :
+			    "timed out", ss_load_str(load, lb, sizeof lb),
+			    a->target);
+			return (-1);
+		}
+	}
+}
+
+static int
+ss_run(enum ss_verb v, struct job *j, char **cause)
+{
+	const struct config	*cfg = job_config(j);
+	const struct job_args	*a = job_args(j);
+	json_t			*body, *o;
+	char			*id = NULL, *state = NULL, lb[32];
+	const char		*want;
+	double			 load;
+	int			 rc = -1;
+
+	job_step(j, "finding %s in scalelite", a->target);
+	if (ss_find(cfg, a->target, &id, cause) != 0) {
+		if (strncmp(*cause, SS_LEGACY, strlen(SS_LEGACY)) != 0)
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		return (ss_run_rake(v, j, cause));
+	}
+	if (ss_info(cfg, id, &state, &load, cause) != 0)
+		goto out;
+	log_info("server %s (%s): %s, load %s", a->target, id, state,
+	    ss_load_str(load, lb, sizeof lb));
+
+	if (v == SS_DISABLE && strcmp(state, "disabled") != 0 &&
+	    !isnan(load) && load > 0) {
+		*cause = xasprintf("%s has load %s: disabling it would cut "
+		    "its meetings off; drain it first: bbbctl server drain %s",
+		    a->target, ss_load_str(load, lb, sizeof lb), a->target);
+		goto out;
+	}
+	if (v == SS_DRAIN && strcmp(state, "disabled") == 0) {
+		job_result(j, "%s is already disabled", a->target);
+		rc = 0;
+		goto out;
+	}
+	free(state);
+	state = NULL;
+
+	if (v == SS_PANIC) {
+		job_step(j, "panic: ending every meeting on %s", a->target);
+		body = json_pack("{s:s}", "id", id);
+		rc = ss_call(cfg, "panicServer", id, body, &o, cause);
+		json_decref(body);
+		json_decref(o);
+		if (rc != 0)
+			goto out;
+		rc = -1;
+		if (ss_info(cfg, id, &state, &load, cause) != 0)
+			goto out;
+	} else {
+		job_step(j, "%s %s (scalelite server %s)", ss_verb_word(v),
+		    a->target, id);
+		if (ss_update(cfg, id, ss_verb_word(v), &state, cause) != 0)
+			goto out;
+	}
+
+	switch (v) {
+	case SS_ENABLE:
+		want = "enabled";
+		break;
+	case SS_CORDON:
+	case SS_DRAIN:
+		want = "cordoned";
+		break;
+	default:
+		want = "disabled";
+		break;
+	}
+	/* A cordoned server without load goes disabled at once. */
+	if (strcmp(state, want) != 0 && !(strcmp(want, "cordoned") == 0 &&
+	    strcmp(state, "disabled") == 0)) {
+		*cause = xasprintf("scalelite says %s is %s after %s, not %s",
+		    a->target, state, v == SS_DRAIN ? "cordon" :
+		    ss_verb_word(v), want);
+		goto out;
+	}
+	if (v == SS_DRAIN) {
+		job_step(j, "draining %s: following its load", a->target);
+		job_progress(j, 0);
+		rc = ss_follow(j, id, isnan(load) ? 0 : load, cause);
+		goto out;
+	}
+	job_result(j, "%s is %s", a->target, state);
+	rc = 0;
+out:
+	free(state);
+	free(id);
+	return (rc);
+}
+
+static int
+ss_run_enable(struct job *j, char **cause)
+{
+	return (ss_run(SS_ENABLE, j, cause));
+}
+
+static int
+ss_run_cordon(struct job *j, char **cause)
+{
+	return (ss_run(SS_CORDON, j, cause));
+}
+
+static int
+ss_run_disable(struct job *j, char **cause)
+{
+	return (ss_run(SS_DISABLE, j, cause));
+}
+
+static int
+ss_run_panic(struct job *j, char **cause)
+{
+	return (ss_run(SS_PANIC, j, cause));
+}
+
+static int
+ss_run_drain(struct job *j, char **cause)
+{
+	return (ss_run(SS_DRAIN, j, cause));
+}
+
+const struct action action_server_enable = {
+	"server enable", "let NODE take new meetings",
+	JOB_RISK_REVERSIBLE, false, true, ss_plan_enable, ss_run_enable
+};
+const struct action action_server_cordon = {
+	"server cordon", "stop new meetings on NODE; running ones go on",
+	JOB_RISK_REVERSIBLE, false, true, ss_plan_cordon, ss_run_cordon
+};
+const struct action action_server_disable = {
+	"server disable", "take NODE out of scalelite (refused with load)",
+	JOB_RISK_REVERSIBLE, false, true, ss_plan_disable, ss_run_disable
+};
+const struct action action_server_panic = {
+	"server panic", "END EVERY MEETING on NODE and disable it",
+	JOB_RISK_DESTRUCTIVE, false, true, ss_plan_panic, ss_run_panic
+};
+const struct action action_server_drain = {
+	"server drain", "cordon NODE and wait until its meetings are over",
+	JOB_RISK_REVERSIBLE, true, true, ss_plan_drain, ss_run_drain
+};

@@ -1,0 +1,295 @@
+/*
+ * cmd-audit.c: bbbctl audit [--since T] [--json] [--limit N]
+ *
+ * Lists the audit trail (audit.c): the database's records and the
+ * spooled ones not yet replayed (marked "(spooled)"), oldest first.  T is
+ * a duration back from now ("2h", "30m", "7d") or a date ("2026-11-25",
+ * "2026-11-25T22:00", "...:00Z" for UTC; local time otherwise).
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "cmd.h"
+#include "config.h"
+#include "util.h"
+
+#define AUDIT_LIMIT_DEFAULT	100
+#define AUDIT_DAY_MS		(24 * 3600 * INT64_C(1000))
+
+static void
+cmd_audit_usage(FILE *f)
+{
+	fprintf(f, "usage: bbbctl audit [--since T] [--json] [--limit N]\n"
+	    "  T: a duration back from now (2h, 30m, 7d) or a date "
+	    "(2026-11-25, 2026-11-25T22:00[:00][Z])\n"
+	    "  N: the newest N records (default %d; 0 for all)\n",
+	    AUDIT_LIMIT_DEFAULT);
+}
+
+/* A time to list from: wall-clock ms, or -1 with *cause (static). */
+int64_t
+cmd_audit_parse_since(const char *s, int64_t now_ms, const char **cause)
+{
+	static const char *fmts[] = {
+		"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
+		"%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"
+	};
+	struct tm	 tm;
+	const char	*end;
+	char		*copy;
+	size_t		 i, len;
+	int64_t		 ms;
+	long long	 days;
+	time_t		 t;
+	bool		 utc;
+
+	len = strlen(s);
+	if (len == 0) {
+		*cause = "empty";
+		return (-1);
+	}
+	if (len > 1 && s[len - 1] == 'd' && isdigit((unsigned char)s[0])) {
+		copy = xstrndup(s, len - 1);
+		if (util_parse_ll(copy, 0, 36500, &days, cause) != 0) {
+			free(copy);
+			return (-1);
+		}
+		free(copy);
+		return (now_ms - days * AUDIT_DAY_MS);
+	}
+	if (util_parse_duration_ms(s, &ms, cause) == 0)
+		return (ms > now_ms ? 0 : now_ms - ms);
+
+	copy = xstrdup(s);
+	utc = copy[len - 1] == 'Z';
+	if (utc)
+		copy[len - 1] = '\0';
+	for (i = 0; i < nitems(fmts); i++) {
+		memset(&tm, 0, sizeof tm);
+		end = strptime(copy, fmts[i], &tm);
+		if (end != NULL && *end == '\0')
+			break;
+	}
+	free(copy);
+	if (i == nitems(fmts)) {
+		*cause = "not a duration (2h) or a date (2026-11-25T22:00)";
+		return (-1);
+	}
+	tm.tm_isdst = -1;
+	t = utc ? timegm(&tm) : mktime(&tm);
+	if (t == (time_t)-1 || t < 0) {
+		*cause = "date out of range";
+		return (-1);
+	}
+	return ((int64_t)t * 1000);
+}
+
+static void
+cmd_audit_fmt_time(int64_t ms, char *out, size_t len)
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)(ms / 1000);
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(out, len, "%" PRId64, ms);
+}
+
+/* One line of a field: no control characters on a terminal. */
+static void
+cmd_audit_put(const char *s, size_t max)
+{
+	size_t	 i;
+
+	if (s == NULL || *s == '\0') {
+		fputc('-', stdout);
+		return;
+	}
+	for (i = 0; s[i] != '\0' && i < max; i++)
+		fputc((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i],
+		    stdout);
+	if (s[i] != '\0')
+		fputs("...", stdout);
+}
+
+static void
+cmd_audit_print_text(const struct audit_list *l)
+{
+	const struct audit_entry	*e;
+	char				 when[32], dur[16];
+	size_t				 i;
+
+	if (l->n == 0) {
+		printf("no audit records\n");
+		return;
+	}
+	printf("%-19s  %-9s  %-5s  %-16s  %-12s  %-24s  %6s  %s\n", "TIME",
+	    "EVENT", "JOB", "ACTION", "TARGET", "OPERATOR", "TOOK", "RESULT");
+	for (i = 0; i < l->n; i++) {
+		e = &l->v[i];
+		cmd_audit_fmt_time(e->at_ms, when, sizeof when);
+		printf("%-19s  %-9s  ", when, e->event);
+		if (e->job_id != 0)
+			printf("%-5" PRIu32 "  ", e->job_id);
+		else
+			printf("%-5s  ", "-");
+		printf("%-16s  %-12s  ", e->verb,
+		    e->target != NULL ? e->target : "-");
+		printf("%s@%-*s  ", e->operator_,
+		    (int)(23 > strlen(e->operator_) ? 23 -
+		    strlen(e->operator_) : 0), e->origin);
+		if (e->duration_ms >= 0)
+			printf("%6s  ", util_fmt_age(e->duration_ms, dur,
+			    sizeof dur));
+		else
+			printf("%6s  ", "-");
+		cmd_audit_put(e->result, 60);
+		if (e->spooled)
+			fputs(" (spooled)", stdout);
+		fputc('\n', stdout);
+	}
+}
+
+static void
+cmd_audit_json_str(json_t *o, const char *k, const char *v)
+{
+	json_object_set_new(o, k, v != NULL ? json_string(v) : json_null());
+}
+
+static int
+cmd_audit_print_json(const struct audit_list *l)
+{
+	const struct audit_entry	*e;
+	json_t				*a, *o;
+	char				 when[64], stamp[80];
+	struct tm			 tm;
+	time_t				 t;
+	size_t				 i;
+	int				 rc;
+
+	a = json_array();
+	for (i = 0; i < l->n; i++) {
+		e = &l->v[i];
+		o = json_object();
+		cmd_audit_json_str(o, "uuid", e->uuid);
+		cmd_audit_json_str(o, "event", e->event);
+		json_object_set_new(o, "job_id", e->job_id != 0 ?
+		    json_integer(e->job_id) : json_null());
+		cmd_audit_json_str(o, "verb", e->verb);
+		cmd_audit_json_str(o, "target", e->target);
+		cmd_audit_json_str(o, "plan", e->plan);
+		cmd_audit_json_str(o, "result", e->result);
+		cmd_audit_json_str(o, "operator", e->operator_);
+		cmd_audit_json_str(o, "origin", e->origin);
+		cmd_audit_json_str(o, "host", e->host);
+		t = (time_t)(e->at_ms / 1000);
+		if (gmtime_r(&t, &tm) != NULL &&
+		    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S",
+		    &tm) != 0) {
+			snprintf(stamp, sizeof stamp, "%s.%03dZ", when,
+			    (int)(e->at_ms % 1000));
+			json_object_set_new(o, "at", json_string(stamp));
+		}
+		json_object_set_new(o, "at_ms", json_integer(e->at_ms));
+		json_object_set_new(o, "duration_ms", e->duration_ms >= 0 ?
+		    json_integer(e->duration_ms) : json_null());
+		json_object_set_new(o, "spooled", json_boolean(e->spooled));
+		json_array_append_new(a, o);
+	}
+	rc = json_dumpf(a, stdout, JSON_INDENT(2)) == 0 ? 0 : -1;
+	fputc('\n', stdout);
+	json_decref(a);
+	return (rc);
+}
+
+int
+cmd_audit(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since",	required_argument,	NULL, 's' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "limit",	required_argument,	NULL, 'n' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct audit		*a;
+	struct audit_list	 l;
+	const char		*why;
+	char			*cause = NULL;
+	long long		 limit = AUDIT_LIMIT_DEFAULT;
+	int64_t			 since = 0;
+	bool			 json = false;
+	int			 ch, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":s:jn:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			since = cmd_audit_parse_since(optarg, util_wall_ms(),
+			    &why);
+			if (since < 0) {
+				fprintf(stderr, "bbbctl: audit: --since %s: "
+				    "%s\n", optarg, why);
+				return (CLI_EXIT_USAGE);
+			}
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'n':
+			if (util_parse_ll(optarg, 0, 1000000, &limit,
+			    &why) != 0) {
+				fprintf(stderr, "bbbctl: audit: --limit %s: "
+				    "%s\n", optarg, why);
+				return (CLI_EXIT_USAGE);
+			}
+			break;
+		case 'h':
+			cmd_audit_usage(stdout);
+			return (CLI_EXIT_OK);
+		default:
+			fprintf(stderr, "bbbctl: audit: bad option %s\n",
+			    argv[optind - 1]);
+			cmd_audit_usage(stderr);
+			return (CLI_EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "bbbctl: audit: unexpected argument %s\n",
+		    argv[optind]);
+		cmd_audit_usage(stderr);
+		return (CLI_EXIT_USAGE);
+	}
+
+	a = audit_new(cli->cfg);
+	if (audit_list(a, since, (size_t)limit, &l, &cause) != 0) {
+		fprintf(stderr, "bbbctl: audit: %s\n", cause);
+		free(cause);
+		audit_free(a);
+		return (CLI_EXIT_ERROR);
+	}
+	if (l.db_error != NULL)
+		fprintf(stderr, "bbbctl: audit: %s; showing the spooled "
+		    "records only\n", l.db_error);
+	if (json)
+		rc = cmd_audit_print_json(&l);
+	else {
+		cmd_audit_print_text(&l);
+		rc = 0;
+	}
+	if (fflush(stdout) != 0)
+		rc = -1;
+	audit_list_free(&l);
+	audit_free(a);
+	return (rc == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR);
+}

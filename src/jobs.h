@@ -1,0 +1,149 @@
+/*
+ * jobs.h: the job framework.  Every mutating action is a job:
+ *
+ *	plan -> confirm -> run (worker thread) -> progress -> result
+ *
+ * An action (src/action/<verb>.c) is a row of the action table: its verb
+ * ("server cordon"), its risk (what confirmation it needs), whether it
+ * can be cancelled, a plan function and a run function.
+ *
+ * plan() runs on the main thread.  It checks the arguments and fills a
+ * struct job_plan: the exact steps and API calls the job will make, in
+ * words, secrets masked.  The plan is what --dry-run prints, what the
+ * confirm dialog shows and what the audit record keeps.  It may read
+ * the fleet model (ctx->fleet, NULL on the command line) and never does
+ * I/O.
+ *
+ * run() runs on a worker thread of its own, with its own blocking
+ * handles (http_perform(), PGconn, LIBSSH2_SESSION).  It reports through
+ * job_step()/job_progress()/job_result() only; those go into the job
+ * queue, and the main thread applies them to fleet->jobs
+ * (fleet_apply_job()) when the loop wakes.  A worker never touches the
+ * model, the screen or the loop.  It checks job_cancelled() (or sleeps
+ * with job_sleep()) between steps when its action is cancellable.
+ *
+ * Around run(), the worker writes the audit records (audit.h: planned,
+ * confirmed, started, then done, failed or cancelled) and holds the cluster lock (lock.h) while the job
+ * mutates; a job waiting for the lock is FLEET_JOB_WAITING.
+ *
+ * Ownership: struct jobs is the caller's (jobs_new/jobs_free); it
+ * borrows the loop, the fleet and the config for its whole life.
+ * jobs_free() cancels every running job and joins its worker.
+ */
+#ifndef BBBCTL_JOBS_H
+#define BBBCTL_JOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fleet.h"
+
+struct config;
+struct loop;
+struct jobs;
+struct job;
+
+enum job_risk {
+	JOB_RISK_REVERSIBLE,	/* y/N, No focused */
+	JOB_RISK_DESTRUCTIVE	/* type the target's name */
+};
+
+/* What an action is asked to do; strings borrowed for the call. */
+struct job_args {
+	const char	*target;	/* NODE or STACK */
+	const char	*image;		/* stack redeploy: new image tag */
+	int64_t		 lock_wait_ms;	/* wait for the lock; 0 = give up */
+	int64_t		 poll_ms;	/* follow interval; 0 = default */
+	int64_t		 timeout_ms;	/* the run's own limit; 0 = default */
+};
+
+struct job_plan {
+	char		*title;		/* "server cordon bbb-03" */
+	char		**steps;	/* one line each, secrets masked */
+	size_t		 nsteps;
+	enum job_risk	 risk;		/* the action's, or raised */
+	char		*confirm;	/* what to type when destructive */
+	int64_t		 made_ms;	/* wall ms it was made */
+};
+
+/* What plan() may look at (main thread). */
+struct job_ctx {
+	const struct config *cfg;
+	const struct fleet *fleet;	/* NULL on the command line */
+};
+
+struct action {
+	const char	*verb;		/* "server cordon" */
+	const char	*help;		/* one line */
+	enum job_risk	 risk;
+	bool		 cancellable;
+	bool		 locks;		/* holds the cluster lock */
+	int		(*plan)(const struct job_ctx *, const struct job_args *,
+			    struct job_plan *, char **);
+	int		(*run)(struct job *, char **);
+};
+
+/* The action table (jobs.c lists every src/action/ file's rows). */
+const struct action *jobs_action_find(const char *verb);
+const struct action *const *jobs_actions(size_t *);
+
+/* --- plans --------------------------------------------------------------- */
+struct job_plan	*job_plan_new(const char *title);
+void		 job_plan_free(struct job_plan *);
+void		 job_plan_add(struct job_plan *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+/* The plan as text: the title, then "  1. step" lines.  Allocated. */
+char		*job_plan_text(const struct job_plan *);
+/*
+ * Run the action's plan().  0 with *planp set, or -1 with *cause (bad
+ * target, source not configured ...).
+ */
+int		 jobs_plan(const struct action *, const struct job_ctx *,
+		     const struct job_args *, struct job_plan **, char **);
+
+/* --- the framework (main thread) ----------------------------------------- */
+struct jobs_opts {
+	const char	*operator;	/* "alice@10.0.0.5"; NULL: derived */
+	bool		 no_audit;	/* tests of the framework alone */
+	bool		 no_lock;
+};
+
+/* Called on the main thread after every change of a job in the model. */
+typedef void (*jobs_change_cb)(const struct fleet_job *, void *);
+
+struct jobs	*jobs_new(struct loop *, struct fleet *, const struct config *,
+		     const struct jobs_opts *);
+void		 jobs_free(struct jobs *);
+void		 jobs_on_change(struct jobs *, jobs_change_cb, void *);
+
+/*
+ * Start a confirmed job: takes the plan, copies args; its worker starts
+ * at once.  Returns the job's id (unique in the process, never 0).
+ */
+uint32_t	 jobs_start(struct jobs *, const struct action *,
+		     const struct job_args *, struct job_plan *taken);
+/* Ask a running job to stop; -1 with *cause when it cannot. */
+int		 jobs_cancel(struct jobs *, uint32_t, char **);
+/* Jobs whose workers still run. */
+size_t		 jobs_running(const struct jobs *);
+/* Operator of this process: "$USER@<SSH_CLIENT origin or host>". */
+char		*jobs_operator(void);
+
+/* --- the worker's side (worker thread only) ------------------------------ */
+const struct config *job_config(struct job *);
+const struct job_args *job_args(struct job *);
+const struct action *job_action(struct job *);
+uint32_t	 job_id(struct job *);
+/* A new step: its text (no secret) and progress back to unknown. */
+void		 job_step(struct job *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+void		 job_progress(struct job *, int percent);
+/* The result line of a job that succeeds. */
+void		 job_result(struct job *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
+bool		 job_cancelled(struct job *);
+/* Sleep up to ms; false (at once) when the job is cancelled. */
+bool		 job_sleep(struct job *, int64_t ms);
+
+#endif

@@ -1,0 +1,478 @@
+/*
+ * lock.c: the cluster lock in consul (see lock.h).
+ *
+ *  1. PUT /v1/session/create {"Name","TTL":"15s","LockDelay":"15s",
+ *     "Behavior":"release"}; a thread renews it every TTL/2.
+ *  2. PUT /v1/kv/KEY?acquire=SESSION&flags=MAGIC with our holder value;
+ *     "true": held.  "false": GET the key, say who holds it (its value),
+ *     refuse a key that is not a lock (other flags), and try again
+ *     every retry_ms until wait_ms has passed.
+ *  3. Release: PUT /v1/kv/KEY?release=SESSION, PUT
+ *     /v1/session/destroy/SESSION.  Every error path after 1 destroys
+ *     the session, so a failed acquisition leaves nothing behind.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "http.h"
+#include "lock.h"
+#include "log.h"
+#include "util.h"
+
+struct lock {
+	char		*url;
+	char		*token;
+	char		*ca_file;
+	char		*key;
+	char		*session;
+	int64_t		 ttl_ms;
+
+	pthread_t	 renewer;
+	bool		 renewing;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cond;
+	bool		 stop;
+	bool		 lost;
+};
+
+/* One request to consul; 0 with *resp filled when 2xx. */
+static int
+lock_http(const struct lock *l, const char *method, const char *path,
+    const char *body, struct http_response *resp, char **cause)
+{
+	struct http_req	 req;
+	const char	*headers[3] = { NULL, NULL, NULL };
+	char		*url, *tok = NULL, *d;
+	size_t		 n;
+	int		 rc;
+
+	n = strlen(l->url);
+	while (n > 0 && l->url[n - 1] == '/')
+		n--;
+	url = xasprintf("%.*s%s", (int)n, l->url, path);
+	memset(&req, 0, sizeof req);
+	req.method = method;
+	req.url = url;
+	req.body = body;
+	req.bodylen = body != NULL ? strlen(body) : 0;
+	req.ca_file = l->ca_file;
+	req.timeout_ms = 10000;
+	if (l->token != NULL && *l->token != '\0') {
+		tok = xasprintf("X-Consul-Token: %s", l->token);
+		headers[0] = tok;
+	}
+	req.headers = headers;
+	memset(resp, 0, sizeof *resp);
+	rc = http_perform(&req, resp);
+	freezero_str(tok);
+	free(url);
+	if (rc == 0 && http_response_ok(resp))
+		return (0);
+	d = http_response_describe(resp);
+	*cause = xasprintf("consul %s %s: %s", method, path, d);
+	free(d);
+	http_response_clear(resp);
+	return (-1);
+}
+
+/* --- the holder's value -------------------------------------------------- */
+
+char *
+lock_value(const char *operator, const char *job, int64_t since_ms)
+{
+	json_t	*o;
+	char	*s, host[256], since[32];
+	time_t	 t = (time_t)(since_ms / 1000);
+	struct tm tm;
+
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "unknown");
+	host[sizeof host - 1] = '\0';
+	gmtime_r(&t, &tm);
+	strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	o = json_pack("{s:s, s:s, s:I, s:s, s:s}", "operator", operator,
+	    "host", host, "pid", (json_int_t)getpid(), "since", since,
+	    "job", job);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return (s != NULL ? s : xstrdup("{}"));
+}
+
+/* Printable, one line, at most max bytes. */
+static char *
+lock_clean(const char *s, size_t max)
+{
+	struct buf	 b = { 0 };
+
+	buf_add(&b, "", 0);
+	for (; *s != '\0' && b.len < max; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			buf_addc(&b, '?');
+		else
+			buf_addc(&b, *s);
+	}
+	return (buf_steal(&b));
+}
+
+char *
+lock_describe_holder(const char *data, size_t len)
+{
+	json_t		*o;
+	json_error_t	 err;
+	const char	*op, *since, *job;
+	char		*c_op, *c_job, *c_since, *s, hhmm[16];
+	struct tm	 tm;
+	time_t		 t;
+
+	o = json_loadb(data, len, 0, &err);
+	if (o == NULL || !json_is_object(o) ||
+	    (op = json_string_value(json_object_get(o, "operator"))) == NULL) {
+		json_decref(o);
+		return (xstrdup("held by another client"));
+	}
+	since = json_string_value(json_object_get(o, "since"));
+	job = json_string_value(json_object_get(o, "job"));
+	c_op = lock_clean(op, 80);
+	c_job = job != NULL ? lock_clean(job, 120) : NULL;
+	c_since = NULL;
+	memset(&tm, 0, sizeof tm);
+	if (since != NULL &&
+	    strptime(since, "%Y-%m-%dT%H:%M:%SZ", &tm) != NULL) {
+		t = timegm(&tm);
+		localtime_r(&t, &tm);
+		strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+		c_since = xstrdup(hhmm);
+	} else if (since != NULL)
+		c_since = lock_clean(since, 40);
+	s = xasprintf("held by %s%s%s%s%s", c_op,
+	    c_since != NULL ? " since " : "", c_since != NULL ? c_since : "",
+	    c_job != NULL ? " for " : "", c_job != NULL ? c_job : "");
+	free(c_op);
+	free(c_job);
+	free(c_since);
+	json_decref(o);
+	return (s);
+}
+
+/* Decode base64 (consul KV values); NULL on bad input. */
+static char *
+lock_base64(const char *in, size_t *outlen)
+{
+	struct buf	 b = { 0 };
+	unsigned	 acc = 0;
+	int		 bits = 0, v;
+	const char	*p;
+
+	buf_add(&b, "", 0);
+	for (p = in; *p != '\0' && *p != '='; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			v = *p - 'A';
+		else if (*p >= 'a' && *p <= 'z')
+			v = *p - 'a' + 26;
+		else if (*p >= '0' && *p <= '9')
+			v = *p - '0' + 52;
+		else if (*p == '+')
+			v = 62;
+		else if (*p == '/')
+			v = 63;
+		else {
+			buf_free(&b);
+			return (NULL);
+		}
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_addc(&b, (char)((acc >> bits) & 0xff));
+		}
+	}
+	*outlen = b.len;
+	return (buf_steal(&b));
+}
+
+/*
+ * Who holds the key: 0 with *holder (NULL when free), -1 with *cause
+ * (transport, or the key is not a lock).
+ */
+static int
+lock_read_holder(const struct lock *l, char **holder, char **cause)
+{
+	struct http_response	 resp;
+	json_t			*arr, *e;
+	json_error_t		 err;
+	const char		*val;
+	char			*path, *raw;
+	size_t			 len;
+	json_int_t		 flags;
+
+	*holder = NULL;
+	path = xasprintf("/v1/kv/%s", l->key);
+	if (lock_http(l, "GET", path, NULL, &resp, cause) != 0) {
+		free(path);
+		if (strstr(*cause, "HTTP 404") != NULL) {
+			free(*cause);
+			*cause = NULL;
+			return (0);
+		}
+		return (-1);
+	}
+	free(path);
+	arr = json_loadb(resp.body, resp.len, 0, &err);
+	http_response_clear(&resp);
+	if (arr == NULL || !json_is_array(arr) ||
+	    !json_is_object(e = json_array_get(arr, 0))) {
+		json_decref(arr);
+		*cause = xasprintf("consul: the lock key %s: not a KV answer",
+		    l->key);
+		return (-1);
+	}
+	flags = json_integer_value(json_object_get(e, "Flags"));
+	if ((uint64_t)flags != LOCK_FLAGS) {
+		json_decref(arr);
+		*cause = xasprintf("consul: the key %s exists but is not a "
+		    "lock (flags %" PRIu64 ")", l->key, (uint64_t)flags);
+		return (-1);
+	}
+	if (json_string_value(json_object_get(e, "Session")) != NULL) {
+		val = json_string_value(json_object_get(e, "Value"));
+		raw = val != NULL ? lock_base64(val, &len) : NULL;
+		*holder = raw != NULL ? lock_describe_holder(raw, len) :
+		    xstrdup("held by another client");
+		free(raw);
+	}
+	json_decref(arr);
+	return (0);
+}
+
+static void *
+lock_renew_main(void *arg)
+{
+	struct lock		*l = arg;
+	struct http_response	 resp;
+	struct timespec		 ts;
+	char			*path, *cause = NULL;
+	bool			 stop, gone;
+
+	path = xasprintf("/v1/session/renew/%s", l->session);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += l->ttl_ms / 2000;
+		ts.tv_nsec += (l->ttl_ms / 2 % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_mutex_lock(&l->mu);
+		while (!l->stop) {
+			if (pthread_cond_timedwait(&l->cond, &l->mu, &ts) ==
+			    ETIMEDOUT)
+				break;
+		}
+		stop = l->stop;
+		pthread_mutex_unlock(&l->mu);
+		if (stop)
+			break;
+		if (lock_http(l, "PUT", path, NULL, &resp, &cause) != 0) {
+			gone = strstr(cause, "HTTP 404") != NULL;
+			log_warn("lock: session renewal failed: %s%s", cause,
+			    gone ? " (the session is gone: lock lost)" : "");
+			free(cause);
+			cause = NULL;
+			pthread_mutex_lock(&l->mu);
+			l->lost = true;
+			pthread_mutex_unlock(&l->mu);
+			if (gone)
+				break;
+			continue;
+		}
+		http_response_clear(&resp);
+	}
+	free(path);
+	return (NULL);
+}
+
+static void
+lock_destroy(struct lock *l)
+{
+	struct http_response	 resp;
+	char			*path, *cause = NULL;
+
+	if (l->renewing) {
+		pthread_mutex_lock(&l->mu);
+		l->stop = true;
+		pthread_cond_broadcast(&l->cond);
+		pthread_mutex_unlock(&l->mu);
+		pthread_join(l->renewer, NULL);
+	}
+	if (l->session != NULL) {
+		path = xasprintf("/v1/session/destroy/%s", l->session);
+		if (lock_http(l, "PUT", path, NULL, &resp, &cause) != 0) {
+			log_warn("lock: %s (the session expires with its TTL)",
+			    cause);
+			free(cause);
+		} else
+			http_response_clear(&resp);
+		free(path);
+	}
+	pthread_cond_destroy(&l->cond);
+	pthread_mutex_destroy(&l->mu);
+	free(l->url);
+	freezero_str(l->token);
+	free(l->ca_file);
+	free(l->key);
+	free(l->session);
+	free(l);
+}
+
+/* Sleep ms in slices, false as soon as cancelled says so. */
+static bool
+lock_nap(const struct lock_opts *o, int64_t ms)
+{
+	int64_t	 end = util_mono_ms() + ms, left;
+
+	for (;;) {
+		if (o->cancelled != NULL && o->cancelled(o->arg))
+			return (false);
+		if ((left = end - util_mono_ms()) <= 0)
+			return (true);
+		usleep((useconds_t)(left > 100 ? 100 : left) * 1000);
+	}
+}
+
+struct lock *
+lock_acquire(const struct lock_opts *o, char **cause)
+{
+	struct lock		*l;
+	struct http_response	 resp;
+	pthread_condattr_t	 ca;
+	json_t			*j;
+	json_error_t		 err;
+	char			*body, *path, *value, *holder = NULL;
+	int64_t			 deadline, retry;
+	int			 error;
+
+	l = xcalloc(1, sizeof *l);
+	l->url = xstrdup(o->url);
+	l->token = o->token != NULL ? xstrdup(o->token) : NULL;
+	l->ca_file = o->ca_file != NULL ? xstrdup(o->ca_file) : NULL;
+	l->key = xstrdup(o->key);
+	l->ttl_ms = o->ttl_ms > 0 ? o->ttl_ms : LOCK_TTL_MS;
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	retry = o->retry_ms > 0 ? o->retry_ms : 1000;
+	deadline = util_mono_ms() + (o->wait_ms > 0 ? o->wait_ms : 0);
+
+	/* 1. the session */
+	j = json_pack("{s:s, s:s, s:s, s:s}", "Name", "bbbctl lock",
+	    "TTL", "", "LockDelay", "15s", "Behavior", "release");
+	body = xasprintf("%" PRId64 "s", l->ttl_ms / 1000);
+	json_object_set_new(j, "TTL", json_string(body));
+	free(body);
+	body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (lock_http(l, "PUT", "/v1/session/create", body, &resp,
+	    cause) != 0) {
+		free(body);
+		goto fail;
+	}
+	free(body);
+	j = json_loadb(resp.body, resp.len, 0, &err);
+	http_response_clear(&resp);
+	if (j == NULL || json_string_value(json_object_get(j, "ID")) == NULL) {
+		json_decref(j);
+		*cause = xstrdup("consul: session create: no ID in the answer");
+		goto fail;
+	}
+	l->session = xstrdup(json_string_value(json_object_get(j, "ID")));
+	json_decref(j);
+	if ((error = pthread_create(&l->renewer, NULL, lock_renew_main,
+	    l)) != 0) {
+		*cause = xasprintf("lock: thread: %s", strerror(error));
+		goto fail;
+	}
+	l->renewing = true;
+
+	/* 2. acquire, or wait */
+	value = lock_value(o->operator, o->job, util_wall_ms());
+	path = xasprintf("/v1/kv/%s?acquire=%s&flags=%" PRIu64, l->key,
+	    l->session, (uint64_t)LOCK_FLAGS);
+	for (;;) {
+		if (lock_http(l, "PUT", path, value, &resp, cause) != 0)
+			break;
+		if (resp.body != NULL && strncmp(resp.body, "true", 4) == 0) {
+			http_response_clear(&resp);
+			log_info("lock: %s acquired at %lld", l->key,
+			    (long long)util_wall_ms());
+			free(path);
+			free(value);
+			free(holder);
+			return (l);
+		}
+		http_response_clear(&resp);
+		free(holder);
+		if (lock_read_holder(l, &holder, cause) != 0)
+			break;
+		if (holder == NULL)
+			holder = xstrdup("held by another client (lock delay)");
+		if (util_mono_ms() >= deadline) {
+			*cause = xasprintf("the cluster lock is %s; try again "
+			    "later or wait for it with --lock-wait S", holder);
+			break;
+		}
+		if (o->waiting != NULL)
+			o->waiting(holder, o->arg);
+		if (!lock_nap(o, retry)) {
+			*cause = xasprintf("cancelled while waiting for the "
+			    "cluster lock (%s)", holder);
+			break;
+		}
+	}
+	free(path);
+	free(value);
+	free(holder);
+fail:
+	lock_destroy(l);
+	return (NULL);
+}
+
+bool
+lock_lost(struct lock *l)
+{
+	bool	 lost;
+
+	pthread_mutex_lock(&l->mu);
+	lost = l->lost;
+	pthread_mutex_unlock(&l->mu);
+	return (lost);
+}
+
+void
+lock_release(struct lock *l)
+{
+	struct http_response	 resp;
+	char			*path, *cause = NULL;
+
+	if (l == NULL)
+		return;
+	log_info("lock: %s releasing at %lld", l->key,
+	    (long long)util_wall_ms());
+	path = xasprintf("/v1/kv/%s?release=%s", l->key, l->session);
+	if (lock_http(l, "PUT", path, NULL, &resp, &cause) != 0) {
+		log_warn("lock: release: %s", cause);
+		free(cause);
+	} else
+		http_response_clear(&resp);
+	free(path);
+	lock_destroy(l);
+}

@@ -1,0 +1,545 @@
+/*
+ * ssh.c: one command over ssh with libssh2, host keys checked.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libssh2.h>
+#include <openssl/evp.h>
+
+#include "config.h"
+#include "log.h"
+#include "ssh.h"
+#include "util.h"
+
+static pthread_once_t	 ssh_once = PTHREAD_ONCE_INIT;
+static int		 ssh_init_rc;
+
+static void
+ssh_init_once(void)
+{
+	ssh_init_rc = libssh2_init(0);
+}
+
+void
+ssh_result_clear(struct ssh_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->out);
+	free(r->err);
+	free(r->exit_signal);
+	memset(r, 0, sizeof *r);
+}
+
+char *
+ssh_quote(const char *s)
+{
+	struct buf	 b = { 0 };
+
+	buf_addc(&b, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			buf_adds(&b, "'\\''");
+		else
+			buf_addc(&b, *s);
+	}
+	buf_addc(&b, '\'');
+	return (buf_steal(&b));
+}
+
+char *
+ssh_fingerprint(const unsigned char *blob, size_t len)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, i;
+	struct buf	 b = { 0 };
+	uint32_t	 v;
+
+	if (EVP_Digest(blob, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		return (xstrdup("SHA256:?"));
+	buf_adds(&b, "SHA256:");
+	/* Base64 without the '=' padding, as OpenSSH prints it. */
+	for (i = 0; i < mdlen; i += 3) {
+		v = (uint32_t)md[i] << 16;
+		if (i + 1 < mdlen)
+			v |= (uint32_t)md[i + 1] << 8;
+		if (i + 2 < mdlen)
+			v |= md[i + 2];
+		buf_addc(&b, b64[(v >> 18) & 63]);
+		buf_addc(&b, b64[(v >> 12) & 63]);
+		if (i + 1 < mdlen)
+			buf_addc(&b, b64[(v >> 6) & 63]);
+		if (i + 2 < mdlen)
+			buf_addc(&b, b64[v & 63]);
+	}
+	return (buf_steal(&b));
+}
+
+/* Split "host", "host:port", "[host]:port". */
+static int
+ssh_parse_host(const char *in, long dflt, char **host, long *port,
+    char **cause)
+{
+	const char	*p, *why;
+	long long	 n;
+
+	*port = dflt;
+	if (*in == '[') {
+		if ((p = strchr(in, ']')) == NULL) {
+			*cause = xasprintf("bad ssh host: %s", in);
+			return (-1);
+		}
+		*host = xstrndup(in + 1, (size_t)(p - in - 1));
+		p++;
+		if (*p == ':')
+			goto port;
+		if (*p != '\0')
+			goto bad;
+		return (0);
+	}
+	p = strchr(in, ':');
+	if (p != NULL && strchr(p + 1, ':') != NULL) {	/* bare IPv6 */
+		*host = xstrdup(in);
+		return (0);
+	}
+	if (p == NULL) {
+		*host = xstrdup(in);
+		goto check;
+	}
+	*host = xstrndup(in, (size_t)(p - in));
+port:
+	if (util_parse_ll(p + 1, 1, 65535, &n, &why) != 0) {
+		free(*host);
+		*cause = xasprintf("bad ssh port in %s: %s", in, why);
+		return (-1);
+	}
+	*port = (long)n;
+check:
+	if (**host == '\0' || (*host)[strcspn(*host, " \t\r\n/'\"\\")] != '\0') {
+		free(*host);
+		goto bad;
+	}
+	return (0);
+bad:
+	*cause = xasprintf("bad ssh host: %s", in);
+	return (-1);
+}
+
+/* Wait for the socket to be ready; 0, or -1 on timeout / error. */
+static int
+ssh_wait(int fd, short events, int64_t deadline)
+{
+	struct pollfd	 pfd;
+	int64_t		 left;
+	int		 rc;
+
+	for (;;) {
+		left = deadline - util_mono_ms();
+		if (left <= 0)
+			return (-1);
+		pfd.fd = fd;
+		pfd.events = events;
+		pfd.revents = 0;
+		rc = poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
+		if (rc > 0)
+			return (0);
+		if (rc == -1 && errno != EINTR)
+			return (-1);
+	}
+}
+
+static int
+ssh_connect_tcp(const char *host, long port, char **cause)
+{
+	struct addrinfo	 hints, *res, *ai;
+	char		 sport[16];
+	int		 fd = -1, rc, err = 0;
+	socklen_t	 elen;
+	int64_t		 deadline;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(sport, sizeof sport, "%ld", port);
+	if ((rc = getaddrinfo(host, sport, &hints, &res)) != 0) {
+		*cause = xasprintf("ssh %s: %s", host, gai_strerror(rc));
+		return (-1);
+	}
+	deadline = util_mono_ms() + SSH_CONNECT_TIMEOUT_MS;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, ai->ai_protocol);
+		if (fd == -1) {
+			err = errno;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		if (errno == EINPROGRESS) {
+			if (ssh_wait(fd, POLLOUT, deadline) == 0) {
+				elen = sizeof err;
+				if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
+				    &elen) == 0 && err == 0)
+					break;
+			} else
+				err = ETIMEDOUT;
+		} else
+			err = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		*cause = xasprintf("ssh %s port %ld: %s", host, port,
+		    strerror(err != 0 ? err : ECONNREFUSED));
+		return (-1);
+	}
+	/* libssh2 runs blocking with its own timeout from here. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
+		*cause = xasprintf("ssh: fcntl: %s", strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+static char *
+ssh_session_error(LIBSSH2_SESSION *s)
+{
+	char	*msg = NULL;
+	int	 len;
+
+	libssh2_session_last_error(s, &msg, &len, 0);
+	return (xstrdup(msg != NULL && *msg != '\0' ? msg : "unknown error"));
+}
+
+static void
+ssh_fail(char **cause, const char *shown, const char *what,
+    LIBSSH2_SESSION *s)
+{
+	char	*why;
+
+	why = ssh_session_error(s);
+	*cause = xasprintf("ssh %s: %s: %s", shown, what, why);
+	free(why);
+}
+
+static char *
+ssh_default_path(const char *set, const char *rel)
+{
+	const char	*home;
+
+	if (set != NULL && *set != '\0')
+		return (xstrdup(set));
+	home = getenv("HOME");
+	if (home == NULL || *home == '\0')
+		home = "/";
+	return (xasprintf("%s/%s", home, rel));
+}
+
+static const char *
+ssh_key_name(int type, int *mask)
+{
+	switch (type) {
+	case LIBSSH2_HOSTKEY_TYPE_RSA:
+		*mask = LIBSSH2_KNOWNHOST_KEY_SSHRSA;
+		return ("RSA");
+	case LIBSSH2_HOSTKEY_TYPE_DSS:
+		*mask = LIBSSH2_KNOWNHOST_KEY_SSHDSS;
+		return ("DSA");
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_256:
+		*mask = LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
+		return ("ECDSA");
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_384:
+		*mask = LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
+		return ("ECDSA");
+	case LIBSSH2_HOSTKEY_TYPE_ECDSA_521:
+		*mask = LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
+		return ("ECDSA");
+	case LIBSSH2_HOSTKEY_TYPE_ED25519:
+		*mask = LIBSSH2_KNOWNHOST_KEY_ED25519;
+		return ("ED25519");
+	default:
+		*mask = LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
+		return ("unknown");
+	}
+}
+
+/* The host key check.  0 when known and matching. */
+static int
+ssh_check_hostkey(LIBSSH2_SESSION *s, const char *host, long port,
+    const char *known_hosts, char **cause)
+{
+	LIBSSH2_KNOWNHOSTS		*kh;
+	struct libssh2_knownhost	*found = NULL;
+	const char			*key, *kname;
+	char				*fp, *shown;
+	size_t				 len;
+	int				 type, mask, rc, n;
+
+	key = libssh2_session_hostkey(s, &len, &type);
+	if (key == NULL) {
+		*cause = xasprintf("ssh %s: no host key", host);
+		return (-1);
+	}
+	kname = ssh_key_name(type, &mask);
+	fp = ssh_fingerprint((const unsigned char *)key, len);
+	shown = port == 22 ? xstrdup(host) : xasprintf("[%s]:%ld", host,
+	    port);
+	if ((kh = libssh2_knownhost_init(s)) == NULL) {
+		*cause = xasprintf("ssh %s: cannot read known hosts", shown);
+		rc = -1;
+		goto out;
+	}
+	n = libssh2_knownhost_readfile(kh, known_hosts,
+	    LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+	if (n < 0 && access(known_hosts, F_OK) == 0) {
+		*cause = xasprintf("ssh %s: cannot read %s", shown,
+		    known_hosts);
+		rc = -1;
+		goto out;
+	}
+	rc = libssh2_knownhost_checkp(kh, host, (int)port, key, len,
+	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | mask,
+	    &found);
+	/*
+	 * libssh2 also tries the plain "host" entry for another port;
+	 * OpenSSH does not, and neither do we.
+	 */
+	if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH && port != 22 &&
+	    found != NULL && found->name != NULL && found->name[0] != '[')
+		rc = LIBSSH2_KNOWNHOST_CHECK_NOTFOUND;
+	switch (rc) {
+	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+		rc = 0;
+		break;
+	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+		*cause = xasprintf("ssh %s: REMOTE HOST IDENTIFICATION HAS "
+		    "CHANGED!  The %s host key it offers (%s) is not the one in "
+		    "%s.  Someone could be intercepting the connection, or the "
+		    "host key was replaced.  Not connecting; check the key "
+		    "with the host's administrator before you fix %s.", shown,
+		    kname, fp, known_hosts, known_hosts);
+		rc = -1;
+		break;
+	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
+		*cause = xasprintf("ssh %s: host key not known: the %s key "
+		    "fingerprint is %s, and %s has no entry for %s.  Not "
+		    "connecting.  Once that fingerprint is confirmed by the "
+		    "host's administrator, add the key to %s (ssh-keyscan%s%.0ld "
+		    "%s prints it).", shown, kname, fp, known_hosts, shown,
+		    known_hosts, port == 22 ? "" : " -p ", port == 22 ? 0L :
+		    port, host);
+		rc = -1;
+		break;
+	default:
+		*cause = xasprintf("ssh %s: host key check failed (%s key "
+		    "%s)", shown, kname, fp);
+		rc = -1;
+		break;
+	}
+out:
+	if (kh != NULL)
+		libssh2_knownhost_free(kh);
+	free(fp);
+	free(shown);
+	return (rc);
+}
+
+static void
+ssh_append(struct buf *b, const char *p, size_t n, bool *truncated)
+{
+	size_t	 room;
+
+	room = b->len < SSH_OUTPUT_MAX ? SSH_OUTPUT_MAX - b->len : 0;
+	if (n > room) {
+		*truncated = true;
+		n = room;
+	}
+	if (n > 0)
+		buf_add(b, p, n);
+}
+
+/* Run the command on an authenticated session (non-blocking from here). */
+static int
+ssh_run(LIBSSH2_SESSION *s, int fd, const char *shown, const char *command,
+    struct ssh_result *res, char **cause)
+{
+	LIBSSH2_CHANNEL	*ch = NULL;
+	struct buf	 out = { 0 }, err = { 0 };
+	char		 tmp[16384], *sig = NULL;
+	ssize_t		 n1, n2;
+	int64_t		 deadline;
+	int		 rc, dirs;
+	short		 ev;
+	size_t		 siglen = 0;
+
+	deadline = util_mono_ms() + SSH_EXEC_TIMEOUT_MS;
+	libssh2_session_set_blocking(s, 0);
+#define SSH_AGAIN(expr) \
+	while ((expr) == LIBSSH2_ERROR_EAGAIN) { \
+		dirs = libssh2_session_block_directions(s); \
+		ev = ((dirs & LIBSSH2_SESSION_BLOCK_INBOUND) ? POLLIN : 0) | \
+		    ((dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND) ? POLLOUT : 0); \
+		if (ssh_wait(fd, ev != 0 ? ev : POLLIN, deadline) != 0) \
+			goto timeout; \
+	}
+	for (;;) {
+		ch = libssh2_channel_open_session(s);
+		if (ch != NULL)
+			break;
+		if (libssh2_session_last_errno(s) != LIBSSH2_ERROR_EAGAIN) {
+			ssh_fail(cause, shown, "open channel", s);
+			return (-1);
+		}
+		if (ssh_wait(fd, POLLIN, deadline) != 0)
+			goto timeout;
+	}
+	SSH_AGAIN(rc = libssh2_channel_exec(ch, command));
+	if (rc != 0) {
+		ssh_fail(cause, shown, "exec", s);
+		goto fail;
+	}
+	SSH_AGAIN(rc = libssh2_channel_send_eof(ch));
+
+	for (;;) {
+		n1 = libssh2_channel_read(ch, tmp, sizeof tmp);
+		if (n1 > 0)
+			ssh_append(&out, tmp, (size_t)n1, &res->truncated);
+		n2 = libssh2_channel_read_stderr(ch, tmp, sizeof tmp);
+		if (n2 > 0)
+			ssh_append(&err, tmp, (size_t)n2, &res->truncated);
+		if (n1 > 0 || n2 > 0)
+			continue;
+		if ((n1 < 0 && n1 != LIBSSH2_ERROR_EAGAIN) ||
+		    (n2 < 0 && n2 != LIBSSH2_ERROR_EAGAIN)) {
+			ssh_fail(cause, shown, "read", s);
+			goto fail;
+		}
+		if (libssh2_channel_eof(ch) && n1 == 0 && n2 == 0)
+			break;
+		if (n1 == LIBSSH2_ERROR_EAGAIN || n2 == LIBSSH2_ERROR_EAGAIN) {
+			if (ssh_wait(fd, POLLIN, deadline) != 0)
+				goto timeout;
+		}
+	}
+	SSH_AGAIN(rc = libssh2_channel_close(ch));
+	SSH_AGAIN(rc = libssh2_channel_wait_closed(ch));
+	res->exit_status = libssh2_channel_get_exit_status(ch);
+	if (libssh2_channel_get_exit_signal(ch, &sig, &siglen, NULL, NULL,
+	    NULL, NULL) == 0 && sig != NULL) {
+		res->exit_signal = xstrndup(sig, siglen);
+		res->exit_status = -1;
+	}
+	if (sig != NULL)
+		libssh2_free(s, sig);
+#undef SSH_AGAIN
+	libssh2_channel_free(ch);
+	buf_addc(&out, '\0');
+	out.len--;
+	buf_addc(&err, '\0');
+	err.len--;
+	res->out_len = out.len;
+	res->out = buf_steal(&out);
+	res->err_len = err.len;
+	res->err = buf_steal(&err);
+	return (0);
+
+timeout:
+	*cause = xasprintf("ssh %s: no answer within %d s", shown,
+	    SSH_EXEC_TIMEOUT_MS / 1000);
+fail:
+	if (ch != NULL)
+		libssh2_channel_free(ch);
+	buf_free(&out);
+	buf_free(&err);
+	return (-1);
+}
+
+int
+ssh_exec(const struct config *cfg, const char *hostarg, const char *command,
+    struct ssh_result *res, char **cause)
+{
+	LIBSSH2_SESSION	*s = NULL;
+	char		*host = NULL, *known = NULL, *ident = NULL, *pub = NULL;
+	char		*shown = NULL, *why;
+	const char	*user;
+	long		 port;
+	int		 fd = -1, rc = -1;
+
+	memset(res, 0, sizeof *res);
+	pthread_once(&ssh_once, ssh_init_once);
+	if (ssh_init_rc != 0) {
+		*cause = xstrdup("ssh: libssh2_init failed");
+		return (-1);
+	}
+	if (hostarg == NULL || *hostarg == '\0') {
+		*cause = xstrdup("ssh: no host");
+		return (-1);
+	}
+	if (ssh_parse_host(hostarg, cfg->ssh.port > 0 ? cfg->ssh.port : 22,
+	    &host, &port, cause) != 0)
+		return (-1);
+	shown = port == 22 ? xstrdup(host) : xasprintf("[%s]:%ld", host, port);
+	user = cfg->ssh.user != NULL ? cfg->ssh.user : "root";
+	known = ssh_default_path(cfg->ssh.known_hosts, ".ssh/known_hosts");
+	ident = ssh_default_path(cfg->ssh.identity, ".ssh/id_ed25519");
+	pub = xasprintf("%s.pub", ident);
+
+	if ((fd = ssh_connect_tcp(host, port, cause)) == -1)
+		goto out;
+	if ((s = libssh2_session_init()) == NULL) {
+		*cause = xstrdup("ssh: out of memory");
+		goto out;
+	}
+	libssh2_session_set_blocking(s, 1);
+	libssh2_session_set_timeout(s, SSH_TIMEOUT_MS);
+	if (libssh2_session_handshake(s, fd) != 0) {
+		why = ssh_session_error(s);
+		*cause = xasprintf("ssh %s: handshake: %s", shown, why);
+		free(why);
+		goto out;
+	}
+	if (ssh_check_hostkey(s, host, port, known, cause) != 0) {
+		log_warn("%s", *cause);
+		goto out;
+	}
+	if (libssh2_userauth_publickey_fromfile(s, user,
+	    access(pub, R_OK) == 0 ? pub : NULL, ident, NULL) != 0) {
+		why = ssh_session_error(s);
+		*cause = xasprintf("ssh %s@%s: public key authentication with "
+		    "%s failed: %s", user, shown, ident, why);
+		free(why);
+		goto out;
+	}
+	log_debug("ssh %s@%s: %s", user, shown, command);
+	rc = ssh_run(s, fd, shown, command, res, cause);
+
+out:
+	if (s != NULL) {
+		libssh2_session_set_blocking(s, 1);
+		libssh2_session_disconnect(s, "bbbctl done");
+		libssh2_session_free(s);
+	}
+	if (fd != -1)
+		close(fd);
+	free(host);
+	free(known);
+	free(ident);
+	free(pub);
+	free(shown);
+	return (rc);
+}

@@ -1,0 +1,400 @@
+/* test-jobs.c: jobs.c (the framework, with test actions), the lock
+ * holder decoder of lock.c, fleet_apply_job. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "fleet.h"
+#include "jobs.h"
+#include "lock.h"
+#include "loop.h"
+#include "util.h"
+#include "fixture.h"
+
+struct env {
+	struct loop	*loop;
+	struct fleet	*fleet;
+	struct config	*cfg;
+	struct jobs	*jobs;
+	int		 changes;
+	int		 finals;
+};
+
+static void
+change_cb(const struct fleet_job *fj, void *arg)
+{
+	struct env	*e = arg;
+
+	e->changes++;
+	if (fj->state == FLEET_JOB_DONE || fj->state == FLEET_JOB_FAILED ||
+	    fj->state == FLEET_JOB_CANCELLED)
+		e->finals++;
+}
+
+static int
+env_setup(void **state)
+{
+	struct env		*e;
+	struct jobs_opts	 o = { "tester@127.0.0.1", true, true };
+
+	e = xcalloc(1, sizeof *e);
+	e->loop = loop_new();
+	e->fleet = fleet_new("test");
+	e->cfg = config_new();
+	e->jobs = jobs_new(e->loop, e->fleet, e->cfg, &o);
+	jobs_on_change(e->jobs, change_cb, e);
+	*state = e;
+	return (0);
+}
+
+static int
+env_teardown(void **state)
+{
+	struct env	*e = *state;
+
+	jobs_free(e->jobs);
+	fleet_free(e->fleet);
+	config_free(e->cfg);
+	loop_free(e->loop);
+	free(e);
+	return (0);
+}
+
+/* Run the loop until n jobs finished or 5 s passed. */
+static void
+wait_finals(struct env *e, int n)
+{
+	int64_t	 end = util_mono_ms() + 5000;
+
+	while (e->finals < n && util_mono_ms() < end)
+		assert_int_equal(loop_run_once(e->loop, 50), 0);
+	assert_int_equal(e->finals, n);
+}
+
+/* --- test actions --- */
+
+static volatile int	 worker_saw_cancel;
+
+static int
+plan_ok(const struct job_ctx *c, const struct job_args *a,
+    struct job_plan *p, char **cause)
+{
+	(void)c;
+	if (strcmp(a->target, "bad") == 0) {
+		*cause = xstrdup("no such target");
+		return (-1);
+	}
+	job_plan_add(p, "step one on %s", a->target);
+	job_plan_add(p, "step two");
+	return (0);
+}
+
+static int
+run_ok(struct job *j, char **cause)
+{
+	(void)cause;
+	job_step(j, "working on %s", job_args(j)->target);
+	job_progress(j, 50);
+	job_result(j, "all fine");
+	return (0);
+}
+
+static int
+run_fail(struct job *j, char **cause)
+{
+	job_step(j, "trying");
+	*cause = xstrdup("it broke");
+	return (-1);
+}
+
+static int
+run_wait(struct job *j, char **cause)
+{
+	job_step(j, "waiting");
+	if (!job_sleep(j, 30000)) {
+		worker_saw_cancel = 1;
+		*cause = xstrdup("stopped");
+		return (-1);
+	}
+	return (0);
+}
+
+static const struct action act_ok = {
+	"test ok", "", JOB_RISK_REVERSIBLE, false, true, plan_ok, run_ok
+};
+static const struct action act_fail = {
+	"test fail", "", JOB_RISK_DESTRUCTIVE, false, true, plan_ok, run_fail
+};
+static const struct action act_wait = {
+	"test wait", "", JOB_RISK_REVERSIBLE, true, true, plan_ok, run_wait
+};
+static const struct action act_stuck = {
+	"test stuck", "", JOB_RISK_REVERSIBLE, false, true, plan_ok, run_wait
+};
+
+static struct job_plan *
+make_plan(struct env *e, const struct action *a, const char *target)
+{
+	struct job_ctx	 ctx = { e->cfg, NULL };
+	struct job_args	 args = { .target = target };
+	struct job_plan	*p = NULL;
+	char		*cause = NULL;
+
+	assert_int_equal(jobs_plan(a, &ctx, &args, &p, &cause), 0);
+	assert_null(cause);
+	return (p);
+}
+
+static void
+test_plan_text(void **state)
+{
+	struct env	*e = *state;
+	struct job_ctx	 ctx = { e->cfg, NULL };
+	struct job_args	 args = { .target = "bad" };
+	struct job_plan	*p;
+	char		*cause = NULL, *t;
+
+	p = make_plan(e, &act_ok, "bbb-03");
+	t = job_plan_text(p);
+	assert_string_equal(t, "test ok bbb-03\n  1. step one on bbb-03\n"
+	    "  2. step two\n");
+	assert_int_equal(p->risk, JOB_RISK_REVERSIBLE);
+	assert_null(p->confirm);
+	free(t);
+	job_plan_free(p);
+
+	p = make_plan(e, &act_fail, "bbb-04");
+	assert_int_equal(p->risk, JOB_RISK_DESTRUCTIVE);
+	assert_string_equal(p->confirm, "bbb-04");
+	job_plan_free(p);
+
+	assert_int_equal(jobs_plan(&act_ok, &ctx, &args, &p, &cause), -1);
+	assert_null(p);
+	assert_string_equal(cause, "no such target");
+	free(cause);
+	cause = NULL;
+	args.target = "";
+	assert_int_equal(jobs_plan(&act_ok, &ctx, &args, &p, &cause), -1);
+	assert_non_null(strstr(cause, "no target"));
+	free(cause);
+}
+
+static void
+test_run_done(void **state)
+{
+	struct env		*e = *state;
+	struct job_args		 args = { .target = "bbb-01" };
+	const struct fleet_job	*fj;
+	uint32_t		 id;
+
+	id = jobs_start(e->jobs, &act_ok, &args,
+	    make_plan(e, &act_ok, "bbb-01"));
+	assert_true(id != 0);
+	/* in the model at once, before the worker says anything */
+	fj = fleet_job_by_id(e->fleet, id);
+	assert_non_null(fj);
+	assert_string_equal(fj->verb, "test ok");
+	assert_string_equal(fj->target, "bbb-01");
+	wait_finals(e, 1);
+	fj = fleet_job_by_id(e->fleet, id);
+	assert_int_equal(fj->state, FLEET_JOB_DONE);
+	assert_string_equal(fj->step, "working on bbb-01");
+	assert_int_equal(fj->progress, 50);
+	assert_string_equal(fj->result, "all fine");
+	assert_true(fj->started > 0 && fj->ended >= fj->started);
+	assert_false(fj->cancellable);
+	assert_true(e->changes >= 3);
+	assert_int_equal(jobs_running(e->jobs), 0);
+}
+
+static void
+test_run_failed(void **state)
+{
+	struct env		*e = *state;
+	struct job_args		 args = { .target = "bbb-02" };
+	const struct fleet_job	*fj;
+	uint32_t		 id, id2;
+
+	id = jobs_start(e->jobs, &act_fail, &args,
+	    make_plan(e, &act_fail, "bbb-02"));
+	id2 = jobs_start(e->jobs, &act_ok, &args,
+	    make_plan(e, &act_ok, "bbb-02"));
+	assert_true(id2 != id);
+	wait_finals(e, 2);
+	fj = fleet_job_by_id(e->fleet, id);
+	assert_int_equal(fj->state, FLEET_JOB_FAILED);
+	assert_string_equal(fj->result, "it broke");
+	/* newest first */
+	assert_int_equal(e->fleet->jobs[0]->id, id2);
+}
+
+static void
+test_cancel(void **state)
+{
+	struct env		*e = *state;
+	struct job_args		 args = { .target = "bbb-05" };
+	const struct fleet_job	*fj;
+	char			*cause = NULL;
+	int64_t			 t0;
+	uint32_t		 id;
+
+	worker_saw_cancel = 0;
+	id = jobs_start(e->jobs, &act_wait, &args,
+	    make_plan(e, &act_wait, "bbb-05"));
+	t0 = util_mono_ms();
+	while (((fj = fleet_job_by_id(e->fleet, id)) == NULL ||
+	    fj->step == NULL || strcmp(fj->step, "waiting") != 0) &&
+	    util_mono_ms() - t0 < 5000)
+		loop_run_once(e->loop, 50);
+	assert_int_equal(jobs_cancel(e->jobs, id, &cause), 0);
+	wait_finals(e, 1);
+	assert_true(util_mono_ms() - t0 < 5000);
+	fj = fleet_job_by_id(e->fleet, id);
+	assert_int_equal(fj->state, FLEET_JOB_CANCELLED);
+	assert_string_equal(fj->result, "stopped");
+	assert_int_equal(worker_saw_cancel, 1);
+	assert_int_equal(jobs_cancel(e->jobs, id, &cause), -1);
+	assert_non_null(strstr(cause, "not running"));
+	free(cause);
+}
+
+static void
+test_not_cancellable(void **state)
+{
+	struct env		*e = *state;
+	struct job_args		 args = { .target = "bbb-06" };
+	const struct fleet_job	*fj;
+	char			*cause = NULL;
+	int64_t			 t0;
+	uint32_t		 id;
+
+	id = jobs_start(e->jobs, &act_stuck, &args,
+	    make_plan(e, &act_stuck, "bbb-06"));
+	t0 = util_mono_ms();
+	while (((fj = fleet_job_by_id(e->fleet, id)) == NULL ||
+	    fj->step == NULL || strcmp(fj->step, "waiting") != 0) &&
+	    util_mono_ms() - t0 < 5000)
+		loop_run_once(e->loop, 50);
+	assert_false(fleet_job_by_id(e->fleet, id)->cancellable);
+	assert_int_equal(jobs_cancel(e->jobs, id, &cause), -1);
+	assert_non_null(strstr(cause, "cannot be cancelled"));
+	free(cause);
+	assert_int_equal(jobs_running(e->jobs), 1);
+	/* jobs_free (teardown) still ends and joins it */
+}
+
+static void
+test_apply_bounded(void **state)
+{
+	struct fleet		*f;
+	struct fleet_job_update	*u;
+	uint32_t		 i;
+
+	(void)state;
+	f = fleet_new("t");
+	for (i = 1; i <= FLEET_JOBS_MAX + 10; i++) {
+		u = xcalloc(1, sizeof *u);
+		u->id = i;
+		u->verb = xstrdup("server cordon");
+		u->target = xstrdup("bbb-01");
+		u->state = i == 1 ? FLEET_JOB_RUNNING : FLEET_JOB_DONE;
+		u->progress = -1;
+		assert_int_equal(fleet_apply_job(f, u, 1000), 0);
+	}
+	assert_int_equal(f->njobs, FLEET_JOBS_MAX);
+	/* the running job is never dropped */
+	assert_non_null(fleet_job_by_id(f, 1));
+	assert_null(fleet_job_by_id(f, 2));
+	assert_int_equal(f->jobs[0]->id, FLEET_JOBS_MAX + 10);
+	assert_int_equal(fleet_apply_job(f, NULL, 0), -1);
+	fleet_free(f);
+}
+
+/* --- lock holder values (outside data) --- */
+
+static void
+test_lock_holder(void **state)
+{
+	char	*v, *s;
+	size_t	 len;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	v = fixture_read("consul/lock-value.json", &len);
+	s = lock_describe_holder(v, len);
+	assert_string_equal(s, "held by alice@10.0.0.5 since 22:41 for "
+	    "server cordon bbb-03");
+	free(s);
+	free(v);
+
+	v = fixture_read("consul/lock-value-hostile.json", &len);
+	s = lock_describe_holder(v, len);
+	assert_null(strchr(s, '\033'));
+	assert_null(strchr(s, '\n'));
+	assert_null(strchr(s, '\a'));
+	assert_non_null(strstr(s, "held by eve?[2J?x since yesterday"));
+	free(s);
+	free(v);
+
+	v = fixture_read("consul/lock-value-foreign.txt", &len);
+	s = lock_describe_holder(v, len);
+	assert_string_equal(s, "held by another client");
+	free(s);
+	free(v);
+
+	s = lock_describe_holder("[]", 2);
+	assert_string_equal(s, "held by another client");
+	free(s);
+	s = lock_describe_holder("{\"operator\":7}", 14);
+	assert_string_equal(s, "held by another client");
+	free(s);
+	s = lock_describe_holder("", 0);
+	assert_string_equal(s, "held by another client");
+	free(s);
+}
+
+static void
+test_lock_value(void **state)
+{
+	char	*v, *s;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	/* 2026-11-25T22:41:00Z */
+	v = lock_value("bob@10.1.2.3", "stack redeploy bbb-07",
+	    1795646460000LL);
+	assert_non_null(strstr(v, "\"since\":\"2026-11-25T22:41:00Z\""));
+	s = lock_describe_holder(v, strlen(v));
+	assert_string_equal(s, "held by bob@10.1.2.3 since 22:41 for "
+	    "stack redeploy bbb-07");
+	free(s);
+	free(v);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_plan_text, env_setup,
+		    env_teardown),
+		cmocka_unit_test_setup_teardown(test_run_done, env_setup,
+		    env_teardown),
+		cmocka_unit_test_setup_teardown(test_run_failed, env_setup,
+		    env_teardown),
+		cmocka_unit_test_setup_teardown(test_cancel, env_setup,
+		    env_teardown),
+		cmocka_unit_test_setup_teardown(test_not_cancellable,
+		    env_setup, env_teardown),
+		cmocka_unit_test(test_apply_bounded),
+		cmocka_unit_test(test_lock_holder),
+		cmocka_unit_test(test_lock_value),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
