@@ -24,14 +24,15 @@
 #include "util.h"
 
 #define PROM_MAX_POINTS		11000
+#define PROM_MAX_LAG_MS		30000	/* simulated */
 
 /*
  * Locking: the store is written by sim_prom_tick() with the world lock
  * held and p->lock taken for writing; a query takes p->lock for reading
  * and then lets the world lock go while it evaluates, so that the other
  * systems (and the model) go on meanwhile.  The tick never waits for a
- * query unless recording fell three steps behind: it tries the lock and
- * records at a later tick.  Readers under the world lock alone (targets)
+ * query unless recording fell PROM_MAX_LAG_MS behind: it tries the lock
+ * and records at a later tick.  Readers under the world lock alone (targets)
  * are safe, as every writer holds the world lock too.
  */
 struct sim_prom {
@@ -115,14 +116,16 @@ sim_prom_tick(struct sim_world *w)
 	struct sim_mview	*v;
 	const char		**names;
 	size_t			 i;
-
 	int64_t			 step = sim_pstore_step_ms(p->store);
 
 	if (p->recorded && w->now_ms - p->last_record_ms < step)
 		return;
 	if (pthread_rwlock_trywrlock(&p->lock) != 0) {
-		/* A query is reading: record later, unless far behind. */
-		if (w->now_ms - p->last_record_ms < 3 * step)
+		/*
+		 * A query is reading: record later, unless so far behind
+		 * that [1m] windows would run dry.
+		 */
+		if (w->now_ms - p->last_record_ms < PROM_MAX_LAG_MS)
 			return;
 		pthread_rwlock_wrlock(&p->lock);
 	}

@@ -395,8 +395,9 @@ char	*sim_metrics_render(struct sim_world *, size_t node, int bbb_exporter_versi
  * The query API's history (sim-prom.c).  sim-world.c calls
  * sim_prom_tick() (lock held, weak hook) after the model moved, and the
  * Prometheus and metrics handlers call it too: it records what the
- * exporters would print, at most once per simulated second (about 5.5
- * minutes kept), for rate() and query_range.  On first use it gives the
+ * exporters would print, at most once per simulated second on small
+ * fleets and up to every 5 s on large ones (within a memory budget, see
+ * sim-prom.h), for rate() and query_range.  On first use it gives the
  * nodes whose bbb_exporter_version is 0 their version: in the "default"
  * profile every fourth node v0.7.1 and the rest v0.2.0, in other
  * profiles v0.2.0 as the seed deployment pins; versions a profile set
