@@ -522,6 +522,9 @@ dash_tty_cb(int fd, int events, void *arg)
 	struct dash	*d = arg;
 
 	dash_requests(d, ui_input(d->ui));
+	/* The meetings list costs the most to fetch: only while shown. */
+	if (!d->hup)
+		backends_want_meetings(d->backends, ui_wants_meetings(d->ui));
 	dash_draw(d);
 }
 

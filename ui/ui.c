@@ -199,6 +199,15 @@ ui_view_top(struct ui *ui)
 	return (ui->depth == 0 ? NULL : ui->stack[ui->depth - 1]);
 }
 
+bool
+ui_wants_meetings(struct ui *ui)
+{
+	struct ui_view	*v = ui_view_top(ui);
+
+	return (v != NULL && (v->ops == &ui_view_meetings_ops ||
+	    v->ops == &ui_view_node_ops));
+}
+
 static struct ui_view *
 ui_view_new(struct ui *ui, enum ui_view_kind kind, uint32_t node_id)
 {

@@ -74,6 +74,8 @@ void		 ui_resize(struct ui *);
 /* Headless: change the screen size. */
 void		 ui_set_size(struct ui *, int cols, int rows);
 int64_t		 ui_refresh_ms(const struct ui *);
+/* The view on top shows meetings (the meetings list or a node's detail). */
+bool		 ui_wants_meetings(struct ui *);
 void		 ui_set_refresh_ms(struct ui *, int64_t);
 /* A one-line message in the footer (copied); NULL clears. */
 void		 ui_message(struct ui *, const char *);

@@ -62,6 +62,9 @@ ui_keys Enter
 wait_for_text "SEVERITY"; ok $? ":problems opens the problems view"
 ui_keys : 'meetings' Enter
 wait_for_text "DURATION"; ok $? ":meetings opens the meetings view"
+# The meetings list is fetched only while a view shows it: it fills in.
+meetings_listed() { ui_screen | grep -qE 'meetings +\[[1-9][0-9]*/'; }
+wait_for meetings_listed; ok $? "the meetings view fills in from scalelite"
 ui_keys : 'hosts' Enter
 wait_for_text "FLAVOR"; ok $? ":hosts opens the hosts view"
 ui_keys : 'nodes' Enter
