@@ -298,6 +298,8 @@ fleet_set_node_pattern(struct fleet *f, const char *globs)
 	free(p->pattern);
 	p->pattern = NULL;
 	p->npattern = 0;
+	if (s != NULL && strcasecmp(s, "none") == 0)
+		return;
 	while (s != NULL && *s != '\0') {
 		s += strspn(s, ", \t");
 		if ((e = s + strcspn(s, ", \t")) == s)

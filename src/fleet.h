@@ -400,7 +400,7 @@ void		 fleet_set_join(struct fleet *, enum fleet_key_rule,
  * (n->named; it gets the missing-from-source problem) when its key
  * matches one of globs, [cluster] node_pattern: fnmatch(3) patterns
  * such as "bbb-*", separated by commas or blanks, matched against the
- * key case-insensitively.  NULL or "" matches nothing.  Records keep
+ * key case-insensitively.  NULL, "" or "none" matches nothing.  Records keep
  * their id when they become nodes or stop being one.  Set it before
  * the first apply (it takes effect at the next one).
  */

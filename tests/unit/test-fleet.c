@@ -820,7 +820,7 @@ test_what_is_a_node(void **state)
 
 	/* without a pattern a VM alone is no node; one known to a BBB
 	 * source stays one */
-	fleet_set_node_pattern(f, "");
+	fleet_set_node_pattern(f, "None");
 	ou = t_os_new();
 	t_os_add(ou, "u1", "bbb-01", "ACTIVE");
 	t_os_add(ou, "u13", "bbb-13", "ACTIVE");
@@ -831,6 +831,15 @@ test_what_is_a_node(void **state)
 	assert_non_null(fleet_node_by_key(f, "bbb-13"));
 	assert_int_equal(f->nnodes, 3);	/* bbb-01, -02, -13 */
 	assert_int_equal(f->totals.nodes, 3);
+	fleet_set_node_pattern(f, "");
+	fleet_apply_openstack(f, t_os_new(), T0 + 3000);
+	assert_int_equal(f->nnodes, 3);
+	fleet_set_node_pattern(f, "bbb-1?");	/* bbb-14 is a VM no more */
+	ou = t_os_new();
+	t_os_add(ou, "u15", "bbb-15", "ACTIVE");
+	fleet_apply_openstack(f, ou, T0 + 4000);
+	assert_true(fleet_node_by_key(f, "bbb-15")->named);
+	assert_int_equal(f->nnodes, 4);
 	fleet_set_node_pattern(f, NULL);
 	fleet_free(f);
 }
