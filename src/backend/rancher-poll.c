@@ -52,7 +52,7 @@ rancher_configured(const struct config *cfg)
 static int64_t
 rancher_period(int64_t refresh_ms)
 {
-	return (refresh_ms * 2);
+	return (refresh_ms * 5);
 }
 
 static char *
