@@ -202,7 +202,10 @@ cli_usage(FILE *f)
 			continue;
 		snprintf(left, sizeof left, "%s%s%s", c->name,
 		    *c->args != '\0' ? " " : "", c->args);
-		fprintf(f, "  %-22s %s\n", left, c->help);
+		if (strlen(left) > 22)
+			fprintf(f, "  %s\n  %-22s %s\n", left, "", c->help);
+		else
+			fprintf(f, "  %-22s %s\n", left, c->help);
 	}
 	fprintf(f, "\nConfiguration: --config, $BBBCTL_CONFIG, "
 	    "$XDG_CONFIG_HOME/bbbctl/bbbctl.conf\n"

@@ -161,8 +161,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	struct status_run	 r;
 	struct http		*http = NULL;
 	const struct config	*cfg;
-	enum fleet_key_rule	 rule;
 	const char		*cause;
+	char			*why;
 	int64_t			 margin;
 	int			 ch;
 
@@ -208,19 +208,17 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	if (cli_load_config(cli, CLI_CONFIG_REQUIRED) == -1)
 		return (STATUS_UNKNOWN);
 	cfg = cli->cfg;
-	if (fleet_key_rule_parse(cfg->cluster.node_key, &rule) == -1) {
-		fprintf(stderr, "bbbctl: status: [cluster] node_key: unknown "
-		    "rule '%s' (host, fqdn or alnum)\n",
-		    cfg->cluster.node_key);
-		return (STATUS_UNKNOWN);
-	}
 	r.tty = isatty(STDOUT_FILENO);
 	r.color = r.tty && !cli->no_color && cfg->ui.color && !r.json;
 	r.refresh_ms = cfg->ui.refresh_ms > 0 ? cfg->ui.refresh_ms : 2000;
 
 	r.fleet = fleet_new(cfg->cluster.name);
-	fleet_set_join(r.fleet, rule, cfg->cluster.domain);
-	fleet_set_node_pattern(r.fleet, cfg->cluster.node_pattern);
+	if (fleet_configure(r.fleet, cfg, &why) == -1) {
+		fprintf(stderr, "bbbctl: status: %s\n", why);
+		free(why);
+		fleet_free(r.fleet);
+		return (STATUS_UNKNOWN);
+	}
 	/* One look cannot see how long a condition held: say it now. */
 	if (!r.watch)
 		problems_limits(fleet_problems(r.fleet))->hold = false;

@@ -657,7 +657,11 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	d.http = http_new(d.loop);
 	d.fleet = fleet_new(cfg->cluster.name != NULL ? cfg->cluster.name :
 	    "bbb");
-	fleet_set_node_pattern(d.fleet, cfg->cluster.node_pattern);
+	if (fleet_configure(d.fleet, cfg, &cause) == -1) {
+		fprintf(stderr, "bbbctl: %s\n", cause);
+		free(cause);
+		goto out;
+	}
 	d.backends = backends_new(d.loop, d.http, cfg, d.fleet);
 	backends_on_change(d.backends, dash_change_cb, &d);
 	d.jobs = jobs_new(d.loop, d.fleet, cfg, NULL);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "fleet.h"
 #include "hmap.h"
 #include "problems.h"
@@ -283,6 +284,22 @@ fleet_set_join(struct fleet *f, enum fleet_key_rule rule, const char *domain)
 	free(f->priv->domain);
 	f->priv->domain = (domain != NULL && *domain != '\0') ?
 	    xstrdup(domain) : NULL;
+}
+
+int
+fleet_configure(struct fleet *f, const struct config *cfg, char **cause)
+{
+	enum fleet_key_rule	 rule = FLEET_KEY_HOST;
+
+	if (cfg->cluster.node_key != NULL &&
+	    fleet_key_rule_parse(cfg->cluster.node_key, &rule) == -1) {
+		*cause = xasprintf("[cluster] node_key: unknown rule '%s' "
+		    "(host, fqdn or alnum)", cfg->cluster.node_key);
+		return (-1);
+	}
+	fleet_set_join(f, rule, cfg->cluster.domain);
+	fleet_set_node_pattern(f, cfg->cluster.node_pattern);
+	return (0);
 }
 
 void

@@ -376,6 +376,14 @@ char		*fleet_node_key_rule(const char *name_or_url,
 /* Set the rule used by every fleet_apply_*() (before the first apply). */
 void		 fleet_set_join(struct fleet *, enum fleet_key_rule,
 		     const char *domain);
+struct config;
+/*
+ * Apply the [cluster] settings (node_key, domain, node_pattern) before
+ * the first apply: what every program that fills a fleet calls.  0, or
+ * -1 with an allocated *cause.
+ */
+int		 fleet_configure(struct fleet *, const struct config *,
+		     char **cause);
 
 /*
  * What is a node.  A node is a BBB server.  Every source may name hosts,

@@ -174,6 +174,10 @@ ui_dialog_draw(struct ui_dialog *d, WINDOW *win, int cols, int rows)
 	mvwhline(win, y + h - 1, x, ACS_HLINE, w);
 	mvwvline(win, y, x, ACS_VLINE, h);
 	mvwvline(win, y, x + w - 1, ACS_VLINE, h);
+	mvwaddch(win, y, x, ACS_ULCORNER);
+	mvwaddch(win, y, x + w - 1, ACS_URCORNER);
+	mvwaddch(win, y + h - 1, x, ACS_LLCORNER);
+	mvwaddch(win, y + h - 1, x + w - 1, ACS_LRCORNER);
 	ui_put(win, y, x + 2, w - 4, ui_colour_attr(UI_R_TITLE), d->title);
 	for (i = 0; i < shown; i++)
 		ui_put(win, y + 1 + (int)i, x + 2, w - 4, A_NORMAL, lines[i]);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "fleet.h"
 #include "hmap.h"
 #include "util.h"
@@ -199,6 +200,8 @@ test_join_domain(void **state)
 	struct fleet			*f;
 	struct fleet_consul_update	*cu;
 	struct fleet_scalelite_update	*su;
+	struct config			*cfg;
+	char				*cause = NULL;
 
 	(void)state;
 	f = fleet_new("test");
@@ -231,6 +234,31 @@ test_join_domain(void **state)
 	assert_int_equal(f->nnodes, 1);
 	assert_string_equal(f->nodes[0]->key, "bbb01");
 	fleet_free(f);
+
+	/* the same through the [cluster] settings, as the programs do */
+	cfg = config_new();
+	free(cfg->cluster.node_key);
+	cfg->cluster.node_key = xstrdup("alnum");
+	f = fleet_new("test");
+	assert_int_equal(fleet_configure(f, cfg, &cause), 0);
+	cu = t_consul_new();
+	t_consul_add(cu, "bbb_01", FLEET_HEALTH_PASSING);
+	fleet_apply_consul(f, cu, T0);
+	su = t_sl_new();
+	t_sl_add(su, "https://bbb-01.example.org/bigbluebutton/api/",
+	    FLEET_LB_ENABLED, 1, 0);
+	fleet_apply_scalelite(f, su, T0);
+	assert_int_equal(f->nnodes, 1);
+	assert_string_equal(f->nodes[0]->key, "bbb01");
+	fleet_free(f);
+	free(cfg->cluster.node_key);
+	cfg->cluster.node_key = xstrdup("nonsense");
+	f = fleet_new("test");
+	assert_int_equal(fleet_configure(f, cfg, &cause), -1);
+	assert_non_null(strstr(cause, "node_key"));
+	free(cause);
+	fleet_free(f);
+	config_free(cfg);
 }
 
 static void
