@@ -863,15 +863,63 @@ fleet_totals(struct fleet *f)
 	}
 }
 
+/* Order, totals and problems from the nodes, without a version bump. */
 static void
-fleet_changed(struct fleet *f, int64_t now)
+fleet_reeval(struct fleet *f, int64_t now)
 {
 	if (now > f->now_ms)
 		f->now_ms = now;
 	fleet_nodes_resort(f);
 	fleet_totals(f);
 	problems_eval(f->priv->problems, f, f->now_ms);
+}
+
+static void
+fleet_changed(struct fleet *f, int64_t now)
+{
+	fleet_reeval(f, now);
 	f->version++;
+}
+
+static uint64_t
+fleet_hash_add(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char	*c = p;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= c[i];
+		h *= 1099511628211ULL;
+	}
+	return (h);
+}
+
+/* A digest of what the problem list shows, to see whether a tick moved it. */
+static uint64_t
+fleet_problems_digest(const struct fleet *f)
+{
+	const struct fleet_problem	*p;
+	uint64_t			 h = 14695981039346656037ULL;
+	size_t				 i;
+
+	h = fleet_hash_add(h, &f->nproblems, sizeof f->nproblems);
+	for (i = 0; i < f->nproblems; i++) {
+		p = f->problems[i];
+		h = fleet_hash_add(h, &p->id, sizeof p->id);
+		h = fleet_hash_add(h, &p->severity, sizeof p->severity);
+		h = fleet_hash_add(h, &p->sources, sizeof p->sources);
+		h = fleet_hash_add(h, &p->since, sizeof p->since);
+		if (p->rule != NULL)
+			h = fleet_hash_add(h, p->rule, strlen(p->rule) + 1);
+		if (p->node_key != NULL)
+			h = fleet_hash_add(h, p->node_key,
+			    strlen(p->node_key) + 1);
+		h = fleet_hash_add(h, "|", 1);
+		if (p->text != NULL)
+			h = fleet_hash_add(h, p->text, strlen(p->text) + 1);
+		h = fleet_hash_add(h, "|", 1);
+	}
+	return (h);
 }
 
 static void
@@ -945,15 +993,26 @@ void
 fleet_tick(struct fleet *f, int64_t now)
 {
 	struct fleet_source	*s;
+	uint64_t		 before = fleet_problems_digest(f);
+	bool			 changed = false;
 	int			 i;
 
 	for (i = 0; i < FLEET_SRC_COUNT; i++) {
 		s = &f->sources[i];
 		if (s->state == FLEET_SRC_STALE &&
-		    now - s->last_ok >= f->stale_limit_ms)
+		    now - s->last_ok >= f->stale_limit_ms) {
 			s->state = FLEET_SRC_FAILED;
+			changed = true;
+		}
 	}
-	fleet_changed(f, now);
+	/*
+	 * Only time passed: bump the version (the UI rebuilds its rows and
+	 * redraws the whole frame on a bump) only when a source's state or
+	 * the problems moved.
+	 */
+	fleet_reeval(f, now);
+	if (changed || fleet_problems_digest(f) != before)
+		f->version++;
 }
 
 /* --- consul ----------------------------------------------------------- */

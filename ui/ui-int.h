@@ -443,7 +443,10 @@ struct ui {
 	uint64_t	 drawn_version;
 	int64_t		 drawn_second;
 	bool		 drawn_once;
+	uint64_t	 drawn_late;	/* ui_late_mask() of the last full frame */
+	uint32_t	 drawn_top;	/* view count + kind of the last full frame */
 	uint64_t	 frames;
+	uint64_t	 full_frames;	/* frames that redrew the body */
 	int		 empty_reads;
 	int64_t		 now;		/* wall ms of the current frame */
 	int		 reqs;		/* pending UI_REQ_* */
@@ -458,6 +461,8 @@ void		 ui_view_push(struct ui *, enum ui_view_kind, uint32_t node_id);
 void		 ui_view_pop(struct ui *);
 /* Replace the whole stack by one view of kind (":nodes"). */
 void		 ui_view_switch(struct ui *, enum ui_view_kind);
+/* Frames that redrew everything; the rest redrew only the clock lines. */
+uint64_t	 ui_frames_full(const struct ui *);
 /* Rebuild the rows if the fleet changed since they were built. */
 void		 ui_view_sync(struct ui *, struct ui_view *);
 void		 ui_view_free(struct ui_view *);

@@ -365,6 +365,12 @@ ui_frames(const struct ui *ui)
 	return (ui->frames);
 }
 
+uint64_t
+ui_frames_full(const struct ui *ui)
+{
+	return (ui->full_frames);
+}
+
 void
 ui_message(struct ui *ui, const char *msg)
 {
@@ -1335,24 +1341,103 @@ out:
 	wnoutrefresh(stdscr);
 	doupdate();
 	ui->frames++;
+	ui->full_frames++;
+}
+
+/*
+ * The clock's tick: only the lines that change with time alone (the
+ * header's clock and source ages, the problem bar's ages, the footer's
+ * message expiring).  Curses sends only what differs.
+ */
+static void
+ui_frame_tick(struct ui *ui)
+{
+	struct ui_view	*v = ui_view_top(ui);
+	int		 y;
+	int		 lines[] = { 0, ui->rows - 2, ui->rows - 1 };
+	size_t		 i;
+
+	set_term(ui->screen);
+	for (i = 0; i < nitems(lines); i++) {
+		y = lines[i];
+		wmove(stdscr, y, 0);
+		wclrtoeol(stdscr);
+	}
+	ui_draw_header(ui);
+	ui_draw_problems(ui, ui->rows - 2);
+	ui_draw_footer(ui, v, ui->rows - 1);
+	wnoutrefresh(stdscr);
+	doupdate();
+	ui->frames++;
+}
+
+/* Which sources ui_src_late() calls late now: body cells depend on it. */
+static uint64_t
+ui_late_mask(struct ui *ui)
+{
+	uint64_t	 m = 0;
+	int		 s;
+
+	for (s = 0; s < FLEET_SRC_COUNT; s++) {
+		if (ui_src_late(ui, s))
+			m |= (uint64_t)1 << s;
+	}
+	return (m);
+}
+
+/* The top of the view stack, to notice a push, pop or switch. */
+static uint32_t
+ui_top_id(struct ui *ui)
+{
+	return ((uint32_t)ui->depth << 16 | ui_view_top(ui)->ops->kind);
+}
+
+/*
+ * Whether the body of the top view may be left as drawn when only time
+ * passed: its cells show no ages (meetings, hosts, problems, jobs and the
+ * node detail show ages, so they get full frames every second).
+ */
+static bool
+ui_body_timeless(struct ui *ui)
+{
+	switch (ui_view_top(ui)->ops->kind) {
+	case UI_V_NODES:
+	case UI_V_STACKS:
+	case UI_V_HELP:
+		return (true);
+	default:
+		return (false);
+	}
 }
 
 bool
 ui_draw(struct ui *ui)
 {
 	int64_t	 now = ui_now(ui);
+	bool	 expired;
 
+	expired = ui->message != NULL && now - ui->message_at >= UI_MESSAGE_MS;
 	if (!ui->dirty && ui->drawn_once &&
 	    ui->drawn_version == ui->fleet->version &&
-	    ui->drawn_second == now / 1000 &&
-	    !(ui->message != NULL && now - ui->message_at >= UI_MESSAGE_MS))
+	    ui->drawn_second == now / 1000 && !expired)
 		return (false);
-	if (ui->message != NULL && now - ui->message_at >= UI_MESSAGE_MS) {
+	if (expired) {
 		free(ui->message);
 		ui->message = NULL;
 	}
 	ui->now = now;
-	ui_frame(ui);
+	if (!ui->dirty && ui->drawn_once &&
+	    ui->drawn_version == ui->fleet->version &&
+	    ui->drawn_late == ui_late_mask(ui) &&
+	    ui->drawn_top == ui_top_id(ui) && ui_body_timeless(ui) &&
+	    !ui->dialog.active && ui->cols >= UI_MIN_COLS &&
+	    ui->rows >= UI_MIN_ROWS)
+		ui_frame_tick(ui);
+	else {
+		ui_frame(ui);
+		ui->drawn_late = ui_late_mask(ui);
+		ui->drawn_top = ui_top_id(ui);
+	}
 	ui->dirty = false;
 	ui->drawn_once = true;
 	ui->drawn_version = ui->fleet->version;

@@ -369,6 +369,7 @@ test_source_states(void **state)
 	struct fleet_consul_update	*cu;
 	const struct fleet_source	*s;
 	int64_t				 lim;
+	uint64_t			 v;
 
 	(void)state;
 	f = fleet_new("test");
@@ -405,11 +406,18 @@ test_source_states(void **state)
 	assert_true(fleet_node_fresh(f, fleet_node_by_key(f, "bbb-01"),
 	    FLEET_SRC_CONSUL));
 
-	/* time passes: STALE -> FAILED at the limit, not before */
+	/*
+	 * time passes: STALE -> FAILED at the limit, not before; a tick
+	 * bumps the version only when it changed something.
+	 */
+	fleet_tick(f, T0 + 1000 + lim - 2);
+	v = f->version;
 	fleet_tick(f, T0 + 1000 + lim - 1);
 	assert_int_equal(s->state, FLEET_SRC_STALE);
+	assert_int_equal(f->version, v);
 	fleet_tick(f, T0 + 1000 + lim);
 	assert_int_equal(s->state, FLEET_SRC_FAILED);
+	assert_true(f->version > v);
 
 	/* and another failure long after: FAILED */
 	fleet_source_failed(f, FLEET_SRC_CONSUL, "timeout", T0 + 2 * lim);

@@ -317,6 +317,93 @@ test_redraw_only_on_change(void **state)
 	env_free(e);
 }
 
+/*
+ * The lines between the header and the problem bar (the ones a tick
+ * leaves alone), as an allocated string.
+ */
+static char *
+middle_lines(const char *s)
+{
+	const char	*p = strchr(s, '\n'), *end = s + strlen(s);
+	int		 n = 0;
+
+	assert_non_null(p);
+	/* Back over the last three newlines: problem bar and footer. */
+	while (end > p && n < 3) {
+		end--;
+		if (*end == '\n')
+			n++;
+	}
+	return (xstrndup(p + 1, (size_t)(end - p - 1)));
+}
+
+static void
+test_tick_redraws_header_only(void **state)
+{
+	struct env	*e = env_new(100, 30, false);
+	uint64_t	 full, n;
+	char		*a, *b, *c, *ma, *mb;
+
+	a = screen(e);
+	full = ui_frames_full(e->ui);
+	n = ui_frames(e->ui);
+
+	/* Only the clock moved: a frame, but not a full one. */
+	test_now += 1000;
+	b = screen(e);
+	assert_int_equal(ui_frames(e->ui), n + 1);
+	assert_int_equal(ui_frames_full(e->ui), full);
+	assert_string_not_equal(a, b);			/* the clock */
+	ma = middle_lines(a);
+	mb = middle_lines(b);
+	assert_true(strlen(ma) > 100);
+	assert_string_equal(ma, mb);
+	free(ma);
+	free(mb);
+	/* What the tick drew is what a full frame draws. */
+	ui_redraw(e->ui);
+	assert_int_equal(ui_frames_full(e->ui), full + 1);
+	c = ui_dump(e->ui);
+	assert_string_equal(b, c);
+	free(a);
+	free(b);
+	free(c);
+
+	/* The fleet changed: a full frame. */
+	full = ui_frames_full(e->ui);
+	ui_gen_prom(e->f, 12, 99, test_now);
+	assert_true(ui_draw(e->ui));
+	assert_int_equal(ui_frames_full(e->ui), full + 1);
+
+	/* UI state changed: a full frame. */
+	ui_key(e->ui, 'j');
+	assert_true(ui_draw(e->ui));
+	assert_int_equal(ui_frames_full(e->ui), full + 2);
+
+	/*
+	 * A source's data grows old with no fleet change: the body's stale
+	 * marks depend on it, so the frame when it turns late is full.
+	 */
+	assert_false(ui_src_late(e->ui, FLEET_SRC_PROMETHEUS));
+	full = ui_frames_full(e->ui);
+	test_now += 60000;
+	assert_true(ui_draw(e->ui));
+	assert_true(ui_src_late(e->ui, FLEET_SRC_PROMETHEUS));
+	assert_int_equal(ui_frames_full(e->ui), full + 1);
+	test_now += 1000;
+	assert_true(ui_draw(e->ui));
+	assert_int_equal(ui_frames_full(e->ui), full + 1);
+
+	/* A view whose body shows ages gets full frames on every tick. */
+	keys(e, ":problems\r");
+	ui_draw(e->ui);
+	full = ui_frames_full(e->ui);
+	test_now += 1000;
+	assert_true(ui_draw(e->ui));
+	assert_int_equal(ui_frames_full(e->ui), full + 1);
+	env_free(e);
+}
+
 static void
 test_selection_by_id(void **state)
 {
@@ -457,6 +544,7 @@ main(void)
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_redraw_only_on_change),
+		cmocka_unit_test(test_tick_redraws_header_only),
 		cmocka_unit_test(test_selection_by_id),
 		cmocka_unit_test(test_stale_marked),
 		cmocka_unit_test(test_views),
