@@ -443,8 +443,8 @@ struct ui {
 	uint64_t	 drawn_version;
 	int64_t		 drawn_second;
 	bool		 drawn_once;
-	uint64_t	 drawn_late;	/* ui_late_mask() of the last full frame */
-	uint32_t	 drawn_top;	/* view count + kind of the last full frame */
+	uint64_t	 drawn_late;	/* late sources at the last full one */
+	uint32_t	 drawn_top;	/* top view at the last full frame */
 	uint64_t	 frames;
 	uint64_t	 full_frames;	/* frames that redrew the body */
 	int		 empty_reads;
