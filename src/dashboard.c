@@ -50,6 +50,7 @@
 #define DASH_SIM_GRACE_MS	2000
 
 #define DASH_LOCK_WAIT_MS	(30 * 60 * 1000)
+#define DASH_SETTLE_MS		150	/* one frame for a refresh's answers */
 
 struct dash {
 	struct cli		*cli;
@@ -60,6 +61,7 @@ struct dash {
 	struct ui		*ui;
 	struct loop_fd		*tty;
 	struct loop_timer	*clock;
+	struct loop_timer	*settle;	/* coalesces source answers */
 	int			 exit_code;
 	bool			 hup;
 	int64_t			 started;	/* mono ms */
@@ -548,6 +550,24 @@ dash_clock_cb(void *arg)
 static void
 dash_change_cb(void *arg)
 {
+	struct dash	*d = arg;
+
+	/*
+	 * Sources answer a few milliseconds apart in every refresh: draw
+	 * once for all of them, a moment after the first.  Until the first
+	 * complete frame, draw at once.
+	 */
+	if (!d->complete || d->settle == NULL) {
+		dash_draw(d);
+		return;
+	}
+	if (!loop_timer_pending(d->settle))
+		loop_timer_start(d->settle, DASH_SETTLE_MS);
+}
+
+static void
+dash_settle_cb(void *arg)
+{
 	dash_draw(arg);
 }
 
@@ -690,6 +710,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	}
 	d.tty = loop_fd_add(d.loop, ui_fd(d.ui), LOOP_READ, dash_tty_cb, &d);
 	d.clock = loop_timer_new(d.loop, dash_clock_cb, &d);
+	d.settle = loop_timer_new(d.loop, dash_settle_cb, &d);
 	dash_clock_arm(&d);
 	backends_set_refresh(d.backends, o.refresh_ms);
 	backends_start(d.backends);
@@ -706,6 +727,7 @@ out:
 	if (d.tty != NULL)
 		loop_fd_remove(d.tty);
 	loop_timer_free(d.clock);
+	loop_timer_free(d.settle);
 	ui_free(d.ui);
 	d.ui = NULL;
 	dash_crash_handlers(false);
