@@ -39,6 +39,14 @@ int	 backend_consul_decode(const char *, size_t,
  */
 int	 backend_prom_decode(const char *name, const char *, size_t,
 	     struct fleet_prom_figure *, char **warning, char **);
+/*
+ * Its two halves, for tests: the no-DOM fast path (1 = decoded; 0 =
+ * declined, *fig zeroed, nothing allocated) and the jansson decoder.
+ */
+int	 backend_prom_decode_fast(const char *name, const char *, size_t,
+	     struct fleet_prom_figure *);
+int	 backend_prom_decode_dom(const char *name, const char *, size_t,
+	     struct fleet_prom_figure *, char **warning, char **);
 
 /* scalelite admin API: one server's BBB API access, backend-private. */
 struct backend_sl_secret {
