@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "log.h"
 #include "util.h"
 
@@ -385,4 +387,56 @@ util_levenshtein(const char *a, const char *b)
 	best = row[lb];
 	free(row);
 	return (best);
+}
+
+char *
+util_url_join(const char *base, const char *path)
+{
+	size_t	 n;
+
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	while (*path == '/')
+		path++;
+	return (xasprintf("%.*s/%s", (int)n, base, path));
+}
+
+char *
+util_urlencode(const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	struct buf		 b = { 0 };
+	unsigned char		 c;
+
+	buf_add(&b, "", 0);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+			buf_addc(&b, (char)c);
+		else {
+			buf_addc(&b, '%');
+			buf_addc(&b, hex[c >> 4]);
+			buf_addc(&b, hex[c & 15]);
+		}
+	}
+	return (buf_steal(&b));
+}
+
+void
+util_sha256_hex(const char *s, char out[65])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 n = 0, i;
+
+	if (EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL) != 1 ||
+	    n != 32)
+		fatalx("SHA-256 failed");
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
+	explicit_bzero(md, sizeof md);
 }

@@ -65,6 +65,15 @@ int	 util_parse_bool(const char *, bool *);
 const char *util_fmt_age(int64_t ms, char *, size_t);	/* "4s" "3m" "2h" */
 const char *util_fmt_bytes(double, char *, size_t);	/* "120M" */
 
+/*
+ * URLs: base + "/" + path with one slash between them; percent-encoding
+ * of everything but RFC 3986 unreserved characters.  Allocated.
+ */
+char	*util_url_join(const char *base, const char *path);
+char	*util_urlencode(const char *);
+/* Lower-case hex SHA-256 of a string (scalelite and BBB checksums). */
+void	 util_sha256_hex(const char *, char out[65]);
+
 /* Edit distance, for "did you mean" suggestions. */
 size_t	 util_levenshtein(const char *, const char *);
 

@@ -21,10 +21,7 @@ extern const struct action action_stack_redeploy;
 extern const struct action action_stack_restart;
 
 /* "base" + "/" + "path", one slash between.  Allocated. */
-char	*action_url_join(const char *base, const char *path);
 /* Percent-encode a query value.  Allocated. */
-char	*action_urlencode(const char *);
 /* Lower-case hex SHA-256 into out[65]. */
-void	 action_sha256_hex(const char *, char out[65]);
 
 #endif

@@ -66,7 +66,7 @@ rd_call(struct rd *rd, const char *method, const char *path, json_t *body,
 	int			 rc = -1;
 
 	*out = NULL;
-	url = action_url_join(cfg->rancher.url, path);
+	url = util_url_join(cfg->rancher.url, path);
 	memset(&req, 0, sizeof req);
 	req.method = method;
 	req.url = url;
@@ -145,7 +145,7 @@ rd_load(struct rd *rd, const char *stack, char **cause)
 	char			*url, *path, *enc, *d;
 	size_t			 i;
 
-	url = action_url_join(rd->cfg->rancher.url, "projects?limit=1000");
+	url = util_url_join(rd->cfg->rancher.url, "projects?limit=1000");
 	memset(&req, 0, sizeof req);
 	req.url = url;
 	req.user = rd->cfg->rancher.access_key;
@@ -168,7 +168,7 @@ rd_load(struct rd *rd, const char *stack, char **cause)
 	}
 	http_response_clear(&resp);
 
-	enc = action_urlencode(stack);
+	enc = util_urlencode(stack);
 	path = xasprintf("projects/%s/stacks?name=%s&removed_null=true",
 	    rd->project, enc);
 	free(enc);

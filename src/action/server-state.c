@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "action/action.h"
 #include "config.h"
@@ -47,54 +46,8 @@ enum ss_verb {
 
 /* --- helpers shared by the actions -------------------------------------- */
 
-char *
-action_url_join(const char *base, const char *path)
-{
-	size_t	 n;
 
-	n = strlen(base);
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	while (*path == '/')
-		path++;
-	return (xasprintf("%.*s/%s", (int)n, base, path));
-}
 
-char *
-action_urlencode(const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	struct buf		 b = { 0 };
-	unsigned char		 c;
-
-	buf_add(&b, "", 0);
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-			buf_addc(&b, (char)c);
-		else {
-			buf_addc(&b, '%');
-			buf_addc(&b, hex[c >> 4]);
-			buf_addc(&b, hex[c & 15]);
-		}
-	}
-	return (buf_steal(&b));
-}
-
-void
-action_sha256_hex(const char *s, char out[65])
-{
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 n = 0, i;
-
-	EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
-	for (i = 0; i < n && i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
-}
 
 /* --- scalelite admin API ------------------------------------------------ */
 
@@ -158,18 +111,18 @@ ss_call(const struct config *cfg, const char *action, const char *id,
 
 	*out = NULL;
 	if (id != NULL) {
-		enc = action_urlencode(id);
+		enc = util_urlencode(id);
 		query = xasprintf("id=%s", enc);
 	} else
 		query = xstrdup("");
 	in = xasprintf("%s%s%s", action, query, cfg->scalelite.secret != NULL ?
 	    cfg->scalelite.secret : "");
-	action_sha256_hex(in, sum);
+	util_sha256_hex(in, sum);
 	freezero_str(in);
 	path = xasprintf("scalelite/api/%s?%s%schecksum=%s", action, query,
 	    *query != '\0' ? "&" : "", sum);
 	base = ss_base(cfg);
-	url = action_url_join(base, path);
+	url = util_url_join(base, path);
 	free(base);
 	free(path);
 

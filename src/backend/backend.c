@@ -11,7 +11,6 @@
  */
 #include <sys/queue.h>
 
-#include <openssl/evp.h>
 
 #include <ctype.h>
 #include <stdio.h>
@@ -400,39 +399,7 @@ bk_failed(struct bk_source *s, const char *cause)
 
 /* --- helpers -------------------------------------------------------------- */
 
-char *
-bk_url_join(const char *base, const char *path)
-{
-	size_t	 n;
 
-	n = strlen(base);
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	while (*path == '/')
-		path++;
-	return (xasprintf("%.*s/%s", (int)n, base, path));
-}
-
-char *
-bk_urlencode(const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	struct buf		 b = { 0 };
-	unsigned char		 c;
-
-	buf_add(&b, "", 0);
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-			buf_addc(&b, (char)c);
-		else {
-			buf_addc(&b, '%');
-			buf_addc(&b, hex[c >> 4]);
-			buf_addc(&b, hex[c & 15]);
-		}
-	}
-	return (buf_steal(&b));
-}
 
 static size_t
 bk_origin_len(const char *url)
@@ -514,20 +481,3 @@ bk_prefix_status(const char *what, const struct http_response *resp,
 	return (xasprintf("%s: HTTP %ld: %s", what, resp->status, cause));
 }
 
-void
-bk_sha256_hex(const char *s, char out[65])
-{
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 n = 0, i;
-
-	if (EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL) != 1 ||
-	    n != 32)
-		fatalx("SHA-256 failed");
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
-	explicit_bzero(md, sizeof md);
-}

@@ -130,7 +130,7 @@ consul_start(struct bk_source *s, void *arg)
 	if (cp->wait_ms > 600000)
 		cp->wait_ms = 600000;
 
-	svc = bk_urlencode(cfg->consul.service != NULL ?
+	svc = util_urlencode(cfg->consul.service != NULL ?
 	    cfg->consul.service : "bbb");
 	if (cp->index != 0) {
 		path = xasprintf("v1/health/service/%s?index=%" PRIu64
@@ -140,7 +140,7 @@ consul_start(struct bk_source *s, void *arg)
 		path = xasprintf("v1/health/service/%s", svc);
 		req.timeout_ms = bk_timeout_ms(s);
 	}
-	url = bk_url_join(cfg->consul.url, path);
+	url = util_url_join(cfg->consul.url, path);
 	if (cfg->consul.token != NULL && *cfg->consul.token != '\0') {
 		tok = xasprintf("X-Consul-Token: %s", cfg->consul.token);
 		headers[0] = tok;

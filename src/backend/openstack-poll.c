@@ -173,7 +173,7 @@ os_list(struct os_poll *op)
 
 	op->acc = xcalloc(1, sizeof *op->acc);
 	op->pages = 0;
-	url = bk_url_join(op->compute, "servers/detail");
+	url = util_url_join(op->compute, "servers/detail");
 	os_servers(op, url);
 	free(url);
 }

@@ -77,8 +77,6 @@ bool		 bk_want_meetings(struct bk_source *);
 char		*bk_clean_cause(enum fleet_src, const char *);
 
 /* Helpers. */
-char		*bk_url_join(const char *base, const char *path);
-char		*bk_urlencode(const char *);
 /* "scheme://host[:port]" of url equals that of base. */
 bool		 bk_same_origin(const char *url, const char *base);
 /* One line: "<what>: " + http_response_describe(). Allocated. */
@@ -95,6 +93,5 @@ char		*bk_prefix_status(const char *what,
  */
 bool		 bk_is_error_answer(const char *cause);
 /* Lower-case hex SHA-256 of s into out[65]. */
-void		 bk_sha256_hex(const char *, char out[65]);
 
 #endif

@@ -186,9 +186,9 @@ prom_start(struct bk_source *s, void *arg)
 		promql = config_prom_query(cfg, prom_defaults[i].name);
 		if (promql == NULL)
 			promql = prom_defaults[i].promql;
-		q = bk_urlencode(promql);
+		q = util_urlencode(promql);
 		path = xasprintf("api/v1/query?query=%s", q);
-		url = bk_url_join(cfg->prometheus.url, path);
+		url = util_url_join(cfg->prometheus.url, path);
 		req.url = url;
 		req.timeout_ms = bk_timeout_ms(s);
 		req.ca_file = cfg->prometheus.ca_file;

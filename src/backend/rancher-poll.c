@@ -200,7 +200,7 @@ rancher_collections(struct rancher_poll *rp)
 		rp->coll[i].pages = 0;
 		path = xasprintf("projects/%s/%s?limit=1000", rp->project,
 		    rancher_coll_name[i]);
-		url = bk_url_join(rp->base, path);
+		url = util_url_join(rp->base, path);
 		rancher_get(rp, url, rancher_page_cb, &rp->coll[i]);
 		free(url);
 		free(path);
@@ -248,7 +248,7 @@ rancher_start(struct bk_source *s, void *arg)
 		rancher_collections(rp);
 		return;
 	}
-	url = bk_url_join(rp->base, "projects?limit=1000");
+	url = util_url_join(rp->base, "projects?limit=1000");
 	rancher_get(rp, url, rancher_projects_cb, rp);
 	free(url);
 }

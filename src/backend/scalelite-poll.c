@@ -160,10 +160,10 @@ sl_bbb_url(const char *api, const char *call, const char *secret)
 	char	*in, *path, *url, sum[65];
 
 	in = xasprintf("%s%s", call, secret);
-	bk_sha256_hex(in, sum);
+	util_sha256_hex(in, sum);
 	freezero_str(in);
 	path = xasprintf("%s?checksum=%s", call, sum);
-	url = bk_url_join(api, path);
+	url = util_url_join(api, path);
 	free(path);
 	return (url);
 }
@@ -458,10 +458,10 @@ sl_start(struct bk_source *s, void *arg)
 
 	memset(&req, 0, sizeof req);
 	in = xasprintf("getServers%s", secret);
-	bk_sha256_hex(in, sum);
+	util_sha256_hex(in, sum);
 	freezero_str(in);
 	api = xasprintf("scalelite/api/getServers?checksum=%s", sum);
-	url = bk_url_join(sp->base, api);
+	url = util_url_join(sp->base, api);
 	req.url = url;
 	req.timeout_ms = bk_timeout_ms(s);
 	req.ca_file = cfg->scalelite.ca_file;
@@ -471,7 +471,7 @@ sl_start(struct bk_source *s, void *arg)
 	if (!bk_want_meetings(s))
 		return;
 
-	api = bk_url_join(sp->base, "bigbluebutton/api");
+	api = util_url_join(sp->base, "bigbluebutton/api");
 	url = sl_bbb_url(api, "getMeetings", secret);
 	req.url = url;
 	bk_request(s, &req, sl_meetings_cb, sp);

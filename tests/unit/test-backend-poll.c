@@ -218,7 +218,7 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		if (cls != NULL) {
 			/* the node: its own secret */
 			node_calls++;
-			bk_sha256_hex("getMeetingsnode-secret", tok_sum);
+			util_sha256_hex("getMeetingsnode-secret", tok_sum);
 			if (v == NULL || strcmp(v, tok_sum) != 0) {
 				ret = reply(c, 200, NULL, NULL, xstrdup(
 				    "<response><returncode>FAILED</returncode>"
@@ -546,7 +546,7 @@ test_scalelite_checksum(void **state)
 
 	(void)state;
 	/* SHA-256("getServers" + "" + secret), scalelite-bbb.md 1.4 */
-	bk_sha256_hex("getServerssl-secret", sl_expect);
+	util_sha256_hex("getServerssl-secret", sl_expect);
 	r.cfg = config_new();
 	r.cfg->scalelite.url = srv_url("/bigbluebutton/api/");
 	r.cfg->scalelite.secret = xstrdup("sl-secret");
@@ -656,7 +656,7 @@ test_scalelite_node_tls(void **state)
 	node_calls = 0;
 	pthread_mutex_unlock(&mtx);
 
-	bk_sha256_hex("getServerssl-secret", sl_expect);
+	util_sha256_hex("getServerssl-secret", sl_expect);
 	r.cfg = config_new();
 	r.cfg->scalelite.url = srv_url("");
 	r.cfg->scalelite.secret = xstrdup("sl-secret");
@@ -690,13 +690,13 @@ test_helpers(void **state)
 	char	*s, sum[65];
 
 	(void)state;
-	bk_sha256_hex("", sum);
+	util_sha256_hex("", sum);
 	assert_string_equal(sum, "e3b0c44298fc1c149afbf4c8996fb924"
 	    "27ae41e4649b934ca495991b7852b855");
-	s = bk_url_join("http://h:1/a/", "/b?c=d");
+	s = util_url_join("http://h:1/a/", "/b?c=d");
 	assert_string_equal(s, "http://h:1/a/b?c=d");
 	free(s);
-	s = bk_urlencode("max by (instance) (x{a=\"b\"})");
+	s = util_urlencode("max by (instance) (x{a=\"b\"})");
 	assert_string_equal(s, "max%20by%20%28instance%29%20%28x%7Ba%3D%22b"
 	    "%22%7D%29");
 	free(s);

@@ -96,6 +96,24 @@ test_levenshtein(void **state)
 	assert_int_equal(util_levenshtein("", "abc"), 3);
 }
 
+static void
+test_url(void **state)
+{
+	char	*s, sum[65];
+
+	(void)state;
+	s = util_url_join("http://h:1/v2-beta/", "/projects?limit=5");
+	assert_string_equal(s, "http://h:1/v2-beta/projects?limit=5");
+	free(s);
+	s = util_urlencode("a b&c=d/é~");
+	assert_string_equal(s, "a%20b%26c%3Dd%2F%C3%A9~");
+	free(s);
+	/* SHA-256("abc"), FIPS 180-2 appendix B.1 */
+	util_sha256_hex("abc", sum);
+	assert_string_equal(sum, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+}
+
 int
 main(void)
 {
@@ -105,6 +123,7 @@ main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_levenshtein),
+		cmocka_unit_test(test_url),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
