@@ -175,9 +175,11 @@ bkj_bool(const char *sys, const json_t *obj, const char *path,
 	return (0);
 }
 
-int
-bkj_object(const char *sys, const json_t *obj, const char *path,
-    const char *key, bool req, json_t **out, char **cause)
+/* A member that must be an object or an array (borrowed). */
+static int
+bkj_container(const char *sys, const json_t *obj, const char *path,
+    const char *key, bool req, json_type type, const char *want,
+    json_t **out, char **cause)
 {
 	json_t	*v;
 
@@ -186,27 +188,26 @@ bkj_object(const char *sys, const json_t *obj, const char *path,
 		return (-1);
 	if (v == NULL)
 		return (0);
-	if (!json_is_object(v))
-		return (bkj_wrong(sys, path, key, "an object", v, cause));
+	if (json_typeof(v) != type)
+		return (bkj_wrong(sys, path, key, want, v, cause));
 	*out = v;
 	return (0);
+}
+
+int
+bkj_object(const char *sys, const json_t *obj, const char *path,
+    const char *key, bool req, json_t **out, char **cause)
+{
+	return (bkj_container(sys, obj, path, key, req, JSON_OBJECT,
+	    "an object", out, cause));
 }
 
 int
 bkj_array(const char *sys, const json_t *obj, const char *path,
     const char *key, bool req, json_t **out, char **cause)
 {
-	json_t	*v;
-
-	*out = NULL;
-	if (bkj_get(sys, obj, path, key, req, &v, cause) != 0)
-		return (-1);
-	if (v == NULL)
-		return (0);
-	if (!json_is_array(v))
-		return (bkj_wrong(sys, path, key, "an array", v, cause));
-	*out = v;
-	return (0);
+	return (bkj_container(sys, obj, path, key, req, JSON_ARRAY,
+	    "an array", out, cause));
 }
 
 char *

@@ -1315,53 +1315,8 @@ struct rc_slice {		/* rows already cut to the page */
 	size_t	 total;
 };
 
-static int
-rc_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	return (-1);
-}
 
-static char *
-rc_unescape(const char *s, size_t n)
-{
-	struct buf	 b = { 0 };
-	size_t		 i;
 
-	buf_adds(&b, "");
-	for (i = 0; i < n; i++) {
-		if (s[i] == '+')
-			buf_addc(&b, ' ');
-		else if (s[i] == '%' && i + 2 < n &&
-		    rc_hexval((unsigned char)s[i + 1]) >= 0 &&
-		    rc_hexval((unsigned char)s[i + 2]) >= 0) {
-			buf_addc(&b, (char)(rc_hexval((unsigned char)s[i + 1]) *
-			    16 + rc_hexval((unsigned char)s[i + 2])));
-			i += 2;
-		} else
-			buf_addc(&b, s[i]);
-	}
-	return (buf_steal(&b));
-}
-
-static char *
-rc_query_escape(const char *s)
-{
-	struct buf	 b = { 0 };
-
-	buf_adds(&b, "");
-	for (; *s != '\0'; s++) {
-		if (isalnum((unsigned char)*s) || strchr("-._~", *s) != NULL)
-			buf_addc(&b, *s);
-		else
-			buf_printf(&b, "%%%02X", (unsigned char)*s);
-	}
-	return (buf_steal(&b));
-}
 
 static struct rc_param *
 rc_params(const char *query, size_t *np)
@@ -1375,9 +1330,9 @@ rc_params(const char *query, size_t *np)
 		if (end > s) {
 			eq = memchr(s, '=', (size_t)(end - s));
 			p = xreallocarray(p, n + 1, sizeof *p);
-			p[n].key = rc_unescape(s, (size_t)((eq != NULL ? eq :
+			p[n].key = sim_query_decode(s, (size_t)((eq != NULL ? eq :
 			    end) - s));
-			p[n].value = eq != NULL ? rc_unescape(eq + 1,
+			p[n].value = eq != NULL ? sim_query_decode(eq + 1,
 			    (size_t)(end - eq - 1)) : xstrdup("");
 			n++;
 		}
@@ -1706,10 +1661,10 @@ rc_collection(struct rc_req *rq, enum rc_type t, json_t *rows,
 		for (i = 0; i < np; i++) {
 			if (strcmp(p[i].key, "marker") == 0)
 				continue;
-			q = rc_query_escape(p[i].key);
+			q = util_urlencode(p[i].key);
 			buf_printf(&nq, "%s%s=", nq.len > 0 ? "&" : "", q);
 			free(q);
-			q = rc_query_escape(p[i].value);
+			q = util_urlencode(p[i].value);
 			buf_adds(&nq, q);
 			free(q);
 		}

@@ -24,7 +24,7 @@ sim_hexval(int c)
 }
 
 /* Decode application/x-www-form-urlencoded text. */
-static char *
+char *
 sim_query_decode(const char *s, size_t len)
 {
 	char	*out, *o;

@@ -64,6 +64,8 @@ struct sim_resp {
 };
 
 /* Query string helpers: decoded value of a parameter, allocated / NULL. */
+/* Form-decode len bytes ('+' and %XX); allocated. */
+char	*sim_query_decode(const char *, size_t);
 char	*sim_query_get(const char *query, const char *name);
 bool	 sim_query_has(const char *query, const char *name);
 
