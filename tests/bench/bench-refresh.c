@@ -319,18 +319,29 @@ decode_page(enum backend_rancher_kind kind, const struct buf *b,
 	free(next);
 }
 
-/* Decode every answer of one refresh. */
+enum { T_CONSUL, T_PROM, T_SCALELITE, T_MEETINGS, T_RANCHER, T_NOVA,
+    T_NODES, T_N };
+static const char *const t_names[T_N] = { "consul", "prometheus",
+    "scalelite", "getMeetings", "rancher", "nova", "node-meetings" };
+static bool	 with_meetings;
+
+/* Decode every answer of one refresh; tsrc[] gets each source's ms. */
 static void
-decode(const struct answers *a, struct updates *u)
+decode(const struct answers *a, struct updates *u, double *tsrc)
 {
 	struct backend_sl_secrets	 secrets = { 0 };
 	struct fleet_meetings_update	*mu;
 	char				*cause = NULL, *next = NULL, *warn;
 	size_t				 i;
+	double				 t0;
 
+	memset(u, 0, sizeof *u);
+	t0 = cpu_ms();
 	if (backend_consul_decode(a->consul.data, a->consul.len, &u->cu,
 	    &cause) == -1)
 		die_cause("consul", cause);
+	tsrc[T_CONSUL] = cpu_ms() - t0;
+	t0 = cpu_ms();
 
 	u->pu = xcalloc(1, sizeof *u->pu);
 	u->pu->figures = xcalloc(a->nprom, sizeof *u->pu->figures);
@@ -342,15 +353,21 @@ decode(const struct answers *a, struct updates *u)
 			die_cause(a->prom_name[i], cause);
 		free(warn);
 	}
+	tsrc[T_PROM] = cpu_ms() - t0;
+	t0 = cpu_ms();
 
 	if (backend_scalelite_decode(a->servers.data, a->servers.len, &u->su,
 	    &secrets, &cause) == -1)
 		die_cause("getServers", cause);
 	backend_sl_secrets_free(&secrets);
+	tsrc[T_SCALELITE] = cpu_ms() - t0;
+	t0 = cpu_ms();
 
-	if (backend_bbb_decode_meetings(a->meetings.data, a->meetings.len,
-	    &u->mu, &cause) == -1)
+	if (with_meetings && backend_bbb_decode_meetings(a->meetings.data,
+	    a->meetings.len, &u->mu, &cause) == -1)
 		die_cause("getMeetings", cause);
+	tsrc[T_MEETINGS] = cpu_ms() - t0;
+	t0 = cpu_ms();
 
 	u->ru = xcalloc(1, sizeof *u->ru);
 	for (i = 0; i < BENCH_PAGES && a->stacks[i].data != NULL; i++)
@@ -362,6 +379,8 @@ decode(const struct answers *a, struct updates *u)
 	for (i = 0; i < BENCH_PAGES && a->hosts[i].data != NULL; i++)
 		decode_page(BACKEND_RANCHER_HOSTS, &a->hosts[i], u->ru,
 		    "hosts");
+	tsrc[T_RANCHER] = cpu_ms() - t0;
+	t0 = cpu_ms();
 
 	u->ou = xcalloc(1, sizeof *u->ou);
 	for (i = 0; i < BENCH_PAGES && a->nova[i].data != NULL; i++) {
@@ -370,9 +389,11 @@ decode(const struct answers *a, struct updates *u)
 			die_cause("servers", cause);
 		free(next);
 	}
+	tsrc[T_NOVA] = cpu_ms() - t0;
+	t0 = cpu_ms();
 
 	/* Each node's meetings: decoded (the backend joins them by id). */
-	for (i = 0; i < a->nnodes; i++) {
+	for (i = 0; with_meetings && i < a->nnodes; i++) {
 		if (backend_bbb_decode_meetings(a->nodes[i].data,
 		    a->nodes[i].len, &mu, &cause) == -1) {
 			free(cause);	/* a node may fail; so be it */
@@ -380,6 +401,7 @@ decode(const struct answers *a, struct updates *u)
 		}
 		fleet_meetings_update_free(mu);
 	}
+	tsrc[T_NODES] = cpu_ms() - t0;
 }
 
 /* Apply them (join + problems after each). */
@@ -389,7 +411,8 @@ apply(struct fleet *f, struct updates *u, int64_t now)
 	fleet_apply_consul(f, u->cu, now);
 	fleet_apply_prom(f, u->pu, now);
 	fleet_apply_scalelite(f, u->su, now);
-	fleet_apply_meetings(f, u->mu, now);
+	if (u->mu != NULL)
+		fleet_apply_meetings(f, u->mu, now);
 	fleet_apply_rancher(f, u->ru, now);
 	fleet_apply_openstack(f, u->ou, now);
 	memset(u, 0, sizeof *u);
@@ -412,12 +435,13 @@ main(int argc, char **argv)
 	struct rusage	 ru;
 	const char	*dir = NULL;
 	struct updates	 u;
-	double		*t, *td, *ta, t0, t1, t2, sum = 0;
+	double		*t, *td, *ta, *ts[T_N], t0, t1, t2, sum = 0;
+	double		 tsrc[T_N];
 	char		*name;
 	int		 n = 1000, rounds = 20, ch, r;
 	size_t		 i;
 
-	while ((ch = getopt(argc, argv, "n:r:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:r:d:m")) != -1) {
 		switch (ch) {
 		case 'n':
 			n = (int)strtol(optarg, NULL, 10);
@@ -428,8 +452,11 @@ main(int argc, char **argv)
 		case 'd':
 			dir = optarg;
 			break;
+		case 'm':
+			with_meetings = true;
+			break;
 		default:
-			fprintf(stderr, "usage: bench-refresh [-n NODES] "
+			fprintf(stderr, "usage: bench-refresh [-m] [-n NODES] "
 			    "[-r ROUNDS] [-d DIR]\n");
 			return (2);
 		}
@@ -480,9 +507,13 @@ main(int argc, char **argv)
 	t = xcalloc(rounds, sizeof *t);
 	td = xcalloc(rounds, sizeof *td);
 	ta = xcalloc(rounds, sizeof *ta);
+	for (i = 0; i < T_N; i++)
+		ts[i] = xcalloc(rounds, sizeof *ts[i]);
 	for (r = 0; r < rounds; r++) {
 		t0 = cpu_ms();
-		decode(&a, &u);
+		decode(&a, &u, tsrc);
+		for (i = 0; i < T_N; i++)
+			ts[i][r] = tsrc[i];
 		t1 = cpu_ms();
 		apply(f, &u, 1764110000000LL + r * 2000LL);
 		t2 = cpu_ms();
@@ -494,6 +525,8 @@ main(int argc, char **argv)
 	qsort(t, rounds, sizeof *t, cmp_double);
 	qsort(td, rounds, sizeof *td, cmp_double);
 	qsort(ta, rounds, sizeof *ta, cmp_double);
+	for (i = 0; i < T_N; i++)
+		qsort(ts[i], rounds, sizeof *ts[i], cmp_double);
 	getrusage(RUSAGE_SELF, &ru);
 	if (dir != NULL)
 		n = (int)f->nnodes;
@@ -504,9 +537,18 @@ main(int argc, char **argv)
 	    (unsigned long long)answers_bytes(&a), t[rounds / 2],
 	    sum / rounds, t[rounds - 1], td[rounds / 2], ta[rounds / 2],
 	    ru.ru_maxrss);
+	printf("  decode by source, median ms:");
+	for (i = 0; i < T_N; i++) {
+		if ((i == T_MEETINGS || i == T_NODES) && !with_meetings)
+			continue;
+		printf(" %s %.2f", t_names[i], ts[i][rounds / 2]);
+	}
+	printf("%s\n", with_meetings ? "" : " (meetings not fetched: -m)");
 	free(t);
 	free(td);
 	free(ta);
+	for (i = 0; i < T_N; i++)
+		free(ts[i]);
 	fleet_free(f);
 	buf_free(&a.consul);
 	for (i = 0; i < a.nprom; i++)
