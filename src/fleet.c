@@ -971,6 +971,31 @@ fleet_source_failed(struct fleet *f, enum fleet_src src, const char *cause,
 }
 
 void
+fleet_touch_source(struct fleet *f, enum fleet_src src,
+    const struct fleet_fetch *fetch, int64_t now)
+{
+	struct fleet_priv	*p = f->priv;
+	struct fleet_source	*s;
+	bool			 moved;
+	size_t			 i;
+
+	if ((unsigned)src >= FLEET_SRC_COUNT)
+		return;
+	s = &f->sources[src];
+	moved = s->state != FLEET_SRC_OK || s->cause != NULL;
+	for (i = 0; i < p->nall; i++) {
+		if (p->all[i] != NULL &&
+		    (p->all[i]->seen & FLEET_SRC_BIT(src)) != 0)
+			p->all[i]->seen_at[src] = now;
+	}
+	fleet_source_ok(f, src, fetch, now);
+	if (now > f->now_ms)
+		f->now_ms = now;
+	if (moved)
+		fleet_changed(f, now);
+}
+
+void
 fleet_source_set_detail(struct fleet *f, enum fleet_src src,
     const char *detail)
 {

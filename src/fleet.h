@@ -643,6 +643,16 @@ void		 fleet_source_enable(struct fleet *, enum fleet_src, bool);
  */
 void		 fleet_source_failed(struct fleet *, enum fleet_src,
 		     const char *cause, int64_t now_ms);
+/*
+ * A refresh of src gave the same answer, byte for byte, as the last one
+ * applied (backend/memo.h): nothing to decode or join.  The source is OK
+ * again (cause cleared, last_ok = last_try = now_ms, fetch figures
+ * kept), and its nodes' data counts as fresh (seen_at = now_ms).  The
+ * version is bumped only when the source's state or cause changed (then
+ * the problems are evaluated again too).
+ */
+void		 fleet_touch_source(struct fleet *, enum fleet_src,
+		     const struct fleet_fetch *, int64_t now_ms);
 /* One line shown beside the source (copied; NULL clears). */
 void		 fleet_source_set_detail(struct fleet *, enum fleet_src,
 		     const char *detail);

@@ -1,4 +1,6 @@
 /* util.c: allocation, buffers, clocks and number parsing. */
+#include <sys/random.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -439,4 +441,110 @@ util_sha256_hex(const char *s, char out[65])
 	}
 	out[64] = '\0';
 	explicit_bzero(md, sizeof md);
+}
+
+/* --- keyed hash ------------------------------------------------------- */
+
+static uint64_t	 util_hkey[4];
+static bool	 util_hkey_set;
+
+/* Odd constants (digits of pi and e) that spread the key. */
+#define UTIL_HK1	0x243f6a8885a308d3ULL
+#define UTIL_HK2	0x13198a2e03707345ULL
+#define UTIL_HK3	0xb7e151628aed2a6bULL
+
+void
+util_hash_seed(uint64_t a, uint64_t b)
+{
+	uint64_t	 r[2];
+
+	if (a == 0 && b == 0) {
+		if (getentropy(r, sizeof r) != 0)
+			fatalx("getentropy: %s", strerror(errno));
+		a = r[0];
+		b = r[1];
+		explicit_bzero(r, sizeof r);
+	}
+	util_hkey[0] = a;
+	util_hkey[1] = b;
+	util_hkey[2] = a ^ UTIL_HK1 ^ (b << 1 | b >> 63);
+	util_hkey[3] = b ^ UTIL_HK2 ^ (a >> 1 | a << 63);
+	util_hkey_set = true;
+}
+
+/* The 128-bit product of a and b, its halves folded. */
+static inline uint64_t
+util_mulfold(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128	 r = (unsigned __int128)a * b;
+
+	return ((uint64_t)r ^ (uint64_t)(r >> 64));
+#else
+	uint64_t	 ah = a >> 32, al = a & 0xffffffffu;
+	uint64_t	 bh = b >> 32, bl = b & 0xffffffffu;
+	uint64_t	 hh = ah * bh, hl = ah * bl, lh = al * bh, ll = al * bl;
+	uint64_t	 mid = (ll >> 32) + (hl & 0xffffffffu) +
+			    (lh & 0xffffffffu);
+	uint64_t	 lo = (ll & 0xffffffffu) | mid << 32;
+	uint64_t	 hi = hh + (hl >> 32) + (lh >> 32) + (mid >> 32);
+
+	return (lo ^ hi);
+#endif
+}
+
+static inline uint64_t
+util_rd64(const unsigned char *p)
+{
+	uint64_t	 v;
+
+	memcpy(&v, p, sizeof v);	/* one load; any alignment */
+	return (v);
+}
+
+/* 1..8 bytes, zero-filled (the length is hashed apart). */
+static inline uint64_t
+util_rd_tail(const unsigned char *p, size_t n)
+{
+	uint64_t	 v = 0;
+
+	if (n >= 8)
+		return (util_rd64(p));
+	memcpy(&v, p, n);
+	return (v);
+}
+
+uint64_t
+util_hash64(const void *data, size_t len)
+{
+	const unsigned char	*p = data;
+	const uint64_t		*k = util_hkey;
+	uint64_t		 a, b, c, d;
+	size_t			 n = len;
+
+	if (!util_hkey_set)
+		util_hash_seed(0, 0);
+	a = k[0] ^ UTIL_HK3;
+	b = k[1] ^ (uint64_t)len;
+	/* Two independent lanes of 16 bytes: 32 bytes a step. */
+	while (n >= 32) {
+		a = util_mulfold(util_rd64(p) ^ k[0], util_rd64(p + 8) ^ a);
+		b = util_mulfold(util_rd64(p + 16) ^ k[1],
+		    util_rd64(p + 24) ^ b);
+		p += 32;
+		n -= 32;
+	}
+	if (n >= 16) {
+		a = util_mulfold(util_rd64(p) ^ k[2], util_rd64(p + 8) ^ a);
+		p += 16;
+		n -= 16;
+	}
+	c = d = 0;
+	if (n > 8) {
+		c = util_rd64(p);
+		d = util_rd_tail(p + 8, n - 8);
+	} else if (n > 0)
+		c = util_rd_tail(p, n);
+	b = util_mulfold(c ^ k[3], d ^ b ^ a);
+	return (util_mulfold(b ^ k[2] ^ (uint64_t)len, a ^ k[1] ^ UTIL_HK1));
 }

@@ -74,6 +74,17 @@ char	*util_urlencode(const char *);
 /* Lower-case hex SHA-256 of a string (scalelite and BBB checksums). */
 void	 util_sha256_hex(const char *, char out[65]);
 
+/*
+ * A keyed 64-bit hash of len bytes, to tell whether an answer is the same
+ * as one seen before.  Word at a time (16 bytes a step, multiply-folded);
+ * the key is drawn from the kernel once per process, so a server cannot
+ * choose two answers that collide (it never sees a hash).  Not a MAC, not
+ * for anything that leaves the process.  util_hash_seed() sets the key
+ * (tests and benchmarks; 0, 0 draws a new random one).
+ */
+uint64_t util_hash64(const void *, size_t);
+void	 util_hash_seed(uint64_t, uint64_t);
+
 /* Edit distance, for "did you mean" suggestions. */
 size_t	 util_levenshtein(const char *, const char *);
 

@@ -9,7 +9,9 @@
  * consul that hangs is noticed within W + W/16 + 2 s.  The index is
  * reset to 0 when it goes backwards and read as 1 below 1 (consul's
  * rules); requests start at least BK_CONSUL_MIN_GAP_MS apart, so an
- * index that returns at once cannot make a hot loop.
+ * index that returns at once cannot make a hot loop.  An answer that is
+ * the same as the last good one (a blocking query that timed out) is
+ * not decoded again (backend/memo.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "backend/decode.h"
+#include "backend/memo.h"
 #include "backend/poll.h"
 #include "config.h"
 #include "log.h"
@@ -26,6 +29,7 @@
 
 struct consul_poll {
 	struct bk_source	*s;
+	struct bk_memo		*memo;
 	uint64_t		 index;		/* 0: no blocking yet */
 	int64_t			 wait_ms;
 };
@@ -49,13 +53,19 @@ consul_new(struct bk_source *s)
 
 	cp = xcalloc(1, sizeof *cp);
 	cp->s = s;
+	cp->memo = bk_memo_new(1);
 	return (cp);
 }
 
 static void
 consul_free(void *arg)
 {
-	free(arg);
+	struct consul_poll	*cp = arg;
+
+	if (cp == NULL)
+		return;
+	bk_memo_free(cp->memo);
+	free(cp);
 }
 
 static int
@@ -75,41 +85,54 @@ consul_done_cb(struct http_response *resp, void *arg)
 {
 	struct consul_poll		*cp = arg;
 	struct bk_source		*s = cp->s;
-	struct fleet_consul_update	*u;
-	char				*cause;
+	struct fleet_consul_update	*u = NULL;
+	struct fleet_fetch		 fetch;
+	char				*cause = NULL, *next = NULL, *body;
 	uint64_t			 idx;
 	int64_t				 gap;
+	bool				 same = false;
 
-	if (!http_response_ok(resp)) {
+	if (!http_response_ok(resp) || resp->body == NULL) {
 		cp->index = 0;
 		cause = bk_describe("health", resp);
 		bk_failed(s, cause);
 		free(cause);
 		return;
 	}
-	if (backend_consul_decode(resp->body, resp->len, &u, &cause) != 0) {
+	body = resp->body;
+	resp->body = NULL;
+	bk_memo_begin(cp->memo, bk_memo_consul_cb, &u);
+	if (bk_memo_page(cp->memo, 0, body, resp->len, &next, &cause) != 0 ||
+	    bk_memo_end(cp->memo, &same, &cause) != 0) {
+		bk_memo_abort(cp->memo);
+		fleet_consul_update_free(u);
 		cp->index = 0;
 		bk_failed(s, cause);
 		free(cause);
 		return;
 	}
+	free(next);
+	fetch = bk_fetch(s);
 	if (consul_parse_index(http_response_header(resp, "X-Consul-Index"),
-	    &idx) != 0) {
-		/* not blocking-capable: poll by refresh */
-		cp->index = 0;
-		u->fetch = bk_fetch(s);
-		fleet_apply_consul(bk_fleet(s), u, util_wall_ms());
-		bk_done(s);
-		return;
-	}
-	if (idx < cp->index)
+	    &idx) != 0)
+		idx = 0;	/* not blocking-capable: poll by refresh */
+	else if (idx < cp->index)
 		idx = 0;	/* went backwards: a full read at once */
 	else if (idx < 1)
 		idx = 1;
-	cp->index = idx;
-	u->index = idx;
-	u->fetch = bk_fetch(s);
-	fleet_apply_consul(bk_fleet(s), u, util_wall_ms());
+	if (same) {
+		fleet_touch_source(bk_fleet(s), FLEET_SRC_CONSUL, &fetch,
+		    util_wall_ms());
+	} else {
+		u->index = idx;
+		u->fetch = fetch;
+		fleet_apply_consul(bk_fleet(s), u, util_wall_ms());
+	}
+	if ((cp->index = idx) == 0 && consul_parse_index(
+	    http_response_header(resp, "X-Consul-Index"), &idx) != 0) {
+		bk_done(s);
+		return;
+	}
 	gap = bk_started(s) + BK_CONSUL_MIN_GAP_MS - util_mono_ms();
 	bk_done_after(s, gap > 0 ? gap : 0);
 }

@@ -7,7 +7,9 @@
  * minute before the token expires, or until Nova answers 401 (then one
  * new token and one retry).  Then GET <compute>/servers/detail,
  * following servers_links rel=next (same origin, bounded).  The token
- * and the credential's secret are zeroed when dropped.
+ * and the credential's secret are zeroed when dropped.  A list whose
+ * pages are all the same as the last good one's is not decoded
+ * (backend/memo.h).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "backend/decode.h"
+#include "backend/memo.h"
 #include "backend/poll.h"
 #include "config.h"
 #include "log.h"
@@ -31,6 +34,7 @@ struct os_poll {
 	bool			 retried;	/* re-auth after a 401 */
 	int			 pages;
 	struct fleet_openstack_update *acc;
+	struct bk_memo		*memo;
 };
 
 static void	os_auth(struct os_poll *);
@@ -56,6 +60,7 @@ os_new(struct bk_source *s)
 
 	op = xcalloc(1, sizeof *op);
 	op->s = s;
+	op->memo = bk_memo_new(1);
 	return (op);
 }
 
@@ -78,6 +83,7 @@ os_free(void *arg)
 		return;
 	os_forget_token(op);
 	fleet_openstack_update_free(op->acc);
+	bk_memo_free(op->memo);
 	free(op);
 }
 
@@ -86,6 +92,7 @@ os_fail(struct os_poll *op, const char *cause)
 {
 	fleet_openstack_update_free(op->acc);
 	op->acc = NULL;
+	bk_memo_abort(op->memo);
 	bk_failed(op->s, cause);
 }
 
@@ -94,19 +101,31 @@ os_servers_cb(struct http_response *resp, void *arg)
 {
 	struct os_poll			*op = arg;
 	struct fleet_openstack_update	*u;
-	char				*cause = NULL, *next = NULL, *d;
+	struct fleet_fetch		 fetch;
+	char				*cause = NULL, *next = NULL, *d, *body;
+	bool				 same;
 
 	if (resp->status == 401 && !op->retried) {
 		op->retried = true;
 		os_forget_token(op);
 		fleet_openstack_update_free(op->acc);
 		op->acc = NULL;
+		bk_memo_abort(op->memo);
 		os_auth(op);
 		return;
 	}
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
 		cause = bk_describe("servers", resp);
-	else if (backend_nova_decode(resp->body, resp->len, op->acc, &next,
+	else if (http_response_ok(resp)) {
+		body = resp->body;	/* taken: the memo may hold it */
+		resp->body = NULL;
+		if (bk_memo_page(op->memo, 0, body, resp->len, &next,
+		    &cause) != 0) {
+			d = bk_prefix_status("servers", resp, cause);
+			free(cause);
+			cause = d;
+		}
+	} else if (backend_nova_decode(resp->body, resp->len, op->acc, &next,
 	    &cause) != 0) {
 		if (!http_response_ok(resp) &&
 		    !bk_is_error_answer(cause)) {
@@ -133,6 +152,16 @@ os_servers_cb(struct http_response *resp, void *arg)
 		}
 	}
 	free(next);
+	if (cause == NULL && bk_memo_end(op->memo, &same, &cause) == 0 &&
+	    same) {
+		fleet_openstack_update_free(op->acc);
+		op->acc = NULL;
+		fetch = bk_fetch(op->s);
+		fleet_touch_source(bk_fleet(op->s), FLEET_SRC_OPENSTACK,
+		    &fetch, util_wall_ms());
+		bk_done(op->s);
+		return;
+	}
 	if (cause != NULL) {
 		os_fail(op, cause);
 		free(cause);
@@ -172,6 +201,7 @@ os_list(struct os_poll *op)
 	char	*url;
 
 	op->acc = xcalloc(1, sizeof *op->acc);
+	bk_memo_begin(op->memo, bk_memo_nova_cb, op->acc);
 	op->pages = 0;
 	url = util_url_join(op->compute, "servers/detail");
 	os_servers(op, url);

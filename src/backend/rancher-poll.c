@@ -4,13 +4,18 @@
  * the project from [rancher] project (id or name; default the first
  * active one, looked up once), the three collections in parallel with
  * limit=1000, each following pagination.next to the end (on the same
- * origin only, and at most RANCHER_MAX_PAGES pages).
+ * origin only, and at most RANCHER_MAX_PAGES pages).  A cycle whose
+ * pages are all the same as the last good one's is not decoded
+ * (backend/memo.h): the fleet is only told that Rancher answered; a
+ * collection whose pages are all the same is not decoded, its last
+ * decode (kept in `last`) is copied into the update.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/decode.h"
+#include "backend/memo.h"
 #include "backend/poll.h"
 #include "config.h"
 #include "log.h"
@@ -32,6 +37,8 @@ struct rancher_poll {
 	char			*project;	/* id, once known */
 	struct rancher_coll	 coll[RANCHER_NCOLL];
 	struct fleet_rancher_update *acc;
+	struct bk_memo		*memo;
+	struct fleet_rancher_update *last; /* the collections as decoded */
 	int			 pending;
 	char			*cause;
 };
@@ -79,6 +86,8 @@ rancher_new(struct bk_source *s)
 	rp = xcalloc(1, sizeof *rp);
 	rp->s = s;
 	rp->base = rancher_base(bk_config(s)->rancher.url);
+	rp->memo = bk_memo_new(RANCHER_NCOLL);
+	rp->last = xcalloc(1, sizeof *rp->last);
 	for (i = 0; i < RANCHER_NCOLL; i++) {
 		rp->coll[i].rp = rp;
 		rp->coll[i].kind = (enum backend_rancher_kind)i;
@@ -94,6 +103,8 @@ rancher_free(void *arg)
 	if (rp == NULL)
 		return;
 	fleet_rancher_update_free(rp->acc);
+	bk_memo_free(rp->memo);
+	fleet_rancher_update_free(rp->last);
 	free(rp->cause);
 	free(rp->project);
 	free(rp->base);
@@ -104,6 +115,8 @@ static void
 rancher_coll_done(struct rancher_poll *rp, char *cause)
 {
 	struct fleet_rancher_update	*u;
+	struct fleet_fetch		 fetch;
+	bool				 same;
 
 	if (cause != NULL && rp->cause == NULL)
 		rp->cause = cause;
@@ -111,7 +124,18 @@ rancher_coll_done(struct rancher_poll *rp, char *cause)
 		free(cause);
 	if (--rp->pending > 0)
 		return;
+	if (rp->cause == NULL &&
+	    bk_memo_end(rp->memo, &same, &rp->cause) == 0 && same) {
+		fleet_rancher_update_free(rp->acc);
+		rp->acc = NULL;
+		fetch = bk_fetch(rp->s);
+		fleet_touch_source(bk_fleet(rp->s), FLEET_SRC_RANCHER, &fetch,
+		    util_wall_ms());
+		bk_done(rp->s);
+		return;
+	}
 	if (rp->cause != NULL) {
+		bk_memo_abort(rp->memo);
 		bk_failed(rp->s, rp->cause);
 		free(rp->cause);
 		rp->cause = NULL;
@@ -123,6 +147,15 @@ rancher_coll_done(struct rancher_poll *rp, char *cause)
 	}
 	u = rp->acc;
 	rp->acc = NULL;
+	if (bk_memo_rancher_fill(rp->memo, u, rp->last)) {
+		/* new bytes, nothing fleet reads changed */
+		fleet_rancher_update_free(u);
+		fetch = bk_fetch(rp->s);
+		fleet_touch_source(bk_fleet(rp->s), FLEET_SRC_RANCHER, &fetch,
+		    util_wall_ms());
+		bk_done(rp->s);
+		return;
+	}
 	u->fetch = bk_fetch(rp->s);
 	fleet_apply_rancher(bk_fleet(rp->s), u, util_wall_ms());
 	bk_done(rp->s);
@@ -134,11 +167,20 @@ rancher_page_cb(struct http_response *resp, void *arg)
 	struct rancher_coll	*c = arg;
 	struct rancher_poll	*rp = c->rp;
 	const char		*name = rancher_coll_name[c->kind];
-	char			*cause = NULL, *next = NULL, *d;
+	char			*cause = NULL, *next = NULL, *d, *body;
 
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
 		cause = bk_describe(name, resp);
-	else if (backend_rancher_decode(c->kind, resp->body, resp->len,
+	else if (http_response_ok(resp)) {
+		body = resp->body;	/* taken: the memo may hold it */
+		resp->body = NULL;
+		if (bk_memo_page(rp->memo, c->kind, body, resp->len, &next,
+		    &cause) != 0) {
+			d = bk_prefix_status(name, resp, cause);
+			free(cause);
+			cause = d;
+		}
+	} else if (backend_rancher_decode(c->kind, resp->body, resp->len,
 	    rp->acc, &next, &cause) != 0) {
 		if (!http_response_ok(resp) &&
 		    !bk_is_error_answer(cause)) {
@@ -195,6 +237,7 @@ rancher_collections(struct rancher_poll *rp)
 	size_t	 i;
 
 	rp->acc = xcalloc(1, sizeof *rp->acc);
+	bk_memo_begin(rp->memo, bk_memo_rancher_cb, rp->acc);
 	rp->pending = RANCHER_NCOLL;
 	for (i = 0; i < RANCHER_NCOLL; i++) {
 		rp->coll[i].pages = 0;

@@ -14,6 +14,14 @@
  * services.json, hosts.json, servers.json; further pages as
  * stacks.2.json ...; each node's getMeetings as node-1.xml ...), e.g. as
  * fetched from bbbctl-sim.  Prints one line of figures.
+ *
+ * With -s (steady) it replays two answer sets, A (DIR) and B (DIR/next,
+ * fetched a refresh later; without -d generated with other Prometheus
+ * and scalelite figures) through the pollers' own path (backend/memo.h:
+ * the hash check, decoding what changed, apply or fleet_touch_source()),
+ * and prints the cold refresh (a new model: everything decoded), the
+ * steady one (A, B, A, ... on one model), the applies alone, and the
+ * throughput of util_hash64().
  */
 #include <sys/resource.h>
 
@@ -27,6 +35,7 @@
 #include <unistd.h>
 
 #include "backend/decode.h"
+#include "backend/memo.h"
 #include "fleet.h"
 #include "problems.h"
 #include "prom-queries.h"
@@ -86,7 +95,7 @@ gen_consul(struct buf *b, int n)
 }
 
 static void
-gen_prom(struct buf *b, const char *name, int n)
+gen_prom(struct buf *b, const char *name, int n, int shift)
 {
 	double	 v;
 	int	 i, port;
@@ -115,6 +124,9 @@ gen_prom(struct buf *b, const char *name, int n)
 			v = i % 70 == 9 ? 0 : 1;
 		else
 			v = (i * 7) % 300;
+		if (strcmp(name, "cpu") == 0 || strcmp(name, "participants")
+		    == 0)
+			v += shift;
 		buf_printf(b, "%s{\"metric\":{\"instance\":\"bbb-%04d:%d\"},"
 		    "\"value\":[1764110000.123,\"%g\"]}", i > 1 ? "," : "", i,
 		    port, v);
@@ -123,7 +135,7 @@ gen_prom(struct buf *b, const char *name, int n)
 }
 
 static void
-gen_servers(struct buf *b, int n)
+gen_servers(struct buf *b, int n, int shift)
 {
 	int	 i;
 
@@ -136,7 +148,7 @@ gen_servers(struct buf *b, int n)
 		    "\"load\":%d.0,\"load_multiplier\":\"1.0\",\"online\":"
 		    "\"%s\"}", i > 1 ? "," : "", i, i,
 		    i % 25 == 4 ? "cordoned" : "enabled", i % 25 == 4 ? 0 :
-		    i % 200, i % 60 == 11 ? "offline" : "online");
+		    (i + shift) % 200, i % 60 == 11 ? "offline" : "online");
 	}
 	buf_adds(b, "]");
 }
@@ -324,6 +336,7 @@ enum { T_CONSUL, T_PROM, T_SCALELITE, T_MEETINGS, T_RANCHER, T_NOVA,
 static const char *const t_names[T_N] = { "consul", "prometheus",
     "scalelite", "getMeetings", "rancher", "nova", "node-meetings" };
 static bool	 with_meetings;
+static volatile uint64_t hash_sink;	/* keeps the hashing */
 
 /* Decode every answer of one refresh; tsrc[] gets each source's ms. */
 static void
@@ -426,10 +439,458 @@ cmp_double(const void *a, const void *b)
 	return (x < y ? -1 : x > y);
 }
 
+
+/* One answer set from dir, or generated (shift varies what changes). */
+static void
+load_answers(struct answers *a, const char *dir, int n, int shift)
+{
+	static const struct prom_query_default qs[] = PROM_QUERY_DEFAULTS;
+	char	*name;
+	size_t	 i;
+
+	memset(a, 0, sizeof *a);
+	for (i = 0; i < nitems(qs) && i < nitems(a->prom); i++) {
+		a->prom_name[i] = qs[i].name;
+		if (dir != NULL) {
+			name = xasprintf("prom-%s.json", qs[i].name);
+			read_file(dir, name, &a->prom[i]);
+			free(name);
+		} else
+			gen_prom(&a->prom[i], qs[i].name, n, shift);
+	}
+	a->nprom = i;
+	if (dir != NULL) {
+		read_file(dir, "consul.json", &a->consul);
+		read_file(dir, "getservers.json", &a->servers);
+		read_file(dir, "getmeetings.xml", &a->meetings);
+		read_pages(dir, "stacks", a->stacks);
+		read_pages(dir, "services", a->services);
+		read_pages(dir, "hosts", a->hosts);
+		read_pages(dir, "servers", a->nova);
+		for (;;) {
+			name = xasprintf("node-%zu.xml", a->nnodes + 1);
+			a->nodes = xreallocarray(a->nodes, a->nnodes + 1,
+			    sizeof *a->nodes);
+			memset(&a->nodes[a->nnodes], 0, sizeof *a->nodes);
+			if (!read_file2(dir, name, &a->nodes[a->nnodes],
+			    false)) {
+				free(name);
+				break;
+			}
+			free(name);
+			a->nnodes++;
+		}
+	} else {
+		gen_consul(&a->consul, n);
+		gen_servers(&a->servers, n, shift);
+		gen_meetings(&a->meetings, n);
+		gen_rancher(a, n);
+		gen_nova(&a->nova[0], n);
+	}
+}
+
+static void
+answers_free(struct answers *a)
+{
+	size_t	 i;
+
+	buf_free(&a->consul);
+	for (i = 0; i < a->nprom; i++)
+		buf_free(&a->prom[i]);
+	buf_free(&a->servers);
+	buf_free(&a->meetings);
+	for (i = 0; i < BENCH_PAGES; i++) {
+		buf_free(&a->stacks[i]);
+		buf_free(&a->services[i]);
+		buf_free(&a->hosts[i]);
+		buf_free(&a->nova[i]);
+	}
+	for (i = 0; i < a->nnodes; i++)
+		buf_free(&a->nodes[i]);
+	free(a->nodes);
+}
+
+/* --- steady: the pollers' path (backend/memo.h) ------------------------- */
+
+/*
+ * What the pollers keep between refreshes: one memo per source that
+ * skips unchanged answers (consul, Rancher, Nova).  Prometheus and
+ * scalelite are decoded every time, as in the pollers.
+ */
+struct steady {
+	struct fleet	*f;
+	struct bk_memo	*consul;
+	struct bk_memo	*rancher;
+	struct bk_memo	*nova;
+	struct fleet_rancher_update *rancher_last;
+	/* of the last refresh */
+	double		 join_ms;	/* applies and touches alone */
+	double		 src_ms[FLEET_SRC_COUNT]; /* each one's */
+	unsigned	 decoded;	/* FLEET_SRC_BIT()s decoded */
+	unsigned	 applied;	/* and applied (not touched) */
+};
+
+/* A copy of each body, from malloc, as http hands them to the pollers. */
+struct bodies {
+	char		*consul;
+	char		*rancher[3][BENCH_PAGES];
+	char		*nova[BENCH_PAGES];
+};
+
+static char *
+body_copy(const struct buf *b)
+{
+	return (b->data != NULL ? xstrndup(b->data, b->len) : NULL);
+}
+
+static void
+bodies_make(struct bodies *c, const struct answers *a)
+{
+	size_t	 i;
+
+	memset(c, 0, sizeof *c);
+	c->consul = body_copy(&a->consul);
+	for (i = 0; i < BENCH_PAGES; i++) {
+		c->rancher[0][i] = body_copy(&a->stacks[i]);
+		c->rancher[1][i] = body_copy(&a->services[i]);
+		c->rancher[2][i] = body_copy(&a->hosts[i]);
+		c->nova[i] = body_copy(&a->nova[i]);
+	}
+}
+
+static void
+bodies_free(struct bodies *c)
+{
+	size_t	 i, k;
+
+	free(c->consul);
+	for (i = 0; i < BENCH_PAGES; i++) {
+		for (k = 0; k < 3; k++)
+			free(c->rancher[k][i]);
+		free(c->nova[i]);
+	}
+}
+
+static void
+steady_init(struct steady *st)
+{
+	memset(st, 0, sizeof *st);
+	st->f = fleet_new("bench");
+	st->consul = bk_memo_new(1);
+	st->rancher = bk_memo_new(3);
+	st->nova = bk_memo_new(1);
+	st->rancher_last = xcalloc(1, sizeof *st->rancher_last);
+}
+
+static void
+steady_free(struct steady *st)
+{
+	fleet_free(st->f);
+	bk_memo_free(st->consul);
+	bk_memo_free(st->rancher);
+	bk_memo_free(st->nova);
+	fleet_rancher_update_free(st->rancher_last);
+}
+
+/* A memo cycle over pages (taken) of nparts parts; unchanged or not. */
+static bool
+steady_cycle(struct bk_memo *m, bk_memo_decode_cb cb, void *arg,
+    char *(*pages)[BENCH_PAGES], const struct buf (*bufs)[BENCH_PAGES],
+    int nparts, const char *what)
+{
+	char	*next, *cause = NULL;
+	bool	 same;
+	int	 p, i;
+
+	bk_memo_begin(m, cb, arg);
+	for (p = 0; p < nparts; p++) {
+		for (i = 0; i < BENCH_PAGES && pages[p][i] != NULL; i++) {
+			if (bk_memo_page(m, p, pages[p][i], bufs[p][i].len,
+			    &next, &cause) != 0)
+				die_cause(what, cause);
+			pages[p][i] = NULL;
+			free(next);
+		}
+	}
+	if (bk_memo_end(m, &same, &cause) != 0)
+		die_cause(what, cause);
+	return (same);
+}
+
+/*
+ * One refresh as the pollers do it: the memo check, decoding what
+ * changed, applying it or touching the source.  b's bodies are taken.
+ */
+static void
+steady_refresh(struct steady *st, const struct answers *a, struct bodies *b,
+    int64_t now)
+{
+	struct fleet_fetch		 fetch = { 10, 0 };
+	struct updates			 u;
+	struct backend_sl_secrets	 secrets = { 0 };
+	struct fleet_consul_update	*cu = NULL;
+	const struct buf		*colls[3] = { a->stacks, a->services,
+					    a->hosts };
+	struct buf			 lens[3][BENCH_PAGES];
+	char				*cause = NULL, *warn, *one[1][BENCH_PAGES];
+	double				 t0, t1;
+	bool				 same[3];
+	size_t				 i, k;
+
+	memset(&u, 0, sizeof u);
+	st->decoded = st->applied = FLEET_SRC_BIT(FLEET_SRC_PROMETHEUS) |
+	    FLEET_SRC_BIT(FLEET_SRC_SCALELITE);
+	st->join_ms = 0;
+
+	memset(one, 0, sizeof one);
+	memset(lens, 0, sizeof lens);
+	one[0][0] = b->consul;
+	b->consul = NULL;
+	lens[0][0] = a->consul;
+	same[0] = steady_cycle(st->consul, bk_memo_consul_cb, &cu, one,
+	    (const struct buf (*)[BENCH_PAGES])lens, 1, "consul");
+
+	u.pu = xcalloc(1, sizeof *u.pu);
+	u.pu->figures = xcalloc(a->nprom, sizeof *u.pu->figures);
+	u.pu->nfigures = a->nprom;
+	for (i = 0; i < a->nprom; i++) {
+		warn = NULL;
+		if (backend_prom_decode(a->prom_name[i], a->prom[i].data,
+		    a->prom[i].len, &u.pu->figures[i], &warn, &cause) == -1)
+			die_cause(a->prom_name[i], cause);
+		free(warn);
+	}
+	if (backend_scalelite_decode(a->servers.data, a->servers.len, &u.su,
+	    &secrets, &cause) == -1)
+		die_cause("getServers", cause);
+	backend_sl_secrets_free(&secrets);
+
+	u.ru = xcalloc(1, sizeof *u.ru);
+	for (k = 0; k < 3; k++)
+		memcpy(lens[k], colls[k], sizeof lens[k]);
+	same[1] = steady_cycle(st->rancher, bk_memo_rancher_cb, u.ru,
+	    b->rancher, (const struct buf (*)[BENCH_PAGES])lens, 3, "rancher");
+	if (!same[1] && bk_memo_rancher_fill(st->rancher, u.ru,
+	    st->rancher_last)) {
+		same[1] = true;
+		st->decoded |= FLEET_SRC_BIT(FLEET_SRC_RANCHER);
+	}
+	u.ou = xcalloc(1, sizeof *u.ou);
+	same[2] = steady_cycle(st->nova, bk_memo_nova_cb, u.ou,
+	    (char *(*)[BENCH_PAGES])b->nova,
+	    (const struct buf (*)[BENCH_PAGES])a->nova, 1, "servers");
+
+	t0 = t1 = cpu_ms();
+	if (same[0])
+		fleet_touch_source(st->f, FLEET_SRC_CONSUL, &fetch, now);
+	else {
+		st->decoded |= FLEET_SRC_BIT(FLEET_SRC_CONSUL);
+		st->applied |= FLEET_SRC_BIT(FLEET_SRC_CONSUL);
+		fleet_apply_consul(st->f, cu, now);
+	}
+	st->src_ms[FLEET_SRC_CONSUL] = cpu_ms() - t1;
+	t1 = cpu_ms();
+	fleet_apply_prom(st->f, u.pu, now);
+	st->src_ms[FLEET_SRC_PROMETHEUS] = cpu_ms() - t1;
+	t1 = cpu_ms();
+	fleet_apply_scalelite(st->f, u.su, now);
+	st->src_ms[FLEET_SRC_SCALELITE] = cpu_ms() - t1;
+	t1 = cpu_ms();
+	if (same[1]) {
+		fleet_rancher_update_free(u.ru);
+		fleet_touch_source(st->f, FLEET_SRC_RANCHER, &fetch, now);
+	} else {
+		st->decoded |= FLEET_SRC_BIT(FLEET_SRC_RANCHER);
+		st->applied |= FLEET_SRC_BIT(FLEET_SRC_RANCHER);
+		fleet_apply_rancher(st->f, u.ru, now);
+	}
+	st->src_ms[FLEET_SRC_RANCHER] = cpu_ms() - t1;
+	t1 = cpu_ms();
+	if (same[2]) {
+		fleet_openstack_update_free(u.ou);
+		fleet_touch_source(st->f, FLEET_SRC_OPENSTACK, &fetch, now);
+	} else {
+		st->decoded |= FLEET_SRC_BIT(FLEET_SRC_OPENSTACK);
+		st->applied |= FLEET_SRC_BIT(FLEET_SRC_OPENSTACK);
+		fleet_apply_openstack(st->f, u.ou, now);
+	}
+	st->src_ms[FLEET_SRC_OPENSTACK] = cpu_ms() - t1;
+	st->join_ms = cpu_ms() - t0;
+	if (same[0])
+		fleet_consul_update_free(cu);
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return (v[n / 2]);
+}
+
+static void
+decoded_names(unsigned bits, char *out, size_t len)
+{
+	size_t	 used = 0;
+	int	 s;
+
+	out[0] = '\0';
+	for (s = 0; s < FLEET_SRC_COUNT; s++) {
+		if ((bits & FLEET_SRC_BIT(s)) == 0)
+			continue;
+		used += snprintf(out + used, len - used, "%s%s",
+		    used > 0 ? "," : "", fleet_src_name(s));
+		if (used >= len)
+			break;
+	}
+}
+
+/* Hash throughput over every byte of a, in GB/s (best of rounds). */
+static double
+hash_gbs(const struct answers *a, int rounds, uint64_t *sink)
+{
+	const struct buf	*all[8 + 4 * BENCH_PAGES + 32];
+	double			 t0, dt, best = 0;
+	uint64_t		 bytes = 0, h = 0;
+	size_t			 n = 0, i;
+	int			 r;
+
+	all[n++] = &a->consul;
+	all[n++] = &a->servers;
+	for (i = 0; i < BENCH_PAGES; i++) {
+		all[n++] = &a->stacks[i];
+		all[n++] = &a->services[i];
+		all[n++] = &a->hosts[i];
+		all[n++] = &a->nova[i];
+	}
+	for (i = 0; i < a->nprom; i++)
+		all[n++] = &a->prom[i];
+	for (r = 0; r < rounds; r++) {
+		bytes = 0;
+		t0 = cpu_ms();
+		for (i = 0; i < n; i++) {
+			if (all[i]->data == NULL)
+				continue;
+			h ^= util_hash64(all[i]->data, all[i]->len);
+			bytes += all[i]->len;
+		}
+		dt = cpu_ms() - t0;
+		if (dt > 0 && bytes / dt / 1e6 > best)
+			best = bytes / dt / 1e6;
+	}
+	*sink = h;
+	return (best);
+}
+
+/*
+ * Steady mode: a cold refresh (a new fleet, every answer decoded), then
+ * refreshes that replay set A and set B alternately through the memo,
+ * as the pollers do.
+ */
+static void
+steady_main(const char *dir, int n, int rounds)
+{
+	struct answers	 set[2];
+	struct bodies	 b;
+	struct steady	 st;
+	char		*ndir = NULL, names[128], first[128];
+	double		*cold, *cold_join, *hot, *hot_join, t0, gbs;
+	double		*hot_src[FLEET_SRC_COUNT];
+	int64_t		 now = 1764110000000LL;
+	uint64_t	 sink;
+	size_t		 held = 0;
+	unsigned	 dec_any = 0, dec_all = ~0u, app_any = 0;
+	unsigned	 app_all = ~0u;
+	int		 r, k;
+
+	load_answers(&set[0], dir, n, 0);
+	if (dir != NULL) {
+		ndir = xasprintf("%s/next", dir);
+		load_answers(&set[1], ndir, n, 0);
+	} else
+		load_answers(&set[1], NULL, n, 7);
+	cold = xcalloc(rounds, sizeof *cold);
+	cold_join = xcalloc(rounds, sizeof *cold_join);
+	hot = xcalloc(rounds, sizeof *hot);
+	hot_join = xcalloc(rounds, sizeof *hot_join);
+	for (k = 0; k < FLEET_SRC_COUNT; k++)
+		hot_src[k] = xcalloc(rounds, sizeof *hot_src[k]);
+
+	for (r = 0; r < rounds; r++) {
+		steady_init(&st);
+		bodies_make(&b, &set[0]);
+		t0 = cpu_ms();
+		steady_refresh(&st, &set[0], &b, now);
+		cold[r] = cpu_ms() - t0;
+		cold_join[r] = st.join_ms;
+		bodies_free(&b);
+		steady_free(&st);
+	}
+
+	steady_init(&st);
+	bodies_make(&b, &set[0]);
+	steady_refresh(&st, &set[0], &b, now);
+	bodies_free(&b);
+	first[0] = '\0';
+	for (r = 0; r < rounds; r++) {
+		now += 2000;
+		bodies_make(&b, &set[(r + 1) % 2]);
+		t0 = cpu_ms();
+		steady_refresh(&st, &set[(r + 1) % 2], &b, now);
+		hot[r] = cpu_ms() - t0;
+		hot_join[r] = st.join_ms;
+		for (k = 0; k < FLEET_SRC_COUNT; k++)
+			hot_src[k][r] = st.src_ms[k];
+		bodies_free(&b);
+		dec_any |= st.decoded;
+		dec_all &= st.decoded;
+		app_any |= st.applied;
+		app_all &= st.applied;
+	}
+	held = bk_memo_held_max(st.rancher) + bk_memo_held_max(st.nova) +
+	    bk_memo_held_max(st.consul);
+	gbs = hash_gbs(&set[0], 20, &sink);
+
+	printf("steady nodes=%zu problems=%zu bytes A=%llu B=%llu "
+	    "(%s)\n", st.f->nnodes, st.f->nproblems,
+	    (unsigned long long)answers_bytes(&set[0]),
+	    (unsigned long long)answers_bytes(&set[1]),
+	    dir != NULL ? "DIR and DIR/next" : "generated");
+	printf("  cold refresh (new model, all decoded) cpu_ms median %.2f "
+	    "(join/problems %.2f)\n", median(cold, rounds),
+	    median(cold_join, rounds));
+	decoded_names(dec_all, names, sizeof names);
+	decoded_names(dec_any & ~dec_all, first, sizeof first);
+	printf("  steady refresh (A, B alternately) cpu_ms median %.2f "
+	    "(join/problems %.2f); decoded every time: %s%s%s\n",
+	    median(hot, rounds), median(hot_join, rounds), names,
+	    first[0] != '\0' ? "; sometimes: " : "", first);
+	hash_sink = sink;
+	decoded_names(app_all, names, sizeof names);
+	decoded_names(app_any & ~app_all, first, sizeof first);
+	printf("    applied (the others touched) every time: %s%s%s\n",
+	    names, first[0] != '\0' ? "; sometimes: " : "", first);
+	printf("    join/problems by source (apply or touch), median ms:");
+	for (k = 0; k < FLEET_SRC_COUNT; k++)
+		printf(" %s %.2f", fleet_src_name(k), median(hot_src[k],
+		    rounds));
+	printf("\n");
+	printf("  memo: most bytes held at once %zu; util_hash64 %.2f GB/s\n",
+	    held, gbs);
+	steady_free(&st);
+	answers_free(&set[0]);
+	answers_free(&set[1]);
+	free(ndir);
+	free(cold);
+	free(cold_join);
+	free(hot);
+	free(hot_join);
+	for (k = 0; k < FLEET_SRC_COUNT; k++)
+		free(hot_src[k]);
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct prom_query_default qs[] = PROM_QUERY_DEFAULTS;
 	struct answers	 a;
 	struct fleet	*f;
 	struct rusage	 ru;
@@ -437,11 +898,11 @@ main(int argc, char **argv)
 	struct updates	 u;
 	double		*t, *td, *ta, *ts[T_N], t0, t1, t2, sum = 0;
 	double		 tsrc[T_N];
-	char		*name;
 	int		 n = 1000, rounds = 20, ch, r;
 	size_t		 i;
+	bool		 steady = false;
 
-	while ((ch = getopt(argc, argv, "n:r:d:m")) != -1) {
+	while ((ch = getopt(argc, argv, "n:r:d:ms")) != -1) {
 		switch (ch) {
 		case 'n':
 			n = (int)strtol(optarg, NULL, 10);
@@ -455,54 +916,22 @@ main(int argc, char **argv)
 		case 'm':
 			with_meetings = true;
 			break;
+		case 's':
+			steady = true;
+			break;
 		default:
-			fprintf(stderr, "usage: bench-refresh [-m] [-n NODES] "
+			fprintf(stderr, "usage: bench-refresh [-ms] [-n NODES] "
 			    "[-r ROUNDS] [-d DIR]\n");
 			return (2);
 		}
 	}
 	if (n < 1 || rounds < 1)
 		return (2);
-	memset(&a, 0, sizeof a);
-	for (i = 0; i < nitems(qs) && i < nitems(a.prom); i++) {
-		a.prom_name[i] = qs[i].name;
-		if (dir != NULL) {
-			name = xasprintf("prom-%s.json", qs[i].name);
-			read_file(dir, name, &a.prom[i]);
-			free(name);
-		} else
-			gen_prom(&a.prom[i], qs[i].name, n);
+	if (steady) {
+		steady_main(dir, n, rounds);
+		return (0);
 	}
-	a.nprom = i;
-	if (dir != NULL) {
-		read_file(dir, "consul.json", &a.consul);
-		read_file(dir, "getservers.json", &a.servers);
-		read_file(dir, "getmeetings.xml", &a.meetings);
-		read_pages(dir, "stacks", a.stacks);
-		read_pages(dir, "services", a.services);
-		read_pages(dir, "hosts", a.hosts);
-		read_pages(dir, "servers", a.nova);
-		for (;;) {
-			name = xasprintf("node-%zu.xml", a.nnodes + 1);
-			a.nodes = xreallocarray(a.nodes, a.nnodes + 1,
-			    sizeof *a.nodes);
-			memset(&a.nodes[a.nnodes], 0, sizeof *a.nodes);
-			if (!read_file2(dir, name, &a.nodes[a.nnodes],
-			    false)) {
-				free(name);
-				break;
-			}
-			free(name);
-			a.nnodes++;
-		}
-	} else {
-		gen_consul(&a.consul, n);
-		gen_servers(&a.servers, n);
-		gen_meetings(&a.meetings, n);
-		gen_rancher(&a, n);
-		gen_nova(&a.nova[0], n);
-	}
-
+	load_answers(&a, dir, n, 0);
 	f = fleet_new("bench");
 	t = xcalloc(rounds, sizeof *t);
 	td = xcalloc(rounds, sizeof *td);
@@ -550,19 +979,6 @@ main(int argc, char **argv)
 	for (i = 0; i < T_N; i++)
 		free(ts[i]);
 	fleet_free(f);
-	buf_free(&a.consul);
-	for (i = 0; i < a.nprom; i++)
-		buf_free(&a.prom[i]);
-	buf_free(&a.servers);
-	buf_free(&a.meetings);
-	for (i = 0; i < BENCH_PAGES; i++) {
-		buf_free(&a.stacks[i]);
-		buf_free(&a.services[i]);
-		buf_free(&a.hosts[i]);
-		buf_free(&a.nova[i]);
-	}
-	for (i = 0; i < a.nnodes; i++)
-		buf_free(&a.nodes[i]);
-	free(a.nodes);
+	answers_free(&a);
 	return (0);
 }

@@ -8,7 +8,10 @@
 #            Keystone token and the page URLs are found beforehand, so
 #            this is a lower bound: no round trip waits for another);
 #   refresh  CPU ms of one refresh in-process on those answers
-#            (bench-refresh -d: decode + join + problems).
+#            (bench-refresh -d: decode + join + problems);
+#   steady   the same answers and a second set fetched 2 s later
+#            (ans/next/) replayed alternately through the pollers' path
+#            (bench-refresh -s: only what changed is decoded).
 # Asserts nothing about timings.  BENCH_KEEP=DIR keeps the answers.
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -162,6 +165,13 @@ for n in $sizes; do
 	done
 	cwall=$(median3 $cwalls)
 	cbytes=$(awk '{ s += $1 } END { print s }' "$tmp/sizes")
+	# a second answer set a refresh later (bench-refresh -s replays both)
+	sleep 2
+	mkdir -p "$tmp/ans/next"
+	sed "s|^output = \"$tmp/ans/|output = \"$tmp/ans/next/|" \
+	    "$tmp/curl.cfg" >"$tmp/curl-next.cfg"
+	curl -s --parallel --parallel-max "$par" -K "$tmp/curl-next.cfg" \
+	    >/dev/null 2>&1
 
 	echo "status: $n nodes ($nn in the model, $np problems${failed:+, NOT OK: $failed})"
 	echo "  bbbctl status --json: wall ${wall} ms (runs:$walls), cpu ${cpu} ms, peak RSS $((rss / 1024)) MB"
@@ -171,6 +181,8 @@ for n in $sizes; do
 		echo "  ratio status/curl: $(awk -v a="$wall" -v b="$cwall" 'BEGIN { printf "%.2f", a / b }')"
 	fi
 	"$top_builddir/tests/bench/bench-refresh" -d "$tmp/ans" -r 5 |
+	    sed 's/^/  /'
+	"$top_builddir/tests/bench/bench-refresh" -s -d "$tmp/ans" -r 5 |
 	    sed 's/^/  /'
 	[ -n "$BENCH_KEEP" ] && mkdir -p "$BENCH_KEEP" &&
 	    cp -r "$tmp/ans" "$BENCH_KEEP/$n"

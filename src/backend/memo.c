@@ -1,0 +1,538 @@
+/*
+ * memo.c: answers that did not change are not decoded again (memo.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/decode.h"
+#include "backend/memo.h"
+#include "util.h"
+
+struct bk_memo_page {
+	uint64_t	 hash;
+	size_t		 len;
+	char		*next;		/* the URL decoding found, or NULL */
+};
+
+struct bk_memo_pages {
+	struct bk_memo_page *v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct bk_memo_held {
+	char		*body;
+	size_t		 len;
+};
+
+struct bk_memo_part {
+	struct bk_memo_pages ref;	/* the last good cycle */
+	struct bk_memo_pages cur;	/* this cycle so far */
+	struct bk_memo_held *held;	/* its pages not decoded yet */
+	size_t		 nheld;
+	size_t		 capheld;
+	bool		 decoding;	/* a page differed this cycle */
+	bool		 same;		/* of the last good cycle */
+};
+
+struct bk_memo {
+	struct bk_memo_part *parts;
+	int		 nparts;
+	bool		 have_ref;	/* a good cycle was decoded */
+	bk_memo_decode_cb cb;
+	void		*arg;
+	size_t		 held_bytes;
+	size_t		 held_max;
+};
+
+static void
+bk_memo_pages_clear(struct bk_memo_pages *ps)
+{
+	size_t	 i;
+
+	for (i = 0; i < ps->n; i++)
+		free(ps->v[i].next);
+	ps->n = 0;
+}
+
+static void
+bk_memo_drop_part(struct bk_memo *m, struct bk_memo_part *pt)
+{
+	size_t	 i;
+
+	for (i = 0; i < pt->nheld; i++) {
+		free(pt->held[i].body);
+		m->held_bytes -= pt->held[i].len;
+	}
+	pt->nheld = 0;
+}
+
+static void
+bk_memo_drop_held(struct bk_memo *m)
+{
+	int	 p;
+
+	for (p = 0; p < m->nparts; p++)
+		bk_memo_drop_part(m, &m->parts[p]);
+	m->held_bytes = 0;
+}
+
+struct bk_memo *
+bk_memo_new(int nparts)
+{
+	struct bk_memo	*m;
+
+	m = xcalloc(1, sizeof *m);
+	m->nparts = nparts > 0 ? nparts : 1;
+	m->parts = xcalloc(m->nparts, sizeof *m->parts);
+	return (m);
+}
+
+void
+bk_memo_free(struct bk_memo *m)
+{
+	int	 p;
+
+	if (m == NULL)
+		return;
+	bk_memo_drop_held(m);
+	for (p = 0; p < m->nparts; p++) {
+		bk_memo_pages_clear(&m->parts[p].ref);
+		bk_memo_pages_clear(&m->parts[p].cur);
+		free(m->parts[p].ref.v);
+		free(m->parts[p].cur.v);
+		free(m->parts[p].held);
+	}
+	free(m->parts);
+	free(m);
+}
+
+void
+bk_memo_begin(struct bk_memo *m, bk_memo_decode_cb cb, void *arg)
+{
+	int	 p;
+
+	bk_memo_drop_held(m);
+	for (p = 0; p < m->nparts; p++)
+		bk_memo_pages_clear(&m->parts[p].cur);
+	m->cb = cb;
+	m->arg = arg;
+	for (p = 0; p < m->nparts; p++) {
+		m->parts[p].decoding = !m->have_ref;
+		m->parts[p].same = false;
+	}
+}
+
+/* Decode the held pages of part p, in order. */
+static int
+bk_memo_flush(struct bk_memo *m, int p, char **cause)
+{
+	struct bk_memo_part	*pt = &m->parts[p];
+	char			*next;
+	size_t			 i;
+	int			 rc = 0;
+
+	for (i = 0; i < pt->nheld && rc == 0; i++) {
+		next = NULL;
+		rc = m->cb(m->arg, p, pt->held[i].body, pt->held[i].len,
+		    &next, cause);
+		free(next);	/* the remembered one: the same */
+	}
+	bk_memo_drop_part(m, pt);
+	return (rc);
+}
+
+int
+bk_memo_page(struct bk_memo *m, int part, char *body, size_t len,
+    char **next, char **cause)
+{
+	struct bk_memo_part	*pt;
+	struct bk_memo_page	*pg, *ref;
+	size_t			 i;
+
+	*next = NULL;
+	if (part < 0 || part >= m->nparts)
+		part = 0;
+	pt = &m->parts[part];
+	if (pt->cur.n == pt->cur.cap) {
+		pt->cur.cap = pt->cur.cap == 0 ? 4 : pt->cur.cap * 2;
+		pt->cur.v = xreallocarray(pt->cur.v, pt->cur.cap,
+		    sizeof *pt->cur.v);
+	}
+	i = pt->cur.n++;
+	pg = &pt->cur.v[i];
+	pg->hash = util_hash64(body, len);
+	pg->len = len;
+	pg->next = NULL;
+
+	ref = i < pt->ref.n ? &pt->ref.v[i] : NULL;
+	if (!pt->decoding && ref != NULL && ref->hash == pg->hash &&
+	    ref->len == len) {
+		if (pt->nheld == pt->capheld) {
+			pt->capheld = pt->capheld == 0 ? 4 : pt->capheld * 2;
+			pt->held = xreallocarray(pt->held, pt->capheld,
+			    sizeof *pt->held);
+		}
+		pt->held[pt->nheld].body = body;
+		pt->held[pt->nheld].len = len;
+		pt->nheld++;
+		m->held_bytes += len;
+		if (m->held_bytes > m->held_max)
+			m->held_max = m->held_bytes;
+		if (ref->next != NULL) {
+			pg->next = xstrdup(ref->next);
+			*next = xstrdup(ref->next);
+		}
+		return (0);
+	}
+	if (!pt->decoding) {
+		pt->decoding = true;
+		if (bk_memo_flush(m, part, cause) != 0) {
+			free(body);
+			return (-1);
+		}
+	}
+	if (m->cb(m->arg, part, body, len, next, cause) != 0) {
+		free(body);
+		return (-1);
+	}
+	free(body);
+	if (*next != NULL)
+		pg->next = xstrdup(*next);
+	return (0);
+}
+
+int
+bk_memo_end(struct bk_memo *m, bool *unchanged, char **cause)
+{
+	struct bk_memo_part	*pt;
+	struct bk_memo_pages	 t;
+	int			 p;
+
+	*unchanged = true;
+	for (p = 0; p < m->nparts; p++) {
+		pt = &m->parts[p];
+		pt->same = !pt->decoding && pt->cur.n == pt->ref.n;
+		if (!pt->same && !pt->decoding) {
+			pt->decoding = true;
+			if (bk_memo_flush(m, p, cause) != 0) {
+				bk_memo_abort(m);
+				return (-1);
+			}
+		}
+		if (!pt->same)
+			*unchanged = false;
+	}
+	bk_memo_drop_held(m);
+	for (p = 0; p < m->nparts; p++) {
+		pt = &m->parts[p];
+		t = pt->ref;
+		pt->ref = pt->cur;
+		pt->cur = t;
+		bk_memo_pages_clear(&pt->cur);
+	}
+	m->have_ref = true;
+	return (0);
+}
+
+bool
+bk_memo_part_same(const struct bk_memo *m, int part)
+{
+	return (part >= 0 && part < m->nparts && m->parts[part].same);
+}
+
+void
+bk_memo_abort(struct bk_memo *m)
+{
+	int	 p;
+
+	bk_memo_drop_held(m);
+	for (p = 0; p < m->nparts; p++) {
+		bk_memo_pages_clear(&m->parts[p].cur);
+		m->parts[p].decoding = false;
+		m->parts[p].same = false;
+	}
+}
+
+void
+bk_memo_reset(struct bk_memo *m)
+{
+	int	 p;
+
+	bk_memo_abort(m);
+	for (p = 0; p < m->nparts; p++)
+		bk_memo_pages_clear(&m->parts[p].ref);
+	m->have_ref = false;
+}
+
+size_t
+bk_memo_held_max(const struct bk_memo *m)
+{
+	return (m->held_max);
+}
+
+/* --- the sources' decoders -------------------------------------------- */
+
+int
+bk_memo_rancher_cb(void *arg, int part, const char *body, size_t len,
+    char **next, char **cause)
+{
+	return (backend_rancher_decode((enum backend_rancher_kind)part, body,
+	    len, arg, next, cause));
+}
+
+int
+bk_memo_nova_cb(void *arg, int part, const char *body, size_t len,
+    char **next, char **cause)
+{
+	(void)part;
+	return (backend_nova_decode(body, len, arg, next, cause));
+}
+
+int
+bk_memo_consul_cb(void *arg, int part, const char *body, size_t len,
+    char **next, char **cause)
+{
+	struct fleet_consul_update	**u = arg;
+
+	(void)part;
+	*next = NULL;
+	if (*u != NULL) {	/* one page; a second one replaces it */
+		fleet_consul_update_free(*u);
+		*u = NULL;
+	}
+	return (backend_consul_decode(body, len, u, cause));
+}
+
+/* --- Rancher's parts -------------------------------------------------- */
+
+static char *
+bk_memo_dup(const char *s)
+{
+	return (s != NULL ? xstrdup(s) : NULL);
+}
+
+static char **
+bk_memo_strv(char *const *v, size_t n)
+{
+	char	**c;
+	size_t	  i;
+
+	if (n == 0)
+		return (NULL);
+	c = xcalloc(n, sizeof *c);
+	for (i = 0; i < n; i++)
+		c[i] = bk_memo_dup(v[i]);
+	return (c);
+}
+
+void
+bk_memo_rancher_copy(struct fleet_rancher_update *dst,
+    const struct fleet_rancher_update *src, int part)
+{
+	const struct fleet_rancher_stack_u	*st;
+	const struct fleet_rancher_service_u	*sv;
+	const struct fleet_rancher_host_u	*h;
+	struct fleet_rancher_stack_u		*dst_st;
+	struct fleet_rancher_service_u		*dsv;
+	struct fleet_rancher_host_u		*dh;
+	size_t					 i;
+
+	switch (part) {
+	case BACKEND_RANCHER_STACKS:
+		if (src->nstacks == 0)
+			break;
+		dst->stacks = xreallocarray(dst->stacks,
+		    dst->nstacks + src->nstacks, sizeof *dst->stacks);
+		for (i = 0; i < src->nstacks; i++) {
+			st = &src->stacks[i];
+			dst_st = &dst->stacks[dst->nstacks++];
+			dst_st->id = bk_memo_dup(st->id);
+			dst_st->name = bk_memo_dup(st->name);
+			dst_st->state = bk_memo_dup(st->state);
+			dst_st->health = bk_memo_dup(st->health);
+			dst_st->system = st->system;
+		}
+		break;
+	case BACKEND_RANCHER_SERVICES:
+		if (src->nservices == 0)
+			break;
+		dst->services = xreallocarray(dst->services,
+		    dst->nservices + src->nservices, sizeof *dst->services);
+		for (i = 0; i < src->nservices; i++) {
+			sv = &src->services[i];
+			dsv = &dst->services[dst->nservices++];
+			dsv->id = bk_memo_dup(sv->id);
+			dsv->stack_id = bk_memo_dup(sv->stack_id);
+			dsv->name = bk_memo_dup(sv->name);
+			dsv->state = bk_memo_dup(sv->state);
+			dsv->health = bk_memo_dup(sv->health);
+			dsv->scale = sv->scale;
+			dsv->system = sv->system;
+			dsv->image = bk_memo_dup(sv->image);
+			dsv->instance_ids = bk_memo_strv(sv->instance_ids,
+			    sv->ninstance_ids);
+			dsv->ninstance_ids = sv->ninstance_ids;
+		}
+		break;
+	case BACKEND_RANCHER_HOSTS:
+		if (src->nhosts == 0)
+			break;
+		dst->hosts = xreallocarray(dst->hosts,
+		    dst->nhosts + src->nhosts, sizeof *dst->hosts);
+		for (i = 0; i < src->nhosts; i++) {
+			h = &src->hosts[i];
+			dh = &dst->hosts[dst->nhosts++];
+			dh->id = bk_memo_dup(h->id);
+			dh->hostname = bk_memo_dup(h->hostname);
+			dh->state = bk_memo_dup(h->state);
+			dh->agent_state = bk_memo_dup(h->agent_state);
+			dh->instance_ids = bk_memo_strv(h->instance_ids,
+			    h->ninstance_ids);
+			dh->ninstance_ids = h->ninstance_ids;
+		}
+		break;
+	}
+}
+
+void
+bk_memo_rancher_clear(struct fleet_rancher_update *u, int part)
+{
+	struct fleet_rancher_update	*t;
+
+	/* Move the part into a scratch update and free that. */
+	t = xcalloc(1, sizeof *t);
+	switch (part) {
+	case BACKEND_RANCHER_STACKS:
+		t->stacks = u->stacks;
+		t->nstacks = u->nstacks;
+		u->stacks = NULL;
+		u->nstacks = 0;
+		break;
+	case BACKEND_RANCHER_SERVICES:
+		t->services = u->services;
+		t->nservices = u->nservices;
+		u->services = NULL;
+		u->nservices = 0;
+		break;
+	case BACKEND_RANCHER_HOSTS:
+		t->hosts = u->hosts;
+		t->nhosts = u->nhosts;
+		u->hosts = NULL;
+		u->nhosts = 0;
+		break;
+	}
+	fleet_rancher_update_free(t);
+}
+
+static bool
+bk_memo_str_eq(const char *a, const char *b)
+{
+	return (a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0);
+}
+
+static bool
+bk_memo_strv_eq(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t	 i;
+
+	if (na != nb)
+		return (false);
+	for (i = 0; i < na; i++) {
+		if (!bk_memo_str_eq(a[i], b[i]))
+			return (false);
+	}
+	return (true);
+}
+
+/* Does part of a say what part of b says (every field fleet reads)? */
+static bool
+bk_memo_rancher_eq(const struct fleet_rancher_update *a,
+    const struct fleet_rancher_update *b, int part)
+{
+	const struct fleet_rancher_stack_u	*sa, *sb;
+	const struct fleet_rancher_service_u	*va, *vb;
+	const struct fleet_rancher_host_u	*ha, *hb;
+	size_t					 i;
+
+	switch (part) {
+	case BACKEND_RANCHER_STACKS:
+		if (a->nstacks != b->nstacks)
+			return (false);
+		for (i = 0; i < a->nstacks; i++) {
+			sa = &a->stacks[i];
+			sb = &b->stacks[i];
+			if (sa->system != sb->system ||
+			    !bk_memo_str_eq(sa->id, sb->id) ||
+			    !bk_memo_str_eq(sa->name, sb->name) ||
+			    !bk_memo_str_eq(sa->state, sb->state) ||
+			    !bk_memo_str_eq(sa->health, sb->health))
+				return (false);
+		}
+		return (true);
+	case BACKEND_RANCHER_SERVICES:
+		if (a->nservices != b->nservices)
+			return (false);
+		for (i = 0; i < a->nservices; i++) {
+			va = &a->services[i];
+			vb = &b->services[i];
+			if (va->scale != vb->scale || va->system != vb->system ||
+			    !bk_memo_str_eq(va->id, vb->id) ||
+			    !bk_memo_str_eq(va->stack_id, vb->stack_id) ||
+			    !bk_memo_str_eq(va->name, vb->name) ||
+			    !bk_memo_str_eq(va->state, vb->state) ||
+			    !bk_memo_str_eq(va->health, vb->health) ||
+			    !bk_memo_str_eq(va->image, vb->image) ||
+			    !bk_memo_strv_eq(va->instance_ids,
+			    va->ninstance_ids, vb->instance_ids,
+			    vb->ninstance_ids))
+				return (false);
+		}
+		return (true);
+	case BACKEND_RANCHER_HOSTS:
+		if (a->nhosts != b->nhosts)
+			return (false);
+		for (i = 0; i < a->nhosts; i++) {
+			ha = &a->hosts[i];
+			hb = &b->hosts[i];
+			if (!bk_memo_str_eq(ha->id, hb->id) ||
+			    !bk_memo_str_eq(ha->hostname, hb->hostname) ||
+			    !bk_memo_str_eq(ha->state, hb->state) ||
+			    !bk_memo_str_eq(ha->agent_state, hb->agent_state) ||
+			    !bk_memo_strv_eq(ha->instance_ids,
+			    ha->ninstance_ids, hb->instance_ids,
+			    hb->ninstance_ids))
+				return (false);
+		}
+		return (true);
+	}
+	return (false);
+}
+
+bool
+bk_memo_rancher_fill(const struct bk_memo *m, struct fleet_rancher_update *u,
+    struct fleet_rancher_update *last)
+{
+	bool	 same[BK_MEMO_RANCHER_PARTS], all = true;
+	int	 p;
+
+	/* What was decoded may say what the last decode said. */
+	for (p = 0; p < BK_MEMO_RANCHER_PARTS; p++) {
+		same[p] = m->have_ref && (bk_memo_part_same(m, p) ||
+		    bk_memo_rancher_eq(u, last, p));
+		if (!same[p])
+			all = false;
+	}
+	if (all)
+		return (true);
+	for (p = 0; p < BK_MEMO_RANCHER_PARTS; p++) {
+		if (same[p] && bk_memo_part_same(m, p))
+			bk_memo_rancher_copy(u, last, p);
+		else if (!same[p]) {
+			bk_memo_rancher_clear(last, p);
+			bk_memo_rancher_copy(last, u, p);
+		}
+	}
+	return (false);
+}
