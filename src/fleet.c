@@ -922,6 +922,190 @@ fleet_problems_digest(const struct fleet *f)
 	return (h);
 }
 
+/* --- what the screen shows, to tell whether an apply changed it ------- */
+
+static inline uint64_t
+fleet_dg(uint64_t h, uint64_t v)
+{
+	h ^= v;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (h ^ (h >> 29));
+}
+
+static inline uint64_t
+fleet_dg_str(uint64_t h, const char *s)
+{
+	return (fleet_dg(h, s != NULL ? util_hash64(s, strlen(s)) :
+	    0x5bd1e9955bd1e995ULL));
+}
+
+static inline uint64_t
+fleet_dg_double(uint64_t h, double d)
+{
+	uint64_t	 v;
+
+	if (isnan(d))
+		d = NAN;	/* one pattern for every NaN */
+	memcpy(&v, &d, sizeof v);
+	return (fleet_dg(h, v));
+}
+
+static uint64_t
+fleet_dg_node(uint64_t h, const struct fleet_node *n, enum fleet_src src)
+{
+	const struct fleet_check	*c;
+	size_t				 i;
+
+	h = fleet_dg(h, n->id);
+	h = fleet_dg_str(h, n->key);
+	h = fleet_dg(h, n->seen | (unsigned)n->bbb << 8 |
+	    (unsigned)n->named << 9);
+	switch (src) {
+	case FLEET_SRC_CONSUL:
+		h = fleet_dg_str(h, n->consul_node);
+		h = fleet_dg_str(h, n->address);
+		h = fleet_dg(h, n->health);
+		h = fleet_dg(h, n->nchecks);
+		for (i = 0; i < n->nchecks; i++) {
+			c = &n->checks[i];
+			h = fleet_dg_str(h, c->check_id);
+			h = fleet_dg_str(h, c->name);
+			h = fleet_dg(h, c->status);
+			h = fleet_dg_str(h, c->output);
+		}
+		break;
+	case FLEET_SRC_SCALELITE:
+		h = fleet_dg_str(h, n->sl_id);
+		h = fleet_dg_str(h, n->sl_url);
+		h = fleet_dg(h, n->lb);
+		h = fleet_dg(h, (uint64_t)(int64_t)n->online);
+		h = fleet_dg_double(h, n->load);
+		h = fleet_dg_double(h, n->load_multiplier);
+		h = fleet_dg_str(h, n->tag);
+		h = fleet_dg_str(h, n->bbb_version);
+		break;
+	case FLEET_SRC_RANCHER:
+		h = fleet_dg_str(h, n->stack);
+		h = fleet_dg_str(h, n->stack_state);
+		h = fleet_dg_str(h, n->host_id);
+		h = fleet_dg_str(h, n->host_state);
+		h = fleet_dg_str(h, n->agent_state);
+		break;
+	case FLEET_SRC_OPENSTACK:
+		h = fleet_dg_str(h, n->vm_id);
+		h = fleet_dg_str(h, n->vm_status);
+		h = fleet_dg_str(h, n->flavor);
+		h = fleet_dg(h, (uint64_t)n->vm_created);
+		break;
+	default:
+		break;
+	}
+	return (h);
+}
+
+static uint64_t	fleet_problems_digest(const struct fleet *);
+
+/*
+ * A digest of what the screen shows of src's data: the records and their
+ * fields from src, src's entity lists, the sources' states, the totals
+ * and the problems.  Not the sources' last_ok, latency or bytes (the
+ * clock tick redraws those).
+ */
+static uint64_t
+fleet_digest(const struct fleet *f, enum fleet_src src)
+{
+	const struct fleet_priv		*p = f->priv;
+	const struct fleet_source	*so;
+	const struct fleet_stack	*st;
+	const struct fleet_service	*sv;
+	const struct fleet_host		*ho;
+	const struct fleet_vm		*vm;
+	const struct fleet_totals	*t = &f->totals;
+	uint64_t			 h = 0x243f6a8885a308d3ULL;
+	size_t				 i, j;
+	int				 k;
+
+	h = fleet_dg(h, p->nall);
+	h = fleet_dg(h, f->nnodes);
+	for (i = 0; i < p->nall; i++) {
+		if (p->all[i] != NULL)
+			h = fleet_dg_node(h, p->all[i], src);
+	}
+	for (k = 0; k < FLEET_SRC_COUNT; k++) {
+		so = &f->sources[k];
+		h = fleet_dg(h, so->state);
+		h = fleet_dg_str(h, so->cause);
+		h = fleet_dg_str(h, so->detail);
+	}
+	h = fleet_dg(h, f->scalelite_legacy);
+	h = fleet_dg(h, (uint64_t)t->nodes << 32 ^ (uint64_t)t->up);
+	h = fleet_dg(h, (uint64_t)t->cordoned << 32 ^ (uint64_t)t->disabled);
+	h = fleet_dg(h, (uint64_t)t->offline << 32 ^ (uint64_t)t->meetings);
+	h = fleet_dg(h, (uint64_t)t->participants << 32 ^ (uint64_t)t->video);
+	h = fleet_dg(h, (uint64_t)t->voice);
+	h = fleet_dg(h, fleet_problems_digest(f));
+	if (src == FLEET_SRC_RANCHER) {
+		h = fleet_dg(h, f->nstacks);
+		for (i = 0; i < f->nstacks; i++) {
+			st = f->stacks[i];
+			h = fleet_dg(h, st->id);
+			h = fleet_dg_str(h, st->rancher_id);
+			h = fleet_dg_str(h, st->name);
+			h = fleet_dg_str(h, st->state);
+			h = fleet_dg_str(h, st->health);
+			h = fleet_dg(h, st->nservices);
+			for (j = 0; j < st->nservices; j++) {
+				sv = &st->services[j];
+				h = fleet_dg_str(h, sv->id);
+				h = fleet_dg_str(h, sv->name);
+				h = fleet_dg_str(h, sv->state);
+				h = fleet_dg_str(h, sv->health);
+				h = fleet_dg(h, (uint64_t)(int64_t)sv->scale);
+				h = fleet_dg_str(h, sv->image);
+			}
+		}
+		h = fleet_dg(h, f->nhosts);
+		for (i = 0; i < f->nhosts; i++) {
+			ho = f->hosts[i];
+			h = fleet_dg(h, ho->id);
+			h = fleet_dg_str(h, ho->rancher_id);
+			h = fleet_dg_str(h, ho->hostname);
+			h = fleet_dg_str(h, ho->node_key);
+			h = fleet_dg_str(h, ho->state);
+			h = fleet_dg_str(h, ho->agent_state);
+		}
+	}
+	if (src == FLEET_SRC_OPENSTACK) {
+		h = fleet_dg(h, f->nvms);
+		for (i = 0; i < f->nvms; i++) {
+			vm = f->vms[i];
+			h = fleet_dg(h, vm->id);
+			h = fleet_dg_str(h, vm->vm_id);
+			h = fleet_dg_str(h, vm->name);
+			h = fleet_dg_str(h, vm->node_key);
+			h = fleet_dg_str(h, vm->status);
+			h = fleet_dg_str(h, vm->flavor);
+			h = fleet_dg_str(h, vm->addresses);
+			h = fleet_dg(h, (uint64_t)vm->created);
+		}
+	}
+	return (h);
+}
+
+/*
+ * The end of an apply of src: order, totals and problems; the version
+ * moves only when what the screen shows of it moved (before: the
+ * digest taken at the start of the apply).
+ */
+static void
+fleet_changed_from(struct fleet *f, int64_t now, enum fleet_src src,
+    uint64_t before)
+{
+	fleet_reeval(f, now);
+	if (fleet_digest(f, src) != before)
+		f->version++;
+}
+
 static void
 fleet_source_ok(struct fleet *f, enum fleet_src src,
     const struct fleet_fetch *fetch, int64_t now)
@@ -1074,9 +1258,11 @@ fleet_apply_consul(struct fleet *f, struct fleet_consul_update *u,
 	struct fleet_check		*c;
 	struct fleet_node		*n;
 	size_t				 i, j;
+	uint64_t			 before;
 
 	if (u == NULL)
 		return (-1);
+	before = fleet_digest(f, FLEET_SRC_CONSUL);
 	f->priv->gen++;
 	for (i = 0; i < u->nnodes; i++) {
 		cn = &u->nodes[i];
@@ -1111,7 +1297,7 @@ fleet_apply_consul(struct fleet *f, struct fleet_consul_update *u,
 	f->consul_index = u->index;
 	fleet_source_ok(f, FLEET_SRC_CONSUL, &u->fetch, now);
 	fleet_consul_update_free(u);
-	fleet_changed(f, now);
+	fleet_changed_from(f, now, FLEET_SRC_CONSUL, before);
 	return (0);
 }
 
@@ -1379,16 +1565,18 @@ fleet_apply_scalelite(struct fleet *f, struct fleet_scalelite_update *u,
 	struct fleet_sl_server_u	*s;
 	struct fleet_node		*n;
 	size_t				 i;
+	uint64_t			 before;
 
 	if (u == NULL)
 		return (-1);
+	before = fleet_digest(f, FLEET_SRC_SCALELITE);
 	f->scalelite_legacy = u->legacy;
 	if (u->legacy) {
 		fleet_source_ok(f, FLEET_SRC_SCALELITE, &u->fetch, now);
 		fleet_source_set_detail(f, FLEET_SRC_SCALELITE,
 		    "scalelite without admin API (< 1.5.1)");
 		fleet_scalelite_update_free(u);
-		fleet_changed(f, now);
+		fleet_changed_from(f, now, FLEET_SRC_SCALELITE, before);
 		return (0);
 	}
 	f->priv->gen++;
@@ -1412,7 +1600,7 @@ fleet_apply_scalelite(struct fleet *f, struct fleet_scalelite_update *u,
 	fleet_source_ok(f, FLEET_SRC_SCALELITE, &u->fetch, now);
 	fleet_source_set_detail(f, FLEET_SRC_SCALELITE, NULL);
 	fleet_scalelite_update_free(u);
-	fleet_changed(f, now);
+	fleet_changed_from(f, now, FLEET_SRC_SCALELITE, before);
 	return (0);
 }
 
@@ -1665,9 +1853,11 @@ fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
 	const char			*word, *worst_word, *stack_name;
 	size_t				 i, j, nst = 0, nh = 0;
 	int				 rank, worst;
+	uint64_t			 before;
 
 	if (u == NULL)
 		return (-1);
+	before = fleet_digest(f, FLEET_SRC_RANCHER);
 
 	hmap_clear(oldids);
 	hmap_clear(byid);
@@ -1805,7 +1995,7 @@ fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
 	fleet_nodes_sweep(f, FLEET_SRC_RANCHER);
 	fleet_source_ok(f, FLEET_SRC_RANCHER, &u->fetch, now);
 	fleet_rancher_update_free(u);
-	fleet_changed(f, now);
+	fleet_changed_from(f, now, FLEET_SRC_RANCHER, before);
 	return (0);
 }
 
@@ -1852,9 +2042,11 @@ fleet_apply_openstack(struct fleet *f, struct fleet_openstack_update *u,
 	struct fleet_node		*n;
 	struct hmap			*oldids = &f->priv->scratch[0];
 	size_t				 i, nv = 0;
+	uint64_t			 before;
 
 	if (u == NULL)
 		return (-1);
+	before = fleet_digest(f, FLEET_SRC_OPENSTACK);
 	hmap_clear(oldids);
 	for (i = 0; i < f->nvms; i++)
 		hmap_put(oldids, f->vms[i]->vm_id, f->vms[i]);
@@ -1897,7 +2089,7 @@ fleet_apply_openstack(struct fleet *f, struct fleet_openstack_update *u,
 	fleet_nodes_sweep(f, FLEET_SRC_OPENSTACK);
 	fleet_source_ok(f, FLEET_SRC_OPENSTACK, &u->fetch, now);
 	fleet_openstack_update_free(u);
-	fleet_changed(f, now);
+	fleet_changed_from(f, now, FLEET_SRC_OPENSTACK, before);
 	return (0);
 }
 
