@@ -155,6 +155,30 @@ static const struct config_entry config_table[] = {
 	    "draw with ASCII only (no Unicode lines or graphs)"),
 	E("ui", "mouse", CONFIG_BOOL, ui.mouse, "no",
 	    "accept mouse clicks"),
+
+	E_RANGE("problems", "cpu_warn", CONFIG_INT, problems.cpu_warn, "90",
+	    1, 100, "cpu-high: CPU percent at or above which a node warns "
+	    "(after hold)"),
+	E_RANGE("problems", "mem_warn", CONFIG_INT, problems.mem_warn, "90",
+	    1, 100, "mem-high: memory percent used at or above which a node "
+	    "warns (after hold)"),
+	E_RANGE("problems", "hold", CONFIG_DURATION, problems.hold_ms, "5m",
+	    0, 86400000, "how long CPU or memory must stay high before it is "
+	    "a problem (0 to 24h)"),
+	E_RANGE("problems", "cordoned_idle", CONFIG_DURATION,
+	    problems.cordoned_idle_ms, "30m", 0, 168 * 3600000LL,
+	    "cordoned-idle: how long a cordoned node must be idle (0 to "
+	    "168h)"),
+	E_RANGE("problems", "cert_days", CONFIG_INT, problems.cert_days, "14",
+	    0, 365, "cert-expiry: warn when a TLS certificate expires "
+	    "within this many days"),
+	E_RANGE("problems", "cert_crit_days", CONFIG_INT,
+	    problems.cert_crit_days, "3", 0, 365,
+	    "cert-expiry: critical within this many days (or expired)"),
+	E_RANGE("problems", "stale_after", CONFIG_DURATION,
+	    problems.stale_after_ms, "5m", 10000, 86400000,
+	    "a source whose refreshes fail shows its older data this long, "
+	    "then fails (10s to 24h)"),
 };
 
 static const struct prom_query_default config_queries[] =

@@ -99,6 +99,16 @@ struct config {
 		bool	 ascii;
 		bool	 mouse;
 	} ui;
+
+	struct {			/* problems.h's limits */
+		long	 cpu_warn;	/* percent, default 90 */
+		long	 mem_warn;	/* percent, default 90 */
+		int64_t	 hold_ms;	/* default 5m */
+		int64_t	 cordoned_idle_ms; /* default 30m */
+		long	 cert_days;	/* default 14 */
+		long	 cert_crit_days; /* default 3 */
+		int64_t	 stale_after_ms; /* default 5m */
+	} problems;
 };
 
 /* Defaults only (no file).  Never fails. */

@@ -286,6 +286,21 @@ fleet_set_join(struct fleet *f, enum fleet_key_rule rule, const char *domain)
 	    xstrdup(domain) : NULL;
 }
 
+/* [problems]: the rules' limits and when a stale source fails. */
+static void
+fleet_configure_problems(struct fleet *f, const struct config *cfg)
+{
+	struct problems_limits	*lim = problems_limits(f->priv->problems);
+
+	lim->cpu_pct = cfg->problems.cpu_warn;
+	lim->mem_pct = cfg->problems.mem_warn;
+	lim->hold_ms = cfg->problems.hold_ms;
+	lim->idle_ms = cfg->problems.cordoned_idle_ms;
+	lim->cert_days = (int)cfg->problems.cert_days;
+	lim->cert_crit_days = (int)cfg->problems.cert_crit_days;
+	f->stale_limit_ms = cfg->problems.stale_after_ms;
+}
+
 int
 fleet_configure(struct fleet *f, const struct config *cfg, char **cause)
 {
@@ -299,6 +314,7 @@ fleet_configure(struct fleet *f, const struct config *cfg, char **cause)
 	}
 	fleet_set_join(f, rule, cfg->cluster.domain);
 	fleet_set_node_pattern(f, cfg->cluster.node_pattern);
+	fleet_configure_problems(f, cfg);
 	return (0);
 }
 

@@ -378,7 +378,8 @@ void		 fleet_set_join(struct fleet *, enum fleet_key_rule,
 		     const char *domain);
 struct config;
 /*
- * Apply the [cluster] settings (node_key, domain, node_pattern) before
+ * Apply the [cluster] settings (node_key, domain, node_pattern) and the
+ * [problems] limits (problems.h; stale_after is stale_limit_ms) before
  * the first apply: what every program that fills a fleet calls.  0, or
  * -1 with an allocated *cause.
  */

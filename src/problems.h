@@ -16,6 +16,10 @@
  * fleet->problems (sorted by severity, worst first, then by age, oldest
  * first) and every node's nproblems and worst.
  *
+ * The limits come from [problems] in the configuration (config.h;
+ * fleet_configure() sets them: cpu_warn, mem_warn, hold, cordoned_idle,
+ * cert_days, cert_crit_days); problems_new() starts with the defaults.
+ *
  * The rules and their defaults:
  *
  *  rule                    sev   sources     condition
