@@ -43,6 +43,8 @@ struct fleet_priv {
 	char		**pattern;	/* [cluster] node_pattern globs */
 	size_t		 npattern;
 	struct problems	*problems;
+	uint64_t	 digest[FLEET_SRC_COUNT]; /* fleet_digest() */
+	bool		 digest_set[FLEET_SRC_COUNT];
 };
 
 /* The Prometheus figures fleet knows (prom-queries.h names). */
@@ -948,11 +950,17 @@ fleet_dg(uint64_t h, uint64_t v)
 	return (h ^ (h >> 29));
 }
 
+/* Strings here are short: a byte loop beats a call and a strlen(). */
 static inline uint64_t
 fleet_dg_str(uint64_t h, const char *s)
 {
-	return (fleet_dg(h, s != NULL ? util_hash64(s, strlen(s)) :
-	    0x5bd1e9955bd1e995ULL));
+	uint64_t	 x = 0xcbf29ce484222325ULL;
+
+	if (s == NULL)
+		return (fleet_dg(h, 0x5bd1e9955bd1e995ULL));
+	while (*s != '\0')
+		x = (x ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return (fleet_dg(h, x));
 }
 
 static inline uint64_t
@@ -972,10 +980,7 @@ fleet_dg_node(uint64_t h, const struct fleet_node *n, enum fleet_src src)
 	const struct fleet_check	*c;
 	size_t				 i;
 
-	h = fleet_dg(h, n->id);
-	h = fleet_dg_str(h, n->key);
-	h = fleet_dg(h, n->seen | (unsigned)n->bbb << 8 |
-	    (unsigned)n->named << 9);
+	h = fleet_dg(h, n->id);	/* its key goes with it */
 	switch (src) {
 	case FLEET_SRC_CONSUL:
 		h = fleet_dg_str(h, n->consul_node);
@@ -1022,44 +1027,28 @@ fleet_dg_node(uint64_t h, const struct fleet_node *n, enum fleet_src src)
 static uint64_t	fleet_problems_digest(const struct fleet *);
 
 /*
- * A digest of what the screen shows of src's data: the records and their
- * fields from src, src's entity lists, the sources' states, the totals
- * and the problems.  Not the sources' last_ok, latency or bytes (the
- * clock tick redraws those).
+ * A digest of src's data as the screen shows it: the records src names
+ * (their keys, ids, what names them and src's fields) and src's entity
+ * lists.  Kept per source after every apply (priv->digest) to tell
+ * whether the next apply changed them.
  */
 static uint64_t
 fleet_digest(const struct fleet *f, enum fleet_src src)
 {
 	const struct fleet_priv		*p = f->priv;
-	const struct fleet_source	*so;
 	const struct fleet_stack	*st;
 	const struct fleet_service	*sv;
 	const struct fleet_host		*ho;
 	const struct fleet_vm		*vm;
-	const struct fleet_totals	*t = &f->totals;
 	uint64_t			 h = 0x243f6a8885a308d3ULL;
 	size_t				 i, j;
-	int				 k;
 
-	h = fleet_dg(h, p->nall);
-	h = fleet_dg(h, f->nnodes);
 	for (i = 0; i < p->nall; i++) {
-		if (p->all[i] != NULL)
+		if (p->all[i] != NULL &&
+		    (p->all[i]->seen & FLEET_SRC_BIT(src)) != 0)
 			h = fleet_dg_node(h, p->all[i], src);
 	}
-	for (k = 0; k < FLEET_SRC_COUNT; k++) {
-		so = &f->sources[k];
-		h = fleet_dg(h, so->state);
-		h = fleet_dg_str(h, so->cause);
-		h = fleet_dg_str(h, so->detail);
-	}
 	h = fleet_dg(h, f->scalelite_legacy);
-	h = fleet_dg(h, (uint64_t)t->nodes << 32 ^ (uint64_t)t->up);
-	h = fleet_dg(h, (uint64_t)t->cordoned << 32 ^ (uint64_t)t->disabled);
-	h = fleet_dg(h, (uint64_t)t->offline << 32 ^ (uint64_t)t->meetings);
-	h = fleet_dg(h, (uint64_t)t->participants << 32 ^ (uint64_t)t->video);
-	h = fleet_dg(h, (uint64_t)t->voice);
-	h = fleet_dg(h, fleet_problems_digest(f));
 	if (src == FLEET_SRC_RANCHER) {
 		h = fleet_dg(h, f->nstacks);
 		for (i = 0; i < f->nstacks; i++) {
@@ -1109,17 +1098,56 @@ fleet_digest(const struct fleet *f, enum fleet_src src)
 }
 
 /*
+ * The rest of what the screen shows, cheap: the node list, the sources'
+ * states, the totals and the problems.
+ */
+static uint64_t
+fleet_digest_view(const struct fleet *f)
+{
+	const struct fleet_source	*so;
+	const struct fleet_totals	*t = &f->totals;
+	uint64_t			 h = 0x13198a2e03707345ULL;
+	size_t				 i;
+	int				 k;
+
+	h = fleet_dg(h, f->priv->nall);
+	h = fleet_dg(h, f->nnodes);
+	for (i = 0; i < f->nnodes; i++)
+		h = fleet_dg(h, f->nodes[i]->id);
+	for (k = 0; k < FLEET_SRC_COUNT; k++) {
+		so = &f->sources[k];
+		h = fleet_dg(h, so->state);
+		h = fleet_dg_str(h, so->cause);
+		h = fleet_dg_str(h, so->detail);
+	}
+	h = fleet_dg(h, (uint64_t)t->nodes << 32 ^ (uint64_t)t->up);
+	h = fleet_dg(h, (uint64_t)t->cordoned << 32 ^ (uint64_t)t->disabled);
+	h = fleet_dg(h, (uint64_t)t->offline << 32 ^ (uint64_t)t->meetings);
+	h = fleet_dg(h, (uint64_t)t->participants << 32 ^ (uint64_t)t->video);
+	h = fleet_dg(h, (uint64_t)t->voice);
+	return (fleet_dg(h, fleet_problems_digest(f)));
+}
+
+/*
  * The end of an apply of src: order, totals and problems; the version
- * moves only when what the screen shows of it moved (before: the
- * digest taken at the start of the apply).
+ * moves only when what the screen shows moved: src's data since its
+ * last apply, or the rest (before: fleet_digest_view() at the start of
+ * the apply).
  */
 static void
 fleet_changed_from(struct fleet *f, int64_t now, enum fleet_src src,
     uint64_t before)
 {
+	struct fleet_priv	*p = f->priv;
+	uint64_t		 d;
+
 	fleet_reeval(f, now);
-	if (fleet_digest(f, src) != before)
+	d = fleet_digest(f, src);
+	if (!p->digest_set[src] || d != p->digest[src] ||
+	    fleet_digest_view(f) != before)
 		f->version++;
+	p->digest[src] = d;
+	p->digest_set[src] = true;
 }
 
 static void
@@ -1278,7 +1306,7 @@ fleet_apply_consul(struct fleet *f, struct fleet_consul_update *u,
 
 	if (u == NULL)
 		return (-1);
-	before = fleet_digest(f, FLEET_SRC_CONSUL);
+	before = fleet_digest_view(f);
 	f->priv->gen++;
 	for (i = 0; i < u->nnodes; i++) {
 		cn = &u->nodes[i];
@@ -1585,7 +1613,7 @@ fleet_apply_scalelite(struct fleet *f, struct fleet_scalelite_update *u,
 
 	if (u == NULL)
 		return (-1);
-	before = fleet_digest(f, FLEET_SRC_SCALELITE);
+	before = fleet_digest_view(f);
 	f->scalelite_legacy = u->legacy;
 	if (u->legacy) {
 		fleet_source_ok(f, FLEET_SRC_SCALELITE, &u->fetch, now);
@@ -1873,7 +1901,7 @@ fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
 
 	if (u == NULL)
 		return (-1);
-	before = fleet_digest(f, FLEET_SRC_RANCHER);
+	before = fleet_digest_view(f);
 
 	hmap_clear(oldids);
 	hmap_clear(byid);
@@ -2062,7 +2090,7 @@ fleet_apply_openstack(struct fleet *f, struct fleet_openstack_update *u,
 
 	if (u == NULL)
 		return (-1);
-	before = fleet_digest(f, FLEET_SRC_OPENSTACK);
+	before = fleet_digest_view(f);
 	hmap_clear(oldids);
 	for (i = 0; i < f->nvms; i++)
 		hmap_put(oldids, f->vms[i]->vm_id, f->vms[i]);
