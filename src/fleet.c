@@ -1482,11 +1482,13 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 {
 	struct fleet_prom_figure	*fg;
 	struct fleet_prom_sample	*sm;
-	struct fleet_node		*n;
+	struct fleet_node		*n, **prev_node, **cur_node, **t;
+	struct fleet_prom_figure	*prev;
 	struct hmap			*inst = &f->priv->scratch[0];
 	struct buf			 detail = { 0 };
 	const char			*first_error = NULL;
 	size_t				 i, j, nfailed = 0, ngood = 0;
+	size_t				 ncur = 0;
 	int				 pf;
 	bool				 good[FLEET_PF_COUNT] = { false };
 	char				*cause;
@@ -1529,6 +1531,13 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 	hmap_clear(inst);
 	hmap_reserve(inst, f->priv->nall + 16);
 	for (i = 0; i < u->nfigures; i++) {
+		if (u->figures[i].nsamples > ncur)
+			ncur = u->figures[i].nsamples;
+	}
+	prev_node = xcalloc(ncur + 1, sizeof *prev_node);
+	cur_node = xcalloc(ncur + 1, sizeof *cur_node);
+	prev = NULL;
+	for (i = 0; i < u->nfigures; i++) {
 		fg = &u->figures[i];
 		if (fg->failed)
 			continue;
@@ -1536,14 +1545,24 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 			continue;	/* a figure fleet does not know */
 		for (j = 0; j < fg->nsamples; j++) {
 			sm = &fg->samples[j];
+			cur_node[j] = NULL;
 			if (sm->instance == NULL)
 				continue;
-			if ((n = hmap_get(inst, sm->instance)) == NULL) {
+			/*
+			 * The figures mostly list the instances in one
+			 * order: the last figure's j-th instance first.
+			 */
+			if (prev != NULL && j < prev->nsamples &&
+			    prev_node[j] != NULL &&
+			    strcmp(prev->samples[j].instance, sm->instance) == 0)
+				n = prev_node[j];
+			else if ((n = hmap_get(inst, sm->instance)) == NULL) {
 				n = fleet_node_get_name(f, sm->instance);
-				if (n == NULL)
-					continue;
-				hmap_put(inst, sm->instance, n);
+				if (n != NULL)
+					hmap_put(inst, sm->instance, n);
 			}
+			if ((cur_node[j] = n) == NULL)
+				continue;
 			if (n->gen[FLEET_SRC_PROMETHEUS] != f->priv->gen) {
 				if ((n->seen & FLEET_SRC_BIT(
 				    FLEET_SRC_PROMETHEUS)) == 0)
@@ -1553,7 +1572,13 @@ fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
 			}
 			fleet_pf_set(n, pf, sm->value, now);
 		}
+		prev = fg;
+		t = prev_node;
+		prev_node = cur_node;
+		cur_node = t;
 	}
+	free(prev_node);
+	free(cur_node);
 	hmap_clear(inst);
 	fleet_nodes_sweep(f, FLEET_SRC_PROMETHEUS);
 
