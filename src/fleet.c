@@ -1849,11 +1849,14 @@ fleet_rancher_update_free(struct fleet_rancher_update *u)
 static int
 fleet_service_rank(const char *state, const char *health, const char **word)
 {
-	if (health != NULL && strcmp(health, "unhealthy") == 0) {
+	/* (the first letters first: this runs for every instance) */
+	if (health != NULL && health[0] == 'u' &&
+	    strcmp(health, "unhealthy") == 0) {
 		*word = "unhealthy";
 		return (4);
 	}
-	if (health != NULL && strcmp(health, "degraded") == 0) {
+	if (health != NULL && health[0] == 'd' &&
+	    strcmp(health, "degraded") == 0) {
 		*word = "degraded";
 		return (3);
 	}

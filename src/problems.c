@@ -393,8 +393,9 @@ rule_cert_expiry(struct problems *p, const struct problems_rule *r,
 static bool
 problems_health_bad(const char *h)
 {
-	return (h != NULL && (strcmp(h, "unhealthy") == 0 ||
-	    strcmp(h, "degraded") == 0));
+	/* the first letter first: "healthy" is what it nearly always is */
+	return (h != NULL && ((h[0] == 'u' && strcmp(h, "unhealthy") == 0) ||
+	    (h[0] == 'd' && strcmp(h, "degraded") == 0)));
 }
 
 /* " (lb unhealthy, bbb degraded)": the services that are not well. */

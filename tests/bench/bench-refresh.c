@@ -25,6 +25,10 @@
  */
 #include <sys/resource.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <errno.h>
 #include <stdbool.h>
 #include <math.h>
@@ -744,6 +748,28 @@ decoded_names(unsigned bits, char *out, size_t len)
 	}
 }
 
+/* The heap a copy of the kept Rancher collections takes (glibc only). */
+static size_t
+kept_bytes(const struct fleet_rancher_update *last)
+{
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 33)
+	struct fleet_rancher_update	*c;
+	struct mallinfo2		 m0, m1;
+	int				 p;
+
+	m0 = mallinfo2();
+	c = xcalloc(1, sizeof *c);
+	for (p = 0; p < BK_MEMO_RANCHER_PARTS; p++)
+		bk_memo_rancher_copy(c, last, p);
+	m1 = mallinfo2();
+	fleet_rancher_update_free(c);
+	return (m1.uordblks > m0.uordblks ? m1.uordblks - m0.uordblks : 0);
+#else
+	(void)last;
+	return (0);
+#endif
+}
+
 /* Hash throughput over every byte of a, in GB/s (best of rounds). */
 static double
 hash_gbs(const struct answers *a, int rounds, uint64_t *sink)
@@ -797,7 +823,7 @@ steady_main(const char *dir, int n, int rounds)
 	double		*hot_src[FLEET_SRC_COUNT];
 	int64_t		 now = 1764110000000LL;
 	uint64_t	 sink;
-	size_t		 held = 0;
+	size_t		 held = 0, kept;
 	unsigned	 dec_any = 0, dec_all = ~0u, app_any = 0;
 	unsigned	 app_all = ~0u;
 	int		 r, k;
@@ -848,6 +874,7 @@ steady_main(const char *dir, int n, int rounds)
 	}
 	held = bk_memo_held_max(st.rancher) + bk_memo_held_max(st.nova) +
 	    bk_memo_held_max(st.consul);
+	kept = kept_bytes(st.rancher_last);
 	gbs = hash_gbs(&set[0], 20, &sink);
 
 	printf("steady nodes=%zu problems=%zu bytes A=%llu B=%llu "
@@ -874,8 +901,9 @@ steady_main(const char *dir, int n, int rounds)
 		printf(" %s %.2f", fleet_src_name(k), median(hot_src[k],
 		    rounds));
 	printf("\n");
-	printf("  memo: most bytes held at once %zu; util_hash64 %.2f GB/s\n",
-	    held, gbs);
+	printf("  memo: most bytes held at once %zu; the Rancher collections "
+	    "kept as decoded %zu bytes; util_hash64 %.2f GB/s\n", held, kept,
+	    gbs);
 	steady_free(&st);
 	answers_free(&set[0]);
 	answers_free(&set[1]);
