@@ -40,6 +40,7 @@ struct bk_memo {
 	struct bk_memo_part *parts;
 	int		 nparts;
 	bool		 have_ref;	/* a good cycle was decoded */
+	bool		 had_ref;	/* ... before this one began */
 	bk_memo_decode_cb cb;
 	void		*arg;
 	size_t		 held_bytes;
@@ -118,6 +119,7 @@ bk_memo_begin(struct bk_memo *m, bk_memo_decode_cb cb, void *arg)
 		bk_memo_pages_clear(&m->parts[p].cur);
 	m->cb = cb;
 	m->arg = arg;
+	m->had_ref = m->have_ref;
 	for (p = 0; p < m->nparts; p++) {
 		m->parts[p].decoding = !m->have_ref;
 		m->parts[p].same = false;
@@ -519,7 +521,7 @@ bk_memo_rancher_fill(const struct bk_memo *m, struct fleet_rancher_update *u,
 
 	/* What was decoded may say what the last decode said. */
 	for (p = 0; p < BK_MEMO_RANCHER_PARTS; p++) {
-		same[p] = m->have_ref && (bk_memo_part_same(m, p) ||
+		same[p] = m->had_ref && (bk_memo_part_same(m, p) ||
 		    bk_memo_rancher_eq(u, last, p));
 		if (!same[p])
 			all = false;

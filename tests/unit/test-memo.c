@@ -328,6 +328,95 @@ test_memo_pages(void **state)
 	}
 }
 
+/* New bytes that say nothing new to fleet: the source is unchanged. */
+static void
+test_memo_same_fields(void **state)
+{
+	struct bk_memo			*m;
+	struct fleet_rancher_update	*acc, *last;
+	struct page			 parts[3][4];
+	char				*next1, *p;
+	int				 k, i;
+
+	(void)state;
+	memset(parts, 0, sizeof parts);
+	parts[0][0] = page_read("rancher/stacks.json");
+	parts[1][0] = page_read("rancher/services-page1.json");
+	parts[1][1] = page_read("rancher/services-page2.json");
+	parts[2][0] = page_read("rancher/hosts.json");
+	m = bk_memo_new(3);
+	last = xcalloc(1, sizeof *last);
+	acc = xcalloc(1, sizeof *acc);
+	assert_false(rancher_cycle(m, acc, parts, &next1));
+	free(next1);
+	assert_false(bk_memo_rancher_fill(m, acc, last));
+	fleet_rancher_update_free(acc);
+
+	/* info.cpuInfo.count is no field fleet reads */
+	assert_non_null(p = strstr(parts[2][0].data, "\"count\":8"));
+	p[8] = '9';
+	acc = xcalloc(1, sizeof *acc);
+	assert_false(rancher_cycle(m, acc, parts, &next1));
+	free(next1);
+	assert_false(bk_memo_part_same(m, 2));
+	assert_true(acc->nhosts > 0);
+	assert_true(bk_memo_rancher_fill(m, acc, last));
+	fleet_rancher_update_free(acc);
+
+	/* a host's state is */
+	assert_non_null(p = strstr(parts[2][0].data, "\"state\":\"active\""));
+	memcpy(p + 9, "ACTIVE", 6);
+	acc = xcalloc(1, sizeof *acc);
+	assert_false(rancher_cycle(m, acc, parts, &next1));
+	free(next1);
+	assert_false(bk_memo_rancher_fill(m, acc, last));
+	assert_true(acc->nstacks > 0 && acc->nservices > 0);
+	assert_string_equal(last->hosts[0].state, "ACTIVE");
+	fleet_rancher_update_free(acc);
+
+	fleet_rancher_update_free(last);
+	bk_memo_free(m);
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < 4; i++)
+			free(parts[k][i].data);
+	}
+}
+
+/* A first cycle is never "the same", even when everything is empty. */
+static void
+test_memo_first_empty(void **state)
+{
+	static const char		 empty[] =
+	    "{\"type\":\"collection\",\"data\":[]}";
+	struct bk_memo			*m;
+	struct fleet_rancher_update	*acc, *last;
+	char				*next = NULL, *cause = NULL;
+	bool				 same;
+	int				 round, p;
+
+	(void)state;
+	m = bk_memo_new(3);
+	last = xcalloc(1, sizeof *last);
+	for (round = 0; round < 2; round++) {
+		acc = xcalloc(1, sizeof *acc);
+		bk_memo_begin(m, bk_memo_rancher_cb, acc);
+		for (p = 0; p < 3; p++) {
+			assert_int_equal(bk_memo_page(m, p, xstrdup(empty),
+			    strlen(empty), &next, &cause), 0);
+			assert_null(next);
+		}
+		assert_int_equal(bk_memo_end(m, &same, &cause), 0);
+		if (round == 0) {
+			assert_false(same);
+			assert_false(bk_memo_rancher_fill(m, acc, last));
+		} else
+			assert_true(same);
+		fleet_rancher_update_free(acc);
+	}
+	fleet_rancher_update_free(last);
+	bk_memo_free(m);
+}
+
 /* --- fleet_touch_source ------------------------------------------------ */
 
 static void
@@ -385,6 +474,8 @@ main(void)
 		cmocka_unit_test(test_hash_seed_align),
 		cmocka_unit_test(test_memo_one_page),
 		cmocka_unit_test(test_memo_pages),
+		cmocka_unit_test(test_memo_same_fields),
+		cmocka_unit_test(test_memo_first_empty),
 		cmocka_unit_test(test_touch),
 	};
 
