@@ -76,6 +76,19 @@ int	 backend_scalelite_decode(const char *, size_t,
  */
 int	 backend_bbb_decode_meetings(const char *, size_t,
 	     struct fleet_meetings_update **, char **);
+/*
+ * The same with the parser chosen, for tests: AUTO is the fast path
+ * (a strict tokenizer for the XML BBB writes) falling back to expat on
+ * anything it declines; FAST returns -2 where it declines; EXPAT is
+ * expat alone.  Where FAST does not decline, all three agree.
+ */
+enum backend_xml_path {
+	BACKEND_XML_AUTO,
+	BACKEND_XML_FAST,
+	BACKEND_XML_EXPAT
+};
+int	 backend_bbb_decode_meetings_path(enum backend_xml_path,
+	     const char *, size_t, struct fleet_meetings_update **, char **);
 
 /*
  * A BBB API XML answer's returncode, messageKey and message (each

@@ -10,6 +10,7 @@
 
 #include "backend/decode.h"
 #include "fixture.h"
+#include "meetings-same.h"
 
 static struct fleet_scalelite_update *
 servers_ok(const char *name, struct backend_sl_secrets *sec)
@@ -273,6 +274,158 @@ test_xml_hostile(void **state)
 	free(cause);
 }
 
+static const char *const bbb_fixtures[] = {
+	"bbb/getmeetings.xml",
+	"bbb/getmeetings-none.xml",
+	"bbb/getmeetings-bad-count.xml",
+	"bbb/getmeetings-checksum-error.xml",
+	"bbb/getmeetings-internal-error.xml",
+	"bbb/getmeetings-no-id.xml",
+	"bbb/getmeetings-truncated.xml"
+};
+
+/* The fast tokenizer takes BBB's own answers (else it is never used). */
+static void
+test_xml_fast_taken(void **state)
+{
+	struct fleet_meetings_update	*u;
+	char				*body, *cause = NULL;
+	size_t				 len, i;
+	int				 rc;
+
+	(void)state;
+	for (i = 0; i < 6; i++) {
+		body = fixture_read(bbb_fixtures[i], &len);
+		rc = backend_bbb_decode_meetings_path(BACKEND_XML_FAST, body,
+		    len, &u, &cause);
+		if (rc == -2)
+			fail_msg("%s: the fast path declined", bbb_fixtures[i]);
+		if (rc == 0)
+			fleet_meetings_update_free(u);
+		free(cause);
+		cause = NULL;
+		free(body);
+	}
+	/* A truncated answer is declined; expat names the error. */
+	body = fixture_read("bbb/getmeetings-truncated.xml", &len);
+	assert_int_equal(backend_bbb_decode_meetings_path(BACKEND_XML_FAST,
+	    body, len, &u, &cause), -2);
+	free(body);
+}
+
+static void
+xml_agree(const char *what, const char *body, size_t len, size_t *taken)
+{
+	char	*why;
+	bool	 declined;
+
+	if ((why = meetings_paths_differ(body, len, &declined)) != NULL)
+		fail_msg("%s: %s", what, why);
+	if (!declined)
+		(*taken)++;
+}
+
+/*
+ * Both parsers agree on every fixture, on every truncation of the full
+ * answer, and on one-byte changes at every offset into characters that
+ * matter to XML.
+ */
+static void
+test_xml_fast_same(void **state)
+{
+	static const char	 subst[] = { '<', '>', '&', '/', ' ', ']',
+	    '\r', '\0', '"', '!', '?', 'x', '\x80', '\xc3', ';', '#' };
+	char			*body, *copy, what[96];
+	size_t			 len, i, k, taken = 0, tried = 0;
+
+	(void)state;
+	for (i = 0; i < nitems(bbb_fixtures); i++) {
+		body = fixture_read(bbb_fixtures[i], &len);
+		xml_agree(bbb_fixtures[i], body, len, &taken);
+		free(body);
+	}
+	body = fixture_read("bbb/getmeetings.xml", &len);
+	for (i = 0; i <= len; i++) {
+		snprintf(what, sizeof what, "cut at %zu", i);
+		xml_agree(what, body, i, &taken);
+		tried++;
+	}
+	copy = xmalloc(len);
+	for (i = 0; i < len; i++) {
+		for (k = 0; k < nitems(subst); k++) {
+			memcpy(copy, body, len);
+			copy[i] = subst[k];
+			snprintf(what, sizeof what, "byte %zu = 0x%02x", i,
+			    (unsigned char)subst[k]);
+			xml_agree(what, copy, len, &taken);
+			tried++;
+		}
+	}
+	/* Many mutants stay well-formed: the fast path must take some. */
+	if (taken < tried / 20)
+		fail_msg("fast path took only %zu of %zu", taken, tried);
+	free(copy);
+	free(body);
+}
+
+/* What it declines, expat decides (and the answers stay the same). */
+static void
+test_xml_fast_declines(void **state)
+{
+	static const char *const declined[] = {
+		"<!-- c --><response><returncode>SUCCESS</returncode>"
+		    "</response>",
+		"<response a=\"1\"><returncode>SUCCESS</returncode>"
+		    "</response>",
+		"<response><returncode>SUCCESS</returncode></response>\r\n",
+		"<response><returncode>SUCCESS</returncode></respons>",
+		"<response><returncode>SUCC&nbsp;ESS</returncode>"
+		    "</response>",
+		"<response><returncode>SUCCESS</returncode></response><x/>",
+		"<?xml version=\"1.1\"?><response><returncode>SUCCESS"
+		    "</returncode></response>",
+		"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><response>"
+		    "<returncode>SUCCESS</returncode></response>",
+		"<response><returncode>SUCCESS\xc0\xaf</returncode>"
+		    "</response>",
+		"<response><returncode>S]]>S</returncode></response>",
+		"<response><returncode>&#0;</returncode></response>",
+		"<response><returncode>&#xd800;</returncode></response>",
+		"<response><r\xc3\xa9>x</r\xc3\xa9><returncode>SUCCESS"
+		    "</returncode></response>",
+	};
+	struct fleet_meetings_update	*u;
+	char				*cause = NULL, *why;
+	size_t				 i;
+	bool				 d;
+
+	(void)state;
+	for (i = 0; i < nitems(declined); i++) {
+		if (backend_bbb_decode_meetings_path(BACKEND_XML_FAST,
+		    declined[i], strlen(declined[i]), &u, &cause) != -2)
+			fail_msg("not declined: %s", declined[i]);
+		if ((why = meetings_paths_differ(declined[i],
+		    strlen(declined[i]), &d)) != NULL)
+			fail_msg("%s: %s", declined[i], why);
+	}
+	/* Entities, references and CDATA are read as expat reads them. */
+	const char *ok = "<?xml version='1.0' standalone='yes' ?>\n"
+	    "<response ><returncode>SUCCESS</returncode><meetings><meeting>"
+	    "<meetingID>a&amp;b&#x41;&#66;&lt;&gt;&quot;&apos;</meetingID>"
+	    "<meetingName>x<![CDATA[<&]]>\xc3\xa9\xf0\x9f\x98\x80"
+	    "</meetingName><participantCount> 3 </participantCount>"
+	    "</meeting></meetings></response>\n";
+	assert_int_equal(backend_bbb_decode_meetings_path(BACKEND_XML_FAST, ok,
+	    strlen(ok), &u, &cause), 0);
+	assert_string_equal(u->meetings[0].meeting_id, "a&bAB<>\"'");
+	assert_string_equal(u->meetings[0].name, "x<&\xc3\xa9\xf0\x9f\x98"
+	    "\x80");
+	assert_int_equal(u->meetings[0].participants, 3);
+	fleet_meetings_update_free(u);
+	assert_null(meetings_paths_differ(ok, strlen(ok), &d));
+	assert_false(d);
+}
+
 int
 main(void)
 {
@@ -285,6 +438,9 @@ main(void)
 		cmocka_unit_test(test_meetings),
 		cmocka_unit_test(test_meetings_errors),
 		cmocka_unit_test(test_xml_hostile),
+		cmocka_unit_test(test_xml_fast_taken),
+		cmocka_unit_test(test_xml_fast_same),
+		cmocka_unit_test(test_xml_fast_declines),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
