@@ -2,7 +2,8 @@
  * test-backend-poll.c: the backends' transport against a fake server on
  * 127.0.0.1 (libmicrohttpd): Keystone token reuse and re-auth on 401,
  * Nova pages, Rancher pages and a next link to another origin, consul
- * index reset and its rate limit, scalelite's checksum, backoff.
+ * index reset and its rate limit, scalelite's checksum, backoff; answers
+ * that did not change are not applied again (backend/memo.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,6 +40,8 @@ static int	 consul_calls;
 static int	 consul_index_seen[64];	/* index= per call, -1 none */
 static int	 consul_answer_index;	/* what to answer */
 static bool	 rancher_foreign_next;
+static const char *rancher_host2_state = "active";
+static int	 rancher_calls;
 static int	 sl_checksum_ok;
 static int	 sl_checksum_bad;
 static char	 sl_expect[65];
@@ -175,6 +178,7 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		goto out;
 	}
 	if (strncmp(url, "/v2-beta/projects/1a5/", 22) == 0) {
+		rancher_calls++;
 		if (strcmp(url + 22, "hosts") == 0 &&
 		    arg(c, "marker") == NULL)
 			body = xasprintf("{\"type\":\"collection\",\"data\":"
@@ -185,10 +189,11 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 			    rancher_foreign_next ? "localhost" : "127.0.0.1",
 			    port);
 		else if (strcmp(url + 22, "hosts") == 0)
-			body = xstrdup("{\"type\":\"collection\",\"data\":"
+			body = xasprintf("{\"type\":\"collection\",\"data\":"
 			    "[{\"id\":\"1h2\",\"hostname\":\"bbb-02\","
-			    "\"state\":\"active\","
-			    "\"agentState\":\"disconnected\"}]}");
+			    "\"state\":\"%s\","
+			    "\"agentState\":\"disconnected\"}]}",
+			    rancher_host2_state);
 		else
 			body = xstrdup("{\"type\":\"collection\",\"data\":[]}");
 		ret = reply(c, 200, NULL, NULL, body);
@@ -468,6 +473,89 @@ test_rancher_pages(void **state)
 	rig_free(&r);
 }
 
+static int
+rancher_calls_now(void)
+{
+	int	 n;
+
+	pthread_mutex_lock(&mtx);
+	n = rancher_calls;
+	pthread_mutex_unlock(&mtx);
+	return (n);
+}
+
+/*
+ * The same answers again: Rancher and OpenStack are fresh (last_ok
+ * moves, the nodes' data counts as fresh) but nothing is applied (the
+ * version stays); a changed answer is applied.
+ */
+static void
+test_unchanged_answers(void **state)
+{
+	struct rig	 r = { 0 };
+	const struct fleet_host *h;
+	int64_t		 ok_r, ok_o;
+	uint64_t	 v;
+	int		 calls;
+	size_t		 i;
+
+	(void)state;
+	r.cfg = config_new();
+	r.cfg->rancher.url = srv_url("/");
+	r.cfg->openstack.auth_url = srv_url("/v3/");
+	r.cfg->openstack.application_credential_id = xstrdup("cred");
+	r.cfg->openstack.application_credential_secret =
+	    xstrdup("os-secret");
+	r.cfg->ui.refresh_ms = 250;	/* period 1.25 s */
+	pthread_mutex_lock(&mtx);
+	rancher_foreign_next = false;
+	rancher_host2_state = "active";
+	revoke_once = false;
+	pthread_mutex_unlock(&mtx);
+	rig_start(&r);
+	assert_true(run_until(&r, os_ok, 10000));
+	assert_true(run_until(&r, rancher_done, 10000));
+	assert_int_equal(r.fleet->sources[FLEET_SRC_RANCHER].state,
+	    FLEET_SRC_OK);
+	assert_int_equal(r.fleet->nhosts, 2);
+	assert_int_equal(r.fleet->nvms, 3);
+	v = r.fleet->version;
+	ok_r = r.fleet->sources[FLEET_SRC_RANCHER].last_ok;
+	ok_o = r.fleet->sources[FLEET_SRC_OPENSTACK].last_ok;
+	calls = rancher_calls_now();
+
+	/* A refresh or two later: asked again, the same answers. */
+	run_until(&r, NULL, 2800);
+	assert_true(rancher_calls_now() >= calls + 4);
+	assert_true(r.fleet->sources[FLEET_SRC_RANCHER].last_ok > ok_r);
+	assert_true(r.fleet->sources[FLEET_SRC_OPENSTACK].last_ok > ok_o);
+	assert_int_equal(r.fleet->sources[FLEET_SRC_RANCHER].state,
+	    FLEET_SRC_OK);
+	assert_int_equal(r.fleet->version, v);
+	for (i = 0; i < r.fleet->nhosts; i++) {
+		h = r.fleet->hosts[i];
+		if (strcmp(h->rancher_id, "1h2") == 0)
+			assert_string_equal(h->state, "disconnected");
+	}
+
+	/* One host's state changes: applied, the version moves. */
+	pthread_mutex_lock(&mtx);
+	rancher_host2_state = "reconnecting";
+	pthread_mutex_unlock(&mtx);
+	run_until(&r, NULL, 2800);
+	assert_true(r.fleet->version > v);
+	for (i = 0; i < r.fleet->nhosts; i++) {
+		h = r.fleet->hosts[i];
+		if (strcmp(h->rancher_id, "1h2") == 0)
+			assert_string_equal(h->state, "reconnecting");
+	}
+	assert_int_equal(r.fleet->nhosts, 2);
+	pthread_mutex_lock(&mtx);
+	rancher_host2_state = "active";
+	pthread_mutex_unlock(&mtx);
+	rig_free(&r);
+}
+
 static bool
 consul_calls_ge(int n)
 {
@@ -716,6 +804,7 @@ main(void)
 		cmocka_unit_test(test_openstack),
 		cmocka_unit_test(test_openstack_bad_credential),
 		cmocka_unit_test(test_rancher_pages),
+		cmocka_unit_test(test_unchanged_answers),
 		cmocka_unit_test(test_consul_index),
 		cmocka_unit_test(test_scalelite_checksum),
 		cmocka_unit_test(test_scalelite_node_tls),
