@@ -103,6 +103,11 @@ int	 backend_rancher_decode(enum backend_rancher_kind, const char *,
  */
 int	 backend_rancher_decode_projects(const char *, size_t,
 	     const char *want, char **id, char **);
+/* The jansson (DOM) decoders of the above, kept for tests. */
+int	 backend_rancher_decode_dom(enum backend_rancher_kind, const char *,
+	     size_t, struct fleet_rancher_update *acc, char **next, char **);
+int	 backend_rancher_decode_projects_dom(const char *, size_t,
+	     const char *want, char **id, char **);
 /* A host's state as the operator must read it (the agentState quirk). */
 const char *backend_rancher_host_state(const char *state,
 	     const char *agent_state);
