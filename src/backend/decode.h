@@ -128,6 +128,9 @@ int	 backend_keystone_decode(const char *, size_t, const char *region,
 int	 backend_nova_decode(const char *, size_t,
 	     struct fleet_openstack_update *acc, char **next, char **);
 
+int	 backend_nova_decode_dom(const char *, size_t,
+	     struct fleet_openstack_update *acc, char **next, char **);
+
 /* "2026-11-25T22:14:05.000000Z" / "...Z" / "...+01:00" -> wall ms. */
 int	 backend_parse_time(const char *, int64_t *);
 

@@ -103,8 +103,36 @@ check_rancher(const char *body, size_t len)
 	nchecked++;
 }
 
+static void
+check_nova(const char *body, size_t len)
+{
+	struct fleet_openstack_update	*u, *d;
+	char				*cause = NULL, *next = NULL;
+	char				*dcause = NULL, *dnext = NULL;
+	const char			*diff;
+	int				 rc, drc;
+
+	u = xcalloc(1, sizeof *u);
+	d = xcalloc(1, sizeof *d);
+	rc = backend_nova_decode(body, len, u, &next, &cause);
+	drc = backend_nova_decode_dom(body, len, d, &dnext, &dcause);
+	same_cause("nova", body, len, rc, cause, drc, dcause);
+	assert_false(ds_str_differ(next, dnext));
+	if ((diff = ds_nova(u, d)) != NULL) {
+		print_error("nova: %s differs\n", diff);
+		fail();
+	}
+	free(next);
+	free(dnext);
+	free(cause);
+	free(dcause);
+	fleet_openstack_update_free(u);
+	fleet_openstack_update_free(d);
+}
+
 static void (*const checks[])(const char *, size_t) = {
 	check_rancher,
+	check_nova,
 };
 
 static void
@@ -210,6 +238,35 @@ test_edges(void **state)
 		"",
 		"{}",
 		"{\"data\":null}",
+		"{\"servers\":[{\"id\":\"a\",\"status\":\"ACTIVE\","
+		    "\"addresses\":{\"n1\":[{\"addr\":\"1\"}],\"n2\":"
+		    "[{\"addr\":\"2\"}],\"n1\":[{\"addr\":\"3\"},"
+		    "{\"addr\":\"4\"}]}}]}",
+		"{\"servers\":[{\"id\":\"a\",\"status\":\"ACTIVE\","
+		    "\"addresses\":{\"n1\":[{\"addr\":\"1\"},3],\"n2\":7}}]}",
+		"{\"servers\":[{\"id\":\"a\",\"status\":\"ACTIVE\","
+		    "\"addresses\":{\"n1\":[{\"addr\":null}]}}]}",
+		"{\"servers\":[{\"id\":\"a\",\"status\":\"ACTIVE\","
+		    "\"addresses\":{\"n\\u0031\":[{\"addr\":1}]}}]}",
+		"{\"servers\":[{\"id\":\"a\",\"status\":\"ACTIVE\","
+		    "\"flavor\":{\"original_name\":null,\"id\":\"5\"},"
+		    "\"created\":\"2026-04-20T09:12:33Z\"}]}",
+		"{\"servers\":[{\"id\":\"a\",\"status\":\"ACTIVE\","
+		    "\"flavor\":{\"original_name\":5,\"id\":\"5\"}}]}",
+		"{\"servers\":[{\"id\":\"a\",\"status\":\"ACTIVE\","
+		    "\"created\":\"yesterday\"}]}",
+		"{\"servers\":[],\"servers_links\":[{\"rel\":\"prev\","
+		    "\"href\":\"p\"},{\"rel\":\"next\",\"href\":\"n\"},7]}",
+		"{\"servers\":[],\"servers_links\":[7,{\"rel\":\"next\","
+		    "\"href\":\"n\"}]}",
+		"{\"servers\":[],\"servers_links\":{\"message\":\"m\"}}",
+		"{\"servers_links\":{\"message\":\"m\"},\"servers\":null}",
+		"{\"a\":{\"code\":404},\"b\":{\"code\":500,\"message\":"
+		    "\"x\"},\"a\":{\"message\":\"y\",\"code\":1000}}",
+		"{\"a\":{\"message\":\"y\"},\"a\":1,\"b\":{\"message\":"
+		    "2}}",
+		"{\"servers\":{\"message\":\"m\"}}",
+		"{\"x\":1}",
 	};
 	size_t	 i;
 
