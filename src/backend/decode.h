@@ -30,6 +30,9 @@
 /* consul: GET /v1/health/service/<name>.  Index is left 0. */
 int	 backend_consul_decode(const char *, size_t,
 	     struct fleet_consul_update **, char **);
+/* The jansson (DOM) decoder it replaced, kept for tests. */
+int	 backend_consul_decode_dom(const char *, size_t,
+	     struct fleet_consul_update **, char **);
 
 /*
  * Prometheus: one /api/v1/query answer (any HTTP status: error answers

@@ -130,9 +130,31 @@ check_nova(const char *body, size_t len)
 	fleet_openstack_update_free(d);
 }
 
+static void
+check_consul(const char *body, size_t len)
+{
+	struct fleet_consul_update	*u = NULL, *d = NULL;
+	char				*cause = NULL, *dcause = NULL;
+	const char			*diff;
+	int				 rc, drc;
+
+	rc = backend_consul_decode(body, len, &u, &cause);
+	drc = backend_consul_decode_dom(body, len, &d, &dcause);
+	same_cause("consul", body, len, rc, cause, drc, dcause);
+	if (rc == 0 && (diff = ds_consul(u, d)) != NULL) {
+		print_error("consul: %s differs\n", diff);
+		fail();
+	}
+	free(cause);
+	free(dcause);
+	fleet_consul_update_free(u);
+	fleet_consul_update_free(d);
+}
+
 static void (*const checks[])(const char *, size_t) = {
 	check_rancher,
 	check_nova,
+	check_consul,
 };
 
 static void
@@ -267,6 +289,23 @@ test_edges(void **state)
 		    "2}}",
 		"{\"servers\":{\"message\":\"m\"}}",
 		"{\"x\":1}",
+		"[{\"Node\":{\"Node\":\"a\",\"Address\":\"1\"},"
+		    "\"Service\":{\"Address\":\"\"},\"Checks\":[]}]",
+		"[{\"Node\":{\"Node\":\"a\",\"Address\":\"1\"},"
+		    "\"Service\":{\"Address\":\"s\"},\"Service\":null}]",
+		"[{\"Node\":{\"Node\":\"a\"},\"Node\":{\"Address\":\"1\"}}]",
+		"[{\"Node\":{\"Node\":\"a\"},\"Checks\":[{\"Status\":"
+		    "\"passing\"},{\"Status\":\"odd\",\"Output\":\"o\"}]}]",
+		"[{\"Node\":{\"Node\":\"a\"},\"Checks\":[{\"Status\":"
+		    "\"passing\"},7,{\"Status\":1}]}]",
+		"[{\"Node\":{\"Node\":\"a\"},\"Checks\":[{\"Status\":"
+		    "1}],\"Checks\":[]}]",
+		"[{\"Node\":{\"Node\":\"a\"},\"Checks\":{}}]",
+		"[{\"Node\":{\"Node\":\"a\"}},7]",
+		"[7,{\"Node\":5}]",
+		"[{\"Node\":{\"Node\":\"a\"},\"Service\":[]}]",
+		"[]",
+		"{}",
 	};
 	size_t	 i;
 
