@@ -72,6 +72,10 @@ void	 backend_sl_secrets_free(struct backend_sl_secrets *);
 int	 backend_scalelite_decode(const char *, size_t,
 	     struct fleet_scalelite_update **, struct backend_sl_secrets *,
 	     char **);
+/* The jansson (DOM) decoder it replaced, kept for tests. */
+int	 backend_scalelite_decode_dom(const char *, size_t,
+	     struct fleet_scalelite_update **, struct backend_sl_secrets *,
+	     char **);
 
 /*
  * BBB API getMeetings XML (from scalelite or a node).  Meetings get node

@@ -151,10 +151,52 @@ check_consul(const char *body, size_t len)
 	fleet_consul_update_free(d);
 }
 
+static void
+check_scalelite(const char *body, size_t len)
+{
+	struct fleet_scalelite_update	*u = NULL, *d = NULL;
+	struct backend_sl_secrets	 us, ds;
+	char				*cause = NULL, *dcause = NULL;
+	const char			*diff;
+	int				 rc, drc;
+
+	rc = backend_scalelite_decode(body, len, &u, &us, &cause);
+	drc = backend_scalelite_decode_dom(body, len, &d, &ds, &dcause);
+	same_cause("scalelite", body, len, rc, cause, drc, dcause);
+	if (rc == 0 && (diff = ds_scalelite(u, &us, d, &ds)) != NULL) {
+		print_error("scalelite: %s differs\n", diff);
+		fail();
+	}
+	if (rc == 0) {
+		backend_sl_secrets_free(&us);
+		backend_sl_secrets_free(&ds);
+	}
+	free(cause);
+	free(dcause);
+	fleet_scalelite_update_free(u);
+	fleet_scalelite_update_free(d);
+
+	/* Without secrets. */
+	u = d = NULL;
+	cause = dcause = NULL;
+	rc = backend_scalelite_decode(body, len, &u, NULL, &cause);
+	drc = backend_scalelite_decode_dom(body, len, &d, NULL, &dcause);
+	same_cause("scalelite", body, len, rc, cause, drc, dcause);
+	if (rc == 0 && (diff = ds_scalelite(u, NULL, d, NULL)) != NULL) {
+		print_error("scalelite: %s differs\n", diff);
+		fail();
+	}
+	free(cause);
+	free(dcause);
+	fleet_scalelite_update_free(u);
+	fleet_scalelite_update_free(d);
+}
+
 static void (*const checks[])(const char *, size_t) = {
 	check_rancher,
 	check_nova,
 	check_consul,
+	check_scalelite,
 };
 
 static void
@@ -306,6 +348,24 @@ test_edges(void **state)
 		"[{\"Node\":{\"Node\":\"a\"},\"Service\":[]}]",
 		"[]",
 		"{}",
+		"{\"error\":\"No servers are configured\"}",
+		"{\"error\":\"No servers are configured\",\"error\":\"x\"}",
+		"{\"error\":7}",
+		"[{\"id\":\"a\",\"url\":\"u\",\"secret\":\"s\\u00e9\","
+		    "\"state\":\"cordoned\",\"online\":\"true\",\"load\":"
+		    "\"unavailable\",\"load_multiplier\":2}]",
+		"[{\"id\":\"a\",\"url\":\"u\",\"secret\":\"\",\"load\":"
+		    "\"1.5\",\"load_multiplier\":\"\"}]",
+		"[{\"id\":\"a\",\"url\":\"u\",\"load\":\"x\"}]",
+		"[{\"id\":\"a\",\"url\":\"u\",\"load\":1e308,"
+		    "\"load_multiplier\":-0.0}]",
+		"[{\"id\":\"a\",\"url\":\"u\",\"secret\":5}]",
+		"[{\"id\":\"a\",\"url\":\"u\",\"state\":\"gone\"}]",
+		"[{\"id\":\"a\",\"url\":\"u\",\"online\":true}]",
+		"[{\"id\":\"a\",\"url\":\"u\",\"tag\":\"\",\"bbb_version\":"
+		    "\"2.7\",\"state\":\"disabled\",\"secret\":\"s\"}]",
+		"[{\"id\":\"a\"}]",
+		" <response><returncode>FAILED</returncode></response>",
 	};
 	size_t	 i;
 
