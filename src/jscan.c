@@ -52,6 +52,12 @@ static const uint8_t jscan_hex[256] = {
 	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16
 };
 
+#if defined(__GNUC__) || defined(__clang__)
+#define JSCAN_INLINE	inline __attribute__((__always_inline__))
+#else
+#define JSCAN_INLINE	inline
+#endif
+
 #define JSCAN_ONES	0x0101010101010101ULL
 #define JSCAN_HIGHS	0x8080808080808080ULL
 
@@ -269,7 +275,7 @@ bad:
  * The string whose opening quote is at p: returns the byte after the
  * closing quote (NULL on error); *esc when it holds escapes.
  */
-static inline const char *
+static JSCAN_INLINE const char *
 jscan_string(struct jscan *j, const char *at, bool *esc)
 {
 	const unsigned char	*p = (const unsigned char *)at + 1;
@@ -510,12 +516,14 @@ static const char *
 jscan_skip_open(struct jscan *j, const char *p, int base)
 {
 	const char	*end = j->end;
-	bool		 esc;
+	bool		 esc, obj;
 	unsigned int	 c;
+	int		 depth = j->depth;	/* kept in a register */
 	struct jscan_val v;
 
+	obj = jscan_top_object(j);
 	p = jscan_ws(p, end);
-	if (jscan_top_object(j)) {
+	if (obj) {
 		if (p < end && *p == '}')
 			goto pop;
 		goto key;
@@ -526,19 +534,25 @@ value:
 	p = jscan_ws(p, end);
 	if (p >= end)
 		goto premature;
-	if (j->depth >= JSCAN_MAX_DEPTH) {
+	if (depth >= JSCAN_MAX_DEPTH) {
 		jscan_fail(j, p, "maximum parsing depth reached");
 		return (NULL);
 	}
 	switch (jscan_class[(unsigned char)*p]) {
 	case JC_OBJ:
+		j->depth = depth;
 		jscan_push(j, true);
+		depth++;
+		obj = true;
 		p = jscan_ws(p + 1, end);
 		if (p < end && *p == '}')
 			goto pop;
 		goto key;
 	case JC_ARR:
+		j->depth = depth;
 		jscan_push(j, false);
+		depth++;
+		obj = false;
 		p = jscan_ws(p + 1, end);
 		if (p < end && *p == ']')
 			goto pop;
@@ -571,11 +585,11 @@ after:
 	c = (unsigned char)*p;
 	if (c == ',') {
 		p = jscan_ws(p + 1, end);
-		if (!jscan_top_object(j))
+		if (!obj)
 			goto value;
 		goto key;
 	}
-	if (jscan_top_object(j)) {
+	if (obj) {
 		if (c == '}')
 			goto pop;
 		jscan_fail(j, p, "',' or '}' expected");
@@ -587,9 +601,11 @@ after:
 	return (NULL);
 pop:
 	p++;
-	j->depth--;
-	if (j->depth == base)
+	depth--;
+	j->depth = depth;
+	if (depth == base)
 		return (p);
+	obj = jscan_top_object(j);
 	goto after;
 key:
 	if (p >= end)

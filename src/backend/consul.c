@@ -163,9 +163,10 @@ struct cs_entry {
 	size_t			 ncv, capcv, nchecks;
 };
 
+/* The values of keys[] in an object (at the cursor); others skipped. */
 static int
-cs_fields(struct jscan *j, const char *const *keys, struct jscan_val **vals,
-    size_t n)
+cs_fields(struct jscan *j, const char *const *keys, const size_t *lens,
+    struct jscan_val **vals, size_t n)
 {
 	const char	*k;
 	size_t		 kn, i;
@@ -177,7 +178,7 @@ cs_fields(struct jscan *j, const char *const *keys, struct jscan_val **vals,
 		return (-1);
 	while ((r = jscan_next_key(j, &k, &kn)) == 1) {
 		for (i = 0; i < n; i++) {
-			if (strlen(keys[i]) == kn &&
+			if (lens[i] == kn && k[0] == keys[i][0] &&
 			    memcmp(keys[i], k, kn) == 0) {
 				if (jscan_read(j, vals[i]) != 0)
 					return (-1);
@@ -188,11 +189,25 @@ cs_fields(struct jscan *j, const char *const *keys, struct jscan_val **vals,
 	return (r);
 }
 
+/* "[i]" then suffix (no printf for every entry). */
+static const char *
+cs_path(char *buf, size_t sz, size_t i, const char *suffix)
+{
+	size_t	 n, m = strlen(suffix);
+
+	bks_path(buf, sz, "", i);
+	n = strlen(buf);
+	if (n + m < sz)
+		memcpy(buf + n, suffix, m + 1);
+	return (buf);
+}
+
 static int
 cs_checks(struct jscan *j, struct cs_entry *e)
 {
 	static const char *const keys[] = { "Status", "CheckID", "Name",
 				    "Output" };
+	static const size_t	 lens[] = { 6, 7, 4, 6 };
 	struct jscan_val	*vals[4];
 	struct cs_check		*c;
 	int			 r;
@@ -222,7 +237,7 @@ cs_checks(struct jscan *j, struct cs_entry *e)
 		vals[1] = &c->check_id;
 		vals[2] = &c->name;
 		vals[3] = &c->output;
-		if (cs_fields(j, keys, vals, 4) != 0)
+		if (cs_fields(j, keys, lens, vals, 4) != 0)
 			return (-1);
 	}
 	return (r);
@@ -233,6 +248,7 @@ cs_entry_scan(struct jscan *j, struct cs_entry *e)
 {
 	static const char *const nkeys[] = { "Node", "Address" };
 	static const char *const skeys[] = { "Address" };
+	static const size_t	 nlens[] = { 4, 7 }, slens[] = { 7 };
 	struct jscan_val	*vals[2];
 	const char		*k;
 	size_t			 n;
@@ -253,7 +269,7 @@ cs_entry_scan(struct jscan *j, struct cs_entry *e)
 				e->node.type = JSCAN_OBJECT;
 				vals[0] = &e->node_name;
 				vals[1] = &e->node_addr;
-				r = cs_fields(j, nkeys, vals, 2);
+				r = cs_fields(j, nkeys, nlens, vals, 2);
 			}
 		} else if (BKS_KEY(k, n, "Service")) {
 			if (jscan_peek(j) != JSCAN_OBJECT) {
@@ -262,7 +278,7 @@ cs_entry_scan(struct jscan *j, struct cs_entry *e)
 			} else {
 				e->service.type = JSCAN_OBJECT;
 				vals[0] = &e->svc_addr;
-				r = cs_fields(j, skeys, vals, 1);
+				r = cs_fields(j, skeys, slens, vals, 1);
 			}
 		} else if (BKS_KEY(k, n, "Checks")) {
 			if (jscan_peek(j) != JSCAN_ARRAY) {
@@ -292,7 +308,7 @@ cs_entry_finish(const struct cs_entry *e, size_t i,
 	if (bks_type(SYS, &e->node, path, "Node", BKJ_REQUIRED, JSCAN_OBJECT,
 	    cause) != 0)
 		return (-1);
-	snprintf(path, sizeof path, "[%zu].Node", i);
+	cs_path(path, sizeof path, i, ".Node");
 	if (bks_string(SYS, &e->node_name, path, "Node", BKJ_REQUIRED,
 	    &un->node, cause) != 0 ||
 	    bks_string(SYS, &e->node_addr, path, "Address", BKJ_OPTIONAL,
@@ -303,7 +319,7 @@ cs_entry_finish(const struct cs_entry *e, size_t i,
 	    JSCAN_OBJECT, cause) != 0)
 		goto out;
 	if (e->service.type == JSCAN_OBJECT) {
-		snprintf(path, sizeof path, "[%zu].Service", i);
+		cs_path(path, sizeof path, i, ".Service");
 		if (bks_string(SYS, &e->svc_addr, path, "Address",
 		    BKJ_OPTIONAL, &saddr, cause) != 0)
 			goto out;
@@ -328,10 +344,11 @@ cs_entry_finish(const struct cs_entry *e, size_t i,
 		goto out;
 	}
 	un->checks = xcalloc(e->ncv, sizeof *un->checks);
+	cs_path(path, sizeof path, i, ".Checks");
 	for (k = 0; k < e->ncv; k++) {
 		c = &e->cv[k];
 		uc = &un->checks[k];
-		snprintf(cpath, sizeof cpath, "[%zu].Checks[%zu]", i, k);
+		bks_path(cpath, sizeof cpath, path, k);
 		un->nchecks = k + 1;
 		if (c->v.type != JSCAN_OBJECT) {
 			*cause = bkj_error(SYS, cpath, NULL, "expected an "
