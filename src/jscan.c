@@ -632,7 +632,7 @@ premature:
 }
 
 /* Skip the value at p (inside a container); the byte after it or NULL. */
-static inline const char *
+static JSCAN_INLINE const char *
 jscan_skip_at(struct jscan *j, const char *p)
 {
 	struct jscan_val	 v;
