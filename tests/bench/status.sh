@@ -8,7 +8,9 @@
 #            Keystone token and the page URLs are found beforehand, so
 #            this is a lower bound: no round trip waits for another);
 #   refresh  CPU ms of one refresh in-process on those answers
-#            (bench-refresh -d: decode + join + problems).
+#            (bench-refresh -d: decode + join + problems);
+#   decode   per JSON source, the streaming decoders, the jansson (DOM)
+#            decoders they replaced and jscan alone (bench-decode -d).
 # Asserts nothing about timings.  BENCH_KEEP=DIR keeps the answers.
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -23,7 +25,7 @@ for t in curl jq perl; do
 done
 [ -x /usr/bin/time ] || { echo "status: no /usr/bin/time, skipped"; exit 0; }
 ${MAKE:-make} -s -C "$top_builddir" bbbctl bbbctl-sim \
-    tests/bench/bench-refresh >/dev/null || exit 1
+    tests/bench/bench-refresh tests/bench/bench-decode >/dev/null || exit 1
 
 tmp=$(mktemp -d)
 pid=
@@ -171,6 +173,9 @@ for n in $sizes; do
 		echo "  ratio status/curl: $(awk -v a="$wall" -v b="$cwall" 'BEGIN { printf "%.2f", a / b }')"
 	fi
 	"$top_builddir/tests/bench/bench-refresh" -d "$tmp/ans" -r 5 |
+	    sed 's/^/  /'
+	# the JSON decoders on the same answers: jscan and jansson (DOM)
+	"$top_builddir/tests/bench/bench-decode" -d "$tmp/ans" -r 5 |
 	    sed 's/^/  /'
 	[ -n "$BENCH_KEEP" ] && mkdir -p "$BENCH_KEEP" &&
 	    cp -r "$tmp/ans" "$BENCH_KEEP/$n"
