@@ -217,3 +217,124 @@ bkj_type_error(const char *sys, const char *path, const char *want,
 	return (bkj_error(sys, path, NULL, "expected %s, got %s", want,
 	    bkj_type_name(j)));
 }
+
+/* ---- the same on streaming reader values ---- */
+
+char *
+bks_syntax(const char *sys, const struct jscan *j)
+{
+	if (j->base == j->end)
+		return (xasprintf("%s: empty answer", sys));
+	return (xasprintf("%s: not JSON: %s at byte %zu", sys,
+	    jscan_error(j) != NULL ? jscan_error(j) : "?", jscan_offset(j)));
+}
+
+const char *
+bks_path(char *buf, size_t sz, const char *prefix, size_t i)
+{
+	char	 digits[24];
+	size_t	 n = 0, plen = strlen(prefix), k;
+
+	do {
+		digits[n++] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i != 0);
+	if (plen + n + 3 > sz) {
+		snprintf(buf, sz, "%s[?]", prefix);
+		return (buf);
+	}
+	memcpy(buf, prefix, plen);
+	buf[plen] = '[';
+	for (k = 0; k < n; k++)
+		buf[plen + 1 + k] = digits[n - 1 - k];
+	buf[plen + 1 + n] = ']';
+	buf[plen + 2 + n] = '\0';
+	return (buf);
+}
+
+/* Absent or null: 1 (an error when req), else 0. */
+static int
+bks_absent(const char *sys, const struct jscan_val *v, const char *path,
+    const char *key, bool req, char **cause)
+{
+	if (jscan_val_present(v))
+		return (0);
+	if (req) {
+		*cause = bkj_error(sys, path, key, "missing");
+		return (-1);
+	}
+	return (1);
+}
+
+static int
+bks_wrong(const char *sys, const char *path, const char *key,
+    const char *want, const struct jscan_val *v, char **cause)
+{
+	*cause = bkj_error(sys, path, key, "expected %s, got %s", want,
+	    jscan_type_name(v->type));
+	return (-1);
+}
+
+int
+bks_string(const char *sys, const struct jscan_val *v, const char *path,
+    const char *key, bool req, char **out, char **cause)
+{
+	int	 r;
+
+	*out = NULL;
+	if ((r = bks_absent(sys, v, path, key, req, cause)) != 0)
+		return (r < 0 ? -1 : 0);
+	if (v->type != JSCAN_STRING)
+		return (bks_wrong(sys, path, key, "a string", v, cause));
+	*out = jscan_val_strdup(v);
+	return (0);
+}
+
+int
+bks_int(const char *sys, const struct jscan_val *v, const char *path,
+    const char *key, bool req, long long min, long long max, long long *out,
+    char **cause)
+{
+	int	 r;
+
+	*out = -1;
+	if ((r = bks_absent(sys, v, path, key, req, cause)) != 0)
+		return (r < 0 ? -1 : 0);
+	if (v->type != JSCAN_INT)
+		return (bks_wrong(sys, path, key, "an integer", v, cause));
+	if (v->i < min || v->i > max) {
+		*cause = bkj_error(sys, path, key, "%lld out of range", v->i);
+		return (-1);
+	}
+	*out = v->i;
+	return (0);
+}
+
+int
+bks_bool(const char *sys, const struct jscan_val *v, const char *path,
+    const char *key, bool req, bool *out, char **cause)
+{
+	int	 r;
+
+	*out = false;
+	if ((r = bks_absent(sys, v, path, key, req, cause)) != 0)
+		return (r < 0 ? -1 : 0);
+	if (v->type != JSCAN_TRUE && v->type != JSCAN_FALSE)
+		return (bks_wrong(sys, path, key, "a boolean", v, cause));
+	*out = v->type == JSCAN_TRUE;
+	return (0);
+}
+
+int
+bks_type(const char *sys, const struct jscan_val *v, const char *path,
+    const char *key, bool req, enum jscan_type t, char **cause)
+{
+	int	 r;
+
+	if ((r = bks_absent(sys, v, path, key, req, cause)) != 0)
+		return (r < 0 ? -1 : 0);
+	if (v->type != t)
+		return (bks_wrong(sys, path, key, jscan_type_name(t), v,
+		    cause));
+	return (0);
+}

@@ -15,6 +15,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "jscan.h"
 
 #define BKJ_REQUIRED	true
 #define BKJ_OPTIONAL	false
@@ -45,5 +48,27 @@ int	 bkj_array(const char *sys, const json_t *, const char *path,
 	     const char *key, bool req, json_t **, char **);
 /* The value at key exists and is not null. */
 bool	 bkj_has(const json_t *, const char *key);
+
+/*
+ * The same checks and messages on values read with the streaming reader
+ * (src/jscan.h) for the decoders that do not build a DOM.  A value of
+ * type JSCAN_NONE is an absent key; JSON null counts as absent.
+ */
+#define BKS_KEY(k, n, lit) ((n) == sizeof (lit) - 1 && \
+	memcmp((k), (lit), sizeof (lit) - 1) == 0)
+/* "<prefix>[<i>]" into buf (cheaper than snprintf for every element). */
+const char *bks_path(char *buf, size_t, const char *prefix, size_t i);
+/* "<sys>: empty answer" or "<sys>: not JSON: <what> at byte <n>" */
+char	*bks_syntax(const char *sys, const struct jscan *);
+int	 bks_string(const char *sys, const struct jscan_val *,
+	     const char *path, const char *key, bool req, char **, char **);
+int	 bks_int(const char *sys, const struct jscan_val *, const char *path,
+	     const char *key, bool req, long long min, long long max,
+	     long long *, char **);
+int	 bks_bool(const char *sys, const struct jscan_val *, const char *path,
+	     const char *key, bool req, bool *, char **);
+/* A value that must be of type t (an object or an array) if present. */
+int	 bks_type(const char *sys, const struct jscan_val *, const char *path,
+	     const char *key, bool req, enum jscan_type t, char **);
 
 #endif

@@ -112,7 +112,7 @@ consul_decode_entry(const json_t *e, size_t i, struct fleet_consul_node_u *un,
 }
 
 int
-backend_consul_decode(const char *body, size_t len,
+backend_consul_decode_dom(const char *body, size_t len,
     struct fleet_consul_update **out, char **cause)
 {
 	struct fleet_consul_update	*u;
@@ -147,4 +147,308 @@ backend_consul_decode(const char *body, size_t len,
 	json_decref(root);
 	*out = u;
 	return (0);
+}
+
+/* ---- the streaming decoder ------------------------------------------- */
+
+/* One pass with jscan; last value of a key wins; DOM order of checks. */
+struct cs_check {
+	struct jscan_val	 v, status, check_id, name, output;
+};
+
+struct cs_entry {
+	struct jscan_val	 node, service, checks;
+	struct jscan_val	 node_name, node_addr, svc_addr;
+	struct cs_check		*cv;
+	size_t			 ncv, capcv, nchecks;
+};
+
+/* The values of keys[] in an object (at the cursor); others skipped. */
+static int
+cs_fields(struct jscan *j, const char *const *keys, const size_t *lens,
+    struct jscan_val **vals, size_t n)
+{
+	const char	*k;
+	size_t		 kn, i;
+	int		 r;
+
+	for (i = 0; i < n; i++)
+		vals[i]->type = JSCAN_NONE;
+	if (jscan_begin_object(j) != 0)
+		return (-1);
+	while ((r = jscan_next_key(j, &k, &kn)) == 1) {
+		for (i = 0; i < n; i++) {
+			if (lens[i] == kn && k[0] == keys[i][0] &&
+			    memcmp(keys[i], k, kn) == 0) {
+				if (jscan_read(j, vals[i]) != 0)
+					return (-1);
+				break;
+			}
+		}
+	}
+	return (r);
+}
+
+/* "[i]" then suffix (no printf for every entry). */
+static const char *
+cs_path(char *buf, size_t sz, size_t i, const char *suffix)
+{
+	size_t	 n, m = strlen(suffix);
+
+	bks_path(buf, sz, "", i);
+	n = strlen(buf);
+	if (n + m < sz)
+		memcpy(buf + n, suffix, m + 1);
+	return (buf);
+}
+
+static int
+cs_checks(struct jscan *j, struct cs_entry *e)
+{
+	static const char *const keys[] = { "Status", "CheckID", "Name",
+				    "Output" };
+	static const size_t	 lens[] = { 6, 7, 4, 6 };
+	struct jscan_val	*vals[4];
+	struct cs_check		*c;
+	int			 r;
+
+	e->checks.type = JSCAN_ARRAY;
+	e->ncv = e->nchecks = 0;
+	if (jscan_begin_array(j) != 0)
+		return (-1);
+	while ((r = jscan_next_elem(j)) == 1) {
+		if (e->nchecks++ >= BACKEND_MAX_ENTRIES) {
+			if (jscan_skip(j) != 0)
+				return (-1);
+			continue;
+		}
+		if (e->ncv == e->capcv) {
+			e->capcv = e->capcv == 0 ? 4 : e->capcv * 2;
+			e->cv = xreallocarray(e->cv, e->capcv, sizeof *e->cv);
+		}
+		c = &e->cv[e->ncv++];
+		if (jscan_peek(j) != JSCAN_OBJECT) {
+			if (jscan_read(j, &c->v) != 0)
+				return (-1);
+			continue;
+		}
+		c->v.type = JSCAN_OBJECT;
+		vals[0] = &c->status;
+		vals[1] = &c->check_id;
+		vals[2] = &c->name;
+		vals[3] = &c->output;
+		if (cs_fields(j, keys, lens, vals, 4) != 0)
+			return (-1);
+	}
+	return (r);
+}
+
+static int
+cs_entry_scan(struct jscan *j, struct cs_entry *e)
+{
+	static const char *const nkeys[] = { "Node", "Address" };
+	static const char *const skeys[] = { "Address" };
+	static const size_t	 nlens[] = { 4, 7 }, slens[] = { 7 };
+	struct jscan_val	*vals[2];
+	const char		*k;
+	size_t			 n;
+	int			 r;
+
+	e->node.type = e->service.type = e->checks.type = JSCAN_NONE;
+	e->node_name.type = e->node_addr.type = e->svc_addr.type = JSCAN_NONE;
+	e->ncv = e->nchecks = 0;
+	if (jscan_begin_object(j) != 0)
+		return (-1);
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		if (BKS_KEY(k, n, "Node")) {
+			if (jscan_peek(j) != JSCAN_OBJECT) {
+				r = jscan_read(j, &e->node);
+				e->node_name.type = JSCAN_NONE;
+				e->node_addr.type = JSCAN_NONE;
+			} else {
+				e->node.type = JSCAN_OBJECT;
+				vals[0] = &e->node_name;
+				vals[1] = &e->node_addr;
+				r = cs_fields(j, nkeys, nlens, vals, 2);
+			}
+		} else if (BKS_KEY(k, n, "Service")) {
+			if (jscan_peek(j) != JSCAN_OBJECT) {
+				r = jscan_read(j, &e->service);
+				e->svc_addr.type = JSCAN_NONE;
+			} else {
+				e->service.type = JSCAN_OBJECT;
+				vals[0] = &e->svc_addr;
+				r = cs_fields(j, skeys, slens, vals, 1);
+			}
+		} else if (BKS_KEY(k, n, "Checks")) {
+			if (jscan_peek(j) != JSCAN_ARRAY) {
+				e->ncv = e->nchecks = 0;
+				r = jscan_read(j, &e->checks);
+			} else
+				r = cs_checks(j, e);
+		}
+		if (r < 0)
+			return (-1);
+	}
+	return (r);
+}
+
+static int
+cs_entry_finish(const struct cs_entry *e, size_t i,
+    struct fleet_consul_node_u *un, char **cause)
+{
+	const struct cs_check	*c;
+	struct fleet_consul_check_u *uc;
+	char			 path[64], cpath[96];
+	char			*addr = NULL, *saddr = NULL, *status;
+	size_t			 k;
+	int			 rc = -1;
+
+	bks_path(path, sizeof path, "", i);
+	if (bks_type(SYS, &e->node, path, "Node", BKJ_REQUIRED, JSCAN_OBJECT,
+	    cause) != 0)
+		return (-1);
+	cs_path(path, sizeof path, i, ".Node");
+	if (bks_string(SYS, &e->node_name, path, "Node", BKJ_REQUIRED,
+	    &un->node, cause) != 0 ||
+	    bks_string(SYS, &e->node_addr, path, "Address", BKJ_OPTIONAL,
+	    &addr, cause) != 0)
+		goto out;
+	bks_path(path, sizeof path, "", i);
+	if (bks_type(SYS, &e->service, path, "Service", BKJ_OPTIONAL,
+	    JSCAN_OBJECT, cause) != 0)
+		goto out;
+	if (e->service.type == JSCAN_OBJECT) {
+		cs_path(path, sizeof path, i, ".Service");
+		if (bks_string(SYS, &e->svc_addr, path, "Address",
+		    BKJ_OPTIONAL, &saddr, cause) != 0)
+			goto out;
+	}
+	if (saddr != NULL && *saddr != '\0') {
+		un->address = saddr;
+		saddr = NULL;
+	} else if (addr != NULL && *addr != '\0') {
+		un->address = addr;
+		addr = NULL;
+	}
+	bks_path(path, sizeof path, "", i);
+	if (bks_type(SYS, &e->checks, path, "Checks", BKJ_OPTIONAL,
+	    JSCAN_ARRAY, cause) != 0)
+		goto out;
+	if (e->checks.type != JSCAN_ARRAY || e->nchecks == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (e->nchecks > BACKEND_MAX_ENTRIES) {
+		*cause = bkj_error(SYS, path, "Checks", "too many entries");
+		goto out;
+	}
+	un->checks = xcalloc(e->ncv, sizeof *un->checks);
+	cs_path(path, sizeof path, i, ".Checks");
+	for (k = 0; k < e->ncv; k++) {
+		c = &e->cv[k];
+		uc = &un->checks[k];
+		bks_path(cpath, sizeof cpath, path, k);
+		un->nchecks = k + 1;
+		if (c->v.type != JSCAN_OBJECT) {
+			*cause = bkj_error(SYS, cpath, NULL, "expected an "
+			    "object, got %s", jscan_type_name(c->v.type));
+			goto out;
+		}
+		if (bks_string(SYS, &c->status, cpath, "Status", BKJ_REQUIRED,
+		    &status, cause) != 0)
+			goto out;
+		uc->status = consul_status(status);
+		free(status);
+		if (bks_string(SYS, &c->check_id, cpath, "CheckID",
+		    BKJ_OPTIONAL, &uc->check_id, cause) != 0 ||
+		    bks_string(SYS, &c->name, cpath, "Name", BKJ_OPTIONAL,
+		    &uc->name, cause) != 0 ||
+		    bks_string(SYS, &c->output, cpath, "Output", BKJ_OPTIONAL,
+		    &uc->output, cause) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(addr);
+	free(saddr);
+	return (rc);
+}
+
+int
+backend_consul_decode(const char *body, size_t len,
+    struct fleet_consul_update **out, char **cause)
+{
+	struct fleet_consul_update	*u;
+	struct cs_entry			 e;
+	struct jscan_val		 v;
+	struct jscan			 j;
+	enum jscan_type			 t;
+	char				*ecause = NULL, path[32];
+	size_t				 n = 0, cap = 0;
+	int				 r;
+
+	*out = NULL;
+	memset(&e, 0, sizeof e);
+	u = xcalloc(1, sizeof *u);
+	jscan_init(&j, body, len);
+	if ((t = jscan_peek(&j)) == JSCAN_ARRAY &&
+	    jscan_begin_array(&j) == 0) {
+		while ((r = jscan_next_elem(&j)) == 1) {
+			if (ecause != NULL || n++ >= BACKEND_MAX_ENTRIES) {
+				if (jscan_skip(&j) != 0)
+					break;
+				continue;
+			}
+			if (u->nnodes == cap) {
+				cap = cap == 0 ? 64 : cap * 2;
+				u->nodes = xreallocarray(u->nodes, cap,
+				    sizeof *u->nodes);
+			}
+			memset(&u->nodes[u->nnodes], 0, sizeof *u->nodes);
+			u->nnodes++;
+			if (jscan_peek(&j) != JSCAN_OBJECT) {
+				if (jscan_read(&j, &v) != 0)
+					break;
+				ecause = bkj_error(SYS, bks_path(path,
+				    sizeof path, "", n - 1), NULL, "expected "
+				    "an object, got %s", jscan_type_name(v.type));
+				continue;
+			}
+			if (cs_entry_scan(&j, &e) != 0)
+				break;
+			(void)cs_entry_finish(&e, n - 1,
+			    &u->nodes[u->nnodes - 1], &ecause);
+		}
+	}
+	free(e.cv);
+	if (jscan_end(&j) != 0) {
+		*cause = bks_syntax(SYS, &j);
+		goto fail;
+	}
+	if (t != JSCAN_ARRAY) {
+		*cause = bkj_error(SYS, "", NULL, "expected an array, got %s",
+		    jscan_type_name(t));
+		goto fail;
+	}
+	if (n > BACKEND_MAX_ENTRIES) {
+		*cause = bkj_error(SYS, "", NULL, "too many entries (%zu)", n);
+		goto fail;
+	}
+	if (ecause != NULL) {
+		*cause = ecause;
+		ecause = NULL;
+		goto fail;
+	}
+	if (u->nodes == NULL)
+		u->nodes = xcalloc(1, sizeof *u->nodes);
+	jscan_free(&j);
+	*out = u;
+	return (0);
+
+fail:
+	free(ecause);
+	fleet_consul_update_free(u);
+	jscan_free(&j);
+	return (-1);
 }

@@ -30,6 +30,9 @@
 /* consul: GET /v1/health/service/<name>.  Index is left 0. */
 int	 backend_consul_decode(const char *, size_t,
 	     struct fleet_consul_update **, char **);
+/* The jansson (DOM) decoder it replaced, kept for tests. */
+int	 backend_consul_decode_dom(const char *, size_t,
+	     struct fleet_consul_update **, char **);
 
 /*
  * Prometheus: one /api/v1/query answer (any HTTP status: error answers
@@ -67,6 +70,10 @@ void	 backend_sl_secrets_free(struct backend_sl_secrets *);
  * authentication error) or another FAILED one.  secrets may be NULL.
  */
 int	 backend_scalelite_decode(const char *, size_t,
+	     struct fleet_scalelite_update **, struct backend_sl_secrets *,
+	     char **);
+/* The jansson (DOM) decoder it replaced, kept for tests. */
+int	 backend_scalelite_decode_dom(const char *, size_t,
 	     struct fleet_scalelite_update **, struct backend_sl_secrets *,
 	     char **);
 
@@ -116,6 +123,11 @@ int	 backend_rancher_decode(enum backend_rancher_kind, const char *,
  */
 int	 backend_rancher_decode_projects(const char *, size_t,
 	     const char *want, char **id, char **);
+/* The jansson (DOM) decoders of the above, kept for tests. */
+int	 backend_rancher_decode_dom(enum backend_rancher_kind, const char *,
+	     size_t, struct fleet_rancher_update *acc, char **next, char **);
+int	 backend_rancher_decode_projects_dom(const char *, size_t,
+	     const char *want, char **id, char **);
 /* A host's state as the operator must read it (the agentState quirk). */
 const char *backend_rancher_host_state(const char *state,
 	     const char *agent_state);
@@ -134,6 +146,9 @@ int	 backend_keystone_decode(const char *, size_t, const char *region,
  * error with its name, code and message.
  */
 int	 backend_nova_decode(const char *, size_t,
+	     struct fleet_openstack_update *acc, char **next, char **);
+
+int	 backend_nova_decode_dom(const char *, size_t,
 	     struct fleet_openstack_update *acc, char **next, char **);
 
 /* "2026-11-25T22:14:05.000000Z" / "...Z" / "...+01:00" -> wall ms. */

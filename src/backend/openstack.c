@@ -15,6 +15,7 @@
 
 #include "backend/bkjson.h"
 #include "backend/decode.h"
+#include "hmap.h"
 #include "util.h"
 
 static int
@@ -360,7 +361,7 @@ nova_next(const json_t *root, char **next, char **cause)
 }
 
 int
-backend_nova_decode(const char *body, size_t len,
+backend_nova_decode_dom(const char *body, size_t len,
     struct fleet_openstack_update *acc, char **next, char **cause)
 {
 	json_t	*root, *servers, *s;
@@ -407,5 +408,655 @@ fail_page:
 		nova_server_clear(&acc->servers[base + i]);
 fail:
 	json_decref(root);
+	return (-1);
+}
+
+/* ---- nova: the streaming decoder --------------------------------------- */
+
+/*
+ * One pass with jscan (see rancher.c): per object the last value of a
+ * key wins, and the checks run in the DOM decoder's order when the
+ * answer is known to be valid JSON.  Objects the DOM decoder iterates
+ * (addresses, the fault body) keep jansson's order: a key's first
+ * place, its last value.
+ */
+struct ns_net {				/* one network of addresses */
+	const char		*key;	/* unescaped */
+	size_t			 keylen;
+	char			*keycopy;	/* when escaped */
+	struct jscan_val	 v;		/* its value (not an array) */
+	size_t			 first, n;	/* addrs in ns_scan.addrs */
+	size_t			 bad;		/* index of the first bad */
+	int			 why;		/* 0 ok, 1 not an object, 2
+						   addr missing, 3 wrong */
+	struct jscan_val	 badv;
+};
+
+struct ns_server {
+	struct jscan_val	 id, name, status, created, flavor, addresses;
+	struct jscan_val	 original_name, flavor_id;
+};
+
+struct ns_link {
+	struct jscan_val	 v, rel, href;
+};
+
+struct ns_fault {
+	char			*key;
+	bool			 object;
+	struct jscan_val	 code, message;
+};
+
+struct ns_scan {
+	struct fleet_os_server_u *items;
+	size_t			 n, cap, count;
+	char			*cause;		/* first server error */
+	struct ns_server	 s;
+	struct ns_net		*nets;
+	size_t			 nnets, capnets;
+	struct jscan_val	*addrs;
+	size_t			 naddrs, capaddrs;
+	struct jscan_val	 servers, links;
+	struct ns_link		*lv;
+	size_t			 nlv, caplv;
+	struct ns_fault		*fv;		/* root keys, for a fault */
+	size_t			 nfv, capfv;
+	struct hmap		 fkeys;
+};
+
+static void
+ns_nets_clear(struct ns_scan *ns)
+{
+	size_t	 i;
+
+	for (i = 0; i < ns->nnets; i++)
+		free(ns->nets[i].keycopy);
+	ns->nnets = ns->naddrs = 0;
+}
+
+static void
+ns_items_clear(struct ns_scan *ns)
+{
+	size_t	 i;
+
+	for (i = 0; i < ns->n; i++)
+		nova_server_clear(&ns->items[i]);
+	ns->n = ns->count = 0;
+	free(ns->cause);
+	ns->cause = NULL;
+}
+
+static void
+ns_free(struct ns_scan *ns)
+{
+	size_t	 i;
+
+	ns_items_clear(ns);
+	free(ns->items);
+	ns_nets_clear(ns);
+	free(ns->nets);
+	free(ns->addrs);
+	free(ns->lv);
+	for (i = 0; i < ns->nfv; i++)
+		free(ns->fv[i].key);
+	free(ns->fv);
+	hmap_free(&ns->fkeys);
+}
+
+/* One address list (an array at the cursor) of network net. */
+static int
+ns_addr_list(struct jscan *j, struct ns_scan *ns, struct ns_net *net)
+{
+	struct jscan_val	 v, addr;
+	const char		*k;
+	size_t			 n, idx = 0;
+	int			 r, rk;
+
+	net->v.type = JSCAN_ARRAY;
+	net->first = ns->naddrs;
+	net->n = 0;
+	net->why = 0;
+	if (jscan_begin_array(j) != 0)
+		return (-1);
+	while ((r = jscan_next_elem(j)) == 1) {
+		idx++;
+		if (net->why != 0) {
+			if (jscan_skip(j) != 0)
+				return (-1);
+			continue;
+		}
+		if (jscan_peek(j) != JSCAN_OBJECT) {
+			if (jscan_read(j, &v) != 0)
+				return (-1);
+			net->why = 1;
+			net->bad = idx - 1;
+			net->badv = v;
+			continue;
+		}
+		addr.type = JSCAN_NONE;
+		if (jscan_begin_object(j) != 0)
+			return (-1);
+		while ((rk = jscan_next_key(j, &k, &n)) == 1)
+			if (BKS_KEY(k, n, "addr") && jscan_read(j, &addr) != 0)
+				return (-1);
+		if (rk < 0)
+			return (-1);
+		if (!jscan_val_present(&addr) || addr.type != JSCAN_STRING) {
+			net->why = jscan_val_present(&addr) ? 3 : 2;
+			net->bad = idx - 1;
+			net->badv = addr;
+			continue;
+		}
+		if (ns->naddrs == ns->capaddrs) {
+			ns->capaddrs = ns->capaddrs == 0 ? 8 :
+			    ns->capaddrs * 2;
+			ns->addrs = xreallocarray(ns->addrs, ns->capaddrs,
+			    sizeof *ns->addrs);
+		}
+		ns->addrs[ns->naddrs++] = addr;
+		net->n++;
+	}
+	return (r);
+}
+
+/* addresses (an object at the cursor): its networks in jansson's order. */
+static int
+ns_addresses(struct jscan *j, struct ns_scan *ns)
+{
+	struct ns_net	*net;
+	const char	*k;
+	size_t		 n, i;
+	int		 r;
+
+	ns_nets_clear(ns);
+	if (jscan_begin_object(j) != 0)
+		return (-1);
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		for (i = 0; i < ns->nnets; i++) {
+			if (ns->nets[i].keylen == n &&
+			    memcmp(ns->nets[i].key, k, n) == 0)
+				break;
+		}
+		if (i == ns->nnets) {
+			if (ns->nnets == ns->capnets) {
+				ns->capnets = ns->capnets == 0 ? 4 :
+				    ns->capnets * 2;
+				ns->nets = xreallocarray(ns->nets,
+				    ns->capnets, sizeof *ns->nets);
+			}
+			net = &ns->nets[ns->nnets++];
+			memset(net, 0, sizeof *net);
+			if (k >= j->base && k < j->end)
+				net->key = k;
+			else
+				net->key = net->keycopy = xstrndup(k, n);
+			net->keylen = n;
+		}
+		net = &ns->nets[i];
+		if (jscan_peek(j) == JSCAN_ARRAY)
+			r = ns_addr_list(j, ns, net);
+		else {
+			r = jscan_read(j, &net->v);
+			net->n = 0;
+			net->why = 0;
+		}
+		if (r < 0)
+			return (-1);
+	}
+	return (r);
+}
+
+static int
+ns_addresses_finish(struct ns_scan *ns, const char *path, char **out,
+    char **cause)
+{
+	struct ns_net	*net;
+	struct buf	 b = { 0 };
+	char		 apath[160], *key;
+	size_t		 i, k;
+
+	*out = NULL;
+	for (i = 0; i < ns->nnets; i++) {
+		net = &ns->nets[i];
+		if (net->v.type != JSCAN_ARRAY) {
+			snprintf(apath, sizeof apath, "%s.addresses", path);
+			key = xstrndup(net->key, net->keylen);
+			*cause = bkj_error(NSYS, apath, key, "expected an "
+			    "array, got %s", jscan_type_name(net->v.type));
+			free(key);
+			goto fail;
+		}
+		for (k = 0; k < net->n; k++) {
+			if (b.len != 0)
+				buf_adds(&b, ", ");
+			if (!ns->addrs[net->first + k].esc)
+				buf_add(&b, ns->addrs[net->first + k].s,
+				    ns->addrs[net->first + k].n);
+			else {
+				char	*a;
+
+				a = jscan_val_strdup(&ns->addrs[net->first +
+				    k]);
+				buf_adds(&b, a);
+				free(a);
+			}
+		}
+		if (net->why == 0)
+			continue;
+		snprintf(apath, sizeof apath, "%s.addresses.%.*s[%zu]", path,
+		    (int)(net->keylen < 32 ? net->keylen : 32), net->key,
+		    net->bad);
+		if (net->why == 1)
+			*cause = bkj_error(NSYS, apath, NULL, "expected an "
+			    "object, got %s", jscan_type_name(net->badv.type));
+		else if (net->why == 2)
+			*cause = bkj_error(NSYS, apath, "addr", "missing");
+		else
+			*cause = bkj_error(NSYS, apath, "addr", "expected a "
+			    "string, got %s", jscan_type_name(net->badv.type));
+		goto fail;
+	}
+	if (b.len != 0)
+		*out = buf_steal(&b);
+	return (0);
+
+fail:
+	buf_free(&b);
+	return (-1);
+}
+
+static int
+ns_server_scan(struct jscan *j, struct ns_scan *ns)
+{
+	struct ns_server	*s = &ns->s;
+	const char		*k;
+	size_t			 n;
+	int			 r;
+
+	memset(s, 0, sizeof *s);
+	ns_nets_clear(ns);
+	if (jscan_begin_object(j) != 0)
+		return (-1);
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		if (BKS_KEY(k, n, "id"))
+			r = jscan_read(j, &s->id);
+		else if (BKS_KEY(k, n, "name"))
+			r = jscan_read(j, &s->name);
+		else if (BKS_KEY(k, n, "status"))
+			r = jscan_read(j, &s->status);
+		else if (BKS_KEY(k, n, "created"))
+			r = jscan_read(j, &s->created);
+		else if (BKS_KEY(k, n, "flavor")) {
+			s->original_name.type = s->flavor_id.type = JSCAN_NONE;
+			if (jscan_peek(j) != JSCAN_OBJECT) {
+				r = jscan_read(j, &s->flavor);
+				goto next;
+			}
+			s->flavor.type = JSCAN_OBJECT;
+			if (jscan_begin_object(j) != 0)
+				return (-1);
+			while ((r = jscan_next_key(j, &k, &n)) == 1) {
+				if (BKS_KEY(k, n, "original_name"))
+					r = jscan_read(j, &s->original_name);
+				else if (BKS_KEY(k, n, "id"))
+					r = jscan_read(j, &s->flavor_id);
+				if (r < 0)
+					return (-1);
+			}
+		} else if (BKS_KEY(k, n, "addresses")) {
+			if (jscan_peek(j) != JSCAN_OBJECT) {
+				ns_nets_clear(ns);
+				r = jscan_read(j, &s->addresses);
+			} else {
+				s->addresses.type = JSCAN_OBJECT;
+				r = ns_addresses(j, ns);
+			}
+		}
+next:
+		if (r < 0)
+			return (-1);
+	}
+	return (r);
+}
+
+static int
+ns_server_finish(struct ns_scan *ns, const char *path,
+    struct fleet_os_server_u *u, char **cause)
+{
+	struct ns_server	*s = &ns->s;
+	char			*created = NULL, *fname = NULL;
+	char			 fpath[96];
+	int			 rc = -1;
+
+	if (bks_string(NSYS, &s->id, path, "id", BKJ_REQUIRED, &u->id,
+	    cause) != 0 ||
+	    bks_string(NSYS, &s->name, path, "name", BKJ_OPTIONAL, &u->name,
+	    cause) != 0 ||
+	    bks_string(NSYS, &s->status, path, "status", BKJ_REQUIRED,
+	    &u->status, cause) != 0 ||
+	    bks_string(NSYS, &s->created, path, "created", BKJ_OPTIONAL,
+	    &created, cause) != 0 ||
+	    bks_type(NSYS, &s->flavor, path, "flavor", BKJ_OPTIONAL,
+	    JSCAN_OBJECT, cause) != 0 ||
+	    bks_type(NSYS, &s->addresses, path, "addresses", BKJ_OPTIONAL,
+	    JSCAN_OBJECT, cause) != 0)
+		goto out;
+	if (s->addresses.type == JSCAN_OBJECT &&
+	    ns_addresses_finish(ns, path, &u->addresses, cause) != 0)
+		goto out;
+	if (created != NULL && backend_parse_time(created, &u->created) != 0) {
+		*cause = bkj_error(NSYS, path, "created", "not a time: "
+		    "\"%.40s\"", created);
+		goto out;
+	}
+	if (s->flavor.type == JSCAN_OBJECT) {
+		snprintf(fpath, sizeof fpath, "%s.flavor", path);
+		if (bks_string(NSYS, &s->original_name, fpath,
+		    "original_name", BKJ_OPTIONAL, &fname, cause) != 0)
+			goto out;
+		if (fname == NULL && bks_string(NSYS, &s->flavor_id, fpath,
+		    "id", BKJ_OPTIONAL, &fname, cause) != 0)
+			goto out;
+		u->flavor = fname;
+	}
+	rc = 0;
+out:
+	free(created);
+	return (rc);
+}
+
+/* One element of servers (at its value). */
+static int
+ns_element(struct jscan *j, struct ns_scan *ns)
+{
+	struct jscan_val	 v;
+	struct fleet_os_server_u *u;
+	size_t			 i = ns->count++;
+	char			 path[48];
+
+	if (ns->cause != NULL || i >= BACKEND_MAX_ENTRIES)
+		return (jscan_skip(j));
+	bks_path(path, sizeof path, "servers", i);
+	if (jscan_peek(j) != JSCAN_OBJECT) {
+		if (jscan_read(j, &v) != 0)
+			return (-1);
+		ns->cause = bkj_error(NSYS, path, NULL, "expected an object, "
+		    "got %s", jscan_type_name(v.type));
+		return (0);
+	}
+	if (ns_server_scan(j, ns) != 0)
+		return (-1);
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap == 0 ? 64 : ns->cap * 2;
+		ns->items = xreallocarray(ns->items, ns->cap,
+		    sizeof *ns->items);
+	}
+	u = &ns->items[ns->n++];
+	memset(u, 0, sizeof *u);
+	(void)ns_server_finish(ns, path, u, &ns->cause);
+	return (0);
+}
+
+static int
+ns_links(struct jscan *j, struct ns_scan *ns)
+{
+	struct ns_link	*l;
+	const char	*k;
+	size_t		 n;
+	int		 r, rk;
+
+	ns->nlv = 0;
+	if (jscan_begin_array(j) != 0)
+		return (-1);
+	while ((r = jscan_next_elem(j)) == 1) {
+		if (ns->nlv == ns->caplv) {
+			ns->caplv = ns->caplv == 0 ? 4 : ns->caplv * 2;
+			ns->lv = xreallocarray(ns->lv, ns->caplv,
+			    sizeof *ns->lv);
+		}
+		l = &ns->lv[ns->nlv++];
+		memset(l, 0, sizeof *l);
+		if (jscan_peek(j) != JSCAN_OBJECT) {
+			if (jscan_read(j, &l->v) != 0)
+				return (-1);
+			continue;
+		}
+		l->v.type = JSCAN_OBJECT;
+		if (jscan_begin_object(j) != 0)
+			return (-1);
+		while ((rk = jscan_next_key(j, &k, &n)) == 1) {
+			if (BKS_KEY(k, n, "rel"))
+				rk = jscan_read(j, &l->rel);
+			else if (BKS_KEY(k, n, "href"))
+				rk = jscan_read(j, &l->href);
+			if (rk < 0)
+				return (-1);
+		}
+		if (rk < 0)
+			return (-1);
+	}
+	return (r);
+}
+
+/* The place of a root key in jansson's order (its first); reset. */
+static struct ns_fault *
+ns_fault_slot(struct ns_scan *ns, const char *k, size_t n)
+{
+	struct ns_fault	*f;
+	char		*key;
+	void		*slot;
+	size_t		 i;
+
+	key = xstrndup(k, n);	/* keys hold no NUL (jscan rejects \u0000) */
+	if ((slot = hmap_get(&ns->fkeys, key)) != NULL) {
+		i = (size_t)(uintptr_t)slot - 1;
+		free(key);
+	} else {
+		if (ns->nfv == ns->capfv) {
+			ns->capfv = ns->capfv == 0 ? 4 : ns->capfv * 2;
+			ns->fv = xreallocarray(ns->fv, ns->capfv,
+			    sizeof *ns->fv);
+		}
+		i = ns->nfv++;
+		ns->fv[i].key = key;	/* the map borrows it */
+		hmap_put(&ns->fkeys, key, (void *)(uintptr_t)(i + 1));
+	}
+	f = &ns->fv[i];
+	f->code.type = f->message.type = JSCAN_NONE;
+	f->object = false;
+	return (f);
+}
+
+/* A root value that is an object: its code and message for a fault. */
+static int
+ns_fault_object(struct jscan *j, struct ns_fault *f)
+{
+	const char	*k;
+	size_t		 n;
+	int		 r;
+
+	f->object = true;
+	if (jscan_begin_object(j) != 0)
+		return (-1);
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		if (BKS_KEY(k, n, "code"))
+			r = jscan_read(j, &f->code);
+		else if (BKS_KEY(k, n, "message"))
+			r = jscan_read(j, &f->message);
+		if (r < 0)
+			return (-1);
+	}
+	return (r);
+}
+
+static int
+ns_scan_root(struct jscan *j, struct ns_scan *ns)
+{
+	struct ns_fault	*f;
+	const char	*k;
+	size_t		 n;
+	enum jscan_type	 t;
+	int		 r;
+	bool		 servers, links;
+
+	if (jscan_begin_object(j) != 0)
+		return (-1);
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		servers = BKS_KEY(k, n, "servers");
+		links = BKS_KEY(k, n, "servers_links");
+		f = ns_fault_slot(ns, k, n);
+		t = jscan_peek(j);
+		if (servers)
+			ns_items_clear(ns);
+		if (links)
+			ns->nlv = 0;
+		if (t == JSCAN_OBJECT) {
+			if (servers)
+				ns->servers.type = JSCAN_OBJECT;
+			if (links)
+				ns->links.type = JSCAN_OBJECT;
+			r = ns_fault_object(j, f);
+		} else if (servers && t == JSCAN_ARRAY) {
+			ns->servers.type = JSCAN_ARRAY;
+			if (jscan_begin_array(j) != 0)
+				return (-1);
+			while ((r = jscan_next_elem(j)) == 1)
+				if (ns_element(j, ns) != 0)
+					return (-1);
+		} else if (links && t == JSCAN_ARRAY) {
+			ns->links.type = JSCAN_ARRAY;
+			r = ns_links(j, ns);
+		} else if (servers)
+			r = jscan_read(j, &ns->servers);
+		else if (links)
+			r = jscan_read(j, &ns->links);
+		else
+			r = jscan_skip(j);
+		if (r < 0)
+			return (-1);
+	}
+	return (r);
+}
+
+static int
+ns_fault(struct ns_scan *ns, char **cause)
+{
+	struct ns_fault	*f;
+	char		*msg;
+	long long	 code;
+	size_t		 i;
+
+	for (i = 0; i < ns->nfv; i++) {
+		f = &ns->fv[i];
+		if (!f->object || !jscan_val_present(&f->message))
+			continue;
+		if (bks_int(NSYS, &f->code, f->key, "code", BKJ_OPTIONAL, 0,
+		    999, &code, cause) != 0 ||
+		    bks_string(NSYS, &f->message, f->key, "message",
+		    BKJ_OPTIONAL, &msg, cause) != 0)
+			return (-1);
+		*cause = xasprintf("%s: %.32s (%lld): %.200s", NSYS, f->key,
+		    code, msg);
+		free(msg);
+		return (-1);
+	}
+	*cause = bkj_error(NSYS, "", "servers", "missing");
+	return (-1);
+}
+
+static int
+ns_next(struct ns_scan *ns, char **next, char **cause)
+{
+	struct ns_link	*l;
+	char		 path[48];
+	char		*rel = NULL, *href = NULL;
+	size_t		 i;
+
+	if (bks_type(NSYS, &ns->links, "", "servers_links", BKJ_OPTIONAL,
+	    JSCAN_ARRAY, cause) != 0)
+		return (-1);
+	if (ns->links.type != JSCAN_ARRAY)
+		return (0);
+	for (i = 0; i < ns->nlv; i++) {
+		l = &ns->lv[i];
+		bks_path(path, sizeof path, "servers_links", i);
+		if (l->v.type != JSCAN_OBJECT) {
+			*cause = bkj_error(NSYS, path, NULL, "expected an "
+			    "object, got %s", jscan_type_name(l->v.type));
+			return (-1);
+		}
+		if (bks_string(NSYS, &l->rel, path, "rel", BKJ_OPTIONAL, &rel,
+		    cause) != 0)
+			return (-1);
+		if (bks_string(NSYS, &l->href, path, "href", BKJ_OPTIONAL,
+		    &href, cause) != 0) {
+			free(rel);
+			return (-1);
+		}
+		if (rel != NULL && href != NULL && strcmp(rel, "next") == 0) {
+			free(rel);
+			*next = href;
+			return (0);
+		}
+		free(rel);
+		free(href);
+	}
+	return (0);
+}
+
+int
+backend_nova_decode(const char *body, size_t len,
+    struct fleet_openstack_update *acc, char **next, char **cause)
+{
+	struct ns_scan	 ns;
+	struct jscan	 j;
+	enum jscan_type	 t;
+
+	*next = NULL;
+	memset(&ns, 0, sizeof ns);
+	jscan_init(&j, body, len);
+	if ((t = jscan_peek(&j)) == JSCAN_OBJECT)
+		ns_scan_root(&j, &ns);
+	if (jscan_end(&j) != 0) {
+		*cause = bks_syntax(NSYS, &j);
+		goto fail;
+	}
+	if (t != JSCAN_OBJECT) {
+		*cause = bkj_error(NSYS, "", NULL, "expected an object, got %s",
+		    jscan_type_name(t));
+		goto fail;
+	}
+	if (!jscan_val_present(&ns.servers)) {
+		ns_fault(&ns, cause);
+		goto fail;
+	}
+	if (bks_type(NSYS, &ns.servers, "", "servers", BKJ_REQUIRED,
+	    JSCAN_ARRAY, cause) != 0)
+		goto fail;
+	if (acc->nservers + ns.count > BACKEND_MAX_ENTRIES) {
+		*cause = bkj_error(NSYS, "", "servers", "too many servers");
+		goto fail;
+	}
+	if (ns.cause != NULL) {
+		*cause = ns.cause;
+		ns.cause = NULL;
+		goto fail;
+	}
+	if (ns_next(&ns, next, cause) != 0)
+		goto fail;
+	acc->servers = xreallocarray(acc->servers, acc->nservers + ns.n,
+	    sizeof *acc->servers);
+	if (ns.n != 0)
+		memcpy(acc->servers + acc->nservers, ns.items,
+		    ns.n * sizeof *ns.items);
+	acc->nservers += ns.n;
+	ns.n = 0;	/* moved */
+	ns_free(&ns);
+	jscan_free(&j);
+	return (0);
+
+fail:
+	ns_free(&ns);
+	jscan_free(&j);
 	return (-1);
 }

@@ -61,377 +61,102 @@ prom_figure_clear(struct fleet_prom_figure *fig)
 }
 
 /*
- * Fast path: a strict scanner for the common answer, a success envelope
- * with a "vector" result and no warnings, without building a DOM.  It
- * accepts only what it fully understands and that jansson would accept
- * with the same result (ASCII only, no NUL, integers that fit, reals
- * that do not overflow, no duplicate keys it reads); anything else is
- * declined and the jansson decoder gives the answer and the messages.
+ * Fast path: the common answer, a success envelope with a "vector"
+ * result and no warnings, read with jscan (no DOM).  jscan validates
+ * every byte as jansson does; the fast path takes only what it fully
+ * understands with the same result as the DOM decoder, and declines
+ * (the DOM decoder then gives the answer and the messages) anything
+ * else: another status or result type, warnings, a key it reads twice,
+ * a sample it would reject.
  */
-#define PF_MAX_DEPTH	32
 #define PF_MAX_NUMBER	63
-
-struct pf {
-	const char	*p;
-	const char	*end;
-	char		*scratch;	/* unescaped strings */
-	size_t		 scratchsz;
-};
-
-static void
-pf_ws(struct pf *pf)
-{
-	while (pf->p < pf->end && (*pf->p == ' ' || *pf->p == '\t' ||
-	    *pf->p == '\n' || *pf->p == '\r'))
-		pf->p++;
-}
-
-static bool
-pf_char(struct pf *pf, char c)
-{
-	pf_ws(pf);
-	if (pf->p < pf->end && *pf->p == c) {
-		pf->p++;
-		return (true);
-	}
-	return (false);
-}
-
-static int
-pf_hex4(const char *p, unsigned int *u)
-{
-	int	 i;
-
-	*u = 0;
-	for (i = 0; i < 4; i++) {
-		*u <<= 4;
-		if (p[i] >= '0' && p[i] <= '9')
-			*u |= (unsigned int)(p[i] - '0');
-		else if (p[i] >= 'a' && p[i] <= 'f')
-			*u |= (unsigned int)(p[i] - 'a' + 10);
-		else if (p[i] >= 'A' && p[i] <= 'F')
-			*u |= (unsigned int)(p[i] - 'A' + 10);
-		else
-			return (-1);
-	}
-	return (0);
-}
-
-/*
- * A string at the cursor: *s points into the body when it has no
- * escapes, else into the scratch buffer (valid until the next string).
- */
-static int
-pf_string(struct pf *pf, const char **s, size_t *n)
-{
-	const char	*p, *start;
-	char		*o;
-	unsigned int	 u, lo;
-	size_t		 need;
-	bool		 esc = false;
-
-	pf_ws(pf);
-	if (pf->p >= pf->end || *pf->p != '"')
-		return (-1);
-	start = p = pf->p + 1;
-	for (;;) {
-		if (p >= pf->end)
-			return (-1);
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x80)
-			return (-1);
-		if (*p == '"')
-			break;
-		if (*p == '\\') {
-			esc = true;
-			if (++p >= pf->end)
-				return (-1);
-		}
-		p++;
-	}
-	if (!esc) {
-		*s = start;
-		*n = (size_t)(p - start);
-		pf->p = p + 1;
-		return (0);
-	}
-	need = (size_t)(p - start) + 1;	/* output never longer */
-	if (need > pf->scratchsz) {
-		pf->scratch = xrealloc(pf->scratch, need);
-		pf->scratchsz = need;
-	}
-	o = pf->scratch;
-	for (p = start; *p != '"'; p++) {
-		if (*p != '\\') {
-			*o++ = *p;
-			continue;
-		}
-		switch (*++p) {
-		case '"':
-		case '\\':
-		case '/':
-			*o++ = *p;
-			break;
-		case 'b':
-			*o++ = '\b';
-			break;
-		case 'f':
-			*o++ = '\f';
-			break;
-		case 'n':
-			*o++ = '\n';
-			break;
-		case 'r':
-			*o++ = '\r';
-			break;
-		case 't':
-			*o++ = '\t';
-			break;
-		case 'u':
-			if (pf->end - p < 5 || pf_hex4(p + 1, &u) != 0)
-				return (-1);
-			p += 4;
-			if (u == 0 || (u >= 0xdc00 && u <= 0xdfff))
-				return (-1);
-			if (u >= 0xd800 && u <= 0xdbff) {
-				if (pf->end - p < 7 || p[1] != '\\' ||
-				    p[2] != 'u' || pf_hex4(p + 3, &lo) != 0 ||
-				    lo < 0xdc00 || lo > 0xdfff)
-					return (-1);
-				p += 6;
-				u = 0x10000 + ((u - 0xd800) << 10) +
-				    (lo - 0xdc00);
-			}
-			if (u < 0x80)
-				*o++ = (char)u;
-			else if (u < 0x800) {
-				*o++ = (char)(0xc0 | (u >> 6));
-				*o++ = (char)(0x80 | (u & 0x3f));
-			} else if (u < 0x10000) {
-				*o++ = (char)(0xe0 | (u >> 12));
-				*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
-				*o++ = (char)(0x80 | (u & 0x3f));
-			} else {
-				*o++ = (char)(0xf0 | (u >> 18));
-				*o++ = (char)(0x80 | ((u >> 12) & 0x3f));
-				*o++ = (char)(0x80 | ((u >> 6) & 0x3f));
-				*o++ = (char)(0x80 | (u & 0x3f));
-			}
-			break;
-		default:
-			return (-1);
-		}
-	}
-	*s = pf->scratch;
-	*n = (size_t)(o - pf->scratch);
-	pf->p = p + 1;
-	return (0);
-}
-
-/* A JSON number jansson takes as it stands (no overflow). */
-static int
-pf_number(struct pf *pf)
-{
-	const char	*p = pf->p, *start = pf->p;
-	char		 tmp[PF_MAX_NUMBER + 1], *end;
-	size_t		 digits = 0;
-	bool		 real = false;
-	double		 d;
-
-	if (p < pf->end && *p == '-')
-		p++;
-	if (p >= pf->end || *p < '0' || *p > '9')
-		return (-1);
-	if (*p == '0')
-		p++, digits++;
-	else
-		while (p < pf->end && *p >= '0' && *p <= '9')
-			p++, digits++;
-	if (p < pf->end && *p == '.') {
-		real = true;
-		if (++p >= pf->end || *p < '0' || *p > '9')
-			return (-1);
-		while (p < pf->end && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (p < pf->end && (*p == 'e' || *p == 'E')) {
-		real = true;
-		p++;
-		if (p < pf->end && (*p == '+' || *p == '-'))
-			p++;
-		if (p >= pf->end || *p < '0' || *p > '9')
-			return (-1);
-		while (p < pf->end && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (!real) {
-		if (digits > 18)
-			return (-1);	/* maybe beyond json_int_t */
-	} else {
-		if ((size_t)(p - start) > PF_MAX_NUMBER)
-			return (-1);
-		memcpy(tmp, start, (size_t)(p - start));
-		tmp[p - start] = '\0';
-		d = strtod(tmp, &end);
-		if (*end != '\0' || isinf(d))
-			return (-1);
-	}
-	pf->p = p;
-	return (0);
-}
-
-static int
-pf_literal(struct pf *pf, const char *word)
-{
-	size_t	 n = strlen(word);
-
-	if ((size_t)(pf->end - pf->p) < n || memcmp(pf->p, word, n) != 0)
-		return (-1);
-	pf->p += n;
-	return (0);
-}
-
-static int
-pf_skip(struct pf *pf, int depth)
-{
-	const char	*s;
-	size_t		 n;
-
-	if (depth > PF_MAX_DEPTH)
-		return (-1);
-	pf_ws(pf);
-	if (pf->p >= pf->end)
-		return (-1);
-	switch (*pf->p) {
-	case '"':
-		return (pf_string(pf, &s, &n));
-	case '{':
-		pf->p++;
-		if (pf_char(pf, '}'))
-			return (0);
-		do {
-			if (pf_string(pf, &s, &n) != 0 || !pf_char(pf, ':') ||
-			    pf_skip(pf, depth + 1) != 0)
-				return (-1);
-		} while (pf_char(pf, ','));
-		return (pf_char(pf, '}') ? 0 : -1);
-	case '[':
-		pf->p++;
-		if (pf_char(pf, ']'))
-			return (0);
-		do {
-			if (pf_skip(pf, depth + 1) != 0)
-				return (-1);
-		} while (pf_char(pf, ','));
-		return (pf_char(pf, ']') ? 0 : -1);
-	case 't':
-		return (pf_literal(pf, "true"));
-	case 'f':
-		return (pf_literal(pf, "false"));
-	case 'n':
-		return (pf_literal(pf, "null"));
-	default:
-		return (pf_number(pf));
-	}
-}
-
-static bool
-pf_is(const char *s, size_t n, const char *word)
-{
-	return (strlen(word) == n && memcmp(s, word, n) == 0);
-}
 
 /* An optional label: a string (copied) or null; anything else declines. */
 static int
-pf_label(struct pf *pf, char **out, bool *seen)
+pf_label(struct jscan *j, char **out, bool *seen)
 {
-	const char	*s;
-	size_t		 n;
+	struct jscan_val	 v;
 
-	if (*seen)
+	if (*seen || jscan_read(j, &v) != 0)
 		return (-1);
 	*seen = true;
-	pf_ws(pf);
-	if (pf->p < pf->end && *pf->p == 'n')
-		return (pf_literal(pf, "null"));
-	if (pf_string(pf, &s, &n) != 0)
+	if (v.type == JSCAN_NULL)
+		return (0);
+	if (v.type != JSCAN_STRING)
 		return (-1);
-	*out = xstrndup(s, n);
+	*out = jscan_val_strdup(&v);
 	return (0);
 }
 
 static int
-pf_metric(struct pf *pf, struct fleet_prom_sample *smp)
+pf_metric(struct jscan *j, struct fleet_prom_sample *smp)
 {
 	const char	*k;
 	size_t		 n;
 	bool		 sinst = false, sjob = false;
+	int		 r;
 
-	if (!pf_char(pf, '{'))
+	if (jscan_peek(j) != JSCAN_OBJECT || jscan_begin_object(j) != 0)
 		return (-1);
-	if (pf_char(pf, '}'))
-		return (0);
-	do {
-		if (pf_string(pf, &k, &n) != 0 || !pf_char(pf, ':'))
-			return (-1);
-		if (pf_is(k, n, "instance")) {
-			if (pf_label(pf, &smp->instance, &sinst) != 0)
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		if (BKS_KEY(k, n, "instance")) {
+			if (pf_label(j, &smp->instance, &sinst) != 0)
 				return (-1);
-		} else if (pf_is(k, n, "job")) {
-			if (pf_label(pf, &smp->job, &sjob) != 0)
+		} else if (BKS_KEY(k, n, "job")) {
+			if (pf_label(j, &smp->job, &sjob) != 0)
 				return (-1);
-		} else if (pf_skip(pf, 2) != 0)
-			return (-1);
-	} while (pf_char(pf, ','));
-	return (pf_char(pf, '}') ? 0 : -1);
+		}
+	}
+	return (r);
 }
 
+/* [time, "value"] */
 static int
-pf_value(struct pf *pf, double *v)
+pf_value(struct jscan *j, double *v)
 {
-	const char	*s;
-	size_t		 n;
-	char		 tmp[PF_MAX_NUMBER + 1];
+	struct jscan_val	 t, sv;
+	const char		*s;
+	size_t			 n;
+	char			 tmp[PF_MAX_NUMBER + 1];
 
-	if (!pf_char(pf, '['))
+	if (jscan_peek(j) != JSCAN_ARRAY || jscan_begin_array(j) != 0 ||
+	    jscan_next_elem(j) != 1 || jscan_read(j, &t) != 0 ||
+	    (t.type != JSCAN_INT && t.type != JSCAN_REAL) ||
+	    jscan_next_elem(j) != 1 || jscan_read(j, &sv) != 0 ||
+	    sv.type != JSCAN_STRING)
 		return (-1);
-	pf_ws(pf);
-	if (pf->p >= pf->end || (*pf->p != '-' && (*pf->p < '0' ||
-	    *pf->p > '9')) || pf_number(pf) != 0 || !pf_char(pf, ',') ||
-	    pf_string(pf, &s, &n) != 0 || n > PF_MAX_NUMBER)
+	s = jscan_val_str(j, &sv, &n);
+	if (n > PF_MAX_NUMBER)
 		return (-1);
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
 	if (prom_value(tmp, v) != 0)
 		return (-1);
-	return (pf_char(pf, ']') ? 0 : -1);
+	return (jscan_next_elem(j) == 0 ? 0 : -1);
 }
 
 static int
-pf_sample(struct pf *pf, struct fleet_prom_sample *smp)
+pf_sample(struct jscan *j, struct fleet_prom_sample *smp)
 {
 	const char	*k;
 	size_t		 n;
 	bool		 smetric = false, svalue = false;
+	int		 r;
 
-	if (!pf_char(pf, '{'))
+	if (jscan_peek(j) != JSCAN_OBJECT || jscan_begin_object(j) != 0)
 		return (-1);
-	if (pf_char(pf, '}'))
-		return (-1);
-	do {
-		if (pf_string(pf, &k, &n) != 0 || !pf_char(pf, ':'))
-			return (-1);
-		if (pf_is(k, n, "metric")) {
-			if (smetric || pf_metric(pf, smp) != 0)
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		if (BKS_KEY(k, n, "metric")) {
+			if (smetric || pf_metric(j, smp) != 0)
 				return (-1);
 			smetric = true;
-		} else if (pf_is(k, n, "value")) {
-			if (svalue || pf_value(pf, &smp->value) != 0)
+		} else if (BKS_KEY(k, n, "value")) {
+			if (svalue || pf_value(j, &smp->value) != 0)
 				return (-1);
 			svalue = true;
-		} else if (pf_skip(pf, 3) != 0)
-			return (-1);
-	} while (pf_char(pf, ','));
-	if (!pf_char(pf, '}') || !smetric || !svalue)
+		}
+	}
+	if (r != 0 || !smetric || !svalue)
 		return (-1);
 	return (0);
 }
@@ -445,18 +170,17 @@ pf_sample_clear(struct fleet_prom_sample *smp)
 }
 
 static int
-pf_result(struct pf *pf, struct fleet_prom_figure *fig)
+pf_result(struct jscan *j, struct fleet_prom_figure *fig)
 {
 	struct fleet_prom_sample	 smp;
 	size_t				 n = 0, cap = 0;
+	int				 r;
 
-	if (!pf_char(pf, '['))
+	if (jscan_peek(j) != JSCAN_ARRAY || jscan_begin_array(j) != 0)
 		return (-1);
-	if (pf_char(pf, ']'))
-		return (0);
-	do {
+	while ((r = jscan_next_elem(j)) == 1) {
 		memset(&smp, 0, sizeof smp);
-		if (++n > BACKEND_MAX_ENTRIES || pf_sample(pf, &smp) != 0) {
+		if (++n > BACKEND_MAX_ENTRIES || pf_sample(j, &smp) != 0) {
 			pf_sample_clear(&smp);
 			return (-1);
 		}
@@ -470,91 +194,80 @@ pf_result(struct pf *pf, struct fleet_prom_figure *fig)
 			    sizeof *fig->samples);
 		}
 		fig->samples[fig->nsamples++] = smp;
-	} while (pf_char(pf, ','));
-	return (pf_char(pf, ']') ? 0 : -1);
+	}
+	return (r);
 }
 
 static int
-pf_data(struct pf *pf, struct fleet_prom_figure *fig)
+pf_data(struct jscan *j, struct fleet_prom_figure *fig)
 {
-	const char	*k, *s;
-	size_t		 n;
-	bool		 stype = false, sresult = false;
+	struct jscan_val	 v;
+	const char		*k;
+	size_t			 n;
+	bool			 stype = false, sresult = false;
+	int			 r;
 
-	if (!pf_char(pf, '{'))
+	if (jscan_peek(j) != JSCAN_OBJECT || jscan_begin_object(j) != 0)
 		return (-1);
-	if (pf_char(pf, '}'))
-		return (-1);
-	do {
-		if (pf_string(pf, &k, &n) != 0 || !pf_char(pf, ':'))
-			return (-1);
-		if (pf_is(k, n, "resultType")) {
-			if (stype || pf_string(pf, &s, &n) != 0 ||
-			    !pf_is(s, n, "vector"))
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		if (BKS_KEY(k, n, "resultType")) {
+			if (stype || jscan_read(j, &v) != 0 ||
+			    !jscan_val_is(j, &v, "vector"))
 				return (-1);
 			stype = true;
-		} else if (pf_is(k, n, "result")) {
-			if (sresult || pf_result(pf, fig) != 0)
+		} else if (BKS_KEY(k, n, "result")) {
+			if (sresult || pf_result(j, fig) != 0)
 				return (-1);
 			sresult = true;
-		} else if (pf_skip(pf, 2) != 0)
-			return (-1);
-	} while (pf_char(pf, ','));
-	if (!pf_char(pf, '}') || !stype || !sresult)
+		}
+	}
+	if (r != 0 || !stype || !sresult)
 		return (-1);
 	return (0);
 }
 
 static int
-pf_envelope(struct pf *pf, struct fleet_prom_figure *fig)
+pf_envelope(struct jscan *j, struct fleet_prom_figure *fig)
 {
-	const char	*k, *s;
-	size_t		 n;
-	bool		 sstatus = false, sdata = false;
+	struct jscan_val	 v;
+	const char		*k;
+	size_t			 n;
+	bool			 sstatus = false, sdata = false;
+	int			 r;
 
-	if (!pf_char(pf, '{'))
+	if (jscan_peek(j) != JSCAN_OBJECT || jscan_begin_object(j) != 0)
 		return (-1);
-	if (pf_char(pf, '}'))
-		return (-1);
-	do {
-		if (pf_string(pf, &k, &n) != 0 || !pf_char(pf, ':'))
-			return (-1);
-		if (pf_is(k, n, "status")) {
-			if (sstatus || pf_string(pf, &s, &n) != 0 ||
-			    !pf_is(s, n, "success"))
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		if (BKS_KEY(k, n, "status")) {
+			if (sstatus || jscan_read(j, &v) != 0 ||
+			    !jscan_val_is(j, &v, "success"))
 				return (-1);
 			sstatus = true;
-		} else if (pf_is(k, n, "data")) {
-			if (sdata || pf_data(pf, fig) != 0)
+		} else if (BKS_KEY(k, n, "data")) {
+			if (sdata || pf_data(j, fig) != 0)
 				return (-1);
 			sdata = true;
-		} else if (pf_is(k, n, "warnings"))
+		} else if (BKS_KEY(k, n, "warnings"))
 			return (-1);	/* the DOM decoder keeps those */
-		else if (pf_skip(pf, 1) != 0)
-			return (-1);
-	} while (pf_char(pf, ','));
-	if (!pf_char(pf, '}') || !sstatus || !sdata)
+	}
+	if (r != 0 || !sstatus || !sdata)
 		return (-1);
-	pf_ws(pf);
-	return (pf->p == pf->end ? 0 : -1);
+	return (jscan_end(j));
 }
 
 int
 backend_prom_decode_fast(const char *name, const char *body, size_t len,
     struct fleet_prom_figure *fig)
 {
-	struct pf	 pf;
+	struct jscan	 j;
 	int		 rc;
 
 	memset(fig, 0, sizeof *fig);
 	if (body == NULL || len == 0)
 		return (0);
-	pf.p = body;
-	pf.end = body + len;
-	pf.scratch = NULL;
-	pf.scratchsz = 0;
-	rc = pf_envelope(&pf, fig);
-	free(pf.scratch);
+	jscan_init(&j, body, len);
+	rc = pf_envelope(&j, fig);
+	jscan_free(&j);
 	if (rc != 0) {
 		prom_figure_clear(fig);
 		return (0);

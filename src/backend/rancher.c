@@ -7,6 +7,7 @@
  * state with a non-blank agentState; we also read state "active" with
  * agentState "disconnected" (older or filtered answers) as disconnected.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,7 +269,7 @@ rancher_next(const json_t *root, char **next, char **cause)
 }
 
 int
-backend_rancher_decode(enum backend_rancher_kind kind, const char *body,
+backend_rancher_decode_dom(enum backend_rancher_kind kind, const char *body,
     size_t len, struct fleet_rancher_update *acc, char **next, char **cause)
 {
 	json_t	*root, *data, *o;
@@ -344,7 +345,7 @@ backend_rancher_decode(enum backend_rancher_kind kind, const char *body,
 }
 
 int
-backend_rancher_decode_projects(const char *body, size_t len,
+backend_rancher_decode_projects_dom(const char *body, size_t len,
     const char *want, char **id, char **cause)
 {
 	json_t		*root, *data, *o;
@@ -390,5 +391,626 @@ backend_rancher_decode_projects(const char *body, size_t len,
 
 fail:
 	json_decref(root);
+	return (-1);
+}
+
+/* ---- the streaming decoder ------------------------------------------- */
+
+/*
+ * One pass over the answer with jscan; per object the last value of each
+ * key is kept (duplicates: the last wins, as in jansson's tree) and the
+ * checks run when the object closes, in the order of the DOM decoder
+ * above, so that the outputs and the messages are the same.  A syntax
+ * error anywhere wins over any other error (jscan_end() runs first).
+ */
+struct rs_elem {
+	struct jscan_val	 id, name, state, health, stack_id, scale;
+	struct jscan_val	 system, agent, hostname, lc, image, ids;
+	struct jscan_val	*idv;		/* instanceIds strings */
+	size_t			 nidv, capidv;
+	size_t			 nids;		/* all elements */
+	struct jscan_val	 bad;		/* first non-string */
+	size_t			 badidx;
+};
+
+struct rs_page {
+	enum backend_rancher_kind kind;
+	bool			 projects;
+	const char		*want;		/* projects */
+	void			*items;
+	size_t			 n, cap, count;	/* decoded, all */
+	char			*cause;		/* first element error */
+	char			*pid;		/* projects: the match */
+	struct rs_elem		 e;
+};
+
+struct rs_root {
+	struct jscan_val	 type, status, code, message, data;
+	struct jscan_val	 pag, next, partial;
+	struct rs_page		 page;
+};
+
+static size_t
+rs_item_size(enum backend_rancher_kind kind)
+{
+	switch (kind) {
+	case BACKEND_RANCHER_STACKS:
+		return (sizeof (struct fleet_rancher_stack_u));
+	case BACKEND_RANCHER_SERVICES:
+		return (sizeof (struct fleet_rancher_service_u));
+	case BACKEND_RANCHER_HOSTS:
+		return (sizeof (struct fleet_rancher_host_u));
+	}
+	fatalx("rancher: bad kind %d", kind);
+}
+
+static void
+rs_page_reset(struct rs_page *pg)
+{
+	size_t	 i;
+
+	for (i = 0; i < pg->n; i++) {
+		if (pg->kind == BACKEND_RANCHER_STACKS)
+			rancher_stack_clear(
+			    &((struct fleet_rancher_stack_u *)pg->items)[i]);
+		else if (pg->kind == BACKEND_RANCHER_SERVICES)
+			rancher_service_clear(
+			    &((struct fleet_rancher_service_u *)pg->items)[i]);
+		else
+			rancher_host_clear(
+			    &((struct fleet_rancher_host_u *)pg->items)[i]);
+	}
+	pg->n = pg->count = 0;
+	free(pg->cause);
+	pg->cause = NULL;
+	free(pg->pid);
+	pg->pid = NULL;
+}
+
+/* instanceIds: an array of strings (kept as values), or anything else. */
+static int
+rs_ids(struct jscan *j, struct rs_elem *e)
+{
+	struct jscan_val	 v;
+	int			 r;
+
+	if (jscan_peek(j) != JSCAN_ARRAY)
+		return (jscan_read(j, &e->ids));
+	e->ids.type = JSCAN_ARRAY;
+	e->nidv = e->nids = 0;
+	e->bad.type = JSCAN_NONE;
+	if (jscan_begin_array(j) != 0)
+		return (-1);
+	while ((r = jscan_next_elem(j)) == 1) {
+		if (jscan_read(j, &v) != 0)
+			return (-1);
+		if (e->nids++ >= BACKEND_MAX_ENTRIES ||
+		    e->bad.type != JSCAN_NONE)
+			continue;
+		if (v.type != JSCAN_STRING) {
+			e->bad = v;
+			e->badidx = e->nids - 1;
+			continue;
+		}
+		if (e->nidv == e->capidv) {
+			e->capidv = e->capidv == 0 ? 8 : e->capidv * 2;
+			e->idv = xreallocarray(e->idv, e->capidv,
+			    sizeof *e->idv);
+		}
+		e->idv[e->nidv++] = v;
+	}
+	return (r);
+}
+
+/* The fields of one element (at an object). */
+static int
+rs_elem_scan(struct jscan *j, struct rs_elem *e)
+{
+	const char	*k;
+	size_t		 n;
+	int		 r;
+
+	memset(e, 0, offsetof(struct rs_elem, idv));
+	e->nidv = e->nids = 0;
+	if (jscan_begin_object(j) != 0)
+		return (-1);
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		switch (n) {
+		case 2:
+			if (BKS_KEY(k, n, "id"))
+				r = jscan_read(j, &e->id);
+			break;
+		case 4:
+			if (BKS_KEY(k, n, "name"))
+				r = jscan_read(j, &e->name);
+			break;
+		case 5:
+			if (BKS_KEY(k, n, "state"))
+				r = jscan_read(j, &e->state);
+			else if (BKS_KEY(k, n, "scale"))
+				r = jscan_read(j, &e->scale);
+			break;
+		case 6:
+			if (BKS_KEY(k, n, "system"))
+				r = jscan_read(j, &e->system);
+			break;
+		case 7:
+			if (BKS_KEY(k, n, "stackId"))
+				r = jscan_read(j, &e->stack_id);
+			break;
+		case 8:
+			if (BKS_KEY(k, n, "hostname"))
+				r = jscan_read(j, &e->hostname);
+			break;
+		case 10:
+			if (BKS_KEY(k, n, "agentState"))
+				r = jscan_read(j, &e->agent);
+			break;
+		case 11:
+			if (BKS_KEY(k, n, "healthState"))
+				r = jscan_read(j, &e->health);
+			else if (BKS_KEY(k, n, "instanceIds"))
+				r = rs_ids(j, e);
+			break;
+		case 12:
+			if (!BKS_KEY(k, n, "launchConfig"))
+				break;
+			e->image.type = JSCAN_NONE;
+			if (jscan_peek(j) != JSCAN_OBJECT) {
+				r = jscan_read(j, &e->lc);
+				break;
+			}
+			e->lc.type = JSCAN_OBJECT;
+			if (jscan_begin_object(j) != 0)
+				return (-1);
+			while ((r = jscan_next_key(j, &k, &n)) == 1) {
+				if (BKS_KEY(k, n, "imageUuid") &&
+				    jscan_read(j, &e->image) != 0)
+					return (-1);
+			}
+			break;
+		}
+		if (r < 0)
+			return (-1);
+	}
+	return (r);
+}
+
+static int
+rs_ids_finish(const struct rs_elem *e, const char *path, char ***v,
+    size_t *n, char **cause)
+{
+	char	 epath[96];
+	size_t	 i;
+
+	*v = NULL;
+	*n = 0;
+	if (bks_type(SYS, &e->ids, path, "instanceIds", BKJ_OPTIONAL,
+	    JSCAN_ARRAY, cause) != 0)
+		return (-1);
+	if (e->ids.type != JSCAN_ARRAY || e->nids == 0)
+		return (0);
+	if (e->nids > BACKEND_MAX_ENTRIES) {
+		*cause = bkj_error(SYS, path, "instanceIds", "too many entries");
+		return (-1);
+	}
+	if (e->bad.type != JSCAN_NONE) {
+		snprintf(epath, sizeof epath, "instanceIds[%zu]", e->badidx);
+		*cause = bkj_error(SYS, path, epath, "expected a string, got %s",
+		    jscan_type_name(e->bad.type));
+		return (-1);
+	}
+	*v = xcalloc(e->nidv, sizeof **v);
+	for (i = 0; i < e->nidv; i++)
+		(*v)[(*n)++] = jscan_val_strdup(&e->idv[i]);
+	return (0);
+}
+
+static int
+rs_common(const struct rs_elem *e, const char *path, char **id, char **name,
+    char **state, char **health, char **cause)
+{
+	if (bks_string(SYS, &e->id, path, "id", BKJ_REQUIRED, id, cause) != 0 ||
+	    bks_string(SYS, &e->name, path, "name", BKJ_OPTIONAL, name,
+	    cause) != 0 ||
+	    bks_string(SYS, &e->state, path, "state", BKJ_OPTIONAL, state,
+	    cause) != 0)
+		return (-1);
+	if (health != NULL && bks_string(SYS, &e->health, path, "healthState",
+	    BKJ_OPTIONAL, health, cause) != 0)
+		return (-1);
+	return (0);
+}
+
+static int
+rs_stack(const struct rs_elem *e, const char *path,
+    struct fleet_rancher_stack_u *s, char **cause)
+{
+	if (rs_common(e, path, &s->id, &s->name, &s->state, &s->health,
+	    cause) != 0 ||
+	    bks_bool(SYS, &e->system, path, "system", BKJ_OPTIONAL, &s->system,
+	    cause) != 0)
+		return (-1);
+	return (0);
+}
+
+static int
+rs_service(const struct rs_elem *e, const char *path,
+    struct fleet_rancher_service_u *s, char **cause)
+{
+	char		*image;
+	long long	 scale;
+	char		 lpath[96];
+
+	if (rs_common(e, path, &s->id, &s->name, &s->state, &s->health,
+	    cause) != 0 ||
+	    bks_string(SYS, &e->stack_id, path, "stackId", BKJ_OPTIONAL,
+	    &s->stack_id, cause) != 0 ||
+	    bks_int(SYS, &e->scale, path, "scale", BKJ_OPTIONAL, 0, 1000000,
+	    &scale, cause) != 0 ||
+	    bks_bool(SYS, &e->system, path, "system", BKJ_OPTIONAL, &s->system,
+	    cause) != 0 ||
+	    bks_type(SYS, &e->lc, path, "launchConfig", BKJ_OPTIONAL,
+	    JSCAN_OBJECT, cause) != 0 ||
+	    rs_ids_finish(e, path, &s->instance_ids, &s->ninstance_ids,
+	    cause) != 0)
+		return (-1);
+	s->scale = (int)scale;
+	if (e->lc.type == JSCAN_OBJECT) {
+		snprintf(lpath, sizeof lpath, "%s.launchConfig", path);
+		if (bks_string(SYS, &e->image, lpath, "imageUuid",
+		    BKJ_OPTIONAL, &image, cause) != 0)
+			return (-1);
+		if (image != NULL) {
+			if (strncmp(image, "docker:", 7) == 0)
+				memmove(image, image + 7, strlen(image + 7) + 1);
+			s->image = image;
+		}
+	}
+	return (0);
+}
+
+static int
+rs_host(const struct rs_elem *e, const char *path,
+    struct fleet_rancher_host_u *h, char **cause)
+{
+	char		*name = NULL, *state = NULL, *agent = NULL;
+	char		*hostname = NULL;
+	const char	*st;
+	int		 rc = -1;
+
+	if (rs_common(e, path, &h->id, &name, &state, NULL, cause) != 0 ||
+	    bks_string(SYS, &e->agent, path, "agentState", BKJ_OPTIONAL,
+	    &agent, cause) != 0 ||
+	    bks_string(SYS, &e->hostname, path, "hostname", BKJ_OPTIONAL,
+	    &hostname, cause) != 0 ||
+	    rs_ids_finish(e, path, &h->instance_ids, &h->ninstance_ids,
+	    cause) != 0)
+		goto out;
+	if (hostname != NULL && *hostname != '\0') {
+		h->hostname = hostname;
+		hostname = NULL;
+	} else if (name != NULL && *name != '\0') {
+		h->hostname = name;
+		name = NULL;
+	}
+	if (agent != NULL && *agent != '\0') {
+		h->agent_state = agent;
+		agent = NULL;
+	}
+	st = backend_rancher_host_state(state, h->agent_state);
+	h->state = st != NULL ? xstrdup(st) : NULL;
+	rc = 0;
+out:
+	free(name);
+	free(state);
+	free(agent);
+	free(hostname);
+	return (rc);
+}
+
+/* A project element: the match, or nothing (checks as the DOM's). */
+static int
+rs_project(struct jscan *j, const struct rs_elem *e, const char *path,
+    const char *want, char **pid, char **cause)
+{
+	char	*id, *name, *state;
+	bool	 match;
+
+	*pid = NULL;
+	if (bks_string(SYS, &e->id, path, "id", BKJ_REQUIRED, &id,
+	    cause) != 0)
+		return (-1);
+	if (bks_string(SYS, &e->name, path, "name", BKJ_OPTIONAL, &name,
+	    cause) != 0) {
+		free(id);
+		return (-1);
+	}
+	if (bks_string(SYS, &e->state, path, "state", BKJ_OPTIONAL, &state,
+	    cause) != 0) {
+		free(id);
+		free(name);
+		return (-1);
+	}
+	(void)j;
+	if (want != NULL)
+		match = strcmp(id, want) == 0 ||
+		    (name != NULL && strcmp(name, want) == 0);
+	else
+		match = state == NULL || strcmp(state, "active") == 0;
+	free(name);
+	free(state);
+	if (match)
+		*pid = id;
+	else
+		free(id);
+	return (0);
+}
+
+/* One element of data (at its value). */
+static int
+rs_element(struct jscan *j, struct rs_page *pg)
+{
+	struct jscan_val	 v;
+	size_t			 i = pg->count++, sz;
+	char			 path[48];
+	char			*cause = NULL;
+	void			*item;
+	int			 rc;
+
+	if (pg->cause != NULL || pg->pid != NULL || i >= BACKEND_MAX_ENTRIES)
+		return (jscan_skip(j));
+	bks_path(path, sizeof path, "data", i);
+	if (jscan_peek(j) != JSCAN_OBJECT) {
+		if (jscan_read(j, &v) != 0)
+			return (-1);
+		pg->cause = bkj_error(SYS, path, NULL, "expected an object, "
+		    "got %s", jscan_type_name(v.type));
+		return (0);
+	}
+	if (rs_elem_scan(j, &pg->e) != 0)
+		return (-1);
+	if (pg->projects)
+		rc = rs_project(j, &pg->e, path, pg->want, &pg->pid, &cause);
+	else {
+		sz = rs_item_size(pg->kind);
+		if (pg->n == pg->cap) {
+			pg->cap = pg->cap == 0 ? 64 : pg->cap * 2;
+			pg->items = xreallocarray(pg->items, pg->cap, sz);
+		}
+		item = (char *)pg->items + pg->n * sz;
+		memset(item, 0, sz);
+		pg->n++;	/* freed with the page even when it fails */
+		if (pg->kind == BACKEND_RANCHER_STACKS)
+			rc = rs_stack(&pg->e, path, item, &cause);
+		else if (pg->kind == BACKEND_RANCHER_SERVICES)
+			rc = rs_service(&pg->e, path, item, &cause);
+		else
+			rc = rs_host(&pg->e, path, item, &cause);
+	}
+	if (rc != 0)
+		pg->cause = cause;
+	return (0);
+}
+
+static int
+rs_scan(struct jscan *j, struct rs_root *rt)
+{
+	const char	*k;
+	size_t		 n;
+	int		 r;
+
+	if (jscan_begin_object(j) != 0)
+		return (-1);
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		if (BKS_KEY(k, n, "data")) {
+			rs_page_reset(&rt->page);
+			if (jscan_peek(j) != JSCAN_ARRAY) {
+				r = jscan_read(j, &rt->data);
+				rt->page.count = 0;
+			} else {
+				rt->data.type = JSCAN_ARRAY;
+				if (jscan_begin_array(j) != 0)
+					return (-1);
+				while ((r = jscan_next_elem(j)) == 1)
+					if (rs_element(j, &rt->page) != 0)
+						return (-1);
+			}
+		} else if (BKS_KEY(k, n, "type"))
+			r = jscan_read(j, &rt->type);
+		else if (BKS_KEY(k, n, "status"))
+			r = jscan_read(j, &rt->status);
+		else if (BKS_KEY(k, n, "code"))
+			r = jscan_read(j, &rt->code);
+		else if (BKS_KEY(k, n, "message"))
+			r = jscan_read(j, &rt->message);
+		else if (BKS_KEY(k, n, "pagination")) {
+			rt->next.type = rt->partial.type = JSCAN_NONE;
+			if (jscan_peek(j) != JSCAN_OBJECT)
+				r = jscan_read(j, &rt->pag);
+			else {
+				rt->pag.type = JSCAN_OBJECT;
+				if (jscan_begin_object(j) != 0)
+					return (-1);
+				while ((r = jscan_next_key(j, &k, &n)) == 1) {
+					if (BKS_KEY(k, n, "next"))
+						r = jscan_read(j, &rt->next);
+					else if (BKS_KEY(k, n, "partial"))
+						r = jscan_read(j,
+						    &rt->partial);
+					if (r < 0)
+						return (-1);
+				}
+			}
+		}
+		if (r < 0)
+			return (-1);
+	}
+	return (r);
+}
+
+/*
+ * The answer as far as the DOM decoder checks it before the elements:
+ * 0 and the page, or -1 and *cause.
+ */
+static int
+rs_decode(const char *body, size_t len, struct rs_root *rt, char **cause)
+{
+	struct jscan	 j;
+	enum jscan_type	 t;
+	char		*type = NULL, *code = NULL, *msg = NULL;
+	long long	 status;
+	int		 rc = -1;
+
+	jscan_init(&j, body, len);
+	if ((t = jscan_peek(&j)) == JSCAN_OBJECT)
+		rs_scan(&j, rt);
+	if (jscan_end(&j) != 0) {
+		*cause = bks_syntax(SYS, &j);
+		goto out;
+	}
+	if (t != JSCAN_OBJECT) {
+		*cause = bkj_error(SYS, "", NULL, "expected an object, got %s",
+		    jscan_type_name(t));
+		goto out;
+	}
+	if (bks_string(SYS, &rt->type, "", "type", BKJ_OPTIONAL, &type,
+	    cause) != 0)
+		goto out;
+	if (type != NULL && strcmp(type, "error") == 0) {
+		if (bks_int(SYS, &rt->status, "", "status", BKJ_OPTIONAL, 0,
+		    999, &status, cause) != 0 ||
+		    bks_string(SYS, &rt->code, "", "code", BKJ_OPTIONAL, &code,
+		    cause) != 0 ||
+		    bks_string(SYS, &rt->message, "", "message", BKJ_OPTIONAL,
+		    &msg, cause) != 0)
+			goto out;
+		*cause = xasprintf("%s: error %lld %s: %.200s", SYS, status,
+		    code != NULL ? code : "?", msg != NULL ? msg : "");
+		goto out;
+	}
+	if (bks_type(SYS, &rt->data, "", "data", BKJ_REQUIRED, JSCAN_ARRAY,
+	    cause) != 0)
+		goto out;
+	if (rt->page.count > BACKEND_MAX_ENTRIES) {
+		*cause = bkj_error(SYS, "", "data", "too many entries");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(type);
+	free(code);
+	free(msg);
+	jscan_free(&j);
+	return (rc);
+}
+
+static void
+rs_root_free(struct rs_root *rt)
+{
+	rs_page_reset(&rt->page);
+	free(rt->page.items);
+	free(rt->page.e.idv);
+}
+
+int
+backend_rancher_decode(enum backend_rancher_kind kind, const char *body,
+    size_t len, struct fleet_rancher_update *acc, char **next, char **cause)
+{
+	struct rs_root	 rt;
+	char		*n = NULL;
+	bool		 partial;
+	void		**v;
+	size_t		*nv, sz;
+
+	*next = NULL;
+	memset(&rt, 0, sizeof rt);
+	rt.page.kind = kind;
+	sz = rs_item_size(kind);
+	if (rs_decode(body, len, &rt, cause) != 0)
+		goto fail;
+	if (rt.page.cause != NULL) {
+		*cause = rt.page.cause;
+		rt.page.cause = NULL;
+		goto fail;
+	}
+	if (bks_type(SYS, &rt.pag, "", "pagination", BKJ_OPTIONAL,
+	    JSCAN_OBJECT, cause) != 0)
+		goto fail;
+	if (rt.pag.type == JSCAN_OBJECT) {
+		if (bks_string(SYS, &rt.next, "pagination", "next",
+		    BKJ_OPTIONAL, &n, cause) != 0 ||
+		    bks_bool(SYS, &rt.partial, "pagination", "partial",
+		    BKJ_OPTIONAL, &partial, cause) != 0)
+			goto fail;
+		if (n != NULL && *n != '\0') {
+			*next = n;
+			n = NULL;
+		}
+	}
+	free(n);
+	switch (kind) {
+	case BACKEND_RANCHER_STACKS:
+		v = (void **)&acc->stacks;
+		nv = &acc->nstacks;
+		break;
+	case BACKEND_RANCHER_SERVICES:
+		v = (void **)&acc->services;
+		nv = &acc->nservices;
+		break;
+	default:
+		v = (void **)&acc->hosts;
+		nv = &acc->nhosts;
+		break;
+	}
+	*v = xreallocarray(*v, *nv + rt.page.n, sz);
+	if (rt.page.n != 0)
+		memcpy((char *)*v + *nv * sz, rt.page.items, rt.page.n * sz);
+	*nv += rt.page.n;
+	rt.page.n = 0;		/* moved */
+	rs_root_free(&rt);
+	return (0);
+
+fail:
+	free(n);
+	free(*next);
+	*next = NULL;
+	rs_root_free(&rt);
+	return (-1);
+}
+
+int
+backend_rancher_decode_projects(const char *body, size_t len,
+    const char *want, char **id, char **cause)
+{
+	struct rs_root	 rt;
+
+	*id = NULL;
+	memset(&rt, 0, sizeof rt);
+	rt.page.projects = true;
+	rt.page.want = want;
+	if (rs_decode(body, len, &rt, cause) != 0)
+		goto fail;
+	if (rt.page.cause != NULL) {
+		*cause = rt.page.cause;
+		rt.page.cause = NULL;
+		goto fail;
+	}
+	if (rt.page.pid == NULL) {
+		if (want != NULL)
+			*cause = xasprintf("%s: no project (environment) "
+			    "\"%.64s\"", SYS, want);
+		else
+			*cause = xasprintf("%s: no active project "
+			    "(environment)", SYS);
+		goto fail;
+	}
+	*id = rt.page.pid;
+	rt.page.pid = NULL;
+	rs_root_free(&rt);
+	return (0);
+
+fail:
+	rs_root_free(&rt);
 	return (-1);
 }

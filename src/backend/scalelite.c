@@ -161,7 +161,7 @@ sl_decode_xml(const char *body, size_t len,
 }
 
 int
-backend_scalelite_decode(const char *body, size_t len,
+backend_scalelite_decode_dom(const char *body, size_t len,
     struct fleet_scalelite_update **out, struct backend_sl_secrets *secrets,
     char **cause)
 {
@@ -228,4 +228,307 @@ backend_scalelite_decode(const char *body, size_t len,
 	json_decref(root);
 	*out = u;
 	return (0);
+}
+
+/* ---- the streaming decoder ------------------------------------------- */
+
+/*
+ * One pass with jscan; last value of a key wins; the DOM decoder's order
+ * of checks.  A secret is copied once, unescaped straight into its own
+ * allocation (never the scratch buffer), which only
+ * backend_sl_secrets_free() releases, zeroed.
+ */
+struct ss_server {
+	struct jscan_val	 id, url, secret, state, online, tag, ver;
+	struct jscan_val	 load, mult;
+};
+
+static int
+ss_number(const struct jscan_val *v, const char *path, const char *key,
+    const char *nil_word, double *out, char **cause)
+{
+	char		*s;
+	const char	*why;
+	int		 rc = 0;
+
+	*out = NAN;
+	if (!jscan_val_present(v))
+		return (0);
+	if (v->type == JSCAN_INT || v->type == JSCAN_REAL) {
+		*out = jscan_val_double(v);
+		return (0);
+	}
+	if (v->type != JSCAN_STRING) {
+		*cause = bkj_error(SYS, path, key, "expected a number, got %s",
+		    jscan_type_name(v->type));
+		return (-1);
+	}
+	s = jscan_val_strdup(v);
+	if ((nil_word != NULL && strcmp(s, nil_word) == 0) || *s == '\0')
+		rc = 0;
+	else if (util_parse_double(s, out, &why) != 0) {
+		*cause = bkj_error(SYS, path, key, "%s: \"%.32s\"", why, s);
+		rc = -1;
+	}
+	free(s);
+	return (rc);
+}
+
+static int
+ss_server_scan(struct jscan *j, struct ss_server *sv)
+{
+	const char	*k;
+	size_t		 n;
+	int		 r;
+
+	memset(sv, 0, sizeof *sv);
+	if (jscan_begin_object(j) != 0)
+		return (-1);
+	while ((r = jscan_next_key(j, &k, &n)) == 1) {
+		if (BKS_KEY(k, n, "id"))
+			r = jscan_read(j, &sv->id);
+		else if (BKS_KEY(k, n, "url"))
+			r = jscan_read(j, &sv->url);
+		else if (BKS_KEY(k, n, "secret"))
+			r = jscan_read(j, &sv->secret);
+		else if (BKS_KEY(k, n, "state"))
+			r = jscan_read(j, &sv->state);
+		else if (BKS_KEY(k, n, "online"))
+			r = jscan_read(j, &sv->online);
+		else if (BKS_KEY(k, n, "tag"))
+			r = jscan_read(j, &sv->tag);
+		else if (BKS_KEY(k, n, "bbb_version"))
+			r = jscan_read(j, &sv->ver);
+		else if (BKS_KEY(k, n, "load"))
+			r = jscan_read(j, &sv->load);
+		else if (BKS_KEY(k, n, "load_multiplier"))
+			r = jscan_read(j, &sv->mult);
+		if (r < 0)
+			return (-1);
+	}
+	return (r);
+}
+
+static int
+ss_server_finish(struct jscan *j, const struct ss_server *sv,
+    const char *path, struct fleet_sl_server_u *u,
+    struct backend_sl_secret *sec, char **cause)
+{
+	char	*state = NULL, *online = NULL, *tag = NULL, *ver = NULL;
+	int	 rc = -1;
+	bool	 has_secret;
+
+	if (bks_string(SYS, &sv->id, path, "id", BKJ_REQUIRED, &u->id,
+	    cause) != 0 ||
+	    bks_string(SYS, &sv->url, path, "url", BKJ_REQUIRED, &u->url,
+	    cause) != 0)
+		goto out;
+	if (jscan_val_present(&sv->secret) && sv->secret.type != JSCAN_STRING) {
+		*cause = bkj_error(SYS, path, "secret", "expected a string, "
+		    "got %s", jscan_type_name(sv->secret.type));
+		goto out;
+	}
+	if (bks_string(SYS, &sv->state, path, "state", BKJ_OPTIONAL, &state,
+	    cause) != 0 ||
+	    bks_string(SYS, &sv->online, path, "online", BKJ_OPTIONAL, &online,
+	    cause) != 0 ||
+	    bks_string(SYS, &sv->tag, path, "tag", BKJ_OPTIONAL, &tag,
+	    cause) != 0 ||
+	    bks_string(SYS, &sv->ver, path, "bbb_version", BKJ_OPTIONAL, &ver,
+	    cause) != 0)
+		goto out;
+	if (ss_number(&sv->load, path, "load", "unavailable", &u->load,
+	    cause) != 0 ||
+	    ss_number(&sv->mult, path, "load_multiplier", NULL,
+	    &u->load_multiplier, cause) != 0)
+		goto out;
+
+	if (state == NULL)
+		u->state = FLEET_LB_UNKNOWN;
+	else if (strcmp(state, "enabled") == 0)
+		u->state = FLEET_LB_ENABLED;
+	else if (strcmp(state, "cordoned") == 0)
+		u->state = FLEET_LB_CORDONED;
+	else if (strcmp(state, "disabled") == 0)
+		u->state = FLEET_LB_DISABLED;
+	else {
+		*cause = bkj_error(SYS, path, "state", "unknown state "
+		    "\"%.32s\"", state);
+		goto out;
+	}
+	if (online == NULL)
+		u->online = -1;
+	else if (strcmp(online, "online") == 0 || strcmp(online, "true") == 0)
+		u->online = 1;
+	else if (strcmp(online, "offline") == 0 ||
+	    strcmp(online, "false") == 0)
+		u->online = 0;
+	else {
+		*cause = bkj_error(SYS, path, "online", "unknown value "
+		    "\"%.32s\"", online);
+		goto out;
+	}
+	if (tag != NULL && *tag != '\0') {
+		u->tag = tag;
+		tag = NULL;
+	}
+	if (ver != NULL && *ver != '\0') {
+		u->bbb_version = ver;
+		ver = NULL;
+	}
+	if (sec != NULL) {
+		has_secret = jscan_val_present(&sv->secret);
+		sec->url = xstrdup(u->url);
+		sec->secret = has_secret ? jscan_val_strdup(&sv->secret) :
+		    xstrdup("");
+		sec->pollable = has_secret && *sec->secret != '\0' &&
+		    u->online != 0 && u->state != FLEET_LB_DISABLED;
+	}
+	rc = 0;
+out:
+	(void)j;
+	free(state);
+	free(online);
+	free(tag);
+	free(ver);
+	return (rc);
+}
+
+/* {"error":"..."}: no servers, or an error. */
+static int
+ss_error_object(struct jscan *j, struct fleet_scalelite_update **out,
+    char **cause)
+{
+	struct jscan_val	 err;
+	const char		*k;
+	size_t			 n;
+	char			*msg;
+	int			 r;
+
+	err.type = JSCAN_NONE;
+	if (jscan_begin_object(j) != 0)
+		return (-2);
+	while ((r = jscan_next_key(j, &k, &n)) == 1)
+		if (BKS_KEY(k, n, "error") && jscan_read(j, &err) != 0)
+			return (-2);
+	if (r < 0 || jscan_end(j) != 0)
+		return (-2);
+	if (bks_string(SYS, &err, "", "error", BKJ_REQUIRED, &msg,
+	    cause) != 0)
+		return (-1);
+	if (strcmp(msg, "No servers are configured") == 0) {
+		free(msg);
+		*out = xcalloc(1, sizeof **out);
+		return (0);
+	}
+	*cause = xasprintf("%s: %.200s", SYS, msg);
+	free(msg);
+	return (-1);
+}
+
+int
+backend_scalelite_decode(const char *body, size_t len,
+    struct fleet_scalelite_update **out, struct backend_sl_secrets *secrets,
+    char **cause)
+{
+	struct fleet_scalelite_update	*u;
+	struct ss_server		 sv;
+	struct jscan_val		 v;
+	struct jscan			 j;
+	enum jscan_type			 t;
+	char				*ecause = NULL, path[32];
+	size_t				 k, n = 0, cap = 0;
+	int				 r;
+
+	*out = NULL;
+	if (secrets != NULL)
+		memset(secrets, 0, sizeof *secrets);
+	for (k = 0; k < len && isspace((unsigned char)body[k]); k++)
+		/* nothing */;
+	if (k < len && body[k] == '<')
+		return (sl_decode_xml(body, len, out, cause));
+
+	jscan_init(&j, body, len);
+	t = jscan_peek(&j);
+	if (t == JSCAN_OBJECT) {
+		r = ss_error_object(&j, out, cause);
+		if (r == -2) {
+			*cause = bks_syntax(SYS, &j);
+			r = -1;
+		}
+		jscan_free(&j);
+		return (r);
+	}
+	u = xcalloc(1, sizeof *u);
+	if (t == JSCAN_ARRAY && jscan_begin_array(&j) == 0) {
+		while ((r = jscan_next_elem(&j)) == 1) {
+			if (ecause != NULL || n++ >= BACKEND_MAX_ENTRIES) {
+				if (jscan_skip(&j) != 0)
+					break;
+				continue;
+			}
+			if (u->nservers == cap) {
+				cap = cap == 0 ? 64 : cap * 2;
+				u->servers = xreallocarray(u->servers, cap,
+				    sizeof *u->servers);
+				if (secrets != NULL)
+					secrets->v = xreallocarray(secrets->v,
+					    cap, sizeof *secrets->v);
+			}
+			memset(&u->servers[u->nservers], 0,
+			    sizeof *u->servers);
+			u->nservers++;
+			if (secrets != NULL) {
+				memset(&secrets->v[secrets->n], 0,
+				    sizeof *secrets->v);
+				secrets->n++;
+			}
+			bks_path(path, sizeof path, "", n - 1);
+			if (jscan_peek(&j) != JSCAN_OBJECT) {
+				if (jscan_read(&j, &v) != 0)
+					break;
+				ecause = bkj_error(SYS, path, NULL, "expected "
+				    "an object, got %s",
+				    jscan_type_name(v.type));
+				continue;
+			}
+			if (ss_server_scan(&j, &sv) != 0)
+				break;
+			(void)ss_server_finish(&j, &sv, path,
+			    &u->servers[u->nservers - 1], secrets != NULL ?
+			    &secrets->v[secrets->n - 1] : NULL, &ecause);
+		}
+	}
+	if (jscan_end(&j) != 0) {
+		*cause = bks_syntax(SYS, &j);
+		goto fail;
+	}
+	if (t != JSCAN_ARRAY) {
+		*cause = bkj_error(SYS, "", NULL, "expected an array, got %s",
+		    jscan_type_name(t));
+		goto fail;
+	}
+	if (n > BACKEND_MAX_ENTRIES) {
+		*cause = bkj_error(SYS, "", NULL, "too many servers (%zu)", n);
+		goto fail;
+	}
+	if (ecause != NULL) {
+		*cause = ecause;
+		ecause = NULL;
+		goto fail;
+	}
+	if (u->servers == NULL)
+		u->servers = xcalloc(1, sizeof *u->servers);
+	if (secrets != NULL && secrets->v == NULL)
+		secrets->v = xcalloc(1, sizeof *secrets->v);
+	jscan_free(&j);
+	*out = u;
+	return (0);
+
+fail:
+	free(ecause);
+	fleet_scalelite_update_free(u);
+	backend_sl_secrets_free(secrets);
+	jscan_free(&j);
+	return (-1);
 }

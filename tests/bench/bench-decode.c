@@ -6,9 +6,18 @@
  * Prints figures; asserts nothing about timings.  "parse ms" is the
  * floor: the same bytes through json_loadb() or a handler-less expat
  * parser alone, so that the decoders' own cost shows on a machine of
- * any speed.
+ * any speed; "jscan ms" the same JSON bytes validated by the streaming
+ * reader alone (jscan_end(), every byte checked), and its MB/s.
+ *
+ * With -d DIR it reads the answers of a refresh from DIR instead (as
+ * tests/bench/status.sh fetches them from bbbctl-sim: consul.json,
+ * getservers.json, stacks[.N].json, services[.N].json, hosts[.N].json,
+ * servers[.N].json, prom-<name>.json) and prints, per source, the
+ * streaming decoder and the jansson (DOM) decoder it replaced (the
+ * before and after), and jscan's MB/s on those bytes.
  *
  * usage: bench-decode [-n NODES] [-m MEETINGS_PER_NODE] [-r ROUNDS]
+ *        bench-decode -d DIR [-r ROUNDS]
  */
 #include <expat.h>
 #include <jansson.h>
@@ -19,6 +28,7 @@
 #include <unistd.h>
 
 #include "backend/decode.h"
+#include "jscan.h"
 #include "prom-queries.h"
 #include "util.h"
 
@@ -228,7 +238,21 @@ struct sample {
 	double		 best;		/* us over the whole set */
 	double		 sum;
 	double		 floor;		/* best parse-only us */
+	double		 jscan;		/* best jscan-only us */
 };
+
+/* Validate the whole of a JSON answer with jscan (0 valid). */
+static int
+jscan_only(const char *body, size_t len)
+{
+	struct jscan	 j;
+	int		 rc;
+
+	jscan_init(&j, body, len);
+	rc = jscan_end(&j);
+	jscan_free(&j);
+	return (rc);
+}
 
 static void
 parse_only(bool xml, const char *body, size_t len)
@@ -305,6 +329,211 @@ decode_one(int which, const char *body, size_t len, int idx)
 	}
 }
 
+/* ---- -d DIR: the answers of bbbctl-sim, scanner and DOM decoders ---- */
+
+#define DIR_PAGES	16
+
+struct dir_src {
+	const char	*name;
+	const char	*file;		/* "consul" -> consul.json, .2.json */
+	int		 which;		/* decode_dir() */
+	struct buf	 pages[DIR_PAGES];
+	int		 npages;
+	size_t		 bytes;
+};
+
+static int
+read_file(const char *path, struct buf *b)
+{
+	char	 chunk[65536];
+	FILE	*f;
+	size_t	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return (-1);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(b, chunk, n);
+	fclose(f);
+	if (b->data == NULL)
+		buf_add(b, "", 0);
+	return (0);
+}
+
+/* Decode one answer with the scanner (dom false) or jansson. */
+static void
+decode_dir(int which, bool dom, const struct buf *b, const char *what)
+{
+	struct fleet_consul_update	*cu;
+	struct fleet_scalelite_update	*su;
+	struct backend_sl_secrets	 sec;
+	struct fleet_rancher_update	*ru;
+	struct fleet_openstack_update	*ou;
+	struct fleet_prom_figure	 f;
+	char				*cause = NULL, *next = NULL;
+	size_t				 i;
+	int				 rc = -1;
+
+	switch (which) {
+	case 0:
+		rc = (dom ? backend_consul_decode_dom : backend_consul_decode)
+		    (b->data, b->len, &cu, &cause);
+		if (rc == 0)
+			fleet_consul_update_free(cu);
+		break;
+	case 1:
+		rc = (dom ? backend_scalelite_decode_dom :
+		    backend_scalelite_decode)(b->data, b->len, &su, &sec,
+		    &cause);
+		if (rc == 0) {
+			fleet_scalelite_update_free(su);
+			backend_sl_secrets_free(&sec);
+		}
+		break;
+	case 2:
+	case 3:
+	case 4:
+		ru = xcalloc(1, sizeof *ru);
+		rc = (dom ? backend_rancher_decode_dom :
+		    backend_rancher_decode)(which - 2, b->data, b->len, ru,
+		    &next, &cause);
+		fleet_rancher_update_free(ru);
+		break;
+	case 5:
+		ou = xcalloc(1, sizeof *ou);
+		rc = (dom ? backend_nova_decode_dom : backend_nova_decode)
+		    (b->data, b->len, ou, &next, &cause);
+		fleet_openstack_update_free(ou);
+		break;
+	case 6:
+		rc = dom ? backend_prom_decode_dom("x", b->data, b->len, &f,
+		    NULL, &cause) : backend_prom_decode("x", b->data, b->len,
+		    &f, NULL, &cause);
+		if (rc == 0) {
+			for (i = 0; i < f.nsamples; i++) {
+				free(f.samples[i].instance);
+				free(f.samples[i].job);
+			}
+			free(f.samples);
+			free(f.name);
+		}
+		break;
+	}
+	free(next);
+	if (rc != 0) {
+		fprintf(stderr, "bench-decode: %s: %s\n", what, cause);
+		exit(1);
+	}
+}
+
+static double
+time_dir(struct dir_src *d, int mode, int rounds)
+{
+	double	 t0, t, best = 1e18;
+	int	 r, p;
+
+	for (r = 0; r < rounds; r++) {
+		t0 = now_us();
+		for (p = 0; p < d->npages; p++) {
+			if (mode == 2) {
+				if (jscan_only(d->pages[p].data,
+				    d->pages[p].len) != 0) {
+					fprintf(stderr, "bench-decode: %s: "
+					    "jscan rejects it\n", d->name);
+					exit(1);
+				}
+			} else
+				decode_dir(d->which, mode == 1, &d->pages[p],
+				    d->name);
+		}
+		t = now_us() - t0;
+		if (t < best)
+			best = t;
+	}
+	return (best);
+}
+
+static int
+main_dir(const char *dir, int rounds)
+{
+	static const struct prom_query_default qs[] = PROM_QUERY_DEFAULTS;
+	struct dir_src	 d[7];
+	char		*path;
+	double		 t[3], sum[3] = { 0, 0, 0 }, sum4[3] = { 0, 0, 0 };
+	size_t		 bytes = 0, bytes4 = 0, q;
+	int		 k, p, m;
+
+	memset(d, 0, sizeof d);
+	d[0] = (struct dir_src){ .name = "consul health", .file = "consul",
+	    .which = 0 };
+	d[1] = (struct dir_src){ .name = "scalelite getServers",
+	    .file = "getservers", .which = 1 };
+	d[2] = (struct dir_src){ .name = "rancher stacks", .file = "stacks",
+	    .which = 2 };
+	d[3] = (struct dir_src){ .name = "rancher services",
+	    .file = "services", .which = 3 };
+	d[4] = (struct dir_src){ .name = "rancher hosts", .file = "hosts",
+	    .which = 4 };
+	d[5] = (struct dir_src){ .name = "nova servers/detail",
+	    .file = "servers", .which = 5 };
+	d[6] = (struct dir_src){ .name = "prometheus (all figures)",
+	    .file = NULL, .which = 6 };
+	for (k = 0; k < 6; k++) {
+		for (p = 0; p < DIR_PAGES; p++) {
+			if (p == 0)
+				path = xasprintf("%s/%s.json", dir, d[k].file);
+			else
+				path = xasprintf("%s/%s.%d.json", dir,
+				    d[k].file, p + 1);
+			if (read_file(path, &d[k].pages[p]) != 0) {
+				free(path);
+				break;
+			}
+			free(path);
+			d[k].bytes += d[k].pages[p].len;
+			d[k].npages++;
+		}
+	}
+	for (q = 0; q < nitems(qs) && d[6].npages < DIR_PAGES; q++) {
+		path = xasprintf("%s/prom-%s.json", dir, qs[q].name);
+		if (read_file(path, &d[6].pages[d[6].npages]) == 0) {
+			d[6].bytes += d[6].pages[d[6].npages].len;
+			d[6].npages++;
+		}
+		free(path);
+	}
+	printf("decode of the answers in %s, best of %d rounds\n", dir,
+	    rounds);
+	printf("%-28s %9s %9s %9s %9s %7s\n", "source", "bytes",
+	    "jscan ms", "DOM ms", "jscan-only", "MB/s");
+	for (k = 0; k < 7; k++) {
+		if (d[k].npages == 0) {
+			printf("%-28s (no answer)\n", d[k].name);
+			continue;
+		}
+		for (m = 0; m < 3; m++) {
+			t[m] = time_dir(&d[k], m, rounds);
+			sum[m] += t[m];
+			if (k < 6)
+				sum4[m] += t[m];
+		}
+		bytes += d[k].bytes;
+		if (k < 6)
+			bytes4 += d[k].bytes;
+		printf("%-28s %9zu %9.2f %9.2f %9.2f %7.0f\n", d[k].name,
+		    d[k].bytes, t[0] / 1e3, t[1] / 1e3, t[2] / 1e3,
+		    d[k].bytes / t[2]);
+	}
+	printf("%-28s %9zu %9.2f %9.2f %9.2f %7.0f\n",
+	    "rancher+nova+consul+sl", bytes4, sum4[0] / 1e3, sum4[1] / 1e3,
+	    sum4[2] / 1e3, bytes4 / sum4[2]);
+	printf("%-28s %9zu %9.2f %9.2f %9.2f %7.0f\n", "all JSON", bytes,
+	    sum[0] / 1e3, sum[1] / 1e3, sum[2] / 1e3, bytes / sum[2]);
+	for (k = 0; k < 7; k++)
+		for (p = 0; p < d[k].npages; p++)
+			buf_free(&d[k].pages[p]);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -313,9 +542,13 @@ main(int argc, char **argv)
 	double		 t0, t, total_best = 0, total_sum = 0;
 	double		 total_floor = 0, steady_best = 0;
 	size_t		 total_bytes = 0, steady_bytes = 0;
+	const char	*dir = NULL;
 
-	while ((c = getopt(argc, argv, "n:m:r:")) != -1) {
+	while ((c = getopt(argc, argv, "d:n:m:r:")) != -1) {
 		switch (c) {
+		case 'd':
+			dir = optarg;
+			break;
 		case 'n':
 			n = (int)strtol(optarg, NULL, 10);
 			break;
@@ -327,10 +560,13 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: bench-decode [-n NODES] "
-			    "[-m MEETINGS_PER_NODE] [-r ROUNDS]\n");
+			    "[-m MEETINGS_PER_NODE] [-r ROUNDS]\n"
+			    "       bench-decode -d DIR [-r ROUNDS]\n");
 			return (2);
 		}
 	}
+	if (dir != NULL)
+		return (main_dir(dir, rounds < 1 ? 1 : rounds));
 	if (n < 1 || m < 0 || rounds < 1)
 		return (2);
 	memset(s, 0, sizeof s);
@@ -375,6 +611,20 @@ main(int argc, char **argv)
 				s[k].best = t;
 			s[k].sum += t;
 		}
+		s[k].jscan = 1e18;
+		for (r = 0; r < rounds && k != 3 && k != 4; r++) {
+			t0 = now_us();
+			for (i = 0; i < s[k].nbodies; i++)
+				if (jscan_only(s[k].bodies[i],
+				    strlen(s[k].bodies[i])) != 0) {
+					fprintf(stderr, "bench-decode: %s: "
+					    "jscan rejects it\n", s[k].name);
+					exit(1);
+				}
+			t = now_us() - t0;
+			if (t < s[k].jscan)
+				s[k].jscan = t;
+		}
 		s[k].floor = 1e18;
 		for (r = 0; r < rounds; r++) {
 			t0 = now_us();
@@ -388,12 +638,16 @@ main(int argc, char **argv)
 	}
 	printf("decode of one refresh of every source, %d nodes, %d meetings "
 	    "per node, %d rounds\n", n, m, rounds);
-	printf("%-30s %9s %9s %9s %9s %6s\n", "source", "bytes", "best ms",
-	    "mean ms", "parse ms", "MB/s");
+	printf("%-30s %9s %9s %9s %9s %6s %8s %6s\n", "source", "bytes",
+	    "best ms", "mean ms", "parse ms", "MB/s", "jscan ms", "MB/s");
 	for (k = 0; k < 7; k++) {
-		printf("%-30s %9zu %9.2f %9.2f %9.2f %6.0f\n", s[k].name,
+		printf("%-30s %9zu %9.2f %9.2f %9.2f %6.0f", s[k].name,
 		    s[k].bytes, s[k].best / 1e3, s[k].sum / rounds / 1e3,
 		    s[k].floor / 1e3, s[k].bytes / s[k].best);
+		if (k != 3 && k != 4)
+			printf(" %8.2f %6.0f", s[k].jscan / 1e3,
+			    s[k].bytes / s[k].jscan);
+		printf("\n");
 		total_best += s[k].best;
 		total_sum += s[k].sum / rounds;
 		total_floor += s[k].floor;

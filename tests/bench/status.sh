@@ -11,7 +11,9 @@
 #            (bench-refresh -d: decode + join + problems);
 #   steady   the same answers and a second set fetched 2 s later
 #            (ans/next/) replayed alternately through the pollers' path
-#            (bench-refresh -s: only what changed is decoded).
+#            (bench-refresh -s: only what changed is decoded);
+#   decode   per JSON source, the streaming decoders, the jansson (DOM)
+#            decoders they replaced and jscan alone (bench-decode -d).
 # Asserts nothing about timings.  BENCH_KEEP=DIR keeps the answers.
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -26,7 +28,7 @@ for t in curl jq perl; do
 done
 [ -x /usr/bin/time ] || { echo "status: no /usr/bin/time, skipped"; exit 0; }
 ${MAKE:-make} -s -C "$top_builddir" bbbctl bbbctl-sim \
-    tests/bench/bench-refresh >/dev/null || exit 1
+    tests/bench/bench-refresh tests/bench/bench-decode >/dev/null || exit 1
 
 tmp=$(mktemp -d)
 pid=
@@ -183,6 +185,9 @@ for n in $sizes; do
 	"$top_builddir/tests/bench/bench-refresh" -d "$tmp/ans" -r 5 |
 	    sed 's/^/  /'
 	"$top_builddir/tests/bench/bench-refresh" -s -d "$tmp/ans" -r 5 |
+	    sed 's/^/  /'
+	# the JSON decoders on the same answers: jscan and jansson (DOM)
+	"$top_builddir/tests/bench/bench-decode" -d "$tmp/ans" -r 5 |
 	    sed 's/^/  /'
 	[ -n "$BENCH_KEEP" ] && mkdir -p "$BENCH_KEEP" &&
 	    cp -r "$tmp/ans" "$BENCH_KEEP/$n"

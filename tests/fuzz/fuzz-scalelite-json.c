@@ -1,9 +1,14 @@
-/* fuzz-scalelite-json.c: libFuzzer target, scalelite getServers. */
+/*
+ * fuzz-scalelite-json.c: libFuzzer target, scalelite getServers,
+ * differential: the streaming decoder and the jansson (DOM) decoder
+ * must agree on accept / reject and give the same servers and secrets.
+ */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "backend/decode.h"
+#include "../unit/decode-same.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -11,14 +16,22 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char	*body = (const char *)data;
-	struct fleet_scalelite_update	*u;
-	struct backend_sl_secrets	 sec;
-	char				*cause = NULL;
+	struct fleet_scalelite_update	*u = NULL, *d = NULL;
+	struct backend_sl_secrets	 sec, dsec;
+	char				*cause = NULL, *dcause = NULL;
+	int				 rc, drc;
 
-	if (backend_scalelite_decode(body, size, &u, &sec, &cause) == 0) {
-		fleet_scalelite_update_free(u);
+	rc = backend_scalelite_decode(body, size, &u, &sec, &cause);
+	drc = backend_scalelite_decode_dom(body, size, &d, &dsec, &dcause);
+	if (rc != drc || (rc == 0 && ds_scalelite(u, &sec, d, &dsec) != NULL))
+		abort();
+	if (rc == 0) {
 		backend_sl_secrets_free(&sec);
-	} else
-		free(cause);
+		backend_sl_secrets_free(&dsec);
+	}
+	fleet_scalelite_update_free(u);
+	fleet_scalelite_update_free(d);
+	free(cause);
+	free(dcause);
 	return (0);
 }

@@ -401,12 +401,16 @@ test_fast_crafted(void **state)
 		{ "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
 		  "\"result\":[]},}", false },
 		{ "[]", false },
+		/* UTF-8 and deep nesting: jscan checks them as jansson */
 		{ "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
 		  "\"result\":[{\"metric\":{\"instance\":\"caf\xc3\xa9\"},"
+		  "\"value\":[1,\"1\"]}]}}", true },
+		{ "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
+		  "\"result\":[{\"metric\":{\"instance\":\"caf\xc3\"},"
 		  "\"value\":[1,\"1\"]}]}}", false },
 		{ "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\","
 		  "\"result\":[],\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-		  "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}", false },
+		  "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}", true },
 	};
 	struct fleet_prom_figure	 f;
 	size_t				 i;
