@@ -37,6 +37,15 @@ struct problems {
 	unsigned	 judges;	/* sources that can say "missing" */
 	struct hmap	 stack_nodes;	/* stack name -> its one node */
 	bool		 stack_nodes_built;
+
+	/*
+	 * Which stacks are unhealthy (1) or degraded (2), for f->stacks as
+	 * it was (every Rancher apply makes a new array; most evaluations
+	 * follow other sources' applies).
+	 */
+	const void	*kinds_of;
+	size_t		 nkinds;
+	unsigned char	*kinds;
 	int64_t		 now;
 	struct fleet_problem **list;
 	size_t		 nlist;
@@ -474,6 +483,25 @@ problems_stack_node(struct problems *p, const struct fleet_stack *st)
 }
 
 static void
+problems_stack_kinds(struct problems *p)
+{
+	const struct fleet	*f = p->fleet;
+	size_t			 i;
+
+	if (p->kinds_of == (const void *)f->stacks &&
+	    p->nkinds == f->nstacks)
+		return;
+	p->kinds = xreallocarray(p->kinds, f->nstacks + 1, sizeof *p->kinds);
+	for (i = 0; i < f->nstacks; i++) {
+		p->kinds[i] =
+		    (problems_stack_is(f->stacks[i], "unhealthy") ? 1 : 0) |
+		    (problems_stack_is(f->stacks[i], "degraded") ? 2 : 0);
+	}
+	p->kinds_of = f->stacks;
+	p->nkinds = f->nstacks;
+}
+
+static void
 problems_stacks(struct problems *p, const struct problems_rule *r,
     const char *health)
 {
@@ -481,12 +509,15 @@ problems_stacks(struct problems *p, const struct problems_rule *r,
 	const struct fleet_stack *st;
 	char			 svc[160];
 	size_t			 i;
+	unsigned char		 bit;
 
 	if (!problems_has_data(f, FLEET_SRC_RANCHER))
 		return;
+	problems_stack_kinds(p);
+	bit = strcmp(health, "unhealthy") == 0 ? 1 : 2;
 	for (i = 0; i < f->nstacks; i++) {
 		st = f->stacks[i];
-		if (!problems_stack_is(st, health))
+		if ((p->kinds[i] & bit) == 0)
 			continue;
 		problems_stack_services(st, svc, sizeof svc);
 		problems_hit(p, r, st->name, problems_stack_node(p, st),
@@ -687,6 +718,7 @@ problems_free(struct problems *p)
 		problems_state_free(st);
 	hmap_free(&p->states);
 	hmap_free(&p->stack_nodes);
+	free(p->kinds);
 	free(p->list);
 	free(p);
 }
