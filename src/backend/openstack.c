@@ -448,6 +448,7 @@ struct ns_fault {
 };
 
 struct ns_scan {
+	struct jscan_keys	 keys, flavor_keys;
 	struct fleet_os_server_u *items;
 	size_t			 n, cap, count;
 	char			*cause;		/* first server error */
@@ -665,45 +666,43 @@ fail:
 	return (-1);
 }
 
+enum { NS_ID, NS_NAME, NS_STATUS, NS_CREATED, NS_FLAVOR, NS_ADDRESSES,
+    NS_NF };
+static const struct jscan_field ns_fields[NS_NF] = {
+	JSCAN_FIELD("id"), JSCAN_FIELD("name"), JSCAN_FIELD("status"),
+	JSCAN_FIELD("created"), JSCAN_STOP("flavor"), JSCAN_STOP("addresses")
+};
+static const struct jscan_field ns_flavor_fields[2] = {
+	JSCAN_FIELD("original_name"), JSCAN_FIELD("id")
+};
+
 static int
 ns_server_scan(struct jscan *j, struct ns_scan *ns)
 {
 	struct ns_server	*s = &ns->s;
-	const char		*k;
-	size_t			 n;
+	struct jscan_val	 v[NS_NF], fl[2];
 	int			 r;
 
 	memset(s, 0, sizeof *s);
+	memset(v, 0, sizeof v);
 	ns_nets_clear(ns);
 	if (jscan_begin_object(j) != 0)
 		return (-1);
-	while ((r = jscan_next_key(j, &k, &n)) == 1) {
-		if (BKS_KEY(k, n, "id"))
-			r = jscan_read(j, &s->id);
-		else if (BKS_KEY(k, n, "name"))
-			r = jscan_read(j, &s->name);
-		else if (BKS_KEY(k, n, "status"))
-			r = jscan_read(j, &s->status);
-		else if (BKS_KEY(k, n, "created"))
-			r = jscan_read(j, &s->created);
-		else if (BKS_KEY(k, n, "flavor")) {
+	while ((r = jscan_fields(j, &ns->keys, v)) > 0) {
+		if (r - 1 == NS_FLAVOR) {
 			s->original_name.type = s->flavor_id.type = JSCAN_NONE;
-			if (jscan_peek(j) != JSCAN_OBJECT) {
+			if (jscan_peek(j) != JSCAN_OBJECT)
 				r = jscan_read(j, &s->flavor);
-				goto next;
-			}
-			s->flavor.type = JSCAN_OBJECT;
-			if (jscan_begin_object(j) != 0)
-				return (-1);
-			while ((r = jscan_next_key(j, &k, &n)) == 1) {
-				if (BKS_KEY(k, n, "original_name"))
-					r = jscan_read(j, &s->original_name);
-				else if (BKS_KEY(k, n, "id"))
-					r = jscan_read(j, &s->flavor_id);
-				if (r < 0)
+			else {
+				s->flavor.type = JSCAN_OBJECT;
+				fl[0].type = fl[1].type = JSCAN_NONE;
+				if (jscan_begin_object(j) != 0)
 					return (-1);
+				r = jscan_fields(j, &ns->flavor_keys, fl);
+				s->original_name = fl[0];
+				s->flavor_id = fl[1];
 			}
-		} else if (BKS_KEY(k, n, "addresses")) {
+		} else {
 			if (jscan_peek(j) != JSCAN_OBJECT) {
 				ns_nets_clear(ns);
 				r = jscan_read(j, &s->addresses);
@@ -712,10 +711,13 @@ ns_server_scan(struct jscan *j, struct ns_scan *ns)
 				r = ns_addresses(j, ns);
 			}
 		}
-next:
 		if (r < 0)
 			return (-1);
 	}
+	s->id = v[NS_ID];
+	s->name = v[NS_NAME];
+	s->status = v[NS_STATUS];
+	s->created = v[NS_CREATED];
 	return (r);
 }
 
@@ -750,7 +752,14 @@ ns_server_finish(struct ns_scan *ns, const char *path,
 		goto out;
 	}
 	if (s->flavor.type == JSCAN_OBJECT) {
-		snprintf(fpath, sizeof fpath, "%s.flavor", path);
+		/* the path only for a message */
+		if ((jscan_val_present(&s->original_name) &&
+		    s->original_name.type != JSCAN_STRING) ||
+		    (jscan_val_present(&s->flavor_id) &&
+		    s->flavor_id.type != JSCAN_STRING))
+			snprintf(fpath, sizeof fpath, "%s.flavor", path);
+		else
+			fpath[0] = '\0';
 		if (bks_string(NSYS, &s->original_name, fpath,
 		    "original_name", BKJ_OPTIONAL, &fname, cause) != 0)
 			goto out;
@@ -1014,6 +1023,8 @@ backend_nova_decode(const char *body, size_t len,
 
 	*next = NULL;
 	memset(&ns, 0, sizeof ns);
+	jscan_keys_init(&ns.keys, ns_fields, NS_NF);
+	jscan_keys_init(&ns.flavor_keys, ns_flavor_fields, 2);
 	jscan_init(&j, body, len);
 	if ((t = jscan_peek(&j)) == JSCAN_OBJECT)
 		ns_scan_root(&j, &ns);

@@ -403,9 +403,26 @@ fail:
  * above, so that the outputs and the messages are the same.  A syntax
  * error anywhere wins over any other error (jscan_end() runs first).
  */
+enum {
+	RS_ID, RS_NAME, RS_STATE, RS_HEALTH, RS_STACK_ID, RS_SCALE, RS_SYSTEM,
+	RS_AGENT, RS_HOSTNAME, RS_LC, RS_IDS, RS_NF
+};
+static const struct jscan_field rs_fields[RS_NF] = {
+	JSCAN_FIELD("id"), JSCAN_FIELD("name"), JSCAN_FIELD("state"),
+	JSCAN_FIELD("healthState"), JSCAN_FIELD("stackId"),
+	JSCAN_FIELD("scale"), JSCAN_FIELD("system"),
+	JSCAN_FIELD("agentState"), JSCAN_FIELD("hostname"),
+	JSCAN_STOP("launchConfig"), JSCAN_STOP("instanceIds")
+};
+
+static const struct jscan_field rs_lc_fields[1] = {
+	JSCAN_FIELD("imageUuid")
+};
+
 struct rs_elem {
-	struct jscan_val	 id, name, state, health, stack_id, scale;
-	struct jscan_val	 system, agent, hostname, lc, image, ids;
+	struct jscan_keys	 keys, lc_keys;	/* rs_fields, rs_lc_fields */
+	struct jscan_val	 v[RS_NF];	/* last value of each key */
+	struct jscan_val	 image;		/* launchConfig.imageUuid */
 	struct jscan_val	*idv;		/* instanceIds strings */
 	size_t			 nidv, capidv;
 	size_t			 nids;		/* all elements */
@@ -475,8 +492,8 @@ rs_ids(struct jscan *j, struct rs_elem *e)
 	int			 r;
 
 	if (jscan_peek(j) != JSCAN_ARRAY)
-		return (jscan_read(j, &e->ids));
-	e->ids.type = JSCAN_ARRAY;
+		return (jscan_read(j, &e->v[RS_IDS]));
+	e->v[RS_IDS].type = JSCAN_ARRAY;
 	e->nidv = e->nids = 0;
 	e->bad.type = JSCAN_NONE;
 	if (jscan_begin_array(j) != 0)
@@ -506,71 +523,31 @@ rs_ids(struct jscan *j, struct rs_elem *e)
 static int
 rs_elem_scan(struct jscan *j, struct rs_elem *e)
 {
-	const char	*k;
-	size_t		 n;
+	size_t		 i;
 	int		 r;
 
-	memset(e, 0, offsetof(struct rs_elem, idv));
+	for (i = 0; i < RS_NF; i++)
+		e->v[i].type = JSCAN_NONE;
+	e->image.type = JSCAN_NONE;
 	e->nidv = e->nids = 0;
 	if (jscan_begin_object(j) != 0)
 		return (-1);
-	while ((r = jscan_next_key(j, &k, &n)) == 1) {
-		switch (n) {
-		case 2:
-			if (BKS_KEY(k, n, "id"))
-				r = jscan_read(j, &e->id);
-			break;
-		case 4:
-			if (BKS_KEY(k, n, "name"))
-				r = jscan_read(j, &e->name);
-			break;
-		case 5:
-			if (BKS_KEY(k, n, "state"))
-				r = jscan_read(j, &e->state);
-			else if (BKS_KEY(k, n, "scale"))
-				r = jscan_read(j, &e->scale);
-			break;
-		case 6:
-			if (BKS_KEY(k, n, "system"))
-				r = jscan_read(j, &e->system);
-			break;
-		case 7:
-			if (BKS_KEY(k, n, "stackId"))
-				r = jscan_read(j, &e->stack_id);
-			break;
-		case 8:
-			if (BKS_KEY(k, n, "hostname"))
-				r = jscan_read(j, &e->hostname);
-			break;
-		case 10:
-			if (BKS_KEY(k, n, "agentState"))
-				r = jscan_read(j, &e->agent);
-			break;
-		case 11:
-			if (BKS_KEY(k, n, "healthState"))
-				r = jscan_read(j, &e->health);
-			else if (BKS_KEY(k, n, "instanceIds"))
-				r = rs_ids(j, e);
-			break;
-		case 12:
-			if (!BKS_KEY(k, n, "launchConfig"))
-				break;
-			e->image.type = JSCAN_NONE;
-			if (jscan_peek(j) != JSCAN_OBJECT) {
-				r = jscan_read(j, &e->lc);
-				break;
-			}
-			e->lc.type = JSCAN_OBJECT;
-			if (jscan_begin_object(j) != 0)
+	while ((r = jscan_fields(j, &e->keys, e->v)) > 0) {
+		if (r - 1 == RS_IDS) {
+			if (rs_ids(j, e) != 0)
 				return (-1);
-			while ((r = jscan_next_key(j, &k, &n)) == 1) {
-				if (BKS_KEY(k, n, "imageUuid") &&
-				    jscan_read(j, &e->image) != 0)
-					return (-1);
-			}
-			break;
+			continue;
 		}
-		if (r < 0)
+		/* launchConfig */
+		e->image.type = JSCAN_NONE;
+		if (jscan_peek(j) != JSCAN_OBJECT) {
+			if (jscan_read(j, &e->v[RS_LC]) != 0)
+				return (-1);
+			continue;
+		}
+		e->v[RS_LC].type = JSCAN_OBJECT;
+		if (jscan_begin_object(j) != 0 ||
+		    jscan_fields(j, &e->lc_keys, &e->image) != 0)
 			return (-1);
 	}
 	return (r);
@@ -585,10 +562,10 @@ rs_ids_finish(const struct rs_elem *e, const char *path, char ***v,
 
 	*v = NULL;
 	*n = 0;
-	if (bks_type(SYS, &e->ids, path, "instanceIds", BKJ_OPTIONAL,
+	if (bks_type(SYS, &e->v[RS_IDS], path, "instanceIds", BKJ_OPTIONAL,
 	    JSCAN_ARRAY, cause) != 0)
 		return (-1);
-	if (e->ids.type != JSCAN_ARRAY || e->nids == 0)
+	if (e->v[RS_IDS].type != JSCAN_ARRAY || e->nids == 0)
 		return (0);
 	if (e->nids > BACKEND_MAX_ENTRIES) {
 		*cause = bkj_error(SYS, path, "instanceIds", "too many entries");
@@ -610,13 +587,13 @@ static int
 rs_common(const struct rs_elem *e, const char *path, char **id, char **name,
     char **state, char **health, char **cause)
 {
-	if (bks_string(SYS, &e->id, path, "id", BKJ_REQUIRED, id, cause) != 0 ||
-	    bks_string(SYS, &e->name, path, "name", BKJ_OPTIONAL, name,
+	if (bks_string(SYS, &e->v[RS_ID], path, "id", BKJ_REQUIRED, id, cause) != 0 ||
+	    bks_string(SYS, &e->v[RS_NAME], path, "name", BKJ_OPTIONAL, name,
 	    cause) != 0 ||
-	    bks_string(SYS, &e->state, path, "state", BKJ_OPTIONAL, state,
+	    bks_string(SYS, &e->v[RS_STATE], path, "state", BKJ_OPTIONAL, state,
 	    cause) != 0)
 		return (-1);
-	if (health != NULL && bks_string(SYS, &e->health, path, "healthState",
+	if (health != NULL && bks_string(SYS, &e->v[RS_HEALTH], path, "healthState",
 	    BKJ_OPTIONAL, health, cause) != 0)
 		return (-1);
 	return (0);
@@ -628,7 +605,7 @@ rs_stack(const struct rs_elem *e, const char *path,
 {
 	if (rs_common(e, path, &s->id, &s->name, &s->state, &s->health,
 	    cause) != 0 ||
-	    bks_bool(SYS, &e->system, path, "system", BKJ_OPTIONAL, &s->system,
+	    bks_bool(SYS, &e->v[RS_SYSTEM], path, "system", BKJ_OPTIONAL, &s->system,
 	    cause) != 0)
 		return (-1);
 	return (0);
@@ -644,20 +621,25 @@ rs_service(const struct rs_elem *e, const char *path,
 
 	if (rs_common(e, path, &s->id, &s->name, &s->state, &s->health,
 	    cause) != 0 ||
-	    bks_string(SYS, &e->stack_id, path, "stackId", BKJ_OPTIONAL,
+	    bks_string(SYS, &e->v[RS_STACK_ID], path, "stackId", BKJ_OPTIONAL,
 	    &s->stack_id, cause) != 0 ||
-	    bks_int(SYS, &e->scale, path, "scale", BKJ_OPTIONAL, 0, 1000000,
+	    bks_int(SYS, &e->v[RS_SCALE], path, "scale", BKJ_OPTIONAL, 0, 1000000,
 	    &scale, cause) != 0 ||
-	    bks_bool(SYS, &e->system, path, "system", BKJ_OPTIONAL, &s->system,
+	    bks_bool(SYS, &e->v[RS_SYSTEM], path, "system", BKJ_OPTIONAL, &s->system,
 	    cause) != 0 ||
-	    bks_type(SYS, &e->lc, path, "launchConfig", BKJ_OPTIONAL,
+	    bks_type(SYS, &e->v[RS_LC], path, "launchConfig", BKJ_OPTIONAL,
 	    JSCAN_OBJECT, cause) != 0 ||
 	    rs_ids_finish(e, path, &s->instance_ids, &s->ninstance_ids,
 	    cause) != 0)
 		return (-1);
 	s->scale = (int)scale;
-	if (e->lc.type == JSCAN_OBJECT) {
-		snprintf(lpath, sizeof lpath, "%s.launchConfig", path);
+	if (e->v[RS_LC].type == JSCAN_OBJECT) {
+		/* the path only for a message */
+		if (jscan_val_present(&e->image) &&
+		    e->image.type != JSCAN_STRING)
+			snprintf(lpath, sizeof lpath, "%s.launchConfig", path);
+		else
+			lpath[0] = '\0';
 		if (bks_string(SYS, &e->image, lpath, "imageUuid",
 		    BKJ_OPTIONAL, &image, cause) != 0)
 			return (-1);
@@ -680,9 +662,9 @@ rs_host(const struct rs_elem *e, const char *path,
 	int		 rc = -1;
 
 	if (rs_common(e, path, &h->id, &name, &state, NULL, cause) != 0 ||
-	    bks_string(SYS, &e->agent, path, "agentState", BKJ_OPTIONAL,
+	    bks_string(SYS, &e->v[RS_AGENT], path, "agentState", BKJ_OPTIONAL,
 	    &agent, cause) != 0 ||
-	    bks_string(SYS, &e->hostname, path, "hostname", BKJ_OPTIONAL,
+	    bks_string(SYS, &e->v[RS_HOSTNAME], path, "hostname", BKJ_OPTIONAL,
 	    &hostname, cause) != 0 ||
 	    rs_ids_finish(e, path, &h->instance_ids, &h->ninstance_ids,
 	    cause) != 0)
@@ -718,15 +700,15 @@ rs_project(struct jscan *j, const struct rs_elem *e, const char *path,
 	bool	 match;
 
 	*pid = NULL;
-	if (bks_string(SYS, &e->id, path, "id", BKJ_REQUIRED, &id,
+	if (bks_string(SYS, &e->v[RS_ID], path, "id", BKJ_REQUIRED, &id,
 	    cause) != 0)
 		return (-1);
-	if (bks_string(SYS, &e->name, path, "name", BKJ_OPTIONAL, &name,
+	if (bks_string(SYS, &e->v[RS_NAME], path, "name", BKJ_OPTIONAL, &name,
 	    cause) != 0) {
 		free(id);
 		return (-1);
 	}
-	if (bks_string(SYS, &e->state, path, "state", BKJ_OPTIONAL, &state,
+	if (bks_string(SYS, &e->v[RS_STATE], path, "state", BKJ_OPTIONAL, &state,
 	    cause) != 0) {
 		free(id);
 		free(name);
@@ -862,6 +844,8 @@ rs_decode(const char *body, size_t len, struct rs_root *rt, char **cause)
 	long long	 status;
 	int		 rc = -1;
 
+	jscan_keys_init(&rt->page.e.keys, rs_fields, RS_NF);
+	jscan_keys_init(&rt->page.e.lc_keys, rs_lc_fields, 1);
 	jscan_init(&j, body, len);
 	if ((t = jscan_peek(&j)) == JSCAN_OBJECT)
 		rs_scan(&j, rt);
