@@ -434,8 +434,9 @@ struct rs_page {
 	enum backend_rancher_kind kind;
 	bool			 projects;
 	const char		*want;		/* projects */
-	void			*items;
-	size_t			 n, cap, count;	/* decoded, all */
+	void			**arr;		/* acc's array: items go */
+	size_t			 base;		/* after its base ones */
+	size_t			 n, cap, count;	/* decoded, room, all */
 	char			*cause;		/* first element error */
 	char			*pid;		/* projects: the match */
 	struct rs_elem		 e;
@@ -466,16 +467,16 @@ rs_page_reset(struct rs_page *pg)
 {
 	size_t	 i;
 
-	for (i = 0; i < pg->n; i++) {
+	for (i = pg->base; i < pg->base + pg->n; i++) {
 		if (pg->kind == BACKEND_RANCHER_STACKS)
 			rancher_stack_clear(
-			    &((struct fleet_rancher_stack_u *)pg->items)[i]);
+			    &((struct fleet_rancher_stack_u *)*pg->arr)[i]);
 		else if (pg->kind == BACKEND_RANCHER_SERVICES)
 			rancher_service_clear(
-			    &((struct fleet_rancher_service_u *)pg->items)[i]);
+			    &((struct fleet_rancher_service_u *)*pg->arr)[i]);
 		else
 			rancher_host_clear(
-			    &((struct fleet_rancher_host_u *)pg->items)[i]);
+			    &((struct fleet_rancher_host_u *)*pg->arr)[i]);
 	}
 	pg->n = pg->count = 0;
 	free(pg->cause);
@@ -758,9 +759,10 @@ rs_element(struct jscan *j, struct rs_page *pg)
 		sz = rs_item_size(pg->kind);
 		if (pg->n == pg->cap) {
 			pg->cap = pg->cap == 0 ? 64 : pg->cap * 2;
-			pg->items = xreallocarray(pg->items, pg->cap, sz);
+			*pg->arr = xreallocarray(*pg->arr, pg->base + pg->cap,
+			    sz);
 		}
-		item = (char *)pg->items + pg->n * sz;
+		item = (char *)*pg->arr + (pg->base + pg->n) * sz;
 		memset(item, 0, sz);
 		pg->n++;	/* freed with the page even when it fails */
 		if (pg->kind == BACKEND_RANCHER_STACKS)
@@ -893,7 +895,6 @@ static void
 rs_root_free(struct rs_root *rt)
 {
 	rs_page_reset(&rt->page);
-	free(rt->page.items);
 	free(rt->page.e.idv);
 }
 
@@ -904,13 +905,29 @@ backend_rancher_decode(enum backend_rancher_kind kind, const char *body,
 	struct rs_root	 rt;
 	char		*n = NULL;
 	bool		 partial;
-	void		**v;
-	size_t		*nv, sz;
+	size_t		*nv;
 
 	*next = NULL;
 	memset(&rt, 0, sizeof rt);
 	rt.page.kind = kind;
-	sz = rs_item_size(kind);
+	switch (kind) {
+	case BACKEND_RANCHER_STACKS:
+		rt.page.arr = (void **)&acc->stacks;
+		nv = &acc->nstacks;
+		break;
+	case BACKEND_RANCHER_SERVICES:
+		rt.page.arr = (void **)&acc->services;
+		nv = &acc->nservices;
+		break;
+	case BACKEND_RANCHER_HOSTS:
+		rt.page.arr = (void **)&acc->hosts;
+		nv = &acc->nhosts;
+		break;
+	default:
+		fatalx("rancher: bad kind %d", kind);
+	}
+	/* The page goes straight after acc's items, counted on success. */
+	rt.page.base = *nv;
 	if (rs_decode(body, len, &rt, cause) != 0)
 		goto fail;
 	if (rt.page.cause != NULL) {
@@ -933,25 +950,8 @@ backend_rancher_decode(enum backend_rancher_kind kind, const char *body,
 		}
 	}
 	free(n);
-	switch (kind) {
-	case BACKEND_RANCHER_STACKS:
-		v = (void **)&acc->stacks;
-		nv = &acc->nstacks;
-		break;
-	case BACKEND_RANCHER_SERVICES:
-		v = (void **)&acc->services;
-		nv = &acc->nservices;
-		break;
-	default:
-		v = (void **)&acc->hosts;
-		nv = &acc->nhosts;
-		break;
-	}
-	*v = xreallocarray(*v, *nv + rt.page.n, sz);
-	if (rt.page.n != 0)
-		memcpy((char *)*v + *nv * sz, rt.page.items, rt.page.n * sz);
 	*nv += rt.page.n;
-	rt.page.n = 0;		/* moved */
+	rt.page.n = 0;		/* acc's now */
 	rs_root_free(&rt);
 	return (0);
 
