@@ -210,7 +210,8 @@ jscan_escape(struct jscan *j, const unsigned char *p,
 	unsigned int	 u, lo;
 
 	if (end - p < 2)
-		return (jscan_fail(j, (const char *)p, "premature end of input"));
+		return (jscan_fail(j, (const char *)p,
+		    "premature end of input"));
 	switch (p[1]) {
 	case '"':
 	case '\\':
@@ -227,11 +228,13 @@ jscan_escape(struct jscan *j, const unsigned char *p,
 		return (jscan_fail(j, (const char *)p, "invalid escape"));
 	}
 	if (end - p < 6)
-		return (jscan_fail(j, (const char *)p, "premature end of input"));
+		return (jscan_fail(j, (const char *)p,
+		    "premature end of input"));
 	if (jscan_hex4(p + 2, &u) != 0)
 		return (jscan_fail(j, (const char *)p, "invalid escape"));
 	if (u == 0)
-		return (jscan_fail(j, (const char *)p, "\\u0000 is not allowed"));
+		return (jscan_fail(j, (const char *)p,
+		    "\\u0000 is not allowed"));
 	if (u >= 0xdc00 && u <= 0xdfff)
 		return (jscan_fail(j, (const char *)p, "invalid Unicode "
 		    "'\\u%04X'", u));

@@ -299,8 +299,8 @@ cs_entry_finish(const struct cs_entry *e, size_t i,
 	cs_path(path, sizeof path, i, ".Node");
 	if (bks_string(SYS, &e->nodef[CS_NODE_NODE], path, "Node", BKJ_REQUIRED,
 	    &un->node, cause) != 0 ||
-	    bks_string(SYS, &e->nodef[CS_NODE_ADDRESS], path, "Address", BKJ_OPTIONAL,
-	    &addr, cause) != 0)
+	    bks_string(SYS, &e->nodef[CS_NODE_ADDRESS], path, "Address",
+	    BKJ_OPTIONAL, &addr, cause) != 0)
 		goto out;
 	bks_path(path, sizeof path, "", i);
 	if (bks_type(SYS, &e->service, path, "Service", BKJ_OPTIONAL,
@@ -343,8 +343,8 @@ cs_entry_finish(const struct cs_entry *e, size_t i,
 			    "object, got %s", jscan_type_name(c->v.type));
 			goto out;
 		}
-		if (bks_string(SYS, &c->f[CS_STATUS], cpath, "Status", BKJ_REQUIRED,
-		    &status, cause) != 0)
+		if (bks_string(SYS, &c->f[CS_STATUS], cpath, "Status",
+		    BKJ_REQUIRED, &status, cause) != 0)
 			goto out;
 		uc->status = consul_status(status);
 		free(status);
@@ -352,8 +352,8 @@ cs_entry_finish(const struct cs_entry *e, size_t i,
 		    BKJ_OPTIONAL, &uc->check_id, cause) != 0 ||
 		    bks_string(SYS, &c->f[CS_NAME], cpath, "Name", BKJ_OPTIONAL,
 		    &uc->name, cause) != 0 ||
-		    bks_string(SYS, &c->f[CS_OUTPUT], cpath, "Output", BKJ_OPTIONAL,
-		    &uc->output, cause) != 0)
+		    bks_string(SYS, &c->f[CS_OUTPUT], cpath, "Output",
+		    BKJ_OPTIONAL, &uc->output, cause) != 0)
 			goto out;
 	}
 	rc = 0;
@@ -404,7 +404,8 @@ backend_consul_decode(const char *body, size_t len,
 					break;
 				ecause = bkj_error(SYS, bks_path(path,
 				    sizeof path, "", n - 1), NULL, "expected "
-				    "an object, got %s", jscan_type_name(v.type));
+				    "an object, got %s",
+				    jscan_type_name(v.type));
 				continue;
 			}
 			if (cs_entry_scan(&j, &e) != 0)

@@ -569,13 +569,14 @@ rs_ids_finish(const struct rs_elem *e, const char *path, char ***v,
 	if (e->v[RS_IDS].type != JSCAN_ARRAY || e->nids == 0)
 		return (0);
 	if (e->nids > BACKEND_MAX_ENTRIES) {
-		*cause = bkj_error(SYS, path, "instanceIds", "too many entries");
+		*cause = bkj_error(SYS, path, "instanceIds",
+		    "too many entries");
 		return (-1);
 	}
 	if (e->bad.type != JSCAN_NONE) {
 		snprintf(epath, sizeof epath, "instanceIds[%zu]", e->badidx);
-		*cause = bkj_error(SYS, path, epath, "expected a string, got %s",
-		    jscan_type_name(e->bad.type));
+		*cause = bkj_error(SYS, path, epath, "expected a string, "
+		    "got %s", jscan_type_name(e->bad.type));
 		return (-1);
 	}
 	*v = xcalloc(e->nidv, sizeof **v);
@@ -588,14 +589,15 @@ static int
 rs_common(const struct rs_elem *e, const char *path, char **id, char **name,
     char **state, char **health, char **cause)
 {
-	if (bks_string(SYS, &e->v[RS_ID], path, "id", BKJ_REQUIRED, id, cause) != 0 ||
+	if (bks_string(SYS, &e->v[RS_ID], path, "id", BKJ_REQUIRED, id,
+	    cause) != 0 ||
 	    bks_string(SYS, &e->v[RS_NAME], path, "name", BKJ_OPTIONAL, name,
 	    cause) != 0 ||
 	    bks_string(SYS, &e->v[RS_STATE], path, "state", BKJ_OPTIONAL, state,
 	    cause) != 0)
 		return (-1);
-	if (health != NULL && bks_string(SYS, &e->v[RS_HEALTH], path, "healthState",
-	    BKJ_OPTIONAL, health, cause) != 0)
+	if (health != NULL && bks_string(SYS, &e->v[RS_HEALTH], path,
+	    "healthState", BKJ_OPTIONAL, health, cause) != 0)
 		return (-1);
 	return (0);
 }
@@ -606,8 +608,8 @@ rs_stack(const struct rs_elem *e, const char *path,
 {
 	if (rs_common(e, path, &s->id, &s->name, &s->state, &s->health,
 	    cause) != 0 ||
-	    bks_bool(SYS, &e->v[RS_SYSTEM], path, "system", BKJ_OPTIONAL, &s->system,
-	    cause) != 0)
+	    bks_bool(SYS, &e->v[RS_SYSTEM], path, "system", BKJ_OPTIONAL,
+	    &s->system, cause) != 0)
 		return (-1);
 	return (0);
 }
@@ -624,10 +626,10 @@ rs_service(const struct rs_elem *e, const char *path,
 	    cause) != 0 ||
 	    bks_string(SYS, &e->v[RS_STACK_ID], path, "stackId", BKJ_OPTIONAL,
 	    &s->stack_id, cause) != 0 ||
-	    bks_int(SYS, &e->v[RS_SCALE], path, "scale", BKJ_OPTIONAL, 0, 1000000,
-	    &scale, cause) != 0 ||
-	    bks_bool(SYS, &e->v[RS_SYSTEM], path, "system", BKJ_OPTIONAL, &s->system,
-	    cause) != 0 ||
+	    bks_int(SYS, &e->v[RS_SCALE], path, "scale", BKJ_OPTIONAL, 0,
+	    1000000, &scale, cause) != 0 ||
+	    bks_bool(SYS, &e->v[RS_SYSTEM], path, "system", BKJ_OPTIONAL,
+	    &s->system, cause) != 0 ||
 	    bks_type(SYS, &e->v[RS_LC], path, "launchConfig", BKJ_OPTIONAL,
 	    JSCAN_OBJECT, cause) != 0 ||
 	    rs_ids_finish(e, path, &s->instance_ids, &s->ninstance_ids,
@@ -646,7 +648,8 @@ rs_service(const struct rs_elem *e, const char *path,
 			return (-1);
 		if (image != NULL) {
 			if (strncmp(image, "docker:", 7) == 0)
-				memmove(image, image + 7, strlen(image + 7) + 1);
+				memmove(image, image + 7,
+				    strlen(image + 7) + 1);
 			s->image = image;
 		}
 	}
@@ -709,8 +712,8 @@ rs_project(struct jscan *j, const struct rs_elem *e, const char *path,
 		free(id);
 		return (-1);
 	}
-	if (bks_string(SYS, &e->v[RS_STATE], path, "state", BKJ_OPTIONAL, &state,
-	    cause) != 0) {
+	if (bks_string(SYS, &e->v[RS_STATE], path, "state", BKJ_OPTIONAL,
+	    &state, cause) != 0) {
 		free(id);
 		free(name);
 		return (-1);

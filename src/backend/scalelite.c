@@ -310,19 +310,20 @@ ss_server_finish(struct jscan *j, const struct ss_server *sv,
 	    bks_string(SYS, &sv->v[SS_URL], path, "url", BKJ_REQUIRED, &u->url,
 	    cause) != 0)
 		goto out;
-	if (jscan_val_present(&sv->v[SS_SECRET]) && sv->v[SS_SECRET].type != JSCAN_STRING) {
+	if (jscan_val_present(&sv->v[SS_SECRET]) &&
+	    sv->v[SS_SECRET].type != JSCAN_STRING) {
 		*cause = bkj_error(SYS, path, "secret", "expected a string, "
 		    "got %s", jscan_type_name(sv->v[SS_SECRET].type));
 		goto out;
 	}
-	if (bks_string(SYS, &sv->v[SS_STATE], path, "state", BKJ_OPTIONAL, &state,
-	    cause) != 0 ||
-	    bks_string(SYS, &sv->v[SS_ONLINE], path, "online", BKJ_OPTIONAL, &online,
-	    cause) != 0 ||
+	if (bks_string(SYS, &sv->v[SS_STATE], path, "state", BKJ_OPTIONAL,
+	    &state, cause) != 0 ||
+	    bks_string(SYS, &sv->v[SS_ONLINE], path, "online", BKJ_OPTIONAL,
+	    &online, cause) != 0 ||
 	    bks_string(SYS, &sv->v[SS_TAG], path, "tag", BKJ_OPTIONAL, &tag,
 	    cause) != 0 ||
-	    bks_string(SYS, &sv->v[SS_VER], path, "bbb_version", BKJ_OPTIONAL, &ver,
-	    cause) != 0)
+	    bks_string(SYS, &sv->v[SS_VER], path, "bbb_version",
+	    BKJ_OPTIONAL, &ver, cause) != 0)
 		goto out;
 	if (ss_number(&sv->v[SS_LOAD], path, "load", "unavailable", &u->load,
 	    cause) != 0 ||
