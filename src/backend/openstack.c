@@ -463,6 +463,7 @@ struct ns_scan {
 	struct ns_fault		*fv;		/* root keys, for a fault */
 	size_t			 nfv, capfv;
 	struct hmap		 fkeys;
+	struct hmap		 netmap;	/* many networks */
 };
 
 static void
@@ -473,6 +474,46 @@ ns_nets_clear(struct ns_scan *ns)
 	for (i = 0; i < ns->nnets; i++)
 		free(ns->nets[i].keycopy);
 	ns->nnets = ns->naddrs = 0;
+	hmap_clear(&ns->netmap);
+}
+
+/*
+ * The place of network key k (unescaped, n bytes) among the networks
+ * seen so far, or nnets when new: a scan while they are few, then a map
+ * (a hostile server with many networks stays linear).
+ */
+#define NS_NETS_SCAN	8
+static size_t
+ns_net_find(struct ns_scan *ns, const char *k, size_t n)
+{
+	struct ns_net	*net;
+	char		*key;
+	void		*slot;
+	size_t		 i;
+
+	if (ns->nnets <= NS_NETS_SCAN) {
+		for (i = 0; i < ns->nnets; i++) {
+			if (ns->nets[i].keylen == n &&
+			    memcmp(ns->nets[i].key, k, n) == 0)
+				return (i);
+		}
+		return (ns->nnets);
+	}
+	if (ns->netmap.n == 0) {
+		/* To the map: every key NUL-terminated in its copy. */
+		for (i = 0; i < ns->nnets; i++) {
+			net = &ns->nets[i];
+			if (net->keycopy == NULL)
+				net->key = net->keycopy = xstrndup(net->key,
+				    net->keylen);
+			hmap_put(&ns->netmap, net->keycopy,
+			    (void *)(uintptr_t)(i + 1));
+		}
+	}
+	key = xstrndup(k, n);	/* no NUL inside: jscan rejects \u0000 */
+	slot = hmap_get(&ns->netmap, key);
+	free(key);
+	return (slot != NULL ? (size_t)(uintptr_t)slot - 1 : ns->nnets);
 }
 
 static void
@@ -502,6 +543,7 @@ ns_free(struct ns_scan *ns)
 		free(ns->fv[i].key);
 	free(ns->fv);
 	hmap_free(&ns->fkeys);
+	hmap_free(&ns->netmap);
 }
 
 /* One address list (an array at the cursor) of network net. */
@@ -573,12 +615,7 @@ ns_addresses(struct jscan *j, struct ns_scan *ns)
 	if (jscan_begin_object(j) != 0)
 		return (-1);
 	while ((r = jscan_next_key(j, &k, &n)) == 1) {
-		for (i = 0; i < ns->nnets; i++) {
-			if (ns->nets[i].keylen == n &&
-			    memcmp(ns->nets[i].key, k, n) == 0)
-				break;
-		}
-		if (i == ns->nnets) {
+		if ((i = ns_net_find(ns, k, n)) == ns->nnets) {
 			if (ns->nnets == ns->capnets) {
 				ns->capnets = ns->capnets == 0 ? 4 :
 				    ns->capnets * 2;
@@ -587,11 +624,14 @@ ns_addresses(struct jscan *j, struct ns_scan *ns)
 			}
 			net = &ns->nets[ns->nnets++];
 			memset(net, 0, sizeof *net);
-			if (k >= j->base && k < j->end)
+			if (k >= j->base && k < j->end && ns->netmap.n == 0)
 				net->key = k;
 			else
 				net->key = net->keycopy = xstrndup(k, n);
 			net->keylen = n;
+			if (ns->netmap.n != 0)
+				hmap_put(&ns->netmap, net->keycopy,
+				    (void *)(uintptr_t)(i + 1));
 		}
 		net = &ns->nets[i];
 		if (jscan_peek(j) == JSCAN_ARRAY)

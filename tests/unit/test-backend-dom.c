@@ -367,11 +367,22 @@ test_edges(void **state)
 		"[{\"id\":\"a\"}]",
 		" <response><returncode>FAILED</returncode></response>",
 	};
-	size_t	 i;
+	struct buf	 b = { 0 };
+	size_t		 i;
 
 	(void)state;
 	for (i = 0; i < nitems(bodies); i++)
 		check_all(bodies[i], strlen(bodies[i]));
+
+	/* Many networks (the decoder's map), duplicates among them. */
+	buf_adds(&b, "{\"servers\":[{\"id\":\"a\",\"status\":\"ACTIVE\","
+	    "\"addresses\":{");
+	for (i = 0; i < 40; i++)
+		buf_printf(&b, "%s\"n%zu\":[{\"addr\":\"10.0.0.%zu\"}]",
+		    i == 0 ? "" : ",", i % 30, i);
+	buf_adds(&b, ",\"n\\u0031\":[{\"addr\":\"x\"}]}}]}");
+	check_all(b.data, b.len);
+	buf_free(&b);
 }
 
 int
