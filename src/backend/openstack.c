@@ -439,6 +439,7 @@ struct ns_server {
 
 struct ns_link {
 	struct jscan_val	 v, rel, href;
+	size_t			 idx;		/* in servers_links */
 };
 
 struct ns_fault {
@@ -846,28 +847,40 @@ ns_element(struct jscan *j, struct ns_scan *ns)
 	return (0);
 }
 
+/*
+ * servers_links (an array at the cursor): only the first link that
+ * decides the outcome is kept (the DOM decoder stops there): one that
+ * is not an object, has a rel or href of another type than a string,
+ * or is rel "next" with an href.  The others change nothing.
+ */
 static int
 ns_links(struct jscan *j, struct ns_scan *ns)
 {
 	struct ns_link	*l;
 	const char	*k;
-	size_t		 n;
+	size_t		 n, idx = 0;
 	int		 r, rk;
 
 	ns->nlv = 0;
+	if (ns->lv == NULL) {
+		ns->caplv = 1;
+		ns->lv = xcalloc(1, sizeof *ns->lv);
+	}
+	l = &ns->lv[0];
 	if (jscan_begin_array(j) != 0)
 		return (-1);
 	while ((r = jscan_next_elem(j)) == 1) {
-		if (ns->nlv == ns->caplv) {
-			ns->caplv = ns->caplv == 0 ? 4 : ns->caplv * 2;
-			ns->lv = xreallocarray(ns->lv, ns->caplv,
-			    sizeof *ns->lv);
+		if (ns->nlv != 0) {		/* decided */
+			if (jscan_skip(j) != 0)
+				return (-1);
+			continue;
 		}
-		l = &ns->lv[ns->nlv++];
 		memset(l, 0, sizeof *l);
+		l->idx = idx++;
 		if (jscan_peek(j) != JSCAN_OBJECT) {
 			if (jscan_read(j, &l->v) != 0)
 				return (-1);
+			ns->nlv = 1;
 			continue;
 		}
 		l->v.type = JSCAN_OBJECT;
@@ -883,6 +896,13 @@ ns_links(struct jscan *j, struct ns_scan *ns)
 		}
 		if (rk < 0)
 			return (-1);
+		if ((jscan_val_present(&l->rel) &&
+		    l->rel.type != JSCAN_STRING) ||
+		    (jscan_val_present(&l->href) &&
+		    l->href.type != JSCAN_STRING) ||
+		    (jscan_val_is(j, &l->rel, "next") &&
+		    jscan_val_present(&l->href)))
+			ns->nlv = 1;
 	}
 	return (r);
 }
@@ -1028,7 +1048,7 @@ ns_next(struct ns_scan *ns, char **next, char **cause)
 		return (0);
 	for (i = 0; i < ns->nlv; i++) {
 		l = &ns->lv[i];
-		bks_path(path, sizeof path, "servers_links", i);
+		bks_path(path, sizeof path, "servers_links", l->idx);
 		if (l->v.type != JSCAN_OBJECT) {
 			*cause = bkj_error(NSYS, path, NULL, "expected an "
 			    "object, got %s", jscan_type_name(l->v.type));

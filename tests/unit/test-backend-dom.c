@@ -324,6 +324,12 @@ test_edges(void **state)
 		"{\"servers\":[],\"servers_links\":[7,{\"rel\":\"next\","
 		    "\"href\":\"n\"}]}",
 		"{\"servers\":[],\"servers_links\":{\"message\":\"m\"}}",
+		"{\"servers\":[],\"servers_links\":[{\"rel\":\"prev\","
+		    "\"href\":\"p\"},{\"rel\":5},{\"rel\":\"next\","
+		    "\"href\":\"n\"}]}",
+		"{\"servers\":[],\"servers_links\":[{\"rel\":\"next\"},"
+		    "{\"rel\":\"n\\u0065xt\",\"href\":null},{\"href\":\"h\","
+		    "\"rel\":\"next\"},{\"rel\":3}]}",
 		"{\"servers_links\":{\"message\":\"m\"},\"servers\":null}",
 		"{\"a\":{\"code\":404},\"b\":{\"code\":500,\"message\":"
 		    "\"x\"},\"a\":{\"message\":\"y\",\"code\":1000}}",
