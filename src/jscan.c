@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "jscan.h"
+#include "log.h"
 #include "util.h"
 
 enum jscan_class {
@@ -209,7 +210,8 @@ jscan_escape(struct jscan *j, const unsigned char *p,
 	unsigned int	 u, lo;
 
 	if (end - p < 2)
-		return (jscan_fail(j, (const char *)p, "premature end of input"));
+		return (jscan_fail(j, (const char *)p,
+		    "premature end of input"));
 	switch (p[1]) {
 	case '"':
 	case '\\':
@@ -226,11 +228,13 @@ jscan_escape(struct jscan *j, const unsigned char *p,
 		return (jscan_fail(j, (const char *)p, "invalid escape"));
 	}
 	if (end - p < 6)
-		return (jscan_fail(j, (const char *)p, "premature end of input"));
+		return (jscan_fail(j, (const char *)p,
+		    "premature end of input"));
 	if (jscan_hex4(p + 2, &u) != 0)
 		return (jscan_fail(j, (const char *)p, "invalid escape"));
 	if (u == 0)
-		return (jscan_fail(j, (const char *)p, "\\u0000 is not allowed"));
+		return (jscan_fail(j, (const char *)p,
+		    "\\u0000 is not allowed"));
 	if (u >= 0xdc00 && u <= 0xdfff)
 		return (jscan_fail(j, (const char *)p, "invalid Unicode "
 		    "'\\u%04X'", u));
@@ -498,14 +502,20 @@ invalid:
 	return (NULL);
 }
 
-static const char *
+static inline const char *
 jscan_literal(struct jscan *j, const char *p, const char *word, size_t n)
 {
-	if ((size_t)(j->end - p) < n || memcmp(p, word, n) != 0) {
-		jscan_fail(j, p, "invalid token");
-		return (NULL);
-	}
+	size_t	 i;
+
+	if ((size_t)(j->end - p) < n)
+		goto bad;
+	for (i = 1; i < n; i++)		/* p[0] chose the word */
+		if (p[i] != word[i])
+			goto bad;
 	return (jscan_lost_nul(j, p + n));
+bad:
+	jscan_fail(j, p, "invalid token");
+	return (NULL);
 }
 
 /*
@@ -919,8 +929,8 @@ jscan_unescape(const char *s, size_t n, char *out)
 	return ((size_t)(o - out));
 }
 
-int
-jscan_next_key(struct jscan *j, const char **key, size_t *n)
+static JSCAN_INLINE int
+jscan_key(struct jscan *j, const char **key, size_t *n)
 {
 	const char	*p, *q;
 	bool		 esc;
@@ -975,6 +985,80 @@ close:
 	j->depth--;
 	j->first = false;
 	return (0);
+}
+
+int
+jscan_next_key(struct jscan *j, const char **key, size_t *n)
+{
+	return (jscan_key(j, key, n));
+}
+
+/* Short keys: a byte loop beats a call to memcmp(). */
+static inline bool
+jscan_same(const char *a, const char *b, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (false);
+	return (true);
+}
+
+static inline unsigned int
+jscan_key_hash(const char *k, size_t n)
+{
+	if (n == 0)
+		return (0);
+	return ((unsigned int)(n * 7 + (unsigned char)k[0] * 3 +
+	    (unsigned char)k[n - 1]) & (JSCAN_KEYS_SLOTS - 1));
+}
+
+void
+jscan_keys_init(struct jscan_keys *ks, const struct jscan_field *f, size_t n)
+{
+	unsigned int	 h;
+	size_t		 i;
+
+	if (n > JSCAN_KEYS_MAX)
+		fatalx("jscan: %zu keys (at most %d)", n, JSCAN_KEYS_MAX);
+	memset(ks, 0, sizeof *ks);
+	ks->f = f;
+	ks->n = n;
+	for (i = 0; i < n; i++) {
+		h = jscan_key_hash(f[i].key, f[i].n);
+		while (ks->slot[h] != 0)
+			h = (h + 1) & (JSCAN_KEYS_SLOTS - 1);
+		ks->slot[h] = (uint8_t)(i + 1);
+	}
+}
+
+int
+jscan_fields(struct jscan *j, const struct jscan_keys *ks,
+    struct jscan_val *vals)
+{
+	const struct jscan_field	*f;
+	const char			*k = NULL;
+	size_t				 n = 0, i;
+	unsigned int			 h;
+	int				 r;
+
+	while ((r = jscan_key(j, &k, &n)) == 1) {
+		h = jscan_key_hash(k, n);
+		while ((i = ks->slot[h]) != 0) {
+			f = &ks->f[i - 1];
+			if (f->n == n && jscan_same(f->key, k, n))
+				break;
+			h = (h + 1) & (JSCAN_KEYS_SLOTS - 1);
+		}
+		if (i == 0)
+			continue;	/* skipped by the next jscan_key() */
+		if (f->stop)
+			return ((int)i);
+		if (jscan_value(j, &vals[i - 1]) != 0)
+			return (-1);
+	}
+	return (r);
 }
 
 int

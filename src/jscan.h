@@ -88,6 +88,33 @@ int	 jscan_begin_object(struct jscan *);
  * object, -1 on error.
  */
 int	 jscan_next_key(struct jscan *, const char **, size_t *);
+/*
+ * The members of an object wanted by a table of keys (JSCAN_FIELD()),
+ * indexed once by jscan_keys_init() (the table must outlive the index),
+ * read in one loop: the value of key f[i] goes into vals[i] (a later
+ * duplicate replaces it), other members are skipped, and 0 is returned
+ * at the end of the object.  A key marked stop returns i + 1 with its
+ * value due at the cursor (for the caller to descend into); a further
+ * call goes on with the next key.  -1 on error.
+ */
+struct jscan_field {
+	const char	*key;
+	size_t		 n;
+	bool		 stop;
+};
+#define JSCAN_FIELD(k)	{ (k), sizeof (k) - 1, false }
+#define JSCAN_STOP(k)	{ (k), sizeof (k) - 1, true }
+#define JSCAN_KEYS_MAX		32
+#define JSCAN_KEYS_SLOTS	64	/* a power of two > 1.5 * MAX */
+struct jscan_keys {
+	const struct jscan_field *f;
+	size_t		 n;
+	uint8_t		 slot[JSCAN_KEYS_SLOTS];	/* index + 1, 0 free */
+};
+void	 jscan_keys_init(struct jscan_keys *, const struct jscan_field *,
+	     size_t);
+int	 jscan_fields(struct jscan *, const struct jscan_keys *,
+	     struct jscan_val *);
 int	 jscan_begin_array(struct jscan *);
 /* 1 when an element is due, 0 at the end of the array, -1 on error. */
 int	 jscan_next_elem(struct jscan *);

@@ -152,42 +152,36 @@ backend_consul_decode_dom(const char *body, size_t len,
 /* ---- the streaming decoder ------------------------------------------- */
 
 /* One pass with jscan; last value of a key wins; DOM order of checks. */
+enum { CS_STATUS, CS_CHECK_ID, CS_NAME, CS_OUTPUT, CS_NCHECK };
+static const struct jscan_field cs_check_fields[CS_NCHECK] = {
+	JSCAN_FIELD("Status"), JSCAN_FIELD("CheckID"), JSCAN_FIELD("Name"),
+	JSCAN_FIELD("Output")
+};
+enum { CS_NODE_NODE, CS_NODE_ADDRESS, CS_NNODE };
+static const struct jscan_field cs_node_fields[CS_NNODE] = {
+	JSCAN_FIELD("Node"), JSCAN_FIELD("Address")
+};
+static const struct jscan_field cs_svc_fields[1] = {
+	JSCAN_FIELD("Address")
+};
+enum { CS_NODE, CS_SERVICE, CS_CHECKS, CS_NENTRY };
+static const struct jscan_field cs_entry_fields[CS_NENTRY] = {
+	JSCAN_STOP("Node"), JSCAN_STOP("Service"), JSCAN_STOP("Checks")
+};
+
 struct cs_check {
-	struct jscan_val	 v, status, check_id, name, output;
+	struct jscan_val	 v;
+	struct jscan_val	 f[CS_NCHECK];
 };
 
 struct cs_entry {
+	struct jscan_keys	 check_keys, entry_keys, node_keys, svc_keys;
 	struct jscan_val	 node, service, checks;
-	struct jscan_val	 node_name, node_addr, svc_addr;
+	struct jscan_val	 nodef[CS_NNODE];
+	struct jscan_val	 svc_addr;
 	struct cs_check		*cv;
 	size_t			 ncv, capcv, nchecks;
 };
-
-/* The values of keys[] in an object (at the cursor); others skipped. */
-static int
-cs_fields(struct jscan *j, const char *const *keys, const size_t *lens,
-    struct jscan_val **vals, size_t n)
-{
-	const char	*k;
-	size_t		 kn, i;
-	int		 r;
-
-	for (i = 0; i < n; i++)
-		vals[i]->type = JSCAN_NONE;
-	if (jscan_begin_object(j) != 0)
-		return (-1);
-	while ((r = jscan_next_key(j, &k, &kn)) == 1) {
-		for (i = 0; i < n; i++) {
-			if (lens[i] == kn && k[0] == keys[i][0] &&
-			    memcmp(keys[i], k, kn) == 0) {
-				if (jscan_read(j, vals[i]) != 0)
-					return (-1);
-				break;
-			}
-		}
-	}
-	return (r);
-}
 
 /* "[i]" then suffix (no printf for every entry). */
 static const char *
@@ -205,11 +199,8 @@ cs_path(char *buf, size_t sz, size_t i, const char *suffix)
 static int
 cs_checks(struct jscan *j, struct cs_entry *e)
 {
-	static const char *const keys[] = { "Status", "CheckID", "Name",
-				    "Output" };
-	static const size_t	 lens[] = { 6, 7, 4, 6 };
-	struct jscan_val	*vals[4];
 	struct cs_check		*c;
+	size_t			 i;
 	int			 r;
 
 	e->checks.type = JSCAN_ARRAY;
@@ -233,11 +224,10 @@ cs_checks(struct jscan *j, struct cs_entry *e)
 			continue;
 		}
 		c->v.type = JSCAN_OBJECT;
-		vals[0] = &c->status;
-		vals[1] = &c->check_id;
-		vals[2] = &c->name;
-		vals[3] = &c->output;
-		if (cs_fields(j, keys, lens, vals, 4) != 0)
+		for (i = 0; i < CS_NCHECK; i++)
+			c->f[i].type = JSCAN_NONE;
+		if (jscan_begin_object(j) != 0 ||
+		    jscan_fields(j, &e->check_keys, c->f) != 0)
 			return (-1);
 	}
 	return (r);
@@ -246,41 +236,39 @@ cs_checks(struct jscan *j, struct cs_entry *e)
 static int
 cs_entry_scan(struct jscan *j, struct cs_entry *e)
 {
-	static const char *const nkeys[] = { "Node", "Address" };
-	static const char *const skeys[] = { "Address" };
-	static const size_t	 nlens[] = { 4, 7 }, slens[] = { 7 };
-	struct jscan_val	*vals[2];
-	const char		*k;
-	size_t			 n;
+	struct jscan_val	 unused[CS_NENTRY];
 	int			 r;
 
 	e->node.type = e->service.type = e->checks.type = JSCAN_NONE;
-	e->node_name.type = e->node_addr.type = e->svc_addr.type = JSCAN_NONE;
+	e->nodef[0].type = e->nodef[1].type = JSCAN_NONE;
+	e->svc_addr.type = JSCAN_NONE;
 	e->ncv = e->nchecks = 0;
 	if (jscan_begin_object(j) != 0)
 		return (-1);
-	while ((r = jscan_next_key(j, &k, &n)) == 1) {
-		if (BKS_KEY(k, n, "Node")) {
-			if (jscan_peek(j) != JSCAN_OBJECT) {
+	while ((r = jscan_fields(j, &e->entry_keys, unused)) > 0) {
+		if (r - 1 == CS_NODE) {
+			e->nodef[0].type = e->nodef[1].type = JSCAN_NONE;
+			if (jscan_peek(j) != JSCAN_OBJECT)
 				r = jscan_read(j, &e->node);
-				e->node_name.type = JSCAN_NONE;
-				e->node_addr.type = JSCAN_NONE;
-			} else {
+			else {
 				e->node.type = JSCAN_OBJECT;
-				vals[0] = &e->node_name;
-				vals[1] = &e->node_addr;
-				r = cs_fields(j, nkeys, nlens, vals, 2);
+				if (jscan_begin_object(j) != 0)
+					return (-1);
+				r = jscan_fields(j, &e->node_keys,
+				    e->nodef);
 			}
-		} else if (BKS_KEY(k, n, "Service")) {
-			if (jscan_peek(j) != JSCAN_OBJECT) {
+		} else if (r - 1 == CS_SERVICE) {
+			e->svc_addr.type = JSCAN_NONE;
+			if (jscan_peek(j) != JSCAN_OBJECT)
 				r = jscan_read(j, &e->service);
-				e->svc_addr.type = JSCAN_NONE;
-			} else {
+			else {
 				e->service.type = JSCAN_OBJECT;
-				vals[0] = &e->svc_addr;
-				r = cs_fields(j, skeys, slens, vals, 1);
+				if (jscan_begin_object(j) != 0)
+					return (-1);
+				r = jscan_fields(j, &e->svc_keys,
+				    &e->svc_addr);
 			}
-		} else if (BKS_KEY(k, n, "Checks")) {
+		} else {
 			if (jscan_peek(j) != JSCAN_ARRAY) {
 				e->ncv = e->nchecks = 0;
 				r = jscan_read(j, &e->checks);
@@ -309,10 +297,10 @@ cs_entry_finish(const struct cs_entry *e, size_t i,
 	    cause) != 0)
 		return (-1);
 	cs_path(path, sizeof path, i, ".Node");
-	if (bks_string(SYS, &e->node_name, path, "Node", BKJ_REQUIRED,
+	if (bks_string(SYS, &e->nodef[CS_NODE_NODE], path, "Node", BKJ_REQUIRED,
 	    &un->node, cause) != 0 ||
-	    bks_string(SYS, &e->node_addr, path, "Address", BKJ_OPTIONAL,
-	    &addr, cause) != 0)
+	    bks_string(SYS, &e->nodef[CS_NODE_ADDRESS], path, "Address",
+	    BKJ_OPTIONAL, &addr, cause) != 0)
 		goto out;
 	bks_path(path, sizeof path, "", i);
 	if (bks_type(SYS, &e->service, path, "Service", BKJ_OPTIONAL,
@@ -355,17 +343,17 @@ cs_entry_finish(const struct cs_entry *e, size_t i,
 			    "object, got %s", jscan_type_name(c->v.type));
 			goto out;
 		}
-		if (bks_string(SYS, &c->status, cpath, "Status", BKJ_REQUIRED,
-		    &status, cause) != 0)
+		if (bks_string(SYS, &c->f[CS_STATUS], cpath, "Status",
+		    BKJ_REQUIRED, &status, cause) != 0)
 			goto out;
 		uc->status = consul_status(status);
 		free(status);
-		if (bks_string(SYS, &c->check_id, cpath, "CheckID",
+		if (bks_string(SYS, &c->f[CS_CHECK_ID], cpath, "CheckID",
 		    BKJ_OPTIONAL, &uc->check_id, cause) != 0 ||
-		    bks_string(SYS, &c->name, cpath, "Name", BKJ_OPTIONAL,
+		    bks_string(SYS, &c->f[CS_NAME], cpath, "Name", BKJ_OPTIONAL,
 		    &uc->name, cause) != 0 ||
-		    bks_string(SYS, &c->output, cpath, "Output", BKJ_OPTIONAL,
-		    &uc->output, cause) != 0)
+		    bks_string(SYS, &c->f[CS_OUTPUT], cpath, "Output",
+		    BKJ_OPTIONAL, &uc->output, cause) != 0)
 			goto out;
 	}
 	rc = 0;
@@ -390,6 +378,10 @@ backend_consul_decode(const char *body, size_t len,
 
 	*out = NULL;
 	memset(&e, 0, sizeof e);
+	jscan_keys_init(&e.check_keys, cs_check_fields, CS_NCHECK);
+	jscan_keys_init(&e.entry_keys, cs_entry_fields, CS_NENTRY);
+	jscan_keys_init(&e.node_keys, cs_node_fields, CS_NNODE);
+	jscan_keys_init(&e.svc_keys, cs_svc_fields, 1);
 	u = xcalloc(1, sizeof *u);
 	jscan_init(&j, body, len);
 	if ((t = jscan_peek(&j)) == JSCAN_ARRAY &&
@@ -412,7 +404,8 @@ backend_consul_decode(const char *body, size_t len,
 					break;
 				ecause = bkj_error(SYS, bks_path(path,
 				    sizeof path, "", n - 1), NULL, "expected "
-				    "an object, got %s", jscan_type_name(v.type));
+				    "an object, got %s",
+				    jscan_type_name(v.type));
 				continue;
 			}
 			if (cs_entry_scan(&j, &e) != 0)

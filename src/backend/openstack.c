@@ -439,6 +439,7 @@ struct ns_server {
 
 struct ns_link {
 	struct jscan_val	 v, rel, href;
+	size_t			 idx;		/* in servers_links */
 };
 
 struct ns_fault {
@@ -448,6 +449,7 @@ struct ns_fault {
 };
 
 struct ns_scan {
+	struct jscan_keys	 keys, flavor_keys;
 	struct fleet_os_server_u *items;
 	size_t			 n, cap, count;
 	char			*cause;		/* first server error */
@@ -462,6 +464,7 @@ struct ns_scan {
 	struct ns_fault		*fv;		/* root keys, for a fault */
 	size_t			 nfv, capfv;
 	struct hmap		 fkeys;
+	struct hmap		 netmap;	/* many networks */
 };
 
 static void
@@ -472,6 +475,46 @@ ns_nets_clear(struct ns_scan *ns)
 	for (i = 0; i < ns->nnets; i++)
 		free(ns->nets[i].keycopy);
 	ns->nnets = ns->naddrs = 0;
+	hmap_clear(&ns->netmap);
+}
+
+/*
+ * The place of network key k (unescaped, n bytes) among the networks
+ * seen so far, or nnets when new: a scan while they are few, then a map
+ * (a hostile server with many networks stays linear).
+ */
+#define NS_NETS_SCAN	8
+static size_t
+ns_net_find(struct ns_scan *ns, const char *k, size_t n)
+{
+	struct ns_net	*net;
+	char		*key;
+	void		*slot;
+	size_t		 i;
+
+	if (ns->nnets <= NS_NETS_SCAN) {
+		for (i = 0; i < ns->nnets; i++) {
+			if (ns->nets[i].keylen == n &&
+			    memcmp(ns->nets[i].key, k, n) == 0)
+				return (i);
+		}
+		return (ns->nnets);
+	}
+	if (ns->netmap.n == 0) {
+		/* To the map: every key NUL-terminated in its copy. */
+		for (i = 0; i < ns->nnets; i++) {
+			net = &ns->nets[i];
+			if (net->keycopy == NULL)
+				net->key = net->keycopy = xstrndup(net->key,
+				    net->keylen);
+			hmap_put(&ns->netmap, net->keycopy,
+			    (void *)(uintptr_t)(i + 1));
+		}
+	}
+	key = xstrndup(k, n);	/* no NUL inside: jscan rejects \u0000 */
+	slot = hmap_get(&ns->netmap, key);
+	free(key);
+	return (slot != NULL ? (size_t)(uintptr_t)slot - 1 : ns->nnets);
 }
 
 static void
@@ -501,6 +544,7 @@ ns_free(struct ns_scan *ns)
 		free(ns->fv[i].key);
 	free(ns->fv);
 	hmap_free(&ns->fkeys);
+	hmap_free(&ns->netmap);
 }
 
 /* One address list (an array at the cursor) of network net. */
@@ -572,12 +616,7 @@ ns_addresses(struct jscan *j, struct ns_scan *ns)
 	if (jscan_begin_object(j) != 0)
 		return (-1);
 	while ((r = jscan_next_key(j, &k, &n)) == 1) {
-		for (i = 0; i < ns->nnets; i++) {
-			if (ns->nets[i].keylen == n &&
-			    memcmp(ns->nets[i].key, k, n) == 0)
-				break;
-		}
-		if (i == ns->nnets) {
+		if ((i = ns_net_find(ns, k, n)) == ns->nnets) {
 			if (ns->nnets == ns->capnets) {
 				ns->capnets = ns->capnets == 0 ? 4 :
 				    ns->capnets * 2;
@@ -586,11 +625,14 @@ ns_addresses(struct jscan *j, struct ns_scan *ns)
 			}
 			net = &ns->nets[ns->nnets++];
 			memset(net, 0, sizeof *net);
-			if (k >= j->base && k < j->end)
+			if (k >= j->base && k < j->end && ns->netmap.n == 0)
 				net->key = k;
 			else
 				net->key = net->keycopy = xstrndup(k, n);
 			net->keylen = n;
+			if (ns->netmap.n != 0)
+				hmap_put(&ns->netmap, net->keycopy,
+				    (void *)(uintptr_t)(i + 1));
 		}
 		net = &ns->nets[i];
 		if (jscan_peek(j) == JSCAN_ARRAY)
@@ -665,45 +707,43 @@ fail:
 	return (-1);
 }
 
+enum { NS_ID, NS_NAME, NS_STATUS, NS_CREATED, NS_FLAVOR, NS_ADDRESSES,
+    NS_NF };
+static const struct jscan_field ns_fields[NS_NF] = {
+	JSCAN_FIELD("id"), JSCAN_FIELD("name"), JSCAN_FIELD("status"),
+	JSCAN_FIELD("created"), JSCAN_STOP("flavor"), JSCAN_STOP("addresses")
+};
+static const struct jscan_field ns_flavor_fields[2] = {
+	JSCAN_FIELD("original_name"), JSCAN_FIELD("id")
+};
+
 static int
 ns_server_scan(struct jscan *j, struct ns_scan *ns)
 {
 	struct ns_server	*s = &ns->s;
-	const char		*k;
-	size_t			 n;
+	struct jscan_val	 v[NS_NF], fl[2];
 	int			 r;
 
 	memset(s, 0, sizeof *s);
+	memset(v, 0, sizeof v);
 	ns_nets_clear(ns);
 	if (jscan_begin_object(j) != 0)
 		return (-1);
-	while ((r = jscan_next_key(j, &k, &n)) == 1) {
-		if (BKS_KEY(k, n, "id"))
-			r = jscan_read(j, &s->id);
-		else if (BKS_KEY(k, n, "name"))
-			r = jscan_read(j, &s->name);
-		else if (BKS_KEY(k, n, "status"))
-			r = jscan_read(j, &s->status);
-		else if (BKS_KEY(k, n, "created"))
-			r = jscan_read(j, &s->created);
-		else if (BKS_KEY(k, n, "flavor")) {
+	while ((r = jscan_fields(j, &ns->keys, v)) > 0) {
+		if (r - 1 == NS_FLAVOR) {
 			s->original_name.type = s->flavor_id.type = JSCAN_NONE;
-			if (jscan_peek(j) != JSCAN_OBJECT) {
+			if (jscan_peek(j) != JSCAN_OBJECT)
 				r = jscan_read(j, &s->flavor);
-				goto next;
-			}
-			s->flavor.type = JSCAN_OBJECT;
-			if (jscan_begin_object(j) != 0)
-				return (-1);
-			while ((r = jscan_next_key(j, &k, &n)) == 1) {
-				if (BKS_KEY(k, n, "original_name"))
-					r = jscan_read(j, &s->original_name);
-				else if (BKS_KEY(k, n, "id"))
-					r = jscan_read(j, &s->flavor_id);
-				if (r < 0)
+			else {
+				s->flavor.type = JSCAN_OBJECT;
+				fl[0].type = fl[1].type = JSCAN_NONE;
+				if (jscan_begin_object(j) != 0)
 					return (-1);
+				r = jscan_fields(j, &ns->flavor_keys, fl);
+				s->original_name = fl[0];
+				s->flavor_id = fl[1];
 			}
-		} else if (BKS_KEY(k, n, "addresses")) {
+		} else {
 			if (jscan_peek(j) != JSCAN_OBJECT) {
 				ns_nets_clear(ns);
 				r = jscan_read(j, &s->addresses);
@@ -712,10 +752,13 @@ ns_server_scan(struct jscan *j, struct ns_scan *ns)
 				r = ns_addresses(j, ns);
 			}
 		}
-next:
 		if (r < 0)
 			return (-1);
 	}
+	s->id = v[NS_ID];
+	s->name = v[NS_NAME];
+	s->status = v[NS_STATUS];
+	s->created = v[NS_CREATED];
 	return (r);
 }
 
@@ -750,7 +793,14 @@ ns_server_finish(struct ns_scan *ns, const char *path,
 		goto out;
 	}
 	if (s->flavor.type == JSCAN_OBJECT) {
-		snprintf(fpath, sizeof fpath, "%s.flavor", path);
+		/* the path only for a message */
+		if ((jscan_val_present(&s->original_name) &&
+		    s->original_name.type != JSCAN_STRING) ||
+		    (jscan_val_present(&s->flavor_id) &&
+		    s->flavor_id.type != JSCAN_STRING))
+			snprintf(fpath, sizeof fpath, "%s.flavor", path);
+		else
+			fpath[0] = '\0';
 		if (bks_string(NSYS, &s->original_name, fpath,
 		    "original_name", BKJ_OPTIONAL, &fname, cause) != 0)
 			goto out;
@@ -797,28 +847,40 @@ ns_element(struct jscan *j, struct ns_scan *ns)
 	return (0);
 }
 
+/*
+ * servers_links (an array at the cursor): only the first link that
+ * decides the outcome is kept (the DOM decoder stops there): one that
+ * is not an object, has a rel or href of another type than a string,
+ * or is rel "next" with an href.  The others change nothing.
+ */
 static int
 ns_links(struct jscan *j, struct ns_scan *ns)
 {
 	struct ns_link	*l;
 	const char	*k;
-	size_t		 n;
+	size_t		 n, idx = 0;
 	int		 r, rk;
 
 	ns->nlv = 0;
+	if (ns->lv == NULL) {
+		ns->caplv = 1;
+		ns->lv = xcalloc(1, sizeof *ns->lv);
+	}
+	l = &ns->lv[0];
 	if (jscan_begin_array(j) != 0)
 		return (-1);
 	while ((r = jscan_next_elem(j)) == 1) {
-		if (ns->nlv == ns->caplv) {
-			ns->caplv = ns->caplv == 0 ? 4 : ns->caplv * 2;
-			ns->lv = xreallocarray(ns->lv, ns->caplv,
-			    sizeof *ns->lv);
+		if (ns->nlv != 0) {		/* decided */
+			if (jscan_skip(j) != 0)
+				return (-1);
+			continue;
 		}
-		l = &ns->lv[ns->nlv++];
 		memset(l, 0, sizeof *l);
+		l->idx = idx++;
 		if (jscan_peek(j) != JSCAN_OBJECT) {
 			if (jscan_read(j, &l->v) != 0)
 				return (-1);
+			ns->nlv = 1;
 			continue;
 		}
 		l->v.type = JSCAN_OBJECT;
@@ -834,6 +896,13 @@ ns_links(struct jscan *j, struct ns_scan *ns)
 		}
 		if (rk < 0)
 			return (-1);
+		if ((jscan_val_present(&l->rel) &&
+		    l->rel.type != JSCAN_STRING) ||
+		    (jscan_val_present(&l->href) &&
+		    l->href.type != JSCAN_STRING) ||
+		    (jscan_val_is(j, &l->rel, "next") &&
+		    jscan_val_present(&l->href)))
+			ns->nlv = 1;
 	}
 	return (r);
 }
@@ -979,7 +1048,7 @@ ns_next(struct ns_scan *ns, char **next, char **cause)
 		return (0);
 	for (i = 0; i < ns->nlv; i++) {
 		l = &ns->lv[i];
-		bks_path(path, sizeof path, "servers_links", i);
+		bks_path(path, sizeof path, "servers_links", l->idx);
 		if (l->v.type != JSCAN_OBJECT) {
 			*cause = bkj_error(NSYS, path, NULL, "expected an "
 			    "object, got %s", jscan_type_name(l->v.type));
@@ -1014,6 +1083,8 @@ backend_nova_decode(const char *body, size_t len,
 
 	*next = NULL;
 	memset(&ns, 0, sizeof ns);
+	jscan_keys_init(&ns.keys, ns_fields, NS_NF);
+	jscan_keys_init(&ns.flavor_keys, ns_flavor_fields, 2);
 	jscan_init(&j, body, len);
 	if ((t = jscan_peek(&j)) == JSCAN_OBJECT)
 		ns_scan_root(&j, &ns);

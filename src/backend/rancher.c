@@ -403,9 +403,26 @@ fail:
  * above, so that the outputs and the messages are the same.  A syntax
  * error anywhere wins over any other error (jscan_end() runs first).
  */
+enum {
+	RS_ID, RS_NAME, RS_STATE, RS_HEALTH, RS_STACK_ID, RS_SCALE, RS_SYSTEM,
+	RS_AGENT, RS_HOSTNAME, RS_LC, RS_IDS, RS_NF
+};
+static const struct jscan_field rs_fields[RS_NF] = {
+	JSCAN_FIELD("id"), JSCAN_FIELD("name"), JSCAN_FIELD("state"),
+	JSCAN_FIELD("healthState"), JSCAN_FIELD("stackId"),
+	JSCAN_FIELD("scale"), JSCAN_FIELD("system"),
+	JSCAN_FIELD("agentState"), JSCAN_FIELD("hostname"),
+	JSCAN_STOP("launchConfig"), JSCAN_STOP("instanceIds")
+};
+
+static const struct jscan_field rs_lc_fields[1] = {
+	JSCAN_FIELD("imageUuid")
+};
+
 struct rs_elem {
-	struct jscan_val	 id, name, state, health, stack_id, scale;
-	struct jscan_val	 system, agent, hostname, lc, image, ids;
+	struct jscan_keys	 keys, lc_keys;	/* rs_fields, rs_lc_fields */
+	struct jscan_val	 v[RS_NF];	/* last value of each key */
+	struct jscan_val	 image;		/* launchConfig.imageUuid */
 	struct jscan_val	*idv;		/* instanceIds strings */
 	size_t			 nidv, capidv;
 	size_t			 nids;		/* all elements */
@@ -417,8 +434,9 @@ struct rs_page {
 	enum backend_rancher_kind kind;
 	bool			 projects;
 	const char		*want;		/* projects */
-	void			*items;
-	size_t			 n, cap, count;	/* decoded, all */
+	void			**arr;		/* acc's array: items go */
+	size_t			 base;		/* after its base ones */
+	size_t			 n, cap, count;	/* decoded, room, all */
 	char			*cause;		/* first element error */
 	char			*pid;		/* projects: the match */
 	struct rs_elem		 e;
@@ -449,16 +467,16 @@ rs_page_reset(struct rs_page *pg)
 {
 	size_t	 i;
 
-	for (i = 0; i < pg->n; i++) {
+	for (i = pg->base; i < pg->base + pg->n; i++) {
 		if (pg->kind == BACKEND_RANCHER_STACKS)
 			rancher_stack_clear(
-			    &((struct fleet_rancher_stack_u *)pg->items)[i]);
+			    &((struct fleet_rancher_stack_u *)*pg->arr)[i]);
 		else if (pg->kind == BACKEND_RANCHER_SERVICES)
 			rancher_service_clear(
-			    &((struct fleet_rancher_service_u *)pg->items)[i]);
+			    &((struct fleet_rancher_service_u *)*pg->arr)[i]);
 		else
 			rancher_host_clear(
-			    &((struct fleet_rancher_host_u *)pg->items)[i]);
+			    &((struct fleet_rancher_host_u *)*pg->arr)[i]);
 	}
 	pg->n = pg->count = 0;
 	free(pg->cause);
@@ -475,8 +493,8 @@ rs_ids(struct jscan *j, struct rs_elem *e)
 	int			 r;
 
 	if (jscan_peek(j) != JSCAN_ARRAY)
-		return (jscan_read(j, &e->ids));
-	e->ids.type = JSCAN_ARRAY;
+		return (jscan_read(j, &e->v[RS_IDS]));
+	e->v[RS_IDS].type = JSCAN_ARRAY;
 	e->nidv = e->nids = 0;
 	e->bad.type = JSCAN_NONE;
 	if (jscan_begin_array(j) != 0)
@@ -506,71 +524,31 @@ rs_ids(struct jscan *j, struct rs_elem *e)
 static int
 rs_elem_scan(struct jscan *j, struct rs_elem *e)
 {
-	const char	*k;
-	size_t		 n;
+	size_t		 i;
 	int		 r;
 
-	memset(e, 0, offsetof(struct rs_elem, idv));
+	for (i = 0; i < RS_NF; i++)
+		e->v[i].type = JSCAN_NONE;
+	e->image.type = JSCAN_NONE;
 	e->nidv = e->nids = 0;
 	if (jscan_begin_object(j) != 0)
 		return (-1);
-	while ((r = jscan_next_key(j, &k, &n)) == 1) {
-		switch (n) {
-		case 2:
-			if (BKS_KEY(k, n, "id"))
-				r = jscan_read(j, &e->id);
-			break;
-		case 4:
-			if (BKS_KEY(k, n, "name"))
-				r = jscan_read(j, &e->name);
-			break;
-		case 5:
-			if (BKS_KEY(k, n, "state"))
-				r = jscan_read(j, &e->state);
-			else if (BKS_KEY(k, n, "scale"))
-				r = jscan_read(j, &e->scale);
-			break;
-		case 6:
-			if (BKS_KEY(k, n, "system"))
-				r = jscan_read(j, &e->system);
-			break;
-		case 7:
-			if (BKS_KEY(k, n, "stackId"))
-				r = jscan_read(j, &e->stack_id);
-			break;
-		case 8:
-			if (BKS_KEY(k, n, "hostname"))
-				r = jscan_read(j, &e->hostname);
-			break;
-		case 10:
-			if (BKS_KEY(k, n, "agentState"))
-				r = jscan_read(j, &e->agent);
-			break;
-		case 11:
-			if (BKS_KEY(k, n, "healthState"))
-				r = jscan_read(j, &e->health);
-			else if (BKS_KEY(k, n, "instanceIds"))
-				r = rs_ids(j, e);
-			break;
-		case 12:
-			if (!BKS_KEY(k, n, "launchConfig"))
-				break;
-			e->image.type = JSCAN_NONE;
-			if (jscan_peek(j) != JSCAN_OBJECT) {
-				r = jscan_read(j, &e->lc);
-				break;
-			}
-			e->lc.type = JSCAN_OBJECT;
-			if (jscan_begin_object(j) != 0)
+	while ((r = jscan_fields(j, &e->keys, e->v)) > 0) {
+		if (r - 1 == RS_IDS) {
+			if (rs_ids(j, e) != 0)
 				return (-1);
-			while ((r = jscan_next_key(j, &k, &n)) == 1) {
-				if (BKS_KEY(k, n, "imageUuid") &&
-				    jscan_read(j, &e->image) != 0)
-					return (-1);
-			}
-			break;
+			continue;
 		}
-		if (r < 0)
+		/* launchConfig */
+		e->image.type = JSCAN_NONE;
+		if (jscan_peek(j) != JSCAN_OBJECT) {
+			if (jscan_read(j, &e->v[RS_LC]) != 0)
+				return (-1);
+			continue;
+		}
+		e->v[RS_LC].type = JSCAN_OBJECT;
+		if (jscan_begin_object(j) != 0 ||
+		    jscan_fields(j, &e->lc_keys, &e->image) != 0)
 			return (-1);
 	}
 	return (r);
@@ -585,19 +563,20 @@ rs_ids_finish(const struct rs_elem *e, const char *path, char ***v,
 
 	*v = NULL;
 	*n = 0;
-	if (bks_type(SYS, &e->ids, path, "instanceIds", BKJ_OPTIONAL,
+	if (bks_type(SYS, &e->v[RS_IDS], path, "instanceIds", BKJ_OPTIONAL,
 	    JSCAN_ARRAY, cause) != 0)
 		return (-1);
-	if (e->ids.type != JSCAN_ARRAY || e->nids == 0)
+	if (e->v[RS_IDS].type != JSCAN_ARRAY || e->nids == 0)
 		return (0);
 	if (e->nids > BACKEND_MAX_ENTRIES) {
-		*cause = bkj_error(SYS, path, "instanceIds", "too many entries");
+		*cause = bkj_error(SYS, path, "instanceIds",
+		    "too many entries");
 		return (-1);
 	}
 	if (e->bad.type != JSCAN_NONE) {
 		snprintf(epath, sizeof epath, "instanceIds[%zu]", e->badidx);
-		*cause = bkj_error(SYS, path, epath, "expected a string, got %s",
-		    jscan_type_name(e->bad.type));
+		*cause = bkj_error(SYS, path, epath, "expected a string, "
+		    "got %s", jscan_type_name(e->bad.type));
 		return (-1);
 	}
 	*v = xcalloc(e->nidv, sizeof **v);
@@ -610,14 +589,15 @@ static int
 rs_common(const struct rs_elem *e, const char *path, char **id, char **name,
     char **state, char **health, char **cause)
 {
-	if (bks_string(SYS, &e->id, path, "id", BKJ_REQUIRED, id, cause) != 0 ||
-	    bks_string(SYS, &e->name, path, "name", BKJ_OPTIONAL, name,
+	if (bks_string(SYS, &e->v[RS_ID], path, "id", BKJ_REQUIRED, id,
 	    cause) != 0 ||
-	    bks_string(SYS, &e->state, path, "state", BKJ_OPTIONAL, state,
+	    bks_string(SYS, &e->v[RS_NAME], path, "name", BKJ_OPTIONAL, name,
+	    cause) != 0 ||
+	    bks_string(SYS, &e->v[RS_STATE], path, "state", BKJ_OPTIONAL, state,
 	    cause) != 0)
 		return (-1);
-	if (health != NULL && bks_string(SYS, &e->health, path, "healthState",
-	    BKJ_OPTIONAL, health, cause) != 0)
+	if (health != NULL && bks_string(SYS, &e->v[RS_HEALTH], path,
+	    "healthState", BKJ_OPTIONAL, health, cause) != 0)
 		return (-1);
 	return (0);
 }
@@ -628,8 +608,8 @@ rs_stack(const struct rs_elem *e, const char *path,
 {
 	if (rs_common(e, path, &s->id, &s->name, &s->state, &s->health,
 	    cause) != 0 ||
-	    bks_bool(SYS, &e->system, path, "system", BKJ_OPTIONAL, &s->system,
-	    cause) != 0)
+	    bks_bool(SYS, &e->v[RS_SYSTEM], path, "system", BKJ_OPTIONAL,
+	    &s->system, cause) != 0)
 		return (-1);
 	return (0);
 }
@@ -644,26 +624,32 @@ rs_service(const struct rs_elem *e, const char *path,
 
 	if (rs_common(e, path, &s->id, &s->name, &s->state, &s->health,
 	    cause) != 0 ||
-	    bks_string(SYS, &e->stack_id, path, "stackId", BKJ_OPTIONAL,
+	    bks_string(SYS, &e->v[RS_STACK_ID], path, "stackId", BKJ_OPTIONAL,
 	    &s->stack_id, cause) != 0 ||
-	    bks_int(SYS, &e->scale, path, "scale", BKJ_OPTIONAL, 0, 1000000,
-	    &scale, cause) != 0 ||
-	    bks_bool(SYS, &e->system, path, "system", BKJ_OPTIONAL, &s->system,
-	    cause) != 0 ||
-	    bks_type(SYS, &e->lc, path, "launchConfig", BKJ_OPTIONAL,
+	    bks_int(SYS, &e->v[RS_SCALE], path, "scale", BKJ_OPTIONAL, 0,
+	    1000000, &scale, cause) != 0 ||
+	    bks_bool(SYS, &e->v[RS_SYSTEM], path, "system", BKJ_OPTIONAL,
+	    &s->system, cause) != 0 ||
+	    bks_type(SYS, &e->v[RS_LC], path, "launchConfig", BKJ_OPTIONAL,
 	    JSCAN_OBJECT, cause) != 0 ||
 	    rs_ids_finish(e, path, &s->instance_ids, &s->ninstance_ids,
 	    cause) != 0)
 		return (-1);
 	s->scale = (int)scale;
-	if (e->lc.type == JSCAN_OBJECT) {
-		snprintf(lpath, sizeof lpath, "%s.launchConfig", path);
+	if (e->v[RS_LC].type == JSCAN_OBJECT) {
+		/* the path only for a message */
+		if (jscan_val_present(&e->image) &&
+		    e->image.type != JSCAN_STRING)
+			snprintf(lpath, sizeof lpath, "%s.launchConfig", path);
+		else
+			lpath[0] = '\0';
 		if (bks_string(SYS, &e->image, lpath, "imageUuid",
 		    BKJ_OPTIONAL, &image, cause) != 0)
 			return (-1);
 		if (image != NULL) {
 			if (strncmp(image, "docker:", 7) == 0)
-				memmove(image, image + 7, strlen(image + 7) + 1);
+				memmove(image, image + 7,
+				    strlen(image + 7) + 1);
 			s->image = image;
 		}
 	}
@@ -680,9 +666,9 @@ rs_host(const struct rs_elem *e, const char *path,
 	int		 rc = -1;
 
 	if (rs_common(e, path, &h->id, &name, &state, NULL, cause) != 0 ||
-	    bks_string(SYS, &e->agent, path, "agentState", BKJ_OPTIONAL,
+	    bks_string(SYS, &e->v[RS_AGENT], path, "agentState", BKJ_OPTIONAL,
 	    &agent, cause) != 0 ||
-	    bks_string(SYS, &e->hostname, path, "hostname", BKJ_OPTIONAL,
+	    bks_string(SYS, &e->v[RS_HOSTNAME], path, "hostname", BKJ_OPTIONAL,
 	    &hostname, cause) != 0 ||
 	    rs_ids_finish(e, path, &h->instance_ids, &h->ninstance_ids,
 	    cause) != 0)
@@ -718,16 +704,16 @@ rs_project(struct jscan *j, const struct rs_elem *e, const char *path,
 	bool	 match;
 
 	*pid = NULL;
-	if (bks_string(SYS, &e->id, path, "id", BKJ_REQUIRED, &id,
+	if (bks_string(SYS, &e->v[RS_ID], path, "id", BKJ_REQUIRED, &id,
 	    cause) != 0)
 		return (-1);
-	if (bks_string(SYS, &e->name, path, "name", BKJ_OPTIONAL, &name,
+	if (bks_string(SYS, &e->v[RS_NAME], path, "name", BKJ_OPTIONAL, &name,
 	    cause) != 0) {
 		free(id);
 		return (-1);
 	}
-	if (bks_string(SYS, &e->state, path, "state", BKJ_OPTIONAL, &state,
-	    cause) != 0) {
+	if (bks_string(SYS, &e->v[RS_STATE], path, "state", BKJ_OPTIONAL,
+	    &state, cause) != 0) {
 		free(id);
 		free(name);
 		return (-1);
@@ -776,9 +762,10 @@ rs_element(struct jscan *j, struct rs_page *pg)
 		sz = rs_item_size(pg->kind);
 		if (pg->n == pg->cap) {
 			pg->cap = pg->cap == 0 ? 64 : pg->cap * 2;
-			pg->items = xreallocarray(pg->items, pg->cap, sz);
+			*pg->arr = xreallocarray(*pg->arr, pg->base + pg->cap,
+			    sz);
 		}
-		item = (char *)pg->items + pg->n * sz;
+		item = (char *)*pg->arr + (pg->base + pg->n) * sz;
 		memset(item, 0, sz);
 		pg->n++;	/* freed with the page even when it fails */
 		if (pg->kind == BACKEND_RANCHER_STACKS)
@@ -862,6 +849,8 @@ rs_decode(const char *body, size_t len, struct rs_root *rt, char **cause)
 	long long	 status;
 	int		 rc = -1;
 
+	jscan_keys_init(&rt->page.e.keys, rs_fields, RS_NF);
+	jscan_keys_init(&rt->page.e.lc_keys, rs_lc_fields, 1);
 	jscan_init(&j, body, len);
 	if ((t = jscan_peek(&j)) == JSCAN_OBJECT)
 		rs_scan(&j, rt);
@@ -909,7 +898,6 @@ static void
 rs_root_free(struct rs_root *rt)
 {
 	rs_page_reset(&rt->page);
-	free(rt->page.items);
 	free(rt->page.e.idv);
 }
 
@@ -920,13 +908,29 @@ backend_rancher_decode(enum backend_rancher_kind kind, const char *body,
 	struct rs_root	 rt;
 	char		*n = NULL;
 	bool		 partial;
-	void		**v;
-	size_t		*nv, sz;
+	size_t		*nv;
 
 	*next = NULL;
 	memset(&rt, 0, sizeof rt);
 	rt.page.kind = kind;
-	sz = rs_item_size(kind);
+	switch (kind) {
+	case BACKEND_RANCHER_STACKS:
+		rt.page.arr = (void **)&acc->stacks;
+		nv = &acc->nstacks;
+		break;
+	case BACKEND_RANCHER_SERVICES:
+		rt.page.arr = (void **)&acc->services;
+		nv = &acc->nservices;
+		break;
+	case BACKEND_RANCHER_HOSTS:
+		rt.page.arr = (void **)&acc->hosts;
+		nv = &acc->nhosts;
+		break;
+	default:
+		fatalx("rancher: bad kind %d", kind);
+	}
+	/* The page goes straight after acc's items, counted on success. */
+	rt.page.base = *nv;
 	if (rs_decode(body, len, &rt, cause) != 0)
 		goto fail;
 	if (rt.page.cause != NULL) {
@@ -949,25 +953,8 @@ backend_rancher_decode(enum backend_rancher_kind kind, const char *body,
 		}
 	}
 	free(n);
-	switch (kind) {
-	case BACKEND_RANCHER_STACKS:
-		v = (void **)&acc->stacks;
-		nv = &acc->nstacks;
-		break;
-	case BACKEND_RANCHER_SERVICES:
-		v = (void **)&acc->services;
-		nv = &acc->nservices;
-		break;
-	default:
-		v = (void **)&acc->hosts;
-		nv = &acc->nhosts;
-		break;
-	}
-	*v = xreallocarray(*v, *nv + rt.page.n, sz);
-	if (rt.page.n != 0)
-		memcpy((char *)*v + *nv * sz, rt.page.items, rt.page.n * sz);
 	*nv += rt.page.n;
-	rt.page.n = 0;		/* moved */
+	rt.page.n = 0;		/* acc's now */
 	rs_root_free(&rt);
 	return (0);
 

@@ -238,9 +238,17 @@ backend_scalelite_decode_dom(const char *body, size_t len,
  * allocation (never the scratch buffer), which only
  * backend_sl_secrets_free() releases, zeroed.
  */
+enum { SS_ID, SS_URL, SS_SECRET, SS_STATE, SS_ONLINE, SS_TAG, SS_VER,
+    SS_LOAD, SS_MULT, SS_NF };
+static const struct jscan_field ss_fields[SS_NF] = {
+	JSCAN_FIELD("id"), JSCAN_FIELD("url"), JSCAN_FIELD("secret"),
+	JSCAN_FIELD("state"), JSCAN_FIELD("online"), JSCAN_FIELD("tag"),
+	JSCAN_FIELD("bbb_version"), JSCAN_FIELD("load"),
+	JSCAN_FIELD("load_multiplier")
+};
+
 struct ss_server {
-	struct jscan_val	 id, url, secret, state, online, tag, ver;
-	struct jscan_val	 load, mult;
+	struct jscan_val	 v[SS_NF];	/* last value of each key */
 };
 
 static int
@@ -275,38 +283,17 @@ ss_number(const struct jscan_val *v, const char *path, const char *key,
 }
 
 static int
-ss_server_scan(struct jscan *j, struct ss_server *sv)
+ss_server_scan(struct jscan *j, const struct jscan_keys *keys,
+    struct ss_server *sv)
 {
-	const char	*k;
-	size_t		 n;
-	int		 r;
+	size_t	 i;
 
-	memset(sv, 0, sizeof *sv);
-	if (jscan_begin_object(j) != 0)
+	for (i = 0; i < SS_NF; i++)
+		sv->v[i].type = JSCAN_NONE;
+	if (jscan_begin_object(j) != 0 ||
+	    jscan_fields(j, keys, sv->v) != 0)
 		return (-1);
-	while ((r = jscan_next_key(j, &k, &n)) == 1) {
-		if (BKS_KEY(k, n, "id"))
-			r = jscan_read(j, &sv->id);
-		else if (BKS_KEY(k, n, "url"))
-			r = jscan_read(j, &sv->url);
-		else if (BKS_KEY(k, n, "secret"))
-			r = jscan_read(j, &sv->secret);
-		else if (BKS_KEY(k, n, "state"))
-			r = jscan_read(j, &sv->state);
-		else if (BKS_KEY(k, n, "online"))
-			r = jscan_read(j, &sv->online);
-		else if (BKS_KEY(k, n, "tag"))
-			r = jscan_read(j, &sv->tag);
-		else if (BKS_KEY(k, n, "bbb_version"))
-			r = jscan_read(j, &sv->ver);
-		else if (BKS_KEY(k, n, "load"))
-			r = jscan_read(j, &sv->load);
-		else if (BKS_KEY(k, n, "load_multiplier"))
-			r = jscan_read(j, &sv->mult);
-		if (r < 0)
-			return (-1);
-	}
-	return (r);
+	return (0);
 }
 
 static int
@@ -318,28 +305,29 @@ ss_server_finish(struct jscan *j, const struct ss_server *sv,
 	int	 rc = -1;
 	bool	 has_secret;
 
-	if (bks_string(SYS, &sv->id, path, "id", BKJ_REQUIRED, &u->id,
+	if (bks_string(SYS, &sv->v[SS_ID], path, "id", BKJ_REQUIRED, &u->id,
 	    cause) != 0 ||
-	    bks_string(SYS, &sv->url, path, "url", BKJ_REQUIRED, &u->url,
+	    bks_string(SYS, &sv->v[SS_URL], path, "url", BKJ_REQUIRED, &u->url,
 	    cause) != 0)
 		goto out;
-	if (jscan_val_present(&sv->secret) && sv->secret.type != JSCAN_STRING) {
+	if (jscan_val_present(&sv->v[SS_SECRET]) &&
+	    sv->v[SS_SECRET].type != JSCAN_STRING) {
 		*cause = bkj_error(SYS, path, "secret", "expected a string, "
-		    "got %s", jscan_type_name(sv->secret.type));
+		    "got %s", jscan_type_name(sv->v[SS_SECRET].type));
 		goto out;
 	}
-	if (bks_string(SYS, &sv->state, path, "state", BKJ_OPTIONAL, &state,
+	if (bks_string(SYS, &sv->v[SS_STATE], path, "state", BKJ_OPTIONAL,
+	    &state, cause) != 0 ||
+	    bks_string(SYS, &sv->v[SS_ONLINE], path, "online", BKJ_OPTIONAL,
+	    &online, cause) != 0 ||
+	    bks_string(SYS, &sv->v[SS_TAG], path, "tag", BKJ_OPTIONAL, &tag,
 	    cause) != 0 ||
-	    bks_string(SYS, &sv->online, path, "online", BKJ_OPTIONAL, &online,
-	    cause) != 0 ||
-	    bks_string(SYS, &sv->tag, path, "tag", BKJ_OPTIONAL, &tag,
-	    cause) != 0 ||
-	    bks_string(SYS, &sv->ver, path, "bbb_version", BKJ_OPTIONAL, &ver,
-	    cause) != 0)
+	    bks_string(SYS, &sv->v[SS_VER], path, "bbb_version",
+	    BKJ_OPTIONAL, &ver, cause) != 0)
 		goto out;
-	if (ss_number(&sv->load, path, "load", "unavailable", &u->load,
+	if (ss_number(&sv->v[SS_LOAD], path, "load", "unavailable", &u->load,
 	    cause) != 0 ||
-	    ss_number(&sv->mult, path, "load_multiplier", NULL,
+	    ss_number(&sv->v[SS_MULT], path, "load_multiplier", NULL,
 	    &u->load_multiplier, cause) != 0)
 		goto out;
 
@@ -377,9 +365,9 @@ ss_server_finish(struct jscan *j, const struct ss_server *sv,
 		ver = NULL;
 	}
 	if (sec != NULL) {
-		has_secret = jscan_val_present(&sv->secret);
+		has_secret = jscan_val_present(&sv->v[SS_SECRET]);
 		sec->url = xstrdup(u->url);
-		sec->secret = has_secret ? jscan_val_strdup(&sv->secret) :
+		sec->secret = has_secret ? jscan_val_strdup(&sv->v[SS_SECRET]) :
 		    xstrdup("");
 		sec->pollable = has_secret && *sec->secret != '\0' &&
 		    u->online != 0 && u->state != FLEET_LB_DISABLED;
@@ -433,6 +421,7 @@ backend_scalelite_decode(const char *body, size_t len,
 {
 	struct fleet_scalelite_update	*u;
 	struct ss_server		 sv;
+	struct jscan_keys		 keys;
 	struct jscan_val		 v;
 	struct jscan			 j;
 	enum jscan_type			 t;
@@ -448,6 +437,7 @@ backend_scalelite_decode(const char *body, size_t len,
 	if (k < len && body[k] == '<')
 		return (sl_decode_xml(body, len, out, cause));
 
+	jscan_keys_init(&keys, ss_fields, SS_NF);
 	jscan_init(&j, body, len);
 	t = jscan_peek(&j);
 	if (t == JSCAN_OBJECT) {
@@ -492,7 +482,7 @@ backend_scalelite_decode(const char *body, size_t len,
 				    jscan_type_name(v.type));
 				continue;
 			}
-			if (ss_server_scan(&j, &sv) != 0)
+			if (ss_server_scan(&j, &keys, &sv) != 0)
 				break;
 			(void)ss_server_finish(&j, &sv, path,
 			    &u->servers[u->nservers - 1], secrets != NULL ?

@@ -118,6 +118,84 @@ same_value(struct jscan *j, json_t *d, bool compare)
 	}
 }
 
+/* A scanner value equals a jansson value (scalars; containers by type). */
+static void
+same_scalar(struct jscan *j, const struct jscan_val *v, json_t *d)
+{
+	const char	*s;
+	size_t		 n;
+
+	switch (v->type) {
+	case JSCAN_NONE:
+		check(d == NULL);
+		break;
+	case JSCAN_NULL:
+		check(json_is_null(d));
+		break;
+	case JSCAN_TRUE:
+		check(json_is_true(d));
+		break;
+	case JSCAN_FALSE:
+		check(json_is_false(d));
+		break;
+	case JSCAN_INT:
+		check(json_is_integer(d) && json_integer_value(d) == v->i);
+		break;
+	case JSCAN_REAL:
+		check(json_is_real(d));
+		break;
+	case JSCAN_STRING:
+		check(json_is_string(d));
+		s = jscan_val_str(j, v, &n);
+		check(n == json_string_length(d) &&
+		    memcmp(s, json_string_value(d), n) == 0);
+		break;
+	case JSCAN_OBJECT:
+		check(json_is_object(d));
+		break;
+	case JSCAN_ARRAY:
+		check(json_is_array(d));
+		break;
+	}
+}
+
+/*
+ * jscan_fields() on the top object: each wanted key's value is the one
+ * jansson kept (the last duplicate), and a stop key's too.
+ */
+static void
+same_fields(const char *body, size_t size, json_t *d)
+{
+	static const struct jscan_field f[] = {
+		JSCAN_FIELD("id"), JSCAN_FIELD("name"), JSCAN_FIELD("a"),
+		JSCAN_FIELD("status"), JSCAN_STOP("data")
+	};
+	struct jscan		 j;
+	struct jscan_keys	 ks;
+	struct jscan_val	 v[5], stop;
+	size_t			 i;
+	int			 r;
+
+	if (!json_is_object(d))
+		return;
+	jscan_keys_init(&ks, f, 5);
+	for (i = 0; i < 5; i++)
+		v[i].type = JSCAN_NONE;
+	stop.type = JSCAN_NONE;
+	jscan_init(&j, body, size);
+	check(jscan_begin_object(&j) == 0);
+	while ((r = jscan_fields(&j, &ks, v)) > 0) {
+		check(r == 5);
+		check(jscan_read(&j, &stop) == 0);
+	}
+	check(r == 0);
+	for (i = 0; i < 4; i++)
+		same_scalar(&j, &v[i], json_object_get(d, f[i].key));
+	same_scalar(&j, &stop, json_object_get(d, "data"));
+	check(jscan_end(&j) == 0);
+	jscan_free(&j);
+}
+
 /* Walk a document that jansson rejects: the cursor must fail somewhere. */
 static int
 walk(struct jscan *j)
@@ -174,6 +252,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (d != NULL) {
 		same_value(&j, d, true);
 		check(jscan_end(&j) == 0);
+		same_fields(body, size, d);
 	} else {
 		if (walk(&j) == 0)
 			check(jscan_end(&j) != 0);

@@ -324,6 +324,12 @@ test_edges(void **state)
 		"{\"servers\":[],\"servers_links\":[7,{\"rel\":\"next\","
 		    "\"href\":\"n\"}]}",
 		"{\"servers\":[],\"servers_links\":{\"message\":\"m\"}}",
+		"{\"servers\":[],\"servers_links\":[{\"rel\":\"prev\","
+		    "\"href\":\"p\"},{\"rel\":5},{\"rel\":\"next\","
+		    "\"href\":\"n\"}]}",
+		"{\"servers\":[],\"servers_links\":[{\"rel\":\"next\"},"
+		    "{\"rel\":\"n\\u0065xt\",\"href\":null},{\"href\":\"h\","
+		    "\"rel\":\"next\"},{\"rel\":3}]}",
 		"{\"servers_links\":{\"message\":\"m\"},\"servers\":null}",
 		"{\"a\":{\"code\":404},\"b\":{\"code\":500,\"message\":"
 		    "\"x\"},\"a\":{\"message\":\"y\",\"code\":1000}}",
@@ -367,11 +373,22 @@ test_edges(void **state)
 		"[{\"id\":\"a\"}]",
 		" <response><returncode>FAILED</returncode></response>",
 	};
-	size_t	 i;
+	struct buf	 b = { 0 };
+	size_t		 i;
 
 	(void)state;
 	for (i = 0; i < nitems(bodies); i++)
 		check_all(bodies[i], strlen(bodies[i]));
+
+	/* Many networks (the decoder's map), duplicates among them. */
+	buf_adds(&b, "{\"servers\":[{\"id\":\"a\",\"status\":\"ACTIVE\","
+	    "\"addresses\":{");
+	for (i = 0; i < 40; i++)
+		buf_printf(&b, "%s\"n%zu\":[{\"addr\":\"10.0.0.%zu\"}]",
+		    i == 0 ? "" : ",", i % 30, i);
+	buf_adds(&b, ",\"n\\u0031\":[{\"addr\":\"x\"}]}}]}");
+	check_all(b.data, b.len);
+	buf_free(&b);
 }
 
 int

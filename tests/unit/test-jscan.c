@@ -609,6 +609,61 @@ test_cursor(void **state)
 	free(b);
 }
 
+/* jscan_fields(): wanted keys, the last duplicate, stops, long keys. */
+static void
+test_fields(void **state)
+{
+	static const struct jscan_field f[] = {
+		JSCAN_FIELD("id"), JSCAN_FIELD("name"), JSCAN_STOP("sub"),
+		JSCAN_FIELD("a_key_longer_than_sixty_three_bytes_which_goes_"
+		    "in_the_last_bit")
+	};
+	static const char body[] = "{\"x\":[1,{\"id\":7}],\"id\":1,"
+	    "\"nam\":2,\"name\":\"n\",\"sub\":{\"id\":3},\"id\":\"last\","
+	    "\"\\u0069d\":\"escaped\",\"sub\":[],\"a_key_longer_than_sixty_"
+	    "three_bytes_which_goes_in_the_last_bit\":true,\"names\":9}";
+	struct jscan		 j;
+	struct jscan_keys	 ks;
+	struct jscan_val	 v[nitems(f)], sub;
+	int			 r, stops = 0;
+	size_t			 i;
+	char			*b;
+
+	(void)state;
+	b = xmalloc(sizeof body - 1);
+	memcpy(b, body, sizeof body - 1);
+	jscan_keys_init(&ks, f, nitems(f));
+	for (i = 0; i < nitems(f); i++)
+		v[i].type = JSCAN_NONE;
+	jscan_init(&j, b, sizeof body - 1);
+	assert_int_equal(jscan_begin_object(&j), 0);
+	while ((r = jscan_fields(&j, &ks, v)) > 0) {
+		assert_int_equal(r, 3);
+		stops++;
+		if (stops == 1) {
+			assert_int_equal(jscan_peek(&j), JSCAN_OBJECT);
+			assert_int_equal(jscan_read(&j, &sub), 0);
+			assert_int_equal(sub.type, JSCAN_OBJECT);
+		}		/* the second is left unread: skipped */
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(stops, 2);
+	assert_true(jscan_val_is(&j, &v[0], "escaped"));
+	assert_true(jscan_val_is(&j, &v[1], "n"));
+	assert_int_equal(v[2].type, JSCAN_NONE);
+	assert_int_equal(v[3].type, JSCAN_TRUE);
+	assert_int_equal(jscan_end(&j), 0);
+	jscan_free(&j);
+
+	/* a syntax error inside a skipped member */
+	jscan_init(&j, "{\"x\":[1,}", 10);
+	assert_int_equal(jscan_begin_object(&j), 0);
+	assert_int_equal(jscan_fields(&j, &ks, v), -1);
+	assert_non_null(jscan_error(&j));
+	jscan_free(&j);
+	free(b);
+}
+
 /* Reals are read as jansson reads them, whatever LC_NUMERIC says. */
 static void
 test_locale(void **state)
@@ -646,6 +701,7 @@ main(void)
 		cmocka_unit_test(test_mutation),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_cursor),
+		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_locale),
 	};
 
