@@ -806,11 +806,19 @@ os_list(struct os_req *rq, bool detail)
 			    "id", v[i].id, "links", os_links(rq, "servers",
 			    v[i].id), "name", v[i].name));
 	}
-	/* Nova adds "next" whenever a page is full. */
-	if (limit_s != NULL && count > 0 && count == (size_t)limit) {
-		url = xasprintf("%s/servers%s?limit=%lld&marker=%s",
-		    rq->compute, detail ? "/detail" : "", limit,
-		    v[start + count - 1].id);
+	/*
+	 * Nova links "next" whenever a page is full, whether the limit was
+	 * asked for or is max_limit (1000); the link repeats the query's
+	 * limit, if any, and the marker.
+	 */
+	if (count > 0 && count == (size_t)limit) {
+		if (limit_s != NULL)
+			url = xasprintf("%s/servers%s?limit=%lld&marker=%s",
+			    rq->compute, detail ? "/detail" : "", limit,
+			    v[start + count - 1].id);
+		else
+			url = xasprintf("%s/servers%s?marker=%s", rq->compute,
+			    detail ? "/detail" : "", v[start + count - 1].id);
 		links = json_pack("[{s:s, s:s}]", "href", url, "rel", "next");
 		free(url);
 		os_send(rq, 200, json_pack("{s:o, s:o}", "servers", arr,

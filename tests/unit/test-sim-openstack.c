@@ -54,7 +54,7 @@ auth_body(const char *id, const char *secret)
 }
 
 static int
-setup(void **state)
+setup_n(void **state, int nodes)
 {
 	struct ctx	*c;
 	const char	*json[] = { "Content-Type: application/json", NULL };
@@ -64,7 +64,7 @@ setup(void **state)
 	json_t		*j;
 
 	c = xcalloc(1, sizeof *c);
-	c->w = sim_world_new(4, 11, 1.0, "clean");
+	c->w = sim_world_new(nodes, 11, 1.0, "clean");
 	assert_non_null(c->w);
 	c->w->ports[SIM_OPENSTACK] = 15000;
 	for (i = 0; i < c->w->nnodes; i++)
@@ -83,6 +83,19 @@ setup(void **state)
 	c->hdr[2] = NULL;
 	*state = c;
 	return (0);
+}
+
+static int
+setup(void **state)
+{
+	return (setup_n(state, 4));
+}
+
+/* More servers than Nova's default max_limit (1000). */
+static int
+setup_big(void **state)
+{
+	return (setup_n(state, 1001));
 }
 
 static int
@@ -295,6 +308,42 @@ test_servers(void **state)
 	    "fault"), "message")));
 	json_decref(j);
 	free(path);
+}
+
+/*
+ * Without a limit, Nova still answers at most max_limit servers and then
+ * links the next page (nova/api/openstack/common.py
+ * _get_collection_links: "'limit' param is NOT specified but the number
+ * of items is CONF.api.max_limit"); the link carries the marker only.
+ */
+static void
+test_paging_default_limit(void **state)
+{
+	struct ctx	*c = *state;
+	json_t		*j, *l;
+	const char	*href, *q;
+	char		*query;
+
+	j = call(c, "GET", "/compute/v2.1/servers/detail", "", NULL, c->hdr,
+	    200);
+	assert_int_equal(json_array_size(json_object_get(j, "servers")), 1000);
+	l = json_object_get(j, "servers_links");
+	assert_non_null(l);
+	assert_string_equal(str(json_array_get(l, 0), "rel"), "next");
+	href = str(json_array_get(l, 0), "href");
+	q = strchr(href, '?');
+	assert_non_null(q);
+	assert_null(strstr(q, "limit="));
+	assert_non_null(strstr(href, "/servers/detail?marker="));
+	query = xstrdup(q + 1);
+	json_decref(j);
+	j = call(c, "GET", "/compute/v2.1/servers/detail", query, NULL, c->hdr,
+	    200);
+	free(query);
+	assert_int_equal(json_array_size(json_object_get(j, "servers")),
+	    c->w->nnodes + 2 - 1000);
+	assert_null(json_object_get(j, "servers_links"));
+	json_decref(j);
 }
 
 static void
@@ -535,6 +584,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_keystone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_servers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paging_default_limit,
+		    setup_big, teardown),
 		cmocka_unit_test_setup_teardown(test_create_delete, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_delete_node_vm, setup,
