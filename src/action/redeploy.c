@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -279,12 +280,27 @@ rd_follow(struct rd *rd, struct rd_service *s, const char *via,
 			    a->timeout_ms : RD_TIMEOUT_MS) / 1000));
 			return (-1);
 		}
-		if (!job_sleep(rd->job, poll) && cancel_ok) {
-			*cause = xasprintf("cancelled while service %s was "
-			    "%s", s->name, via);
+		if (job_sleep(rd->job, poll))
+			continue;
+		if (cancel_ok) {
+			*cause = xasprintf("%s while service %s was %s",
+			    job_lock_lost(rd->job) ? "stopped" : "cancelled",
+			    s->name, via);
 			return (-1);
 		}
+		/* Not to be stopped here: follow on, at the same pace. */
+		usleep((useconds_t)poll * 1000);
 	}
+}
+
+/*
+ * A cause from job_lock_check(), which comes right before every step
+ * that calls rd_action(): the job may change nothing more.
+ */
+static bool
+rd_lock_lost(const char *cause)
+{
+	return (cause != NULL && strncmp(cause, "lock lost: ", 11) == 0);
 }
 
 /* --image SERVICE=IMAGE for s, or NULL. */
@@ -318,14 +334,18 @@ rd_action(struct rd *rd, struct rd_service *s, const char *action,
 	return (rc);
 }
 
-/* Roll back every touched service; a line saying what happened. */
+/*
+ * Roll back every touched service; a line saying what happened.  Not
+ * once the cluster lock is lost: a rollback is a change too, and another
+ * operator may act on the stack now.
+ */
 static char *
 rd_rollback(struct rd *rd)
 {
 	struct buf	 b = { 0 };
 	char		*cause = NULL;
 	size_t		 i;
-	int		 n = 0;
+	int		 n = 0, left = 0;
 
 	buf_add(&b, "", 0);
 	for (i = rd->nsv; i > 0; i--) {
@@ -333,12 +353,27 @@ rd_rollback(struct rd *rd)
 
 		if (!s->touched)
 			continue;
-		job_step(rd->job, "rolling back %s", s->name);
-		if (rd_action(rd, s, "rollback", NULL, &cause) != 0 ||
+		if (job_lock_lost(rd->job)) {
+			buf_printf(&b, "%s%s", left++ > 0 ? ", " : n > 0 ?
+			    "; NOT ROLLED BACK (the lock is lost): " :
+			    "NOT ROLLED BACK (the lock is lost): ", s->name);
+			n++;
+			continue;
+		}
+		if (job_lock_check(rd->job, &cause) == 0)
+			job_step(rd->job, "rolling back %s", s->name);
+		if (cause != NULL ||
+		    rd_action(rd, s, "rollback", NULL, &cause) != 0 ||
 		    rd_follow(rd, s, "rolling-back", "active", false,
 		    &cause) != 0) {
-			buf_printf(&b, "%sROLLBACK OF %s FAILED: %s",
-			    n++ > 0 ? "; " : "", s->name, cause);
+			if (rd_lock_lost(cause)) {
+				buf_printf(&b, "%sNOT ROLLED BACK (the lock "
+				    "is lost): %s", n++ > 0 ? "; " : "",
+				    s->name);
+				left++;
+			} else
+				buf_printf(&b, "%sROLLBACK OF %s FAILED: %s",
+				    n++ > 0 ? "; " : "", s->name, cause);
 			free(cause);
 			cause = NULL;
 			continue;
@@ -346,7 +381,9 @@ rd_rollback(struct rd *rd)
 		buf_printf(&b, "%s%s rolled back", n++ > 0 ? "; " : "",
 		    s->name);
 	}
-	if (n == 0)
+	if (left > 0)
+		buf_adds(&b, "; finish or roll back in Rancher");
+	else if (n == 0)
 		buf_adds(&b, "nothing to roll back");
 	return (buf_steal(&b));
 }
@@ -384,9 +421,12 @@ rd_run_redeploy(struct job *j, char **cause)
 	for (i = 0; i < rd.nsv; i++) {
 		s = &rd.sv[i];
 		if (job_cancelled(j)) {
-			why = xstrdup("cancelled");
+			why = xasprintf("%s before %s", job_lock_lost(j) ?
+			    "stopped" : "cancelled", s->name);
 			break;
 		}
+		if (job_lock_check(j, &why) != 0)
+			break;
 		job_step(j, "upgrading %s/%s (%zu of %zu)", a->target,
 		    s->name, i + 1, rd.nsv);
 		job_progress(j, (int)(100 * i / (rd.nsv + 1)));
@@ -411,8 +451,13 @@ rd_run_redeploy(struct job *j, char **cause)
 	}
 	if (why != NULL) {
 		rb = rd_rollback(&rd);
-		*cause = xasprintf("redeploy of %s failed: %s; %s", a->target,
-		    why, rb);
+		if (rd_lock_lost(why))
+			*cause = xasprintf("%s; redeploy of %s stopped: %s",
+			    why, a->target, rb);
+		else
+			*cause = xasprintf("redeploy of %s%s: %s; %s",
+			    a->target, job_cancelled(j) ? "" : " failed",
+			    why, rb);
 		free(rb);
 		free(why);
 		goto out;
@@ -420,14 +465,24 @@ rd_run_redeploy(struct job *j, char **cause)
 
 	for (i = 0; i < rd.nsv; i++) {
 		s = &rd.sv[i];
-		job_step(j, "finishing the upgrade of %s/%s", a->target,
-		    s->name);
-		if (rd_action(&rd, s, "finishupgrade", NULL, &why) != 0 ||
+		if (job_lock_check(j, &why) == 0)
+			job_step(j, "finishing the upgrade of %s/%s",
+			    a->target, s->name);
+		if (why != NULL ||
+		    rd_action(&rd, s, "finishupgrade", NULL, &why) != 0 ||
 		    rd_follow(&rd, s, "finishing-upgrade", "active", false,
 		    &why) != 0) {
-			*cause = xasprintf("redeploy of %s: finishupgrade of "
-			    "%s failed: %s (the new version runs; finish or "
-			    "roll back in Rancher)", a->target, s->name, why);
+			if (rd_lock_lost(why))
+				*cause = xasprintf("%s; redeploy of %s "
+				    "stopped before the finishupgrade of %s "
+				    "(the new version runs; finish or roll "
+				    "back in Rancher)", why, a->target,
+				    s->name);
+			else
+				*cause = xasprintf("redeploy of %s: "
+				    "finishupgrade of %s failed: %s (the new "
+				    "version runs; finish or roll back in "
+				    "Rancher)", a->target, s->name, why);
 			free(why);
 			goto out;
 		}
@@ -461,18 +516,27 @@ rd_run_restart(struct job *j, char **cause)
 		goto out;
 	for (i = 0; i < rd.nsv; i++) {
 		s = &rd.sv[i];
-		job_step(j, "restarting %s/%s (%zu of %zu)", a->target,
-		    s->name, i + 1, rd.nsv);
-		job_progress(j, (int)(100 * i / rd.nsv));
+		if (job_lock_check(j, &why) == 0) {
+			job_step(j, "restarting %s/%s (%zu of %zu)",
+			    a->target, s->name, i + 1, rd.nsv);
+			job_progress(j, (int)(100 * i / rd.nsv));
+		}
 		body = json_pack("{s:{s:i, s:i}}", "rollingRestartStrategy",
 		    "batchSize", 1, "intervalMillis", 2000);
-		if (rd_action(&rd, s, "restart", body, &why) != 0 ||
+		if (why != NULL ||
+		    rd_action(&rd, s, "restart", body, &why) != 0 ||
 		    rd_follow(&rd, s, "restarting", "active", false,
 		    &why) != 0) {
 			json_decref(body);
-			*cause = xasprintf("restart of %s failed at %s: %s "
-			    "(%zu of %zu services restarted)", a->target,
-			    s->name, why, i, rd.nsv);
+			if (rd_lock_lost(why))
+				*cause = xasprintf("%s; restart of %s stopped "
+				    "before %s (%zu of %zu services "
+				    "restarted)", why, a->target, s->name, i,
+				    rd.nsv);
+			else
+				*cause = xasprintf("restart of %s failed at "
+				    "%s: %s (%zu of %zu services restarted)",
+				    a->target, s->name, why, i, rd.nsv);
 			free(why);
 			goto out;
 		}
