@@ -9,6 +9,8 @@
  * finishupgrade each (upgraded -> active).  A failure, a timeout or a
  * cancel before that rolls back every service already upgraded or
  * upgrading (rollback -> active), and the job says what it rolled back.
+ * A cancel once the first finishupgrade is sent is too late (a finished
+ * service has no rollback): the job finishes and its result says so.
  *
  * restart: every service gets restart with a rollingRestartStrategy
  * (batchSize 1, intervalMillis 2000), followed restarting -> active, one
@@ -449,6 +451,11 @@ rd_run_redeploy(struct job *j, char **cause)
 		    &why) != 0)
 			break;
 	}
+	/* The last chance to undo it all: nothing is finished yet. */
+	if (why == NULL && job_cancelled(j))
+		why = xasprintf("%s with every service upgraded, before the "
+		    "finishupgrade", job_lock_lost(j) ? "stopped" :
+		    "cancelled");
 	if (why != NULL) {
 		rb = rd_rollback(&rd);
 		if (rd_lock_lost(why))
@@ -488,9 +495,17 @@ rd_run_redeploy(struct job *j, char **cause)
 		}
 	}
 	job_progress(j, 100);
-	job_result(j, "stack %s redeployed: %zu services upgraded%s%s",
+	/*
+	 * A cancel while the upgrades are finished is not obeyed: a
+	 * finished service cannot be rolled back, and a stack half finished
+	 * and half rolled back would be worse than either.  Say so.
+	 */
+	job_result(j, "stack %s redeployed: %zu services upgraded%s%s%s",
 	    a->target, rd.nsv, a->image != NULL ? ", " : "",
-	    a->image != NULL ? a->image : "");
+	    a->image != NULL ? a->image : "", job_cancelled(j) &&
+	    !job_lock_lost(j) ? " (the cancel came while the upgrade was "
+	    "being finished, when it can no longer be rolled back: it was "
+	    "finished)" : "");
 	rc = 0;
 out:
 	rd_free(&rd);
