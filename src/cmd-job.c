@@ -34,8 +34,7 @@ struct cmd_job_run {
 	struct loop	*loop;
 	struct jobs	*jobs;
 	uint32_t	 id;
-	char		*last_step;
-	int		 last_progress;
+	char		*last_step;	/* the last step line printed */
 	enum fleet_job_state state;
 	char		*result;
 	bool		 done;
@@ -80,9 +79,15 @@ cmd_job_change_cb(const struct fleet_job *fj, void *arg)
 
 	if (fj->id != r->id)
 		return;
+	/*
+	 * One line per step, when its text changes.  A change of the
+	 * progress alone (job_progress(), or the final update, which
+	 * repeats the last step) prints nothing: it used to repeat the
+	 * step's line with a percentage.  A step that knows its progress
+	 * says it in the same update (job_step_progress()).
+	 */
 	if (fj->step != NULL && (r->last_step == NULL ||
-	    strcmp(fj->step, r->last_step) != 0 ||
-	    (fj->progress >= 0 && fj->progress != r->last_progress))) {
+	    strcmp(fj->step, r->last_step) != 0)) {
 		free(r->last_step);
 		r->last_step = xstrdup(fj->step);
 		if (fj->progress >= 0)
@@ -90,7 +95,6 @@ cmd_job_change_cb(const struct fleet_job *fj, void *arg)
 			    fj->step);
 		else
 			fprintf(stderr, "bbbctl: %s\n", fj->step);
-		r->last_progress = fj->progress;
 	}
 	r->state = fj->state;
 	if (fj->state == FLEET_JOB_DONE || fj->state == FLEET_JOB_FAILED ||
@@ -239,7 +243,6 @@ cmd_job(struct cli *cli, int argc, char **argv)
 	if (log_get_level() > LOG_LEVEL_INFO)
 		log_set_level(LOG_LEVEL_INFO);
 	memset(&r, 0, sizeof r);
-	r.last_progress = -1;
 	r.loop = loop_new();
 	fleet = fleet_new(cli->cfg->cluster.name);
 	r.jobs = jobs_new(r.loop, fleet, cli->cfg, NULL);

@@ -281,18 +281,38 @@ job_post(struct job *j, bool final)
 	loop_wake(js->loop);
 }
 
+static void
+job_vstep(struct job *j, int percent, const char *fmt, va_list ap)
+{
+	free(j->step);
+	j->step = xvasprintf(fmt, ap);
+	if (percent < 0)
+		percent = -1;
+	if (percent > 100)
+		percent = 100;
+	j->progress = percent;
+	log_info("job %u: %s", j->id, j->step);
+	job_post(j, false);
+}
+
 void
 job_step(struct job *j, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	free(j->step);
 	va_start(ap, fmt);
-	j->step = xvasprintf(fmt, ap);
+	job_vstep(j, -1, fmt, ap);
 	va_end(ap);
-	j->progress = -1;
-	log_info("job %u: %s", j->id, j->step);
-	job_post(j, false);
+}
+
+void
+job_step_progress(struct job *j, int percent, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	job_vstep(j, percent, fmt, ap);
+	va_end(ap);
 }
 
 void

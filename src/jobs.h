@@ -141,6 +141,9 @@ uint32_t	 job_id(struct job *);
 void		 job_step(struct job *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
 void		 job_progress(struct job *, int percent);
+/* A new step with its progress, in one update (one line on the CLI). */
+void		 job_step_progress(struct job *, int percent, const char *,
+		     ...) __attribute__((format(printf, 3, 4)));
 /* The result line of a job that succeeds. */
 void		 job_result(struct job *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));

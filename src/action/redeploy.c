@@ -429,9 +429,9 @@ rd_run_redeploy(struct job *j, char **cause)
 		}
 		if (job_lock_check(j, &why) != 0)
 			break;
-		job_step(j, "upgrading %s/%s (%zu of %zu)", a->target,
-		    s->name, i + 1, rd.nsv);
-		job_progress(j, (int)(100 * i / (rd.nsv + 1)));
+		job_step_progress(j, (int)(100 * i / (2 * rd.nsv)),
+		    "upgrading %s/%s (%zu of %zu)", a->target, s->name, i + 1,
+		    rd.nsv);
 		lc = json_deep_copy(s->launch);
 		if ((image = rd_image_for(a->image, s->name)) != NULL) {
 			img = xasprintf("docker:%s", image);
@@ -473,8 +473,9 @@ rd_run_redeploy(struct job *j, char **cause)
 	for (i = 0; i < rd.nsv; i++) {
 		s = &rd.sv[i];
 		if (job_lock_check(j, &why) == 0)
-			job_step(j, "finishing the upgrade of %s/%s",
-			    a->target, s->name);
+			job_step_progress(j, (int)(100 * (rd.nsv + i) /
+			    (2 * rd.nsv)), "finishing the upgrade of "
+			    "%s/%s", a->target, s->name);
 		if (why != NULL ||
 		    rd_action(&rd, s, "finishupgrade", NULL, &why) != 0 ||
 		    rd_follow(&rd, s, "finishing-upgrade", "active", false,
@@ -532,9 +533,9 @@ rd_run_restart(struct job *j, char **cause)
 	for (i = 0; i < rd.nsv; i++) {
 		s = &rd.sv[i];
 		if (job_lock_check(j, &why) == 0) {
-			job_step(j, "restarting %s/%s (%zu of %zu)",
-			    a->target, s->name, i + 1, rd.nsv);
-			job_progress(j, (int)(100 * i / rd.nsv));
+			job_step_progress(j, (int)(100 * i / rd.nsv),
+			    "restarting %s/%s (%zu of %zu)", a->target,
+			    s->name, i + 1, rd.nsv);
 		}
 		body = json_pack("{s:{s:i, s:i}}", "rollingRestartStrategy",
 		    "batchSize", 1, "intervalMillis", 2000);

@@ -478,9 +478,9 @@ ss_follow(struct job *j, const char *id, double load0, char **cause)
 		free(state);
 		if (!isnan(load) && load0 > 0) {
 			pct = (int)(100 * (load0 - load) / load0);
-			job_step(j, "draining: load %s of %g",
+			job_step_progress(j, pct < 0 ? 0 : pct,
+			    "draining: load %s of %g",
 			    ss_load_str(load, lb, sizeof lb), load0);
-			job_progress(j, pct < 0 ? 0 : pct);
 		}
 		if (util_mono_ms() >= end) {
 			*cause = xasprintf("drain timed out with load %s: %s "
@@ -582,9 +582,9 @@ ss_run_rake(enum ss_verb v, struct job *j, char **cause)
 			load0 = load;
 		if (load0 > 0 && !isnan(load)) {
 			pct = (int)(100 * (load0 - load) / load0);
-			job_step(j, "draining: load %s of %g",
+			job_step_progress(j, pct < 0 ? 0 : pct,
+			    "draining: load %s of %g",
 			    ss_load_str(load, lb, sizeof lb), load0);
-			job_progress(j, pct < 0 ? 0 : pct);
 		}
 		if (util_mono_ms() >= end || !job_sleep(j, poll)) {
 			*cause = xasprintf("drain %s with load %s: %s stays "
@@ -676,8 +676,8 @@ ss_run(enum ss_verb v, struct job *j, char **cause)
 		goto out;
 	}
 	if (v == SS_DRAIN) {
-		job_step(j, "draining %s: following its load", a->target);
-		job_progress(j, 0);
+		job_step_progress(j, 0, "draining %s: following its load",
+		    a->target);
 		rc = ss_follow(j, id, isnan(load) ? 0 : load, cause);
 		goto out;
 	}
