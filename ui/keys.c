@@ -100,6 +100,7 @@ static const char *const ui_view_names[UI_V_COUNT] = {
 	[UI_V_JOBS] = "jobs",
 	[UI_V_AUDIT] = "audit",
 	[UI_V_HELP] = "help",
+	[UI_V_HOST] = "host",
 };
 
 const char *

@@ -220,6 +220,7 @@ enum ui_view_kind {
 	UI_V_JOBS,
 	UI_V_AUDIT,
 	UI_V_HELP,
+	UI_V_HOST,		/* a Rancher host / VM that is not a node */
 	UI_V_COUNT
 };
 #define UI_VB(v)	(1u << (v))
@@ -229,7 +230,7 @@ enum ui_view_kind {
 			 UI_VB(UI_V_PROBLEMS) | UI_VB(UI_V_JOBS) | \
 			 UI_VB(UI_V_AUDIT))
 #define UI_VB_SCROLL	(UI_VB_TABLES | UI_VB(UI_V_NODE) | UI_VB(UI_V_HELP) | \
-			 UI_VB(UI_V_AUDIT))
+			 UI_VB(UI_V_AUDIT) | UI_VB(UI_V_HOST))
 
 enum ui_cmd {
 	UI_CMD_NONE,
@@ -401,6 +402,7 @@ extern const struct ui_view_ops ui_view_node_ops;
 extern const struct ui_view_ops ui_view_meetings_ops;
 extern const struct ui_view_ops ui_view_stacks_ops;
 extern const struct ui_view_ops ui_view_hosts_ops;
+extern const struct ui_view_ops ui_view_host_ops;
 extern const struct ui_view_ops ui_view_problems_ops;
 extern const struct ui_view_ops ui_view_jobs_ops;
 extern const struct ui_view_ops ui_view_audit_ops;

@@ -30,6 +30,7 @@ static const struct ui_view_ops *const ui_view_table[UI_V_COUNT] = {
 	[UI_V_JOBS] = &ui_view_jobs_ops,
 	[UI_V_AUDIT] = &ui_view_audit_ops,
 	[UI_V_HELP] = &ui_view_help_ops,
+	[UI_V_HOST] = &ui_view_host_ops,
 };
 
 /* --- shared helpers ------------------------------------------------------ */
