@@ -5,7 +5,7 @@
  *	bbbctl stack redeploy|restart STACK
  *
  * with the command options --lock-wait S, --poll S, --timeout S and
- * --image SERVICE=IMAGE (stack redeploy).  The plan is made first; --dry-run
+ * --image SERVICE=IMAGE | IMAGE | TAG (stack redeploy).  The plan is made first; --dry-run
  * prints it and stops (nothing is changed, no secret printed).  Then
  * confirmation: --yes, or on a terminal y/N for reversible actions and
  * the target's name typed for destructive ones; without a terminal and
@@ -43,10 +43,17 @@ struct cmd_job_run {
 static void
 cmd_job_usage(const char *verb)
 {
+	bool	 rd = strncmp(verb, "stack redeploy", 14) == 0;
+
 	fprintf(stderr, "usage: bbbctl %s [--lock-wait S] [--poll S] "
-	    "[--timeout S]%s %s\n", verb, strncmp(verb, "stack redeploy",
-	    14) == 0 ? " [--image SERVICE=IMAGE]" : "", strncmp(verb, "stack", 5) == 0 ?
-	    "STACK" : "NODE");
+	    "[--timeout S]%s %s\n", verb, rd ?
+	    " [--image SERVICE=IMAGE | IMAGE | TAG]" : "",
+	    strncmp(verb, "stack", 5) == 0 ? "STACK" : "NODE");
+	if (rd)
+		fprintf(stderr, "  --image SERVICE=IMAGE: that service gets "
+		    "IMAGE\n"
+		    "  --image REPO:TAG: the one service running REPO gets it\n"
+		    "  --image TAG: the bbb service gets TAG\n");
 }
 
 /* Ask on the terminal; true when confirmed. */

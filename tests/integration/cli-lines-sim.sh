@@ -72,6 +72,7 @@ cat >"$tmp/r.want" <<EOT
 bbbctl: starting
 bbbctl: taking the cluster lock
 bbbctl: finding stack bbb-01 in Rancher
+bbbctl: new image for bbb-01/bbb: bigbluebutton/bbb:9.9 (now bigbluebutton/bigbluebutton:v2.7.12)
 bbbctl: [  0%] upgrading bbb-01/bbb (1 of 3)
 bbbctl: [ 16%] upgrading bbb-01/bbb-exporter (2 of 3)
 bbbctl: [ 33%] upgrading bbb-01/lb (3 of 3)
