@@ -5,8 +5,9 @@
  *	bbbctl stack redeploy|restart STACK
  *
  * with the command options --lock-wait S, --poll S, --timeout S and
- * --image SERVICE=IMAGE | IMAGE | TAG (stack redeploy).  The plan is made first; --dry-run
- * prints it and stops (nothing is changed, no secret printed).  Then
+ * --image SERVICE=IMAGE | IMAGE | TAG (stack redeploy).  The plan is
+ * made first; --dry-run prints it and stops (nothing is changed, no
+ * secret printed).  Then
  * confirmation: --yes, or on a terminal y/N for reversible actions and
  * the target's name typed for destructive ones; without a terminal and
  * without --yes the command refuses.  The job then runs on its worker

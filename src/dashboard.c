@@ -64,10 +64,10 @@ struct dash_audit {
 	struct audit		*audit;
 	pthread_t		 thread;
 	bool			 running;	/* loop thread only */
-	bool			 again;		/* asked again meanwhile */
+	bool			 again;		/* asked meanwhile */
 
 	pthread_mutex_t		 mu;
-	bool			 ready;		/* the answer is in */
+	bool			 ready;		/* answered */
 	int			 rc;
 	struct audit_list	 list;
 	char			*cause;

@@ -41,7 +41,7 @@ struct lock {
 	pthread_cond_t	 cond;
 	bool		 stop;
 	char		*lost;		/* the cause, once lost */
-	int64_t		 renewed_ms;	/* monotonic, the last good renewal */
+	int64_t		 renewed_ms;	/* mono ms of the last renewal */
 	void		(*on_lost)(const char *, void *);
 	void		*arg;
 };

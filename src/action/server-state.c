@@ -589,8 +589,8 @@ ss_run_rake(enum ss_verb v, struct job *j, char **cause)
 		if (util_mono_ms() >= end || !job_sleep(j, poll)) {
 			*cause = xasprintf("drain %s with load %s: %s stays "
 			    "cordoned", job_lock_lost(j) ? "stopped" :
-			    job_cancelled(j) ? "cancelled" : "timed out", ss_load_str(load, lb, sizeof lb),
-			    a->target);
+			    job_cancelled(j) ? "cancelled" : "timed out",
+			    ss_load_str(load, lb, sizeof lb), a->target);
 			return (-1);
 		}
 	}
