@@ -148,6 +148,37 @@ ok $? "no rollback and no further upgrade was started"
 services bbb-02 | grep -q '^bbb-exporter active '
 ok $? "bbb-exporter was not touched"
 
+# 4. consul cannot be asked for a moment (the lock key answers 503): the
+# session was renewed less than a TTL ago, so the lock still holds and
+# the job goes on; the log says it could not check.
+run --yes stack restart bbb-05 >"$tmp/h.out" 2>"$tmp/h.err" &
+jp=$!
+wait_for grep -q 'restarting bbb-05/bbb (1 of 3)' "$tmp/h.err"
+ok $? "a restart is at its first service"
+curl -s -X POST "$control/faults?spec=consul:/v1/kv/bbbctl/sim/lock:status:503" >/dev/null
+end_job 60
+ok $? "the restart ends"
+curl -s -X DELETE "$control/faults" >/dev/null
+is "$rc" 0 "a consul hiccup does not stop it"
+grep -q 'stack bbb-05 restarted: 3 services' "$tmp/h.out"
+ok $? "every service restarted"
+grep -q 'lock: cannot check bbbctl/sim/lock .*HTTP 503.*renewed [0-9]*s ago, held' "$tmp/log"
+ok $? "the log says the lock could not be checked, and why it holds"
+
+# 5. The session cannot be renewed for a whole TTL (15 s): consul may
+# have let it expire, so the lock counts as lost.
+run --yes server drain --poll 200ms bbb-04 >"$tmp/n.out" 2>"$tmp/n.err" &
+jp=$!
+wait_for grep -q 'draining' "$tmp/n.err"
+ok $? "a drain follows the load"
+curl -s -X POST "$control/faults?spec=consul:/v1/session/renew:status:500" >/dev/null
+end_job 45
+ok $? "the drain ends by itself once the session went unrenewed for a TTL"
+curl -s -X DELETE "$control/faults" >/dev/null
+[ $rc -ne 0 ] && grep -q '^bbbctl: server drain bbb-04: failed: lock lost: consul session .* not renewed for 1[5-9]s (it may have expired): .*HTTP 500' "$tmp/n.err"
+ok $? "its outcome is 'lock lost' with the renewals' error"
+grep 'bbbctl: server drain bbb-04:' "$tmp/n.err" | sed 's/^/# /'
+
 # The audit trail says so, for each job.
 run audit --json 2>/dev/null |
     jq -r '.[] | select(.event == "failed") | "\(.verb) \(.target) \(.result)"' \
