@@ -91,8 +91,10 @@ lock_held
 ok $? "it holds the cluster lock"
 destroy_session
 ok $? "the lock's session is destroyed through consul's API"
+t0=$(date +%s%N)
 end_job 30
 ok $? "the drain ends by itself (within a renewal interval)"
+diag "the drain ended $(( ($(date +%s%N) - t0) / 1000000 )) ms after the session was destroyed"
 [ $rc -ne 0 ]
 ok $? "and exits non-zero ($rc)"
 grep 'bbbctl: server drain bbb-04:' "$tmp/d.err" | sed 's/^/# /'
