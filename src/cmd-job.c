@@ -5,8 +5,9 @@
  *	bbbctl stack redeploy|restart STACK
  *
  * with the command options --lock-wait S, --poll S, --timeout S and
- * --image SERVICE=IMAGE (stack redeploy).  The plan is made first; --dry-run
- * prints it and stops (nothing is changed, no secret printed).  Then
+ * --image SERVICE=IMAGE | IMAGE | TAG (stack redeploy).  The plan is
+ * made first; --dry-run prints it and stops (nothing is changed, no
+ * secret printed).  Then
  * confirmation: --yes, or on a terminal y/N for reversible actions and
  * the target's name typed for destructive ones; without a terminal and
  * without --yes the command refuses.  The job then runs on its worker
@@ -34,8 +35,7 @@ struct cmd_job_run {
 	struct loop	*loop;
 	struct jobs	*jobs;
 	uint32_t	 id;
-	char		*last_step;
-	int		 last_progress;
+	char		*last_step;	/* the last step line printed */
 	enum fleet_job_state state;
 	char		*result;
 	bool		 done;
@@ -44,10 +44,17 @@ struct cmd_job_run {
 static void
 cmd_job_usage(const char *verb)
 {
+	bool	 rd = strncmp(verb, "stack redeploy", 14) == 0;
+
 	fprintf(stderr, "usage: bbbctl %s [--lock-wait S] [--poll S] "
-	    "[--timeout S]%s %s\n", verb, strncmp(verb, "stack redeploy",
-	    14) == 0 ? " [--image SERVICE=IMAGE]" : "", strncmp(verb, "stack", 5) == 0 ?
-	    "STACK" : "NODE");
+	    "[--timeout S]%s %s\n", verb, rd ?
+	    " [--image SERVICE=IMAGE | IMAGE | TAG]" : "",
+	    strncmp(verb, "stack", 5) == 0 ? "STACK" : "NODE");
+	if (rd)
+		fprintf(stderr, "  --image SERVICE=IMAGE: that service gets "
+		    "IMAGE\n"
+		    "  --image REPO:TAG: the one service running REPO gets it\n"
+		    "  --image TAG: the bbb service gets TAG\n");
 }
 
 /* Ask on the terminal; true when confirmed. */
@@ -80,9 +87,15 @@ cmd_job_change_cb(const struct fleet_job *fj, void *arg)
 
 	if (fj->id != r->id)
 		return;
+	/*
+	 * One line per step, when its text changes.  A change of the
+	 * progress alone (job_progress(), or the final update, which
+	 * repeats the last step) prints nothing: it used to repeat the
+	 * step's line with a percentage.  A step that knows its progress
+	 * says it in the same update (job_step_progress()).
+	 */
 	if (fj->step != NULL && (r->last_step == NULL ||
-	    strcmp(fj->step, r->last_step) != 0 ||
-	    (fj->progress >= 0 && fj->progress != r->last_progress))) {
+	    strcmp(fj->step, r->last_step) != 0)) {
 		free(r->last_step);
 		r->last_step = xstrdup(fj->step);
 		if (fj->progress >= 0)
@@ -90,7 +103,6 @@ cmd_job_change_cb(const struct fleet_job *fj, void *arg)
 			    fj->step);
 		else
 			fprintf(stderr, "bbbctl: %s\n", fj->step);
-		r->last_progress = fj->progress;
 	}
 	r->state = fj->state;
 	if (fj->state == FLEET_JOB_DONE || fj->state == FLEET_JOB_FAILED ||
@@ -239,7 +251,6 @@ cmd_job(struct cli *cli, int argc, char **argv)
 	if (log_get_level() > LOG_LEVEL_INFO)
 		log_set_level(LOG_LEVEL_INFO);
 	memset(&r, 0, sizeof r);
-	r.last_progress = -1;
 	r.loop = loop_new();
 	fleet = fleet_new(cli->cfg->cluster.name);
 	r.jobs = jobs_new(r.loop, fleet, cli->cfg, NULL);

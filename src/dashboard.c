@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "backend/backend.h"
 #include "cli.h"
 #include "cmd.h"
@@ -51,6 +53,25 @@
 
 #define DASH_LOCK_WAIT_MS	(30 * 60 * 1000)
 #define DASH_SETTLE_MS		150	/* one frame for a refresh's answers */
+#define DASH_AUDIT_LIMIT	500	/* the audit view's newest records */
+
+/*
+ * The audit view's reader: audit_list() blocks (libpq, the spool's
+ * flock), so it runs on a thread of its own, one read at a time; the
+ * answer comes back through the loop's wake pipe.
+ */
+struct dash_audit {
+	struct audit		*audit;
+	pthread_t		 thread;
+	bool			 running;	/* loop thread only */
+	bool			 again;		/* asked meanwhile */
+
+	pthread_mutex_t		 mu;
+	bool			 ready;		/* answered */
+	int			 rc;
+	struct audit_list	 list;
+	char			*cause;
+};
 
 struct dash {
 	struct cli		*cli;
@@ -75,11 +96,15 @@ struct dash {
 	char			*pending_target;
 	uint32_t		 pending_token;
 
+	struct dash_audit	 audit;
+
 	/* --demo */
 	pid_t			 sim_pid;
 	char			*tmpdir;
 	char			*conf;
 };
+
+static void	 dash_audit_start(struct dash *);
 
 /* For the fatal hook, which takes no argument. */
 static struct dash	*dash_current;
@@ -489,8 +514,126 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 		    fj->result != NULL ? fj->result : "");
 		ui_message(d->ui, msg);
 		free(msg);
+		/* Its outcome is in the audit trail now. */
+		if (ui_wants_audit(d->ui))
+			dash_audit_start(d);
 	}
 	dash_draw(d);
+}
+
+/* --- the audit view's records -------------------------------------------- */
+
+static void *
+dash_audit_main(void *arg)
+{
+	struct dash		*d = arg;
+	struct dash_audit	*da = &d->audit;
+	struct audit_list	 l;
+	char			*cause = NULL;
+	int			 rc;
+
+	memset(&l, 0, sizeof l);
+	rc = audit_list(da->audit, 0, DASH_AUDIT_LIMIT, &l, &cause);
+	pthread_mutex_lock(&da->mu);
+	da->rc = rc;
+	da->list = l;
+	da->cause = cause;
+	da->ready = true;
+	pthread_mutex_unlock(&da->mu);
+	loop_wake(d->loop);
+	return (NULL);
+}
+
+static void
+dash_audit_start(struct dash *d)
+{
+	struct dash_audit	*da = &d->audit;
+	sigset_t		 all, old;
+	int			 error;
+
+	if (da->running) {
+		da->again = true;
+		return;
+	}
+	if (da->audit == NULL)
+		da->audit = audit_new(d->cli->cfg);
+	da->again = false;
+	da->ready = false;
+	/* The reader never takes the loop's signals. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	error = pthread_create(&da->thread, NULL, dash_audit_main, d);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (error != 0) {
+		ui_audit_set(d->ui, NULL, 0, NULL, strerror(error));
+		return;
+	}
+	da->running = true;
+}
+
+/* The reader's answer, on the loop thread. */
+static void
+dash_audit_wake_cb(void *arg)
+{
+	struct dash		*d = arg;
+	struct dash_audit	*da = &d->audit;
+	struct ui_audit_rec	*recs;
+	struct audit_entry	*e;
+	bool			 ready;
+	size_t			 i;
+
+	if (!da->running)
+		return;
+	pthread_mutex_lock(&da->mu);
+	ready = da->ready;
+	pthread_mutex_unlock(&da->mu);
+	if (!ready)
+		return;
+	pthread_join(da->thread, NULL);
+	da->running = false;
+	if (d->ui != NULL && da->rc != 0)
+		ui_audit_set(d->ui, NULL, 0, NULL, da->cause);
+	else if (d->ui != NULL) {
+		recs = xcalloc(da->list.n + 1, sizeof *recs);
+		for (i = 0; i < da->list.n; i++) {
+			e = &da->list.v[i];
+			recs[i].at_ms = e->at_ms;
+			recs[i].event = e->event;
+			recs[i].job_id = e->job_id;
+			recs[i].verb = e->verb;
+			recs[i].target = e->target;
+			recs[i].operator_ = e->operator_;
+			recs[i].origin = e->origin;
+			recs[i].duration_ms = e->duration_ms;
+			recs[i].result = e->result;
+			recs[i].spooled = e->spooled;
+		}
+		ui_audit_set(d->ui, recs, da->list.n, da->list.db_error !=
+		    NULL ? da->list.db_error : NULL, NULL);
+		free(recs);
+	}
+	audit_list_free(&da->list);
+	memset(&da->list, 0, sizeof da->list);
+	free(da->cause);
+	da->cause = NULL;
+	if (da->again && d->ui != NULL)
+		dash_audit_start(d);
+	dash_draw(d);
+}
+
+static void
+dash_audit_free(struct dash *d)
+{
+	struct dash_audit	*da = &d->audit;
+
+	if (da->running) {
+		pthread_join(da->thread, NULL);
+		da->running = false;
+		audit_list_free(&da->list);
+		free(da->cause);
+	}
+	audit_free(da->audit);
+	pthread_mutex_destroy(&da->mu);
 }
 
 static void
@@ -516,6 +659,8 @@ dash_requests(struct dash *d, int reqs)
 		dash_dialog(d);
 	if (reqs & UI_REQ_CANCEL_JOB)
 		dash_cancel_job(d);
+	if (reqs & UI_REQ_AUDIT)
+		dash_audit_start(d);
 }
 
 static void
@@ -657,6 +802,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 
 	memset(&d, 0, sizeof d);
 	d.cli = cli;
+	pthread_mutex_init(&d.audit.mu, NULL);
 	d.started = util_mono_ms();
 	d.started_wall = util_wall_ms();
 	dash_current = &d;
@@ -686,6 +832,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	backends_on_change(d.backends, dash_change_cb, &d);
 	d.jobs = jobs_new(d.loop, d.fleet, cfg, NULL);
 	jobs_on_change(d.jobs, dash_job_cb, &d);
+	loop_on_wake(d.loop, dash_audit_wake_cb, &d);
 
 	/* Before curses starts, so that it installs no handler of its own. */
 	loop_signal(d.loop, SIGWINCH, dash_signal_cb, &d);
@@ -737,6 +884,7 @@ out:
 		fprintf(stderr, "bbbctl: waiting for %zu running job(s) to "
 		    "end\n", jobs_running(d.jobs));
 	jobs_free(d.jobs);
+	dash_audit_free(&d);
 	dash_pending_clear(&d);
 	backends_free(d.backends);
 	http_free(d.http);

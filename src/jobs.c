@@ -69,9 +69,12 @@ struct job {
 	char			*result;
 	int64_t			 started;
 
+	struct lock		*lock;		/* worker thread only */
+
 	/* shared, under jobs->mu */
 	bool			 cancel;
 	bool			 mutating;	/* run() has started */
+	char			*lock_lost;	/* why, once the lock is lost */
 
 	TAILQ_ENTRY(job)	 entry;
 };
@@ -278,18 +281,38 @@ job_post(struct job *j, bool final)
 	loop_wake(js->loop);
 }
 
+static void
+job_vstep(struct job *j, int percent, const char *fmt, va_list ap)
+{
+	free(j->step);
+	j->step = xvasprintf(fmt, ap);
+	if (percent < 0)
+		percent = -1;
+	if (percent > 100)
+		percent = 100;
+	j->progress = percent;
+	log_info("job %u: %s", j->id, j->step);
+	job_post(j, false);
+}
+
 void
 job_step(struct job *j, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	free(j->step);
 	va_start(ap, fmt);
-	j->step = xvasprintf(fmt, ap);
+	job_vstep(j, -1, fmt, ap);
 	va_end(ap);
-	j->progress = -1;
-	log_info("job %u: %s", j->id, j->step);
-	job_post(j, false);
+}
+
+void
+job_step_progress(struct job *j, int percent, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	job_vstep(j, percent, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -322,7 +345,7 @@ job_cancelled(struct job *j)
 	bool	 c;
 
 	pthread_mutex_lock(&j->jobs->mu);
-	c = j->cancel;
+	c = j->cancel || j->lock_lost != NULL;
 	pthread_mutex_unlock(&j->jobs->mu);
 	return (c);
 }
@@ -341,14 +364,54 @@ job_sleep(struct job *j, int64_t ms)
 		ts.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&j->jobs->mu);
-	while (!j->cancel) {
+	while (!j->cancel && j->lock_lost == NULL) {
 		if (pthread_cond_timedwait(&j->jobs->cond, &j->jobs->mu,
 		    &ts) == ETIMEDOUT)
 			break;
 	}
-	c = j->cancel;
+	c = j->cancel || j->lock_lost != NULL;
 	pthread_mutex_unlock(&j->jobs->mu);
 	return (!c);
+}
+
+/* The lock is lost (cause borrowed): wake the job's sleeps. */
+static void
+job_set_lock_lost(struct job *j, const char *cause)
+{
+	pthread_mutex_lock(&j->jobs->mu);
+	if (j->lock_lost == NULL)
+		j->lock_lost = xstrdup(cause);
+	pthread_cond_broadcast(&j->jobs->cond);
+	pthread_mutex_unlock(&j->jobs->mu);
+}
+
+bool
+job_lock_lost(struct job *j)
+{
+	bool	 lost;
+
+	pthread_mutex_lock(&j->jobs->mu);
+	lost = j->lock_lost != NULL;
+	pthread_mutex_unlock(&j->jobs->mu);
+	return (lost);
+}
+
+int
+job_lock_check(struct job *j, char **cause)
+{
+	char	*why = NULL;
+
+	pthread_mutex_lock(&j->jobs->mu);
+	if (j->lock_lost != NULL)
+		why = xstrdup(j->lock_lost);
+	pthread_mutex_unlock(&j->jobs->mu);
+	if (why == NULL && j->lock != NULL && lock_check(j->lock, &why) != 0)
+		job_set_lock_lost(j, why);
+	if (why == NULL)
+		return (0);
+	*cause = xasprintf("lock lost: %s", why);
+	free(why);
+	return (-1);
 }
 
 /* --- the worker ---------------------------------------------------------- */
@@ -392,6 +455,15 @@ job_lock_cancelled_cb(void *arg)
 }
 
 static void
+job_lock_lost_cb(const char *cause, void *arg)
+{
+	struct job	*j = arg;
+
+	log_warn("job %u: the cluster lock is lost: %s", j->id, cause);
+	job_set_lock_lost(j, cause);
+}
+
+static void
 job_lock_waiting_cb(const char *holder, void *arg)
 {
 	struct job	*j = arg;
@@ -431,6 +503,7 @@ job_lock(struct job *j, int *rc, char **cause)
 	o.wait_ms = j->args.lock_wait_ms;
 	o.waiting = job_lock_waiting_cb;
 	o.cancelled = job_lock_cancelled_cb;
+	o.on_lost = job_lock_lost_cb;
 	o.arg = j;
 	l = lock_acquire(&o, cause);
 	free(key);
@@ -446,6 +519,7 @@ job_main(void *arg)
 	struct lock	*l;
 	char		*cause = NULL;
 	const char	*outcome;
+	char		*lost;
 	int		 rc;
 
 	j->started = util_wall_ms();
@@ -458,6 +532,7 @@ job_main(void *arg)
 
 	l = job_lock(j, &rc, &cause);
 	if (rc == 0) {
+		j->lock = l;
 		j->state = FLEET_JOB_RUNNING;
 		pthread_mutex_lock(&j->jobs->mu);
 		if (!j->cancel)
@@ -470,26 +545,49 @@ job_main(void *arg)
 			cause = xstrdup("cancelled before it started");
 		} else
 			rc = j->action->run(j, &cause);
-		if (rc == 0 && l != NULL && lock_lost(l))
-			log_warn("job %u: the cluster lock could not be "
-			    "renewed during the job", j->id);
+		j->lock = NULL;
 		lock_release(l);
 	}
 
+	pthread_mutex_lock(&j->jobs->mu);
+	lost = j->lock_lost != NULL ? xstrdup(j->lock_lost) : NULL;
+	pthread_mutex_unlock(&j->jobs->mu);
 	if (rc == 0) {
 		j->state = FLEET_JOB_DONE;
 		outcome = "done";
 		if (j->result == NULL)
 			j->result = xstrdup("done");
+		if (lost != NULL) {
+			/* Every mutating step checked the lock first. */
+			cause = j->result;
+			j->result = xasprintf("%s (the cluster lock was lost "
+			    "after the last step: %s)", cause, lost);
+			free(cause);
+			cause = NULL;
+		}
+	} else if (lost != NULL) {
+		/* Stopped before its next mutating step: say why first. */
+		j->state = FLEET_JOB_FAILED;
+		outcome = "failed";
+		free(j->result);
+		if (cause != NULL && strncmp(cause, "lock lost: ", 11) == 0)
+			j->result = cause;
+		else {
+			j->result = xasprintf("lock lost: %s%s%s", lost,
+			    cause != NULL ? "; " : "",
+			    cause != NULL ? cause : "");
+			free(cause);
+		}
+		cause = NULL;
 	} else {
-		j->state = job_cancelled(j) ? FLEET_JOB_CANCELLED :
-		    FLEET_JOB_FAILED;
+		j->state = j->cancel ? FLEET_JOB_CANCELLED : FLEET_JOB_FAILED;
 		outcome = j->state == FLEET_JOB_CANCELLED ? "cancelled" :
 		    "failed";
 		free(j->result);
 		j->result = cause != NULL ? cause : xstrdup("failed");
 		cause = NULL;
 	}
+	free(lost);
 	log_info("job %u: %s %s: %s: %s", j->id, j->action->verb, j->target,
 	    outcome, j->result);
 	job_audit(j, outcome, util_wall_ms(), util_wall_ms() - j->started);
@@ -509,6 +607,7 @@ job_free(struct job *j)
 	free(j->image);
 	free(j->step);
 	free(j->result);
+	free(j->lock_lost);
 	free(j);
 }
 

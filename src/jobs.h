@@ -20,7 +20,9 @@
  * queue, and the main thread applies them to fleet->jobs
  * (fleet_apply_job()) when the loop wakes.  A worker never touches the
  * model, the screen or the loop.  It checks job_cancelled() (or sleeps
- * with job_sleep()) between steps when its action is cancellable.
+ * with job_sleep()) between steps when its action is cancellable, and
+ * calls job_lock_check() right before every mutating step: a job whose
+ * cluster lock is lost stops there and its outcome is "lock lost: ...".
  *
  * Around run(), the worker writes the audit records (audit.h: planned,
  * confirmed, started, then done, failed or cancelled) and holds the cluster lock (lock.h) while the job
@@ -139,11 +141,27 @@ uint32_t	 job_id(struct job *);
 void		 job_step(struct job *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
 void		 job_progress(struct job *, int percent);
+/* A new step with its progress, in one update (one line on the CLI). */
+void		 job_step_progress(struct job *, int percent, const char *,
+		     ...) __attribute__((format(printf, 3, 4)));
 /* The result line of a job that succeeds. */
 void		 job_result(struct job *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
+/* The job must stop: it is cancelled, or its cluster lock is lost. */
 bool		 job_cancelled(struct job *);
-/* Sleep up to ms; false (at once) when the job is cancelled. */
+/* Sleep up to ms; false (at once) when the job must stop (as above). */
 bool		 job_sleep(struct job *, int64_t ms);
+/*
+ * Before every mutating step: check with consul that the job still
+ * holds the cluster lock (lock_check()).  0: go on (also when the job
+ * holds no lock).  -1 with *cause "lock lost: <why>" when it is lost:
+ * the job must not make that step nor any other change (a rollback is
+ * a change too), and should return that cause with what state it
+ * leaves.  The lock's renewal thread also finds a lost session, within
+ * TTL/2; then job_cancelled() is true and job_sleep() wakes.
+ */
+int		 job_lock_check(struct job *, char **);
+/* The cluster lock is lost (see job_lock_check()). */
+bool		 job_lock_lost(struct job *);
 
 #endif

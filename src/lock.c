@@ -40,7 +40,10 @@ struct lock {
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cond;
 	bool		 stop;
-	bool		 lost;
+	char		*lost;		/* the cause, once lost */
+	int64_t		 renewed_ms;	/* mono ms of the last renewal */
+	void		(*on_lost)(const char *, void *);
+	void		*arg;
 };
 
 /* One request to consul; 0 with *resp filled when 2xx. */
@@ -252,6 +255,29 @@ lock_read_holder(const struct lock *l, char **holder, char **cause)
 	return (0);
 }
 
+/*
+ * The lock is lost, for cause (taken).  The first cause stays; on_lost
+ * is called once, outside the mutex.
+ */
+static void
+lock_set_lost(struct lock *l, char *cause)
+{
+	bool	 first;
+
+	pthread_mutex_lock(&l->mu);
+	first = l->lost == NULL;
+	if (first)
+		l->lost = cause;
+	pthread_mutex_unlock(&l->mu);
+	if (!first) {
+		free(cause);
+		return;
+	}
+	log_warn("lock: %s: lost: %s", l->key, cause);
+	if (l->on_lost != NULL)
+		l->on_lost(cause, l->arg);
+}
+
 static void *
 lock_renew_main(void *arg)
 {
@@ -259,7 +285,8 @@ lock_renew_main(void *arg)
 	struct http_response	 resp;
 	struct timespec		 ts;
 	char			*path, *cause = NULL;
-	bool			 stop, gone;
+	bool			 stop;
+	int64_t			 since;
 
 	path = xasprintf("/v1/session/renew/%s", l->session);
 	for (;;) {
@@ -280,20 +307,34 @@ lock_renew_main(void *arg)
 		pthread_mutex_unlock(&l->mu);
 		if (stop)
 			break;
-		if (lock_http(l, "PUT", path, NULL, &resp, &cause) != 0) {
-			gone = strstr(cause, "HTTP 404") != NULL;
-			log_warn("lock: session renewal failed: %s%s", cause,
-			    gone ? " (the session is gone: lock lost)" : "");
-			free(cause);
-			cause = NULL;
+		if (lock_http(l, "PUT", path, NULL, &resp, &cause) == 0) {
+			http_response_clear(&resp);
 			pthread_mutex_lock(&l->mu);
-			l->lost = true;
+			l->renewed_ms = util_mono_ms();
 			pthread_mutex_unlock(&l->mu);
-			if (gone)
-				break;
 			continue;
 		}
-		http_response_clear(&resp);
+		if (strstr(cause, "HTTP 404") != NULL) {
+			lock_set_lost(l, xasprintf("consul session %s is gone "
+			    "(destroyed or expired; its renewal got HTTP 404)",
+			    l->session));
+			free(cause);
+			break;
+		}
+		pthread_mutex_lock(&l->mu);
+		since = util_mono_ms() - l->renewed_ms;
+		pthread_mutex_unlock(&l->mu);
+		if (since >= l->ttl_ms) {
+			lock_set_lost(l, xasprintf("consul session %s not "
+			    "renewed for %llds (it may have expired): %s",
+			    l->session, (long long)(since / 1000), cause));
+			free(cause);
+			break;
+		}
+		log_warn("lock: session renewal failed: %s (tried again in "
+		    "%llds)", cause, (long long)(l->ttl_ms / 2000));
+		free(cause);
+		cause = NULL;
 	}
 	free(path);
 	return (NULL);
@@ -329,6 +370,7 @@ lock_destroy(struct lock *l)
 	free(l->ca_file);
 	free(l->key);
 	free(l->session);
+	free(l->lost);
 	free(l);
 }
 
@@ -370,6 +412,8 @@ lock_acquire(const struct lock_opts *o, char **cause)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&l->cond, &ca);
 	pthread_condattr_destroy(&ca);
+	l->on_lost = o->on_lost;
+	l->arg = o->arg;
 	retry = o->retry_ms > 0 ? o->retry_ms : 1000;
 	deadline = util_mono_ms() + (o->wait_ms > 0 ? o->wait_ms : 0);
 
@@ -396,6 +440,7 @@ lock_acquire(const struct lock_opts *o, char **cause)
 	}
 	l->session = xstrdup(json_string_value(json_object_get(j, "ID")));
 	json_decref(j);
+	l->renewed_ms = util_mono_ms();
 	if ((error = pthread_create(&l->renewer, NULL, lock_renew_main,
 	    l)) != 0) {
 		*cause = xasprintf("lock: thread: %s", strerror(error));
@@ -452,9 +497,89 @@ lock_lost(struct lock *l)
 	bool	 lost;
 
 	pthread_mutex_lock(&l->mu);
-	lost = l->lost;
+	lost = l->lost != NULL;
 	pthread_mutex_unlock(&l->mu);
 	return (lost);
+}
+
+char *
+lock_lost_cause(struct lock *l)
+{
+	char	*s;
+
+	pthread_mutex_lock(&l->mu);
+	s = l->lost != NULL ? xstrdup(l->lost) : NULL;
+	pthread_mutex_unlock(&l->mu);
+	return (s);
+}
+
+int
+lock_check(struct lock *l, char **cause)
+{
+	struct http_response	 resp;
+	json_t			*arr, *e;
+	json_error_t		 err;
+	const char		*sess;
+	char			*path, *why = NULL, *lost;
+	int64_t			 since;
+
+	if ((lost = lock_lost_cause(l)) != NULL) {
+		*cause = lost;
+		return (-1);
+	}
+	path = xasprintf("/v1/kv/%s", l->key);
+	if (lock_http(l, "GET", path, NULL, &resp, &why) != 0) {
+		free(path);
+		if (strstr(why, "HTTP 404") != NULL) {
+			lock_set_lost(l, xasprintf("the key %s is gone (no "
+			    "session holds it)", l->key));
+			free(why);
+			*cause = lock_lost_cause(l);
+			return (-1);
+		}
+		/* Not an answer: the session lives for a TTL. */
+		pthread_mutex_lock(&l->mu);
+		since = util_mono_ms() - l->renewed_ms;
+		pthread_mutex_unlock(&l->mu);
+		if (since < l->ttl_ms) {
+			log_warn("lock: cannot check %s (%s); renewed %llds "
+			    "ago, held", l->key, why,
+			    (long long)(since / 1000));
+			free(why);
+			return (0);
+		}
+		lock_set_lost(l, xasprintf("cannot check the lock and the "
+		    "session was not renewed for %llds: %s",
+		    (long long)(since / 1000), why));
+		free(why);
+		*cause = lock_lost_cause(l);
+		return (-1);
+	}
+	free(path);
+	arr = json_loadb(resp.body, resp.len, 0, &err);
+	http_response_clear(&resp);
+	e = json_array_get(arr, 0);
+	sess = json_string_value(json_object_get(e, "Session"));
+	if (!json_is_object(e)) {
+		json_decref(arr);
+		/* A garbled answer proves nothing; the renewals decide. */
+		log_warn("lock: %s: not a KV answer; held", l->key);
+		return (0);
+	}
+	if (sess != NULL && strcmp(sess, l->session) == 0) {
+		json_decref(arr);
+		return (0);
+	}
+	if (sess == NULL)
+		lock_set_lost(l, xasprintf("consul session %s no longer holds "
+		    "%s (the session was destroyed or expired)", l->session,
+		    l->key));
+	else
+		lock_set_lost(l, xasprintf("another session (%.40s) holds %s "
+		    "now", sess, l->key));
+	json_decref(arr);
+	*cause = lock_lost_cause(l);
+	return (-1);
 }
 
 void
@@ -467,6 +592,11 @@ lock_release(struct lock *l)
 		return;
 	log_info("lock: %s releasing at %lld", l->key,
 	    (long long)util_wall_ms());
+	if (lock_lost(l)) {
+		/* Not ours any more: only the session is destroyed. */
+		lock_destroy(l);
+		return;
+	}
 	path = xasprintf("/v1/kv/%s?release=%s", l->key, l->session);
 	if (lock_http(l, "PUT", path, NULL, &resp, &cause) != 0) {
 		log_warn("lock: release: %s", cause);

@@ -33,13 +33,31 @@ struct lock_opts {
 	void		(*waiting)(const char *holder, void *);
 	/* Polled while waiting: stop waiting when it returns true. */
 	bool		(*cancelled)(void *);
+	/*
+	 * Once, on the renewal thread, when the lock is known lost (the
+	 * session is gone, or could not be renewed for a whole TTL); the
+	 * cause is borrowed for the call.  May be NULL.
+	 */
+	void		(*on_lost)(const char *cause, void *);
 	void		*arg;
 };
 
 /* NULL with *cause ("held by alice@10.0.0.5 since 22:41 for ..."). */
 struct lock	*lock_acquire(const struct lock_opts *, char **);
-/* The session could not be renewed: the lock may be gone. */
+/*
+ * The lock is lost: consul says the session is gone, or it could not be
+ * renewed for a whole TTL (consul may have let it expire).  For good.
+ */
 bool		 lock_lost(struct lock *);
+/* Why it is lost (allocated), or NULL while it is held. */
+char		*lock_lost_cause(struct lock *);
+/*
+ * Ask consul whether the key is still held by our session (blocking;
+ * before each mutating step).  0: held, or consul cannot be asked but
+ * the session was renewed less than a TTL ago.  -1 with *cause when the
+ * lock is lost (then lock_lost() is true for good).
+ */
+int		 lock_check(struct lock *, char **);
 /* Release and destroy the session; takes NULL. */
 void		 lock_release(struct lock *);
 

@@ -18,6 +18,7 @@
 #define ALIAS	UI_KEY_F_ALIAS
 #define MUT	UI_KEY_F_MUTATING
 #define N	(UI_VB(UI_V_NODES) | UI_VB(UI_V_NODE))
+#define O	(T & ~UI_VB(UI_V_AUDIT))	/* Enter opens something */
 
 const struct ui_key_def ui_key_table[] = {
 	{ '?', A, UI_CMD_HELP, "help", "this help, generated from the key "
@@ -27,10 +28,10 @@ const struct ui_key_def ui_key_table[] = {
 	    ":quit (Tab completes, Up/Down history)", HINT },
 	{ '/', T, UI_CMD_FILTER, "filter", "filter rows: words, re:REGEX, "
 	    "field:value, field:>N, !negation", HINT },
-	{ UI_KEY_FN(KEY_ENTER), T, UI_CMD_ENTER, "open", "open the "
+	{ UI_KEY_FN(KEY_ENTER), O, UI_CMD_ENTER, "open", "open the "
 	    "selected node (detail view)", HINT },
-	{ '\r', T, UI_CMD_ENTER, "open", "open the selected node", ALIAS },
-	{ '\n', T, UI_CMD_ENTER, "open", "open the selected node", ALIAS },
+	{ '\r', O, UI_CMD_ENTER, "open", "open the selected node", ALIAS },
+	{ '\n', O, UI_CMD_ENTER, "open", "open the selected node", ALIAS },
 	{ UI_KEY_ESC, A, UI_CMD_BACK, "back", "back to the previous view; "
 	    "clears the filter first", HINT },
 	{ 'q', A, UI_CMD_QUIT, "quit", "quit bbbctl", HINT },
@@ -100,6 +101,7 @@ static const char *const ui_view_names[UI_V_COUNT] = {
 	[UI_V_JOBS] = "jobs",
 	[UI_V_AUDIT] = "audit",
 	[UI_V_HELP] = "help",
+	[UI_V_HOST] = "host",
 };
 
 const char *

@@ -220,15 +220,17 @@ enum ui_view_kind {
 	UI_V_JOBS,
 	UI_V_AUDIT,
 	UI_V_HELP,
+	UI_V_HOST,		/* a Rancher host / VM that is not a node */
 	UI_V_COUNT
 };
 #define UI_VB(v)	(1u << (v))
 #define UI_VB_ALL	((1u << UI_V_COUNT) - 1)
 #define UI_VB_TABLES	(UI_VB(UI_V_NODES) | UI_VB(UI_V_MEETINGS) | \
 			 UI_VB(UI_V_STACKS) | UI_VB(UI_V_HOSTS) | \
-			 UI_VB(UI_V_PROBLEMS) | UI_VB(UI_V_JOBS))
-#define UI_VB_SCROLL	(UI_VB_TABLES | UI_VB(UI_V_NODE) | UI_VB(UI_V_HELP) | \
+			 UI_VB(UI_V_PROBLEMS) | UI_VB(UI_V_JOBS) | \
 			 UI_VB(UI_V_AUDIT))
+#define UI_VB_SCROLL	(UI_VB_TABLES | UI_VB(UI_V_NODE) | UI_VB(UI_V_HELP) | \
+			 UI_VB(UI_V_AUDIT) | UI_VB(UI_V_HOST))
 
 enum ui_cmd {
 	UI_CMD_NONE,
@@ -374,6 +376,8 @@ struct ui_view_ops {
 	void		(*title)(struct ui *, struct ui_view *, struct buf *);
 	/* Shown when the table has no rows and no filter. */
 	const char	*empty;
+	/* The same, from the view's state; may be NULL (then empty). */
+	const char	*(*empty_text)(struct ui *, struct ui_view *);
 	void		(*free)(struct ui_view *);
 };
 
@@ -389,6 +393,7 @@ struct ui_view {
 	int		 scroll;	/* free-form views */
 	int		 lines;		/* free-form: lines last drawn */
 	int		 page;		/* free-form: rows of the body */
+	uint64_t	 built_gen;	/* audit view: ui->audit_gen built at */
 	void		*priv;
 };
 
@@ -397,6 +402,7 @@ extern const struct ui_view_ops ui_view_node_ops;
 extern const struct ui_view_ops ui_view_meetings_ops;
 extern const struct ui_view_ops ui_view_stacks_ops;
 extern const struct ui_view_ops ui_view_hosts_ops;
+extern const struct ui_view_ops ui_view_host_ops;
 extern const struct ui_view_ops ui_view_problems_ops;
 extern const struct ui_view_ops ui_view_jobs_ops;
 extern const struct ui_view_ops ui_view_audit_ops;
@@ -453,6 +459,15 @@ struct ui {
 	char		*act_verb;	/* pending UI_REQ_ACTION */
 	char		*act_target;
 	uint32_t	 cancel_job;	/* pending UI_REQ_CANCEL_JOB */
+
+	/* the audit view's records (ui_audit_set), owned */
+	struct ui_audit_rec *audit;
+	size_t		 naudit;
+	char		*audit_note;	/* or the error of the last read */
+	bool		 audit_failed;
+	bool		 audit_reading;	/* asked, not answered yet */
+	int64_t		 audit_at;	/* wall ms of the last answer; 0 */
+	uint64_t	 audit_gen;	/* bumped by every answer */
 };
 
 struct ui_view	*ui_view_top(struct ui *);
@@ -468,6 +483,10 @@ void		 ui_view_sync(struct ui *, struct ui_view *);
 void		 ui_view_free(struct ui_view *);
 /* Run a palette command; 0, or -1 with a message set. */
 int		 ui_command(struct ui *, const char *);
+/* Ask the glue for the audit records (UI_REQ_AUDIT). */
+void		 ui_audit_request(struct ui *);
+/* Free the audit records (ui_free). */
+void		 ui_audit_clear(struct ui *);
 /* Open the node detail of a node key (problems, meetings). */
 void		 ui_open_node_key(struct ui *, const char *key);
 

@@ -30,6 +30,7 @@ static const struct ui_view_ops *const ui_view_table[UI_V_COUNT] = {
 	[UI_V_JOBS] = &ui_view_jobs_ops,
 	[UI_V_AUDIT] = &ui_view_audit_ops,
 	[UI_V_HELP] = &ui_view_help_ops,
+	[UI_V_HOST] = &ui_view_host_ops,
 };
 
 /* --- shared helpers ------------------------------------------------------ */
@@ -275,13 +276,15 @@ ui_view_sync(struct ui *ui, struct ui_view *v)
 {
 	if (!v->is_table)
 		return;
-	if (v->built && v->built_version == ui->fleet->version)
+	if (v->built && v->built_version == ui->fleet->version &&
+	    v->built_gen == ui->audit_gen)
 		return;
 	ui_table_clear(&v->table);
 	v->ops->collect(ui, v);
 	ui_table_finish(ui, &v->table, &v->filter);
 	v->built = true;
 	v->built_version = ui->fleet->version;
+	v->built_gen = ui->audit_gen;
 }
 
 void
@@ -337,6 +340,7 @@ ui_free(struct ui *ui)
 	free(ui->act_verb);
 	free(ui->act_target);
 	free(ui->message);
+	ui_audit_clear(ui);
 	free(ui);
 }
 
@@ -851,7 +855,11 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 		break;
 	case UI_CMD_REFRESH:
 		ui->reqs |= UI_REQ_REFRESH_NOW;
-		ui_message(ui, "refreshing every source now");
+		if (v->ops->kind == UI_V_AUDIT) {
+			ui_audit_request(ui);
+			ui_message(ui, "reading the audit trail again");
+		} else
+			ui_message(ui, "refreshing every source now");
 		break;
 	case UI_CMD_REDRAW:
 		clearok(curscr, TRUE);
@@ -1313,6 +1321,8 @@ ui_draw_body(struct ui *ui, struct ui_view *v, int y, int h)
 	if (!ui_filter_empty(&v->filter))
 		snprintf(msg, sizeof msg, "  nothing matches the filter '%s' "
 		    "(Esc clears it)", v->filter.text);
+	else if (v->ops->empty_text != NULL)
+		snprintf(msg, sizeof msg, "  %s", v->ops->empty_text(ui, v));
 	else
 		snprintf(msg, sizeof msg, "  %s", v->ops->empty != NULL ?
 		    v->ops->empty : "nothing to show");

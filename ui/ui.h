@@ -48,6 +48,9 @@ struct ui_opts {
 #define UI_REQ_DIALOG		0x20	/* the confirm dialog closed:
 					   ui_take_dialog() */
 #define UI_REQ_CANCEL_JOB	0x40	/* ui_take_cancel_job() */
+#define UI_REQ_AUDIT		0x80	/* the audit view wants the records:
+					   read them off the loop thread,
+					   then ui_audit_set() */
 
 #define UI_REFRESH_MIN_MS	500
 #define UI_REFRESH_MAX_MS	60000
@@ -101,6 +104,32 @@ void		 ui_confirm(struct ui *, uint32_t token, const char *title,
 		     const char *text, const char *typed);
 bool		 ui_take_dialog(struct ui *, uint32_t *token);
 uint32_t	 ui_take_cancel_job(struct ui *);
+
+/*
+ * The audit view (:audit) lists what `bbbctl audit` lists, with the same
+ * columns.  The UI asks for the records with UI_REQ_AUDIT when the view
+ * opens and on ^R in it; the glue reads them without blocking the loop
+ * and hands them over here (copied; the strings are borrowed for the
+ * call, secrets already masked by audit.c).  recs NULL with error set:
+ * the reading failed.  note: said above the records (the database was
+ * not read: only the spooled ones), may be NULL.
+ */
+struct ui_audit_rec {
+	int64_t		 at_ms;
+	const char	*event;
+	uint32_t	 job_id;	/* 0: none */
+	const char	*verb;
+	const char	*target;	/* may be NULL */
+	const char	*operator_;
+	const char	*origin;
+	int64_t		 duration_ms;	/* < 0: none */
+	const char	*result;	/* may be NULL */
+	bool		 spooled;
+};
+void		 ui_audit_set(struct ui *, const struct ui_audit_rec *,
+		     size_t n, const char *note, const char *error);
+/* The audit view is open (the glue reads again when a job ends). */
+bool		 ui_wants_audit(struct ui *);
 
 /* Give the terminal back (fatal paths, signals); idempotent. */
 void		 ui_restore_terminal(void);

@@ -1,7 +1,6 @@
 /*
  * view-help.c: '?' help, generated from the key table for the view it
  * was opened from, plus the filter grammar and the palette commands.
- * Also the audit view, which has nothing to show in this build.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -99,25 +98,4 @@ const struct ui_view_ops ui_view_help_ops = {
 	.kind = UI_V_HELP,
 	.name = "help",
 	.draw = ui_help_draw,
-};
-
-static void
-ui_audit_draw(struct ui *ui, struct ui_view *v, int y, int h)
-{
-	struct ui_lines	 l;
-
-	memset(&l, 0, sizeof l);
-	l.win = stdscr;
-	l.y0 = y;
-	l.h = h;
-	l.cols = ui->cols;
-	ui_lines_put(&l, UI_R_DIM, "audit trail: not available in this build");
-	ui_lines_put(&l, UI_R_DIM, "(it arrives with the keyed actions)");
-	v->lines = l.line;
-}
-
-const struct ui_view_ops ui_view_audit_ops = {
-	.kind = UI_V_AUDIT,
-	.name = "audit",
-	.draw = ui_audit_draw,
 };

@@ -2,6 +2,11 @@
  * view-hosts.c: Rancher hosts and OpenStack VMs side by side, joined on
  * the node key; a host without a VM (or the reverse) shows "-" on the
  * other side, which is itself worth seeing.
+ *
+ * Also the host view: one Rancher host or OpenStack VM that is not a BBB
+ * node, as each source sees it.  Its id is the row id of the hosts view
+ * (a host's id, or a VM's id with the top bit set); the entities are
+ * looked up again at every frame.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -212,13 +217,24 @@ ui_hosts_collect(struct ui *ui, struct ui_view *v)
 		    s->rows[i].h->id : (s->rows[i].vm->id | 0x80000000u));
 }
 
+/*
+ * Enter: a fleet node opens its detail; any other host or VM (a Rancher
+ * host of the scalelite or greenlight stack, a VM not yet joined ...)
+ * opens the host view below, which says what each source knows of it.
+ */
 static void
 ui_hosts_enter(struct ui *ui, struct ui_view *v)
 {
 	const struct ui_row	*r = ui_table_selected(&v->table);
 
-	if (r != NULL)
+	if (r == NULL)
+		return;
+	if (HV(r->p)->key != NULL &&
+	    fleet_node_by_key(ui->fleet, HV(r->p)->key) != NULL) {
 		ui_open_node_key(ui, HV(r->p)->key);
+		return;
+	}
+	ui_view_push(ui, UI_V_HOST, r->id);
 }
 
 static void
@@ -243,4 +259,167 @@ const struct ui_view_ops ui_view_hosts_ops = {
 	.free = ui_hosts_free,
 	.empty = "no Rancher hosts nor OpenStack VMs (are [rancher] and "
 	    "[openstack] configured?)",
+};
+
+/* --- one host or VM that is not a node ----------------------------------- */
+
+#define UI_HOST_VM	0x80000000u
+
+static const struct fleet_host *
+ui_host_find(const struct fleet *f, uint32_t id, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nhosts; i++) {
+		if (id != 0 ? f->hosts[i]->id == id : key != NULL &&
+		    f->hosts[i]->node_key != NULL &&
+		    strcmp(f->hosts[i]->node_key, key) == 0)
+			return (f->hosts[i]);
+	}
+	return (NULL);
+}
+
+static const struct fleet_vm *
+ui_host_vm_find(const struct fleet *f, uint32_t id, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nvms; i++) {
+		if (id != 0 ? f->vms[i]->id == id : key != NULL &&
+		    f->vms[i]->node_key != NULL &&
+		    strcmp(f->vms[i]->node_key, key) == 0)
+			return (f->vms[i]);
+	}
+	return (NULL);
+}
+
+/* The host and the VM of the view, either may be NULL. */
+static void
+ui_host_lookup(struct ui *ui, struct ui_view *v, const struct fleet_host **h,
+    const struct fleet_vm **vm)
+{
+	const struct fleet	*f = ui->fleet;
+
+	*h = NULL;
+	*vm = NULL;
+	if (v->node_id & UI_HOST_VM) {
+		*vm = ui_host_vm_find(f, v->node_id & ~UI_HOST_VM, NULL);
+		if (*vm != NULL && (*vm)->node_key != NULL)
+			*h = ui_host_find(f, 0, (*vm)->node_key);
+	} else {
+		*h = ui_host_find(f, v->node_id, NULL);
+		if (*h != NULL && (*h)->node_key != NULL)
+			*vm = ui_host_vm_find(f, 0, (*h)->node_key);
+	}
+}
+
+static void
+ui_host_init(struct ui *ui, struct ui_view *v)
+{
+	const struct fleet_host	*h;
+	const struct fleet_vm	*vm;
+
+	ui_host_lookup(ui, v, &h, &vm);
+	if (h != NULL)
+		v->node_key = xstrdup(h->node_key != NULL ? h->node_key :
+		    h->hostname != NULL ? h->hostname : "?");
+	else if (vm != NULL)
+		v->node_key = xstrdup(vm->node_key != NULL ? vm->node_key :
+		    vm->name != NULL ? vm->name : "?");
+}
+
+static void
+ui_host_title(struct ui *ui, struct ui_view *v, struct buf *b)
+{
+	buf_adds(b, v->node_key != NULL ? v->node_key : "?");
+}
+
+static const char *
+ui_host_str(const char *s)
+{
+	return (s != NULL && *s != '\0' ? s : "-");
+}
+
+static void
+ui_host_draw(struct ui *ui, struct ui_view *v, int y, int h)
+{
+	const struct fleet_host	*host;
+	const struct fleet_vm	*vm;
+	const char		*name = v->node_key != NULL ? v->node_key :
+				    "?";
+	struct ui_lines		 l;
+	char			 age[16];
+
+	memset(&l, 0, sizeof l);
+	l.win = stdscr;
+	l.y0 = y;
+	l.h = h;
+	l.cols = ui->cols;
+	l.scroll = v->scroll;
+
+	ui_host_lookup(ui, v, &host, &vm);
+	if (host == NULL && vm == NULL) {
+		ui_lines_put(&l, UI_R_WARN, "%s is no longer known to Rancher "
+		    "nor OpenStack (Esc goes back)", name);
+		v->lines = l.line;
+		return;
+	}
+	if (fleet_node_by_key(ui->fleet, name) != NULL)
+		ui_lines_put(&l, UI_R_NORMAL, "%s is a BBB node of the fleet "
+		    "now: :node %s shows it", name, name);
+	else {
+		ui_lines_put(&l, UI_R_TITLE, "%s is %s, not a BBB node:",
+		    name, host != NULL && vm != NULL ? "a Rancher host and "
+		    "an OpenStack VM" : host != NULL ? "a Rancher host" :
+		    "an OpenStack VM");
+		ui_lines_put(&l, UI_R_NORMAL, "  consul, scalelite, "
+		    "Prometheus and the BBB API know no node of that name");
+	}
+	ui_lines_put(&l, UI_R_NORMAL, " ");
+
+	if (host == NULL)
+		ui_lines_put(&l, UI_R_DIM, "Rancher: no host of that name");
+	else {
+		ui_lines_put(&l, UI_R_TITLE, "Rancher host");
+		ui_lines_kv(&l, "  hostname   ", UI_R_NORMAL, "%s",
+		    ui_host_str(host->hostname));
+		ui_lines_kv(&l, "  id         ", UI_R_NORMAL, "%s",
+		    ui_host_str(host->rancher_id));
+		ui_lines_kv(&l, "  state      ", ui_hosts_role(host->state),
+		    "%s", ui_host_str(host->state));
+		ui_lines_kv(&l, "  agent      ", host->agent_state != NULL ?
+		    ui_hosts_role(host->agent_state) : UI_R_DIM, "%s",
+		    ui_host_str(host->agent_state));
+	}
+	ui_lines_put(&l, UI_R_NORMAL, " ");
+	if (vm == NULL)
+		ui_lines_put(&l, UI_R_DIM, "OpenStack: no VM of that name");
+	else {
+		ui_lines_put(&l, UI_R_TITLE, "OpenStack VM");
+		ui_lines_kv(&l, "  name       ", UI_R_NORMAL, "%s",
+		    ui_host_str(vm->name));
+		ui_lines_kv(&l, "  id         ", UI_R_NORMAL, "%s",
+		    ui_host_str(vm->vm_id));
+		ui_lines_kv(&l, "  status     ", ui_hosts_role(vm->status),
+		    "%s", ui_host_str(vm->status));
+		ui_lines_kv(&l, "  flavor     ", UI_R_NORMAL, "%s",
+		    ui_host_str(vm->flavor));
+		ui_lines_kv(&l, "  addresses  ", UI_R_NORMAL, "%s",
+		    ui_host_str(vm->addresses));
+		if (vm->created > 0)
+			ui_lines_kv(&l, "  created    ", UI_R_NORMAL,
+			    "%s ago", ui_fmt_age(ui, vm->created, age,
+			    sizeof age));
+		else
+			ui_lines_kv(&l, "  created    ", UI_R_DIM, "-");
+	}
+	v->lines = l.line;
+}
+
+const struct ui_view_ops ui_view_host_ops = {
+	.kind = UI_V_HOST,
+	.name = "host",
+	.init = ui_host_init,
+	.draw = ui_host_draw,
+	.title = ui_host_title,
 };

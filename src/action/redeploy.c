@@ -4,11 +4,15 @@
  * redeploy: every service of the stack, one after the other, gets the
  * action upgrade with an inServiceStrategy (batchSize 1, intervalMillis
  * 2000, startFirst false) whose launchConfig is its current one (with
- * a new image for the service named by --image SERVICE=IMAGE); the job
+ * a new image for the one service --image names: SERVICE=IMAGE, an
+ * IMAGE for the service that runs its repository, or a TAG for the BBB
+ * service; see rd_image_resolve()); the job
  * follows each upgrading -> upgraded.  When every service is upgraded,
  * finishupgrade each (upgraded -> active).  A failure, a timeout or a
  * cancel before that rolls back every service already upgraded or
  * upgrading (rollback -> active), and the job says what it rolled back.
+ * A cancel once the first finishupgrade is sent is too late (a finished
+ * service has no rollback): the job finishes and its result says so.
  *
  * restart: every service gets restart with a rollingRestartStrategy
  * (batchSize 1, intervalMillis 2000), followed restarting -> active, one
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -29,6 +34,7 @@
 #include "util.h"
 
 #define RD_POLL_MS	1000
+#define RD_BBB_SERVICE	"bbb"		/* a BBB node stack's BBB service */
 #define RD_TIMEOUT_MS	(10 * 60 * 1000)	/* per service */
 
 struct rd_service {
@@ -45,6 +51,10 @@ struct rd {
 	char			*stack_id;
 	struct rd_service	*sv;
 	size_t			 nsv;
+	/* --image, resolved against the stack's services */
+	const char		*img_service;	/* borrowed from sv[] */
+	const char		*img_old;	/* its image now, borrowed */
+	char			*img_new;	/* "repo:tag" */
 };
 
 /* One Rancher call; 0 with *out (the JSON answer), or -1 with *cause. */
@@ -130,6 +140,7 @@ rd_free(struct rd *rd)
 		json_decref(rd->sv[i].launch);
 	}
 	free(rd->sv);
+	free(rd->img_new);
 	free(rd->project);
 	free(rd->stack_id);
 }
@@ -279,27 +290,190 @@ rd_follow(struct rd *rd, struct rd_service *s, const char *via,
 			    a->timeout_ms : RD_TIMEOUT_MS) / 1000));
 			return (-1);
 		}
-		if (!job_sleep(rd->job, poll) && cancel_ok) {
-			*cause = xasprintf("cancelled while service %s was "
-			    "%s", s->name, via);
+		if (job_sleep(rd->job, poll))
+			continue;
+		if (cancel_ok) {
+			*cause = xasprintf("%s while service %s was %s",
+			    job_lock_lost(rd->job) ? "stopped" : "cancelled",
+			    s->name, via);
 			return (-1);
 		}
+		/* Not to be stopped here: follow on, at the same pace. */
+		usleep((useconds_t)poll * 1000);
 	}
 }
 
-/* --image SERVICE=IMAGE for s, or NULL. */
-static const char *
-rd_image_for(const char *spec, const char *service)
+/*
+ * A cause from job_lock_check(), which comes right before every step
+ * that calls rd_action(): the job may change nothing more.
+ */
+static bool
+rd_lock_lost(const char *cause)
 {
-	const char	*eq;
-	size_t		 n;
+	return (cause != NULL && strncmp(cause, "lock lost: ", 11) == 0);
+}
 
-	if (spec == NULL || (eq = strchr(spec, '=')) == NULL)
-		return (NULL);
-	n = (size_t)(eq - spec);
-	if (strlen(service) == n && strncmp(spec, service, n) == 0)
-		return (eq + 1);
-	return (NULL);
+/*
+ * The forms of --image (rd_image_parse()):
+ *	SERVICE=IMAGE	that service gets IMAGE
+ *	REPO[:TAG]	(has a '/' or a ':') the one service of the stack
+ *			that runs REPO now gets REPO:TAG
+ *	TAG		(neither) the BBB service (RD_BBB_SERVICE) keeps
+ *			its repository with TAG
+ */
+enum rd_image_form {
+	RD_IMAGE_SERVICE,
+	RD_IMAGE_REPO,
+	RD_IMAGE_TAG
+};
+
+/* The length of an image reference's repository (without :TAG, @DIGEST). */
+static size_t
+rd_image_repo_len(const char *image)
+{
+	const char	*slash, *colon, *at;
+
+	if ((at = strchr(image, '@')) != NULL)
+		return ((size_t)(at - image));
+	slash = strrchr(image, '/');
+	colon = strrchr(image, ':');
+	if (colon != NULL && (slash == NULL || colon > slash))
+		return ((size_t)(colon - image));
+	return (strlen(image));
+}
+
+static bool
+rd_image_word(const char *s)
+{
+	return (*s != '\0' && strcspn(s, " \t\r\n\"'\\=") == strlen(s));
+}
+
+/* Check an --image value; 0 with its form, or -1 with *cause. */
+static int
+rd_image_parse(const char *spec, enum rd_image_form *form, char **cause)
+{
+	const char	*eq = strchr(spec, '=');
+
+	if (eq != NULL) {
+		*form = RD_IMAGE_SERVICE;
+		if (eq == spec || !rd_image_word(eq + 1) ||
+		    strchr(eq + 1, '=') != NULL) {
+			*cause = xasprintf("--image %s: give SERVICE=IMAGE, "
+			    "an IMAGE or a TAG", spec);
+			return (-1);
+		}
+		return (0);
+	}
+	if (!rd_image_word(spec)) {
+		*cause = xasprintf("--image %s: give SERVICE=IMAGE, an IMAGE "
+		    "or a TAG", spec);
+		return (-1);
+	}
+	*form = strpbrk(spec, "/:@") != NULL ? RD_IMAGE_REPO : RD_IMAGE_TAG;
+	return (0);
+}
+
+/* A service's image now ("repo:tag", without "docker:"), or "?". */
+static const char *
+rd_image_now(const struct rd_service *s)
+{
+	const char	*u;
+
+	u = json_string_value(json_object_get(s->launch, "imageUuid"));
+	if (u == NULL)
+		return ("?");
+	if (strncmp(u, "docker:", 7) == 0)
+		u += 7;
+	return (u);
+}
+
+/* "bbb runs R, lb runs S": for the errors.  Allocated. */
+static char *
+rd_image_list(const struct rd *rd)
+{
+	struct buf	 b = { 0 };
+	size_t		 i;
+
+	buf_add(&b, "", 0);
+	for (i = 0; i < rd->nsv; i++)
+		buf_printf(&b, "%s%s runs %s", i > 0 ? ", " : "",
+		    rd->sv[i].name, rd_image_now(&rd->sv[i]));
+	return (buf_steal(&b));
+}
+
+/*
+ * Resolve --image against the stack's services: rd->img_service and
+ * rd->img_new, or -1 with *cause saying why it names no one service.
+ */
+static int
+rd_image_resolve(struct rd *rd, const char *spec, const char *stack,
+    char **cause)
+{
+	enum rd_image_form	 form;
+	const struct rd_service	*hit = NULL;
+	const char		*now;
+	char			*list;
+	size_t			 i, n = 0, len;
+
+	if (rd_image_parse(spec, &form, cause) != 0)
+		return (-1);
+	len = rd_image_repo_len(spec);
+	for (i = 0; i < rd->nsv; i++) {
+		const struct rd_service *s = &rd->sv[i];
+
+		now = rd_image_now(s);
+		switch (form) {
+		case RD_IMAGE_SERVICE:
+			if (strlen(s->name) != (size_t)(strchr(spec, '=') -
+			    spec) || strncmp(spec, s->name,
+			    strlen(s->name)) != 0)
+				continue;
+			break;
+		case RD_IMAGE_REPO:
+			if (rd_image_repo_len(now) != len ||
+			    strncmp(now, spec, len) != 0)
+				continue;
+			break;
+		case RD_IMAGE_TAG:
+			if (strcmp(s->name, RD_BBB_SERVICE) != 0)
+				continue;
+			break;
+		}
+		if (n++ == 0)
+			hit = s;
+	}
+	if (n == 1) {
+		rd->img_service = hit->name;
+		rd->img_old = now = rd_image_now(hit);
+		if (form == RD_IMAGE_SERVICE)
+			rd->img_new = xstrdup(strchr(spec, '=') + 1);
+		else if (form == RD_IMAGE_REPO)
+			rd->img_new = xstrdup(spec);
+		else
+			rd->img_new = xasprintf("%.*s:%s",
+			    (int)rd_image_repo_len(now), now, spec);
+		return (0);
+	}
+	list = rd_image_list(rd);
+	if (form == RD_IMAGE_SERVICE)
+		*cause = xasprintf("--image %s: stack %s has no service "
+		    "%.*s (%s)", spec, stack, (int)(strchr(spec, '=') - spec),
+		    spec, list);
+	else if (form == RD_IMAGE_REPO && n == 0)
+		*cause = xasprintf("--image %s: no service of stack %s runs "
+		    "%.*s, so it would replace none (%s); give --image "
+		    "SERVICE=IMAGE", spec, stack, (int)len, spec, list);
+	else if (form == RD_IMAGE_REPO)
+		*cause = xasprintf("--image %s: %zu services of stack %s run "
+		    "%.*s (%s); give --image SERVICE=IMAGE", spec, n, stack,
+		    (int)len, spec, list);
+	else
+		*cause = xasprintf("--image %s: a bare tag is for the BBB "
+		    "service, and stack %s has no service named %s (%s); "
+		    "give --image SERVICE=IMAGE", spec, stack, RD_BBB_SERVICE,
+		    list);
+	free(list);
+	return (-1);
 }
 
 static int
@@ -318,14 +492,18 @@ rd_action(struct rd *rd, struct rd_service *s, const char *action,
 	return (rc);
 }
 
-/* Roll back every touched service; a line saying what happened. */
+/*
+ * Roll back every touched service; a line saying what happened.  Not
+ * once the cluster lock is lost: a rollback is a change too, and another
+ * operator may act on the stack now.
+ */
 static char *
 rd_rollback(struct rd *rd)
 {
 	struct buf	 b = { 0 };
 	char		*cause = NULL;
 	size_t		 i;
-	int		 n = 0;
+	int		 n = 0, left = 0;
 
 	buf_add(&b, "", 0);
 	for (i = rd->nsv; i > 0; i--) {
@@ -333,12 +511,27 @@ rd_rollback(struct rd *rd)
 
 		if (!s->touched)
 			continue;
-		job_step(rd->job, "rolling back %s", s->name);
-		if (rd_action(rd, s, "rollback", NULL, &cause) != 0 ||
+		if (job_lock_lost(rd->job)) {
+			buf_printf(&b, "%s%s", left++ > 0 ? ", " : n > 0 ?
+			    "; NOT ROLLED BACK (the lock is lost): " :
+			    "NOT ROLLED BACK (the lock is lost): ", s->name);
+			n++;
+			continue;
+		}
+		if (job_lock_check(rd->job, &cause) == 0)
+			job_step(rd->job, "rolling back %s", s->name);
+		if (cause != NULL ||
+		    rd_action(rd, s, "rollback", NULL, &cause) != 0 ||
 		    rd_follow(rd, s, "rolling-back", "active", false,
 		    &cause) != 0) {
-			buf_printf(&b, "%sROLLBACK OF %s FAILED: %s",
-			    n++ > 0 ? "; " : "", s->name, cause);
+			if (rd_lock_lost(cause)) {
+				buf_printf(&b, "%sNOT ROLLED BACK (the lock "
+				    "is lost): %s", n++ > 0 ? "; " : "",
+				    s->name);
+				left++;
+			} else
+				buf_printf(&b, "%sROLLBACK OF %s FAILED: %s",
+				    n++ > 0 ? "; " : "", s->name, cause);
 			free(cause);
 			cause = NULL;
 			continue;
@@ -346,7 +539,9 @@ rd_rollback(struct rd *rd)
 		buf_printf(&b, "%s%s rolled back", n++ > 0 ? "; " : "",
 		    s->name);
 	}
-	if (n == 0)
+	if (left > 0)
+		buf_adds(&b, "; finish or roll back in Rancher");
+	else if (n == 0)
 		buf_adds(&b, "nothing to roll back");
 	return (buf_steal(&b));
 }
@@ -357,7 +552,6 @@ rd_run_redeploy(struct job *j, char **cause)
 	const struct job_args	*a = job_args(j);
 	struct rd		 rd;
 	struct rd_service	*s;
-	const char		*image;
 	json_t			*lc, *body;
 	char			*img, *why = NULL, *rb;
 	size_t			 i;
@@ -369,30 +563,29 @@ rd_run_redeploy(struct job *j, char **cause)
 	job_step(j, "finding stack %s in Rancher", a->target);
 	if (rd_load(&rd, a->target, cause) != 0)
 		goto out;
-	if (a->image != NULL) {
-		for (i = 0; i < rd.nsv; i++) {
-			if (rd_image_for(a->image, rd.sv[i].name) != NULL)
-				break;
-		}
-		if (i == rd.nsv) {
-			*cause = xasprintf("--image %s: no such service in "
-			    "stack %s", a->image, a->target);
-			goto out;
-		}
-	}
+	if (a->image != NULL &&
+	    rd_image_resolve(&rd, a->image, a->target, cause) != 0)
+		goto out;
+	if (rd.img_service != NULL)
+		job_step(j, "new image for %s/%s: %s (now %s)", a->target,
+		    rd.img_service, rd.img_new, rd.img_old);
 
 	for (i = 0; i < rd.nsv; i++) {
 		s = &rd.sv[i];
 		if (job_cancelled(j)) {
-			why = xstrdup("cancelled");
+			why = xasprintf("%s before %s", job_lock_lost(j) ?
+			    "stopped" : "cancelled", s->name);
 			break;
 		}
-		job_step(j, "upgrading %s/%s (%zu of %zu)", a->target,
-		    s->name, i + 1, rd.nsv);
-		job_progress(j, (int)(100 * i / (rd.nsv + 1)));
+		if (job_lock_check(j, &why) != 0)
+			break;
+		job_step_progress(j, (int)(100 * i / (2 * rd.nsv)),
+		    "upgrading %s/%s (%zu of %zu)", a->target, s->name, i + 1,
+		    rd.nsv);
 		lc = json_deep_copy(s->launch);
-		if ((image = rd_image_for(a->image, s->name)) != NULL) {
-			img = xasprintf("docker:%s", image);
+		if (rd.img_service != NULL &&
+		    strcmp(rd.img_service, s->name) == 0) {
+			img = xasprintf("docker:%s", rd.img_new);
 			json_object_set_new(lc, "imageUuid", json_string(img));
 			free(img);
 		}
@@ -409,10 +602,20 @@ rd_run_redeploy(struct job *j, char **cause)
 		    &why) != 0)
 			break;
 	}
+	/* The last chance to undo it all: nothing is finished yet. */
+	if (why == NULL && job_cancelled(j))
+		why = xasprintf("%s with every service upgraded, before the "
+		    "finishupgrade", job_lock_lost(j) ? "stopped" :
+		    "cancelled");
 	if (why != NULL) {
 		rb = rd_rollback(&rd);
-		*cause = xasprintf("redeploy of %s failed: %s; %s", a->target,
-		    why, rb);
+		if (rd_lock_lost(why))
+			*cause = xasprintf("%s; redeploy of %s stopped: %s",
+			    why, a->target, rb);
+		else
+			*cause = xasprintf("redeploy of %s%s: %s; %s",
+			    a->target, job_cancelled(j) ? "" : " failed",
+			    why, rb);
 		free(rb);
 		free(why);
 		goto out;
@@ -420,22 +623,43 @@ rd_run_redeploy(struct job *j, char **cause)
 
 	for (i = 0; i < rd.nsv; i++) {
 		s = &rd.sv[i];
-		job_step(j, "finishing the upgrade of %s/%s", a->target,
-		    s->name);
-		if (rd_action(&rd, s, "finishupgrade", NULL, &why) != 0 ||
+		if (job_lock_check(j, &why) == 0)
+			job_step_progress(j, (int)(100 * (rd.nsv + i) /
+			    (2 * rd.nsv)), "finishing the upgrade of "
+			    "%s/%s", a->target, s->name);
+		if (why != NULL ||
+		    rd_action(&rd, s, "finishupgrade", NULL, &why) != 0 ||
 		    rd_follow(&rd, s, "finishing-upgrade", "active", false,
 		    &why) != 0) {
-			*cause = xasprintf("redeploy of %s: finishupgrade of "
-			    "%s failed: %s (the new version runs; finish or "
-			    "roll back in Rancher)", a->target, s->name, why);
+			if (rd_lock_lost(why))
+				*cause = xasprintf("%s; redeploy of %s "
+				    "stopped before the finishupgrade of %s "
+				    "(the new version runs; finish or roll "
+				    "back in Rancher)", why, a->target,
+				    s->name);
+			else
+				*cause = xasprintf("redeploy of %s: "
+				    "finishupgrade of %s failed: %s (the new "
+				    "version runs; finish or roll back in "
+				    "Rancher)", a->target, s->name, why);
 			free(why);
 			goto out;
 		}
 	}
 	job_progress(j, 100);
-	job_result(j, "stack %s redeployed: %zu services upgraded%s%s",
-	    a->target, rd.nsv, a->image != NULL ? ", " : "",
-	    a->image != NULL ? a->image : "");
+	/*
+	 * A cancel while the upgrades are finished is not obeyed: a
+	 * finished service cannot be rolled back, and a stack half finished
+	 * and half rolled back would be worse than either.  Say so.
+	 */
+	job_result(j, "stack %s redeployed: %zu services upgraded%s%s%s%s%s",
+	    a->target, rd.nsv, rd.img_service != NULL ? ", " : "",
+	    rd.img_service != NULL ? rd.img_service : "",
+	    rd.img_service != NULL ? "=" : "",
+	    rd.img_service != NULL ? rd.img_new : "", job_cancelled(j) &&
+	    !job_lock_lost(j) ? " (the cancel came while the upgrade was "
+	    "being finished, when it can no longer be rolled back: it was "
+	    "finished)" : "");
 	rc = 0;
 out:
 	rd_free(&rd);
@@ -461,18 +685,27 @@ rd_run_restart(struct job *j, char **cause)
 		goto out;
 	for (i = 0; i < rd.nsv; i++) {
 		s = &rd.sv[i];
-		job_step(j, "restarting %s/%s (%zu of %zu)", a->target,
-		    s->name, i + 1, rd.nsv);
-		job_progress(j, (int)(100 * i / rd.nsv));
+		if (job_lock_check(j, &why) == 0) {
+			job_step_progress(j, (int)(100 * i / rd.nsv),
+			    "restarting %s/%s (%zu of %zu)", a->target,
+			    s->name, i + 1, rd.nsv);
+		}
 		body = json_pack("{s:{s:i, s:i}}", "rollingRestartStrategy",
 		    "batchSize", 1, "intervalMillis", 2000);
-		if (rd_action(&rd, s, "restart", body, &why) != 0 ||
+		if (why != NULL ||
+		    rd_action(&rd, s, "restart", body, &why) != 0 ||
 		    rd_follow(&rd, s, "restarting", "active", false,
 		    &why) != 0) {
 			json_decref(body);
-			*cause = xasprintf("restart of %s failed at %s: %s "
-			    "(%zu of %zu services restarted)", a->target,
-			    s->name, why, i, rd.nsv);
+			if (rd_lock_lost(why))
+				*cause = xasprintf("%s; restart of %s stopped "
+				    "before %s (%zu of %zu services "
+				    "restarted)", why, a->target, s->name, i,
+				    rd.nsv);
+			else
+				*cause = xasprintf("restart of %s failed at "
+				    "%s: %s (%zu of %zu services restarted)",
+				    a->target, s->name, why, i, rd.nsv);
 			free(why);
 			goto out;
 		}
@@ -508,11 +741,10 @@ static int
 rd_plan_redeploy(const struct job_ctx *ctx, const struct job_args *a,
     struct job_plan *p, char **cause)
 {
-	if (a->image != NULL && (strchr(a->image, '=') == NULL ||
-	    *a->image == '=' || a->image[strlen(a->image) - 1] == '=')) {
-		*cause = xasprintf("--image %s: give SERVICE=IMAGE", a->image);
+	enum rd_image_form	 form = RD_IMAGE_SERVICE;
+
+	if (a->image != NULL && rd_image_parse(a->image, &form, cause) != 0)
 		return (-1);
-	}
 	if (rd_plan_common(ctx, a, p, cause) != 0)
 		return (-1);
 	job_plan_add(p, "for each service, one after the other: POST "
@@ -520,10 +752,19 @@ rd_plan_redeploy(const struct job_ctx *ctx, const struct job_args *a,
 	    "{\"batchSize\":1,\"intervalMillis\":2000,\"startFirst\":false,"
 	    "\"launchConfig\":<its current launchConfig>}}; follow "
 	    "upgrading -> upgraded");
-	if (a->image != NULL)
+	if (a->image != NULL && form == RD_IMAGE_SERVICE)
 		job_plan_add(p, "with launchConfig.imageUuid = docker:%s for "
 		    "service %.*s", strchr(a->image, '=') + 1,
 		    (int)(strchr(a->image, '=') - a->image), a->image);
+	else if (a->image != NULL && form == RD_IMAGE_REPO)
+		job_plan_add(p, "with launchConfig.imageUuid = docker:%s for "
+		    "the one service that runs %.*s now (refused if none or "
+		    "several do)", a->image, (int)rd_image_repo_len(a->image),
+		    a->image);
+	else if (a->image != NULL)
+		job_plan_add(p, "with the image of service %s (its repository) "
+		    "at tag %s (refused if the stack has no service %s)",
+		    RD_BBB_SERVICE, a->image, RD_BBB_SERVICE);
 	job_plan_add(p, "then POST .../services/ID?action=finishupgrade for "
 	    "each; follow finishing-upgrade -> active");
 	job_plan_add(p, "on a failure, a timeout (%llds a service) or a "

@@ -478,9 +478,9 @@ ss_follow(struct job *j, const char *id, double load0, char **cause)
 		free(state);
 		if (!isnan(load) && load0 > 0) {
 			pct = (int)(100 * (load0 - load) / load0);
-			job_step(j, "draining: load %s of %g",
+			job_step_progress(j, pct < 0 ? 0 : pct,
+			    "draining: load %s of %g",
 			    ss_load_str(load, lb, sizeof lb), load0);
-			job_progress(j, pct < 0 ? 0 : pct);
 		}
 		if (util_mono_ms() >= end) {
 			*cause = xasprintf("drain timed out with load %s: %s "
@@ -489,8 +489,9 @@ ss_follow(struct job *j, const char *id, double load0, char **cause)
 			return (-1);
 		}
 		if (!job_sleep(j, poll)) {
-			*cause = xasprintf("drain cancelled with load %s: %s "
-			    "stays cordoned", ss_load_str(load, lb, sizeof lb),
+			*cause = xasprintf("drain %s with load %s: %s stays "
+			    "cordoned", job_lock_lost(j) ? "stopped" :
+			    "cancelled", ss_load_str(load, lb, sizeof lb),
 			    a->target);
 			return (-1);
 		}
@@ -547,6 +548,8 @@ ss_run_rake(enum ss_verb v, struct job *j, char **cause)
 		    "and [scalelite] ssh_host is not set for its rake tasks");
 		return (-1);
 	}
+	if (job_lock_check(j, cause) != 0)
+		return (-1);
 	job_step(j, "%s %s with rake over ssh (scalelite < 1.5.1)",
 	    ss_verb_word(v), a->target);
 	if (rake_server_state(cfg, ss_verb_word(v), a->target, &out,
@@ -579,15 +582,15 @@ ss_run_rake(enum ss_verb v, struct job *j, char **cause)
 			load0 = load;
 		if (load0 > 0 && !isnan(load)) {
 			pct = (int)(100 * (load0 - load) / load0);
-			job_step(j, "draining: load %s of %g",
+			job_step_progress(j, pct < 0 ? 0 : pct,
+			    "draining: load %s of %g",
 			    ss_load_str(load, lb, sizeof lb), load0);
-			job_progress(j, pct < 0 ? 0 : pct);
 		}
 		if (util_mono_ms() >= end || !job_sleep(j, poll)) {
 			*cause = xasprintf("drain %s with load %s: %s stays "
-			    "cordoned", job_cancelled(j) ? "cancelled" :
-			    "timed out", ss_load_str(load, lb, sizeof lb),
-			    a->target);
+			    "cordoned", job_lock_lost(j) ? "stopped" :
+			    job_cancelled(j) ? "cancelled" : "timed out",
+			    ss_load_str(load, lb, sizeof lb), a->target);
 			return (-1);
 		}
 	}
@@ -632,6 +635,8 @@ ss_run(enum ss_verb v, struct job *j, char **cause)
 	free(state);
 	state = NULL;
 
+	if (job_lock_check(j, cause) != 0)
+		goto out;
 	if (v == SS_PANIC) {
 		job_step(j, "panic: ending every meeting on %s", a->target);
 		body = json_pack("{s:s}", "id", id);
@@ -671,8 +676,8 @@ ss_run(enum ss_verb v, struct job *j, char **cause)
 		goto out;
 	}
 	if (v == SS_DRAIN) {
-		job_step(j, "draining %s: following its load", a->target);
-		job_progress(j, 0);
+		job_step_progress(j, 0, "draining %s: following its load",
+		    a->target);
 		rc = ss_follow(j, id, isnan(load) ? 0 : load, cause);
 		goto out;
 	}

@@ -469,13 +469,90 @@ test_views(void **state)
 	free(s);
 	keys(e, ":audit\r");
 	s = screen(e);
-	assert_non_null(strstr(s, "audit trail: not available in this "
-	    "build"));
+	assert_non_null(strstr(s, "reading the audit trail"));
 	free(s);
 	keys(e, ":problems\r\r");	/* Enter on the first problem */
 	s = screen(e);
 	assert_true(strstr(s, "problems \xe2\x80\xba node") != NULL ||
 	    strstr(s, "problems > node") != NULL);
+	free(s);
+	env_free(e);
+}
+
+/*
+ * The audit view asks for the records (UI_REQ_AUDIT), says it is reading,
+ * then lists what ui_audit_set() gave, newest first, with the columns of
+ * `bbbctl audit`; a failed read keeps the records and says why; ^R asks
+ * again.
+ */
+static void
+test_audit_view(void **state)
+{
+	struct env		*e = env_new(150, 20, false);
+	struct ui_audit_rec	 r[3];
+	const char		*k;
+	char			*s;
+	int			 reqs = 0;
+
+	for (k = ":audit\r"; *k != '\0'; k++)
+		reqs |= ui_key(e->ui, (unsigned char)*k);
+	assert_true(reqs & UI_REQ_AUDIT);
+	assert_true(ui_wants_audit(e->ui));
+	s = screen(e);
+	assert_non_null(strstr(s, "reading the audit trail"));
+	assert_non_null(strstr(s, "reading ..."));
+	free(s);
+
+	memset(r, 0, sizeof r);
+	r[0].at_ms = NOW - 60000;
+	r[0].event = "started";
+	r[0].job_id = 7;
+	r[0].verb = "server drain";
+	r[0].target = "bbb-03";
+	r[0].operator_ = "alice";
+	r[0].origin = "10.0.0.5";
+	r[0].duration_ms = -1;
+	r[1] = r[0];
+	r[1].at_ms = NOW - 30000;
+	r[1].event = "failed";
+	r[1].duration_ms = 30000;
+	r[1].result = "lock lost: the session is gone";
+	r[2] = r[1];
+	r[2].event = "done";
+	r[2].job_id = 0;
+	r[2].verb = "stack restart";
+	r[2].target = NULL;
+	r[2].result = NULL;
+	r[2].spooled = true;
+	ui_audit_set(e->ui, r, 3, "audit database: down", NULL);
+	s = screen(e);
+	assert_non_null(strstr(s, "TIME"));
+	assert_true(line_of(s, "EVENT") >= 0 && line_of(s, "EVENT") ==
+	    line_of(s, "OPERATOR") && line_of(s, "EVENT") ==
+	    line_of(s, "RESULT") && line_of(s, "EVENT") == line_of(s, "TOOK"));
+	assert_non_null(strstr(s, "alice@10.0.0.5"));
+	assert_non_null(strstr(s, "lock lost: the session is gone"));
+	assert_non_null(strstr(s, "- (spooled)"));
+	assert_non_null(strstr(s, "3 records, read"));
+	assert_non_null(strstr(s, "(audit database: down)"));
+	/* Newest first; of one millisecond, the later record first. */
+	assert_true(line_of(s, "stack restart") < line_of(s, "failed"));
+	assert_true(line_of(s, "failed") < line_of(s, "started"));
+	free(s);
+
+	/* A failed read keeps what is shown and says why. */
+	reqs = ui_key(e->ui, UI_KEY_CTRL('r'));
+	assert_true(reqs & UI_REQ_AUDIT);
+	ui_audit_set(e->ui, NULL, 0, NULL, "audit spool: permission denied");
+	s = screen(e);
+	assert_non_null(strstr(s, "NOT READ: audit spool: permission denied"));
+	assert_non_null(strstr(s, "lock lost: the session is gone"));
+	free(s);
+
+	/* No record at all. */
+	ui_audit_set(e->ui, NULL, 0, NULL, NULL);
+	s = screen(e);
+	assert_non_null(strstr(s, "no audit records"));
 	free(s);
 	env_free(e);
 }
@@ -548,6 +625,7 @@ main(void)
 		cmocka_unit_test(test_selection_by_id),
 		cmocka_unit_test(test_stale_marked),
 		cmocka_unit_test(test_views),
+		cmocka_unit_test(test_audit_view),
 		cmocka_unit_test(test_empty_fleet),
 		cmocka_unit_test(test_readonly_marker),
 	};
