@@ -11,8 +11,12 @@
  * node from the same handshake.  The nodes are asked only when a meeting
  * of scalelite's list has no known node, or SL_FANOUT_MS after the last
  * time (meetings do not move; this keeps a 1000-node fleet's refresh
- * small).  Meetings are fetched at all only while wanted
- * (backends_want_meetings()).
+ * small).  A meeting scalelite lists that no node has reported yet
+ * does not make every node be asked again: in between the full rounds
+ * only the nodes whose meeting count in Prometheus changed since they
+ * were last asked are (and nodes never asked); without Prometheus, the
+ * meeting waits for the next full round.  Meetings are fetched at all
+ * only while wanted (backends_want_meetings()).
  *
  * The node secrets live only in struct backend_sl_secrets here (zeroed
  * when freed), never in the model or a log; the getServers body that
@@ -40,10 +44,18 @@ struct sl_where {
 	char		*node;		/* the node's API URL */
 };
 
+/* A node as it was when last asked (by its API URL, sorted). */
+struct sl_seen {
+	char		*url;
+	int		 meetings;	/* Prometheus's count then, or -1 */
+	bool		 ok;		/* it answered */
+};
+
 struct sl_poll;
 struct sl_node {
 	struct sl_poll	*sp;
 	size_t		 i;		/* into sp->secrets */
+	int		 meetings;	/* Prometheus's count now, or -1 */
 	bool		 ok;
 };
 
@@ -66,12 +78,16 @@ struct sl_poll {
 	size_t		 nfresh;
 
 	/* from the refreshes before: meeting -> node, sorted */
-	int64_t		 fanout_at;	/* mono ms, last round */
+	int64_t		 fanout_at;	/* mono ms, last full round */
 	struct sl_where	*where;
 	size_t		 nwhere;
+	struct sl_seen	*seen;
+	size_t		 nseen;
 };
 
 static void	sl_node_next(struct sl_poll *);
+static void	sl_seen_set(struct sl_poll *, const char *, int, bool);
+static void	sl_seen_clear(struct sl_poll *);
 
 static bool
 sl_configured(const struct config *cfg)
@@ -149,6 +165,7 @@ sl_free(void *arg)
 		return;
 	sl_round_clear(sp);
 	sl_where_free(sp->where, sp->nwhere);
+	sl_seen_clear(sp);
 	free(sp->base);
 	free(sp);
 }
@@ -319,6 +336,7 @@ sl_node_cb(struct http_response *resp, void *arg)
 		}
 		fleet_meetings_update_free(u);
 	}
+	sl_seen_set(sp, url, nd->meetings, nd->ok);
 	sl_node_next(sp);
 	sl_pending_done(sp);
 }
@@ -398,29 +416,141 @@ sl_unplaced(struct sl_poll *sp)
 	return (false);
 }
 
+static int
+sl_seen_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct sl_seen *)a)->url,
+	    ((const struct sl_seen *)b)->url));
+}
+
+static struct sl_seen *
+sl_seen_find(struct sl_poll *sp, const char *url)
+{
+	struct sl_seen	 key;
+
+	key.url = (char *)(uintptr_t)url;
+	return (bsearch(&key, sp->seen, sp->nseen, sizeof *sp->seen,
+	    sl_seen_cmp));
+}
+
+static void
+sl_seen_set(struct sl_poll *sp, const char *url, int meetings, bool ok)
+{
+	struct sl_seen	*e;
+	size_t		 lo = 0, hi = sp->nseen, mid;
+
+	if ((e = sl_seen_find(sp, url)) == NULL) {
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (strcmp(sp->seen[mid].url, url) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		sp->seen = xreallocarray(sp->seen, sp->nseen + 1,
+		    sizeof *sp->seen);
+		memmove(&sp->seen[lo + 1], &sp->seen[lo],
+		    (sp->nseen - lo) * sizeof *sp->seen);
+		sp->nseen++;
+		e = &sp->seen[lo];
+		e->url = xstrdup(url);
+	}
+	e->meetings = meetings;
+	e->ok = ok;
+}
+
+static void
+sl_seen_clear(struct sl_poll *sp)
+{
+	size_t	 i;
+
+	for (i = 0; i < sp->nseen; i++)
+		free(sp->seen[i].url);
+	free(sp->seen);
+	sp->seen = NULL;
+	sp->nseen = 0;
+}
+
 /*
- * getServers and getMeetings are in: ask the nodes, when a meeting has
- * no known node or the last round is older than SL_FANOUT_MS.
+ * Prometheus's meeting count of every node by its API URL (sorted; the
+ * URLs borrowed from the model), or none when the counts in the model
+ * are not Prometheus's (it has no data: they come from the meetings).
+ */
+static struct sl_seen *
+sl_prom_counts(const struct fleet *f, size_t *np)
+{
+	struct sl_seen	*v;
+	size_t		 i, n = 0;
+
+	*np = 0;
+	if (f->sources[FLEET_SRC_PROMETHEUS].last_ok == 0)
+		return (NULL);
+	v = xcalloc(f->nnodes + 1, sizeof *v);
+	for (i = 0; i < f->nnodes; i++) {
+		if (f->nodes[i]->sl_url == NULL)
+			continue;
+		v[n].url = f->nodes[i]->sl_url;
+		v[n++].meetings = f->nodes[i]->meetings;
+	}
+	qsort(v, n, sizeof *v, sl_seen_cmp);
+	*np = n;
+	return (v);
+}
+
+/*
+ * Is the node worth asking between full rounds: never asked since the
+ * last one, or its count in Prometheus moved since it answered?
+ */
+static bool
+sl_suspect(struct sl_poll *sp, const char *url, int meetings)
+{
+	const struct sl_seen	*e;
+
+	if ((e = sl_seen_find(sp, url)) == NULL)
+		return (true);
+	return (e->ok && meetings >= 0 && meetings != e->meetings);
+}
+
+/*
+ * getServers and getMeetings are in: ask every node when the last full
+ * round is older than SL_FANOUT_MS; else, when a meeting has no known
+ * node, the suspect nodes only.
  */
 static void
 sl_fan_out(struct sl_poll *sp)
 {
-	size_t	 i, n;
-	int64_t	 now = util_mono_ms();
+	struct sl_seen		*pc, key, *e;
+	size_t			 i, n, npc;
+	int64_t			 now = util_mono_ms();
+	bool			 full;
+	int			 m;
 
-	if (!bk_want_meetings(sp->s) || sp->secrets.n == 0 ||
-	    (now - sp->fanout_at < SL_FANOUT_MS && !sl_unplaced(sp)))
+	if (!bk_want_meetings(sp->s) || sp->secrets.n == 0)
 		return;
-	sp->fanout_at = now;
+	full = now - sp->fanout_at >= SL_FANOUT_MS;
+	if (!full && !sl_unplaced(sp))
+		return;
+	if (full) {
+		sp->fanout_at = now;
+		sl_seen_clear(sp);
+	}
+	pc = sl_prom_counts(bk_fleet(sp->s), &npc);
 	n = 0;
 	sp->nodes = xcalloc(sp->secrets.n, sizeof *sp->nodes);
 	for (i = 0; i < sp->secrets.n; i++) {
 		if (!sp->secrets.v[i].pollable)
 			continue;
+		key.url = sp->secrets.v[i].url;
+		e = bsearch(&key, pc, npc, sizeof *pc, sl_seen_cmp);
+		m = e != NULL ? e->meetings : -1;
+		if (!full && !sl_suspect(sp, sp->secrets.v[i].url, m))
+			continue;
 		sp->nodes[n].sp = sp;
 		sp->nodes[n].i = i;
+		sp->nodes[n].meetings = m;
 		n++;
 	}
+	free(pc);
 	sp->nnodes = n;
 	sp->pending += (int)n;
 	for (i = 0; i < n && i < SL_NODE_CONCURRENCY; i++)

@@ -47,6 +47,7 @@ static int	 sl_checksum_bad;
 static char	 sl_expect[65];
 static unsigned short	 tls_port;	/* the TLS "BBB node", or 0 */
 static int	 node_calls;
+static bool	 sl_extra_meeting;	/* scalelite lists m2, no node has it */
 
 struct upload {
 	struct buf	 body;
@@ -232,10 +233,12 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 				goto out;
 			}
 		}
-		ret = reply(c, 200, NULL, NULL, xstrdup("<response><returncode>"
-		    "SUCCESS</returncode><meetings><meeting><meetingID>m1"
-		    "</meetingID><participantCount>4</participantCount>"
-		    "</meeting></meetings></response>"));
+		ret = reply(c, 200, NULL, NULL, xasprintf("<response>"
+		    "<returncode>SUCCESS</returncode><meetings><meeting>"
+		    "<meetingID>m1</meetingID><participantCount>4"
+		    "</participantCount></meeting>%s</meetings></response>",
+		    cls == NULL && sl_extra_meeting ? "<meeting><meetingID>m2"
+		    "</meetingID></meeting>" : ""));
 		goto out;
 	}
 	ret = reply(c, 404, NULL, NULL, xstrdup("not here"));
@@ -706,6 +709,12 @@ meeting_placed(struct rig *r)
 	    r->fleet->meetings[0]->node_key != NULL);
 }
 
+static bool
+two_meetings(struct rig *r)
+{
+	return (r->fleet->nmeetings == 2);
+}
+
 static void
 test_scalelite_node_tls(void **state)
 {
@@ -717,6 +726,7 @@ test_scalelite_node_tls(void **state)
 	char				 dir[] = "/tmp/bbbctl-test-XXXXXX";
 	char				*pem, *key, *cert, *kpath;
 	int64_t				 now = util_wall_ms();
+	int				 calls;
 
 	(void)state;
 	if (mkdtemp(dir) == NULL || (pem = tls_make(dir)) == NULL) {
@@ -750,6 +760,7 @@ test_scalelite_node_tls(void **state)
 	r.cfg->scalelite.secret = xstrdup("sl-secret");
 	r.cfg->scalelite.ca_file = xstrdup(pem);
 	r.meetings = true;
+	r.cfg->ui.refresh_ms = 250;
 	rig_start(&r);
 	assert_true(run_until(&r, meeting_placed, 10000));
 	/* the node answered with its own checksum; its certificate */
@@ -757,6 +768,22 @@ test_scalelite_node_tls(void **state)
 	assert_non_null(n);
 	assert_true(n->cert_expiry > now + 29LL * 86400 * 1000);
 	assert_true(n->cert_expiry < now + 31LL * 86400 * 1000);
+
+	/*
+	 * A meeting no node reports (a new one, say) does not make every
+	 * node be asked again at every refresh: without a Prometheus
+	 * count that moved, it waits for the next full round.
+	 */
+	pthread_mutex_lock(&mtx);
+	sl_extra_meeting = true;
+	calls = node_calls;
+	pthread_mutex_unlock(&mtx);
+	assert_true(run_until(&r, two_meetings, 10000));
+	run_until(&r, NULL, 1500);	/* six refreshes */
+	pthread_mutex_lock(&mtx);
+	assert_int_equal(node_calls, calls);
+	sl_extra_meeting = false;
+	pthread_mutex_unlock(&mtx);
 	rig_free(&r);
 
 	pthread_mutex_lock(&mtx);
