@@ -7,6 +7,8 @@
 #   curl     wall ms and bytes of the same requests in parallel (the
 #            Keystone token and the page URLs are found beforehand, so
 #            this is a lower bound: no round trip waits for another);
+#            then, apart, the meetings (scalelite's and every node's
+#            getMeetings), which status does not fetch;
 #   refresh  CPU ms of one refresh in-process on those answers
 #            (bench-refresh -d: decode + join + problems);
 #   steady   the same answers and a second set fetched 2 s later
@@ -47,23 +49,24 @@ per='silent
 compressed
 write-out = "%{size_download}\n"'
 median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
-# add URL FILE [curl options...]: one transfer of the curl config
+# add URL FILE [curl options...]: one transfer of the curl config $cfg
+cfg=
 add() {
 	u=$1
 	o=$2
 	shift 2
 	{
-		[ -s "$tmp/curl.cfg" ] && echo next
+		[ -s "$cfg" ] && echo next
 		printf 'url = "%s"\noutput = "%s/ans/%s"\n' "$u" "$tmp" "$o"
 		echo "$per"
 		for x in "$@"; do
 			printf '%s\n' "$x"
 		done
-	} >>"$tmp/curl.cfg"
+	} >>"$cfg"
 }
 
 for n in $sizes; do
-	rm -rf "$tmp/ans" "$tmp/curl.cfg"
+	rm -rf "$tmp/ans" "$tmp/curl.cfg" "$tmp/curl-meet.cfg"
 	mkdir -p "$tmp/ans"
 	"$sim" --nodes "$n" --write-config "$tmp/c.conf" >"$tmp/out" \
 	    2>"$tmp/err" &
@@ -96,7 +99,8 @@ for n in $sizes; do
 	failed=$(jq -r '[.sources[] | select(.state != "ok") | .name] |
 	    join(",")' "$tmp/status.json")
 
-	# --- the same requests for curl ---
+	# --- the same requests for curl (what status fetches) ---
+	cfg=$tmp/curl.cfg
 	consul=$(ini consul url)
 	add "$consul/v1/health/service/$(ini consul service)" consul.json \
 	    "header = \"X-Consul-Token: $(ini consul token)\""
@@ -111,6 +115,9 @@ for n in $sizes; do
 	ssec=$(ini scalelite secret)
 	add "$sl/scalelite/api/getServers?checksum=$(sha "getServers$ssec")" \
 	    getservers.json
+	# the meetings (status does not fetch them; the dashboard does while
+	# a view shows them): fetched for bench-refresh -m, timed apart
+	cfg=$tmp/curl-meet.cfg
 	add "$sl/bigbluebutton/api/getMeetings?checksum=$(sha "getMeetings$ssec")" \
 	    getmeetings.xml
 	curl -s "$sl/scalelite/api/getServers?checksum=$(sha "getServers$ssec")" |
@@ -120,7 +127,8 @@ for n in $sizes; do
 	    $u .= "/" unless $u =~ m{/$}; $i++;
 	    printf "next\nurl = \"%sgetMeetings?checksum=%s\"\noutput = \"%s/ans/node-%d.xml\"\n%s\n",
 	    $u, sha256_hex("getMeetings$s"), $ENV{ANS}, $i, $ENV{PER}' \
-	    <"$tmp/nodes" >>"$tmp/curl.cfg"
+	    <"$tmp/nodes" >>"$tmp/curl-meet.cfg"
+	cfg=$tmp/curl.cfg
 	rbase=$(ini rancher url)
 	rauth="user = \"$(ini rancher access_key):$(ini rancher secret_key)\""
 	project=$(ini rancher project)
@@ -167,11 +175,21 @@ for n in $sizes; do
 	done
 	cwall=$(median3 $cwalls)
 	cbytes=$(awk '{ s += $1 } END { print s }' "$tmp/sizes")
+	nmreq=$(grep -c '^url = ' "$tmp/curl-meet.cfg")
+	t0=$(now_ms)
+	curl -s --parallel --parallel-max "$par" -K "$tmp/curl-meet.cfg" \
+	    >"$tmp/sizes" 2>/dev/null
+	mwall=$(( $(now_ms) - t0 ))
+	mbytes=$(awk '{ s += $1 } END { print s }' "$tmp/sizes")
 	# a second answer set a refresh later (bench-refresh -s replays both)
 	sleep 2
 	mkdir -p "$tmp/ans/next"
 	sed "s|^output = \"$tmp/ans/|output = \"$tmp/ans/next/|" \
 	    "$tmp/curl.cfg" >"$tmp/curl-next.cfg"
+	curl -s --parallel --parallel-max "$par" -K "$tmp/curl-next.cfg" \
+	    >/dev/null 2>&1
+	sed "s|^output = \"$tmp/ans/|output = \"$tmp/ans/next/|" \
+	    "$tmp/curl-meet.cfg" >"$tmp/curl-next.cfg"
 	curl -s --parallel --parallel-max "$par" -K "$tmp/curl-next.cfg" \
 	    >/dev/null 2>&1
 
@@ -182,6 +200,7 @@ for n in $sizes; do
 	if [ "$cwall" -gt 0 ]; then
 		echo "  ratio status/curl: $(awk -v a="$wall" -v b="$cwall" 'BEGIN { printf "%.2f", a / b }')"
 	fi
+	echo "  (not fetched by status) the meetings, curl --parallel ($nmreq requests): wall ${mwall} ms, $mbytes bytes"
 	"$top_builddir/tests/bench/bench-refresh" -d "$tmp/ans" -r 5 |
 	    sed 's/^/  /'
 	"$top_builddir/tests/bench/bench-refresh" -s -d "$tmp/ans" -r 5 |
