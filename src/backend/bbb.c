@@ -445,6 +445,8 @@ bbb_fast_ref(const char *p, const char *e, char *out, size_t *n)
 				u = u * 16 + (unsigned int)(*q - 'A' + 10);
 			else
 				return (0);
+			if (u > 0x10ffff)
+				return (0);	/* and no wrap */
 		}
 		if (q - p == 3)
 			return (0);
@@ -453,6 +455,8 @@ bbb_fast_ref(const char *p, const char *e, char *out, size_t *n)
 			if (*q < '0' || *q > '9')
 				return (0);
 			u = u * 10 + (unsigned int)(*q - '0');
+			if (u > 0x10ffff)
+				return (0);	/* and no wrap */
 		}
 		if (q - p == 2)
 			return (0);

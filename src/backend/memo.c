@@ -45,6 +45,7 @@ struct bk_memo {
 	void		*arg;
 	size_t		 held_bytes;
 	size_t		 held_max;
+	size_t		 held_limit;
 };
 
 static void
@@ -87,6 +88,7 @@ bk_memo_new(int nparts)
 	m = xcalloc(1, sizeof *m);
 	m->nparts = nparts > 0 ? nparts : 1;
 	m->parts = xcalloc(m->nparts, sizeof *m->parts);
+	m->held_limit = BK_MEMO_HELD_LIMIT;
 	return (m);
 }
 
@@ -170,7 +172,8 @@ bk_memo_page(struct bk_memo *m, int part, char *body, size_t len,
 
 	ref = i < pt->ref.n ? &pt->ref.v[i] : NULL;
 	if (!pt->decoding && ref != NULL && ref->hash == pg->hash &&
-	    ref->len == len) {
+	    ref->len == len && len <= m->held_limit &&
+	    m->held_bytes <= m->held_limit - len) {
 		if (pt->nheld == pt->capheld) {
 			pt->capheld = pt->capheld == 0 ? 4 : pt->capheld * 2;
 			pt->held = xreallocarray(pt->held, pt->capheld,
@@ -272,6 +275,12 @@ size_t
 bk_memo_held_max(const struct bk_memo *m)
 {
 	return (m->held_max);
+}
+
+void
+bk_memo_set_held_limit(struct bk_memo *m, size_t limit)
+{
+	m->held_limit = limit;
 }
 
 /* --- the sources' decoders -------------------------------------------- */

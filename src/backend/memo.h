@@ -65,6 +65,13 @@ void		 bk_memo_abort(struct bk_memo *);
 void		 bk_memo_reset(struct bk_memo *);
 /* The most bytes held at once so far (transient memory). */
 size_t		 bk_memo_held_max(const struct bk_memo *);
+/*
+ * At most this many bytes are held at once (default BK_MEMO_HELD_LIMIT,
+ * one answer's worth): a page that would hold more is decoded, with the
+ * held pages of its part before it, as if it differed.
+ */
+#define BK_MEMO_HELD_LIMIT	(64u * 1024 * 1024) /* HTTP_DEFAULT_MAX_SIZE */
+void		 bk_memo_set_held_limit(struct bk_memo *, size_t);
 
 /* The decode callbacks of the paged sources (arg: their update). */
 int		 bk_memo_rancher_cb(void *, int, const char *, size_t,

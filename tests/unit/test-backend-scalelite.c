@@ -391,6 +391,11 @@ test_xml_fast_declines(void **state)
 		"<response><returncode>S]]>S</returncode></response>",
 		"<response><returncode>&#0;</returncode></response>",
 		"<response><returncode>&#xd800;</returncode></response>",
+		/* 2^32 + 'S': expat rejects it; no wrap to 'S' */
+		"<response><returncode>&#4294967379;UCCESS</returncode>"
+		    "</response>",
+		"<response><returncode>&#x100000053;UCCESS</returncode>"
+		    "</response>",
 		"<response><r\xc3\xa9>x</r\xc3\xa9><returncode>SUCCESS"
 		    "</returncode></response>",
 	};

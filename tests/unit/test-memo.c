@@ -417,6 +417,71 @@ test_memo_first_empty(void **state)
 	bk_memo_free(m);
 }
 
+/*
+ * Pages the same as the last good cycle are held until their part is
+ * known to be the same; never more bytes than the limit: past it the
+ * part is decoded, every page once and in order.
+ */
+static int	 order[16], norder;
+
+static int
+order_cb(void *arg, int part, const char *body, size_t len, char **next,
+    char **cause)
+{
+	(void)arg;
+	(void)part;
+	(void)cause;
+	assert_true(len >= 1 && norder < 16);
+	order[norder++] = body[0] - 'a';
+	*next = NULL;
+	return (0);
+}
+
+static void
+test_memo_held_limit(void **state)
+{
+	struct bk_memo	*m;
+	char		*body, *next = NULL, *cause = NULL;
+	bool		 same;
+	int		 round, i;
+
+	(void)state;
+	m = bk_memo_new(1);
+	bk_memo_set_held_limit(m, 1000);
+	for (round = 0; round < 3; round++) {
+		norder = 0;
+		bk_memo_begin(m, order_cb, NULL);
+		for (i = 0; i < 10; i++) {
+			body = xmalloc(300);
+			memset(body, 'a' + i, 300);
+			assert_int_equal(bk_memo_page(m, 0, body, 300, &next,
+			    &cause), 0);
+			assert_null(next);
+		}
+		assert_int_equal(bk_memo_end(m, &same, &cause), 0);
+		assert_false(same);
+		assert_int_equal(norder, 10);
+		for (i = 0; i < 10; i++)
+			assert_int_equal(order[i], i);
+		assert_true(bk_memo_held_max(m) <= 1000);
+	}
+	/* Within the limit: held, not decoded. */
+	bk_memo_set_held_limit(m, 3000);
+	norder = 0;
+	bk_memo_begin(m, order_cb, NULL);
+	for (i = 0; i < 10; i++) {
+		body = xmalloc(300);
+		memset(body, 'a' + i, 300);
+		assert_int_equal(bk_memo_page(m, 0, body, 300, &next, &cause),
+		    0);
+	}
+	assert_int_equal(bk_memo_end(m, &same, &cause), 0);
+	assert_true(same);
+	assert_int_equal(norder, 0);
+	assert_int_equal(bk_memo_held_max(m), 3000);
+	bk_memo_free(m);
+}
+
 /* --- fleet_touch_source ------------------------------------------------ */
 
 static void
@@ -476,6 +541,7 @@ main(void)
 		cmocka_unit_test(test_memo_pages),
 		cmocka_unit_test(test_memo_same_fields),
 		cmocka_unit_test(test_memo_first_empty),
+		cmocka_unit_test(test_memo_held_limit),
 		cmocka_unit_test(test_touch),
 	};
 
