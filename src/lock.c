@@ -562,9 +562,15 @@ lock_check(struct lock *l, char **cause)
 	sess = json_string_value(json_object_get(e, "Session"));
 	if (!json_is_object(e)) {
 		json_decref(arr);
-		/* A garbled answer proves nothing; the renewals decide. */
-		log_warn("lock: %s: not a KV answer; held", l->key);
-		return (0);
+		/*
+		 * consul answered, but not what it holds: the lock cannot
+		 * be confirmed, and no change may be made on a guess.
+		 */
+		lock_set_lost(l, xasprintf("consul's answer about %s cannot "
+		    "be read (not a KV answer); the lock cannot be confirmed",
+		    l->key));
+		*cause = lock_lost_cause(l);
+		return (-1);
 	}
 	if (sess != NULL && strcmp(sess, l->session) == 0) {
 		json_decref(arr);

@@ -1,0 +1,86 @@
+#!/bin/sh
+# lock-review-sim.sh: what a job does when consul's answer about its
+# lock cannot be read, and when the command's terminal hangs up.
+. "${top_srcdir:-.}/tests/lib/tap.sh"
+
+sim="${top_builddir:-.}/bbbctl-sim"
+bbbctl="${top_builddir:-.}/bbbctl"
+[ "${BBBCTL_SKIP_INTEGRATION:-0}" = 1 ] && skip_all "BBBCTL_SKIP_INTEGRATION=1"
+command -v curl >/dev/null 2>&1 || skip_all "curl not installed"
+command -v jq >/dev/null 2>&1 || skip_all "jq not installed"
+[ -x "$sim" ] || skip_all "bbbctl-sim not built"
+
+tmp=$(mktemp -d)
+pid=
+jp=
+cleanup() {
+	[ -n "$jp" ] && kill -9 "$jp" 2>/dev/null
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+"$sim" --nodes 5 --speed 2 --write-config "$tmp/bbbctl.conf" >"$tmp/out" \
+    2>"$tmp/err" &
+pid=$!
+wait_for grep -q '^ready$' "$tmp/out"
+ok $? "bbbctl-sim is ready"
+control=$(awk '$1 == "control" { print $2 }' "$tmp/out")
+consul=$(awk '$1 == "consul" { print $2 }' "$tmp/out")
+conf="$tmp/bbbctl.conf"
+token=$(awk -F' = ' '$1 == "token" { print $2 }' "$conf")
+rurl=$(awk -F' = ' '/^\[rancher\]/ { r = 1 } r && $1 == "url" { print $2; exit }' "$conf")
+ak=$(awk -F' = ' '$1 == "access_key" { print $2 }' "$conf")
+sk=$(awk -F' = ' '$1 == "secret_key" { print $2 }' "$conf")
+export XDG_STATE_HOME="$tmp/state"
+run() { "$bbbctl" --config "$conf" --log "$tmp/log" "$@"; }
+
+lock_session() {
+	curl -s -H "X-Consul-Token: $token" "$consul/v1/kv/bbbctl/sim/lock" |
+	    jq -r '.[0].Session // "none"' 2>/dev/null || echo none
+}
+# "name startCount" of the containers of a stack.
+starts() {
+	curl -s -u "$ak:$sk" "$rurl/projects/1a5/containers?limit=1000" |
+	    jq -r --arg s "$1-" '.data[] | select(.name | startswith($s)) |
+	    "\(.name) \(.startCount)"' | sort
+}
+# Wait for the job to end by itself (deadline: $1 s); a job that does
+# not is killed, and that is a failure.  Sets rc.
+end_job() {
+	WAIT_DEADLINE=$1 wait_for sh -c "! kill -0 $jp"
+	ended=$?
+	[ $ended -ne 0 ] && kill -9 "$jp" 2>/dev/null
+	wait "$jp"
+	rc=$?
+	jp=
+	return $ended
+}
+curl -s -X POST "$control/poll" >/dev/null
+
+# 1. consul answers 200 about the lock key, but the answer cannot be
+# read: that proves nothing about the lock, so the job must not take it
+# for "still held" and go on changing the fleet.
+before=$(starts bbb-03)
+run --yes stack restart bbb-03 >"$tmp/g.out" 2>"$tmp/g.err" &
+jp=$!
+wait_for grep -q 'restarting bbb-03/bbb (1 of 3)' "$tmp/g.err"
+ok $? "a restart is at its first service"
+curl -s -X POST "$control/faults?spec=consul:/v1/kv/bbbctl/sim/lock:malformed" >/dev/null
+end_job 60
+ok $? "the restart ends"
+curl -s -X DELETE "$control/faults" >/dev/null
+grep 'bbbctl: stack restart bbb-03:' "$tmp/g.err" | sed 's/^/# /'
+[ $rc -ne 0 ]
+ok $? "a garbled answer about the lock does not count as held ($rc)"
+grep -q '^bbbctl: stack restart bbb-03: failed: lock lost: .*cannot be read.*; restart of bbb-03 stopped before bbb-exporter (1 of 3 services restarted)' "$tmp/g.err"
+ok $? "its outcome is 'lock lost' and says the answer could not be read"
+! grep -q 'restarting bbb-03/bbb-exporter' "$tmp/g.err"
+ok $? "no further service was restarted"
+after=$(starts bbb-03)
+is "$(echo "$after" | grep -v '^bbb-03-bbb-1 ')" \
+    "$(echo "$before" | grep -v '^bbb-03-bbb-1 ')" \
+    "no container of the other services was restarted"
+is "$(lock_session)" none "no lock is left behind"
+
+done_testing
