@@ -83,4 +83,32 @@ is "$(echo "$after" | grep -v '^bbb-03-bbb-1 ')" \
     "no container of the other services was restarted"
 is "$(lock_session)" none "no lock is left behind"
 
+# 2. The operator's terminal hangs up (the SSH connection drops) while a
+# drain runs from the command line: the job is cancelled as on ^C, so
+# it ends with its audit record and gives the cluster lock back, rather
+# than dying with the lock held until consul lets the session expire.
+# (bbbctl itself, not a subshell around it, gets the signal)
+"$bbbctl" --config "$conf" --log "$tmp/log" --yes server drain --poll 200ms \
+    bbb-04 >"$tmp/h.out" 2>"$tmp/h.err" &
+jp=$!
+wait_for grep -q 'draining' "$tmp/h.err"
+ok $? "a drain follows the load"
+[ "$(lock_session)" != none ]
+ok $? "it holds the cluster lock"
+kill -HUP "$jp"
+end_job 30
+ok $? "the drain ends after SIGHUP"
+grep 'bbbctl: server drain bbb-04:' "$tmp/h.err" | sed 's/^/# /'
+[ $rc -ne 0 ] && [ $rc -ne 129 ]
+ok $? "it was not killed by the signal ($rc)"
+grep -q '^bbbctl: server drain bbb-04: cancelled: drain cancelled with load .*: bbb-04 stays cordoned' "$tmp/h.err"
+ok $? "its outcome is 'cancelled' with the state it leaves"
+is "$(lock_session)" none "the cluster lock was given back at once"
+run audit --json 2>/dev/null | jq -r '.[] | select(.verb == "server drain" and
+    .target == "bbb-04") | .event' | sort | uniq -c | sed 's/^ *//' \
+    >"$tmp/audit"
+sed 's/^/# /' "$tmp/audit"
+grep -qx '1 cancelled' "$tmp/audit" && grep -qx '1 started' "$tmp/audit"
+ok $? "the audit trail has its start and, once, its end"
+
 done_testing
