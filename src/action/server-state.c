@@ -548,6 +548,11 @@ ss_run_rake(enum ss_verb v, struct job *j, char **cause)
 		    "and [scalelite] ssh_host is not set for its rake tasks");
 		return (-1);
 	}
+	if (v == SS_DRAIN && job_cancelled(j) && !job_lock_lost(j)) {
+		*cause = xasprintf("drain cancelled before the cordon: "
+		    "nothing was changed");
+		return (-1);
+	}
 	if (job_lock_check(j, cause) != 0)
 		return (-1);
 	job_step(j, "%s %s with rake over ssh (scalelite < 1.5.1)",
@@ -630,6 +635,12 @@ ss_run(enum ss_verb v, struct job *j, char **cause)
 	if (v == SS_DRAIN && strcmp(state, "disabled") == 0) {
 		job_result(j, "%s is already disabled", a->target);
 		rc = 0;
+		goto out;
+	}
+	/* A drain is cancellable: a cancel so far leaves all as it was. */
+	if (v == SS_DRAIN && job_cancelled(j) && !job_lock_lost(j)) {
+		*cause = xasprintf("drain cancelled before the cordon: "
+		    "nothing was changed, %s stays %s", a->target, state);
 		goto out;
 	}
 	free(state);

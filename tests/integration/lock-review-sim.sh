@@ -39,6 +39,10 @@ lock_session() {
 	curl -s -H "X-Consul-Token: $token" "$consul/v1/kv/bbbctl/sim/lock" |
 	    jq -r '.[0].Session // "none"' 2>/dev/null || echo none
 }
+lb() {
+	curl -s "$control/state" |
+	    jq -r --arg n "$1" '.nodes[] | select(.name == $n) | .lb'
+}
 # "name startCount" of the containers of a stack.
 starts() {
 	curl -s -u "$ak:$sk" "$rurl/projects/1a5/containers?limit=1000" |
@@ -110,5 +114,26 @@ run audit --json 2>/dev/null | jq -r '.[] | select(.verb == "server drain" and
 sed 's/^/# /' "$tmp/audit"
 grep -qx '1 cancelled' "$tmp/audit" && grep -qx '1 started' "$tmp/audit"
 ok $? "the audit trail has its start and, once, its end"
+
+# 3. A drain cancelled before it has changed anything (scalelite is slow
+# to list its servers) must not cordon the node after the cancel.
+is "$(lb bbb-02)" enabled "bbb-02 is enabled"
+curl -s -X POST "$control/faults?spec=scalelite:/scalelite/api/getServers:latency:3000" >/dev/null
+"$bbbctl" --config "$conf" --log "$tmp/log" --yes server drain --poll 200ms \
+    bbb-02 >"$tmp/c.out" 2>"$tmp/c.err" &
+jp=$!
+wait_for grep -q 'finding bbb-02 in scalelite' "$tmp/c.err"
+ok $? "a drain looks for its node in scalelite"
+kill -TERM "$jp"
+end_job 30
+ok $? "the drain ends"
+curl -s -X DELETE "$control/faults" >/dev/null
+grep 'bbbctl: server drain bbb-02:' "$tmp/c.err" | sed 's/^/# /'
+grep -q '^bbbctl: server drain bbb-02: cancelled: .*nothing was changed' "$tmp/c.err"
+ok $? "its outcome is 'cancelled' and says nothing was changed"
+! grep -q 'cordon bbb-02' "$tmp/c.err"
+ok $? "no cordon step was started"
+curl -s -X POST "$control/poll" >/dev/null
+is "$(lb bbb-02)" enabled "bbb-02 is still enabled"
 
 done_testing
