@@ -28,6 +28,7 @@
 
 #define AUDIT_MASK		"********"
 #define AUDIT_SECRET_MIN	4	/* shorter secrets are not searched */
+#define AUDIT_STATEMENT_MS	"10000"	/* statement_timeout, ms */
 #define AUDIT_FIELD_MAX		65536	/* longer text is cut */
 #define AUDIT_SPOOL_LINE_MAX	(16 * AUDIT_FIELD_MAX)
 
@@ -47,6 +48,9 @@ const char audit_schema_sql[] =
     "  host text,\n"
     "  recorded_at timestamptz NOT NULL DEFAULT now()\n"
     ")";
+
+static const char audit_timeout_sql[] =
+    "SET statement_timeout = " AUDIT_STATEMENT_MS;
 
 static const char audit_index_sql[] =
     "CREATE INDEX IF NOT EXISTS bbbctl_audit_at ON bbbctl_audit (at)";
@@ -795,7 +799,13 @@ audit_connect(struct audit *a, bool force, char **cause)
 		goto fail;
 	}
 	PQsetNoticeProcessor(a->conn, audit_notice_cb, NULL);
-	if (audit_exec_ok(a->conn, audit_schema_sql, cause) != 0 ||
+	/*
+	 * No statement may wait for ever (a table locked by a migration,
+	 * a VACUUM FULL): a job's record is spooled instead, the audit
+	 * view says so, and quitting never waits on a hung database.
+	 */
+	if (audit_exec_ok(a->conn, audit_timeout_sql, cause) != 0 ||
+	    audit_exec_ok(a->conn, audit_schema_sql, cause) != 0 ||
 	    audit_exec_ok(a->conn, audit_index_sql, cause) != 0)
 		goto fail;
 	a->failed_at = 0;
