@@ -77,6 +77,7 @@ static atomic_bool	 audit_spool_told;
 struct audit {
 	pthread_mutex_t	 mtx;
 	char		*conninfo;	/* secret; NULL if not configured */
+	bool		 conninfo_bad;	/* libpq cannot parse it */
 	char		*host;
 	char		*spool;
 	char		**secrets;	/* to mask in records */
@@ -103,7 +104,7 @@ audit_new(const struct config *cfg)
 {
 	struct audit		*a;
 	PQconninfoOption	*opts, *o;
-	char			 host[256];
+	char			 host[256], *perr = NULL;
 
 	a = xcalloc(1, sizeof *a);
 	pthread_mutex_init(&a->mtx, NULL);
@@ -118,7 +119,10 @@ audit_new(const struct config *cfg)
 	if (cfg->postgres.conninfo != NULL && *cfg->postgres.conninfo != '\0') {
 		a->conninfo = xstrdup(cfg->postgres.conninfo);
 		audit_add_secret(a, cfg->postgres.conninfo);
-		opts = PQconninfoParse(cfg->postgres.conninfo, NULL);
+		opts = PQconninfoParse(cfg->postgres.conninfo, &perr);
+		/* perr may quote the password: never shown. */
+		a->conninfo_bad = opts == NULL;
+		PQfreemem(perr);
 		for (o = opts; o != NULL && o->keyword != NULL; o++) {
 			if (strcmp(o->keyword, "password") == 0)
 				audit_add_secret(a, o->val);
@@ -782,6 +786,13 @@ audit_connect(struct audit *a, bool force, char **cause)
 	if (a->conninfo == NULL) {
 		*cause = xstrdup("audit database: [postgres] conninfo is not "
 		    "set");
+		return (-1);
+	}
+	if (a->conninfo_bad) {
+		/* libpq's own message may quote the password. */
+		*cause = xstrdup("audit database: [postgres] conninfo cannot "
+		    "be parsed (libpq's message is not shown: it may quote "
+		    "the password)");
 		return (-1);
 	}
 	if (!force && a->failed_at != 0 && a->retry_ms > 0 &&
