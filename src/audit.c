@@ -62,9 +62,13 @@ static const char audit_insert_sql[] =
     "to_timestamp($10::double precision / 1000), $11::bigint, $12) "
     "ON CONFLICT (uuid) DO NOTHING";
 
+/* Text is cut to AUDIT_FIELD_MAX characters, as the spool's. */
 static const char audit_select_sql[] =
-    "SELECT uuid, event, job_id, verb, target, plan, result, operator, "
-    "origin, (extract(epoch FROM at) * 1000)::bigint, duration_ms, host "
+    "SELECT left(uuid, 65536), left(event, 65536), job_id, "
+    "left(verb, 65536), left(target, 65536), left(plan, 65536), "
+    "left(result, 65536), left(operator, 65536), left(origin, 65536), "
+    "(extract(epoch FROM at) * 1000)::bigint, duration_ms, "
+    "left(host, 65536) "
     "FROM bbbctl_audit WHERE at >= to_timestamp($1::double precision / 1000) "
     "ORDER BY at DESC, recorded_at DESC LIMIT $2::bigint";
 

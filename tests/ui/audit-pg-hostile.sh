@@ -27,6 +27,13 @@ ok $? "a record with control characters, from elsewhere"
 pg_psql "INSERT INTO bbbctl_audit (uuid, event, verb, target, result, operator, origin, at) VALUES ('h-2', 'done', 'server enable', 'bbb-09', repeat('x', 20000000), 'bob', '10.9.8.7', now() - interval '2 minutes')" >/dev/null
 ok $? "a record with a 20 MB result"
 
+# The listing cuts a field as the spool does (64 KiB): 500 such records
+# are not 10 GB in memory.
+n=$(cli audit --json 2>/dev/null | jq -r '.[] | select(.target == "bbb-09") | .result | length')
+diag "the 20 MB result is listed with $n characters"
+[ -n "$n" ] && [ "$n" -le 65536 ]
+ok $? "a huge field is cut when read"
+
 ui_start 160 30 "$ui_bbbctl" --config "$conf" --log "$ui_tmp/log"
 wait_for_text "bbb-03 "; ok $? "the dashboard shows the fleet"
 ui_keys : audit Enter
