@@ -136,4 +136,21 @@ ok $? "no cordon step was started"
 curl -s -X POST "$control/poll" >/dev/null
 is "$(lb bbb-02)" enabled "bbb-02 is still enabled"
 
+# 4. consul answers the renewals, but with nothing readable, and the
+# lock key cannot be asked: a renewal that cannot be read is no renewal,
+# so after a whole TTL (15 s) the lock counts as lost.
+"$bbbctl" --config "$conf" --log "$tmp/log" --yes server drain --poll 200ms \
+    bbb-04 >"$tmp/m.out" 2>"$tmp/m.err" &
+jp=$!
+wait_for grep -q 'draining' "$tmp/m.err"
+ok $? "a drain follows the load"
+curl -s -X POST "$control/faults?spec=consul:/v1/session/renew:malformed" >/dev/null
+curl -s -X POST "$control/faults?spec=consul:/v1/kv/bbbctl/sim/lock:status:503" >/dev/null
+end_job 45
+ok $? "the drain ends by itself once no renewal could be read for a TTL"
+curl -s -X DELETE "$control/faults" >/dev/null
+grep 'bbbctl: server drain bbb-04:' "$tmp/m.err" | sed 's/^/# /'
+[ $rc -ne 0 ] && grep -q '^bbbctl: server drain bbb-04: failed: lock lost: consul session .* not renewed for 1[5-9]s (it may have expired): .*cannot be read' "$tmp/m.err"
+ok $? "its outcome is 'lock lost': the renewals could not be read"
+
 done_testing
