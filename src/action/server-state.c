@@ -529,6 +529,12 @@ out:
 	return (rc);
 }
 
+static int
+ss_lock_check_cb(void *arg, char **cause)
+{
+	return (job_lock_check(arg, cause));
+}
+
 /*
  * Scalelite < 1.5.1: the rake tasks over ssh (rake.h).  drain is
  * cordon, then `rake status` every poll until the server is disabled.
@@ -557,8 +563,9 @@ ss_run_rake(enum ss_verb v, struct job *j, char **cause)
 		return (-1);
 	job_step(j, "%s %s with rake over ssh (scalelite < 1.5.1)",
 	    ss_verb_word(v), a->target);
-	if (rake_server_state(cfg, ss_verb_word(v), a->target, &out,
-	    cause) != 0) {
+	/* Checked again right before the task: the listing takes seconds. */
+	if (rake_server_state_checked(cfg, ss_verb_word(v), a->target,
+	    ss_lock_check_cb, j, &out, cause) != 0) {
 		free(out);
 		return (-1);
 	}
