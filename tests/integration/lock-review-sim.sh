@@ -153,4 +153,31 @@ grep 'bbbctl: server drain bbb-04:' "$tmp/m.err" | sed 's/^/# /'
 [ $rc -ne 0 ] && grep -q '^bbbctl: server drain bbb-04: failed: lock lost: consul session .* not renewed for 1[5-9]s (it may have expired): .*cannot be read' "$tmp/m.err"
 ok $? "its outcome is 'lock lost': the renewals could not be read"
 
+# 5. ^C while the upgrade is being finished is too late (the job goes
+# on); when the finishing then fails, the job failed: it was not
+# cancelled, and neither its outcome nor its audit record may say so.
+rpath=$(echo "$rurl" | sed 's|^[a-z]*://[^/]*||')
+"$bbbctl" --config "$conf" --log "$tmp/log" --yes stack redeploy \
+    --poll 200ms --image bbb=bigbluebutton/bbb:9.9 bbb-05 \
+    >"$tmp/f.out" 2>"$tmp/f.err" &
+jp=$!
+WAIT_DEADLINE=60 wait_for grep -q 'finishing the upgrade of bbb-05/bbb$' \
+    "$tmp/f.err"
+ok $? "a redeploy finishes its upgrade"
+kill -INT "$jp"
+wait_for grep -q 'cancelling' "$tmp/f.err"
+curl -s -X POST "$control/faults?spec=rancher:$rpath/projects/1a5/services:status:500" >/dev/null
+end_job 60
+ok $? "the redeploy ends"
+curl -s -X DELETE "$control/faults" >/dev/null
+grep 'bbbctl: stack redeploy bbb-05:' "$tmp/f.err" | sed 's/^/# /'
+grep -q '^bbbctl: stack redeploy bbb-05: failed: redeploy of bbb-05: finishupgrade of .* failed: ' "$tmp/f.err"
+ok $? "its outcome is 'failed', not 'cancelled'"
+run audit --json 2>/dev/null | jq -r '.[] | select(.verb == "stack redeploy" and
+    .target == "bbb-05") | .event' | sort | uniq -c | sed 's/^ *//' \
+    >"$tmp/audit5"
+sed 's/^/# /' "$tmp/audit5"
+grep -qx '1 failed' "$tmp/audit5" && ! grep -q cancelled "$tmp/audit5"
+ok $? "its audit record says failed, once"
+
 done_testing
