@@ -1158,6 +1158,24 @@ audit_entry_cmp(const void *va, const void *vb)
 	return (0);
 }
 
+/* Mask the secrets of a in a listed record's text. */
+static void
+audit_entry_mask(const struct audit *a, struct audit_entry *e)
+{
+	char	**f[] = { &e->event, &e->verb, &e->target, &e->plan,
+		    &e->result, &e->operator_, &e->origin, &e->host };
+	char	 *m;
+	size_t	  i;
+
+	for (i = 0; i < nitems(f); i++) {
+		if (*f[i] == NULL)
+			continue;
+		m = audit_mask(a, *f[i]);
+		free(*f[i]);
+		*f[i] = m;
+	}
+}
+
 int
 audit_list(struct audit *a, int64_t since_ms, size_t limit,
     struct audit_list *l, char **cause)
@@ -1226,6 +1244,12 @@ audit_list(struct audit *a, int64_t since_ms, size_t limit,
 		memmove(l->v, l->v + drop, limit * sizeof *l->v);
 		l->n = limit;
 	}
+	/*
+	 * The table is shared: a record from elsewhere (another console,
+	 * an older bbbctl, a hand in psql) may carry a secret of ours.
+	 */
+	for (i = 0; i < l->n; i++)
+		audit_entry_mask(a, &l->v[i]);
 	return (0);
 }
 

@@ -26,6 +26,15 @@ pg_psql "INSERT INTO bbbctl_audit (uuid, event, verb, target, result, operator, 
 ok $? "a record with control characters, from elsewhere"
 pg_psql "INSERT INTO bbbctl_audit (uuid, event, verb, target, result, operator, origin, at) VALUES ('h-2', 'done', 'server enable', 'bbb-09', repeat('x', 20000000), 'bob', '10.9.8.7', now() - interval '2 minutes')" >/dev/null
 ok $? "a record with a 20 MB result"
+# A record from elsewhere that carries a secret of this console's
+# configuration (the same fleet: the same scalelite secret).
+slsecret=$(awk -F' = ' '/^\[scalelite\]/ { s = 1 } s && $1 == "secret" { print $2; exit }' "$conf")
+[ -n "$slsecret" ]
+ok $? "the configuration has a scalelite secret"
+pg_psql "INSERT INTO bbbctl_audit (uuid, event, verb, target, plan, result, operator, origin, at) VALUES ('h-3', 'failed', 'server panic', 'bbb-08', 'checksum over $slsecret', 'scalelite said no to $slsecret', 'eve', '10.9.8.7', now() - interval '3 minutes')" >/dev/null
+ok $? "a record with the scalelite secret in it, from elsewhere"
+! cli audit --json 2>/dev/null | grep -qF "$slsecret"
+ok $? "bbbctl audit does not show the secret"
 
 # The listing cuts a field as the spool does (64 KiB): 500 such records
 # are not 10 GB in memory.
@@ -48,6 +57,10 @@ ui_has_re " done +- +server enable +bbb-09 +bob@10.9.8.7 .*xxxx"
 ok $? "the huge record is one row"
 ui_has_re " done +1 +server cordon +bbb-02 "
 ok $? "and the records around them are intact"
+ui_has_re " failed +- +server panic +bbb-08 +eve@10.9.8.7 .*scalelite said no to \*\*\*\*\*\*\*\*"
+ok $? "the view shows the record with the secret masked"
+! ui_has "$slsecret"
+ok $? "and never the secret"
 pid=$(ui_pid)
 ui_keys q
 wait_for sh -c "! kill -0 $pid 2>/dev/null"; ok $? "q quits"
