@@ -28,6 +28,7 @@
 
 #define AUDIT_MASK		"********"
 #define AUDIT_SECRET_MIN	4	/* shorter secrets are not searched */
+#define AUDIT_STATEMENT_MS	"10000"	/* statement_timeout, ms */
 #define AUDIT_FIELD_MAX		65536	/* longer text is cut */
 #define AUDIT_SPOOL_LINE_MAX	(16 * AUDIT_FIELD_MAX)
 
@@ -48,6 +49,9 @@ const char audit_schema_sql[] =
     "  recorded_at timestamptz NOT NULL DEFAULT now()\n"
     ")";
 
+static const char audit_timeout_sql[] =
+    "SET statement_timeout = " AUDIT_STATEMENT_MS;
+
 static const char audit_index_sql[] =
     "CREATE INDEX IF NOT EXISTS bbbctl_audit_at ON bbbctl_audit (at)";
 
@@ -58,9 +62,13 @@ static const char audit_insert_sql[] =
     "to_timestamp($10::double precision / 1000), $11::bigint, $12) "
     "ON CONFLICT (uuid) DO NOTHING";
 
+/* Text is cut to AUDIT_FIELD_MAX characters, as the spool's. */
 static const char audit_select_sql[] =
-    "SELECT uuid, event, job_id, verb, target, plan, result, operator, "
-    "origin, (extract(epoch FROM at) * 1000)::bigint, duration_ms, host "
+    "SELECT left(uuid, 65536), left(event, 65536), job_id, "
+    "left(verb, 65536), left(target, 65536), left(plan, 65536), "
+    "left(result, 65536), left(operator, 65536), left(origin, 65536), "
+    "(extract(epoch FROM at) * 1000)::bigint, duration_ms, "
+    "left(host, 65536) "
     "FROM bbbctl_audit WHERE at >= to_timestamp($1::double precision / 1000) "
     "ORDER BY at DESC, recorded_at DESC LIMIT $2::bigint";
 
@@ -73,6 +81,7 @@ static atomic_bool	 audit_spool_told;
 struct audit {
 	pthread_mutex_t	 mtx;
 	char		*conninfo;	/* secret; NULL if not configured */
+	bool		 conninfo_bad;	/* libpq cannot parse it */
 	char		*host;
 	char		*spool;
 	char		**secrets;	/* to mask in records */
@@ -99,7 +108,7 @@ audit_new(const struct config *cfg)
 {
 	struct audit		*a;
 	PQconninfoOption	*opts, *o;
-	char			 host[256];
+	char			 host[256], *perr = NULL;
 
 	a = xcalloc(1, sizeof *a);
 	pthread_mutex_init(&a->mtx, NULL);
@@ -114,7 +123,10 @@ audit_new(const struct config *cfg)
 	if (cfg->postgres.conninfo != NULL && *cfg->postgres.conninfo != '\0') {
 		a->conninfo = xstrdup(cfg->postgres.conninfo);
 		audit_add_secret(a, cfg->postgres.conninfo);
-		opts = PQconninfoParse(cfg->postgres.conninfo, NULL);
+		opts = PQconninfoParse(cfg->postgres.conninfo, &perr);
+		/* perr may quote the password: never shown. */
+		a->conninfo_bad = opts == NULL;
+		PQfreemem(perr);
 		for (o = opts; o != NULL && o->keyword != NULL; o++) {
 			if (strcmp(o->keyword, "password") == 0)
 				audit_add_secret(a, o->val);
@@ -780,6 +792,13 @@ audit_connect(struct audit *a, bool force, char **cause)
 		    "set");
 		return (-1);
 	}
+	if (a->conninfo_bad) {
+		/* libpq's own message may quote the password. */
+		*cause = xstrdup("audit database: [postgres] conninfo cannot "
+		    "be parsed (libpq's message is not shown: it may quote "
+		    "the password)");
+		return (-1);
+	}
 	if (!force && a->failed_at != 0 && a->retry_ms > 0 &&
 	    util_mono_ms() - a->failed_at < a->retry_ms) {
 		*cause = xstrdup(a->failed_cause != NULL ? a->failed_cause :
@@ -795,7 +814,13 @@ audit_connect(struct audit *a, bool force, char **cause)
 		goto fail;
 	}
 	PQsetNoticeProcessor(a->conn, audit_notice_cb, NULL);
-	if (audit_exec_ok(a->conn, audit_schema_sql, cause) != 0 ||
+	/*
+	 * No statement may wait for ever (a table locked by a migration,
+	 * a VACUUM FULL): a job's record is spooled instead, the audit
+	 * view says so, and quitting never waits on a hung database.
+	 */
+	if (audit_exec_ok(a->conn, audit_timeout_sql, cause) != 0 ||
+	    audit_exec_ok(a->conn, audit_schema_sql, cause) != 0 ||
 	    audit_exec_ok(a->conn, audit_index_sql, cause) != 0)
 		goto fail;
 	a->failed_at = 0;
@@ -1133,6 +1158,24 @@ audit_entry_cmp(const void *va, const void *vb)
 	return (0);
 }
 
+/* Mask the secrets of a in a listed record's text. */
+static void
+audit_entry_mask(const struct audit *a, struct audit_entry *e)
+{
+	char	**f[] = { &e->event, &e->verb, &e->target, &e->plan,
+		    &e->result, &e->operator_, &e->origin, &e->host };
+	char	 *m;
+	size_t	  i;
+
+	for (i = 0; i < nitems(f); i++) {
+		if (*f[i] == NULL)
+			continue;
+		m = audit_mask(a, *f[i]);
+		free(*f[i]);
+		*f[i] = m;
+	}
+}
+
 int
 audit_list(struct audit *a, int64_t since_ms, size_t limit,
     struct audit_list *l, char **cause)
@@ -1201,6 +1244,12 @@ audit_list(struct audit *a, int64_t since_ms, size_t limit,
 		memmove(l->v, l->v + drop, limit * sizeof *l->v);
 		l->n = limit;
 	}
+	/*
+	 * The table is shared: a record from elsewhere (another console,
+	 * an older bbbctl, a hand in psql) may carry a secret of ours.
+	 */
+	for (i = 0; i < l->n; i++)
+		audit_entry_mask(a, &l->v[i]);
 	return (0);
 }
 

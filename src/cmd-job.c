@@ -11,8 +11,9 @@
  * confirmation: --yes, or on a terminal y/N for reversible actions and
  * the target's name typed for destructive ones; without a terminal and
  * without --yes the command refuses.  The job then runs on its worker
- * while this thread's loop prints its steps on stderr; ^C cancels it
- * where the action allows.  Exit 0 when the job is done, 1 otherwise.
+ * while this thread's loop prints its steps on stderr; ^C, SIGTERM and
+ * SIGHUP cancel it where the action allows.  Exit 0 when the job is
+ * done, 1 otherwise.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -159,6 +160,7 @@ cmd_job(struct cli *cli, int argc, char **argv)
 	struct job_plan		*plan = NULL;
 	struct cmd_job_run	 r;
 	struct fleet		*fleet;
+	struct sigaction	 sa;
 	char			*cause = NULL, *text;
 	int			 ch, rc = CLI_EXIT_ERROR;
 
@@ -257,6 +259,14 @@ cmd_job(struct cli *cli, int argc, char **argv)
 	jobs_on_change(r.jobs, cmd_job_change_cb, &r);
 	loop_signal(r.loop, SIGINT, cmd_job_signal_cb, &r);
 	loop_signal(r.loop, SIGTERM, cmd_job_signal_cb, &r);
+	/*
+	 * The terminal hangs up (an SSH connection drops): cancel as on
+	 * ^C, so the job ends with its audit record and gives the lock
+	 * back, instead of dying half-way with the lock held.  Under
+	 * nohup SIGHUP stays ignored and the job goes on.
+	 */
+	if (sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
+		loop_signal(r.loop, SIGHUP, cmd_job_signal_cb, &r);
 	r.id = jobs_start(r.jobs, a, &args, plan);
 	while (!r.done) {
 		if (loop_run(r.loop) != 0)

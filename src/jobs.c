@@ -73,6 +73,7 @@ struct job {
 
 	/* shared, under jobs->mu */
 	bool			 cancel;
+	bool			 too_late;	/* a cancel is not obeyed */
 	bool			 mutating;	/* run() has started */
 	char			*lock_lost;	/* why, once the lock is lost */
 
@@ -396,6 +397,19 @@ job_lock_lost(struct job *j)
 	return (lost);
 }
 
+bool
+job_cancel_too_late(struct job *j)
+{
+	bool	 c;
+
+	pthread_mutex_lock(&j->jobs->mu);
+	c = j->cancel || j->lock_lost != NULL;
+	if (!c)
+		j->too_late = true;
+	pthread_mutex_unlock(&j->jobs->mu);
+	return (c);
+}
+
 int
 job_lock_check(struct job *j, char **cause)
 {
@@ -520,6 +534,7 @@ job_main(void *arg)
 	char		*cause = NULL;
 	const char	*outcome;
 	char		*lost;
+	bool		 cancelled;
 	int		 rc;
 
 	j->started = util_wall_ms();
@@ -551,6 +566,13 @@ job_main(void *arg)
 
 	pthread_mutex_lock(&j->jobs->mu);
 	lost = j->lock_lost != NULL ? xstrdup(j->lock_lost) : NULL;
+	/*
+	 * Cancelled only if the cancel was obeyed: not once it came too
+	 * late, nor for an action that cannot be cancelled once started
+	 * (quitting cancels every job); then a failure is a failure.
+	 */
+	cancelled = j->cancel && !j->too_late && (j->action->cancellable ||
+	    !j->mutating);
 	pthread_mutex_unlock(&j->jobs->mu);
 	if (rc == 0) {
 		j->state = FLEET_JOB_DONE;
@@ -580,7 +602,7 @@ job_main(void *arg)
 		}
 		cause = NULL;
 	} else {
-		j->state = j->cancel ? FLEET_JOB_CANCELLED : FLEET_JOB_FAILED;
+		j->state = cancelled ? FLEET_JOB_CANCELLED : FLEET_JOB_FAILED;
 		outcome = j->state == FLEET_JOB_CANCELLED ? "cancelled" :
 		    "failed";
 		free(j->result);

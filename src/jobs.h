@@ -163,5 +163,13 @@ bool		 job_sleep(struct job *, int64_t ms);
 int		 job_lock_check(struct job *, char **);
 /* The cluster lock is lost (see job_lock_check()). */
 bool		 job_lock_lost(struct job *);
+/*
+ * From now on a cancel comes too late to be obeyed (a redeploy whose
+ * upgrade is being finished): the job goes on, and should it fail, its
+ * outcome is "failed", not "cancelled".  Unless the job must stop
+ * already (as job_cancelled(), in the same breath): then it returns
+ * true and marks nothing.
+ */
+bool		 job_cancel_too_late(struct job *);
 
 #endif

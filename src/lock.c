@@ -278,6 +278,23 @@ lock_set_lost(struct lock *l, char *cause)
 		l->on_lost(cause, l->arg);
 }
 
+/* A renewal's answer: [{"ID": our session, ...}]. */
+static bool
+lock_renewed(const struct lock *l, const struct http_response *resp)
+{
+	json_t		*arr;
+	json_error_t	 err;
+	const char	*id;
+	bool		 ok;
+
+	arr = json_loadb(resp->body != NULL ? resp->body : "", resp->len, 0,
+	    &err);
+	id = json_string_value(json_object_get(json_array_get(arr, 0), "ID"));
+	ok = id != NULL && strcmp(id, l->session) == 0;
+	json_decref(arr);
+	return (ok);
+}
+
 static void *
 lock_renew_main(void *arg)
 {
@@ -285,7 +302,7 @@ lock_renew_main(void *arg)
 	struct http_response	 resp;
 	struct timespec		 ts;
 	char			*path, *cause = NULL;
-	bool			 stop;
+	bool			 stop, renewed;
 	int64_t			 since;
 
 	path = xasprintf("/v1/session/renew/%s", l->session);
@@ -308,11 +325,17 @@ lock_renew_main(void *arg)
 		if (stop)
 			break;
 		if (lock_http(l, "PUT", path, NULL, &resp, &cause) == 0) {
+			renewed = lock_renewed(l, &resp);
 			http_response_clear(&resp);
-			pthread_mutex_lock(&l->mu);
-			l->renewed_ms = util_mono_ms();
-			pthread_mutex_unlock(&l->mu);
-			continue;
+			if (renewed) {
+				pthread_mutex_lock(&l->mu);
+				l->renewed_ms = util_mono_ms();
+				pthread_mutex_unlock(&l->mu);
+				continue;
+			}
+			/* An answer that cannot be read is no renewal. */
+			cause = xasprintf("consul PUT %s: the answer cannot be "
+			    "read (not our session)", path);
 		}
 		if (strstr(cause, "HTTP 404") != NULL) {
 			lock_set_lost(l, xasprintf("consul session %s is gone "
@@ -562,9 +585,15 @@ lock_check(struct lock *l, char **cause)
 	sess = json_string_value(json_object_get(e, "Session"));
 	if (!json_is_object(e)) {
 		json_decref(arr);
-		/* A garbled answer proves nothing; the renewals decide. */
-		log_warn("lock: %s: not a KV answer; held", l->key);
-		return (0);
+		/*
+		 * consul answered, but not what it holds: the lock cannot
+		 * be confirmed, and no change may be made on a guess.
+		 */
+		lock_set_lost(l, xasprintf("consul's answer about %s cannot "
+		    "be read (not a KV answer); the lock cannot be confirmed",
+		    l->key));
+		*cause = lock_lost_cause(l);
+		return (-1);
 	}
 	if (sess != NULL && strcmp(sess, l->session) == 0) {
 		json_decref(arr);

@@ -55,7 +55,8 @@ char		*lock_lost_cause(struct lock *);
  * Ask consul whether the key is still held by our session (blocking;
  * before each mutating step).  0: held, or consul cannot be asked but
  * the session was renewed less than a TTL ago.  -1 with *cause when the
- * lock is lost (then lock_lost() is true for good).
+ * lock is lost, or consul answers but what it says cannot be read (it
+ * cannot be confirmed); then lock_lost() is true for good.
  */
 int		 lock_check(struct lock *, char **);
 /* Release and destroy the session; takes NULL. */

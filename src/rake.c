@@ -807,6 +807,15 @@ int
 rake_server_state(const struct config *cfg, const char *verb,
     const char *server, char **output, char **cause)
 {
+	return (rake_server_state_checked(cfg, verb, server, NULL, NULL,
+	    output, cause));
+}
+
+int
+rake_server_state_checked(const struct config *cfg, const char *verb,
+    const char *server, int (*check)(void *, char **), void *arg,
+    char **output, char **cause)
+{
 	static const char *const errs[] = { "ERROR", "Error:", "rake aborted",
 	    NULL };
 	struct ssh_result	 res;
@@ -860,6 +869,9 @@ rake_server_state(const struct config *cfg, const char *verb,
 		rake_list_free(&rl);
 	}
 
+	/* The last word before the change (the listing took seconds). */
+	if (check != NULL && check(arg, cause) != 0)
+		goto out;
 	/* Run the task, then list the servers to see what it did. */
 	q = xasprintf("servers:%s[%s]", verb, id);
 	tasks = ssh_quote(q);

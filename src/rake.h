@@ -34,6 +34,14 @@ struct config;
  */
 int	 rake_server_state(const struct config *, const char *verb,
 	     const char *server, char **output, char **cause);
+/*
+ * As rake_server_state(), and check(arg, cause) is called right before
+ * the task runs (after the listing that finds the server's id); when
+ * it returns -1, nothing is run and its *cause is the cause.
+ */
+int	 rake_server_state_checked(const struct config *, const char *verb,
+	     const char *server, int (*check)(void *, char **), void *arg,
+	     char **output, char **cause);
 
 /* One row of `rake status`. */
 struct rake_server {

@@ -208,10 +208,24 @@ ui_audit_clear(struct ui *ui)
 	ui->audit_note = NULL;
 }
 
+/*
+ * A copy fit for one table cell: records may come from elsewhere (the
+ * database is shared), and a control character would move the cursor
+ * off the row (a newline cuts the row and overwrites the next one).
+ */
 static char *
 ui_audit_dup(const char *s)
 {
-	return (s != NULL ? xstrdup(s) : NULL);
+	char	*c, *p;
+
+	if (s == NULL)
+		return (NULL);
+	c = xstrdup(s);
+	for (p = c; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+	return (c);
 }
 
 void
@@ -228,7 +242,7 @@ ui_audit_set(struct ui *ui, const struct ui_audit_rec *recs, size_t n,
 	if (recs == NULL && error != NULL) {
 		/* Keep the records shown; say they could not be read. */
 		free(ui->audit_note);
-		ui->audit_note = xstrdup(error);
+		ui->audit_note = ui_audit_dup(error);
 		ui->audit_failed = true;
 		return;
 	}
@@ -241,13 +255,14 @@ ui_audit_set(struct ui *ui, const struct ui_audit_rec *recs, size_t n,
 	for (i = 0; i < n; i++) {
 		a = &ui->audit[i];
 		*a = recs[i];
-		a->event = xstrdup(recs[i].event != NULL ? recs[i].event :
+		a->event = ui_audit_dup(recs[i].event != NULL ?
+		    recs[i].event : "?");
+		a->verb = ui_audit_dup(recs[i].verb != NULL ? recs[i].verb :
 		    "?");
-		a->verb = xstrdup(recs[i].verb != NULL ? recs[i].verb : "?");
 		a->target = ui_audit_dup(recs[i].target);
-		a->operator_ = xstrdup(recs[i].operator_ != NULL ?
+		a->operator_ = ui_audit_dup(recs[i].operator_ != NULL ?
 		    recs[i].operator_ : "?");
-		a->origin = xstrdup(recs[i].origin != NULL ?
+		a->origin = ui_audit_dup(recs[i].origin != NULL ?
 		    recs[i].origin : "?");
 		a->result = ui_audit_dup(recs[i].result);
 	}

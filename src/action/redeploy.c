@@ -602,8 +602,11 @@ rd_run_redeploy(struct job *j, char **cause)
 		    &why) != 0)
 			break;
 	}
-	/* The last chance to undo it all: nothing is finished yet. */
-	if (why == NULL && job_cancelled(j))
+	/*
+	 * The last chance to undo it all: nothing is finished yet.  A
+	 * cancel after this check is too late (checked and marked at once).
+	 */
+	if (why == NULL && job_cancel_too_late(j))
 		why = xasprintf("%s with every service upgraded, before the "
 		    "finishupgrade", job_lock_lost(j) ? "stopped" :
 		    "cancelled");

@@ -529,6 +529,12 @@ out:
 	return (rc);
 }
 
+static int
+ss_lock_check_cb(void *arg, char **cause)
+{
+	return (job_lock_check(arg, cause));
+}
+
 /*
  * Scalelite < 1.5.1: the rake tasks over ssh (rake.h).  drain is
  * cordon, then `rake status` every poll until the server is disabled.
@@ -548,12 +554,18 @@ ss_run_rake(enum ss_verb v, struct job *j, char **cause)
 		    "and [scalelite] ssh_host is not set for its rake tasks");
 		return (-1);
 	}
+	if (v == SS_DRAIN && job_cancelled(j) && !job_lock_lost(j)) {
+		*cause = xasprintf("drain cancelled before the cordon: "
+		    "nothing was changed");
+		return (-1);
+	}
 	if (job_lock_check(j, cause) != 0)
 		return (-1);
 	job_step(j, "%s %s with rake over ssh (scalelite < 1.5.1)",
 	    ss_verb_word(v), a->target);
-	if (rake_server_state(cfg, ss_verb_word(v), a->target, &out,
-	    cause) != 0) {
+	/* Checked again right before the task: the listing takes seconds. */
+	if (rake_server_state_checked(cfg, ss_verb_word(v), a->target,
+	    ss_lock_check_cb, j, &out, cause) != 0) {
 		free(out);
 		return (-1);
 	}
@@ -630,6 +642,12 @@ ss_run(enum ss_verb v, struct job *j, char **cause)
 	if (v == SS_DRAIN && strcmp(state, "disabled") == 0) {
 		job_result(j, "%s is already disabled", a->target);
 		rc = 0;
+		goto out;
+	}
+	/* A drain is cancellable: a cancel so far leaves all as it was. */
+	if (v == SS_DRAIN && job_cancelled(j) && !job_lock_lost(j)) {
+		*cause = xasprintf("drain cancelled before the cordon: "
+		    "nothing was changed, %s stays %s", a->target, state);
 		goto out;
 	}
 	free(state);

@@ -301,6 +301,56 @@ test_spool_no_database(void **state)
 	free(spool);
 }
 
+/*
+ * A conninfo libpq cannot parse: its message may quote the password
+ * (`invalid percent-encoded token: "..."`); no error shown, logged or
+ * listed may carry it.
+ */
+static void
+test_conninfo_unparsable(void **state)
+{
+	static const char *const bad[] = {
+		"postgresql://bbbctl:Hunter%zz-very-secret@127.0.0.1:1/audit",
+		"host=127.0.0.1 port=1 password=Hunter2 very-secret",
+	};
+	struct config		*cfg;
+	struct audit		*a;
+	struct audit_rec	 r;
+	struct audit_list	 l;
+	char			*cause, *spool;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < nitems(bad); i++) {
+		cfg = config_new();
+		cfg->postgres.conninfo = xstrdup(bad[i]);
+		a = audit_new(cfg);
+		config_free(cfg);
+		memset(&r, 0, sizeof r);
+		r.uuid = "u-c";
+		r.event = "planned";
+		r.verb = "server enable";
+		r.operator_ = "alice";
+		r.origin = "local";
+		r.duration_ms = -1;
+		cause = NULL;
+		assert_int_equal(audit_record(a, &r, &cause), 0);
+		assert_non_null(cause);
+		assert_null(strstr(cause, "very-secret"));
+		assert_non_null(strstr(cause, "conninfo"));
+		free(cause);
+		cause = NULL;
+		assert_int_equal(audit_list(a, 0, 0, &l, &cause), 0);
+		assert_non_null(l.db_error);
+		assert_null(strstr(l.db_error, "very-secret"));
+		audit_list_free(&l);
+		audit_free(a);
+		spool = audit_spool_path();
+		unlink(spool);
+		free(spool);
+	}
+}
+
 /* Without any conninfo the record still is kept (spooled). */
 static void
 test_spool_unconfigured(void **state)
@@ -473,6 +523,7 @@ main(void)
 		cmocka_unit_test(test_spool_path),
 		cmocka_unit_test(test_spool_no_database),
 		cmocka_unit_test(test_spool_unconfigured),
+		cmocka_unit_test(test_conninfo_unparsable),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_spool_fails),
 		cmocka_unit_test(test_since),
