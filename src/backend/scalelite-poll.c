@@ -409,7 +409,7 @@ sl_unplaced(struct sl_poll *sp)
 		return (false);
 	for (i = 0; i < sp->meetings->nmeetings; i++) {
 		key.meeting_id = sp->meetings->meetings[i].meeting_id;
-		if (bsearch(&key, sp->where, sp->nwhere, sizeof *sp->where,
+		if (sp->nwhere == 0 || bsearch(&key, sp->where, sp->nwhere, sizeof *sp->where,
 		    sl_where_cmp) == NULL)
 			return (true);
 	}
@@ -428,6 +428,8 @@ sl_seen_find(struct sl_poll *sp, const char *url)
 {
 	struct sl_seen	 key;
 
+	if (sp->nseen == 0)
+		return (NULL);
 	key.url = (char *)(uintptr_t)url;
 	return (bsearch(&key, sp->seen, sp->nseen, sizeof *sp->seen,
 	    sl_seen_cmp));
@@ -541,7 +543,8 @@ sl_fan_out(struct sl_poll *sp)
 		if (!sp->secrets.v[i].pollable)
 			continue;
 		key.url = sp->secrets.v[i].url;
-		e = bsearch(&key, pc, npc, sizeof *pc, sl_seen_cmp);
+		e = npc == 0 ? NULL : bsearch(&key, pc, npc, sizeof *pc,
+		    sl_seen_cmp);
 		m = e != NULL ? e->meetings : -1;
 		if (!full && !sl_suspect(sp, sp->secrets.v[i].url, m))
 			continue;
