@@ -929,16 +929,22 @@ jscan_unescape(const char *s, size_t n, char *out)
 	return ((size_t)(o - out));
 }
 
+/*
+ * The step to the next member of the open object (obj) or array: the
+ * value due is skipped, then a ',' (*p after it) gives 1, the closing
+ * bracket closes the container and gives 0, anything else -1.
+ */
 static JSCAN_INLINE int
-jscan_key(struct jscan *j, const char **key, size_t *n)
+jscan_member(struct jscan *j, bool obj, const char **pp)
 {
-	const char	*p, *q;
-	bool		 esc;
+	const char	*p;
+	char		 close = obj ? '}' : ']';
 
 	if (j->failed)
 		return (-1);
-	if (j->depth == 0 || !jscan_top_object(j))
-		return (jscan_fail(j, j->p, "not in an object (misuse)"));
+	if (j->depth == 0 || jscan_top_object(j) != obj)
+		return (jscan_fail(j, j->p, obj ? "not in an object (misuse)" :
+		    "not in an array (misuse)"));
 	p = j->p;
 	if (j->want) {
 		if ((p = jscan_skip_at(j, p)) == NULL)
@@ -950,14 +956,32 @@ jscan_key(struct jscan *j, const char **key, size_t *n)
 		return (jscan_fail(j, p, "premature end of input"));
 	if (j->first) {
 		j->first = false;
-		if (*p == '}')
-			goto close;
-	} else if (*p == ',')
-		p = jscan_ws(p + 1, j->end);
-	else if (*p == '}')
-		goto close;
-	else
-		return (jscan_fail(j, p, "',' or '}' expected"));
+		if (*p != close) {
+			*pp = p;
+			return (1);
+		}
+	} else if (*p == ',') {
+		*pp = p + 1;
+		return (1);
+	} else if (*p != close)
+		return (jscan_fail(j, p, obj ? "',' or '}' expected" :
+		    "',' or ']' expected"));
+	j->p = p + 1;
+	j->depth--;
+	j->first = false;
+	return (0);
+}
+
+static JSCAN_INLINE int
+jscan_key(struct jscan *j, const char **key, size_t *n)
+{
+	const char	*p = NULL, *q;
+	bool		 esc;
+	int		 r;
+
+	if ((r = jscan_member(j, true, &p)) != 1)
+		return (r);
+	p = jscan_ws(p, j->end);
 	if (p >= j->end)
 		return (jscan_fail(j, p, "premature end of input"));
 	if (*p != '"')
@@ -979,12 +1003,6 @@ jscan_key(struct jscan *j, const char **key, size_t *n)
 	j->p = q + 1;
 	j->want = true;
 	return (1);
-
-close:
-	j->p = p + 1;
-	j->depth--;
-	j->first = false;
-	return (0);
 }
 
 int
@@ -1064,40 +1082,14 @@ jscan_fields(struct jscan *j, const struct jscan_keys *ks,
 int
 jscan_next_elem(struct jscan *j)
 {
-	const char	*p;
+	const char	*p = NULL;
+	int		 r;
 
-	if (j->failed)
-		return (-1);
-	if (j->depth == 0 || jscan_top_object(j))
-		return (jscan_fail(j, j->p, "not in an array (misuse)"));
-	p = j->p;
-	if (j->want) {
-		if ((p = jscan_skip_at(j, p)) == NULL)
-			return (-1);
-		j->want = false;
-	}
-	p = jscan_ws(p, j->end);
-	if (p >= j->end)
-		return (jscan_fail(j, p, "premature end of input"));
-	if (j->first) {
-		j->first = false;
-		if (*p == ']')
-			goto close;
-	} else if (*p == ',')
-		p++;
-	else if (*p == ']')
-		goto close;
-	else
-		return (jscan_fail(j, p, "',' or ']' expected"));
+	if ((r = jscan_member(j, false, &p)) != 1)
+		return (r);
 	j->p = p;
 	j->want = true;
 	return (1);
-
-close:
-	j->p = p + 1;
-	j->depth--;
-	j->first = false;
-	return (0);
 }
 
 int
