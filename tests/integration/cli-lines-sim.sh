@@ -5,30 +5,9 @@
 # the final update does not repeat the last step.
 . "${top_srcdir:-.}/tests/lib/tap.sh"
 
-sim="${top_builddir:-.}/bbbctl-sim"
-bbbctl="${top_builddir:-.}/bbbctl"
-[ "${BBBCTL_SKIP_INTEGRATION:-0}" = 1 ] && skip_all "BBBCTL_SKIP_INTEGRATION=1"
-command -v curl >/dev/null 2>&1 || skip_all "curl not installed"
-command -v jq >/dev/null 2>&1 || skip_all "jq not installed"
-[ -x "$sim" ] || skip_all "bbbctl-sim not built"
-
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-"$sim" --nodes 5 --speed 4 --write-config "$tmp/bbbctl.conf" >"$tmp/out" \
-    2>"$tmp/err" &
-pid=$!
-wait_for grep -q '^ready$' "$tmp/out"
-ok $? "bbbctl-sim is ready"
-control=$(awk '$1 == "control" { print $2 }' "$tmp/out")
-conf="$tmp/bbbctl.conf"
-export XDG_STATE_HOME="$tmp/state"
-run() { "$bbbctl" --config "$conf" --log "$tmp/log" "$@"; }
+. "${top_srcdir:-.}/tests/lib/sim.sh"
+sim_init
+sim_start --nodes 5 --speed 4
 # The step lines (the audit line names a temporary path).
 steps() { grep -v '^bbbctl: audit: ' "$1"; }
 # No step printed twice, whatever its percentage.

@@ -8,32 +8,10 @@
 # lock act one after the other.
 . "${top_srcdir:-.}/tests/lib/tap.sh"
 
-sim="${top_builddir:-.}/bbbctl-sim"
-bbbctl="${top_builddir:-.}/bbbctl"
-[ "${BBBCTL_SKIP_INTEGRATION:-0}" = 1 ] && skip_all "BBBCTL_SKIP_INTEGRATION=1"
-command -v curl >/dev/null 2>&1 || skip_all "curl not installed"
-command -v jq >/dev/null 2>&1 || skip_all "jq not installed"
-[ -x "$sim" ] || skip_all "bbbctl-sim not built"
-
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
+. "${top_srcdir:-.}/tests/lib/sim.sh"
+sim_init
 [ -n "${KEEP_TMP:-}" ] && trap - EXIT
-
-"$sim" --nodes 5 --write-config "$tmp/bbbctl.conf" >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-wait_for grep -q '^ready$' "$tmp/out"
-ok $? "bbbctl-sim is ready"
-control=$(awk '$1 == "control" { print $2 }' "$tmp/out")
-consul=$(awk '$1 == "consul" { print $2 }' "$tmp/out")
-conf="$tmp/bbbctl.conf"
-token=$(awk -F' = ' '$1 == "token" { print $2 }' "$conf")
-slsecret=$(awk -F' = ' '$1 == "secret" { print $2 }' "$conf")
-export XDG_STATE_HOME="$tmp/state"
+sim_start --nodes 5
 
 lb() {
 	curl -s "$control/state" |
@@ -48,7 +26,6 @@ lock_session() {
 	    jq -r '.[0].Session // "none"' 2>/dev/null || echo none
 }
 lock_held() { [ "$(lock_session)" != none ]; }
-run() { "$bbbctl" --config "$conf" --log "$tmp/log" "$@"; }
 
 # The seeded fleet: every node enabled, bbb-01, -02, -04, -05 online with
 # meetings (bbb-03 is the seed's offline node).

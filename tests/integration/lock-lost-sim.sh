@@ -8,37 +8,9 @@
 # redeploy rolls nothing back (that would be a change too).
 . "${top_srcdir:-.}/tests/lib/tap.sh"
 
-sim="${top_builddir:-.}/bbbctl-sim"
-bbbctl="${top_builddir:-.}/bbbctl"
-[ "${BBBCTL_SKIP_INTEGRATION:-0}" = 1 ] && skip_all "BBBCTL_SKIP_INTEGRATION=1"
-command -v curl >/dev/null 2>&1 || skip_all "curl not installed"
-command -v jq >/dev/null 2>&1 || skip_all "jq not installed"
-[ -x "$sim" ] || skip_all "bbbctl-sim not built"
-
-tmp=$(mktemp -d)
-pid=
-jp=
-cleanup() {
-	[ -n "$jp" ] && kill "$jp" 2>/dev/null
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-"$sim" --nodes 5 --speed 2 --write-config "$tmp/bbbctl.conf" >"$tmp/out" \
-    2>"$tmp/err" &
-pid=$!
-wait_for grep -q '^ready$' "$tmp/out"
-ok $? "bbbctl-sim is ready"
-control=$(awk '$1 == "control" { print $2 }' "$tmp/out")
-consul=$(awk '$1 == "consul" { print $2 }' "$tmp/out")
-conf="$tmp/bbbctl.conf"
-token=$(awk -F' = ' '$1 == "token" { print $2 }' "$conf")
-rurl=$(awk -F' = ' '/^\[rancher\]/ { r = 1 } r && $1 == "url" { print $2; exit }' "$conf")
-ak=$(awk -F' = ' '$1 == "access_key" { print $2 }' "$conf")
-sk=$(awk -F' = ' '$1 == "secret_key" { print $2 }' "$conf")
-export XDG_STATE_HOME="$tmp/state"
-run() { "$bbbctl" --config "$conf" --log "$tmp/log" "$@"; }
+. "${top_srcdir:-.}/tests/lib/sim.sh"
+sim_init
+sim_start --nodes 5 --speed 2
 
 lb() {
 	curl -s "$control/state" |

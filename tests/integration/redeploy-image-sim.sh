@@ -8,32 +8,9 @@
 # changes.
 . "${top_srcdir:-.}/tests/lib/tap.sh"
 
-sim="${top_builddir:-.}/bbbctl-sim"
-bbbctl="${top_builddir:-.}/bbbctl"
-[ "${BBBCTL_SKIP_INTEGRATION:-0}" = 1 ] && skip_all "BBBCTL_SKIP_INTEGRATION=1"
-command -v curl >/dev/null 2>&1 || skip_all "curl not installed"
-command -v jq >/dev/null 2>&1 || skip_all "jq not installed"
-[ -x "$sim" ] || skip_all "bbbctl-sim not built"
-
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-
-"$sim" --nodes 2 --speed 4 --write-config "$tmp/bbbctl.conf" >"$tmp/out" \
-    2>"$tmp/err" &
-pid=$!
-wait_for grep -q '^ready$' "$tmp/out"
-ok $? "bbbctl-sim is ready"
-conf="$tmp/bbbctl.conf"
-rurl=$(awk -F' = ' '/^\[rancher\]/ { r = 1 } r && $1 == "url" { print $2; exit }' "$conf")
-ak=$(awk -F' = ' '$1 == "access_key" { print $2 }' "$conf")
-sk=$(awk -F' = ' '$1 == "secret_key" { print $2 }' "$conf")
-export XDG_STATE_HOME="$tmp/state"
-run() { "$bbbctl" --config "$conf" --log "$tmp/log" "$@"; }
+. "${top_srcdir:-.}/tests/lib/sim.sh"
+sim_init
+sim_start --nodes 2 --speed 4
 # "name image" of every service of a stack.
 images() {
 	sid=$(curl -s -u "$ak:$sk" "$rurl/projects/1a5/stacks?name=$1" |
