@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backend/bkjson.h"
+#include "backend/decode.h"
 #include "util.h"
 
 json_t *
@@ -227,6 +228,25 @@ bks_syntax(const char *sys, const struct jscan *j)
 		return (xasprintf("%s: empty answer", sys));
 	return (xasprintf("%s: not JSON: %s at byte %zu", sys,
 	    jscan_error(j) != NULL ? jscan_error(j) : "?", jscan_offset(j)));
+}
+
+int
+bks_array_end(const char *sys, struct jscan *j, enum jscan_type t, size_t n,
+    const char *what, char **ecause, char **cause)
+{
+	if (jscan_end(j) != 0)
+		*cause = bks_syntax(sys, j);
+	else if (t != JSCAN_ARRAY)
+		*cause = bkj_error(sys, "", NULL, "expected an array, got %s",
+		    jscan_type_name(t));
+	else if (n > BACKEND_MAX_ENTRIES)
+		*cause = bkj_error(sys, "", NULL, "too many %s (%zu)", what, n);
+	else if (*ecause != NULL) {
+		*cause = *ecause;
+		*ecause = NULL;
+	} else
+		return (0);
+	return (-1);
 }
 
 const char *

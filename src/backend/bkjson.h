@@ -60,6 +60,14 @@ bool	 bkj_has(const json_t *, const char *key);
 const char *bks_path(char *buf, size_t, const char *prefix, size_t i);
 /* "<sys>: empty answer" or "<sys>: not JSON: <what> at byte <n>" */
 char	*bks_syntax(const char *sys, const struct jscan *);
+/*
+ * The end of an answer whose root must be an array of n entries (what,
+ * e.g. "entries", names them in messages): its fault that decides, in
+ * this order: not JSON anywhere, the root not an array, too many
+ * entries, an entry's *ecause (taken).  0 when there is none.
+ */
+int	 bks_array_end(const char *sys, struct jscan *, enum jscan_type,
+	     size_t n, const char *what, char **ecause, char **cause);
 int	 bks_string(const char *sys, const struct jscan_val *,
 	     const char *path, const char *key, bool req, char **, char **);
 int	 bks_int(const char *sys, const struct jscan_val *, const char *path,

@@ -415,24 +415,8 @@ backend_consul_decode(const char *body, size_t len,
 		}
 	}
 	free(e.cv);
-	if (jscan_end(&j) != 0) {
-		*cause = bks_syntax(SYS, &j);
+	if (bks_array_end(SYS, &j, t, n, "entries", &ecause, cause) != 0)
 		goto fail;
-	}
-	if (t != JSCAN_ARRAY) {
-		*cause = bkj_error(SYS, "", NULL, "expected an array, got %s",
-		    jscan_type_name(t));
-		goto fail;
-	}
-	if (n > BACKEND_MAX_ENTRIES) {
-		*cause = bkj_error(SYS, "", NULL, "too many entries (%zu)", n);
-		goto fail;
-	}
-	if (ecause != NULL) {
-		*cause = ecause;
-		ecause = NULL;
-		goto fail;
-	}
 	if (u->nodes == NULL)
 		u->nodes = xcalloc(1, sizeof *u->nodes);
 	jscan_free(&j);

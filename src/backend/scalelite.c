@@ -489,24 +489,8 @@ backend_scalelite_decode(const char *body, size_t len,
 			    &secrets->v[secrets->n - 1] : NULL, &ecause);
 		}
 	}
-	if (jscan_end(&j) != 0) {
-		*cause = bks_syntax(SYS, &j);
+	if (bks_array_end(SYS, &j, t, n, "servers", &ecause, cause) != 0)
 		goto fail;
-	}
-	if (t != JSCAN_ARRAY) {
-		*cause = bkj_error(SYS, "", NULL, "expected an array, got %s",
-		    jscan_type_name(t));
-		goto fail;
-	}
-	if (n > BACKEND_MAX_ENTRIES) {
-		*cause = bkj_error(SYS, "", NULL, "too many servers (%zu)", n);
-		goto fail;
-	}
-	if (ecause != NULL) {
-		*cause = ecause;
-		ecause = NULL;
-		goto fail;
-	}
 	if (u->servers == NULL)
 		u->servers = xcalloc(1, sizeof *u->servers);
 	if (secrets != NULL && secrets->v == NULL)
