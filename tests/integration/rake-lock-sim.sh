@@ -8,6 +8,7 @@ top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${top_builddir:-$top}
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/sshd.sh"
+. "$top/tests/lib/rake.sh"
 
 bbbctl=$build/bbbctl
 sim=$build/bbbctl-sim
@@ -17,11 +18,7 @@ command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
 command -v curl >/dev/null 2>&1 || skip_all "curl not installed"
 command -v jq >/dev/null 2>&1 || skip_all "jq not installed"
 sshd_setup
-cp "$top/tests/integration/fake-docker.sh" "$SSHD_DIR/bin/docker"
-chmod 755 "$SSHD_DIR/bin/docker"
-export HOME="$SSHD_DIR" XDG_STATE_HOME="$SSHD_DIR/xdg"
-state=$SSHD_DIR/state
-calls=$SSHD_DIR/calls
+rake_setup
 fake_pid=
 sim_pid=
 jp=
@@ -31,31 +28,7 @@ sshd_on_exit() {
 	[ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null
 }
 
-# A scalelite older than 1.5.1: every /scalelite/api call is unknown.
-cat >"$SSHD_DIR/old-scalelite.py" <<'PY'
-import http.server
-class H(http.server.BaseHTTPRequestHandler):
-    def answer(self):
-        body = (b"<response><returncode>FAILED</returncode><messageKey>"
-                b"unsupportedRequest</messageKey><message>This request is "
-                b"not supported.</message></response>")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    do_GET = do_POST = answer
-    def log_message(self, *a):
-        pass
-s = http.server.HTTPServer(("127.0.0.1", 0), H)
-print(s.server_address[1], flush=True)
-s.serve_forever()
-PY
-python3 "$SSHD_DIR/old-scalelite.py" >"$SSHD_DIR/sl.port" &
-fake_pid=$!
-wait_for test -s "$SSHD_DIR/sl.port"
-ok $? "the old scalelite answers"
-slport=$(cat "$SSHD_DIR/sl.port")
+old_scalelite
 
 # consul (for the lock) from the simulator.
 "$sim" --nodes 2 --write-config "$SSHD_DIR/sim.conf" >"$SSHD_DIR/sim.out" \
