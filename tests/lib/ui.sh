@@ -14,6 +14,9 @@
 #   ui_keys KEY...       tmux send-keys
 #   ui_pid               the pid of the program in the pane
 #   ui_stop              end the tmux server (and the program)
+#   ui_pg_start ARGS     (pg.sh sourced, pg_setup done) ui_sim ARGS and a
+#                        started PostgreSQL; conf is ui_conf with its
+#                        [postgres]; cli runs bbbctl with it
 
 ui_builddir=${top_builddir:-.}
 ui_bbbctl=$ui_builddir/bbbctl
@@ -144,3 +147,15 @@ ui_pid() {
 ui_rows() {
 	ui_screen | grep -E '^[a-z][a-z0-9-]*[0-9] ' | awk '{print $1}'
 }
+
+ui_pg_start() {
+	ui_sim "$@" || skip_all "bbbctl-sim did not start"
+	pg_start
+	ok $? "PostgreSQL started"
+	conf=$ui_tmp/pg.conf
+	{ cat "$ui_conf"; echo "[postgres]"; echo "conninfo = $PG_CONNINFO"; } \
+	    >"$conf"
+	chmod 600 "$conf"
+}
+
+cli() { "$ui_bbbctl" --config "$conf" --log "$ui_tmp/log" "$@"; }

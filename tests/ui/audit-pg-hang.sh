@@ -15,14 +15,7 @@ pg_on_exit() {
 	[ -n "$locker" ] && kill "$locker" 2>/dev/null
 	ui_cleanup
 }
-ui_sim --nodes 3 || skip_all "bbbctl-sim did not start"
-pg_start
-ok $? "PostgreSQL started"
-conf=$ui_tmp/pg.conf
-{ cat "$ui_conf"; echo "[postgres]"; echo "conninfo = $PG_CONNINFO"; } \
-    >"$conf"
-chmod 600 "$conf"
-cli() { "$ui_bbbctl" --config "$conf" --log "$ui_tmp/log" "$@"; }
+ui_pg_start --nodes 3
 
 cli --yes server cordon bbb-02 >/dev/null 2>&1
 ok $? "a cordon from the command line (the audit table exists)"

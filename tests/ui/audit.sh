@@ -16,7 +16,6 @@ conf=$ui_conf
 sl_secret=$(awk -F' = ' '/^\[scalelite\]/ { s = 1 } s && $1 == "secret" { print $2; exit }' "$conf")
 sk=$(awk -F' = ' '$1 == "secret_key" { print $2 }' "$conf")
 token=$(awk -F' = ' '$1 == "token" { print $2 }' "$conf")
-cli() { "$ui_bbbctl" --config "$conf" --log "$ui_tmp/log" "$@"; }
 
 # Two records' worth of history, spooled (no database yet).
 cli --yes server cordon bbb-02 >/dev/null 2>&1
