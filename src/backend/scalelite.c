@@ -68,6 +68,39 @@ sl_number(const json_t *obj, const char *path, const char *key,
 	return (0);
 }
 
+/* A server's state and online, as scalelite writes them. */
+static int
+sl_states(const char *path, const char *state, const char *online,
+    struct fleet_sl_server_u *u, char **cause)
+{
+	if (state == NULL)
+		u->state = FLEET_LB_UNKNOWN;
+	else if (strcmp(state, "enabled") == 0)
+		u->state = FLEET_LB_ENABLED;
+	else if (strcmp(state, "cordoned") == 0)
+		u->state = FLEET_LB_CORDONED;
+	else if (strcmp(state, "disabled") == 0)
+		u->state = FLEET_LB_DISABLED;
+	else {
+		*cause = bkj_error(SYS, path, "state", "unknown state "
+		    "\"%.32s\"", state);
+		return (-1);
+	}
+	if (online == NULL)
+		u->online = -1;
+	else if (strcmp(online, "online") == 0 || strcmp(online, "true") == 0)
+		u->online = 1;
+	else if (strcmp(online, "offline") == 0 ||
+	    strcmp(online, "false") == 0)
+		u->online = 0;
+	else {
+		*cause = bkj_error(SYS, path, "online", "unknown value "
+		    "\"%.32s\"", online);
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 sl_decode_server(const json_t *s, const char *path,
     struct fleet_sl_server_u *u, struct backend_sl_secret *sec, char **cause)
@@ -96,31 +129,8 @@ sl_decode_server(const json_t *s, const char *path,
 	    cause) != 0)
 		return (-1);
 
-	if (state == NULL)
-		u->state = FLEET_LB_UNKNOWN;
-	else if (strcmp(state, "enabled") == 0)
-		u->state = FLEET_LB_ENABLED;
-	else if (strcmp(state, "cordoned") == 0)
-		u->state = FLEET_LB_CORDONED;
-	else if (strcmp(state, "disabled") == 0)
-		u->state = FLEET_LB_DISABLED;
-	else {
-		*cause = bkj_error(SYS, path, "state", "unknown state "
-		    "\"%.32s\"", state);
+	if (sl_states(path, state, online, u, cause) != 0)
 		return (-1);
-	}
-	if (online == NULL)
-		u->online = -1;
-	else if (strcmp(online, "online") == 0 || strcmp(online, "true") == 0)
-		u->online = 1;
-	else if (strcmp(online, "offline") == 0 ||
-	    strcmp(online, "false") == 0)
-		u->online = 0;
-	else {
-		*cause = bkj_error(SYS, path, "online", "unknown value "
-		    "\"%.32s\"", online);
-		return (-1);
-	}
 	u->tag = tag != NULL && *tag != '\0' ? xstrdup(tag) : NULL;
 	u->bbb_version = ver != NULL && *ver != '\0' ? xstrdup(ver) : NULL;
 
@@ -331,31 +341,8 @@ ss_server_finish(struct jscan *j, const struct ss_server *sv,
 	    &u->load_multiplier, cause) != 0)
 		goto out;
 
-	if (state == NULL)
-		u->state = FLEET_LB_UNKNOWN;
-	else if (strcmp(state, "enabled") == 0)
-		u->state = FLEET_LB_ENABLED;
-	else if (strcmp(state, "cordoned") == 0)
-		u->state = FLEET_LB_CORDONED;
-	else if (strcmp(state, "disabled") == 0)
-		u->state = FLEET_LB_DISABLED;
-	else {
-		*cause = bkj_error(SYS, path, "state", "unknown state "
-		    "\"%.32s\"", state);
+	if (sl_states(path, state, online, u, cause) != 0)
 		goto out;
-	}
-	if (online == NULL)
-		u->online = -1;
-	else if (strcmp(online, "online") == 0 || strcmp(online, "true") == 0)
-		u->online = 1;
-	else if (strcmp(online, "offline") == 0 ||
-	    strcmp(online, "false") == 0)
-		u->online = 0;
-	else {
-		*cause = bkj_error(SYS, path, "online", "unknown value "
-		    "\"%.32s\"", online);
-		goto out;
-	}
 	if (tag != NULL && *tag != '\0') {
 		u->tag = tag;
 		tag = NULL;
