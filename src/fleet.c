@@ -1210,7 +1210,9 @@ fleet_touch_source(struct fleet *f, enum fleet_src src,
 	if ((unsigned)src >= FLEET_SRC_COUNT)
 		return;
 	s = &f->sources[src];
-	moved = s->state != FLEET_SRC_OK || s->cause != NULL;
+	/* (late: the header's mark turns back at once) */
+	moved = s->state != FLEET_SRC_OK || s->cause != NULL ||
+	    fleet_source_late(f, src, now);
 	for (i = 0; i < p->nall; i++) {
 		if (p->all[i] != NULL &&
 		    (p->all[i]->seen & FLEET_SRC_BIT(src)) != 0)
@@ -1221,6 +1223,30 @@ fleet_touch_source(struct fleet *f, enum fleet_src src,
 		f->now_ms = now;
 	if (moved)
 		fleet_changed(f, now);
+}
+
+void
+fleet_source_set_period(struct fleet *f, enum fleet_src src,
+    int64_t period_ms)
+{
+	if ((unsigned)src >= FLEET_SRC_COUNT || period_ms < 0 ||
+	    f->sources[src].period_ms == period_ms)
+		return;
+	f->sources[src].period_ms = period_ms;
+	f->version++;
+}
+
+bool
+fleet_source_late(const struct fleet *f, enum fleet_src src, int64_t now)
+{
+	const struct fleet_source	*s;
+
+	if ((unsigned)src >= FLEET_SRC_COUNT)
+		return (false);
+	s = &f->sources[src];
+	return (s->state == FLEET_SRC_OK && s->last_ok > 0 &&
+	    s->period_ms > 0 &&
+	    now - s->last_ok > s->period_ms + FLEET_LATE_SLACK_MS);
 }
 
 void

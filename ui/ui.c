@@ -110,29 +110,8 @@ ui_health_label(enum fleet_health h)
 bool
 ui_src_late(struct ui *ui, enum fleet_src src)
 {
-	const struct fleet_source	*s = &ui->fleet->sources[src];
-	int64_t				 factor;
-
-	/*
-	 * How old an OK source's data may grow before we doubt it: its
-	 * poll period (consul's blocking queries wait 5 refreshes, OpenStack
-	 * polls every 5, Rancher every 2) plus one more, plus the time a
-	 * request may take.
-	 */
-	switch (src) {
-	case FLEET_SRC_CONSUL:
-	case FLEET_SRC_OPENSTACK:
-		factor = 6;
-		break;
-	case FLEET_SRC_RANCHER:
-		factor = 3;
-		break;
-	default:
-		factor = 2;
-		break;
-	}
-	return (s->state == FLEET_SRC_OK && s->last_ok > 0 &&
-	    ui->now - s->last_ok > ui->opts.refresh_ms * factor + 10000);
+	/* The schedule is the backends' own (fleet_source_set_period). */
+	return (fleet_source_late(ui->fleet, src, ui->now));
 }
 
 int

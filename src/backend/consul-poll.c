@@ -152,6 +152,7 @@ consul_start(struct bk_source *s, void *arg)
 		cp->wait_ms = 5000;
 	if (cp->wait_ms > 600000)
 		cp->wait_ms = 600000;
+	bk_hold(s, cp->wait_ms + cp->wait_ms / 16);
 
 	svc = util_urlencode(cfg->consul.service != NULL ?
 	    cfg->consul.service : "bbb");

@@ -43,6 +43,11 @@ extern const struct bk_ops bk_openstack_ops;
 const struct config *bk_config(struct bk_source *);
 struct fleet	*bk_fleet(struct bk_source *);
 int64_t		 bk_refresh_ms(struct bk_source *);
+/*
+ * The server may hold this source's answers up to ms (a consul blocking
+ * query's wait): the schedule published in the model allows for it.
+ */
+void		 bk_hold(struct bk_source *, int64_t ms);
 /* Request timeout for this source (shorter than its period). */
 long		 bk_timeout_ms(struct bk_source *);
 /* Bytes received so far in this refresh (bk_request adds them up). */

@@ -448,6 +448,54 @@ test_stale_marked(void **state)
 	env_free(e);
 }
 
+/*
+ * The header's late mark follows the schedule the backends publish.  At
+ * --refresh 10 Rancher is polled every 5th refresh: backend.c publishes
+ * 50 s + one refresh.  45 s after its last answer it is on time (a rule
+ * of "every 2nd refresh" called it late from 40 s on); past 60 s plus
+ * the request slack it is late.
+ */
+#define RANCHER_ON_TIME	"rancher \xe2\x97\x8f "	/* ● */
+#define RANCHER_LATE	"rancher \xe2\x97\x90 "	/* ◐ */
+static void
+test_late_mark_refresh_10(void **state)
+{
+	struct env		*e = env_new(160, 24, false);
+	struct fleet_fetch	 fetch = { 5, 100 };
+	char			*s;
+
+	(void)state;
+	ui_set_refresh_ms(e->ui, 10000);
+	fleet_source_set_period(e->f, FLEET_SRC_RANCHER, 60000);
+	s = screen(e);
+	assert_non_null(strstr(s, RANCHER_ON_TIME));
+	free(s);
+
+	/* (ui_src_late() reads the clock of the last draw) */
+	test_now = NOW + 45000;
+	s = screen(e);
+	assert_false(ui_src_late(e->ui, FLEET_SRC_RANCHER));
+	assert_non_null(strstr(s, RANCHER_ON_TIME));
+	assert_null(strstr(s, RANCHER_LATE));
+	free(s);
+
+	test_now = NOW + 60000 + FLEET_LATE_SLACK_MS;
+	free(screen(e));
+	assert_false(ui_src_late(e->ui, FLEET_SRC_RANCHER));
+	test_now += 1000;	/* the next second the header draws */
+	s = screen(e);
+	assert_true(ui_src_late(e->ui, FLEET_SRC_RANCHER));
+	assert_non_null(strstr(s, RANCHER_LATE));
+	free(s);
+
+	/* An answer puts it back on time. */
+	fleet_touch_source(e->f, FLEET_SRC_RANCHER, &fetch, test_now);
+	s = screen(e);
+	assert_non_null(strstr(s, RANCHER_ON_TIME));
+	free(s);
+	env_free(e);
+}
+
 static void
 test_views(void **state)
 {
@@ -624,6 +672,7 @@ main(void)
 		cmocka_unit_test(test_tick_redraws_header_only),
 		cmocka_unit_test(test_selection_by_id),
 		cmocka_unit_test(test_stale_marked),
+		cmocka_unit_test(test_late_mark_refresh_10),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_audit_view),
 		cmocka_unit_test(test_empty_fleet),
