@@ -49,11 +49,18 @@ const char	*ui_role_name(enum ui_role);
 /* --- text.c: UTF-8 width and fitting ---------------------------------- */
 #define UI_ALIGN_LEFT	0
 #define UI_ALIGN_RIGHT	1
-/* Display width of a UTF-8 string (invalid bytes count 1). */
+/*
+ * Display width of a UTF-8 string as ui_text_fit() draws it (a control
+ * character, an invalid byte or an unprintable character counts 1).
+ */
 int		 ui_text_width(const char *);
 /*
  * Copy s into out (size outlen) truncated to width columns, padded with
  * spaces to exactly width when pad is set; an ellipsis marks a cut.
+ * Every control character (\r, \n, ESC ...), byte that is not a
+ * character and unprintable character becomes one '?': all text on the
+ * screen goes through here (ui_put(), table cells), so outside text
+ * (meeting names, check output, stack names) never moves the cursor.
  * Returns out.
  */
 char		*ui_text_fit(char *out, size_t outlen, const char *s, int width,
