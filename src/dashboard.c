@@ -284,15 +284,11 @@ out:
 static int
 dash_demo_start(struct dash *d, char **cause)
 {
-	const char	*tmp;
 	char		*sim, *logpath, *tail;
 	int		 pfd[2], logfd, devnull;
 	pid_t		 pid;
 
-	tmp = getenv("TMPDIR");
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	d->tmpdir = xasprintf("%s/bbbctl-demo-XXXXXX", tmp);
+	d->tmpdir = xasprintf("%s/bbbctl-demo-XXXXXX", util_tmpdir());
 	if (mkdtemp(d->tmpdir) == NULL) {
 		*cause = xasprintf("%s: %s", d->tmpdir, strerror(errno));
 		free(d->tmpdir);
@@ -842,7 +838,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	o.readonly = cli->readonly;
-	o.color = cfg->ui.color && !cli->no_color && !ui_env_no_color();
+	o.color = cfg->ui.color && !cli->no_color;	/* NO_COLOR: cli.c */
 	o.ascii = cfg->ui.ascii;
 	o.mouse = cfg->ui.mouse;
 	o.refresh_ms = cfg->ui.refresh_ms;

@@ -39,14 +39,17 @@ ui_locale_utf8(void)
 static void
 ui_stderr_redirect(void)
 {
-	char	 path[] = "/tmp/bbbctl-stderr-XXXXXX";
+	char	*path;
 	int	 fd;
 
 	fflush(stderr);
+	path = xasprintf("%s/bbbctl-stderr-XXXXXX", util_tmpdir());
 	fd = mkstemp(path);
+	if (fd != -1)
+		unlink(path);
+	free(path);
 	if (fd == -1)
 		return;
-	unlink(path);
 	ui_stderr_saved = dup(STDERR_FILENO);
 	if (ui_stderr_saved == -1 || dup2(fd, STDERR_FILENO) == -1) {
 		if (ui_stderr_saved != -1)

@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -723,12 +724,13 @@ test_scalelite_node_tls(void **state)
 	struct MHD_Daemon		*node;
 	struct rig			 r = { 0 };
 	const struct fleet_node		*n;
-	char				 dir[] = "/tmp/bbbctl-test-XXXXXX";
+	char				 dir[4096];
 	char				*pem, *key, *cert, *kpath;
 	int64_t				 now = util_wall_ms();
 	int				 calls;
 
 	(void)state;
+	snprintf(dir, sizeof dir, "%s/bbbctl-test-XXXXXX", util_tmpdir());
 	if (mkdtemp(dir) == NULL || (pem = tls_make(dir)) == NULL) {
 		print_message("# SKIP: openssl could not make a certificate\n");
 		return;
