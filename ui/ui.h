@@ -134,8 +134,6 @@ bool		 ui_wants_audit(struct ui *);
 /* Give the terminal back (fatal paths, signals); idempotent. */
 void		 ui_restore_terminal(void);
 
-/* Environment: NO_COLOR set and non-empty. */
-bool		 ui_env_no_color(void);
 /* The locale's charset is UTF-8 (call after setlocale). */
 bool		 ui_locale_utf8(void);
 
