@@ -99,4 +99,30 @@ char		*bk_prefix_status(const char *what,
 bool		 bk_is_error_answer(const char *cause);
 /* Lower-case hex SHA-256 of s into out[65]. */
 
+/*
+ * Rancher's unchanged answers (rancher-poll.c; its tests and benchmark
+ * use them too).  Its memo's parts are its collections (enum
+ * backend_rancher_kind); bk_rancher_decode_cb() decodes a page of one
+ * into arg (struct fleet_rancher_update *).  bk_rancher_copy() appends a
+ * deep copy of part of src to dst.
+ *
+ * bk_rancher_fill(), after a good cycle that was not unchanged as a
+ * whole: a collection decoded anew may still say what the last decode
+ * said (Rancher's hosts carry figures such as
+ * info.memoryInfo.memAvailable that change every time and that fleet
+ * does not read).  True when every collection is the same as the last
+ * decode, in bytes or in every field fleet reads (then nothing changed:
+ * touch the source, free u).  Else false, u complete: its collections
+ * that were the same in bytes are filled in from last (copies), and
+ * last keeps a copy of the others.  last starts empty (xcalloc()).
+ */
+struct bk_memo;
+int		 bk_rancher_decode_cb(void *, int, const char *, size_t,
+		     char **, char **);
+void		 bk_rancher_copy(struct fleet_rancher_update *dst,
+		     const struct fleet_rancher_update *src, int part);
+bool		 bk_rancher_fill(const struct bk_memo *,
+		     struct fleet_rancher_update *u,
+		     struct fleet_rancher_update *last);
+
 #endif
