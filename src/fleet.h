@@ -2,8 +2,8 @@
  * fleet.h: the fleet model, the one true picture of the fleet.
  *
  * Owned by the main (loop) thread.  Backends change it only through the
- * fleet_apply_*() functions (declared with their update structs in
- * fleet.c's section of this header below); every change bumps
+ * fleet_apply_*() functions (declared with their update structs below,
+ * each defined in its source's fleet-<source>.c); every change bumps
  * fleet->version, which the UI compares with the version it last drew.
  *
  * The UI and `bbbctl status` read it through a const pointer.  Every
