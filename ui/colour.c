@@ -80,16 +80,3 @@ ui_colour_attr(enum ui_role r)
 	return (ui_colour_attrs[r]);
 }
 
-bool
-ui_colour_enabled(void)
-{
-	return (ui_colour_on);
-}
-
-const char *
-ui_role_name(enum ui_role r)
-{
-	if ((size_t)r >= UI_R_COUNT)
-		return ("?");
-	return (ui_colour_defs[r].name);
-}

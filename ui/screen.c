@@ -27,7 +27,8 @@ static bool		 ui_screen_up;
 static int		 ui_stderr_saved = -1;
 static int		 ui_stderr_tmp = -1;
 
-bool
+/* The locale's charset is UTF-8 (call after setlocale). */
+static bool
 ui_locale_utf8(void)
 {
 	const char	*cs = nl_langinfo(CODESET);

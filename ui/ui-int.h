@@ -43,8 +43,6 @@ enum ui_role {
 
 void		 ui_colour_init(bool colour);
 attr_t		 ui_colour_attr(enum ui_role);
-bool		 ui_colour_enabled(void);
-const char	*ui_role_name(enum ui_role);
 
 /* --- text.c: UTF-8 width and fitting ---------------------------------- */
 #define UI_ALIGN_LEFT	0

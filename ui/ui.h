@@ -134,7 +134,5 @@ bool		 ui_wants_audit(struct ui *);
 /* Give the terminal back (fatal paths, signals); idempotent. */
 void		 ui_restore_terminal(void);
 
-/* The locale's charset is UTF-8 (call after setlocale). */
-bool		 ui_locale_utf8(void);
 
 #endif

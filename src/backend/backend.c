@@ -241,12 +241,6 @@ backends_set_refresh(struct backends *b, int64_t ms)
 	}
 }
 
-int64_t
-backends_get_refresh(const struct backends *b)
-{
-	return (b->refresh_ms);
-}
-
 void
 backends_on_change(struct backends *b, backends_change_cb cb, void *arg)
 {
@@ -326,12 +320,6 @@ bk_timeout_ms(struct bk_source *s)
 	if (t > HTTP_DEFAULT_TIMEOUT_MS)
 		t = HTTP_DEFAULT_TIMEOUT_MS;
 	return ((long)t);
-}
-
-uint64_t
-bk_bytes(struct bk_source *s)
-{
-	return (s->bytes);
 }
 
 int64_t

@@ -50,8 +50,6 @@ int64_t		 bk_refresh_ms(struct bk_source *);
 void		 bk_hold(struct bk_source *, int64_t ms);
 /* Request timeout for this source (shorter than its period). */
 long		 bk_timeout_ms(struct bk_source *);
-/* Bytes received so far in this refresh (bk_request adds them up). */
-uint64_t	 bk_bytes(struct bk_source *);
 /* Mono ms the refresh started. */
 int64_t		 bk_started(struct bk_source *);
 struct fleet_fetch bk_fetch(struct bk_source *);
