@@ -24,14 +24,23 @@ simpath_executable(const char *path)
 	    access(path, X_OK) == 0);
 }
 
-/* p if it is an executable file (taken), else NULL (p freed). */
+/*
+ * p if it is an executable file (taken; "/usr/bin/../libexec/x" given as
+ * "/usr/libexec/x"), else NULL (p freed).
+ */
 static char *
 simpath_try(char *p)
 {
-	if (simpath_executable(p))
+	char	*real;
+
+	if (!simpath_executable(p)) {
+		free(p);
+		return (NULL);
+	}
+	if ((real = realpath(p, NULL)) == NULL)
 		return (p);
 	free(p);
-	return (NULL);
+	return (real);
 }
 
 char *

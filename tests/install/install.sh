@@ -52,7 +52,7 @@ ver=$(cd / && "$d$p/bin/bbbctl" --version)
 ok $? "installed bbbctl --version"
 echo "$ver" | grep -q "^built with curl [0-9].*ncursesw [0-9].*libssh2 [0-9].*libpq [0-9].*jansson [0-9]"
 ok $? "--version names the libraries it was built against"
-echo "$ver" | grep -qF "simulator: $d$p/bin/../libexec/bbbctl/bbbctl-sim (--demo available)"
+echo "$ver" | grep -qF "simulator: $(realpath "$d$p/libexec/bbbctl/bbbctl-sim") (--demo available)"
 rc=$?
 [ $rc -eq 0 ] || diag "$ver"
 ok $rc "--version names the installed simulator"
