@@ -53,9 +53,9 @@ struct fleet_source {
 	int64_t		 last_try;	/* wall ms of the last attempt, 0 */
 	int64_t		 latency_ms;	/* of the last good refresh */
 	uint64_t	 bytes;		/* received by the last refresh */
-	int64_t		 period_ms;	/* the backends' schedule: good data
-					   follows good data within this;
-					   0 unknown (fleet_source_late) */
+	int64_t		 period_ms;	/* the backends' schedule: good
+					   data follows good data within
+					   this; 0 unknown */
 };
 
 enum fleet_lb {

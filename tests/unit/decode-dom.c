@@ -553,11 +553,14 @@ backend_rancher_decode_dom(enum backend_rancher_kind kind, const char *body,
 		/* Drop this whole page; acc stays as it was. */
 		for (i = 0; i < n; i++) {
 			if (kind == BACKEND_RANCHER_STACKS)
-				backend_rancher_stack_clear(&acc->stacks[base + i]);
+				backend_rancher_stack_clear(
+				    &acc->stacks[base + i]);
 			else if (kind == BACKEND_RANCHER_SERVICES)
-				backend_rancher_service_clear(&acc->services[base + i]);
+				backend_rancher_service_clear(
+				    &acc->services[base + i]);
 			else
-				backend_rancher_host_clear(&acc->hosts[base + i]);
+				backend_rancher_host_clear(
+				    &acc->hosts[base + i]);
 		}
 	} else {
 		if (kind == BACKEND_RANCHER_STACKS)
