@@ -11,8 +11,9 @@
  * failure, CLI_EXIT_USAGE for a bad command line.
  *
  * Commands are rows of the table in cli.c, and one per action of the
- * registry (action/registry.h); their functions are declared in cmd.h.  main() owns the struct cli; a command borrows it for the
- * duration of its call.
+ * registry (action/registry.h); their functions are declared in cmd.h.
+ * main() owns the struct cli; a command borrows it for the duration of
+ * its call.
  */
 #ifndef BBBCTL_CLI_H
 #define BBBCTL_CLI_H

@@ -121,8 +121,10 @@ cmd_job_help(const struct action *a, FILE *f)
 		unsigned	 bit;
 		const char	*name;
 	} views[] = {
-		{ ACTION_VIEW_NODES, "nodes" }, { ACTION_VIEW_NODE, "node" },
-		{ ACTION_VIEW_STACKS, "stacks" }, { ACTION_VIEW_HOSTS, "hosts" },
+		{ ACTION_VIEW_NODES, "nodes" },
+		{ ACTION_VIEW_NODE, "node" },
+		{ ACTION_VIEW_STACKS, "stacks" },
+		{ ACTION_VIEW_HOSTS, "hosts" },
 		{ ACTION_VIEW_ANY, "every" },
 	};
 	unsigned	 v = action_views(a);
