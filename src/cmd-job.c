@@ -61,6 +61,8 @@ static const struct action_opt cmd_job_common[] = {
 };
 #define CMD_JOB_COMMON		"[--lock-wait S] [--timeout S]"
 #define CMD_JOB_OPT_COMMON	0x1000	/* + index in cmd_job_common */
+#define CMD_JOB_OPT_LOCK_WAIT	(CMD_JOB_OPT_COMMON + 0)
+#define CMD_JOB_OPT_TIMEOUT	(CMD_JOB_OPT_COMMON + 1)
 #define CMD_JOB_OPT_OWN		0x2000	/* + index in the row's opts */
 
 /* Print s from column col, wrapped before a "[" at 80, then a newline. */
@@ -232,140 +234,147 @@ cmd_job_free(struct cmd_job *cj)
 	free(cj);
 }
 
-/* A usage error: the message, the usage line, exit 2. */
-static struct cmd_job *
-cmd_job_bad(struct cmd_job *cj, const char *msg, int *rc)
+/* A usage error: the message, the usage line (exit 2 follows). */
+static void
+cmd_job_usage_error(const struct action *a, const char *msg)
 {
-	if (msg != NULL)
-		fprintf(stderr, "bbbctl: %s: %s\n", cj->action->verb, msg);
-	cmd_job_usage(cj->action, stderr);
-	fprintf(stderr, "Try 'bbbctl help %s' for more.\n", cj->action->verb);
-	cmd_job_free(cj);
-	*rc = CLI_EXIT_USAGE;
-	return (NULL);
+	fprintf(stderr, "bbbctl: %s: %s\n", a->verb, msg);
+	cmd_job_usage(a, stderr);
+	fprintf(stderr, "Try 'bbbctl help %s' for more.\n", a->verb);
+}
+
+/* One option given: CLI_CONTINUE, or an exit status (message printed). */
+static int
+cmd_job_option(struct cli *cli, struct cmd_job *cj, int val, const char *arg)
+{
+	const struct action	*a = cj->action;
+	char			*cause = NULL;
+	int			 rc;
+
+	if (val >= CMD_JOB_OPT_OWN)
+		rc = a->args_parse(cj->args.priv,
+		    a->opts[val - CMD_JOB_OPT_OWN].name, arg, &cause);
+	else if (val == CMD_JOB_OPT_LOCK_WAIT)
+		rc = action_parse_duration("lock-wait", arg,
+		    &cj->args.lock_wait_ms, &cause);
+	else if (val == CMD_JOB_OPT_TIMEOUT)
+		rc = action_parse_duration("timeout", arg,
+		    &cj->args.timeout_ms, &cause);
+	else
+		return (cli_global_option(cli, val, arg));
+	if (rc == 0)
+		return (CLI_CONTINUE);
+	cmd_job_usage_error(a, cause);
+	free(cause);
+	return (CLI_EXIT_USAGE);
+}
+
+/* The getopt_long rows: global, common, the action's own, --help. */
+static struct option *
+cmd_job_options(const struct action *a)
+{
+	const struct option	*global;
+	const struct action_opt	*o;
+	struct option		*opts;
+	size_t			 n, nglobal, nown = 0;
+
+	global = cli_global_options(&nglobal);
+	for (o = a->opts; o != NULL && o->name != NULL; o++)
+		nown++;
+	opts = xreallocarray(NULL, nglobal + nitems(cmd_job_common) + nown +
+	    2, sizeof *opts);
+	memcpy(opts, global, nglobal * sizeof *opts);
+	n = nglobal;
+	for (o = cmd_job_common; o->name != NULL; o++) {
+		opts[n] = (struct option){ o->name, o->arg != NULL ?
+		    required_argument : no_argument, NULL,
+		    CMD_JOB_OPT_COMMON + (int)(o - cmd_job_common) };
+		n++;
+	}
+	for (o = a->opts; o != NULL && o->name != NULL; o++) {
+		opts[n] = (struct option){ o->name, o->arg != NULL ?
+		    required_argument : no_argument, NULL,
+		    CMD_JOB_OPT_OWN + (int)(o - a->opts) };
+		n++;
+	}
+	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	return (opts);
 }
 
 struct cmd_job *
 cmd_job_parse(struct cli *cli, const struct action *a, int argc,
     char **argv, int *rc)
 {
-	const struct option	*global;
-	const struct action_opt	*o;
-	struct option		*opts;
-	struct cmd_job		*cj;
-	struct buf		 b = { 0 };
-	size_t			 nglobal, n = 0, i;
-	char			*cause = NULL, *msg;
-	int			 ch;
+	struct option	*opts;
+	struct cmd_job	*cj;
+	struct buf	 b = { 0 };
+	char		*msg;
+	int		 ch, i;
 
 	cj = xcalloc(1, sizeof *cj);
 	cj->action = a;
 	cj->args.priv = action_args_new(a);
+	opts = cmd_job_options(a);
+	*rc = CLI_EXIT_USAGE;
 
-	/* Global rows, the common ones, the action's own, --help. */
-	global = cli_global_options(&nglobal);
-	opts = xreallocarray(NULL, nglobal + 32, sizeof *opts);
-	for (i = 0; i < nglobal; i++)
-		opts[n++] = global[i];
-	for (o = cmd_job_common; o->name != NULL; o++) {
-		opts[n].name = o->name;
-		opts[n].has_arg = o->arg != NULL ? required_argument :
-		    no_argument;
-		opts[n].flag = NULL;
-		opts[n++].val = CMD_JOB_OPT_COMMON + (int)(o - cmd_job_common);
-	}
-	for (o = a->opts; o != NULL && o->name != NULL; o++) {
-		if (n >= nglobal + 30)
-			fatalx("%s: too many options", a->verb);
-		opts[n].name = o->name;
-		opts[n].has_arg = o->arg != NULL ? required_argument :
-		    no_argument;
-		opts[n].flag = NULL;
-		opts[n++].val = CMD_JOB_OPT_OWN + (int)(o - a->opts);
-	}
-	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
-	opts[n] = (struct option){ NULL, 0, NULL, 0 };
-
+	/* No "+": GNU getopt permutes, so options may follow the target. */
 	opterr = 0;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (ch == 'h') {
+		switch (ch) {
+		case 'h':
 			cmd_job_help(a, stdout);
-			cmd_job_free(cj);
-			free(opts);
 			*rc = CLI_EXIT_OK;
-			return (NULL);
-		}
-		if (ch == ':' || ch == '?') {
-			if (ch == ':')
-				msg = xasprintf("option '%s' needs an argument",
-				    argv[optind - 1]);
-			else if (optopt > 0 && optopt < 0x100)
+			goto fail;
+		case ':':
+			msg = xasprintf("option '%s' needs an argument",
+			    argv[optind - 1]);
+			goto usage;
+		case '?':
+			if (optopt > 0 && optopt < 0x100)
 				msg = xasprintf("unknown option '-%c'", optopt);
 			else
 				msg = xasprintf("unknown option '%s'",
 				    argv[optind - 1]);
-			free(opts);
-			cj = cmd_job_bad(cj, msg, rc);
-			free(msg);
-			return (cj);
+			goto usage;
+		default:
+			if ((*rc = cmd_job_option(cli, cj, ch, optarg)) !=
+			    CLI_CONTINUE)
+				goto fail;
+			break;
 		}
-		if (ch >= CMD_JOB_OPT_OWN) {
-			o = &a->opts[ch - CMD_JOB_OPT_OWN];
-			if (a->args_parse(cj->args.priv, o->name, optarg,
-			    &cause) == 0)
-				continue;
-		} else if (ch == CMD_JOB_OPT_COMMON) {
-			if (action_parse_duration("lock-wait", optarg,
-			    &cj->args.lock_wait_ms, &cause) == 0)
-				continue;
-		} else if (ch == CMD_JOB_OPT_COMMON + 1) {
-			if (action_parse_duration("timeout", optarg,
-			    &cj->args.timeout_ms, &cause) == 0)
-				continue;
-		} else if ((*rc = cli_global_option(cli, ch, optarg)) ==
-		    CLI_CONTINUE)
-			continue;
-		else {
-			free(opts);
-			cmd_job_free(cj);
-			return (NULL);
-		}
-		free(opts);
-		cj = cmd_job_bad(cj, cause, rc);
-		free(cause);
-		return (cj);
 	}
-	free(opts);
 
 	/* The target: the words left, as many as its kind takes. */
-	for (i = (size_t)optind; i < (size_t)argc; i++)
+	for (i = optind; i < argc; i++)
 		buf_printf(&b, "%s%s", b.len != 0 ? " " : "", argv[i]);
-	switch (a->target) {
-	case ACTION_TARGET_NONE:
-		if (argc != optind) {
-			buf_free(&b);
-			return (cmd_job_bad(cj, "takes no argument", rc));
-		}
-		break;
-	case ACTION_TARGET_NODES:
-		if (argc == optind)
-			return (cmd_job_bad(cj, "no node given", rc));
-		break;
-	default:
-		if (argc - optind != 1) {
-			buf_free(&b);
-			msg = xasprintf("expected one %s", action_target_word(
-			    a->target));
-			cj = cmd_job_bad(cj, msg, rc);
-			free(msg);
-			return (cj);
-		}
-		break;
-	}
+	msg = NULL;
+	if (a->target == ACTION_TARGET_NONE && argc != optind)
+		msg = xstrdup("takes no argument");
+	else if (a->target == ACTION_TARGET_NODES && argc == optind)
+		msg = xstrdup("no node given");
+	else if (a->target != ACTION_TARGET_NONE &&
+	    a->target != ACTION_TARGET_NODES && argc - optind != 1)
+		msg = xasprintf("expected one %s",
+		    action_target_word(a->target));
+	if (msg != NULL)
+		goto usage;
+	free(opts);
 	cj->target = b.data != NULL ? buf_steal(&b) : xstrdup("");
 	cj->args.target = cj->target;
+	*rc = CLI_CONTINUE;
 	return (cj);
+
+usage:
+	cmd_job_usage_error(a, msg);
+	free(msg);
+	*rc = CLI_EXIT_USAGE;
+fail:
+	free(opts);
+	buf_free(&b);
+	cmd_job_free(cj);
+	return (NULL);
 }
 
 int
