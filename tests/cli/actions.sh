@@ -142,4 +142,24 @@ hasnt "$err" "refused" "... it was not refused"
 has "$err" "bbbctl: server cordon bbb-03: failed: " "... it ran and says why it failed"
 hasnt "$out$err" "$secret" "... and no secret"
 
+# Every action the binary knows (from the registry, through --help) is
+# in the manual: its verb under COMMANDS, its key in the dashboard's list.
+man=$top/data/bbbctl.1
+words=$("$bbbctl" --help | sed -n 's/^The actions (\(.*\)) also take.*/\1/p' | tr -d ,)
+[ -n "$words" ]; ok $? "--help names the actions' first words ($words)"
+for w in $words; do
+	for v in $("$bbbctl" help "$w" | sed -n "s/^  $w \([a-z-]*\).*/\1/p"); do
+		awk -v w="$w" -v v="$v" '
+		/^\.Sh COMMANDS/ { cmds = 1 } /^\.Sh DASHBOARD/ { cmds = 0 }
+		cmds && $0 == ".Cm " w { inw = 1; next }
+		inw && /^\.Cm / { for (i = 2; i <= NF; i++) if ($i == v) found = 1; inw = 0 }
+		END { exit !found }' "$man"
+		ok $? "bbbctl.1 documents $w $v"
+		key=$("$bbbctl" help "$w" "$v" | sed -n 's/^In the dashboard: key \(.\) in the.*/\1/p')
+		[ -z "$key" ] && continue
+		grep -A1 -x "\.It Ic $key" "$man" | grep -q "^$w $v"
+		ok $? "bbbctl.1 lists key $key for $w $v"
+	done
+done
+
 done_testing
