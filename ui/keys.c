@@ -285,7 +285,9 @@ ui_keys_help(enum ui_view_kind v, bool readonly, size_t *n)
 				    d->action->target != ACTION_TARGET_NONE ?
 				    " " : "", action_target_word(
 				    d->action->target));
-			buf_printf(&line, "%s%s", d->help,
+			buf_printf(&line, "%s%s%s", d->help, d->action !=
+			    NULL && d->action->risk == JOB_RISK_DESTRUCTIVE ?
+			    " (type its name)" : "",
 			    (d->flags & UI_KEY_F_MUTATING) ?
 			    " (changes the fleet)" : "");
 			buf_free(&keys);
