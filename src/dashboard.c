@@ -392,12 +392,14 @@ dash_action(struct dash *d)
 	struct job_args		 args;
 	struct job_plan		*plan;
 	const struct action	*a;
-	char			*verb, *target, *cause = NULL, *text, *msg;
+	const char		*verb;
+	char			*target, *cause = NULL, *text, *msg;
 	char			*title;
 
-	if (!ui_take_action(d->ui, &verb, &target))
+	if (!ui_take_action(d->ui, &a, &target))
 		return;
-	if (d->cli->readonly || (a = jobs_action_find(verb)) == NULL) {
+	verb = a->verb;
+	if (d->cli->readonly) {
 		ui_message(d->ui, "read-only: no actions");
 		goto out;
 	}
@@ -424,7 +426,6 @@ dash_action(struct dash *d)
 	free(title);
 	free(text);
 out:
-	free(verb);
 	free(target);
 }
 

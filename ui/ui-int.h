@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "action/registry.h"
 #include "fleet.h"
 #include "ui.h"
 #include "util.h"
@@ -260,13 +261,7 @@ enum ui_cmd {
 	UI_CMD_VIEW_STACKS,
 	UI_CMD_VIEW_HOSTS,
 	UI_CMD_VIEW_JOBS,
-	UI_CMD_ACT_ENABLE,
-	UI_CMD_ACT_CORDON,
-	UI_CMD_ACT_DRAIN,
-	UI_CMD_ACT_DISABLE,
-	UI_CMD_ACT_PANIC,
-	UI_CMD_ACT_REDEPLOY,
-	UI_CMD_ACT_RESTART,
+	UI_CMD_ACTION,		/* the row's action (registry.h) */
 	UI_CMD_CANCEL_JOB
 };
 
@@ -282,10 +277,20 @@ struct ui_key_def {
 	const char	*name;		/* short, for the footer */
 	const char	*help;		/* one line, for ? */
 	unsigned	 flags;
+	const struct action *action;	/* UI_CMD_ACTION: its row */
 };
 
-extern const struct ui_key_def ui_key_table[];
-extern const size_t ui_key_table_len;
+/*
+ * The key table: keys.c's own rows with a row per action of the
+ * registry (its key, views, name and help) where keys.c marks them.
+ * ui_keys_init() builds it (once; the lookups below call it); it lives
+ * as long as the program.
+ */
+extern const struct ui_key_def *ui_key_table;
+extern size_t ui_key_table_len;
+void		 ui_keys_init(void);
+/* The UI_VB() bits of an action's ACTION_VIEW_* views. */
+unsigned	 ui_keys_action_views(const struct action *);
 
 /* The definition for key in view, or NULL (mutating ones hidden RO). */
 const struct ui_key_def *ui_keys_lookup(int key, enum ui_view_kind,
@@ -407,6 +412,8 @@ extern const struct ui_view_ops ui_view_problems_ops;
 extern const struct ui_view_ops ui_view_jobs_ops;
 extern const struct ui_view_ops ui_view_audit_ops;
 extern const struct ui_view_ops ui_view_help_ops;
+/* The hosts view: the selected row's host (node key or name), or NULL. */
+const char	*ui_hosts_selected(struct ui *, struct ui_view *);
 
 /* --- screen.c ---------------------------------------------------------- */
 int		 ui_screen_init(struct ui *, char **);
@@ -456,7 +463,7 @@ struct ui {
 	int		 empty_reads;
 	int64_t		 now;		/* wall ms of the current frame */
 	int		 reqs;		/* pending UI_REQ_* */
-	char		*act_verb;	/* pending UI_REQ_ACTION */
+	const struct action *act;	/* pending UI_REQ_ACTION */
 	char		*act_target;
 	uint32_t	 cancel_job;	/* pending UI_REQ_CANCEL_JOB */
 

@@ -321,6 +321,7 @@ ui_new(const struct ui_opts *opts, const struct fleet *fleet, char **cause)
 		return (NULL);
 	}
 	ui->now = ui_now(ui);
+	ui_keys_init();
 	ui_view_push(ui, UI_V_NODES, 0);
 	ui->dirty = true;
 	return (ui);
@@ -337,7 +338,6 @@ ui_free(struct ui *ui)
 	ui_prompt_free(&ui->prompt);
 	ui_prompt_free(&ui->palette_hist);
 	ui_dialog_close(&ui->dialog);
-	free(ui->act_verb);
 	free(ui->act_target);
 	free(ui->message);
 	ui_audit_clear(ui);
@@ -674,68 +674,74 @@ ui_action_stack(struct ui *ui, struct ui_view *v)
 	return (NULL);
 }
 
-static void
-ui_action(struct ui *ui, struct ui_view *v, enum ui_cmd cmd)
+/* What an action of target kind t acts on in view v; NULL: nothing. */
+static const char *
+ui_action_target(struct ui *ui, struct ui_view *v, enum action_target t)
 {
-	const struct ui_row	*r;
-	const char		*verb, *target;
+	switch (t) {
+	case ACTION_TARGET_NONE:
+		return ("");
+	case ACTION_TARGET_NODE:
+	case ACTION_TARGET_NODES:
+		if (v->ops->kind != UI_V_NODE && v->ops->kind != UI_V_NODES)
+			return (NULL);
+		return (ui_action_node(ui, v));
+	case ACTION_TARGET_STACK:
+		if (v->ops->kind != UI_V_STACKS)
+			return (NULL);
+		return (ui_action_stack(ui, v));
+	case ACTION_TARGET_HOST:
+		if (v->ops->kind != UI_V_HOSTS)
+			return (NULL);
+		return (ui_hosts_selected(ui, v));
+	}
+	return (NULL);
+}
+
+/* An action's key: ask the glue to plan it on the view's target. */
+static void
+ui_action(struct ui *ui, struct ui_view *v, const struct action *a)
+{
+	const char	*target;
 
 	if (ui->opts.readonly)
 		return;
-	if (cmd == UI_CMD_CANCEL_JOB) {
-		ui_view_sync(ui, v);
-		if ((r = ui_table_selected(&v->table)) == NULL) {
-			ui_message(ui, "no job selected");
-			return;
-		}
-		ui->cancel_job = r->id;
-		ui->reqs |= UI_REQ_CANCEL_JOB;
-		return;
-	}
-	switch (cmd) {
-	case UI_CMD_ACT_ENABLE:
-		verb = "server enable";
-		break;
-	case UI_CMD_ACT_CORDON:
-		verb = "server cordon";
-		break;
-	case UI_CMD_ACT_DRAIN:
-		verb = "server drain";
-		break;
-	case UI_CMD_ACT_DISABLE:
-		verb = "server disable";
-		break;
-	case UI_CMD_ACT_PANIC:
-		verb = "server panic";
-		break;
-	case UI_CMD_ACT_REDEPLOY:
-		verb = "stack redeploy";
-		break;
-	default:
-		verb = "stack restart";
-		break;
-	}
-	target = strncmp(verb, "stack", 5) == 0 ? ui_action_stack(ui, v) :
-	    ui_action_node(ui, v);
-	if (target == NULL) {
+	if ((target = ui_action_target(ui, v, a->target)) == NULL) {
 		ui_message(ui, "nothing selected");
 		return;
 	}
-	free(ui->act_verb);
 	free(ui->act_target);
-	ui->act_verb = xstrdup(verb);
+	ui->act = a;
 	ui->act_target = xstrdup(target);
 	ui->reqs |= UI_REQ_ACTION;
 }
 
-bool
-ui_take_action(struct ui *ui, char **verb, char **target)
+/* x in the jobs view. */
+static void
+ui_cancel_job(struct ui *ui, struct ui_view *v)
 {
-	if (ui->act_verb == NULL)
+	const struct ui_row	*r;
+
+	if (ui->opts.readonly)
+		return;
+	ui_view_sync(ui, v);
+	if ((r = ui_table_selected(&v->table)) == NULL) {
+		ui_message(ui, "no job selected");
+		return;
+	}
+	ui->cancel_job = r->id;
+	ui->reqs |= UI_REQ_CANCEL_JOB;
+}
+
+bool
+ui_take_action(struct ui *ui, const struct action **a, char **target)
+{
+	if (ui->act == NULL)
 		return (false);
-	*verb = ui->act_verb;
+	*a = ui->act;
 	*target = ui->act_target;
-	ui->act_verb = ui->act_target = NULL;
+	ui->act = NULL;
+	ui->act_target = NULL;
 	return (true);
 }
 
@@ -872,15 +878,10 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 	case UI_CMD_VIEW_JOBS:
 		ui_view_switch(ui, ui_cmd_view(cmd));
 		break;
-	case UI_CMD_ACT_ENABLE:
-	case UI_CMD_ACT_CORDON:
-	case UI_CMD_ACT_DRAIN:
-	case UI_CMD_ACT_DISABLE:
-	case UI_CMD_ACT_PANIC:
-	case UI_CMD_ACT_REDEPLOY:
-	case UI_CMD_ACT_RESTART:
+	case UI_CMD_ACTION:		/* ui_key(): the row has it */
+		break;
 	case UI_CMD_CANCEL_JOB:
-		ui_action(ui, v, cmd);
+		ui_cancel_job(ui, v);
 		break;
 	}
 	ui->dirty = true;
@@ -947,7 +948,10 @@ ui_key(struct ui *ui, int key)
 		free(ui->message);
 		ui->message = NULL;
 	}
-	ui_exec(ui, d->cmd);
+	if (d->cmd == UI_CMD_ACTION)
+		ui_action(ui, v, d->action);
+	else
+		ui_exec(ui, d->cmd);
 
 out:
 	r = ui->reqs;

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct action;
 struct fleet;
 struct ui;
 
@@ -89,9 +90,10 @@ uint64_t	 ui_frames(const struct ui *);
 
 /*
  * Operator actions (the glue makes the plan and runs the job; jobs.h).
- * After UI_REQ_ACTION, ui_take_action() gives the verb ("server cordon")
- * and the target (node key or stack name) of the key pressed (allocated;
- * false when there is none).  The glue then opens the confirm dialog
+ * After UI_REQ_ACTION, ui_take_action() gives the action (its registry
+ * row, action/registry.h) and the target (node key or stack name, by the
+ * row's target kind; allocated) of the key pressed (false when there is
+ * none).  The glue then opens the confirm dialog
  * with the plan: typed NULL asks y/N with Cancel focused; a typed word
  * (the target) must be typed in full for a destructive action.  When
  * the dialog closes, UI_REQ_DIALOG: ui_take_dialog() says whether it was
@@ -99,7 +101,8 @@ uint64_t	 ui_frames(const struct ui *);
  * ui_take_cancel_job() gives the id of the job to cancel (0 none).
  * Read-only mode neither shows nor dispatches any of these keys.
  */
-bool		 ui_take_action(struct ui *, char **verb, char **target);
+bool		 ui_take_action(struct ui *, const struct action **,
+		     char **target);
 void		 ui_confirm(struct ui *, uint32_t token, const char *title,
 		     const char *text, const char *typed);
 bool		 ui_take_dialog(struct ui *, uint32_t *token);
