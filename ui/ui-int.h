@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "fleet.h"
+#include "terminal.h"
 #include "ui.h"
 #include "util.h"
 
@@ -408,10 +409,26 @@ extern const struct ui_view_ops ui_view_jobs_ops;
 extern const struct ui_view_ops ui_view_audit_ops;
 extern const struct ui_view_ops ui_view_help_ops;
 
-/* --- screen.c ---------------------------------------------------------- */
-int		 ui_screen_init(struct ui *, char **);
-void		 ui_screen_done(struct ui *);
-void		 ui_screen_size(struct ui *);
+/* --- terminal.c: the terminal layer (terminal.h) ------------------------ */
+struct ui_term {
+	SCREEN		*screen;
+	FILE		*out;
+	FILE		*in;
+	int		 fd;
+	bool		 utf8;
+	int		 cols, rows;
+	int		 empty_reads;
+};
+
+#define UI_KEY_NONE	(-1)			/* nothing to read */
+#define UI_KEY_UNKNOWN	UI_KEY_FN(KEY_MAX + 1)	/* a sequence swallowed */
+
+/* Make t curses' current terminal. */
+void		 ui_term_select(struct ui_term *);
+/* The next key (a character or UI_KEY_FN(code)), or UI_KEY_NONE. */
+int		 ui_term_key(struct ui_term *);
+/* After a readable fd gave nkeys keys: true when the terminal is gone. */
+bool		 ui_term_hangup(struct ui_term *, int nkeys);
 
 /* --- spark.c: multi-row graphs ------------------------------------------- */
 /*
@@ -429,10 +446,7 @@ char		*ui_graph_row(char *out, size_t outlen, const float *v,
 struct ui {
 	struct ui_opts	 opts;
 	const struct fleet *fleet;
-	SCREEN		*screen;
-	FILE		*out;
-	FILE		*in;
-	int		 fd;
+	struct ui_term	*term;
 	bool		 utf8;		/* draw UTF-8 glyphs */
 	int		 cols, rows;
 
@@ -453,7 +467,6 @@ struct ui {
 	uint32_t	 drawn_top;	/* top view at the last full frame */
 	uint64_t	 frames;
 	uint64_t	 full_frames;	/* frames that redrew the body */
-	int		 empty_reads;
 	int64_t		 now;		/* wall ms of the current frame */
 	int		 reqs;		/* pending UI_REQ_* */
 	char		*act_verb;	/* pending UI_REQ_ACTION */

@@ -309,17 +309,27 @@ ui_open_node_key(struct ui *ui, const char *key)
 struct ui *
 ui_new(const struct ui_opts *opts, const struct fleet *fleet, char **cause)
 {
-	struct ui	*ui;
+	struct ui_term_opts	 to;
+	struct ui		*ui;
 
 	ui = xcalloc(1, sizeof *ui);
 	ui->opts = *opts;
 	if (ui->opts.refresh_ms <= 0)
 		ui->opts.refresh_ms = 2000;
 	ui->fleet = fleet;
-	if (ui_screen_init(ui, cause) != 0) {
+	memset(&to, 0, sizeof to);
+	to.color = opts->color;
+	to.ascii = opts->ascii;
+	to.mouse = opts->mouse;
+	to.headless_cols = opts->headless_cols;
+	to.headless_rows = opts->headless_rows;
+	if ((ui->term = ui_term_new(&to, cause)) == NULL) {
 		free(ui);
 		return (NULL);
 	}
+	ui->utf8 = ui_term_utf8(ui->term);
+	ui->cols = ui_term_cols(ui->term);
+	ui->rows = ui_term_rows(ui->term);
 	ui->now = ui_now(ui);
 	ui_view_push(ui, UI_V_NODES, 0);
 	ui->dirty = true;
@@ -333,7 +343,7 @@ ui_free(struct ui *ui)
 		return;
 	while (ui->depth > 0)
 		ui_view_free(ui->stack[--ui->depth]);
-	ui_screen_done(ui);
+	ui_term_free(ui->term);
 	ui_prompt_free(&ui->prompt);
 	ui_prompt_free(&ui->palette_hist);
 	ui_dialog_close(&ui->dialog);
@@ -347,7 +357,7 @@ ui_free(struct ui *ui)
 int
 ui_fd(const struct ui *ui)
 {
-	return (ui->fd);
+	return (ui_term_fd(ui->term));
 }
 
 int64_t
@@ -387,17 +397,18 @@ ui_message(struct ui *ui, const char *msg)
 void
 ui_resize(struct ui *ui)
 {
-	ui_screen_size(ui);
+	ui_term_resize(ui->term);
+	ui->cols = ui_term_cols(ui->term);
+	ui->rows = ui_term_rows(ui->term);
 	ui->dirty = true;
 }
 
 void
 ui_set_size(struct ui *ui, int cols, int rows)
 {
-	set_term(ui->screen);
-	resizeterm(rows, cols);
-	ui->cols = COLS;
-	ui->rows = LINES;
+	ui_term_set_size(ui->term, cols, rows);
+	ui->cols = ui_term_cols(ui->term);
+	ui->rows = ui_term_rows(ui->term);
 	ui->dirty = true;
 }
 
@@ -926,6 +937,9 @@ ui_key(struct ui *ui, int key)
 		ui_mouse(ui);
 		goto out;
 	}
+	/* An escape sequence curses does not know: no key at all. */
+	if (key == UI_KEY_UNKNOWN)
+		goto out;
 	ui->dirty = true;
 	if (ui->dialog.active) {
 		if (ui_dialog_key(&ui->dialog, key) != -1)
@@ -958,31 +972,16 @@ out:
 int
 ui_input(struct ui *ui)
 {
-	wint_t	 wc;
-	int	 rc, reqs = 0, n = 0;
+	int	 key, reqs = 0, n = 0;
 
-	set_term(ui->screen);
-	for (;;) {
-		rc = wget_wch(stdscr, &wc);
-		if (rc == ERR)
-			break;
+	while ((key = ui_term_key(ui->term)) != UI_KEY_NONE) {
 		n++;
-		if (rc == KEY_CODE_YES)
-			reqs |= ui_key(ui, UI_KEY_FN((int)wc));
-		else
-			reqs |= ui_key(ui, (int)wc);
+		reqs |= ui_key(ui, key);
 		if (reqs & UI_REQ_QUIT)
 			break;
 	}
-	/*
-	 * Readable but nothing to read, again and again: the terminal is
-	 * gone (EOF or EIO after the SSH connection dropped).
-	 */
-	if (n == 0) {
-		if (++ui->empty_reads >= 20)
-			reqs |= UI_REQ_HANGUP;
-	} else
-		ui->empty_reads = 0;
+	if (ui_term_hangup(ui->term, n))
+		reqs |= UI_REQ_HANGUP;
 	return (reqs);
 }
 
@@ -1334,7 +1333,7 @@ ui_frame(struct ui *ui)
 {
 	struct ui_view	*v = ui_view_top(ui);
 
-	set_term(ui->screen);
+	ui_term_select(ui->term);
 	erase();
 	if (ui->cols < UI_MIN_COLS || ui->rows < UI_MIN_ROWS) {
 		ui_draw_too_small(ui);
@@ -1367,7 +1366,7 @@ ui_frame_tick(struct ui *ui)
 	int		 lines[] = { 0, ui->rows - 2, ui->rows - 1 };
 	size_t		 i;
 
-	set_term(ui->screen);
+	ui_term_select(ui->term);
 	for (i = 0; i < nitems(lines); i++) {
 		y = lines[i];
 		wmove(stdscr, y, 0);
@@ -1470,7 +1469,7 @@ ui_dump(struct ui *ui)
 	int		 y, n;
 
 	memset(&b, 0, sizeof b);
-	set_term(ui->screen);
+	ui_term_select(ui->term);
 	for (y = 0; y < LINES; y++) {
 		/* mvwinnstr returns the characters as the locale's text. */
 		n = mvwinnstr(stdscr, y, 0, line, (int)sizeof line - 1);
