@@ -361,6 +361,12 @@ int		 ui_dialog_key(struct ui_dialog *, int key);
 void		 ui_dialog_draw(struct ui_dialog *, WINDOW *, int cols,
 		     int rows);
 
+/* --- form.c: the form widget (form.h) ---------------------------------- */
+struct ui_form;
+/* Draw the form in the box (h rows: its title, fields, status, keys). */
+void		 ui_form_draw(struct ui_form *, WINDOW *, int y, int x, int w,
+		     int h, bool utf8);
+
 /* --- views ---------------------------------------------------------------- */
 struct ui_view;
 struct ui_view_ops {
