@@ -224,6 +224,8 @@ enum ui_view_kind {
 	UI_V_HOST,		/* a Rancher host / VM that is not a node */
 	UI_V_COUNT
 };
+/* Modal views (dialog, prompt) are in no key table row. */
+#define UI_V_MODAL	UI_V_COUNT
 #define UI_VB(v)	(1u << (v))
 #define UI_VB_ALL	((1u << UI_V_COUNT) - 1)
 #define UI_VB_TABLES	(UI_VB(UI_V_NODES) | UI_VB(UI_V_MEETINGS) | \
@@ -360,6 +362,9 @@ void		 ui_dialog_close(struct ui_dialog *);
 int		 ui_dialog_key(struct ui_dialog *, int key);
 void		 ui_dialog_draw(struct ui_dialog *, WINDOW *, int cols,
 		     int rows);
+struct ui;
+/* Show d (owned from now on) as a modal view over the frame. */
+void		 ui_dialog_push(struct ui *, struct ui_dialog *);
 
 /* --- form.c: the form widget (form.h) ---------------------------------- */
 struct ui_form;
@@ -386,6 +391,17 @@ struct ui_view_ops {
 	/* The same, from the view's state; may be NULL (then empty). */
 	const char	*(*empty_text)(struct ui *, struct ui_view *);
 	void		(*free)(struct ui_view *);
+	/*
+	 * A key, before the key table: true when the view took it.  A
+	 * modal view takes every key and pops itself when done.
+	 */
+	bool		(*key)(struct ui *, struct ui_view *, int key);
+	/*
+	 * Set for modal views only: drawn over the frame of the views
+	 * below (the dialog's box, the prompt's footer line).  A modal
+	 * view is never ui_view_top().
+	 */
+	void		(*overlay)(struct ui *, struct ui_view *);
 };
 
 struct ui_view {
@@ -414,6 +430,8 @@ extern const struct ui_view_ops ui_view_problems_ops;
 extern const struct ui_view_ops ui_view_jobs_ops;
 extern const struct ui_view_ops ui_view_audit_ops;
 extern const struct ui_view_ops ui_view_help_ops;
+extern const struct ui_view_ops ui_view_dialog_ops;
+extern const struct ui_view_ops ui_view_prompt_ops;
 
 /* --- terminal.c: the terminal layer (terminal.h) ------------------------ */
 struct ui_term {
@@ -459,9 +477,11 @@ struct ui {
 	struct ui_view	*stack[UI_STACK_MAX];
 	size_t		 depth;
 
-	struct ui_prompt prompt;
+	struct ui_prompt prompt;	/* the prompt view's line */
 	struct ui_prompt palette_hist;	/* palette history kept apart */
-	struct ui_dialog dialog;
+	uint32_t	 dialog_token;	/* the last dialog's answer */
+	bool		 dialog_done;
+	bool		 dialog_yes;
 	char		*message;
 	int64_t		 message_at;
 
@@ -489,7 +509,13 @@ struct ui {
 	uint64_t	 audit_gen;	/* bumped by every answer */
 };
 
+/* The top view that is not modal (the one a prompt filters). */
 struct ui_view	*ui_view_top(struct ui *);
+/* The modal view on top (dialog, prompt), or NULL. */
+struct ui_view	*ui_view_modal(struct ui *);
+/* Push a modal view (ops->overlay set) with its private state. */
+void		 ui_view_push_modal(struct ui *, const struct ui_view_ops *,
+		     void *priv);
 /* Push a new view of kind (node_id for the detail view). */
 void		 ui_view_push(struct ui *, enum ui_view_kind, uint32_t node_id);
 void		 ui_view_pop(struct ui *);
@@ -500,6 +526,10 @@ uint64_t	 ui_frames_full(const struct ui *);
 /* Rebuild the rows if the fleet changed since they were built. */
 void		 ui_view_sync(struct ui *, struct ui_view *);
 void		 ui_view_free(struct ui_view *);
+/* Open the prompt view: ':' the palette, '/' the top view's filter. */
+void		 ui_open_prompt(struct ui *, char kind);
+/* Set v's filter; a bad one leaves it and says why on the prompt. */
+void		 ui_filter_apply(struct ui *, struct ui_view *, const char *);
 /* Run a palette command; 0, or -1 with a message set. */
 int		 ui_command(struct ui *, const char *);
 /* Ask the glue for the audit records (UI_REQ_AUDIT). */
