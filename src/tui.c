@@ -32,7 +32,6 @@ tui_signal_cb(int signo, void *arg)
 			t->cbs.resize(t->arg);
 		return;
 	}
-	log_info("tui: signal %d, exiting", signo);
 	if (t->cbs.end != NULL)
 		t->cbs.end(signo, signo == SIGHUP, t->arg);
 }

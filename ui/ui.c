@@ -1,7 +1,8 @@
 /*
  * ui.c: the dashboard's frame (header, totals, title, body, problem bar,
- * footer), the view stack, key dispatch through the key table, the
- * prompts, and the redraw-only-when-needed rule.
+ * footer), the view stack (modal views, the dialog and the prompt, sit
+ * on top and get every key first), key dispatch through the key table,
+ * and the redraw-only-when-needed rule.
  */
 #include <limits.h>
 #include <math.h>
