@@ -85,6 +85,8 @@ ui_form_assign(struct ui_form_field *f, const char *s)
 {
 	size_t	 n = s == NULL ? 0 : strlen(s);
 
+	if (s != NULL && s == f->val)
+		return;
 	if (n > UI_FORM_MAX_LEN)
 		n = UI_FORM_MAX_LEN;
 	ui_form_reserve(f, n);
@@ -152,7 +154,8 @@ ui_form_add(struct ui_form *form, enum ui_form_kind kind, const char *name,
 	f->name = xstrdup(name);
 	f->label = xstrdup(label);
 	f->help = help == NULL ? NULL : xstrdup(help);
-	ui_form_assign(f, kind == UI_FORM_CHOICE ? NULL : dflt);
+	/* A choice's default waits in val for ui_form_set_choices(). */
+	ui_form_assign(f, dflt);
 	return (form->n++);
 }
 
@@ -176,11 +179,14 @@ ui_form_set_choices(struct ui_form *form, size_t i,
 		free(f->choices[k]);
 	free(f->choices);
 	f->choices = xcalloc(n == 0 ? 1 : n, sizeof *f->choices);
-	for (k = 0; k < n; k++)
-		f->choices[k] = xstrdup(choices[k]);
-	f->nchoices = n;
 	f->choice = 0;
-	ui_form_assign(f, n > 0 ? choices[0] : NULL);
+	for (k = 0; k < n; k++) {
+		f->choices[k] = xstrdup(choices[k]);
+		if (strcmp(choices[k], f->val) == 0)
+			f->choice = k;
+	}
+	f->nchoices = n;
+	ui_form_assign(f, n > 0 ? f->choices[f->choice] : NULL);
 }
 
 void

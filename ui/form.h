@@ -58,12 +58,12 @@ void		 ui_form_free(struct ui_form *);
  * Add a field; returns its index.  name identifies it for
  * ui_form_get(); help (may be NULL) is shown below the focused field;
  * dflt (may be NULL) is the first value (a choice field: the choice of
- * that name, set after ui_form_set_choices()).
+ * that name once ui_form_set_choices() gives them, else the first).
  */
 size_t		 ui_form_add(struct ui_form *, enum ui_form_kind,
 		     const char *name, const char *label, const char *help,
 		     const char *dflt);
-/* A choice field's choices; the first is chosen. */
+/* A choice field's choices; the default or else the first is chosen. */
 void		 ui_form_set_choices(struct ui_form *, size_t,
 		     const char *const *choices, size_t n);
 /* A number field's range, checked before the field's callback. */

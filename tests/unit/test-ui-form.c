@@ -229,6 +229,13 @@ test_choice(void **state)
 	ui_form_set_value(f, i, "delta");	/* not a choice: unchanged */
 	assert_string_equal(ui_form_value(f, i), "gamma");
 	assert_int_equal(ui_form_key(f, '\r'), UI_FORM_SUBMIT);
+	/* A default names the choice made first; an unknown one: the first. */
+	i = ui_form_add(f, UI_FORM_CHOICE, "d", "D", NULL, "beta");
+	ui_form_set_choices(f, i, c, 3);
+	assert_string_equal(ui_form_value(f, i), "beta");
+	i = ui_form_add(f, UI_FORM_CHOICE, "e", "E", NULL, "omega");
+	ui_form_set_choices(f, i, c, 3);
+	assert_string_equal(ui_form_value(f, i), "alpha");
 	ui_form_free(f);
 }
 
