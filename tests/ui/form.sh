@@ -5,7 +5,7 @@
 # is left, a secret that never shows what was typed (nor its length), an
 # escape sequence curses does not know swallowed whole, choices, Esc back
 # to the first step with every value kept, a refused submit, and the
-# values printed on exit.
+# values printed on exit; the terminal given back on TERM, HUP, INT, SEGV.
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/ui.sh"
@@ -110,5 +110,25 @@ wait_for_text "Step 1 of 2"; ok $? "started again"
 ui_keys Escape
 wait_for sh -c "grep -qx cancelled '$out'"; ok $? "Esc on the first step cancels"
 ui_stop
+
+# The terminal is given back on every way out (src/tui.c, as for the
+# dashboard): tmux says whether the alternate screen was left.
+pane() {
+	ui_tmux display-message -p -t t "$1" 2>/dev/null
+}
+for sig in TERM HUP INT SEGV; do
+	ui_start 80 24 "$demo" ">$out"
+	ui_tmux set-option -t t remain-on-exit on >/dev/null
+	wait_for_text "Step 1 of 2" || { ok 1 "$sig: started"; ui_stop; continue; }
+	[ "$(pane '#{alternate_on}')" = 1 ]
+	ok $? "$sig: on the alternate screen"
+	kill -"$sig" "$(ui_pid)"
+	WAIT_DEADLINE=10 wait_for sh -c "[ \"\$(tmux -L $ui_sock -f /dev/null \
+	    display-message -p -t t '#{pane_dead}')\" = 1 ]"
+	ok $? "$sig: the program ended"
+	[ "$(pane '#{alternate_on}')" = 0 ]
+	ok $? "$sig: the alternate screen is left"
+	ui_stop
+done
 
 done_testing
