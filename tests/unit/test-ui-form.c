@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -291,7 +292,7 @@ test_draw(void **state)
 	struct ui_term_opts	 o;
 	struct ui_term		*t;
 	struct ui_form		*f;
-	char			*cause = NULL, *s;
+	char			*cause = NULL, *s, label[16];
 	size_t			 i;
 
 	memset(&o, 0, sizeof o);
@@ -318,6 +319,25 @@ test_draw(void **state)
 	assert_null(strstr(s, "sw0rd"));
 	assert_null(strstr(s, "fish"));
 	assert_non_null(strstr(s, "< one >"));
+	free(s);
+	ui_form_free(f);
+
+	/* More fields than rows: the focused one is always shown. */
+	f = ui_form_new("Many", NULL);
+	for (i = 0; i < 15; i++) {
+		snprintf(label, sizeof label, "Field %02zu", i);
+		ui_form_add(f, UI_FORM_TEXT, label, label, NULL, NULL);
+	}
+	ui_form_show(f, t);
+	s = screen_text();
+	assert_non_null(strstr(s, "Field 00"));
+	assert_null(strstr(s, "Field 14"));
+	free(s);
+	ui_form_key(f, K_BTAB);		/* wraps to the last */
+	ui_form_show(f, t);
+	s = screen_text();
+	assert_non_null(strstr(s, "Field 14"));
+	assert_null(strstr(s, "Field 00"));
 	free(s);
 	ui_form_free(f);
 	ui_term_free(t);
