@@ -300,6 +300,13 @@ test_draw(void **state)
 	o.headless_rows = 24;
 	t = ui_term_new(&o, &cause);
 	assert_non_null(t);
+	/* One terminal at a time. */
+	assert_null(ui_term_new(&o, &cause));
+	assert_string_equal(cause, "the terminal is already in use");
+	free(cause);
+	assert_int_equal(ui_term_cols(t), 80);
+	assert_int_equal(ui_term_rows(t), 24);
+	assert_int_equal(ui_term_fd(t), -1);	/* headless */
 	f = ui_form_new("The title", "An intro line");
 	i = ui_form_add(f, UI_FORM_TEXT, "a", "Name", "Help for name", NULL);
 	ui_form_set_required(f, i, true);
