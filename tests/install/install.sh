@@ -38,14 +38,17 @@ ok $rc "make install DESTDIR=... prefix=$p"
 for f in bin/bbbctl libexec/bbbctl/bbbctl-sim share/man/man1/bbbctl.1 \
     share/man/man1/bbbctl-sim.1 share/doc/bbbctl/bbbctl.conf.example \
     share/bash-completion/completions/bbbctl \
-    share/zsh/vendor-completions/_bbbctl; do
+    share/zsh/vendor-completions/_bbbctl \
+    share/bbbctl/stacks/bbb-node/docker-compose.yml \
+    share/bbbctl/stacks/bbb-node/rancher-compose.yml \
+    share/bbbctl/cloud-init/bbb-node.yaml; do
 	[ -f "$d$p/$f" ]; ok $? "installed: $f"
 done
 [ -x "$d$p/bin/bbbctl" ] && [ -x "$d$p/libexec/bbbctl/bbbctl-sim" ]
 ok $? "the programs are executable"
 [ ! -e "$d$p/bin/bbbctl-sim" ]; ok $? "the simulator is not on the user's PATH"
 n=$(find "$d" -type f | wc -l)
-is "$n" 7 "nothing else is installed"
+is "$n" 10 "nothing else is installed"
 
 # The installed program, run from a directory without a build tree.
 ver=$(cd / && "$d$p/bin/bbbctl" --version)
