@@ -2,7 +2,8 @@
  * ui.h: the dashboard, as seen by the glue (src/dashboard.c).
  *
  * This header is curses-free.  The UI reads the fleet model through a
- * const pointer and never does I/O of its own besides the terminal.
+ * const pointer and never does I/O of its own; it draws on the terminal
+ * layer (terminal.h), which other full-screen programs share.
  *
  * Call order: ui_new() takes the terminal; then, on the loop thread,
  * ui_input() whenever the terminal fd (ui_fd()) is readable, ui_resize()
@@ -21,6 +22,9 @@
 #include <stdint.h>
 
 struct action;
+/* ui_restore_terminal(), ui_env_no_color(): the terminal layer's. */
+#include "terminal.h"
+
 struct fleet;
 struct ui;
 
@@ -133,13 +137,5 @@ void		 ui_audit_set(struct ui *, const struct ui_audit_rec *,
 		     size_t n, const char *note, const char *error);
 /* The audit view is open (the glue reads again when a job ends). */
 bool		 ui_wants_audit(struct ui *);
-
-/* Give the terminal back (fatal paths, signals); idempotent. */
-void		 ui_restore_terminal(void);
-
-/* Environment: NO_COLOR set and non-empty. */
-bool		 ui_env_no_color(void);
-/* The locale's charset is UTF-8 (call after setlocale). */
-bool		 ui_locale_utf8(void);
 
 #endif
