@@ -3,12 +3,14 @@
 #
 #  1. src/ includes no curses header (term.h, unctrl.h and the other
 #     terminfo headers are curses too).
-#  2. ui/ includes only the headers of UI_INCLUDES: C library headers of
-#     things that compute, curses.h, and of the project its own, the
-#     model's (fleet.h) and util.h; never the network libraries', the
-#     loop's, http's, the backends' or audit.h.
+#  2. ui/ includes only its own headers and those of UI_INCLUDES: C
+#     library headers of things that compute, curses.h, and of the
+#     project the model's (fleet.h), util.h and the action registry's;
+#     never the network libraries', the loop's, http's, the backends' or
+#     audit.h.
 #  3. What ui/ calls (nm -u of the ui objects) is defined by ui/ itself,
-#     by curses, by the model or util (UI_CORE objects of libcore.a), or
+#     by curses, by the model, util or the action registry (UI_CORE
+#     objects of libcore.a), or
 #     is a C library function of UI_LIBC (memory, strings, wide
 #     characters, ctype, math, regex, sorting, time conversion,
 #     formatting into a buffer).  No file, socket, process, environment
@@ -38,12 +40,13 @@ UI_INCLUDES='assert.h ctype.h errno.h inttypes.h limits.h math.h regex.h
 	stdarg.h stdbool.h stddef.h stdint.h stdio.h stdlib.h string.h
 	strings.h sys/queue.h sys/types.h time.h wchar.h wctype.h
 	curses.h
-	ui.h ui-int.h fleet.h util.h'
-UI_CORE='fleet util'
+	fleet.h util.h action/registry.h'
+UI_CORE='fleet util registry'
 UI_LIBC='free memcpy memmove memset memcmp memchr memrchr
 	strlen strnlen strcmp strncmp strcasecmp strncasecmp strchr strrchr
 	strstr strcasestr strcspn strspn strpbrk strtol strtoul strtoll
 	strtoull strtod strtof strerror snprintf vsnprintf qsort qsort_r
+	explicit_bzero
 	bsearch tolower toupper ctype_b_loc ctype_tolower_loc
 	ctype_toupper_loc ctype_get_mb_cur_max errno_location
 	mbrtowc mbrlen mbstowcs mbtowc mblen wcrtomb wctomb wcwidth wcswidth
@@ -117,6 +120,11 @@ while IFS= read -r line; do
 	    sed -E 's/.*#[[:space:]]*include[[:space:]]*[<"]([^>"]*)[>"].*/\1/')
 	case " $(echo $UI_INCLUDES) " in
 	*" $h "*) continue ;;
+	esac
+	# its own headers ("x.h" of ui/, not of ui/banned/)
+	case $line in
+	*'"'"$h"'"'*)
+		case $h in banned/*) ;; *) [ -f "ui/$h" ] && continue ;; esac ;;
 	esac
 	allowed "$f" "$h" || printf '%s\n' "$line" >>"$t/bad"
 done
