@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/rancher.h"
 #include "backend/decode.h"
 #include "backend/memo.h"
 #include "backend/poll.h"
@@ -62,21 +63,6 @@ rancher_period(int64_t refresh_ms)
 	return (refresh_ms * 5);
 }
 
-static char *
-rancher_base(const char *url)
-{
-	size_t	 n;
-
-	n = strlen(url);
-	while (n > 0 && url[n - 1] == '/')
-		n--;
-	if (n >= 8 && strncmp(url + n - 8, "/v2-beta", 8) == 0)
-		return (xstrndup(url, n));
-	if (n >= 3 && strncmp(url + n - 3, "/v1", 3) == 0)
-		n -= 3;
-	return (xasprintf("%.*s/v2-beta", (int)n, url));
-}
-
 static void *
 rancher_new(struct bk_source *s)
 {
@@ -85,7 +71,7 @@ rancher_new(struct bk_source *s)
 
 	rp = xcalloc(1, sizeof *rp);
 	rp->s = s;
-	rp->base = rancher_base(bk_config(s)->rancher.url);
+	rp->base = api_rancher_base(bk_config(s)->rancher.url);
 	rp->memo = bk_memo_new(RANCHER_NCOLL);
 	rp->last = xcalloc(1, sizeof *rp->last);
 	for (i = 0; i < RANCHER_NCOLL; i++) {
@@ -214,20 +200,13 @@ static void
 rancher_get(struct rancher_poll *rp, const char *url, http_done_cb cb,
     void *arg)
 {
-	const struct config	*cfg = bk_config(rp->s);
-	struct http_req		 req;
+	struct api_conn	 c = api_rancher_conn(bk_config(rp->s));
+	struct api_req	 r;
 
-	memset(&req, 0, sizeof req);
-	req.url = url;
-	req.timeout_ms = bk_timeout_ms(rp->s);
-	req.ca_file = cfg->rancher.ca_file;
-	if (cfg->rancher.access_key != NULL &&
-	    *cfg->rancher.access_key != '\0') {
-		req.user = cfg->rancher.access_key;
-		req.password = cfg->rancher.secret_key != NULL ?
-		    cfg->rancher.secret_key : "";
-	}
-	bk_request(rp->s, &req, cb, arg);
+	c.timeout_ms = bk_timeout_ms(rp->s);
+	api_rancher_req(&r, &c, NULL, url, NULL);
+	bk_request(rp->s, &r.http, cb, arg);
+	api_req_clear(&r);
 }
 
 static void
@@ -241,8 +220,8 @@ rancher_collections(struct rancher_poll *rp)
 	rp->pending = RANCHER_NCOLL;
 	for (i = 0; i < RANCHER_NCOLL; i++) {
 		rp->coll[i].pages = 0;
-		path = xasprintf("projects/%s/%s?limit=1000", rp->project,
-		    rancher_coll_name[i]);
+		path = api_rancher_path(rp->project, rancher_coll_name[i],
+		    NULL, "limit=1000");
 		url = util_url_join(rp->base, path);
 		rancher_get(rp, url, rancher_page_cb, &rp->coll[i]);
 		free(url);
@@ -283,7 +262,7 @@ static void
 rancher_start(struct bk_source *s, void *arg)
 {
 	struct rancher_poll	*rp = arg;
-	char			*url;
+	char			*path, *url;
 
 	fleet_rancher_update_free(rp->acc);
 	rp->acc = NULL;
@@ -291,7 +270,9 @@ rancher_start(struct bk_source *s, void *arg)
 		rancher_collections(rp);
 		return;
 	}
-	url = util_url_join(rp->base, "projects?limit=1000");
+	path = api_rancher_path(NULL, NULL, NULL, "limit=1000");
+	url = util_url_join(rp->base, path);
+	free(path);
 	rancher_get(rp, url, rancher_projects_cb, rp);
 	free(url);
 }
