@@ -88,6 +88,7 @@ consul_done_cb(struct http_response *resp, void *arg)
 	struct bk_source		*s = cp->s;
 	struct fleet_consul_update	*u = NULL;
 	struct fleet_fetch		 fetch;
+	struct api_conn			 c;
 	char				*cause = NULL, *next = NULL, *body;
 	uint64_t			 idx;
 	int64_t				 gap;
@@ -95,7 +96,9 @@ consul_done_cb(struct http_response *resp, void *arg)
 
 	if (!http_response_ok(resp) || resp->body == NULL) {
 		cp->index = 0;
-		cause = bk_describe("health", resp);
+		c = api_consul_conn(bk_config(s));
+		cause = bk_describe_api("health", api_consul_describe, &c,
+		    resp);
 		bk_failed(s, cause);
 		free(cause);
 		return;

@@ -89,6 +89,17 @@ os_fail(struct os_poll *op, const char *cause)
 	bk_failed(op->s, cause);
 }
 
+/* "<what>: " + Nova's fault, the token masked. */
+static char *
+os_describe(struct os_poll *op, const char *what,
+    const struct http_response *resp)
+{
+	struct api_conn	 c = api_openstack_conn(bk_config(op->s));
+
+	c.secret = op->tok.token;
+	return (bk_describe_api(what, api_openstack_describe, &c, resp));
+}
+
 static void
 os_servers_cb(struct http_response *resp, void *arg)
 {
@@ -108,7 +119,7 @@ os_servers_cb(struct http_response *resp, void *arg)
 		return;
 	}
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
-		cause = bk_describe("servers", resp);
+		cause = os_describe(op, "servers", resp);
 	else if (http_response_ok(resp)) {
 		body = resp->body;	/* taken: the memo may hold it */
 		resp->body = NULL;
@@ -123,14 +134,14 @@ os_servers_cb(struct http_response *resp, void *arg)
 		if (!http_response_ok(resp) &&
 		    !bk_is_error_answer(cause)) {
 			free(cause);
-			cause = bk_describe("servers", resp);
+			cause = os_describe(op, "servers", resp);
 		} else {
 			d = bk_prefix_status("servers", resp, cause);
 			free(cause);
 			cause = d;
 		}
 	} else if (!http_response_ok(resp))
-		cause = bk_describe("servers", resp);
+		cause = os_describe(op, "servers", resp);
 	if (cause == NULL && next != NULL) {
 		if (!bk_same_origin(next, op->tok.compute))
 			cause = xasprintf("servers: servers_links next leaves "

@@ -147,6 +147,16 @@ rancher_coll_done(struct rancher_poll *rp, char *cause)
 	bk_done(rp->s);
 }
 
+/* "<what>: " + Rancher's error answer, the secret key masked. */
+static char *
+rancher_describe(struct rancher_poll *rp, const char *what,
+    const struct http_response *resp)
+{
+	struct api_conn	 c = api_rancher_conn(bk_config(rp->s));
+
+	return (bk_describe_api(what, api_rancher_describe, &c, resp));
+}
+
 static void
 rancher_page_cb(struct http_response *resp, void *arg)
 {
@@ -156,7 +166,7 @@ rancher_page_cb(struct http_response *resp, void *arg)
 	char			*cause = NULL, *next = NULL, *d, *body;
 
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
-		cause = bk_describe(name, resp);
+		cause = rancher_describe(rp, name, resp);
 	else if (http_response_ok(resp)) {
 		body = resp->body;	/* taken: the memo may hold it */
 		resp->body = NULL;
@@ -171,14 +181,14 @@ rancher_page_cb(struct http_response *resp, void *arg)
 		if (!http_response_ok(resp) &&
 		    !bk_is_error_answer(cause)) {
 			free(cause);
-			cause = bk_describe(name, resp);
+			cause = rancher_describe(rp, name, resp);
 		} else {
 			d = bk_prefix_status(name, resp, cause);
 			free(cause);
 			cause = d;
 		}
 	} else if (!http_response_ok(resp))
-		cause = bk_describe(name, resp);
+		cause = rancher_describe(rp, name, resp);
 	if (cause == NULL && next != NULL) {
 		if (!bk_same_origin(next, rp->base))
 			cause = xasprintf("%s: pagination.next leaves the "
@@ -237,13 +247,13 @@ rancher_projects_cb(struct http_response *resp, void *arg)
 	char			*cause = NULL, *d;
 
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
-		cause = bk_describe("projects", resp);
+		cause = rancher_describe(rp, "projects", resp);
 	else if (backend_rancher_decode_projects(resp->body, resp->len,
 	    cfg->rancher.project, &rp->project, &cause) != 0) {
 		if (!http_response_ok(resp) &&
 		    !bk_is_error_answer(cause)) {
 			free(cause);
-			cause = bk_describe("projects", resp);
+			cause = rancher_describe(rp, "projects", resp);
 		} else {
 			d = bk_prefix_status("projects", resp, cause);
 			free(cause);

@@ -158,6 +158,16 @@ sl_free(void *arg)
 	free(sp);
 }
 
+/* "<what>: " + scalelite's error answer, the secret masked. */
+static char *
+sl_describe(struct sl_poll *sp, const char *what,
+    const struct http_response *resp)
+{
+	struct api_conn	 c = api_scalelite_conn(bk_config(sp->s));
+
+	return (bk_describe_api(what, api_scalelite_describe, &c, resp));
+}
+
 static int
 sl_where_cmp(const void *a, const void *b)
 {
@@ -283,6 +293,7 @@ sl_node_cb(struct http_response *resp, void *arg)
 	struct sl_poll			*sp = nd->sp;
 	struct fleet_meetings_update	*u;
 	const char			*url = sp->secrets.v[nd->i].url;
+	struct api_conn			 c = { 0 };
 	char				*cause;
 	size_t				 i;
 
@@ -290,7 +301,8 @@ sl_node_cb(struct http_response *resp, void *arg)
 		fleet_apply_cert(bk_fleet(sp->s), url,
 		    (int64_t)resp->cert_expiry * 1000, util_wall_ms());
 	if (!http_response_ok(resp)) {
-		cause = bk_describe(url, resp);
+		c.secret = sp->secrets.v[nd->i].secret;	/* the node's */
+		cause = bk_describe_api(url, api_describe, &c, resp);
 		log_debug("scalelite: node getMeetings: %s", cause);
 		free(cause);
 	} else if (backend_bbb_decode_meetings(resp->body, resp->len, &u,
@@ -342,10 +354,10 @@ sl_servers_cb(struct http_response *resp, void *arg)
 
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0 ||
 	    (resp->status != 200 && resp->status != 404))
-		cause = bk_describe("getServers", resp);
+		cause = sl_describe(sp, "getServers", resp);
 	else if (backend_scalelite_decode(resp->body, resp->len, &u,
 	    &sp->secrets, &cause) != 0) {
-		d = resp->status != 200 ? bk_describe("getServers", resp) :
+		d = resp->status != 200 ? sl_describe(sp, "getServers", resp) :
 		    xasprintf("getServers: %s", cause);
 		free(cause);
 		cause = d;
@@ -538,7 +550,7 @@ sl_meetings_cb(struct http_response *resp, void *arg)
 	char		*cause;
 
 	if (!http_response_ok(resp))
-		sp->meetings_cause = bk_describe("getMeetings", resp);
+		sp->meetings_cause = sl_describe(sp, "getMeetings", resp);
 	else if (backend_bbb_decode_meetings(resp->body, resp->len,
 	    &sp->meetings, &cause) != 0) {
 		sp->meetings_cause = xasprintf("getMeetings: %s", cause);
