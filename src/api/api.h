@@ -35,11 +35,11 @@
 
 #define API_MASK		"<secret>"
 #define API_REQ_HEADERS		8
-#define API_BLOCKING_TIMEOUT_MS	30000	/* a job's default per request */
+#define API_BLOCKING_TIMEOUT_MS	30000	/* a job's request */
 
 struct api_conn {
-	const char	*url;		/* base URL (Keystone: auth_url) */
-	const char	*user;		/* Rancher access key, credential id */
+	const char	*url;		/* base (Keystone: auth_url) */
+	const char	*user;		/* access key, credential id */
 	const char	*secret;	/* token, secret key, shared secret */
 	const char	*ca_file;	/* NULL: the system's CAs */
 	const char	*region;	/* OpenStack region, or NULL */
@@ -47,7 +47,7 @@ struct api_conn {
 };
 
 struct api_req {
-	struct http_req	 http;		/* what to send; points in here */
+	struct http_req	 http;		/* points in here */
 	char		*url;
 	char		*body;
 	char		*user;
@@ -99,7 +99,8 @@ int	 api_call_json(const struct api_req *, const struct api_conn *,
  * "HTTP <status>[: <first bytes of the body>]", c's secret masked
  * before the body is cut.  Allocated.
  */
-char	*api_describe(const struct api_conn *, const struct http_response *);
+char	*api_describe(const struct api_conn *,
+	     const struct http_response *);
 /* s with every occurrence of secret (if non-empty) masked; allocated. */
 char	*api_mask(const char *s, const char *secret);
 /* One line: control characters become spaces, at most max bytes. */

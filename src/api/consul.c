@@ -71,7 +71,7 @@ api_consul_describe(const struct api_conn *c,
 	return (s);
 }
 
-/* --- KV -------------------------------------------------------------------- */
+/* --- KV ---------------------------------------------------------------- */
 
 char *
 api_base64_decode(const char *in, size_t *outlen)

@@ -38,7 +38,7 @@ char	*api_consul_describe(const struct api_conn *,
 /* One KV entry (GET /v1/kv/...): value decoded from base64. */
 struct api_consul_kv {
 	char		*key;
-	char		*value;		/* NUL-terminated; NULL for null */
+	char		*value;		/* NUL-terminated, or NULL */
 	size_t		 len;
 	uint64_t	 flags;
 	uint64_t	 modify_index;

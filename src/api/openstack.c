@@ -270,7 +270,7 @@ api_nova_call(const struct api_conn *c, const struct api_os_token *t,
 	return (rc);
 }
 
-/* --- limits ---------------------------------------------------------------- */
+/* --- limits ------------------------------------------------------------ */
 
 static int
 os_limit(json_t *abs, const char *name, int64_t *v, char **cause)

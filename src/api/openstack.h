@@ -26,7 +26,7 @@ struct config;
 
 struct api_os_token {
 	char	*token;		/* secret: X-Subject-Token */
-	char	*compute;	/* public compute endpoint, no trailing / */
+	char	*compute;	/* public compute endpoint */
 	int64_t	 expires;	/* wall ms */
 	char	*catalog;	/* the token answer (no secret in it) */
 	size_t	 cataloglen;
@@ -53,8 +53,9 @@ bool	 api_os_token_valid(const struct api_os_token *, int64_t now_ms);
 /* Zero the token and free everything; the struct is cleared. */
 void	 api_os_token_clear(struct api_os_token *);
 /* The token's endpoint of another type ("image", "network"); allocated. */
-int	 api_os_endpoint(const struct api_conn *, const struct api_os_token *,
-	     const char *type, char **url, char **cause);
+int	 api_os_endpoint(const struct api_conn *,
+	     const struct api_os_token *, const char *type, char **url,
+	     char **cause);
 
 /*
  * A Nova request: path joined to the compute endpoint (an absolute URL,
@@ -98,7 +99,8 @@ struct api_nova_limits {
 int	 api_nova_limits_decode(const char *, size_t,
 	     struct api_nova_limits *, char **cause);
 /* Blocking GET {compute}/limits. */
-int	 api_nova_limits(const struct api_conn *, const struct api_os_token *,
-	     struct api_nova_limits *, char **cause);
+int	 api_nova_limits(const struct api_conn *,
+	     const struct api_os_token *, struct api_nova_limits *,
+	     char **cause);
 
 #endif

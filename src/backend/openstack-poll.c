@@ -27,7 +27,7 @@
 
 struct os_poll {
 	struct bk_source	*s;
-	struct api_os_token	 tok;		/* token (secret), compute */
+	struct api_os_token	 tok;	/* token (secret), compute */
 	bool			 retried;	/* re-auth after a 401 */
 	int			 pages;
 	struct fleet_openstack_update *acc;
@@ -207,9 +207,10 @@ static void
 os_auth_cb(struct http_response *resp, void *arg)
 {
 	struct os_poll		*op = arg;
-	struct api_conn		 c = api_openstack_conn(bk_config(op->s));
+	struct api_conn		 c;
 	char			*cause;
 
+	c = api_openstack_conn(bk_config(op->s));
 	if (api_keystone_take(&c, resp, &op->tok, &cause) != 0) {
 		os_fail(op, cause);
 		free(cause);
