@@ -59,14 +59,20 @@ char *
 api_consul_describe(const struct api_conn *c,
     const struct http_response *resp)
 {
-	char	*d, *s;
+	const char	*hint;
+	char		*d, *s;
 
 	d = api_describe(c, resp);
 	if (resp->error != NULL || resp->status != 403)
 		return (d);
-	s = xasprintf("%s (the ACL token%s lacks a permission)", d,
-	    c != NULL && c->secret != NULL && *c->secret != '\0' ? "" :
-	    " -- none is set in [consul] token --");
+	if (c == NULL || c->secret == NULL || *c->secret == '\0')
+		hint = "no [consul] token is set";
+	else if (resp->body != NULL && strstr(resp->body, "ACL not found") !=
+	    NULL)
+		hint = "consul does not know the [consul] token";
+	else
+		hint = "the [consul] token lacks a permission";
+	s = xasprintf("%s (%s)", d, hint);
 	free(d);
 	return (s);
 }

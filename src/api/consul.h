@@ -31,7 +31,7 @@ void	 api_consul_req(struct api_req *, const struct api_conn *,
  */
 char	*api_consul_kv_path(const char *key, const char *query);
 
-/* api_describe(), with a hint for ACL refusals (403). */
+/* api_describe(), with what to check for an ACL refusal (403). */
 char	*api_consul_describe(const struct api_conn *,
 	     const struct http_response *);
 

@@ -409,13 +409,19 @@ test_consul(void **state)
 	c.secret = "b1gs3cr3t-token";
 	resp_fixture(&resp, 403, "consul/permission-denied.txt");
 	s = api_consul_describe(&c, &resp);
-	assert_string_equal(s, "HTTP 403: Permission denied (the ACL token "
-	    "lacks a permission)");
+	assert_string_equal(s, "HTTP 403: Permission denied (the [consul] "
+	    "token lacks a permission)");
 	free(s);
 	http_response_clear(&resp);
 	resp_body(&resp, 403, "ACL not found for b1gs3cr3t-token");
 	s = api_consul_describe(&c, &resp);
-	assert_null(strstr(s, "b1gs3cr3t"));
+	assert_string_equal(s, "HTTP 403: ACL not found for " API_MASK
+	    " (consul does not know the [consul] token)");
+	free(s);
+	c.secret = NULL;
+	s = api_consul_describe(&c, &resp);
+	assert_string_equal(s, "HTTP 403: ACL not found for b1gs3cr3t-token "
+	    "(no [consul] token is set)");
 	free(s);
 	http_response_clear(&resp);
 	resp_body(&resp, 404, "");
