@@ -21,6 +21,19 @@
  * Causes: every describe function gives one line without control
  * characters, with the connection's secret replaced by API_MASK, even
  * where the system echoes it in its answer.
+ *
+ * A new call is one small function in its system's client, or none:
+ *   scalelite addServer:  api_scalelite_call(c, "addServer", NULL, body)
+ *   Rancher token:        api_rancher_call(c, "POST", api_rancher_path(p,
+ *                         "registrationtokens", NULL, NULL), body, ...)
+ *   stack exportconfig:   api_rancher_call(c, "POST",
+ *                         api_rancher_action_path(...), body, ...)
+ *   Nova create server:   api_nova_call(c, t, "POST", "servers", body, ...)
+ *   consul agent service: api_consul_req(r, c, "PUT",
+ *                         "v1/agent/service/register", NULL),
+ *                         api_req_json(r, body), api_perform(...)
+ * plus its decoder when the answer is read, with unit tests on recorded
+ * samples and a fuzz target (as api_consul_kv_list, api_nova_limits).
  */
 #ifndef BBBCTL_API_H
 #define BBBCTL_API_H
