@@ -176,9 +176,15 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		/* an error page that echoes what it was given */
 		h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    "X-Consul-Token");
-		ret = reply(c, strncmp(url, "/echo/v1/", 9) == 0 ? 403 : 502,
-		    NULL, NULL, xasprintf("proxy refused %s with key "
-		    "sk-echo-secret and token %s", url, h != NULL ? h : "-"));
+		if (strncmp(url, "/echo/v1/", 9) == 0)
+			ret = reply(c, 403, NULL, NULL, xasprintf("proxy "
+			    "refused %s with token %s", url,
+			    h != NULL ? h : "-"));
+		else	/* Rancher's own error object, quoting the key */
+			ret = reply(c, 401, NULL, NULL, xstrdup("{\"type\":"
+			    "\"error\",\"status\":401,\"code\":"
+			    "\"Unauthorized\",\"message\":\"bad key "
+			    "ak:sk-echo-secret\"}"));
 		goto out;
 	}
 	if (strcmp(url, "/v2-beta/projects") == 0) {
@@ -510,7 +516,8 @@ test_error_echoes_no_secret(void **state)
 	assert_true(run_until(&r, rancher_consul_done, 10000));
 	cause = r.fleet->sources[FLEET_SRC_RANCHER].cause;
 	assert_non_null(cause);
-	assert_non_null(strstr(cause, "HTTP 502: proxy refused"));
+	assert_non_null(strstr(cause, "401"));
+	assert_non_null(strstr(cause, "bad key ak:"));
 	assert_null(strstr(cause, "sk-echo-secret"));
 	cause = r.fleet->sources[FLEET_SRC_CONSUL].cause;
 	assert_non_null(cause);
