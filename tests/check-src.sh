@@ -18,6 +18,8 @@
 #  4. No banned call (BANNED) anywhere in src/ or ui/.
 #  5. curl_easy_perform only where counted (worker threads).
 #  6. No trailing white space.
+#  7. src/api/ (the clients) includes neither the model, jobs, the loop
+#     nor the backends' private headers.
 #
 # The exceptions to 2-5 are all in tests/check-src.allow, each with the
 # number of places its file names it (comments and strings left out): a
@@ -230,5 +232,15 @@ out=$(cat "$t/bad")
 
 out=$(grep -rnP ' +$' src ui --include='*.[ch]' 2>/dev/null | head -5)
 [ -z "$out" ]; ok $? "no trailing white space"; [ -z "$out" ] || diags "$out"
+
+# 7. The clients (src/api/) see neither the model, jobs, the loop nor
+# the backends' private headers.
+API_NOT='fleet\.h|problems\.h|jobs\.h|loop\.h'
+API_NOT="$API_NOT|backend/(decode|poll|backend|memo)\.h|ui/"
+out=$(grep -rnE "#[[:space:]]*include[[:space:]]*[<\"]($API_NOT)" src/api \
+	2>/dev/null)
+[ -z "$out" ]
+ok $? "src/api/ (the clients) does not see the fleet model, jobs or the loop"
+[ -z "$out" ] || diags "$out"
 
 done_testing
