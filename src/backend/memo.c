@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/decode.h"
 #include "backend/memo.h"
 #include "util.h"
 
@@ -287,29 +286,4 @@ bool
 bk_memo_had_ref(const struct bk_memo *m)
 {
 	return (m->had_ref);
-}
-
-/* --- the sources' decoders -------------------------------------------- */
-
-int
-bk_memo_nova_cb(void *arg, int part, const char *body, size_t len,
-    char **next, char **cause)
-{
-	(void)part;
-	return (backend_nova_decode(body, len, arg, next, cause));
-}
-
-int
-bk_memo_consul_cb(void *arg, int part, const char *body, size_t len,
-    char **next, char **cause)
-{
-	struct fleet_consul_update	**u = arg;
-
-	(void)part;
-	*next = NULL;
-	if (*u != NULL) {	/* one page; a second one replaces it */
-		fleet_consul_update_free(*u);
-		*u = NULL;
-	}
-	return (backend_consul_decode(body, len, u, cause));
 }

@@ -78,11 +78,5 @@ void		 bk_memo_set_held_limit(struct bk_memo *, size_t);
  * caller's last decode of a part that was the same is there to copy.
  */
 bool		 bk_memo_had_ref(const struct bk_memo *);
-/* The decode callback of Nova's pages (arg: its update). */
-int		 bk_memo_nova_cb(void *, int, const char *, size_t, char **,
-		     char **);
-/* arg: struct fleet_consul_update **; one page. */
-int		 bk_memo_consul_cb(void *, int, const char *, size_t,
-		     char **, char **);
 
 #endif

@@ -124,6 +124,15 @@ bool		 bk_is_error_answer(const char *cause);
 struct bk_memo;
 int		 bk_rancher_decode_cb(void *, int, const char *, size_t,
 		     char **, char **);
+/*
+ * The memo's decode callbacks of consul (arg: struct
+ * fleet_consul_update **; one page, a second one replaces it) and of
+ * Nova (arg: its update; one part, paged); in their pollers.
+ */
+int		 bk_consul_decode_cb(void *, int, const char *, size_t,
+		     char **, char **);
+int		 bk_nova_decode_cb(void *, int, const char *, size_t,
+		     char **, char **);
 void		 bk_rancher_copy(struct fleet_rancher_update *dst,
 		     const struct fleet_rancher_update *src, int part);
 bool		 bk_rancher_fill(const struct bk_memo *,

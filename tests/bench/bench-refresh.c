@@ -654,7 +654,7 @@ steady_refresh(struct steady *st, const struct answers *a, struct bodies *b,
 	one[0][0] = b->consul;
 	b->consul = NULL;
 	lens[0][0] = a->consul;
-	same[0] = steady_cycle(st->consul, bk_memo_consul_cb, &cu, one,
+	same[0] = steady_cycle(st->consul, bk_consul_decode_cb, &cu, one,
 	    (const struct buf (*)[BENCH_PAGES])lens, 1, "consul");
 	st->dec_ms[FLEET_SRC_CONSUL] = cpu_ms() - t0;
 
@@ -691,7 +691,7 @@ steady_refresh(struct steady *st, const struct answers *a, struct bodies *b,
 	st->dec_ms[FLEET_SRC_RANCHER] = cpu_ms() - t0;
 	t0 = cpu_ms();
 	u.ou = xcalloc(1, sizeof *u.ou);
-	same[2] = steady_cycle(st->nova, bk_memo_nova_cb, u.ou,
+	same[2] = steady_cycle(st->nova, bk_nova_decode_cb, u.ou,
 	    (char *(*)[BENCH_PAGES])b->nova,
 	    (const struct buf (*)[BENCH_PAGES])a->nova, 1, "servers");
 	st->dec_ms[FLEET_SRC_OPENSTACK] = cpu_ms() - t0;

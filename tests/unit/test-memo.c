@@ -89,7 +89,7 @@ count_cb(void *arg, int part, const char *body, size_t len, char **next,
     char **cause)
 {
 	decodes++;
-	return (bk_memo_consul_cb(arg, part, body, len, next, cause));
+	return (bk_consul_decode_cb(arg, part, body, len, next, cause));
 }
 
 /* One cycle of one consul page; true when unchanged. */
