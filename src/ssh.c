@@ -510,8 +510,13 @@ timeout:
 	*cause = xasprintf("ssh %s: no answer within %lld s", ss->shown,
 	    (long long)(ss->exec_timeout_ms / 1000));
 fail:
-	/* Half-way through a channel: nothing more on this session. */
+	/*
+	 * Half-way through a channel: nothing more on this session.  The
+	 * connection goes first, so that freeing the channel (and later
+	 * the session) sends nothing and waits for nothing.
+	 */
 	ss->broken = true;
+	shutdown(ss->fd, SHUT_RDWR);
 	if (ch != NULL)
 		libssh2_channel_free(ch);
 	buf_free(&out);

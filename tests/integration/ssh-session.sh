@@ -119,6 +119,7 @@ write_conf "$SSHD_KNOWN"
 rc=$?
 [ $rc -ne 0 ] && grep -q 'no answer within 1 s' "$out"
 ok $? "a command over its deadline fails"
+sed 's/^/#   /' "$out"
 ! grep -q '^after$' "$out"
 ok $? "and the session takes no further command"
 
