@@ -502,7 +502,7 @@ proc_timeout(struct proc_run *r, int64_t now)
 		if (r->killed && t > PROC_CANCEL_MS)
 			t = PROC_CANCEL_MS;
 	}
-	d = t < 0 ? 0 : t;
+	d = t < 0 ? 0 : t > INT32_MAX ? INT32_MAX : t;
 	return ((int)d);
 }
 

@@ -38,11 +38,10 @@ struct proc_opts {
 	const char *const	*env_add;	/* "NAME=value" set over env */
 	const char		*dir;		/* working directory */
 
-	const void		*in;		/* stdin bytes ... */
+	const void		*in;		/* stdin: these bytes, */
 	size_t			 in_len;
-	int			 in_fd;		/* ... or this fd; both unset
-						   (in NULL, in_fd 0): /dev/null */
-	bool			 use_in_fd;
+	int			 in_fd;		/* or this fd (a file), */
+	bool			 use_in_fd;	/* or neither: /dev/null */
 
 	int			 out_fd;	/* stdout written here (a file) */
 	bool			 use_out_fd;	/* instead of captured */
