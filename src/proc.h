@@ -33,34 +33,34 @@ typedef bool	(*proc_cancel_cb)(void *arg);
 
 /* Everything is borrowed for the call; zero is the default for each. */
 struct proc_opts {
-	const char *const	*argv;		/* NULL-terminated, argv[0] set */
-	const char *const	*env;		/* whole environment; NULL: ours */
-	const char *const	*env_add;	/* "NAME=value" set over env */
-	const char		*dir;		/* working directory */
+	const char *const *argv;	/* NULL-terminated, argv[0] set */
+	const char *const *env;		/* whole environment; NULL: ours */
+	const char *const *env_add;	/* "NAME=value" set over env */
+	const char	*dir;		/* working directory */
 
-	const void		*in;		/* stdin: these bytes, */
-	size_t			 in_len;
-	int			 in_fd;		/* or this fd (a file), */
-	bool			 use_in_fd;	/* or neither: /dev/null */
+	const void	*in;		/* stdin: these bytes, */
+	size_t		 in_len;
+	int		 in_fd;		/* or this fd (a file), */
+	bool		 use_in_fd;	/* or neither: /dev/null */
 
-	int			 out_fd;	/* stdout written here (a file) */
-	bool			 use_out_fd;	/* instead of captured */
-	size_t			 out_max;	/* caps; 0: PROC_CAPTURE_MAX */
-	size_t			 err_max;
+	int		 out_fd;	/* stdout written here (a file) */
+	bool		 use_out_fd;	/* instead of captured */
+	size_t		 out_max;	/* caps; 0: PROC_CAPTURE_MAX */
+	size_t		 err_max;
 
-	int64_t			 deadline_ms;	/* 0: PROC_DEADLINE_MS */
-	int64_t			 grace_ms;	/* 0: PROC_GRACE_MS */
+	int64_t		 deadline_ms;	/* 0: PROC_DEADLINE_MS */
+	int64_t		 grace_ms;	/* 0: PROC_GRACE_MS */
 
-	const atomic_bool	*cancel;	/* set: stop the child */
-	proc_cancel_cb		 cancel_cb;	/* true: stop the child */
-	void			*cancel_arg;
+	const atomic_bool *cancel;	/* set: stop the child */
+	proc_cancel_cb	 cancel_cb;	/* true: stop the child */
+	void		*cancel_arg;
 
-	proc_progress_cb	 progress;	/* stdout bytes so far */
-	void			*progress_arg;
+	proc_progress_cb progress;	/* stdout bytes so far */
+	void		*progress_arg;
 };
 
 struct proc_result {
-	char		*out;		/* NUL-terminated; "" when sent to out_fd */
+	char		*out;		/* NUL-terminated; "" with out_fd */
 	size_t		 out_len;
 	bool		 out_truncated;
 	char		*err;

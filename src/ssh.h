@@ -50,7 +50,8 @@ struct ssh_opts {
 	const char	*identity_pub;	/* identity.pub when readable, else
 					   derived from the private key */
 	int64_t		 timeout_ms;	/* each call: SSH_TIMEOUT_MS */
-	int64_t		 exec_timeout_ms; /* each command: SSH_EXEC_TIMEOUT_MS */
+	int64_t		 exec_timeout_ms; /* each command:
+					   SSH_EXEC_TIMEOUT_MS */
 };
 
 /*

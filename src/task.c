@@ -50,6 +50,7 @@ struct tasks {
 	struct loop		*loop;
 	uint32_t		 next_id;
 	struct task_list	 list;		/* started, not delivered */
+	bool			 freeing;	/* no new tasks */
 
 	pthread_mutex_t		 mu;		/* a task finished */
 	pthread_cond_t		 cond;
@@ -187,6 +188,7 @@ tasks_free(struct tasks *ts, int wait_ms)
 
 	if (ts == NULL)
 		return;
+	ts->freeing = true;
 	TAILQ_FOREACH(t, &ts->list, entry)
 		task_cancel_one(t);
 
@@ -239,6 +241,10 @@ task_start(struct tasks *ts, task_run_cb run, task_done_cb done, void *arg,
 	sigset_t	 all, old;
 	int		 error;
 
+	if (ts->freeing) {
+		*cause = xstrdup("cannot start a task: shutting down");
+		return (0);
+	}
 	t = xcalloc(1, sizeof *t);
 	t->tasks = ts;
 	if (++ts->next_id == 0)

@@ -55,7 +55,8 @@ size_t		 tasks_running(struct tasks *);
 /*
  * Start run(task, arg) on a new thread; done(id, end, arg) follows on the
  * loop.  The id (never 0), or 0 with *cause when no thread could be made
- * (then neither callback runs and arg is still the caller's).
+ * or tasks_free() has begun (then neither callback runs and arg is still
+ * the caller's).
  */
 uint32_t	 task_start(struct tasks *, task_run_cb, task_done_cb,
 		     void *arg, char **cause);

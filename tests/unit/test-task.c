@@ -229,6 +229,53 @@ chain_done(uint32_t id, enum task_end end, void *arg)
 		    c, &cause), 0);
 }
 
+/* A done callback run by tasks_free cannot start another task. */
+struct restart {
+	struct tasks	*ts;
+	int		 dones;
+	uint32_t	 again;
+	char		*cause;
+};
+
+static void
+restart_run(struct task *t, void *arg)
+{
+	(void)arg;
+	(void)task_sleep(t, 30000);
+}
+
+static void
+restart_done(uint32_t id, enum task_end end, void *arg)
+{
+	struct restart	*r = arg;
+
+	(void)id;
+	assert_int_equal(end, TASK_CANCELLED);
+	r->dones++;
+	r->again = task_start(r->ts, restart_run, restart_done, r, &r->cause);
+}
+
+static void
+test_no_start_while_freeing(void **state)
+{
+	struct loop	*loop;
+	struct restart	 r;
+	char		*cause = NULL;
+
+	(void)state;
+	loop = loop_new();
+	memset(&r, 0, sizeof r);
+	r.ts = tasks_new(loop);
+	assert_int_not_equal(task_start(r.ts, restart_run, restart_done, &r,
+	    &cause), 0);
+	tasks_free(r.ts, 5000);
+	assert_int_equal(r.dones, 1);
+	assert_int_equal(r.again, 0);
+	assert_string_equal(r.cause, "cannot start a task: shutting down");
+	free(r.cause);
+	loop_free(loop);
+}
+
 static void
 test_chain(void **state)
 {
@@ -391,6 +438,7 @@ main(void)
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_no_start_while_freeing),
 		cmocka_unit_test(test_free_orphans),
 		cmocka_unit_test(test_off_wake),
 	};
