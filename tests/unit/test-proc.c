@@ -201,7 +201,7 @@ test_deadline_group(void **state)
 	assert_int_equal(res.signo, SIGTERM);
 	assert_string_equal(res.why, "killed by SIGTERM after the 300 ms "
 	    "deadline");
-	assert_true(res.ms >= 300 && res.ms < 3000);
+	assert_true(res.ms >= 300 && res.ms < 10000);
 	gc = strtol(res.out, NULL, 10);
 	assert_true(gc > 1);
 	assert_true(wait_dead((pid_t)gc));
@@ -216,7 +216,7 @@ test_deadline_group(void **state)
 	assert_int_equal(res.signo, SIGKILL);
 	assert_string_equal(res.why, "killed by SIGKILL after the 200 ms "
 	    "deadline");
-	assert_true(res.ms >= 400 && res.ms < 3000);
+	assert_true(res.ms >= 400 && res.ms < 10000);
 	gc = strtol(res.out, NULL, 10);
 	assert_true(wait_dead((pid_t)gc));
 	proc_result_clear(&res);
@@ -226,7 +226,7 @@ test_deadline_group(void **state)
 	assert_int_equal(run_sh("sleep 300 >/dev/null 2>&1 & echo $!", &o,
 	    &res, &cause), 0);
 	assert_true(proc_ok(&res));
-	assert_true(res.ms < 3000);
+	assert_true(res.ms < 10000);
 	gc = strtol(res.out, NULL, 10);
 	assert_true(wait_dead((pid_t)gc));
 	proc_result_clear(&res);
@@ -439,7 +439,7 @@ test_cancel(void **state)
 	assert_false(res.timed_out);
 	assert_int_equal(res.signo, SIGTERM);
 	assert_string_equal(res.why, "killed by SIGTERM (cancelled)");
-	assert_true(res.ms >= 100 && res.ms < 2000);
+	assert_true(res.ms >= 100 && res.ms < 10000);
 	proc_result_clear(&res);
 
 	memset(&o, 0, sizeof o);
@@ -448,7 +448,7 @@ test_cancel(void **state)
 	o.cancel_arg = &when;
 	assert_int_equal(run_sh("sleep 30", &o, &res, &cause), 0);
 	assert_true(res.cancelled);
-	assert_true(res.ms < 2000);
+	assert_true(res.ms < 10000);
 	proc_result_clear(&res);
 	assert_no_zombie();
 }

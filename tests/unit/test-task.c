@@ -146,7 +146,7 @@ test_cancel(void **state)
 	t0 = util_mono_ms();
 	assert_true(task_cancel(ts, id));
 	assert_true(run_until(loop, &n, 1, 5000));
-	assert_true(util_mono_ms() - t0 < 2000);
+	assert_true(util_mono_ms() - t0 < 10000);
 	assert_int_equal(j.end, TASK_CANCELLED);
 	assert_int_equal(j.out, 0);		/* it stopped early */
 	assert_int_equal(k.dones, 0);		/* the other runs on */
@@ -155,7 +155,7 @@ test_cancel(void **state)
 	/* tasks_free cancels the rest and delivers here. */
 	t0 = util_mono_ms();
 	tasks_free(ts, 5000);
-	assert_true(util_mono_ms() - t0 < 2000);
+	assert_true(util_mono_ms() - t0 < 10000);
 	assert_int_equal(k.dones, 1);
 	assert_int_equal(k.end, TASK_CANCELLED);
 	assert_true(k.done_on_main);
@@ -362,7 +362,7 @@ test_free_orphans(void **state)
 	t0 = util_mono_ms();
 	tasks_free(ts, 200);
 	assert_true(util_mono_ms() - t0 >= 150);
-	assert_true(util_mono_ms() - t0 < 3000);
+	assert_true(util_mono_ms() - t0 < 10000);
 	assert_int_equal(j.dones, 1);
 	assert_int_equal(j.end, TASK_CANCELLED);
 	assert_int_equal(atomic_load(&o.ended), 0);
