@@ -150,6 +150,74 @@ test_signal(void **state)
 	assert_no_zombie();
 }
 
+/* Signals caught on the running thread (EINTR everywhere) change nothing. */
+struct pester {
+	pthread_t	 target;
+	atomic_bool	 stop;
+	atomic_int	 sent;
+};
+
+static void
+pester_handler(int signo)
+{
+	(void)signo;
+}
+
+static void *
+pester(void *arg)
+{
+	struct pester	*p = arg;
+
+	while (!atomic_load(&p->stop)) {
+		pthread_kill(p->target, SIGUSR2);
+		atomic_fetch_add(&p->sent, 1);
+		usleep(2000);
+	}
+	return (NULL);
+}
+
+static void
+test_eintr(void **state)
+{
+	struct proc_opts	 o;
+	struct proc_result	 res;
+	struct sigaction	 sa, old;
+	struct pester		 p;
+	pthread_t		 th;
+	char			*cause = NULL, *in;
+	size_t			 n = 512 * 1024;
+
+	(void)state;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = pester_handler;	/* no SA_RESTART */
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR2, &sa, &old), 0);
+	memset(&p, 0, sizeof p);
+	p.target = pthread_self();
+	atomic_init(&p.stop, false);
+	atomic_init(&p.sent, 0);
+	assert_int_equal(pthread_create(&th, NULL, pester, &p), 0);
+
+	in = xmalloc(n);
+	memset(in, 'q', n);
+	memset(&o, 0, sizeof o);
+	o.in = in;
+	o.in_len = n;
+	assert_int_equal(run_sh("sleep 0.3; cat; echo end >&2", &o, &res,
+	    &cause), 0);
+	atomic_store(&p.stop, true);
+	pthread_join(th, NULL);
+	sigaction(SIGUSR2, &old, NULL);
+	assert_true(atomic_load(&p.sent) > 10);
+	assert_true(proc_ok(&res));
+	assert_int_equal(res.out_len, n);
+	assert_memory_equal(res.out, in, n);
+	assert_string_equal(res.err, "end\n");
+	proc_result_clear(&res);
+	free(in);
+	assert_no_zombie();
+}
+
 static void
 test_explain(void **state)
 {
@@ -650,6 +718,7 @@ main(void)
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_signal),
 		cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_eintr),
 		cmocka_unit_test(test_deadline_group),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_stdin),
