@@ -834,6 +834,9 @@ out:
 		    "end\n", jobs_running(d.jobs));
 	jobs_free(d.jobs);
 	/* The audit read's answer is dropped (there is no ui any more). */
+	if (d.tasks != NULL && tasks_running(d.tasks) > 0)
+		log_info("dashboard: waiting up to %d s for %zu background "
+		    "read(s)", DASH_TASK_WAIT_MS / 1000, tasks_running(d.tasks));
 	tasks_free(d.tasks, DASH_TASK_WAIT_MS);
 	audit_free(d.audit.audit);
 	dash_pending_clear(&d);
