@@ -31,7 +31,7 @@ struct config;
 #define SSH_TIMEOUT_MS		20000	/* each libssh2 call (handshake ...) */
 #define SSH_EXEC_TIMEOUT_MS	180000	/* the whole command */
 #define SSH_OUTPUT_MAX		(1024 * 1024)	/* per stream; more is cut */
-#define SSH_CANCEL_MS		100	/* how often a command looks at cancel */
+#define SSH_CANCEL_MS		100	/* how often cancel is looked at */
 
 struct ssh_result {
 	char	*out;		/* stdout, NUL-terminated, never NULL on 0 */
