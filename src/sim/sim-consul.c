@@ -174,6 +174,29 @@ consul_method(const struct sim_req *req, const char *m1, const char *m2)
 	    (strcmp(req->method, "HEAD") == 0 && strcmp(m1, "GET") == 0));
 }
 
+/*
+ * A member of a request body by name, case-insensitively: consul decodes
+ * bodies with mapstructure, whose field matching falls back to
+ * strings.EqualFold (agent/http.go decodeBody; agent/session_endpoint.go
+ * FixupLockDelay looks for "lockdelay" the same way), so "ttl", "TTL" and
+ * "Ttl" are one field; python-consul sends session and service bodies in
+ * lower case.
+ */
+static json_t *
+consul_member(json_t *o, const char *key)
+{
+	const char	*k;
+	json_t		*v;
+
+	if ((v = json_object_get(o, key)) != NULL)
+		return (v);
+	json_object_foreach(o, k, v) {
+		if (strcasecmp(k, key) == 0)
+			return (v);
+	}
+	return (NULL);
+}
+
 static enum consul_acl
 consul_acl(struct sim_world *w, const struct sim_req *req)
 {
@@ -1076,33 +1099,34 @@ consul_agent_register(struct sim_world *w, const struct sim_req *req,
 		json_decref(j);
 		return;
 	}
-	name = json_string_value(json_object_get(j, "Name"));
+	name = json_string_value(consul_member(j, "Name"));
 	if (name == NULL || *name == '\0') {
 		consul_error(r, 400, "Missing service name");
 		json_decref(j);
 		return;
 	}
-	id = json_string_value(json_object_get(j, "ID"));
+	id = json_string_value(consul_member(j, "ID"));
 	if (id == NULL || *id == '\0')
 		id = name;
 
 	memset(&ns, 0, sizeof ns);
 	ns.id = xstrdup(id);
 	ns.name = xstrdup(name);
-	v = json_object_get(j, "Tags");
+	v = consul_member(j, "Tags");
 	ns.tags = json_is_array(v) ? json_deep_copy(v) : json_array();
-	v = json_object_get(j, "Meta");
+	v = consul_member(j, "Meta");
 	ns.meta = json_is_object(v) ? json_deep_copy(v) : json_object();
-	v = json_object_get(j, "Address");
+	v = consul_member(j, "Address");
 	ns.address = xstrdup(json_is_string(v) ? json_string_value(v) : "");
-	ns.port = json_integer_value(json_object_get(j, "Port"));
-	ns.has_check = json_object_get(j, "Check") != NULL ||
-	    json_array_size(json_object_get(j, "Checks")) > 0;
+	ns.port = json_integer_value(consul_member(j, "Port"));
+	ns.has_check = consul_member(j, "Check") != NULL ||
+	    json_array_size(consul_member(j, "Checks")) > 0;
 	json_decref(j);
 
 	sim_world_changed(w);
 	ns.modify_index = w->index;
-	if ((s = consul_service_find(c, id)) != NULL) {
+	/* ns.id: id pointed into j, freed above */
+	if ((s = consul_service_find(c, ns.id)) != NULL) {
 		ns.create_index = s->create_index;
 		consul_service_free_one(s);
 		*s = ns;
@@ -1255,28 +1279,6 @@ consul_session_json(const struct consul_session *s)
 		ttl[0] = '\0';
 	json_object_set_new(o, "TTL", json_string(ttl));
 	return (o);
-}
-
-/*
- * A member of a request body by name, case-insensitively: consul decodes
- * bodies with mapstructure, whose field matching falls back to
- * strings.EqualFold (agent/http.go decodeBody; agent/session_endpoint.go
- * FixupLockDelay looks for "lockdelay" the same way), so "ttl", "TTL" and
- * "Ttl" are one field.
- */
-static json_t *
-consul_member(json_t *o, const char *key)
-{
-	const char	*k;
-	json_t		*v;
-
-	if ((v = json_object_get(o, key)) != NULL)
-		return (v);
-	json_object_foreach(o, k, v) {
-		if (strcasecmp(k, key) == 0)
-			return (v);
-	}
-	return (NULL);
 }
 
 /*

@@ -875,6 +875,32 @@ test_session_lowercase(void **state)
 	    json_array_get(j, 0), "LockDelay")), 3000000000LL);
 	json_decref(j);
 	sim_resp_clear(&r);
+
+	/* a service registered with lower-case keys (python-consul) */
+	r = call(w, "PUT", "/v1/agent/service/register", w->consul_token,
+	    "{\"name\":\"lcsvc\",\"id\":\"lcsvc-1\",\"port\":81,"
+	    "\"tags\":[\"x\"]}");
+	assert_int_equal(r.status, 200);
+	sim_resp_clear(&r);
+	r = call(w, "GET", "/v1/catalog/service/lcsvc", w->consul_token, NULL);
+	j = body_json(&r);
+	assert_int_equal(json_array_size(j), 1);
+	assert_string_equal(str(json_array_get(j, 0), "ServiceID"), "lcsvc-1");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(j,
+	    0), "ServicePort")), 81);
+	json_decref(j);
+	sim_resp_clear(&r);
+	/* registering the same id again replaces it */
+	r = call(w, "PUT", "/v1/agent/service/register", w->consul_token,
+	    "{\"Name\":\"lcsvc\",\"ID\":\"lcsvc-1\",\"Port\":82}");
+	sim_resp_clear(&r);
+	r = call(w, "GET", "/v1/catalog/service/lcsvc", w->consul_token, NULL);
+	j = body_json(&r);
+	assert_int_equal(json_array_size(j), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(j,
+	    0), "ServicePort")), 82);
+	json_decref(j);
+	sim_resp_clear(&r);
 	free(a);
 	free(b);
 	sim_world_free(w);
