@@ -15,9 +15,19 @@ clang libclang-rt-dev
 prometheus postgresql postgresql-client openssh-server openssh-client
 openssl tmux curl valgrind ncurses-term groff-base jq"
 
+# Test tools: the real clients the conformance tests (tests/conformance)
+# run against bbbctl-sim.  The npm BBB API clients are not Debian
+# packages: "make conformance-clients" puts them into the build tree.
+TEST_PKGS="python3-consul python3-keystoneauth1 python3-novaclient
+python3-openstacksdk python3-openstackclient nodejs npm"
+
 missing=""
 if [ -z "$BBBCTL_NO_APT" ] && command -v dpkg-query >/dev/null 2>&1; then
-	for p in $PKGS; do
+	for p in $PKGS $TEST_PKGS; do
+		# a node.js from elsewhere brings its own npm
+		if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
+			continue
+		fi
 		st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 		case "$st" in
 		*"install ok installed"*) ;;
