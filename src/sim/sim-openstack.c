@@ -31,7 +31,12 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include "util.h"
 #include "sim/sim.h"
@@ -1663,13 +1668,81 @@ os_keypair_name_ok(struct os_req *rq, const char *name)
 	    name[0] != ' ' && name[n - 1] != ' ');
 }
 
+/* An SSH wire string or mpint (RFC 4251 §5) appended to b. */
+static void
+os_ssh_put(struct buf *b, const unsigned char *p, size_t n, bool mpint)
+{
+	unsigned char	 len[4];
+	bool		 pad = mpint && n > 0 && (p[0] & 0x80);
+	size_t		 total = n + (pad ? 1 : 0);
+
+	len[0] = (unsigned char)(total >> 24);
+	len[1] = (unsigned char)(total >> 16);
+	len[2] = (unsigned char)(total >> 8);
+	len[3] = (unsigned char)total;
+	buf_add(b, (const char *)len, 4);
+	if (pad)
+		buf_addc(b, '\0');
+	buf_add(b, (const char *)p, n);
+}
+
+/*
+ * A key pair made by the server, as nova did before 2.92 (nova/crypto.py
+ * generate_key_pair: RSA 2048, the private key in PEM, the public key
+ * "ssh-rsa ... Generated-by-Nova").  0, or -1.
+ */
+static int
+os_keypair_generate(char **pub, char **priv)
+{
+	EVP_PKEY	*pk;
+	BIGNUM		*n = NULL, *e = NULL;
+	BIO		*bio = NULL;
+	struct buf	 blob = { 0 };
+	unsigned char	*bn = NULL;
+	char		*mem, *b64;
+	long		 len;
+	int		 rc = -1, bl;
+
+	if ((pk = EVP_RSA_gen(2048)) == NULL)
+		return (-1);
+	if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n) != 1 ||
+	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e) != 1)
+		goto out;
+	os_ssh_put(&blob, (const unsigned char *)"ssh-rsa", 7, false);
+	bn = xmalloc((size_t)BN_num_bytes(n) + 1);
+	bl = BN_bn2bin(e, bn);
+	os_ssh_put(&blob, bn, (size_t)bl, true);
+	bl = BN_bn2bin(n, bn);
+	os_ssh_put(&blob, bn, (size_t)bl, true);
+	b64 = sim_base64(blob.data, blob.len);
+	*pub = xasprintf("ssh-rsa %s Generated-by-Nova", b64);
+	free(b64);
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PrivateKey_traditional(bio, pk, NULL, NULL, 0, NULL,
+	    NULL) != 1) {
+		free(*pub);
+		goto out;
+	}
+	len = BIO_get_mem_data(bio, &mem);
+	*priv = xstrndup(mem, (size_t)len);
+	rc = 0;
+out:
+	BIO_free(bio);
+	free(bn);
+	buf_free(&blob);
+	BN_free(n);
+	BN_free(e);
+	EVP_PKEY_free(pk);
+	return (rc);
+}
+
 static void
 os_keypair_create(struct os_req *rq)
 {
 	struct os_keypair	*k;
 	json_t			*body, *kp, *v;
 	const char		*name, *pub, *type = "ssh";
-	char			 fp[64];
+	char			 fp[64], *gen_pub = NULL, *gen_priv = NULL;
 	size_t			 at;
 
 	body = json_loadb(rq->q->body != NULL ? rq->q->body : "",
@@ -1697,22 +1770,25 @@ os_keypair_create(struct os_req *rq)
 		}
 	}
 	pub = json_string_value(json_object_get(kp, "public_key"));
-	if (pub == NULL) {
-		/*
-		 * Nova generated a key pair before 2.92; the sim does not
-		 * (no private key to give): answer as 2.92+ does.
-		 */
+	if (pub == NULL && rq->version >= 92) {
 		os_fault(rq, 400, "Invalid input for field/attribute keypair. "
 		    "'public_key' is a required property");
 		goto out;
 	}
+	if (os_keypair_find(rq->st, name, &at) != NULL) {
+		os_fault(rq, 409, "Key pair '%s' already exists.", name);
+		goto out;
+	}
+	if (pub == NULL) {
+		if (os_keypair_generate(&gen_pub, &gen_priv) != 0) {
+			os_fault(rq, 500, "Unexpected API Error.");
+			goto out;
+		}
+		pub = gen_pub;
+	}
 	if (os_fingerprint(pub, fp, sizeof fp) != 0) {
 		os_fault(rq, 400, "Keypair data is invalid: failed to "
 		    "generate fingerprint");
-		goto out;
-	}
-	if (os_keypair_find(rq->st, name, &at) != NULL) {
-		os_fault(rq, 409, "Key pair '%s' already exists.", name);
 		goto out;
 	}
 	if (rq->st->nkeypairs >= OS_MAX_KEYPAIRS) {
@@ -1722,10 +1798,14 @@ os_keypair_create(struct os_req *rq)
 	k = os_keypair_add(rq->w, rq->st, name, pub, type, at);
 	v = os_keypair_json(rq, k, false);
 	json_object_set_new(v, "user_id", json_string(OS_USER_ID));
+	if (gen_priv != NULL)
+		json_object_set_new(v, "private_key", json_string(gen_priv));
 	/* 200 at 2.1, 201 from 2.2 (compute/keypairs.py) */
 	os_send(rq, rq->version >= 2 ? 201 : 200, json_pack("{s:o}",
 	    "keypair", v));
 out:
+	free(gen_pub);
+	freezero_str(gen_priv);
 	json_decref(body);
 }
 

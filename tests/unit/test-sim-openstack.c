@@ -782,6 +782,28 @@ test_keypairs(void **state)
 	    204);
 	assert_string_equal(st_resp_header(&c->r, "OpenStack-API-Version"),
 	    "compute 2.2");
+	/* before 2.92 nova makes the key pair when none is given */
+	j = call(c, "POST", "/compute/v2.1/os-keypairs", "",
+	    "{\"keypair\":{\"name\":\"made\"}}", c->hdr, 200);
+	k = json_object_get(j, "keypair");
+	assert_int_equal(strncmp(str(k, "private_key"),
+	    "-----BEGIN RSA PRIVATE KEY-----", 31), 0);
+	assert_int_equal(strncmp(str(k, "public_key"), "ssh-rsa AAAAB3NzaC1yc2E",
+	    23), 0);
+	assert_int_equal(strlen(str(k, "fingerprint")), 47);
+	json_decref(j);
+	j = call(c, "GET", "/compute/v2.1/os-keypairs/made", "", NULL, c->hdr,
+	    200);
+	assert_null(json_object_get(json_object_get(j, "keypair"),
+	    "private_key"));
+	json_decref(j);
+	c->hdr[2] = "OpenStack-API-Version: compute 2.92";
+	c->hdr[3] = NULL;
+	j = call(c, "POST", "/compute/v2.1/os-keypairs", "",
+	    "{\"keypair\":{\"name\":\"made2\"}}", c->hdr, 400);
+	assert_fault(j, "badRequest", 400);
+	json_decref(j);
+	c->hdr[2] = NULL;
 	j = call(c, "POST", "/compute/v2.1/os-keypairs", "",
 	    "{\"keypair\":{\"name\":\"bad\",\"public_key\":\"nonsense\"}}",
 	    c->hdr, 400);
