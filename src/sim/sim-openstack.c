@@ -1164,13 +1164,26 @@ os_list(struct os_req *rq, bool detail)
 	 * limit, if any, and the marker.
 	 */
 	if (count > 0 && count == (size_t)limit) {
-		if (limit_s != NULL)
-			url = xasprintf("%s/servers%s?limit=%lld&marker=%s",
-			    rq->compute, detail ? "/detail" : "", limit,
-			    v[start + count - 1].id);
-		else
-			url = xasprintf("%s/servers%s?marker=%s", rq->compute,
-			    detail ? "/detail" : "", v[start + count - 1].id);
+		/*
+		 * The request's parameters (filters, limit, sort) with the
+		 * marker replaced: nova's ViewBuilder._get_next_link copies
+		 * request.params and sets "marker".
+		 */
+		struct buf	 nq = { 0 };
+		const char	*p = rq->q->query, *e;
+
+		while (*p != '\0') {
+			e = p + strcspn(p, "&");
+			if (e > p && strncmp(p, "marker=", 7) != 0) {
+				buf_add(&nq, p, (size_t)(e - p));
+				buf_addc(&nq, '&');
+			}
+			p = *e == '&' ? e + 1 : e;
+		}
+		buf_printf(&nq, "marker=%s", v[start + count - 1].id);
+		url = xasprintf("%s/servers%s?%s", rq->compute,
+		    detail ? "/detail" : "", nq.data);
+		buf_free(&nq);
 		links = json_pack("[{s:s, s:s}]", "href", url, "rel", "next");
 		free(url);
 		os_send(rq, 200, json_pack("{s:o, s:o}", "servers", arr,

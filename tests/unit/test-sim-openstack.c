@@ -957,6 +957,13 @@ test_sort(void **state)
 		assert_true(strcmp(str(json_array_get(a, i - 1), "name"),
 		    str(json_array_get(a, i), "name")) >= 0);
 	json_decref(j);
+	/* paging keeps the order: the next link repeats the sort */
+	j = call(c, "GET", "/compute/v2.1/servers",
+	    "sort_key=display_name&sort_dir=asc&limit=2", NULL, c->hdr, 200);
+	assert_non_null(strstr(str(json_array_get(json_object_get(j,
+	    "servers_links"), 0), "href"), "?sort_key=display_name&sort_dir="
+	    "asc&limit=2&marker="));
+	json_decref(j);
 	j = call(c, "GET", "/compute/v2.1/servers", "sort_key=colour", NULL,
 	    c->hdr, 400);
 	assert_fault(j, "badRequest", 400);
