@@ -1358,8 +1358,9 @@ consul_session_create(struct sim_world *w, const struct sim_req *req,
 		}
 		v = consul_member(j, "TTL");
 		if (v != NULL && !json_is_string(v) && !json_is_null(v)) {
-			consul_error(r, 400, "Request decode failed: 1 error(s) "
-			    "decoding:\n\n* 'TTL' expected type 'string'");
+			consul_error(r, 400, "Request decode failed: 1 "
+			    "error(s) decoding:\n\n* 'TTL' expected type "
+			    "'string'");
 			goto out;
 		}
 		if (s.lock_delay_ms > 60000)

@@ -52,7 +52,7 @@
 #define OS_IMAGE_ID		"4f5e8c1a-2b3d-4e6f-8a9b-0c1d2e3f4a5b"
 #define OS_MAX_KEYPAIRS		100
 /* the key every sim VM was booted with (a real ed25519 public key) */
-#define OS_DEPLOY_KEY		"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILr0" \
+#define OS_DEPLOY_KEY	"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILr0" \
 	"ZCytXByxI70lpx2aQl3q0G+3da6YPN+Hq/KM0Uzx deploy@bbbctl-sim"
 
 struct os_flavor {

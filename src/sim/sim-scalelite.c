@@ -542,7 +542,8 @@ sl_node_create(struct sim_world *w, size_t node, const char *query,
 {
 	struct sim_meeting	*m;
 	struct buf		 b = { 0 };
-	char			*id, *name, *mpw, *apw, *dur, *rec, date[64];
+	char			*id, *name, *mpw, *apw, *dur, *rec;
+	char			 date[64];
 	const char		*warn = NULL;
 	const char		*errstr;
 	long long		 minutes = 0;
@@ -620,7 +621,8 @@ sl_node_create(struct sim_world *w, size_t node, const char *query,
 		    "<message>This conference was already in existence and "
 		    "may currently be in progress.</message>\n");
 	else
-		buf_adds(&b, "<messageKey></messageKey>\n<message></message>\n");
+		buf_adds(&b, "<messageKey></messageKey>\n"
+		    "<message></message>\n");
 	buf_adds(&b, "</response>\n");
 	sim_resp_set(r, 200, ctype, buf_steal(&b));
 out:
@@ -642,7 +644,8 @@ sl_node_join(struct sim_world *w, size_t node, const char *query,
     struct sim_resp *r, const char *ctype)
 {
 	struct sim_meeting	*m;
-	char			*id, *full, *pw, *role, *redir, tok[17], *url;
+	char			*id, *full, *pw, *role, *redir, *url;
+	char			 tok[17];
 	long			 at;
 	int			 i;
 
@@ -1150,8 +1153,8 @@ sl_create(struct sim_world *w, const struct sim_req *q, struct sim_resp *r)
 	if ((mpw = sim_query_get(params, "moderatorPW")) == NULL ||
 	    *mpw == '\0') {
 		for (i = 0; i < 8; i++)
-			pw[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-			    "vwxyz0123456789"[(int)(sim_rand(w) * 62)];
+			pw[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+			    "qrstuvwxyz0123456789"[(int)(sim_rand(w) * 62)];
 		pw[8] = '\0';
 		fwd = xasprintf("%s%smoderatorPW=%s", params,
 		    *params != '\0' ? "&" : "", pw);

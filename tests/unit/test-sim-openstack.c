@@ -686,8 +686,8 @@ static void
 test_limits_flavors(void **state)
 {
 	struct ctx	*c = *state;
-	const char	*h[4] = { c->token, "OpenStack-API-Version: compute 2.75",
-	    NULL };
+	const char	*h[4] = { c->token,
+	    "OpenStack-API-Version: compute 2.75", NULL };
 	json_t		*j, *a, *f;
 
 	j = call(c, "GET", "/compute/v2.1/limits", "", NULL, c->hdr, 200);
@@ -737,9 +737,11 @@ static void
 test_keypairs(void **state)
 {
 	struct ctx	*c = *state;
-	const char	*h22[4] = { c->token, "Content-Type: application/json",
+	const char	*h22[4] = { c->token,
+	    "Content-Type: application/json",
 	    "OpenStack-API-Version: compute 2.2", NULL };
-	const char	*imp = "{\"keypair\":{\"name\":\"rot-1\",\"public_key\":"
+	const char	*imp = "{\"keypair\":{\"name\":\"rot-1\","
+	    "\"public_key\":"
 	    "\"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILr0ZCytXByxI70lpx2aQl3q0"
 	    "G+3da6YPN+Hq/KM0Uzx c\"}}";
 	json_t		*j, *k;
@@ -788,8 +790,8 @@ test_keypairs(void **state)
 	k = json_object_get(j, "keypair");
 	assert_int_equal(strncmp(str(k, "private_key"),
 	    "-----BEGIN RSA PRIVATE KEY-----", 31), 0);
-	assert_int_equal(strncmp(str(k, "public_key"), "ssh-rsa AAAAB3NzaC1yc2E",
-	    23), 0);
+	assert_int_equal(strncmp(str(k, "public_key"),
+	    "ssh-rsa AAAAB3NzaC1yc2E", 23), 0);
 	assert_int_equal(strlen(str(k, "fingerprint")), 47);
 	json_decref(j);
 	j = call(c, "GET", "/compute/v2.1/os-keypairs/made", "", NULL, c->hdr,
@@ -863,7 +865,8 @@ static void
 test_create_strict(void **state)
 {
 	struct ctx	*c = *state;
-	const char	*v237[4] = { c->token, "Content-Type: application/json",
+	const char	*v237[4] = { c->token,
+	    "Content-Type: application/json",
 	    "OpenStack-API-Version: compute 2.37", NULL };
 	const char	*img = "\"imageRef\":\"4f5e8c1a-2b3d-4e6f-8a9b-"
 	    "0c1d2e3f4a5b\"";
