@@ -88,7 +88,7 @@ char	*sim_base64(const void *, size_t);
 enum sim_lb { SIM_LB_ENABLED, SIM_LB_CORDONED, SIM_LB_DISABLED };
 
 struct sim_meeting {
-	char		 id[64];	/* meetingID */
+	char		 id[257];	/* meetingID: BBB takes 2..256 */
 	char		 internal_id[96];
 	char		 name[96];
 	int		 node;		/* index into world->nodes */
@@ -100,8 +100,8 @@ struct sim_meeting {
 	int		 listeners;
 	int		 moderators;
 	bool		 recording;
-	char		 moderator_pw[16];
-	char		 attendee_pw[16];
+	char		 moderator_pw[64];	/* as create gave them */
+	char		 attendee_pw[64];
 	int		 voice_bridge;
 	int		 target;	/* size it grows to */
 	double		 voice_share;

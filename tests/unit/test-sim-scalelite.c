@@ -1028,6 +1028,30 @@ test_create_join_end(void **state)
 	assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
 	    "duplicateWarning");
 	st_xml_free(x);
+	/* a meetingID of BBB's full length (256) is kept whole */
+	{
+		char	id[257], *qq;
+
+		memset(id, 'l', 256);
+		id[256] = '\0';
+		qq = xasprintf("name=Long&meetingID=%s&moderatorPW="
+		    "a-moderator-password-of-40-characters-xx", id);
+		q = st_signed("SHA1", "create", qq, w->sl_secret);
+		sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+		free(q);
+		free(qq);
+		qq = xasprintf("meetingID=%s&password="
+		    "a-moderator-password-of-40-characters-xx", id);
+		q = st_signed("SHA1", "end", qq, w->sl_secret);
+		sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+		free(q);
+		free(qq);
+		x = xml_of(&r);
+		assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+		    "sentEndMeetingRequest");
+		st_xml_free(x);
+	}
+
 	/* other passwords: idNotUnique */
 	q = st_signed("SHA1", "create", "name=Probe&meetingID=probe-1&"
 	    "moderatorPW=other", w->sl_secret);
