@@ -1058,9 +1058,11 @@ sl_meeting_known(struct sim_world *w, const char *id)
 }
 
 /*
- * Server.find_available (app/models/server.rb): the lowest score in the
- * server_load set, which holds the enabled servers the poller found
- * online; -1 if none.  (Tags, meta_server-tag, are not simulated.)
+ * Server.find_available (app/models/server.rb): the first of the
+ * server_load sorted set (zrange 0 0), which holds the enabled servers
+ * the poller found online: the lowest load, equal loads in Redis' order
+ * of their members (the ids, byte-wise); -1 if none.  (Tags,
+ * meta_server-tag, are not simulated.)
  */
 static long
 sl_find_available(struct sim_world *w)
@@ -1074,7 +1076,9 @@ sl_find_available(struct sim_world *w)
 		if (!n->in_scalelite || !n->online || n->lb != SIM_LB_ENABLED ||
 		    isnan(n->load))
 			continue;
-		if (best < 0 || n->load < w->nodes[best].load)
+		if (best < 0 || n->load < w->nodes[best].load ||
+		    (n->load == w->nodes[best].load &&
+		    strcmp(n->sl_id, w->nodes[best].sl_id) < 0))
 			best = (long)i;
 	}
 	return (best);

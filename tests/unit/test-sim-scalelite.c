@@ -1073,6 +1073,17 @@ test_create_join_end(void **state)
 	st_xml_free(x);
 	assert_int_equal(w->meetings[w->nmeetings - 1].node, 0);
 
+	/* equal loads: Redis' sorted-set order, the lower id first */
+	w->nodes[0].load = w->nodes[3].load = 7.0;
+	snprintf(w->nodes[0].sl_id, sizeof w->nodes[0].sl_id, "%s",
+	    "f0000000-0000-4000-8000-000000000000");
+	q = st_signed("SHA256", "create", "name=Tie&meetingID=probe-tie",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+	free(q);
+	assert_int_equal(w->meetings[w->nmeetings - 1].node, 3);
+	w->nodes[3].load = 100.0;
+
 	/* join: a redirect to node 3's join, re-signed with its secret */
 	q = st_signed("SHA1", "join", "fullName=Probe&meetingID=probe-1&"
 	    "password=mp&redirect=false", w->sl_secret);
