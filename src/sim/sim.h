@@ -350,6 +350,13 @@ void	 sim_scalelite_free(struct sim_world *);
 void	 sim_metrics_free(struct sim_world *);
 void	 sim_consul_free(struct sim_world *);
 void	 sim_consul_tick(struct sim_world *);	/* session TTLs */
+/*
+ * A meeting is ending (sim_world_end_meeting, before it goes; lock held):
+ * a recorded meeting leaves a recording that scalelite imports once it
+ * is processed (sim-scalelite.c).
+ */
+void	 sim_scalelite_meeting_ended(struct sim_world *,
+	     const struct sim_meeting *);
 
 /* Handlers, one per system (lock held on entry). */
 void	 sim_consul_handle(struct sim_world *, const struct sim_req *,
