@@ -13,7 +13,7 @@ libexpat1-dev libinih-dev libmicrohttpd-dev libssl-dev libcmocka-dev
 zlib1g-dev
 clang libclang-rt-dev
 prometheus postgresql postgresql-client openssh-server openssh-client
-openssl tmux curl valgrind ncurses-term groff-base jq"
+openssl tmux curl valgrind ncurses-term groff-base jq coturn"
 
 missing=""
 if [ -z "$BBBCTL_NO_APT" ] && command -v dpkg-query >/dev/null 2>&1; then
@@ -48,6 +48,15 @@ if [ -n "$missing" ]; then
 	fi
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    --no-install-recommends $missing
+	# coturn's postinst enables its unit even when policy-rc.d keeps it
+	# from starting: the tests start their own turnserver on loopback.
+	case " $missing " in
+	*" coturn "*)
+		$SUDO systemctl disable coturn.service >/dev/null 2>&1 ||
+		    $SUDO rm -f \
+		    /etc/systemd/system/multi-user.target.wants/coturn.service
+		;;
+	esac
 fi
 
 autoreconf -fi
