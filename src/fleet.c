@@ -25,6 +25,7 @@
 #include "fleet.h"
 #include "hmap.h"
 #include "problems.h"
+#include "services.h"
 #include "util.h"
 
 #define FLEET_STALE_LIMIT_MS	(5 * 60 * 1000)
@@ -771,6 +772,7 @@ fleet_free(struct fleet *f)
 	fleet_hosts_free(f->hosts, f->nhosts);
 	fleet_vms_free(f->vms, f->nvms);
 	free(f->problems);	/* the problems are problems.c's */
+	services_free_all(f);
 	for (i = 0; i < f->njobs; i++) {
 		free(f->jobs[i]->verb);
 		free(f->jobs[i]->target);
@@ -897,6 +899,12 @@ fleet_changed(struct fleet *f, int64_t now)
 {
 	fleet_reeval(f, now);
 	f->version++;
+}
+
+void
+fleet_note_change(struct fleet *f, int64_t now)
+{
+	fleet_changed(f, now);
 }
 
 static uint64_t
