@@ -1077,6 +1077,18 @@ probe_pg_watch(struct probe *p, int events)
 		loop_fd_set_events(p->lfd, events);
 }
 
+static int
+probe_pg_int(const PGresult *r, int col, int *out)
+{
+	long long	 v;
+	const char	*why;
+
+	if (util_parse_ll(PQgetvalue(r, 0, col), 0, 1000000, &v, &why) != 0)
+		return (-1);
+	*out = (int)v;
+	return (0);
+}
+
 static void
 probe_pg_result(struct probe *p)
 {
@@ -1090,10 +1102,12 @@ probe_pg_result(struct probe *p)
 		    PQnfields(r) != 4)
 			bad = true;
 		else if (ver == NULL) {
-			ver = xstrdup(PQgetvalue(r, 0, 0));
-			max = atoi(PQgetvalue(r, 0, 1));
-			reserved = atoi(PQgetvalue(r, 0, 2));
-			used = atoi(PQgetvalue(r, 0, 3));
+			if (probe_pg_int(r, 1, &max) != 0 ||
+			    probe_pg_int(r, 2, &reserved) != 0 ||
+			    probe_pg_int(r, 3, &used) != 0)
+				bad = true;
+			else
+				ver = xstrdup(PQgetvalue(r, 0, 0));
 		}
 		PQclear(r);
 	}
