@@ -91,6 +91,7 @@ struct probe {
 	char		*header;	/* "X-Consul-Token: ..." (secret) */
 	const char	*ca_file;
 	enum probe_http_check check;
+	int		 source;	/* fleet_src, -1 */
 	char		*host;		/* STUN/TURN/TLS */
 	char		*port;
 	int		 socktype;	/* SOCK_DGRAM / SOCK_STREAM */
@@ -245,6 +246,7 @@ probe_result(struct probe *p, enum svc_state st, enum svc_fail fl,
 	r->detail = s;
 	r->latency_ms = util_mono_ms() - p->t0;
 	r->cert_expiry = p->cert_expiry;
+	r->source = p->source;
 	return (r);
 }
 
@@ -1258,6 +1260,7 @@ probe_add(struct probe_set *set, const char *name, enum probe_type type,
 	p->type = type;
 	p->kind = kind;
 	p->fd = -1;
+	p->source = -1;
 	p->socktype = SOCK_STREAM;
 	p->deadline = loop_timer_new(set->loop, probe_deadline_cb, p);
 	p->rexmit = loop_timer_new(set->loop, probe_rexmit_cb, p);
@@ -1284,19 +1287,30 @@ probe_free(struct probe *p)
 	free(p);
 }
 
-static void
+static struct probe *
 probe_add_http(struct probe_set *set, const char *name, const char *base,
-    const char *path, enum probe_http_check check, const char *ca_file)
+    const char *path, enum probe_http_check check, const char *ca_file,
+    int source)
 {
 	struct probe	*p;
+	size_t		 bl, pl = strlen(path);
 
 	if (base == NULL || *base == '\0')
-		return;
+		return (NULL);
 	if ((p = probe_add(set, name, PROBE_HTTP, "http")) == NULL)
-		return;
-	p->url = util_url_join(base, path);
+		return (NULL);
+	/* A base that already ends in the path (Rancher's /v2-beta). */
+	bl = strlen(base);
+	while (bl > 0 && base[bl - 1] == '/')
+		bl--;
+	if (bl >= pl && strncmp(base + bl - pl, path, pl) == 0)
+		p->url = xstrndup(base, bl);
+	else
+		p->url = util_url_join(base, path);
 	p->check = check;
 	p->ca_file = ca_file;
+	p->source = source;
+	return (p);
 }
 
 /* Split "host:port", "[v6]:port" or "host" (default port). */
@@ -1394,19 +1408,17 @@ probe_set_new(struct loop *loop, struct http *http, struct fleet *f,
 	}
 
 	probe_add_http(set, "scalelite", cfg->scalelite.url, "health_check",
-	    PROBE_CHECK_SUCCESS, cfg->scalelite.ca_file);
+	    PROBE_CHECK_SUCCESS, cfg->scalelite.ca_file, FLEET_SRC_SCALELITE);
 	probe_add_http(set, "greenlight", cfg->probes.greenlight_url,
-	    "health_check", PROBE_CHECK_SUCCESS, ca);
-	probe_add_http(set, "consul-leader", cfg->consul.url,
-	    "v1/status/leader", PROBE_CHECK_LEADER, cfg->consul.ca_file);
-	if (cfg->consul.token != NULL &&
-	    (p = set->nprobes > 0 ? set->probes[set->nprobes - 1] : NULL) !=
-	    NULL && strcmp(p->name, "consul-leader") == 0)
+	    "health_check", PROBE_CHECK_SUCCESS, ca, -1);
+	p = probe_add_http(set, "consul-leader", cfg->consul.url,
+	    "v1/status/leader", PROBE_CHECK_LEADER, cfg->consul.ca_file,
+	    FLEET_SRC_CONSUL);
+	if (p != NULL && cfg->consul.token != NULL)
 		p->header = xasprintf("X-Consul-Token: %s", cfg->consul.token);
-	probe_add_http(set, "rancher", cfg->rancher.url, "v2-beta",
-	    PROBE_CHECK_2XX, cfg->rancher.ca_file);
-	if (cfg->rancher.url != NULL && cfg->rancher.access_key != NULL) {
-		p = set->probes[set->nprobes - 1];
+	p = probe_add_http(set, "rancher", cfg->rancher.url, "v2-beta",
+	    PROBE_CHECK_2XX, cfg->rancher.ca_file, FLEET_SRC_RANCHER);
+	if (p != NULL && cfg->rancher.access_key != NULL) {
 		p->user = xstrdup(cfg->rancher.access_key);
 		if (cfg->rancher.secret_key != NULL)
 			p->password = xstrdup(cfg->rancher.secret_key);
@@ -1463,7 +1475,8 @@ probe_set_new(struct loop *loop, struct http *http, struct fleet *f,
 			char	 tgt[300];
 
 			services_expect(f, p->name, p->kind,
-			    probe_target(p, tgt, sizeof tgt), util_wall_ms());
+			    probe_target(p, tgt, sizeof tgt), p->source,
+			    util_wall_ms());
 		}
 	}
 	return (set);
@@ -1517,7 +1530,7 @@ probe_set_only(struct probe_set *set, const char *name)
 	set->probes[0] = keep;
 	set->nprobes = 1;
 	services_free_all(set->fleet);
-	services_expect(set->fleet, keep->name, keep->kind, NULL,
+	services_expect(set->fleet, keep->name, keep->kind, NULL, keep->source,
 	    util_wall_ms());
 	return (0);
 }

@@ -634,6 +634,11 @@ rule_service_down(struct problems *p, const struct problems_rule *r)
 		if (s->state != SVC_FAILED || s->fail == SVC_FAIL_AUTH ||
 		    s->fail == SVC_FAIL_TLS || s->fail == SVC_FAIL_FULL)
 			continue;
+		/* Its source failing says it already (source-failed). */
+		if (s->source >= 0 && s->source < FLEET_SRC_COUNT &&
+		    (p->fleet->sources[s->source].state == FLEET_SRC_FAILED ||
+		    p->fleet->sources[s->source].state == FLEET_SRC_STALE))
+			continue;
 		problems_svc_hit(p, r, s, r->pub.severity,
 		    services_fail_name(s->fail));
 	}

@@ -25,6 +25,7 @@ services_result_new(const char *name, const char *kind, const char *target)
 	r->state = SVC_FAILED;
 	r->latency_ms = -1;
 	r->conn_used = r->conn_max = -1;
+	r->source = -1;
 	return (r);
 }
 
@@ -84,6 +85,7 @@ services_get(struct fleet *f, const char *name, const char *kind)
 	s->state = SVC_PENDING;
 	s->latency_ms = -1;
 	s->conn_used = s->conn_max = -1;
+	s->source = -1;
 	f->svcs = xreallocarray(f->svcs, f->nsvcs + 1, sizeof *f->svcs);
 	memmove(f->svcs + at + 1, f->svcs + at,
 	    (f->nsvcs - at) * sizeof *f->svcs);
@@ -94,11 +96,12 @@ services_get(struct fleet *f, const char *name, const char *kind)
 
 void
 services_expect(struct fleet *f, const char *name, const char *kind,
-    const char *target, int64_t now)
+    const char *target, int source, int64_t now)
 {
 	struct svc	*s;
 
 	s = services_get(f, name, kind);
+	s->source = source;
 	if (s->target == NULL && target != NULL)
 		s->target = xstrdup(target);
 	fleet_note_change(f, now);
@@ -130,8 +133,29 @@ services_apply(struct fleet *f, struct svc_result *r, int64_t now)
 		s->cert_expiry = r->cert_expiry;
 	s->conn_used = r->conn_used;
 	s->conn_max = r->conn_max;
+	if (r->source >= 0)
+		s->source = r->source;
 	services_result_free(r);
 	fleet_note_change(f, now);
+}
+
+void
+services_fail_pending(struct fleet *f, int64_t timeout_ms, int64_t now)
+{
+	struct svc_result	*r;
+	char			 age[16];
+	size_t			 i;
+
+	for (i = 0; i < f->nsvcs; i++) {
+		if (f->svcs[i]->state != SVC_PENDING)
+			continue;
+		r = services_result_new(f->svcs[i]->name, f->svcs[i]->kind,
+		    NULL);
+		r->fail = SVC_FAIL_TIMEOUT;
+		r->detail = xasprintf("no answer within %s",
+		    util_fmt_age(timeout_ms, age, sizeof age));
+		services_apply(f, r, now);
+	}
 }
 
 const struct svc *

@@ -54,6 +54,10 @@ struct svc {
 	int64_t		 cert_expiry;	/* wall ms of notAfter, 0 unknown */
 	int		 conn_used;	/* PostgreSQL, -1 unknown */
 	int		 conn_max;
+	int		 source;	/* the fleet_src of the same system
+					   (scalelite, consul, rancher), -1:
+					   its failures are that source's
+					   problem already when it fails */
 };
 
 /* One probe's result; every string owned (services_apply takes it). */
@@ -68,6 +72,7 @@ struct svc_result {
 	int64_t		 cert_expiry;
 	int		 conn_used;
 	int		 conn_max;
+	int		 source;	/* as in struct svc */
 };
 
 struct svc_result *services_result_new(const char *name, const char *kind,
@@ -79,7 +84,11 @@ void		 services_apply(struct fleet *, struct svc_result *taken,
 		     int64_t now_ms);
 /* A service is listed (PENDING) before its first result. */
 void		 services_expect(struct fleet *, const char *name,
-		     const char *kind, const char *target, int64_t now_ms);
+		     const char *kind, const char *target, int source,
+		     int64_t now_ms);
+/* Services still PENDING failed: no answer within timeout_ms. */
+void		 services_fail_pending(struct fleet *, int64_t timeout_ms,
+		     int64_t now_ms);
 /* fleet_free() calls this. */
 void		 services_free_all(struct fleet *);
 

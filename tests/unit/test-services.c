@@ -56,8 +56,8 @@ test_apply(void **state)
 
 	(void)state;
 	f = fleet_new("t");
-	services_expect(f, "turn-udp", "turn", "127.0.0.1:3478", NOW);
-	services_expect(f, "postgres", "postgres", NULL, NOW);
+	services_expect(f, "turn-udp", "turn", "127.0.0.1:3478", -1, NOW);
+	services_expect(f, "postgres", "postgres", NULL, -1, NOW);
 	assert_int_equal(f->nsvcs, 2);
 	/* sorted by name */
 	assert_string_equal(f->svcs[0]->name, "postgres");
@@ -119,6 +119,16 @@ test_rules(void **state)
 	p = problem(f, "service-down", "stun-tcp");
 	assert_non_null(p);
 	assert_non_null(strstr(p->text, "start coturn"));
+
+	/* The same system's source failing says it already. */
+	services_expect(f, "rancher", "http", NULL, FLEET_SRC_RANCHER, NOW);
+	fleet_source_enable(f, FLEET_SRC_RANCHER, true);
+	services_apply(f, result("rancher", "http", SVC_FAILED,
+	    SVC_FAIL_TIMEOUT, "no answer"), NOW);
+	assert_non_null(problem(f, "service-down", "rancher"));
+	fleet_source_failed(f, FLEET_SRC_RANCHER, "no answer", NOW);
+	assert_null(problem(f, "service-down", "rancher"));
+	assert_non_null(problem(f, "source-failed", "rancher"));
 
 	services_apply(f, result("tls:a:443", "tls", SVC_FAILED,
 	    SVC_FAIL_TLS, "certificate: self-signed certificate"), NOW);
