@@ -45,6 +45,7 @@
 #include "http.h"
 #include "log.h"
 #include "loop.h"
+#include "probe.h"
 #include "util.h"
 #include "ui/ui.h"
 
@@ -79,6 +80,7 @@ struct dash {
 	struct http		*http;
 	struct fleet		*fleet;
 	struct backends		*backends;
+	struct probe_set	*probes;	/* fleet-wide services */
 	struct ui		*ui;
 	struct loop_fd		*tty;
 	struct loop_timer	*clock;
@@ -861,6 +863,8 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	dash_clock_arm(&d);
 	backends_set_refresh(d.backends, o.refresh_ms);
 	backends_start(d.backends);
+	d.probes = probe_set_new(d.loop, d.http, d.fleet, cfg);
+	probe_set_start(d.probes, true, dash_change_cb, &d);
 	dash_draw(&d);
 	log_info("dashboard: first frame %lld ms after start",
 	    (long long)(util_mono_ms() - d.started));
@@ -887,6 +891,7 @@ out:
 	dash_audit_free(&d);
 	dash_pending_clear(&d);
 	backends_free(d.backends);
+	probe_set_free(d.probes);
 	http_free(d.http);
 	fleet_free(d.fleet);
 	loop_free(d.loop);

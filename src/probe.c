@@ -350,7 +350,7 @@ probe_deadline_cb(void *arg)
 		what = "the query";
 		break;
 	default:
-		what = "an answer";
+		what = p->type == PROBE_HTTP ? "HTTP" : "an answer";
 		break;
 	}
 	probe_finish(p, probe_result(p, SVC_FAILED, SVC_FAIL_TIMEOUT,

@@ -71,6 +71,8 @@ const struct ui_key_def ui_key_table[] = {
 	{ '5', A, UI_CMD_VIEW_HOSTS, "hosts", "Rancher hosts and OpenStack "
 	    "VMs", 0 },
 	{ '6', A, UI_CMD_VIEW_JOBS, "jobs", "jobs view", 0 },
+	{ '7', A, UI_CMD_VIEW_SERVICES, "services", "fleet-wide services "
+	    "(scalelite, Greenlight, coturn, PostgreSQL, TLS)", 0 },
 	{ 'e', N, UI_CMD_ACT_ENABLE, "enable", "scalelite: enable the "
 	    "node (new meetings go to it)", MUT | HINT },
 	{ 'c', N, UI_CMD_ACT_CORDON, "cordon", "scalelite: cordon the node "
