@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
+#include "simpath.h"
 #include "util.h"
 
 struct cli_cmd {
@@ -125,6 +126,21 @@ static const char *cli_option_help[][2] = {
 	{ "-h, --help", "show this help and exit" },
 	{ "-V, --version", "show the version and exit" },
 };
+
+/* --version: ours, the libraries built against, the simulator. */
+static void
+cli_version(FILE *fp)
+{
+	char	*sim;
+
+	fprintf(fp, "bbbctl %s\n", PACKAGE_VERSION);
+	fprintf(fp, "built with %s\n", BUILT_WITH);
+	if ((sim = simpath_find()) != NULL)
+		fprintf(fp, "simulator: %s (--demo available)\n", sim);
+	else
+		fprintf(fp, "simulator: not found (--demo unavailable)\n");
+	free(sim);
+}
 
 #define CLI_REFRESH_MIN	100
 #define CLI_REFRESH_MAX	3600000
@@ -271,7 +287,7 @@ cli_parse(struct cli *cli, int argc, char **argv, int *cmd_argc,
 			cli_usage(stdout);
 			return (CLI_EXIT_OK);
 		case 'V':
-			printf("bbbctl %s\n", PACKAGE_VERSION);
+			cli_version(stdout);
 			return (CLI_EXIT_OK);
 		case ':':
 			fprintf(stderr, "bbbctl: option '%s' needs an "

@@ -46,6 +46,7 @@
 #include "log.h"
 #include "loop.h"
 #include "probe.h"
+#include "simpath.h"
 #include "util.h"
 #include "ui/ui.h"
 
@@ -112,40 +113,6 @@ static void	 dash_audit_start(struct dash *);
 static struct dash	*dash_current;
 
 /* --- the demo simulator ------------------------------------------------- */
-
-static bool
-dash_executable(const char *path)
-{
-	struct stat	 sb;
-
-	return (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    access(path, X_OK) == 0);
-}
-
-/* The simulator program: allocated path, or "bbbctl-sim" for PATH. */
-static char *
-dash_find_sim(void)
-{
-	char		 self[PATH_MAX], *slash, *p;
-	const char	*env;
-	ssize_t		 n;
-
-	n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			p = xasprintf("%s/bbbctl-sim", self);
-			if (dash_executable(p))
-				return (p);
-			free(p);
-		}
-	}
-	env = getenv("BBBCTL_SIM");
-	if (env != NULL && *env != '\0')
-		return (xstrdup(env));
-	return (xstrdup("bbbctl-sim"));
-}
 
 static void
 dash_rmdir(const char *dir)
@@ -312,7 +279,14 @@ dash_demo_start(struct dash *d, char **cause)
 			close(logfd);
 		return (-1);
 	}
-	sim = dash_find_sim();
+	if ((sim = simpath_find()) == NULL) {
+		*cause = xstrdup("bbbctl-sim not found (next to bbbctl, "
+		    "$BBBCTL_SIM or " PKGLIBEXECDIR ")");
+		close(pfd[0]);
+		close(pfd[1]);
+		close(logfd);
+		return (-1);
+	}
 	log_info("demo: starting %s in %s", sim, d->tmpdir);
 	fflush(stdout);
 	fflush(stderr);
