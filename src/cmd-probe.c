@@ -7,6 +7,10 @@
  * out of connections, certificate within cert_crit_days), 1 for a
  * warning, 3 when no probe is configured or the configuration cannot be
  * read, else 0.
+ *
+ * bbbctl probe meeting [--json] [NODE]: the end-to-end test meeting
+ * (probe-meeting.h), each step timed; exits 0 when every step passed,
+ * 2 when one failed, 3 when it could not start.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -22,6 +26,7 @@
 #include "http.h"
 #include "loop.h"
 #include "probe.h"
+#include "probe-meeting.h"
 #include "problems.h"
 #include "services.h"
 #include "status.h"
@@ -166,4 +171,96 @@ out:
 	loop_free(loop);
 	fleet_free(f);
 	return (code);
+}
+
+static void
+probe_meeting_usage(FILE *f)
+{
+	fprintf(f, "usage: bbbctl probe meeting [--json] [NODE]\n");
+}
+
+int
+cmd_probe_meeting(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct pm_result	 r;
+	const struct pm_step	*s;
+	json_t			*doc, *steps;
+	const char		*node;
+	char			*cause = NULL;
+	bool			 json = false;
+	size_t			 i;
+	int			 ch;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hj", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			probe_meeting_usage(stdout);
+			return (CLI_EXIT_OK);
+		default:
+			fprintf(stderr, "bbbctl: probe meeting: bad option "
+			    "'%s'\n", argv[optind - 1]);
+			probe_meeting_usage(stderr);
+			return (STATUS_UNKNOWN);
+		}
+	}
+	if (argc - optind > 1) {
+		probe_meeting_usage(stderr);
+		return (STATUS_UNKNOWN);
+	}
+	node = optind < argc ? argv[optind] : NULL;
+	if (cli_load_config(cli, CLI_CONFIG_REQUIRED) == -1)
+		return (STATUS_UNKNOWN);
+	if (cli->dry_run) {
+		printf("would create a test meeting through %s, find it, join "
+		    "it, open its client URL, end it and check it is gone\n",
+		    node != NULL ? node : "scalelite");
+		return (CLI_EXIT_OK);
+	}
+	if (probe_meeting_run(cli->cfg, node, &r, &cause) != 0) {
+		fprintf(stderr, "bbbctl: probe meeting: %s\n", cause);
+		free(cause);
+		return (STATUS_UNKNOWN);
+	}
+	if (json) {
+		steps = json_array();
+		for (i = 0; i < r.nsteps; i++) {
+			s = &r.steps[i];
+			json_array_append_new(steps, json_pack("{s:s, s:b, "
+			    "s:I, s:s?}", "step", s->name, "ok", s->ok, "ms",
+			    (json_int_t)s->ms, "detail", s->detail));
+		}
+		doc = json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:o}", "schema",
+		    "bbbctl.probe-meeting/1", "via", r.via, "meeting_id",
+		    r.meeting_id, "node", r.node, "ok", r.ok, "steps", steps);
+		if (doc != NULL) {
+			json_dumpf(doc, stdout, JSON_INDENT(2));
+			fputc('\n', stdout);
+			json_decref(doc);
+		}
+	} else {
+		printf("test meeting %s via %s%s%s\n", r.meeting_id != NULL ?
+		    r.meeting_id : "-", r.via, r.node != NULL ? ", on " : "",
+		    r.node != NULL ? r.node : "");
+		for (i = 0; i < r.nsteps; i++) {
+			s = &r.steps[i];
+			printf("%-15s %-6s %6lldms  %s\n", s->name,
+			    s->ok ? "ok" : "FAILED", (long long)s->ms,
+			    s->detail != NULL ? s->detail : "");
+		}
+		printf("%s\n", r.ok ? "OK: every step passed" :
+		    "FAILED");
+	}
+	ch = r.ok ? STATUS_OK : STATUS_CRITICAL;
+	probe_meeting_result_clear(&r);
+	return (ch);
 }
