@@ -47,6 +47,7 @@
 #define PROBE_REST_LIFE		3600	/* s the REST username is valid */
 #define PROBE_HTTP_MAX		(64 * 1024)
 #define PROBE_PG_WARN_PCT	90
+#define PROBE_FLUSH_MS		100	/* results applied together */
 
 enum probe_type {
 	PROBE_HTTP,
@@ -142,6 +143,9 @@ struct probe_set {
 	int64_t		 interval_ms;
 	int64_t		 timeout_ms;
 	struct loop_timer *tick;
+	struct loop_timer *flush;	/* applies the results gathered */
+	struct svc_result **results;
+	size_t		 nresults;
 	bool		 repeat;
 	probe_round_cb	 done;
 	void		*done_arg;
@@ -304,6 +308,17 @@ probe_reset(struct probe *p)
 }
 
 static void
+probe_flush_cb(void *arg)
+{
+	struct probe_set	*set = arg;
+
+	loop_timer_stop(set->flush);
+	services_apply_many(set->fleet, set->results, set->nresults,
+	    util_wall_ms());
+	set->nresults = 0;
+}
+
+static void
 probe_finish(struct probe *p, struct svc_result *r)
 {
 	struct probe_set	*set = p->set;
@@ -314,9 +329,20 @@ probe_finish(struct probe *p, struct svc_result *r)
 		return;
 	}
 	p->running = false;
-	services_apply(set->fleet, r, util_wall_ms());
-	if (--set->running == 0 && set->done != NULL)
-		set->done(set->done_arg);
+	/*
+	 * Every apply evaluates the problem rules over the whole fleet:
+	 * gather the results of a round and apply them together, when the
+	 * round ends or a moment after the first.
+	 */
+	set->results = xreallocarray(set->results, set->nresults + 1,
+	    sizeof *set->results);
+	set->results[set->nresults++] = r;
+	if (--set->running == 0) {
+		probe_flush_cb(set);
+		if (set->done != NULL)
+			set->done(set->done_arg);
+	} else if (!loop_timer_pending(set->flush))
+		loop_timer_start(set->flush, PROBE_FLUSH_MS);
 }
 
 static void
@@ -1398,6 +1424,7 @@ probe_set_new(struct loop *loop, struct http *http, struct fleet *f,
 	set->http = http;
 	set->fleet = f;
 	set->cfg = cfg;
+	set->flush = loop_timer_new(loop, probe_flush_cb, set);
 	set->interval_ms = cfg->probes.interval_ms;
 	set->timeout_ms = cfg->probes.timeout_ms;
 	set->ssl_ctx = SSL_CTX_new(TLS_client_method());
@@ -1494,6 +1521,10 @@ probe_set_free(struct probe_set *set)
 		probe_free(set->probes[i]);
 	}
 	free(set->probes);
+	for (i = 0; i < set->nresults; i++)
+		services_result_free(set->results[i]);
+	free(set->results);
+	loop_timer_free(set->flush);
 	loop_timer_free(set->tick);
 	SSL_CTX_free(set->ssl_ctx);
 	free(set);

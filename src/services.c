@@ -107,8 +107,8 @@ services_expect(struct fleet *f, const char *name, const char *kind,
 	fleet_note_change(f, now);
 }
 
-void
-services_apply(struct fleet *f, struct svc_result *r, int64_t now)
+static void
+services_set(struct fleet *f, struct svc_result *r, int64_t now)
 {
 	struct svc	*s;
 
@@ -136,6 +136,25 @@ services_apply(struct fleet *f, struct svc_result *r, int64_t now)
 	if (r->source >= 0)
 		s->source = r->source;
 	services_result_free(r);
+}
+
+void
+services_apply(struct fleet *f, struct svc_result *r, int64_t now)
+{
+	services_set(f, r, now);
+	fleet_note_change(f, now);
+}
+
+void
+services_apply_many(struct fleet *f, struct svc_result **r, size_t n,
+    int64_t now)
+{
+	size_t	 i;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		services_set(f, r[i], now);
 	fleet_note_change(f, now);
 }
 

@@ -82,6 +82,13 @@ void		 services_result_free(struct svc_result *);
 /* Take r; the service of its name is added or replaced. */
 void		 services_apply(struct fleet *, struct svc_result *taken,
 		     int64_t now_ms);
+/*
+ * Take n results (and the array's entries, not the array) and evaluate
+ * the problems once for all of them: at 1000 nodes an evaluation is what
+ * a result costs.
+ */
+void		 services_apply_many(struct fleet *,
+		     struct svc_result **taken, size_t n, int64_t now_ms);
 /* A service is listed (PENDING) before its first result. */
 void		 services_expect(struct fleet *, const char *name,
 		     const char *kind, const char *target, int source,
