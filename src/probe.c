@@ -155,6 +155,8 @@ static void	probe_finish(struct probe *, struct svc_result *);
 static void	probe_fd_cb(int, int, void *);
 static void	probe_connect(struct probe *);
 static void	probe_pg_fd_cb(int, int, void *);
+static void	probe_pg_connect(struct probe *, const char *,
+		    const char *);
 
 /* --- resolving on a thread ---------------------------------------------- */
 
@@ -787,7 +789,32 @@ static void
 probe_connect(struct probe *p)
 {
 	struct addrinfo	*ai = p->ai;
+	char		 ip[INET6_ADDRSTRLEN];
 	int		 one = 1;
+
+	if (p->type == PROBE_PG) {
+		/* Every address (at most 4), tried in order by libpq. */
+		struct buf	 addrs = { 0 }, hosts = { 0 };
+		int		 k = 0;
+
+		for (; ai != NULL && k < 4; ai = ai->ai_next) {
+			if (getnameinfo(ai->ai_addr, ai->ai_addrlen, ip,
+			    sizeof ip, NULL, 0, NI_NUMERICHOST) != 0)
+				continue;
+			buf_printf(&addrs, "%s%s", k > 0 ? "," : "", ip);
+			buf_printf(&hosts, "%s%s", k > 0 ? "," : "", p->host);
+			k++;
+		}
+		if (k == 0)
+			probe_finish(p, probe_result(p, SVC_FAILED,
+			    SVC_FAIL_RESOLVE, "%s: no usable address",
+			    p->host));
+		else
+			probe_pg_connect(p, hosts.data, addrs.data);
+		buf_free(&addrs);
+		buf_free(&hosts);
+		return;
+	}
 
 	p->step = STEP_CONNECT;
 	p->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
@@ -1215,22 +1242,47 @@ probe_pg_fd_cb(int fd, int events, void *arg)
 	probe_pg_step(arg);
 }
 
+/*
+ * Connect with the conninfo's options, and hostaddr (when resolved here,
+ * so that libpq has no name to look up on the loop).
+ */
 static void
-probe_pg_start(struct probe *p)
+probe_pg_connect(struct probe *p, const char *hosts, const char *hostaddr)
 {
-	PQconninfoOption	*opts;
+	PQconninfoOption	*opts, *o;
+	const char		**keys, **vals;
 	char			*err = NULL;
+	size_t			 n = 0, i = 0;
 
-	/* A conninfo libpq cannot parse may be echoed with its password. */
 	if ((opts = PQconninfoParse(p->conninfo, &err)) == NULL) {
 		PQfreemem(err);
 		probe_finish(p, probe_result(p, SVC_FAILED, SVC_FAIL_ERROR,
 		    "[postgres] conninfo cannot be parsed"));
 		return;
 	}
-	PQconninfoFree(opts);
+	for (o = opts; o->keyword != NULL; o++)
+		n++;
+	keys = xcalloc(n + 3, sizeof *keys);
+	vals = xcalloc(n + 3, sizeof *vals);
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL || (hostaddr != NULL &&
+		    (strcmp(o->keyword, "hostaddr") == 0 ||
+		    strcmp(o->keyword, "host") == 0)))
+			continue;
+		keys[i] = o->keyword;
+		vals[i++] = o->val;
+	}
+	if (hostaddr != NULL) {
+		keys[i] = "host";
+		vals[i++] = hosts;
+		keys[i] = "hostaddr";
+		vals[i++] = hostaddr;
+	}
 	p->step = STEP_PG_CONNECT;
-	p->pg = PQconnectStart(p->conninfo);
+	p->pg = PQconnectStartParams(keys, vals, 0);
+	free(keys);
+	free(vals);
+	PQconninfoFree(opts);	/* zeroes nothing: libpq copied it */
 	if (p->pg == NULL || PQstatus(p->pg) == CONNECTION_BAD) {
 		probe_pg_failed(p, p->pg != NULL ? PQerrorMessage(p->pg) :
 		    "out of memory");
@@ -1239,6 +1291,58 @@ probe_pg_start(struct probe *p)
 	p->fd = PQsocket(p->pg);
 	p->lfd = loop_fd_add(p->set->loop, p->fd, LOOP_WRITE, probe_pg_fd_cb,
 	    p);
+}
+
+static const char *
+probe_pg_opt(PQconninfoOption *opts, const char *key)
+{
+	PQconninfoOption	*o;
+
+	for (o = opts; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, key) == 0)
+			return (o->val != NULL && *o->val != '\0' ? o->val :
+			    NULL);
+	}
+	return (NULL);
+}
+
+static void
+probe_pg_start(struct probe *p)
+{
+	PQconninfoOption	*opts;
+	const char		*host, *port;
+	char			*err = NULL;
+	uint8_t			 a[16];
+
+	/* A conninfo libpq cannot parse may be echoed with its password. */
+	if ((opts = PQconninfoParse(p->conninfo, &err)) == NULL) {
+		PQfreemem(err);
+		probe_finish(p, probe_result(p, SVC_FAILED, SVC_FAIL_ERROR,
+		    "[postgres] conninfo cannot be parsed"));
+		return;
+	}
+	host = probe_pg_opt(opts, "host");
+	port = probe_pg_opt(opts, "port");
+	/*
+	 * One host name and no hostaddr: libpq would look it up on the
+	 * loop, blocking; resolve it on a thread as the other probes do.
+	 * (A socket directory, an address or a list is left to libpq.)
+	 */
+	if (host != NULL && *host != '/' && strchr(host, ',') == NULL &&
+	    probe_pg_opt(opts, "hostaddr") == NULL &&
+	    inet_pton(AF_INET, host, a) != 1 &&
+	    inet_pton(AF_INET6, host, a) != 1) {
+		free(p->host);
+		free(p->port);
+		p->host = xstrdup(host);
+		p->port = xstrdup(port != NULL ? port : "5432");
+		p->socktype = SOCK_STREAM;
+		PQconninfoFree(opts);
+		probe_resolve(p);
+		return;
+	}
+	PQconninfoFree(opts);
+	probe_pg_connect(p, NULL, NULL);
 }
 
 /* --- the set ------------------------------------------------------------ */

@@ -61,6 +61,14 @@ used=$(printf '%s' "$out" | jq -r '.services[0].connections_used')
 [ "$used" -ge 1 ] && [ "$used" -le 5 ]
 ok $? "up: connections in use counted ($used, the probe's own included)"
 
+# a host name: resolved off the loop, every address tried (localhost
+# may give ::1 first, where nothing listens)
+sed -i 's/host=127.0.0.1 /host=localhost /' "$conf"
+out=$("$bbbctl" --config "$conf" probe --json postgres 2>&1)
+is "$?" 0 "host=localhost: exit 0"
+is "$(printf '%s' "$out" | jq -r '.services[0].target')" "localhost:$PG_PORT" \
+    "host=localhost: the target names it"
+
 # wrong password
 writeconf "Wrong-$pw"
 out=$("$bbbctl" --config "$conf" probe postgres 2>&1)
