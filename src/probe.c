@@ -97,6 +97,7 @@ struct probe {
 	char		*port;
 	int		 socktype;	/* SOCK_DGRAM / SOCK_STREAM */
 	bool		 tls;
+	SSL_CTX		*ssl_ctx;	/* trusts the system and ca_file */
 	char		*conninfo;	/* PostgreSQL (secret) */
 
 	/* one run */
@@ -136,7 +137,6 @@ struct probe_set {
 	struct http	*http;
 	struct fleet	*fleet;
 	const struct config *cfg;
-	SSL_CTX		*ssl_ctx;
 	struct probe	**probes;
 	size_t		 nprobes;
 	size_t		 running;
@@ -768,7 +768,19 @@ probe_connected(struct probe *p)
 		return;
 	}
 	p->step = STEP_HANDSHAKE;
-	if ((p->ssl = SSL_new(p->set->ssl_ctx)) == NULL ||
+	if (p->ssl_ctx == NULL &&
+	    (p->ssl_ctx = SSL_CTX_new(TLS_client_method())) != NULL) {
+		SSL_CTX_set_default_verify_paths(p->ssl_ctx);
+		if (p->ca_file != NULL &&
+		    SSL_CTX_load_verify_locations(p->ssl_ctx, p->ca_file,
+		    NULL) != 1) {
+			probe_finish(p, probe_result(p, SVC_FAILED,
+			    SVC_FAIL_ERROR, "cannot read ca_file %s",
+			    p->ca_file));
+			return;
+		}
+	}
+	if (p->ssl_ctx == NULL || (p->ssl = SSL_new(p->ssl_ctx)) == NULL ||
 	    SSL_set_fd(p->ssl, p->fd) != 1) {
 		probe_finish(p, probe_result(p, SVC_FAILED, SVC_FAIL_ERROR,
 		    "cannot set up TLS"));
@@ -1406,6 +1418,7 @@ probe_free(struct probe *p)
 	probe_reset(p);
 	loop_timer_free(p->deadline);
 	loop_timer_free(p->rexmit);
+	SSL_CTX_free(p->ssl_ctx);
 	free(p->name);
 	free(p->url);
 	free(p->user);
@@ -1468,7 +1481,7 @@ probe_split(const char *s, const char *defport, char **host, char **port)
 	return (**host == '\0' ? -1 : 0);
 }
 
-static void
+static struct probe *
 probe_add_sock(struct probe_set *set, const char *name, enum probe_type type,
     const char *kind, const char *hostport, long port, int socktype,
     bool tls, const char *secret)
@@ -1478,21 +1491,25 @@ probe_add_sock(struct probe_set *set, const char *name, enum probe_type type,
 
 	snprintf(def, sizeof def, "%ld", port);
 	if ((p = probe_add(set, name, type, kind)) == NULL)
-		return;
+		return (NULL);
 	if (probe_split(hostport, def, &p->host, &p->port) != 0) {
 		free(p->host);
 		p->host = xstrdup("?");
 	}
 	p->socktype = socktype;
 	p->tls = tls;
+	p->ca_file = set->cfg->probes.ca_file;
 	if (secret != NULL)
 		p->password = xstrdup(secret);
+	return (p);
 }
 
-/* A TLS probe of an https URL's host and port. */
+/* A TLS probe of an https URL's host and port, trusting ca_file too. */
 static void
-probe_add_tls_url(struct probe_set *set, const char *url)
+probe_add_tls_url(struct probe_set *set, const char *url,
+    const char *ca_file)
 {
+	struct probe	*p;
 	const char	*h, *e;
 	char		*hp, *name;
 
@@ -1506,8 +1523,10 @@ probe_add_tls_url(struct probe_set *set, const char *url)
 		return;		/* user info: not ours to show */
 	}
 	name = xasprintf("tls:%s", hp);
-	probe_add_sock(set, name, PROBE_TLS, "tls", hp, 443, SOCK_STREAM,
-	    true, NULL);
+	p = probe_add_sock(set, name, PROBE_TLS, "tls", hp, 443,
+	    SOCK_STREAM, true, NULL);
+	if (p != NULL)
+		p->ca_file = ca_file;
 	free(name);
 	free(hp);
 }
@@ -1531,12 +1550,6 @@ probe_set_new(struct loop *loop, struct http *http, struct fleet *f,
 	set->flush = loop_timer_new(loop, probe_flush_cb, set);
 	set->interval_ms = cfg->probes.interval_ms;
 	set->timeout_ms = cfg->probes.timeout_ms;
-	set->ssl_ctx = SSL_CTX_new(TLS_client_method());
-	if (set->ssl_ctx != NULL) {
-		SSL_CTX_set_default_verify_paths(set->ssl_ctx);
-		if (ca != NULL)
-			SSL_CTX_load_verify_locations(set->ssl_ctx, ca, NULL);
-	}
 
 	probe_add_http(set, "scalelite", cfg->scalelite.url, "health_check",
 	    PROBE_CHECK_SUCCESS, cfg->scalelite.ca_file, FLEET_SRC_SCALELITE);
@@ -1582,12 +1595,13 @@ probe_set_new(struct loop *loop, struct http *http, struct fleet *f,
 	}
 
 	/* Certificates of every https endpoint bbbctl talks to. */
-	probe_add_tls_url(set, cfg->scalelite.url);
-	probe_add_tls_url(set, cfg->probes.greenlight_url);
-	probe_add_tls_url(set, cfg->consul.url);
-	probe_add_tls_url(set, cfg->prometheus.url);
-	probe_add_tls_url(set, cfg->rancher.url);
-	probe_add_tls_url(set, cfg->openstack.auth_url);
+	probe_add_tls_url(set, cfg->scalelite.url, cfg->scalelite.ca_file);
+	probe_add_tls_url(set, cfg->probes.greenlight_url, ca);
+	probe_add_tls_url(set, cfg->consul.url, cfg->consul.ca_file);
+	probe_add_tls_url(set, cfg->prometheus.url, cfg->prometheus.ca_file);
+	probe_add_tls_url(set, cfg->rancher.url, cfg->rancher.ca_file);
+	probe_add_tls_url(set, cfg->openstack.auth_url,
+	    cfg->openstack.ca_file);
 	if (cfg->probes.tls_endpoints != NULL) {
 		list = xstrdup(cfg->probes.tls_endpoints);
 		for (w = strtok_r(list, ", \t", &save); w != NULL;
@@ -1630,7 +1644,6 @@ probe_set_free(struct probe_set *set)
 	free(set->results);
 	loop_timer_free(set->flush);
 	loop_timer_free(set->tick);
-	SSL_CTX_free(set->ssl_ctx);
 	free(set);
 }
 

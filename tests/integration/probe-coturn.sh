@@ -158,6 +158,23 @@ ok $(( ! $? )) "the secret is not printed"
 printf '%s' "$out" | grep -q "$secret"
 ok $(( ! $? )) "the secret is not in the JSON"
 
+# an https URL of a section: its certificate checked with that
+# section's ca_file ([probes] ca_file not set)
+cat >"$tmp/sl.conf" <<EOF
+[scalelite]
+url = https://127.0.0.1:$sport1
+secret = x
+ca_file = $tmp/ca.pem
+[probes]
+timeout = 2s
+EOF
+chmod 600 "$tmp/sl.conf"
+out=$("$bbbctl" --config "$tmp/sl.conf" probe --json 2>/dev/null)
+is "$(state "tls:127.0.0.1:$sport1" state)" ok \
+    "[scalelite] ca_file: the https endpoint's chain is valid"
+[ "$(state scalelite kind)" = http ] && [ "$(state scalelite state)" = failed ]
+ok $? "its /health_check (not scalelite here) fails on its own"
+
 # wrong secret
 writeconf "Wrong-$secret"
 out=$("$bbbctl" --config "$conf" probe 2>&1)

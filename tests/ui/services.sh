@@ -33,7 +33,7 @@ ms=$(( (t1 - t0) / 1000000 ))
 [ "$ms" -lt 3000 ]
 ok $? "keys answered while the probes wait ($ms ms)"
 
-WAIT_DEADLINE=15 wait_for_re "stun-tcp +refused"
+WAIT_DEADLINE=15 wait_for_re "stun-tcp +stun +refused"
 ok $? "stun-tcp: refused"
 WAIT_DEADLINE=15 wait_for_re "stun-udp +stun +timeout"
 ok $? "stun-udp: timeout"
