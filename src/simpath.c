@@ -64,9 +64,8 @@ simpath_find(void)
 	    (p = simpath_try(xasprintf("%s/bbbctl-sim", self))) != NULL)
 		return (p);
 	env = getenv("BBBCTL_SIM");
-	if (env != NULL && *env != '\0' &&
-	    (p = simpath_try(xstrdup(env))) != NULL)
-		return (p);
+	if (env != NULL && *env != '\0')
+		return (xstrdup(env));	/* named: its failure is said */
 	if (self[0] != '\0' && (p = simpath_try(xasprintf(
 	    "%s/../libexec/bbbctl/bbbctl-sim", self))) != NULL)
 		return (p);
