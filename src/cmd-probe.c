@@ -226,7 +226,7 @@ cmd_probe_meeting(struct cli *cli, int argc, char **argv)
 		    node != NULL ? node : "scalelite");
 		return (CLI_EXIT_OK);
 	}
-	if (probe_meeting_run(cli->cfg, node, &r, &cause) != 0) {
+	if (probe_meeting_run(cli->cfg, node, &r, NULL, NULL, &cause) != 0) {
 		fprintf(stderr, "bbbctl: probe meeting: %s\n", cause);
 		free(cause);
 		return (STATUS_UNKNOWN);

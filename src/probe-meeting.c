@@ -169,7 +169,18 @@ struct pm_run {
 	long		 timeout_ms;
 	char		 mod_pw[24];
 	char		 att_pw[24];
+	pm_step_cb	 step_cb;
+	void		*step_arg;
 };
+
+/* The step just ended: tell the caller. */
+static void
+pm_told(struct pm_run *run)
+{
+	if (run->step_cb != NULL && run->r->nsteps > 0)
+		run->step_cb(&run->r->steps[run->r->nsteps - 1],
+		    run->step_arg);
+}
 
 static void
 pm_random_hex(char *out, size_t bytes)
@@ -552,17 +563,19 @@ out:
 
 int
 probe_meeting_run(const struct config *cfg, const char *node,
-    struct pm_result *r, char **cause)
+    struct pm_result *r, pm_step_cb step_cb, void *step_arg, char **cause)
 {
 	struct pm_run	 run;
 	char		*base;
 	size_t		 n;
-	int		 rc = -1;
+	int		 rc = -1, st;
 
 	memset(r, 0, sizeof *r);
 	memset(&run, 0, sizeof run);
 	run.cfg = cfg;
 	run.r = r;
+	run.step_cb = step_cb;
+	run.step_arg = step_arg;
 	run.ca_file = cfg->scalelite.ca_file;
 	run.timeout_ms = cfg->probes.timeout_ms > 0 ?
 	    (long)cfg->probes.timeout_ms : 5000;
@@ -586,13 +599,27 @@ probe_meeting_run(const struct config *cfg, const char *node,
 		r->via = xstrdup("scalelite");
 	}
 	rc = 0;
-	if (pm_create(&run) != 0)
+	st = pm_create(&run);
+	pm_told(&run);
+	if (st != 0)
 		goto out;
-	if (pm_info(&run) == 0)
+	st = pm_info(&run);
+	pm_told(&run);
+	if (st == 0) {
+		/* join, then (when it gave one) the client URL */
+		n = run.r->nsteps;
 		(void)pm_join(&run);
+		for (; n < run.r->nsteps; n++)
+			if (run.step_cb != NULL)
+				run.step_cb(&run.r->steps[n], run.step_arg);
+	}
 	/* Always end what was created; then it must be gone. */
-	if (pm_end(&run) == 0)
+	st = pm_end(&run);
+	pm_told(&run);
+	if (st == 0) {
 		(void)pm_gone(&run);
+		pm_told(&run);
+	}
 	r->ok = true;
 	for (n = 0; n < r->nsteps; n++)
 		r->ok = r->ok && r->steps[n].ok;

@@ -70,10 +70,14 @@ struct pm_result {
 /*
  * Run the test meeting (node NULL: through scalelite).  0 when it ran
  * (r->ok says whether every step passed), -1 with *cause when it could
- * not start (no scalelite configured, unknown node ...).
+ * not start (no scalelite configured, unknown node ...).  step_cb (may
+ * be NULL) is called after each step, with the step (borrowed for the
+ * call).
  */
+typedef void (*pm_step_cb)(const struct pm_step *, void *);
 int		 probe_meeting_run(const struct config *, const char *node,
-		     struct pm_result *, char **cause);
+		     struct pm_result *, pm_step_cb step_cb, void *arg,
+		     char **cause);
 void		 probe_meeting_result_clear(struct pm_result *);
 
 #endif
