@@ -44,6 +44,7 @@
 #include "http.h"
 #include "log.h"
 #include "loop.h"
+#include "probe.h"
 #include "simpath.h"
 #include "task.h"
 #include "tui.h"
@@ -88,6 +89,7 @@ struct dash {
 	struct http		*http;
 	struct fleet		*fleet;
 	struct backends		*backends;
+	struct probe_set	*probes;	/* fleet-wide services */
 	struct ui		*ui;
 	struct tui		*tui;
 	struct loop_timer	*clock;
@@ -808,6 +810,8 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	dash_clock_arm(&d);
 	backends_set_refresh(d.backends, o.refresh_ms);
 	backends_start(d.backends);
+	d.probes = probe_set_new(d.loop, d.http, d.fleet, cfg);
+	probe_set_start(d.probes, true, dash_change_cb, &d);
 	dash_draw(&d);
 	log_info("dashboard: first frame %lld ms after start",
 	    (long long)(util_mono_ms() - d.started));
@@ -837,6 +841,7 @@ out:
 	audit_free(d.audit.audit);
 	dash_pending_clear(&d);
 	backends_free(d.backends);
+	probe_set_free(d.probes);
 	http_free(d.http);
 	fleet_free(d.fleet);
 	loop_free(d.loop);

@@ -31,6 +31,7 @@
 #include "fleet-int.h"
 #include "hmap.h"
 #include "problems.h"
+#include "services.h"
 #include "util.h"
 
 #define FLEET_STALE_LIMIT_MS	(5 * 60 * 1000)
@@ -731,6 +732,7 @@ fleet_free(struct fleet *f)
 	fleet_hosts_free(f->hosts, f->nhosts);
 	fleet_vms_free(f->vms, f->nvms);
 	free(f->problems);	/* the problems are problems.c's */
+	services_free_all(f);
 	for (i = 0; i < f->njobs; i++) {
 		free(f->jobs[i]->verb);
 		free(f->jobs[i]->target);
@@ -857,6 +859,12 @@ fleet_changed(struct fleet *f, int64_t now)
 {
 	fleet_reeval(f, now);
 	f->version++;
+}
+
+void
+fleet_note_change(struct fleet *f, int64_t now)
+{
+	fleet_changed(f, now);
 }
 
 static uint64_t

@@ -296,6 +296,9 @@ struct fleet {
 	size_t		 nproblems;
 	struct fleet_job **jobs;	/* newest first */
 	size_t		 njobs;
+	struct svc	**svcs;		/* services.h: probe results, by
+					   name */
+	size_t		 nsvcs;
 
 	struct fleet_totals totals;
 
@@ -684,6 +687,9 @@ void		 fleet_source_set_detail(struct fleet *, enum fleet_src,
  * new data; the UI calls it on its clock tick.  Bumps version on change.
  */
 void		 fleet_tick(struct fleet *, int64_t now_ms);
+/* Something outside fleet.c's applies changed (services.c): problems
+   again, version bumped. */
+void		 fleet_note_change(struct fleet *, int64_t now_ms);
 
 /* --- jobs (jobs.c; main thread only) ---------------------------------- */
 /*

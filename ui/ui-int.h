@@ -228,6 +228,7 @@ enum ui_view_kind {
 	UI_V_AUDIT,
 	UI_V_HELP,
 	UI_V_HOST,		/* a Rancher host / VM that is not a node */
+	UI_V_SERVICES,		/* fleet-wide services (probes) */
 	UI_V_COUNT
 };
 /* Modal views (dialog, prompt) are in no key table row. */
@@ -237,7 +238,7 @@ enum ui_view_kind {
 #define UI_VB_TABLES	(UI_VB(UI_V_NODES) | UI_VB(UI_V_MEETINGS) | \
 			 UI_VB(UI_V_STACKS) | UI_VB(UI_V_HOSTS) | \
 			 UI_VB(UI_V_PROBLEMS) | UI_VB(UI_V_JOBS) | \
-			 UI_VB(UI_V_AUDIT))
+			 UI_VB(UI_V_AUDIT) | UI_VB(UI_V_SERVICES))
 #define UI_VB_SCROLL	(UI_VB_TABLES | UI_VB(UI_V_NODE) | UI_VB(UI_V_HELP) | \
 			 UI_VB(UI_V_AUDIT) | UI_VB(UI_V_HOST))
 
@@ -269,6 +270,7 @@ enum ui_cmd {
 	UI_CMD_VIEW_STACKS,
 	UI_CMD_VIEW_HOSTS,
 	UI_CMD_VIEW_JOBS,
+	UI_CMD_VIEW_SERVICES,
 	UI_CMD_ACTION,		/* the row's action (registry.h) */
 	UI_CMD_CANCEL_JOB
 };
@@ -435,6 +437,7 @@ extern const struct ui_view_ops ui_view_node_ops;
 extern const struct ui_view_ops ui_view_meetings_ops;
 extern const struct ui_view_ops ui_view_stacks_ops;
 extern const struct ui_view_ops ui_view_hosts_ops;
+extern const struct ui_view_ops ui_view_services_ops;
 extern const struct ui_view_ops ui_view_host_ops;
 extern const struct ui_view_ops ui_view_problems_ops;
 extern const struct ui_view_ops ui_view_jobs_ops;

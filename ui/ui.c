@@ -32,6 +32,7 @@ static const struct ui_view_ops *const ui_view_table[UI_V_COUNT] = {
 	[UI_V_AUDIT] = &ui_view_audit_ops,
 	[UI_V_HELP] = &ui_view_help_ops,
 	[UI_V_HOST] = &ui_view_host_ops,
+	[UI_V_SERVICES] = &ui_view_services_ops,
 };
 
 /* --- shared helpers ------------------------------------------------------ */
@@ -486,6 +487,8 @@ ui_cmd_view(enum ui_cmd cmd)
 		return (UI_V_HOSTS);
 	case UI_CMD_VIEW_JOBS:
 		return (UI_V_JOBS);
+	case UI_CMD_VIEW_SERVICES:
+		return (UI_V_SERVICES);
 	default:
 		return (UI_V_NODES);
 	}
@@ -502,6 +505,7 @@ ui_command(struct ui *ui, const char *line)
 		{ "stacks", UI_V_STACKS }, { "hosts", UI_V_HOSTS },
 		{ "vms", UI_V_HOSTS }, { "problems", UI_V_PROBLEMS },
 		{ "jobs", UI_V_JOBS }, { "audit", UI_V_AUDIT },
+		{ "services", UI_V_SERVICES },
 	};
 	const char	*arg, *best = NULL;
 	char		*cmd, msg[160];
@@ -817,6 +821,7 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 	case UI_CMD_VIEW_STACKS:
 	case UI_CMD_VIEW_HOSTS:
 	case UI_CMD_VIEW_JOBS:
+	case UI_CMD_VIEW_SERVICES:
 		ui_view_switch(ui, ui_cmd_view(cmd));
 		break;
 	case UI_CMD_ACTION:		/* ui_key(): the row has it */

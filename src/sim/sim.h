@@ -31,6 +31,7 @@ enum sim_system {
 	SIM_OPENSTACK,		/* keystone and nova */
 	SIM_METRICS,		/* per-node /metrics and the BBB node APIs */
 	SIM_CONTROL,		/* fault injection and world control */
+	SIM_GREENLIGHT,		/* Greenlight's health check */
 	SIM_NSYSTEMS
 };
 
@@ -364,6 +365,8 @@ void	 sim_consul_handle(struct sim_world *, const struct sim_req *,
 void	 sim_prom_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
 void	 sim_scalelite_handle(struct sim_world *, const struct sim_req *,
+	     struct sim_resp *);
+void	 sim_greenlight_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
 void	 sim_rancher_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
