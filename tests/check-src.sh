@@ -5,7 +5,8 @@
 #     terminfo headers are curses too).
 #  2. ui/ includes only its own headers and those of UI_INCLUDES: C
 #     library headers of things that compute, curses.h, and of the
-#     project the model's (fleet.h), util.h and the action registry's;
+#     project the model's (fleet.h, services.h), util.h and the action
+#     registry's;
 #     never the network libraries', the loop's, http's, the backends' or
 #     audit.h.
 #  3. What ui/ calls (nm -u of the ui objects) is defined by ui/ itself,
@@ -42,8 +43,8 @@ UI_INCLUDES='assert.h ctype.h errno.h inttypes.h limits.h math.h regex.h
 	stdarg.h stdbool.h stddef.h stdint.h stdio.h stdlib.h string.h
 	strings.h sys/queue.h sys/types.h time.h wchar.h wctype.h
 	curses.h
-	fleet.h util.h action/registry.h'
-UI_CORE='fleet util registry'
+	fleet.h services.h util.h action/registry.h'
+UI_CORE='fleet services util registry'
 UI_LIBC='free memcpy memmove memset memcmp memchr memrchr
 	strlen strnlen strcmp strncmp strcasecmp strncasecmp strchr strrchr
 	strstr strcasestr strcspn strspn strpbrk strtol strtoul strtoll
