@@ -5,9 +5,18 @@
  *
  * The terminal fd is one more watcher on the loop, so no backend can
  * freeze the screen.  SIGWINCH resizes; SIGHUP (the SSH connection
- * dropped) ends at once without drawing; SIGTERM and SIGINT end
- * cleanly.  Every exit path restores the terminal and, with --demo,
+ * dropped) ends at once without drawing; SIGTERM ends cleanly; SIGINT
+ * (^C) is q.  Every exit path restores the terminal and, with --demo,
  * stops the simulator and removes its temp dir (the fatal hook too).
+ *
+ * Quitting (q, :quit, ^C) while jobs run asks first: stay (the
+ * default), finish them and then quit, or cancel them and quit.  SIGHUP
+ * and SIGTERM cannot ask: they cancel the jobs that have not passed
+ * their point of no return and let the others finish (jobs_hangup()).
+ * Jobs left to finish go on after the screen is closed, in this
+ * process, their steps on stderr (^C then cancels them).  On exit the
+ * outcome of every job of the session is printed, and the exit status
+ * is 1 when one of them failed or was cancelled.
  *
  * --demo: bbbctl-sim is looked for next to this program
  * (/proc/self/exe), then in $BBBCTL_SIM, then on PATH.  It runs on
@@ -96,6 +105,9 @@ struct dash {
 	struct loop_timer	*settle;	/* coalesces source answers */
 	int			 exit_code;
 	bool			 hup;
+	int			 quit;		/* UI_QUIT_* chosen */
+	bool			 asking;	/* the quit question is open */
+	char			*drain_last;	/* last step printed */
 	int64_t			 started;	/* mono ms */
 	int64_t			 started_wall;
 	bool			 complete;	/* a complete frame was drawn */
@@ -499,8 +511,23 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 	struct dash	*d = arg;
 	char		*msg;
 
-	if (d->ui == NULL)
+	if (d->ui == NULL) {
+		/* Finishing after the screen closed: say what they do. */
+		msg = xasprintf("job %u %s %s: %s", fj->id, fj->verb,
+		    fj->target, fj->step != NULL ? fj->step : "");
+		if (!d->hup && fj->state != FLEET_JOB_DONE &&
+		    fj->state != FLEET_JOB_FAILED &&
+		    fj->state != FLEET_JOB_CANCELLED && (d->drain_last ==
+		    NULL || strcmp(d->drain_last, msg) != 0)) {
+			fprintf(stderr, "bbbctl: %s\n", msg);
+			free(d->drain_last);
+			d->drain_last = msg;
+		} else
+			free(msg);
+		if (jobs_running(d->jobs) == 0)
+			loop_break(d->loop);
 		return;
+	}
 	if (fj->state == FLEET_JOB_DONE || fj->state == FLEET_JOB_FAILED ||
 	    fj->state == FLEET_JOB_CANCELLED) {
 		msg = xasprintf("job %u %s %s: %s: %s", fj->id, fj->verb,
@@ -609,6 +636,58 @@ dash_audit_done_cb(uint32_t id, enum task_end end, void *arg)
 	dash_draw(d);
 }
 
+/* Quitting with jobs running: ask what becomes of them. */
+static void
+dash_ask_quit(struct dash *d)
+{
+	struct buf		 b = { 0 };
+	const struct fleet_job	*fj;
+	size_t			 i, n = jobs_running(d->jobs);
+	char			*title;
+
+	for (i = 0; i < d->fleet->njobs; i++) {
+		fj = d->fleet->jobs[i];
+		if (fj->state == FLEET_JOB_DONE ||
+		    fj->state == FLEET_JOB_FAILED ||
+		    fj->state == FLEET_JOB_CANCELLED)
+			continue;
+		buf_printf(&b, "job %u %s %s: %s\n", fj->id, fj->verb,
+		    fj->target, fj->step != NULL ? fj->step : "");
+	}
+	buf_printf(&b, "\nEsc: keep them running and stay.\n"
+	    "w: close the screen now; they finish in this process, their "
+	    "steps and outcome printed (^C then cancels them).\n"
+	    "c: cancel them (where they can be) and quit: a redeploy rolls "
+	    "back what it upgraded.");
+	title = xasprintf("Quit? %zu job%s still running", n, n == 1 ? "" :
+	    "s");
+	d->asking = true;
+	ui_ask_quit(d->ui, title, b.data);
+	free(title);
+	buf_free(&b);
+}
+
+static void
+dash_quit(struct dash *d, int how)
+{
+	size_t	 n;
+	char	*msg;
+
+	d->asking = false;
+	n = jobs_running(d->jobs);
+	if (how == UI_QUIT_STAY && n > 0) {
+		msg = xasprintf("not quitting: %zu job%s still running "
+		    "(6: jobs view)", n, n == 1 ? "" : "s");
+		ui_message(d->ui, msg);
+		free(msg);
+		return;
+	}
+	d->quit = how;
+	if (how == UI_QUIT_CANCEL)
+		jobs_cancel_all(d->jobs);
+	loop_break(d->loop);
+}
+
 static void
 dash_requests(struct dash *d, int reqs)
 {
@@ -619,9 +698,14 @@ dash_requests(struct dash *d, int reqs)
 		return;
 	}
 	if (reqs & UI_REQ_QUIT) {
-		loop_break(d->loop);
+		if (jobs_running(d->jobs) > 0)
+			dash_ask_quit(d);
+		else
+			loop_break(d->loop);
 		return;
 	}
+	if (reqs & UI_REQ_QUIT_ANSWER)
+		dash_quit(d, ui_take_quit(d->ui));
 	if (reqs & UI_REQ_SET_REFRESH)
 		backends_set_refresh(d->backends, ui_refresh_ms(d->ui));
 	if (reqs & UI_REQ_REFRESH_NOW)
@@ -703,11 +787,97 @@ dash_end_cb(int signo, bool hup, void *arg)
 {
 	struct dash	*d = arg;
 
+	/* ^C is q: with jobs running it asks. */
+	if (signo == SIGINT && !hup && d->ui != NULL &&
+	    jobs_running(d->jobs) > 0) {
+		dash_ask_quit(d);
+		dash_draw(d);
+		return;
+	}
 	if (hup)
 		d->hup = true;
 	log_info("dashboard: signal %d, exiting", signo);
 	d->exit_code = 128 + signo;
 	loop_break(d->loop);
+}
+
+/*
+ * After the screen closed, jobs left to finish: ^C or SIGTERM cancels
+ * them, SIGHUP leaves those past their point of no return.
+ */
+static void
+dash_drain_signal_cb(int signo, void *arg)
+{
+	struct dash	*d = arg;
+
+	if (signo == SIGHUP) {
+		d->hup = true;
+		jobs_hangup(d->jobs);
+		return;
+	}
+	if (!d->hup)
+		fprintf(stderr, "bbbctl: %s: cancelling the running jobs\n",
+		    strsignal(signo));
+	jobs_cancel_all(d->jobs);
+}
+
+/* Jobs still running when the screen closed: wait for their ends. */
+static void
+dash_drain(struct dash *d)
+{
+	size_t	 n;
+
+	if (d->hup || d->exit_code != 0)
+		n = jobs_hangup(d->jobs);
+	else
+		n = jobs_running(d->jobs);
+	if (jobs_running(d->jobs) == 0)
+		return;
+	log_info("dashboard: waiting for %zu running job(s) to end",
+	    jobs_running(d->jobs));
+	if (!d->hup)
+		fprintf(stderr, "bbbctl: waiting for %zu running job(s) to "
+		    "%s (^C cancels them)\n", jobs_running(d->jobs),
+		    d->quit == UI_QUIT_CANCEL || n == 0 ? "end" : "finish");
+	loop_signal(d->loop, SIGINT, dash_drain_signal_cb, d);
+	loop_signal(d->loop, SIGTERM, dash_drain_signal_cb, d);
+	loop_signal(d->loop, SIGHUP, dash_drain_signal_cb, d);
+	while (jobs_running(d->jobs) > 0) {
+		if (loop_run(d->loop) != 0)
+			break;
+	}
+	loop_signal(d->loop, SIGINT, NULL, NULL);
+	loop_signal(d->loop, SIGTERM, NULL, NULL);
+	loop_signal(d->loop, SIGHUP, NULL, NULL);
+}
+
+/*
+ * The outcome of every job of the session, oldest first (stderr and the
+ * log); 1 when one of them did not succeed.
+ */
+static int
+dash_report_jobs(struct dash *d)
+{
+	const struct fleet_job	*fj;
+	size_t			 i;
+	int			 bad = 0;
+
+	if (d->fleet == NULL)
+		return (0);
+	for (i = d->fleet->njobs; i > 0; i--) {
+		fj = d->fleet->jobs[i - 1];
+		if (fj->state != FLEET_JOB_DONE)
+			bad = 1;
+		log_info("dashboard: job %u %s %s: %s: %s", fj->id, fj->verb,
+		    fj->target, fleet_job_state_name(fj->state),
+		    fj->result != NULL ? fj->result : "");
+		if (!d->hup)
+			fprintf(stderr, "bbbctl: job %u %s %s: %s: %s\n",
+			    fj->id, fj->verb, fj->target,
+			    fleet_job_state_name(fj->state), fj->result !=
+			    NULL ? fj->result : "no result");
+	}
+	return (bad);
 }
 
 /* A crash: the terminal back, the simulator stopped (tui.h). */
@@ -824,15 +994,19 @@ out:
 	/* The terminal first: nothing below may need it. */
 	loop_timer_free(d.clock);
 	loop_timer_free(d.settle);
+	d.clock = d.settle = NULL;
 	ui_free(d.ui);
 	d.ui = NULL;
 	tui_free(d.tui);
 	d.tui = NULL;
-	/* Running jobs are cancelled where they allow it, and joined. */
-	if (d.jobs != NULL && jobs_running(d.jobs) > 0)
-		fprintf(stderr, "bbbctl: waiting for %zu running job(s) to "
-		    "end\n", jobs_running(d.jobs));
+	/* Jobs still running finish or end as decided (dash_drain()). */
+	if (d.jobs != NULL) {
+		dash_drain(&d);
+		if (dash_report_jobs(&d) && rc == CLI_EXIT_OK)
+			rc = CLI_EXIT_ERROR;
+	}
 	jobs_free(d.jobs);
+	free(d.drain_last);
 	/* The audit read's answer is dropped (there is no ui any more). */
 	if (d.tasks != NULL && tasks_running(d.tasks) > 0)
 		log_info("dashboard: waiting up to %d s for %zu background "

@@ -62,6 +62,7 @@ struct job {
 	/* shared, under jobs->mu */
 	bool			 cancel;
 	bool			 too_late;	/* a cancel is not obeyed */
+	bool			 no_return;	/* a hang-up does not cancel */
 	bool			 mutating;	/* run() has started */
 	char			*lock_lost;	/* why, once the lock is lost */
 
@@ -384,6 +385,14 @@ job_cancel_too_late(struct job *j)
 	return (c);
 }
 
+void
+job_no_return(struct job *j)
+{
+	pthread_mutex_lock(&j->jobs->mu);
+	j->no_return = true;
+	pthread_mutex_unlock(&j->jobs->mu);
+}
+
 int
 job_lock_check(struct job *j, char **cause)
 {
@@ -681,6 +690,39 @@ jobs_on_change(struct jobs *js, jobs_change_cb cb, void *arg)
 }
 
 void
+jobs_cancel_all(struct jobs *js)
+{
+	struct job	*j;
+
+	pthread_mutex_lock(&js->mu);
+	TAILQ_FOREACH(j, &js->list, entry)
+		j->cancel = true;
+	pthread_cond_broadcast(&js->cond);
+	pthread_mutex_unlock(&js->mu);
+}
+
+size_t
+jobs_hangup(struct jobs *js)
+{
+	struct job	*j;
+	size_t		 left = 0;
+
+	pthread_mutex_lock(&js->mu);
+	TAILQ_FOREACH(j, &js->list, entry) {
+		if (j->finished)
+			continue;
+		if (j->no_return || j->too_late ||
+		    (j->mutating && !j->action->cancellable))
+			left++;
+		else
+			j->cancel = true;
+	}
+	pthread_cond_broadcast(&js->cond);
+	pthread_mutex_unlock(&js->mu);
+	return (left);
+}
+
+void
 jobs_free(struct jobs *js)
 {
 	struct job		*j;
@@ -688,11 +730,7 @@ jobs_free(struct jobs *js)
 
 	if (js == NULL)
 		return;
-	pthread_mutex_lock(&js->mu);
-	TAILQ_FOREACH(j, &js->list, entry)
-		j->cancel = true;
-	pthread_cond_broadcast(&js->cond);
-	pthread_mutex_unlock(&js->mu);
+	jobs_cancel_all(js);
 	while ((j = TAILQ_FIRST(&js->list)) != NULL) {
 		TAILQ_REMOVE(&js->list, j, entry);
 		if (!j->joined)

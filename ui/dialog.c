@@ -84,9 +84,33 @@ ui_dialog_typed_key(struct ui_dialog *d, int key)
 	return (-1);
 }
 
+/* The quit question: 0 stay (the default), 1 finish, 2 cancel. */
+static int
+ui_dialog_quit_key(struct ui_dialog *d, int key)
+{
+	switch (key) {
+	case UI_KEY_ESC:
+	case 'k':
+	case 'K':
+	case '\r':
+	case '\n':
+	case UI_KEY_FN(KEY_ENTER):
+		return (ui_dialog_end(d, 0));
+	case 'w':
+	case 'W':
+		return (ui_dialog_end(d, 1));
+	case 'c':
+	case 'C':
+		return (ui_dialog_end(d, 2));
+	}
+	return (-1);
+}
+
 int
 ui_dialog_key(struct ui_dialog *d, int key)
 {
+	if (d->quit)
+		return (ui_dialog_quit_key(d, key));
 	if (d->typed != NULL)
 		return (ui_dialog_typed_key(d, key));
 	switch (key) {
@@ -202,6 +226,13 @@ ui_dialog_draw(struct ui_dialog *d, WINDOW *win, int cols, int rows)
 			    "name: nothing done");
 		return;
 	}
+	if (d->quit) {
+		ui_put(win, y + h - 2, x + 2, w - 4,
+		    ui_colour_attr(UI_R_SELECTED), "[ Stay (Esc) ]");
+		ui_put(win, y + h - 2, x + 18, w - 20, A_NORMAL,
+		    "w finish them, then quit   c cancel them and quit");
+		return;
+	}
 	ui_put(win, y + h - 2, x + 2, 20, d->choice == 0 ?
 	    ui_colour_attr(UI_R_SELECTED) : A_NORMAL, "[ Cancel (n) ]");
 	ui_put(win, y + h - 2, x + 18, 12, d->choice == 1 ?
@@ -218,6 +249,13 @@ ui_dialog_view_key(struct ui *ui, struct ui_view *v, int key)
 
 	if ((r = ui_dialog_key(d, key)) == -1)
 		return (true);
+	if (d->quit) {
+		ui->quit_answer = r == 1 ? UI_QUIT_FINISH : r == 2 ?
+		    UI_QUIT_CANCEL : UI_QUIT_STAY;
+		ui->reqs |= UI_REQ_QUIT_ANSWER;
+		ui_view_pop(ui);
+		return (true);
+	}
 	/* The answer outlives the view, for ui_take_dialog(). */
 	ui->dialog_token = d->token;
 	ui->dialog_done = true;

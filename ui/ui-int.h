@@ -363,6 +363,7 @@ struct ui_dialog {
 	uint32_t	 token;		/* the glue's, for ui_take_dialog */
 	bool		 done;		/* closed, not yet taken */
 	bool		 confirmed;
+	bool		 quit;		/* the quit question (ui_ask_quit) */
 };
 void		 ui_dialog_open(struct ui_dialog *, const char *,
 		     const char *);
@@ -497,6 +498,7 @@ struct ui {
 	uint32_t	 dialog_token;	/* the last dialog's answer */
 	bool		 dialog_done;
 	bool		 dialog_yes;
+	int		 quit_answer;	/* UI_QUIT_*, for ui_take_quit */
 	char		*message;
 	int64_t		 message_at;
 

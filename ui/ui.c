@@ -702,6 +702,26 @@ ui_confirm(struct ui *ui, uint32_t token, const char *title,
 	ui_dialog_push(ui, d);
 }
 
+void
+ui_ask_quit(struct ui *ui, const char *title, const char *text)
+{
+	struct ui_dialog	*d;
+
+	d = xcalloc(1, sizeof *d);
+	ui_dialog_open(d, title, text);
+	d->quit = true;
+	ui_dialog_push(ui, d);
+}
+
+int
+ui_take_quit(struct ui *ui)
+{
+	int	 r = ui->quit_answer;
+
+	ui->quit_answer = UI_QUIT_STAY;
+	return (r);
+}
+
 bool
 ui_take_dialog(struct ui *ui, uint32_t *token)
 {

@@ -57,6 +57,8 @@ struct ui_opts {
 					   read them off the loop thread,
 					   then ui_audit_set() */
 
+#define UI_REQ_QUIT_ANSWER	0x100	/* the quit question was answered:
+					   ui_take_quit() */
 #define UI_REFRESH_MIN_MS	500
 #define UI_REFRESH_MAX_MS	60000
 
@@ -135,6 +137,18 @@ struct ui_audit_rec {
 };
 void		 ui_audit_set(struct ui *, const struct ui_audit_rec *,
 		     size_t n, const char *note, const char *error);
+/*
+ * Quitting while jobs run: the glue asks (text: the jobs and what each
+ * choice does to them).  Esc, Enter or k keep them running and stay
+ * (the default); w quits once they have finished (the screen closes at
+ * once, the jobs go on in this process); c cancels them and quits.
+ * Then UI_REQ_QUIT_ANSWER, and ui_take_quit() gives the answer.
+ */
+#define UI_QUIT_STAY	0
+#define UI_QUIT_FINISH	1
+#define UI_QUIT_CANCEL	2
+void		 ui_ask_quit(struct ui *, const char *title, const char *text);
+int		 ui_take_quit(struct ui *);
 /* The audit view is open (the glue reads again when a job ends). */
 bool		 ui_wants_audit(struct ui *);
 

@@ -13,6 +13,8 @@
  * upgrading (rollback -> active), and the job says what it rolled back.
  * A cancel once the first finishupgrade is sent is too late (a finished
  * service has no rollback): the job finishes and its result says so.
+ * Once the BBB service's upgrade is sent its meetings have ended: from
+ * there a hang-up (jobs_hangup()) lets the redeploy finish.
  *
  * restart: every service gets restart with a rollingRestartStrategy
  * (batchSize 1, intervalMillis 2000), followed restarting -> active, one
@@ -558,6 +560,14 @@ rd_run_redeploy(struct job *j, char **cause)
 		}
 		json_decref(body);
 		s->touched = true;
+		/*
+		 * The BBB service is restarting: its meetings are ending.
+		 * Rolling back would restart it once more; a hang-up lets
+		 * the redeploy finish instead (an operator's cancel still
+		 * rolls back).
+		 */
+		if (strcmp(s->name, RD_BBB_SERVICE) == 0)
+			job_no_return(j);
 		if (rd_follow(&rd, s, "upgrading", "upgraded", true,
 		    &why) != 0)
 			break;
