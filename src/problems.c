@@ -345,9 +345,14 @@ rule_enabled_stale(struct problems *p, const struct problems_rule *r,
 {
 	const struct fleet	*f = p->fleet;
 
+	/*
+	 * No host figure at all: a CPU rate that has no second sample yet
+	 * (the first answers after a start) is not "no metrics".
+	 */
 	if (n->lb != FLEET_LB_ENABLED ||
 	    f->sources[FLEET_SRC_PROMETHEUS].state != FLEET_SRC_OK ||
-	    !problems_seen(n, FLEET_SRC_PROMETHEUS) || !isnan(n->cpu))
+	    !problems_seen(n, FLEET_SRC_PROMETHEUS) || !isnan(n->cpu) ||
+	    !isnan(n->mem) || !isnan(n->load1))
 		return;
 	if (n->prom_at != 0) {
 		char	 age[16];
@@ -881,6 +886,7 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 	struct fleet_problem	*fp;
 	struct fleet_node	*n;
 	size_t			 i, j;
+	unsigned		 answered = 0;
 
 	p->gen++;
 	p->fleet = f;
@@ -894,8 +900,15 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 			continue;
 		p->judges |= FLEET_SRC_BIT(i);
 	}
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if (f->sources[i].last_ok != 0)
+			answered |= FLEET_SRC_BIT(i);
+	}
 	for (j = 0; j < nitems(rule_table); j++) {
 		r = &rule_table[j];
+		/* No rule judges by a source that has not answered once. */
+		if ((r->pub.sources & ~answered) != 0)
+			continue;
 		if (r->fleet != NULL)
 			r->fleet(p, r);
 		if (r->node == NULL)

@@ -485,6 +485,41 @@ test_enabled_stale(void **state)
 	fleet_free(f);
 }
 
+/*
+ * Issue 16 item 9: the first answers after a start have no CPU rate yet
+ * (a rate needs two samples) but do have the load: that is not "no
+ * metrics", and no rule fires on a source that has not answered once.
+ */
+static void
+test_no_false_start(void **state)
+{
+	struct fleet			*f;
+
+	(void)state;
+	f = fleet_new("t");
+	sl1(f, T0, "bbb-01", FLEET_LB_ENABLED, 1, 1);
+	{
+		struct fleet_prom_update *u = t_prom_new();
+
+		t_prom_add(u, "up", "bbb-01:9100", 1);
+		t_prom_add(u, "load1", "bbb-01:9100", 0.5);
+		t_prom_fig(u, "cpu");
+		fleet_apply_prom(f, u, T0 + 600);
+	}
+	assert_null(find(f, "enabled-stale", "bbb-01"));
+	assert_int_equal(count(f, "enabled-stale"), 0);
+	fleet_free(f);
+
+	/* Rancher has not answered yet: no stack rule has a say. */
+	f = fleet_new("t");
+	sl1(f, T0, "bbb-01", FLEET_LB_ENABLED, 1, 1);
+	assert_int_equal(f->sources[FLEET_SRC_RANCHER].last_ok, 0);
+	assert_int_equal(count(f, "stack-unhealthy"), 0);
+	assert_int_equal(count(f, "stack-degraded"), 0);
+	assert_int_equal(count(f, "host-disconnected"), 0);
+	fleet_free(f);
+}
+
 static void
 test_sources(void **state)
 {
@@ -619,6 +654,7 @@ main(void)
 		cmocka_unit_test(test_vm),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_enabled_stale),
+		cmocka_unit_test(test_no_false_start),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_cordoned_idle),
 		cmocka_unit_test(test_cert),
