@@ -56,6 +56,8 @@ struct fleet_source {
 	int64_t		 period_ms;	/* the backends' schedule: good
 					   data follows good data within
 					   this; 0 unknown */
+	int64_t		 failing_since;	/* wall ms of the first failure
+					   since the last good answer, 0 */
 };
 
 enum fleet_lb {
@@ -308,6 +310,7 @@ struct fleet {
 	uint64_t	 consul_index;	/* X-Consul-Index, last apply */
 	int64_t		 now_ms;	/* time of the last apply/tick */
 	struct fleet_fetch meetings_fetch; /* of the last getMeetings */
+	int64_t		 meetings_at;	/* wall ms of that list, 0 none yet */
 	struct fleet_priv *priv;	/* fleet.c's indexes */
 };
 
@@ -679,6 +682,21 @@ void		 fleet_source_set_period(struct fleet *, enum fleet_src,
  */
 bool		 fleet_source_late(const struct fleet *, enum fleet_src,
 		     int64_t now_ms);
+/*
+ * The source is not answering well at now_ms: failed, stale, or late
+ * (above).  *since: wall ms it stopped (its first failure, or when its
+ * next answer was due), 0 when it never answered; *cause: why, borrowed
+ * until the source changes (a generic text when late).
+ */
+bool		 fleet_source_trouble(const struct fleet *, enum fleet_src,
+		     int64_t now_ms, int64_t *since, const char **cause);
+/*
+ * What ending n's meetings ends, in words, from the freshest data and
+ * with its age: "3 meetings, 45 participants (prometheus, 2s ago)", or
+ * "meetings unknown (...)".  Allocated.
+ */
+char		*fleet_node_meetings_text(const struct fleet *,
+		     const struct fleet_node *, int64_t now_ms);
 /* One line shown beside the source (copied; NULL clears). */
 void		 fleet_source_set_detail(struct fleet *, enum fleet_src,
 		     const char *detail);

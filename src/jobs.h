@@ -66,6 +66,8 @@ struct job_plan {
 	size_t		 nsteps;
 	enum job_risk	 risk;		/* the action's, or raised */
 	char		*confirm;	/* what to type when destructive */
+	char		*warning;	/* shown first (a system failing), or
+					   NULL */
 	int64_t		 made_ms;	/* wall ms it was made */
 };
 

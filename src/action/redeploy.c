@@ -710,6 +710,28 @@ rd_plan_common(const struct job_ctx *ctx, const struct job_args *a,
 	return (0);
 }
 
+/* What restarting the stack's bbb service ends (dashboard only). */
+static void
+rd_plan_meetings(const struct job_ctx *ctx, const struct job_args *a,
+    struct job_plan *p)
+{
+	const struct fleet_node	*n;
+	size_t			 i;
+	char			*what;
+
+	if (ctx->fleet == NULL)
+		return;
+	for (i = 0; i < ctx->fleet->nnodes; i++) {
+		n = ctx->fleet->nodes[i];
+		if (n->stack == NULL || strcmp(n->stack, a->target) != 0)
+			continue;
+		what = fleet_node_meetings_text(ctx->fleet, n,
+		    util_wall_ms());
+		job_plan_add(p, "on %s this ends %s", n->key, what);
+		free(what);
+	}
+}
+
 static int
 rd_plan_redeploy(const struct job_ctx *ctx, const struct job_args *a,
     struct job_plan *p, char **cause)
@@ -746,6 +768,7 @@ rd_plan_redeploy(const struct job_ctx *ctx, const struct job_args *a,
 	    "far", (long long)((a->timeout_ms > 0 ? a->timeout_ms :
 	    RD_TIMEOUT_MS) / 1000));
 	job_plan_add(p, "a BBB node's bbb service restarts: its meetings end");
+	rd_plan_meetings(ctx, a, p);
 	return (0);
 }
 
@@ -804,6 +827,7 @@ const struct action action_stack_redeploy = {
 	.risk = JOB_RISK_DESTRUCTIVE,
 	.cancellable = true,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_RANCHER),
 	.plan = rd_plan_redeploy,
 	.run = rd_run_redeploy,
 	.target = ACTION_TARGET_STACK,
@@ -824,6 +848,7 @@ const struct action action_stack_restart = {
 	.help = "restart every service of STACK, rolling",
 	.risk = JOB_RISK_DESTRUCTIVE,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_RANCHER),
 	.plan = rd_plan_restart,
 	.run = rd_run_restart,
 	.target = ACTION_TARGET_STACK,

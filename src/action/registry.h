@@ -104,6 +104,12 @@ struct action {
 	const char	*usage;		/* more lines for `bbbctl help VERB`
 					   (may be NULL) */
 
+	/*
+	 * The systems it changes (FLEET_SRC_BIT()s, fleet.h); 0 none.
+	 * A plan made while one of them fails says so, and since when.
+	 */
+	unsigned	 acts_on;
+
 	/* The dashboard. */
 	int		 key;		/* printable ASCII; 0: no key */
 	unsigned	 views;		/* ACTION_VIEW_*; 0: from target */

@@ -228,7 +228,7 @@ ss_plan(enum ss_verb v, const struct job_ctx *ctx, const struct job_args *a,
 	const struct config	*cfg = ctx->cfg;
 	const struct fleet_node	*n = NULL;
 	const char		*id = "ID";
-	char			*base, lb[32];
+	char			*base, *what, lb[32];
 
 	if (cfg->scalelite.url == NULL) {
 		*cause = xstrdup("[scalelite] url is not configured");
@@ -287,6 +287,13 @@ ss_plan(enum ss_verb v, const struct job_ctx *ctx, const struct job_args *a,
 	if (n != NULL && n->lb != FLEET_LB_UNKNOWN)
 		job_plan_add(p, "now: %s, load %s", fleet_lb_name(n->lb),
 		    ss_load_str(n->load, lb, sizeof lb));
+	if (n != NULL && v == SS_PANIC) {
+		/* What ends, not the load: counted, with the data's age. */
+		what = fleet_node_meetings_text(ctx->fleet, n,
+		    util_wall_ms());
+		job_plan_add(p, "this ends %s", what);
+		free(what);
+	}
 	free(base);
 	return (0);
 }
@@ -646,6 +653,7 @@ const struct action action_server_enable = {
 	.help = "let NODE take new meetings",
 	.risk = JOB_RISK_REVERSIBLE,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_SCALELITE),
 	.plan = ss_plan_enable,
 	.run = ss_run_enable,
 	.target = ACTION_TARGET_NODE,
@@ -657,6 +665,7 @@ const struct action action_server_cordon = {
 	.help = "stop new meetings on NODE; running ones go on",
 	.risk = JOB_RISK_REVERSIBLE,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_SCALELITE),
 	.plan = ss_plan_cordon,
 	.run = ss_run_cordon,
 	.target = ACTION_TARGET_NODE,
@@ -669,6 +678,7 @@ const struct action action_server_drain = {
 	.risk = JOB_RISK_REVERSIBLE,
 	.cancellable = true,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_SCALELITE),
 	.plan = ss_plan_drain,
 	.run = ss_run_drain,
 	.target = ACTION_TARGET_NODE,
@@ -685,6 +695,7 @@ const struct action action_server_disable = {
 	.help = "take NODE out of scalelite (refused while it has load)",
 	.risk = JOB_RISK_REVERSIBLE,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_SCALELITE),
 	.plan = ss_plan_disable,
 	.run = ss_run_disable,
 	.target = ACTION_TARGET_NODE,
@@ -695,6 +706,7 @@ const struct action action_server_panic = {
 	.help = "END EVERY MEETING on NODE and disable it",
 	.risk = JOB_RISK_DESTRUCTIVE,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_SCALELITE),
 	.plan = ss_plan_panic,
 	.run = ss_run_panic,
 	.target = ACTION_TARGET_NODE,
