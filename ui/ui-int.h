@@ -561,6 +561,11 @@ int64_t		 ui_now(struct ui *);
 /* A problem's text without its leading node name. */
 const char	*ui_problem_text(const struct fleet_problem *);
 const char	*ui_fmt_age(struct ui *, int64_t since_ms, char *, size_t);
+/*
+ * "scalelite failing since 21:03:12 (4m): cause" when the source is not
+ * answering well (fleet_source_trouble), else false and "".
+ */
+bool		 ui_src_trouble(struct ui *, enum fleet_src, char *, size_t);
 enum ui_role	 ui_sev_role(enum fleet_severity);
 enum ui_role	 ui_health_role(enum fleet_health);
 const char	*ui_health_label(enum fleet_health);

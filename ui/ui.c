@@ -66,6 +66,32 @@ ui_fmt_age(struct ui *ui, int64_t since, char *buf, size_t len)
 	return (util_fmt_age(ui->now - since, buf, len));
 }
 
+bool
+ui_src_trouble(struct ui *ui, enum fleet_src src, char *buf, size_t len)
+{
+	const char	*cause;
+	int64_t		 since;
+	char		 age[16], clock[16];
+	struct tm	 tm;
+	time_t		 t;
+
+	buf[0] = '\0';
+	if (!fleet_source_trouble(ui->fleet, src, ui->now, &since, &cause))
+		return (false);
+	if (since == 0) {
+		snprintf(buf, len, "%s failing, never answered: %s",
+		    fleet_src_name(src), cause != NULL ? cause : "-");
+		return (true);
+	}
+	t = (time_t)(since / 1000);
+	localtime_r(&t, &tm);
+	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	snprintf(buf, len, "%s failing since %s (%s): %s", fleet_src_name(src),
+	    clock, ui_fmt_age(ui, since, age, sizeof age), cause != NULL ?
+	    cause : "-");
+	return (true);
+}
+
 enum ui_role
 ui_sev_role(enum fleet_severity s)
 {

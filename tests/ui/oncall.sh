@@ -16,4 +16,25 @@ wait_for_text "BBB API down"; ok $? "--demo: Prometheus answered: its real probl
 ! ui_has "no metrics"; ok $? "no false 'no metrics' problem at start"
 ui_stop
 
+ui_sim --nodes 4 || skip_all "bbbctl-sim did not start"
+
+# Item 5: while scalelite hangs, the meetings view keeps the last list
+# and says it is stale, since when and why; never "no meetings running".
+ui_start 120 32 "$ui_bbbctl" --config "$ui_conf" --log "$ui_tmp/log"
+wait_for_text "bbb-04 "; ok $? "the dashboard shows the fleet"
+ui_keys 2
+wait_for_text "(list of"; ok $? "the meetings view says how old its list is"
+n=$(ui_screen | grep -c " bbb-0[1-4] ")
+[ "$n" -gt 0 ]; ok $? "it lists meetings ($n)"
+curl -fsS -X POST "$ui_control/faults?spec=scalelite:/:hang" >/dev/null
+ok $? "scalelite hangs from now on"
+WAIT_DEADLINE=60 wait_for_text "STALE: list of"
+ok $? "the meetings view marks its list stale"
+ui_has "scalelite failing since"; ok $? "with since when scalelite fails"
+n2=$(ui_screen | grep -c " bbb-0[1-4] ")
+[ "$n2" -gt 0 ]; ok $? "the last good list is kept ($n2 rows)"
+! ui_has "no meetings running"; ok $? "never 'no meetings running'"
+curl -fsS -X DELETE "$ui_control/faults" >/dev/null 2>&1
+ui_stop
+
 done_testing
