@@ -1102,24 +1102,73 @@ ui_draw_header(struct ui *ui)
 		ui_put(stdscr, 0, ui->cols - rw, rw, A_NORMAL, clock);
 }
 
+/*
+ * How much to trust a totals figure from src: "" when fresh; "?" when
+ * it never answered; " STALE 5m" when it is failing or late.
+ */
+static int
+ui_totals_mark(struct ui *ui, enum fleet_src src, char *buf, size_t len)
+{
+	const struct fleet_source	*s = &ui->fleet->sources[src];
+	const char			*cause;
+	int64_t				 since;
+	char				 age[16];
+
+	buf[0] = '\0';
+	if (s->state == FLEET_SRC_OFF || s->last_ok == 0)
+		return (-1);
+	if (!fleet_source_trouble(ui->fleet, src, ui->now, &since, &cause))
+		return (0);
+	snprintf(buf, len, " STALE %s", ui_fmt_age(ui, s->last_ok, age,
+	    sizeof age));
+	return (1);
+}
+
 static void
 ui_draw_totals(struct ui *ui)
 {
 	const struct fleet_totals	*t = &ui->fleet->totals;
-	char				 line[256], spark[512];
+	char				 line[320], spark[512];
+	char				 nodes[128], meet[128], sl[32], pm[32];
 	float				 v[FLEET_HIST_LEN];
 	size_t				 n;
-	int				 w, sw;
+	int				 w, sw, slk, pmk;
+	enum fleet_src			 msrc;
 
-	snprintf(line, sizeof line, " NODES %d (%d up, %d cordoned, %d "
-	    "disabled, %d offline)  MEETINGS %d  USERS %d  VIDEO %d ",
-	    t->nodes, t->up, t->cordoned, t->disabled, t->offline,
-	    t->meetings, t->participants, t->video);
+	/* Node states are scalelite's; the meetings Prometheus' (or its). */
+	slk = ui_totals_mark(ui, FLEET_SRC_SCALELITE, sl, sizeof sl);
+	msrc = ui->fleet->sources[FLEET_SRC_PROMETHEUS].last_ok != 0 ?
+	    FLEET_SRC_PROMETHEUS : FLEET_SRC_SCALELITE;
+	pmk = ui_totals_mark(ui, msrc, pm, sizeof pm);
+	if (slk < 0)
+		snprintf(nodes, sizeof nodes, "(states unknown: no scalelite)");
+	else
+		snprintf(nodes, sizeof nodes, "(%d up, %d cordoned, %d "
+		    "disabled, %d offline%s)", t->up, t->cordoned,
+		    t->disabled, t->offline, sl);
+	if (pmk < 0)
+		snprintf(meet, sizeof meet, "MEETINGS ?  USERS ?  VIDEO ?");
+	else
+		snprintf(meet, sizeof meet, "MEETINGS %d  USERS %d  VIDEO %d%s",
+		    t->meetings, t->participants, t->video, pm);
+	snprintf(line, sizeof line, " NODES %d %s  %s ", t->nodes, nodes,
+	    meet);
 	w = ui_text_width(line);
 	if (w > ui->cols) {
-		snprintf(line, sizeof line, " NODES %d (%d up, %d off)  "
-		    "MEET %d  USERS %d  VID %d ", t->nodes, t->up, t->offline,
-		    t->meetings, t->participants, t->video);
+		/* Shorter words, every count kept. */
+		if (slk >= 0)
+			snprintf(nodes, sizeof nodes, "(%d up, %d cord, %d "
+			    "dis, %d off%s)", t->up, t->cordoned, t->disabled,
+			    t->offline, sl);
+		else
+			snprintf(nodes, sizeof nodes, "(states ?)");
+		if (pmk >= 0)
+			snprintf(meet, sizeof meet, "MEET %d  USERS %d  VID "
+			    "%d%s", t->meetings, t->participants, t->video, pm);
+		else
+			snprintf(meet, sizeof meet, "MEET ?  USERS ?  VID ?");
+		snprintf(line, sizeof line, " NODES %d %s  %s ", t->nodes,
+		    nodes, meet);
 		w = ui_text_width(line);
 	}
 	ui_put(stdscr, 1, 0, ui->cols, ui_colour_attr(UI_R_TITLE), line);

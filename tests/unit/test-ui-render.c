@@ -449,6 +449,39 @@ test_stale_marked(void **state)
 }
 
 /*
+ * Issue 16 items 7 and 14: the totals line marks scalelite's node states
+ * STALE with their age when scalelite stops answering, and at 80
+ * columns keeps the cordoned and disabled counts.
+ */
+static void
+test_totals_stale(void **state)
+{
+	struct env	*e = env_new(160, 24, false);
+	char		*s, *l;
+
+	(void)state;
+	s = screen(e);
+	assert_null(strstr(s, "STALE"));
+	free(s);
+	test_now = NOW + 5 * 60000;
+	fleet_source_failed(e->f, FLEET_SRC_SCALELITE, "timeout", test_now);
+	s = screen(e);
+	l = strstr(s, " NODES ");
+	assert_non_null(l);
+	assert_true(line_of(s, " NODES ") == line_of(s, "offline STALE 5m)"));
+	free(s);
+	env_free(e);
+
+	e = env_new(80, 24, false);
+	s = screen(e);
+	assert_true(line_of(s, " NODES ") >= 0);
+	assert_true(line_of(s, " NODES ") == line_of(s, " cord, "));
+	assert_true(line_of(s, " NODES ") == line_of(s, " dis, "));
+	free(s);
+	env_free(e);
+}
+
+/*
  * The header's late mark follows the schedule the backends publish.  At
  * --refresh 10 Rancher is polled every 5th refresh: backend.c publishes
  * 50 s + one refresh.  45 s after its last answer it is on time (a rule
@@ -724,6 +757,7 @@ main(void)
 		cmocka_unit_test(test_tick_redraws_header_only),
 		cmocka_unit_test(test_selection_by_id),
 		cmocka_unit_test(test_stale_marked),
+		cmocka_unit_test(test_totals_stale),
 		cmocka_unit_test(test_late_mark_refresh_10),
 		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_views),
