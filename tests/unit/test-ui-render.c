@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,40 @@ test_drill_down(void **state)
 	ui_key(e->ui, UI_KEY_ESC);
 	s = screen(e);
 	assert_non_null(strstr(s, "sort: NODE"));
+	free(s);
+	env_free(e);
+}
+
+/*
+ * Issue 16 item 8: the detail of a node whose figures are unknown says
+ * "?" and "unknown", never -1 or nan.
+ */
+static void
+test_node_unknown(void **state)
+{
+	struct env		*e = env_new(120, 40, false);
+	struct fleet_node	*n;
+	char			*s;
+
+	(void)state;
+	n = (struct fleet_node *)fleet_node_by_key(e->f, "bbb-02");
+	assert_non_null(n);
+	n->meetings = n->participants = n->voice = n->video = -1;
+	n->listeners = n->exporters_up = n->exporters_total = -1;
+	n->api_up = -1;
+	n->cpu = NAN;
+	fleet_ring_push(&n->hist_cpu, NAN);
+	fleet_ring_push(&n->hist_participants, NAN);
+	e->f->version++;
+	keys(e, ">");
+	keys(e, "j\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "node bbb-02"));
+	assert_non_null(strstr(s, "meetings ?  users ?"));
+	assert_non_null(strstr(s, "now unknown"));
+	assert_null(strstr(s, " -1"));
+	assert_null(strstr(s, "/-1"));
+	assert_null(strstr(s, "nan"));
 	free(s);
 	env_free(e);
 }
@@ -750,6 +785,7 @@ main(void)
 		cmocka_unit_test(test_sort_keys),
 		cmocka_unit_test(test_filter_keys),
 		cmocka_unit_test(test_drill_down),
+		cmocka_unit_test(test_node_unknown),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
