@@ -155,6 +155,8 @@ static const struct config_entry config_table[] = {
 	    "draw with ASCII only (no Unicode lines or graphs)"),
 	E("ui", "mouse", CONFIG_BOOL, ui.mouse, "no",
 	    "accept mouse clicks"),
+	E("ui", "bell", CONFIG_BOOL, ui.bell, "no",
+	    "ring the terminal bell when a new critical problem appears"),
 
 	E("probes", "greenlight_url", CONFIG_URL, probes.greenlight_url, NULL,
 	    "Greenlight base URL (with its root, e.g. https://gl.example.org/b); "

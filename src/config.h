@@ -98,6 +98,7 @@ struct config {
 		bool	 color;		/* default true */
 		bool	 ascii;
 		bool	 mouse;
+		bool	 bell;		/* a new critical rings */
 	} ui;
 
 	struct {			/* probe.h: fleet-wide services */

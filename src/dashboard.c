@@ -965,6 +965,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	o.color = cfg->ui.color && !cli->no_color;	/* NO_COLOR: cli.c */
 	o.ascii = cfg->ui.ascii;
 	o.mouse = cfg->ui.mouse;
+	o.bell = cfg->ui.bell;
 	o.refresh_ms = cfg->ui.refresh_ms;
 	d.ui = ui_new(&o, d.fleet, &cause);
 	if (d.ui == NULL) {

@@ -294,7 +294,7 @@ struct fleet {
 	size_t		 nhosts;
 	struct fleet_vm	**vms;
 	size_t		 nvms;
-	struct fleet_problem **problems; /* by severity, then age */
+	struct fleet_problem **problems; /* by severity, newest first */
 	size_t		 nproblems;
 	struct fleet_job **jobs;	/* newest first */
 	size_t		 njobs;

@@ -871,10 +871,11 @@ problems_cmp(const void *a, const void *b)
 
 	if (pa->severity != pb->severity)
 		return (pa->severity > pb->severity ? -1 : 1);
+	/* The newest first: a new critical is never hidden by old ones. */
 	if (pa->since != pb->since)
-		return (pa->since < pb->since ? -1 : 1);
+		return (pa->since > pb->since ? -1 : 1);
 	if (pa->id != pb->id)
-		return (pa->id < pb->id ? -1 : 1);
+		return (pa->id > pb->id ? -1 : 1);
 	return (0);
 }
 

@@ -499,6 +499,10 @@ struct ui {
 	bool		 dialog_done;
 	bool		 dialog_yes;
 	int		 quit_answer;	/* UI_QUIT_*, for ui_take_quit */
+	uint32_t	 prob_seen;	/* newest problem id the operator saw
+					   in the problems view */
+	uint32_t	 prob_rung;	/* newest critical the bell rang for */
+	uint64_t	 bells;		/* rung so far (tests) */
 	char		*message;
 	int64_t		 message_at;
 

@@ -1233,14 +1233,22 @@ ui_draw_problems(struct ui *ui, int y)
 	const struct fleet_problem *p;
 	char			 seg[320], age[16];
 	int			 x, w;
-	size_t			 i;
+	size_t			 i, nnew = 0;
 
 	if (f->nproblems == 0) {
 		ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(UI_R_OK),
 		    " no problems");
 		return;
 	}
-	snprintf(seg, sizeof seg, " PROBLEMS %zu ", f->nproblems);
+	for (i = 0; i < f->nproblems; i++) {
+		if (f->problems[i]->id > ui->prob_seen)
+			nnew++;
+	}
+	if (nnew > 0)
+		snprintf(seg, sizeof seg, " PROBLEMS %zu (%zu NEW) ",
+		    f->nproblems, nnew);
+	else
+		snprintf(seg, sizeof seg, " PROBLEMS %zu ", f->nproblems);
 	ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(ui_sev_role(
 	    f->problems[0]->severity)) | A_REVERSE, seg);
 	x = ui_text_width(seg) + 1;
@@ -1333,6 +1341,37 @@ ui_draw_body(struct ui *ui, struct ui_view *v, int y, int h)
 	ui_put(stdscr, y + 1, 0, ui->cols, ui_colour_attr(UI_R_DIM), msg);
 }
 
+/*
+ * The problems the operator has seen: those there when the problems view
+ * was last on top; the bar counts the others as NEW.  A critical newer
+ * than the last one rung for rings the bell ([ui] bell).
+ */
+static void
+ui_problems_note(struct ui *ui, struct ui_view *v)
+{
+	const struct fleet	*f = ui->fleet;
+	const struct fleet_problem *p;
+	uint32_t		 top = 0, crit = ui->prob_rung;
+	size_t			 i;
+
+	for (i = 0; i < f->nproblems; i++) {
+		p = f->problems[i];
+		if (p->id > top)
+			top = p->id;
+		if (p->severity == FLEET_SEV_CRITICAL && p->id > crit)
+			crit = p->id;
+	}
+	if (v->ops->kind == UI_V_PROBLEMS && top > ui->prob_seen)
+		ui->prob_seen = top;
+	if (crit > ui->prob_rung) {
+		ui->prob_rung = crit;
+		if (ui->opts.bell) {
+			ui->bells++;
+			beep();
+		}
+	}
+}
+
 static void
 ui_frame(struct ui *ui)
 {
@@ -1344,6 +1383,7 @@ ui_frame(struct ui *ui)
 		ui_draw_too_small(ui);
 		goto out;
 	}
+	ui_problems_note(ui, v);
 	ui_draw_header(ui);
 	ui_draw_totals(ui);
 	ui_draw_body(ui, v, 3, ui->rows - 5);

@@ -33,6 +33,7 @@ struct ui_opts {
 	bool		 color;		/* false: monochrome */
 	bool		 ascii;		/* no UTF-8 lines or sparklines */
 	bool		 mouse;
+	bool		 bell;		/* a new critical rings the bell */
 	int64_t		 refresh_ms;	/* shown, changed by + and - */
 	/*
 	 * Headless: draw into curses' memory only (output to /dev/null),

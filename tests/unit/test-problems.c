@@ -623,8 +623,9 @@ test_order_and_table(void **state)
 	for (i = 1; i < f->nproblems; i++) {
 		assert_true(f->problems[i - 1]->severity >=
 		    f->problems[i]->severity);
+		/* the newest first within a severity (issue 16 item 12) */
 		if (f->problems[i - 1]->severity == f->problems[i]->severity)
-			assert_true(f->problems[i - 1]->since <=
+			assert_true(f->problems[i - 1]->since >=
 			    f->problems[i]->since);
 	}
 	assert_int_equal(f->problems[0]->severity, FLEET_SEV_CRITICAL);

@@ -244,6 +244,48 @@ test_node_unknown(void **state)
 	env_free(e);
 }
 
+/*
+ * Issue 16 item 12: the problem bar counts the problems the operator has
+ * not seen in the problems view, shows the newest critical first, and
+ * rings the bell for a new critical when [ui] bell is on.
+ */
+static void
+test_new_problems(void **state)
+{
+	struct env	*e = env_new(160, 30, false);
+	char		*s, *bar;
+	uint64_t	 bells;
+
+	(void)state;
+	e->ui->opts.bell = true;
+	s = screen(e);
+	assert_non_null(strstr(s, " NEW) "));
+	free(s);
+	bells = e->ui->bells;
+	keys(e, "3");
+	free(screen(e));
+	keys(e, "1");
+	s = screen(e);
+	assert_null(strstr(s, " NEW) "));
+	free(s);
+
+	/* consul fails for good: a new critical */
+	test_now = NOW + 10 * 60000;
+	fleet_source_failed(e->f, FLEET_SRC_CONSUL, "connection refused",
+	    NOW + 60000);
+	fleet_source_failed(e->f, FLEET_SRC_CONSUL, "connection refused",
+	    test_now);
+	fleet_tick(e->f, test_now);
+	s = screen(e);
+	bar = strstr(s, " PROBLEMS ");
+	assert_non_null(bar);
+	/* counted as new, and first, before the older criticals */
+	assert_non_null(strstr(bar, " NEW)  consul failed: "));
+	assert_int_equal(e->ui->bells, bells + 1);
+	free(s);
+	env_free(e);
+}
+
 static void
 test_palette(void **state)
 {
@@ -786,6 +828,7 @@ main(void)
 		cmocka_unit_test(test_filter_keys),
 		cmocka_unit_test(test_drill_down),
 		cmocka_unit_test(test_node_unknown),
+		cmocka_unit_test(test_new_problems),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
