@@ -228,7 +228,8 @@ backends_refresh_now(struct backends *b)
 void
 backends_set_refresh(struct backends *b, int64_t ms)
 {
-	size_t	 i;
+	struct bk_source	*s;
+	size_t			 i;
 
 	if (ms < BK_MIN_REFRESH_MS)
 		ms = BK_MIN_REFRESH_MS;
@@ -236,8 +237,22 @@ backends_set_refresh(struct backends *b, int64_t ms)
 		ms = 3600 * 1000;
 	b->refresh_ms = ms;
 	for (i = 0; i < FLEET_SRC_COUNT; i++) {
-		if (b->sources[i] != NULL)
-			bk_publish(b->sources[i]);
+		if ((s = b->sources[i]) == NULL)
+			continue;
+		bk_publish(s);
+		/*
+		 * Every waiting source at once on the new schedule: its
+		 * next refresh one new period after its last start (a
+		 * failing one retries from the new interval).  A refresh in
+		 * flight keeps going; its end schedules the next.
+		 */
+		if (s->inflight || !loop_timer_pending(s->timer))
+			continue;
+		if (s->failures > 0)
+			bk_schedule(s, ms / 2);
+		else
+			bk_schedule(s, s->started + s->ops->period(ms) -
+			    util_mono_ms());
 	}
 }
 
