@@ -39,6 +39,7 @@ ui_dialog_close(struct ui_dialog *d)
 	free(d->title);
 	free(d->text);
 	free(d->typed);
+	free(d->node);
 	buf_free(&d->input);
 	memset(d, 0, sizeof *d);
 }
@@ -106,9 +107,30 @@ ui_dialog_quit_key(struct ui_dialog *d, int key)
 	return (-1);
 }
 
+/* A text to read: 0 closes, 1 opens the node. */
+static int
+ui_dialog_info_key(struct ui_dialog *d, int key)
+{
+	switch (key) {
+	case UI_KEY_ESC:
+	case 'q':
+	case '\r':
+	case '\n':
+	case UI_KEY_FN(KEY_ENTER):
+		return (ui_dialog_end(d, 0));
+	case 'n':
+		if (d->node != NULL)
+			return (ui_dialog_end(d, 1));
+		break;
+	}
+	return (-1);
+}
+
 int
 ui_dialog_key(struct ui_dialog *d, int key)
 {
+	if (d->info)
+		return (ui_dialog_info_key(d, key));
 	if (d->quit)
 		return (ui_dialog_quit_key(d, key));
 	if (d->typed != NULL)
@@ -226,6 +248,12 @@ ui_dialog_draw(struct ui_dialog *d, WINDOW *win, int cols, int rows)
 			    "name: nothing done");
 		return;
 	}
+	if (d->info) {
+		ui_put(win, y + h - 2, x + 2, w - 4, ui_colour_attr(UI_R_DIM),
+		    d->node != NULL ? "Esc or Enter closes   n opens the node" :
+		    "Esc or Enter closes");
+		return;
+	}
 	if (d->quit) {
 		ui_put(win, y + h - 2, x + 2, w - 4,
 		    ui_colour_attr(UI_R_SELECTED), "[ Stay (Esc) ]");
@@ -245,10 +273,19 @@ static bool
 ui_dialog_view_key(struct ui *ui, struct ui_view *v, int key)
 {
 	struct ui_dialog	*d = v->priv;
+	char			*node;
 	int			 r;
 
 	if ((r = ui_dialog_key(d, key)) == -1)
 		return (true);
+	if (d->info) {
+		node = r == 1 && d->node != NULL ? xstrdup(d->node) : NULL;
+		ui_view_pop(ui);
+		if (node != NULL)
+			ui_open_node_key(ui, node);
+		free(node);
+		return (true);
+	}
 	if (d->quit) {
 		ui->quit_answer = r == 1 ? UI_QUIT_FINISH : r == 2 ?
 		    UI_QUIT_CANCEL : UI_QUIT_STAY;

@@ -364,6 +364,9 @@ struct ui_dialog {
 	bool		 done;		/* closed, not yet taken */
 	bool		 confirmed;
 	bool		 quit;		/* the quit question (ui_ask_quit) */
+	bool		 info;		/* text only: any of Esc, Enter, q
+					   closes; n opens node */
+	char		*node;		/* info: the node n opens, or NULL */
 };
 void		 ui_dialog_open(struct ui_dialog *, const char *,
 		     const char *);

@@ -1,8 +1,10 @@
 /*
  * view-problems.c: every problem, by severity then age (the fleet's
- * order); Enter jumps to the node.
+ * order); Enter shows the whole problem (n there opens its node).
  */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ui-int.h"
 
@@ -74,7 +76,7 @@ cell_fix(struct ui *ui, const void *r, struct ui_cell *c)
 static const struct ui_col ui_problems_cols[] = {
 	{ "SEVERITY", "severity", 8, 0, 0, cell_sev },
 	{ "NODE", "node", 12, 0, 0, cell_node },
-	{ "PROBLEM", "problem", 30, 0, UI_COL_FLEX, cell_text },
+	{ "PROBLEM", "problem", 44, 0, UI_COL_FLEX, cell_text },
 	{ "SINCE", "since", 6, 0, UI_COL_RIGHT, cell_since },
 	{ "SOURCES", "source", 16, 3, 0, cell_sources },
 	{ "RULE", "rule", 22, 4, 0, cell_rule },
@@ -97,13 +99,55 @@ ui_problems_collect(struct ui *ui, struct ui_view *v)
 		    ui->fleet->problems[i]->id);
 }
 
+/*
+ * Enter: the whole problem in a box (text, severity, node, rule,
+ * sources, since, the usual fix); n there opens its node.  Fleet-wide
+ * problems open too.
+ */
 static void
 ui_problems_enter(struct ui *ui, struct ui_view *v)
 {
-	const struct ui_row	*r = ui_table_selected(&v->table);
+	const struct ui_row		*r = ui_table_selected(&v->table);
+	const struct fleet_problem	*p;
+	struct ui_dialog		*d;
+	struct ui_cell			 c;
+	struct buf			 b = { 0 };
+	char				 age[16], clock[16], *title;
+	struct tm			 tm;
+	time_t				 t;
 
-	if (r != NULL)
-		ui_open_node_key(ui, PROB(r->p)->node_key);
+	if (r == NULL)
+		return;
+	p = PROB(r->p);
+	memset(&c, 0, sizeof c);
+	cell_sources(ui, p, &c);
+	buf_printf(&b, "%s\n\n", p->text != NULL ? p->text : "");
+	buf_printf(&b, "severity: %s\n", fleet_severity_name(p->severity));
+	buf_printf(&b, "node: %s\n", p->node_key != NULL ? p->node_key :
+	    "none (fleet-wide)");
+	buf_printf(&b, "rule: %s\n", p->rule != NULL ? p->rule : "-");
+	buf_printf(&b, "sources: %s\n", c.text[0] != '\0' ? c.text : "-");
+	if (p->since > 0) {
+		t = (time_t)(p->since / 1000);
+		localtime_r(&t, &tm);
+		strftime(clock, sizeof clock, "%Y-%m-%d %H:%M:%S", &tm);
+		buf_printf(&b, "since: %s (%s ago, as first seen by this "
+		    "console)\n", clock, ui_fmt_age(ui, p->since, age,
+		    sizeof age));
+	}
+	buf_printf(&b, "usual fix: %s", p->action != NULL ? p->action :
+	    "none known");
+	d = xcalloc(1, sizeof *d);
+	title = xasprintf("%s problem%s%s", fleet_severity_name(p->severity),
+	    p->node_key != NULL ? " on " : " (fleet-wide)",
+	    p->node_key != NULL ? p->node_key : "");
+	ui_dialog_open(d, title, b.data);
+	d->info = true;
+	if (p->node_key != NULL)
+		d->node = xstrdup(p->node_key);
+	ui_dialog_push(ui, d);
+	free(title);
+	buf_free(&b);
 }
 
 const struct ui_view_ops ui_view_problems_ops = {

@@ -286,6 +286,45 @@ test_new_problems(void **state)
 	env_free(e);
 }
 
+/*
+ * Issue 16 item 13: at 100 columns Enter on a problem, fleet-wide too,
+ * opens its whole text, rule, sources, since and usual fix.
+ */
+static void
+test_problem_open(void **state)
+{
+	struct env	*e = env_new(100, 30, false);
+	char		*s;
+
+	(void)state;
+	test_now = NOW + 10 * 60000;
+	fleet_source_failed(e->f, FLEET_SRC_CONSUL, "connection refused "
+	    "by 10.0.0.1:8500 after a very long wait that does not fit in "
+	    "any column at all", NOW + 60000);
+	fleet_source_failed(e->f, FLEET_SRC_CONSUL, "connection refused "
+	    "by 10.0.0.1:8500 after a very long wait that does not fit in "
+	    "any column at all", test_now);
+	fleet_tick(e->f, test_now);
+	keys(e, "3");
+	free(screen(e));
+	keys(e, "g\r");
+	s = screen(e);
+	assert_null(strstr(s, "no node to open"));
+	assert_non_null(strstr(s, "(fleet-wide)"));
+	assert_non_null(strstr(s, "rule: source-failed"));
+	assert_non_null(strstr(s, "sources: "));
+	assert_non_null(strstr(s, "since: "));
+	assert_non_null(strstr(s, "usual fix: "));
+	assert_non_null(strstr(s, "any column at all"));
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);
+	s = screen(e);
+	assert_null(strstr(s, "rule: source-failed"));
+	assert_non_null(strstr(s, "problems"));
+	free(s);
+	env_free(e);
+}
+
 static void
 test_palette(void **state)
 {
@@ -683,6 +722,10 @@ test_views(void **state)
 	free(s);
 	keys(e, ":problems\r\r");	/* Enter on the first problem */
 	s = screen(e);
+	assert_non_null(strstr(s, "n opens the node"));
+	free(s);
+	keys(e, "n");			/* its node */
+	s = screen(e);
 	assert_true(strstr(s, "problems \xe2\x80\xba node") != NULL ||
 	    strstr(s, "problems > node") != NULL);
 	free(s);
@@ -829,6 +872,7 @@ main(void)
 		cmocka_unit_test(test_drill_down),
 		cmocka_unit_test(test_node_unknown),
 		cmocka_unit_test(test_new_problems),
+		cmocka_unit_test(test_problem_open),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
