@@ -271,6 +271,23 @@ ui_table_sort_step(struct ui_table *t, int dir)
 	t->reverse = false;
 }
 
+bool
+ui_table_hidden(const struct ui_table *t, int w)
+{
+	int	 widths[64];
+	size_t	 i;
+
+	if (t->ncols > nitems(widths))
+		return (false);
+	ui_table_layout(t, w, widths);
+	/* A column past the scrolled ones is not shown. */
+	for (i = t->hscroll + 1; i < t->ncols; i++) {
+		if (widths[i] < 0)
+			return (true);
+	}
+	return (false);
+}
+
 int
 ui_table_layout(const struct ui_table *t, int w, int *widths)
 {
@@ -279,6 +296,11 @@ ui_table_layout(const struct ui_table *t, int w, int *widths)
 	int	 flex = -1;
 
 	for (i = 0; i < t->ncols; i++) {
+		/* Left/Right: the first column stays, the next scroll. */
+		if (i > 0 && i <= t->hscroll) {
+			widths[i] = -1;
+			continue;
+		}
 		widths[i] = t->cols[i].width;
 		total += widths[i] + (nvis > 0 ? 1 : 0);
 		nvis++;
@@ -296,6 +318,14 @@ ui_table_layout(const struct ui_table *t, int w, int *widths)
 		}
 		if (drop == t->ncols)
 			break;
+		if (t->hscroll > 0) {
+			/* Scrolled: the rightmost give way, whatever prio. */
+			for (drop = t->ncols; drop-- > 1;)
+				if (widths[drop] >= 0)
+					break;
+			if (drop == 0)
+				break;
+		}
 		total -= widths[drop] + 1;
 		widths[drop] = -1;
 		nvis--;

@@ -187,6 +187,10 @@ struct ui_table {
 	size_t		 top;		/* first row shown */
 	int		 page;		/* rows shown last frame */
 	bool		 has_sel;
+	size_t		 hscroll;	/* columns after the first skipped
+					   (Left/Right) */
+	bool		 more_right;	/* last layout hid columns on the
+					   right */
 };
 
 void		 ui_table_init(struct ui_table *, const struct ui_col *,
@@ -205,6 +209,8 @@ void		 ui_table_move(struct ui_table *, int delta);
 const struct ui_row *ui_table_selected(const struct ui_table *);
 /* Which columns fit in w (a bit per column); returns their count. */
 int		 ui_table_layout(const struct ui_table *, int w, int *widths);
+/* Some column is not shown in w (another Right would show it). */
+bool		 ui_table_hidden(const struct ui_table *, int w);
 /* Next / previous sortable column, wrapping through UI_SORT_DEFAULT. */
 void		 ui_table_sort_step(struct ui_table *, int dir);
 /* One cell (for filters, detail views). */
@@ -260,6 +266,8 @@ enum ui_cmd {
 	UI_CMD_SORT_PREV,
 	UI_CMD_SORT_INVERT,
 	UI_CMD_SORT_DEFAULT,
+	UI_CMD_COL_LEFT,
+	UI_CMD_COL_RIGHT,
 	UI_CMD_FASTER,
 	UI_CMD_SLOWER,
 	UI_CMD_REFRESH,

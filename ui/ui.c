@@ -844,6 +844,15 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 		t->reverse = false;
 		v->built = false;
 		break;
+	case UI_CMD_COL_LEFT:
+		if (t->hscroll > 0)
+			t->hscroll--;
+		break;
+	case UI_CMD_COL_RIGHT:
+		if (t->ncols > 0 && t->hscroll + 2 < t->ncols &&
+		    ui_table_hidden(t, ui->cols))
+			t->hscroll++;
+		break;
 	case UI_CMD_FASTER:
 		ui_refresh_step(ui, -1);
 		break;
@@ -1217,7 +1226,8 @@ ui_draw_title(struct ui *ui, struct ui_view *v)
 		if (v->table.ncols <= nitems(widths)) {
 			vis = ui_table_layout(&v->table, ui->cols, widths);
 			if ((size_t)vis < v->table.ncols)
-				buf_printf(&b, "  +%zu cols hidden",
+				buf_printf(&b, "  +%zu cols hidden "
+				    "(Left/Right)",
 				    v->table.ncols - (size_t)vis);
 		}
 	}
@@ -1265,38 +1275,91 @@ ui_draw_problems(struct ui *ui, int y)
 	}
 }
 
+/*
+ * Which footer hints go first when not all fit: ? (it leads to the
+ * rest), the actions, the palette, quit, the filter, then the others.
+ */
+#define UI_FOOTER_PRIO_MAX	6
+static int
+ui_footer_prio(const struct ui_key_def *d)
+{
+	if (d->key == '?')
+		return (0);
+	if (d->flags & UI_KEY_F_MUTATING)
+		return (1);
+	switch (d->key) {
+	case ':':
+		return (2);
+	case 'q':
+		return (3);
+	case '/':
+		return (4);
+	case UI_KEY_ESC:
+		return (5);
+	}
+	return (UI_FOOTER_PRIO_MAX);
+}
+
 static void
 ui_draw_footer(struct ui *ui, struct ui_view *v, int y)
 {
 	char			 name[32];
+	const char		*label;
 	const struct ui_key_def	*d;
-	size_t			 i;
-	int			 x, w;
+	size_t			 i, idx[64], n, k;
+	bool			 shown[64], more = false;
+	int			 x, w, p, total;
 
 	if (ui->message != NULL && ui->now - ui->message_at < UI_MESSAGE_MS) {
 		ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(UI_R_PROMPT),
 		    ui->message);
 		return;
 	}
-	/* Hints from the key table: the key in its role, then its name. */
-	x = 0;
-	for (i = 0; i < ui_key_table_len && x < ui->cols; i++) {
+	/*
+	 * Hints from the key table: the key in its role, then its name.
+	 * What fits, by priority (ui_footer_prio); ? says "more" when some
+	 * did not fit: the help lists them all.
+	 */
+	n = 0;
+	for (i = 0; i < ui_key_table_len && n < nitems(idx); i++) {
 		d = &ui_key_table[i];
 		if ((d->flags & UI_KEY_F_HINT) == 0 ||
 		    (d->views & UI_VB(v->ops->kind)) == 0)
 			continue;
 		if (ui->opts.readonly && (d->flags & UI_KEY_F_MUTATING))
 			continue;
+		idx[n] = i;
+		shown[n++] = false;
+	}
+	total = 0;
+	for (p = 0; p <= UI_FOOTER_PRIO_MAX; p++) {
+		for (k = 0; k < n; k++) {
+			d = &ui_key_table[idx[k]];
+			if (ui_footer_prio(d) != p)
+				continue;
+			ui_key_name(d->key, name, sizeof name);
+			w = ui_text_width(name) + ui_text_width(d->name) + 3;
+			if (total + w > ui->cols + 2 - (p == 0 ? 0 : 3)) {
+				more = true;
+				continue;
+			}
+			total += w;
+			shown[k] = true;
+		}
+	}
+	x = 0;
+	for (k = 0; k < n && x < ui->cols; k++) {
+		if (!shown[k])
+			continue;
+		d = &ui_key_table[idx[k]];
 		ui_key_name(d->key, name, sizeof name);
-		w = ui_text_width(name) + ui_text_width(d->name) + 3;
-		if (x + w > ui->cols + 2)
-			break;
+		label = d->key == '?' && more ? "more" : d->name;
 		ui_put(stdscr, y, x, ui->cols - x, ui_colour_attr(UI_R_KEY),
 		    name);
 		x += ui_text_width(name) + 1;
 		ui_put(stdscr, y, x, ui->cols - x,
-		    ui_colour_attr(UI_R_FOOTER), d->name);
-		x += ui_text_width(d->name) + 2;
+		    ui_colour_attr(UI_R_FOOTER), label);
+		x += ui_text_width(label) + 2;
 	}
 }
 

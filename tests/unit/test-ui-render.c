@@ -325,6 +325,47 @@ test_problem_open(void **state)
 	env_free(e);
 }
 
+/*
+ * Issue 16 item 14: at 80 columns the footer shows the keys that fit by
+ * priority (the actions before sort and open) and "? more" for the rest;
+ * Left/Right scroll to the columns hidden for want of width.
+ */
+static void
+test_narrow_reach(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	char		*s, *foot;
+	int		 i;
+	bool		 seen = false;
+
+	(void)state;
+	s = screen(e);
+	foot = strrchr(s, '?');
+	assert_non_null(foot);
+	assert_non_null(strstr(foot, "? more"));
+	assert_non_null(strstr(foot, "c cordon"));
+	assert_non_null(strstr(foot, "d drain"));
+	assert_non_null(strstr(s, "cols hidden (Left/Right)"));
+	assert_null(strstr(s, "STACK"));
+	free(s);
+	for (i = 0; i < 12 && !seen; i++) {
+		ui_key(e->ui, UI_KEY_FN(KEY_RIGHT));
+		s = screen(e);
+		seen = strstr(s, "STACK") != NULL;
+		if (seen)	/* the node name stays */
+			assert_true(line_of(s, "bbb-03") > 0);
+		free(s);
+	}
+	assert_true(seen);
+	for (i = 0; i < 12; i++)
+		ui_key(e->ui, UI_KEY_FN(KEY_LEFT));
+	s = screen(e);
+	assert_null(strstr(s, "STACK"));
+	assert_non_null(strstr(s, "HEALTH"));
+	free(s);
+	env_free(e);
+}
+
 static void
 test_palette(void **state)
 {
@@ -873,6 +914,7 @@ main(void)
 		cmocka_unit_test(test_node_unknown),
 		cmocka_unit_test(test_new_problems),
 		cmocka_unit_test(test_problem_open),
+		cmocka_unit_test(test_narrow_reach),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
