@@ -271,6 +271,25 @@ ui_table_sort_step(struct ui_table *t, int dir)
 	t->reverse = false;
 }
 
+/* Drop leading characters (UTF-8 whole) until s is at most w wide. */
+static void
+ui_table_cut_left(char *s, int w)
+{
+	size_t	 k;
+
+	if (w < 1)
+		w = 1;
+	while (s[0] != '\0' && ui_text_width(s) > w) {
+		k = 1;
+		while ((s[k] & 0xc0) == 0x80)
+			k++;
+		memmove(s, s + k, strlen(s + k) + 1);
+	}
+	/* No blank right after the mark. */
+	while (s[0] == ' ' && s[1] != '\0')
+		memmove(s, s + 1, strlen(s + 1) + 1);
+}
+
 bool
 ui_table_hidden(const struct ui_table *t, int w)
 {
@@ -427,7 +446,16 @@ ui_table_draw(struct ui *ui, struct ui_table *t, WINDOW *win, int y, int x,
 				continue;
 			ui_table_cell(ui, t, i, r->p, &c);
 			if (c.stale) {
-				/* Marked, so monochrome shows it too. */
+				/*
+				 * Marked, so monochrome shows it too.  The
+				 * mark must not push the value out: in a
+				 * right-aligned (number) cell the text loses
+				 * its first characters (the sparkline)
+				 * instead of its end.
+				 */
+				if (t->cols[i].flags & UI_COL_RIGHT)
+					ui_table_cut_left(c.text,
+					    widths[i] - 1);
 				memmove(c.text + 1, c.text, sizeof c.text - 1);
 				c.text[0] = '~';
 				c.text[sizeof c.text - 1] = '\0';

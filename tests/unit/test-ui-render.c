@@ -606,6 +606,43 @@ test_stale_marked(void **state)
 }
 
 /*
+ * Issue 16 item 6: a stale CPU cell keeps its value readable at every
+ * width: "~38%", never "10…" or "…".
+ */
+static void
+test_stale_readable(void **state)
+{
+	static const int widths[] = { 80, 100, 120, 160 };
+	struct env	*e;
+	char		*s, *p;
+	size_t		 i;
+	int		 marks;
+
+	(void)state;
+	for (i = 0; i < nitems(widths); i++) {
+		e = env_new(widths[i], 24, false);
+		test_now = NOW + 3000;
+		fleet_source_failed(e->f, FLEET_SRC_PROMETHEUS, "timeout",
+		    test_now);
+		s = screen(e);
+		/* the table, not the problem bar */
+		assert_non_null(p = strstr(s, " PROBLEMS "));
+		*p = '\0';
+		assert_null(strstr(s, "\xe2\x80\xa6"));	/* … */
+		marks = 0;
+		for (p = s; (p = strstr(p, "~")) != NULL; p++) {
+			if (p[1] >= '0' && p[1] <= '9' &&
+			    strchr(p, '%') != NULL &&
+			    strchr(p, '%') < p + 5)
+				marks++;
+		}
+		assert_true(marks >= 12);	/* CPU and MEM, 12 nodes */
+		free(s);
+		env_free(e);
+	}
+}
+
+/*
  * Issue 16 items 7 and 14: the totals line marks scalelite's node states
  * STALE with their age when scalelite stops answering, and at 80
  * columns keeps the cordoned and disabled counts.
@@ -923,6 +960,7 @@ main(void)
 		cmocka_unit_test(test_selection_by_id),
 		cmocka_unit_test(test_stale_marked),
 		cmocka_unit_test(test_totals_stale),
+		cmocka_unit_test(test_stale_readable),
 		cmocka_unit_test(test_late_mark_refresh_10),
 		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_views),
