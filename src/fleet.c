@@ -732,6 +732,7 @@ fleet_free(struct fleet *f)
 	fleet_hosts_free(f->hosts, f->nhosts);
 	fleet_vms_free(f->vms, f->nvms);
 	free(f->problems);	/* the problems are problems.c's */
+	free(f->pending);
 	services_free_all(f);
 	for (i = 0; i < f->njobs; i++) {
 		free(f->jobs[i]->verb);

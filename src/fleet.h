@@ -232,6 +232,8 @@ struct fleet_problem {
 	int64_t		 since;		/* wall ms the condition started */
 	const char	*action;	/* static verb that usually fixes it:
 					   "server enable", "stack redeploy" */
+	int64_t		 fires_at;	/* pending (fleet->pending): wall ms
+					   its hold ends; 0 otherwise */
 };
 
 enum fleet_job_state {
@@ -296,6 +298,9 @@ struct fleet {
 	size_t		 nvms;
 	struct fleet_problem **problems; /* by severity, newest first */
 	size_t		 nproblems;
+	struct fleet_problem **pending;	/* conditions held before they
+					   fire (CPU high for 1 of 5 min) */
+	size_t		 npending;
 	struct fleet_job **jobs;	/* newest first */
 	size_t		 njobs;
 	struct svc	**svcs;		/* services.h: probe results, by

@@ -25,6 +25,7 @@ struct problems_state {
 	int64_t		 since;
 	uint64_t	 gen;
 	struct fleet_problem *prob;	/* NULL until raised */
+	struct fleet_problem *pend;	/* while held: pending, or NULL */
 };
 
 struct problems {
@@ -51,6 +52,9 @@ struct problems {
 	struct fleet_problem **list;
 	size_t		 nlist;
 	size_t		 caplist;
+	struct fleet_problem **plist;	/* pending */
+	size_t		 nplist;
+	size_t		 capplist;
 };
 
 struct problems_rule {
@@ -67,6 +71,17 @@ struct problems_rule {
 #define PROBLEMS_HOLD_IDLE	2	/* limits.idle_ms */
 
 #define SRC(s)	FLEET_SRC_BIT(FLEET_SRC_ ## s)
+#define PROBLEMS_PENDING_ID	0x80000000u	/* their own id space */
+
+static void
+problems_free_one(struct fleet_problem *fp)
+{
+	if (fp == NULL)
+		return;
+	free(fp->node_key);
+	free(fp->text);
+	free(fp);
+}
 
 /*
  * Report that rule's condition holds for subject.  node_key may be NULL
@@ -101,12 +116,38 @@ problems_hit(struct problems *p, const struct problems_rule *r,
 		else if (r->hold == PROBLEMS_HOLD_IDLE)
 			hold = p->limits.idle_ms;
 	}
-	if (p->now - st->since < hold)
-		return;		/* pending */
-
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	if (p->now - st->since < hold) {
+		/* Pending: shown as such, with when it fires. */
+		if ((fp = st->pend) == NULL) {
+			fp = st->pend = xcalloc(1, sizeof *fp);
+			fp->id = PROBLEMS_PENDING_ID | p->next_id++;
+			fp->rule = r->pub.name;
+			fp->since = st->since;
+			fp->action = r->pub.action;
+			fp->node_key = node_key != NULL ? xstrdup(node_key) :
+			    NULL;
+		}
+		free(fp->text);
+		fp->text = xstrdup(text);
+		fp->severity = sev;
+		fp->sources = sources;
+		fp->fires_at = st->since + hold;
+		if (p->nplist == p->capplist) {
+			p->capplist = p->capplist == 0 ? 16 :
+			    p->capplist * 2;
+			p->plist = xreallocarray(p->plist, p->capplist,
+			    sizeof *p->plist);
+		}
+		p->plist[p->nplist++] = fp;
+		return;
+	}
+	if (st->pend != NULL) {
+		problems_free_one(st->pend);
+		st->pend = NULL;
+	}
 	if ((fp = st->prob) == NULL) {
 		fp = st->prob = xcalloc(1, sizeof *fp);
 		fp->id = p->next_id++;
@@ -140,6 +181,7 @@ problems_state_free(struct problems_state *st)
 		free(st->prob->text);
 		free(st->prob);
 	}
+	problems_free_one(st->pend);
 	free(st->key);
 	free(st);
 }
@@ -854,6 +896,7 @@ problems_free(struct problems *p)
 	hmap_free(&p->stack_nodes);
 	free(p->kinds);
 	free(p->list);
+	free(p->plist);
 	free(p);
 }
 
@@ -893,6 +936,7 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 	p->fleet = f;
 	p->now = now;
 	p->nlist = 0;
+	p->nplist = 0;
 	p->judges = 0;
 	p->stack_nodes_built = false;
 	for (i = 0; i < FLEET_SRC_COUNT; i++) {
@@ -935,6 +979,11 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 	if (p->nlist > 0)
 		memcpy(f->problems, p->list, p->nlist * sizeof *p->list);
 	f->nproblems = p->nlist;
+	f->pending = xreallocarray(f->pending, p->nplist + 1,
+	    sizeof *f->pending);
+	if (p->nplist > 0)
+		memcpy(f->pending, p->plist, p->nplist * sizeof *p->plist);
+	f->npending = p->nplist;
 
 	for (i = 0; i < f->nnodes; i++) {
 		f->nodes[i]->nproblems = 0;

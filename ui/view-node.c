@@ -167,8 +167,20 @@ ui_node_problems(struct ui *ui, struct ui_lines *l,
 {
 	const struct fleet_problem	*p;
 	size_t				 i;
-	char				 age[16];
+	char				 age[16], left[16];
 
+	/* Held conditions: not problems yet, but not "no problems". */
+	for (i = 0; i < ui->fleet->npending; i++) {
+		p = ui->fleet->pending[i];
+		if (p->node_key == NULL || strcmp(p->node_key, n->key) != 0)
+			continue;
+		ui_lines_put(l, UI_R_WARN, "  pending  %s  (for %s; a %s in "
+		    "%s if it holds)", ui_problem_text(p),
+		    ui_fmt_age(ui, p->since, age, sizeof age),
+		    fleet_severity_name(p->severity),
+		    util_fmt_age(p->fires_at > ui->now ? p->fires_at -
+		    ui->now : 0, left, sizeof left));
+	}
 	if (n->nproblems == 0) {
 		ui_lines_put(l, UI_R_OK, "No problems");
 		return;

@@ -13,6 +13,12 @@
 static void
 cell_sev(struct ui *ui, const void *r, struct ui_cell *c)
 {
+	if (PROB(r)->fires_at != 0) {
+		snprintf(c->text, sizeof c->text, "pending");
+		c->role = UI_R_DIM;
+		c->num = -1;
+		return;
+	}
 	snprintf(c->text, sizeof c->text, "%s",
 	    fleet_severity_name(PROB(r)->severity));
 	c->role = ui_sev_role(PROB(r)->severity);
@@ -29,6 +35,17 @@ cell_node(struct ui *ui, const void *r, struct ui_cell *c)
 static void
 cell_text(struct ui *ui, const void *r, struct ui_cell *c)
 {
+	char	 left[16];
+
+	if (PROB(r)->fires_at != 0) {
+		snprintf(c->text, sizeof c->text, "%s (a %s in %s if it "
+		    "holds)", ui_problem_text(PROB(r)),
+		    fleet_severity_name(PROB(r)->severity),
+		    util_fmt_age(PROB(r)->fires_at > ui->now ?
+		    PROB(r)->fires_at - ui->now : 0, left, sizeof left));
+		c->role = UI_R_DIM;
+		return;
+	}
 	snprintf(c->text, sizeof c->text, "%s", ui_problem_text(PROB(r)));
 	c->role = ui_sev_role(PROB(r)->severity);
 }
@@ -97,6 +114,10 @@ ui_problems_collect(struct ui *ui, struct ui_view *v)
 	for (i = 0; i < ui->fleet->nproblems; i++)
 		ui_table_add(&v->table, ui->fleet->problems[i],
 		    ui->fleet->problems[i]->id);
+	/* Then the conditions held before they fire. */
+	for (i = 0; i < ui->fleet->npending; i++)
+		ui_table_add(&v->table, ui->fleet->pending[i],
+		    ui->fleet->pending[i]->id);
 }
 
 /*

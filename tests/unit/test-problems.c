@@ -520,6 +520,39 @@ test_no_false_start(void **state)
 	fleet_free(f);
 }
 
+/*
+ * Issue 16 item 15: a condition held before it fires (CPU 100% for the
+ * 5-minute hold) is published as pending, with when it fires; not as a
+ * problem.
+ */
+static void
+test_pending(void **state)
+{
+	struct fleet			*f;
+	struct problems_limits		*lim;
+
+	(void)state;
+	f = fleet_new("t");
+	lim = problems_limits(fleet_problems(f));
+	prom1(f, T0, "bbb-01", "cpu", 100);
+	assert_null(find(f, "cpu-high", "bbb-01"));
+	assert_int_equal(f->npending, 1);
+	assert_string_equal(f->pending[0]->rule, "cpu-high");
+	assert_string_equal(f->pending[0]->node_key, "bbb-01");
+	assert_int_equal(f->pending[0]->fires_at, T0 + lim->hold_ms);
+	assert_non_null(strstr(f->pending[0]->text, "100%"));
+	prom1(f, T0 + lim->hold_ms, "bbb-01", "cpu", 100);
+	assert_non_null(find(f, "cpu-high", "bbb-01"));
+	assert_int_equal(f->npending, 0);
+	/* a dip clears a pending one */
+	prom1(f, T0 + lim->hold_ms + 1, "bbb-01", "cpu", 10);
+	prom1(f, T0 + lim->hold_ms + 2, "bbb-01", "cpu", 99);
+	assert_int_equal(f->npending, 1);
+	prom1(f, T0 + lim->hold_ms + 3, "bbb-01", "cpu", 10);
+	assert_int_equal(f->npending, 0);
+	fleet_free(f);
+}
+
 static void
 test_sources(void **state)
 {
@@ -656,6 +689,7 @@ main(void)
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_enabled_stale),
 		cmocka_unit_test(test_no_false_start),
+		cmocka_unit_test(test_pending),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_cordoned_idle),
 		cmocka_unit_test(test_cert),

@@ -366,6 +366,32 @@ test_narrow_reach(void **state)
 	env_free(e);
 }
 
+/*
+ * Issue 16 item 15: bbb-09 runs at 95% CPU, inside the 5-minute hold:
+ * its detail and the problems view show the problem as pending, with
+ * when it fires, not "No problems" alone.
+ */
+static void
+test_pending_shown(void **state)
+{
+	struct env	*e = env_new(120, 40, false);
+	char		*s;
+
+	(void)state;
+	assert_true(e->f->npending > 0);
+	keys(e, ":node bbb-09\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "node bbb-09"));
+	assert_non_null(strstr(s, "pending  "));
+	assert_non_null(strstr(s, "if it holds"));
+	free(s);
+	keys(e, "3");
+	s = screen(e);
+	assert_non_null(strstr(s, "pending "));
+	free(s);
+	env_free(e);
+}
+
 static void
 test_palette(void **state)
 {
@@ -952,6 +978,7 @@ main(void)
 		cmocka_unit_test(test_new_problems),
 		cmocka_unit_test(test_problem_open),
 		cmocka_unit_test(test_narrow_reach),
+		cmocka_unit_test(test_pending_shown),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
