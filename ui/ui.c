@@ -1133,6 +1133,8 @@ ui_totals_mark(struct ui *ui, enum fleet_src src, char *buf, size_t len)
 	return (1);
 }
 
+#define UI_TOTALS_SPARK	24	/* the users graph: samples shown */
+
 static void
 ui_draw_totals(struct ui *ui)
 {
@@ -1140,8 +1142,10 @@ ui_draw_totals(struct ui *ui)
 	char				 line[320], spark[512];
 	char				 nodes[128], meet[128], sl[32], pm[32];
 	float				 v[FLEET_HIST_LEN];
-	size_t				 n;
-	int				 w, sw, slk, pmk;
+	char				 range[48];
+	double				 lo, hi;
+	size_t				 n, k;
+	int				 w, sw, slk, pmk, rw, x;
 	enum fleet_src			 msrc;
 
 	/* Node states are scalelite's; the meetings Prometheus' (or its). */
@@ -1181,13 +1185,44 @@ ui_draw_totals(struct ui *ui)
 		w = ui_text_width(line);
 	}
 	ui_put(stdscr, 1, 0, ui->cols, ui_colour_attr(UI_R_TITLE), line);
-	sw = ui->cols - w - 2;
-	if (sw > 40)
-		sw = 40;
-	if (sw >= 4) {
-		n = ui_ring_tail(&t->hist_participants, v, (size_t)sw);
-		ui_spark(spark, sizeof spark, v, n, sw, 0, 0, !ui->utf8);
-		ui_put(stdscr, 1, w + 1, sw, ui_colour_attr(UI_R_GRAPH), spark);
+	/*
+	 * The users graph: labelled, a fixed width at the right end (it
+	 * does not grow nor move), scaled to the range it shows, which it
+	 * prints after it.
+	 */
+	sw = UI_TOTALS_SPARK;
+	n = ui_ring_tail(&t->hist_participants, v, (size_t)sw);
+	lo = hi = NAN;
+	for (k = 0; k < n; k++) {
+		if (isnan(v[k]))
+			continue;
+		if (isnan(lo) || v[k] < lo)
+			lo = v[k];
+		if (isnan(hi) || v[k] > hi)
+			hi = v[k];
+	}
+	if (isnan(lo))
+		snprintf(range, sizeof range, " -");
+	else
+		snprintf(range, sizeof range, " %.0f-%.0f", lo, hi);
+	rw = ui_text_width(range);
+	while (sw >= 8 && w + 1 + 6 + sw + rw > ui->cols)
+		sw -= 4;
+	if (sw >= 8 && w + 1 + 6 + sw + rw <= ui->cols) {
+		if (n > (size_t)sw) {
+			memmove(v, v + (n - (size_t)sw), (size_t)sw *
+			    sizeof *v);
+			n = (size_t)sw;
+		}
+		x = ui->cols - (6 + sw + rw);
+		ui_put(stdscr, 1, x, 6, ui_colour_attr(UI_R_TITLE), "users ");
+		/* Its own range; a flat line sits in the middle. */
+		ui_spark(spark, sizeof spark, v, n, sw, isnan(lo) ? 0 :
+		    lo == hi ? lo - 1 : lo, isnan(hi) ? 1 : lo == hi ?
+		    hi + 1 : hi, !ui->utf8);
+		ui_put(stdscr, 1, x + 6, sw, ui_colour_attr(UI_R_GRAPH), spark);
+		ui_put(stdscr, 1, x + 6 + sw, rw, ui_colour_attr(UI_R_TITLE),
+		    range);
 	}
 }
 

@@ -392,6 +392,41 @@ test_pending_shown(void **state)
 	env_free(e);
 }
 
+/*
+ * Issue 16 item 16: the totals graph is labelled, has a fixed place and
+ * width (it neither grows nor moves as samples come), and prints the
+ * range it is scaled to.
+ */
+static void
+test_totals_graph(void **state)
+{
+	struct env	*e = env_new(160, 24, false);
+	char		*s, *l1, *p;
+	size_t		 at, at2;
+
+	(void)state;
+	s = screen(e);
+	l1 = strchr(s, '\n') + 1;
+	*strchr(l1, '\n') = '\0';
+	p = strstr(l1, "users ");
+	assert_non_null(p);
+	at = (size_t)(p - l1);
+	/* the range printed at the end: "low-high" */
+	p = strrchr(l1, ' ');
+	assert_non_null(strchr(p, '-'));
+	free(s);
+	fleet_ring_push(&e->f->totals.hist_participants, 5000);
+	e->f->version++;
+	s = screen(e);
+	l1 = strchr(s, '\n') + 1;
+	*strchr(l1, '\n') = '\0';
+	at2 = (size_t)(strstr(l1, "users ") - l1);
+	assert_int_equal(at, at2);
+	assert_non_null(strstr(l1, "-5000"));
+	free(s);
+	env_free(e);
+}
+
 static void
 test_palette(void **state)
 {
@@ -979,6 +1014,7 @@ main(void)
 		cmocka_unit_test(test_problem_open),
 		cmocka_unit_test(test_narrow_reach),
 		cmocka_unit_test(test_pending_shown),
+		cmocka_unit_test(test_totals_graph),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
