@@ -198,6 +198,7 @@ dash_demo_stop(struct dash *d)
 		d->sim_pid = 0;
 	}
 	if (d->tmpdir != NULL) {
+		audit_spool_override(NULL);
 		dash_rmdir(d->tmpdir);
 		free(d->tmpdir);
 		d->tmpdir = NULL;
@@ -286,7 +287,7 @@ out:
 static int
 dash_demo_start(struct dash *d, char **cause)
 {
-	char		*sim, *logpath, *tail;
+	char		*sim, *logpath, *tail, *spool;
 	int		 pfd[2], logfd, devnull;
 	pid_t		 pid;
 
@@ -299,6 +300,10 @@ dash_demo_start(struct dash *d, char **cause)
 	}
 	chmod(d->tmpdir, 0700);
 	d->conf = xasprintf("%s/bbbctl.conf", d->tmpdir);
+	/* The demo's audit records stay in the demo (removed with it). */
+	spool = xasprintf("%s/audit.spool", d->tmpdir);
+	audit_spool_override(spool);
+	free(spool);
 	logpath = xasprintf("%s/sim.log", d->tmpdir);
 	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	free(logpath);

@@ -14,6 +14,20 @@ ui_start 160 40 "$ui_bbbctl" --demo --log "$ui_tmp/log"
 ui_keys 3
 wait_for_text "BBB API down"; ok $? "--demo: Prometheus answered: its real problems"
 ! ui_has "no metrics"; ok $? "no false 'no metrics' problem at start"
+
+# Item 11: a job in --demo leaves no record in the user's audit spool
+# (it would be replayed into a real fleet's database).
+ui_keys : 'node bbb-01' Enter
+wait_for_text "node bbb-01"
+ui_keys c
+wait_for_text "server cordon bbb-01?"
+ui_keys y
+wait_for_text "job 1 server cordon bbb-01: done"; ok $? "--demo: a job runs"
+ui_keys q
+pane_gone() { ! ui_tmux has-session -t t; }
+wait_for pane_gone; ok $? "q: it ends"
+[ ! -e "$XDG_STATE_HOME/bbbctl/audit.spool" ]
+ok $? "--demo wrote nothing to the user's audit spool"
 ui_stop
 
 ui_sim --nodes 4 || skip_all "bbbctl-sim did not start"
