@@ -1299,7 +1299,7 @@ ui_draw_problems(struct ui *ui, int y)
 	x = ui_text_width(seg) + 1;
 	for (i = 0; i < f->nproblems && x < ui->cols - 4; i++) {
 		p = f->problems[i];
-		snprintf(seg, sizeof seg, "%s%s%s (%s)",
+		snprintf(seg, sizeof seg, "%s%s%s (seen %s)",
 		    p->node_key != NULL ? p->node_key : "",
 		    p->node_key != NULL ? " " : "", ui_problem_text(p),
 		    ui_fmt_age(ui, p->since, age, sizeof age));

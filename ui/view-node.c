@@ -190,8 +190,8 @@ ui_node_problems(struct ui *ui, struct ui_lines *l,
 		p = ui->fleet->problems[i];
 		if (p->node_key == NULL || strcmp(p->node_key, n->key) != 0)
 			continue;
-		ui_lines_put(l, ui_sev_role(p->severity), "  %-8s %s  (since "
-		    "%s)%s%s", fleet_severity_name(p->severity),
+		ui_lines_put(l, ui_sev_role(p->severity), "  %-8s %s  (seen "
+		    "for %s)%s%s", fleet_severity_name(p->severity),
 		    ui_problem_text(p),
 		    ui_fmt_age(ui, p->since, age, sizeof age),
 		    p->action != NULL ? "  fix: " : "",

@@ -94,7 +94,7 @@ static const struct ui_col ui_problems_cols[] = {
 	{ "SEVERITY", "severity", 8, 0, 0, cell_sev },
 	{ "NODE", "node", 12, 0, 0, cell_node },
 	{ "PROBLEM", "problem", 44, 0, UI_COL_FLEX, cell_text },
-	{ "SINCE", "since", 6, 0, UI_COL_RIGHT, cell_since },
+	{ "SEEN FOR", "since", 8, 0, UI_COL_RIGHT, cell_since },
 	{ "SOURCES", "source", 16, 3, 0, cell_sources },
 	{ "RULE", "rule", 22, 4, 0, cell_rule },
 	{ "USUAL FIX", "fix", 16, 2, 0, cell_fix },
@@ -152,9 +152,9 @@ ui_problems_enter(struct ui *ui, struct ui_view *v)
 		t = (time_t)(p->since / 1000);
 		localtime_r(&t, &tm);
 		strftime(clock, sizeof clock, "%Y-%m-%d %H:%M:%S", &tm);
-		buf_printf(&b, "since: %s (%s ago, as first seen by this "
-		    "console)\n", clock, ui_fmt_age(ui, p->since, age,
-		    sizeof age));
+		buf_printf(&b, "seen since: %s (%s ago; when this console "
+		    "first saw it, not when it began)\n", clock,
+		    ui_fmt_age(ui, p->since, age, sizeof age));
 	}
 	buf_printf(&b, "usual fix: %s", p->action != NULL ? p->action :
 	    "none known");
