@@ -16,13 +16,14 @@ cell_sev(struct ui *ui, const void *r, struct ui_cell *c)
 	if (PROB(r)->fires_at != 0) {
 		snprintf(c->text, sizeof c->text, "pending");
 		c->role = UI_R_DIM;
-		c->num = -1;
+		c->num = 1;	/* after info */
 		return;
 	}
 	snprintf(c->text, sizeof c->text, "%s",
 	    fleet_severity_name(PROB(r)->severity));
 	c->role = ui_sev_role(PROB(r)->severity);
-	c->num = PROB(r)->severity;
+	/* Sorted by it, critical comes first: the natural order. */
+	c->num = -(double)PROB(r)->severity;
 }
 
 static void

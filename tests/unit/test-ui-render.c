@@ -429,6 +429,27 @@ test_totals_graph(void **state)
 	env_free(e);
 }
 
+/* Sorted by SEVERITY, critical comes first (issue 16, smaller items). */
+static void
+test_severity_sort(void **state)
+{
+	struct env	*e = env_new(120, 30, false);
+	char		*s;
+	int		 crit, pend;
+
+	(void)state;
+	keys(e, "3>");
+	s = screen(e);
+	assert_non_null(strstr(s, "sort: SEVERITY"));
+	crit = line_of(s, "critical ");
+	pend = line_of(s, "pending ");
+	assert_true(crit > 0 && pend > 0);
+	assert_true(crit < pend);
+	assert_true(crit == line_of(s, " NODE  ") + 1);
+	free(s);
+	env_free(e);
+}
+
 static void
 test_palette(void **state)
 {
@@ -1017,6 +1038,7 @@ main(void)
 		cmocka_unit_test(test_narrow_reach),
 		cmocka_unit_test(test_pending_shown),
 		cmocka_unit_test(test_totals_graph),
+		cmocka_unit_test(test_severity_sort),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
