@@ -201,9 +201,13 @@ ui_table_finish(struct ui *ui, struct ui_table *t, const struct ui_filter *f)
 			    ui_table_cmp, &s);
 	}
 
-	/* Keep the selection on the same id, else at the same place. */
+	/*
+	 * Keep the selection on the same id, else at the same place.  Until
+	 * the operator moves it, it stays on the first row: in the default
+	 * order the worst one, however the first answers came in.
+	 */
 	t->sel = 0;
-	if (t->has_sel) {
+	if (t->has_sel && t->moved) {
 		for (i = 0; i < t->nrows; i++) {
 			if (t->rows[i].id == t->sel_id) {
 				t->sel = i;
@@ -242,6 +246,7 @@ ui_table_move(struct ui_table *t, int delta)
 	t->sel = (size_t)s;
 	t->sel_id = t->rows[t->sel].id;
 	t->has_sel = true;
+	t->moved = true;
 }
 
 const struct ui_row *

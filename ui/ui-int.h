@@ -189,8 +189,7 @@ struct ui_table {
 	bool		 has_sel;
 	size_t		 hscroll;	/* columns after the first skipped
 					   (Left/Right) */
-	bool		 more_right;	/* last layout hid columns on the
-					   right */
+	bool		 moved;		/* the operator moved the selection */
 };
 
 void		 ui_table_init(struct ui_table *, const struct ui_col *,

@@ -450,6 +450,35 @@ test_severity_sort(void **state)
 	env_free(e);
 }
 
+/*
+ * Until the operator moves it, the selection is on the worst node, also
+ * when a node turns worst after the first frame (issue 16, smaller
+ * items: it stayed on the first node of the first frame).
+ */
+static void
+test_first_selection_worst(void **state)
+{
+	struct env		*e = env_new(120, 30, false);
+	struct fleet_node	*n;
+	struct ui_view		*v;
+	const struct ui_row	*r;
+
+	(void)state;
+	free(screen(e));
+	n = (struct fleet_node *)fleet_node_by_key(e->f, "bbb-12");
+	n->health = FLEET_HEALTH_CRITICAL;
+	n->online = 0;
+	n->nproblems = 3;
+	n->worst = FLEET_SEV_CRITICAL;
+	e->f->version++;
+	free(screen(e));
+	v = ui_view_top(e->ui);
+	r = ui_table_selected(&v->table);
+	assert_non_null(r);
+	assert_string_equal(((const struct fleet_node *)r->p)->key, "bbb-12");
+	env_free(e);
+}
+
 static void
 test_palette(void **state)
 {
@@ -1039,6 +1068,7 @@ main(void)
 		cmocka_unit_test(test_pending_shown),
 		cmocka_unit_test(test_totals_graph),
 		cmocka_unit_test(test_severity_sort),
+		cmocka_unit_test(test_first_selection_worst),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
