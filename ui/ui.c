@@ -595,12 +595,54 @@ ui_command(struct ui *ui, const char *line)
 	return (-1);
 }
 
+/*
+ * Every field a term names is a column of the view: an unknown one would
+ * silently match nothing.  0, or -1 with *cause naming the fields.
+ */
+static int
+ui_filter_fields_check(struct ui_view *v, char **cause)
+{
+	const struct ui_table	*t = &v->table;
+	const char		*f;
+	struct buf		 b = { 0 };
+	size_t			 i, k;
+
+	if (!v->is_table)
+		return (0);
+	for (i = 0; i < v->filter.nterms; i++) {
+		if ((f = v->filter.terms[i].field) == NULL)
+			continue;
+		for (k = 0; k < t->ncols; k++) {
+			if ((t->cols[k].field != NULL &&
+			    strcasecmp(t->cols[k].field, f) == 0) ||
+			    strcasecmp(t->cols[k].name, f) == 0)
+				break;
+		}
+		if (k < t->ncols)
+			continue;
+		for (k = 0; k < t->ncols; k++) {
+			if (t->cols[k].field == NULL)
+				continue;
+			buf_printf(&b, "%s%s", b.len > 0 ? " " : "",
+			    t->cols[k].field);
+		}
+		*cause = xasprintf("no field '%s' here; fields: %s", f,
+		    b.data != NULL ? b.data : "none");
+		buf_free(&b);
+		return (-1);
+	}
+	return (0);
+}
+
 void
 ui_filter_apply(struct ui *ui, struct ui_view *v, const char *text)
 {
 	char	*cause = NULL;
 
-	if (ui_filter_parse(&v->filter, text, &cause) != 0) {
+	if (ui_filter_parse(&v->filter, text, &cause) != 0 ||
+	    ui_filter_fields_check(v, &cause) != 0) {
+		ui_filter_clear(&v->filter);
+		v->built = false;
 		free(ui->prompt.error);
 		ui->prompt.error = cause;
 		return;

@@ -188,6 +188,34 @@ test_filter_keys(void **state)
 	assert_non_null(strstr(s, "bad regex"));
 	free(s);
 	env_free(e);
+
+	/* An unknown field is said, not silently matching nothing. */
+	e = env_new(120, 24, false);
+	keys(e, "/bogus:1\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "no field 'bogus' here; fields: "));
+	assert_null(strstr(s, "[0/12]"));
+	free(s);
+	env_free(e);
+	/* every field the help names is one */
+	{
+		static const char *const fields[] = { "node", "state",
+		    "health", "cpu", "mem", "net", "meetings", "users",
+		    "video", "load", "stack", "vm", "problems" };
+		size_t	 i;
+		char	 k[64];
+
+		for (i = 0; i < nitems(fields); i++) {
+			e = env_new(120, 24, false);
+			snprintf(k, sizeof k, "/%s:x\r", fields[i]);
+			keys(e, k);
+			s = screen(e);
+			if (strstr(s, "no field") != NULL)
+				fail_msg("field %s unknown", fields[i]);
+			free(s);
+			env_free(e);
+		}
+	}
 }
 
 static void
