@@ -218,14 +218,15 @@ ui_dialog_draw(struct ui_dialog *d, WINDOW *win, int cols, int rows)
 	wattrset(win, ui_colour_attr(UI_R_NORMAL));
 	for (r = 0; r < h; r++)
 		mvwhline(win, y + r, x, ' ', w);
-	mvwhline(win, y, x, ACS_HLINE, w);
-	mvwhline(win, y + h - 1, x, ACS_HLINE, w);
-	mvwvline(win, y, x, ACS_VLINE, h);
-	mvwvline(win, y, x + w - 1, ACS_VLINE, h);
-	mvwaddch(win, y, x, ACS_ULCORNER);
-	mvwaddch(win, y, x + w - 1, ACS_URCORNER);
-	mvwaddch(win, y + h - 1, x, ACS_LLCORNER);
-	mvwaddch(win, y + h - 1, x + w - 1, ACS_LRCORNER);
+	/* --ascii (or no UTF-8): plain characters, as everywhere else. */
+	mvwhline(win, y, x, d->ascii ? '-' : ACS_HLINE, w);
+	mvwhline(win, y + h - 1, x, d->ascii ? '-' : ACS_HLINE, w);
+	mvwvline(win, y, x, d->ascii ? '|' : ACS_VLINE, h);
+	mvwvline(win, y, x + w - 1, d->ascii ? '|' : ACS_VLINE, h);
+	mvwaddch(win, y, x, d->ascii ? '+' : ACS_ULCORNER);
+	mvwaddch(win, y, x + w - 1, d->ascii ? '+' : ACS_URCORNER);
+	mvwaddch(win, y + h - 1, x, d->ascii ? '+' : ACS_LLCORNER);
+	mvwaddch(win, y + h - 1, x + w - 1, d->ascii ? '+' : ACS_LRCORNER);
 	ui_put(win, y, x + 2, w - 4, ui_colour_attr(UI_R_TITLE), d->title);
 	for (i = 0; i < shown; i++)
 		ui_put(win, y + 1 + (int)i, x + 2, w - 4, A_NORMAL, lines[i]);
@@ -305,7 +306,10 @@ ui_dialog_view_key(struct ui *ui, struct ui_view *v, int key)
 static void
 ui_dialog_view_overlay(struct ui *ui, struct ui_view *v)
 {
-	ui_dialog_draw(v->priv, stdscr, ui->cols, ui->rows);
+	struct ui_dialog	*d = v->priv;
+
+	d->ascii = !ui->utf8;
+	ui_dialog_draw(d, stdscr, ui->cols, ui->rows);
 }
 
 static void

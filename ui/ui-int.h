@@ -374,6 +374,7 @@ struct ui_dialog {
 	bool		 info;		/* text only: any of Esc, Enter, q
 					   closes; n opens node */
 	char		*node;		/* info: the node n opens, or NULL */
+	bool		 ascii;		/* borders in ASCII */
 };
 void		 ui_dialog_open(struct ui_dialog *, const char *,
 		     const char *);

@@ -507,6 +507,36 @@ test_first_selection_worst(void **state)
 	env_free(e);
 }
 
+/* --ascii: the dialog's borders are ASCII too (issue 16, smaller items). */
+static void
+test_ascii_dialog(void **state)
+{
+	struct env	*e = xcalloc(1, sizeof *e);
+	struct ui_opts	 o;
+	char		*cause = NULL, *s;
+
+	(void)state;
+	setenv("TERM", "xterm-256color", 1);
+	test_now = NOW;
+	e->f = ui_gen_fleet(12, 7, NOW);
+	memset(&o, 0, sizeof o);
+	o.ascii = true;
+	o.refresh_ms = 2000;
+	o.headless_cols = 100;
+	o.headless_rows = 30;
+	o.now = test_clock;
+	e->ui = ui_new(&o, e->f, &cause);
+	assert_non_null(e->ui);
+	ui_confirm(e->ui, 1, "server cordon bbb-01?", "the plan", NULL);
+	s = screen(e);
+	assert_non_null(strstr(s, "+------"));
+	assert_non_null(strstr(s, "| "));
+	assert_null(strstr(s, "\xe2\x94"));	/* box drawing */
+	assert_null(strstr(s, "lqqq"));
+	free(s);
+	env_free(e);
+}
+
 static void
 test_palette(void **state)
 {
@@ -1097,6 +1127,7 @@ main(void)
 		cmocka_unit_test(test_totals_graph),
 		cmocka_unit_test(test_severity_sort),
 		cmocka_unit_test(test_first_selection_worst),
+		cmocka_unit_test(test_ascii_dialog),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
