@@ -405,6 +405,20 @@ cmd_job_run(struct cli *cli, struct cmd_job *cj)
 		what = xstrdup(verb);
 	ctx.cfg = cli->cfg;
 	ctx.fleet = NULL;
+	/* A target that does not exist is refused, --dry-run too. */
+	if (a->resolve != NULL && *args.target != '\0') {
+		if (a->resolve(cli->cfg, args.target, &cause) != 0) {
+			fprintf(stderr, "bbbctl: %s: %s\n", what, cause);
+			free(cause);
+			goto out;
+		}
+		if (cause != NULL) {
+			fprintf(stderr, "bbbctl: %s: warning: %s\n", what,
+			    cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
 	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
 		fprintf(stderr, "bbbctl: %s: %s\n", what, cause);
 		free(cause);

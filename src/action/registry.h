@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct config;
 struct job;
 struct job_args;
 struct job_ctx;
@@ -109,6 +110,14 @@ struct action {
 	 * A plan made while one of them fails says so, and since when.
 	 */
 	unsigned	 acts_on;
+	/*
+	 * On the command line, before the plan (may do blocking I/O): is
+	 * the target there?  0 yes, or the system could not say (a warning
+	 * in *cause, may be set); -1 no, with *cause (a did-you-mean).
+	 * NULL: not checked.
+	 */
+	int		(*resolve)(const struct config *, const char *target,
+			    char **cause);
 
 	/* The dashboard. */
 	int		 key;		/* printable ASCII; 0: no key */
