@@ -1979,7 +1979,11 @@ sim_scalelite_handle(struct sim_world *w, const struct sim_req *q,
 	if (strcmp(q->path, "/health_check") == 0 ||
 	    strcmp(q->path, "/health_check/") == 0 ||
 	    (!w->sl_legacy && strcmp(q->path, "/") == 0)) {
-		sim_resp_printf(r, 200, SL_TEXT, "success");
+		if (*w->sl_health_failure != '\0')
+			sim_resp_printf(r, 200, SL_TEXT, "Health Check "
+			    "Failure: %s", w->sl_health_failure);
+		else
+			sim_resp_printf(r, 200, SL_TEXT, "success");
 		return;
 	}
 	if (sl_path_after(q->path, "/bigbluebutton/api", call,

@@ -222,6 +222,12 @@ struct sim_world {
 	char		 listen[64];	/* "127.0.0.1" */
 
 	bool		 sl_legacy;	/* scalelite < v1.5.1: no admin API */
+	/*
+	 * The health checks (POST /health): "" passes ("success"); else
+	 * it fails as the real ones do, 200 "Health Check Failure: <it>".
+	 */
+	char		 sl_health_failure[128];
+	char		 gl_health_failure[128];
 	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
 
 	void		*consul;	/* per-system private state */
