@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/scalelite.h"
 #include "backend/decode.h"
 #include "config.h"
 #include "fleet.h"
@@ -200,22 +201,6 @@ pm_random_hex(char *out, size_t bytes)
 	out[2 * bytes] = '\0';
 }
 
-/* The signed URL of call with query (checksum SHA-256). */
-static char *
-pm_url(struct pm_run *run, const char *call, const char *query)
-{
-	char	*in, *path, *url, sum[65];
-
-	in = xasprintf("%s%s%s", call, query, run->secret);
-	util_sha256_hex(in, sum);
-	freezero_str(in);
-	path = xasprintf("%s?%s%schecksum=%s", call, query,
-	    *query != '\0' ? "&" : "", sum);
-	url = util_url_join(run->api, path);
-	free(path);
-	return (url);
-}
-
 static struct pm_step *
 pm_step(struct pm_run *run, const char *name)
 {
@@ -274,7 +259,7 @@ pm_call(struct pm_run *run, struct pm_step *s, const char *call,
 
 	memset(a, 0, sizeof *a);
 	a->running = -1;
-	url = pm_url(run, call, query);
+	url = api_bbb_url(run->api, call, query, run->secret);
 	if (pm_get(run, url, &resp) != 0) {
 		pm_fail(s, "%s", resp.error != NULL ? resp.error :
 		    "no answer");
@@ -508,30 +493,37 @@ pm_gone(struct pm_run *run)
 
 /* The node's API URL and secret, from scalelite's getServers. */
 static int
-pm_find_node(struct pm_run *run, const char *node, const char *base,
-    char **cause)
+pm_find_node(struct pm_run *run, const char *node, char **cause)
 {
 	struct fleet_scalelite_update	*u = NULL;
 	struct backend_sl_secrets	 sec = { 0 };
+	struct api_conn			 c;
+	struct api_req			 req;
 	struct http_response		 resp;
-	char				*in, *url, *path, sum[65], *key, *want;
+	char				*key, *want, *d, *why = NULL;
 	size_t				 i;
 	int				 rc = -1;
 
-	in = xasprintf("getServers%s", run->cfg->scalelite.secret);
-	util_sha256_hex(in, sum);
-	freezero_str(in);
-	path = xasprintf("scalelite/api/getServers?checksum=%s", sum);
-	url = util_url_join(base, path);
-	free(path);
-	if (pm_get(run, url, &resp) != 0) {
-		*cause = xasprintf("scalelite getServers: %s",
-		    resp.error != NULL ? resp.error : "no answer");
+	c = api_scalelite_conn(run->cfg);
+	c.timeout_ms = run->timeout_ms;
+	api_scalelite_admin(&req, &c, "getServers", NULL, NULL);
+	req.http.connect_timeout_ms = run->timeout_ms;
+	req.http.max_size = PM_BODY_MAX;
+	if (api_perform(&req, &c, api_scalelite_describe,
+	    "scalelite getServers", &resp, cause) != 0)
+		goto out;
+	if (backend_scalelite_decode(resp.body, resp.len, &u, &sec,
+	    &why) != 0) {
+		/* An XML error with 200 (a wrong secret): in words. */
+		if (resp.len > 0 && resp.body[0] == '<') {
+			d = api_scalelite_describe(&c, &resp);
+			*cause = xasprintf("scalelite getServers: %s", d);
+			free(d);
+		} else
+			*cause = xasprintf("scalelite getServers: %s", why);
+		free(why);
 		goto out;
 	}
-	if (backend_scalelite_decode(resp.body, resp.len, &u, &sec,
-	    cause) != 0)
-		goto out;
 	want = pm_node_key(run->cfg, node);
 	for (i = 0; want != NULL && i < sec.n; i++) {
 		key = pm_node_key(run->cfg, sec.v[i].url);
@@ -557,7 +549,7 @@ out:
 	http_response_clear(&resp);
 	backend_sl_secrets_free(&sec);
 	fleet_scalelite_update_free(u);
-	free(url);
+	api_req_clear(&req);
 	return (rc);
 }
 
@@ -566,7 +558,6 @@ probe_meeting_run(const struct config *cfg, const char *node,
     struct pm_result *r, pm_step_cb step_cb, void *step_arg, char **cause)
 {
 	struct pm_run	 run;
-	char		*base;
 	size_t		 n;
 	int		 rc = -1, st;
 
@@ -583,18 +574,12 @@ probe_meeting_run(const struct config *cfg, const char *node,
 		*cause = xstrdup("[scalelite] url and secret are needed");
 		return (-1);
 	}
-	base = xstrdup(cfg->scalelite.url);
-	n = strlen(base);
-	while (n > 0 && base[n - 1] == '/')
-		base[--n] = '\0';
-	if (n >= 18 && strcmp(base + n - 18, "/bigbluebutton/api") == 0)
-		base[n - 18] = '\0';
 	if (node != NULL) {
-		if (pm_find_node(&run, node, base, cause) != 0)
+		if (pm_find_node(&run, node, cause) != 0)
 			goto out;
 		r->via = xstrdup(r->node);
 	} else {
-		run.api = util_url_join(base, "bigbluebutton/api");
+		run.api = api_scalelite_bbb_api(cfg->scalelite.url);
 		run.secret = xstrdup(cfg->scalelite.secret);
 		r->via = xstrdup("scalelite");
 	}
@@ -624,7 +609,6 @@ probe_meeting_run(const struct config *cfg, const char *node,
 	for (n = 0; n < r->nsteps; n++)
 		r->ok = r->ok && r->steps[n].ok;
 out:
-	free(base);
 	free(run.api);
 	freezero_str(run.secret);
 	explicit_bzero(run.mod_pw, sizeof run.mod_pw);
