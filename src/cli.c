@@ -153,11 +153,14 @@ cli_table(size_t *n)
 
 	if (table == NULL) {
 		acts = action_list(&nacts);
-		ntable = nitems(cli_commands) + nacts;
-		table = xreallocarray(NULL, ntable, sizeof *table);
+		table = xreallocarray(NULL, nitems(cli_commands) + nacts,
+		    sizeof *table);
 		memcpy(table, cli_commands, sizeof cli_commands);
+		ntable = nitems(cli_commands);
 		for (i = 0; i < nacts; i++) {
-			c = &table[nitems(cli_commands) + i];
+			if (acts[i]->own_command)
+				continue;	/* a row above runs it */
+			c = &table[ntable++];
 			memset(c, 0, sizeof *c);
 			c->name = acts[i]->verb;
 			c->args = action_usage(acts[i], NULL);
@@ -266,9 +269,12 @@ cli_usage_actions(FILE *f)
 
 	acts = action_list(&n);
 	for (i = 0; i < n; i++) {
+		if (acts[i]->own_command)
+			continue;
 		len = strcspn(acts[i]->verb, " ");
 		for (j = 0; j < i; j++) {
-			if (strncmp(acts[j]->verb, acts[i]->verb, len + 1) == 0)
+			if (!acts[j]->own_command &&
+			    strncmp(acts[j]->verb, acts[i]->verb, len + 1) == 0)
 				break;
 		}
 		if (j == i)
@@ -655,6 +661,7 @@ cli_help_group(const char *word)
 int
 cmd_help(struct cli *cli, int argc, char **argv)
 {
+	const struct action	*a;
 	const struct cli_cmd	*c;
 	int			 words;
 
@@ -677,5 +684,7 @@ cmd_help(struct cli *cli, int argc, char **argv)
 	if (c->mutating)
 		printf("\nThis command changes the fleet: it is refused with "
 		    "--readonly and only\nplanned with --dry-run.\n");
+	if ((a = action_find(c->name)) != NULL && a->own_command)
+		cmd_job_help_key(a, stdout);
 	return (CLI_EXIT_OK);
 }

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "fleet.h"
 #include "http.h"
+#include "jobs.h"
 #include "probe-meeting.h"
 #include "util.h"
 
@@ -613,6 +614,57 @@ out:
 	freezero_str(run.secret);
 	explicit_bzero(run.mod_pw, sizeof run.mod_pw);
 	return (rc);
+}
+
+int
+probe_meeting_plan(const struct config *cfg, const char *node,
+    struct job_plan *p, char **cause)
+{
+	char	*base;
+
+	if (cfg->scalelite.url == NULL || cfg->scalelite.secret == NULL) {
+		*cause = xstrdup("[scalelite] url and secret are needed");
+		return (-1);
+	}
+	base = api_scalelite_base(cfg->scalelite.url);
+	if (node != NULL)
+		job_plan_add(p, "find %s's API URL and secret: GET %s/"
+		    "scalelite/api/getServers?checksum=<sha256, secret "
+		    "masked>", node, base);
+	job_plan_add(p, "create a test meeting bbbctl-probe-<random> %s%s "
+	    "(not recorded, %s minutes at most)", node != NULL ? "on " :
+	    "through scalelite at ", node != NULL ? node : base,
+	    PM_DURATION_MIN);
+	job_plan_add(p, "getMeetingInfo finds it; join it (redirect=false) "
+	    "and open the client URL it gives");
+	job_plan_add(p, "end it, and check it is gone (notFound)");
+	free(base);
+	return (0);
+}
+
+int
+probe_meeting_summary(const struct pm_result *r, char **line)
+{
+	const struct pm_step	*s;
+	int64_t			 ms = 0;
+	size_t			 i;
+
+	for (i = 0; i < r->nsteps; i++) {
+		s = &r->steps[i];
+		ms += s->ms;
+		if (!s->ok) {
+			*line = xasprintf("%s failed: %s", s->name,
+			    s->detail != NULL ? s->detail : "-");
+			return (-1);
+		}
+	}
+	if (!r->ok) {
+		*line = xstrdup("the test meeting did not complete");
+		return (-1);
+	}
+	*line = xasprintf("test meeting on %s: %zu steps passed in %lld ms",
+	    r->node != NULL ? r->node : r->via, r->nsteps, (long long)ms);
+	return (0);
 }
 
 void
