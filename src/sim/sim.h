@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum sim_system {
 	SIM_CONSUL,
@@ -228,6 +229,12 @@ struct sim_world {
 	 */
 	char		 sl_health_failure[128];
 	char		 gl_health_failure[128];
+	/*
+	 * --access-log: one line per request as it arrives (before any
+	 * fault), "SYSTEM HOST METHOD PATH" (no query: it holds
+	 * checksums); line-buffered, NULL when off.  Owned by main.
+	 */
+	FILE		*access_log;
 	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
 
 	void		*consul;	/* per-system private state */
