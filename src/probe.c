@@ -90,7 +90,7 @@ struct probe {
 
 	/* what */
 	struct api_req	*req;		/* HTTP, built by its client */
-	char		*password;	/* TURN shared secret */
+	char		*turn_secret;	/* TURN REST shared secret */
 	const char	*ca_file;
 	enum probe_http_check check;
 	int		 source;	/* fleet_src, -1 */
@@ -931,7 +931,7 @@ probe_stun_answer(struct probe *p, const uint8_t *buf, size_t len)
 		{
 			char	 pass[64];
 
-			rc = stun_rest_credentials(p->password,
+			rc = stun_rest_credentials(p->turn_secret,
 			    util_wall_ms() / 1000 + PROBE_REST_LIFE,
 			    PROBE_REST_USER, p->username, sizeof p->username,
 			    pass, sizeof pass);
@@ -1420,7 +1420,7 @@ probe_free(struct probe *p)
 		api_req_clear(p->req);
 		free(p->req);
 	}
-	freezero_str(p->password);
+	freezero_str(p->turn_secret);
 	free(p->host);
 	free(p->port);
 	freezero_str(p->conninfo);
@@ -1505,7 +1505,7 @@ probe_add_sock(struct probe_set *set, const char *name, enum probe_type type,
 	p->tls = tls;
 	p->ca_file = set->cfg->probes.ca_file;
 	if (secret != NULL)
-		p->password = xstrdup(secret);
+		p->turn_secret = xstrdup(secret);
 	return (p);
 }
 
