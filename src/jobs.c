@@ -719,6 +719,8 @@ jobs_free(struct jobs *js)
 		j->cancel = true;
 	pthread_cond_broadcast(&js->cond);
 	pthread_mutex_unlock(&js->mu);
+	if (js->audit != NULL)
+		audit_interrupt(js->audit);
 	while ((j = TAILQ_FIRST(&js->list)) != NULL) {
 		TAILQ_REMOVE(&js->list, j, entry);
 		if (!j->joined)
@@ -807,6 +809,9 @@ jobs_cancel(struct jobs *js, uint32_t id, char **cause)
 		*cause = xasprintf("job %u is not running", id);
 		return (-1);
 	}
+	/* A record waiting on a hung audit database goes to the spool. */
+	if (js->audit != NULL)
+		audit_interrupt(js->audit);
 	pthread_mutex_lock(&js->mu);
 	if (j->mutating && !j->action->cancellable) {
 		pthread_mutex_unlock(&js->mu);
