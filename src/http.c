@@ -426,6 +426,18 @@ http_finish(CURL *easy, CURLcode res, struct http_state *st,
 		http_size_text(st->max_size, lim, sizeof lim);
 		resp->error = xasprintf("response larger than %s limit", lim);
 	} else if (res != CURLE_OK) {
+		switch (res) {
+		case CURLE_OPERATION_TIMEDOUT:
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_RECV_ERROR:
+		case CURLE_SEND_ERROR:
+		case CURLE_GOT_NOTHING:
+		case CURLE_PARTIAL_FILE:
+			resp->reset = true;
+			break;
+		default:
+			break;
+		}
 		if (st->errbuf[0] != '\0')
 			resp->error = xstrdup(st->errbuf);
 		else
@@ -762,6 +774,15 @@ http_response_header(const struct http_response *resp, const char *name)
 			return (resp->headers[i - 1].value);
 	}
 	return (NULL);
+}
+
+bool
+http_response_transient(const struct http_response *resp)
+{
+	if (resp->reset)
+		return (true);
+	return (resp->error == NULL && (resp->status >= 500 ||
+	    resp->status == 429));
 }
 
 bool

@@ -62,6 +62,7 @@ struct http_response {
 	int64_t		 elapsed_ms;
 	uint64_t	 bytes_received; /* on the wire (compressed) */
 	time_t		 cert_expiry;	/* peer certificate notAfter, or 0 */
+	bool		 reset;		/* timed out, reset, refused, cut */
 };
 
 typedef void (*http_done_cb)(struct http_response *, void *arg);
@@ -80,6 +81,13 @@ void		 http_response_clear(struct http_response *);
 /* Case-insensitive header lookup; borrowed from resp. */
 const char	*http_response_header(const struct http_response *,
 		     const char *);
+/*
+ * A failure worth retrying a little later: a 5xx or 429 answer, or a
+ * transport failure that a restart or a busy server gives (timeout,
+ * connection reset, refused, an answer cut short).  Not a 4xx, a TLS or
+ * name failure, an answer over the size limit.
+ */
+bool		 http_response_transient(const struct http_response *);
 /* 2xx and no transport error. */
 bool		 http_response_ok(const struct http_response *);
 /*

@@ -375,6 +375,41 @@ job_sleep(struct job *j, int64_t ms)
 	return (!c);
 }
 
+bool
+job_retry(struct job *j, struct job_retry *r, int64_t end, bool cancellable,
+    const char *cause)
+{
+	int64_t	 now = util_mono_ms(), wake;
+
+	if (r->first == 0) {
+		r->first = now;
+		r->backoff = 1000;
+	}
+	if (now - r->first >= JOB_RETRY_FOR_MS || now + r->backoff >= end)
+		return (false);
+	r->n++;
+	log_info("job %u: %s (try %u failed); retrying in %llds", j->id,
+	    cause, r->n, (long long)(r->backoff / 1000));
+	job_step(j, "%s; retrying in %llds", cause,
+	    (long long)(r->backoff / 1000));
+	wake = now + r->backoff;
+	if (r->backoff < 30000)
+		r->backoff *= 2;
+	if (!job_sleep(j, wake - now)) {
+		if (cancellable)
+			return (false);
+		while ((now = util_mono_ms()) < wake)
+			usleep((useconds_t)(wake - now) * 1000);
+	}
+	return (true);
+}
+
+void
+job_retry_ok(struct job_retry *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
 /* The lock is lost (cause borrowed): wake the job's sleeps. */
 static void
 job_set_lock_lost(struct job *j, const char *cause)

@@ -55,6 +55,7 @@ struct rd {
 	const char		*img_service;	/* borrowed from sv[] */
 	const char		*img_old;	/* its image now, borrowed */
 	char			*img_new;	/* "repo:tag" */
+	bool			 transient;	/* the last rd_call() failure */
 };
 
 /* One Rancher call; 0 with *out (the JSON answer), or -1 with *cause. */
@@ -76,6 +77,7 @@ rd_call(struct rd *rd, const char *method, const char *path, json_t *body,
 	int			 rc = -1;
 
 	*out = NULL;
+	rd->transient = false;
 	url = util_url_join(cfg->rancher.url, path);
 	memset(&req, 0, sizeof req);
 	req.method = method;
@@ -92,6 +94,7 @@ rd_call(struct rd *rd, const char *method, const char *path, json_t *body,
 	}
 	memset(&resp, 0, sizeof resp);
 	if (http_perform(&req, &resp) != 0) {
+		rd->transient = http_response_transient(&resp);
 		d = http_response_describe(&resp);
 		*cause = xasprintf("rancher %s: %s", path, d);
 		free(d);
@@ -99,6 +102,7 @@ rd_call(struct rd *rd, const char *method, const char *path, json_t *body,
 	}
 	*out = resp.len > 0 ? json_loadb(resp.body, resp.len, 0, &err) : NULL;
 	if (!http_response_ok(&resp)) {
+		rd->transient = http_response_transient(&resp);
 		msg = json_string_value(json_object_get(*out, "message"));
 		code = json_string_value(json_object_get(*out, "code"));
 		if (code != NULL)
@@ -266,13 +270,24 @@ rd_follow(struct rd *rd, struct rd_service *s, const char *via,
 	const struct job_args	*a = job_args(rd->job);
 	char			*state = NULL;
 	int64_t			 end, poll;
+	struct job_retry	 retry;
 
 	poll = a->poll_ms > 0 ? a->poll_ms : RD_POLL_MS;
 	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
 	    RD_TIMEOUT_MS);
+	memset(&retry, 0, sizeof retry);
 	for (;;) {
-		if (rd_state(rd, s, &state, cause) != 0)
+		if (rd_state(rd, s, &state, cause) != 0) {
+			/* A 5xx, a timeout, a reset: not the end yet. */
+			if (rd->transient && job_retry(rd->job, &retry, end,
+			    cancel_ok, *cause)) {
+				free(*cause);
+				*cause = NULL;
+				continue;
+			}
 			return (-1);
+		}
+		job_retry_ok(&retry);
 		if (strcmp(state, want) == 0) {
 			free(state);
 			return (0);

@@ -90,11 +90,13 @@ ss_xml_error(const char *body)
 
 /*
  * One admin API call.  id (may be NULL) goes in the query; body is a
- * JSON object or NULL (GET).  0 with *out, or -1 with *cause.
+ * JSON object or NULL (GET).  0 with *out, or -1 with *cause and, if
+ * transient is not NULL, whether the failure is worth a retry
+ * (http_response_transient()).
  */
 static int
-ss_call(const struct config *cfg, const char *action, const char *id,
-    json_t *body, json_t **out, char **cause)
+ss_call_t(const struct config *cfg, const char *action, const char *id,
+    json_t *body, json_t **out, bool *transient, char **cause)
 {
 	static const char *const headers[] = {
 		"Content-Type: application/json",
@@ -139,6 +141,8 @@ ss_call(const struct config *cfg, const char *action, const char *id,
 	}
 	memset(&resp, 0, sizeof resp);
 	if (http_perform(&req, &resp) != 0) {
+		if (transient != NULL)
+			*transient = http_response_transient(&resp);
 		d = http_response_describe(&resp);
 		*cause = xasprintf("scalelite %s: %s", action, d);
 		free(d);
@@ -146,6 +150,8 @@ ss_call(const struct config *cfg, const char *action, const char *id,
 	}
 	if (resp.body != NULL && resp.body[strspn(resp.body, " \t\r\n")] ==
 	    '<') {
+		if (transient != NULL)
+			*transient = http_response_transient(&resp);
 		d = ss_xml_error(resp.body);
 		if (strstr(resp.body, "<messageKey>") == NULL &&
 		    !http_response_ok(&resp)) {
@@ -168,6 +174,8 @@ ss_call(const struct config *cfg, const char *action, const char *id,
 	}
 	*out = resp.len > 0 ? json_loadb(resp.body, resp.len, 0, &err) : NULL;
 	if (!http_response_ok(&resp)) {
+		if (transient != NULL)
+			*transient = http_response_transient(&resp);
 		e = json_string_value(json_object_get(*out, "error"));
 		if (e != NULL)
 			*cause = xasprintf("scalelite %s: HTTP %ld: %.200s",
@@ -194,6 +202,13 @@ out:
 	free(query);
 	free(enc);
 	return (rc);
+}
+
+static int
+ss_call(const struct config *cfg, const char *action, const char *id,
+    json_t *body, json_t **out, char **cause)
+{
+	return (ss_call_t(cfg, action, id, body, out, NULL, cause));
 }
 
 /* A server object's state, load (NAN unavailable). */
@@ -273,12 +288,15 @@ ss_find(const struct config *cfg, const char *target, char **id,
 
 static int
 ss_info(const struct config *cfg, const char *id, char **state,
-    double *load, char **cause)
+    double *load, bool *transient, char **cause)
 {
 	json_t	*o;
 	int	 rc;
 
-	if (ss_call(cfg, "getServerInfo", id, NULL, &o, cause) != 0)
+	if (transient != NULL)
+		*transient = false;
+	if (ss_call_t(cfg, "getServerInfo", id, NULL, &o, transient,
+	    cause) != 0)
 		return (-1);
 	rc = ss_server_read(o, state, load, cause);
 	json_decref(o);
@@ -449,18 +467,27 @@ ss_follow(struct job *j, const char *id, double load0, char **cause)
 	char			*state = NULL, *why = NULL, lb[32];
 	double			 load;
 	int			 pct;
+	struct job_retry	 retry;
+	bool			 transient;
 
 	poll = a->poll_ms > 0 ? a->poll_ms : SS_POLL_MS;
 	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
 	    SS_DRAIN_MS);
+	memset(&retry, 0, sizeof retry);
 	for (;;) {
-		if (ss_info(cfg, id, &state, &load, &why) != 0) {
+		if (ss_info(cfg, id, &state, &load, &transient, &why) != 0) {
+			/* A 5xx, a timeout, a reset: not the end yet. */
+			if (transient && job_retry(j, &retry, end, true, why)) {
+				free(why);
+				continue;
+			}
 			/* Say what state the server is left in. */
 			*cause = xasprintf("%s; drain stopped: %s stays "
 			    "cordoned", why, a->target);
 			free(why);
 			return (-1);
 		}
+		job_retry_ok(&retry);
 		if (strcmp(state, "disabled") == 0) {
 			free(state);
 			job_progress(j, 100);
@@ -627,7 +654,7 @@ ss_run(enum ss_verb v, struct job *j, char **cause)
 		*cause = NULL;
 		return (ss_run_rake(v, j, cause));
 	}
-	if (ss_info(cfg, id, &state, &load, cause) != 0)
+	if (ss_info(cfg, id, &state, &load, NULL, cause) != 0)
 		goto out;
 	log_info("server %s (%s): %s, load %s", a->target, id, state,
 	    ss_load_str(load, lb, sizeof lb));
@@ -664,7 +691,7 @@ ss_run(enum ss_verb v, struct job *j, char **cause)
 		if (rc != 0)
 			goto out;
 		rc = -1;
-		if (ss_info(cfg, id, &state, &load, cause) != 0)
+		if (ss_info(cfg, id, &state, &load, NULL, cause) != 0)
 			goto out;
 	} else {
 		job_step(j, "%s %s (scalelite server %s)", ss_verb_word(v),
