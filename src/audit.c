@@ -25,6 +25,7 @@
 #include "audit.h"
 #include "config.h"
 #include "log.h"
+#include "mask.h"
 #include "util.h"
 
 #define AUDIT_MASK		"********"
@@ -374,6 +375,7 @@ audit_mask(const struct audit *a, const char *s)
 {
 	struct buf	 b = { 0 };
 	const char	*p, *hit, *best;
+	char		*m;
 	size_t		 i, len, bestlen;
 
 	if (s == NULL)
@@ -398,6 +400,13 @@ audit_mask(const struct audit *a, const char *s)
 	buf_adds(&b, p);
 	if (b.data == NULL)
 		return (xstrdup(""));
+	/* And every form of the process's secrets (mask.h). */
+	if (mask_has(b.data)) {
+		m = mask_text(b.data);
+		buf_free(&b);
+		buf_adds(&b, m);
+		free(m);
+	}
 	audit_fix_utf8(b.data);
 	len = b.len;
 	if (len > AUDIT_FIELD_MAX) {

@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "mask.h"
 #include "prom-queries.h"
 #include "util.h"
 
@@ -1010,6 +1011,8 @@ config_load(struct config *cfg, const char *path, char **cause)
 		*cause = buf_steal(&p.errors);
 		goto out;
 	}
+	/* From now on no text leaving the process shows these. */
+	mask_add_config(cfg);
 	ret = 0;
 out:
 	fclose(p.f);

@@ -37,6 +37,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "mask.h"
 #include "loop.h"
 #include "util.h"
 
@@ -797,27 +798,31 @@ http_response_describe(const struct http_response *resp)
 {
 	struct buf	 b = { 0 };
 	const unsigned char *p, *end;
+	unsigned char	*cut;
+	char		*masked;
+	size_t		 keep, len;
 	bool		 space = false;
 
 	if (resp->error != NULL)
-		return (xstrdup(resp->error));
+		return (mask_text(resp->error));
 	if (resp->status == 0)
 		return (xstrdup("no response"));
 	buf_printf(&b, "HTTP %ld", resp->status);
 	if (resp->body == NULL || resp->len == 0)
 		return (buf_steal(&b));
+	keep = b.len + 2;
 
 	buf_adds(&b, ": ");
 	p = (const unsigned char *)resp->body;
 	end = p + resp->len;
 	while (p < end && (*p < 0x20 || *p == 0x7f || *p == ' '))
 		p++;
-	if (end - p > HTTP_DESCRIBE_BODY) {
-		end = p + HTTP_DESCRIBE_BODY;
-		/* Do not cut a UTF-8 sequence in half. */
-		while (end > p && (*end & 0xc0) == 0x80)
-			end--;
-	}
+	/*
+	 * Mask over a window a secret longer than the cut: a secret the
+	 * server reflected across the cut is masked whole, not half.
+	 */
+	if ((size_t)(end - p) > HTTP_DESCRIBE_BODY + mask_longest())
+		end = p + HTTP_DESCRIBE_BODY + mask_longest();
 	for (; p < end; p++) {
 		if (*p < 0x20 || *p == 0x7f || *p == ' ') {
 			space = true;
@@ -828,5 +833,15 @@ http_response_describe(const struct http_response *resp)
 		space = false;
 		buf_addc(&b, (char)*p);
 	}
-	return (buf_steal(&b));
+	masked = mask_text(b.data);
+	buf_free(&b);
+	len = strlen(masked);
+	if (len > keep + HTTP_DESCRIBE_BODY) {
+		cut = (unsigned char *)masked + keep + HTTP_DESCRIBE_BODY;
+		/* Do not cut a UTF-8 sequence in half. */
+		while (cut > (unsigned char *)masked && (*cut & 0xc0) == 0x80)
+			cut--;
+		*cut = '\0';
+	}
+	return (masked);
 }

@@ -23,6 +23,7 @@
 #include "jobs.h"
 #include "lock.h"
 #include "log.h"
+#include "mask.h"
 #include "loop.h"
 #include "util.h"
 
@@ -264,9 +265,10 @@ job_post(struct job *j, bool final)
 	u->verb = xstrdup(j->action->verb);
 	u->target = xstrdup(j->target);
 	u->state = j->state;
-	u->step = j->step != NULL ? xstrdup(j->step) : NULL;
+	/* A cause may quote a server that reflected a secret. */
+	u->step = mask_text(j->step);
 	u->progress = j->progress;
-	u->result = j->result != NULL ? xstrdup(j->result) : NULL;
+	u->result = mask_text(j->result);
 	u->started = j->started;
 	u->ended = final ? util_wall_ms() : 0;
 	pthread_mutex_lock(&js->mu);

@@ -24,6 +24,7 @@
 #include "fleet.h"
 #include "http.h"
 #include "log.h"
+#include "mask.h"
 #include "loop.h"
 #include "util.h"
 
@@ -382,6 +383,7 @@ bk_failed(struct bk_source *s, const char *cause)
 	s->answered = true;
 	s->failures++;
 	clean = bk_clean_cause(s->ops->src, cause);
+	mask_inplace(&clean);	/* a server may reflect a secret */
 	/* data for the UI; the log file only (never twice on stderr) */
 	log_info("%s: %s", fleet_src_name(s->ops->src), clean);
 	fleet_source_failed(s->b->fleet, s->ops->src, clean, util_wall_ms());
