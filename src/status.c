@@ -111,11 +111,14 @@ status_print_summary(FILE *out, const struct fleet *f,
 	const struct fleet_totals *t = &f->totals;
 	int			 code, crit, warn, info, s, configured = 0;
 	int			 failed = 0;
+	char			*cluster;
 
 	(void)o;
 	code = status_exit_code(f);
 	status_count_sev(f, &crit, &warn, &info);
-	fprintf(out, "BBBCTL %s - %s: ", status_exit_name(code), f->cluster);
+	cluster = util_clean(f->cluster);
+	fprintf(out, "BBBCTL %s - %s: ", status_exit_name(code), cluster);
+	free(cluster);
 	for (s = 0; s < FLEET_SRC_COUNT; s++) {
 		if (f->sources[s].state == FLEET_SRC_OFF)
 			continue;
@@ -182,6 +185,8 @@ status_table_print(FILE *out, struct status_table *t, bool color)
 		w[c] = strlen(t->head[c]);
 	for (r = 0; r < t->nrows; r++) {
 		for (c = 0; c < t->ncols; c++) {
+			/* Remote data: no control character to the terminal. */
+			util_clean_inplace(t->cells[r * t->ncols + c]);
 			len = strlen(t->cells[r * t->ncols + c]);
 			if (len > w[c])
 				w[c] = len;

@@ -294,6 +294,42 @@ test_text(void **state)
 	fleet_free(f);
 }
 
+/*
+ * Remote data and config values with terminal escapes: the table
+ * writes no control character (a node named to retitle and clear the
+ * operator's terminal, a cause with a C1 CSI, a cluster name with BEL).
+ */
+static void
+test_text_escapes(void **state)
+{
+	struct fleet			*f;
+	struct fleet_consul_update	*cu;
+	char				*out;
+	const unsigned char		*p;
+
+	(void)state;
+	f = fleet_new("uni\a-x\033[2J");
+	problems_limits(fleet_problems(f))->hold = false;
+	fleet_source_enable(f, FLEET_SRC_CONSUL, true);
+	fleet_source_enable(f, FLEET_SRC_RANCHER, true);
+	cu = t_consul_new();
+	t_consul_add(cu, "bbb-01\033]0;pwned\a\033[2J", FLEET_HEALTH_PASSING);
+	fleet_apply_consul(f, cu, T0);
+	fleet_source_failed(f, FLEET_SRC_RANCHER, "bad \xc2\x9b" "2J \r\x7f end",
+	    T0 + 1);
+	out = render(f, false);
+	assert_non_null(strstr(out, "bbb-01?]0;pwned??[2j"));
+	assert_non_null(strstr(out, "uni?-x?[2J"));
+	for (p = (const unsigned char *)out; *p != '\0'; p++) {
+		if (*p == '\n')
+			continue;
+		assert_false(*p < 0x20 || *p == 0x7f);
+		assert_false(p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f);
+	}
+	free(out);
+	fleet_free(f);
+}
+
 int
 main(void)
 {
@@ -301,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_json_schema),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_escapes),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
