@@ -1163,6 +1163,8 @@ audit_replay(struct audit *a, char **cause)
 		goto out;
 	}
 	if (st.rejected.len != 0) {
+		/* audit_spool_append() ends the last line itself. */
+		st.rejected.data[--st.rejected.len] = '\0';
 		rej = xasprintf("%s.rejected", a->spool);
 		if (audit_spool_append(rej, st.rejected.data, cause) != 0) {
 			free(rej);

@@ -2,6 +2,9 @@
  * main.c: bbbctl's entry point: locale, file mode mask, the command line,
  * the log file, then the command (or the dashboard).
  */
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -40,6 +43,13 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);	/* a closed peer is an error, not death */
 	umask(077);		/* logs, audit, backups: ours alone */
 	setrlimit(RLIMIT_CORE, &rl);	/* secrets stay out of core files */
+#ifdef __linux__
+	/*
+	 * RLIMIT_CORE does not stop a core_pattern pipe handler (systemd-
+	 * coredump, apport), nor ptrace or /proc/PID/mem by the same user.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 
 	cli_init(&cli);
 	cli_set_dashboard(cmd_dashboard);
