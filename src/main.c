@@ -10,6 +10,9 @@
 #include <sys/types.h>
 
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +46,14 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);	/* a closed peer is an error, not death */
 	umask(077);		/* logs, audit, backups: ours alone */
 	setrlimit(RLIMIT_CORE, &rl);	/* secrets stay out of core files */
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+	/*
+	 * Answers over 256 KiB in their own mappings: freed, they go back
+	 * to the system, and growing one is an mremap, not a copy (glibc's
+	 * threshold would otherwise rise to 32 MiB after the first one).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 #ifdef __linux__
 	/*
 	 * RLIMIT_CORE does not stop a core_pattern pipe handler (systemd-

@@ -53,6 +53,7 @@ struct bk_source {
 	int			 failures;	/* consecutive */
 	int64_t			 started;	/* mono ms */
 	uint64_t		 bytes;
+	struct http_budget	 budget;	/* its bytes in flight */
 };
 
 struct backends {
@@ -335,13 +336,16 @@ bk_request(struct bk_source *s, const struct http_req *req, http_done_cb cb,
     void *arg)
 {
 	struct bk_xfer	*x;
+	struct http_req	 r = *req;
 
 	x = xcalloc(1, sizeof *x);
 	x->s = s;
 	x->cb = cb;
 	x->arg = arg;
 	TAILQ_INSERT_TAIL(&s->xfers, x, entry);
-	x->xfer = http_request(s->b->http, req, bk_request_cb, x);
+	/* A source's parallel answers share one budget (http.h). */
+	r.budget = &s->budget;
+	x->xfer = http_request(s->b->http, &r, bk_request_cb, x);
 }
 
 void
