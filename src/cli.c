@@ -1,6 +1,7 @@
 /*
  * cli.c: global options, the command table, loading the configuration
- * a command asks for.
+ * a command asks for.  The actions' commands are not in the table here:
+ * they are generated from the action registry (action/registry.h).
  */
 #include <stddef.h>
 #include <getopt.h>
@@ -8,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "action/registry.h"
 #include "cli.h"
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
+#include "simpath.h"
 #include "util.h"
 
 struct cli_cmd {
@@ -22,19 +25,18 @@ struct cli_cmd {
 	enum cli_need	 needs_config;
 	bool		 mutating;	/* refused when read-only */
 	bool		 hidden;	/* not in --help */
+	const struct action *action;	/* a registry row (cmd-job.c) */
 };
 
 /*
- * The commands.  Add a row per command (keep them sorted by name); the
- * dashboard is the row named "".  --help lists the rows in this order.
- * Rows to come look like:
+ * The commands that are not actions.  Add a row per command; the
+ * dashboard is the row named "".  --help lists these rows and the
+ * actions' (cli_table()) sorted by name.  A row looks like:
  *
- *	{ "", cmd_dashboard, "", "the dashboard",
- *	  CLI_CONFIG_OPTIONAL, false, true },
- *	{ "server cordon", cmd_server_cordon, "NODE",
- *	  "stop new meetings on NODE", CLI_CONFIG_REQUIRED, true, false },
  *	{ "status", cmd_status, "[--json]", "print the fleet once",
  *	  CLI_CONFIG_REQUIRED, false, false },
+ *
+ * An action is not a row here: it is a row of the action registry.
  */
 static int	 cli_run_dashboard(struct cli *, int, char **);
 
@@ -54,28 +56,6 @@ static const struct cli_cmd cli_commands[] = {
 	{ "help", cmd_help, "[COMMAND]",
 	  "show this help, or one command's",
 	  CLI_CONFIG_NONE, false, false },
-	{ "server cordon", cmd_job, "NODE",
-	  "stop new meetings on NODE; running ones go on",
-	  CLI_CONFIG_REQUIRED, true, false },
-	{ "server disable", cmd_job, "NODE",
-	  "take NODE out of scalelite (refused while it has load)",
-	  CLI_CONFIG_REQUIRED, true, false },
-	{ "server drain", cmd_job, "[--poll S] NODE",
-	  "cordon NODE and follow its load until scalelite disables it",
-	  CLI_CONFIG_REQUIRED, true, false },
-	{ "server enable", cmd_job, "NODE",
-	  "let NODE take new meetings",
-	  CLI_CONFIG_REQUIRED, true, false },
-	{ "server panic", cmd_job, "NODE",
-	  "END EVERY MEETING on NODE and disable it",
-	  CLI_CONFIG_REQUIRED, true, false },
-	{ "stack redeploy", cmd_job,
-	  "[--image SERVICE=IMAGE | IMAGE | TAG] STACK",
-	  "upgrade every service of STACK in place; roll back on failure",
-	  CLI_CONFIG_REQUIRED, true, false },
-	{ "stack restart", cmd_job, "STACK",
-	  "restart every service of STACK, rolling",
-	  CLI_CONFIG_REQUIRED, true, false },
 	/* status loads the configuration itself: its errors exit 3 */
 	{ "status", cmd_status, "[--json] [--watch] [--timeout S]",
 	  "print the fleet once, as a monitoring check (exit 0-3)",
@@ -123,8 +103,65 @@ static const char *cli_option_help[][2] = {
 	{ "-V, --version", "show the version and exit" },
 };
 
+/* --version: ours, the libraries built against, the simulator. */
+static void
+cli_version(FILE *fp)
+{
+	char	*sim;
+
+	fprintf(fp, "bbbctl %s\n", PACKAGE_VERSION);
+	fprintf(fp, "built with %s\n", BUILT_WITH);
+	if ((sim = simpath_find()) != NULL)
+		fprintf(fp, "simulator: %s (--demo available)\n", sim);
+	else
+		fprintf(fp, "simulator: not found (--demo unavailable)\n");
+	free(sim);
+}
+
 #define CLI_REFRESH_MIN	100
 #define CLI_REFRESH_MAX	3600000
+
+static int
+cli_cmd_cmp(const void *a, const void *b)
+{
+	const struct cli_cmd	*ca = a, *cb = b;
+
+	return (strcmp(ca->name, cb->name));
+}
+
+/*
+ * Every command: the rows above and one per action of the registry,
+ * sorted by name.  Built once; it lives as long as the program.
+ */
+static const struct cli_cmd *
+cli_table(size_t *n)
+{
+	static struct cli_cmd		*table;
+	static size_t			 ntable;
+	const struct action *const	*acts;
+	struct cli_cmd			*c;
+	size_t				 i, nacts;
+
+	if (table == NULL) {
+		acts = action_list(&nacts);
+		ntable = nitems(cli_commands) + nacts;
+		table = xreallocarray(NULL, ntable, sizeof *table);
+		memcpy(table, cli_commands, sizeof cli_commands);
+		for (i = 0; i < nacts; i++) {
+			c = &table[nitems(cli_commands) + i];
+			memset(c, 0, sizeof *c);
+			c->name = acts[i]->verb;
+			c->args = action_usage(acts[i], NULL);
+			c->help = acts[i]->help;
+			c->needs_config = CLI_CONFIG_REQUIRED;
+			c->mutating = true;
+			c->action = acts[i];
+		}
+		qsort(table, ntable, sizeof *table, cli_cmd_cmp);
+	}
+	*n = ntable;
+	return (table);
+}
 
 void
 cli_init(struct cli *cli)
@@ -180,12 +217,52 @@ cli_run_dashboard(struct cli *cli, int argc, char **argv)
 	return (cli_dashboard(cli, argc, argv));
 }
 
+/* One command's line of --help: "  name args   help". */
+static void
+cli_usage_cmd(FILE *f, const struct cli_cmd *c)
+{
+	char	 left[128];
+
+	snprintf(left, sizeof left, "%s%s%s", c->name,
+	    *c->args != '\0' ? " " : "", c->args);
+	if (strlen(left) > 22)
+		fprintf(f, "  %s\n  %-22s %s\n", left, "", c->help);
+	else
+		fprintf(f, "  %-22s %s\n", left, c->help);
+}
+
+/* The actions' common options, naming their first words. */
+static void
+cli_usage_actions(FILE *f)
+{
+	const struct action *const	*acts;
+	struct buf			 b = { 0 };
+	size_t				 i, j, n, len;
+
+	acts = action_list(&n);
+	for (i = 0; i < n; i++) {
+		len = strcspn(acts[i]->verb, " ");
+		for (j = 0; j < i; j++) {
+			if (strncmp(acts[j]->verb, acts[i]->verb, len + 1) == 0)
+				break;
+		}
+		if (j == i)
+			buf_printf(&b, "%s%.*s", b.len != 0 ? ", " : "",
+			    (int)len, acts[i]->verb);
+	}
+	if (b.len == 0)
+		return;
+	fprintf(f, "\nThe actions (%s) also take --lock-wait S and "
+	    "--timeout S;\ntheir options and the global ones may come after "
+	    "the command's words too.\n", b.data);
+	buf_free(&b);
+}
+
 void
 cli_usage(FILE *f)
 {
-	const struct cli_cmd	*c;
-	char			 left[64];
-	size_t			 i;
+	const struct cli_cmd	*c, *table;
+	size_t			 i, n;
 
 	cli_usage_line(f);
 	fprintf(f, "\nbbbctl is a terminal console for BigBlueButton fleets "
@@ -197,17 +274,14 @@ cli_usage(FILE *f)
 		fprintf(f, "  %-22s %s\n", cli_option_help[i][0],
 		    cli_option_help[i][1]);
 	fprintf(f, "\nCommands:\n");
-	for (i = 0; i < nitems(cli_commands); i++) {
-		c = &cli_commands[i];
+	table = cli_table(&n);
+	for (i = 0; i < n; i++) {
+		c = &table[i];
 		if (c->hidden || *c->name == '\0')
 			continue;
-		snprintf(left, sizeof left, "%s%s%s", c->name,
-		    *c->args != '\0' ? " " : "", c->args);
-		if (strlen(left) > 22)
-			fprintf(f, "  %s\n  %-22s %s\n", left, "", c->help);
-		else
-			fprintf(f, "  %-22s %s\n", left, c->help);
+		cli_usage_cmd(f, c);
 	}
+	cli_usage_actions(f);
 	fprintf(f, "\nConfiguration: --config, $BBBCTL_CONFIG, "
 	    "$XDG_CONFIG_HOME/bbbctl/bbbctl.conf\n"
 	    "(~/.config/bbbctl/bbbctl.conf), /etc/bbbctl/bbbctl.conf.\n");
@@ -215,67 +289,93 @@ cli_usage(FILE *f)
 	    "See bbbctl(1).\n");
 }
 
+const struct option *
+cli_global_options(size_t *n)
+{
+	size_t	 i;
+
+	for (i = 0; cli_options[i].name != NULL; i++) {
+		if (cli_options[i].val < CLI_OPT_CONFIG)
+			break;
+	}
+	*n = i;
+	return (cli_options);
+}
+
+int
+cli_global_option(struct cli *cli, int val, const char *arg)
+{
+	const char	*cause;
+
+	switch (val) {
+	case CLI_OPT_CONFIG:
+		free(cli->config_path);
+		cli->config_path = xstrdup(arg);
+		break;
+	case CLI_OPT_DEMO:
+		cli->demo = true;
+		break;
+	case CLI_OPT_READONLY:
+		cli->readonly = true;
+		break;
+	case CLI_OPT_DRY_RUN:
+		cli->dry_run = true;
+		break;
+	case CLI_OPT_YES:
+		cli->yes = true;
+		break;
+	case CLI_OPT_NO_COLOR:
+		cli->no_color = true;
+		break;
+	case CLI_OPT_ASCII:
+		cli->ascii = true;
+		break;
+	case CLI_OPT_REFRESH:
+		if (util_parse_duration_ms(arg, &cli->refresh_ms,
+		    &cause) == -1 ||
+		    cli->refresh_ms < CLI_REFRESH_MIN ||
+		    cli->refresh_ms > CLI_REFRESH_MAX) {
+			fprintf(stderr, "bbbctl: --refresh: expected a "
+			    "duration from 100ms to 1h, like 2s or "
+			    "500ms, got '%s'\n", arg);
+			return (CLI_EXIT_USAGE);
+		}
+		break;
+	case CLI_OPT_LOG:
+		free(cli->log_path);
+		cli->log_path = xstrdup(arg);
+		break;
+	default:
+		fprintf(stderr, "bbbctl: unknown option\n");
+		return (CLI_EXIT_USAGE);
+	}
+	return (CLI_CONTINUE);
+}
+
 int
 cli_parse(struct cli *cli, int argc, char **argv, int *cmd_argc,
     char ***cmd_argv)
 {
-	const char	*cause, *env;
-	int		 ch;
+	const char	*env;
+	int		 ch, rc;
 
 	opterr = 0;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+:hV", cli_options,
 	    NULL)) != -1) {
 		switch (ch) {
-		case CLI_OPT_CONFIG:
-			free(cli->config_path);
-			cli->config_path = xstrdup(optarg);
-			break;
-		case CLI_OPT_DEMO:
-			cli->demo = true;
-			break;
-		case CLI_OPT_READONLY:
-			cli->readonly = true;
-			break;
-		case CLI_OPT_DRY_RUN:
-			cli->dry_run = true;
-			break;
-		case CLI_OPT_YES:
-			cli->yes = true;
-			break;
-		case CLI_OPT_NO_COLOR:
-			cli->no_color = true;
-			break;
-		case CLI_OPT_ASCII:
-			cli->ascii = true;
-			break;
-		case CLI_OPT_REFRESH:
-			if (util_parse_duration_ms(optarg, &cli->refresh_ms,
-			    &cause) == -1 ||
-			    cli->refresh_ms < CLI_REFRESH_MIN ||
-			    cli->refresh_ms > CLI_REFRESH_MAX) {
-				fprintf(stderr, "bbbctl: --refresh: expected a "
-				    "duration from 100ms to 1h, like 2s or "
-				    "500ms, got '%s'\n", optarg);
-				return (CLI_EXIT_USAGE);
-			}
-			break;
-		case CLI_OPT_LOG:
-			free(cli->log_path);
-			cli->log_path = xstrdup(optarg);
-			break;
 		case 'h':
 			cli_usage(stdout);
 			return (CLI_EXIT_OK);
 		case 'V':
-			printf("bbbctl %s\n", PACKAGE_VERSION);
+			cli_version(stdout);
 			return (CLI_EXIT_OK);
 		case ':':
 			fprintf(stderr, "bbbctl: option '%s' needs an "
 			    "argument\n", argv[optind - 1]);
 			cli_usage_short();
 			return (CLI_EXIT_USAGE);
-		default:
+		case '?':
 			if (optopt > 0 && optopt < CLI_OPT_CONFIG)
 				fprintf(stderr, "bbbctl: unknown option "
 				    "'-%c'\n", optopt);
@@ -284,6 +384,11 @@ cli_parse(struct cli *cli, int argc, char **argv, int *cmd_argc,
 				    "'%s'\n", argv[optind - 1]);
 			cli_usage_short();
 			return (CLI_EXIT_USAGE);
+		default:
+			if ((rc = cli_global_option(cli, ch, optarg)) !=
+			    CLI_CONTINUE)
+				return (rc);
+			break;
 		}
 	}
 	if ((env = getenv("NO_COLOR")) != NULL && *env != '\0')
@@ -317,17 +422,18 @@ cli_match(const char *name, int argc, char **argv)
 static const struct cli_cmd *
 cli_find(int argc, char **argv, int *words)
 {
-	const struct cli_cmd	*found = NULL;
-	size_t			 i;
+	const struct cli_cmd	*found = NULL, *table;
+	size_t			 i, nt;
 	int			 n, best = 0;
 
-	for (i = 0; i < nitems(cli_commands); i++) {
-		if (*cli_commands[i].name == '\0')
+	table = cli_table(&nt);
+	for (i = 0; i < nt; i++) {
+		if (*table[i].name == '\0')
 			continue;
-		n = cli_match(cli_commands[i].name, argc, argv);
+		n = cli_match(table[i].name, argc, argv);
 		if (n > best) {
 			best = n;
-			found = &cli_commands[i];
+			found = &table[i];
 		}
 	}
 	*words = best;
@@ -338,15 +444,16 @@ cli_find(int argc, char **argv, int *words)
 static void
 cli_unknown(int argc, char **argv)
 {
-	const struct cli_cmd	*c;
+	const struct cli_cmd	*c, *table;
 	struct buf		 b = { 0 };
 	const char		*sug = NULL;
-	size_t			 i, n, d, best = SIZE_MAX;
+	size_t			 i, n, nt, d, best = SIZE_MAX;
 	char			 first[64];
 
 	/* A first word that starts commands: list what may follow. */
-	for (i = 0; i < nitems(cli_commands); i++) {
-		c = &cli_commands[i];
+	table = cli_table(&nt);
+	for (i = 0; i < nt; i++) {
+		c = &table[i];
 		n = strcspn(c->name, " ");
 		if (c->hidden || c->name[n] == '\0' ||
 		    strlen(argv[0]) != n || strncmp(c->name, argv[0], n) != 0)
@@ -363,8 +470,8 @@ cli_unknown(int argc, char **argv)
 		buf_free(&b);
 		return;
 	}
-	for (i = 0; i < nitems(cli_commands); i++) {
-		c = &cli_commands[i];
+	for (i = 0; i < nt; i++) {
+		c = &table[i];
 		if (c->hidden || *c->name == '\0')
 			continue;
 		n = strcspn(c->name, " ");
@@ -440,14 +547,16 @@ cli_load_config(struct cli *cli, enum cli_need need)
 int
 cli_run(struct cli *cli, int argc, char **argv)
 {
-	const struct cli_cmd	*c = NULL;
-	size_t			 i;
-	int			 words = 0;
+	const struct cli_cmd	*c = NULL, *table;
+	struct cmd_job		*job = NULL;
+	size_t			 i, nt;
+	int			 words = 0, rc;
 
 	if (argc == 0) {
-		for (i = 0; i < nitems(cli_commands); i++) {
-			if (*cli_commands[i].name == '\0')
-				c = &cli_commands[i];
+		table = cli_table(&nt);
+		for (i = 0; i < nt; i++) {
+			if (*table[i].name == '\0')
+				c = &table[i];
 		}
 		if (c == NULL || !cli_have_dashboard()) {
 			fprintf(stderr, "bbbctl: the dashboard is not built "
@@ -462,20 +571,60 @@ cli_run(struct cli *cli, int argc, char **argv)
 	}
 	cli->command = c->name;
 	cli->mutating = c->mutating;
-	if (cli_load_config(cli, c->needs_config) == -1)
+	/*
+	 * An action's options, global ones too, may come after its words:
+	 * they are parsed before the configuration is read.
+	 */
+	if (c->action != NULL && (job = cmd_job_parse(cli, c->action,
+	    argc - words + 1, argv + words - 1, &rc)) == NULL)
+		return (rc);
+	if (cli_load_config(cli, c->needs_config) == -1) {
+		cmd_job_free(job);
 		return (CLI_EXIT_ERROR);
+	}
 	if (c->mutating && cli->readonly && !cli->dry_run) {
 		fprintf(stderr, "bbbctl: %s changes the fleet: refused in "
 		    "read-only mode (--readonly or [ui] readonly)\n", c->name);
+		cmd_job_free(job);
 		return (CLI_EXIT_ERROR);
 	}
 	log_info("bbbctl %s: %s%s%s", PACKAGE_VERSION,
 	    *c->name != '\0' ? c->name : "dashboard",
 	    cli->demo ? " (demo)" : "", cli->dry_run ? " (dry run)" : "");
+	if (job != NULL)
+		return (cmd_job_run(cli, job));
 	/* argv[0] becomes the command's last word. */
 	if (words > 0)
 		return (c->fn(cli, argc - words + 1, argv + words - 1));
 	return (c->fn(cli, 0, argv));
+}
+
+/* `help WORD` for the first word of commands: their lines.  false: none. */
+static bool
+cli_help_group(const char *word)
+{
+	const struct cli_cmd	*c, *table;
+	size_t			 i, nt, len = strlen(word);
+	bool			 found = false, actions = false;
+
+	table = cli_table(&nt);
+	for (i = 0; i < nt; i++) {
+		c = &table[i];
+		if (c->hidden || strncmp(c->name, word, len) != 0 ||
+		    c->name[len] != ' ')
+			continue;
+		if (!found)
+			printf("usage: bbbctl [options] %s VERB [arguments]\n\n"
+			    "Commands:\n", word);
+		found = true;
+		if (c->action != NULL)
+			actions = true;
+		cli_usage_cmd(stdout, c);
+	}
+	if (actions)
+		printf("\nEach also takes --lock-wait S and --timeout S; "
+		    "`bbbctl help %s VERB`\nsays more.\n", word);
+	return (found);
 }
 
 int
@@ -489,8 +638,14 @@ cmd_help(struct cli *cli, int argc, char **argv)
 		return (CLI_EXIT_OK);
 	}
 	if ((c = cli_find(argc - 1, argv + 1, &words)) == NULL) {
+		if (argc == 2 && cli_help_group(argv[1]))
+			return (CLI_EXIT_OK);
 		cli_unknown(argc - 1, argv + 1);
 		return (CLI_EXIT_USAGE);
+	}
+	if (c->action != NULL) {
+		cmd_job_help(c->action, stdout);
+		return (CLI_EXIT_OK);
 	}
 	printf("usage: bbbctl [options] %s%s%s\n\n%s\n", c->name,
 	    *c->args != '\0' ? " " : "", c->args, c->help);

@@ -5,18 +5,21 @@
  *   bbbctl [global options] [command [command options and arguments]]
  *
  * Global options come before the command (getopt_long with "+"), so a
- * command's own options pass through untouched.  With no command the
+ * command's own options pass through untouched; an action's command
+ * (cmd-job.c) takes them after its words too.  With no command the
  * dashboard starts.  Exit status: CLI_EXIT_OK, CLI_EXIT_ERROR for a
  * failure, CLI_EXIT_USAGE for a bad command line.
  *
- * Commands are rows of the table in cli.c; their functions are declared
- * in cmd.h.  main() owns the struct cli; a command borrows it for the
- * duration of its call.
+ * Commands are rows of the table in cli.c, and one per action of the
+ * registry (action/registry.h); their functions are declared in cmd.h.
+ * main() owns the struct cli; a command borrows it for the duration of
+ * its call.
  */
 #ifndef BBBCTL_CLI_H
 #define BBBCTL_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,6 +36,8 @@ enum cli_need {
 	CLI_CONFIG_OPTIONAL,	/* read when one is found, else defaults */
 	CLI_CONFIG_REQUIRED	/* no file found is an error */
 };
+
+struct option;
 
 struct cli {
 	/* Global options as given (NULL / false / -1 when not). */
@@ -76,6 +81,15 @@ void	 cli_free(struct cli *);
  */
 int	 cli_parse(struct cli *, int argc, char **argv, int *cmd_argc,
 	     char ***cmd_argv);
+
+/*
+ * The global options as getopt_long rows (the first *n of the array,
+ * without --help and --version), for a command that takes them after
+ * its words too, and the function that applies one by its val:
+ * CLI_CONTINUE, or an exit status with the message printed.
+ */
+const struct option *cli_global_options(size_t *n);
+int	 cli_global_option(struct cli *, int val, const char *arg);
 
 /*
  * The dashboard lives in the program (it links the UI and curses), not

@@ -1,13 +1,15 @@
 /*
- * cmd-job.c: the command-line face of the actions (jobs.h):
+ * cmd-job.c: the command-line face of the actions (jobs.h), generated
+ * from their rows in the registry (action/registry.h):
  *
- *	bbbctl server enable|cordon|disable|panic|drain NODE
- *	bbbctl stack redeploy|restart STACK
+ *	bbbctl VERB [options] TARGET	("bbbctl server cordon bbb-03")
  *
- * with the command options --lock-wait S, --poll S, --timeout S and
- * --image SERVICE=IMAGE | IMAGE | TAG (stack redeploy).  The plan is
- * made first; --dry-run prints it and stops (nothing is changed, no
- * secret printed).  Then
+ * The options are the action's own (its row's opts, parsed into its
+ * private args), the common --lock-wait S and --timeout S, and the
+ * global ones (cli.h); all may come before or after the target (GNU
+ * getopt permutes them; "--" ends them).  The plan is made first;
+ * --dry-run prints it and stops (nothing is changed, no secret
+ * printed).  Then
  * confirmation: --yes, or on a terminal y/N for reversible actions and
  * the target's name typed for destructive ones; without a terminal and
  * without --yes the command refuses.  The job then runs on its worker
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "action/registry.h"
 #include "cli.h"
 #include "cmd.h"
 #include "config.h"
@@ -42,20 +45,112 @@ struct cmd_job_run {
 	bool		 done;
 };
 
-static void
-cmd_job_usage(const char *verb)
-{
-	bool	 rd = strncmp(verb, "stack redeploy", 14) == 0;
+/* A parsed command line (cmd_job_parse()). */
+struct cmd_job {
+	const struct action	*action;
+	struct job_args		 args;		/* priv owned until started */
+	char			*target;
+};
 
-	fprintf(stderr, "usage: bbbctl %s [--lock-wait S] [--poll S] "
-	    "[--timeout S]%s %s\n", verb, rd ?
-	    " [--image SERVICE=IMAGE | IMAGE | TAG]" : "",
-	    strncmp(verb, "stack", 5) == 0 ? "STACK" : "NODE");
-	if (rd)
-		fprintf(stderr, "  --image SERVICE=IMAGE: that service gets "
-		    "IMAGE\n"
-		    "  --image REPO:TAG: the one service running REPO gets it\n"
-		    "  --image TAG: the bbb service gets TAG\n");
+/* The options every action takes (job_args). */
+static const struct action_opt cmd_job_common[] = {
+	{ "lock-wait", "S", "wait up to S for a held cluster lock (default: "
+	  "give up at once)" },
+	{ "timeout", "S", "the job's own time limit (default: the action's)" },
+	{ NULL, NULL, NULL }
+};
+#define CMD_JOB_COMMON		"[--lock-wait S] [--timeout S]"
+#define CMD_JOB_OPT_COMMON	0x1000	/* + index in cmd_job_common */
+#define CMD_JOB_OPT_LOCK_WAIT	(CMD_JOB_OPT_COMMON + 0)
+#define CMD_JOB_OPT_TIMEOUT	(CMD_JOB_OPT_COMMON + 1)
+#define CMD_JOB_OPT_OWN		0x2000	/* + index in the row's opts */
+
+/* Print s from column col, wrapped before a "[" at 80, then a newline. */
+static void
+cmd_job_wrap(FILE *f, const char *s, int col)
+{
+	const char	*next;
+	int		 n;
+
+	while (*s != '\0') {
+		next = strstr(s + 1, " [");
+		n = next != NULL ? (int)(next - s) : (int)strlen(s);
+		if (col > 8 && col + n > 79) {
+			fprintf(f, "\n%8s", "");
+			col = 8;
+			while (*s == ' ') {
+				s++;
+				n--;
+			}
+		}
+		fprintf(f, "%.*s", n, s);
+		col += n;
+		s += n;
+	}
+	fputc('\n', f);
+}
+
+static void
+cmd_job_usage(const struct action *a, FILE *f)
+{
+	char	*usage;
+
+	usage = action_usage(a, CMD_JOB_COMMON);
+	fprintf(f, "usage: bbbctl [options] %s ", a->verb);
+	cmd_job_wrap(f, usage, 24 + (int)strlen(a->verb));
+	free(usage);
+}
+
+static void
+cmd_job_help_opts(const struct action_opt *o, FILE *f)
+{
+	char	 left[64];
+
+	for (; o != NULL && o->name != NULL; o++) {
+		snprintf(left, sizeof left, "--%s%s%s", o->name,
+		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+		if (strlen(left) > 16)
+			fprintf(f, "  %s\n  %-16s %s\n", left, "", o->help);
+		else
+			fprintf(f, "  %-16s %s\n", left, o->help);
+	}
+}
+
+void
+cmd_job_help(const struct action *a, FILE *f)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*name;
+	} views[] = {
+		{ ACTION_VIEW_NODES, "nodes" },
+		{ ACTION_VIEW_NODE, "node" },
+		{ ACTION_VIEW_STACKS, "stacks" },
+		{ ACTION_VIEW_HOSTS, "hosts" },
+		{ ACTION_VIEW_ANY, "every" },
+	};
+	unsigned	 v = action_views(a);
+	size_t		 i, n = 0;
+
+	cmd_job_usage(a, f);
+	fprintf(f, "\n%s\n\nOptions (before or after %s; the global ones "
+	    "too):\n", a->help, a->target != ACTION_TARGET_NONE ?
+	    action_target_word(a->target) : "the verb");
+	cmd_job_help_opts(a->opts, f);
+	cmd_job_help_opts(cmd_job_common, f);
+	if (a->usage != NULL)
+		fprintf(f, "\n%s\n", a->usage);
+	fprintf(f, "\nThis command changes the fleet: it is refused with "
+	    "--readonly and only\nplanned with --dry-run.\n");
+	if (a->key == 0)
+		return;
+	fprintf(f, "In the dashboard: key %c in the ", a->key);
+	for (i = 0; i < nitems(views); i++) {
+		if ((v & views[i].bit) == 0)
+			continue;
+		fprintf(f, "%s%s", n++ == 0 ? "" : " and ", views[i].name);
+	}
+	fprintf(f, " view%s.\n", n > 1 || (v & ACTION_VIEW_ANY) ? "s" : "");
 }
 
 /* Ask on the terminal; true when confirmed. */
@@ -129,122 +224,215 @@ cmd_job_signal_cb(int signo, void *arg)
 	fprintf(stderr, "bbbctl: %s: cancelling\n", strsignal(signo));
 }
 
-static int
-cmd_job_seconds(const char *opt, const char *arg, int64_t *ms)
+void
+cmd_job_free(struct cmd_job *cj)
 {
-	const char	*errstr;
+	if (cj == NULL)
+		return;
+	action_args_free(cj->action, cj->args.priv);
+	free(cj->target);
+	free(cj);
+}
 
-	if (util_parse_duration_ms(arg, ms, &errstr) != 0 || *ms < 0) {
-		fprintf(stderr, "bbbctl: %s %s: %s\n", opt, arg,
-		    errstr != NULL ? errstr : "bad duration");
-		return (-1);
+/* A usage error: the message, the usage line (exit 2 follows). */
+static void
+cmd_job_usage_error(const struct action *a, const char *msg)
+{
+	fprintf(stderr, "bbbctl: %s: %s\n", a->verb, msg);
+	cmd_job_usage(a, stderr);
+	fprintf(stderr, "Try 'bbbctl help %s' for more.\n", a->verb);
+}
+
+/* One option given: CLI_CONTINUE, or an exit status (message printed). */
+static int
+cmd_job_option(struct cli *cli, struct cmd_job *cj, int val, const char *arg)
+{
+	const struct action	*a = cj->action;
+	char			*cause = NULL;
+	int			 rc;
+
+	if (val >= CMD_JOB_OPT_OWN)
+		rc = a->args_parse(cj->args.priv,
+		    a->opts[val - CMD_JOB_OPT_OWN].name, arg, &cause);
+	else if (val == CMD_JOB_OPT_LOCK_WAIT)
+		rc = action_parse_duration("lock-wait", arg,
+		    &cj->args.lock_wait_ms, &cause);
+	else if (val == CMD_JOB_OPT_TIMEOUT)
+		rc = action_parse_duration("timeout", arg,
+		    &cj->args.timeout_ms, &cause);
+	else
+		return (cli_global_option(cli, val, arg));
+	if (rc == 0)
+		return (CLI_CONTINUE);
+	cmd_job_usage_error(a, cause);
+	free(cause);
+	return (CLI_EXIT_USAGE);
+}
+
+/* The getopt_long rows: global, common, the action's own, --help. */
+static struct option *
+cmd_job_options(const struct action *a)
+{
+	const struct option	*global;
+	const struct action_opt	*o;
+	struct option		*opts;
+	size_t			 n, nglobal, nown = 0;
+
+	global = cli_global_options(&nglobal);
+	for (o = a->opts; o != NULL && o->name != NULL; o++)
+		nown++;
+	opts = xreallocarray(NULL, nglobal + nitems(cmd_job_common) + nown +
+	    2, sizeof *opts);
+	memcpy(opts, global, nglobal * sizeof *opts);
+	n = nglobal;
+	for (o = cmd_job_common; o->name != NULL; o++) {
+		opts[n] = (struct option){ o->name, o->arg != NULL ?
+		    required_argument : no_argument, NULL,
+		    CMD_JOB_OPT_COMMON + (int)(o - cmd_job_common) };
+		n++;
 	}
-	return (0);
+	for (o = a->opts; o != NULL && o->name != NULL; o++) {
+		opts[n] = (struct option){ o->name, o->arg != NULL ?
+		    required_argument : no_argument, NULL,
+		    CMD_JOB_OPT_OWN + (int)(o - a->opts) };
+		n++;
+	}
+	opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	return (opts);
+}
+
+struct cmd_job *
+cmd_job_parse(struct cli *cli, const struct action *a, int argc,
+    char **argv, int *rc)
+{
+	struct option	*opts;
+	struct cmd_job	*cj;
+	struct buf	 b = { 0 };
+	char		*msg;
+	int		 ch, i;
+
+	cj = xcalloc(1, sizeof *cj);
+	cj->action = a;
+	cj->args.priv = action_args_new(a);
+	opts = cmd_job_options(a);
+	*rc = CLI_EXIT_USAGE;
+
+	/* No "+": GNU getopt permutes, so options may follow the target. */
+	opterr = 0;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			cmd_job_help(a, stdout);
+			*rc = CLI_EXIT_OK;
+			goto fail;
+		case ':':
+			msg = xasprintf("option '%s' needs an argument",
+			    argv[optind - 1]);
+			goto usage;
+		case '?':
+			if (optopt > 0 && optopt < 0x100)
+				msg = xasprintf("unknown option '-%c'", optopt);
+			else
+				msg = xasprintf("unknown option '%s'",
+				    argv[optind - 1]);
+			goto usage;
+		default:
+			if ((*rc = cmd_job_option(cli, cj, ch, optarg)) !=
+			    CLI_CONTINUE)
+				goto fail;
+			break;
+		}
+	}
+
+	/* The target: the words left, as many as its kind takes. */
+	for (i = optind; i < argc; i++)
+		buf_printf(&b, "%s%s", b.len != 0 ? " " : "", argv[i]);
+	msg = NULL;
+	if (a->target == ACTION_TARGET_NONE && argc != optind)
+		msg = xstrdup("takes no argument");
+	else if (a->target == ACTION_TARGET_NODES && argc == optind)
+		msg = xstrdup("no node given");
+	else if (a->target != ACTION_TARGET_NONE &&
+	    a->target != ACTION_TARGET_NODES && argc - optind != 1)
+		msg = xasprintf("expected one %s",
+		    action_target_word(a->target));
+	if (msg != NULL)
+		goto usage;
+	free(opts);
+	cj->target = b.data != NULL ? buf_steal(&b) : xstrdup("");
+	cj->args.target = cj->target;
+	*rc = CLI_CONTINUE;
+	return (cj);
+
+usage:
+	cmd_job_usage_error(a, msg);
+	free(msg);
+	*rc = CLI_EXIT_USAGE;
+fail:
+	free(opts);
+	buf_free(&b);
+	cmd_job_free(cj);
+	return (NULL);
 }
 
 int
-cmd_job(struct cli *cli, int argc, char **argv)
+cmd_job_run(struct cli *cli, struct cmd_job *cj)
 {
-	static const struct option opts[] = {
-		{ "lock-wait",	required_argument,	NULL, 'w' },
-		{ "poll",	required_argument,	NULL, 'p' },
-		{ "timeout",	required_argument,	NULL, 't' },
-		{ "image",	required_argument,	NULL, 'i' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL,		0,			NULL, 0 }
-	};
-	const char		*verb = cli->command;
-	const struct action	*a;
-	struct job_args		 args;
+	const char		*verb = cj->action->verb;
+	const struct action	*a = cj->action;
+	struct job_args		 args = cj->args;
 	struct job_ctx		 ctx;
 	struct job_plan		*plan = NULL;
 	struct cmd_job_run	 r;
 	struct fleet		*fleet;
 	struct sigaction	 sa;
-	char			*cause = NULL, *text;
-	int			 ch, rc = CLI_EXIT_ERROR;
+	char			*cause = NULL, *text, *what;
+	int			 rc = CLI_EXIT_ERROR;
 
-	if ((a = jobs_action_find(verb)) == NULL) {
-		fprintf(stderr, "bbbctl: %s: no such action\n", verb);
-		return (CLI_EXIT_USAGE);
-	}
-	memset(&args, 0, sizeof args);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'w':
-			if (cmd_job_seconds("--lock-wait", optarg,
-			    &args.lock_wait_ms) != 0)
-				return (CLI_EXIT_USAGE);
-			break;
-		case 'p':
-			if (cmd_job_seconds("--poll", optarg,
-			    &args.poll_ms) != 0)
-				return (CLI_EXIT_USAGE);
-			break;
-		case 't':
-			if (cmd_job_seconds("--timeout", optarg,
-			    &args.timeout_ms) != 0)
-				return (CLI_EXIT_USAGE);
-			break;
-		case 'i':
-			if (strncmp(verb, "stack redeploy", 14) != 0) {
-				cmd_job_usage(verb);
-				return (CLI_EXIT_USAGE);
-			}
-			args.image = optarg;
-			break;
-		case 'h':
-			cmd_job_usage(verb);
-			return (CLI_EXIT_OK);
-		default:
-			cmd_job_usage(verb);
-			return (CLI_EXIT_USAGE);
-		}
-	}
-	if (argc - optind != 1) {
-		cmd_job_usage(verb);
-		return (CLI_EXIT_USAGE);
-	}
-	args.target = argv[optind];
-
+	/* "server cordon bbb-03", as the plan's title. */
+	if (*args.target != '\0')
+		what = xasprintf("%s %s", verb, args.target);
+	else
+		what = xstrdup(verb);
 	ctx.cfg = cli->cfg;
 	ctx.fleet = NULL;
 	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
-		fprintf(stderr, "bbbctl: %s %s: %s\n", verb, args.target,
-		    cause);
+		fprintf(stderr, "bbbctl: %s: %s\n", what, cause);
 		free(cause);
-		return (CLI_EXIT_ERROR);
+		goto out;
 	}
 	text = job_plan_text(plan);
 	if (cli->dry_run) {
 		printf("dry run, nothing is changed: %s", text);
 		free(text);
 		job_plan_free(plan);
-		return (CLI_EXIT_OK);
+		rc = CLI_EXIT_OK;
+		goto out;
 	}
 	if (cli->readonly) {
 		fprintf(stderr, "bbbctl: %s: refused: read-only\n", verb);
 		free(text);
 		job_plan_free(plan);
-		return (CLI_EXIT_ERROR);
+		goto out;
 	}
 	if (!cli->yes) {
 		if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
-			fprintf(stderr, "bbbctl: %s %s: refused: no terminal "
-			    "to confirm on; give --yes to confirm from a "
-			    "script\n", verb, args.target);
+			fprintf(stderr, "bbbctl: %s: refused: no terminal to "
+			    "confirm on; give --yes to confirm from a "
+			    "script\n", what);
 			free(text);
 			job_plan_free(plan);
-			return (CLI_EXIT_ERROR);
+			goto out;
 		}
 		fprintf(stderr, "%s", text);
 		if (!cmd_job_confirm(plan)) {
-			fprintf(stderr, "bbbctl: %s %s: not confirmed; nothing "
-			    "done\n", verb, args.target);
+			fprintf(stderr, "bbbctl: %s: not confirmed; nothing "
+			    "done\n", what);
 			free(text);
 			job_plan_free(plan);
-			return (CLI_EXIT_ERROR);
+			goto out;
 		}
 	}
 	free(text);
@@ -268,15 +456,16 @@ cmd_job(struct cli *cli, int argc, char **argv)
 	if (sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
 		loop_signal(r.loop, SIGHUP, cmd_job_signal_cb, &r);
 	r.id = jobs_start(r.jobs, a, &args, plan);
+	cj->args.priv = NULL;		/* the job's now */
 	while (!r.done) {
 		if (loop_run(r.loop) != 0)
 			break;
 	}
 	if (r.done && r.state == FLEET_JOB_DONE) {
-		printf("%s %s: done: %s\n", verb, args.target, r.result);
+		printf("%s: done: %s\n", what, r.result);
 		rc = CLI_EXIT_OK;
 	} else
-		fprintf(stderr, "bbbctl: %s %s: %s: %s\n", verb, args.target,
+		fprintf(stderr, "bbbctl: %s: %s: %s\n", what,
 		    fleet_job_state_name(r.state), r.result != NULL ?
 		    r.result : "no result");
 	jobs_free(r.jobs);
@@ -284,5 +473,8 @@ cmd_job(struct cli *cli, int argc, char **argv)
 	loop_free(r.loop);
 	free(r.last_step);
 	free(r.result);
+out:
+	free(what);
+	cmd_job_free(cj);
 	return (rc);
 }

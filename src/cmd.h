@@ -1,7 +1,9 @@
 /*
  * cmd.h: the commands of bbbctl, one function each, listed in the table
  * in cli.c (name, function, arguments, help, configuration need,
- * mutating).
+ * mutating).  Actions are not commands of their own: their rows in the
+ * action registry (action/registry.h) make their commands, which
+ * cmd-job.c parses and runs.
  *
  * To add a command: write src/cmd-NAME.c with
  *
@@ -41,7 +43,22 @@ int	 cmd_config_keys(struct cli *, int, char **);
 /* cmd-status.c */
 int	 cmd_status(struct cli *, int, char **);
 
-/* cmd-job.c: every action of jobs.h (server ..., stack ...) */
-int	 cmd_job(struct cli *, int, char **);
+/*
+ * cmd-job.c: the command of every action of the registry (server ...,
+ * stack ...).  cmd_job_parse() reads its command line (argv[0] is the
+ * verb's last word; its own options, the common --lock-wait and
+ * --timeout, and the global ones, before or after the target): the
+ * parsed command, or NULL with *rc an exit status (--help printed, or a
+ * usage error).  Then cli.c reads the configuration and
+ * cmd_job_run() plans, confirms and runs it, and frees it.
+ */
+struct action;
+struct cmd_job;
+struct cmd_job	*cmd_job_parse(struct cli *, const struct action *, int,
+		     char **, int *rc);
+int		 cmd_job_run(struct cli *, struct cmd_job *);
+void		 cmd_job_free(struct cmd_job *);
+/* `bbbctl help VERB` of an action. */
+void		 cmd_job_help(const struct action *, FILE *);
 
 #endif

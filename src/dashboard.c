@@ -45,6 +45,8 @@
 #include "http.h"
 #include "log.h"
 #include "loop.h"
+#include "simpath.h"
+#include "tui.h"
 #include "util.h"
 #include "ui/ui.h"
 
@@ -80,7 +82,7 @@ struct dash {
 	struct fleet		*fleet;
 	struct backends		*backends;
 	struct ui		*ui;
-	struct loop_fd		*tty;
+	struct tui		*tui;
 	struct loop_timer	*clock;
 	struct loop_timer	*settle;	/* coalesces source answers */
 	int			 exit_code;
@@ -105,45 +107,22 @@ struct dash {
 };
 
 static void	 dash_audit_start(struct dash *);
+static void	 dash_input_cb(void *);
+static void	 dash_resize_cb(void *);
+static void	 dash_end_cb(int, bool, void *);
+static void	 dash_crash_cb(void);
+
+static const struct tui_cbs dash_tui_cbs = {
+	.input = dash_input_cb,
+	.resize = dash_resize_cb,
+	.end = dash_end_cb,
+	.crash = dash_crash_cb,
+};
 
 /* For the fatal hook, which takes no argument. */
 static struct dash	*dash_current;
 
 /* --- the demo simulator ------------------------------------------------- */
-
-static bool
-dash_executable(const char *path)
-{
-	struct stat	 sb;
-
-	return (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    access(path, X_OK) == 0);
-}
-
-/* The simulator program: allocated path, or "bbbctl-sim" for PATH. */
-static char *
-dash_find_sim(void)
-{
-	char		 self[PATH_MAX], *slash, *p;
-	const char	*env;
-	ssize_t		 n;
-
-	n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			p = xasprintf("%s/bbbctl-sim", self);
-			if (dash_executable(p))
-				return (p);
-			free(p);
-		}
-	}
-	env = getenv("BBBCTL_SIM");
-	if (env != NULL && *env != '\0')
-		return (xstrdup(env));
-	return (xstrdup("bbbctl-sim"));
-}
 
 static void
 dash_rmdir(const char *dir)
@@ -310,7 +289,14 @@ dash_demo_start(struct dash *d, char **cause)
 			close(logfd);
 		return (-1);
 	}
-	sim = dash_find_sim();
+	if ((sim = simpath_find()) == NULL) {
+		*cause = xstrdup("bbbctl-sim not found (next to bbbctl, "
+		    "$BBBCTL_SIM or " PKGLIBEXECDIR ")");
+		close(pfd[0]);
+		close(pfd[1]);
+		close(logfd);
+		return (-1);
+	}
 	log_info("demo: starting %s in %s", sim, d->tmpdir);
 	fflush(stdout);
 	fflush(stderr);
@@ -418,12 +404,14 @@ dash_action(struct dash *d)
 	struct job_args		 args;
 	struct job_plan		*plan;
 	const struct action	*a;
-	char			*verb, *target, *cause = NULL, *text, *msg;
+	const char		*verb;
+	char			*target, *cause = NULL, *text, *msg;
 	char			*title;
 
-	if (!ui_take_action(d->ui, &verb, &target))
+	if (!ui_take_action(d->ui, &a, &target))
 		return;
-	if (d->cli->readonly || (a = jobs_action_find(verb)) == NULL) {
+	verb = a->verb;
+	if (d->cli->readonly) {
 		ui_message(d->ui, "read-only: no actions");
 		goto out;
 	}
@@ -450,7 +438,6 @@ dash_action(struct dash *d)
 	free(title);
 	free(text);
 out:
-	free(verb);
 	free(target);
 }
 
@@ -664,7 +651,7 @@ dash_requests(struct dash *d, int reqs)
 }
 
 static void
-dash_tty_cb(int fd, int events, void *arg)
+dash_input_cb(void *arg)
 {
 	struct dash	*d = arg;
 
@@ -717,52 +704,33 @@ dash_settle_cb(void *arg)
 }
 
 static void
-dash_signal_cb(int signo, void *arg)
+dash_resize_cb(void *arg)
 {
 	struct dash	*d = arg;
 
-	switch (signo) {
-	case SIGWINCH:
-		ui_resize(d->ui);
-		dash_draw(d);
-		return;
-	case SIGHUP:
+	ui_resize(d->ui);
+	dash_draw(d);
+}
+
+static void
+dash_end_cb(int signo, bool hup, void *arg)
+{
+	struct dash	*d = arg;
+
+	if (hup)
 		d->hup = true;
-		break;
-	}
 	log_info("dashboard: signal %d, exiting", signo);
 	d->exit_code = 128 + signo;
 	loop_break(d->loop);
 }
 
-/*
- * A crash: give the terminal back and stop the simulator before the
- * default action (core dump) runs.  endwin() is not async-signal-safe;
- * on this path a usable terminal is worth the risk (htop does the same).
- */
+/* A crash: the terminal back, the simulator stopped (tui.h). */
 static void
-dash_crash_handler(int signo)
+dash_crash_cb(void)
 {
 	ui_restore_terminal();
 	if (dash_current != NULL && dash_current->sim_pid > 0)
 		kill(dash_current->sim_pid, SIGKILL);
-	raise(signo);
-}
-
-static void
-dash_crash_handlers(bool on)
-{
-	static const int	 sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
-	    SIGABRT };
-	struct sigaction	 sa;
-	size_t			 i;
-
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on ? dash_crash_handler : SIG_DFL;
-	sa.sa_flags = on ? SA_RESETHAND : 0;
-	for (i = 0; i < nitems(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
 }
 
 static void
@@ -835,10 +803,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	loop_on_wake(d.loop, dash_audit_wake_cb, &d);
 
 	/* Before curses starts, so that it installs no handler of its own. */
-	loop_signal(d.loop, SIGWINCH, dash_signal_cb, &d);
-	loop_signal(d.loop, SIGHUP, dash_signal_cb, &d);
-	loop_signal(d.loop, SIGTERM, dash_signal_cb, &d);
-	loop_signal(d.loop, SIGINT, dash_signal_cb, &d);
+	d.tui = tui_new(d.loop, &dash_tui_cbs, &d);
 
 	memset(&o, 0, sizeof o);
 	o.readonly = cli->readonly;
@@ -846,16 +811,15 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	o.ascii = cfg->ui.ascii;
 	o.mouse = cfg->ui.mouse;
 	o.refresh_ms = cfg->ui.refresh_ms;
-	log_set_stderr(false);
-	dash_crash_handlers(true);
 	d.ui = ui_new(&o, d.fleet, &cause);
 	if (d.ui == NULL) {
-		log_set_stderr(true);
+		tui_free(d.tui);
+		d.tui = NULL;
 		fprintf(stderr, "bbbctl: %s\n", cause);
 		free(cause);
 		goto out;
 	}
-	d.tty = loop_fd_add(d.loop, ui_fd(d.ui), LOOP_READ, dash_tty_cb, &d);
+	tui_attach(d.tui, ui_fd(d.ui));
 	d.clock = loop_timer_new(d.loop, dash_clock_cb, &d);
 	d.settle = loop_timer_new(d.loop, dash_settle_cb, &d);
 	dash_clock_arm(&d);
@@ -871,14 +835,12 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 
 out:
 	/* The terminal first: nothing below may need it. */
-	if (d.tty != NULL)
-		loop_fd_remove(d.tty);
 	loop_timer_free(d.clock);
 	loop_timer_free(d.settle);
 	ui_free(d.ui);
 	d.ui = NULL;
-	dash_crash_handlers(false);
-	log_set_stderr(true);
+	tui_free(d.tui);
+	d.tui = NULL;
 	/* Running jobs are cancelled where they allow it, and joined. */
 	if (d.jobs != NULL && jobs_running(d.jobs) > 0)
 		fprintf(stderr, "bbbctl: waiting for %zu running job(s) to "

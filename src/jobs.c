@@ -1,6 +1,6 @@
 /*
- * jobs.c: the job framework (see jobs.h): plans, the action table, one
- * worker thread per job, the job queue between the workers and the
+ * jobs.c: the job framework (see jobs.h): plans, one worker thread per
+ * job, the job queue between the workers and the
  * loop, the cluster lock and the audit records around each run.
  */
 #include <sys/queue.h>
@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "action/action.h"
 #include "audit.h"
 #include "config.h"
 #include "fleet.h"
@@ -26,16 +25,6 @@
 #include "mask.h"
 #include "loop.h"
 #include "util.h"
-
-static const struct action *const jobs_table[] = {
-	&action_server_enable,
-	&action_server_cordon,
-	&action_server_disable,
-	&action_server_panic,
-	&action_server_drain,
-	&action_stack_redeploy,
-	&action_stack_restart,
-};
 
 struct job_event {
 	struct fleet_job_update	*u;
@@ -57,7 +46,6 @@ struct job {
 	/* args, copied */
 	struct job_args		 args;
 	char			*target;
-	char			*image;
 
 	pthread_t		 thread;
 	bool			 joined;
@@ -101,25 +89,6 @@ struct jobs {
 };
 
 static uint32_t	jobs_next_id;
-
-const struct action *
-jobs_action_find(const char *verb)
-{
-	size_t	 i;
-
-	for (i = 0; i < nitems(jobs_table); i++) {
-		if (strcmp(jobs_table[i]->verb, verb) == 0)
-			return (jobs_table[i]);
-	}
-	return (NULL);
-}
-
-const struct action *const *
-jobs_actions(size_t *n)
-{
-	*n = nitems(jobs_table);
-	return (jobs_table);
-}
 
 /* --- plans --------------------------------------------------------------- */
 
@@ -179,11 +148,15 @@ jobs_plan(const struct action *a, const struct job_ctx *ctx,
 	char		*title;
 
 	*planp = NULL;
-	if (args->target == NULL || *args->target == '\0') {
+	if (a->target != ACTION_TARGET_NONE && (args->target == NULL ||
+	    *args->target == '\0')) {
 		*cause = xasprintf("%s: no target given", a->verb);
 		return (-1);
 	}
-	title = xasprintf("%s %s", a->verb, args->target);
+	if (args->target == NULL || *args->target == '\0')
+		title = xstrdup(a->verb);
+	else
+		title = xasprintf("%s %s", a->verb, args->target);
 	p = job_plan_new(title);
 	p->made_ms = util_wall_ms();
 	free(title);
@@ -193,7 +166,8 @@ jobs_plan(const struct action *a, const struct job_ctx *ctx,
 		return (-1);
 	}
 	if (p->risk == JOB_RISK_DESTRUCTIVE && p->confirm == NULL)
-		p->confirm = xstrdup(args->target);
+		p->confirm = xstrdup(args->target != NULL &&
+		    *args->target != '\0' ? args->target : action_name(a));
 	*planp = p;
 	return (0);
 }
@@ -663,7 +637,7 @@ job_free(struct job *j)
 	free(j->plan_text);
 	free(j->operator);
 	free(j->target);
-	free(j->image);
+	action_args_free(j->action, j->args.priv);
 	free(j->step);
 	free(j->result);
 	free(j->lock_lost);
@@ -802,12 +776,8 @@ jobs_start(struct jobs *js, const struct action *a,
 	j->planned_ms = plan->made_ms != 0 ? plan->made_ms : util_wall_ms();
 	j->confirmed_ms = util_wall_ms();
 	j->args = *args;
-	j->target = xstrdup(args->target);
+	j->target = xstrdup(args->target != NULL ? args->target : "");
 	j->args.target = j->target;
-	if (args->image != NULL) {
-		j->image = xstrdup(args->image);
-		j->args.image = j->image;
-	}
 	j->progress = -1;
 	j->state = FLEET_JOB_PLANNED;
 	TAILQ_INSERT_TAIL(&js->list, j, entry);

@@ -3,9 +3,10 @@
  *
  *	plan -> confirm -> run (worker thread) -> progress -> result
  *
- * An action (src/action/<verb>.c) is a row of the action table: its verb
- * ("server cordon"), its risk (what confirmation it needs), whether it
- * can be cancelled, a plan function and a run function.
+ * An action (src/action/<verb>.c) is a row of the action registry
+ * (action/registry.h): its verb ("server cordon"), target, options,
+ * help, risk (what confirmation it needs), key, whether it can be
+ * cancelled, a plan function and a run function.
  *
  * plan() runs on the main thread.  It checks the arguments and fills a
  * struct job_plan: the exact steps and API calls the job will make, in
@@ -39,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "action/registry.h"
 #include "fleet.h"
 
 struct config;
@@ -46,18 +48,16 @@ struct loop;
 struct jobs;
 struct job;
 
-enum job_risk {
-	JOB_RISK_REVERSIBLE,	/* y/N, No focused */
-	JOB_RISK_DESTRUCTIVE	/* type the target's name */
-};
-
-/* What an action is asked to do; strings borrowed for the call. */
+/*
+ * What an action is asked to do; strings borrowed for the call.  priv:
+ * the action's own arguments (registry.h: action_args_new(), its
+ * options parsed into it), NULL for its defaults; jobs_start() takes it.
+ */
 struct job_args {
-	const char	*target;	/* NODE or STACK */
-	const char	*image;		/* stack redeploy: new image tag */
+	const char	*target;	/* NODE, STACK ...; "" for none */
 	int64_t		 lock_wait_ms;	/* wait for the lock; 0 = give up */
-	int64_t		 poll_ms;	/* follow interval; 0 = default */
 	int64_t		 timeout_ms;	/* the run's own limit; 0 = default */
+	void		*priv;
 };
 
 struct job_plan {
@@ -74,21 +74,6 @@ struct job_ctx {
 	const struct config *cfg;
 	const struct fleet *fleet;	/* NULL on the command line */
 };
-
-struct action {
-	const char	*verb;		/* "server cordon" */
-	const char	*help;		/* one line */
-	enum job_risk	 risk;
-	bool		 cancellable;
-	bool		 locks;		/* holds the cluster lock */
-	int		(*plan)(const struct job_ctx *, const struct job_args *,
-			    struct job_plan *, char **);
-	int		(*run)(struct job *, char **);
-};
-
-/* The action table (jobs.c lists every src/action/ file's rows). */
-const struct action *jobs_action_find(const char *verb);
-const struct action *const *jobs_actions(size_t *);
 
 /* --- plans --------------------------------------------------------------- */
 struct job_plan	*job_plan_new(const char *title);
@@ -120,8 +105,9 @@ void		 jobs_free(struct jobs *);
 void		 jobs_on_change(struct jobs *, jobs_change_cb, void *);
 
 /*
- * Start a confirmed job: takes the plan, copies args; its worker starts
- * at once.  Returns the job's id (unique in the process, never 0).
+ * Start a confirmed job: takes the plan and args->priv, copies the rest
+ * of args; its worker starts at once.  Returns the job's id (unique in
+ * the process, never 0).
  */
 uint32_t	 jobs_start(struct jobs *, const struct action *,
 		     const struct job_args *, struct job_plan *taken);

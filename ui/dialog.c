@@ -5,7 +5,9 @@
  * arrows move it, Enter chooses, y confirms, n or Esc cancels.
  * Destructive actions: the target's name must be typed in full, then
  * Enter; anything else keeps the box open with a warning, Esc cancels.
- * The text (the job's plan) is wrapped to the box.
+ * The text (the job's plan) is wrapped to the box.  The box is a modal
+ * view (ui_dialog_push): it takes every key until answered, then pops
+ * itself and leaves the answer in the ui for ui_take_dialog().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -204,4 +206,55 @@ ui_dialog_draw(struct ui_dialog *d, WINDOW *win, int cols, int rows)
 	    ui_colour_attr(UI_R_SELECTED) : A_NORMAL, "[ Cancel (n) ]");
 	ui_put(win, y + h - 2, x + 18, 12, d->choice == 1 ?
 	    ui_colour_attr(UI_R_SELECTED) : A_NORMAL, "[ OK (y) ]");
+}
+
+/* --- the dialog as a modal view ------------------------------------------ */
+
+static bool
+ui_dialog_view_key(struct ui *ui, struct ui_view *v, int key)
+{
+	struct ui_dialog	*d = v->priv;
+	int			 r;
+
+	if ((r = ui_dialog_key(d, key)) == -1)
+		return (true);
+	/* The answer outlives the view, for ui_take_dialog(). */
+	ui->dialog_token = d->token;
+	ui->dialog_done = true;
+	ui->dialog_yes = r == 1;
+	ui->reqs |= UI_REQ_DIALOG;
+	ui_view_pop(ui);
+	return (true);
+}
+
+static void
+ui_dialog_view_overlay(struct ui *ui, struct ui_view *v)
+{
+	ui_dialog_draw(v->priv, stdscr, ui->cols, ui->rows);
+}
+
+static void
+ui_dialog_view_free(struct ui_view *v)
+{
+	ui_dialog_close(v->priv);
+	free(v->priv);
+}
+
+const struct ui_view_ops ui_view_dialog_ops = {
+	.kind = UI_V_MODAL,
+	.name = "confirm",
+	.key = ui_dialog_view_key,
+	.overlay = ui_dialog_view_overlay,
+	.free = ui_dialog_view_free,
+};
+
+void
+ui_dialog_push(struct ui *ui, struct ui_dialog *d)
+{
+	struct ui_view	*m;
+
+	/* A new question replaces one still open (never answered). */
+	while ((m = ui_view_modal(ui)) != NULL)
+		ui_view_pop(ui);
+	ui_view_push_modal(ui, &ui_view_dialog_ops, d);
 }

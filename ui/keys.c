@@ -2,8 +2,11 @@
  * keys.c: THE key table.  Dispatch, the ? help screen and the footer
  * hints are all generated from it, so they cannot disagree.
  *
- * Operator actions are lines with UI_KEY_F_MUTATING: they are neither
- * dispatched nor shown when the console is read-only.
+ * The operator actions' rows are not written here: ui_keys_init() makes
+ * one from each row of the action registry (action/registry.h: its key,
+ * views, name and help) where ui_key_rows[] has its UI_CMD_ACTION mark.
+ * They are UI_KEY_F_MUTATING: neither dispatched nor shown when the
+ * console is read-only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +20,9 @@
 #define HINT	UI_KEY_F_HINT
 #define ALIAS	UI_KEY_F_ALIAS
 #define MUT	UI_KEY_F_MUTATING
-#define N	(UI_VB(UI_V_NODES) | UI_VB(UI_V_NODE))
 #define O	(T & ~UI_VB(UI_V_AUDIT))	/* Enter opens something */
 
-const struct ui_key_def ui_key_table[] = {
+static const struct ui_key_def ui_key_rows[] = {
 	{ '?', A, UI_CMD_HELP, "help", "this help, generated from the key "
 	    "table", HINT },
 	{ ':', A, UI_CMD_PALETTE, "command", "command palette: :nodes "
@@ -71,25 +73,70 @@ const struct ui_key_def ui_key_table[] = {
 	{ '5', A, UI_CMD_VIEW_HOSTS, "hosts", "Rancher hosts and OpenStack "
 	    "VMs", 0 },
 	{ '6', A, UI_CMD_VIEW_JOBS, "jobs", "jobs view", 0 },
-	{ 'e', N, UI_CMD_ACT_ENABLE, "enable", "scalelite: enable the "
-	    "node (new meetings go to it)", MUT | HINT },
-	{ 'c', N, UI_CMD_ACT_CORDON, "cordon", "scalelite: cordon the node "
-	    "(no new meetings; running ones go on)", MUT | HINT },
-	{ 'd', N, UI_CMD_ACT_DRAIN, "drain", "scalelite: cordon the node "
-	    "and follow its load until it is disabled", MUT | HINT },
-	{ 'D', N, UI_CMD_ACT_DISABLE, "disable", "scalelite: disable the "
-	    "node (refused while it has load)", MUT },
-	{ 'P', N, UI_CMD_ACT_PANIC, "panic", "scalelite: END EVERY MEETING "
-	    "on the node and disable it (type its name)", MUT },
-	{ 'r', UI_VB(UI_V_STACKS), UI_CMD_ACT_REDEPLOY, "redeploy",
-	    "Rancher: upgrade every service of the stack in place (type its "
-	    "name)", MUT | HINT },
-	{ 'R', UI_VB(UI_V_STACKS), UI_CMD_ACT_RESTART, "restart", "Rancher: "
-	    "restart every service of the stack (type its name)", MUT },
+	/* Here: a row per action of the registry. */
+	{ 0, 0, UI_CMD_ACTION, NULL, NULL, MUT },
 	{ 'x', UI_VB(UI_V_JOBS), UI_CMD_CANCEL_JOB, "cancel", "cancel the "
 	    "selected job where its action allows", MUT | HINT },
 };
-const size_t ui_key_table_len = nitems(ui_key_table);
+
+const struct ui_key_def	*ui_key_table;
+size_t			 ui_key_table_len;
+
+unsigned
+ui_keys_action_views(const struct action *a)
+{
+	static const struct {
+		unsigned	 bit;
+		unsigned	 views;
+	} map[] = {
+		{ ACTION_VIEW_NODES, UI_VB(UI_V_NODES) },
+		{ ACTION_VIEW_NODE, UI_VB(UI_V_NODE) },
+		{ ACTION_VIEW_STACKS, UI_VB(UI_V_STACKS) },
+		{ ACTION_VIEW_HOSTS, UI_VB(UI_V_HOSTS) },
+		{ ACTION_VIEW_ANY, UI_VB_ALL },
+	};
+	unsigned	 v = action_views(a), out = 0;
+	size_t		 i;
+
+	for (i = 0; i < nitems(map); i++) {
+		if (v & map[i].bit)
+			out |= map[i].views;
+	}
+	return (out);
+}
+
+void
+ui_keys_init(void)
+{
+	const struct action *const	*acts;
+	struct ui_key_def		*t, *d;
+	size_t				 i, j, n, nacts;
+
+	if (ui_key_table != NULL)
+		return;
+	acts = action_list(&nacts);
+	t = xreallocarray(NULL, nitems(ui_key_rows) + nacts, sizeof *t);
+	for (i = n = 0; i < nitems(ui_key_rows); i++) {
+		if (ui_key_rows[i].cmd != UI_CMD_ACTION) {
+			t[n++] = ui_key_rows[i];
+			continue;
+		}
+		for (j = 0; j < nacts; j++) {
+			if (acts[j]->key == 0)
+				continue;
+			d = &t[n++];
+			*d = ui_key_rows[i];
+			d->key = acts[j]->key;
+			d->views = ui_keys_action_views(acts[j]);
+			d->name = action_name(acts[j]);
+			d->help = acts[j]->help;
+			d->flags |= acts[j]->hint ? HINT : 0;
+			d->action = acts[j];
+		}
+	}
+	ui_key_table = t;
+	ui_key_table_len = n;
+}
 
 static const char *const ui_view_names[UI_V_COUNT] = {
 	[UI_V_NODES] = "nodes",
@@ -115,6 +162,7 @@ ui_view_name(enum ui_view_kind v)
 const struct ui_key_def *
 ui_keys_lookup(int key, enum ui_view_kind v, bool readonly)
 {
+	ui_keys_init();
 	return (ui_keys_find(ui_key_table, ui_key_table_len, key, v,
 	    readonly));
 }
@@ -185,7 +233,8 @@ ui_keys_for(const struct ui_key_def *d, unsigned views, bool readonly,
 
 	for (i = 0; i < ui_key_table_len; i++) {
 		e = &ui_key_table[i];
-		if (e->cmd != d->cmd || (e->views & views) == 0)
+		if (e->cmd != d->cmd || e->action != d->action ||
+		    (e->views & views) == 0)
 			continue;
 		if (readonly && (e->flags & UI_KEY_F_MUTATING))
 			continue;
@@ -209,6 +258,7 @@ ui_keys_help(enum ui_view_kind v, bool readonly, size_t *n)
 	size_t			 i, nl = 0;
 	int			 pass;
 
+	ui_keys_init();
 	for (pass = 0; pass < 2; pass++) {
 		/* Pass 0: keys of this view; pass 1: the others. */
 		memset(&line, 0, sizeof line);
@@ -228,7 +278,16 @@ ui_keys_help(enum ui_view_kind v, bool readonly, size_t *n)
 			ui_keys_for(d, pass == 0 ? UI_VB(v) : d->views,
 			    readonly, &keys);
 			memset(&line, 0, sizeof line);
-			buf_printf(&line, "  %-12s %s%s", keys.data, d->help,
+			buf_printf(&line, "  %-12s ", keys.data);
+			/* An action: its command line, then its help. */
+			if (d->action != NULL)
+				buf_printf(&line, "%s%s%s: ", d->action->verb,
+				    d->action->target != ACTION_TARGET_NONE ?
+				    " " : "", action_target_word(
+				    d->action->target));
+			buf_printf(&line, "%s%s%s", d->help, d->action !=
+			    NULL && d->action->risk == JOB_RISK_DESTRUCTIVE ?
+			    " (type its name)" : "",
 			    (d->flags & UI_KEY_F_MUTATING) ?
 			    " (changes the fleet)" : "");
 			buf_free(&keys);
@@ -262,6 +321,7 @@ ui_keys_hints(enum ui_view_kind v, bool readonly, struct buf *b)
 	char			 name[32];
 	size_t			 i;
 
+	ui_keys_init();
 	for (i = 0; i < ui_key_table_len; i++) {
 		d = &ui_key_table[i];
 		if ((d->flags & UI_KEY_F_HINT) == 0 ||

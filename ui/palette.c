@@ -1,7 +1,7 @@
 /*
  * palette.c: the one-line prompt behind ':' (command palette, with
  * completion and history) and '/' (filter).  Pure line editing: no
- * drawing here (ui.c draws the prompt), so it is unit-tested.
+ * drawing here (view-prompt.c draws the prompt), so it is unit-tested.
  */
 #include <stdlib.h>
 #include <string.h>

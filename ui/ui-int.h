@@ -16,7 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "action/registry.h"
 #include "fleet.h"
+#include "terminal.h"
 #include "ui.h"
 #include "util.h"
 
@@ -223,6 +225,8 @@ enum ui_view_kind {
 	UI_V_HOST,		/* a Rancher host / VM that is not a node */
 	UI_V_COUNT
 };
+/* Modal views (dialog, prompt) are in no key table row. */
+#define UI_V_MODAL	UI_V_COUNT
 #define UI_VB(v)	(1u << (v))
 #define UI_VB_ALL	((1u << UI_V_COUNT) - 1)
 #define UI_VB_TABLES	(UI_VB(UI_V_NODES) | UI_VB(UI_V_MEETINGS) | \
@@ -260,13 +264,7 @@ enum ui_cmd {
 	UI_CMD_VIEW_STACKS,
 	UI_CMD_VIEW_HOSTS,
 	UI_CMD_VIEW_JOBS,
-	UI_CMD_ACT_ENABLE,
-	UI_CMD_ACT_CORDON,
-	UI_CMD_ACT_DRAIN,
-	UI_CMD_ACT_DISABLE,
-	UI_CMD_ACT_PANIC,
-	UI_CMD_ACT_REDEPLOY,
-	UI_CMD_ACT_RESTART,
+	UI_CMD_ACTION,		/* the row's action (registry.h) */
 	UI_CMD_CANCEL_JOB
 };
 
@@ -282,10 +280,20 @@ struct ui_key_def {
 	const char	*name;		/* short, for the footer */
 	const char	*help;		/* one line, for ? */
 	unsigned	 flags;
+	const struct action *action;	/* UI_CMD_ACTION: its row */
 };
 
-extern const struct ui_key_def ui_key_table[];
-extern const size_t ui_key_table_len;
+/*
+ * The key table: keys.c's own rows with a row per action of the
+ * registry (its key, views, name and help) where keys.c marks them.
+ * ui_keys_init() builds it (once; the lookups below call it); it lives
+ * as long as the program.
+ */
+extern const struct ui_key_def *ui_key_table;
+extern size_t ui_key_table_len;
+void		 ui_keys_init(void);
+/* The UI_VB() bits of an action's ACTION_VIEW_* views. */
+unsigned	 ui_keys_action_views(const struct action *);
 
 /* The definition for key in view, or NULL (mutating ones hidden RO). */
 const struct ui_key_def *ui_keys_lookup(int key, enum ui_view_kind,
@@ -359,6 +367,15 @@ void		 ui_dialog_close(struct ui_dialog *);
 int		 ui_dialog_key(struct ui_dialog *, int key);
 void		 ui_dialog_draw(struct ui_dialog *, WINDOW *, int cols,
 		     int rows);
+struct ui;
+/* Show d (owned from now on) as a modal view over the frame. */
+void		 ui_dialog_push(struct ui *, struct ui_dialog *);
+
+/* --- form.c: the form widget (form.h) ---------------------------------- */
+struct ui_form;
+/* Draw the form in the box (h rows: its title, fields, status, keys). */
+void		 ui_form_draw(struct ui_form *, WINDOW *, int y, int x, int w,
+		     int h, bool utf8);
 
 /* --- views ---------------------------------------------------------------- */
 struct ui_view;
@@ -379,6 +396,17 @@ struct ui_view_ops {
 	/* The same, from the view's state; may be NULL (then empty). */
 	const char	*(*empty_text)(struct ui *, struct ui_view *);
 	void		(*free)(struct ui_view *);
+	/*
+	 * A key, before the key table: true when the view took it.  A
+	 * modal view takes every key and pops itself when done.
+	 */
+	bool		(*key)(struct ui *, struct ui_view *, int key);
+	/*
+	 * Set for modal views only: drawn over the frame of the views
+	 * below (the dialog's box, the prompt's footer line).  A modal
+	 * view is never ui_view_top().
+	 */
+	void		(*overlay)(struct ui *, struct ui_view *);
 };
 
 struct ui_view {
@@ -407,11 +435,31 @@ extern const struct ui_view_ops ui_view_problems_ops;
 extern const struct ui_view_ops ui_view_jobs_ops;
 extern const struct ui_view_ops ui_view_audit_ops;
 extern const struct ui_view_ops ui_view_help_ops;
+/* The hosts view: the selected row's host (node key or name), or NULL. */
+const char	*ui_hosts_selected(struct ui *, struct ui_view *);
+extern const struct ui_view_ops ui_view_dialog_ops;
+extern const struct ui_view_ops ui_view_prompt_ops;
 
-/* --- screen.c ---------------------------------------------------------- */
-int		 ui_screen_init(struct ui *, char **);
-void		 ui_screen_done(struct ui *);
-void		 ui_screen_size(struct ui *);
+/* --- terminal.c: the terminal layer (terminal.h) ------------------------ */
+struct ui_term {
+	SCREEN		*screen;
+	FILE		*out;
+	FILE		*in;
+	int		 fd;
+	bool		 utf8;
+	int		 cols, rows;
+	int		 empty_reads;
+};
+
+#define UI_KEY_NONE	(-1)			/* nothing to read */
+#define UI_KEY_UNKNOWN	UI_KEY_FN(KEY_MAX + 1)	/* a sequence swallowed */
+
+/* Make t curses' current terminal. */
+void		 ui_term_select(struct ui_term *);
+/* The next key (a character or UI_KEY_FN(code)), or UI_KEY_NONE. */
+int		 ui_term_key(struct ui_term *);
+/* After a readable fd gave nkeys keys: true when the terminal is gone. */
+bool		 ui_term_hangup(struct ui_term *, int nkeys);
 
 /* --- spark.c: multi-row graphs ------------------------------------------- */
 /*
@@ -429,19 +477,18 @@ char		*ui_graph_row(char *out, size_t outlen, const float *v,
 struct ui {
 	struct ui_opts	 opts;
 	const struct fleet *fleet;
-	SCREEN		*screen;
-	FILE		*out;
-	FILE		*in;
-	int		 fd;
+	struct ui_term	*term;
 	bool		 utf8;		/* draw UTF-8 glyphs */
 	int		 cols, rows;
 
 	struct ui_view	*stack[UI_STACK_MAX];
 	size_t		 depth;
 
-	struct ui_prompt prompt;
+	struct ui_prompt prompt;	/* the prompt view's line */
 	struct ui_prompt palette_hist;	/* palette history kept apart */
-	struct ui_dialog dialog;
+	uint32_t	 dialog_token;	/* the last dialog's answer */
+	bool		 dialog_done;
+	bool		 dialog_yes;
 	char		*message;
 	int64_t		 message_at;
 
@@ -453,10 +500,9 @@ struct ui {
 	uint32_t	 drawn_top;	/* top view at the last full frame */
 	uint64_t	 frames;
 	uint64_t	 full_frames;	/* frames that redrew the body */
-	int		 empty_reads;
 	int64_t		 now;		/* wall ms of the current frame */
 	int		 reqs;		/* pending UI_REQ_* */
-	char		*act_verb;	/* pending UI_REQ_ACTION */
+	const struct action *act;	/* pending UI_REQ_ACTION */
 	char		*act_target;
 	uint32_t	 cancel_job;	/* pending UI_REQ_CANCEL_JOB */
 
@@ -470,7 +516,13 @@ struct ui {
 	uint64_t	 audit_gen;	/* bumped by every answer */
 };
 
+/* The top view that is not modal (the one a prompt filters). */
 struct ui_view	*ui_view_top(struct ui *);
+/* The modal view on top (dialog, prompt), or NULL. */
+struct ui_view	*ui_view_modal(struct ui *);
+/* Push a modal view (ops->overlay set) with its private state. */
+void		 ui_view_push_modal(struct ui *, const struct ui_view_ops *,
+		     void *priv);
 /* Push a new view of kind (node_id for the detail view). */
 void		 ui_view_push(struct ui *, enum ui_view_kind, uint32_t node_id);
 void		 ui_view_pop(struct ui *);
@@ -481,6 +533,10 @@ uint64_t	 ui_frames_full(const struct ui *);
 /* Rebuild the rows if the fleet changed since they were built. */
 void		 ui_view_sync(struct ui *, struct ui_view *);
 void		 ui_view_free(struct ui_view *);
+/* Open the prompt view: ':' the palette, '/' the top view's filter. */
+void		 ui_open_prompt(struct ui *, char kind);
+/* Set v's filter; a bad one leaves it and says why on the prompt. */
+void		 ui_filter_apply(struct ui *, struct ui_view *, const char *);
 /* Run a palette command; 0, or -1 with a message set. */
 int		 ui_command(struct ui *, const char *);
 /* Ask the glue for the audit records (UI_REQ_AUDIT). */

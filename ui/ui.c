@@ -1,7 +1,8 @@
 /*
  * ui.c: the dashboard's frame (header, totals, title, body, problem bar,
- * footer), the view stack, key dispatch through the key table, the
- * prompts, and the redraw-only-when-needed rule.
+ * footer), the view stack (modal views, the dialog and the prompt, sit
+ * on top and get every key first), key dispatch through the key table,
+ * and the redraw-only-when-needed rule.
  */
 #include <limits.h>
 #include <math.h>
@@ -197,7 +198,24 @@ ui_lines_kv(struct ui_lines *l, const char *label, enum ui_role role,
 struct ui_view *
 ui_view_top(struct ui *ui)
 {
-	return (ui->depth == 0 ? NULL : ui->stack[ui->depth - 1]);
+	size_t	 i;
+
+	for (i = ui->depth; i > 0; i--) {
+		if (ui->stack[i - 1]->ops->overlay == NULL)
+			return (ui->stack[i - 1]);
+	}
+	return (NULL);
+}
+
+struct ui_view *
+ui_view_modal(struct ui *ui)
+{
+	struct ui_view	*v;
+
+	if (ui->depth == 0)
+		return (NULL);
+	v = ui->stack[ui->depth - 1];
+	return (v->ops->overlay != NULL ? v : NULL);
 }
 
 bool
@@ -210,12 +228,12 @@ ui_wants_meetings(struct ui *ui)
 }
 
 static struct ui_view *
-ui_view_new(struct ui *ui, enum ui_view_kind kind, uint32_t node_id)
+ui_view_new(struct ui *ui, const struct ui_view_ops *ops, uint32_t node_id)
 {
 	struct ui_view	*v;
 
 	v = xcalloc(1, sizeof *v);
-	v->ops = ui_view_table[kind];
+	v->ops = ops;
 	v->is_table = v->ops->collect != NULL;
 	v->node_id = node_id;
 	if (v->ops->init != NULL)
@@ -236,8 +254,8 @@ ui_view_free(struct ui_view *v)
 	free(v);
 }
 
-void
-ui_view_push(struct ui *ui, enum ui_view_kind kind, uint32_t node_id)
+static void
+ui_view_push_new(struct ui *ui, struct ui_view *v)
 {
 	if (ui->depth == UI_STACK_MAX) {
 		/* Forget the oldest but one (keep the root view). */
@@ -246,8 +264,36 @@ ui_view_push(struct ui *ui, enum ui_view_kind kind, uint32_t node_id)
 		    (UI_STACK_MAX - 2) * sizeof *ui->stack);
 		ui->depth--;
 	}
-	ui->stack[ui->depth++] = ui_view_new(ui, kind, node_id);
+	ui->stack[ui->depth++] = v;
 	ui->dirty = true;
+}
+
+void
+ui_view_push(struct ui *ui, enum ui_view_kind kind, uint32_t node_id)
+{
+	ui_view_push_new(ui, ui_view_new(ui, ui_view_table[kind], node_id));
+}
+
+void
+ui_view_push_modal(struct ui *ui, const struct ui_view_ops *ops, void *priv)
+{
+	struct ui_view	*v;
+
+	v = ui_view_new(ui, ops, 0);
+	v->priv = priv;
+	ui_view_push_new(ui, v);
+}
+
+/* Draw the modal views over the frame, bottom up. */
+static void
+ui_view_overlays(struct ui *ui)
+{
+	size_t	 i;
+
+	for (i = 0; i < ui->depth; i++) {
+		if (ui->stack[i]->ops->overlay != NULL)
+			ui->stack[i]->ops->overlay(ui, ui->stack[i]);
+	}
 }
 
 void
@@ -309,18 +355,29 @@ ui_open_node_key(struct ui *ui, const char *key)
 struct ui *
 ui_new(const struct ui_opts *opts, const struct fleet *fleet, char **cause)
 {
-	struct ui	*ui;
+	struct ui_term_opts	 to;
+	struct ui		*ui;
 
 	ui = xcalloc(1, sizeof *ui);
 	ui->opts = *opts;
 	if (ui->opts.refresh_ms <= 0)
 		ui->opts.refresh_ms = 2000;
 	ui->fleet = fleet;
-	if (ui_screen_init(ui, cause) != 0) {
+	memset(&to, 0, sizeof to);
+	to.color = opts->color;
+	to.ascii = opts->ascii;
+	to.mouse = opts->mouse;
+	to.headless_cols = opts->headless_cols;
+	to.headless_rows = opts->headless_rows;
+	if ((ui->term = ui_term_new(&to, cause)) == NULL) {
 		free(ui);
 		return (NULL);
 	}
+	ui->utf8 = ui_term_utf8(ui->term);
+	ui->cols = ui_term_cols(ui->term);
+	ui->rows = ui_term_rows(ui->term);
 	ui->now = ui_now(ui);
+	ui_keys_init();
 	ui_view_push(ui, UI_V_NODES, 0);
 	ui->dirty = true;
 	return (ui);
@@ -333,11 +390,9 @@ ui_free(struct ui *ui)
 		return;
 	while (ui->depth > 0)
 		ui_view_free(ui->stack[--ui->depth]);
-	ui_screen_done(ui);
+	ui_term_free(ui->term);
 	ui_prompt_free(&ui->prompt);
 	ui_prompt_free(&ui->palette_hist);
-	ui_dialog_close(&ui->dialog);
-	free(ui->act_verb);
 	free(ui->act_target);
 	free(ui->message);
 	ui_audit_clear(ui);
@@ -347,7 +402,7 @@ ui_free(struct ui *ui)
 int
 ui_fd(const struct ui *ui)
 {
-	return (ui->fd);
+	return (ui_term_fd(ui->term));
 }
 
 int64_t
@@ -387,17 +442,18 @@ ui_message(struct ui *ui, const char *msg)
 void
 ui_resize(struct ui *ui)
 {
-	ui_screen_size(ui);
+	ui_term_resize(ui->term);
+	ui->cols = ui_term_cols(ui->term);
+	ui->rows = ui_term_rows(ui->term);
 	ui->dirty = true;
 }
 
 void
 ui_set_size(struct ui *ui, int cols, int rows)
 {
-	set_term(ui->screen);
-	resizeterm(rows, cols);
-	ui->cols = COLS;
-	ui->rows = LINES;
+	ui_term_set_size(ui->term, cols, rows);
+	ui->cols = ui_term_cols(ui->term);
+	ui->rows = ui_term_rows(ui->term);
 	ui->dirty = true;
 }
 
@@ -530,7 +586,7 @@ ui_command(struct ui *ui, const char *line)
 	return (-1);
 }
 
-static void
+void
 ui_filter_apply(struct ui *ui, struct ui_view *v, const char *text)
 {
 	char	*cause = NULL;
@@ -542,103 +598,6 @@ ui_filter_apply(struct ui *ui, struct ui_view *v, const char *text)
 	}
 	v->built = false;
 	v->table.top = 0;
-}
-
-static void
-ui_prompt_complete(struct ui *ui)
-{
-	const struct fleet	*f = ui->fleet;
-	const char		**names, *first;
-	struct buf		 hint;
-	size_t			 i, n;
-
-	const char		*text, *arg, *const *list;
-	size_t			 nlist, len, shown = 0;
-
-	names = xreallocarray(NULL, f->nnodes + 1, sizeof *names);
-	for (i = 0; i < f->nnodes; i++)
-		names[i] = f->nodes[i]->key;
-	/* The candidates for the hint, before the line changes. */
-	memset(&hint, 0, sizeof hint);
-	text = ui->prompt.line.data == NULL ? "" : ui->prompt.line.data;
-	if (strncmp(text, "node ", 5) == 0) {
-		arg = text + 5;
-		list = names;
-		nlist = f->nnodes;
-	} else {
-		arg = text;
-		list = ui_palette_cmds;
-		for (nlist = 0; list[nlist] != NULL; nlist++)
-			;
-	}
-	len = strlen(arg);
-	for (i = 0; i < nlist && shown < 8; i++) {
-		if (strncmp(list[i], arg, len) != 0)
-			continue;
-		buf_printf(&hint, "%s%s", shown > 0 ? " " : "", list[i]);
-		shown++;
-	}
-	n = ui_palette_complete(&ui->prompt.line, names, f->nnodes, &first);
-	free(names);
-	free(ui->prompt.error);
-	ui->prompt.error = NULL;
-	if (n == 0)
-		ui->prompt.error = xstrdup("no match");
-	else if (n > 1) {
-		if (n > shown)
-			buf_printf(&hint, " ... (%zu)", n);
-		ui->prompt.error = buf_steal(&hint);
-	}
-	buf_free(&hint);
-}
-
-static void
-ui_prompt_input(struct ui *ui, int key)
-{
-	struct ui_prompt	*p = &ui->prompt;
-	struct ui_view		*v = ui_view_top(ui);
-	enum ui_prompt_res	 r;
-	char			*line;
-
-	if (p->kind == ':' && key == '\t') {
-		ui_prompt_complete(ui);
-		return;
-	}
-	r = ui_prompt_key(p, key);
-	line = xstrdup(p->line.data == NULL ? "" : p->line.data);
-	if (p->kind == '/') {
-		if (r == UI_PROMPT_CANCEL)
-			ui_filter_apply(ui, v, "");
-		else
-			ui_filter_apply(ui, v, line);
-		if (r == UI_PROMPT_DONE && p->error != NULL) {
-			/* Keep the prompt open on a bad filter. */
-			p->active = true;
-		}
-	} else if (r == UI_PROMPT_DONE) {
-		ui_prompt_history_add(&ui->palette_hist, line);
-		ui_command(ui, line);
-	}
-	free(line);
-}
-
-static void
-ui_open_prompt(struct ui *ui, char kind)
-{
-	struct ui_view	*v = ui_view_top(ui);
-	size_t		 i;
-
-	/* The palette keeps its own history across prompts. */
-	if (kind == ':') {
-		for (i = 0; i < ui->prompt.nhist; i++)
-			free(ui->prompt.hist[i]);
-		ui->prompt.nhist = 0;
-		for (i = 0; i < ui->palette_hist.nhist; i++)
-			ui->prompt.hist[i] = xstrdup(ui->palette_hist.hist[i]);
-		ui->prompt.nhist = ui->palette_hist.nhist;
-		ui_prompt_open(&ui->prompt, ':', "");
-	} else
-		ui_prompt_open(&ui->prompt, '/', v->filter.text);
 }
 
 /* --- operator actions ----------------------------------------------- */
@@ -674,68 +633,74 @@ ui_action_stack(struct ui *ui, struct ui_view *v)
 	return (NULL);
 }
 
-static void
-ui_action(struct ui *ui, struct ui_view *v, enum ui_cmd cmd)
+/* What an action of target kind t acts on in view v; NULL: nothing. */
+static const char *
+ui_action_target(struct ui *ui, struct ui_view *v, enum action_target t)
 {
-	const struct ui_row	*r;
-	const char		*verb, *target;
+	switch (t) {
+	case ACTION_TARGET_NONE:
+		return ("");
+	case ACTION_TARGET_NODE:
+	case ACTION_TARGET_NODES:
+		if (v->ops->kind != UI_V_NODE && v->ops->kind != UI_V_NODES)
+			return (NULL);
+		return (ui_action_node(ui, v));
+	case ACTION_TARGET_STACK:
+		if (v->ops->kind != UI_V_STACKS)
+			return (NULL);
+		return (ui_action_stack(ui, v));
+	case ACTION_TARGET_HOST:
+		if (v->ops->kind != UI_V_HOSTS)
+			return (NULL);
+		return (ui_hosts_selected(ui, v));
+	}
+	return (NULL);
+}
+
+/* An action's key: ask the glue to plan it on the view's target. */
+static void
+ui_action(struct ui *ui, struct ui_view *v, const struct action *a)
+{
+	const char	*target;
 
 	if (ui->opts.readonly)
 		return;
-	if (cmd == UI_CMD_CANCEL_JOB) {
-		ui_view_sync(ui, v);
-		if ((r = ui_table_selected(&v->table)) == NULL) {
-			ui_message(ui, "no job selected");
-			return;
-		}
-		ui->cancel_job = r->id;
-		ui->reqs |= UI_REQ_CANCEL_JOB;
-		return;
-	}
-	switch (cmd) {
-	case UI_CMD_ACT_ENABLE:
-		verb = "server enable";
-		break;
-	case UI_CMD_ACT_CORDON:
-		verb = "server cordon";
-		break;
-	case UI_CMD_ACT_DRAIN:
-		verb = "server drain";
-		break;
-	case UI_CMD_ACT_DISABLE:
-		verb = "server disable";
-		break;
-	case UI_CMD_ACT_PANIC:
-		verb = "server panic";
-		break;
-	case UI_CMD_ACT_REDEPLOY:
-		verb = "stack redeploy";
-		break;
-	default:
-		verb = "stack restart";
-		break;
-	}
-	target = strncmp(verb, "stack", 5) == 0 ? ui_action_stack(ui, v) :
-	    ui_action_node(ui, v);
-	if (target == NULL) {
+	if ((target = ui_action_target(ui, v, a->target)) == NULL) {
 		ui_message(ui, "nothing selected");
 		return;
 	}
-	free(ui->act_verb);
 	free(ui->act_target);
-	ui->act_verb = xstrdup(verb);
+	ui->act = a;
 	ui->act_target = xstrdup(target);
 	ui->reqs |= UI_REQ_ACTION;
 }
 
-bool
-ui_take_action(struct ui *ui, char **verb, char **target)
+/* x in the jobs view. */
+static void
+ui_cancel_job(struct ui *ui, struct ui_view *v)
 {
-	if (ui->act_verb == NULL)
+	const struct ui_row	*r;
+
+	if (ui->opts.readonly)
+		return;
+	ui_view_sync(ui, v);
+	if ((r = ui_table_selected(&v->table)) == NULL) {
+		ui_message(ui, "no job selected");
+		return;
+	}
+	ui->cancel_job = r->id;
+	ui->reqs |= UI_REQ_CANCEL_JOB;
+}
+
+bool
+ui_take_action(struct ui *ui, const struct action **a, char **target)
+{
+	if (ui->act == NULL)
 		return (false);
-	*verb = ui->act_verb;
+	*a = ui->act;
 	*target = ui->act_target;
-	ui->act_verb = ui->act_target = NULL;
+	ui->act = NULL;
+	ui->act_target = NULL;
 	return (true);
 }
 
@@ -743,22 +708,25 @@ void
 ui_confirm(struct ui *ui, uint32_t token, const char *title,
     const char *text, const char *typed)
 {
+	struct ui_dialog	*d;
+
+	d = xcalloc(1, sizeof *d);
 	if (typed != NULL)
-		ui_dialog_open_typed(&ui->dialog, title, text, typed);
+		ui_dialog_open_typed(d, title, text, typed);
 	else
-		ui_dialog_open(&ui->dialog, title, text);
-	ui->dialog.token = token;
-	ui->dirty = true;
+		ui_dialog_open(d, title, text);
+	d->token = token;
+	ui_dialog_push(ui, d);
 }
 
 bool
 ui_take_dialog(struct ui *ui, uint32_t *token)
 {
-	bool	 yes = ui->dialog.done && ui->dialog.confirmed;
+	bool	 yes = ui->dialog_done && ui->dialog_yes;
 
-	*token = ui->dialog.token;
-	ui->dialog.done = false;
-	ui->dialog.confirmed = false;
+	*token = ui->dialog_token;
+	ui->dialog_done = false;
+	ui->dialog_yes = false;
 	return (yes);
 }
 
@@ -872,15 +840,10 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 	case UI_CMD_VIEW_JOBS:
 		ui_view_switch(ui, ui_cmd_view(cmd));
 		break;
-	case UI_CMD_ACT_ENABLE:
-	case UI_CMD_ACT_CORDON:
-	case UI_CMD_ACT_DRAIN:
-	case UI_CMD_ACT_DISABLE:
-	case UI_CMD_ACT_PANIC:
-	case UI_CMD_ACT_REDEPLOY:
-	case UI_CMD_ACT_RESTART:
+	case UI_CMD_ACTION:		/* ui_key(): the row has it */
+		break;
 	case UI_CMD_CANCEL_JOB:
-		ui_action(ui, v, cmd);
+		ui_cancel_job(ui, v);
 		break;
 	}
 	ui->dirty = true;
@@ -914,7 +877,7 @@ int
 ui_key(struct ui *ui, int key)
 {
 	const struct ui_key_def	*d;
-	struct ui_view		*v = ui_view_top(ui);
+	struct ui_view		*v = ui_view_top(ui), *top;
 	char			 name[32], msg[96];
 	int			 r;
 
@@ -926,16 +889,14 @@ ui_key(struct ui *ui, int key)
 		ui_mouse(ui);
 		goto out;
 	}
+	/* An escape sequence curses does not know: no key at all. */
+	if (key == UI_KEY_UNKNOWN)
+		goto out;
 	ui->dirty = true;
-	if (ui->dialog.active) {
-		if (ui_dialog_key(&ui->dialog, key) != -1)
-			ui->reqs |= UI_REQ_DIALOG;
+	/* The view on top first: a modal one (dialog, prompt) takes all. */
+	top = ui->stack[ui->depth - 1];
+	if (top->ops->key != NULL && top->ops->key(ui, top, key))
 		goto out;
-	}
-	if (ui->prompt.active) {
-		ui_prompt_input(ui, key);
-		goto out;
-	}
 	d = ui_keys_lookup(key, v->ops->kind, ui->opts.readonly);
 	if (d == NULL) {
 		snprintf(msg, sizeof msg, "%s: no such key here (? for help)",
@@ -947,7 +908,10 @@ ui_key(struct ui *ui, int key)
 		free(ui->message);
 		ui->message = NULL;
 	}
-	ui_exec(ui, d->cmd);
+	if (d->cmd == UI_CMD_ACTION)
+		ui_action(ui, v, d->action);
+	else
+		ui_exec(ui, d->cmd);
 
 out:
 	r = ui->reqs;
@@ -958,31 +922,16 @@ out:
 int
 ui_input(struct ui *ui)
 {
-	wint_t	 wc;
-	int	 rc, reqs = 0, n = 0;
+	int	 key, reqs = 0, n = 0;
 
-	set_term(ui->screen);
-	for (;;) {
-		rc = wget_wch(stdscr, &wc);
-		if (rc == ERR)
-			break;
+	while ((key = ui_term_key(ui->term)) != UI_KEY_NONE) {
 		n++;
-		if (rc == KEY_CODE_YES)
-			reqs |= ui_key(ui, UI_KEY_FN((int)wc));
-		else
-			reqs |= ui_key(ui, (int)wc);
+		reqs |= ui_key(ui, key);
 		if (reqs & UI_REQ_QUIT)
 			break;
 	}
-	/*
-	 * Readable but nothing to read, again and again: the terminal is
-	 * gone (EOF or EIO after the SSH connection dropped).
-	 */
-	if (n == 0) {
-		if (++ui->empty_reads >= 20)
-			reqs |= UI_REQ_HANGUP;
-	} else
-		ui->empty_reads = 0;
+	if (ui_term_hangup(ui->term, n))
+		reqs |= UI_REQ_HANGUP;
 	return (reqs);
 }
 
@@ -1232,35 +1181,11 @@ ui_draw_problems(struct ui *ui, int y)
 static void
 ui_draw_footer(struct ui *ui, struct ui_view *v, int y)
 {
-	struct ui_prompt	*p = &ui->prompt;
-	struct buf		 b;
 	char			 name[32];
 	const struct ui_key_def	*d;
 	size_t			 i;
 	int			 x, w;
 
-	if (p->active) {
-		memset(&b, 0, sizeof b);
-		buf_addc(&b, p->kind);
-		buf_adds(&b, p->line.data == NULL ? "" : p->line.data);
-		ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(UI_R_PROMPT),
-		    b.data);
-		x = ui_text_width(b.data);
-		if (x < ui->cols)
-			ui_put(stdscr, y, x, 1, ui_colour_attr(UI_R_SELECTED),
-			    " ");
-		if (p->error != NULL && x + 3 < ui->cols)
-			ui_put(stdscr, y, x + 2, ui->cols - x - 2,
-			    ui_colour_attr(UI_R_ERROR), p->error);
-		else if (p->kind == '/' && x + 3 < ui->cols &&
-		    p->line.len == 0)
-			ui_put(stdscr, y, x + 2, ui->cols - x - 2,
-			    ui_colour_attr(UI_R_DIM), "words re:REGEX "
-			    "field:value field:>N !not  (Enter keeps, Esc "
-			    "clears)");
-		buf_free(&b);
-		return;
-	}
 	if (ui->message != NULL && ui->now - ui->message_at < UI_MESSAGE_MS) {
 		ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(UI_R_PROMPT),
 		    ui->message);
@@ -1334,7 +1259,7 @@ ui_frame(struct ui *ui)
 {
 	struct ui_view	*v = ui_view_top(ui);
 
-	set_term(ui->screen);
+	ui_term_select(ui->term);
 	erase();
 	if (ui->cols < UI_MIN_COLS || ui->rows < UI_MIN_ROWS) {
 		ui_draw_too_small(ui);
@@ -1346,7 +1271,7 @@ ui_frame(struct ui *ui)
 	ui_draw_title(ui, v);
 	ui_draw_problems(ui, ui->rows - 2);
 	ui_draw_footer(ui, v, ui->rows - 1);
-	ui_dialog_draw(&ui->dialog, stdscr, ui->cols, ui->rows);
+	ui_view_overlays(ui);
 out:
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -1367,7 +1292,7 @@ ui_frame_tick(struct ui *ui)
 	int		 lines[] = { 0, ui->rows - 2, ui->rows - 1 };
 	size_t		 i;
 
-	set_term(ui->screen);
+	ui_term_select(ui->term);
 	for (i = 0; i < nitems(lines); i++) {
 		y = lines[i];
 		wmove(stdscr, y, 0);
@@ -1440,7 +1365,7 @@ ui_draw(struct ui *ui)
 	    ui->drawn_version == ui->fleet->version &&
 	    ui->drawn_late == ui_late_mask(ui) &&
 	    ui->drawn_top == ui_top_id(ui) && ui_body_timeless(ui) &&
-	    !ui->dialog.active && ui->cols >= UI_MIN_COLS &&
+	    ui_view_modal(ui) == NULL && ui->cols >= UI_MIN_COLS &&
 	    ui->rows >= UI_MIN_ROWS)
 		ui_frame_tick(ui);
 	else {
@@ -1470,7 +1395,7 @@ ui_dump(struct ui *ui)
 	int		 y, n;
 
 	memset(&b, 0, sizeof b);
-	set_term(ui->screen);
+	ui_term_select(ui->term);
 	for (y = 0; y < LINES; y++) {
 		/* mvwinnstr returns the characters as the locale's text. */
 		n = mvwinnstr(stdscr, y, 0, line, (int)sizeof line - 1);

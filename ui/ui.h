@@ -2,7 +2,8 @@
  * ui.h: the dashboard, as seen by the glue (src/dashboard.c).
  *
  * This header is curses-free.  The UI reads the fleet model through a
- * const pointer and never does I/O of its own besides the terminal.
+ * const pointer and never does I/O of its own; it draws on the terminal
+ * layer (terminal.h), which other full-screen programs share.
  *
  * Call order: ui_new() takes the terminal; then, on the loop thread,
  * ui_input() whenever the terminal fd (ui_fd()) is readable, ui_resize()
@@ -19,6 +20,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+struct action;
+/* ui_restore_terminal(), ui_env_no_color(): the terminal layer's. */
+#include "terminal.h"
 
 struct fleet;
 struct ui;
@@ -89,9 +94,10 @@ uint64_t	 ui_frames(const struct ui *);
 
 /*
  * Operator actions (the glue makes the plan and runs the job; jobs.h).
- * After UI_REQ_ACTION, ui_take_action() gives the verb ("server cordon")
- * and the target (node key or stack name) of the key pressed (allocated;
- * false when there is none).  The glue then opens the confirm dialog
+ * After UI_REQ_ACTION, ui_take_action() gives the action (its registry
+ * row, action/registry.h) and the target (node key or stack name, by the
+ * row's target kind; allocated) of the key pressed (false when there is
+ * none).  The glue then opens the confirm dialog
  * with the plan: typed NULL asks y/N with Cancel focused; a typed word
  * (the target) must be typed in full for a destructive action.  When
  * the dialog closes, UI_REQ_DIALOG: ui_take_dialog() says whether it was
@@ -99,7 +105,8 @@ uint64_t	 ui_frames(const struct ui *);
  * ui_take_cancel_job() gives the id of the job to cancel (0 none).
  * Read-only mode neither shows nor dispatches any of these keys.
  */
-bool		 ui_take_action(struct ui *, char **verb, char **target);
+bool		 ui_take_action(struct ui *, const struct action **,
+		     char **target);
 void		 ui_confirm(struct ui *, uint32_t token, const char *title,
 		     const char *text, const char *typed);
 bool		 ui_take_dialog(struct ui *, uint32_t *token);
@@ -130,13 +137,5 @@ void		 ui_audit_set(struct ui *, const struct ui_audit_rec *,
 		     size_t n, const char *note, const char *error);
 /* The audit view is open (the glue reads again when a job ends). */
 bool		 ui_wants_audit(struct ui *);
-
-/* Give the terminal back (fatal paths, signals); idempotent. */
-void		 ui_restore_terminal(void);
-
-/* Environment: NO_COLOR set and non-empty. */
-bool		 ui_env_no_color(void);
-/* The locale's charset is UTF-8 (call after setlocale). */
-bool		 ui_locale_utf8(void);
 
 #endif

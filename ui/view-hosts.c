@@ -237,6 +237,17 @@ ui_hosts_enter(struct ui *ui, struct ui_view *v)
 	ui_view_push(ui, UI_V_HOST, r->id);
 }
 
+const char *
+ui_hosts_selected(struct ui *ui, struct ui_view *v)
+{
+	const struct ui_row	*r;
+
+	ui_view_sync(ui, v);
+	if ((r = ui_table_selected(&v->table)) == NULL)
+		return (NULL);
+	return (HV(r->p)->key);
+}
+
 static void
 ui_hosts_free(struct ui_view *v)
 {

@@ -1,6 +1,6 @@
 /*
- * action.h: the rows of the action table (jobs.c lists them) and the
- * helpers the actions share.  Private to src/jobs.c and src/action/.
+ * action.h: the helpers the actions share.  Private to src/action/; the
+ * rows themselves are listed in registry.c (registry.h).
  */
 #ifndef BBBCTL_ACTION_H
 #define BBBCTL_ACTION_H
@@ -8,17 +8,6 @@
 #include <jansson.h>
 
 #include "jobs.h"
-
-/* server-state.c */
-extern const struct action action_server_enable;
-extern const struct action action_server_cordon;
-extern const struct action action_server_disable;
-extern const struct action action_server_panic;
-extern const struct action action_server_drain;
-
-/* redeploy.c */
-extern const struct action action_stack_redeploy;
-extern const struct action action_stack_restart;
 
 /* "base" + "/" + "path", one slash between.  Allocated. */
 /* Percent-encode a query value.  Allocated. */

@@ -37,6 +37,12 @@
 #define RD_BBB_SERVICE	"bbb"		/* a BBB node stack's BBB service */
 #define RD_TIMEOUT_MS	(10 * 60 * 1000)	/* per service */
 
+/* redeploy's and restart's own arguments (job_args.priv). */
+struct rd_args {
+	char		*image;		/* redeploy --image, or NULL */
+	int64_t		 poll_ms;	/* --poll; 0 = RD_POLL_MS */
+};
+
 struct rd_service {
 	char	*id;
 	char	*name;
@@ -57,6 +63,22 @@ struct rd {
 	char			*img_new;	/* "repo:tag" */
 	bool			 transient;	/* the last rd_call() failure */
 };
+
+static const char *
+rd_args_image(const struct job_args *a)
+{
+	const struct rd_args	*ra = a->priv;
+
+	return (ra != NULL ? ra->image : NULL);
+}
+
+static int64_t
+rd_poll_ms(const struct job_args *a)
+{
+	const struct rd_args	*ra = a->priv;
+
+	return (ra != NULL && ra->poll_ms > 0 ? ra->poll_ms : RD_POLL_MS);
+}
 
 /* One Rancher call; 0 with *out (the JSON answer), or -1 with *cause. */
 static int
@@ -272,7 +294,7 @@ rd_follow(struct rd *rd, struct rd_service *s, const char *via,
 	int64_t			 end, poll;
 	struct job_retry	 retry;
 
-	poll = a->poll_ms > 0 ? a->poll_ms : RD_POLL_MS;
+	poll = rd_poll_ms(a);
 	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
 	    RD_TIMEOUT_MS);
 	memset(&retry, 0, sizeof retry);
@@ -565,6 +587,7 @@ static int
 rd_run_redeploy(struct job *j, char **cause)
 {
 	const struct job_args	*a = job_args(j);
+	const char		*image = rd_args_image(a);
 	struct rd		 rd;
 	struct rd_service	*s;
 	json_t			*lc, *body;
@@ -578,8 +601,8 @@ rd_run_redeploy(struct job *j, char **cause)
 	job_step(j, "finding stack %s in Rancher", a->target);
 	if (rd_load(&rd, a->target, cause) != 0)
 		goto out;
-	if (a->image != NULL &&
-	    rd_image_resolve(&rd, a->image, a->target, cause) != 0)
+	if (image != NULL &&
+	    rd_image_resolve(&rd, image, a->target, cause) != 0)
 		goto out;
 	if (rd.img_service != NULL)
 		job_step(j, "new image for %s/%s: %s (now %s)", a->target,
@@ -759,9 +782,10 @@ static int
 rd_plan_redeploy(const struct job_ctx *ctx, const struct job_args *a,
     struct job_plan *p, char **cause)
 {
+	const char		*image = rd_args_image(a);
 	enum rd_image_form	 form = RD_IMAGE_SERVICE;
 
-	if (a->image != NULL && rd_image_parse(a->image, &form, cause) != 0)
+	if (image != NULL && rd_image_parse(image, &form, cause) != 0)
 		return (-1);
 	if (rd_plan_common(ctx, a, p, cause) != 0)
 		return (-1);
@@ -770,19 +794,19 @@ rd_plan_redeploy(const struct job_ctx *ctx, const struct job_args *a,
 	    "{\"batchSize\":1,\"intervalMillis\":2000,\"startFirst\":false,"
 	    "\"launchConfig\":<its current launchConfig>}}; follow "
 	    "upgrading -> upgraded");
-	if (a->image != NULL && form == RD_IMAGE_SERVICE)
+	if (image != NULL && form == RD_IMAGE_SERVICE)
 		job_plan_add(p, "with launchConfig.imageUuid = docker:%s for "
-		    "service %.*s", strchr(a->image, '=') + 1,
-		    (int)(strchr(a->image, '=') - a->image), a->image);
-	else if (a->image != NULL && form == RD_IMAGE_REPO)
+		    "service %.*s", strchr(image, '=') + 1,
+		    (int)(strchr(image, '=') - image), image);
+	else if (image != NULL && form == RD_IMAGE_REPO)
 		job_plan_add(p, "with launchConfig.imageUuid = docker:%s for "
 		    "the one service that runs %.*s now (refused if none or "
-		    "several do)", a->image, (int)rd_image_repo_len(a->image),
-		    a->image);
-	else if (a->image != NULL)
+		    "several do)", image, (int)rd_image_repo_len(image),
+		    image);
+	else if (image != NULL)
 		job_plan_add(p, "with the image of service %s (its repository) "
 		    "at tag %s (refused if the stack has no service %s)",
-		    RD_BBB_SERVICE, a->image, RD_BBB_SERVICE);
+		    RD_BBB_SERVICE, image, RD_BBB_SERVICE);
 	job_plan_add(p, "then POST .../services/ID?action=finishupgrade for "
 	    "each; follow finishing-upgrade -> active");
 	job_plan_add(p, "on a failure, a timeout (%llds a service) or a "
@@ -807,11 +831,73 @@ rd_plan_restart(const struct job_ctx *ctx, const struct job_args *a,
 	return (0);
 }
 
+/* --- the rows (registry.c lists them) ----------------------------------- */
+
+static const struct action_opt rd_redeploy_opts[] = {
+	{ "image", "SERVICE=IMAGE | IMAGE | TAG",
+	  "give one service a new image (see below)" },
+	{ "poll", "S", "follow each service every S (default 1s)" },
+	{ NULL, NULL, NULL }
+};
+
+static const struct action_opt rd_restart_opts[] = {
+	{ "poll", "S", "follow each service every S (default 1s)" },
+	{ NULL, NULL, NULL }
+};
+
+static int
+rd_args_parse(void *priv, const char *opt, const char *arg, char **cause)
+{
+	struct rd_args	*ra = priv;
+
+	if (strcmp(opt, "image") == 0) {
+		free(ra->image);
+		ra->image = xstrdup(arg);
+		return (0);
+	}
+	return (action_parse_duration(opt, arg, &ra->poll_ms, cause));
+}
+
+static void
+rd_args_free(void *priv)
+{
+	struct rd_args	*ra = priv;
+
+	free(ra->image);
+}
+
 const struct action action_stack_redeploy = {
-	"stack redeploy", "upgrade every service of STACK in place",
-	JOB_RISK_DESTRUCTIVE, true, true, rd_plan_redeploy, rd_run_redeploy
+	.verb = "stack redeploy",
+	.help = "upgrade every service of STACK in place; roll back on failure",
+	.risk = JOB_RISK_DESTRUCTIVE,
+	.cancellable = true,
+	.locks = true,
+	.plan = rd_plan_redeploy,
+	.run = rd_run_redeploy,
+	.target = ACTION_TARGET_STACK,
+	.opts = rd_redeploy_opts,
+	.args_size = sizeof (struct rd_args),
+	.args_parse = rd_args_parse,
+	.args_free = rd_args_free,
+	.usage = "  --image SERVICE=IMAGE: that service gets IMAGE\n"
+	    "  --image REPO:TAG: the one service running REPO gets it\n"
+	    "  --image TAG: the bbb service gets TAG\n"
+	    "Up to --timeout a service (default 10m); a failure, the timeout "
+	    "or ^C\nrolls back every service upgraded so far.",
+	.key = 'r',
+	.hint = true
 };
 const struct action action_stack_restart = {
-	"stack restart", "restart every service of STACK, rolling",
-	JOB_RISK_DESTRUCTIVE, false, true, rd_plan_restart, rd_run_restart
+	.verb = "stack restart",
+	.help = "restart every service of STACK, rolling",
+	.risk = JOB_RISK_DESTRUCTIVE,
+	.locks = true,
+	.plan = rd_plan_restart,
+	.run = rd_run_restart,
+	.target = ACTION_TARGET_STACK,
+	.opts = rd_restart_opts,
+	.args_size = sizeof (struct rd_args),
+	.args_parse = rd_args_parse,
+	.args_free = rd_args_free,
+	.key = 'R'
 };

@@ -44,6 +44,19 @@ enum ss_verb {
 	SS_DRAIN
 };
 
+/* server drain's own arguments (job_args.priv). */
+struct ss_args {
+	int64_t		 poll_ms;	/* --poll; 0 = SS_POLL_MS */
+};
+
+static int64_t
+ss_poll_ms(const struct job_args *a)
+{
+	const struct ss_args	*sa = a->priv;
+
+	return (sa != NULL && sa->poll_ms > 0 ? sa->poll_ms : SS_POLL_MS);
+}
+
 /* --- helpers shared by the actions -------------------------------------- */
 
 
@@ -403,8 +416,7 @@ ss_plan(enum ss_verb v, const struct job_ctx *ctx, const struct job_args *a,
 	case SS_DRAIN:
 		job_plan_add(p, "follow the load (getServerInfo every %llds) "
 		    "until scalelite turns the server disabled; cancelling "
-		    "leaves it cordoned", (long long)((a->poll_ms > 0 ?
-		    a->poll_ms : SS_POLL_MS) / 1000));
+		    "leaves it cordoned", (long long)(ss_poll_ms(a) / 1000));
 		break;
 	}
 	if (cfg->scalelite.ssh_host != NULL)
@@ -470,7 +482,7 @@ ss_follow(struct job *j, const char *id, double load0, char **cause)
 	struct job_retry	 retry;
 	bool			 transient;
 
-	poll = a->poll_ms > 0 ? a->poll_ms : SS_POLL_MS;
+	poll = ss_poll_ms(a);
 	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
 	    SS_DRAIN_MS);
 	memset(&retry, 0, sizeof retry);
@@ -602,7 +614,7 @@ ss_run_rake(enum ss_verb v, struct job *j, char **cause)
 		    ss_verb_word(v));
 		return (0);
 	}
-	poll = a->poll_ms > 0 ? a->poll_ms : SS_POLL_MS;
+	poll = ss_poll_ms(a);
 	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
 	    SS_DRAIN_MS);
 	load0 = -1;
@@ -764,23 +776,79 @@ ss_run_drain(struct job *j, char **cause)
 	return (ss_run(SS_DRAIN, j, cause));
 }
 
+/* --- the rows (registry.c lists them) ----------------------------------- */
+
+static const struct action_opt ss_drain_opts[] = {
+	{ "poll", "S", "follow the load every S (default 5s)" },
+	{ NULL, NULL, NULL }
+};
+
+static int
+ss_drain_parse(void *priv, const char *opt, const char *arg, char **cause)
+{
+	struct ss_args	*sa = priv;
+
+	return (action_parse_duration(opt, arg, &sa->poll_ms, cause));
+}
+
 const struct action action_server_enable = {
-	"server enable", "let NODE take new meetings",
-	JOB_RISK_REVERSIBLE, false, true, ss_plan_enable, ss_run_enable
+	.verb = "server enable",
+	.help = "let NODE take new meetings",
+	.risk = JOB_RISK_REVERSIBLE,
+	.locks = true,
+	.plan = ss_plan_enable,
+	.run = ss_run_enable,
+	.target = ACTION_TARGET_NODE,
+	.key = 'e',
+	.hint = true
 };
 const struct action action_server_cordon = {
-	"server cordon", "stop new meetings on NODE; running ones go on",
-	JOB_RISK_REVERSIBLE, false, true, ss_plan_cordon, ss_run_cordon
-};
-const struct action action_server_disable = {
-	"server disable", "take NODE out of scalelite (refused with load)",
-	JOB_RISK_REVERSIBLE, false, true, ss_plan_disable, ss_run_disable
-};
-const struct action action_server_panic = {
-	"server panic", "END EVERY MEETING on NODE and disable it",
-	JOB_RISK_DESTRUCTIVE, false, true, ss_plan_panic, ss_run_panic
+	.verb = "server cordon",
+	.help = "stop new meetings on NODE; running ones go on",
+	.risk = JOB_RISK_REVERSIBLE,
+	.locks = true,
+	.plan = ss_plan_cordon,
+	.run = ss_run_cordon,
+	.target = ACTION_TARGET_NODE,
+	.key = 'c',
+	.hint = true
 };
 const struct action action_server_drain = {
-	"server drain", "cordon NODE and wait until its meetings are over",
-	JOB_RISK_REVERSIBLE, true, true, ss_plan_drain, ss_run_drain
+	.verb = "server drain",
+	.help = "cordon NODE and follow its load until scalelite disables it",
+	.risk = JOB_RISK_REVERSIBLE,
+	.cancellable = true,
+	.locks = true,
+	.plan = ss_plan_drain,
+	.run = ss_run_drain,
+	.target = ACTION_TARGET_NODE,
+	.opts = ss_drain_opts,
+	.args_size = sizeof (struct ss_args),
+	.args_parse = ss_drain_parse,
+	.usage = "Up to --timeout (default 6h); ^C stops following and "
+	    "leaves NODE cordoned.",
+	.key = 'd',
+	.hint = true
+};
+const struct action action_server_disable = {
+	.verb = "server disable",
+	.help = "take NODE out of scalelite (refused while it has load)",
+	.risk = JOB_RISK_REVERSIBLE,
+	.locks = true,
+	.plan = ss_plan_disable,
+	.run = ss_run_disable,
+	.target = ACTION_TARGET_NODE,
+	.key = 'D'
+};
+const struct action action_server_panic = {
+	.verb = "server panic",
+	.help = "END EVERY MEETING on NODE and disable it",
+	.risk = JOB_RISK_DESTRUCTIVE,
+	.locks = true,
+	.plan = ss_plan_panic,
+	.run = ss_run_panic,
+	.target = ACTION_TARGET_NODE,
+	.usage = "Destructive: confirm by typing the node's name (or give "
+	    "--yes).",
+	.key = 'P'
 };

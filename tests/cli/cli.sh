@@ -46,7 +46,12 @@ is "$rc" 0 "-h exits 0"
 version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$build/autoconf.h")
 run --version
 is "$rc" 0 "--version exits 0"
-is "$out" "bbbctl $version" "--version prints bbbctl $version"
+is "$(printf '%s\n' "$out" | head -n 1)" "bbbctl $version" \
+    "--version prints bbbctl $version first"
+printf '%s\n' "$out" | grep -qE '^built with curl [0-9.]+, ncursesw [0-9.]+, libssh2 [0-9.]+, libpq [0-9.]+, jansson [0-9.]+$'
+ok $? "--version names the libraries built against"
+printf '%s\n' "$out" | grep -qE '^simulator: (/.*/bbbctl-sim \(--demo available\)|not found \(--demo unavailable\))$'
+ok $? "--version says whether the simulator is there"
 
 # usage errors: exit 2 with a message
 run --bogus

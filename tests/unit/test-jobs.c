@@ -377,6 +377,98 @@ test_lock_value(void **state)
 	free(v);
 }
 
+/* --- action-private arguments and targets (registry.h) --- */
+
+struct priv_args {
+	char	*word;
+};
+static volatile int	 priv_freed;
+static char		 priv_seen[32];
+
+static int
+priv_parse(void *p, const char *opt, const char *arg, char **cause)
+{
+	struct priv_args	*pa = p;
+
+	free(pa->word);
+	pa->word = xstrdup(arg);
+	return (0);
+}
+
+static void
+priv_free(void *p)
+{
+	struct priv_args	*pa = p;
+
+	free(pa->word);
+	priv_freed++;
+}
+
+static int
+run_priv(struct job *j, char **cause)
+{
+	const struct priv_args	*pa = job_args(j)->priv;
+
+	snprintf(priv_seen, sizeof priv_seen, "%s", pa->word);
+	job_result(j, "saw %s", pa->word);
+	return (0);
+}
+
+static const struct action_opt priv_opts[] = {
+	{ "word", "W", "a word" },
+	{ NULL, NULL, NULL }
+};
+static const struct action act_priv = {
+	.verb = "test priv", .help = "", .risk = JOB_RISK_REVERSIBLE,
+	.plan = plan_ok, .run = run_priv, .opts = priv_opts,
+	.args_size = sizeof (struct priv_args), .args_parse = priv_parse,
+	.args_free = priv_free
+};
+static const struct action act_none = {
+	.verb = "test none", .help = "", .risk = JOB_RISK_DESTRUCTIVE,
+	.plan = plan_ok, .run = run_ok, .target = ACTION_TARGET_NONE
+};
+
+/* A job takes its private args, its worker sees them, they are freed. */
+static void
+test_private_args(void **state)
+{
+	struct env		*e;
+	struct job_args		 args = { .target = "bbb-07" };
+	const struct fleet_job	*fj;
+	char			*cause = NULL;
+	uint32_t		 id;
+
+	assert_int_equal(env_setup((void **)&e), 0);
+	args.priv = action_args_new(&act_priv);
+	assert_non_null(args.priv);
+	assert_int_equal(act_priv.args_parse(args.priv, "word", "hello",
+	    &cause), 0);
+	id = jobs_start(e->jobs, &act_priv, &args,
+	    make_plan(e, &act_priv, "bbb-07"));
+	wait_finals(e, 1);
+	fj = fleet_job_by_id(e->fleet, id);
+	assert_int_equal(fj->state, FLEET_JOB_DONE);
+	assert_string_equal(fj->result, "saw hello");
+	assert_string_equal(priv_seen, "hello");
+	assert_int_equal(env_teardown((void **)&e), 0);
+	assert_int_equal(priv_freed, 1);
+}
+
+/* An action without a target: no argument needed, titled by its verb. */
+static void
+test_target_none(void **state)
+{
+	struct env	*e = *state;
+	struct job_plan	*p;
+
+	p = make_plan(e, &act_none, "");
+	assert_string_equal(p->title, "test none");
+	/* Destructive: the word to type is the verb's last word. */
+	assert_string_equal(p->confirm, "none");
+	job_plan_free(p);
+}
+
 int
 main(void)
 {
@@ -391,6 +483,9 @@ main(void)
 		    env_teardown),
 		cmocka_unit_test_setup_teardown(test_not_cancellable,
 		    env_setup, env_teardown),
+		cmocka_unit_test(test_private_args),
+		cmocka_unit_test_setup_teardown(test_target_none, env_setup,
+		    env_teardown),
 		cmocka_unit_test(test_apply_bounded),
 		cmocka_unit_test(test_lock_holder),
 		cmocka_unit_test(test_lock_value),

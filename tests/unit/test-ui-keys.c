@@ -1,7 +1,8 @@
 /*
  * test-ui-keys.c: the key table (no key bound twice in one view), help
  * and footer hints generated from it, read-only hiding, the palette's
- * completion and history.
+ * completion and history; the actions' rows generated from the action
+ * registry (key, views, dispatch, help, hints).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -182,6 +183,113 @@ test_prompt(void **state)
 	ui_prompt_free(&p);
 }
 
+/* Every registry row with a key has its row in the key table. */
+static void
+test_actions_keys(void **state)
+{
+	const struct action *const	*acts;
+	const struct ui_key_def		*d;
+	size_t				 i, n, nrows = 0;
+	unsigned			 views;
+	int				 v;
+
+	acts = action_list(&n);
+	assert_true(n >= 7);
+	for (i = 0; i < ui_key_table_len; i++) {
+		if (ui_key_table[i].cmd == UI_CMD_ACTION) {
+			assert_non_null(ui_key_table[i].action);
+			nrows++;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (acts[i]->key == 0)
+			continue;
+		nrows--;
+		views = ui_keys_action_views(acts[i]);
+		assert_int_not_equal(views, 0);
+		for (v = 0; v < UI_V_COUNT; v++) {
+			d = ui_keys_lookup(acts[i]->key, v, false);
+			if ((views & UI_VB(v)) == 0) {
+				if (d != NULL)
+					assert_ptr_not_equal(d->action,
+					    acts[i]);
+				continue;
+			}
+			assert_non_null(d);
+			assert_int_equal(d->cmd, UI_CMD_ACTION);
+			assert_ptr_equal(d->action, acts[i]);
+			assert_string_equal(d->help, acts[i]->help);
+			assert_true(d->flags & UI_KEY_F_MUTATING);
+			/* Read-only: not dispatched. */
+			assert_null(ui_keys_lookup(acts[i]->key, v, true));
+		}
+	}
+	assert_int_equal(nrows, 0);
+	/* The rows the dashboard had before the registry. */
+	d = ui_keys_lookup('c', UI_V_NODES, false);
+	assert_string_equal(d->action->verb, "server cordon");
+	d = ui_keys_lookup('P', UI_V_NODE, false);
+	assert_string_equal(d->action->verb, "server panic");
+	d = ui_keys_lookup('r', UI_V_STACKS, false);
+	assert_string_equal(d->action->verb, "stack redeploy");
+	assert_null(ui_keys_lookup('r', UI_V_NODES, false));
+	assert_null(ui_keys_lookup('c', UI_V_STACKS, false));
+}
+
+/* The ? screen's lines and the footer come from the registry rows. */
+static void
+test_actions_help(void **state)
+{
+	const struct action *const	*acts;
+	char				**lines, want[256], name[32];
+	struct buf			 b = { 0 };
+	size_t				 i, n, nl;
+	unsigned			 views;
+	int				 v;
+
+	acts = action_list(&n);
+	for (v = 0; v < UI_V_COUNT; v++) {
+		lines = ui_keys_help(v, false, &nl);
+		ui_keys_hints(v, false, &b);
+		for (i = 0; i < n; i++) {
+			if (acts[i]->key == 0)
+				continue;
+			views = ui_keys_action_views(acts[i]);
+			/* "c  server cordon NODE: stop new ..." */
+			snprintf(want, sizeof want, "%s %s: %s%s (changes "
+			    "the fleet)", acts[i]->verb, action_target_word(
+			    acts[i]->target), acts[i]->help, acts[i]->risk ==
+			    JOB_RISK_DESTRUCTIVE ? " (type its name)" : "");
+			assert_true(help_has(lines, nl, want));
+			snprintf(want, sizeof want, "%s %s",
+			    ui_key_name(acts[i]->key, name, sizeof name),
+			    action_name(acts[i]));
+			if (acts[i]->hint && (views & UI_VB(v)))
+				assert_non_null(strstr(b.data, want));
+			else if (b.data != NULL)
+				assert_null(strstr(b.data, want));
+		}
+		ui_keys_help_free(lines, nl);
+		buf_free(&b);
+		/* Read-only: no action at all. */
+		lines = ui_keys_help(v, true, &nl);
+		for (i = 0; i < n; i++)
+			assert_false(help_has(lines, nl, acts[i]->verb));
+		ui_keys_help_free(lines, nl);
+	}
+	/* The footer of the nodes view as before the registry. */
+	ui_keys_hints(UI_V_NODES, false, &b);
+	assert_non_null(strstr(b.data, "e enable  c cordon  d drain"));
+	buf_free(&b);
+}
+
+static int
+keys_setup(void **state)
+{
+	ui_keys_init();
+	return (0);
+}
+
 int
 main(void)
 {
@@ -193,7 +301,9 @@ main(void)
 		cmocka_unit_test(test_hints),
 		cmocka_unit_test(test_complete),
 		cmocka_unit_test(test_prompt),
+		cmocka_unit_test(test_actions_keys),
+		cmocka_unit_test(test_actions_help),
 	};
 
-	return (cmocka_run_group_tests(tests, NULL, NULL));
+	return (cmocka_run_group_tests(tests, keys_setup, NULL));
 }
