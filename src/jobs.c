@@ -361,7 +361,9 @@ job_retry(struct job *j, struct job_retry *r, int64_t end, bool cancellable,
 		r->first = now;
 		r->backoff = 1000;
 	}
-	if (now - r->first >= JOB_RETRY_FOR_MS || now + r->backoff >= end)
+	/* A failure that outlasts a server's restart is persistent. */
+	if (now + r->backoff - r->first > JOB_RETRY_FOR_MS ||
+	    now + r->backoff >= end)
 		return (false);
 	r->n++;
 	log_info("job %u: %s (try %u failed); retrying in %llds", j->id,

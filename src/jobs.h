@@ -142,12 +142,14 @@ bool		 job_sleep(struct job *, int64_t ms);
  * failure of its poll (http_response_transient()) instead of ending the
  * job on one 500.  After a failure, job_retry() says the step ("<cause>;
  * retrying in Ns"), sleeps the back-off (1 s, doubling to 30 s) and
- * returns true to try again; false to give up: the failures have lasted
- * JOB_RETRY_FOR_MS, the next try would come after the phase's deadline
- * `end` (mono ms), or (cancellable) the job must stop.  A not cancellable
- * phase sleeps through a cancel.  job_retry_ok() after a good poll.
+ * returns true to try again; false to give up: the next try would come
+ * more than JOB_RETRY_FOR_MS after the first failure, or after the
+ * phase's deadline `end` (mono ms), or (cancellable) the job must stop.
+ * A persistent failure thus ends the job within about 30 s; a not
+ * cancellable phase sleeps through a cancel.  job_retry_ok() after a
+ * good poll.
  */
-#define JOB_RETRY_FOR_MS	(5 * 60 * 1000)
+#define JOB_RETRY_FOR_MS	(45 * 1000)
 struct job_retry {
 	int64_t		 first;		/* mono ms of the first failure, 0 */
 	int64_t		 backoff;
