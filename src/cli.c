@@ -47,6 +47,9 @@ static const struct cli_cmd cli_commands[] = {
 	{ "audit", cmd_audit, "[--since T] [--json] [--limit N]",
 	  "list the audit trail of actions",
 	  CLI_CONFIG_OPTIONAL, false, false },
+	{ "complete", cmd_complete, "-- WORD... CURRENT",
+	  "shell completion: the words for CURRENT (data/completion/)",
+	  CLI_CONFIG_NONE, false, true },
 	{ "config check", cmd_config_check, "[FILE]",
 	  "check the configuration; print it with secrets masked",
 	  CLI_CONFIG_NONE, false, false },
@@ -161,6 +164,22 @@ cli_table(size_t *n)
 	}
 	*n = ntable;
 	return (table);
+}
+
+const char *
+cli_command_at(size_t i, const char **args, const struct action **act,
+    bool *hidden)
+{
+	const struct cli_cmd	*t;
+	size_t			 n;
+
+	t = cli_table(&n);
+	if (i >= n)
+		return (NULL);
+	*args = t[i].args;
+	*act = t[i].action;
+	*hidden = t[i].hidden;
+	return (t[i].name);
 }
 
 void

@@ -22,7 +22,9 @@
 #include "config.h"
 #include "fleet.h"
 #include "http.h"
+#include "log.h"
 #include "loop.h"
+#include "names.h"
 #include "problems.h"
 #include "status.h"
 #include "util.h"
@@ -253,6 +255,13 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	if (!r.watch) {
 		status_fail_pending(&r);
 		status_draw(&r);
+	}
+	/* The names shell completion offers (names.h). */
+	if (cfg->path != NULL && (r.fleet->nnodes > 0 ||
+	    r.fleet->nstacks > 0 || r.fleet->nhosts > 0) &&
+	    names_save(r.fleet, cfg->path, &why) == -1) {
+		log_debug("names cache: %s", why);
+		free(why);
 	}
 
 	loop_timer_free(r.deadline);

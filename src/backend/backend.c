@@ -375,19 +375,43 @@ bk_done(struct bk_source *s)
 	bk_done_after(s, next);
 }
 
+/* The source's secret in the config, to mask in its causes; or NULL. */
+static const char *
+bk_secret(const struct config *cfg, enum fleet_src src)
+{
+	switch (src) {
+	case FLEET_SRC_CONSUL:
+		return (cfg->consul.token);
+	case FLEET_SRC_PROMETHEUS:
+		return (cfg->prometheus.password);
+	case FLEET_SRC_SCALELITE:
+		return (cfg->scalelite.secret);
+	case FLEET_SRC_RANCHER:
+		return (cfg->rancher.secret_key);
+	case FLEET_SRC_OPENSTACK:
+		return (cfg->openstack.application_credential_secret);
+	case FLEET_SRC_COUNT:
+		break;
+	}
+	return (NULL);
+}
+
 void
 bk_failed(struct bk_source *s, const char *cause)
 {
 	int64_t		 d;
 	int		 i;
 
-	char		*clean;
+	char		*clean, *masked;
 
 	s->inflight = false;
 	s->answered = true;
 	s->failures++;
-	clean = bk_clean_cause(s->ops->src, cause);
-	mask_inplace(&clean);	/* a server may reflect a secret */
+	/* a decoder's cause may quote an error answer that echoes it */
+	masked = api_mask(cause, bk_secret(s->b->cfg, s->ops->src));
+	clean = bk_clean_cause(s->ops->src, masked);
+	free(masked);
+	mask_inplace(&clean);	/* every form of every secret (mask.h) */
 	/* data for the UI; the log file only (never twice on stderr) */
 	log_info("%s: %s", fleet_src_name(s->ops->src), clean);
 	fleet_source_failed(s->b->fleet, s->ops->src, clean, util_wall_ms());
@@ -435,6 +459,18 @@ bk_describe(const char *what, const struct http_response *resp)
 	char	*d, *s;
 
 	d = http_response_describe(resp);
+	s = xasprintf("%s: %s", what, d);
+	free(d);
+	return (s);
+}
+
+char *
+bk_describe_api(const char *what, api_describe_fn describe,
+    const struct api_conn *c, const struct http_response *resp)
+{
+	char	*d, *s;
+
+	d = describe(c, resp);
 	s = xasprintf("%s: %s", what, d);
 	free(d);
 	return (s);
