@@ -42,6 +42,10 @@ int	 cmd_config_check(struct cli *, int, char **);
 int	 cmd_complete(struct cli *, int, char **);
 int	 cmd_config_keys(struct cli *, int, char **);
 
+/* cmd-probe.c */
+int	 cmd_probe(struct cli *, int, char **);
+int	 cmd_probe_meeting(struct cli *, int, char **);
+
 /* cmd-status.c */
 int	 cmd_status(struct cli *, int, char **);
 

@@ -54,6 +54,7 @@ struct bk_source {
 	int64_t			 started;	/* mono ms */
 	uint64_t		 bytes;
 	struct http_budget	 budget;	/* its bytes in flight */
+	int64_t			 hold_ms;	/* bk_hold() */
 };
 
 struct backends {
@@ -78,6 +79,24 @@ static const struct bk_ops *bk_all_ops[] = {
 };
 
 static void	bk_start(struct bk_source *);
+
+/*
+ * Publish the schedule of s in the model (fleet_source_set_period): its
+ * period, or the time the server may hold a request when that is
+ * longer, plus one refresh (the timer, the minimum gap).  The header's
+ * "late" mark is computed from it.
+ */
+static void
+bk_publish(struct bk_source *s)
+{
+	int64_t	 t;
+
+	t = s->ops->period(s->b->refresh_ms);
+	if (s->hold_ms > t)
+		t = s->hold_ms;
+	fleet_source_set_period(s->b->fleet, s->ops->src,
+	    t + s->b->refresh_ms);
+}
 
 static uint64_t
 bk_rand(struct backends *b)
@@ -151,6 +170,7 @@ backends_new(struct loop *loop, struct http *http, const struct config *cfg,
 		s->priv = ops->new(s);
 		b->sources[ops->src] = s;
 		fleet_source_enable(fleet, ops->src, true);
+		bk_publish(s);
 	}
 	return (b);
 }
@@ -210,17 +230,17 @@ backends_refresh_now(struct backends *b)
 void
 backends_set_refresh(struct backends *b, int64_t ms)
 {
+	size_t	 i;
+
 	if (ms < BK_MIN_REFRESH_MS)
 		ms = BK_MIN_REFRESH_MS;
 	if (ms > 3600 * 1000)
 		ms = 3600 * 1000;
 	b->refresh_ms = ms;
-}
-
-int64_t
-backends_get_refresh(const struct backends *b)
-{
-	return (b->refresh_ms);
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if (b->sources[i] != NULL)
+			bk_publish(b->sources[i]);
+	}
 }
 
 void
@@ -281,6 +301,15 @@ bk_refresh_ms(struct bk_source *s)
 	return (s->b->refresh_ms);
 }
 
+void
+bk_hold(struct bk_source *s, int64_t ms)
+{
+	if (ms == s->hold_ms)
+		return;
+	s->hold_ms = ms;
+	bk_publish(s);
+}
+
 long
 bk_timeout_ms(struct bk_source *s)
 {
@@ -293,12 +322,6 @@ bk_timeout_ms(struct bk_source *s)
 	if (t > HTTP_DEFAULT_TIMEOUT_MS)
 		t = HTTP_DEFAULT_TIMEOUT_MS;
 	return ((long)t);
-}
-
-uint64_t
-bk_bytes(struct bk_source *s)
-{
-	return (s->bytes);
 }
 
 int64_t
