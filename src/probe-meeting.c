@@ -14,6 +14,7 @@
 #include "fleet.h"
 #include "http.h"
 #include "jobs.h"
+#include "mask.h"
 #include "probe-meeting.h"
 #include "util.h"
 
@@ -226,6 +227,7 @@ pm_fail(struct pm_step *s, const char *fmt, ...)
 	free(s->detail);
 	s->detail = xvasprintf(fmt, ap);
 	va_end(ap);
+	mask_inplace(&s->detail);	/* a server's words may echo one */
 	s->ok = false;
 }
 
@@ -531,6 +533,7 @@ pm_find_node(struct pm_run *run, const char *node, char **cause)
 		if (key != NULL && strcmp(key, want) == 0) {
 			run->api = xstrdup(sec.v[i].url);
 			run->secret = xstrdup(sec.v[i].secret);
+			mask_add(run->secret);	/* masked wherever it goes */
 			free(key);
 			break;
 		}
