@@ -44,8 +44,9 @@ jq -r '.meeting_id' "$tmp/m.json" | grep -qE '^bbbctl-probe-[0-9a-f]{16}$'
 ok $? "a random meeting id that says bbbctl-probe"
 is "$(jq -r '[.steps[] | select(.ms >= 0)] | length' "$tmp/m.json")" 6 \
     "each step timed"
-is "$(calls | tr '\n' ,)" \
-    "scalelite create,scalelite getMeetingInfo,scalelite join,$node join,scalelite end,scalelite getMeetingInfo," \
+want="scalelite create,scalelite getMeetingInfo,scalelite join,$node join"
+want="$want,scalelite end,scalelite getMeetingInfo,"
+is "$(calls | tr '\n' ,)" "$want" \
     "the sim saw create, info, join (scalelite + node), end, info"
 grep -q "^metrics $node\.[^ ]* GET /html5client/join$" "$log"
 ok $? "the client URL was opened on the node"
@@ -54,8 +55,9 @@ ok $? "the client URL was opened on the node"
 run probe meeting bbb-07 >"$tmp/n.txt" 2>&1
 is "$?" 0 "on node bbb-07 directly: exit 0"
 grep -q '^OK: every step passed' "$tmp/n.txt"; ok $? "all steps ok"
-is "$(calls | tr '\n' ,)" \
-    "bbb-07 create,bbb-07 getMeetingInfo,bbb-07 join,bbb-07 end,bbb-07 getMeetingInfo," \
+want="bbb-07 create,bbb-07 getMeetingInfo,bbb-07 join,bbb-07 end"
+want="$want,bbb-07 getMeetingInfo,"
+is "$(calls | tr '\n' ,)" "$want" \
     "every call went to the node, signed with its own secret"
 grep -q '^scalelite [^ ]* GET /scalelite/api/getServers$' "$log"
 ok $? "its URL and secret came from getServers"
@@ -108,7 +110,8 @@ ok $? "--dry-run: the plan"
 run --readonly probe meeting >/dev/null 2>"$tmp/r"
 is "$?" 1 "--readonly: refused"
 [ ! -s "$log" ]; ok $? "--readonly: no call made"
-cat "$tmp"/*.txt "$tmp"/*.json "$tmp/e" "$tmp/err" | grep -q "$slsecret\|$nsecret"
+cat "$tmp"/*.txt "$tmp"/*.json "$tmp/e" "$tmp/err" |
+    grep -q "$slsecret\|$nsecret"
 ok $(( ! $? )) "no secret printed"
 
 done_testing
