@@ -574,6 +574,7 @@ cli_run(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_cmd	*c = NULL, *table;
 	struct cmd_job		*job = NULL;
+	char			*cause = NULL;
 	size_t			 i, nt;
 	int			 words = 0, rc;
 
@@ -603,6 +604,14 @@ cli_run(struct cli *cli, int argc, char **argv)
 	if (c->action != NULL && (job = cmd_job_parse(cli, c->action,
 	    argc - words + 1, argv + words - 1, &rc)) == NULL)
 		return (rc);
+	/* main() opened the log before these: --log came after them. */
+	if (cli->log_path != NULL && (log_path() == NULL ||
+	    strcmp(log_path(), cli->log_path) != 0) &&
+	    log_open(cli->log_path, &cause) != 0) {
+		fprintf(stderr, "bbbctl: warning: no log file: %s; "
+		    "continuing without one\n", cause);
+		free(cause);
+	}
 	if (cli_load_config(cli, c->needs_config) == -1) {
 		cmd_job_free(job);
 		return (CLI_EXIT_ERROR);
