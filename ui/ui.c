@@ -1195,6 +1195,8 @@ ui_draw_totals(struct ui *ui)
 	msrc = ui->fleet->sources[FLEET_SRC_PROMETHEUS].last_ok != 0 ?
 	    FLEET_SRC_PROMETHEUS : FLEET_SRC_SCALELITE;
 	pmk = ui_totals_mark(ui, msrc, pm, sizeof pm);
+	if (!t->load_known)
+		pmk = -1;	/* "?", not 0: no source knows them */
 	if (slk < 0)
 		snprintf(nodes, sizeof nodes, "(states unknown: no scalelite)");
 	else
