@@ -51,4 +51,12 @@ n2=$(ui_screen | grep -c " bbb-0[1-4] ")
 curl -fsS -X DELETE "$ui_control/faults" >/dev/null 2>&1
 ui_stop
 
+# status --watch in a 15-row terminal: cut to fit, its first line kept.
+ui_start 120 15 "$ui_bbbctl" --config "$ui_conf" status --watch
+wait_for_text "more lines: a taller terminal shows them"
+ok $? "status --watch says what did not fit"
+ui_screen | head -1 | grep -q "^BBBCTL "
+ok $? "its first line stays on screen"
+ui_stop
+
 done_testing
