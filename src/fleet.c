@@ -1133,6 +1133,7 @@ fleet_source_ok(struct fleet *f, enum fleet_src src,
 	free(s->cause);
 	s->cause = NULL;
 	s->failing_since = 0;
+	s->next_try = 0;
 	s->last_ok = s->last_try = now;
 	s->latency_ms = fetch->latency_ms;
 	s->bytes = fetch->bytes;
@@ -1223,6 +1224,16 @@ fleet_source_late(const struct fleet *f, enum fleet_src src, int64_t now)
 	return (s->state == FLEET_SRC_OK && s->last_ok > 0 &&
 	    s->period_ms > 0 &&
 	    now - s->last_ok > s->period_ms + FLEET_LATE_SLACK_MS);
+}
+
+void
+fleet_source_set_retry(struct fleet *f, enum fleet_src src, int64_t at)
+{
+	if ((unsigned)src >= FLEET_SRC_COUNT ||
+	    f->sources[src].next_try == at)
+		return;
+	f->sources[src].next_try = at;
+	f->version++;
 }
 
 bool

@@ -58,6 +58,8 @@ struct fleet_source {
 					   this; 0 unknown */
 	int64_t		 failing_since;	/* wall ms of the first failure
 					   since the last good answer, 0 */
+	int64_t		 next_try;	/* after a failure: wall ms of the
+					   next try (the back-off), 0 */
 };
 
 enum fleet_lb {
@@ -708,6 +710,9 @@ bool		 fleet_source_trouble(const struct fleet *, enum fleet_src,
  */
 char		*fleet_node_meetings_text(const struct fleet *,
 		     const struct fleet_node *, int64_t now_ms);
+/* The backends' next try of a failing src (wall ms; 0: none planned). */
+void		 fleet_source_set_retry(struct fleet *, enum fleet_src,
+		     int64_t at_ms);
 /* One line shown beside the source (copied; NULL clears). */
 void		 fleet_source_set_detail(struct fleet *, enum fleet_src,
 		     const char *detail);

@@ -15,6 +15,8 @@
 
 #include "ui-int.h"
 
+static bool	ui_src_retry(struct ui *, enum fleet_src, char *, size_t);
+
 #define UI_MESSAGE_MS	6000
 
 static const int64_t ui_refresh_steps[] = {
@@ -71,7 +73,7 @@ ui_src_trouble(struct ui *ui, enum fleet_src src, char *buf, size_t len)
 {
 	const char	*cause;
 	int64_t		 since;
-	char		 age[16], clock[16];
+	char		 age[16], clock[16], retry[32];
 	struct tm	 tm;
 	time_t		 t;
 
@@ -86,9 +88,11 @@ ui_src_trouble(struct ui *ui, enum fleet_src src, char *buf, size_t len)
 	t = (time_t)(since / 1000);
 	localtime_r(&t, &tm);
 	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-	snprintf(buf, len, "%s failing since %s (%s): %s", fleet_src_name(src),
-	    clock, ui_fmt_age(ui, since, age, sizeof age), cause != NULL ?
-	    cause : "-");
+	snprintf(buf, len, "%s failing since %s (%s): %s%s%s",
+	    fleet_src_name(src), clock, ui_fmt_age(ui, since, age, sizeof age),
+	    cause != NULL ? cause : "-", ui_src_retry(ui, src, retry,
+	    sizeof retry) ? "; " : "", ui_src_retry(ui, src, retry,
+	    sizeof retry) ? retry : "");
 	return (true);
 }
 
@@ -1079,19 +1083,38 @@ ui_src_state(struct ui *ui, enum fleet_src s, const char **mark,
 	}
 }
 
+/* A failing source's back-off: "retry 23s" (false when none). */
+static bool
+ui_src_retry(struct ui *ui, enum fleet_src s, char *buf, size_t len)
+{
+	const struct fleet_source	*src = &ui->fleet->sources[s];
+	char				 in[16];
+
+	if ((src->state != FLEET_SRC_FAILED && src->state != FLEET_SRC_STALE)
+	    || src->next_try == 0)
+		return (false);
+	util_fmt_age(src->next_try > ui->now ? src->next_try - ui->now : 0,
+	    in, sizeof in);
+	snprintf(buf, len, "retry %s", in);
+	return (true);
+}
+
 static int
 ui_draw_sources(struct ui *ui, int x, int maxw, int level, bool draw)
 {
 	const char	*mark, *name;
 	enum ui_role	 role;
-	char		 age[24], seg[64];
+	char		 age[24], seg[64], retry[32];
 	int		 s, w = 0, sw, nw;
 
 	for (s = 0; s < FLEET_SRC_COUNT; s++) {
 		if (ui->fleet->sources[s].state == FLEET_SRC_OFF && level > 0)
 			continue;
 		ui_src_state(ui, s, &mark, &role, age, sizeof age);
-		if (level == 0)
+		if (level == 0 && ui_src_retry(ui, s, retry, sizeof retry))
+			snprintf(seg, sizeof seg, "%s %s %s %s",
+			    ui_src_short(s, 0), mark, age, retry);
+		else if (level == 0)
 			snprintf(seg, sizeof seg, "%s %s %s",
 			    ui_src_short(s, 0), mark, age);
 		else if (level == 1)
@@ -1106,8 +1129,14 @@ ui_draw_sources(struct ui *ui, int x, int maxw, int level, bool draw)
 			name = ui_src_short(s, level);
 			nw = ui_text_width(name) + (level == 0 ? 1 : 0);
 			ui_put(stdscr, 0, x + w, maxw - w, A_NORMAL, name);
-			snprintf(seg, sizeof seg, level == 0 ? "%s %s" :
-			    "%s%s", mark, level == 2 ? "" : age);
+			if (level == 0 && ui_src_retry(ui, s, retry,
+			    sizeof retry))
+				snprintf(seg, sizeof seg, "%s %s %s", mark,
+				    age, retry);
+			else
+				snprintf(seg, sizeof seg, level == 0 ?
+				    "%s %s" : "%s%s", mark, level == 2 ? "" :
+				    age);
 			ui_put(stdscr, 0, x + w + nw, maxw - w - nw,
 			    ui_colour_attr(role), seg);
 		}

@@ -463,6 +463,9 @@ bk_failed(struct bk_source *s, const char *cause)
 		d = BK_BACKOFF_MAX_MS;
 	d = d / 2 + (int64_t)(bk_rand(s->b) % (uint64_t)(d / 2 + 1));
 	bk_schedule(s, d);
+	/* The back-off is shown: "retry in 23s". */
+	fleet_source_set_retry(s->b->fleet, s->ops->src, util_wall_ms() +
+	    (d < BK_MIN_GAP_MS ? BK_MIN_GAP_MS : d));
 }
 
 /* --- helpers -------------------------------------------------------------- */

@@ -436,6 +436,9 @@ test_openstack_bad_credential(void **state)
 	    "bad credential");
 	assert_null(strstr(cause, "wrong"));
 	assert_true(backends_settled(r.b));
+	/* its back-off is published: the next try is in the future */
+	assert_true(r.fleet->sources[FLEET_SRC_OPENSTACK].next_try >
+	    r.fleet->sources[FLEET_SRC_OPENSTACK].last_try);
 	rig_free(&r);
 }
 
@@ -941,6 +944,7 @@ test_refresh_reschedules(void **state)
 	rig_start(&r);
 	backends_set_refresh(r.b, 60000);
 	assert_true(run_until(&r, os_ok, 10000));
+	assert_int_equal(r.fleet->sources[FLEET_SRC_OPENSTACK].next_try, 0);
 	assert_false(run_until(&r, os_twice, 500));
 	backends_set_refresh(r.b, 500);	/* period 2.5 s */
 	assert_true(run_until(&r, os_twice, 20000));

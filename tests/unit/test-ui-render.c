@@ -537,6 +537,27 @@ test_ascii_dialog(void **state)
 	env_free(e);
 }
 
+/* A failing source's back-off is shown: when it is tried next. */
+static void
+test_retry_shown(void **state)
+{
+	struct env	*e = env_new(160, 24, false);
+	char		*s;
+
+	(void)state;
+	test_now = NOW + 3000;
+	fleet_source_failed(e->f, FLEET_SRC_SCALELITE, "timeout", test_now);
+	fleet_source_set_retry(e->f, FLEET_SRC_SCALELITE, test_now + 23000);
+	s = screen(e);
+	assert_non_null(strstr(s, "retry 23s"));
+	free(s);
+	keys(e, "2");
+	s = screen(e);
+	assert_non_null(strstr(s, "; retry 23s"));
+	free(s);
+	env_free(e);
+}
+
 static void
 test_palette(void **state)
 {
@@ -1131,6 +1152,7 @@ main(void)
 		cmocka_unit_test(test_severity_sort),
 		cmocka_unit_test(test_first_selection_worst),
 		cmocka_unit_test(test_ascii_dialog),
+		cmocka_unit_test(test_retry_shown),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
