@@ -128,8 +128,9 @@ const char *
 ui_health_label(enum fleet_health h)
 {
 	switch (h) {
+	/* consul's words, as status and --json say them */
 	case FLEET_HEALTH_PASSING:
-		return ("ok");
+		return ("passing");
 	case FLEET_HEALTH_WARNING:
 		return ("warning");
 	case FLEET_HEALTH_CRITICAL:

@@ -129,6 +129,8 @@ test_worst_first(void **state)
 	assert_true(off < ok);
 	assert_non_null(strstr(s, "OFFLINE"));
 	assert_non_null(strstr(s, "sort: worst first"));
+	/* health in consul's words, as status and --json (issue 16) */
+	assert_non_null(strstr(s, " passing "));
 	free(s);
 	env_free(e);
 }
