@@ -410,6 +410,9 @@ struct ui_view_ops {
 	void		(*enter)(struct ui *, struct ui_view *);
 	/* Extra title text ("bbb-03"), may be NULL. */
 	void		(*title)(struct ui *, struct ui_view *, struct buf *);
+	/* Title text after the counts and sort (the data's age), or NULL. */
+	void		(*title_tail)(struct ui *, struct ui_view *,
+			    struct buf *);
 	/* Shown when the table has no rows and no filter. */
 	const char	*empty;
 	/* The same, from the view's state; may be NULL (then empty). */
@@ -514,6 +517,7 @@ struct ui {
 					   in the problems view */
 	uint32_t	 prob_rung;	/* newest critical the bell rang for */
 	uint64_t	 bells;		/* rung so far (tests) */
+	bool		 hdr_retry;	/* the header has room for back-offs */
 	char		*message;
 	int64_t		 message_at;
 

@@ -1112,7 +1112,8 @@ ui_draw_sources(struct ui *ui, int x, int maxw, int level, bool draw)
 		if (ui->fleet->sources[s].state == FLEET_SRC_OFF && level > 0)
 			continue;
 		ui_src_state(ui, s, &mark, &role, age, sizeof age);
-		if (level == 0 && ui_src_retry(ui, s, retry, sizeof retry))
+		if (level == 0 && ui->hdr_retry &&
+		    ui_src_retry(ui, s, retry, sizeof retry))
 			snprintf(seg, sizeof seg, "%s %s %s %s",
 			    ui_src_short(s, 0), mark, age, retry);
 		else if (level == 0)
@@ -1130,8 +1131,8 @@ ui_draw_sources(struct ui *ui, int x, int maxw, int level, bool draw)
 			name = ui_src_short(s, level);
 			nw = ui_text_width(name) + (level == 0 ? 1 : 0);
 			ui_put(stdscr, 0, x + w, maxw - w, A_NORMAL, name);
-			if (level == 0 && ui_src_retry(ui, s, retry,
-			    sizeof retry))
+			if (level == 0 && ui->hdr_retry &&
+			    ui_src_retry(ui, s, retry, sizeof retry))
 				snprintf(seg, sizeof seg, "%s %s %s", mark,
 				    age, retry);
 			else
@@ -1169,9 +1170,17 @@ ui_draw_header(struct ui *ui)
 	rw = ui_text_width(right);
 	ui_put(stdscr, 0, 0, lw, ui_colour_attr(UI_R_HEADER), left);
 	avail = ui->cols - lw - rw - 1;
-	for (level = 0; level < 3; level++) {
-		if (ui_draw_sources(ui, 0, avail, level, false) <= avail + 1)
-			break;
+	/* The back-off ("retry 23s") only where it fits as it is. */
+	ui->hdr_retry = true;
+	if (ui_draw_sources(ui, 0, avail, 0, false) <= avail + 1)
+		level = 0;
+	else {
+		ui->hdr_retry = false;
+		for (level = 0; level < 3; level++) {
+			if (ui_draw_sources(ui, 0, avail, level, false) <=
+			    avail + 1)
+				break;
+		}
 	}
 	ui_draw_sources(ui, lw + 1, avail, level > 2 ? 2 : level, true);
 	if (ui->opts.readonly) {
@@ -1340,6 +1349,8 @@ ui_draw_title(struct ui *ui, struct ui_view *v)
 				    v->table.ncols - (size_t)vis);
 		}
 	}
+	if (v->ops->title_tail != NULL)
+		v->ops->title_tail(ui, v, &b);
 	buf_printf(&b, "  refresh %.1fs", ui->opts.refresh_ms / 1000.0);
 	ui_put(stdscr, 2, 0, ui->cols, ui_colour_attr(UI_R_TITLE), b.data);
 	buf_free(&b);

@@ -105,15 +105,15 @@ ui_meetings_title(struct ui *ui, struct ui_view *v, struct buf *b)
 	(void)v;
 	if (ui->fleet->meetings_at == 0) {
 		buf_adds(b, ui_src_trouble(ui, FLEET_SRC_SCALELITE, why,
-		    sizeof why) ? " UNKNOWN" : " (waiting for scalelite)");
+		    sizeof why) ? "  UNKNOWN" : "  (waiting for scalelite)");
 		return;
 	}
 	if (ui_src_trouble(ui, FLEET_SRC_SCALELITE, why, sizeof why))
-		buf_printf(b, " STALE: list of %s ago; %s",
+		buf_printf(b, "  STALE: list of %s ago; %s",
 		    ui_fmt_age(ui, ui->fleet->meetings_at, age, sizeof age),
 		    why);
 	else
-		buf_printf(b, " (list of %s ago)", ui_fmt_age(ui,
+		buf_printf(b, "  (list of %s ago)", ui_fmt_age(ui,
 		    ui->fleet->meetings_at, age, sizeof age));
 }
 
@@ -148,6 +148,6 @@ const struct ui_view_ops ui_view_meetings_ops = {
 	.init = ui_meetings_init,
 	.collect = ui_meetings_collect,
 	.enter = ui_meetings_enter,
-	.title = ui_meetings_title,
+	.title_tail = ui_meetings_title,
 	.empty_text = ui_meetings_empty,
 };
