@@ -141,6 +141,14 @@ static const struct config_entry config_table[] = {
 	    "private key file for ssh to the nodes"),
 	E("ssh", "known_hosts", CONFIG_PATH, ssh.known_hosts, NULL,
 	    "known_hosts file to verify the nodes' host keys"),
+	E("ssh", "authorized_keys", CONFIG_STRING, ssh.authorized_keys,
+	    ".ssh/authorized_keys", "the user's authorized_keys file on the "
+	    "hosts, relative to its home (keys rotate)"),
+	E_RANGE("ssh", "max_parallel", CONFIG_INT, ssh.max_parallel, "4", 1,
+	    64, "hosts changed at once by keys rotate (1 to 64)"),
+
+	E("scale", "key_name", CONFIG_STRING, scale.key_name, NULL,
+	    "OpenStack key pair new VMs boot with (keys rotate sets it)"),
 
 	E("backup", "dir", CONFIG_PATH, backup.dir, NULL,
 	    "directory for backups"),

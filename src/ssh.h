@@ -43,6 +43,15 @@ struct ssh_result {
 
 struct ssh_session;
 
+/* Where ssh_session_open() failed (struct ssh_opts' failed_at). */
+enum ssh_stage {
+	SSH_STAGE_NONE,		/* it did not fail */
+	SSH_STAGE_SETUP,	/* bad host, no identity file ... */
+	SSH_STAGE_CONNECT,	/* name, TCP connect, handshake */
+	SSH_STAGE_HOSTKEY,	/* unknown or changed host key */
+	SSH_STAGE_AUTH		/* the server refused our key */
+};
+
 /* Zero (or NULL) is the default for each. */
 struct ssh_opts {
 	const char	*user;		/* [ssh] user, root */
@@ -52,6 +61,7 @@ struct ssh_opts {
 	int64_t		 timeout_ms;	/* each call: SSH_TIMEOUT_MS */
 	int64_t		 exec_timeout_ms; /* each command:
 					   SSH_EXEC_TIMEOUT_MS */
+	enum ssh_stage	*failed_at;	/* set when not NULL */
 };
 
 /*

@@ -19,6 +19,8 @@ extern const struct action action_server_panic;
 /* redeploy.c */
 extern const struct action action_stack_redeploy;
 extern const struct action action_stack_restart;
+/* keys.c */
+extern const struct action action_keys_rotate;
 
 /* In the order of the dashboard's help and footer. */
 static const struct action *const action_table[] = {
@@ -29,6 +31,7 @@ static const struct action *const action_table[] = {
 	&action_server_panic,
 	&action_stack_redeploy,
 	&action_stack_restart,
+	&action_keys_rotate,
 };
 
 const struct action *const *

@@ -6,6 +6,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -65,6 +68,7 @@ main(int argc, char **argv)
 		{ "fault", required_argument, NULL, 'f' },
 		{ "poll-interval", required_argument, NULL, 'i' },
 		{ "no-consul-acl", no_argument, NULL, 'A' },
+		{ "vm-addr-base", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -79,6 +83,7 @@ main(int argc, char **argv)
 	long long		 poll_s = 60;
 	double			 speed = 1.0;
 	bool			 acl = true;
+	struct in_addr		 vm_base = { 0 };
 	size_t			 nfaults = 0, i;
 	sigset_t		 set;
 	struct rlimit		 rl;
@@ -143,6 +148,11 @@ main(int argc, char **argv)
 		case 'A':
 			acl = false;
 			break;
+		case 'V':
+			if (inet_pton(AF_INET, optarg, &vm_base) != 1)
+				sim_bad_option("--vm-addr-base", optarg,
+				    "not an IPv4 address");
+			break;
 		case 'h':
 			usage(0);
 		default:
@@ -167,6 +177,13 @@ main(int argc, char **argv)
 
 	w = sim_world_new((size_t)nodes, (uint64_t)seed, speed, profile);
 	w->poll_interval_ms = poll_s * 1000;
+	if (vm_base.s_addr != 0) {
+		/* The nodes, then the infra VMs, from this address on. */
+		w->vm_addr_base = ntohl(vm_base.s_addr);
+		for (i = 0; i < w->nnodes; i++)
+			sim_vm_addr(w, i, w->nodes[i].ip,
+			    sizeof w->nodes[i].ip);
+	}
 	if (!acl)
 		w->consul_token[0] = '\0';
 	for (i = 0; i < nfaults; i++) {

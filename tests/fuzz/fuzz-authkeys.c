@@ -1,0 +1,68 @@
+/*
+ * fuzz-authkeys.c: libFuzzer target for the authorized_keys line parser
+ * (authkeys_parse_line(), authkeys_parse_pub()) and the remove edit,
+ * which must keep every byte of the lines it does not drop.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authkeys.h"
+#include "util.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static bool
+fuzz_match_cb(const struct authkeys_line *l, void *arg)
+{
+	(void)arg;
+	if (l->blob == NULL || l->bloblen == 0 || l->type_len == 0)
+		abort();
+	/* Drop every other key line: enough to shuffle offsets. */
+	return ((l->blob[l->bloblen - 1] & 1) != 0);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct authkeys_line	 l;
+	const char		*text = (const char *)data;
+	unsigned char		*blob;
+	char			*cause = NULL, *out, *added;
+	size_t			 len, outlen, n, blen, alen;
+
+	len = size;
+	if (authkeys_parse_line(text, len, &l, &cause) == 0) {
+		if (l.kind == AUTHKEYS_KEY &&
+		    (l.type_off + l.type_len > len ||
+		    l.b64_off + l.b64_len > len ||
+		    l.opts_off + l.opts_len > len ||
+		    l.comment_off + l.comment_len > len ||
+		    l.blob == NULL ||
+		    !authkeys_known_type(text + l.type_off, l.type_len)))
+			abort();
+	} else {
+		if (cause == NULL || l.kind != AUTHKEYS_BAD)
+			abort();
+		free(cause);
+	}
+	authkeys_line_clear(&l);
+	cause = NULL;
+	if (authkeys_parse_pub(text, len, &blob, &blen, &cause) == 0)
+		free(blob);
+	else
+		free(cause);
+
+	out = authkeys_remove(text, len, fuzz_match_cb, NULL, &outlen, &n);
+	if (outlen > len || (n == 0 && (outlen != len ||
+	    memcmp(out, text, len) != 0)))
+		abort();
+	added = authkeys_add(out, outlen, "x", &alen);
+	if (alen < outlen + 2 || memcmp(added, out, outlen) != 0)
+		abort();
+	free(added);
+	free(out);
+	return (0);
+}
