@@ -390,7 +390,10 @@ keyrot_verify(struct keyrot_run *r, bool removed, char **cause)
 	return (0);
 }
 
-/* Step 6: the original back, and cur proven. */
+/*
+ * Step 6: the original back, and cur proven: 0; 1 when restored but no
+ * login could try cur (*cause says why); -1 with *cause when not.
+ */
 static int
 keyrot_restore(struct keyrot_run *r, char **cause)
 {
@@ -440,11 +443,16 @@ keyrot_restore(struct keyrot_run *r, char **cause)
 
 	keyrot_step(r, "verify the current key again");
 	rc = keyrot_accepts(spec->cfg, r->host, spec->cur->priv, &why);
-	if (rc != 1) {
-		*cause = xasprintf("restored, but the current key does not log "
-		    "in: %s", rc == 0 ? "refused" : why);
-		free(why);
+	if (rc == 0) {
+		*cause = xstrdup("restored, but the current key is refused");
 		return (-1);
+	}
+	if (rc == -1) {
+		/* The file is the original (read back); no login proves it. */
+		*cause = xasprintf("restored; the current key could not be "
+		    "tried: %s", why);
+		free(why);
+		return (1);
 	}
 	return (0);
 }
@@ -593,15 +601,24 @@ keyrot_host(const struct keyrot_spec *spec, const char *host,
 		free(cause);
 		goto out;
 	}
-	if (keyrot_restore(&r, &why) != 0) {
+	switch (keyrot_restore(&r, &why)) {
+	case 0:
+		res->outcome = KEYROT_RESTORED;
+		res->cause = cause;
+		break;
+	case 1:
+		res->outcome = KEYROT_RESTORED;
+		res->cause = xasprintf("%s; %s", cause, why);
+		free(why);
+		free(cause);
+		break;
+	default:
 		res->outcome = KEYROT_FAILED;
 		res->cause = xasprintf("%s; %s", cause, why);
 		free(why);
 		free(cause);
-		goto out;
+		break;
 	}
-	res->outcome = KEYROT_RESTORED;
-	res->cause = cause;
 out:
 	if (res->outcome != KEYROT_ROTATED)
 		log_warn("keys rotate %s: %s at step %d: %s", host,
