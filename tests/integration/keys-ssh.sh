@@ -162,6 +162,7 @@ ok $? "... the others rotated"
 KEYS_ANY_HOSTKEY=
 mv "$tmp/host_key.6" "$tmp/h6/host_key"
 mv "$tmp/host_key.6.pub" "$tmp/h6/host_key.pub"
+keys_start 6
 
 # 5, 6. ^C and SIGHUP mid-way: mv on bbb-02 waits after the rename
 for sig in INT HUP; do

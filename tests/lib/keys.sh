@@ -12,7 +12,8 @@
 #   keys_start N     (re)start host N's sshd (N is 2..6); EXTRA lines in
 #                    KEYS_SSHD_EXTRA_N are added to its config
 #   keys_reset       every host back to the original file, no wrappers,
-#                    every sshd restarted; $conf back to keys_conf's
+#                    its sshd (re)started unless up with its config;
+#                    $conf back to keys_conf's
 #   keys_login N F   0 when the private key F logs in to host N
 #   keys_state F L   TAP (L labels it): on every host old or new (the
 #                    private key F) logs in, and the file is the original
@@ -82,11 +83,10 @@ EOF
 	cp "$conf" "$tmp/conf.orig"
 }
 
-keys_start() {
+keys_config() {
 	local n=$1 h=$tmp/h$1 extra
 	eval "extra=\${KEYS_SSHD_EXTRA_$n:-}"
-	keys_kill "$n"
-	cat >"$h/sshd_config" <<EOF
+	cat <<EOF
 Port $KEYS_PORT
 ListenAddress 127.0.0.$n
 HostKey $h/host_key
@@ -101,8 +101,21 @@ StrictModes no
 SetEnv HOME=$h/home PATH=$h/bin:/usr/local/bin:/usr/bin:/bin
 $extra
 EOF
+}
+
+keys_start() {
+	local n=$1 h=$tmp/h$1
+	keys_kill "$n"
+	keys_config "$n" >"$h/sshd_config"
 	/usr/sbin/sshd -f "$h/sshd_config" -E "$h/sshd.log" &&
 	    wait_for test -s "$h/sshd.pid"
+}
+
+# Is host N's sshd up with the config it should have?
+keys_up() {
+	local h=$tmp/h$1
+	[ -s "$h/sshd.pid" ] && kill -0 "$(cat "$h/sshd.pid")" 2>/dev/null &&
+	    keys_config "$1" | cmp -s - "$h/sshd_config"
 }
 
 # Stop host N's listener (its pid file's process) and wait till it is gone.
@@ -110,7 +123,9 @@ keys_kill() {
 	local h=$tmp/h$1 p
 	[ -s "$h/sshd.pid" ] || return 0
 	p=$(cat "$h/sshd.pid")
-	kill "$p" 2>/dev/null
+	# SIGKILL: sshd takes seconds to end on SIGTERM; its sessions
+	# are processes of their own and go on either way
+	kill -9 "$p" 2>/dev/null
 	wait_for sh -c "! kill -0 $p 2>/dev/null"
 	rm -f "$h/sshd.pid"
 	return 0
@@ -134,7 +149,8 @@ keys_reset() {
 		cp "$keys/orig" "$h/home/.ssh/authorized_keys"
 		chmod 600 "$h/home/.ssh/authorized_keys"
 		rm -f "$h"/home/.ssh/*.bbbctl-*
-		keys_start "$n" || diag "sshd $n did not start: $(tail -3 "$h/sshd.log")"
+		keys_up "$n" || keys_start "$n" ||
+		    diag "sshd $n did not start: $(tail -3 "$h/sshd.log")"
 	done
 	cp "$tmp/conf.orig" "$conf"
 	chmod 600 "$conf"
