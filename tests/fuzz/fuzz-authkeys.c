@@ -1,7 +1,9 @@
 /*
  * fuzz-authkeys.c: libFuzzer target for the authorized_keys line parser
  * (authkeys_parse_line(), authkeys_parse_pub()) and the remove edit,
- * which must keep every byte of the lines it does not drop.
+ * which must keep every byte of the lines it does not drop; and the other
+ * outside data of keys rotate: the inventory's readers of Nova and
+ * Rancher pages (keyinv.c) and the configuration edit (confedit.c).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,6 +12,8 @@
 #include <string.h>
 
 #include "authkeys.h"
+#include "confedit.h"
+#include "keyinv.h"
 #include "util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -28,9 +32,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct authkeys_line	 l;
+	struct keyinv		 inv;
 	const char		*text = (const char *)data;
 	unsigned char		*blob;
-	char			*cause = NULL, *out, *added;
+	char			*cause = NULL, *out, *added, *next;
 	size_t			 len, outlen, n, blen, alen;
 
 	len = size;
@@ -63,6 +68,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (alen < outlen + 2 || memcmp(added, out, outlen) != 0)
 		abort();
 	free(added);
+	free(out);
+
+	inv.v = NULL;
+	inv.n = 0;
+	next = NULL;
+	cause = NULL;
+	if (keyinv_add_nova(&inv, text, len, "example.org", &next,
+	    &cause) != 0)
+		free(cause);
+	free(next);
+	next = NULL;
+	cause = NULL;
+	if (keyinv_add_rancher(&inv, text, len, NULL, &next, &cause) != 0)
+		free(cause);
+	free(next);
+	for (n = 0; n < inv.n; n++) {
+		if (inv.v[n].key == NULL || inv.v[n].name == NULL)
+			abort();
+	}
+	keyinv_free(&inv);
+
+	out = confedit_set(text, len, "ssh", "identity", "/k", &outlen);
+	if (strstr(out, "identity = /k") == NULL)
+		abort();
 	free(out);
 	return (0);
 }
