@@ -208,7 +208,8 @@ kr_plan(const struct job_ctx *ctx, const struct job_args *a,
 		free(alloc);
 		return (-1);
 	}
-	path = keyrot_path_expr(cfg->ssh.authorized_keys);
+	path = xstrdup(cfg->ssh.authorized_keys != NULL ?
+	    cfg->ssh.authorized_keys : ".ssh/authorized_keys");
 	job_plan_add(p, "inventory: every VM of Nova (GET /servers/detail) "
 	    "and every Rancher host, joined by name%s%s", ka->hosts != NULL ?
 	    "; only " : "", ka->hosts != NULL ? ka->hosts : "");
