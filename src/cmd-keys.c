@@ -31,9 +31,8 @@
 struct ck_host {
 	const struct keyinv_host *h;
 	const char	*address;
-	char		*text;		/* list: the file */
+	char		*text;		/* the file */
 	size_t		 len;
-	int		 accepts;	/* check: 1, 0, -1 */
 	char		*error;
 };
 
@@ -42,7 +41,6 @@ struct ck {
 	struct ck_host	*v;
 	size_t		 n;
 	size_t		 next;
-	bool		 list;
 	pthread_mutex_t	 mu;
 };
 
@@ -58,18 +56,14 @@ ck_worker(void *arg)
 		pthread_mutex_unlock(&c->mu);
 		if (h == NULL)
 			return (NULL);
-		if (c->list) {
-			if (keyrot_read(c->cfg, h->address, &h->text, &h->len,
-			    &h->error) != 0)
-				h->text = NULL;
-		} else
-			h->accepts = keyrot_accepts(c->cfg, h->address,
-			    c->cfg->ssh.identity, &h->error);
+		if (keyrot_read(c->cfg, h->address, &h->text, &h->len,
+		    &h->error) != 0)
+			h->text = NULL;
 	}
 }
 
 static int
-ck_gather(struct cli *cli, struct ck *c, struct keyinv *inv, bool list)
+ck_gather(struct cli *cli, struct ck *c, struct keyinv *inv)
 {
 	pthread_t	 t[64];
 	char		*cause = NULL;
@@ -83,7 +77,6 @@ ck_gather(struct cli *cli, struct ck *c, struct keyinv *inv, bool list)
 	}
 	memset(c, 0, sizeof *c);
 	c->cfg = cli->cfg;
-	c->list = list;
 	c->n = inv->n;
 	c->v = xcalloc(inv->n + 1, sizeof *c->v);
 	pthread_mutex_init(&c->mu, NULL);
@@ -241,7 +234,7 @@ cmd_keys_list(struct cli *cli, int argc, char **argv)
 
 	if ((rc = keys_parse("list", argc, argv, &json)) != -1)
 		return (rc);
-	if (ck_gather(cli, &c, &inv, true) != 0) {
+	if (ck_gather(cli, &c, &inv) != 0) {
 		keyinv_free(&inv);
 		return (CLI_EXIT_ERROR);
 	}
@@ -305,31 +298,31 @@ cmd_keys_list(struct cli *cli, int argc, char **argv)
 int
 cmd_keys_check(struct cli *cli, int argc, char **argv)
 {
-	struct keyinv	 inv = { NULL, 0 };
-	struct ck	 c;
-	size_t		 i, bad = 0;
-	bool		 json;
-	int		 rc;
+	struct keyinv_check	*v;
+	char			*cause = NULL;
+	size_t			 i, n, bad = 0;
+	bool			 json;
+	int			 rc;
 
 	if ((rc = keys_parse("check", argc, argv, &json)) != -1)
 		return (rc);
-	if (ck_gather(cli, &c, &inv, false) != 0) {
-		keyinv_free(&inv);
+	if (keyinv_check(cli->cfg, &v, &n, &cause) != 0) {
+		fprintf(stderr, "bbbctl: keys: %s\n", cause);
+		free(cause);
 		return (CLI_EXIT_ERROR);
 	}
-	for (i = 0; i < c.n; i++) {
-		printf("%-24s %-16s %s%s%s\n", c.v[i].h->name, c.v[i].address,
-		    c.v[i].accepts == 1 ? "accepts our key" :
-		    c.v[i].accepts == 0 ? "REFUSES our key" : "unreachable",
-		    c.v[i].error != NULL ? ": " : "",
-		    c.v[i].error != NULL ? c.v[i].error : "");
-		if (c.v[i].accepts != 1)
+	for (i = 0; i < n; i++) {
+		printf("%-24s %-16s %s%s%s\n", v[i].name, v[i].address,
+		    v[i].accepts == 1 ? "accepts our key" :
+		    v[i].accepts == 0 ? "REFUSES our key" : "unreachable",
+		    v[i].accepts == -1 ? ": " : "",
+		    v[i].accepts == -1 ? v[i].why : "");
+		if (v[i].accepts != 1)
 			bad++;
 	}
-	printf("%zu of %zu hosts accept %s\n", c.n - bad, c.n,
+	printf("%zu of %zu hosts accept %s\n", n - bad, n,
 	    cli->cfg->ssh.identity != NULL ? cli->cfg->ssh.identity :
 	    "~/.ssh/id_ed25519");
-	ck_free(&c);
-	keyinv_free(&inv);
+	keyinv_check_free(v, n);
 	return (bad == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR);
 }

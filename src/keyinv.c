@@ -1,6 +1,7 @@
 /*
  * keyinv.c: the hosts whose keys are rotated (keyinv.h).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "fleet.h"
 #include "http.h"
 #include "keyinv.h"
+#include "keyrot.h"
 #include "util.h"
 
 #define KEYINV_PAGES_MAX	1000	/* a loop of next links ends */
@@ -365,4 +367,92 @@ keyinv_fetch(const struct config *cfg, struct keyinv *inv, char **cause)
 	    keyinv_fetch_rancher(cfg, inv, cause) != 0)
 		return (-1);
 	return (0);
+}
+
+struct keyinv_pool {
+	const struct config	*cfg;
+	struct keyinv_check	*v;
+	size_t			 n;
+	size_t			 next;
+	pthread_mutex_t		 mu;
+};
+
+static void *
+keyinv_check_worker(void *arg)
+{
+	struct keyinv_pool	*p = arg;
+	struct keyinv_check	*c;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		c = p->next < p->n ? &p->v[p->next++] : NULL;
+		pthread_mutex_unlock(&p->mu);
+		if (c == NULL)
+			return (NULL);
+		c->accepts = keyrot_accepts(p->cfg, c->address,
+		    p->cfg->ssh.identity, &c->why);
+		if (c->accepts == 0)
+			c->why = xstrdup("the server refused the key");
+	}
+}
+
+int
+keyinv_check(const struct config *cfg, struct keyinv_check **out, size_t *n,
+    char **cause)
+{
+	struct keyinv		 inv;
+	struct keyinv_pool	 p;
+	pthread_t		 t[64];
+	size_t			 i, nt;
+	long			 par;
+
+	if (keyinv_fetch(cfg, &inv, cause) != 0) {
+		keyinv_free(&inv);
+		return (-1);
+	}
+	memset(&p, 0, sizeof p);
+	p.cfg = cfg;
+	p.n = inv.n;
+	p.v = xcalloc(inv.n + 1, sizeof *p.v);
+	for (i = 0; i < inv.n; i++) {
+		p.v[i].name = xstrdup(inv.v[i].name);
+		p.v[i].key = xstrdup(inv.v[i].key);
+		p.v[i].address = xstrdup(inv.v[i].address != NULL ?
+		    inv.v[i].address : inv.v[i].name);
+	}
+	keyinv_free(&inv);
+	pthread_mutex_init(&p.mu, NULL);
+	par = cfg->ssh.max_parallel > 0 ? cfg->ssh.max_parallel : 4;
+	if (par > 64)
+		par = 64;
+	nt = (size_t)par < p.n ? (size_t)par : p.n;
+	for (i = 0; i < nt; i++) {
+		if (pthread_create(&t[i], NULL, keyinv_check_worker, &p) != 0)
+			break;
+	}
+	if (i == 0)
+		keyinv_check_worker(&p);
+	nt = i;
+	for (i = 0; i < nt; i++)
+		pthread_join(t[i], NULL);
+	pthread_mutex_destroy(&p.mu);
+	*out = p.v;
+	*n = p.n;
+	return (0);
+}
+
+void
+keyinv_check_free(struct keyinv_check *v, size_t n)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].key);
+		free(v[i].address);
+		free(v[i].why);
+	}
+	free(v);
 }

@@ -52,4 +52,21 @@ void	 keyinv_free(struct keyinv *);
 /* Blocking: Nova and Rancher (those configured), every page. */
 int	 keyinv_fetch(const struct config *, struct keyinv *, char **cause);
 
+/*
+ * keys check: does every host of the inventory accept [ssh] identity?
+ * Blocking, [ssh] max_parallel hosts at once.  0 with *out (n entries,
+ * the inventory's order; free with keyinv_check_free()), or -1 with
+ * *cause when there is no inventory.
+ */
+struct keyinv_check {
+	char		*name;
+	char		*key;
+	char		*address;	/* as tried */
+	int		 accepts;	/* 1 yes, 0 refused, -1 unknown */
+	char		*why;		/* when -1 */
+};
+int	 keyinv_check(const struct config *, struct keyinv_check **out,
+	     size_t *n, char **cause);
+void	 keyinv_check_free(struct keyinv_check *, size_t);
+
 #endif

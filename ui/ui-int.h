@@ -514,6 +514,13 @@ struct ui {
 	bool		 audit_reading;	/* asked, not answered yet */
 	int64_t		 audit_at;	/* wall ms of the last answer; 0 */
 	uint64_t	 audit_gen;	/* bumped by every answer */
+
+	/* keys check (ui_keycheck_set), owned */
+	struct ui_keycheck *keychecks;
+	size_t		 nkeychecks;
+	char		*keycheck_error;
+	int64_t		 keycheck_at;	/* wall ms of the last answer; 0 */
+	bool		 keycheck_reading; /* asked, not answered yet */
 };
 
 /* The top view that is not modal (the one a prompt filters). */

@@ -396,6 +396,7 @@ ui_free(struct ui *ui)
 	free(ui->act_target);
 	free(ui->message);
 	ui_audit_clear(ui);
+	ui_keycheck_set(ui, NULL, 0, NULL);
 	free(ui);
 }
 

@@ -56,6 +56,9 @@ struct ui_opts {
 #define UI_REQ_AUDIT		0x80	/* the audit view wants the records:
 					   read them off the loop thread,
 					   then ui_audit_set() */
+#define UI_REQ_KEYCHECK		0x100	/* a host view wants keys check:
+					   run it off the loop thread,
+					   then ui_keycheck_set() */
 
 #define UI_REFRESH_MIN_MS	500
 #define UI_REFRESH_MAX_MS	60000
@@ -137,5 +140,21 @@ void		 ui_audit_set(struct ui *, const struct ui_audit_rec *,
 		     size_t n, const char *note, const char *error);
 /* The audit view is open (the glue reads again when a job ends). */
 bool		 ui_wants_audit(struct ui *);
+
+/*
+ * "accepts our key" in the host view: the answer of the last keys
+ * check (does each host accept [ssh] identity?).  The UI asks with
+ * UI_REQ_KEYCHECK when a host view opens and the last answer is older
+ * than UI_KEYCHECK_MAX_AGE_MS; the glue also runs it after keys rotate.
+ * Copied; error set (v NULL): the check could not run.
+ */
+#define UI_KEYCHECK_MAX_AGE_MS	60000
+struct ui_keycheck {
+	const char	*key;		/* node key of the host */
+	int		 accepts;	/* 1 yes, 0 refused, -1 unknown */
+	const char	*why;		/* when -1 */
+};
+void		 ui_keycheck_set(struct ui *, const struct ui_keycheck *,
+		     size_t n, const char *error);
 
 #endif
