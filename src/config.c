@@ -164,6 +164,31 @@ static const struct config_entry config_table[] = {
 	E("ui", "mouse", CONFIG_BOOL, ui.mouse, "no",
 	    "accept mouse clicks"),
 
+	E("probes", "greenlight_url", CONFIG_URL, probes.greenlight_url, NULL,
+	    "Greenlight base URL (with its root, e.g. https://gl.example.org/b); "
+	    "probed at /health_check"),
+	E("probes", "coturn_host", CONFIG_STRING, probes.coturn_host, NULL,
+	    "coturn (STUN/TURN) host to probe"),
+	E_RANGE("probes", "coturn_port", CONFIG_INT, probes.coturn_port,
+	    "3478", 1, 65535, "coturn's STUN/TURN port (UDP and TCP)"),
+	E_RANGE("probes", "coturn_tls_port", CONFIG_INT,
+	    probes.coturn_tls_port, "5349", 0, 65535,
+	    "coturn's TURN over TLS port (0: not probed)"),
+	E("probes", "turn_secret", CONFIG_SECRET, probes.turn_secret, NULL,
+	    "coturn's static-auth-secret (TURN REST credentials); without "
+	    "it only STUN is probed"),
+	E("probes", "tls_endpoints", CONFIG_STRING, probes.tls_endpoints,
+	    NULL, "more TLS endpoints (host[:port], blank separated) whose "
+	    "certificates are watched"),
+	E("probes", "ca_file", CONFIG_PATH, probes.ca_file, NULL,
+	    "CA certificate(s) for Greenlight, coturn's TLS port and "
+	    "tls_endpoints"),
+	E_RANGE("probes", "interval", CONFIG_DURATION, probes.interval_ms,
+	    "60s", 1000, 86400000, "how often the dashboard probes the "
+	    "services (1s to 24h)"),
+	E_RANGE("probes", "timeout", CONFIG_DURATION, probes.timeout_ms,
+	    "5s", 500, 60000, "how long one probe may take (500ms to 60s)"),
+
 	E_RANGE("problems", "cpu_warn", CONFIG_INT, problems.cpu_warn, "90",
 	    1, 100, "cpu-high: CPU percent at or above which a node warns "
 	    "(after hold)"),

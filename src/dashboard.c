@@ -44,10 +44,11 @@
 #include "http.h"
 #include "log.h"
 #include "loop.h"
+#include "probe.h"
 #include "simpath.h"
-#include "tui.h"
 #include "keyinv.h"
 #include "task.h"
+#include "tui.h"
 #include "util.h"
 #include "ui/ui.h"
 
@@ -89,6 +90,7 @@ struct dash {
 	struct http		*http;
 	struct fleet		*fleet;
 	struct backends		*backends;
+	struct probe_set	*probes;	/* fleet-wide services */
 	struct ui		*ui;
 	struct tui		*tui;
 	struct loop_timer	*clock;
@@ -117,6 +119,8 @@ struct dash {
 };
 
 static void	 dash_audit_start(struct dash *);
+static void	 dash_audit_done_cb(uint32_t, enum task_end, void *);
+static void	 dash_keycheck_start(struct dash *);
 static void	 dash_input_cb(void *);
 static void	 dash_resize_cb(void *);
 static void	 dash_end_cb(int, bool, void *);
@@ -128,8 +132,6 @@ static const struct tui_cbs dash_tui_cbs = {
 	.end = dash_end_cb,
 	.crash = dash_crash_cb,
 };
-static void	 dash_audit_done_cb(uint32_t, enum task_end, void *);
-static void	 dash_keycheck_start(struct dash *);
 
 /* For the fatal hook, which takes no argument. */
 static struct dash	*dash_current;
@@ -275,15 +277,11 @@ out:
 static int
 dash_demo_start(struct dash *d, char **cause)
 {
-	const char	*tmp;
 	char		*sim, *logpath, *tail;
 	int		 pfd[2], logfd, devnull;
 	pid_t		 pid;
 
-	tmp = getenv("TMPDIR");
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	d->tmpdir = xasprintf("%s/bbbctl-demo-XXXXXX", tmp);
+	d->tmpdir = xasprintf("%s/bbbctl-demo-XXXXXX", util_tmpdir());
 	if (mkdtemp(d->tmpdir) == NULL) {
 		*cause = xasprintf("%s: %s", d->tmpdir, strerror(errno));
 		free(d->tmpdir);
@@ -887,7 +885,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	o.readonly = cli->readonly;
-	o.color = cfg->ui.color && !cli->no_color && !ui_env_no_color();
+	o.color = cfg->ui.color && !cli->no_color;	/* NO_COLOR: cli.c */
 	o.ascii = cfg->ui.ascii;
 	o.mouse = cfg->ui.mouse;
 	o.refresh_ms = cfg->ui.refresh_ms;
@@ -905,6 +903,8 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	dash_clock_arm(&d);
 	backends_set_refresh(d.backends, o.refresh_ms);
 	backends_start(d.backends);
+	d.probes = probe_set_new(d.loop, d.http, d.fleet, cfg);
+	probe_set_start(d.probes, true, dash_change_cb, &d);
 	dash_draw(&d);
 	log_info("dashboard: first frame %lld ms after start",
 	    (long long)(util_mono_ms() - d.started));
@@ -927,10 +927,14 @@ out:
 		    "end\n", jobs_running(d.jobs));
 	jobs_free(d.jobs);
 	/* The audit read's answer is dropped (there is no ui any more). */
+	if (d.tasks != NULL && tasks_running(d.tasks) > 0)
+		log_info("dashboard: waiting up to %d s for %zu background "
+		    "read(s)", DASH_TASK_WAIT_MS / 1000, tasks_running(d.tasks));
 	tasks_free(d.tasks, DASH_TASK_WAIT_MS);
 	audit_free(d.audit.audit);
 	dash_pending_clear(&d);
 	backends_free(d.backends);
+	probe_set_free(d.probes);
 	http_free(d.http);
 	fleet_free(d.fleet);
 	loop_free(d.loop);

@@ -152,16 +152,6 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap)
 	}
 }
 
-void
-log_write(enum log_level level, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	log_vwrite(level, fmt, ap);
-	va_end(ap);
-}
-
 #define LOG_FN(name, level)				\
 void							\
 name(const char *fmt, ...)				\

@@ -379,13 +379,21 @@ struct ssh_session {
 	char		*shown;		/* "host" or "[host]:port" */
 	char		*user;
 	int64_t		 exec_timeout_ms;
+	const atomic_bool *cancel;
 	bool		 broken;	/* a command failed half-way */
 };
 
-/* Wait for what libssh2 says it is blocked on. */
+static bool
+ssh_cancelled(struct ssh_session *ss)
+{
+	return (ss->cancel != NULL && atomic_load(ss->cancel));
+}
+
+/* Wait for what libssh2 says it is blocked on; -1 on timeout or cancel. */
 static int
 ssh_wait_session(struct ssh_session *ss, int64_t deadline)
 {
+	int64_t	 until;
 	int	 dirs;
 	short	 ev = 0;
 
@@ -394,7 +402,21 @@ ssh_wait_session(struct ssh_session *ss, int64_t deadline)
 		ev |= POLLIN;
 	if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
 		ev |= POLLOUT;
-	return (ssh_wait(ss->fd, ev != 0 ? ev : POLLIN, deadline));
+	if (ev == 0)
+		ev = POLLIN;
+	if (ss->cancel == NULL)
+		return (ssh_wait(ss->fd, ev, deadline));
+	for (;;) {
+		if (ssh_cancelled(ss))
+			return (-1);
+		until = util_mono_ms() + SSH_CANCEL_MS;
+		if (until > deadline)
+			until = deadline;
+		if (ssh_wait(ss->fd, ev, until) == 0)
+			return (0);
+		if (util_mono_ms() >= deadline)
+			return (-1);
+	}
 }
 
 /* Run the command on the session (non-blocking from here). */
@@ -412,6 +434,10 @@ ssh_run(struct ssh_session *ss, const char *command, const char *in,
 	int		 rc;
 	bool		 eof_sent = false, moved;
 
+	if (ssh_cancelled(ss)) {
+		*cause = xasprintf("ssh %s: cancelled", ss->shown);
+		return (-1);
+	}
 	deadline = util_mono_ms() + ss->exec_timeout_ms;
 	libssh2_session_set_blocking(s, 0);
 #define SSH_AGAIN(expr) \
@@ -438,6 +464,8 @@ ssh_run(struct ssh_session *ss, const char *command, const char *in,
 
 	/* Feed stdin while reading, or a chatty command would block us. */
 	for (;;) {
+		if (ssh_cancelled(ss))
+			goto timeout;
 		moved = false;
 		if (off < in_len) {
 			chunk = in_len - off > sizeof tmp ? sizeof tmp :
@@ -507,8 +535,11 @@ ssh_run(struct ssh_session *ss, const char *command, const char *in,
 	return (0);
 
 timeout:
-	*cause = xasprintf("ssh %s: no answer within %lld s", ss->shown,
-	    (long long)(ss->exec_timeout_ms / 1000));
+	if (ssh_cancelled(ss))
+		*cause = xasprintf("ssh %s: cancelled", ss->shown);
+	else
+		*cause = xasprintf("ssh %s: no answer within %lld s",
+		    ss->shown, (long long)(ss->exec_timeout_ms / 1000));
 fail:
 	/*
 	 * Half-way through a channel: nothing more on this session.  The
@@ -560,6 +591,7 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	ss = xcalloc(1, sizeof *ss);
 	ss->fd = -1;
 	ss->exec_timeout_ms = o.exec_timeout_ms;
+	ss->cancel = o.cancel;
 	ss->shown = port == 22 ? xstrdup(host) : xasprintf("[%s]:%ld", host,
 	    port);
 	ss->user = xstrdup(o.user != NULL ? o.user : cfg->ssh.user != NULL ?

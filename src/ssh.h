@@ -20,6 +20,7 @@
 #ifndef BBBCTL_SSH_H
 #define BBBCTL_SSH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,7 @@ struct config;
 #define SSH_TIMEOUT_MS		20000	/* each libssh2 call (handshake ...) */
 #define SSH_EXEC_TIMEOUT_MS	180000	/* the whole command */
 #define SSH_OUTPUT_MAX		(1024 * 1024)	/* per stream; more is cut */
+#define SSH_CANCEL_MS		100	/* how often cancel is looked at */
 
 struct ssh_result {
 	char	*out;		/* stdout, NUL-terminated, never NULL on 0 */
@@ -61,6 +63,9 @@ struct ssh_opts {
 	int64_t		 timeout_ms;	/* each call: SSH_TIMEOUT_MS */
 	int64_t		 exec_timeout_ms; /* each command:
 					   SSH_EXEC_TIMEOUT_MS */
+	const atomic_bool *cancel;	/* set: a command stops (the session
+					   is then dropped; the remote
+					   command is not killed) */
 	enum ssh_stage	*failed_at;	/* set when not NULL */
 };
 
@@ -68,7 +73,7 @@ struct ssh_opts {
  * Connect to host ("name", "name:port" or "[v6]:port"; the port defaults
  * to [ssh] port), check its key and authenticate.  The session, or NULL
  * with *cause (connection, host key, authentication, timeout).  opts is
- * borrowed for the call.
+ * borrowed for the call, opts->cancel for the session's life.
  */
 struct ssh_session *ssh_session_open(const struct config *, const char *host,
 		     const struct ssh_opts *, char **cause);

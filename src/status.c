@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "fleet.h"
+#include "services.h"
 #include "status.h"
 #include "util.h"
 
@@ -63,7 +64,7 @@ status_exit_code(const struct fleet *f)
 		    f->sources[s].state == FLEET_SRC_PENDING)
 			failed++;
 	}
-	if (configured == 0 || failed > 0)
+	if ((configured == 0 && f->nsvcs == 0) || failed > 0)
 		return (STATUS_UNKNOWN);
 	return (warn > 0 ? STATUS_WARNING : STATUS_OK);
 }
@@ -430,6 +431,10 @@ status_print_text(FILE *out, const struct fleet *f,
 	fputc('\n', out);
 	status_print_sources(out, f, o);
 	fputc('\n', out);
+	if (f->nsvcs > 0) {
+		services_print_text(out, f, o->now_ms);
+		fputc('\n', out);
+	}
 	status_print_nodes(out, f, o);
 	fputc('\n', out);
 	fprintf(out, "TOTAL %d nodes: %d up, %d cordoned, %d disabled, "
@@ -625,6 +630,7 @@ status_print_json(FILE *out, const struct fleet *f,
 		json_array_append_new(a, e);
 	}
 	status_json_set(doc, "problems", a);
+	status_json_set(doc, "services", services_json(f, o->now_ms));
 
 	rc = json_dumpf(doc, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);

@@ -289,12 +289,6 @@ task_cancel(struct tasks *ts, uint32_t id)
 	return (false);
 }
 
-uint32_t
-task_id(const struct task *t)
-{
-	return (t->id);
-}
-
 bool
 task_cancelled(const struct task *t)
 {

@@ -64,7 +64,6 @@ uint32_t	 task_start(struct tasks *, task_run_cb, task_done_cb,
 bool		 task_cancel(struct tasks *, uint32_t id);
 
 /* On the task's thread. */
-uint32_t	 task_id(const struct task *);
 bool		 task_cancelled(const struct task *);
 const atomic_bool *task_cancel_flag(const struct task *);
 /* Sleep ms, or less when cancelled; true if cancelled. */

@@ -214,6 +214,14 @@ util_wall_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+const char *
+util_tmpdir(void)
+{
+	const char	*t = getenv("TMPDIR");
+
+	return (t != NULL && *t != '\0' ? t : "/tmp");
+}
+
 int
 util_parse_ll(const char *s, long long min, long long max, long long *out,
     const char **cause)

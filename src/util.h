@@ -49,6 +49,9 @@ void	 buf_free(struct buf *);
 int64_t	 util_mono_ms(void);
 int64_t	 util_wall_ms(void);
 
+/* Where temporary files go: $TMPDIR when set and not empty, else /tmp. */
+const char *util_tmpdir(void);
+
 /*
  * Parse a whole string as a number in [min, max].  0 on success, -1 with
  * *cause ("not a number", "too large" ...; a static string) otherwise.

@@ -1,13 +1,17 @@
 /*
  * ssh-driver: drives ssh.c's sessions for ssh-session.sh.
  *
- *	ssh-driver CONFIG HOST [-i KEY] [-p PUB] [-t MS] CMD IN [CMD IN ...]
+ *	ssh-driver CONFIG HOST [-i KEY] [-p PUB] [-t MS] [-c MS] CMD IN ...
  *
- * Opens one session (with KEY and PUB when given), then runs each CMD
+ * Opens one session (with KEY and PUB when given; -t: each command's
+ * timeout; -c: the cancel flag is set that long after the first command
+ * starts), then runs each CMD
  * with the contents of file IN as its stdin ("-": none).  Prints, per
  * command, "ok N exit S" then its stdout, and "stderr: " lines; or
  * "error: CAUSE" and exits 1.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +39,18 @@ slurp(const char *path, size_t *len)
 	return (buf_steal(&b));
 }
 
+static atomic_bool	 cancel;
+static long		 cancel_ms = -1;
+
+static void *
+cancel_later(void *arg)
+{
+	(void)arg;
+	usleep((useconds_t)cancel_ms * 1000);
+	atomic_store(&cancel, true);
+	return (NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -45,6 +61,7 @@ main(int argc, char **argv)
 	char			*cause = NULL, *in;
 	size_t			 in_len;
 	int			 ch, i, rc = 0;
+	pthread_t		 th;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: ssh-driver CONFIG HOST [-i KEY] "
@@ -58,7 +75,7 @@ main(int argc, char **argv)
 	}
 	memset(&o, 0, sizeof o);
 	optind = 3;
-	while ((ch = getopt(argc, argv, "i:p:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "i:p:t:c:")) != -1) {
 		switch (ch) {
 		case 'i':
 			o.identity = optarg;
@@ -68,6 +85,10 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			o.exec_timeout_ms = strtoll(optarg, NULL, 10);
+			break;
+		case 'c':
+			cancel_ms = strtol(optarg, NULL, 10);
+			o.cancel = &cancel;
 			break;
 		default:
 			return (2);
@@ -83,6 +104,9 @@ main(int argc, char **argv)
 		config_free(cfg);
 		return (1);
 	}
+	if (cancel_ms >= 0 &&
+	    pthread_create(&th, NULL, cancel_later, NULL) != 0)
+		return (2);
 	for (i = optind; i < argc; i += 2) {
 		in = NULL;
 		in_len = 0;
@@ -110,6 +134,8 @@ main(int argc, char **argv)
 		free(in);
 	}
 	ssh_session_close(ss);
+	if (cancel_ms >= 0)
+		pthread_join(th, NULL);
 	config_free(cfg);
 	return (rc);
 }

@@ -123,4 +123,16 @@ sed 's/^/#   /' "$out"
 ! grep -q '^after$' "$out"
 ok $? "and the session takes no further command"
 
+# A cancelled command stops at once, and so does the session.
+start=$(date +%s)
+"$drv" "$conf" 127.0.0.1 -i "$SSHD_DIR/new_key" -c 500 'sleep 30' - \
+    'echo after' - >"$out" 2>&1
+rc=$?
+[ $rc -ne 0 ] && grep -q 'cancelled' "$out"
+ok $? "a cancelled command fails as cancelled"
+[ $(( $(date +%s) - start )) -lt 10 ]
+ok $? "at once, not after the command's 30 s"
+! grep -q '^after$' "$out"
+ok $? "and the session takes no further command"
+
 done_testing
