@@ -809,6 +809,7 @@ fleet_totals(struct fleet *f)
 	t->nodes = f->nnodes;
 	t->up = t->cordoned = t->disabled = t->offline = 0;
 	t->meetings = t->participants = t->video = t->voice = 0;
+	t->load_known = false;
 	prom = f->sources[FLEET_SRC_PROMETHEUS].last_ok != 0;
 	for (i = 0; i < f->nnodes; i++) {
 		n = f->nodes[i];
@@ -822,6 +823,8 @@ fleet_totals(struct fleet *f)
 			t->offline++;
 		if (!prom)
 			continue;
+		if (n->meetings >= 0 || n->participants >= 0)
+			t->load_known = true;
 		if (n->meetings > 0)
 			t->meetings += n->meetings;
 		if (n->participants > 0)
@@ -831,9 +834,10 @@ fleet_totals(struct fleet *f)
 		if (n->voice > 0)
 			t->voice += n->voice;
 	}
-	if (prom)
+	if (prom && t->load_known)
 		return;
 	/* Without Prometheus, count from getMeetings. */
+	t->load_known = f->sources[FLEET_SRC_SCALELITE].last_ok != 0;
 	for (i = 0; i < f->nmeetings; i++) {
 		m = f->meetings[i];
 		t->meetings++;

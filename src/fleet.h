@@ -265,6 +265,12 @@ struct fleet_totals {
 	int		 participants;
 	int		 video;
 	int		 voice;
+	/*
+	 * False when no source knows the meetings, users, video and voice
+	 * (Prometheus has no node's value and scalelite's getMeetings has
+	 * not answered): the four are 0 then, and mean "unknown", not 0.
+	 */
+	bool		 load_known;
 	struct fleet_ring hist_participants;
 };
 

@@ -1062,19 +1062,24 @@ ui_draw_totals(struct ui *ui)
 {
 	const struct fleet_totals	*t = &ui->fleet->totals;
 	char				 line[256], spark[512];
+	char				 mt[16], us[16], vi[16];
 	float				 v[FLEET_HIST_LEN];
 	size_t				 n;
 	int				 w, sw;
 
+	/* Unknown is "?", not 0 (no source knows them). */
+	snprintf(mt, sizeof mt, t->load_known ? "%d" : "?", t->meetings);
+	snprintf(us, sizeof us, t->load_known ? "%d" : "?", t->participants);
+	snprintf(vi, sizeof vi, t->load_known ? "%d" : "?", t->video);
 	snprintf(line, sizeof line, " NODES %d (%d up, %d cordoned, %d "
-	    "disabled, %d offline)  MEETINGS %d  USERS %d  VIDEO %d ",
-	    t->nodes, t->up, t->cordoned, t->disabled, t->offline,
-	    t->meetings, t->participants, t->video);
+	    "disabled, %d offline)  MEETINGS %s  USERS %s  VIDEO %s ",
+	    t->nodes, t->up, t->cordoned, t->disabled, t->offline, mt, us,
+	    vi);
 	w = ui_text_width(line);
 	if (w > ui->cols) {
 		snprintf(line, sizeof line, " NODES %d (%d up, %d off)  "
-		    "MEET %d  USERS %d  VID %d ", t->nodes, t->up, t->offline,
-		    t->meetings, t->participants, t->video);
+		    "MEET %s  USERS %s  VID %s ", t->nodes, t->up, t->offline,
+		    mt, us, vi);
 		w = ui_text_width(line);
 	}
 	ui_put(stdscr, 1, 0, ui->cols, ui_colour_attr(UI_R_TITLE), line);

@@ -24,6 +24,7 @@
 #include "fleet.h"
 #include "http.h"
 #include "log.h"
+#include "mask.h"
 #include "loop.h"
 #include "util.h"
 
@@ -52,6 +53,7 @@ struct bk_source {
 	int			 failures;	/* consecutive */
 	int64_t			 started;	/* mono ms */
 	uint64_t		 bytes;
+	struct http_budget	 budget;	/* its bytes in flight */
 	int64_t			 hold_ms;	/* bk_hold() */
 };
 
@@ -357,13 +359,16 @@ bk_request(struct bk_source *s, const struct http_req *req, http_done_cb cb,
     void *arg)
 {
 	struct bk_xfer	*x;
+	struct http_req	 r = *req;
 
 	x = xcalloc(1, sizeof *x);
 	x->s = s;
 	x->cb = cb;
 	x->arg = arg;
 	TAILQ_INSERT_TAIL(&s->xfers, x, entry);
-	x->xfer = http_request(s->b->http, req, bk_request_cb, x);
+	/* A source's parallel answers share one budget (http.h). */
+	r.budget = &s->budget;
+	x->xfer = http_request(s->b->http, &r, bk_request_cb, x);
 }
 
 void
@@ -429,6 +434,7 @@ bk_failed(struct bk_source *s, const char *cause)
 	masked = api_mask(cause, bk_secret(s->b->cfg, s->ops->src));
 	clean = bk_clean_cause(s->ops->src, masked);
 	free(masked);
+	mask_inplace(&clean);	/* every form of every secret (mask.h) */
 	/* data for the UI; the log file only (never twice on stderr) */
 	log_info("%s: %s", fleet_src_name(s->ops->src), clean);
 	fleet_source_failed(s->b->fleet, s->ops->src, clean, util_wall_ms());

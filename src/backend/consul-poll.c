@@ -126,7 +126,10 @@ consul_done_cb(struct http_response *resp, void *arg)
 		bk_memo_abort(cp->memo);
 		fleet_consul_update_free(u);
 		cp->index = 0;
-		bk_failed(s, cause);
+		/* Which request, as every other cause says. */
+		body = xasprintf("health: %s", cause);
+		bk_failed(s, body);
+		free(body);
 		free(cause);
 		return;
 	}

@@ -684,6 +684,9 @@ test_empty_fleet(void **state)
 	s = ui_dump(ui);
 	assert_non_null(strstr(s, "no nodes yet"));
 	assert_non_null(strstr(s, "NODES 0"));
+	/* No source knows them yet: unknown, not 0. */
+	assert_non_null(strstr(s, "?  USERS ?  VID"));
+	assert_null(strstr(s, "USERS 0"));
 	free(s);
 	for (i = 0; i < nitems(cmds); i++) {
 		for (k = cmds[i]; *k != '\0'; k++)
