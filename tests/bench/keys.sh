@@ -99,6 +99,10 @@ while [ "$i" -lt "$runs" ]; do
 			restored=$((restored + 1))
 		else
 			third=$((third + 1))
+			grep -q -F "$(cut -d' ' -f2 "$keys/old.pub")" "$f" &&
+			    grep -q -F "$(cut -d' ' -f2 "$keys/new.pub")" "$f" &&
+			    what="old+new" || what="OTHER"
+			echo "keys bench: run $i host $n: $what (failure $kind${sig:+ SIG$sig})"
 		fi
 		if ! keys_login "$n" "$keys/old" && ! keys_login "$n" "$keys/new"; then
 			lockouts=$((lockouts + 1))
