@@ -21,6 +21,7 @@
 
 #define KEYROT_DEFAULT_PATH	".ssh/authorized_keys"
 #define KEYROT_FILE_MAX		(256 * 1024)	/* a bigger file is refused */
+#define KEYROT_EXEC_TIMEOUT_MS	30000		/* each command on a host */
 
 /* One host's state while it is rotated. */
 struct keyrot_run {
@@ -200,6 +201,7 @@ keyrot_open(const struct config *cfg, const char *host, const char *priv,
 
 	memset(&o, 0, sizeof o);
 	o.identity = priv;
+	o.exec_timeout_ms = KEYROT_EXEC_TIMEOUT_MS;
 	o.failed_at = stage;
 	return (ssh_session_open(cfg, host, &o, cause));
 }
@@ -465,7 +467,7 @@ keyrot_read(const struct config *cfg, const char *host, char **text,
 	char			 mode[8], owner[48], *path;
 	int			 rc;
 
-	if ((ss = ssh_session_open(cfg, host, NULL, cause)) == NULL)
+	if ((ss = keyrot_open(cfg, host, NULL, NULL, cause)) == NULL)
 		return (-1);
 	path = keyrot_path_expr(cfg->ssh.authorized_keys);
 	rc = keyrot_read_over(ss, path, text, len, mode, owner, cause);

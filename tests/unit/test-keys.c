@@ -2,8 +2,9 @@
  * test-keys.c: the inventory of keys rotate (keyinv.c) on recorded Nova
  * and Rancher answers (tests/fixtures/openstack/servers-detail.json,
  * tests/fixtures/rancher/hosts.json): the join, the address chosen, the
- * next pages, --hosts; and the configuration edit (confedit.c) that
- * switches [ssh] identity, every other byte kept.
+ * next pages, --hosts; the configuration edit (confedit.c) that
+ * switches [ssh] identity, every other byte kept; the remote path of
+ * [ssh] authorized_keys, quoted for the host's shell.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 
 #include "confedit.h"
 #include "keyinv.h"
+#include "keyrot.h"
 #include "util.h"
 #include "fixture.h"
 
@@ -196,6 +198,28 @@ test_confedit_write(void **state)
 	rmdir(dir);
 }
 
+/* [ssh] authorized_keys as the remote shell gets it: quoted, $HOME. */
+static void
+test_path_expr(void **state)
+{
+	static const char *const cases[][2] = {
+		{ NULL, "\"$HOME\"/'.ssh/authorized_keys'" },
+		{ "", "\"$HOME\"/'.ssh/authorized_keys'" },
+		{ "~/keys/a b", "\"$HOME\"/'keys/a b'" },
+		{ "/etc/ssh/keys/root", "'/etc/ssh/keys/root'" },
+		{ "it's; rm -rf /", "\"$HOME\"/'it'\\''s; rm -rf /'" },
+	};
+	char	*e;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < nitems(cases); i++) {
+		e = keyrot_path_expr(cases[i][0]);
+		assert_string_equal(e, cases[i][1]);
+		free(e);
+	}
+}
+
 int
 main(void)
 {
@@ -205,6 +229,7 @@ main(void)
 		cmocka_unit_test(test_inventory_bad),
 		cmocka_unit_test(test_confedit),
 		cmocka_unit_test(test_confedit_write),
+		cmocka_unit_test(test_path_expr),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
