@@ -184,6 +184,60 @@ fail:
 
 /* --- plan ---------------------------------------------------------------- */
 
+/* Is name in the --hosts list (NULL: every host)? */
+static bool
+kr_plan_wanted(const char *hosts, const char *name)
+{
+	size_t	 n = strlen(name);
+	const char *p;
+
+	if (hosts == NULL)
+		return (true);
+	for (p = hosts; (p = strstr(p, name)) != NULL; p += n) {
+		if ((p == hosts || p[-1] == ',') && (p[n] == ',' ||
+		    p[n] == '\0'))
+			return (true);
+	}
+	return (false);
+}
+
+/* The dashboard's plan: the hosts the model knows now, with addresses. */
+static void
+kr_plan_hosts(const struct fleet *f, const struct kr_args *ka,
+    struct job_plan *p)
+{
+	const struct fleet_vm	*vm;
+	const struct fleet_host	*h;
+	struct buf		 b = { 0 };
+	size_t			 i, j, n = 0;
+	bool			 seen;
+
+	for (i = 0; i < f->nvms; i++) {
+		vm = f->vms[i];
+		if (vm->name == NULL || !kr_plan_wanted(ka->hosts, vm->name))
+			continue;
+		buf_printf(&b, "%s%s (%s)", n++ != 0 ? ", " : "", vm->name,
+		    vm->addresses != NULL ? vm->addresses : "no address");
+	}
+	for (i = 0; i < f->nhosts; i++) {
+		h = f->hosts[i];
+		if (h->hostname == NULL ||
+		    !kr_plan_wanted(ka->hosts, h->hostname))
+			continue;
+		seen = false;
+		for (j = 0; j < f->nvms && !seen; j++)
+			seen = f->vms[j]->node_key != NULL &&
+			    h->node_key != NULL &&
+			    strcmp(f->vms[j]->node_key, h->node_key) == 0;
+		if (!seen)
+			buf_printf(&b, "%s%s (Rancher host)", n++ != 0 ?
+			    ", " : "", h->hostname);
+	}
+	if (n != 0)
+		job_plan_add(p, "the %zu hosts known now: %s", n, b.data);
+	buf_free(&b);
+}
+
 static int
 kr_plan(const struct job_ctx *ctx, const struct job_args *a,
     struct job_plan *p, char **cause)
@@ -213,6 +267,8 @@ kr_plan(const struct job_ctx *ctx, const struct job_args *a,
 	job_plan_add(p, "inventory: every VM of Nova (GET /servers/detail) "
 	    "and every Rancher host, joined by name%s%s", ka->hosts != NULL ?
 	    "; only " : "", ka->hosts != NULL ? ka->hosts : "");
+	if (ctx->fleet != NULL)
+		kr_plan_hosts(ctx->fleet, ka, p);
 	job_plan_add(p, "connect to each with the current key %s (host key "
 	    "checked against known_hosts); %s", ident, ka->skip_unreachable ?
 	    "unreachable hosts are skipped" : "an unreachable host stops the "

@@ -46,6 +46,8 @@ ui_has "$(ssh-keygen -lf "$keys/old.pub" | cut -d' ' -f2)"
 ok $? "the plan names the key to remove by its fingerprint"
 ui_has "ssh-keygen"
 ok $? "... and the new key's making"
+ui_has "the 5 hosts known now: " && ui_has "infra-01 (127.0.0.6)"
+ok $? "... and the hosts with their addresses"
 ui_has "rotate"
 ok $? "... and asks for the word typed"
 ui_keys r o t a t e Enter
