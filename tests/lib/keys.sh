@@ -42,7 +42,8 @@ keys_init() {
 	ssh-keygen -q -t ed25519 -N '' -C new@bbbctl-test -f "$keys/new" &&
 	ssh-keygen -q -t ed25519 -N '' -C colleague -f "$keys/other" ||
 	    skip_all "ssh-keygen failed"
-	KEYS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+	KEYS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
+	    echo $(( 20000 + $$ % 20000 )))
 	: >"$tmp/known_hosts"
 	{
 		printf '# hosts of the key rotation test\n'
@@ -137,6 +138,10 @@ keys_stop_all() {
 	for n in $KEYS_HOSTS; do
 		[ -s "$tmp/h$n/sshd.pid" ] &&
 		    kill "$(cat "$tmp/h$n/sshd.pid")" 2>/dev/null
+		# a test's read-only bind or tmpfs, should it have stopped
+		# half-way
+		mountpoint -q "$tmp/h$n/home/.ssh" 2>/dev/null &&
+		    umount "$tmp/h$n/home/.ssh" 2>/dev/null
 	done
 	return 0
 }
