@@ -209,4 +209,28 @@ else
 	skip "no tmpfs mount here" 4
 fi
 
+# 8. --remove by file and by fingerprint: the colleague's key goes too,
+# the comment and the blank line stay
+keys_reset
+ofp=$(ssh-keygen -lf "$keys/other.pub" | cut -d' ' -f2)
+keys_login 2 "$keys/other"
+ok $? "--remove: the colleague's key logs in before"
+out=$(run --yes keys rotate --new-key "$keys/new" --remove "$keys/old" \
+    --remove "$ofp" 2>&1)
+is "$?" 0 "--remove FILE --remove FINGERPRINT: every host rotated"
+[ "$?" = 0 ] || diag "$out"
+{ printf '# hosts of the key rotation test\n\n'; head -n 1 "$keys/new.pub"; } \
+    >"$tmp/want"
+n=0
+for h in $KEYS_HOSTS; do
+	cmp -s "$tmp/h$h/home/.ssh/authorized_keys" "$tmp/want" && n=$((n + 1))
+done
+is "$n" 5 "... five files hold the comment, the blank line and the new key"
+keys_login 3 "$keys/other"
+is "$?" 255 "... the colleague's key is refused"
+keys_login 3 "$keys/old"
+is "$?" 255 "... and the old one"
+keys_login 3 "$keys/new"
+ok $? "... the new one logs in"
+
 done_testing
