@@ -589,7 +589,8 @@ dash_keycheck_start(struct dash *d)
 		return;
 	if (d->cli->cfg->path == NULL) {
 		if (d->ui != NULL)
-			ui_keycheck_set(d->ui, NULL, 0, "no configuration file");
+			ui_keycheck_set(d->ui, NULL, 0,
+			    "no configuration file");
 		return;
 	}
 	k = xcalloc(1, sizeof *k);
