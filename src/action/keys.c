@@ -639,6 +639,25 @@ kr_report(struct kr *k, size_t *rotated)
 	return (buf_steal(&b));
 }
 
+/* The hosts not rotated, "a, b". */
+static char *
+kr_need_old(struct kr *k)
+{
+	struct buf	 b = { 0 };
+	size_t		 i;
+
+	for (i = 0; i < k->nhosts; i++) {
+		if (k->hosts[i].reachable &&
+		    k->hosts[i].res.outcome == KEYROT_ROTATED)
+			continue;
+		buf_printf(&b, "%s%s", b.len != 0 ? ", " : "",
+		    k->hosts[i].name);
+	}
+	if (b.data == NULL)
+		buf_adds(&b, "none");
+	return (buf_steal(&b));
+}
+
 static int
 kr_run(struct job *j, char **cause)
 {
@@ -650,6 +669,7 @@ kr_run(struct job *j, char **cause)
 	const char		*ident;
 	char			*alloc = NULL, *newpath = NULL, *comment = NULL;
 	char			*report = NULL, *name = NULL, *why = NULL;
+	char			*need;
 	size_t			 nrm = 0, i, nunreach = 0, rotated;
 	int			 rc = -1;
 
@@ -743,9 +763,11 @@ kr_run(struct job *j, char **cause)
 	}
 	report = kr_report(&k, &rotated);
 	if (rotated != k.nhosts) {
-		*cause = xasprintf("%zu of %zu hosts rotated; these still need "
-		    "the old key %s, which stays the identity: %s", rotated,
-		    k.nhosts, cur.fp, report);
+		need = kr_need_old(&k);
+		*cause = xasprintf("%zu of %zu hosts rotated; hosts that "
+		    "still need the old key (%s, which stays the identity): "
+		    "%s; %s", rotated, k.nhosts, cur.fp, need, report);
+		free(need);
 		goto out;
 	}
 
