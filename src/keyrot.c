@@ -487,7 +487,7 @@ keyrot_change(struct keyrot_run *r, int *step, char **cause)
 
 	*step = 2;
 	if (keyrot_cancelled(r)) {
-		*cause = xstrdup("cancelled");
+		*cause = xstrdup("cancelled (or --timeout)");
 		goto out;
 	}
 	if (authkeys_has_blob(r->orig, r->origlen, spec->new->blob,
@@ -508,7 +508,7 @@ keyrot_change(struct keyrot_run *r, int *step, char **cause)
 
 	*step = 3;
 	if (keyrot_cancelled(r)) {
-		*cause = xstrdup("cancelled");
+		*cause = xstrdup("cancelled (or --timeout)");
 		goto out;
 	}
 	keyrot_step(r, "verify the new key");
@@ -517,7 +517,7 @@ keyrot_change(struct keyrot_run *r, int *step, char **cause)
 
 	*step = 4;
 	if (keyrot_cancelled(r)) {
-		*cause = xstrdup("cancelled");
+		*cause = xstrdup("cancelled (or --timeout)");
 		goto out;
 	}
 	final = authkeys_remove(added, alen, keyrot_rm_match_cb,
@@ -533,7 +533,7 @@ keyrot_change(struct keyrot_run *r, int *step, char **cause)
 
 	*step = 5;
 	if (keyrot_cancelled(r)) {
-		*cause = xstrdup("cancelled");
+		*cause = xstrdup("cancelled (or --timeout)");
 		goto out;
 	}
 	keyrot_step(r, "verify new in, old out");
@@ -564,7 +564,7 @@ keyrot_host(const struct keyrot_spec *spec, const char *host,
 
 	if (keyrot_cancelled(&r)) {
 		res->outcome = KEYROT_SKIPPED;
-		res->cause = xstrdup("cancelled before it began");
+		res->cause = xstrdup("cancelled (or --timeout) before it began");
 		goto out;
 	}
 	step = 1;

@@ -68,6 +68,7 @@ struct kr {
 	size_t			 next;		/* the pool's next host */
 	size_t			 done;
 	bool			 checking;	/* the reachability pass */
+	int64_t			 deadline;	/* mono ms (--timeout), or 0 */
 };
 
 static const char *
@@ -302,8 +303,8 @@ kr_plan(const struct job_ctx *ctx, const struct job_args *a,
 	    "add the new key (temp file, same mode and owner, renamed over; "
 	    "backup .bbbctl-backup), log in with the new key alone, remove "
 	    "the old keys the same way, check new in and old out; on a "
-	    "failure or cancel put the original back and check the current "
-	    "key logs in", par, cfg->ssh.user != NULL ? cfg->ssh.user :
+	    "failure, a cancel or --timeout put the original back and check "
+	    "the current key logs in", par, cfg->ssh.user != NULL ? cfg->ssh.user :
 	    "root", path);
 	free(path);
 	if (cfg->openstack.auth_url != NULL)
@@ -334,6 +335,8 @@ kr_cancelled_cb(void *arg)
 {
 	struct kr	*k = arg;
 
+	if (k->deadline != 0 && util_mono_ms() >= k->deadline)
+		return (true);
 	return (job_cancelled(k->job));
 }
 
@@ -679,6 +682,8 @@ kr_run(struct job *j, char **cause)
 	pthread_mutex_init(&k.mu, NULL);
 	k.job = j;
 	k.cfg = cfg;
+	if (job_args(j)->timeout_ms > 0)
+		k.deadline = util_mono_ms() + job_args(j)->timeout_ms;
 
 	ident = kr_identity(cfg, &alloc);
 	if (keyrot_key_load(ident, &cur, cause) != 0)

@@ -193,6 +193,20 @@ EOF
 	ok $? "SIG$sig: bbb-02's file is the original"
 done
 
+# --timeout: the hosts under way when it passes are restored
+keys_reset
+cat >"$tmp/h3/bin/mv" <<EOF
+#!/bin/sh
+/bin/mv "\$@" || exit
+case "\$2" in *.bbbctl-add.*) sleep 3 ;; esac
+EOF
+chmod 755 "$tmp/h3/bin/mv"
+rotate "--timeout 1s" --timeout 1s
+is "$rc" 1 "--timeout 1s: exit 1"
+has "$out" "bbb-02 (cancelled (or --timeout)" "... bbb-02, under way, restored"
+cmp -s "$tmp/h3/home/.ssh/authorized_keys" "$keys/orig"
+ok $? "... its file is the original"
+
 # 7. a full disk: a small tmpfs as infra-01's .ssh, filled
 keys_reset
 if mount -t tmpfs -o size=64k tmpfs "$tmp/h6/home/.ssh" 2>/dev/null; then
