@@ -12,7 +12,8 @@
  *	4. when every host is rotated: the new public key uploaded as an
  *	   OpenStack key pair, and [scale] key_name and [ssh] identity set
  *	   to it in the configuration file (atomic rewrite); otherwise the
- *	   hosts that still need the old key are named;
+ *	   hosts that still need the old key are named (with --hosts, the
+ *	   other hosts still need it: nothing is switched either);
  *	5. the report: per host rotated, restored (cause), unreachable or
  *	   skipped; the job fails unless every targeted host is rotated.
  */
@@ -307,10 +308,13 @@ kr_plan(const struct job_ctx *ctx, const struct job_args *a,
 	    "the current key logs in", par, cfg->ssh.user != NULL ? cfg->ssh.user :
 	    "root", path);
 	free(path);
-	if (cfg->openstack.auth_url != NULL)
+	if (ka->hosts != NULL)
+		job_plan_add(p, "--hosts: the other hosts keep the old key, so "
+		    "[ssh] identity stays and no key pair is uploaded");
+	else if (cfg->openstack.auth_url != NULL)
 		job_plan_add(p, "when every host is rotated: POST "
 		    "/os-keypairs with the new public key, named as its file");
-	if (cfg->path != NULL)
+	if (cfg->path != NULL && ka->hosts == NULL)
 		job_plan_add(p, "then in %s: [ssh] identity = the new key%s "
 		    "(atomic rewrite, mode 0600)", cfg->path,
 		    cfg->openstack.auth_url != NULL ? ", [scale] key_name = "
@@ -776,6 +780,14 @@ kr_run(struct job *j, char **cause)
 		goto out;
 	}
 
+	if (ka->hosts != NULL) {
+		/* Part of the fleet: the others still need the old key. */
+		job_result(j, "%s; new key %s %s; [ssh] identity unchanged "
+		    "(--hosts: rotate the other hosts with --new-key %s, "
+		    "then it switches)", report, new.fp, new.priv, new.priv);
+		rc = 0;
+		goto out;
+	}
 	name = kr_keypair_name(new.priv);
 	if (cfg->openstack.auth_url != NULL) {
 		if (job_lock_check(j, cause) != 0)

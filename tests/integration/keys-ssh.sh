@@ -223,6 +223,25 @@ else
 	skip "no tmpfs mount here" 4
 fi
 
+# --hosts: those hosts only; the identity stays (the others need it)
+keys_reset
+out=$(run --yes keys rotate --new-key "$keys/new" --hosts bbb-01,infra-01 2>&1)
+is "$?" 0 "--hosts bbb-01,infra-01: both rotated"
+n=0
+for h in 2 6; do
+	cmp -s "$tmp/h$h/home/.ssh/authorized_keys" "$tmp/rotated" && n=$((n + 1))
+done
+for h in 3 4 5; do
+	cmp -s "$tmp/h$h/home/.ssh/authorized_keys" "$keys/orig" && n=$((n + 1))
+done
+is "$n" 5 "... those two rotated, the three others untouched"
+grep -q "^identity = $keys/old\$" "$conf"
+ok $? "... the identity stays the old key"
+has "$out" "identity unchanged" "... and the report says so"
+out=$(run --yes keys rotate --hosts nope 2>&1)
+is "$?" 1 "--hosts with an unknown name: exit 1"
+has "$out" "not in the inventory: nope" "... named"
+
 # 8. --remove by file and by fingerprint: the colleague's key goes too,
 # the comment and the blank line stay
 keys_reset
