@@ -580,6 +580,7 @@ cli_run(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_cmd	*c = NULL, *table;
 	struct cmd_job		*job = NULL;
+	char			*cause = NULL, *log_before;
 	size_t			 i, nt;
 	int			 words = 0, rc;
 
@@ -606,9 +607,24 @@ cli_run(struct cli *cli, int argc, char **argv)
 	 * An action's options, global ones too, may come after its words:
 	 * they are parsed before the configuration is read.
 	 */
-	if (c->action != NULL && (job = cmd_job_parse(cli, c->action,
-	    argc - words + 1, argv + words - 1, &rc)) == NULL)
-		return (rc);
+	if (c->action != NULL) {
+		log_before = cli->log_path != NULL ?
+		    xstrdup(cli->log_path) : NULL;
+		job = cmd_job_parse(cli, c->action, argc - words + 1,
+		    argv + words - 1, &rc);
+		/* main() opened the log before these: --log came after. */
+		if (job != NULL && cli->log_path != NULL &&
+		    (log_before == NULL ||
+		    strcmp(log_before, cli->log_path) != 0) &&
+		    log_open(cli->log_path, &cause) != 0) {
+			fprintf(stderr, "bbbctl: warning: no log file: %s; "
+			    "continuing without one\n", cause);
+			free(cause);
+		}
+		free(log_before);
+		if (job == NULL)
+			return (rc);
+	}
 	if (cli_load_config(cli, c->needs_config) == -1) {
 		cmd_job_free(job);
 		return (CLI_EXIT_ERROR);

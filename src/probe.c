@@ -1696,8 +1696,12 @@ probe_tick_cb(void *arg)
 		probe_run(set->probes[i]);
 	if (set->repeat)
 		loop_timer_start(set->tick, set->interval_ms);
-	if (--set->running == 0 && set->done != NULL)
-		set->done(set->done_arg);
+	/* Every probe ended while starting: their results are waiting. */
+	if (--set->running == 0) {
+		probe_flush_cb(set);
+		if (set->done != NULL)
+			set->done(set->done_arg);
+	}
 }
 
 void

@@ -605,6 +605,25 @@ test_keystone(void **state)
 	assert_non_null(strstr(cause, API_MASK));
 	free(cause);
 	http_response_clear(&resp);
+	/* ... where the decoder cuts the message: no part of it shows */
+	resp_body(&resp, 401, "{\"error\":{\"code\":401,\"title\":"
+	    "\"Unauthorized\",\"message\":\"Invalid secret "
+	    "...................................................."
+	    "...................................................."
+	    "...................................................."
+	    "......................APPCREDSECRET\"}}");
+	assert_int_equal(api_keystone_take(&c, &resp, &t, &cause), -1);
+	assert_null(strstr(cause, "APPCRED"));
+	free(cause);
+	http_response_clear(&resp);
+	/* ... a message of several lines: one line */
+	resp_body(&resp, 401, "{\"error\":{\"code\":401,\"title\":"
+	    "\"Unauthorized\",\"message\":\"one\\ntwo\\u001b[2J\"}}");
+	assert_int_equal(api_keystone_take(&c, &resp, &t, &cause), -1);
+	assert_string_equal(cause, "HTTP 401: keystone: 401 Unauthorized: "
+	    "one two [2J");
+	free(cause);
+	http_response_clear(&resp);
 	resp_body(&resp, 500, "<html>APPCREDSECRET</html>");
 	assert_int_equal(api_keystone_take(&c, &resp, &t, &cause), -1);
 	assert_string_equal(cause, "keystone: HTTP 500: <html>" API_MASK
