@@ -42,6 +42,21 @@ int	 cmd_config_check(struct cli *, int, char **);
 int	 cmd_complete(struct cli *, int, char **);
 int	 cmd_config_keys(struct cli *, int, char **);
 
+/*
+ * cmd-setup.c: bbbctl setup.  The wizard is in the program (it needs
+ * the terminal layer): main.c hands it over with cmd_setup_set_wizard().
+ * cmd_setup_config_path: where setup writes (--config, $BBBCTL_CONFIG,
+ * the XDG place); allocated, NULL without $HOME.  cmd_setup_finish:
+ * write (or with --dry-run print) the configuration of the answers.
+ */
+struct setup_answers;
+int	 cmd_setup(struct cli *, int, char **);
+void	 cmd_setup_set_wizard(cli_cmd_fn);
+bool	 cmd_setup_have_wizard(void);
+char	*cmd_setup_config_path(const struct cli *);
+int	 cmd_setup_finish(struct cli *, const struct setup_answers *,
+	     const char *path);
+
 /* cmd-status.c */
 int	 cmd_status(struct cli *, int, char **);
 

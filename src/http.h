@@ -45,11 +45,28 @@ struct http_req {
 	long		 connect_timeout_ms;
 	size_t		 max_size;	/* 0 = HTTP_DEFAULT_MAX_SIZE */
 	bool		 want_cert_expiry; /* fill http_response.cert_expiry */
+	/*
+	 * Fetch the peer's certificate WITHOUT verifying it, into
+	 * http_response.peer_cert: only to show an untrusted certificate's
+	 * fingerprint (the setup wizard); never with credentials.
+	 */
+	bool		 want_peer_cert_unverified;
 };
 
 struct http_header {
 	char	*name;
 	char	*value;
+};
+
+/* A transport failure, classified for messages (the setup wizard's tests). */
+enum http_fail {
+	HTTP_FAIL_NONE,
+	HTTP_FAIL_DNS,		/* the name does not resolve */
+	HTTP_FAIL_REFUSED,	/* TCP connection refused */
+	HTTP_FAIL_TIMEOUT,	/* no answer in time (connect or transfer) */
+	HTTP_FAIL_TLS_VERIFY,	/* certificate not trusted (or wrong name) */
+	HTTP_FAIL_TLS,		/* another TLS failure */
+	HTTP_FAIL_OTHER
 };
 
 struct http_response {
@@ -62,6 +79,8 @@ struct http_response {
 	int64_t		 elapsed_ms;
 	uint64_t	 bytes_received; /* on the wire (compressed) */
 	time_t		 cert_expiry;	/* peer certificate notAfter, or 0 */
+	enum http_fail	 fail;		/* what kind of transport failure */
+	char		*peer_cert;	/* PEM, want_peer_cert_unverified */
 };
 
 typedef void (*http_done_cb)(struct http_response *, void *arg);

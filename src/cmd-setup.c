@@ -1,0 +1,178 @@
+/*
+ * cmd-setup.c: bbbctl setup [--answers FILE]: the first-time setup.
+ * With --answers, no terminal is needed: the answers file is read and
+ * checked (errors as FILE:LINE; nothing is written on a bad file), the
+ * plan printed, the configuration written (--dry-run: printed, secrets
+ * masked, nothing written).  Without it, the wizard (src/wizard.c, in
+ * the program: it needs the terminal layer) asks the same questions.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "log.h"
+#include "setup.h"
+#include "util.h"
+
+static cli_cmd_fn	 cmd_setup_wizard;
+
+void
+cmd_setup_set_wizard(cli_cmd_fn fn)
+{
+	cmd_setup_wizard = fn;
+}
+
+bool
+cmd_setup_have_wizard(void)
+{
+	return (cmd_setup_wizard != NULL);
+}
+
+char *
+cmd_setup_config_path(const struct cli *cli)
+{
+	const char	*env, *home;
+
+	if (cli->config_path != NULL)
+		return (xstrdup(cli->config_path));
+	if ((env = getenv("BBBCTL_CONFIG")) != NULL && *env != '\0')
+		return (xstrdup(env));
+	if ((env = getenv("XDG_CONFIG_HOME")) != NULL && *env == '/')
+		return (xasprintf("%s/bbbctl/bbbctl.conf", env));
+	if ((home = getenv("HOME")) != NULL && *home != '\0')
+		return (xasprintf("%s/.config/bbbctl/bbbctl.conf", home));
+	return (NULL);
+}
+
+static void
+cmd_setup_usage(FILE *f)
+{
+	fprintf(f, "usage: bbbctl [--config FILE] [--dry-run] setup "
+	    "[--answers FILE]\n");
+}
+
+/* Print a multi-line cause as "bbbctl: line" each. */
+static void
+cmd_setup_errors(const char *cause)
+{
+	const char	*p = cause, *nl;
+
+	do {
+		nl = strchr(p, '\n');
+		fprintf(stderr, "bbbctl: %.*s\n", (int)(nl != NULL ?
+		    (size_t)(nl - p) : strlen(p)), p);
+		p = nl + 1;
+	} while (nl != NULL);
+}
+
+int
+cmd_setup_finish(struct cli *cli, const struct setup_answers *a,
+    const char *path)
+{
+	enum setup_secrets	 how;
+	char			*kept = NULL, *cause = NULL, *text, *dir, *s;
+
+	how = strcmp(setup_answers_get(a, "backup", "secrets"), "files") ==
+	    0 ? SETUP_SECRETS_FILES : SETUP_SECRETS_INLINE;
+	if (cli->dry_run) {
+		setup_plan_print(a, path, stdout);
+		dir = xstrdup(path);
+		if ((s = strrchr(dir, '/')) != NULL)
+			*s = '\0';
+		text = setup_config_text(a, how, dir, true);
+		printf("\nThe configuration it would write to %s:\n%s", path,
+		    text);
+		free(text);
+		free(dir);
+		printf("\n--dry-run: nothing written, nothing created.\n");
+		return (CLI_EXIT_OK);
+	}
+	if (setup_config_write(a, how, path, &kept, &cause) == -1) {
+		fprintf(stderr, "bbbctl: setup: %s\n", cause);
+		free(cause);
+		return (CLI_EXIT_ERROR);
+	}
+	log_info("setup: wrote %s%s%s", path, kept != NULL ?
+	    ", kept the old one as " : "", kept != NULL ? kept : "");
+	printf("wrote %s (mode 0600)\n", path);
+	if (kept != NULL)
+		printf("the configuration it replaces is kept as %s\n", kept);
+	free(kept);
+	return (CLI_EXIT_OK);
+}
+
+int
+cmd_setup(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "answers",	required_argument,	NULL, 'a' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct setup_answers	*a;
+	const char		*answers = NULL;
+	char			*path, *cause = NULL;
+	int			 ch, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			answers = optarg;
+			break;
+		case 'h':
+			cmd_setup_usage(stdout);
+			return (CLI_EXIT_OK);
+		default:
+			fprintf(stderr, "bbbctl: setup: unknown option or "
+			    "missing argument: %s\n", argv[optind - 1]);
+			cmd_setup_usage(stderr);
+			return (CLI_EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "bbbctl: setup: unexpected argument '%s'\n",
+		    argv[optind]);
+		cmd_setup_usage(stderr);
+		return (CLI_EXIT_USAGE);
+	}
+	if ((path = cmd_setup_config_path(cli)) == NULL) {
+		fprintf(stderr, "bbbctl: setup: no place for the "
+		    "configuration (no $HOME): use --config FILE\n");
+		return (CLI_EXIT_ERROR);
+	}
+	if (answers == NULL) {
+		free(path);
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "bbbctl: setup: no terminal: give "
+			    "the answers with --answers FILE (see "
+			    "bbbctl(1))\n");
+			return (CLI_EXIT_ERROR);
+		}
+		if (cmd_setup_wizard == NULL) {
+			fprintf(stderr, "bbbctl: setup: the wizard is not "
+			    "in this program\n");
+			return (CLI_EXIT_ERROR);
+		}
+		return (cmd_setup_wizard(cli, argc, argv));
+	}
+	a = setup_answers_new();
+	if (setup_answers_load(a, answers, &cause) == -1) {
+		cmd_setup_errors(cause);
+		fprintf(stderr, "bbbctl: setup: nothing written, nothing "
+		    "created\n");
+		free(cause);
+		setup_answers_free(a);
+		free(path);
+		return (CLI_EXIT_ERROR);
+	}
+	rc = cmd_setup_finish(cli, a, path);
+	setup_answers_free(a);
+	free(path);
+	return (rc);
+}
