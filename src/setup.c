@@ -252,6 +252,7 @@ setup_answers_new(void)
 	a = xcalloc(1, sizeof *a);
 	a->val = xcalloc(n, sizeof *a->val);
 	a->line = xcalloc(n, sizeof *a->line);
+	a->fromfile = xcalloc(n, sizeof *a->fromfile);
 	for (i = 0; i < n; i++)
 		a->val[i] = xstrdup(setup_field_table[i].dflt != NULL ?
 		    setup_field_table[i].dflt : "");
@@ -278,6 +279,7 @@ setup_answers_free(struct setup_answers *a)
 		setup_wipe_free(a->val[i]);
 	free(a->val);
 	free(a->line);
+	free(a->fromfile);
 	free(a->path);
 	free(a);
 }
@@ -661,6 +663,7 @@ setup_answers_parse(struct setup_answers *a, const char *name,
 			continue;
 		}
 		t->line[fi] = lineno;
+		t->fromfile[fi] = file;
 		if (file) {
 			if ((v = setup_read_secret(name, v, &why)) == NULL) {
 				setup_err(&e, "%s:%d: %s_file: %s", name,
@@ -713,6 +716,7 @@ setup_answers_parse(struct setup_answers *a, const char *name,
 		a->val[i] = t->val[i];
 		t->val[i] = NULL;
 		a->line[i] = t->line[i];
+		a->fromfile[i] = t->fromfile[i];
 	}
 	free(a->path);
 	a->path = xstrdup(name);
@@ -720,9 +724,20 @@ setup_answers_parse(struct setup_answers *a, const char *name,
 	return (0);
 }
 
+static void
+setup_answers_swap(struct setup_answers *a, struct setup_answers *b)
+{
+	struct setup_answers	 t;
+
+	t = *a;
+	*a = *b;
+	*b = t;
+}
+
 int
 setup_answers_load(struct setup_answers *a, const char *path, char **cause)
 {
+	struct setup_answers	*t;
 	struct stat	 st;
 	struct buf	 b = { 0 };
 	char		 chunk[8192];
@@ -760,24 +775,31 @@ setup_answers_load(struct setup_answers *a, const char *path, char **cause)
 		buf_free(&b);
 		return (-1);
 	}
-	rc = setup_answers_parse(a, path, b.data != NULL ? b.data : "",
+	t = setup_answers_new();
+	rc = setup_answers_parse(t, path, b.data != NULL ? b.data : "",
 	    b.len, cause);
 	if (b.data != NULL)
 		explicit_bzero(b.data, b.len);
 	buf_free(&b);
-	if (rc != 0)
+	if (rc != 0) {
+		setup_answers_free(t);
 		return (rc);
+	}
 	/* An inline secret in a file others can read: refused. */
 	for (i = 0; i < nitems(setup_field_table); i++) {
 		if (setup_field_table[i].kind == SETUP_SECRET &&
-		    a->line[i] != 0 && *a->val[i] != '\0')
+		    t->line[i] != 0 && !t->fromfile[i] &&
+		    *t->val[i] != '\0')
 			inline_secret = true;
 	}
 	if (inline_secret && (st.st_mode & 077) != 0) {
 		*cause = xasprintf("%s: holds a secret and others can read "
 		    "it (chmod 600, or use KEY_file)", path);
+		setup_answers_free(t);
 		return (-1);
 	}
+	setup_answers_swap(a, t);
+	setup_answers_free(t);
 	return (0);
 }
 

@@ -72,6 +72,7 @@ const char *const *setup_field_choices(const struct setup_field *,
 struct setup_answers {
 	char	**val;			/* one per field; never NULL */
 	int	 *line;			/* where the answers file set it, or 0 */
+	bool	 *fromfile;		/* a secret given as KEY_file */
 	char	 *path;			/* the answers file, or NULL */
 };
 
