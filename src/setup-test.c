@@ -490,7 +490,7 @@ setup_test_postgres(const struct setup_answers *a, long ms,
 {
 	const char	*keys[] = { "dbname", "connect_timeout", NULL };
 	const char	*vals[3];
-	char		*msg, secs[16];
+	char		*msg, secs[32];
 	PGconn		*pg;
 
 	/* dbname expands a whole conninfo or URI; the deadline is added */
