@@ -31,6 +31,9 @@ int	 cmd_help(struct cli *, int, char **);
 /* dashboard.c: in the program, not libcore; see cli_set_dashboard(). */
 int	 cmd_dashboard(struct cli *, int, char **);
 
+/* wizard.c: in the program, not libcore; see cmd_setup_set_wizard(). */
+int	 wizard_run(struct cli *, int, char **);
+
 /* cmd-audit.c */
 int	 cmd_audit(struct cli *, int, char **);
 /* --since T: wall-clock ms, or -1 with a static *cause. */

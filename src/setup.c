@@ -942,6 +942,22 @@ setup_mkdirs(const char *dir, char **cause)
 	return (0);
 }
 
+int
+setup_write_file(const char *path, const char *data, char **cause)
+{
+	char	*dir, *slash;
+	int	 rc;
+
+	if ((slash = strrchr(path, '/')) != NULL && slash != path) {
+		dir = xstrndup(path, (size_t)(slash - path));
+		rc = setup_mkdirs(dir, cause);
+		free(dir);
+		if (rc == -1)
+			return (-1);
+	}
+	return (setup_write_atomic(path, data, cause));
+}
+
 /* Keep an existing file as path.~N~ (a hard link: the old file whole). */
 static int
 setup_keep_copy(const char *path, char **kept, char **cause)

@@ -138,6 +138,13 @@ int		 setup_config_write(const struct setup_answers *,
 		     enum setup_secrets, const char *path, char **kept,
 		     char **cause);
 
+/*
+ * Write data to path atomically with mode 0600, making its directory
+ * (0700) if missing (a CA file the operator chose to trust).
+ */
+int		 setup_write_file(const char *path, const char *data,
+		     char **cause);
+
 /* The plan, for the screen and --dry-run (no secret in it). */
 void		 setup_plan_print(const struct setup_answers *,
 		     const char *config_path, FILE *);
