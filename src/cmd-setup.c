@@ -75,6 +75,8 @@ cmd_setup_finish(struct cli *cli, const struct setup_answers *a,
 {
 	enum setup_secrets	 how;
 	char			*kept = NULL, *cause = NULL, *text, *dir, *s;
+	const char		*stacks[16];
+	size_t			 n;
 
 	how = strcmp(setup_answers_get(a, "backup", "secrets"), "files") ==
 	    0 ? SETUP_SECRETS_FILES : SETUP_SECRETS_INLINE;
@@ -102,6 +104,11 @@ cmd_setup_finish(struct cli *cli, const struct setup_answers *a,
 	if (kept != NULL)
 		printf("the configuration it replaces is kept as %s\n", kept);
 	free(kept);
+	n = setup_plan_stacks(a, stacks, nitems(stacks));
+	fprintf(stderr, "bbbctl: setup: creating what the plan names (%zu "
+	    "stack%s, %s BBB nodes) is not in this version: nothing was "
+	    "created; see bbbctl(1)\n", n, n == 1 ? "" : "s",
+	    setup_answers_get(a, "cluster", "nodes"));
 	return (CLI_EXIT_OK);
 }
 

@@ -440,7 +440,7 @@ setup_test_scalelite(const struct setup_answers *a, long ms,
 	}
 	if (strstr(resp.body, "checksumError") != NULL) {
 		t->text = xstrdup("scalelite refused the shared secret "
-		    "(checksumError): LOADBALANCER_SECRET differs");
+		    "(checksumError)");
 		goto out;
 	}
 	if (strstr(resp.body, "<returncode>SUCCESS</returncode>") == NULL) {

@@ -346,6 +346,7 @@ setup_check_url(const char *v)
 {
 	const char	*h;
 	size_t		 n;
+	long		 port;
 	char		 host[256];
 
 	if (strncmp(v, "http://", 7) == 0)
@@ -373,7 +374,8 @@ setup_check_url(const char *v)
 	if (h[n] == ':') {
 		h += n + 1;
 		n = strspn(h, "0123456789");
-		if (n == 0 || n > 5 || atoi(h) < 1 || atoi(h) > 65535 ||
+		port = n > 0 && n <= 5 ? strtol(h, NULL, 10) : 0;
+		if (port < 1 || port > 65535 ||
 		    (h[n] != '\0' && h[n] != '/'))
 			return (xstrdup("the port must be from 1 to 65535"));
 	}

@@ -195,12 +195,39 @@ wiz_end(struct wizard *w, int rc)
 	loop_break(w->loop);
 }
 
+/* The save page's note: what the answers make. */
+static void
+wiz_note_plan(struct wizard *w)
+{
+	const char	*st[16];
+	struct buf	 b = { 0 };
+	size_t		 n, i;
+
+	n = setup_plan_stacks(w->a, st, nitems(st));
+	buf_printf(&b, "Fleet %s: %s BBB nodes in %s", setup_answers_get(w->a,
+	    "cluster", "name"), setup_answers_get(w->a, "cluster", "nodes"),
+	    setup_answers_get(w->a, "cluster", "domain"));
+	buf_printf(&b, "\nStacks to create: ");
+	for (i = 0; i < n && i < nitems(st); i++)
+		buf_printf(&b, "%s%s", i != 0 ? ", " : "", st[i]);
+	if (n == 0)
+		buf_printf(&b, "none");
+	buf_printf(&b, "\nSecrets: %s", strcmp(setup_answers_get(w->a,
+	    "backup", "secrets"), "files") == 0 ? "in 0600 files beside the "
+	    "configuration" : "inline, in the 0600 configuration");
+	buf_add(&b, "", 1);
+	ui_form_set_note(w->forms[w->at], b.data, 0);
+	buf_free(&b);
+}
+
 static void
 wiz_next(struct wizard *w)
 {
 	wiz_forget_failed(w);
 	if (w->at + 1 < w->nforms)
 		w->at++;
+	if (w->at + 1 == w->nforms)
+		wiz_note_plan(w);
 }
 
 static struct setup_answers *
