@@ -155,7 +155,8 @@ cmd_setup(struct cli *cli, int argc, char **argv)
 	}
 	if (answers == NULL) {
 		free(path);
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		/* The keyboard: stdin (the screen may be /dev/tty). */
+		if (!isatty(STDIN_FILENO)) {
 			fprintf(stderr, "bbbctl: setup: no terminal: give "
 			    "the answers with --answers FILE (see "
 			    "bbbctl(1))\n");

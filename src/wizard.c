@@ -220,14 +220,18 @@ wiz_note_plan(struct wizard *w)
 	buf_free(&b);
 }
 
+/* On to the next page, with a note (the test's result) or none. */
 static void
-wiz_next(struct wizard *w)
+wiz_next(struct wizard *w, const char *note, int kind)
 {
 	wiz_forget_failed(w);
+	ui_form_set_note(w->forms[w->at], NULL, 0);
 	if (w->at + 1 < w->nforms)
 		w->at++;
 	if (w->at + 1 == w->nforms)
 		wiz_note_plan(w);
+	else
+		ui_form_set_note(w->forms[w->at], note, kind);
 }
 
 static struct setup_answers *
@@ -268,7 +272,8 @@ wiz_test_done_cb(uint32_t id, enum task_end end, void *arg)
 	struct wiz_test	*t = arg;
 	struct wizard	*w = t->w;
 	struct ui_form	*f;
-	char		*note;
+	char		*note, *fp;
+	size_t		 half;
 
 	(void)id;
 	if (end == TASK_ORPHANED || w == NULL) {
@@ -288,9 +293,7 @@ wiz_test_done_cb(uint32_t id, enum task_end end, void *arg)
 	log_info("setup: test of %s: %s", t->page, t->res.ok ? "ok" :
 	    "failed");
 	if (t->res.ok) {
-		ui_form_set_note(f, NULL, 0);
-		wiz_next(w);
-		ui_form_set_note(w->forms[w->at], t->res.text, 1);
+		wiz_next(w, t->res.text, 1);
 		wiz_test_free(t);
 		wiz_show(w);
 		return;
@@ -300,9 +303,13 @@ wiz_test_done_cb(uint32_t id, enum task_end end, void *arg)
 	if (t->res.cert_pem != NULL) {
 		w->cert_pem = t->res.cert_pem;
 		t->res.cert_pem = NULL;
-		note = xasprintf("%s\nSHA-256 %s\nissuer %s\nEnter: trust "
-		    "it (saved as the %s CA file); or change an answer",
-		    t->res.text, t->res.fingerprint, t->res.issuer, t->page);
+		/* 32 bytes as 2 lines of 16 pairs, to fit 80 columns */
+		fp = t->res.fingerprint;
+		half = strlen(fp) > 48 ? 48 : strlen(fp);
+		note = xasprintf("%s\nSHA-256 %.*s\n        %s\nissuer %s\n"
+		    "Enter: trust it (saved as the %s CA file); or change an "
+		    "answer", t->res.text, (int)(half > 0 ? half - 1 : 0), fp,
+		    fp + half, t->res.issuer, t->page);
 	} else
 		note = xasprintf("%s\nEnter again goes on anyway; or change "
 		    "an answer and Enter tests again", t->res.text);
@@ -410,9 +417,7 @@ wiz_submit(struct wizard *w)
 		return;
 	}
 	if (!setup_test_wanted(w->a, page)) {
-		ui_form_set_note(f, NULL, 0);
-		wiz_next(w);
-		ui_form_set_note(w->forms[w->at], NULL, 0);
+		wiz_next(w, NULL, 0);
 		return;
 	}
 	key = wiz_page_key(w, w->at);
@@ -425,8 +430,7 @@ wiz_submit(struct wizard *w)
 		/* Enter again, nothing changed: on anyway. */
 		log_info("setup: %s: going on with a failed test", page);
 		free(key);
-		ui_form_set_note(f, NULL, 0);
-		wiz_next(w);
+		wiz_next(w, NULL, 0);
 		return;
 	}
 	free(key);

@@ -12,7 +12,7 @@
 
 #define UI_FORM_MAX_LEN	1024		/* bytes of one value */
 #define UI_FORM_MASK	"********"	/* a secret that is set */
-#define UI_FORM_NOTE		4	/* lines of a note */
+#define UI_FORM_NOTE		5	/* lines of a note */
 #define UI_FORM_LABEL_MAX 28
 
 struct ui_form_field {

@@ -90,7 +90,7 @@ const char	*ui_form_error(const struct ui_form *, size_t);
 size_t		 ui_form_check_all(struct ui_form *);
 
 /*
- * The program's note: up to 4 lines ('\n' between them) shown above the
+ * The program's note: up to 5 lines ('\n' between them) shown above the
  * status line, e.g. a connection test's result; kind 0 plain, 1 good,
  * 2 bad.  NULL or "" removes it.  Copied.
  */
