@@ -60,7 +60,7 @@ static const struct cli_cmd cli_commands[] = {
 	{ "help", cmd_help, "[COMMAND]",
 	  "show this help, or one command's",
 	  CLI_CONFIG_NONE, false, false },
-	{ "setup", cmd_setup, "[--answers FILE]",
+	{ "setup", cmd_setup, "[--answers FILE [--no-test]]",
 	  "the first-time setup: a wizard, or an answers file",
 	  CLI_CONFIG_NONE, false, false },
 	/* status loads the configuration itself: its errors exit 3 */

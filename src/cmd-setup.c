@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "setup.h"
+#include "setup-test.h"
 #include "util.h"
 
 static cli_cmd_fn	 cmd_setup_wizard;
@@ -52,7 +53,7 @@ static void
 cmd_setup_usage(FILE *f)
 {
 	fprintf(f, "usage: bbbctl [--config FILE] [--dry-run] setup "
-	    "[--answers FILE]\n");
+	    "[--answers FILE [--no-test]]\n");
 }
 
 /* Print a multi-line cause as "bbbctl: line" each. */
@@ -112,11 +113,48 @@ cmd_setup_finish(struct cli *cli, const struct setup_answers *a,
 	return (CLI_EXIT_OK);
 }
 
+/*
+ * Each page's connection test, as the wizard runs them: 0 when all
+ * pass, else -1 (each failure printed as FILE: [page] ...).
+ */
+static int
+cmd_setup_tests(const struct setup_answers *a, const char *file)
+{
+	const struct setup_page	*p;
+	struct setup_test	 t;
+	size_t			 np, i;
+	int			 rc = 0;
+
+	p = setup_pages(&np);
+	for (i = 0; i < np; i++) {
+		if (!setup_test_wanted(a, p[i].name))
+			continue;
+		setup_test_run(a, p[i].name, SETUP_TEST_TIMEOUT_MS, &t);
+		if (t.ok)
+			printf("%s: %s\n", p[i].name, t.text);
+		else {
+			fprintf(stderr, "bbbctl: %s: [%s] connection test: "
+			    "%s\n", file, p[i].name, t.text);
+			if (t.fingerprint != NULL)
+				fprintf(stderr, "bbbctl: %s: [%s] its "
+				    "certificate: SHA-256 %s, issuer %s; to "
+				    "trust it, name it as ca_file\n", file,
+				    p[i].name, t.fingerprint, t.issuer);
+			rc = -1;
+		}
+		log_info("setup: test of %s: %s", p[i].name, t.ok ? "ok" :
+		    "failed");
+		setup_test_clear(&t);
+	}
+	return (rc);
+}
+
 int
 cmd_setup(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "answers",	required_argument,	NULL, 'a' },
+		{ "no-test",	no_argument,		NULL, 'n' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -124,6 +162,7 @@ cmd_setup(struct cli *cli, int argc, char **argv)
 	const char		*answers = NULL;
 	char			*path, *cause = NULL;
 	int			 ch, rc;
+	bool			 test = true;
 
 	optind = 0;
 	opterr = 0;
@@ -131,6 +170,9 @@ cmd_setup(struct cli *cli, int argc, char **argv)
 		switch (ch) {
 		case 'a':
 			answers = optarg;
+			break;
+		case 'n':
+			test = false;
 			break;
 		case 'h':
 			cmd_setup_usage(stdout);
@@ -175,6 +217,13 @@ cmd_setup(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "bbbctl: setup: nothing written, nothing "
 		    "created\n");
 		free(cause);
+		setup_answers_free(a);
+		free(path);
+		return (CLI_EXIT_ERROR);
+	}
+	if (test && cmd_setup_tests(a, answers) == -1) {
+		fprintf(stderr, "bbbctl: setup: nothing written, nothing "
+		    "created (--no-test skips the tests)\n");
 		setup_answers_free(a);
 		free(path);
 		return (CLI_EXIT_ERROR);

@@ -331,10 +331,16 @@ setup_test_consul(const struct setup_answers *a, long ms,
 	http_perform(&r.http, &resp);
 	if (setup_test_transport(c.url, "consul", &resp, ms, t))
 		goto out;
-	if (resp.status == 401 || resp.status == 403) {
+	if (resp.status == 401) {
+		/* consul's ACLs answer 403; 401 is another server's login */
+		t->text = xasprintf("not consul: %s asks for an HTTP login "
+		    "(401); consul refuses a token with 403", c.url);
+		goto out;
+	}
+	if (resp.status == 403) {
 		d = api_consul_describe(&c, &resp);
-		t->text = xasprintf("HTTP %ld: consul refused the ACL token "
-		    "(%s)", resp.status, d);
+		t->text = xasprintf("HTTP 403: consul refused the ACL token "
+		    "(%s)", d);
 		free(d);
 		goto out;
 	}

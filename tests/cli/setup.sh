@@ -78,7 +78,7 @@ has "$err" "no terminal: give the answers with --answers FILE" \
 [ ! -e "$conf" ]; ok $? "... nothing written"
 
 # --dry-run: the plan, no secret, nothing written.
-run --dry-run setup --answers "$tmp/answers.ini"
+run --dry-run setup --no-test --answers "$tmp/answers.ini"
 is "$rc" 0 "--dry-run setup --answers: exit 0"
 has "$out" "create stack bbb-scalelite on Rancher environment 1a5" \
     "--dry-run prints the stacks of the plan"
@@ -89,7 +89,7 @@ hasnt "$out$err" "$osecret" "... without the OpenStack secret"
 [ ! -e "$conf" ]; ok $? "--dry-run writes nothing"
 
 # The configuration written where bbbctl looks for it.
-run setup --answers "$tmp/answers.ini"
+run setup --no-test --answers "$tmp/answers.ini"
 is "$rc" 0 "setup --answers: exit 0"
 has "$out" "wrote $conf (mode 0600)" "it says where it wrote"
 is "$(mode "$conf")" 600 "the configuration is mode 0600"
@@ -105,7 +105,7 @@ cp "$conf" "$tmp/first.conf"
 # Again, secrets as files: the old configuration kept whole.
 printf '[backup]\nsecrets = files\ndir = %s/backups\n' "$tmp" \
     >>"$tmp/answers.ini"
-run setup --answers "$tmp/answers.ini"
+run setup --no-test --answers "$tmp/answers.ini"
 is "$rc" 0 "setup again: exit 0"
 has "$out" "kept as $conf.~1~" "it says where the old one is kept"
 cmp -s "$conf.~1~" "$tmp/first.conf"; ok $? "the copy is the old file"
@@ -149,7 +149,7 @@ has "$err" "$tmp/short.ini: [openstack] auth_url: required" \
 
 # Inline secrets in a file others may read: refused.
 chmod 644 "$tmp/answers.ini"
-run setup --answers "$tmp/answers.ini"
+run setup --no-test --answers "$tmp/answers.ini"
 is "$rc" 1 "an answers file with a secret, readable by others: exit 1"
 has "$err" "holds a secret and others can read it" "... and why"
 [ ! -e "$conf" ]; ok $? "... nothing written"
