@@ -63,6 +63,12 @@ static const struct cli_cmd cli_commands[] = {
 	{ "setup", cmd_setup, "[--answers FILE [--no-test]]",
 	  "the first-time setup: a wizard, or an answers file",
 	  CLI_CONFIG_NONE, false, false },
+	{ "probe", cmd_probe, "[--json] [NAME]",
+	  "probe the fleet-wide services once (exit 0-3 as status)",
+	  CLI_CONFIG_NONE, false, false },
+	{ "probe meeting", cmd_probe_meeting, "[--json] [NODE]",
+	  "an end-to-end test meeting through scalelite (or on NODE)",
+	  CLI_CONFIG_NONE, true, false },
 	/* status loads the configuration itself: its errors exit 3 */
 	{ "status", cmd_status, "[--json] [--watch] [--timeout S]",
 	  "print the fleet once, as a monitoring check (exit 0-3)",

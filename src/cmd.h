@@ -59,6 +59,9 @@ bool	 cmd_setup_have_wizard(void);
 char	*cmd_setup_config_path(const struct cli *);
 int	 cmd_setup_finish(struct cli *, const struct setup_answers *,
 	     const char *path);
+/* cmd-probe.c */
+int	 cmd_probe(struct cli *, int, char **);
+int	 cmd_probe_meeting(struct cli *, int, char **);
 
 /* cmd-status.c */
 int	 cmd_status(struct cli *, int, char **);
