@@ -616,8 +616,16 @@ cli_run(struct cli *cli, int argc, char **argv)
 			return (CLI_EXIT_ERROR);
 		}
 		words = 0;
-		if (cli_offer_setup(cli))
-			return (cmd_setup(cli, 1, (char *[]){ "setup", NULL }));
+		/*
+		 * No configuration: the wizard, then the dashboard on what
+		 * it wrote (where config_find() looks first).
+		 */
+		if (cli_offer_setup(cli)) {
+			rc = cmd_setup(cli, 1, (char *[]){ "setup", NULL });
+			if (rc != CLI_EXIT_OK || cli->dry_run)
+				return (rc);
+			cli->command = "";
+		}
 	} else if ((c = cli_find(argc, argv, &words)) == NULL) {
 		cli_unknown(argc, argv);
 		cli_usage_short();

@@ -7,7 +7,8 @@
 # kept (the secret too, never shown); a self-signed TLS endpoint
 # (openssl s_server) shows its SHA-256 fingerprint and issuer, and Enter
 # saves it as the page's CA file; the configuration written is 0600 and
-# config check accepts it; no secret on the screen or in the log.
+# config check accepts it, and the dashboard starts on it; no secret on
+# the screen or in the log.
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/ui.sh"
@@ -137,6 +138,8 @@ ui_has "5 BBB nodes"; ok $? "... and how many nodes"
 secrets_gone; ok $? "no secret on any page"
 ui_keys Enter
 wait_for sh -c "[ -s '$conf' ]"; ok $? "Enter writes the configuration"
+wait_for_text "NODES"; ok $? "then the dashboard starts on it"
+ui_has "uni-x"; ok $? "... for the fleet just set up"
 ui_stop
 is "$(stat -c %a "$conf")" 600 "it is mode 0600"
 "$ui_bbbctl" config check "$conf" >"$ui_tmp/check" 2>&1
