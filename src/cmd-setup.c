@@ -70,34 +70,108 @@ cmd_setup_errors(const char *cause)
 	} while (nl != NULL);
 }
 
+/* Where the stack templates are: $BBBCTL_STACKS_DIR, or installed. */
+static const char *
+cmd_setup_stacks_dir(void)
+{
+	const char	*env;
+
+	if ((env = getenv("BBBCTL_STACKS_DIR")) != NULL && *env != '\0')
+		return (env);
+	return (PKGDATADIR "/stacks");
+}
+
+/*
+ * Each planned stack's environment from the answers and the secrets;
+ * printed (secrets masked) when print.  0, or -1 (said on stderr).
+ */
+static int
+cmd_setup_stacks(const struct setup_answers *a,
+    const struct setup_secrets_file *sf, bool print)
+{
+	const char	*stacks[16], *dir = cmd_setup_stacks_dir();
+	char		**env, *cause = NULL;
+	size_t		 n, i, j;
+	int		 rc = 0;
+
+	n = setup_plan_stacks(a, stacks, nitems(stacks));
+	for (i = 0; i < n && i < nitems(stacks); i++) {
+		if (setup_stack_env(a, sf, dir, stacks[i], &env,
+		    &cause) == -1) {
+			fprintf(stderr, "bbbctl: setup: stack %s: %s\n",
+			    stacks[i], cause);
+			free(cause);
+			rc = -1;
+			continue;
+		}
+		if (print) {
+			printf("stack %s, its environment:", stacks[i]);
+			for (j = 0; env[j] != NULL; j += 2)
+				printf(" %s=%s", env[j],
+				    setup_stack_var_secret(env[j]) ?
+				    "********" : env[j + 1]);
+			printf("%s\n", env[0] == NULL ? " (none)" : "");
+		}
+		setup_stack_env_free(env);
+	}
+	return (rc);
+}
+
 int
 cmd_setup_finish(struct cli *cli, const struct setup_answers *a,
     const char *path)
 {
 	enum setup_secrets	 how;
+	struct setup_secrets_file *sf = NULL;
 	char			*kept = NULL, *cause = NULL, *text, *dir, *s;
+	char			*secrets;
 	const char		*stacks[16];
 	size_t			 n;
+	int			 rc;
 
 	how = strcmp(setup_answers_get(a, "backup", "secrets"), "files") ==
 	    0 ? SETUP_SECRETS_FILES : SETUP_SECRETS_INLINE;
+	dir = xstrdup(path);
+	if ((s = strrchr(dir, '/')) != NULL)
+		*s = '\0';
+	else {
+		free(dir);
+		dir = xstrdup(".");
+	}
+	secrets = xasprintf("%s/setup-secrets", dir);
+	/* The stacks must have what they need before anything is written. */
+	if ((sf = setup_secrets_open(cli->dry_run ? NULL : secrets,
+	    &cause)) == NULL) {
+		fprintf(stderr, "bbbctl: setup: %s\n", cause);
+		free(cause);
+		rc = CLI_EXIT_ERROR;
+		goto out;
+	}
 	if (cli->dry_run) {
 		setup_plan_print(a, path, stdout);
-		dir = xstrdup(path);
-		if ((s = strrchr(dir, '/')) != NULL)
-			*s = '\0';
+		if (cmd_setup_stacks(a, sf, true) == -1) {
+			rc = CLI_EXIT_ERROR;
+			goto out;
+		}
 		text = setup_config_text(a, how, dir, true);
 		printf("\nThe configuration it would write to %s:\n%s", path,
 		    text);
 		free(text);
-		free(dir);
 		printf("\n--dry-run: nothing written, nothing created.\n");
-		return (CLI_EXIT_OK);
+		rc = CLI_EXIT_OK;
+		goto out;
+	}
+	if (cmd_setup_stacks(a, sf, false) == -1) {
+		fprintf(stderr, "bbbctl: setup: nothing written (the generated "
+		    "secrets are kept in %s)\n", secrets);
+		rc = CLI_EXIT_ERROR;
+		goto out;
 	}
 	if (setup_config_write(a, how, path, &kept, &cause) == -1) {
 		fprintf(stderr, "bbbctl: setup: %s\n", cause);
 		free(cause);
-		return (CLI_EXIT_ERROR);
+		rc = CLI_EXIT_ERROR;
+		goto out;
 	}
 	log_info("setup: wrote %s%s%s", path, kept != NULL ?
 	    ", kept the old one as " : "", kept != NULL ? kept : "");
@@ -106,11 +180,19 @@ cmd_setup_finish(struct cli *cli, const struct setup_answers *a,
 		printf("the configuration it replaces is kept as %s\n", kept);
 	free(kept);
 	n = setup_plan_stacks(a, stacks, nitems(stacks));
+	if (n != 0)
+		printf("the secrets of the stacks to create are in %s (mode "
+		    "0600)\n", secrets);
 	fprintf(stderr, "bbbctl: setup: creating what the plan names (%zu "
 	    "stack%s, %s BBB nodes) is not in this version: nothing was "
 	    "created; see bbbctl(1)\n", n, n == 1 ? "" : "s",
 	    setup_answers_get(a, "cluster", "nodes"));
-	return (CLI_EXIT_OK);
+	rc = CLI_EXIT_OK;
+out:
+	setup_secrets_free(sf);
+	free(secrets);
+	free(dir);
+	return (rc);
 }
 
 /*

@@ -152,4 +152,38 @@ void		 setup_plan_print(const struct setup_answers *,
 size_t		 setup_plan_stacks(const struct setup_answers *,
 		     const char **out, size_t max);
 
+/*
+ * The secrets setup generates for the stacks it creates (postgres
+ * password, scalelite's LOADBALANCER_SECRET and SECRET_KEY_BASE,
+ * Grafana's admin password, coturn's static auth secret): kept in a
+ * 0600 file of NAME=VALUE lines, made once and read again when setup
+ * runs again (so a resumed set-up uses the same ones).  Never shown.
+ */
+struct setup_secrets_file;
+/*
+ * Read path, or make it with new random secrets (path NULL: in memory
+ * only, for --dry-run); NULL with *cause.
+ */
+struct setup_secrets_file *setup_secrets_open(const char *path,
+		     char **cause);
+void		 setup_secrets_free(struct setup_secrets_file *);
+/* The value of name, or NULL (borrowed). */
+const char	*setup_secrets_get(const struct setup_secrets_file *,
+		     const char *name);
+
+/*
+ * The environment of a stack the plan creates (Rancher interpolates its
+ * compose files from it): an array of NAME, VALUE pairs, NULL-ended,
+ * allocated (setup_stack_env_free wipes it).  Every ${NAME} of the
+ * stack's two files in dir/<stack>/ must get a value, or it is -1 with
+ * *cause naming the file and the variable.  secret[i] (may be NULL) is
+ * set for the pairs whose value is secret.
+ */
+int		 setup_stack_env(const struct setup_answers *,
+		     const struct setup_secrets_file *, const char *dir,
+		     const char *stack, char ***env, char **cause);
+void		 setup_stack_env_free(char **);
+/* Is this environment variable a secret (masked in every output)? */
+bool		 setup_stack_var_secret(const char *name);
+
 #endif

@@ -16,6 +16,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 export HOME="$tmp/home" XDG_STATE_HOME="$tmp/state"
 unset BBBCTL_CONFIG XDG_CONFIG_HOME NO_COLOR
 mkdir -p "$HOME"
+export BBBCTL_STACKS_DIR="$top/data/stacks"
 
 rsecret=Rancher-s3cret-4711
 osecret=Keystone-s3cret-0815
@@ -87,6 +88,11 @@ has "$out" "secret_key = ********" "... and the configuration, masked"
 hasnt "$out$err" "$rsecret" "... without the Rancher secret"
 hasnt "$out$err" "$osecret" "... without the OpenStack secret"
 [ ! -e "$conf" ]; ok $? "--dry-run writes nothing"
+has "$out" "stack bbb-scalelite, its environment: LOADBALANCER_SECRET=******** SECRET_KEY_BASE=******** POSTGRES_PASSWORD=********" \
+    "--dry-run prints each stack's environment, secrets masked"
+has "$out" "stack coturn, its environment: TURN_SECRET=******** DOMAIN=bbb.example.org" \
+    "... coturn's generated static auth secret among them"
+[ ! -e "$(dirname "$conf")/setup-secrets" ]; ok $? "... no secrets file made"
 
 # The configuration written where bbbctl looks for it.
 run setup --no-test --answers "$tmp/answers.ini"
@@ -101,6 +107,15 @@ grep -q "^name = uni-x" "$tmp/check"; ok $? "... with the fleet's name"
 grep -q "^project = 1a5" "$tmp/check"; ok $? "... and the Rancher project"
 grep -qx "secret_key = $rsecret" "$conf"; ok $? "the secret is inline"
 cp "$conf" "$tmp/first.conf"
+sec=$(dirname "$conf")/setup-secrets
+is "$(mode "$sec")" 600 "the stacks' generated secrets: a 0600 file"
+has "$out" "the secrets of the stacks to create are in $sec" "... named"
+leak=0
+for v in $(sed -n 's/^[a-z_]*=//p' "$sec"); do
+	case "$out$err$(cat "$conf")" in *"$v"*) leak=1 ;; esac
+done
+is "$leak" 0 "no generated secret on the output or in the configuration"
+cp "$sec" "$tmp/first.secrets"
 
 # Again, secrets as files: the old configuration kept whole.
 printf '[backup]\nsecrets = files\ndir = %s/backups\n' "$tmp" \
@@ -109,6 +124,7 @@ run setup --no-test --answers "$tmp/answers.ini"
 is "$rc" 0 "setup again: exit 0"
 has "$out" "kept as $conf.~1~" "it says where the old one is kept"
 cmp -s "$conf.~1~" "$tmp/first.conf"; ok $? "the copy is the old file"
+cmp -s "$sec" "$tmp/first.secrets"; ok $? "the generated secrets are kept"
 grep -q "$rsecret" "$conf"; [ $? -ne 0 ]; ok $? "no secret inline now"
 grep -q "^secret_key_file = " "$conf"; ok $? "... secret_key_file instead"
 is "$(mode "$(dirname "$conf")/rancher-secret_key")" 600 \

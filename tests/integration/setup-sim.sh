@@ -22,6 +22,7 @@ key() {	# key SECTION KEY: a value of the sim's configuration
 }
 export HOME="$tmp/home"
 unset XDG_CONFIG_HOME BBBCTL_CONFIG
+export BBBCTL_STACKS_DIR="$top/data/stacks"
 mkdir -p "$HOME"
 out_conf=$tmp/out/bbbctl.conf
 

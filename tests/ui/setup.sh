@@ -14,6 +14,7 @@ top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/ui.sh"
 
 ui_init
+export BBBCTL_STACKS_DIR="$top/data/stacks"
 ui_sim || skip_all "bbbctl-sim did not start"
 key() {	# key SECTION KEY: a value of the sim's configuration
 	awk -F' = ' -v s="[$1]" -v k="$2" '$0 == s { in_s = 1; next }

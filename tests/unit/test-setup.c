@@ -449,6 +449,109 @@ test_plan(void **state)
 	setup_answers_free(a);
 }
 
+static void
+test_stack_env(void **state)
+{
+	struct setup_answers	 *a;
+	struct setup_secrets_file *sf, *sf2;
+	const char		 *top = getenv("top_srcdir"), *st[16];
+	char			 *dir, *path, *cause = NULL, **env, *k, *pub;
+	char			 *first;
+	struct stat		  sb;
+	size_t			  n, i, j;
+	bool			  pw;
+
+	dir = xasprintf("%s/data/stacks", top != NULL ? top : ".");
+	a = setup_answers_new();
+	assert_int_equal(setup_answers_parse(a, "a.ini", good, strlen(good),
+	    &cause), 0);
+	/* every stack: consul, ssh-keys too */
+	setup_answers_set(a, "consul", "mode", "create");
+	setup_answers_set(a, "scalelite", "greenlight", "create");
+	k = xasprintf("%s/id_test", tmpdir);
+	setup_answers_set(a, "ssh", "identity", k);
+	path = xasprintf("%s/secrets/setup-secrets", tmpdir);
+	sf = setup_secrets_open(path, &cause);
+	assert_non_null(sf);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	first = read_all(path);
+	n = setup_plan_stacks(a, st, nitems(st));
+	assert_int_equal(n, 7);
+	/* no public key beside the identity: named */
+	assert_int_equal(setup_stack_env(a, sf, dir, "ssh-keys", &env,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "ssh-keys/docker-compose.yml: "
+	    "${SSH_AUTHORIZED_KEYS}: "));
+	assert_non_null(strstr(cause, "id_test.pub"));
+	free(cause);
+	pub = xasprintf("%s.pub", k);
+	free(write_file("id_test.pub", 0644, "ssh-ed25519 AAAAC3 op@x\n"));
+	for (i = 0; i < n; i++) {
+		if (setup_stack_env(a, sf, dir, st[i], &env, &cause) != 0)
+			fail_msg("%s: %s", st[i], cause);
+		for (j = 0; env[j] != NULL; j += 2) {
+			pw = setup_stack_var_secret(env[j]);
+			assert_non_null(env[j + 1]);
+			/* generated secrets: long and random */
+			if (pw && strcmp(env[j], "LOADBALANCER_SECRET") != 0)
+				assert_true(strlen(env[j + 1]) >= 48);
+			if (strcmp(env[j], "LOADBALANCER_SECRET") == 0)
+				assert_string_equal(env[j + 1],
+				    setup_secrets_get(sf,
+				    "loadbalancer_secret"));
+			if (strcmp(env[j], "SSH_AUTHORIZED_KEYS") == 0)
+				assert_string_equal(env[j + 1],
+				    "ssh-ed25519 AAAAC3 op@x");
+			if (strcmp(env[j], "DOMAIN") == 0)
+				assert_string_equal(env[j + 1],
+				    "bbb.example.org");
+		}
+		setup_stack_env_free(env);
+	}
+	/* Greenlight's Rails secret is its own. */
+	assert_string_not_equal(setup_secrets_get(sf, "secret_key_base"),
+	    setup_secrets_get(sf, "greenlight_secret_key_base"));
+	/* An existing scalelite keeps its secret for Greenlight. */
+	setup_answers_set(a, "scalelite", "mode", "existing");
+	setup_answers_set(a, "scalelite", "secret", "the-sl-secret");
+	assert_int_equal(setup_stack_env(a, sf, dir, "bbb-greenlight", &env,
+	    &cause), 0);
+	for (j = 0; env[j] != NULL; j += 2) {
+		if (strcmp(env[j], "LOADBALANCER_SECRET") == 0)
+			assert_string_equal(env[j + 1], "the-sl-secret");
+	}
+	setup_stack_env_free(env);
+	/* Open again: the same secrets, the file untouched. */
+	sf2 = setup_secrets_open(path, &cause);
+	assert_non_null(sf2);
+	assert_string_equal(setup_secrets_get(sf, "turn_secret"),
+	    setup_secrets_get(sf2, "turn_secret"));
+	k[0] = '\0';
+	free(k);
+	k = read_all(path);
+	assert_string_equal(k, first);
+	free(k);
+	free(first);
+	setup_secrets_free(sf2);
+	/* A secrets file others can read: refused. */
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_null(setup_secrets_open(path, &cause));
+	assert_non_null(strstr(cause, "mode 0600"));
+	free(cause);
+	/* In memory only: nothing written. */
+	sf2 = setup_secrets_open(NULL, &cause);
+	assert_non_null(sf2);
+	assert_string_not_equal(setup_secrets_get(sf, "turn_secret"),
+	    setup_secrets_get(sf2, "turn_secret"));
+	setup_secrets_free(sf2);
+	setup_secrets_free(sf);
+	setup_answers_free(a);
+	free(pub);
+	free(path);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -460,6 +563,7 @@ main(void)
 		cmocka_unit_test(test_answers_file_modes),
 		cmocka_unit_test(test_config_write),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_stack_env),
 	};
 
 	return (cmocka_run_group_tests(tests, setup_tmp, teardown_tmp));
