@@ -427,6 +427,13 @@ setup_check_value(const struct setup_field *f, const char *v)
 			    "'-' and dots)"));
 		break;
 	case SETUP_CHECK_URL:
+		/* Rancher 2.x's API is /v3 */
+		n = strlen(v);
+		if (strcmp(f->page, "rancher") == 0 && ((n >= 3 &&
+		    strcmp(v + n - 3, "/v3") == 0) || strstr(v, "/v3/") !=
+		    NULL))
+			return (xstrdup("a Rancher 2.x API (/v3): not "
+			    "supported, bbbctl needs Rancher 1.6"));
 		return (setup_check_url(v));
 	case SETUP_CHECK_WORD:
 		for (p = v; *p != '\0'; p++) {

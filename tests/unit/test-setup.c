@@ -170,6 +170,9 @@ test_field_checks(void **state)
 	expect_bad("rancher", "url", "http://a.org:0", "port");
 	expect_bad("rancher", "url", "http://a.org:99999", "port");
 	expect_bad("rancher", "access_key", "a b", "no blanks");
+	expect_bad("rancher", "url", "https://r.example.org/v3",
+	    "Rancher 2.x");
+	expect_good("openstack", "auth_url", "https://k.example.org:5000/v3");
 	expect_good("consul", "mode", "create");
 	expect_bad("consul", "mode", "maybe", "one of: existing create");
 	expect_bad("backup", "dir", "a\nb", "one line");
