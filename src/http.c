@@ -885,6 +885,24 @@ http_perform(const struct http_req *req, struct http_response *resp)
 	return (resp->status != 0 && resp->error == NULL ? 0 : -1);
 }
 
+char *
+http_peer_cert_unverified(const char *url, long timeout_ms)
+{
+	struct http_req		 rq;
+	struct http_response	 resp;
+	char			*pem;
+
+	memset(&rq, 0, sizeof rq);
+	rq.url = url;
+	rq.timeout_ms = timeout_ms;
+	rq.want_peer_cert_unverified = true;
+	http_perform(&rq, &resp);
+	pem = resp.peer_cert;
+	resp.peer_cert = NULL;
+	http_response_clear(&resp);
+	return (pem);
+}
+
 /* --- responses ------------------------------------------------------------ */
 
 void

@@ -118,6 +118,13 @@ size_t		 http_inflight(const struct http *);
 int		 http_perform(const struct http_req *, struct http_response *);
 void		 http_response_clear(struct http_response *);
 
+/*
+ * Blocking: the peer certificate of an https url as PEM, fetched WITHOUT
+ * verifying it and without credentials (want_peer_cert_unverified), to
+ * show an untrusted certificate's fingerprint.  Allocated, or NULL.
+ */
+char		*http_peer_cert_unverified(const char *url, long timeout_ms);
+
 /* Case-insensitive header lookup; borrowed from resp. */
 const char	*http_response_header(const struct http_response *,
 		     const char *);

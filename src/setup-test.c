@@ -103,9 +103,7 @@ static bool
 setup_test_transport(const char *url, const char *what,
     const struct http_response *resp, long timeout_ms, struct setup_test *t)
 {
-	struct http_req		 rq;
-	struct http_response	 r2;
-	char			*hp, *fp, *iss;
+	char			*hp, *fp, *iss, *pem;
 
 	if (resp->status != 0 && resp->fail == HTTP_FAIL_NONE)
 		return (false);
@@ -125,23 +123,18 @@ setup_test_transport(const char *url, const char *what,
 		    (timeout_ms + 999) / 1000);
 		break;
 	case HTTP_FAIL_TLS_VERIFY:
-		memset(&rq, 0, sizeof rq);
-		rq.url = url;
-		rq.timeout_ms = timeout_ms;
-		rq.want_peer_cert_unverified = true;
-		http_perform(&rq, &r2);
-		if (r2.peer_cert != NULL &&
-		    setup_cert_describe(r2.peer_cert, &fp, &iss) == 0) {
+		pem = http_peer_cert_unverified(url, timeout_ms);
+		if (pem != NULL && setup_cert_describe(pem, &fp, &iss) == 0) {
 			t->text = xasprintf("TLS: the certificate of %s is "
 			    "not trusted", hp);
-			t->cert_pem = r2.peer_cert;
-			r2.peer_cert = NULL;
+			t->cert_pem = pem;
 			t->fingerprint = fp;
 			t->issuer = iss;
-		} else
+		} else {
 			t->text = xasprintf("TLS: the certificate of %s is "
 			    "not trusted (%s)", hp, resp->error);
-		http_response_clear(&r2);
+			free(pem);
+		}
 		break;
 	case HTTP_FAIL_TLS:
 		t->text = xasprintf("TLS: with %s: %s", hp, resp->error);
