@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "api/consul.h"
 #include "http.h"
 #include "lock.h"
 #include "log.h"
@@ -46,44 +47,26 @@ struct lock {
 	void		*arg;
 };
 
-/* One request to consul; 0 with *resp filled when 2xx. */
+/* One request to consul (api/consul.h); 0 with *resp filled when 2xx. */
 static int
 lock_http(const struct lock *l, const char *method, const char *path,
     const char *body, struct http_response *resp, char **cause)
 {
-	struct http_req	 req;
-	const char	*headers[3] = { NULL, NULL, NULL };
-	char		*url, *tok = NULL, *d;
-	size_t		 n;
+	struct api_conn	 c = { 0 };
+	struct api_req	 r;
+	char		*what;
 	int		 rc;
 
-	n = strlen(l->url);
-	while (n > 0 && l->url[n - 1] == '/')
-		n--;
-	url = xasprintf("%.*s%s", (int)n, l->url, path);
-	memset(&req, 0, sizeof req);
-	req.method = method;
-	req.url = url;
-	req.body = body;
-	req.bodylen = body != NULL ? strlen(body) : 0;
-	req.ca_file = l->ca_file;
-	req.timeout_ms = 10000;
-	if (l->token != NULL && *l->token != '\0') {
-		tok = xasprintf("X-Consul-Token: %s", l->token);
-		headers[0] = tok;
-	}
-	req.headers = headers;
-	memset(resp, 0, sizeof *resp);
-	rc = http_perform(&req, resp);
-	freezero_str(tok);
-	free(url);
-	if (rc == 0 && http_response_ok(resp))
-		return (0);
-	d = http_response_describe(resp);
-	*cause = xasprintf("consul %s %s: %s", method, path, d);
-	free(d);
-	http_response_clear(resp);
-	return (-1);
+	c.url = l->url;
+	c.secret = l->token;
+	c.ca_file = l->ca_file;
+	c.timeout_ms = 10000;
+	api_consul_req(&r, &c, method, path, body);
+	what = xasprintf("consul %s %s", method, path);
+	rc = api_perform(&r, &c, api_consul_describe, what, resp, cause);
+	free(what);
+	api_req_clear(&r);
+	return (rc);
 }
 
 /* --- the holder's value -------------------------------------------------- */
@@ -165,42 +148,6 @@ lock_describe_holder(const char *data, size_t len)
 	return (s);
 }
 
-/* Decode base64 (consul KV values); NULL on bad input. */
-static char *
-lock_base64(const char *in, size_t *outlen)
-{
-	struct buf	 b = { 0 };
-	unsigned	 acc = 0;
-	int		 bits = 0, v;
-	const char	*p;
-
-	buf_add(&b, "", 0);
-	for (p = in; *p != '\0' && *p != '='; p++) {
-		if (*p >= 'A' && *p <= 'Z')
-			v = *p - 'A';
-		else if (*p >= 'a' && *p <= 'z')
-			v = *p - 'a' + 26;
-		else if (*p >= '0' && *p <= '9')
-			v = *p - '0' + 52;
-		else if (*p == '+')
-			v = 62;
-		else if (*p == '/')
-			v = 63;
-		else {
-			buf_free(&b);
-			return (NULL);
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf_addc(&b, (char)((acc >> bits) & 0xff));
-		}
-	}
-	*outlen = b.len;
-	return (buf_steal(&b));
-}
-
 /*
  * Who holds the key: 0 with *holder (NULL when free), -1 with *cause
  * (transport, or the key is not a lock).
@@ -246,7 +193,7 @@ lock_read_holder(const struct lock *l, char **holder, char **cause)
 	}
 	if (json_string_value(json_object_get(e, "Session")) != NULL) {
 		val = json_string_value(json_object_get(e, "Value"));
-		raw = val != NULL ? lock_base64(val, &len) : NULL;
+		raw = val != NULL ? api_base64_decode(val, &len) : NULL;
 		*holder = raw != NULL ? lock_describe_holder(raw, len) :
 		    xstrdup("held by another client");
 		free(raw);

@@ -25,4 +25,7 @@ out=$(grep -rnE 'curl_easy_perform' src ui 2>/dev/null | grep -v 'check-src: all
 out=$(grep -rnP ' +$' src ui --include='*.[ch]' 2>/dev/null | head -5)
 [ -z "$out" ]; ok $? "no trailing white space"; [ -z "$out" ] || diag "$out"
 
+out=$(grep -rnE '#[[:space:]]*include[[:space:]]*[<"](fleet\.h|problems\.h|jobs\.h|loop\.h|backend/(decode|poll|backend|memo)\.h|ui/)' src/api 2>/dev/null)
+[ -z "$out" ]; ok $? "src/api/ (the clients) does not see the fleet model, jobs or the loop"; [ -z "$out" ] || diag "$out"
+
 done_testing

@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "action/action.h"
+#include "api/rancher.h"
 #include "backend/decode.h"
 #include "config.h"
 #include "http.h"
@@ -84,71 +85,9 @@ static int
 rd_call(struct rd *rd, const char *method, const char *path, json_t *body,
     json_t **out, char **cause)
 {
-	static const char *const headers[] = {
-		"Content-Type: application/json",
-		"Accept: application/json",
-		NULL
-	};
-	const struct config	*cfg = rd->cfg;
-	struct http_req		 req;
-	struct http_response	 resp;
-	json_error_t		 err;
-	const char		*msg, *code;
-	char			*url, *b = NULL, *d;
-	int			 rc = -1;
+	struct api_conn	 c = api_rancher_conn(rd->cfg);
 
-	*out = NULL;
-	url = util_url_join(cfg->rancher.url, path);
-	memset(&req, 0, sizeof req);
-	req.method = method;
-	req.url = url;
-	req.user = cfg->rancher.access_key;
-	req.password = cfg->rancher.secret_key;
-	req.ca_file = cfg->rancher.ca_file;
-	req.headers = headers;
-	req.timeout_ms = 30000;
-	if (body != NULL) {
-		b = json_dumps(body, JSON_COMPACT);
-		req.body = b;
-		req.bodylen = strlen(b);
-	}
-	memset(&resp, 0, sizeof resp);
-	if (http_perform(&req, &resp) != 0) {
-		d = http_response_describe(&resp);
-		*cause = xasprintf("rancher %s: %s", path, d);
-		free(d);
-		goto out;
-	}
-	*out = resp.len > 0 ? json_loadb(resp.body, resp.len, 0, &err) : NULL;
-	if (!http_response_ok(&resp)) {
-		msg = json_string_value(json_object_get(*out, "message"));
-		code = json_string_value(json_object_get(*out, "code"));
-		if (code != NULL)
-			*cause = xasprintf("rancher %s: HTTP %ld %s%s%.200s",
-			    path, resp.status, code, msg != NULL ? ": " : "",
-			    msg != NULL ? msg : "");
-		else {
-			d = http_response_describe(&resp);
-			*cause = xasprintf("rancher %s: %s", path, d);
-			free(d);
-		}
-		json_decref(*out);
-		*out = NULL;
-		goto out;
-	}
-	if (!json_is_object(*out)) {
-		json_decref(*out);
-		*out = NULL;
-		*cause = xasprintf("rancher %s: the answer is not a JSON "
-		    "object", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	http_response_clear(&resp);
-	free(b);
-	free(url);
-	return (rc);
+	return (api_rancher_call(&c, method, path, body, out, cause));
 }
 
 static void
@@ -171,29 +110,24 @@ rd_free(struct rd *rd)
 static int
 rd_load(struct rd *rd, const char *stack, char **cause)
 {
-	struct http_req		 req;
+	struct api_conn		 c = api_rancher_conn(rd->cfg);
+	struct api_req		 r;
 	struct http_response	 resp;
 	json_t			*o, *data, *s;
 	const char		*id, *name;
-	char			*url, *path, *enc, *d;
+	char			*path, *enc, *q;
 	size_t			 i;
 
-	url = util_url_join(rd->cfg->rancher.url, "projects?limit=1000");
-	memset(&req, 0, sizeof req);
-	req.url = url;
-	req.user = rd->cfg->rancher.access_key;
-	req.password = rd->cfg->rancher.secret_key;
-	req.ca_file = rd->cfg->rancher.ca_file;
-	memset(&resp, 0, sizeof resp);
-	if (http_perform(&req, &resp) != 0 || !http_response_ok(&resp)) {
-		d = http_response_describe(&resp);
-		*cause = xasprintf("rancher projects: %s", d);
-		free(d);
-		http_response_clear(&resp);
-		free(url);
+	path = api_rancher_path(NULL, NULL, NULL, "limit=1000");
+	api_rancher_req(&r, &c, NULL, path, NULL);
+	r.http.timeout_ms = API_BLOCKING_TIMEOUT_MS;
+	free(path);
+	if (api_perform(&r, &c, api_rancher_describe, "rancher projects",
+	    &resp, cause) != 0) {
+		api_req_clear(&r);
 		return (-1);
 	}
-	free(url);
+	api_req_clear(&r);
 	if (backend_rancher_decode_projects(resp.body, resp.len,
 	    rd->cfg->rancher.project, &rd->project, cause) != 0) {
 		http_response_clear(&resp);
@@ -202,8 +136,9 @@ rd_load(struct rd *rd, const char *stack, char **cause)
 	http_response_clear(&resp);
 
 	enc = util_urlencode(stack);
-	path = xasprintf("projects/%s/stacks?name=%s&removed_null=true",
-	    rd->project, enc);
+	q = xasprintf("name=%s&removed_null=true", enc);
+	path = api_rancher_path(rd->project, "stacks", NULL, q);
+	free(q);
 	free(enc);
 	if (rd_call(rd, "GET", path, NULL, &o, cause) != 0) {
 		free(path);
@@ -220,8 +155,10 @@ rd_load(struct rd *rd, const char *stack, char **cause)
 	rd->stack_id = xstrdup(id);
 	json_decref(o);
 
-	path = xasprintf("projects/%s/services?stackId=%s&removed_null=true"
-	    "&limit=1000&sort=name", rd->project, rd->stack_id);
+	q = xasprintf("stackId=%s&removed_null=true&limit=1000&sort=name",
+	    rd->stack_id);
+	path = api_rancher_path(rd->project, "services", NULL, q);
+	free(q);
 	if (rd_call(rd, "GET", path, NULL, &o, cause) != 0) {
 		free(path);
 		return (-1);
@@ -259,7 +196,7 @@ rd_state(struct rd *rd, struct rd_service *s, char **state, char **cause)
 	const char	*st;
 	char		*path;
 
-	path = xasprintf("projects/%s/services/%s", rd->project, s->id);
+	path = api_rancher_path(rd->project, "services", s->id, NULL);
 	if (rd_call(rd, "GET", path, NULL, &o, cause) != 0) {
 		free(path);
 		return (-1);
@@ -506,8 +443,8 @@ rd_action(struct rd *rd, struct rd_service *s, const char *action,
 	char	*path;
 	int	 rc;
 
-	path = xasprintf("projects/%s/services/%s?action=%s", rd->project,
-	    s->id, action);
+	path = api_rancher_action_path(rd->project, "services", s->id,
+	    action);
 	rc = rd_call(rd, "POST", path, body, &o, cause);
 	json_decref(o);
 	free(path);

@@ -24,9 +24,9 @@
 #include <jansson.h>
 
 #include "action/action.h"
+#include "api/scalelite.h"
 #include "config.h"
 #include "fleet.h"
-#include "http.h"
 #include "jobs.h"
 #include "log.h"
 #include "rake.h"
@@ -64,149 +64,26 @@ ss_poll_ms(const struct job_args *a)
 
 /* --- scalelite admin API ------------------------------------------------ */
 
-/* The scalelite base without a trailing "/bigbluebutton/api". */
-static char *
-ss_base(const struct config *cfg)
-{
-	char	*b;
-	size_t	 n;
-
-	b = xstrdup(cfg->scalelite.url);
-	n = strlen(b);
-	while (n > 0 && b[n - 1] == '/')
-		b[--n] = '\0';
-	if (n >= 18 && strcmp(b + n - 18, "/bigbluebutton/api") == 0)
-		b[n - 18] = '\0';
-	return (b);
-}
-
-/* "messageKey: message" of a BBB-style XML answer. */
-static char *
-ss_xml_error(const char *body)
-{
-	const char	*k, *ke, *m, *me;
-
-	k = strstr(body, "<messageKey>");
-	ke = k != NULL ? strstr(k, "</messageKey>") : NULL;
-	m = strstr(body, "<message>");
-	me = m != NULL ? strstr(m, "</message>") : NULL;
-	if (k == NULL || ke == NULL)
-		return (xstrdup("an XML answer without messageKey"));
-	k += 12;
-	if (m != NULL && me != NULL) {
-		m += 9;
-		return (xasprintf("%.*s: %.*s", (int)(ke - k), k,
-		    (int)(me - m), m));
-	}
-	return (xasprintf("%.*s", (int)(ke - k), k));
-}
-
 /*
- * One admin API call.  id (may be NULL) goes in the query; body is a
- * JSON object or NULL (GET).  0 with *out, or -1 with *cause.
+ * One admin API call (api/scalelite.h).  id (may be NULL) goes in the
+ * query; body is a JSON object or NULL (GET).  0 with *out, or -1 with
+ * *cause; a scalelite without the admin API gives a SS_LEGACY cause.
  */
 static int
 ss_call(const struct config *cfg, const char *action, const char *id,
     json_t *body, json_t **out, char **cause)
 {
-	static const char *const headers[] = {
-		"Content-Type: application/json",
-		"Accept: application/json",
-		NULL
-	};
-	struct http_req		 req;
-	struct http_response	 resp;
-	json_error_t		 err;
-	const char		*e;
-	char			*base, *query, *in, *path, *url, *d;
-	char			*enc = NULL, *b = NULL, sum[65];
-	int			 rc = -1;
+	struct api_conn	 c = api_scalelite_conn(cfg);
+	char		*d;
 
-	*out = NULL;
-	if (id != NULL) {
-		enc = util_urlencode(id);
-		query = xasprintf("id=%s", enc);
-	} else
-		query = xstrdup("");
-	in = xasprintf("%s%s%s", action, query, cfg->scalelite.secret != NULL ?
-	    cfg->scalelite.secret : "");
-	util_sha256_hex(in, sum);
-	freezero_str(in);
-	path = xasprintf("scalelite/api/%s?%s%schecksum=%s", action, query,
-	    *query != '\0' ? "&" : "", sum);
-	base = ss_base(cfg);
-	url = util_url_join(base, path);
-	free(base);
-	free(path);
-
-	memset(&req, 0, sizeof req);
-	req.url = url;
-	req.ca_file = cfg->scalelite.ca_file;
-	req.timeout_ms = 30000;
-	req.headers = headers;
-	if (body != NULL) {
-		b = json_dumps(body, JSON_COMPACT);
-		req.method = "POST";
-		req.body = b;
-		req.bodylen = strlen(b);
+	if (api_scalelite_call(&c, action, id, body, out, cause) == 0)
+		return (0);
+	if (strstr(*cause, ": unsupportedRequest: ") != NULL) {
+		d = xasprintf(SS_LEGACY "%s", *cause);
+		free(*cause);
+		*cause = d;
 	}
-	memset(&resp, 0, sizeof resp);
-	if (http_perform(&req, &resp) != 0) {
-		d = http_response_describe(&resp);
-		*cause = xasprintf("scalelite %s: %s", action, d);
-		free(d);
-		goto out;
-	}
-	if (resp.body != NULL && resp.body[strspn(resp.body, " \t\r\n")] ==
-	    '<') {
-		d = ss_xml_error(resp.body);
-		if (strstr(resp.body, "<messageKey>") == NULL &&
-		    !http_response_ok(&resp)) {
-			free(d);
-			d = xasprintf("HTTP %ld (an HTML or XML error page)",
-			    resp.status);
-		}
-		if (strncmp(d, "unsupportedRequest", 18) == 0)
-			*cause = xasprintf(SS_LEGACY "scalelite %s: unsupportedRequest: "
-			    "this scalelite has no admin API (< 1.5.1)",
-			    action);
-		else if (strncmp(d, "checksumError", 13) == 0)
-			*cause = xasprintf("scalelite %s: checksumError: the "
-			    "[scalelite] secret is not scalelite's "
-			    "LOADBALANCER_SECRET", action);
-		else
-			*cause = xasprintf("scalelite %s: %s", action, d);
-		free(d);
-		goto out;
-	}
-	*out = resp.len > 0 ? json_loadb(resp.body, resp.len, 0, &err) : NULL;
-	if (!http_response_ok(&resp)) {
-		e = json_string_value(json_object_get(*out, "error"));
-		if (e != NULL)
-			*cause = xasprintf("scalelite %s: HTTP %ld: %.200s",
-			    action, resp.status, e);
-		else {
-			d = http_response_describe(&resp);
-			*cause = xasprintf("scalelite %s: %s", action, d);
-			free(d);
-		}
-		json_decref(*out);
-		*out = NULL;
-		goto out;
-	}
-	if (resp.len > 0 && *out == NULL) {
-		*cause = xasprintf("scalelite %s: not JSON: %s", action,
-		    err.text);
-		goto out;
-	}
-	rc = 0;
-out:
-	http_response_clear(&resp);
-	free(b);
-	free(url);
-	free(query);
-	free(enc);
-	return (rc);
+	return (-1);
 }
 
 /* A server object's state, load (NAN unavailable). */
@@ -369,7 +246,7 @@ ss_plan(enum ss_verb v, const struct job_ctx *ctx, const struct job_args *a,
 		    a->target, ss_load_str(n->load, lb, sizeof lb), a->target);
 		return (-1);
 	}
-	base = ss_base(cfg);
+	base = api_scalelite_base(cfg->scalelite.url);
 	job_plan_add(p, "find %s's scalelite server id: GET %s/scalelite/api/"
 	    "getServers?checksum=<sha256, secret masked>", a->target, base);
 	if (v == SS_DISABLE)

@@ -435,6 +435,18 @@ bk_describe(const char *what, const struct http_response *resp)
 }
 
 char *
+bk_describe_api(const char *what, api_describe_fn describe,
+    const struct api_conn *c, const struct http_response *resp)
+{
+	char	*d, *s;
+
+	d = describe(c, resp);
+	s = xasprintf("%s: %s", what, d);
+	free(d);
+	return (s);
+}
+
+char *
 bk_clean_cause(enum fleet_src src, const char *cause)
 {
 	struct buf	 b = { 0 };

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/consul.h"
 #include "backend/decode.h"
 #include "backend/memo.h"
 #include "backend/poll.h"
@@ -87,6 +88,7 @@ consul_done_cb(struct http_response *resp, void *arg)
 	struct bk_source		*s = cp->s;
 	struct fleet_consul_update	*u = NULL;
 	struct fleet_fetch		 fetch;
+	struct api_conn			 c;
 	char				*cause = NULL, *next = NULL, *body;
 	uint64_t			 idx;
 	int64_t				 gap;
@@ -94,7 +96,9 @@ consul_done_cb(struct http_response *resp, void *arg)
 
 	if (!http_response_ok(resp) || resp->body == NULL) {
 		cp->index = 0;
-		cause = bk_describe("health", resp);
+		c = api_consul_conn(bk_config(s));
+		cause = bk_describe_api("health", api_consul_describe, &c,
+		    resp);
 		bk_failed(s, cause);
 		free(cause);
 		return;
@@ -142,11 +146,11 @@ consul_start(struct bk_source *s, void *arg)
 {
 	struct consul_poll	*cp = arg;
 	const struct config	*cfg = bk_config(s);
-	struct http_req		 req;
-	const char		*headers[2] = { NULL, NULL };
-	char			*svc, *path, *url, *tok = NULL;
+	struct api_conn		 c = api_consul_conn(cfg);
+	struct api_req		 r;
+	char			*svc, *path;
+	long			 timeout_ms;
 
-	memset(&req, 0, sizeof req);
 	cp->wait_ms = bk_refresh_ms(s) * 5;
 	if (cp->wait_ms < 5000)
 		cp->wait_ms = 5000;
@@ -158,22 +162,15 @@ consul_start(struct bk_source *s, void *arg)
 	if (cp->index != 0) {
 		path = xasprintf("v1/health/service/%s?index=%" PRIu64
 		    "&wait=%" PRId64 "s", svc, cp->index, cp->wait_ms / 1000);
-		req.timeout_ms = (long)(cp->wait_ms + cp->wait_ms / 16 + 2000);
+		timeout_ms = (long)(cp->wait_ms + cp->wait_ms / 16 + 2000);
 	} else {
 		path = xasprintf("v1/health/service/%s", svc);
-		req.timeout_ms = bk_timeout_ms(s);
+		timeout_ms = bk_timeout_ms(s);
 	}
-	url = util_url_join(cfg->consul.url, path);
-	if (cfg->consul.token != NULL && *cfg->consul.token != '\0') {
-		tok = xasprintf("X-Consul-Token: %s", cfg->consul.token);
-		headers[0] = tok;
-		req.headers = headers;
-	}
-	req.url = url;
-	req.ca_file = cfg->consul.ca_file;
-	bk_request(s, &req, consul_done_cb, cp);
-	freezero_str(tok);
-	free(url);
+	api_consul_req(&r, &c, NULL, path, NULL);
+	r.http.timeout_ms = timeout_ms;
+	bk_request(s, &r.http, consul_done_cb, cp);
+	api_req_clear(&r);
 	free(path);
 	free(svc);
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend/keystone.h"
 #include "fleet.h"
 
 /* Limits against hostile input. */
@@ -132,14 +133,7 @@ int	 backend_rancher_decode_projects_dom(const char *, size_t,
 const char *backend_rancher_host_state(const char *state,
 	     const char *agent_state);
 
-/*
- * Keystone POST /v3/auth/tokens answer body: the compute endpoint (type
- * compute, the interface, region when non-NULL: region_id or region)
- * and the expiry (wall ms).  An {"error":{...}} body is an error.
- */
-int	 backend_keystone_decode(const char *, size_t, const char *region,
-	     const char *interface, char **compute_url, int64_t *expires_ms,
-	     char **);
+/* Keystone: backend/keystone.h (the OpenStack client uses it too). */
 /*
  * Nova GET /servers/detail: one page appended to acc; *next from
  * servers_links rel=next.  A fault body ({"itemNotFound":{...}}) is an

@@ -9,13 +9,13 @@
  * following servers_links rel=next (same origin, bounded).  The token
  * and the credential's secret are zeroed when dropped.  A list whose
  * pages are all the same as the last good one's is not decoded
- * (backend/memo.h).
+ * (backend/memo.h).  The requests are built by api/openstack.h.
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/openstack.h"
 #include "backend/decode.h"
 #include "backend/memo.h"
 #include "backend/poll.h"
@@ -24,13 +24,10 @@
 #include "util.h"
 
 #define OS_MAX_PAGES		1000
-#define OS_TOKEN_MARGIN_MS	60000
 
 struct os_poll {
 	struct bk_source	*s;
-	char			*token;		/* secret */
-	char			*compute;
-	int64_t			 expires;	/* wall ms */
+	struct api_os_token	 tok;	/* token (secret), compute */
 	bool			 retried;	/* re-auth after a 401 */
 	int			 pages;
 	struct fleet_openstack_update *acc;
@@ -67,11 +64,7 @@ os_new(struct bk_source *s)
 static void
 os_forget_token(struct os_poll *op)
 {
-	freezero_str(op->token);
-	op->token = NULL;
-	free(op->compute);
-	op->compute = NULL;
-	op->expires = 0;
+	api_os_token_clear(&op->tok);
 }
 
 static void
@@ -96,6 +89,17 @@ os_fail(struct os_poll *op, const char *cause)
 	bk_failed(op->s, cause);
 }
 
+/* "<what>: " + Nova's fault, the token masked. */
+static char *
+os_describe(struct os_poll *op, const char *what,
+    const struct http_response *resp)
+{
+	struct api_conn	 c = api_openstack_conn(bk_config(op->s));
+
+	c.secret = op->tok.token;
+	return (bk_describe_api(what, api_openstack_describe, &c, resp));
+}
+
 static void
 os_servers_cb(struct http_response *resp, void *arg)
 {
@@ -115,7 +119,7 @@ os_servers_cb(struct http_response *resp, void *arg)
 		return;
 	}
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
-		cause = bk_describe("servers", resp);
+		cause = os_describe(op, "servers", resp);
 	else if (http_response_ok(resp)) {
 		body = resp->body;	/* taken: the memo may hold it */
 		resp->body = NULL;
@@ -130,16 +134,16 @@ os_servers_cb(struct http_response *resp, void *arg)
 		if (!http_response_ok(resp) &&
 		    !bk_is_error_answer(cause)) {
 			free(cause);
-			cause = bk_describe("servers", resp);
+			cause = os_describe(op, "servers", resp);
 		} else {
 			d = bk_prefix_status("servers", resp, cause);
 			free(cause);
 			cause = d;
 		}
 	} else if (!http_response_ok(resp))
-		cause = bk_describe("servers", resp);
+		cause = os_describe(op, "servers", resp);
 	if (cause == NULL && next != NULL) {
-		if (!bk_same_origin(next, op->compute))
+		if (!bk_same_origin(next, op->tok.compute))
 			cause = xasprintf("servers: servers_links next leaves "
 			    "the compute endpoint: %.100s", next);
 		else if (++op->pages >= OS_MAX_PAGES)
@@ -177,22 +181,13 @@ os_servers_cb(struct http_response *resp, void *arg)
 static void
 os_servers(struct os_poll *op, const char *url)
 {
-	const struct config	*cfg = bk_config(op->s);
-	struct http_req		 req;
-	const char		*headers[3];
-	char			*tok;
+	struct api_conn	 c = api_openstack_conn(bk_config(op->s));
+	struct api_req	 r;
 
-	tok = xasprintf("X-Auth-Token: %s", op->token);
-	headers[0] = tok;
-	headers[1] = "Accept: application/json";
-	headers[2] = NULL;
-	memset(&req, 0, sizeof req);
-	req.url = url;
-	req.headers = headers;
-	req.timeout_ms = bk_timeout_ms(op->s);
-	req.ca_file = cfg->openstack.ca_file;
-	bk_request(op->s, &req, os_servers_cb, op);
-	freezero_str(tok);
+	c.timeout_ms = bk_timeout_ms(op->s);
+	api_nova_req(&r, &c, &op->tok, NULL, url, NULL, NULL);
+	bk_request(op->s, &r.http, os_servers_cb, op);
+	api_req_clear(&r);
 }
 
 static void
@@ -203,7 +198,7 @@ os_list(struct os_poll *op)
 	op->acc = xcalloc(1, sizeof *op->acc);
 	bk_memo_begin(op->memo, bk_memo_nova_cb, op->acc);
 	op->pages = 0;
-	url = util_url_join(op->compute, "servers/detail");
+	url = util_url_join(op->tok.compute, "servers/detail");
 	os_servers(op, url);
 	free(url);
 }
@@ -212,88 +207,28 @@ static void
 os_auth_cb(struct http_response *resp, void *arg)
 {
 	struct os_poll		*op = arg;
-	const struct config	*cfg = bk_config(op->s);
-	const char		*tok;
-	char			*cause = NULL, *d;
+	struct api_conn		 c;
+	char			*cause;
 
-	tok = http_response_header(resp, "X-Subject-Token");
-	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
-		cause = bk_describe("keystone", resp);
-	else if (backend_keystone_decode(resp->body, resp->len,
-	    cfg->openstack.region, "public", &op->compute, &op->expires,
-	    &cause) != 0) {
-		if (!http_response_ok(resp) &&
-		    !bk_is_error_answer(cause)) {
-			free(cause);
-			cause = bk_describe("keystone", resp);
-		} else if (!http_response_ok(resp)) {
-			d = xasprintf("HTTP %ld: %s", resp->status, cause);
-			free(cause);
-			cause = d;
-		}
-	} else if (!http_response_ok(resp))
-		cause = bk_describe("keystone", resp);
-	else if (tok == NULL || *tok == '\0')
-		cause = xstrdup("keystone: no X-Subject-Token in the answer");
-	if (cause != NULL) {
-		os_forget_token(op);
+	c = api_openstack_conn(bk_config(op->s));
+	if (api_keystone_take(&c, resp, &op->tok, &cause) != 0) {
 		os_fail(op, cause);
 		free(cause);
 		return;
 	}
-	op->token = xstrdup(tok);
 	os_list(op);
 }
 
 static void
 os_auth(struct os_poll *op)
 {
-	const struct config	*cfg = bk_config(op->s);
-	struct http_req		 req;
-	const char		*headers[] = {
-		"Content-Type: application/json",
-		"Accept: application/json",
-		NULL
-	};
-	json_t			*j;
-	char			*body, *url;
-	size_t			 n;
+	struct api_conn	 c = api_openstack_conn(bk_config(op->s));
+	struct api_req	 r;
 
-	n = strlen(cfg->openstack.auth_url);
-	while (n > 0 && cfg->openstack.auth_url[n - 1] == '/')
-		n--;
-	if (n >= 3 && strncmp(cfg->openstack.auth_url + n - 3, "/v3", 3) == 0)
-		url = xasprintf("%.*s/auth/tokens", (int)n,
-		    cfg->openstack.auth_url);
-	else
-		url = xasprintf("%.*s/v3/auth/tokens", (int)n,
-		    cfg->openstack.auth_url);
-
-	j = json_pack("{s:{s:{s:[s],s:{s:s,s:s}}}}", "auth", "identity",
-	    "methods", "application_credential", "application_credential",
-	    "id", cfg->openstack.application_credential_id != NULL ?
-	    cfg->openstack.application_credential_id : "",
-	    "secret", cfg->openstack.application_credential_secret != NULL ?
-	    cfg->openstack.application_credential_secret : "");
-	if (j == NULL)
-		fatalx("keystone: json_pack failed");
-	body = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (body == NULL)
-		fatalx("keystone: json_dumps failed");
-
-	memset(&req, 0, sizeof req);
-	req.method = "POST";
-	req.url = url;
-	req.body = body;
-	req.bodylen = strlen(body);
-	req.headers = headers;
-	req.timeout_ms = bk_timeout_ms(op->s);
-	req.ca_file = cfg->openstack.ca_file;
-	bk_request(op->s, &req, os_auth_cb, op);
-	explicit_bzero(body, strlen(body));
-	free(body);
-	free(url);
+	c.timeout_ms = bk_timeout_ms(op->s);
+	api_keystone_req(&r, &c);
+	bk_request(op->s, &r.http, os_auth_cb, op);
+	api_req_clear(&r);
 }
 
 static void
@@ -304,8 +239,7 @@ os_start(struct bk_source *s, void *arg)
 	fleet_openstack_update_free(op->acc);
 	op->acc = NULL;
 	op->retried = false;
-	if (op->token != NULL &&
-	    op->expires - OS_TOKEN_MARGIN_MS > util_wall_ms()) {
+	if (api_os_token_valid(&op->tok, util_wall_ms())) {
 		os_list(op);
 		return;
 	}

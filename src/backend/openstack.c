@@ -113,10 +113,11 @@ keystone_error(const json_t *root, char **cause)
 	return (-1);
 }
 
-int
-backend_keystone_decode(const char *body, size_t len, const char *region,
-    const char *interface, char **compute_url, int64_t *expires_ms,
-    char **cause)
+/* The first endpoint of type (interface, region) and the expiry. */
+static int
+keystone_decode(const char *body, size_t len, const char *want,
+    const char *region, const char *interface, char **compute_url,
+    int64_t *expires_ms, char **cause)
 {
 	json_t		*root, *token, *catalog, *svc, *eps, *ep;
 	const char	*exp, *type, *ifc, *rid, *rname, *url;
@@ -158,7 +159,7 @@ backend_keystone_decode(const char *body, size_t len, const char *region,
 		if (bkj_cstring(KSYS, svc, path, "type", BKJ_REQUIRED, &type,
 		    cause) != 0)
 			goto fail;
-		if (strcmp(type, "compute") != 0)
+		if (strcmp(type, want) != 0)
 			continue;
 		if (bkj_array(KSYS, svc, path, "endpoints", BKJ_REQUIRED, &eps,
 		    cause) != 0)
@@ -194,12 +195,31 @@ backend_keystone_decode(const char *body, size_t len, const char *region,
 			return (0);
 		}
 	}
-	*cause = xasprintf("%s: no %s compute endpoint%s%s in the catalog",
-	    KSYS, interface, region != NULL ? " for region " : "",
+	*cause = xasprintf("%s: no %s %s endpoint%s%s in the catalog",
+	    KSYS, interface, want, region != NULL ? " for region " : "",
 	    region != NULL ? region : "");
 fail:
 	json_decref(root);
 	return (-1);
+}
+
+int
+backend_keystone_decode(const char *body, size_t len, const char *region,
+    const char *interface, char **compute_url, int64_t *expires_ms,
+    char **cause)
+{
+	return (keystone_decode(body, len, "compute", region, interface,
+	    compute_url, expires_ms, cause));
+}
+
+int
+backend_keystone_endpoint(const char *body, size_t len, const char *type,
+    const char *region, const char *interface, char **url, char **cause)
+{
+	int64_t	 expires;
+
+	return (keystone_decode(body, len, type, region, interface, url,
+	    &expires, cause));
 }
 
 /* ---- nova -------------------------------------------------------------- */

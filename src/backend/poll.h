@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "api/api.h"
 #include "fleet.h"
 #include "http.h"
 
@@ -82,6 +83,12 @@ bool		 bk_same_origin(const char *url, const char *base);
 /* One line: "<what>: " + http_response_describe(). Allocated. */
 char		*bk_describe(const char *what,
 		     const struct http_response *);
+/*
+ * One line: "<what>: " + the system's own description (api/<system>.h),
+ * which masks c's secret.  Allocated.
+ */
+char		*bk_describe_api(const char *what, api_describe_fn,
+		     const struct api_conn *, const struct http_response *);
 /* "<what>: [HTTP <status>: ]<cause>" (status when not 2xx). Allocated. */
 char		*bk_prefix_status(const char *what,
 		     const struct http_response *, const char *cause);

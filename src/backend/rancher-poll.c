@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/rancher.h"
 #include "backend/decode.h"
 #include "backend/memo.h"
 #include "backend/poll.h"
@@ -62,21 +63,6 @@ rancher_period(int64_t refresh_ms)
 	return (refresh_ms * 5);
 }
 
-static char *
-rancher_base(const char *url)
-{
-	size_t	 n;
-
-	n = strlen(url);
-	while (n > 0 && url[n - 1] == '/')
-		n--;
-	if (n >= 8 && strncmp(url + n - 8, "/v2-beta", 8) == 0)
-		return (xstrndup(url, n));
-	if (n >= 3 && strncmp(url + n - 3, "/v1", 3) == 0)
-		n -= 3;
-	return (xasprintf("%.*s/v2-beta", (int)n, url));
-}
-
 static void *
 rancher_new(struct bk_source *s)
 {
@@ -85,7 +71,7 @@ rancher_new(struct bk_source *s)
 
 	rp = xcalloc(1, sizeof *rp);
 	rp->s = s;
-	rp->base = rancher_base(bk_config(s)->rancher.url);
+	rp->base = api_rancher_base(bk_config(s)->rancher.url);
 	rp->memo = bk_memo_new(RANCHER_NCOLL);
 	rp->last = xcalloc(1, sizeof *rp->last);
 	for (i = 0; i < RANCHER_NCOLL; i++) {
@@ -161,6 +147,16 @@ rancher_coll_done(struct rancher_poll *rp, char *cause)
 	bk_done(rp->s);
 }
 
+/* "<what>: " + Rancher's error answer, the secret key masked. */
+static char *
+rancher_describe(struct rancher_poll *rp, const char *what,
+    const struct http_response *resp)
+{
+	struct api_conn	 c = api_rancher_conn(bk_config(rp->s));
+
+	return (bk_describe_api(what, api_rancher_describe, &c, resp));
+}
+
 static void
 rancher_page_cb(struct http_response *resp, void *arg)
 {
@@ -170,7 +166,7 @@ rancher_page_cb(struct http_response *resp, void *arg)
 	char			*cause = NULL, *next = NULL, *d, *body;
 
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
-		cause = bk_describe(name, resp);
+		cause = rancher_describe(rp, name, resp);
 	else if (http_response_ok(resp)) {
 		body = resp->body;	/* taken: the memo may hold it */
 		resp->body = NULL;
@@ -185,14 +181,14 @@ rancher_page_cb(struct http_response *resp, void *arg)
 		if (!http_response_ok(resp) &&
 		    !bk_is_error_answer(cause)) {
 			free(cause);
-			cause = bk_describe(name, resp);
+			cause = rancher_describe(rp, name, resp);
 		} else {
 			d = bk_prefix_status(name, resp, cause);
 			free(cause);
 			cause = d;
 		}
 	} else if (!http_response_ok(resp))
-		cause = bk_describe(name, resp);
+		cause = rancher_describe(rp, name, resp);
 	if (cause == NULL && next != NULL) {
 		if (!bk_same_origin(next, rp->base))
 			cause = xasprintf("%s: pagination.next leaves the "
@@ -214,20 +210,13 @@ static void
 rancher_get(struct rancher_poll *rp, const char *url, http_done_cb cb,
     void *arg)
 {
-	const struct config	*cfg = bk_config(rp->s);
-	struct http_req		 req;
+	struct api_conn	 c = api_rancher_conn(bk_config(rp->s));
+	struct api_req	 r;
 
-	memset(&req, 0, sizeof req);
-	req.url = url;
-	req.timeout_ms = bk_timeout_ms(rp->s);
-	req.ca_file = cfg->rancher.ca_file;
-	if (cfg->rancher.access_key != NULL &&
-	    *cfg->rancher.access_key != '\0') {
-		req.user = cfg->rancher.access_key;
-		req.password = cfg->rancher.secret_key != NULL ?
-		    cfg->rancher.secret_key : "";
-	}
-	bk_request(rp->s, &req, cb, arg);
+	c.timeout_ms = bk_timeout_ms(rp->s);
+	api_rancher_req(&r, &c, NULL, url, NULL);
+	bk_request(rp->s, &r.http, cb, arg);
+	api_req_clear(&r);
 }
 
 static void
@@ -241,8 +230,8 @@ rancher_collections(struct rancher_poll *rp)
 	rp->pending = RANCHER_NCOLL;
 	for (i = 0; i < RANCHER_NCOLL; i++) {
 		rp->coll[i].pages = 0;
-		path = xasprintf("projects/%s/%s?limit=1000", rp->project,
-		    rancher_coll_name[i]);
+		path = api_rancher_path(rp->project, rancher_coll_name[i],
+		    NULL, "limit=1000");
 		url = util_url_join(rp->base, path);
 		rancher_get(rp, url, rancher_page_cb, &rp->coll[i]);
 		free(url);
@@ -258,13 +247,13 @@ rancher_projects_cb(struct http_response *resp, void *arg)
 	char			*cause = NULL, *d;
 
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0)
-		cause = bk_describe("projects", resp);
+		cause = rancher_describe(rp, "projects", resp);
 	else if (backend_rancher_decode_projects(resp->body, resp->len,
 	    cfg->rancher.project, &rp->project, &cause) != 0) {
 		if (!http_response_ok(resp) &&
 		    !bk_is_error_answer(cause)) {
 			free(cause);
-			cause = bk_describe("projects", resp);
+			cause = rancher_describe(rp, "projects", resp);
 		} else {
 			d = bk_prefix_status("projects", resp, cause);
 			free(cause);
@@ -283,7 +272,7 @@ static void
 rancher_start(struct bk_source *s, void *arg)
 {
 	struct rancher_poll	*rp = arg;
-	char			*url;
+	char			*path, *url;
 
 	fleet_rancher_update_free(rp->acc);
 	rp->acc = NULL;
@@ -291,7 +280,9 @@ rancher_start(struct bk_source *s, void *arg)
 		rancher_collections(rp);
 		return;
 	}
-	url = util_url_join(rp->base, "projects?limit=1000");
+	path = api_rancher_path(NULL, NULL, NULL, "limit=1000");
+	url = util_url_join(rp->base, path);
+	free(path);
 	rancher_get(rp, url, rancher_projects_cb, rp);
 	free(url);
 }

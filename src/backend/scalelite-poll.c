@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/scalelite.h"
 #include "backend/decode.h"
 #include "backend/poll.h"
 #include "config.h"
@@ -101,19 +102,6 @@ sl_period(int64_t refresh_ms)
 	return (refresh_ms);
 }
 
-static char *
-sl_base(const char *url)
-{
-	size_t	 n;
-
-	n = strlen(url);
-	while (n > 0 && url[n - 1] == '/')
-		n--;
-	if (n >= 18 && strncmp(url + n - 18, "/bigbluebutton/api", 18) == 0)
-		n -= 18;
-	return (xstrndup(url, n));
-}
-
 static void *
 sl_new(struct bk_source *s)
 {
@@ -121,7 +109,7 @@ sl_new(struct bk_source *s)
 
 	sp = xcalloc(1, sizeof *sp);
 	sp->s = s;
-	sp->base = sl_base(bk_config(s)->scalelite.url);
+	sp->base = api_scalelite_base(bk_config(s)->scalelite.url);
 	return (sp);
 }
 
@@ -170,19 +158,14 @@ sl_free(void *arg)
 	free(sp);
 }
 
-/* A BBB API URL for call on base with secret: ".../call?checksum=". */
+/* "<what>: " + scalelite's error answer, the secret masked. */
 static char *
-sl_bbb_url(const char *api, const char *call, const char *secret)
+sl_describe(struct sl_poll *sp, const char *what,
+    const struct http_response *resp)
 {
-	char	*in, *path, *url, sum[65];
+	struct api_conn	 c = api_scalelite_conn(bk_config(sp->s));
 
-	in = xasprintf("%s%s", call, secret);
-	util_sha256_hex(in, sum);
-	freezero_str(in);
-	path = xasprintf("%s?checksum=%s", call, sum);
-	url = util_url_join(api, path);
-	free(path);
-	return (url);
+	return (bk_describe_api(what, api_scalelite_describe, &c, resp));
 }
 
 static int
@@ -310,6 +293,7 @@ sl_node_cb(struct http_response *resp, void *arg)
 	struct sl_poll			*sp = nd->sp;
 	struct fleet_meetings_update	*u;
 	const char			*url = sp->secrets.v[nd->i].url;
+	struct api_conn			 c = { 0 };
 	char				*cause;
 	size_t				 i;
 
@@ -317,7 +301,8 @@ sl_node_cb(struct http_response *resp, void *arg)
 		fleet_apply_cert(bk_fleet(sp->s), url,
 		    (int64_t)resp->cert_expiry * 1000, util_wall_ms());
 	if (!http_response_ok(resp)) {
-		cause = bk_describe(url, resp);
+		c.secret = sp->secrets.v[nd->i].secret;	/* the node's */
+		cause = bk_describe_api(url, api_describe, &c, resp);
 		log_debug("scalelite: node getMeetings: %s", cause);
 		free(cause);
 	} else if (backend_bbb_decode_meetings(resp->body, resp->len, &u,
@@ -344,22 +329,20 @@ sl_node_cb(struct http_response *resp, void *arg)
 static void
 sl_node_next(struct sl_poll *sp)
 {
-	struct http_req	 req;
+	struct api_conn	 c = api_scalelite_conn(bk_config(sp->s));
+	struct api_req	 r;
 	struct sl_node	*nd;
-	char		*url;
 
 	if (sp->nnext >= sp->nnodes)
 		return;
 	nd = &sp->nodes[sp->nnext++];
-	memset(&req, 0, sizeof req);
-	url = sl_bbb_url(sp->secrets.v[nd->i].url, "getMeetings",
-	    sp->secrets.v[nd->i].secret);
-	req.url = url;
-	req.timeout_ms = bk_timeout_ms(sp->s);
-	req.want_cert_expiry = true;
-	req.ca_file = bk_config(sp->s)->scalelite.ca_file;
-	bk_request(sp->s, &req, sl_node_cb, nd);
-	free(url);
+	/* the node's own API URL and secret (from getServers) */
+	api_req_init(&r, &c, NULL, api_bbb_url(sp->secrets.v[nd->i].url,
+	    "getMeetings", NULL, sp->secrets.v[nd->i].secret));
+	r.http.timeout_ms = bk_timeout_ms(sp->s);
+	r.http.want_cert_expiry = true;
+	bk_request(sp->s, &r.http, sl_node_cb, nd);
+	api_req_clear(&r);
 }
 
 static void
@@ -371,10 +354,10 @@ sl_servers_cb(struct http_response *resp, void *arg)
 
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0 ||
 	    (resp->status != 200 && resp->status != 404))
-		cause = bk_describe("getServers", resp);
+		cause = sl_describe(sp, "getServers", resp);
 	else if (backend_scalelite_decode(resp->body, resp->len, &u,
 	    &sp->secrets, &cause) != 0) {
-		d = resp->status != 200 ? bk_describe("getServers", resp) :
+		d = resp->status != 200 ? sl_describe(sp, "getServers", resp) :
 		    xasprintf("getServers: %s", cause);
 		free(cause);
 		cause = d;
@@ -567,7 +550,7 @@ sl_meetings_cb(struct http_response *resp, void *arg)
 	char		*cause;
 
 	if (!http_response_ok(resp))
-		sp->meetings_cause = bk_describe("getMeetings", resp);
+		sp->meetings_cause = sl_describe(sp, "getMeetings", resp);
 	else if (backend_bbb_decode_meetings(resp->body, resp->len,
 	    &sp->meetings, &cause) != 0) {
 		sp->meetings_cause = xasprintf("getMeetings: %s", cause);
@@ -580,36 +563,22 @@ static void
 sl_start(struct bk_source *s, void *arg)
 {
 	struct sl_poll		*sp = arg;
-	const struct config	*cfg = bk_config(s);
-	struct http_req		 req;
-	const char		*secret;
-	char			*api, *url, *in, sum[65];
+	struct api_conn		 c = api_scalelite_conn(bk_config(s));
+	struct api_req		 r;
 
 	sl_round_clear(sp);
-	secret = cfg->scalelite.secret != NULL ? cfg->scalelite.secret : "";
 	sp->pending = bk_want_meetings(s) ? 2 : 1;
+	c.timeout_ms = bk_timeout_ms(s);
 
-	memset(&req, 0, sizeof req);
-	in = xasprintf("getServers%s", secret);
-	util_sha256_hex(in, sum);
-	freezero_str(in);
-	api = xasprintf("scalelite/api/getServers?checksum=%s", sum);
-	url = util_url_join(sp->base, api);
-	req.url = url;
-	req.timeout_ms = bk_timeout_ms(s);
-	req.ca_file = cfg->scalelite.ca_file;
-	bk_request(s, &req, sl_servers_cb, sp);
-	free(url);
-	free(api);
+	api_scalelite_admin(&r, &c, "getServers", NULL, NULL);
+	bk_request(s, &r.http, sl_servers_cb, sp);
+	api_req_clear(&r);
 	if (!bk_want_meetings(s))
 		return;
 
-	api = util_url_join(sp->base, "bigbluebutton/api");
-	url = sl_bbb_url(api, "getMeetings", secret);
-	req.url = url;
-	bk_request(s, &req, sl_meetings_cb, sp);
-	free(url);
-	free(api);
+	api_scalelite_bbb(&r, &c, "getMeetings", NULL);
+	bk_request(s, &r.http, sl_meetings_cb, sp);
+	api_req_clear(&r);
 }
 
 const struct bk_ops bk_scalelite_ops = {

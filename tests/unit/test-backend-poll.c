@@ -172,6 +172,15 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 		    "\"Checks\":[]}]"));
 		goto out;
 	}
+	if (strncmp(url, "/echo/", 6) == 0) {
+		/* an error page that echoes what it was given */
+		h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    "X-Consul-Token");
+		ret = reply(c, strncmp(url, "/echo/v1/", 9) == 0 ? 403 : 502,
+		    NULL, NULL, xasprintf("proxy refused %s with key "
+		    "sk-echo-secret and token %s", url, h != NULL ? h : "-"));
+		goto out;
+	}
 	if (strcmp(url, "/v2-beta/projects") == 0) {
 		ret = reply(c, 200, NULL, NULL, xstrdup("{\"type\":"
 		    "\"collection\",\"data\":[{\"id\":\"1a5\",\"name\":"
@@ -473,6 +482,40 @@ test_rancher_pages(void **state)
 	    FLEET_SRC_FAILED);
 	assert_non_null(strstr(r.fleet->sources[FLEET_SRC_RANCHER].cause,
 	    "hosts: pagination.next leaves the server"));
+	rig_free(&r);
+}
+
+static bool
+rancher_consul_done(struct rig *r)
+{
+	return (rancher_done(r) && r->fleet->sources[FLEET_SRC_CONSUL].state
+	    != FLEET_SRC_PENDING);
+}
+
+/* Error answers that echo a secret: the causes never hold it. */
+static void
+test_error_echoes_no_secret(void **state)
+{
+	struct rig	 r = { 0 };
+	const char	*cause;
+
+	(void)state;
+	r.cfg = config_new();
+	r.cfg->rancher.url = srv_url("/echo");
+	r.cfg->rancher.access_key = xstrdup("ak");
+	r.cfg->rancher.secret_key = xstrdup("sk-echo-secret");
+	r.cfg->consul.url = srv_url("/echo");
+	r.cfg->consul.token = xstrdup("tok-echo-secret");
+	rig_start(&r);
+	assert_true(run_until(&r, rancher_consul_done, 10000));
+	cause = r.fleet->sources[FLEET_SRC_RANCHER].cause;
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "HTTP 502: proxy refused"));
+	assert_null(strstr(cause, "sk-echo-secret"));
+	cause = r.fleet->sources[FLEET_SRC_CONSUL].cause;
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "HTTP 403: proxy refused"));
+	assert_null(strstr(cause, "tok-echo-secret"));
 	rig_free(&r);
 }
 
@@ -831,6 +874,7 @@ main(void)
 		cmocka_unit_test(test_openstack),
 		cmocka_unit_test(test_openstack_bad_credential),
 		cmocka_unit_test(test_rancher_pages),
+		cmocka_unit_test(test_error_echoes_no_secret),
 		cmocka_unit_test(test_unchanged_answers),
 		cmocka_unit_test(test_consul_index),
 		cmocka_unit_test(test_scalelite_checksum),
