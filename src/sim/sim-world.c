@@ -227,6 +227,11 @@ sim_meeting_update(struct sim_world *w, struct sim_meeting *m)
 {
 	double	age, p;
 
+	if (m->target == 0) {
+		/* created through the API, nobody in it: stays empty */
+		m->participants = m->voice = m->listeners = m->video = 0;
+		return;
+	}
 	age = (double)(w->now_ms - m->created_ms) / 1000.0;
 	p = m->target * fmin(1.0, 0.1 + age / 240.0);
 	if (p < 1)
