@@ -65,6 +65,8 @@ main(int argc, char **argv)
 		{ "fault", required_argument, NULL, 'f' },
 		{ "poll-interval", required_argument, NULL, 'i' },
 		{ "no-consul-acl", no_argument, NULL, 'A' },
+		{ "boot-delay", required_argument, NULL, 'B' },
+		{ "quota-instances", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -76,7 +78,7 @@ main(int argc, char **argv)
 	const char		*faults[SIM_MAX_FAULTS];
 	char			*cause, *u;
 	long long		 nodes = 12, seed = 1, port_base = 0;
-	long long		 poll_s = 60;
+	long long		 poll_s = 60, boot_ms = -1, quota = 0;
 	double			 speed = 1.0;
 	bool			 acl = true;
 	size_t			 nfaults = 0, i;
@@ -143,6 +145,17 @@ main(int argc, char **argv)
 		case 'A':
 			acl = false;
 			break;
+		case 'B':
+			if (util_parse_ll(optarg, 0, 86400000, &boot_ms,
+			    &errstr) != 0)
+				sim_bad_option("--boot-delay", optarg, errstr);
+			break;
+		case 'Q':
+			if (util_parse_ll(optarg, 1, 100000, &quota,
+			    &errstr) != 0)
+				sim_bad_option("--quota-instances", optarg,
+				    errstr);
+			break;
 		case 'h':
 			usage(0);
 		default:
@@ -167,6 +180,8 @@ main(int argc, char **argv)
 
 	w = sim_world_new((size_t)nodes, (uint64_t)seed, speed, profile);
 	w->poll_interval_ms = poll_s * 1000;
+	w->os_boot_ms = boot_ms;
+	w->os_quota_instances = (int)quota;
 	if (!acl)
 		w->consul_token[0] = '\0';
 	for (i = 0; i < nfaults; i++) {
