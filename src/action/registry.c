@@ -19,6 +19,10 @@ extern const struct action action_server_panic;
 /* redeploy.c */
 extern const struct action action_stack_redeploy;
 extern const struct action action_stack_restart;
+/* scale.c */
+extern const struct action action_scale_out;
+extern const struct action action_scale_in;
+extern const struct action action_scale_check;
 
 /* In the order of the dashboard's help and footer. */
 static const struct action *const action_table[] = {
@@ -29,6 +33,9 @@ static const struct action *const action_table[] = {
 	&action_server_panic,
 	&action_stack_redeploy,
 	&action_stack_restart,
+	&action_scale_out,
+	&action_scale_in,
+	&action_scale_check,
 };
 
 const struct action *const *

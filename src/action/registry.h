@@ -108,6 +108,9 @@ struct action {
 	int		 key;		/* printable ASCII; 0: no key */
 	unsigned	 views;		/* ACTION_VIEW_*; 0: from target */
 	bool		 hint;		/* the key is shown in the footer */
+
+	/* NODE... may be left out (an option picks the nodes instead). */
+	bool		 target_optional;
 };
 
 /* The rows, in the order of the dashboard's help; never NULL. */
