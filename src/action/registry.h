@@ -111,6 +111,12 @@ struct action {
 
 	/* NODE... may be left out (an option picks the nodes instead). */
 	bool		 target_optional;
+	/*
+	 * The dashboard asks for this option's value ("count") before it
+	 * plans (a one-line prompt, ask_default in it); NULL: asks none.
+	 */
+	const char	*ask;
+	const char	*ask_default;
 };
 
 /* The rows, in the order of the dashboard's help; never NULL. */

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -120,6 +121,7 @@ struct sc_node {
 	char		*sl_id;
 	bool		 consul;
 	int64_t		 started;
+	bool		 undoing;	/* waits outlive a cancel */
 	char		*cause;		/* of a failure */
 	char		*result;
 	pthread_t	 thread;
@@ -213,7 +215,7 @@ sc_call(struct sc *sc, enum sc_sys sys, const char *method, const char *path,
 			free(*cause);
 			*cause = NULL;
 			if (!job_sleep(sc->job, 500 * try))
-				break;
+				usleep(500000 * (useconds_t)try);
 		}
 		switch (sys) {
 		case SC_NOVA:
@@ -235,8 +237,6 @@ sc_call(struct sc *sc, enum sc_sys sys, const char *method, const char *path,
 		if (rc == 0 || !sc_transient(*cause))
 			break;
 	}
-	if (rc != 0 && *cause == NULL)
-		*cause = xstrdup("cancelled");
 	return (rc);
 }
 
@@ -258,7 +258,7 @@ sc_consul(struct sc *sc, const char *method, const char *path,
 			free(*cause);
 			*cause = NULL;
 			if (!job_sleep(sc->job, 500 * try))
-				break;
+				usleep(500000 * (useconds_t)try);
 		}
 		api_consul_req(&r, &sc->co, method, path, b);
 		r.http.timeout_ms = API_BLOCKING_TIMEOUT_MS;
@@ -276,8 +276,6 @@ sc_consul(struct sc *sc, const char *method, const char *path,
 			break;
 	}
 	free(b);
-	if (rc != 0 && *cause == NULL)
-		*cause = xstrdup("cancelled");
 	return (rc);
 }
 
@@ -894,12 +892,17 @@ sc_wait(struct sc_node *n, sc_check_fn check, int64_t timeout_ms,
 		}
 		free(why);
 		why = NULL;
-		if (!job_sleep(n->sc->job, n->sc->poll_ms)) {
-			*cause = xasprintf("%s while waiting: %s",
-			    job_lock_lost(n->sc->job) ? "lock lost" :
-			    "cancelled", what);
-			return (-1);
+		if (job_sleep(n->sc->job, n->sc->poll_ms))
+			continue;
+		/* Undoing goes on after a cancel, to its own deadline. */
+		if (n->undoing) {
+			usleep((useconds_t)n->sc->poll_ms * 1000);
+			continue;
 		}
+		*cause = xasprintf("%s while waiting: %s",
+		    job_lock_lost(n->sc->job) ? "lock lost" : "cancelled",
+		    what);
+		return (-1);
 	}
 }
 
@@ -1189,6 +1192,7 @@ sc_remove(struct sc_node *n, int step0, int steps)
 	int		 rc;
 
 	buf_add(&b, "", 0);
+	n->undoing = true;
 	if (job_lock_lost(sc->job)) {
 		buf_adds(&b, "NOTHING UNDONE (the lock is lost)");
 		return (buf_steal(&b));
@@ -1471,6 +1475,39 @@ sc_out_scalelite(struct sc_node *n, char **cause)
 	return (rc);
 }
 
+/* Step 8: the node in every source, serving. */
+static int
+sc_verify(struct sc_node *n, char **cause)
+{
+	struct sc_seen	*seen, *x = NULL;
+	size_t		 nseen, i;
+	unsigned	 want = SC_SRC_ALL;
+	char		*t;
+
+	if (n->sc->cfg->consul.url == NULL)
+		want &= ~SC_SRC_CONSUL;
+	if (sc_snapshot(n->sc, &seen, &nseen, cause) != 0)
+		return (-1);
+	for (i = 0; i < nseen; i++) {
+		if (strcmp(seen[i].name, n->name) == 0)
+			x = &seen[i];
+	}
+	if (x == NULL || (x->src & want) != want ||
+	    strcmp(x->vm_status, "ACTIVE") != 0 ||
+	    strcmp(x->host_state, "active") != 0 ||
+	    strcmp(x->sl_state, "enabled") != 0 || !x->sl_online) {
+		t = x != NULL ? sc_seen_text(x) : xstrdup("in no source");
+		*cause = xasprintf("verify: %s (scalelite %s, %s)", t,
+		    x != NULL ? x->sl_state : "-", x != NULL && x->sl_online ?
+		    "online" : "offline");
+		free(t);
+		free(seen);
+		return (-1);
+	}
+	free(seen);
+	return (0);
+}
+
 /*
  * Steps 3-8 of one node (its name picked, the job's registration URL,
  * flavor, image, networks and templates ready).  0, or -1 with
@@ -1537,7 +1574,9 @@ sc_out_node(struct sc_node *n)
 	if (sc_wait(n, sc_check_online, cfg->scale.scalelite_timeout_ms,
 	    "scalelite sees it online", &cause) != 0)
 		goto fail;
-	sc_say(n, 8, SC_OUT_STEPS, "verifying");
+	sc_say(n, 8, SC_OUT_STEPS, "verifying: in all five sources");
+	if (sc_verify(n, &cause) != 0)
+		goto fail;
 	n->result = xasprintf("%s (%s) in %llds", n->name, n->ip != NULL ?
 	    n->ip : "?", (long long)((util_mono_ms() - n->started) / 1000));
 	sc_say(n, 8, SC_OUT_STEPS, "serving: %s", n->result);
@@ -2326,7 +2365,9 @@ const struct action action_scale_out = {
 	    "in reverse order.",
 	.key = 's',
 	.views = ACTION_VIEW_NODES,
-	.hint = true
+	.hint = true,
+	.ask = "count",
+	.ask_default = "1"
 };
 const struct action action_scale_in = {
 	.verb = "scale in",

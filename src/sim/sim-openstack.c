@@ -1527,7 +1527,8 @@ os_create(struct os_req *rq)
 	v = json_object_get(s->metadata, "bbbctl-sim-fault");
 	fail = json_is_string(v) ? json_string_value(v) : "";
 	s->fail = strcmp(fail, "error") == 0;
-	n->sim_fault = (s->fail ? SIM_NODE_ERROR : 0) |
+	s->fail = s->fail || (rq->w->os_vm_fault & SIM_NODE_ERROR) != 0;
+	n->sim_fault = rq->w->os_vm_fault | (s->fail ? SIM_NODE_ERROR : 0) |
 	    (strcmp(fail, "noregister") == 0 ? SIM_NODE_NOREGISTER : 0) |
 	    (strcmp(fail, "unhealthy") == 0 ? SIM_NODE_UNHEALTHY : 0);
 	free(s->user_data);

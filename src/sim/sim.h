@@ -235,6 +235,8 @@ struct sim_world {
 	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
 	int64_t		 os_boot_ms;	/* a new VM's BUILD -> ACTIVE,
 					   simulated ms (--boot-delay) */
+	int		 os_vm_fault;	/* SIM_NODE_* of every new VM
+					   (--vm-fault) */
 
 	void		*consul;	/* per-system private state */
 	void		*rancher;
