@@ -379,6 +379,53 @@ sc_project(struct sc *sc, char **cause)
 }
 
 /*
+ * All pages of a listing: Nova's servers_links "next", Rancher's
+ * pagination.next.  Every row appended to *rows (a JSON array, owned).
+ */
+static int
+sc_list_all(struct sc *sc, enum sc_sys sys, const char *path,
+    const char *listkey, json_t **rows, char **cause)
+{
+	json_t		*o, *e, *l;
+	char		*next = xstrdup(path);
+	const char	*n;
+	size_t		 i, pages = 0;
+
+	*rows = json_array();
+	while (next != NULL) {
+		if (++pages > 1000) {
+			*cause = xasprintf("%s: more than 1000 pages", path);
+			goto fail;
+		}
+		if (sc_call(sc, sys, "GET", next, NULL, &o, cause) != 0)
+			goto fail;
+		free(next);
+		next = NULL;
+		json_array_extend(*rows, json_object_get(o, listkey));
+		if (sys == SC_NOVA) {
+			json_array_foreach(json_object_get(o,
+			    "servers_links"), i, l) {
+				n = sc_str(l, "rel");
+				if (n != NULL && strcmp(n, "next") == 0 &&
+				    sc_str(l, "href") != NULL)
+					next = xstrdup(sc_str(l, "href"));
+			}
+		} else {
+			e = json_object_get(o, "pagination");
+			if ((n = sc_str(e, "next")) != NULL)
+				next = xstrdup(n);
+		}
+		json_decref(o);
+	}
+	return (0);
+fail:
+	free(next);
+	json_decref(*rows);
+	*rows = NULL;
+	return (-1);
+}
+
+/*
  * What the five sources know of BBB-pattern names: Nova servers,
  * Rancher hosts and stacks, consul's service, scalelite's servers.
  * Prometheus discovers through consul: its view is consul's.
@@ -395,10 +442,10 @@ sc_snapshot(struct sc *sc, struct sc_seen **v, size_t *n, char **cause)
 
 	*v = NULL;
 	*n = 0;
-	if (sc_call(sc, SC_NOVA, "GET", "servers/detail?limit=1000", NULL, &o,
-	    cause) != 0)
+	if (sc_list_all(sc, SC_NOVA, "servers/detail?limit=1000", "servers",
+	    &o, cause) != 0)
 		goto fail;
-	json_array_foreach(json_object_get(o, "servers"), i, e) {
+	json_array_foreach(o, i, e) {
 		if ((s = sc_str(e, "name")) == NULL ||
 		    !sc_pattern_match(pat, s, NULL))
 			continue;
@@ -415,12 +462,12 @@ sc_snapshot(struct sc *sc, struct sc_seen **v, size_t *n, char **cause)
 		goto fail;
 	path = api_rancher_path(sc->project, "hosts", NULL,
 	    "limit=1000&removed_null=true");
-	if (sc_call(sc, SC_RANCHER, "GET", path, NULL, &o, cause) != 0) {
+	if (sc_list_all(sc, SC_RANCHER, path, "data", &o, cause) != 0) {
 		free(path);
 		goto fail;
 	}
 	free(path);
-	json_array_foreach(json_object_get(o, "data"), i, e) {
+	json_array_foreach(o, i, e) {
 		s = sc_str(e, "state");
 		if (s != NULL && (strcmp(s, "removed") == 0 ||
 		    strcmp(s, "purged") == 0 || strcmp(s, "purging") == 0))
@@ -443,12 +490,12 @@ sc_snapshot(struct sc *sc, struct sc_seen **v, size_t *n, char **cause)
 	json_decref(o);
 	path = api_rancher_path(sc->project, "stacks", NULL,
 	    "limit=1000&removed_null=true");
-	if (sc_call(sc, SC_RANCHER, "GET", path, NULL, &o, cause) != 0) {
+	if (sc_list_all(sc, SC_RANCHER, path, "data", &o, cause) != 0) {
 		free(path);
 		goto fail;
 	}
 	free(path);
-	json_array_foreach(json_object_get(o, "data"), i, e) {
+	json_array_foreach(o, i, e) {
 		s = sc_str(e, "state");
 		if ((s != NULL && (strcmp(s, "removed") == 0 ||
 		    strcmp(s, "removing") == 0)) || sc_str(e, "name") == NULL ||
@@ -977,18 +1024,21 @@ sc_check_host(struct sc_node *n, char **cause)
 {
 	json_t		*o, *e;
 	const char	*lab, *st;
-	char		*path;
+	char		*path, *q;
 	size_t		 i;
 	int		 rc = 0;
 
-	path = api_rancher_path(n->sc->project, "hosts", NULL,
-	    "limit=1000&removed_null=true");
-	if (sc_call(n->sc, SC_RANCHER, "GET", path, NULL, &o, cause) != 0) {
+	/* Its hostname is the server's name: no need to list every host. */
+	q = xasprintf("hostname_prefix=%s&removed_null=true&limit=100",
+	    n->name);
+	path = api_rancher_path(n->sc->project, "hosts", NULL, q);
+	free(q);
+	if (sc_list_all(n->sc, SC_RANCHER, path, "data", &o, cause) != 0) {
 		free(path);
 		return (-1);
 	}
 	free(path);
-	json_array_foreach(json_object_get(o, "data"), i, e) {
+	json_array_foreach(o, i, e) {
 		lab = sc_str(json_object_get(e, "labels"), "bbbnode");
 		if (lab == NULL || strcmp(lab, n->name) != 0)
 			continue;
@@ -1079,53 +1129,50 @@ sc_check_stack_gone(struct sc_node *n, char **cause)
 	return (rc);
 }
 
+/* GET v1/health/node/NAME: every check of the node passes. */
 static int
 sc_check_consul(struct sc_node *n, char **cause)
 {
 	json_t		*o, *e;
+	const char	*st, *svc;
 	char		*path;
 	size_t		 i;
-	int		 rc = 0;
+	int		 seen = 0, bad = 0;
 
-	path = xasprintf("v1/health/service/%s?passing=1",
-	    n->sc->cfg->consul.service);
+	path = xasprintf("v1/health/node/%s", n->name);
 	if (sc_consul(n->sc, "GET", path, NULL, &o, cause) != 0) {
 		free(path);
 		return (-1);
 	}
 	free(path);
 	json_array_foreach(o, i, e) {
-		char	 nm[64];
-
-		if (sc_str(json_object_get(e, "Node"), "Node") == NULL)
-			continue;
-		sc_short(sc_str(json_object_get(e, "Node"), "Node"), nm,
-		    sizeof nm);
-		if (strcmp(nm, n->name) == 0)
-			rc = 1;
+		st = sc_str(e, "Status");
+		svc = sc_str(e, "ServiceName");
+		if (svc != NULL && strcmp(svc, n->sc->cfg->consul.service) == 0)
+			seen++;
+		if (st == NULL || strcmp(st, "passing") != 0)
+			bad++;
 	}
 	json_decref(o);
-	return (rc);
+	return (seen > 0 && bad == 0 ? 1 : 0);
 }
 
-/* scalelite's view of n->sl_id: online and enabled (1), or its load 0. */
+/* scalelite's view of n->sl_id (getServerInfo); *srv NULL: gone. */
 static int
 sc_sl_server(struct sc_node *n, json_t **srv, char **cause)
 {
-	json_t	*o, *e;
-	size_t	 i;
-
 	*srv = NULL;
-	if (sc_call(n->sc, SC_SL, "getServers", NULL, NULL, &o, cause) != 0)
-		return (-1);
-	json_array_foreach(o, i, e) {
-		if (sc_str(e, "id") != NULL && n->sl_id != NULL &&
-		    strcmp(sc_str(e, "id"), n->sl_id) == 0) {
-			*srv = json_incref(e);
-			break;
+	if (n->sl_id == NULL)
+		return (0);
+	if (sc_call(n->sc, SC_SL, "getServerInfo", n->sl_id, NULL, srv,
+	    cause) != 0) {
+		if (*cause != NULL && strstr(*cause, "Couldn't find") != NULL) {
+			free(*cause);
+			*cause = NULL;
+			return (0);
 		}
+		return (-1);
 	}
-	json_decref(o);
 	return (0);
 }
 
