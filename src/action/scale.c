@@ -44,6 +44,7 @@
 #include <openssl/evp.h>
 
 #include "action/action.h"
+#include "action/scale.h"
 #include "api/consul.h"
 #include "api/openstack.h"
 #include "api/rancher.h"
@@ -59,35 +60,12 @@
 #define SC_IN_STEPS	4
 #define SC_MASK		"<masked>"
 
-/* Sources, bits of struct sc_seen.src. */
-#define SC_SRC_NOVA	0x01
-#define SC_SRC_RANCHER	0x02	/* a host */
-#define SC_SRC_STACK	0x04
-#define SC_SRC_CONSUL	0x08
-#define SC_SRC_SL	0x10
-#define SC_SRC_ALL	0x1f
-
 struct sc_args {
 	long	 count;
 	char	*flavor;
 	char	*name;
 	bool	 keep_failed;
 	bool	 force;
-};
-
-/* One name as the sources know it. */
-struct sc_seen {
-	char		 name[64];
-	unsigned	 src;
-	char		 vm_id[64];
-	char		 vm_status[16];
-	char		 host_id[32];
-	char		 host_state[24];
-	char		 stack_id[32];
-	char		 sl_id[64];
-	char		 sl_state[16];
-	double		 load;
-	bool		 sl_online;
 };
 
 struct sc {
@@ -285,69 +263,6 @@ sc_str(const json_t *o, const char *key)
 	return (json_string_value(json_object_get(o, key)));
 }
 
-/* The short name of a host name or URL ("https://bbb-03.x:443/" -> bbb-03). */
-static void
-sc_short(const char *s, char *out, size_t outsz)
-{
-	const char	*p;
-	size_t		 n;
-
-	if ((p = strstr(s, "://")) != NULL)
-		s = p + 3;
-	n = strcspn(s, ".:/");
-	snprintf(out, outsz, "%.*s", (int)n, s);
-}
-
-/* name fits [scale] name_pattern: prefix, digits of the N run, suffix. */
-static bool
-sc_pattern_match(const char *pat, const char *name, long *num)
-{
-	const char	*n = strchr(pat, 'N');
-	size_t		 pre, run, d;
-	const char	*suf;
-
-	if (n == NULL)
-		return (false);
-	pre = (size_t)(n - pat);
-	run = strspn(n, "N");
-	suf = n + run;
-	if (strncmp(name, pat, pre) != 0)
-		return (false);
-	d = strspn(name + pre, "0123456789");
-	if (d == 0 || strcmp(name + pre + d, suf) != 0)
-		return (false);
-	if (num != NULL)
-		*num = strtol(name + pre, NULL, 10);
-	return (true);
-}
-
-static void
-sc_pattern_name(const char *pat, long num, char *out, size_t outsz)
-{
-	const char	*n = strchr(pat, 'N');
-	size_t		 run;
-
-	run = strspn(n, "N");
-	snprintf(out, outsz, "%.*s%0*ld%s", (int)(n - pat), pat, (int)run,
-	    num, n + run);
-}
-
-static struct sc_seen *
-sc_seen_get(struct sc_seen **v, size_t *n, const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < *n; i++) {
-		if (strcmp((*v)[i].name, name) == 0)
-			return (&(*v)[i]);
-	}
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
-	memset(&(*v)[*n], 0, sizeof **v);
-	snprintf((*v)[*n].name, sizeof (*v)[*n].name, "%s", name);
-	(*v)[*n].load = -1;
-	return (&(*v)[(*n)++]);
-}
-
 static int
 sc_project(struct sc *sc, char **cause)
 {
@@ -431,31 +346,18 @@ fail:
  * Prometheus discovers through consul: its view is consul's.
  */
 static int
-sc_snapshot(struct sc *sc, struct sc_seen **v, size_t *n, char **cause)
+sc_snapshot(struct sc *sc, struct scale_seen **v, size_t *n, char **cause)
 {
 	const char	*pat = sc->cfg->scale.name_pattern;
-	json_t		*o, *e, *lab;
-	const char	*s;
-	char		 nm[64], *path;
-	struct sc_seen	*x;
-	size_t		 i;
+	json_t		*o;
+	char		*path;
 
 	*v = NULL;
 	*n = 0;
 	if (sc_list_all(sc, SC_NOVA, "servers/detail?limit=1000", "servers",
 	    &o, cause) != 0)
 		goto fail;
-	json_array_foreach(o, i, e) {
-		if ((s = sc_str(e, "name")) == NULL ||
-		    !sc_pattern_match(pat, s, NULL))
-			continue;
-		x = sc_seen_get(v, n, s);
-		x->src |= SC_SRC_NOVA;
-		snprintf(x->vm_id, sizeof x->vm_id, "%s", sc_str(e, "id") ?
-		    sc_str(e, "id") : "");
-		snprintf(x->vm_status, sizeof x->vm_status, "%s",
-		    sc_str(e, "status") ? sc_str(e, "status") : "");
-	}
+	scale_seen_add(SCALE_SRC_NOVA, o, pat, v, n);
 	json_decref(o);
 
 	if (sc_project(sc, cause) != 0)
@@ -467,26 +369,7 @@ sc_snapshot(struct sc *sc, struct sc_seen **v, size_t *n, char **cause)
 		goto fail;
 	}
 	free(path);
-	json_array_foreach(o, i, e) {
-		s = sc_str(e, "state");
-		if (s != NULL && (strcmp(s, "removed") == 0 ||
-		    strcmp(s, "purged") == 0 || strcmp(s, "purging") == 0))
-			continue;
-		lab = json_object_get(e, "labels");
-		if (sc_str(lab, "bbbnode") != NULL)
-			snprintf(nm, sizeof nm, "%s", sc_str(lab, "bbbnode"));
-		else if (sc_str(e, "hostname") != NULL)
-			sc_short(sc_str(e, "hostname"), nm, sizeof nm);
-		else
-			continue;
-		if (!sc_pattern_match(pat, nm, NULL))
-			continue;
-		x = sc_seen_get(v, n, nm);
-		x->src |= SC_SRC_RANCHER;
-		snprintf(x->host_id, sizeof x->host_id, "%s", sc_str(e, "id"));
-		snprintf(x->host_state, sizeof x->host_state, "%s",
-		    s != NULL ? s : "");
-	}
+	scale_seen_add(SCALE_SRC_HOST, o, pat, v, n);
 	json_decref(o);
 	path = api_rancher_path(sc->project, "stacks", NULL,
 	    "limit=1000&removed_null=true");
@@ -495,17 +378,7 @@ sc_snapshot(struct sc *sc, struct sc_seen **v, size_t *n, char **cause)
 		goto fail;
 	}
 	free(path);
-	json_array_foreach(o, i, e) {
-		s = sc_str(e, "state");
-		if ((s != NULL && (strcmp(s, "removed") == 0 ||
-		    strcmp(s, "removing") == 0)) || sc_str(e, "name") == NULL ||
-		    !sc_pattern_match(pat, sc_str(e, "name"), NULL))
-			continue;
-		x = sc_seen_get(v, n, sc_str(e, "name"));
-		x->src |= SC_SRC_STACK;
-		snprintf(x->stack_id, sizeof x->stack_id, "%s",
-		    sc_str(e, "id"));
-	}
+	scale_seen_add(SCALE_SRC_STACK, o, pat, v, n);
 	json_decref(o);
 
 	if (sc->cfg->consul.url != NULL) {
@@ -516,16 +389,7 @@ sc_snapshot(struct sc *sc, struct sc_seen **v, size_t *n, char **cause)
 			goto fail;
 		}
 		free(path);
-		json_array_foreach(o, i, e) {
-			s = sc_str(json_object_get(e, "Node"), "Node");
-			if (s == NULL)
-				continue;
-			sc_short(s, nm, sizeof nm);
-			if (!sc_pattern_match(pat, nm, NULL))
-				continue;
-			x = sc_seen_get(v, n, nm);
-			x->src |= SC_SRC_CONSUL;
-		}
+		scale_seen_add(SCALE_SRC_CONSUL, o, pat, v, n);
 		json_decref(o);
 	}
 
@@ -536,23 +400,7 @@ sc_snapshot(struct sc *sc, struct sc_seen **v, size_t *n, char **cause)
 		*cause = NULL;
 		o = NULL;
 	}
-	json_array_foreach(o, i, e) {
-		if ((s = sc_str(e, "url")) == NULL)
-			continue;
-		sc_short(s, nm, sizeof nm);
-		if (!sc_pattern_match(pat, nm, NULL))
-			continue;
-		x = sc_seen_get(v, n, nm);
-		x->src |= SC_SRC_SL;
-		snprintf(x->sl_id, sizeof x->sl_id, "%s", sc_str(e, "id") ?
-		    sc_str(e, "id") : "");
-		snprintf(x->sl_state, sizeof x->sl_state, "%s",
-		    sc_str(e, "state") ? sc_str(e, "state") : "");
-		x->sl_online = sc_str(e, "online") != NULL &&
-		    strcmp(sc_str(e, "online"), "online") == 0;
-		x->load = json_is_number(json_object_get(e, "load")) ?
-		    json_number_value(json_object_get(e, "load")) : -1;
-	}
+	scale_seen_add(SCALE_SRC_SL, o, pat, v, n);
 	json_decref(o);
 	return (0);
 fail:
@@ -560,56 +408,6 @@ fail:
 	*v = NULL;
 	*n = 0;
 	return (-1);
-}
-
-static const char *
-sc_src_name(unsigned bit)
-{
-	switch (bit) {
-	case SC_SRC_NOVA:
-		return ("OpenStack VM");
-	case SC_SRC_RANCHER:
-		return ("Rancher host");
-	case SC_SRC_STACK:
-		return ("Rancher stack");
-	case SC_SRC_CONSUL:
-		return ("consul service");
-	case SC_SRC_SL:
-		return ("scalelite server");
-	}
-	return ("?");
-}
-
-/* "VM ..., host ...; missing: ..." of one name; allocated. */
-static char *
-sc_seen_text(const struct sc_seen *x)
-{
-	struct buf	 b = { 0 };
-	unsigned	 bit;
-	int		 k = 0;
-
-	buf_printf(&b, "%s:", x->name);
-	for (bit = 1; bit <= SC_SRC_SL; bit <<= 1) {
-		if ((x->src & bit) == 0)
-			continue;
-		buf_printf(&b, "%s %s", k++ > 0 ? "," : "", sc_src_name(bit));
-		if (bit == SC_SRC_NOVA)
-			buf_printf(&b, " %s (%s)", x->vm_id, x->vm_status);
-		else if (bit == SC_SRC_RANCHER)
-			buf_printf(&b, " %s (%s)", x->host_id, x->host_state);
-		else if (bit == SC_SRC_STACK)
-			buf_printf(&b, " %s", x->stack_id);
-		else if (bit == SC_SRC_SL)
-			buf_printf(&b, " %s", x->sl_id);
-	}
-	buf_adds(&b, "; not in:");
-	k = 0;
-	for (bit = 1; bit <= SC_SRC_SL; bit <<= 1) {
-		if ((x->src & bit) == 0)
-			buf_printf(&b, "%s %s", k++ > 0 ? "," : "",
-			    sc_src_name(bit));
-	}
-	return (buf_steal(&b));
 }
 
 /* --- what a scale out needs once -------------------------------------- */
@@ -1526,13 +1324,13 @@ sc_out_scalelite(struct sc_node *n, char **cause)
 static int
 sc_verify(struct sc_node *n, char **cause)
 {
-	struct sc_seen	*seen, *x = NULL;
+	struct scale_seen	*seen, *x = NULL;
 	size_t		 nseen, i;
-	unsigned	 want = SC_SRC_ALL;
+	unsigned	 want = SCALE_SRC_ALL;
 	char		*t;
 
 	if (n->sc->cfg->consul.url == NULL)
-		want &= ~SC_SRC_CONSUL;
+		want &= ~SCALE_SRC_CONSUL;
 	if (sc_snapshot(n->sc, &seen, &nseen, cause) != 0)
 		return (-1);
 	for (i = 0; i < nseen; i++) {
@@ -1543,7 +1341,7 @@ sc_verify(struct sc_node *n, char **cause)
 	    strcmp(x->vm_status, "ACTIVE") != 0 ||
 	    strcmp(x->host_state, "active") != 0 ||
 	    strcmp(x->sl_state, "enabled") != 0 || !x->sl_online) {
-		t = x != NULL ? sc_seen_text(x) : xstrdup("in no source");
+		t = x != NULL ? scale_seen_text(x) : xstrdup("in no source");
 		*cause = xasprintf("verify: %s (scalelite %s, %s)", t,
 		    x != NULL ? x->sl_state : "-", x != NULL && x->sl_online ?
 		    "online" : "offline");
@@ -1712,18 +1510,18 @@ sc_pick_names(struct sc *sc, struct sc_node *nodes, long count,
     const char *first, char **cause)
 {
 	const char	*pat = sc->cfg->scale.name_pattern;
-	struct sc_seen	*seen;
+	struct scale_seen	*seen;
 	size_t		 nseen, i;
 	long		 max = 0, num, k;
 
 	if (sc_snapshot(sc, &seen, &nseen, cause) != 0)
 		return (-1);
 	for (i = 0; i < nseen; i++) {
-		if (sc_pattern_match(pat, seen[i].name, &num) && num > max)
+		if (scale_name_match(pat, seen[i].name, &num) && num > max)
 			max = num;
 	}
 	if (first != NULL) {
-		if (!sc_pattern_match(pat, first, &num)) {
+		if (!scale_name_match(pat, first, &num)) {
 			*cause = xasprintf("--name %s does not fit [scale] "
 			    "name_pattern %s", first, pat);
 			free(seen);
@@ -1732,7 +1530,7 @@ sc_pick_names(struct sc *sc, struct sc_node *nodes, long count,
 		for (i = 0; i < nseen; i++) {
 			if (strcmp(seen[i].name, first) == 0) {
 				*cause = xasprintf("%s is still known: %s",
-				    first, sc_seen_text(&seen[i]));
+				    first, scale_seen_text(&seen[i]));
 				free(seen);
 				return (-1);
 			}
@@ -1741,7 +1539,7 @@ sc_pick_names(struct sc *sc, struct sc_node *nodes, long count,
 	}
 	free(seen);
 	for (k = 0; k < count; k++)
-		sc_pattern_name(pat, max + 1 + k, nodes[k].name,
+		scale_name_make(pat, max + 1 + k, nodes[k].name,
 		    sizeof nodes[k].name);
 	return (0);
 }
@@ -1864,7 +1662,7 @@ out:
 /* --- scale in --------------------------------------------------------- */
 
 static int
-sc_in_node(struct sc_node *n, const struct sc_seen *x)
+sc_in_node(struct sc_node *n, const struct scale_seen *x)
 {
 	struct sc	*sc = n->sc;
 	json_t		*body, *o;
@@ -1880,7 +1678,7 @@ sc_in_node(struct sc_node *n, const struct sc_seen *x)
 		n->stack_id = xstrdup(x->stack_id);
 	if (x->sl_id[0] != '\0')
 		n->sl_id = xstrdup(x->sl_id);
-	n->consul = (x->src & SC_SRC_CONSUL) != 0;
+	n->consul = (x->src & SCALE_SRC_CONSUL) != 0;
 
 	if (n->sl_id != NULL && strcmp(x->sl_state, "disabled") != 0) {
 		if (job_lock_check(sc->job, &cause) != 0)
@@ -1929,7 +1727,7 @@ fail:
 
 struct sc_in_ctx {
 	struct sc_node		*n;
-	const struct sc_seen	*x;
+	const struct scale_seen	*x;
 };
 
 static void *
@@ -1944,7 +1742,7 @@ sc_in_thread(void *arg)
 static int
 sc_load_cmp(const void *a, const void *b)
 {
-	const struct sc_seen	*x = a, *y = b;
+	const struct scale_seen	*x = a, *y = b;
 
 	if (x->load < y->load)
 		return (-1);
@@ -1956,7 +1754,7 @@ sc_run_in(struct job *j, char **cause)
 {
 	struct sc		 sc;
 	const struct job_args	*a = job_args(j);
-	struct sc_seen		*seen = NULL, *pick = NULL;
+	struct scale_seen		*seen = NULL, *pick = NULL;
 	struct sc_node		*nodes = NULL;
 	struct sc_in_ctx	*ctx = NULL;
 	struct buf		 res = { 0 }, f = { 0 };
@@ -1973,9 +1771,9 @@ sc_run_in(struct job *j, char **cause)
 	    sc_snapshot(&sc, &seen, &nseen, cause) != 0)
 		goto out;
 	for (i = 0; i < nseen; i++) {
-		if ((seen[i].src & (SC_SRC_NOVA | SC_SRC_SL)) != 0)
+		if ((seen[i].src & (SCALE_SRC_NOVA | SCALE_SRC_SL)) != 0)
 			bbb++;
-		if ((seen[i].src & SC_SRC_SL) &&
+		if ((seen[i].src & SCALE_SRC_SL) &&
 		    strcmp(seen[i].sl_state, "enabled") == 0)
 			enabled++;
 	}
@@ -2007,7 +1805,7 @@ sc_run_in(struct job *j, char **cause)
 		count = sc_count(a);
 		qsort(seen, nseen, sizeof *seen, sc_load_cmp);
 		for (i = 0; i < nseen && npick < (size_t)count; i++) {
-			if ((seen[i].src & SC_SRC_SL) &&
+			if ((seen[i].src & SCALE_SRC_SL) &&
 			    strcmp(seen[i].sl_state, "enabled") == 0)
 				pick[npick++] = seen[i];
 		}
@@ -2019,7 +1817,7 @@ sc_run_in(struct job *j, char **cause)
 	}
 	k = 0;
 	for (i = 0; i < npick; i++) {
-		if ((pick[i].src & SC_SRC_SL) &&
+		if ((pick[i].src & SCALE_SRC_SL) &&
 		    strcmp(pick[i].sl_state, "enabled") == 0)
 			k++;
 	}
@@ -2096,7 +1894,7 @@ static int
 sc_run_check(struct job *j, char **cause)
 {
 	struct sc	 sc;
-	struct sc_seen	*seen = NULL;
+	struct scale_seen	*seen = NULL;
 	struct buf	 b = { 0 };
 	char		*t;
 	size_t		 nseen, i, left = 0, whole = 0;
@@ -2113,13 +1911,13 @@ sc_run_check(struct job *j, char **cause)
 		goto out;
 	buf_add(&b, "", 0);
 	for (i = 0; i < nseen; i++) {
-		if ((seen[i].src & SC_SRC_ALL) == SC_SRC_ALL ||
+		if ((seen[i].src & SCALE_SRC_ALL) == SCALE_SRC_ALL ||
 		    (sc.cfg->consul.url == NULL &&
-		    (seen[i].src | SC_SRC_CONSUL) == SC_SRC_ALL)) {
+		    (seen[i].src | SCALE_SRC_CONSUL) == SCALE_SRC_ALL)) {
 			whole++;
 			continue;
 		}
-		t = sc_seen_text(&seen[i]);
+		t = scale_seen_text(&seen[i]);
 		job_step(j, "leftover %s", t);
 		buf_printf(&b, "%sLEFTOVER %s", left++ > 0 ? "; " : "", t);
 		free(t);
@@ -2174,12 +1972,12 @@ sc_plan_names(const struct job_ctx *ctx, long count, struct job_plan *p)
 		return;
 	}
 	for (i = 0; i < ctx->fleet->nnodes; i++) {
-		if (sc_pattern_match(pat, ctx->fleet->nodes[i]->key, &num) &&
+		if (scale_name_match(pat, ctx->fleet->nodes[i]->key, &num) &&
 		    num > max)
 			max = num;
 	}
 	for (k = 0; k < count; k++) {
-		sc_pattern_name(pat, max + 1 + k, nm, sizeof nm);
+		scale_name_make(pat, max + 1 + k, nm, sizeof nm);
 		buf_printf(&b, "%s%s", k > 0 ? ", " : "", nm);
 	}
 	job_plan_add(p, "name the nodes %s (checked again against every "
