@@ -47,6 +47,9 @@ static const struct cli_cmd cli_commands[] = {
 	{ "audit", cmd_audit, "[--since T] [--json] [--limit N]",
 	  "list the audit trail of actions",
 	  CLI_CONFIG_OPTIONAL, false, false },
+	{ "complete", cmd_complete, "-- WORD... CURRENT",
+	  "shell completion: the words for CURRENT (data/completion/)",
+	  CLI_CONFIG_NONE, false, true },
 	{ "config check", cmd_config_check, "[FILE]",
 	  "check the configuration; print it with secrets masked",
 	  CLI_CONFIG_NONE, false, false },
@@ -56,6 +59,12 @@ static const struct cli_cmd cli_commands[] = {
 	{ "help", cmd_help, "[COMMAND]",
 	  "show this help, or one command's",
 	  CLI_CONFIG_NONE, false, false },
+	{ "probe", cmd_probe, "[--json] [NAME]",
+	  "probe the fleet-wide services once (exit 0-3 as status)",
+	  CLI_CONFIG_NONE, false, false },
+	{ "probe meeting", cmd_probe_meeting, "[--json] [NODE]",
+	  "an end-to-end test meeting through scalelite (or on NODE)",
+	  CLI_CONFIG_NONE, true, false },
 	/* status loads the configuration itself: its errors exit 3 */
 	{ "status", cmd_status, "[--json] [--watch] [--timeout S]",
 	  "print the fleet once, as a monitoring check (exit 0-3)",
@@ -161,6 +170,22 @@ cli_table(size_t *n)
 	}
 	*n = ntable;
 	return (table);
+}
+
+const char *
+cli_command_at(size_t i, const char **args, const struct action **act,
+    bool *hidden)
+{
+	const struct cli_cmd	*t;
+	size_t			 n;
+
+	t = cli_table(&n);
+	if (i >= n)
+		return (NULL);
+	*args = t[i].args;
+	*act = t[i].action;
+	*hidden = t[i].hidden;
+	return (t[i].name);
 }
 
 void

@@ -71,6 +71,14 @@ struct cli {
 	bool		 mutating;	/* its row says it changes the fleet */
 };
 
+/*
+ * The i-th command (sorted by name; NULL past the last): its words, its
+ * usage, its registry row (NULL for a plain command), hidden from --help.
+ */
+struct action;
+const char *cli_command_at(size_t i, const char **args,
+	     const struct action **act, bool *hidden);
+
 void	 cli_init(struct cli *);
 void	 cli_free(struct cli *);
 

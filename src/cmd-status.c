@@ -22,8 +22,12 @@
 #include "config.h"
 #include "fleet.h"
 #include "http.h"
+#include "log.h"
 #include "loop.h"
+#include "names.h"
+#include "probe.h"
 #include "problems.h"
+#include "services.h"
 #include "status.h"
 #include "util.h"
 
@@ -34,6 +38,7 @@
 struct status_run {
 	struct loop	*loop;
 	struct backends	*backends;
+	struct probe_set *probes;
 	struct fleet	*fleet;
 	struct loop_timer *deadline;
 	struct loop_timer *redraw;
@@ -72,6 +77,7 @@ status_fail_pending(struct status_run *r)
 		fleet_source_failed(f, s, cause, util_wall_ms());
 		free(cause);
 	}
+	services_fail_pending(f, r->timeout_ms, util_wall_ms());
 }
 
 static void
@@ -101,7 +107,8 @@ status_change_cb(void *arg)
 {
 	struct status_run	*r = arg;
 
-	if (r->drawn || !backends_settled(r->backends))
+	if (r->drawn || !backends_settled(r->backends) ||
+	    probe_set_running(r->probes) > 0)
 		return;
 	loop_timer_stop(r->deadline);
 	if (!r->watch) {
@@ -243,6 +250,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	r.redraw = loop_timer_new(r.loop, status_redraw_cb, &r);
 	loop_timer_start(r.deadline, r.timeout_ms - margin);
 	backends_start(r.backends);
+	r.probes = probe_set_new(r.loop, http, r.fleet, cfg);
+	probe_set_start(r.probes, r.watch, status_change_cb, &r);
 	/* A fleet with nothing configured is settled at once. */
 	status_change_cb(&r);
 
@@ -254,10 +263,18 @@ cmd_status(struct cli *cli, int argc, char **argv)
 		status_fail_pending(&r);
 		status_draw(&r);
 	}
+	/* The names shell completion offers (names.h). */
+	if (cfg->path != NULL && (r.fleet->nnodes > 0 ||
+	    r.fleet->nstacks > 0 || r.fleet->nhosts > 0) &&
+	    names_save(r.fleet, cfg->path, &why) == -1) {
+		log_debug("names cache: %s", why);
+		free(why);
+	}
 
 	loop_timer_free(r.deadline);
 	loop_timer_free(r.redraw);
 	backends_free(r.backends);
+	probe_set_free(r.probes);
 	http_free(http);
 	loop_free(r.loop);
 	fleet_free(r.fleet);

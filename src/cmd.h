@@ -38,7 +38,13 @@ int64_t	 cmd_audit_parse_since(const char *, int64_t, const char **);
 
 /* cmd-config.c */
 int	 cmd_config_check(struct cli *, int, char **);
+/* cmd-complete.c */
+int	 cmd_complete(struct cli *, int, char **);
 int	 cmd_config_keys(struct cli *, int, char **);
+
+/* cmd-probe.c */
+int	 cmd_probe(struct cli *, int, char **);
+int	 cmd_probe_meeting(struct cli *, int, char **);
 
 /* cmd-status.c */
 int	 cmd_status(struct cli *, int, char **);

@@ -27,7 +27,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +44,9 @@
 #include "http.h"
 #include "log.h"
 #include "loop.h"
+#include "probe.h"
 #include "simpath.h"
+#include "task.h"
 #include "tui.h"
 #include "util.h"
 #include "ui/ui.h"
@@ -56,20 +57,27 @@
 #define DASH_LOCK_WAIT_MS	(30 * 60 * 1000)
 #define DASH_SETTLE_MS		150	/* one frame for a refresh's answers */
 #define DASH_AUDIT_LIMIT	500	/* the audit view's newest records */
+/*
+ * How long quitting waits for background tasks: longer than an audit
+ * read can take (connect_timeout 5 s, statement_timeout 10 s), so that
+ * only a read stuck past its own deadlines is left behind.
+ */
+#define DASH_TASK_WAIT_MS	16000
 
 /*
  * The audit view's reader: audit_list() blocks (libpq, the spool's
- * flock), so it runs on a thread of its own, one read at a time; the
- * answer comes back through the loop's wake pipe.
+ * flock), so it runs as a task, one read at a time.  The audit handle
+ * moves into the read and back with its answer.
  */
 struct dash_audit {
-	struct audit		*audit;
-	pthread_t		 thread;
-	bool			 running;	/* loop thread only */
+	struct audit		*audit;		/* NULL while a read has it */
+	uint32_t		 task;		/* the read running, or 0 */
 	bool			 again;		/* asked meanwhile */
+};
 
-	pthread_mutex_t		 mu;
-	bool			 ready;		/* answered */
+struct dash_audit_read {
+	struct dash		*d;		/* not when orphaned */
+	struct audit		*audit;
 	int			 rc;
 	struct audit_list	 list;
 	char			*cause;
@@ -81,6 +89,7 @@ struct dash {
 	struct http		*http;
 	struct fleet		*fleet;
 	struct backends		*backends;
+	struct probe_set	*probes;	/* fleet-wide services */
 	struct ui		*ui;
 	struct tui		*tui;
 	struct loop_timer	*clock;
@@ -93,6 +102,7 @@ struct dash {
 
 	/* operator actions: the plan waiting in the confirm dialog */
 	struct jobs		*jobs;
+	struct tasks		*tasks;
 	const struct action	*pending_act;
 	struct job_plan		*pending;
 	char			*pending_target;
@@ -108,6 +118,7 @@ struct dash {
 };
 
 static void	 dash_audit_start(struct dash *);
+static void	 dash_audit_done_cb(uint32_t, enum task_end, void *);
 static void	 dash_input_cb(void *);
 static void	 dash_resize_cb(void *);
 static void	 dash_end_cb(int, bool, void *);
@@ -264,15 +275,11 @@ out:
 static int
 dash_demo_start(struct dash *d, char **cause)
 {
-	const char	*tmp;
 	char		*sim, *logpath, *tail;
 	int		 pfd[2], logfd, devnull;
 	pid_t		 pid;
 
-	tmp = getenv("TMPDIR");
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	d->tmpdir = xasprintf("%s/bbbctl-demo-XXXXXX", tmp);
+	d->tmpdir = xasprintf("%s/bbbctl-demo-XXXXXX", util_tmpdir());
 	if (mkdtemp(d->tmpdir) == NULL) {
 		*cause = xasprintf("%s: %s", d->tmpdir, strerror(errno));
 		free(d->tmpdir);
@@ -533,80 +540,77 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 
 /* --- the audit view's records -------------------------------------------- */
 
-static void *
-dash_audit_main(void *arg)
+static void
+dash_audit_run_cb(struct task *t, void *arg)
 {
-	struct dash		*d = arg;
-	struct dash_audit	*da = &d->audit;
-	struct audit_list	 l;
-	char			*cause = NULL;
-	int			 rc;
+	struct dash_audit_read	*r = arg;
 
-	memset(&l, 0, sizeof l);
-	rc = audit_list(da->audit, 0, DASH_AUDIT_LIMIT, &l, &cause);
-	pthread_mutex_lock(&da->mu);
-	da->rc = rc;
-	da->list = l;
-	da->cause = cause;
-	da->ready = true;
-	pthread_mutex_unlock(&da->mu);
-	loop_wake(d->loop);
-	return (NULL);
+	(void)t;
+	r->rc = audit_list(r->audit, 0, DASH_AUDIT_LIMIT, &r->list, &r->cause);
+}
+
+static void
+dash_audit_read_free(struct dash_audit_read *r)
+{
+	audit_list_free(&r->list);
+	free(r->cause);
+	free(r);
 }
 
 static void
 dash_audit_start(struct dash *d)
 {
 	struct dash_audit	*da = &d->audit;
-	sigset_t		 all, old;
-	int			 error;
+	struct dash_audit_read	*r;
+	char			*cause = NULL;
 
-	if (da->running) {
+	if (da->task != 0) {
 		da->again = true;
 		return;
 	}
 	if (da->audit == NULL)
 		da->audit = audit_new(d->cli->cfg);
 	da->again = false;
-	da->ready = false;
-	/* The reader never takes the loop's signals. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	error = pthread_create(&da->thread, NULL, dash_audit_main, d);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (error != 0) {
-		ui_audit_set(d->ui, NULL, 0, NULL, strerror(error));
-		return;
+	r = xcalloc(1, sizeof *r);
+	r->d = d;
+	r->audit = da->audit;
+	da->audit = NULL;
+	da->task = task_start(d->tasks, dash_audit_run_cb, dash_audit_done_cb,
+	    r, &cause);
+	if (da->task == 0) {
+		da->audit = r->audit;
+		dash_audit_read_free(r);
+		ui_audit_set(d->ui, NULL, 0, NULL, cause);
+		free(cause);
 	}
-	da->running = true;
 }
 
-/* The reader's answer, on the loop thread. */
+/* The reader's answer, on the loop thread (or its own, when orphaned). */
 static void
-dash_audit_wake_cb(void *arg)
+dash_audit_done_cb(uint32_t id, enum task_end end, void *arg)
 {
-	struct dash		*d = arg;
-	struct dash_audit	*da = &d->audit;
+	struct dash_audit_read	*r = arg;
+	struct dash		*d = r->d;
+	struct dash_audit	*da;
 	struct ui_audit_rec	*recs;
 	struct audit_entry	*e;
-	bool			 ready;
 	size_t			 i;
 
-	if (!da->running)
+	(void)id;
+	if (end == TASK_ORPHANED) {
+		audit_free(r->audit);
+		dash_audit_read_free(r);
 		return;
-	pthread_mutex_lock(&da->mu);
-	ready = da->ready;
-	pthread_mutex_unlock(&da->mu);
-	if (!ready)
-		return;
-	pthread_join(da->thread, NULL);
-	da->running = false;
-	if (d->ui != NULL && da->rc != 0)
-		ui_audit_set(d->ui, NULL, 0, NULL, da->cause);
+	}
+	da = &d->audit;
+	da->task = 0;
+	da->audit = r->audit;
+	if (d->ui != NULL && r->rc != 0)
+		ui_audit_set(d->ui, NULL, 0, NULL, r->cause);
 	else if (d->ui != NULL) {
-		recs = xcalloc(da->list.n + 1, sizeof *recs);
-		for (i = 0; i < da->list.n; i++) {
-			e = &da->list.v[i];
+		recs = xcalloc(r->list.n + 1, sizeof *recs);
+		for (i = 0; i < r->list.n; i++) {
+			e = &r->list.v[i];
 			recs[i].at_ms = e->at_ms;
 			recs[i].event = e->event;
 			recs[i].job_id = e->job_id;
@@ -618,32 +622,14 @@ dash_audit_wake_cb(void *arg)
 			recs[i].result = e->result;
 			recs[i].spooled = e->spooled;
 		}
-		ui_audit_set(d->ui, recs, da->list.n, da->list.db_error !=
-		    NULL ? da->list.db_error : NULL, NULL);
+		ui_audit_set(d->ui, recs, r->list.n, r->list.db_error !=
+		    NULL ? r->list.db_error : NULL, NULL);
 		free(recs);
 	}
-	audit_list_free(&da->list);
-	memset(&da->list, 0, sizeof da->list);
-	free(da->cause);
-	da->cause = NULL;
-	if (da->again && d->ui != NULL)
+	dash_audit_read_free(r);
+	if (da->again && d->ui != NULL && end == TASK_DONE)
 		dash_audit_start(d);
 	dash_draw(d);
-}
-
-static void
-dash_audit_free(struct dash *d)
-{
-	struct dash_audit	*da = &d->audit;
-
-	if (da->running) {
-		pthread_join(da->thread, NULL);
-		da->running = false;
-		audit_list_free(&da->list);
-		free(da->cause);
-	}
-	audit_free(da->audit);
-	pthread_mutex_destroy(&da->mu);
 }
 
 static void
@@ -793,7 +779,6 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 
 	memset(&d, 0, sizeof d);
 	d.cli = cli;
-	pthread_mutex_init(&d.audit.mu, NULL);
 	d.started = util_mono_ms();
 	d.started_wall = util_wall_ms();
 	dash_current = &d;
@@ -823,14 +808,14 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	backends_on_change(d.backends, dash_change_cb, &d);
 	d.jobs = jobs_new(d.loop, d.fleet, cfg, NULL);
 	jobs_on_change(d.jobs, dash_job_cb, &d);
-	loop_on_wake(d.loop, dash_audit_wake_cb, &d);
+	d.tasks = tasks_new(d.loop);
 
 	/* Before curses starts, so that it installs no handler of its own. */
 	d.tui = tui_new(d.loop, &dash_tui_cbs, &d);
 
 	memset(&o, 0, sizeof o);
 	o.readonly = cli->readonly;
-	o.color = cfg->ui.color && !cli->no_color && !ui_env_no_color();
+	o.color = cfg->ui.color && !cli->no_color;	/* NO_COLOR: cli.c */
 	o.ascii = cfg->ui.ascii;
 	o.mouse = cfg->ui.mouse;
 	o.refresh_ms = cfg->ui.refresh_ms;
@@ -848,6 +833,8 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	dash_clock_arm(&d);
 	backends_set_refresh(d.backends, o.refresh_ms);
 	backends_start(d.backends);
+	d.probes = probe_set_new(d.loop, d.http, d.fleet, cfg);
+	probe_set_start(d.probes, true, dash_change_cb, &d);
 	dash_draw(&d);
 	log_info("dashboard: first frame %lld ms after start",
 	    (long long)(util_mono_ms() - d.started));
@@ -869,9 +856,15 @@ out:
 		fprintf(stderr, "bbbctl: waiting for %zu running job(s) to "
 		    "end\n", jobs_running(d.jobs));
 	jobs_free(d.jobs);
-	dash_audit_free(&d);
+	/* The audit read's answer is dropped (there is no ui any more). */
+	if (d.tasks != NULL && tasks_running(d.tasks) > 0)
+		log_info("dashboard: waiting up to %d s for %zu background "
+		    "read(s)", DASH_TASK_WAIT_MS / 1000, tasks_running(d.tasks));
+	tasks_free(d.tasks, DASH_TASK_WAIT_MS);
+	audit_free(d.audit.audit);
 	dash_pending_clear(&d);
 	backends_free(d.backends);
+	probe_set_free(d.probes);
 	http_free(d.http);
 	fleet_free(d.fleet);
 	loop_free(d.loop);

@@ -414,11 +414,38 @@ loop_signal_one(struct loop *loop, unsigned char signo)
 void
 loop_on_wake(struct loop *loop, loop_wake_cb cb, void *arg)
 {
+	size_t	 i;
+
+	for (i = 0; i < loop->nwakes; i++) {
+		if (loop->wakes[i].cb == NULL) {	/* unregistered */
+			loop->wakes[i].cb = cb;
+			loop->wakes[i].arg = arg;
+			return;
+		}
+	}
 	loop->wakes = xreallocarray(loop->wakes, loop->nwakes + 1,
 	    sizeof *loop->wakes);
 	loop->wakes[loop->nwakes].cb = cb;
 	loop->wakes[loop->nwakes].arg = arg;
 	loop->nwakes++;
+}
+
+void
+loop_off_wake(struct loop *loop, loop_wake_cb cb, void *arg)
+{
+	size_t	 i;
+
+	/* Cleared, not moved: loop_wake_run() may be walking the array. */
+	for (i = 0; i < loop->nwakes; i++) {
+		if (loop->wakes[i].cb == cb && loop->wakes[i].arg == arg) {
+			loop->wakes[i].cb = NULL;
+			loop->wakes[i].arg = NULL;
+		}
+	}
+	if (loop->depth > 0)
+		return;
+	while (loop->nwakes > 0 && loop->wakes[loop->nwakes - 1].cb == NULL)
+		loop->nwakes--;
 }
 
 void
@@ -439,8 +466,10 @@ loop_wake_run(struct loop *loop)
 
 	loop_drain(loop->wake_pipe[0], NULL, loop);
 	/* Callbacks may register more; index, do not cache the pointer. */
-	for (i = 0; i < loop->nwakes; i++)
-		loop->wakes[i].cb(loop->wakes[i].arg);
+	for (i = 0; i < loop->nwakes; i++) {
+		if (loop->wakes[i].cb != NULL)
+			loop->wakes[i].cb(loop->wakes[i].arg);
+	}
 }
 
 /* the pass ------------------------------------------------------------------*/

@@ -57,6 +57,8 @@ int		 loop_signal(struct loop *, int signo, loop_signal_cb,
 
 /* Register a callback run on the loop after any loop_wake(). */
 void		 loop_on_wake(struct loop *, loop_wake_cb, void *arg);
+/* Unregister it (also from inside a wake callback). */
+void		 loop_off_wake(struct loop *, loop_wake_cb, void *arg);
 /* Thread-safe and async-signal-safe. */
 void		 loop_wake(struct loop *);
 

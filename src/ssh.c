@@ -373,28 +373,76 @@ ssh_append(struct buf *b, const char *p, size_t n, bool *truncated)
 		buf_add(b, p, n);
 }
 
-/* Run the command on an authenticated session (non-blocking from here). */
-static int
-ssh_run(LIBSSH2_SESSION *s, int fd, const char *shown, const char *command,
-    struct ssh_result *res, char **cause)
+struct ssh_session {
+	LIBSSH2_SESSION	*s;
+	int		 fd;
+	char		*shown;		/* "host" or "[host]:port" */
+	char		*user;
+	int64_t		 exec_timeout_ms;
+	const atomic_bool *cancel;
+	bool		 broken;	/* a command failed half-way */
+};
+
+static bool
+ssh_cancelled(struct ssh_session *ss)
 {
+	return (ss->cancel != NULL && atomic_load(ss->cancel));
+}
+
+/* Wait for what libssh2 says it is blocked on; -1 on timeout or cancel. */
+static int
+ssh_wait_session(struct ssh_session *ss, int64_t deadline)
+{
+	int64_t	 until;
+	int	 dirs;
+	short	 ev = 0;
+
+	dirs = libssh2_session_block_directions(ss->s);
+	if (dirs & LIBSSH2_SESSION_BLOCK_INBOUND)
+		ev |= POLLIN;
+	if (dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+		ev |= POLLOUT;
+	if (ev == 0)
+		ev = POLLIN;
+	if (ss->cancel == NULL)
+		return (ssh_wait(ss->fd, ev, deadline));
+	for (;;) {
+		if (ssh_cancelled(ss))
+			return (-1);
+		until = util_mono_ms() + SSH_CANCEL_MS;
+		if (until > deadline)
+			until = deadline;
+		if (ssh_wait(ss->fd, ev, until) == 0)
+			return (0);
+		if (util_mono_ms() >= deadline)
+			return (-1);
+	}
+}
+
+/* Run the command on the session (non-blocking from here). */
+static int
+ssh_run(struct ssh_session *ss, const char *command, const char *in,
+    size_t in_len, struct ssh_result *res, char **cause)
+{
+	LIBSSH2_SESSION	*s = ss->s;
 	LIBSSH2_CHANNEL	*ch = NULL;
 	struct buf	 out = { 0 }, err = { 0 };
 	char		 tmp[16384], *sig = NULL;
-	ssize_t		 n1, n2;
+	ssize_t		 n1, n2, w;
+	size_t		 off = 0, siglen = 0, chunk;
 	int64_t		 deadline;
-	int		 rc, dirs;
-	short		 ev;
-	size_t		 siglen = 0;
+	int		 rc;
+	bool		 eof_sent = false, moved;
 
-	deadline = util_mono_ms() + SSH_EXEC_TIMEOUT_MS;
+	if (ssh_cancelled(ss)) {
+		*cause = xasprintf("ssh %s: cancelled", ss->shown);
+		return (-1);
+	}
+	deadline = util_mono_ms() + ss->exec_timeout_ms;
 	libssh2_session_set_blocking(s, 0);
 #define SSH_AGAIN(expr) \
 	while ((expr) == LIBSSH2_ERROR_EAGAIN) { \
-		dirs = libssh2_session_block_directions(s); \
-		ev = ((dirs & LIBSSH2_SESSION_BLOCK_INBOUND) ? POLLIN : 0) | \
-		    ((dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND) ? POLLOUT : 0); \
-		if (ssh_wait(fd, ev != 0 ? ev : POLLIN, deadline) != 0) \
+		if (ssh_wait_session(ss, deadline) != 0) \
 			goto timeout; \
 	}
 	for (;;) {
@@ -402,20 +450,50 @@ ssh_run(LIBSSH2_SESSION *s, int fd, const char *shown, const char *command,
 		if (ch != NULL)
 			break;
 		if (libssh2_session_last_errno(s) != LIBSSH2_ERROR_EAGAIN) {
-			ssh_fail(cause, shown, "open channel", s);
-			return (-1);
+			ssh_fail(cause, ss->shown, "open channel", s);
+			goto fail;
 		}
-		if (ssh_wait(fd, POLLIN, deadline) != 0)
+		if (ssh_wait_session(ss, deadline) != 0)
 			goto timeout;
 	}
 	SSH_AGAIN(rc = libssh2_channel_exec(ch, command));
 	if (rc != 0) {
-		ssh_fail(cause, shown, "exec", s);
+		ssh_fail(cause, ss->shown, "exec", s);
 		goto fail;
 	}
-	SSH_AGAIN(rc = libssh2_channel_send_eof(ch));
 
+	/* Feed stdin while reading, or a chatty command would block us. */
 	for (;;) {
+		if (ssh_cancelled(ss))
+			goto timeout;
+		moved = false;
+		if (off < in_len) {
+			chunk = in_len - off > sizeof tmp ? sizeof tmp :
+			    in_len - off;
+			w = libssh2_channel_write(ch, in + off, chunk);
+			if (w > 0) {
+				off += (size_t)w;
+				moved = true;
+			} else if (w != LIBSSH2_ERROR_EAGAIN) {
+				if (!libssh2_channel_eof(ch)) {
+					ssh_fail(cause, ss->shown, "write", s);
+					goto fail;
+				}
+				/* The command is gone; it took what it took. */
+				off = in_len;
+				eof_sent = true;
+			}
+		}
+		if (off == in_len && !eof_sent) {
+			rc = libssh2_channel_send_eof(ch);
+			if (rc == 0) {
+				eof_sent = true;
+				moved = true;
+			} else if (rc != LIBSSH2_ERROR_EAGAIN) {
+				ssh_fail(cause, ss->shown, "send eof", s);
+				goto fail;
+			}
+		}
 		n1 = libssh2_channel_read(ch, tmp, sizeof tmp);
 		if (n1 > 0)
 			ssh_append(&out, tmp, (size_t)n1, &res->truncated);
@@ -426,15 +504,13 @@ ssh_run(LIBSSH2_SESSION *s, int fd, const char *shown, const char *command,
 			continue;
 		if ((n1 < 0 && n1 != LIBSSH2_ERROR_EAGAIN) ||
 		    (n2 < 0 && n2 != LIBSSH2_ERROR_EAGAIN)) {
-			ssh_fail(cause, shown, "read", s);
+			ssh_fail(cause, ss->shown, "read", s);
 			goto fail;
 		}
 		if (libssh2_channel_eof(ch) && n1 == 0 && n2 == 0)
 			break;
-		if (n1 == LIBSSH2_ERROR_EAGAIN || n2 == LIBSSH2_ERROR_EAGAIN) {
-			if (ssh_wait(fd, POLLIN, deadline) != 0)
-				goto timeout;
-		}
+		if (!moved && ssh_wait_session(ss, deadline) != 0)
+			goto timeout;
 	}
 	SSH_AGAIN(rc = libssh2_channel_close(ch));
 	SSH_AGAIN(rc = libssh2_channel_wait_closed(ch));
@@ -459,9 +535,19 @@ ssh_run(LIBSSH2_SESSION *s, int fd, const char *shown, const char *command,
 	return (0);
 
 timeout:
-	*cause = xasprintf("ssh %s: no answer within %d s", shown,
-	    SSH_EXEC_TIMEOUT_MS / 1000);
+	if (ssh_cancelled(ss))
+		*cause = xasprintf("ssh %s: cancelled", ss->shown);
+	else
+		*cause = xasprintf("ssh %s: no answer within %lld s",
+		    ss->shown, (long long)(ss->exec_timeout_ms / 1000));
 fail:
+	/*
+	 * Half-way through a channel: nothing more on this session.  The
+	 * connection goes first, so that freeing the channel (and later
+	 * the session) sends nothing and waits for nothing.
+	 */
+	ss->broken = true;
+	shutdown(ss->fd, SHUT_RDWR);
 	if (ch != NULL)
 		libssh2_channel_free(ch);
 	buf_free(&out);
@@ -469,77 +555,153 @@ fail:
 	return (-1);
 }
 
-int
-ssh_exec(const struct config *cfg, const char *hostarg, const char *command,
-    struct ssh_result *res, char **cause)
+struct ssh_session *
+ssh_session_open(const struct config *cfg, const char *hostarg,
+    const struct ssh_opts *opts, char **cause)
 {
-	LIBSSH2_SESSION	*s = NULL;
-	char		*host = NULL, *known = NULL, *ident = NULL, *pub = NULL;
-	char		*shown = NULL, *why;
-	const char	*user;
-	long		 port;
-	int		 fd = -1, rc = -1;
+	struct ssh_session	*ss;
+	struct ssh_opts		 o;
+	char			*host = NULL, *known = NULL, *ident = NULL;
+	char			*pub = NULL, *why;
+	long			 port;
 
-	memset(res, 0, sizeof *res);
 	pthread_once(&ssh_once, ssh_init_once);
 	if (ssh_init_rc != 0) {
 		*cause = xstrdup("ssh: libssh2_init failed");
-		return (-1);
+		return (NULL);
 	}
 	if (hostarg == NULL || *hostarg == '\0') {
 		*cause = xstrdup("ssh: no host");
-		return (-1);
+		return (NULL);
 	}
+	memset(&o, 0, sizeof o);
+	if (opts != NULL)
+		o = *opts;
+	if (o.timeout_ms <= 0)
+		o.timeout_ms = SSH_TIMEOUT_MS;
+	if (o.exec_timeout_ms <= 0)
+		o.exec_timeout_ms = SSH_EXEC_TIMEOUT_MS;
 	if (ssh_parse_host(hostarg, cfg->ssh.port > 0 ? cfg->ssh.port : 22,
 	    &host, &port, cause) != 0)
-		return (-1);
-	shown = port == 22 ? xstrdup(host) : xasprintf("[%s]:%ld", host, port);
-	user = cfg->ssh.user != NULL ? cfg->ssh.user : "root";
+		return (NULL);
+
+	ss = xcalloc(1, sizeof *ss);
+	ss->fd = -1;
+	ss->exec_timeout_ms = o.exec_timeout_ms;
+	ss->cancel = o.cancel;
+	ss->shown = port == 22 ? xstrdup(host) : xasprintf("[%s]:%ld", host,
+	    port);
+	ss->user = xstrdup(o.user != NULL ? o.user : cfg->ssh.user != NULL ?
+	    cfg->ssh.user : "root");
 	known = ssh_default_path(cfg->ssh.known_hosts, ".ssh/known_hosts");
-	ident = ssh_default_path(cfg->ssh.identity, ".ssh/id_ed25519");
-	pub = xasprintf("%s.pub", ident);
+	ident = ssh_default_path(o.identity != NULL ? o.identity :
+	    cfg->ssh.identity, ".ssh/id_ed25519");
+	if (o.identity_pub != NULL)
+		pub = xstrdup(o.identity_pub);
+	else {
+		pub = xasprintf("%s.pub", ident);
+		if (access(pub, R_OK) != 0) {
+			/* libssh2 derives it from the private key. */
+			free(pub);
+			pub = NULL;
+		}
+	}
+	if (access(ident, R_OK) != 0) {
+		*cause = xasprintf("ssh %s: cannot read the identity %s: %s",
+		    ss->shown, ident, strerror(errno));
+		goto fail;
+	}
 
-	if ((fd = ssh_connect_tcp(host, port, cause)) == -1)
-		goto out;
-	if ((s = libssh2_session_init()) == NULL) {
+	if ((ss->fd = ssh_connect_tcp(host, port, cause)) == -1)
+		goto fail;
+	if ((ss->s = libssh2_session_init()) == NULL) {
 		*cause = xstrdup("ssh: out of memory");
-		goto out;
+		goto fail;
 	}
-	libssh2_session_set_blocking(s, 1);
-	libssh2_session_set_timeout(s, SSH_TIMEOUT_MS);
-	if (libssh2_session_handshake(s, fd) != 0) {
-		why = ssh_session_error(s);
-		*cause = xasprintf("ssh %s: handshake: %s", shown, why);
+	libssh2_session_set_blocking(ss->s, 1);
+	libssh2_session_set_timeout(ss->s, (long)o.timeout_ms);
+	if (libssh2_session_handshake(ss->s, ss->fd) != 0) {
+		why = ssh_session_error(ss->s);
+		*cause = xasprintf("ssh %s: handshake: %s", ss->shown, why);
 		free(why);
-		goto out;
+		goto fail;
 	}
-	if (ssh_check_hostkey(s, host, port, known, cause) != 0) {
+	if (ssh_check_hostkey(ss->s, host, port, known, cause) != 0) {
 		log_warn("%s", *cause);
-		goto out;
+		goto fail;
 	}
-	if (libssh2_userauth_publickey_fromfile(s, user,
-	    access(pub, R_OK) == 0 ? pub : NULL, ident, NULL) != 0) {
-		why = ssh_session_error(s);
+	if (libssh2_userauth_publickey_fromfile(ss->s, ss->user, pub, ident,
+	    NULL) != 0) {
+		why = ssh_session_error(ss->s);
 		*cause = xasprintf("ssh %s@%s: public key authentication with "
-		    "%s failed: %s", user, shown, ident, why);
+		    "%s failed: %s", ss->user, ss->shown, ident, why);
 		free(why);
-		goto out;
+		goto fail;
 	}
-	log_debug("ssh %s@%s: %s", user, shown, command);
-	rc = ssh_run(s, fd, shown, command, res, cause);
-
-out:
-	if (s != NULL) {
-		libssh2_session_set_blocking(s, 1);
-		libssh2_session_disconnect(s, "bbbctl done");
-		libssh2_session_free(s);
-	}
-	if (fd != -1)
-		close(fd);
 	free(host);
 	free(known);
 	free(ident);
 	free(pub);
-	free(shown);
+	return (ss);
+
+fail:
+	ssh_session_close(ss);
+	free(host);
+	free(known);
+	free(ident);
+	free(pub);
+	return (NULL);
+}
+
+int
+ssh_session_exec(struct ssh_session *ss, const char *command, const void *in,
+    size_t in_len, struct ssh_result *res, char **cause)
+{
+	int	 rc;
+
+	memset(res, 0, sizeof *res);
+	if (ss->broken) {
+		*cause = xasprintf("ssh %s: the session broke off in an "
+		    "earlier command", ss->shown);
+		return (-1);
+	}
+	log_debug("ssh %s@%s: %s", ss->user, ss->shown, command);
+	rc = ssh_run(ss, command, in, in != NULL ? in_len : 0, res, cause);
+	if (rc != 0)
+		ssh_result_clear(res);
+	return (rc);
+}
+
+void
+ssh_session_close(struct ssh_session *ss)
+{
+	if (ss == NULL)
+		return;
+	if (ss->s != NULL) {
+		/* Blocking again, so the session timeout bounds it. */
+		libssh2_session_set_blocking(ss->s, 1);
+		if (!ss->broken)
+			libssh2_session_disconnect(ss->s, "bbbctl done");
+		libssh2_session_free(ss->s);
+	}
+	if (ss->fd != -1)
+		close(ss->fd);
+	free(ss->shown);
+	free(ss->user);
+	free(ss);
+}
+
+int
+ssh_exec(const struct config *cfg, const char *host, const char *command,
+    struct ssh_result *res, char **cause)
+{
+	struct ssh_session	*ss;
+	int			 rc;
+
+	memset(res, 0, sizeof *res);
+	if ((ss = ssh_session_open(cfg, host, NULL, cause)) == NULL)
+		return (-1);
+	rc = ssh_session_exec(ss, command, NULL, 0, res, cause);
+	ssh_session_close(ss);
 	return (rc);
 }

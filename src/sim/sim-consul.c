@@ -76,6 +76,12 @@ struct consul_service {
 	uint64_t	 modify_index;
 };
 
+/* The lock-delay of a key that a "delete" session's end removed. */
+struct consul_delay {
+	char		*key;
+	int64_t		 until;		/* rt_ms */
+};
+
 struct consul {
 	struct consul_kv	*kv;		/* sorted by key */
 	size_t			 nkv;
@@ -87,6 +93,8 @@ struct consul {
 	size_t			 nservices;
 	uint64_t		 catalog_index;
 	uint64_t		 session_seq;
+	struct consul_delay	*delays;
+	size_t			 ndelays;
 };
 
 enum consul_acl { CONSUL_ACL_OK, CONSUL_ACL_ANON, CONSUL_ACL_BAD };
@@ -138,6 +146,9 @@ sim_consul_free(struct sim_world *w)
 	for (i = 0; i < c->nservices; i++)
 		consul_service_free_one(&c->services[i]);
 	free(c->services);
+	for (i = 0; i < c->ndelays; i++)
+		free(c->delays[i].key);
+	free(c->delays);
 	free(c);
 	w->consul = NULL;
 }
@@ -1226,6 +1237,40 @@ consul_kv_remove(struct consul *c, size_t i)
 	c->nkv--;
 }
 
+/*
+ * Lock-delays outlive the keys: consul keeps them by key name (the state
+ * store's lockDelay), so a key that a "delete" session's end removed
+ * cannot be acquired, even as a new key, until the delay is over.
+ * Returns the key's delay end (rt_ms), 0 if none; drops expired ones.
+ */
+static int64_t
+consul_delay_get(struct consul *c, const char *key, int64_t now)
+{
+	int64_t	 until = 0;
+	size_t	 i = 0;
+
+	while (i < c->ndelays) {
+		if (c->delays[i].until <= now) {
+			free(c->delays[i].key);
+			c->delays[i] = c->delays[--c->ndelays];
+			continue;
+		}
+		if (strcmp(c->delays[i].key, key) == 0)
+			until = c->delays[i].until;
+		i++;
+	}
+	return (until);
+}
+
+static void
+consul_delay_add(struct consul *c, const char *key, int64_t until)
+{
+	c->delays = xreallocarray(c->delays, c->ndelays + 1,
+	    sizeof *c->delays);
+	c->delays[c->ndelays].key = xstrdup(key);
+	c->delays[c->ndelays++].until = until;
+}
+
 /* Invalidate a session: release or delete what it holds. */
 static void
 consul_session_invalidate(struct sim_world *w, size_t si, bool lock_delay)
@@ -1242,6 +1287,11 @@ consul_session_invalidate(struct sim_world *w, size_t si, bool lock_delay)
 			continue;
 		}
 		if (s->delete) {
+			/* deleteSessionTxn: the delay applies to deleted
+			 * keys too */
+			if (lock_delay && s->lock_delay_ms > 0)
+				consul_delay_add(c, c->kv[i].key, w->rt_ms +
+				    s->lock_delay_ms);
 			consul_kv_remove(c, i);
 			continue;
 		}
@@ -1795,6 +1845,9 @@ consul_kv_put(struct sim_world *w, const struct sim_req *req,
 	if (acquire != NULL && kv != NULL && kv->session[0] == '\0' &&
 	    w->rt_ms < kv->lock_delay_until)
 		goto answer;
+	if (acquire != NULL && kv == NULL &&
+	    w->rt_ms < consul_delay_get(c, key, w->rt_ms))
+		goto answer;
 	if (release != NULL && (kv == NULL ||
 	    strcmp(kv->session, release) != 0))
 		goto answer;
@@ -1804,6 +1857,7 @@ consul_kv_put(struct sim_world *w, const struct sim_req *req,
 		memset(&nkv, 0, sizeof nkv);
 		nkv.key = xstrdup(key);
 		nkv.create_index = w->index;
+		nkv.lock_delay_until = consul_delay_get(c, key, w->rt_ms);
 		c->kv = xreallocarray(c->kv, c->nkv + 1, sizeof *c->kv);
 		memmove(&c->kv[at + 1], &c->kv[at],
 		    (c->nkv - at) * sizeof *c->kv);

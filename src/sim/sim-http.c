@@ -476,6 +476,9 @@ sim_dispatch(struct sim_world *w, const struct sim_req *req,
 	case SIM_CONTROL:
 		sim_control_handle(w, req, resp);
 		break;
+	case SIM_GREENLIGHT:
+		sim_greenlight_handle(w, req, resp);
+		break;
 	default:
 		sim_resp_printf(resp, 500, NULL, "no such system\n");
 		break;

@@ -1964,13 +1964,10 @@ os_glance(struct os_req *rq, const char *path)
 
 	if (strcmp(path, "") == 0 || strcmp(path, "/") == 0) {
 		/* glance's version negotiation answers 300 at the root */
+		name = xasprintf("%s/image/v2/", rq->base);
 		o = json_pack("{s:[{s:s, s:s, s:[{s:s, s:s}]}]}", "versions",
 		    "id", "v2.15", "status", "CURRENT", "links", "rel", "self",
-		    "href", "");
-		name = xasprintf("%s/image/v2/", rq->base);
-		json_object_set_new(json_array_get(json_object_get(
-		    json_array_get(json_object_get(o, "versions"), 0),
-		    "links"), 0), "href", json_string(name));
+		    "href", name);
 		free(name);
 		os_send(rq, 300, o);
 		return;

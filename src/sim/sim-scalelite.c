@@ -10,7 +10,8 @@
  * picks the least-loaded enabled online server (or the one the meeting
  * is already on) and creates the meeting on that node's BBB API; join
  * redirects to the node's re-signed join URL; end ends it there;
- * getRecordings answers from scalelite's own (empty) recordings table.
+ * getRecordings answers from scalelite's own recordings table, which
+ * recorded meetings fill when they end (after their processing).
  * The other calls answer unsupportedRequest.
  * The admin API changes the nodes' scalelite fields (lb, tag, multiplier,
  * in_scalelite); the poller in sim-world.c does the rest (online, load,
@@ -23,6 +24,7 @@
  * offline: nothing answers there).
  */
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,7 +58,25 @@ struct sl_node {		/* scalelite's record of a node */
 	bool		 version_unknown; /* added, not polled online yet */
 };
 
+/* A recording scalelite imported (its recordings table). */
+struct sl_recording {
+	char		 record_id[96];	/* the meeting's internal id */
+	char		 meeting_id[257];
+	char		 name[96];
+	int64_t		 start_ms;
+	int64_t		 end_ms;
+	int64_t		 ready_ms;	/* processed and imported at */
+	int		 participants;
+};
+
+/* At most this many recordings are kept, the oldest go first. */
+#define SL_RECORDINGS_MAX	1000
+/* BBB's processing before scalelite's importer sees a recording. */
+#define SL_PROCESSING_MS	(2 * 60 * 1000)
+
 struct sl_state {
+	struct sl_recording *recs;	/* oldest first */
+	size_t		 nrecs;
 	struct sl_node	*nodes;
 	size_t		 nnodes;
 	struct sl_server *extra;
@@ -94,6 +114,7 @@ sim_scalelite_free(struct sim_world *w)
 
 	if (w == NULL || (st = w->scalelite) == NULL)
 		return;
+	free(st->recs);
 	for (i = 0; i < st->nnodes; i++)
 		free(st->nodes[i].secret);
 	for (i = 0; i < st->nextra; i++) {
@@ -509,6 +530,57 @@ sl_meeting_call(struct sim_world *w, size_t node, const char *call,
 	buf_adds(&b, "</response>\n");
 	buf_free(&one);
 	sim_resp_set(r, 200, ctype, buf_steal(&b));
+}
+
+/* --- recordings ---------------------------------------------------------- */
+
+/*
+ * A meeting ends: if it was recorded and someone was in it, BBB processes
+ * a recording, which scalelite's importer adds to its table once done
+ * (SL_PROCESSING_MS later).  An empty meeting leaves no recording.
+ */
+void
+sim_scalelite_meeting_ended(struct sim_world *w, const struct sim_meeting *m)
+{
+	struct sl_state		*st;
+	struct sl_recording	*rec;
+
+	if (!m->recording || m->participants == 0)
+		return;
+	st = sl_state(w);
+	if (st->nrecs == SL_RECORDINGS_MAX) {
+		memmove(st->recs, st->recs + 1, (st->nrecs - 1) *
+		    sizeof *st->recs);
+		st->nrecs--;
+	}
+	st->recs = xreallocarray(st->recs, st->nrecs + 1, sizeof *st->recs);
+	rec = &st->recs[st->nrecs++];
+	memset(rec, 0, sizeof *rec);
+	snprintf(rec->record_id, sizeof rec->record_id, "%s", m->internal_id);
+	snprintf(rec->meeting_id, sizeof rec->meeting_id, "%s", m->id);
+	snprintf(rec->name, sizeof rec->name, "%s", m->name);
+	rec->start_ms = m->created_ms;
+	rec->end_ms = w->now_ms;
+	rec->ready_ms = w->now_ms + SL_PROCESSING_MS;
+	rec->participants = m->participants;
+}
+
+/* Whether s is one of the comma-separated values (prefix: a prefix). */
+static bool
+sl_in_list(const char *list, const char *s, bool prefix)
+{
+	const char	*p = list, *e;
+	size_t		 n;
+
+	while (*p != '\0') {
+		e = p + strcspn(p, ",");
+		n = (size_t)(e - p);
+		if (n > 0 && (prefix ? strncmp(s, p, n) == 0 :
+		    strlen(s) == n && strncmp(s, p, n) == 0))
+			return (true);
+		p = *e == ',' ? e + 1 : e;
+	}
+	return (false);
 }
 
 /* --- the BBB calls that change meetings (node side) --------------------- */
@@ -1058,9 +1130,11 @@ sl_meeting_known(struct sim_world *w, const char *id)
 }
 
 /*
- * Server.find_available (app/models/server.rb): the lowest score in the
- * server_load set, which holds the enabled servers the poller found
- * online; -1 if none.  (Tags, meta_server-tag, are not simulated.)
+ * Server.find_available (app/models/server.rb): the first of the
+ * server_load sorted set (zrange 0 0), which holds the enabled servers
+ * the poller found online: the lowest load, equal loads in Redis' order
+ * of their members (the ids, byte-wise); -1 if none.  (Tags,
+ * meta_server-tag, are not simulated.)
  */
 static long
 sl_find_available(struct sim_world *w)
@@ -1074,7 +1148,9 @@ sl_find_available(struct sim_world *w)
 		if (!n->in_scalelite || !n->online || n->lb != SIM_LB_ENABLED ||
 		    isnan(n->load))
 			continue;
-		if (best < 0 || n->load < w->nodes[best].load)
+		if (best < 0 || n->load < w->nodes[best].load ||
+		    (n->load == w->nodes[best].load &&
+		    strcmp(n->sl_id, w->nodes[best].sl_id) < 0))
 			best = (long)i;
 	}
 	return (best);
@@ -1249,12 +1325,23 @@ sl_end(struct sim_world *w, const struct sim_req *q, struct sim_resp *r)
 
 /*
  * getRecordings comes from scalelite's own database, not from the nodes
- * (get_recordings.xml.builder); the sim imports no recordings.
+ * (bigbluebutton_api_controller.rb get_recordings and
+ * get_recordings.xml.builder): meetingID and recordID (prefixes) as
+ * comma-separated lists, newest first, offset and limit; the recordings
+ * the sim imports are all published.
  */
 static void
 sl_get_recordings(struct sim_world *w, const struct sim_req *q,
     struct sim_resp *r)
 {
+	struct sl_state		*st = sl_state(w);
+	struct sl_recording	*rec;
+	struct buf		 b = { 0 };
+	char			*mids, *rids, *state, *off_s, *lim_s, *host;
+	const char		*errstr;
+	long long		 off = 0, lim = LLONG_MAX;
+	size_t			 i, n = 0, skipped = 0;
+
 	if (!w->sl_legacy && !sl_form_ok(q)) {
 		sl_xml_error(r, "unsupportedContentType",
 		    "POST request Content-Type is missing or unsupported");
@@ -1265,11 +1352,79 @@ sl_get_recordings(struct sim_world *w, const struct sim_req *q,
 		sl_checksum_error(r);
 		return;
 	}
-	sim_resp_printf(r, 200, SL_XML, "<?xml version=\"1.0\"?>\n<response>\n"
-	    "  <returncode>SUCCESS</returncode>\n  <recordings/>\n"
-	    "  <messageKey>noRecordings</messageKey>\n"
-	    "  <message>There are not recordings for the meetings</message>\n"
-	    "</response>\n");
+	mids = sim_query_get(q->query, "meetingID");
+	rids = sim_query_get(q->query, "recordID");
+	state = sim_query_get(q->query, "state");
+	off_s = sim_query_get(q->query, "offset");
+	lim_s = sim_query_get(q->query, "limit");
+	if ((off_s != NULL && util_parse_ll(off_s, 0, LLONG_MAX, &off,
+	    &errstr) != 0) || (lim_s != NULL && util_parse_ll(lim_s, 0,
+	    LLONG_MAX, &lim, &errstr) != 0)) {
+		sl_xml_error(r, "validationError", "offset and limit must be "
+		    "integers");
+		goto out;
+	}
+	host = q->host != NULL && *q->host != '\0' ? xstrdup(q->host) :
+	    xstrdup("scalelite.localhost");
+	buf_adds(&b, "<?xml version=\"1.0\"?>\n<response>\n"
+	    "  <returncode>SUCCESS</returncode>\n  <recordings>\n");
+	for (i = st->nrecs; i > 0 && (long long)n < lim; i--) {
+		rec = &st->recs[i - 1];
+		if (rec->ready_ms > w->now_ms)
+			continue;
+		if (mids != NULL && *mids != '\0' &&
+		    !sl_in_list(mids, rec->meeting_id, false))
+			continue;
+		if (rids != NULL && *rids != '\0' &&
+		    !sl_in_list(rids, rec->record_id, true))
+			continue;
+		if (state != NULL && *state != '\0' &&
+		    !sl_in_list(state, "published", false) &&
+		    !sl_in_list(state, "any", false))
+			continue;
+		if ((long long)skipped++ < off)
+			continue;
+		buf_adds(&b, "    <recording>\n      <recordID>");
+		xml_escape(&b, rec->record_id);
+		buf_adds(&b, "</recordID>\n      <meetingID>");
+		xml_escape(&b, rec->meeting_id);
+		buf_adds(&b, "</meetingID>\n      <internalMeetingID>");
+		xml_escape(&b, rec->record_id);
+		buf_adds(&b, "</internalMeetingID>\n      <name>");
+		xml_escape(&b, rec->name);
+		buf_printf(&b, "</name>\n      <published>true</published>\n"
+		    "      <protected>false</protected>\n"
+		    "      <state>published</state>\n"
+		    "      <startTime>%lld</startTime>\n"
+		    "      <endTime>%lld</endTime>\n"
+		    "      <participants>%d</participants>\n"
+		    "      <metadata>\n"
+		    "        <bbb-origin>Greenlight</bbb-origin>\n"
+		    "      </metadata>\n      <playback>\n        <format>\n"
+		    "          <type>presentation</type>\n"
+		    "          <url>http://%s/playback/presentation/2.3/",
+		    (long long)rec->start_ms, (long long)rec->end_ms,
+		    rec->participants, host);
+		xml_escape(&b, rec->record_id);
+		buf_printf(&b, "</url>\n          <length>%lld</length>\n"
+		    "        </format>\n      </playback>\n    </recording>\n",
+		    (long long)((rec->end_ms - rec->start_ms) / 60000));
+		n++;
+	}
+	free(host);
+	buf_adds(&b, "  </recordings>\n");
+	if (n == 0)
+		buf_adds(&b, "  <messageKey>noRecordings</messageKey>\n"
+		    "  <message>There are not recordings for the meetings"
+		    "</message>\n");
+	buf_adds(&b, "</response>\n");
+	sim_resp_set(r, 200, SL_XML, buf_steal(&b));
+out:
+	free(mids);
+	free(rids);
+	free(state);
+	free(off_s);
+	free(lim_s);
 }
 
 /* --- the admin API ------------------------------------------------------ */

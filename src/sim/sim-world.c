@@ -24,6 +24,7 @@
 #pragma weak sim_rancher_tick
 #pragma weak sim_openstack_tick
 #pragma weak sim_scalelite_tick
+#pragma weak sim_scalelite_meeting_ended
 #pragma weak sim_consul_tick
 #pragma weak sim_prom_tick
 #pragma weak sim_rancher_free
@@ -203,6 +204,8 @@ sim_world_end_meeting(struct sim_world *w, size_t i)
 {
 	if (i >= w->nmeetings)
 		return;
+	if (sim_scalelite_meeting_ended != NULL)
+		sim_scalelite_meeting_ended(w, &w->meetings[i]);
 	if (i != w->nmeetings - 1)
 		w->meetings[i] = w->meetings[w->nmeetings - 1];
 	w->nmeetings--;

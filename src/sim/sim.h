@@ -31,6 +31,7 @@ enum sim_system {
 	SIM_OPENSTACK,		/* keystone and nova */
 	SIM_METRICS,		/* per-node /metrics and the BBB node APIs */
 	SIM_CONTROL,		/* fault injection and world control */
+	SIM_GREENLIGHT,		/* Greenlight's health check */
 	SIM_NSYSTEMS
 };
 
@@ -88,7 +89,7 @@ char	*sim_base64(const void *, size_t);
 enum sim_lb { SIM_LB_ENABLED, SIM_LB_CORDONED, SIM_LB_DISABLED };
 
 struct sim_meeting {
-	char		 id[64];	/* meetingID */
+	char		 id[257];	/* meetingID: BBB takes 2..256 */
 	char		 internal_id[96];
 	char		 name[96];
 	int		 node;		/* index into world->nodes */
@@ -100,8 +101,8 @@ struct sim_meeting {
 	int		 listeners;
 	int		 moderators;
 	bool		 recording;
-	char		 moderator_pw[16];
-	char		 attendee_pw[16];
+	char		 moderator_pw[64];	/* as create gave them */
+	char		 attendee_pw[64];
 	int		 voice_bridge;
 	int		 target;	/* size it grows to */
 	double		 voice_share;
@@ -388,6 +389,13 @@ void	 sim_scalelite_free(struct sim_world *);
 void	 sim_metrics_free(struct sim_world *);
 void	 sim_consul_free(struct sim_world *);
 void	 sim_consul_tick(struct sim_world *);	/* session TTLs */
+/*
+ * A meeting is ending (sim_world_end_meeting, before it goes; lock held):
+ * a recorded meeting leaves a recording that scalelite imports once it
+ * is processed (sim-scalelite.c).
+ */
+void	 sim_scalelite_meeting_ended(struct sim_world *,
+	     const struct sim_meeting *);
 
 /* Handlers, one per system (lock held on entry). */
 void	 sim_consul_handle(struct sim_world *, const struct sim_req *,
@@ -395,6 +403,8 @@ void	 sim_consul_handle(struct sim_world *, const struct sim_req *,
 void	 sim_prom_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
 void	 sim_scalelite_handle(struct sim_world *, const struct sim_req *,
+	     struct sim_resp *);
+void	 sim_greenlight_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
 void	 sim_rancher_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);

@@ -73,6 +73,24 @@ def main():
     ok(0.9 <= dt < 3 and idx2 == idx,
        "health.service blocks for wait= when nothing changes", dt)
 
+    # blocking: a node's check going critical ends the wait early
+    def post(path):
+        req = urllib.request.Request("%s%s" % (control, path), data=b"",
+                                     method="POST")
+        urllib.request.urlopen(req).read()
+
+    th = threading.Timer(0.3, lambda: post("/nodes/%s/consul-fail" %
+                                           names[0]))
+    th.start()
+    t0 = time.time()
+    idx2, hs2 = c.health.service("bbb", index=idx, wait="10s",
+                                 passing=True)
+    th.join()
+    ok(time.time() - t0 < 5 and int(idx2) > int(idx) and
+       names[0] not in [h["Node"]["Node"] for h in hs2],
+       "health.service passing blocks until a check fails")
+    post("/nodes/%s/consul-pass" % names[0])
+
     # KV
     ok(c.kv.put("conf/app/a", "1"), "kv.put")
     idx, e = c.kv.get("conf/app/a")

@@ -34,4 +34,13 @@ export OS_CLIENT_CONFIG_FILE OS_AUTH_TYPE OS_AUTH_URL OS_REGION_NAME \
 CONTROL_URL=$control PUBKEY="$tmp/key.pub"
 export CONTROL_URL PUBKEY
 conf_run "$py" "$conf_dir/openstack-client.py"
+# and once the CLI as its own program (the console script)
+if command -v openstack >/dev/null 2>&1; then
+	openstack flavor list -f value -c Name >"$tmp/flavors" 2>"$tmp/os.err"
+	ok $? "openstack flavor list (the program)"
+	grep -qx m1.large "$tmp/flavors"
+	ok $? "it lists m1.large"
+elif [ "${CI:-}" = true ]; then
+	ok 1 "the openstack program is installed (CI=true)"
+fi
 done_testing

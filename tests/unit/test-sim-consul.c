@@ -912,10 +912,10 @@ test_session_destroy_lock_delay(void **state)
 {
 	struct sim_world	*w = world();
 	struct sim_resp		 r;
-	char			*a, *b, *c, *uri;
+	char			*a, *b, *c = NULL, *s, *uri;
 
 	a = session_create(w, "{\"TTL\":\"60s\"}");
-	b = session_create(w, "{\"TTL\":\"60s\"}");
+	b = session_create(w, "{\"TTL\":\"120s\"}");
 	assert_string_equal(put(w, "dl", "acquire", a), "true");
 	uri = xasprintf("/v1/session/destroy/%s", a);
 	r = call(w, "PUT", uri, w->consul_token, NULL);
@@ -932,8 +932,27 @@ test_session_destroy_lock_delay(void **state)
 	pthread_mutex_unlock(&w->lock);
 	assert_string_equal(put(w, "dl", "acquire", b), "true");
 
+	/* a delete session's keys are delayed too, as new keys */
+	free(c);
+	c = session_create(w, "{\"TTL\":\"60s\",\"Behavior\":\"delete\"}");
+	assert_string_equal(put(w, "dk", "acquire", c), "true");
+	uri = xasprintf("/v1/session/destroy/%s", c);
+	r = call(w, "PUT", uri, w->consul_token, NULL);
+	sim_resp_clear(&r);
+	free(uri);
+	s = kv_session(w, "dk");
+	assert_string_equal(s, "<missing>");
+	free(s);
+	assert_string_equal(put(w, "dk", "acquire", b), "false");
+	pthread_mutex_lock(&w->lock);
+	sim_world_advance(w, 16000);
+	pthread_mutex_unlock(&w->lock);
+	assert_string_equal(put(w, "dk", "acquire", b), "true");
+	assert_string_equal(put(w, "dk", "release", b), "true");
+
 	/* a release by the holder itself has no lock-delay */
 	assert_string_equal(put(w, "dl", "release", b), "true");
+	free(c);
 	c = session_create(w, "{\"TTL\":\"60s\"}");
 	assert_string_equal(put(w, "dl", "acquire", c), "true");
 	free(a);

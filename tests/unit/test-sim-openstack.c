@@ -650,6 +650,10 @@ test_delete_node_vm(void **state)
 	assert_true(c->w->nodes[0].up);
 	path = xasprintf("/compute/v2.1/servers/%s", c->w->nodes[0].vm_id);
 	call(c, "DELETE", path, "", NULL, c->hdr, 204);
+	/* a 204 carries nova's version headers too */
+	assert_string_equal(st_resp_header(&c->r, "OpenStack-API-Version"),
+	    "compute 2.1");
+	assert_non_null(st_resp_header(&c->r, "X-OpenStack-Nova-API-Version"));
 	assert_false(c->w->nodes[0].up);
 	j = call(c, "GET", path, "", NULL, c->hdr, 200);
 	assert_string_equal(str(json_object_get(j, "server"),

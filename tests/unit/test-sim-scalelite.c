@@ -1028,6 +1028,30 @@ test_create_join_end(void **state)
 	assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
 	    "duplicateWarning");
 	st_xml_free(x);
+	/* a meetingID of BBB's full length (256) is kept whole */
+	{
+		char	id[257], *qq;
+
+		memset(id, 'l', 256);
+		id[256] = '\0';
+		qq = xasprintf("name=Long&meetingID=%s&moderatorPW="
+		    "a-moderator-password-of-40-characters-xx", id);
+		q = st_signed("SHA1", "create", qq, w->sl_secret);
+		sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+		free(q);
+		free(qq);
+		qq = xasprintf("meetingID=%s&password="
+		    "a-moderator-password-of-40-characters-xx", id);
+		q = st_signed("SHA1", "end", qq, w->sl_secret);
+		sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+		free(q);
+		free(qq);
+		x = xml_of(&r);
+		assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+		    "sentEndMeetingRequest");
+		st_xml_free(x);
+	}
+
 	/* other passwords: idNotUnique */
 	q = st_signed("SHA1", "create", "name=Probe&meetingID=probe-1&"
 	    "moderatorPW=other", w->sl_secret);
@@ -1048,6 +1072,17 @@ test_create_join_end(void **state)
 	    8);
 	st_xml_free(x);
 	assert_int_equal(w->meetings[w->nmeetings - 1].node, 0);
+
+	/* equal loads: Redis' sorted-set order, the lower id first */
+	w->nodes[0].load = w->nodes[3].load = 7.0;
+	snprintf(w->nodes[0].sl_id, sizeof w->nodes[0].sl_id, "%s",
+	    "f0000000-0000-4000-8000-000000000000");
+	q = st_signed("SHA256", "create", "name=Tie&meetingID=probe-tie",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+	free(q);
+	assert_int_equal(w->meetings[w->nmeetings - 1].node, 3);
+	w->nodes[3].load = 100.0;
 
 	/* join: a redirect to node 3's join, re-signed with its secret */
 	q = st_signed("SHA1", "join", "fullName=Probe&meetingID=probe-1&"
@@ -1145,6 +1180,80 @@ test_create_join_end(void **state)
 	sim_resp_clear(&r);
 }
 
+/*
+ * A recorded meeting that ends leaves a recording scalelite lists once
+ * it is processed; an empty one leaves none.
+ */
+static void
+test_recordings(void **state)
+{
+	struct sim_world	*w = *state;
+	struct sim_resp		 r = { 0 };
+	struct st_xml		*x;
+	char			*q;
+
+	add_meeting(w, 0, "rec-1", 5, 1);
+	add_meeting(w, 0, "rec-2", 3, 1);
+	w->meetings[w->nmeetings - 1].recording = false;
+	add_meeting(w, 0, "rec-3", 0, 0);
+	q = st_signed("SHA1", "end", "meetingID=rec-1&password=mp",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+	free(q);
+	q = st_signed("SHA1", "end", "meetingID=rec-2&password=mp",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+	free(q);
+	q = st_signed("SHA1", "end", "meetingID=rec-3&password=mp",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+	free(q);
+
+	/* processing: not yet there */
+	q = st_signed("SHA1", "getRecordings", "", w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getRecordings", q, NULL, NULL, &r);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+	    "noRecordings");
+	st_xml_free(x);
+	sim_world_advance(w, 3 * 60 * 1000);
+	sl(w, "GET", "/bigbluebutton/api/getRecordings", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/returncode", 0),
+	    "SUCCESS");
+	assert_int_equal(st_xml_count(x, "/response/recordings/recording"),
+	    1);
+	assert_string_equal(st_xml_child(x, "/response/recordings/recording",
+	    0, "meetingID"), "rec-1");
+	assert_string_equal(st_xml_child(x, "/response/recordings/recording",
+	    0, "recordID"), "rec-1-1764000000000");
+	assert_string_equal(st_xml_child(x, "/response/recordings/recording",
+	    0, "published"), "true");
+	assert_string_equal(st_xml_child(x, "/response/recordings/recording",
+	    0, "participants"), "5");
+	st_xml_free(x);
+
+	/* filters: meetingID list, recordID prefix */
+	q = st_signed("SHA1", "getRecordings", "meetingID=rec-2,rec-3",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getRecordings", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+	    "noRecordings");
+	st_xml_free(x);
+	q = st_signed("SHA1", "getRecordings", "recordID=rec-1",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getRecordings", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_int_equal(st_xml_count(x, "/response/recordings/recording"),
+	    1);
+	st_xml_free(x);
+	sim_resp_clear(&r);
+}
+
 int
 main(void)
 {
@@ -1168,6 +1277,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_node_api, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_create_join_end, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_recordings, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_meeting_info, setup,
 		    teardown),
