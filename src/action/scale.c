@@ -2216,7 +2216,7 @@ const struct action action_scale_out = {
 };
 const struct action action_scale_in = {
 	.verb = "scale in",
-	.help = "drain and remove BBB nodes from every source and the cloud",
+	.help = "drain NODE... and remove them from every source and the cloud",
 	.risk = JOB_RISK_DESTRUCTIVE,
 	.cancellable = true,
 	.locks = true,
@@ -2240,5 +2240,6 @@ const struct action action_scale_check = {
 	.cancellable = true,
 	.plan = sc_plan_check,
 	.run = sc_run_check,
-	.target = ACTION_TARGET_NONE
+	.target = ACTION_TARGET_NONE,
+	.key = 'C'
 };

@@ -34,8 +34,19 @@ ui_start 140 40 "$ui_bbbctl" --config "$ui_conf" --log "$ui_tmp/log"
 wait_for_text "bbb-03 "; ok $? "the dashboard shows the fleet"
 ui_has "s out"; ok $? "the footer shows s for scale out"
 ui_keys '?'
-wait_for_text "scale out"; ok $? "? help lists scale out"
-ui_has "scale in"; ok $? "and scale in"
+wait_for_text "help"
+for page in 1 2 3 4; do
+	ui_has "scale out: add BBB nodes" && break
+	ui_keys NPage
+	sleep 0.3
+done
+ui_has "scale out: add BBB nodes"; ok $? "? help lists scale out"
+for page in 1 2 3 4; do
+	ui_has "scale in NODE..." && break
+	ui_keys NPage
+	sleep 0.3
+done
+ui_has "scale in NODE..."; ok $? "and scale in"
 ui_keys Escape
 
 # s: how many, then the plan.
