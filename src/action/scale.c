@@ -137,6 +137,7 @@ sc_log(struct sc *sc, const char *fmt, ...)
 	buf_printf(&sc->log, "%s%s", sc->log.len > 0 ? "; " : "", s);
 	log_info("job %u: %s", job_id(sc->job), s);
 	pthread_mutex_unlock(&sc->mu);
+	job_audit_resource(sc->job, "%s", s);
 	free(s);
 }
 

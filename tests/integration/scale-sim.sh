@@ -221,6 +221,13 @@ ok $? "the VM is being built"
 kill -9 "$jp"
 wait "$jp" 2>/dev/null
 jp=
+vm=$(curl -s "$control/state" | jq -r '.nodes[] | select(.name ==
+    "bbb-04") | .vm_id')
+grep '"event":"resource"' "$tmp/state/bbbctl/audit.spool" |
+    grep -q "bbb-04: made VM $vm"
+ok $? "the audit trail has the VM's id although the job never ended"
+run audit >"$tmp/audit" 2>&1 && grep -q "resource .*scale out" "$tmp/audit"
+ok $? "bbbctl audit lists the resource record"
 run --yes scale check >"$tmp/chk3" 2>&1
 grep -q 'LEFTOVER bbb-04: OpenStack VM [0-9a-f-]* (BUILD); not in: Rancher host, Rancher stack, consul service, scalelite server' "$tmp/chk3"
 ok $? "scale check after kill -9 lists the VM as a leftover"
