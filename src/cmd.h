@@ -66,5 +66,7 @@ int		 cmd_job_run(struct cli *, struct cmd_job *);
 void		 cmd_job_free(struct cmd_job *);
 /* `bbbctl help VERB` of an action. */
 void		 cmd_job_help(const struct action *, FILE *);
+/* "In the dashboard: key K in the ... view(s)." when the row has a key. */
+void		 cmd_job_help_key(const struct action *, FILE *);
 
 #endif

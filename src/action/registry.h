@@ -117,6 +117,15 @@ struct action {
 	 */
 	const char	*ask;
 	const char	*ask_default;
+	/*
+	 * The command line.  false: the command generated from this row
+	 * (cmd-job.c).  true: a command of cli.c's own table with the
+	 * same verb, running the same code with its own arguments and
+	 * output (probe meeting: NODE optional, --json, exit codes of a
+	 * monitoring check); this row then gives the dashboard its key and
+	 * the job, and no command of its own.
+	 */
+	bool		 own_command;
 };
 
 /* The rows, in the order of the dashboard's help; never NULL. */

@@ -35,6 +35,7 @@ usage(int status)
 	    "[--fault SPEC]...\n"
 	    "                  [--boot-delay MS] [--quota-instances N] "
 	    "[--vm-fault KIND]\n"
+	    "                  [--access-log FILE]\n"
 	    "  SPEC is SYSTEM:PATH-PREFIX:KIND[:ARG]; SYSTEM consul, "
 	    "prometheus, scalelite,\n"
 	    "  rancher, openstack or metrics; KIND latency:MS, hang, "
@@ -70,6 +71,7 @@ main(int argc, char **argv)
 		{ "boot-delay", required_argument, NULL, 'B' },
 		{ "quota-instances", required_argument, NULL, 'Q' },
 		{ "vm-fault", required_argument, NULL, 'V' },
+		{ "access-log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -77,7 +79,7 @@ main(int argc, char **argv)
 	struct sim_fault	 f;
 	const char		*listen_addr = "127.0.0.1";
 	const char		*profile = "default";
-	const char		*config = NULL, *errstr;
+	const char		*config = NULL, *access_log = NULL, *errstr;
 	const char		*faults[SIM_MAX_FAULTS];
 	char			*cause, *u;
 	long long		 nodes = 12, seed = 1, port_base = 0;
@@ -171,6 +173,9 @@ main(int argc, char **argv)
 				sim_bad_option("--quota-instances", optarg,
 				    errstr);
 			break;
+		case 'L':
+			access_log = optarg;
+			break;
 		case 'h':
 			usage(0);
 		default:
@@ -194,6 +199,15 @@ main(int argc, char **argv)
 	}
 
 	w = sim_world_new((size_t)nodes, (uint64_t)seed, speed, profile);
+	if (access_log != NULL) {
+		if ((w->access_log = fopen(access_log, "a")) == NULL) {
+			fprintf(stderr, "bbbctl-sim: --access-log %s: %s\n",
+			    access_log, strerror(errno));
+			sim_world_free(w);
+			return (1);
+		}
+		setvbuf(w->access_log, NULL, _IOLBF, 0);
+	}
 	w->poll_interval_ms = poll_s * 1000;
 	w->os_boot_ms = boot_ms;
 	w->os_quota_instances = (int)quota;
@@ -242,6 +256,8 @@ main(int argc, char **argv)
 		pthread_mutex_unlock(&w->lock);
 	}
 	sim_http_stop(w);
+	if (w->access_log != NULL)
+		fclose(w->access_log);
 	sim_world_free(w);
 	return (0);
 }

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum sim_system {
 	SIM_CONSUL,
@@ -233,6 +234,18 @@ struct sim_world {
 	char		 listen[64];	/* "127.0.0.1" */
 
 	bool		 sl_legacy;	/* scalelite < v1.5.1: no admin API */
+	/*
+	 * The health checks (POST /health): "" passes ("success"); else
+	 * it fails as the real ones do, 200 "Health Check Failure: <it>".
+	 */
+	char		 sl_health_failure[128];
+	char		 gl_health_failure[128];
+	/*
+	 * --access-log: one line per request as it arrives (before any
+	 * fault), "SYSTEM HOST METHOD PATH" (no query: it holds
+	 * checksums); line-buffered, NULL when off.  Owned by main.
+	 */
+	FILE		*access_log;
 	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
 	int64_t		 os_boot_ms;	/* a new VM's BUILD -> ACTIVE,
 					   simulated ms (--boot-delay) */
