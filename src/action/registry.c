@@ -21,6 +21,10 @@ extern const struct action action_probe_meeting;
 /* redeploy.c */
 extern const struct action action_stack_redeploy;
 extern const struct action action_stack_restart;
+/* scale.c */
+extern const struct action action_scale_out;
+extern const struct action action_scale_in;
+extern const struct action action_scale_check;
 
 /* In the order of the dashboard's help and footer. */
 static const struct action *const action_table[] = {
@@ -32,6 +36,9 @@ static const struct action *const action_table[] = {
 	&action_probe_meeting,
 	&action_stack_redeploy,
 	&action_stack_restart,
+	&action_scale_out,
+	&action_scale_in,
+	&action_scale_check,
 };
 
 const struct action *const *
