@@ -256,8 +256,6 @@ test_actions_help(void **state)
 				continue;
 			views = ui_keys_action_views(acts[i]);
 			/* "c  server cordon NODE: stop new ..." */
-			/* (no blank before ':' for an action without one:
-			   "K  keys rotate: replace ...") */
 			snprintf(want, sizeof want, "%s%s%s: %s%s (changes "
 			    "the fleet)", acts[i]->verb, acts[i]->target !=
 			    ACTION_TARGET_NONE ? " " : "", action_target_word(
