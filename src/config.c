@@ -148,9 +148,6 @@ static const struct config_entry config_table[] = {
 	E_RANGE("ssh", "max_parallel", CONFIG_INT, ssh.max_parallel, "4", 1,
 	    64, "hosts changed at once by keys rotate (1 to 64)"),
 
-	E("scale", "key_name", CONFIG_STRING, scale.key_name, NULL,
-	    "OpenStack key pair new VMs boot with (keys rotate sets it)"),
-
 	E("backup", "dir", CONFIG_PATH, backup.dir, NULL,
 	    "directory for backups"),
 

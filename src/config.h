@@ -92,10 +92,6 @@ struct config {
 	} ssh;
 
 	struct {
-		char	*key_name;	/* OpenStack key pair of new VMs */
-	} scale;
-
-	struct {
 		char	*dir;
 	} backup;
 
