@@ -106,9 +106,11 @@ ssh_parse_host(const char *in, long dflt, char **host, long *port,
 		p++;
 		if (*p == ':')
 			goto port;
-		if (*p != '\0')
+		if (*p != '\0') {
+			free(*host);
 			goto bad;
-		return (0);
+		}
+		goto check;	/* "[]" names no host */
 	}
 	p = strchr(in, ':');
 	if (p != NULL && strchr(p + 1, ':') != NULL) {	/* bare IPv6 */
