@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "action/registry.h"
 #include "cli.h"
@@ -58,6 +59,9 @@ static const struct cli_cmd cli_commands[] = {
 	  CLI_CONFIG_NONE, false, true },
 	{ "help", cmd_help, "[COMMAND]",
 	  "show this help, or one command's",
+	  CLI_CONFIG_NONE, false, false },
+	{ "setup", cmd_setup, "[--answers FILE [--no-test]]",
+	  "the first-time setup: a wizard, or an answers file",
 	  CLI_CONFIG_NONE, false, false },
 	{ "probe", cmd_probe, "[--json] [NAME]",
 	  "probe the fleet-wide services once (exit 0-3 as status)",
@@ -153,11 +157,14 @@ cli_table(size_t *n)
 
 	if (table == NULL) {
 		acts = action_list(&nacts);
-		ntable = nitems(cli_commands) + nacts;
-		table = xreallocarray(NULL, ntable, sizeof *table);
+		table = xreallocarray(NULL, nitems(cli_commands) + nacts,
+		    sizeof *table);
 		memcpy(table, cli_commands, sizeof cli_commands);
+		ntable = nitems(cli_commands);
 		for (i = 0; i < nacts; i++) {
-			c = &table[nitems(cli_commands) + i];
+			if (acts[i]->own_command)
+				continue;	/* a row above runs it */
+			c = &table[ntable++];
 			memset(c, 0, sizeof *c);
 			c->name = acts[i]->verb;
 			c->args = action_usage(acts[i], NULL);
@@ -266,9 +273,12 @@ cli_usage_actions(FILE *f)
 
 	acts = action_list(&n);
 	for (i = 0; i < n; i++) {
+		if (acts[i]->own_command)
+			continue;
 		len = strcspn(acts[i]->verb, " ");
 		for (j = 0; j < i; j++) {
-			if (strncmp(acts[j]->verb, acts[i]->verb, len + 1) == 0)
+			if (!acts[j]->own_command &&
+			    strncmp(acts[j]->verb, acts[i]->verb, len + 1) == 0)
 				break;
 		}
 		if (j == i)
@@ -569,6 +579,29 @@ cli_load_config(struct cli *cli, enum cli_need need)
 	return (0);
 }
 
+/*
+ * The dashboard with no configuration found, on a terminal: the setup
+ * wizard instead (it says so on its first page).
+ */
+static bool
+cli_offer_setup(struct cli *cli)
+{
+	char	*path;
+
+	if (cli->demo || !cmd_setup_have_wizard() ||
+	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return (false);
+	if ((path = config_find(cli->config_path)) != NULL) {
+		free(path);
+		return (false);
+	}
+	cli->command = "setup";
+	cli->offered_setup = true;
+	if (cli_load_config(cli, CLI_CONFIG_NONE) == -1)
+		return (false);
+	return (true);
+}
+
 int
 cli_run(struct cli *cli, int argc, char **argv)
 {
@@ -590,6 +623,16 @@ cli_run(struct cli *cli, int argc, char **argv)
 			return (CLI_EXIT_ERROR);
 		}
 		words = 0;
+		/*
+		 * No configuration: the wizard, then the dashboard on what
+		 * it wrote (where config_find() looks first).
+		 */
+		if (cli_offer_setup(cli)) {
+			rc = cmd_setup(cli, 1, (char *[]){ "setup", NULL });
+			if (rc != CLI_EXIT_OK || cli->dry_run)
+				return (rc);
+			cli->command = "";
+		}
 	} else if ((c = cli_find(argc, argv, &words)) == NULL) {
 		cli_unknown(argc, argv);
 		cli_usage_short();
@@ -671,6 +714,7 @@ cli_help_group(const char *word)
 int
 cmd_help(struct cli *cli, int argc, char **argv)
 {
+	const struct action	*a;
 	const struct cli_cmd	*c;
 	int			 words;
 
@@ -693,5 +737,7 @@ cmd_help(struct cli *cli, int argc, char **argv)
 	if (c->mutating)
 		printf("\nThis command changes the fleet: it is refused with "
 		    "--readonly and only\nplanned with --dry-run.\n");
+	if ((a = action_find(c->name)) != NULL && a->own_command)
+		cmd_job_help_key(a, stdout);
 	return (CLI_EXIT_OK);
 }

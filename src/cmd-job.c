@@ -117,7 +117,7 @@ cmd_job_help_opts(const struct action_opt *o, FILE *f)
 }
 
 void
-cmd_job_help(const struct action *a, FILE *f)
+cmd_job_help_key(const struct action *a, FILE *f)
 {
 	static const struct {
 		unsigned	 bit;
@@ -132,6 +132,20 @@ cmd_job_help(const struct action *a, FILE *f)
 	unsigned	 v = action_views(a);
 	size_t		 i, n = 0;
 
+	if (a->key == 0)
+		return;
+	fprintf(f, "In the dashboard: key %c in the ", a->key);
+	for (i = 0; i < nitems(views); i++) {
+		if ((v & views[i].bit) == 0)
+			continue;
+		fprintf(f, "%s%s", n++ == 0 ? "" : " and ", views[i].name);
+	}
+	fprintf(f, " view%s.\n", n > 1 || (v & ACTION_VIEW_ANY) ? "s" : "");
+}
+
+void
+cmd_job_help(const struct action *a, FILE *f)
+{
 	cmd_job_usage(a, f);
 	fprintf(f, "\n%s\n\nOptions (before or after %s; the global ones "
 	    "too):\n", a->help, a->target != ACTION_TARGET_NONE ?
@@ -142,15 +156,7 @@ cmd_job_help(const struct action *a, FILE *f)
 		fprintf(f, "\n%s\n", a->usage);
 	fprintf(f, "\nThis command changes the fleet: it is refused with "
 	    "--readonly and only\nplanned with --dry-run.\n");
-	if (a->key == 0)
-		return;
-	fprintf(f, "In the dashboard: key %c in the ", a->key);
-	for (i = 0; i < nitems(views); i++) {
-		if ((v & views[i].bit) == 0)
-			continue;
-		fprintf(f, "%s%s", n++ == 0 ? "" : " and ", views[i].name);
-	}
-	fprintf(f, " view%s.\n", n > 1 || (v & ACTION_VIEW_ANY) ? "s" : "");
+	cmd_job_help_key(a, f);
 }
 
 /* Ask on the terminal; true when confirmed. */
@@ -352,7 +358,8 @@ cmd_job_parse(struct cli *cli, const struct action *a, int argc,
 	msg = NULL;
 	if (a->target == ACTION_TARGET_NONE && argc != optind)
 		msg = xstrdup("takes no argument");
-	else if (a->target == ACTION_TARGET_NODES && argc == optind)
+	else if (a->target == ACTION_TARGET_NODES && argc == optind &&
+	    !a->target_optional)
 		msg = xstrdup("no node given");
 	else if (a->target != ACTION_TARGET_NONE &&
 	    a->target != ACTION_TARGET_NODES && argc - optind != 1)

@@ -10,7 +10,9 @@
  *
  * bbbctl probe meeting [--json] [NODE]: the end-to-end test meeting
  * (probe-meeting.h), each step timed; exits 0 when every step passed,
- * 2 when one failed, 3 when it could not start.
+ * 2 when one failed, 3 when it could not start.  The dashboard's key M
+ * runs the same on a node as a job (action/probe-meeting.c), whose plan
+ * --dry-run prints.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -24,6 +26,7 @@
 #include "config.h"
 #include "fleet.h"
 #include "http.h"
+#include "jobs.h"
 #include "loop.h"
 #include "probe.h"
 #include "probe-meeting.h"
@@ -189,9 +192,10 @@ cmd_probe_meeting(struct cli *cli, int argc, char **argv)
 	};
 	struct pm_result	 r;
 	const struct pm_step	*s;
+	struct job_plan		*plan;
 	json_t			*doc, *steps;
 	const char		*node;
-	char			*cause = NULL;
+	char			*cause = NULL, *title;
 	bool			 json = false;
 	size_t			 i;
 	int			 ch;
@@ -221,9 +225,21 @@ cmd_probe_meeting(struct cli *cli, int argc, char **argv)
 	if (cli_load_config(cli, CLI_CONFIG_REQUIRED) == -1)
 		return (STATUS_UNKNOWN);
 	if (cli->dry_run) {
-		printf("would create a test meeting through %s, find it, join "
-		    "it, open its client URL, end it and check it is gone\n",
-		    node != NULL ? node : "scalelite");
+		/* The plan the dashboard's key M confirms. */
+		title = xasprintf("probe meeting%s%s", node != NULL ? " " : "",
+		    node != NULL ? node : "");
+		plan = job_plan_new(title);
+		free(title);
+		if (probe_meeting_plan(cli->cfg, node, plan, &cause) != 0) {
+			fprintf(stderr, "bbbctl: probe meeting: %s\n", cause);
+			free(cause);
+			job_plan_free(plan);
+			return (STATUS_UNKNOWN);
+		}
+		title = job_plan_text(plan);
+		printf("dry run, nothing is changed: %s", title);
+		free(title);
+		job_plan_free(plan);
 		return (CLI_EXIT_OK);
 	}
 	if (probe_meeting_run(cli->cfg, node, &r, NULL, NULL, &cause) != 0) {

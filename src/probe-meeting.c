@@ -8,10 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/scalelite.h"
 #include "backend/decode.h"
 #include "config.h"
 #include "fleet.h"
 #include "http.h"
+#include "jobs.h"
+#include "mask.h"
 #include "probe-meeting.h"
 #include "util.h"
 
@@ -200,22 +203,6 @@ pm_random_hex(char *out, size_t bytes)
 	out[2 * bytes] = '\0';
 }
 
-/* The signed URL of call with query (checksum SHA-256). */
-static char *
-pm_url(struct pm_run *run, const char *call, const char *query)
-{
-	char	*in, *path, *url, sum[65];
-
-	in = xasprintf("%s%s%s", call, query, run->secret);
-	util_sha256_hex(in, sum);
-	freezero_str(in);
-	path = xasprintf("%s?%s%schecksum=%s", call, query,
-	    *query != '\0' ? "&" : "", sum);
-	url = util_url_join(run->api, path);
-	free(path);
-	return (url);
-}
-
 static struct pm_step *
 pm_step(struct pm_run *run, const char *name)
 {
@@ -240,6 +227,7 @@ pm_fail(struct pm_step *s, const char *fmt, ...)
 	free(s->detail);
 	s->detail = xvasprintf(fmt, ap);
 	va_end(ap);
+	mask_inplace(&s->detail);	/* a server's words may echo one */
 	s->ok = false;
 }
 
@@ -274,7 +262,7 @@ pm_call(struct pm_run *run, struct pm_step *s, const char *call,
 
 	memset(a, 0, sizeof *a);
 	a->running = -1;
-	url = pm_url(run, call, query);
+	url = api_bbb_url(run->api, call, query, run->secret);
 	if (pm_get(run, url, &resp) != 0) {
 		pm_fail(s, "%s", resp.error != NULL ? resp.error :
 		    "no answer");
@@ -508,36 +496,44 @@ pm_gone(struct pm_run *run)
 
 /* The node's API URL and secret, from scalelite's getServers. */
 static int
-pm_find_node(struct pm_run *run, const char *node, const char *base,
-    char **cause)
+pm_find_node(struct pm_run *run, const char *node, char **cause)
 {
 	struct fleet_scalelite_update	*u = NULL;
 	struct backend_sl_secrets	 sec = { 0 };
+	struct api_conn			 c;
+	struct api_req			 req;
 	struct http_response		 resp;
-	char				*in, *url, *path, sum[65], *key, *want;
+	char				*key, *want, *d, *why = NULL;
 	size_t				 i;
 	int				 rc = -1;
 
-	in = xasprintf("getServers%s", run->cfg->scalelite.secret);
-	util_sha256_hex(in, sum);
-	freezero_str(in);
-	path = xasprintf("scalelite/api/getServers?checksum=%s", sum);
-	url = util_url_join(base, path);
-	free(path);
-	if (pm_get(run, url, &resp) != 0) {
-		*cause = xasprintf("scalelite getServers: %s",
-		    resp.error != NULL ? resp.error : "no answer");
+	c = api_scalelite_conn(run->cfg);
+	c.timeout_ms = run->timeout_ms;
+	api_scalelite_admin(&req, &c, "getServers", NULL, NULL);
+	req.http.connect_timeout_ms = run->timeout_ms;
+	req.http.max_size = PM_BODY_MAX;
+	if (api_perform(&req, &c, api_scalelite_describe,
+	    "scalelite getServers", &resp, cause) != 0)
+		goto out;
+	if (backend_scalelite_decode(resp.body, resp.len, &u, &sec,
+	    &why) != 0) {
+		/* An XML error with 200 (a wrong secret): in words. */
+		if (resp.len > 0 && resp.body[0] == '<') {
+			d = api_scalelite_describe(&c, &resp);
+			*cause = xasprintf("scalelite getServers: %s", d);
+			free(d);
+		} else
+			*cause = xasprintf("scalelite getServers: %s", why);
+		free(why);
 		goto out;
 	}
-	if (backend_scalelite_decode(resp.body, resp.len, &u, &sec,
-	    cause) != 0)
-		goto out;
 	want = pm_node_key(run->cfg, node);
 	for (i = 0; want != NULL && i < sec.n; i++) {
 		key = pm_node_key(run->cfg, sec.v[i].url);
 		if (key != NULL && strcmp(key, want) == 0) {
 			run->api = xstrdup(sec.v[i].url);
 			run->secret = xstrdup(sec.v[i].secret);
+			mask_add(run->secret);	/* masked wherever it goes */
 			free(key);
 			break;
 		}
@@ -557,7 +553,7 @@ out:
 	http_response_clear(&resp);
 	backend_sl_secrets_free(&sec);
 	fleet_scalelite_update_free(u);
-	free(url);
+	api_req_clear(&req);
 	return (rc);
 }
 
@@ -566,7 +562,6 @@ probe_meeting_run(const struct config *cfg, const char *node,
     struct pm_result *r, pm_step_cb step_cb, void *step_arg, char **cause)
 {
 	struct pm_run	 run;
-	char		*base;
 	size_t		 n;
 	int		 rc = -1, st;
 
@@ -583,18 +578,12 @@ probe_meeting_run(const struct config *cfg, const char *node,
 		*cause = xstrdup("[scalelite] url and secret are needed");
 		return (-1);
 	}
-	base = xstrdup(cfg->scalelite.url);
-	n = strlen(base);
-	while (n > 0 && base[n - 1] == '/')
-		base[--n] = '\0';
-	if (n >= 18 && strcmp(base + n - 18, "/bigbluebutton/api") == 0)
-		base[n - 18] = '\0';
 	if (node != NULL) {
-		if (pm_find_node(&run, node, base, cause) != 0)
+		if (pm_find_node(&run, node, cause) != 0)
 			goto out;
 		r->via = xstrdup(r->node);
 	} else {
-		run.api = util_url_join(base, "bigbluebutton/api");
+		run.api = api_scalelite_bbb_api(cfg->scalelite.url);
 		run.secret = xstrdup(cfg->scalelite.secret);
 		r->via = xstrdup("scalelite");
 	}
@@ -624,11 +613,61 @@ probe_meeting_run(const struct config *cfg, const char *node,
 	for (n = 0; n < r->nsteps; n++)
 		r->ok = r->ok && r->steps[n].ok;
 out:
-	free(base);
 	free(run.api);
 	freezero_str(run.secret);
 	explicit_bzero(run.mod_pw, sizeof run.mod_pw);
 	return (rc);
+}
+
+int
+probe_meeting_plan(const struct config *cfg, const char *node,
+    struct job_plan *p, char **cause)
+{
+	char	*base;
+
+	if (cfg->scalelite.url == NULL || cfg->scalelite.secret == NULL) {
+		*cause = xstrdup("[scalelite] url and secret are needed");
+		return (-1);
+	}
+	base = api_scalelite_base(cfg->scalelite.url);
+	if (node != NULL)
+		job_plan_add(p, "find %s's API URL and secret: GET %s/"
+		    "scalelite/api/getServers?checksum=<sha256, secret "
+		    "masked>", node, base);
+	job_plan_add(p, "create a test meeting bbbctl-probe-<random> %s%s "
+	    "(not recorded, %s minutes at most)", node != NULL ? "on " :
+	    "through scalelite at ", node != NULL ? node : base,
+	    PM_DURATION_MIN);
+	job_plan_add(p, "getMeetingInfo finds it; join it (redirect=false) "
+	    "and open the client URL it gives");
+	job_plan_add(p, "end it, and check it is gone (notFound)");
+	free(base);
+	return (0);
+}
+
+int
+probe_meeting_summary(const struct pm_result *r, char **line)
+{
+	const struct pm_step	*s;
+	int64_t			 ms = 0;
+	size_t			 i;
+
+	for (i = 0; i < r->nsteps; i++) {
+		s = &r->steps[i];
+		ms += s->ms;
+		if (!s->ok) {
+			*line = xasprintf("%s failed: %s", s->name,
+			    s->detail != NULL ? s->detail : "-");
+			return (-1);
+		}
+	}
+	if (!r->ok) {
+		*line = xstrdup("the test meeting did not complete");
+		return (-1);
+	}
+	*line = xasprintf("test meeting on %s: %zu steps passed in %lld ms",
+	    r->node != NULL ? r->node : r->via, r->nsteps, (long long)ms);
+	return (0);
 }
 
 void

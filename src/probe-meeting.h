@@ -1,6 +1,7 @@
 /*
- * probe-meeting.h: an end-to-end test meeting through the BBB API
- * (bbbctl probe meeting).
+ * probe-meeting.h: an end-to-end test meeting through the BBB API: the
+ * one implementation behind `bbbctl probe meeting [NODE]` (cmd-probe.c)
+ * and the dashboard's key M on a node (action/probe-meeting.c).
  *
  * Through scalelite ([scalelite] url and secret), or on one node
  * directly (its API URL and secret from scalelite's getServers):
@@ -29,6 +30,7 @@
 #include <stdint.h>
 
 struct config;
+struct job_plan;
 
 /* A BBB API XML answer: the top-level fields a probe reads. */
 struct pm_answer {
@@ -79,5 +81,19 @@ int		 probe_meeting_run(const struct config *, const char *node,
 		     struct pm_result *, pm_step_cb step_cb, void *arg,
 		     char **cause);
 void		 probe_meeting_result_clear(struct pm_result *);
+
+/*
+ * What a run will do (node NULL: through scalelite), as steps of plan:
+ * the job's plan and the command's --dry-run.  No secret, no checksum.
+ * 0, or -1 with *cause when it could not start (no scalelite).
+ */
+int		 probe_meeting_plan(const struct config *, const char *node,
+		     struct job_plan *, char **cause);
+/*
+ * One line on a run: 0 with "test meeting on <node>: N steps passed in
+ * T ms", or -1 with "<step> failed: <detail>" (the first that failed).
+ * *line is allocated either way.
+ */
+int		 probe_meeting_summary(const struct pm_result *, char **line);
 
 #endif

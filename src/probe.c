@@ -33,6 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/consul.h"
+#include "api/rancher.h"
+#include "api/scalelite.h"
 #include "config.h"
 #include "fleet.h"
 #include "http.h"
@@ -86,10 +89,8 @@ struct probe {
 	const char	*kind;
 
 	/* what */
-	char		*url;		/* HTTP */
-	char		*user;		/* HTTP basic */
-	char		*password;	/* secret */
-	char		*header;	/* "X-Consul-Token: ..." (secret) */
+	struct api_req	*req;		/* HTTP, built by its client */
+	char		*turn_secret;	/* TURN REST shared secret */
 	const char	*ca_file;
 	enum probe_http_check check;
 	int		 source;	/* fleet_src, -1 */
@@ -211,8 +212,8 @@ probe_resolve_main(void *arg)
 static const char *
 probe_target(struct probe *p, char *buf, size_t len)
 {
-	if (p->url != NULL)
-		return (p->url);
+	if (p->req != NULL)
+		return (p->req->url);
 	if (p->host == NULL)
 		return (NULL);
 	if (strchr(p->host, ':') != NULL)
@@ -475,14 +476,9 @@ static void
 probe_http_start(struct probe *p)
 {
 	struct http_req	 req;
-	const char	*hdrs[2] = { p->header, NULL };
 
-	memset(&req, 0, sizeof req);
-	req.url = p->url;
-	req.headers = p->header != NULL ? hdrs : NULL;
-	req.user = p->user;
-	req.password = p->password;
-	req.ca_file = p->ca_file;
+	/* As the client built it; the probe's own limits (http copies it). */
+	req = p->req->http;
 	req.timeout_ms = p->set->timeout_ms;
 	req.connect_timeout_ms = p->set->timeout_ms;
 	req.max_size = PROBE_HTTP_MAX;
@@ -935,7 +931,7 @@ probe_stun_answer(struct probe *p, const uint8_t *buf, size_t len)
 		{
 			char	 pass[64];
 
-			rc = stun_rest_credentials(p->password,
+			rc = stun_rest_credentials(p->turn_secret,
 			    util_wall_ms() / 1000 + PROBE_REST_LIFE,
 			    PROBE_REST_USER, p->username, sizeof p->username,
 			    pass, sizeof pass);
@@ -1420,40 +1416,49 @@ probe_free(struct probe *p)
 	loop_timer_free(p->rexmit);
 	SSL_CTX_free(p->ssl_ctx);
 	free(p->name);
-	free(p->url);
-	free(p->user);
-	freezero_str(p->password);
-	freezero_str(p->header);
+	if (p->req != NULL) {
+		api_req_clear(p->req);
+		free(p->req);
+	}
+	freezero_str(p->turn_secret);
 	free(p->host);
 	free(p->port);
 	freezero_str(p->conninfo);
 	free(p);
 }
 
+/*
+ * An HTTP probe of the system at url (NULL or "": none); the caller
+ * builds p->req with that system's client (api/).
+ */
 static struct probe *
-probe_add_http(struct probe_set *set, const char *name, const char *base,
-    const char *path, enum probe_http_check check, const char *ca_file,
-    int source)
+probe_add_http(struct probe_set *set, const char *name, const char *url,
+    enum probe_http_check check, int source)
 {
 	struct probe	*p;
-	size_t		 bl, pl = strlen(path);
 
-	if (base == NULL || *base == '\0')
+	if (url == NULL || *url == '\0')
 		return (NULL);
 	if ((p = probe_add(set, name, PROBE_HTTP, "http")) == NULL)
 		return (NULL);
-	/* A base that already ends in the path (Rancher's /v2-beta). */
-	bl = strlen(base);
-	while (bl > 0 && base[bl - 1] == '/')
-		bl--;
-	if (bl >= pl && strncmp(base + bl - pl, path, pl) == 0)
-		p->url = xstrndup(base, bl);
-	else
-		p->url = util_url_join(base, path);
+	p->req = xcalloc(1, sizeof *p->req);
 	p->check = check;
-	p->ca_file = ca_file;
 	p->source = source;
 	return (p);
+}
+
+/* Greenlight's <root>/health_check (the root may end in it already). */
+static char *
+probe_greenlight_url(const char *root)
+{
+	static const char	 path[] = "/health_check";
+	size_t			 n = strlen(root), k = sizeof path - 1;
+
+	while (n > 0 && root[n - 1] == '/')
+		n--;
+	if (n >= k && strncmp(root + n - k, path, k) == 0)
+		return (xstrndup(root, n));
+	return (xasprintf("%.*s%s", (int)n, root, path));
 }
 
 /* Split "host:port", "[v6]:port" or "host" (default port). */
@@ -1500,7 +1505,7 @@ probe_add_sock(struct probe_set *set, const char *name, enum probe_type type,
 	p->tls = tls;
 	p->ca_file = set->cfg->probes.ca_file;
 	if (secret != NULL)
-		p->password = xstrdup(secret);
+		p->turn_secret = xstrdup(secret);
 	return (p);
 }
 
@@ -1537,6 +1542,7 @@ probe_set_new(struct loop *loop, struct http *http, struct fleet *f,
 {
 	struct probe_set	*set;
 	struct probe		*p;
+	struct api_conn		 c;
 	const char		*h = cfg->probes.coturn_host;
 	const char		*ca = cfg->probes.ca_file;
 	char			*list, *w, *save, *name;
@@ -1551,21 +1557,28 @@ probe_set_new(struct loop *loop, struct http *http, struct fleet *f,
 	set->interval_ms = cfg->probes.interval_ms;
 	set->timeout_ms = cfg->probes.timeout_ms;
 
-	probe_add_http(set, "scalelite", cfg->scalelite.url, "health_check",
-	    PROBE_CHECK_SUCCESS, cfg->scalelite.ca_file, FLEET_SRC_SCALELITE);
-	probe_add_http(set, "greenlight", cfg->probes.greenlight_url,
-	    "health_check", PROBE_CHECK_SUCCESS, ca, -1);
-	p = probe_add_http(set, "consul-leader", cfg->consul.url,
-	    "v1/status/leader", PROBE_CHECK_LEADER, cfg->consul.ca_file,
-	    FLEET_SRC_CONSUL);
-	if (p != NULL && cfg->consul.token != NULL)
-		p->header = xasprintf("X-Consul-Token: %s", cfg->consul.token);
-	p = probe_add_http(set, "rancher", cfg->rancher.url, "v2-beta",
-	    PROBE_CHECK_2XX, cfg->rancher.ca_file, FLEET_SRC_RANCHER);
-	if (p != NULL && cfg->rancher.access_key != NULL) {
-		p->user = xstrdup(cfg->rancher.access_key);
-		if (cfg->rancher.secret_key != NULL)
-			p->password = xstrdup(cfg->rancher.secret_key);
+	/* The requests come from the clients (api/): URL, token, keys. */
+	if ((p = probe_add_http(set, "scalelite", cfg->scalelite.url,
+	    PROBE_CHECK_SUCCESS, FLEET_SRC_SCALELITE)) != NULL) {
+		c = api_scalelite_conn(cfg);
+		api_scalelite_health(p->req, &c);
+	}
+	if ((p = probe_add_http(set, "greenlight", cfg->probes.greenlight_url,
+	    PROBE_CHECK_SUCCESS, -1)) != NULL) {
+		memset(&c, 0, sizeof c);
+		c.ca_file = ca;
+		api_req_init(p->req, &c, NULL,
+		    probe_greenlight_url(cfg->probes.greenlight_url));
+	}
+	if ((p = probe_add_http(set, "consul-leader", cfg->consul.url,
+	    PROBE_CHECK_LEADER, FLEET_SRC_CONSUL)) != NULL) {
+		c = api_consul_conn(cfg);
+		api_consul_req(p->req, &c, NULL, "v1/status/leader", NULL);
+	}
+	if ((p = probe_add_http(set, "rancher", cfg->rancher.url,
+	    PROBE_CHECK_2XX, FLEET_SRC_RANCHER)) != NULL) {
+		c = api_rancher_conn(cfg);
+		api_rancher_req(p->req, &c, NULL, "", NULL);
 	}
 	if (cfg->postgres.conninfo != NULL &&
 	    (p = probe_add(set, "postgres", PROBE_PG, "postgres")) != NULL)

@@ -5,8 +5,10 @@
 # audit.h, <term.h> and <unistd.h> and calls sprintf and atoi; a src/
 # file that includes <term.h>; a ui/ object that calls fopen, strdup,
 # sleep, socket and getenv; one more fopen in the terminal layer than
-# its counted exception.  And ui/ is compiled so that an include of
-# jansson, curl, libssh2 or libpq fails.
+# its counted exception; a src/ file that computes a checksum, writes
+# consul's token header and sets an HTTP password outside the clients.
+# And ui/ is compiled so that an include of jansson, curl, libssh2 or
+# libpq fails.
 top=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${top_builddir:-$top}
 . "$top/tests/lib/tap.sh"
@@ -149,5 +151,33 @@ n=$(awk '$1 == "ui/terminal.c" && $2 == "fopen" { print $3 }' \
 grep -q "ui/terminal.c: names fopen $((n + 1)) times, tests/check-src.allow says $n" \
     "$tmp/out"
 ok $? "(named, with both counts)"
+
+# rule 8: a request signed or authenticated outside the clients
+cat >"$tree/src/bad-req.c" <<'EOF'
+#include <stddef.h>
+
+#include "http.h"
+#include "util.h"
+
+void	bad_req(struct http_req *, const char *, char *);
+
+void
+bad_req(struct http_req *r, const char *token, char *sum)
+{
+	static const char	*h[] = { "X-Consul-Token: x", NULL };
+
+	util_sha256_hex(token, sum);
+	r->headers = h;
+	r->password = token;
+}
+EOF
+check
+failed "requests are signed and authenticated by the clients"
+ok $? "a checksum, a token header and a password outside src/api/ fail rule 8"
+grep -q 'src/bad-req.c:13:.*util_sha256_hex' "$tmp/out" &&
+    grep -q 'src/bad-req.c:11:.*X-Consul-Token' "$tmp/out" &&
+    grep -q 'src/bad-req.c:15:.*password' "$tmp/out"
+ok $? "(each named)"
+rm -f "$tree/src/bad-req.c"
 
 done_testing

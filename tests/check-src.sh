@@ -21,6 +21,8 @@
 #  6. No trailing white space.
 #  7. src/api/ (the clients) includes neither the model, jobs, the loop
 #     nor the backends' private headers.
+#  8. Only the clients (src/api/) sign and authenticate requests: no
+#     checksum, token header or HTTP user/password elsewhere in src/.
 #
 # The exceptions to 2-5 are all in tests/check-src.allow, each with the
 # number of places its file names it (comments and strings left out): a
@@ -242,6 +244,27 @@ out=$(grep -rnE "#[[:space:]]*include[[:space:]]*[<\"]($API_NOT)" src/api \
 	2>/dev/null)
 [ -z "$out" ]
 ok $? "src/api/ (the clients) does not see the fleet model, jobs or the loop"
+[ -z "$out" ] || diags "$out"
+
+# 8. A request to scalelite, consul or Rancher is built by its client
+# (src/api/): elsewhere in src/ (the simulator, a server, aside) no
+# checksum is computed, no token or Authorization header written, and
+# no struct http_req gets a user or password (Prometheus, without a
+# client yet, is counted in tests/check-src.allow).
+: >"$t/bad"
+for f in $(find src -name '*.[ch]' ! -path 'src/api/*' ! -path 'src/sim/*' \
+    ! -name http.c ! -name http.h ! -name util.c ! -name util.h | sort); do
+	strip_c "$f" | grep -E \
+	    '(^|[^_a-zA-Z0-9])util_sha256_hex([^_a-zA-Z0-9]|$)' >>"$t/bad"
+	grep -nHiE 'X-Consul-Token|Authorization:' "$f" >>"$t/bad"
+	grep -q 'struct http_req' "$f" || continue
+	allowed "$f" password && continue
+	strip_c "$f" | grep -E '(\.|->)(user|password)[[:space:]]*=[^=]' \
+	    >>"$t/bad"
+done
+out=$(cat "$t/bad")
+[ -z "$out" ]
+ok $? "requests are signed and authenticated by the clients (src/api/) only"
 [ -z "$out" ] || diags "$out"
 
 done_testing

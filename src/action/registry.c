@@ -16,11 +16,15 @@ extern const struct action action_server_cordon;
 extern const struct action action_server_drain;
 extern const struct action action_server_disable;
 extern const struct action action_server_panic;
-/* server-probe.c */
-extern const struct action action_server_probe;
+/* probe-meeting.c (its command is cli.c's probe meeting) */
+extern const struct action action_probe_meeting;
 /* redeploy.c */
 extern const struct action action_stack_redeploy;
 extern const struct action action_stack_restart;
+/* scale.c */
+extern const struct action action_scale_out;
+extern const struct action action_scale_in;
+extern const struct action action_scale_check;
 
 /* In the order of the dashboard's help and footer. */
 static const struct action *const action_table[] = {
@@ -29,9 +33,12 @@ static const struct action *const action_table[] = {
 	&action_server_drain,
 	&action_server_disable,
 	&action_server_panic,
-	&action_server_probe,
+	&action_probe_meeting,
 	&action_stack_redeploy,
 	&action_stack_restart,
+	&action_scale_out,
+	&action_scale_in,
+	&action_scale_check,
 };
 
 const struct action *const *

@@ -108,6 +108,24 @@ struct action {
 	int		 key;		/* printable ASCII; 0: no key */
 	unsigned	 views;		/* ACTION_VIEW_*; 0: from target */
 	bool		 hint;		/* the key is shown in the footer */
+
+	/* NODE... may be left out (an option picks the nodes instead). */
+	bool		 target_optional;
+	/*
+	 * The dashboard asks for this option's value ("count") before it
+	 * plans (a one-line prompt, ask_default in it); NULL: asks none.
+	 */
+	const char	*ask;
+	const char	*ask_default;
+	/*
+	 * The command line.  false: the command generated from this row
+	 * (cmd-job.c).  true: a command of cli.c's own table with the
+	 * same verb, running the same code with its own arguments and
+	 * output (probe meeting: NODE optional, --json, exit codes of a
+	 * monitoring check); this row then gives the dashboard its key and
+	 * the job, and no command of its own.
+	 */
+	bool		 own_command;
 };
 
 /* The rows, in the order of the dashboard's help; never NULL. */

@@ -33,6 +33,9 @@ usage(int status)
 	    "[--poll-interval S]\n"
 	    "                  [--no-consul-acl] [--write-config FILE] "
 	    "[--fault SPEC]...\n"
+	    "                  [--boot-delay MS] [--quota-instances N] "
+	    "[--vm-fault KIND]\n"
+	    "                  [--access-log FILE]\n"
 	    "  SPEC is SYSTEM:PATH-PREFIX:KIND[:ARG]; SYSTEM consul, "
 	    "prometheus, scalelite,\n"
 	    "  rancher, openstack or metrics; KIND latency:MS, hang, "
@@ -65,6 +68,10 @@ main(int argc, char **argv)
 		{ "fault", required_argument, NULL, 'f' },
 		{ "poll-interval", required_argument, NULL, 'i' },
 		{ "no-consul-acl", no_argument, NULL, 'A' },
+		{ "boot-delay", required_argument, NULL, 'B' },
+		{ "quota-instances", required_argument, NULL, 'Q' },
+		{ "vm-fault", required_argument, NULL, 'V' },
+		{ "access-log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -72,11 +79,12 @@ main(int argc, char **argv)
 	struct sim_fault	 f;
 	const char		*listen_addr = "127.0.0.1";
 	const char		*profile = "default";
-	const char		*config = NULL, *errstr;
+	const char		*config = NULL, *access_log = NULL, *errstr;
 	const char		*faults[SIM_MAX_FAULTS];
 	char			*cause, *u;
 	long long		 nodes = 12, seed = 1, port_base = 0;
-	long long		 poll_s = 60;
+	long long		 poll_s = 60, boot_ms = -1, quota = 0;
+	int			 vm_fault = 0;
 	double			 speed = 1.0;
 	bool			 acl = true;
 	size_t			 nfaults = 0, i;
@@ -143,6 +151,31 @@ main(int argc, char **argv)
 		case 'A':
 			acl = false;
 			break;
+		case 'B':
+			if (util_parse_ll(optarg, 0, 86400000, &boot_ms,
+			    &errstr) != 0)
+				sim_bad_option("--boot-delay", optarg, errstr);
+			break;
+		case 'V':
+			if (strcmp(optarg, "error") == 0)
+				vm_fault = SIM_NODE_ERROR;
+			else if (strcmp(optarg, "noregister") == 0)
+				vm_fault = SIM_NODE_NOREGISTER;
+			else if (strcmp(optarg, "unhealthy") == 0)
+				vm_fault = SIM_NODE_UNHEALTHY;
+			else
+				sim_bad_option("--vm-fault", optarg, "not error, "
+				    "noregister or unhealthy");
+			break;
+		case 'Q':
+			if (util_parse_ll(optarg, 1, 100000, &quota,
+			    &errstr) != 0)
+				sim_bad_option("--quota-instances", optarg,
+				    errstr);
+			break;
+		case 'L':
+			access_log = optarg;
+			break;
 		case 'h':
 			usage(0);
 		default:
@@ -166,7 +199,19 @@ main(int argc, char **argv)
 	}
 
 	w = sim_world_new((size_t)nodes, (uint64_t)seed, speed, profile);
+	if (access_log != NULL) {
+		if ((w->access_log = fopen(access_log, "a")) == NULL) {
+			fprintf(stderr, "bbbctl-sim: --access-log %s: %s\n",
+			    access_log, strerror(errno));
+			sim_world_free(w);
+			return (1);
+		}
+		setvbuf(w->access_log, NULL, _IOLBF, 0);
+	}
 	w->poll_interval_ms = poll_s * 1000;
+	w->os_boot_ms = boot_ms;
+	w->os_quota_instances = (int)quota;
+	w->os_vm_fault = vm_fault;
 	if (!acl)
 		w->consul_token[0] = '\0';
 	for (i = 0; i < nfaults; i++) {
@@ -211,6 +256,8 @@ main(int argc, char **argv)
 		pthread_mutex_unlock(&w->lock);
 	}
 	sim_http_stop(w);
+	if (w->access_log != NULL)
+		fclose(w->access_log);
 	sim_world_free(w);
 	return (0);
 }

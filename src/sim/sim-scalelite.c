@@ -757,8 +757,9 @@ sl_node_join(struct sim_world *w, size_t node, const char *query,
 		tok[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[
 		    (int)(sim_rand(w) * 36)];
 	tok[16] = '\0';
-	url = xasprintf("https://%s/html5client/join?sessionToken=%s",
-	    w->nodes[node].fqdn, tok);
+	/* On the node's own host and port, which serve the client page. */
+	url = xasprintf("http://%s:%u/html5client/join?sessionToken=%s",
+	    w->nodes[node].fqdn, (unsigned)w->ports[SIM_METRICS], tok);
 	if (redir != NULL && strcmp(redir, "false") == 0) {
 		sim_resp_printf(r, 200, ctype, "<response>\n"
 		    "<returncode>SUCCESS</returncode>\n"
@@ -862,6 +863,14 @@ sim_bbb_node_handle(struct sim_world *w, size_t node, const struct sim_req *q,
 		    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n"
 		    "<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n"
 		    "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
+		return;
+	}
+	if (strcmp(q->path, "/html5client/join") == 0) {
+		/* The HTML5 client's page: static; its script checks the
+		   session token later. */
+		sim_resp_printf(r, 200, "text/html", "<!DOCTYPE html>\n<html>"
+		    "<head><title>BigBlueButton - HTML5 Client</title></head>"
+		    "<body><div id=\"app\"></div></body></html>\n");
 		return;
 	}
 	if (sl_path_after(q->path, "/bigbluebutton/api", call,
@@ -1979,7 +1988,11 @@ sim_scalelite_handle(struct sim_world *w, const struct sim_req *q,
 	if (strcmp(q->path, "/health_check") == 0 ||
 	    strcmp(q->path, "/health_check/") == 0 ||
 	    (!w->sl_legacy && strcmp(q->path, "/") == 0)) {
-		sim_resp_printf(r, 200, SL_TEXT, "success");
+		if (*w->sl_health_failure != '\0')
+			sim_resp_printf(r, 200, SL_TEXT, "Health Check "
+			    "Failure: %s", w->sl_health_failure);
+		else
+			sim_resp_printf(r, 200, SL_TEXT, "success");
 		return;
 	}
 	if (sl_path_after(q->path, "/bigbluebutton/api", call,

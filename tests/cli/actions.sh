@@ -170,4 +170,18 @@ for w in $words; do
 	done
 done
 
+# The test meeting: one command (probe meeting [NODE], cli.c's), whose
+# key M the registry gives the dashboard; no second verb for it.
+out=$("$bbbctl" --help)
+is "$(printf '%s\n' "$out" | grep -c '^  probe meeting ')" 1 \
+    "--help lists probe meeting once"
+hasnt "$out" "server probe" "... and no server probe"
+"$bbbctl" server probe bbb-03 >/dev/null 2>&1
+is "$?" 2 "server probe is no command"
+has "$("$bbbctl" help probe meeting)" \
+    "In the dashboard: key M in the nodes and node views." \
+    "help probe meeting names its dashboard key"
+grep -A1 -x '\.It Ic M' "$man" | grep -q '^probe meeting: '
+ok $? "bbbctl.1 lists key M for probe meeting"
+
 done_testing

@@ -51,6 +51,25 @@ is "$(state scalelite failure)" unhealthy "scalelite health 503: unhealthy"
 is "$(state greenlight state)" ok "scalelite health 503: greenlight still ok"
 clear_faults
 
+# scalelite's failing check is HTTP 200 with a failure text
+curl -sf -X POST \
+    "$control/health?system=scalelite&failure=Redis%3A%20Connection%20refused" \
+    >/dev/null
+ok $? "scalelite health check set to fail"
+probe
+is "$rc" 2 "scalelite 200 Health Check Failure: exit 2"
+is "$(state scalelite failure)" unhealthy "scalelite 200 failure: unhealthy"
+is "$(state scalelite detail)" \
+    "Health Check Failure: Redis: Connection refused" \
+    "scalelite 200 failure: the detail is scalelite's text"
+run probe scalelite >"$tmp/p.txt" 2>&1
+grep -q 'scalelite unhealthy: Health Check Failure: Redis: Connection refused' \
+    "$tmp/p.txt"
+ok $? "the problem says what scalelite's check says"
+curl -sf -X POST "$control/health?system=scalelite" >/dev/null
+probe scalelite
+is "$(state scalelite state)" ok "scalelite health passes again"
+
 fault "consul:/v1/status/leader:status:500"
 probe consul-leader
 is "$(state consul-leader failure)" unhealthy "consul leader 500: unhealthy"

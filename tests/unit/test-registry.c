@@ -62,7 +62,17 @@ test_rows(void **state)
 	for (i = 0; i < nitems(first); i++) {
 		assert_non_null(a = action_find(first[i]));
 		assert_true(a->locks);
+		assert_false(a->own_command);
 	}
+	/*
+	 * The test meeting (M) changes no server's state: no lock; its
+	 * command is cli.c's probe meeting [NODE], not one of its own.
+	 */
+	assert_non_null(a = action_find("probe meeting"));
+	assert_false(a->locks);
+	assert_true(a->own_command);
+	assert_int_equal(a->key, 'M');
+	assert_null(action_find("server probe"));
 	global = cli_global_options(&nglobal);
 	assert_true(opt_named(global, nglobal, "yes"));
 	assert_false(opt_named(global, nglobal, "help"));
@@ -72,6 +82,9 @@ test_rows(void **state)
 		assert_non_null(a->help);
 		assert_non_null(a->plan);
 		assert_non_null(a->run);
+		/* Only a row without a lock may have its own command. */
+		if (a->own_command)
+			assert_false(a->locks);
 		/* The help names the target as the usage does. */
 		if (a->target != ACTION_TARGET_NONE)
 			assert_non_null(strstr(a->help,
@@ -128,7 +141,7 @@ test_cli_usage(void **state)
 {
 	const struct action *const	*acts;
 	FILE				*f;
-	char				*buf = NULL, *text, *u, want[256];
+	char				*buf = NULL, *text, *u, want[256], *p, *q;
 	size_t				 i, n, len = 0;
 
 	f = open_memstream(&buf, &len);
@@ -136,6 +149,15 @@ test_cli_usage(void **state)
 	text = stream_text(f, &buf);
 	acts = action_list(&n);
 	for (i = 0; i < n; i++) {
+		if (acts[i]->own_command) {
+			/* Its own command's line, once; not an action's. */
+			snprintf(want, sizeof want, "\n  %s ", acts[i]->verb);
+			if ((u = strstr(text, want)) == NULL)
+				fail_msg("--help lacks '%s'", want);
+			if (strstr(u + 1, want) != NULL)
+				fail_msg("--help has '%s' twice", want);
+			continue;
+		}
 		u = action_usage(acts[i], NULL);
 		snprintf(want, sizeof want, "  %s %s", acts[i]->verb, u);
 		if (strstr(text, want) == NULL)
@@ -144,8 +166,19 @@ test_cli_usage(void **state)
 			fail_msg("--help lacks '%s'", acts[i]->help);
 		free(u);
 	}
-	assert_non_null(strstr(text, "The actions (server, stack) also "
-	    "take --lock-wait S and --timeout S"));
+	/* Every action's first word, once, in that line. */
+	assert_non_null(p = strstr(text, "The actions ("));
+	for (i = 0; i < n; i++) {
+		/* (the test meeting is no action of these: no lock) */
+		if (acts[i]->own_command)
+			continue;
+		snprintf(want, sizeof want, "%.*s", (int)strcspn(acts[i]->verb,
+		    " "), acts[i]->verb);
+		q = strstr(p, want);
+		assert_true(q != NULL && q < strchr(p, ')'));
+	}
+	assert_non_null(strstr(p, ") also take --lock-wait S and "
+	    "--timeout S"));
 	free(buf);
 }
 
@@ -161,6 +194,8 @@ test_cli_help(void **state)
 
 	acts = action_list(&n);
 	for (i = 0; i < n; i++) {
+		if (acts[i]->own_command)
+			continue;	/* cli.c's help (actions.sh) */
 		buf = NULL;
 		len = 0;
 		f = open_memstream(&buf, &len);

@@ -1106,7 +1106,16 @@ test_create_join_end(void **state)
 	    "successfullyJoined");
 	assert_non_null(strstr(st_xml_get(x, "/response/url", 0),
 	    "sessionToken="));
+	/* the client's URL is on the node's own host, which serves it */
+	base = xasprintf("http://%s:%u/html5client/join?sessionToken=",
+	    w->nodes[3].fqdn, (unsigned)w->ports[SIM_METRICS]);
+	assert_int_equal(strncmp(st_xml_get(x, "/response/url", 0), base,
+	    strlen(base)), 0);
+	free(base);
 	st_xml_free(x);
+	st_call_node(w, 3, "/html5client/join", "sessionToken=abc", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "HTML5 Client"));
 	/* a wrong password, on the node */
 	q = st_signed("SHA1", "join", "fullName=X&meetingID=probe-1&"
 	    "password=nope", w->nodes[3].secret);
