@@ -43,9 +43,9 @@ usage(int status)
 	    "prometheus, scalelite,\n"
 	    "  rancher, openstack or metrics; KIND latency:MS, hang, "
 	    "status:CODE, malformed,\n"
-	    "  truncated, huge[:BYTES] or reset.  NAME: default (four "
-	    "incidents), clean,\n"
-	    "  legacy (default, with a scalelite older than v1.5.1: no "
+	    "  truncated, huge[:BYTES], reset or chunked.  NAME: default "
+	    "(four incidents),\n"
+	    "  clean, legacy (default, with a scalelite older than v1.5.1: no "
 	    "admin API).\n");
 	exit(status);
 }

@@ -280,7 +280,8 @@ enum sim_fault_kind {
 	SIM_FAULT_MALFORMED,	/* broken body in the right content type */
 	SIM_FAULT_TRUNCATED,	/* Content-Length larger than what is sent */
 	SIM_FAULT_HUGE,		/* arg bytes, default 100 MiB, streamed */
-	SIM_FAULT_RESET		/* close without an answer */
+	SIM_FAULT_RESET,	/* close without an answer */
+	SIM_FAULT_CHUNKED	/* an endless chunked body (no length) */
 };
 struct sim_fault {
 	enum sim_system		 system;
