@@ -142,9 +142,72 @@ static const struct config_entry config_table[] = {
 	    "private key file for ssh to the nodes"),
 	E("ssh", "known_hosts", CONFIG_PATH, ssh.known_hosts, NULL,
 	    "known_hosts file to verify the nodes' host keys"),
+	E("ssh", "authorized_keys", CONFIG_STRING, ssh.authorized_keys,
+	    ".ssh/authorized_keys", "the user's authorized_keys file on the "
+	    "hosts, relative to its home (keys rotate)"),
+	E_RANGE("ssh", "max_parallel", CONFIG_INT, ssh.max_parallel, "4", 1,
+	    64, "hosts changed at once by keys rotate (1 to 64)"),
 
 	E("backup", "dir", CONFIG_PATH, backup.dir, NULL,
 	    "directory for backups"),
+
+	E("scale", "flavor", CONFIG_STRING, scale.flavor, NULL,
+	    "Nova flavor (name or id) of a new node's VM"),
+	E("scale", "image", CONFIG_STRING, scale.image, NULL,
+	    "image (name or id) of a new node's VM"),
+	E("scale", "networks", CONFIG_STRING, scale.networks, NULL,
+	    "networks (names or ids, comma-separated) of a new node's VM"),
+	E("scale", "key_name", CONFIG_STRING, scale.key_name, NULL,
+	    "Nova key pair of a new node's VM"),
+	E("scale", "security_groups", CONFIG_STRING, scale.security_groups,
+	    "default", "security groups (comma-separated) of a new node's VM"),
+	E("scale", "availability_zone", CONFIG_STRING,
+	    scale.availability_zone, NULL,
+	    "availability zone of a new node's VM (none: Nova's choice)"),
+	E("scale", "name_pattern", CONFIG_STRING, scale.name_pattern,
+	    "bbb-NN", "names of new nodes: the run of N is the number, "
+	    "zero-padded (bbb-NN: bbb-07)"),
+	E_RANGE("scale", "max_parallel", CONFIG_INT, scale.max_parallel, "4",
+	    1, 32, "nodes a scale job adds or removes at once"),
+	E_RANGE("scale", "min_nodes", CONFIG_INT, scale.min_nodes, "1", 0,
+	    100000, "scale in never leaves fewer BBB nodes"),
+	E("scale", "user_data", CONFIG_PATH, scale.user_data,
+	    PKGDATADIR "/cloud-init/bbb-node.yaml",
+	    "cloud-init template of a new node's VM"),
+	E("scale", "stack_dir", CONFIG_PATH, scale.stack_dir,
+	    PKGDATADIR "/stacks/bbb-node",
+	    "directory of the node stack's docker-compose.yml and "
+	    "rancher-compose.yml"),
+	E("scale", "bbb_image", CONFIG_STRING, scale.bbb_image,
+	    "bigbluebutton/bigbluebutton:v2.7.12",
+	    "BBB server image of a new node's stack"),
+	E("scale", "bbb_secret", CONFIG_SECRET, scale.bbb_secret, NULL,
+	    "BBB API shared secret of new nodes (also for scalelite)"),
+	E("scale", "agent_image", CONFIG_STRING, scale.agent_image, NULL,
+	    "Rancher agent image (none: the registration token's)"),
+	E_RANGE("scale", "boot_timeout", CONFIG_DURATION,
+	    scale.boot_timeout_ms, "10m", 1000, 86400000,
+	    "how long a new VM may take to be ACTIVE"),
+	E_RANGE("scale", "register_timeout", CONFIG_DURATION,
+	    scale.register_timeout_ms, "10m", 1000, 86400000,
+	    "how long a new VM's host may take to register with Rancher"),
+	E_RANGE("scale", "stack_timeout", CONFIG_DURATION,
+	    scale.stack_timeout_ms, "15m", 1000, 86400000,
+	    "how long a new node's stack may take to be active and healthy"),
+	E_RANGE("scale", "consul_timeout", CONFIG_DURATION,
+	    scale.consul_timeout_ms, "5m", 1000, 86400000,
+	    "how long a new node's consul check may take to pass"),
+	E_RANGE("scale", "scalelite_timeout", CONFIG_DURATION,
+	    scale.scalelite_timeout_ms, "5m", 1000, 86400000,
+	    "how long scalelite may take to see a new node online"),
+	E_RANGE("scale", "delete_timeout", CONFIG_DURATION,
+	    scale.delete_timeout_ms, "5m", 1000, 86400000,
+	    "how long a VM, host or stack may take to go"),
+	E_RANGE("scale", "drain_timeout", CONFIG_DURATION,
+	    scale.drain_timeout_ms, "30m", 1000, 7 * 86400000LL,
+	    "how long scale in waits for a node's meetings to end"),
+	E_RANGE("scale", "poll", CONFIG_DURATION, scale.poll_ms, "2s", 10,
+	    60000, "how often a scale job looks at what it waits for"),
 
 	E_RANGE("ui", "refresh", CONFIG_DURATION, ui.refresh_ms, "2s",
 	    100, 3600000, "how often the dashboard polls (100ms to 1h)"),
@@ -487,10 +550,72 @@ config_url_ok(const char *url, const char **why)
 }
 
 /*
+ * The directories above path, up to / or the home directory, checked as
+ * OpenSSH's safe_path checks them: each owned by us or by root and
+ * writable by no one else, for whoever can replace an entry on the way
+ * can replace the file.  A sticky directory (/tmp) may be writable by
+ * all: no one there can rename or remove what another user owns, and
+ * what is below it is checked in turn.  0, or -1 with *cause.
+ */
+static int
+config_check_dirs(const char *path, char **cause)
+{
+	struct stat	 st;
+	const char	*env;
+	char		*real, *home = NULL, *slash;
+	mode_t		 w;
+	int		 rc = -1;
+
+	if ((real = realpath(path, NULL)) == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if ((env = getenv("HOME")) != NULL && *env == '/')
+		home = realpath(env, NULL);
+	for (;;) {
+		if ((slash = strrchr(real, '/')) == NULL)
+			break;
+		slash[slash == real ? 1 : 0] = '\0';
+		if (stat(real, &st) == -1) {
+			*cause = xasprintf("%s: %s: %s", path, real,
+			    strerror(errno));
+			goto out;
+		}
+		if (st.st_uid != getuid() && st.st_uid != 0) {
+			*cause = xasprintf("%s: the directory %s is owned by "
+			    "uid %lu, neither you (uid %lu) nor root; run: "
+			    "chown %lu %s", path, real,
+			    (unsigned long)st.st_uid, (unsigned long)getuid(),
+			    (unsigned long)getuid(), real);
+			goto out;
+		}
+		w = st.st_mode & (S_IWGRP | S_IWOTH);
+		if (w != 0 && (st.st_mode & S_ISVTX) == 0) {
+			*cause = xasprintf("%s: the directory %s is writable "
+			    "by %s (mode %04o); run: chmod %s-w %s", path, real,
+			    w == S_IWOTH ? "others" : w == S_IWGRP ?
+			    "the group" : "the group and others",
+			    (unsigned)(st.st_mode & 07777), w == S_IWOTH ?
+			    "o" : w == S_IWGRP ? "g" : "go", real);
+			goto out;
+		}
+		if (strcmp(real, "/") == 0 ||
+		    (home != NULL && strcmp(real, home) == 0))
+			break;
+	}
+	rc = 0;
+out:
+	free(home);
+	free(real);
+	return (rc);
+}
+
+/*
  * Open a config or secret file without blocking (a FIFO would block in
  * open(2) until a writer comes), and check it as OpenSSH checks its own
  * files: a regular file, owned by us or by root, writable by no one
- * else.  The descriptor is back in blocking mode.  -1 with *cause.
+ * else, and so is each directory above it (config_check_dirs).  The
+ * descriptor is back in blocking mode.  -1 with *cause.
  */
 static int
 config_open_checked(const char *path, struct stat *st, char **cause)
@@ -525,6 +650,8 @@ config_open_checked(const char *path, struct stat *st, char **cause)
 		    (st->st_mode & S_IWOTH) != 0 ? "o" : "g", path);
 		goto fail;
 	}
+	if (config_check_dirs(path, cause) != 0)
+		goto fail;
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));

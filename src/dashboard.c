@@ -55,6 +55,7 @@
 #include "loop.h"
 #include "probe.h"
 #include "simpath.h"
+#include "keyinv.h"
 #include "task.h"
 #include "tui.h"
 #include "util.h"
@@ -118,9 +119,11 @@ struct dash {
 	const struct action	*pending_act;
 	struct job_plan		*pending;
 	char			*pending_target;
+	void			*pending_priv;	/* the action's own args */
 	uint32_t		 pending_token;
 
 	struct dash_audit	 audit;
+	uint32_t		 keycheck;	/* its task, or 0 */
 
 	/* --demo */
 	pid_t			 sim_pid;
@@ -130,6 +133,7 @@ struct dash {
 
 static void	 dash_audit_start(struct dash *);
 static void	 dash_audit_done_cb(uint32_t, enum task_end, void *);
+static void	 dash_keycheck_start(struct dash *);
 static void	 dash_input_cb(void *);
 static void	 dash_resize_cb(void *);
 static void	 dash_end_cb(int, bool, void *);
@@ -415,6 +419,9 @@ dash_pending_clear(struct dash *d)
 {
 	job_plan_free(d->pending);
 	free(d->pending_target);
+	if (d->pending_act != NULL)
+		action_args_free(d->pending_act, d->pending_priv);
+	d->pending_priv = NULL;
 	d->pending = NULL;
 	d->pending_target = NULL;
 	d->pending_act = NULL;
@@ -430,9 +437,10 @@ dash_action(struct dash *d)
 	const struct action	*a;
 	const char		*verb;
 	char			*target, *cause = NULL, *text, *msg;
-	char			*title;
+	char			*title, *arg = NULL;
+	void			*priv = NULL;
 
-	if (!ui_take_action(d->ui, &a, &target))
+	if (!ui_take_action(d->ui, &a, &target, &arg))
 		return;
 	verb = a->verb;
 	if (d->cli->readonly) {
@@ -441,6 +449,19 @@ dash_action(struct dash *d)
 	}
 	memset(&args, 0, sizeof args);
 	args.target = target;
+	/* The value the prompt asked for, as its option on the CLI. */
+	if (a->ask != NULL && arg != NULL && a->args_parse != NULL) {
+		priv = action_args_new(a);
+		if (a->args_parse(priv, a->ask, arg, &cause) != 0) {
+			msg = xasprintf("%s: %s", verb, cause);
+			ui_message(d->ui, msg);
+			free(msg);
+			free(cause);
+			action_args_free(a, priv);
+			goto out;
+		}
+	}
+	args.priv = priv;
 	ctx.cfg = d->cli->cfg;
 	ctx.fleet = d->fleet;
 	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
@@ -448,10 +469,12 @@ dash_action(struct dash *d)
 		ui_message(d->ui, msg);
 		free(msg);
 		free(cause);
+		action_args_free(a, priv);
 		goto out;
 	}
 	dash_pending_clear(d);
 	d->pending = plan;
+	d->pending_priv = priv;
 	d->pending_act = a;
 	d->pending_target = xstrdup(target);
 	text = job_plan_text(plan);
@@ -463,6 +486,7 @@ dash_action(struct dash *d)
 	free(text);
 out:
 	free(target);
+	free(arg);
 }
 
 static void
@@ -481,6 +505,8 @@ dash_dialog(struct dash *d)
 	}
 	memset(&args, 0, sizeof args);
 	args.target = d->pending_target;
+	args.priv = d->pending_priv;	/* jobs_start() takes it */
+	d->pending_priv = NULL;
 	/* Wait for a held lock; the jobs view shows the holder, x gives up. */
 	args.lock_wait_ms = DASH_LOCK_WAIT_MS;
 	id = jobs_start(d->jobs, d->pending_act, &args, d->pending);
@@ -543,8 +569,97 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 		/* Its outcome is in the audit trail now. */
 		if (ui_wants_audit(d->ui))
 			dash_audit_start(d);
+		/* The hosts accept another key now. */
+		if (strcmp(fj->verb, "keys rotate") == 0)
+			dash_keycheck_start(d);
 	}
 	dash_draw(d);
+}
+
+/* --- keys check, for the host view ---------------------------------------- */
+
+struct dash_keycheck {
+	struct dash		*d;
+	char			*path;		/* the configuration file */
+	struct config		*cfg;		/* its own, read from path:
+						   the task may outlive the
+						   dashboard's */
+	struct keyinv_check	*v;
+	size_t			 n;
+	char			*cause;
+	int			 rc;
+};
+
+static void
+dash_keycheck_run_cb(struct task *t, void *arg)
+{
+	struct dash_keycheck	*k = arg;
+
+	(void)t;
+	/* Read again: a rotation switched [ssh] identity in the file. */
+	k->cfg = config_new();
+	if ((k->rc = config_load(k->cfg, k->path, &k->cause)) != 0)
+		return;
+	k->rc = keyinv_check(k->cfg, &k->v, &k->n, &k->cause);
+}
+
+static void
+dash_keycheck_done_cb(uint32_t id, enum task_end end, void *arg)
+{
+	struct dash_keycheck	*k = arg;
+	struct ui_keycheck	*v;
+	size_t			 i;
+
+	(void)id;
+	if (end != TASK_ORPHANED) {
+		k->d->keycheck = 0;
+		if (k->d->ui != NULL && k->rc != 0)
+			ui_keycheck_set(k->d->ui, NULL, 0, k->cause);
+		else if (k->d->ui != NULL) {
+			v = xcalloc(k->n + 1, sizeof *v);
+			for (i = 0; i < k->n; i++) {
+				v[i].key = k->v[i].key;
+				v[i].accepts = k->v[i].accepts;
+				v[i].why = k->v[i].why;
+			}
+			ui_keycheck_set(k->d->ui, v, k->n, NULL);
+			free(v);
+		}
+		dash_draw(k->d);
+	}
+	keyinv_check_free(k->v, k->n);
+	config_free(k->cfg);
+	free(k->path);
+	free(k->cause);
+	free(k);
+}
+
+static void
+dash_keycheck_start(struct dash *d)
+{
+	struct dash_keycheck	*k;
+	char			*cause = NULL;
+
+	if (d->keycheck != 0)
+		return;
+	if (d->cli->cfg->path == NULL) {
+		if (d->ui != NULL)
+			ui_keycheck_set(d->ui, NULL, 0,
+			    "no configuration file");
+		return;
+	}
+	k = xcalloc(1, sizeof *k);
+	k->d = d;
+	k->path = xstrdup(d->cli->cfg->path);
+	d->keycheck = task_start(d->tasks, dash_keycheck_run_cb,
+	    dash_keycheck_done_cb, k, &cause);
+	if (d->keycheck == 0) {
+		if (d->ui != NULL)
+			ui_keycheck_set(d->ui, NULL, 0, cause);
+		free(cause);
+		free(k->path);
+		free(k);
+	}
 }
 
 /* --- the audit view's records -------------------------------------------- */
@@ -723,6 +838,8 @@ dash_requests(struct dash *d, int reqs)
 		dash_cancel_job(d);
 	if (reqs & UI_REQ_AUDIT)
 		dash_audit_start(d);
+	if (reqs & UI_REQ_KEYCHECK)
+		dash_keycheck_start(d);
 }
 
 static void

@@ -57,6 +57,9 @@ struct ui_opts {
 #define UI_REQ_AUDIT		0x80	/* the audit view wants the records:
 					   read them off the loop thread,
 					   then ui_audit_set() */
+#define UI_REQ_KEYCHECK		0x100	/* a host view wants keys check:
+					   run it off the loop thread,
+					   then ui_keycheck_set() */
 
 #define UI_REQ_QUIT_ANSWER	0x100	/* the quit question was answered:
 					   ui_take_quit() */
@@ -100,7 +103,8 @@ uint64_t	 ui_frames(const struct ui *);
  * After UI_REQ_ACTION, ui_take_action() gives the action (its registry
  * row, action/registry.h) and the target (node key or stack name, by the
  * row's target kind; allocated) of the key pressed (false when there is
- * none).  The glue then opens the confirm dialog
+ * none), and *arg: the value the operator typed for the row's ask
+ * option (allocated), NULL for a row without one.  The glue then opens the confirm dialog
  * with the plan: typed NULL asks y/N with Cancel focused; a typed word
  * (the target) must be typed in full for a destructive action.  When
  * the dialog closes, UI_REQ_DIALOG: ui_take_dialog() says whether it was
@@ -109,7 +113,7 @@ uint64_t	 ui_frames(const struct ui *);
  * Read-only mode neither shows nor dispatches any of these keys.
  */
 bool		 ui_take_action(struct ui *, const struct action **,
-		     char **target);
+		     char **target, char **arg);
 void		 ui_confirm(struct ui *, uint32_t token, const char *title,
 		     const char *text, const char *typed);
 bool		 ui_take_dialog(struct ui *, uint32_t *token);
@@ -152,5 +156,21 @@ void		 ui_ask_quit(struct ui *, const char *title, const char *text);
 int		 ui_take_quit(struct ui *);
 /* The audit view is open (the glue reads again when a job ends). */
 bool		 ui_wants_audit(struct ui *);
+
+/*
+ * "accepts our key" in the host view: the answer of the last keys
+ * check (does each host accept [ssh] identity?).  The UI asks with
+ * UI_REQ_KEYCHECK when a host view opens and the last answer is older
+ * than UI_KEYCHECK_MAX_AGE_MS; the glue also runs it after keys rotate.
+ * Copied; error set (v NULL): the check could not run.
+ */
+#define UI_KEYCHECK_MAX_AGE_MS	60000
+struct ui_keycheck {
+	const char	*key;		/* node key of the host */
+	int		 accepts;	/* 1 yes, 0 refused, -1 unknown */
+	const char	*why;		/* when -1 */
+};
+void		 ui_keycheck_set(struct ui *, const struct ui_keycheck *,
+		     size_t n, const char *error);
 
 #endif

@@ -21,6 +21,12 @@ extern const struct action action_probe_meeting;
 /* redeploy.c */
 extern const struct action action_stack_redeploy;
 extern const struct action action_stack_restart;
+/* scale.c */
+extern const struct action action_scale_out;
+extern const struct action action_scale_in;
+extern const struct action action_scale_check;
+/* keys.c */
+extern const struct action action_keys_rotate;
 
 /* In the order of the dashboard's help and footer. */
 static const struct action *const action_table[] = {
@@ -32,6 +38,10 @@ static const struct action *const action_table[] = {
 	&action_probe_meeting,
 	&action_stack_redeploy,
 	&action_stack_restart,
+	&action_scale_out,
+	&action_scale_in,
+	&action_scale_check,
+	&action_keys_rotate,
 };
 
 const struct action *const *

@@ -178,7 +178,18 @@ struct sim_node {
 	int64_t		 vm_ready_ms;	/* BUILD -> ACTIVE at */
 	char		 flavor[32];
 	char		 ip[16];
+
+	/* scale out (a node added by POST /servers) */
+	bool		 scaled;	/* Rancher gives it no stack of its
+					   own: POST /stacks does */
+	char		 host_labels[160];	/* CATTLE_HOST_LABELS, a=b&c=d */
+	int		 sim_fault;	/* SIM_NODE_* from its metadata */
 };
+
+/* A new VM's metadata "bbbctl-sim-fault" (sim_node.sim_fault). */
+#define SIM_NODE_ERROR		0x01	/* the VM goes ERROR */
+#define SIM_NODE_NOREGISTER	0x02	/* its Rancher agent never registers */
+#define SIM_NODE_UNHEALTHY	0x04	/* BBB never comes up on it */
 
 struct sim_world {
 	pthread_mutex_t	 lock;
@@ -193,6 +204,8 @@ struct sim_world {
 	int64_t		 now_ms;	/* simulated wall time */
 	int64_t		 last_poll_ms;	/* scalelite poller */
 	int64_t		 poll_interval_ms; /* POLL_INTERVAL, default 60 s */
+	uint32_t	 vm_addr_base;	/* --vm-addr-base, host order; 0:
+					   10.20.x.y */
 	/*
 	 * Real-time clock: advances at 1x whatever the speed, plus explicit
 	 * ticks (POST /tick).  Consul session TTLs and lock delays use it,
@@ -236,6 +249,10 @@ struct sim_world {
 	 */
 	FILE		*access_log;
 	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
+	int64_t		 os_boot_ms;	/* a new VM's BUILD -> ACTIVE,
+					   simulated ms (--boot-delay) */
+	int		 os_vm_fault;	/* SIM_NODE_* of every new VM
+					   (--vm-fault) */
 
 	void		*consul;	/* per-system private state */
 	void		*rancher;
@@ -263,7 +280,8 @@ enum sim_fault_kind {
 	SIM_FAULT_MALFORMED,	/* broken body in the right content type */
 	SIM_FAULT_TRUNCATED,	/* Content-Length larger than what is sent */
 	SIM_FAULT_HUGE,		/* arg bytes, default 100 MiB, streamed */
-	SIM_FAULT_RESET		/* close without an answer */
+	SIM_FAULT_RESET,	/* close without an answer */
+	SIM_FAULT_CHUNKED	/* an endless chunked body (no length) */
 };
 struct sim_fault {
 	enum sim_system		 system;
@@ -322,6 +340,9 @@ void		 sim_world_shutdown(struct sim_world *);
  * vm_ready_ms one minute on).  world->nodes may move.  Returns its index.
  */
 size_t		 sim_world_add_node(struct sim_world *);
+/* The i-th VM's address from vm_addr_base (nodes, then infra VMs). */
+void		 sim_vm_addr(const struct sim_world *, size_t i, char *,
+		     size_t);
 /*
  * A node's consul-visible state changed (up, in_consul, consul_passing):
  * bumps world->index and the node's consul_modify_index, wakes blocking
@@ -346,6 +367,29 @@ int		 sim_node_by_name(const struct sim_world *, const char *);
 double		 sim_node_load_cpu(const struct sim_node *);
 /* Base URL of a system, e.g. "http://127.0.0.1:40123"; allocated. */
 char		*sim_url(const struct sim_world *, enum sim_system);
+
+/*
+ * Scale out (sim-rancher.c, lock held): a new node's VM is ACTIVE and
+ * boots its user_data.  When that holds the registration URL of an
+ * active token of this Rancher, the node's host registers (registering
+ * -> active) with the labels of its CATTLE_HOST_LABELS.  0 when it
+ * registers, -1 when the user_data does not register it.
+ */
+int		 sim_rancher_boot(struct sim_world *, size_t node,
+		     const char *user_data);
+
+/* sim-compose.c: the services of a docker-compose file (POST /stacks). */
+struct sim_compose_svc {
+	char	*name;
+	char	*image;
+	char	*host_label;	/* io.rancher.scheduler.affinity:host_label */
+};
+struct json_t;
+char	*sim_compose_interpolate(const char *, size_t,
+	     const struct json_t *env);
+int	 sim_compose_parse(const char *, size_t, const struct json_t *env,
+	     struct sim_compose_svc **, size_t *, char **cause);
+void	 sim_compose_free(struct sim_compose_svc *, size_t);
 
 /*
  * Optional module hooks, called by sim-world.c when a module defines
