@@ -144,6 +144,14 @@ static const struct config_entry config_table[] = {
 
 	E("backup", "dir", CONFIG_PATH, backup.dir, NULL,
 	    "directory for backups"),
+	E("backup", "databases", CONFIG_STRING, backup.databases, NULL,
+	    "databases to dump (blank or comma separated; default: every "
+	    "database of the [postgres] server but the templates)"),
+	E_RANGE("backup", "parallel", CONFIG_INT, backup.parallel, "2", 1, 16,
+	    "how many pg_dump processes run at once"),
+	E_RANGE("backup", "max_age", CONFIG_DURATION, backup.max_age_ms,
+	    "26h", 60000, 90 * 86400000LL,
+	    "backup-old: a problem when no complete backup is younger"),
 
 	E_RANGE("ui", "refresh", CONFIG_DURATION, ui.refresh_ms, "2s",
 	    100, 3600000, "how often the dashboard polls (100ms to 1h)"),

@@ -20,6 +20,10 @@ extern const struct action action_server_panic;
 extern const struct action action_stack_redeploy;
 extern const struct action action_stack_restart;
 
+/* backup.c */
+extern const struct action action_backup_run;
+extern const struct action action_backup_prune;
+
 /* In the order of the dashboard's help and footer. */
 static const struct action *const action_table[] = {
 	&action_server_enable,
@@ -29,6 +33,8 @@ static const struct action *const action_table[] = {
 	&action_server_panic,
 	&action_stack_redeploy,
 	&action_stack_restart,
+	&action_backup_run,
+	&action_backup_prune,
 };
 
 const struct action *const *
