@@ -278,8 +278,11 @@ backup_manifest_decode(const char *buf, size_t len,
 	    (m->cluster = backup_jstr(o, "cluster", true, cause)) == NULL ||
 	    (m->bbbctl = backup_jstr(o, "bbbctl", true, cause)) == NULL)
 		goto fail;
-	m->pg_dump = backup_jstr(o, "pg_dump", false, cause);
-	m->server = backup_jstr(o, "server", false, cause);
+	if (((m->pg_dump = backup_jstr(o, "pg_dump", false, cause)) == NULL &&
+	    json_object_get(o, "pg_dump") != NULL) ||
+	    ((m->server = backup_jstr(o, "server", false, cause)) == NULL &&
+	    json_object_get(o, "server") != NULL))
+		goto fail;
 	if (backup_jint(o, "started_ms", &m->started_ms, cause) != 0 ||
 	    backup_jint(o, "ended_ms", &m->ended_ms, cause) != 0)
 		goto fail;

@@ -275,7 +275,7 @@ bk_run_dbs(struct bk_run *r, uint64_t estimate, char **cause)
 		return (-1);
 	}
 	if (atomic_load(&r->stop)) {
-		*cause = xstrdup("cancelled");
+		*cause = xstrdup("stopped on request");
 		return (-1);
 	}
 	for (i = 0; i < r->ndbs; i++) {
@@ -333,7 +333,7 @@ bk_run_stacks(struct bk_run *r, size_t *count, char **cause)
 	data = json_object_get(o, "data");
 	json_array_foreach(data, i, s) {
 		if (job_cancelled(r->job)) {
-			*cause = xstrdup("cancelled");
+			*cause = xstrdup("stopped on request");
 			goto out;
 		}
 		id = json_string_value(json_object_get(s, "id"));
@@ -722,7 +722,7 @@ bk_run(struct job *j, char **cause)
 	if ((what & BACKUP_CONSUL) && bk_run_consul(&r, cause) != 0)
 		goto out;
 	if (job_cancelled(j)) {
-		*cause = xstrdup("cancelled");
+		*cause = xstrdup("stopped on request");
 		goto out;
 	}
 	job_step(j, "hashing the files, writing the manifest");

@@ -106,7 +106,7 @@ bp=$!
 while kill -0 $bp 2>/dev/null; do
 	ps -eo pid=,args= | grep '[p]g_dump' >>"$tmp/ps"
 	for p in $(pgrep -x pg_dump); do
-		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null >>"$tmp/env"
+		tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" >>"$tmp/env"
 	done
 	sleep 0.05
 done
