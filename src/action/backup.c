@@ -39,7 +39,8 @@
 #include "log.h"
 #include "util.h"
 
-#define BK_TICK_MS		500
+#define BK_TICK_MS		50	/* a look at the dumps */
+#define BK_REPORT_MS		500	/* a progress line */
 #define BK_DUMP_DEADLINE_MS	(6 * 60 * 60 * 1000)
 #define BK_SPACE_FACTOR		1.5
 
@@ -212,6 +213,7 @@ bk_run_dbs(struct bk_run *r, uint64_t estimate, char **cause)
 	char		*p, sz[16], est[16];
 	size_t		 i, nth;
 	long		 par = r->cfg->backup.parallel;
+	int64_t		 reported = 0;
 	int		 pct;
 
 	for (i = 0; i < r->ndbs; i++) {
@@ -253,6 +255,11 @@ bk_run_dbs(struct bk_run *r, uint64_t estimate, char **cause)
 			break;
 		if (job_cancelled(r->job))
 			atomic_store(&r->stop, true);
+		if (util_mono_ms() - reported < BK_REPORT_MS) {
+			(void)job_sleep(r->job, BK_TICK_MS);
+			continue;
+		}
+		reported = util_mono_ms();
 		util_fmt_bytes((double)atomic_load(&r->written), sz,
 		    sizeof sz);
 		if (estimate > 0) {

@@ -256,8 +256,9 @@ test_actions_help(void **state)
 				continue;
 			views = ui_keys_action_views(acts[i]);
 			/* "c  server cordon NODE: stop new ..." */
-			snprintf(want, sizeof want, "%s %s: %s%s (changes "
-			    "the fleet)", acts[i]->verb, action_target_word(
+			snprintf(want, sizeof want, "%s%s%s: %s%s (changes "
+			    "the fleet)", acts[i]->verb, acts[i]->target !=
+			    ACTION_TARGET_NONE ? " " : "", action_target_word(
 			    acts[i]->target), acts[i]->help, acts[i]->risk ==
 			    JOB_RISK_DESTRUCTIVE ? " (type its name)" : "");
 			assert_true(help_has(lines, nl, want));
