@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "backup.h"
 #include "backend/backend.h"
 #include "cli.h"
 #include "cmd.h"
@@ -82,6 +83,29 @@ struct dash_audit_read {
 	char			*cause;
 };
 
+/*
+ * The backups view's list and the backup-old rule's input: the backup
+ * directory read as a task (a slow or hung disk never blocks the loop),
+ * at start, every DASH_BACKUP_EVERY_MS, when the view asks and when a
+ * backup job ends.
+ */
+#define DASH_BACKUP_EVERY_MS	(5 * 60 * 1000)
+
+struct dash_backups {
+	uint32_t		 task;		/* the read running, or 0 */
+	bool			 again;
+	struct loop_timer	*timer;
+};
+
+struct dash_backups_read {
+	struct dash		*d;		/* not when orphaned */
+	char			*root;
+	int			 rc;
+	struct backup_entry	*v;
+	size_t			 n;
+	char			*cause;
+};
+
 struct dash {
 	struct cli		*cli;
 	struct loop		*loop;
@@ -107,6 +131,7 @@ struct dash {
 	uint32_t		 pending_token;
 
 	struct dash_audit	 audit;
+	struct dash_backups	 backups;
 
 	/* --demo */
 	pid_t			 sim_pid;
@@ -115,6 +140,7 @@ struct dash {
 };
 
 static void	 dash_audit_start(struct dash *);
+static void	 dash_backups_start(struct dash *);
 static void	 dash_audit_done_cb(uint32_t, enum task_end, void *);
 static void	 dash_input_cb(void *);
 static void	 dash_resize_cb(void *);
@@ -513,6 +539,8 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 		/* Its outcome is in the audit trail now. */
 		if (ui_wants_audit(d->ui))
 			dash_audit_start(d);
+		if (strncmp(fj->verb, "backup ", 7) == 0)
+			dash_backups_start(d);
 	}
 	dash_draw(d);
 }
@@ -611,6 +639,118 @@ dash_audit_done_cb(uint32_t id, enum task_end end, void *arg)
 	dash_draw(d);
 }
 
+/* --- the backups ------------------------------------------------------ */
+
+static void
+dash_backups_run_cb(struct task *t, void *arg)
+{
+	struct dash_backups_read	*r = arg;
+
+	(void)t;
+	r->rc = backup_list(r->root, &r->v, &r->n, &r->cause);
+}
+
+static void
+dash_backups_read_free(struct dash_backups_read *r)
+{
+	backup_entries_free(r->v, r->n);
+	free(r->root);
+	free(r->cause);
+	free(r);
+}
+
+static void
+dash_backups_done_cb(uint32_t id, enum task_end end, void *arg)
+{
+	struct dash_backups_read	*r = arg;
+	struct dash			*d = r->d;
+	struct ui_backup_rec		*recs;
+	struct backup_entry		*e;
+	int64_t				 newest = 0;
+	size_t				 i;
+
+	(void)id;
+	if (end == TASK_ORPHANED) {
+		dash_backups_read_free(r);
+		return;
+	}
+	d->backups.task = 0;
+	if (r->rc == 0 && end == TASK_DONE) {
+		for (i = 0; i < r->n; i++) {
+			if (r->v[i].state != BACKUP_INCOMPLETE &&
+			    r->v[i].time_ms > newest)
+				newest = r->v[i].time_ms;
+		}
+		fleet_apply_backups(d->fleet, newest, util_wall_ms());
+	}
+	if (d->ui != NULL && r->rc != 0)
+		ui_backups_set(d->ui, NULL, 0, r->cause);
+	else if (d->ui != NULL) {
+		recs = xcalloc(r->n + 1, sizeof *recs);
+		for (i = 0; i < r->n; i++) {
+			e = &r->v[i];
+			recs[i].id = e->id;
+			recs[i].time_ms = e->time_ms;
+			recs[i].size = e->size;
+			recs[i].contents = e->state == BACKUP_INCOMPLETE ?
+			    "-" : backup_contents_words(e->contents);
+			recs[i].state = backup_state_name(e->state);
+			recs[i].good = e->state == BACKUP_COMPLETE ||
+			    e->state == BACKUP_VERIFIED;
+			recs[i].bad = !recs[i].good;
+			recs[i].verified_ms = e->state == BACKUP_VERIFIED ?
+			    e->verified_ms : 0;
+			recs[i].why = e->why;
+		}
+		ui_backups_set(d->ui, recs, r->n, NULL);
+		free(recs);
+	}
+	dash_backups_read_free(r);
+	if (d->backups.again && d->ui != NULL && end == TASK_DONE)
+		dash_backups_start(d);
+	dash_draw(d);
+}
+
+static void
+dash_backups_start(struct dash *d)
+{
+	struct dash_backups		*db = &d->backups;
+	struct dash_backups_read	*r;
+	char				*root, *cause = NULL;
+
+	if (db->task != 0) {
+		db->again = true;
+		return;
+	}
+	db->again = false;
+	if ((root = backup_root(d->cli->cfg, &cause)) == NULL) {
+		if (d->ui != NULL)
+			ui_backups_set(d->ui, NULL, 0, cause);
+		free(cause);
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->d = d;
+	r->root = root;
+	db->task = task_start(d->tasks, dash_backups_run_cb,
+	    dash_backups_done_cb, r, &cause);
+	if (db->task == 0) {
+		dash_backups_read_free(r);
+		if (d->ui != NULL)
+			ui_backups_set(d->ui, NULL, 0, cause);
+		free(cause);
+	}
+}
+
+static void
+dash_backups_timer_cb(void *arg)
+{
+	struct dash	*d = arg;
+
+	dash_backups_start(d);
+	loop_timer_start(d->backups.timer, DASH_BACKUP_EVERY_MS);
+}
+
 static void
 dash_requests(struct dash *d, int reqs)
 {
@@ -636,6 +776,8 @@ dash_requests(struct dash *d, int reqs)
 		dash_cancel_job(d);
 	if (reqs & UI_REQ_AUDIT)
 		dash_audit_start(d);
+	if (reqs & UI_REQ_BACKUPS)
+		dash_backups_start(d);
 }
 
 static void
@@ -810,6 +952,11 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	d.clock = loop_timer_new(d.loop, dash_clock_cb, &d);
 	d.settle = loop_timer_new(d.loop, dash_settle_cb, &d);
 	dash_clock_arm(&d);
+	if (cfg->backup.dir != NULL) {
+		d.backups.timer = loop_timer_new(d.loop, dash_backups_timer_cb,
+		    &d);
+		loop_timer_start(d.backups.timer, 0);
+	}
 	backends_set_refresh(d.backends, o.refresh_ms);
 	backends_start(d.backends);
 	dash_draw(&d);
@@ -824,6 +971,7 @@ out:
 	/* The terminal first: nothing below may need it. */
 	loop_timer_free(d.clock);
 	loop_timer_free(d.settle);
+	loop_timer_free(d.backups.timer);
 	ui_free(d.ui);
 	d.ui = NULL;
 	tui_free(d.tui);

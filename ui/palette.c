@@ -10,7 +10,7 @@
 
 const char *const ui_palette_cmds[] = {
 	"nodes", "node", "meetings", "stacks", "hosts", "problems", "jobs",
-	"audit", "help", "quit", NULL
+	"audit", "backups", "help", "quit", NULL
 };
 
 static bool

@@ -30,6 +30,7 @@ static const struct ui_view_ops *const ui_view_table[UI_V_COUNT] = {
 	[UI_V_PROBLEMS] = &ui_view_problems_ops,
 	[UI_V_JOBS] = &ui_view_jobs_ops,
 	[UI_V_AUDIT] = &ui_view_audit_ops,
+	[UI_V_BACKUPS] = &ui_view_backups_ops,
 	[UI_V_HELP] = &ui_view_help_ops,
 	[UI_V_HOST] = &ui_view_host_ops,
 };
@@ -323,14 +324,14 @@ ui_view_sync(struct ui *ui, struct ui_view *v)
 	if (!v->is_table)
 		return;
 	if (v->built && v->built_version == ui->fleet->version &&
-	    v->built_gen == ui->audit_gen)
+	    v->built_gen == ui->audit_gen + ui->backups_gen)
 		return;
 	ui_table_clear(&v->table);
 	v->ops->collect(ui, v);
 	ui_table_finish(ui, &v->table, &v->filter);
 	v->built = true;
 	v->built_version = ui->fleet->version;
-	v->built_gen = ui->audit_gen;
+	v->built_gen = ui->audit_gen + ui->backups_gen;
 }
 
 void
@@ -396,6 +397,7 @@ ui_free(struct ui *ui)
 	free(ui->act_target);
 	free(ui->message);
 	ui_audit_clear(ui);
+	ui_backups_clear(ui);
 	free(ui);
 }
 
@@ -523,6 +525,7 @@ ui_command(struct ui *ui, const char *line)
 		{ "stacks", UI_V_STACKS }, { "hosts", UI_V_HOSTS },
 		{ "vms", UI_V_HOSTS }, { "problems", UI_V_PROBLEMS },
 		{ "jobs", UI_V_JOBS }, { "audit", UI_V_AUDIT },
+		{ "backups", UI_V_BACKUPS },
 	};
 	const char	*arg, *best = NULL;
 	char		*cmd, msg[160];
@@ -826,6 +829,9 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 		if (v->ops->kind == UI_V_AUDIT) {
 			ui_audit_request(ui);
 			ui_message(ui, "reading the audit trail again");
+		} else if (v->ops->kind == UI_V_BACKUPS) {
+			ui_backups_request(ui);
+			ui_message(ui, "reading the backups again");
 		} else
 			ui_message(ui, "refreshing every source now");
 		break;

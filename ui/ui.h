@@ -56,6 +56,9 @@ struct ui_opts {
 #define UI_REQ_AUDIT		0x80	/* the audit view wants the records:
 					   read them off the loop thread,
 					   then ui_audit_set() */
+#define UI_REQ_BACKUPS		0x100	/* the backups view wants the list:
+					   read it off the loop thread, then
+					   ui_backups_set() */
 
 #define UI_REFRESH_MIN_MS	500
 #define UI_REFRESH_MAX_MS	60000
@@ -137,5 +140,28 @@ void		 ui_audit_set(struct ui *, const struct ui_audit_rec *,
 		     size_t n, const char *note, const char *error);
 /* The audit view is open (the glue reads again when a job ends). */
 bool		 ui_wants_audit(struct ui *);
+
+/*
+ * The backups view (:backups) lists what `bbbctl backup list` lists.  As
+ * the audit view: asked with UI_REQ_BACKUPS when it opens and on ^R, the
+ * glue reads the backup directory off the loop thread and hands the
+ * entries over here (copied; strings borrowed for the call).  recs NULL
+ * with error set: the reading failed.
+ */
+struct ui_backup_rec {
+	const char	*id;
+	int64_t		 time_ms;
+	uint64_t	 size;
+	const char	*contents;	/* "db stacks consul" */
+	const char	*state;		/* "complete", "verified" ... */
+	bool		 good;		/* complete or verified */
+	bool		 bad;		/* incomplete or verify failed */
+	int64_t		 verified_ms;	/* 0: never */
+	const char	*why;		/* may be NULL */
+};
+void		 ui_backups_set(struct ui *, const struct ui_backup_rec *,
+		     size_t n, const char *error);
+/* The backups view is open (the glue reads again when a job ends). */
+bool		 ui_wants_backups(struct ui *);
 
 #endif
