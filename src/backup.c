@@ -600,8 +600,9 @@ backup_prune_select(const struct backup_entry *v, size_t n, size_t keep,
 			newest_verified = (ssize_t)i;
 	}
 	for (i = 0; i < n; i++) {
-		if (v[i].state == BACKUP_INCOMPLETE) {
-			/* Older than a complete one: a failed run. */
+		if (v[i].state == BACKUP_INCOMPLETE ||
+		    v[i].state == BACKUP_VERIFY_FAILED) {
+			/* Older than a good one: a failed run, a bad copy. */
 			remove[i] = seen_complete;
 			continue;
 		}

@@ -125,10 +125,10 @@ void		 backup_entries_free(struct backup_entry *, size_t);
 void		 backup_entry_load(struct backup_entry *, const char *root,
 		     const char *id);
 /*
- * Which to remove to keep the keep newest complete ones (entries newest
- * first): complete ones past keep, except the newest verified one when
- * none kept is verified; incomplete ones older than the newest complete
- * one.  remove[] gets one flag per entry; returns how many are set.
+ * Which to remove to keep the keep newest good ones (complete or
+ * verified; entries newest first): good ones past keep, except the
+ * newest verified one when none kept is verified; incomplete ones and
+ * those whose verification failed when older than the newest good one.  remove[] gets one flag per entry; returns how many are set.
  */
 size_t		 backup_prune_select(const struct backup_entry *, size_t,
 		     size_t keep, bool *remove);

@@ -677,7 +677,8 @@ dash_backups_done_cb(uint32_t id, enum task_end end, void *arg)
 	d->backups.task = 0;
 	if (r->rc == 0 && end == TASK_DONE) {
 		for (i = 0; i < r->n; i++) {
-			if (r->v[i].state != BACKUP_INCOMPLETE &&
+			if ((r->v[i].state == BACKUP_COMPLETE ||
+			    r->v[i].state == BACKUP_VERIFIED) &&
 			    r->v[i].time_ms > newest)
 				newest = r->v[i].time_ms;
 		}

@@ -122,7 +122,7 @@ ui_backups_title(struct ui *ui, struct ui_view *v, struct buf *b)
 	}
 	for (i = 0; i < ui->nbackups; i++)
 		good += ui->backups[i].good;
-	buf_printf(b, "  %zu backups, %zu complete, read %s ago%s",
+	buf_printf(b, "  %zu backups, %zu good, read %s ago%s",
 	    ui->nbackups, good, ui_fmt_age(ui, ui->backups_at, age,
 	    sizeof age), ui->backups_reading ? ", reading again" : "");
 }

@@ -890,7 +890,7 @@ bk_plan_prune(const struct job_ctx *ctx, const struct job_args *a,
 	    "the newest verified one when none of those is verified", root,
 	    ba->keep);
 	job_plan_add(p, "remove the other complete backups, and incomplete "
-	    "ones older than the newest complete one");
+	    "or failed ones older than the newest good one");
 	free(root);
 	return (0);
 }

@@ -319,18 +319,24 @@ else
 fi
 
 # --- prune ---------------------------------------------------------------------
+sleep 1
+run --yes backup run --only consul >/dev/null 2>&1
+ok $? "a newer consul-only backup"
+id4=$(ls "$root" | sort | tail -1)
 run backup list --json >"$tmp/lj2"
 ncomplete=$(jq '[.[] | select(.state != "incomplete")] | length' "$tmp/lj2")
-[ "$ncomplete" -ge 2 ]; ok $? "$ncomplete complete backups before prune"
+[ "$ncomplete" -ge 3 ]; ok $? "$ncomplete complete backups before prune"
+before=$(ndirs)
 run --dry-run backup prune --keep 1 >/dev/null 2>&1
 is "$(ndirs)" "$before" "prune --dry-run removes nothing"
 run --yes backup prune --keep 1 >"$tmp/p.out" 2>"$tmp/p.err"
 ok $? "backup prune --keep 1"
 run backup list --json >"$tmp/lj3"
-is "$(jq -r '.[0].id' "$tmp/lj3")" "$id2" "the newest is kept"
+is "$(jq -r '.[0].id' "$tmp/lj3")" "$id4" "the newest is kept"
 jq -e ".[] | select(.id == \"$id1\" and .state == \"verified\")" "$tmp/lj3" \
     >/dev/null
 ok $? "the only verified backup is kept too"
 is "$(jq length "$tmp/lj3")" 2 "the others are removed"
+[ ! -d "$root/$id2" ]; ok $? "the one whose verify failed is removed"
 
 done_testing

@@ -213,7 +213,8 @@ test_prune(void **state)
 	prune_case("cvcv", 2, "..xx");
 	prune_case("icci", 1, "..xx");		/* newest incomplete: a run */
 	prune_case("iii", 1, "...");		/* nothing complete at all */
-	prune_case("fcc", 1, ".xx");		/* verify failed is complete */
+	prune_case("fcc", 1, "..x");		/* verify failed: not good */
+	prune_case("cfc", 1, ".xx");
 	prune_case("", 1, "");
 }
 
