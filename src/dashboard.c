@@ -95,6 +95,19 @@ struct dash_backups {
 	uint32_t		 task;		/* the read running, or 0 */
 	bool			 again;
 	struct loop_timer	*timer;
+	uint32_t		 verify;	/* the verify running, or 0 */
+};
+
+/* v or V in the backups view: backup_verify_run() as a task. */
+struct dash_verify {
+	struct dash		*d;		/* not when orphaned */
+	const struct config	*cfg;
+	char			*id;
+	char			*dir;
+	bool			 restore;
+	int			 rc;
+	char			*cause;
+	struct backup_verify	 v;
 };
 
 struct dash_backups_read {
@@ -744,6 +757,97 @@ dash_backups_start(struct dash *d)
 }
 
 static void
+dash_verify_run_cb(struct task *t, void *arg)
+{
+	struct dash_verify	*r = arg;
+
+	r->v.cfg = r->cfg;
+	r->v.restore_test = r->restore;
+	r->v.cancel = task_cancel_flag(t);
+	r->rc = backup_verify_run(&r->v, r->dir, &r->cause);
+}
+
+static void
+dash_verify_free(struct dash_verify *r)
+{
+	free(r->id);
+	free(r->dir);
+	free(r->cause);
+	free(r);
+}
+
+static void
+dash_verify_done_cb(uint32_t id, enum task_end end, void *arg)
+{
+	struct dash_verify	*r = arg;
+	struct dash		*d = r->d;
+	char			*msg;
+
+	(void)id;
+	if (end == TASK_ORPHANED) {
+		dash_verify_free(r);
+		return;
+	}
+	d->backups.verify = 0;
+	if (d->ui != NULL) {
+		if (r->rc == 0)
+			msg = xasprintf("backup %s verified: %zu files match "
+			    "the manifest%s", r->id, r->v.files_ok,
+			    r->restore ? ", restored with the same row counts" :
+			    "");
+		else
+			msg = xasprintf("backup %s: verify failed: %s", r->id,
+			    r->cause != NULL ? r->cause : "?");
+		ui_message(d->ui, msg);
+		free(msg);
+	}
+	dash_verify_free(r);
+	dash_backups_start(d);
+	dash_draw(d);
+}
+
+static void
+dash_verify_start(struct dash *d)
+{
+	struct dash_verify	*r;
+	char			*id, *root, *cause = NULL, *msg;
+	bool			 restore;
+
+	if (!ui_take_verify(d->ui, &id, &restore))
+		return;
+	if (d->backups.verify != 0) {
+		ui_message(d->ui, "a verify is running; one at a time");
+		free(id);
+		return;
+	}
+	if ((root = backup_root(d->cli->cfg, &cause)) == NULL) {
+		ui_message(d->ui, cause);
+		free(cause);
+		free(id);
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->d = d;
+	r->cfg = d->cli->cfg;
+	r->id = id;
+	r->dir = xasprintf("%s/%s", root, id);
+	r->restore = restore;
+	free(root);
+	d->backups.verify = task_start(d->tasks, dash_verify_run_cb,
+	    dash_verify_done_cb, r, &cause);
+	if (d->backups.verify == 0) {
+		ui_message(d->ui, cause);
+		free(cause);
+		dash_verify_free(r);
+		return;
+	}
+	msg = xasprintf("verifying backup %s%s in the background", id,
+	    restore ? " with a restore test" : "");
+	ui_message(d->ui, msg);
+	free(msg);
+}
+
+static void
 dash_backups_timer_cb(void *arg)
 {
 	struct dash	*d = arg;
@@ -779,6 +883,8 @@ dash_requests(struct dash *d, int reqs)
 		dash_audit_start(d);
 	if (reqs & UI_REQ_BACKUPS)
 		dash_backups_start(d);
+	if (reqs & UI_REQ_VERIFY)
+		dash_verify_start(d);
 }
 
 static void

@@ -78,6 +78,12 @@ static const struct ui_key_def ui_key_rows[] = {
 	{ 0, 0, UI_CMD_ACTION, NULL, NULL, MUT },
 	{ 'x', UI_VB(UI_V_JOBS), UI_CMD_CANCEL_JOB, "cancel", "cancel the "
 	    "selected job where its action allows", MUT | HINT },
+	{ 'v', UI_VB(UI_V_BACKUPS), UI_CMD_VERIFY_BACKUP, "verify",
+	    "verify the selected backup against its manifest (in the "
+	    "background)", HINT },
+	{ 'V', UI_VB(UI_V_BACKUPS), UI_CMD_RESTORE_TEST, "restore test",
+	    "verify the selected backup and restore it into a scratch "
+	    "database (dropped again)", MUT },
 };
 
 const struct ui_key_def	*ui_key_table;

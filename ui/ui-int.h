@@ -266,7 +266,9 @@ enum ui_cmd {
 	UI_CMD_VIEW_HOSTS,
 	UI_CMD_VIEW_JOBS,
 	UI_CMD_ACTION,		/* the row's action (registry.h) */
-	UI_CMD_CANCEL_JOB
+	UI_CMD_CANCEL_JOB,
+	UI_CMD_VERIFY_BACKUP,
+	UI_CMD_RESTORE_TEST
 };
 
 #define UI_KEY_F_MUTATING 0x1	/* changes the fleet: hidden read-only */
@@ -524,6 +526,8 @@ struct ui {
 	bool		 backups_reading;
 	int64_t		 backups_at;
 	uint64_t	 backups_gen;
+	char		*verify_id;	/* pending UI_REQ_VERIFY */
+	bool		 verify_restore;
 };
 
 /* The top view that is not modal (the one a prompt filters). */

@@ -398,6 +398,7 @@ ui_free(struct ui *ui)
 	free(ui->message);
 	ui_audit_clear(ui);
 	ui_backups_clear(ui);
+	free(ui->verify_id);
 	free(ui);
 }
 
@@ -733,6 +734,37 @@ ui_take_dialog(struct ui *ui, uint32_t *token)
 	return (yes);
 }
 
+/* v and V in the backups view. */
+static void
+ui_verify_backup(struct ui *ui, struct ui_view *v, bool restore)
+{
+	const struct ui_row	*r;
+
+	if (restore && ui->opts.readonly)
+		return;
+	ui_view_sync(ui, v);
+	if ((r = ui_table_selected(&v->table)) == NULL || r->id == 0 ||
+	    r->id > ui->nbackups) {
+		ui_message(ui, "no backup selected");
+		return;
+	}
+	free(ui->verify_id);
+	ui->verify_id = xstrdup(ui->backups[r->id - 1].id);
+	ui->verify_restore = restore;
+	ui->reqs |= UI_REQ_VERIFY;
+}
+
+bool
+ui_take_verify(struct ui *ui, char **id, bool *restore)
+{
+	if (ui->verify_id == NULL)
+		return (false);
+	*id = ui->verify_id;
+	*restore = ui->verify_restore;
+	ui->verify_id = NULL;
+	return (true);
+}
+
 uint32_t
 ui_take_cancel_job(struct ui *ui)
 {
@@ -850,6 +882,10 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 		break;
 	case UI_CMD_CANCEL_JOB:
 		ui_cancel_job(ui, v);
+		break;
+	case UI_CMD_VERIFY_BACKUP:
+	case UI_CMD_RESTORE_TEST:
+		ui_verify_backup(ui, v, cmd == UI_CMD_RESTORE_TEST);
 		break;
 	}
 	ui->dirty = true;

@@ -59,6 +59,8 @@ struct ui_opts {
 #define UI_REQ_BACKUPS		0x100	/* the backups view wants the list:
 					   read it off the loop thread, then
 					   ui_backups_set() */
+#define UI_REQ_VERIFY		0x200	/* v or V in the backups view:
+					   ui_take_verify() */
 
 #define UI_REFRESH_MIN_MS	500
 #define UI_REFRESH_MAX_MS	60000
@@ -163,5 +165,10 @@ void		 ui_backups_set(struct ui *, const struct ui_backup_rec *,
 		     size_t n, const char *error);
 /* The backups view is open (the glue reads again when a job ends). */
 bool		 ui_wants_backups(struct ui *);
+/*
+ * After UI_REQ_VERIFY: the ID of the backup to verify (allocated) and
+ * whether to restore it too; false when none is pending.
+ */
+bool		 ui_take_verify(struct ui *, char **id, bool *restore);
 
 #endif

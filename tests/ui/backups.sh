@@ -4,7 +4,8 @@
 # with its state (complete, incomplete, verify failed); the key b shows
 # the plan with what and the estimated size, and once confirmed the job
 # writes a new complete backup (Rancher stacks and consul from the
-# simulator), the view lists it and backup-old goes.  No secret on the
+# simulator), the view lists it and backup-old goes; v verifies the
+# selected backup in the background and says what failed.  No secret on the
 # screen.
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
@@ -67,6 +68,24 @@ ui_keys : problems Enter
 no_backup_old() { ! ui_has backup-old; }
 WAIT_DEADLINE=30 wait_for no_backup_old
 ok $? "backup-old is gone"
+
+# v verifies the selected (newest) backup as a background task.
+ui_keys : backups Enter
+WAIT_DEADLINE=30 wait_for_re "^ *$new "
+ui_keys v
+WAIT_DEADLINE=30 wait_for_text "backup $new verified: "
+ok $? "v: the verify's result comes as a message"
+WAIT_DEADLINE=30 wait_for_re "^ *$new .* verified "
+ok $? "the row says verified"
+printf 'x' >>"$root/$new/consul/kv.json"
+ui_keys v
+WAIT_DEADLINE=30 wait_for_text "verify failed: consul/kv.json"
+ok $? "v on a changed file: verify failed, naming the file"
+WAIT_DEADLINE=30 wait_for_re "^ *$new .* verify failed "
+ok $? "the row says verify failed"
+ui_keys : problems Enter
+WAIT_DEADLINE=30 wait_for_text "backup-old"
+ok $? "with no good backup left, backup-old is back"
 
 scr=$(ui_screen)
 ! echo "$scr" | grep -qF "$sk" && ! echo "$scr" | grep -qF "$token"
