@@ -94,6 +94,7 @@ struct config {
 					   NULL: every database */
 		long	 parallel;	/* pg_dump at once, default 2 */
 		int64_t	 max_age_ms;	/* problem rule, default 26h */
+		char	*rancher_service; /* STACK/SERVICE, or NULL */
 	} backup;
 
 	struct {

@@ -295,19 +295,16 @@ bk_run_dbs(struct bk_run *r, uint64_t estimate, char **cause)
 	return (0);
 }
 
+/* The Rancher project's id; allocated. */
 static int
-bk_run_stacks(struct bk_run *r, size_t *count, char **cause)
+bk_rancher_project(struct bk_run *r, char **project, char **cause)
 {
 	struct api_conn		 c = api_rancher_conn(r->cfg);
 	struct api_req		 rq;
 	struct http_response	 resp;
-	json_t			*o, *data, *s, *e;
-	const char		*id, *name, *dc, *rc;
-	char			*project = NULL, *path, *d, *f;
-	size_t			 i;
-	int			 ret = -1;
+	char			*path;
 
-	*count = 0;
+	*project = NULL;
 	path = api_rancher_path(NULL, NULL, NULL, "limit=1000");
 	api_rancher_req(&rq, &c, NULL, path, NULL);
 	rq.http.timeout_ms = API_BLOCKING_TIMEOUT_MS;
@@ -319,11 +316,27 @@ bk_run_stacks(struct bk_run *r, size_t *count, char **cause)
 	}
 	api_req_clear(&rq);
 	if (backend_rancher_decode_projects(resp.body, resp.len,
-	    r->cfg->rancher.project, &project, cause) != 0) {
+	    r->cfg->rancher.project, project, cause) != 0) {
 		http_response_clear(&resp);
 		return (-1);
 	}
 	http_response_clear(&resp);
+	return (0);
+}
+
+static int
+bk_run_stacks(struct bk_run *r, size_t *count, char **cause)
+{
+	struct api_conn		 c = api_rancher_conn(r->cfg);
+	json_t			*o, *data, *s, *e;
+	const char		*id, *name, *dc, *rc;
+	char			*project = NULL, *path, *d, *f;
+	size_t			 i;
+	int			 ret = -1;
+
+	*count = 0;
+	if (bk_rancher_project(r, &project, cause) != 0)
+		return (-1);
 	path = api_rancher_path(project, "stacks", NULL,
 	    "limit=1000&removed_null=true&sort=name");
 	if (api_rancher_call(&c, "GET", path, NULL, &o, cause) != 0) {
@@ -401,6 +414,181 @@ out:
 	free(d);
 	free(project);
 	json_decref(o);
+	return (ret);
+}
+
+/* The first resource's id of a Rancher collection GET; allocated. */
+static char *
+bk_rancher_first(struct bk_run *r, const char *path, const char *what,
+    char **cause)
+{
+	struct api_conn	 c = api_rancher_conn(r->cfg);
+	json_t		*o;
+	const char	*id;
+	char		*out;
+
+	if (api_rancher_call(&c, "GET", path, NULL, &o, cause) != 0)
+		return (NULL);
+	id = json_string_value(json_object_get(json_array_get(
+	    json_object_get(o, "data"), 0), "id"));
+	if (id == NULL) {
+		*cause = xasprintf("[backup] rancher_service: no %s in Rancher",
+		    what);
+		json_decref(o);
+		return (NULL);
+	}
+	out = xstrdup(id);
+	json_decref(o);
+	return (out);
+}
+
+/*
+ * [backup] rancher_service: restart the cluster's own start-once backup
+ * service and follow its containers until each has started again and
+ * stopped; a non-zero exitCode fails the backup.
+ */
+static int
+bk_run_service(struct bk_run *r, char **result, char **cause)
+{
+	struct api_conn	 c = api_rancher_conn(r->cfg);
+	const char	*spec = r->cfg->backup.rancher_service, *slash;
+	json_t		*o = NULL, *body, *data, *ct;
+	char		*project = NULL, *stack = NULL, *sid = NULL, *svid = NULL;
+	char		*path, *enc, *q;
+	int64_t		*before = NULL, deadline, code;
+	size_t		 i, n = 0, done;
+	int		 ret = -1;
+
+	if ((slash = strchr(spec, '/')) == NULL || slash == spec ||
+	    slash[1] == '\0' || strchr(slash + 1, '/') != NULL) {
+		*cause = xasprintf("[backup] rancher_service %s is not "
+		    "STACK/SERVICE", spec);
+		return (-1);
+	}
+	stack = xstrndup(spec, (size_t)(slash - spec));
+	if (bk_rancher_project(r, &project, cause) != 0)
+		goto out;
+	enc = util_urlencode(stack);
+	q = xasprintf("name=%s&removed_null=true", enc);
+	free(enc);
+	path = api_rancher_path(project, "stacks", NULL, q);
+	free(q);
+	sid = bk_rancher_first(r, path, "such stack", cause);
+	free(path);
+	if (sid == NULL)
+		goto out;
+	enc = util_urlencode(slash + 1);
+	q = xasprintf("stackId=%s&name=%s&removed_null=true", sid, enc);
+	free(enc);
+	path = api_rancher_path(project, "services", NULL, q);
+	free(q);
+	svid = bk_rancher_first(r, path, "such service", cause);
+	free(path);
+	if (svid == NULL)
+		goto out;
+
+	/* How often each container has started so far. */
+	path = xasprintf("projects/%s/services/%s/instances", project, svid);
+	if (api_rancher_call(&c, "GET", path, NULL, &o, cause) != 0) {
+		free(path);
+		goto out;
+	}
+	data = json_object_get(o, "data");
+	n = json_array_size(data);
+	before = xcalloc(n + 1, sizeof *before);
+	json_array_foreach(data, i, ct)
+		before[i] = json_integer_value(json_object_get(ct,
+		    "startCount"));
+	json_decref(o);
+	o = NULL;
+	if (n == 0) {
+		*cause = xasprintf("[backup] rancher_service %s has no "
+		    "container", spec);
+		free(path);
+		goto out;
+	}
+	if (job_lock_check(r->job, cause) != 0) {
+		free(path);
+		goto out;
+	}
+	job_step(r->job, "rancher: restarting %s (the cluster's backup "
+	    "service)", spec);
+	q = api_rancher_action_path(project, "services", svid, "restart");
+	body = json_pack("{s:{s:i,s:i}}", "rollingRestartStrategy",
+	    "batchSize", 1, "intervalMillis", 2000);
+	if (api_rancher_call(&c, "POST", q, body, &o, cause) != 0) {
+		json_decref(body);
+		free(q);
+		free(path);
+		goto out;
+	}
+	json_decref(body);
+	free(q);
+	json_decref(o);
+	o = NULL;
+
+	deadline = util_mono_ms() + r->deadline_ms;
+	for (;;) {
+		if (!job_sleep(r->job, 1000)) {
+			*cause = xasprintf("stopped on request while %s ran "
+			    "(it goes on by itself)", spec);
+			free(path);
+			goto out;
+		}
+		if (util_mono_ms() > deadline) {
+			*cause = xasprintf("%s did not exit within the "
+			    "deadline", spec);
+			free(path);
+			goto out;
+		}
+		if (api_rancher_call(&c, "GET", path, NULL, &o, cause) != 0) {
+			free(path);
+			goto out;
+		}
+		data = json_object_get(o, "data");
+		done = 0;
+		json_array_foreach(data, i, ct) {
+			const char *st = json_string_value(json_object_get(ct,
+			    "state"));
+
+			if (i < n && json_integer_value(json_object_get(ct,
+			    "startCount")) <= before[i])
+				continue;
+			if (st != NULL && strcmp(st, "error") == 0) {
+				*cause = xasprintf("%s: a container is in "
+				    "state error", spec);
+				free(path);
+				goto out;
+			}
+			if (st == NULL || strcmp(st, "stopped") != 0)
+				continue;
+			code = json_integer_value(json_object_get(ct,
+			    "exitCode"));
+			if (code != 0) {
+				*cause = xasprintf("%s exited %lld", spec,
+				    (long long)code);
+				free(path);
+				goto out;
+			}
+			done++;
+		}
+		job_step(r->job, "rancher: %s: %zu of %zu containers ran and "
+		    "exited", spec, done, json_array_size(data));
+		json_decref(o);
+		o = NULL;
+		if (done >= n)
+			break;
+	}
+	free(path);
+	*result = xasprintf("%s ran and exited 0", spec);
+	ret = 0;
+out:
+	json_decref(o);
+	free(before);
+	free(project);
+	free(stack);
+	free(sid);
+	free(svid);
 	return (ret);
 }
 
@@ -651,7 +839,8 @@ bk_run(struct job *j, char **cause)
 	uint64_t		 last_size, need, estimate = 0;
 	int64_t			 last_db, free_bytes, dbsum = 0;
 	size_t			 i, nstacks = 0;
-	char			*root, *why = NULL, sz[16], fr[16];
+	char			*root, *why = NULL, *svc = NULL;
+	char			 sz[16], fr[16];
 	int			 rc = -1;
 	bool			 made = false;
 
@@ -728,6 +917,9 @@ bk_run(struct job *j, char **cause)
 		goto out;
 	if ((what & BACKUP_CONSUL) && bk_run_consul(&r, cause) != 0)
 		goto out;
+	if ((what & BACKUP_STACKS) && cfg->backup.rancher_service != NULL &&
+	    bk_run_service(&r, &svc, cause) != 0)
+		goto out;
 	if (job_cancelled(j)) {
 		*cause = xstrdup("stopped on request");
 		goto out;
@@ -740,9 +932,10 @@ bk_run(struct job *j, char **cause)
 	util_fmt_bytes((double)(uint64_t)atomic_load(&r.written), sz,
 	    sizeof sz);
 	job_result(j, "backup %s complete in %s: %zu database%s, %zu "
-	    "stack%s%s; %zu files", r.m.id, r.dir, r.m.ndbs,
+	    "stack%s%s; %zu files%s%s", r.m.id, r.dir, r.m.ndbs,
 	    r.m.ndbs == 1 ? "" : "s", nstacks, nstacks == 1 ? "" : "s",
-	    (what & BACKUP_CONSUL) ? ", consul" : "", r.m.nfiles);
+	    (what & BACKUP_CONSUL) ? ", consul" : "", r.m.nfiles,
+	    svc != NULL ? "; " : "", svc != NULL ? svc : "");
 	rc = 0;
 out:
 	if (made) {
@@ -758,6 +951,7 @@ out:
 		*cause = why;
 	}
 	free(root);
+	free(svc);
 	bk_run_free(&r);
 	return (rc);
 }
@@ -806,6 +1000,11 @@ bk_plan_run(const struct job_ctx *ctx, const struct job_args *a,
 		    "stacks/STACK/docker-compose.yml and rancher-compose.yml "
 		    "(POST %s .../stacks/ID?action=exportconfig)",
 		    cfg->rancher.url);
+	if ((what & BACKUP_STACKS) && cfg->backup.rancher_service != NULL)
+		job_plan_add(p, "rancher: restart %s, the cluster's own backup "
+		    "service (POST .../services/ID?action=restart), and follow "
+		    "its containers until they exit 0",
+		    cfg->backup.rancher_service);
 	if (what & BACKUP_CONSUL)
 		job_plan_add(p, "consul: GET %s/v1/kv/?recurse, "
 		    "/v1/catalog/nodes, /v1/catalog/services and each "

@@ -26,7 +26,7 @@ small=
 pg_setup
 pg_start
 ok $? "PostgreSQL started on 127.0.0.1:$PG_PORT"
-sim_start --nodes 2
+sim_start --nodes 2 --speed 4
 chmod 711 "$tmp"
 
 pw="Bk-pw:$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
@@ -275,6 +275,43 @@ else
 	skip "the backup ended before it could be cancelled"
 	skip "the backup ended before it could be cancelled"
 fi
+
+# --- [backup] rancher_service: the cluster's own start-once service ------
+starts() {
+	sid=$(curl -s -u "$ak:$sk" "$rurl/projects/1a5/stacks?name=ssh-keys" |
+	    jq -r '.data[0].id')
+	svid=$(curl -s -u "$ak:$sk" "$rurl/projects/1a5/services?stackId=$sid&name=update-ssh-keys" |
+	    jq -r '.data[0].id')
+	curl -s -u "$ak:$sk" "$rurl/projects/1a5/services/$svid/instances" |
+	    jq '[.data[].startCount] | add'
+}
+s0=$(starts)
+sed 's|^dir = .*|&\nrancher_service = ssh-keys/update-ssh-keys|' "$conf" \
+    >"$tmp/svc.conf"
+chmod 600 "$tmp/svc.conf"
+"$bbbctl" --config "$tmp/svc.conf" --dry-run backup run --only stacks \
+    >"$tmp/svc.dry" 2>&1
+grep -q 'restart ssh-keys/update-ssh-keys' "$tmp/svc.dry"
+ok $? "the plan names the cluster's backup service"
+sleep 1
+"$bbbctl" --config "$tmp/svc.conf" --yes backup run --only stacks \
+    --timeout 120s >"$tmp/svc.out" 2>"$tmp/svc.err"
+ok $? "backup run with rancher_service"
+grep -q 'ssh-keys/update-ssh-keys ran and exited 0' "$tmp/svc.out" "$tmp/svc.err"
+ok $? "the service was followed to its exit"
+s1=$(starts)
+[ "$s1" -gt "$s0" ]; ok $? "its containers started again ($s0 -> $s1)"
+sed 's|^dir = .*|&\nrancher_service = ssh-keys/no-such-service|' "$conf" \
+    >"$tmp/svc2.conf"
+chmod 600 "$tmp/svc2.conf"
+before=$(ndirs)
+sleep 1
+"$bbbctl" --config "$tmp/svc2.conf" --yes backup run --only stacks \
+    >/dev/null 2>"$tmp/svc2.err"
+[ $? -ne 0 ] && grep -q 'no such service' "$tmp/svc2.err" &&
+    grep -q 'removed' "$tmp/svc2.err"
+ok $? "an unknown service fails the backup, which is removed"
+is "$(ndirs)" "$before" "... and leaves no directory"
 
 # --- wrong password ----------------------------------------------------------
 sed "s/password=$pw/password=wrong-$pw/" "$conf" >"$tmp/wrong.conf"
