@@ -32,6 +32,12 @@ TEST_PKGS="libcmocka-dev clang libclang-rt-dev
 $TEST_SERVERS
 openssl tmux curl valgrind groff-base jq iproute2 procps
 debhelper dpkg-dev fakeroot lintian"
+# The real clients the conformance tests (tests/conformance) run against
+# bbbctl-sim.  The npm BBB API clients are no Debian packages: "make
+# conformance-clients" puts them into the build tree.
+CONFORMANCE_PKGS="python3-consul python3-keystoneauth1 python3-novaclient
+python3-openstacksdk python3-openstackclient nodejs npm"
+TEST_PKGS="$TEST_PKGS $CONFORMANCE_PKGS"
 
 tests=no
 print=no
@@ -53,6 +59,10 @@ fi
 missing=""
 if [ -z "$BBBCTL_NO_APT" ] && command -v dpkg-query >/dev/null 2>&1; then
 	for p in $want; do
+		# a node.js from elsewhere brings its own npm
+		if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
+			continue
+		fi
 		st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 		case "$st" in
 		*"install ok installed"*) ;;

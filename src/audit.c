@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -24,11 +25,23 @@
 #include "audit.h"
 #include "config.h"
 #include "log.h"
+#include "mask.h"
 #include "util.h"
 
 #define AUDIT_MASK		"********"
 #define AUDIT_SECRET_MIN	4	/* shorter secrets are not searched */
 #define AUDIT_STATEMENT_MS	"10000"	/* statement_timeout, ms */
+/*
+ * AUDIT_DEADLINE_MS (audit.h) is our own deadline for every libpq call:
+ * statement_timeout is the server's and connect_timeout covers only
+ * connecting, so a server that stops answering mid-statement (stopped,
+ * a dead link without a reset) would otherwise hold a job for ever.  It
+ * is a little over statement_timeout, so that the server's answer wins.
+ */
+#define AUDIT_SLICE_MS		100	/* how often a wait looks at interrupts */
+/* For this long after audit_interrupt(), a call waits at most ... */
+#define AUDIT_CANCEL_WINDOW_MS	60000
+#define AUDIT_CANCEL_DEADLINE_MS 2000	/* ... this long. */
 #define AUDIT_FIELD_MAX		65536	/* longer text is cut */
 #define AUDIT_SPOOL_LINE_MAX	(16 * AUDIT_FIELD_MAX)
 
@@ -91,6 +104,9 @@ struct audit {
 	int64_t		 failed_at;	/* mono ms of the last failure, or 0 */
 	char		*failed_cause;
 	bool		 last_spooled;
+	int64_t		 deadline_ms;	/* AUDIT_DEADLINE_MS */
+	int64_t		 op_start;	/* mono ms the current call began */
+	_Atomic int64_t	 interrupted;	/* mono ms of audit_interrupt() */
 };
 
 static void
@@ -113,6 +129,7 @@ audit_new(const struct config *cfg)
 	a = xcalloc(1, sizeof *a);
 	pthread_mutex_init(&a->mtx, NULL);
 	a->retry_ms = AUDIT_RETRY_MS;
+	a->deadline_ms = AUDIT_DEADLINE_MS;
 	if (gethostname(host, sizeof host) != 0)
 		host[0] = '\0';
 	host[sizeof host - 1] = '\0';
@@ -167,6 +184,22 @@ audit_set_retry_ms(struct audit *a, int64_t ms)
 	pthread_mutex_lock(&a->mtx);
 	a->retry_ms = ms < 0 ? 0 : ms;
 	pthread_mutex_unlock(&a->mtx);
+}
+
+void
+audit_set_deadline_ms(struct audit *a, int64_t ms)
+{
+	pthread_mutex_lock(&a->mtx);
+	a->deadline_ms = ms <= 0 ? AUDIT_DEADLINE_MS : ms;
+	pthread_mutex_unlock(&a->mtx);
+}
+
+void
+audit_interrupt(struct audit *a)
+{
+	int64_t	 now = util_mono_ms();
+
+	atomic_store(&a->interrupted, now != 0 ? now : 1);
 }
 
 bool
@@ -342,6 +375,7 @@ audit_mask(const struct audit *a, const char *s)
 {
 	struct buf	 b = { 0 };
 	const char	*p, *hit, *best;
+	char		*m;
 	size_t		 i, len, bestlen;
 
 	if (s == NULL)
@@ -366,6 +400,13 @@ audit_mask(const struct audit *a, const char *s)
 	buf_adds(&b, p);
 	if (b.data == NULL)
 		return (xstrdup(""));
+	/* And every form of the process's secrets (mask.h). */
+	if (mask_has(b.data)) {
+		m = mask_text(b.data);
+		buf_free(&b);
+		buf_adds(&b, m);
+		free(m);
+	}
 	audit_fix_utf8(b.data);
 	len = b.len;
 	if (len > AUDIT_FIELD_MAX) {
@@ -738,13 +779,145 @@ audit_pq_error(const char *what, const char *msg)
 	return (s);
 }
 
+static void
+audit_disconnect(struct audit *);
+
+/*
+ * The database failed (did not answer in time, could not be reached):
+ * drop the connection, and for retry_ms spool without trying again.
+ */
+static void
+audit_fail(struct audit *a, const char *cause)
+{
+	audit_disconnect(a);
+	a->failed_at = util_mono_ms();
+	if (a->failed_at == 0)
+		a->failed_at = 1;
+	free(a->failed_cause);
+	a->failed_cause = xstrdup(cause);
+}
+
+/* This call's deadline: short just after a job was cancelled. */
+static int64_t
+audit_deadline(struct audit *a)
+{
+	int64_t	 when = atomic_load(&a->interrupted);
+
+	if (when != 0 && util_mono_ms() - when < AUDIT_CANCEL_WINDOW_MS &&
+	    a->deadline_ms > AUDIT_CANCEL_DEADLINE_MS)
+		return (AUDIT_CANCEL_DEADLINE_MS);
+	return (a->deadline_ms);
+}
+
+/*
+ * Wait until conn's socket is readable (or writable), the deadline
+ * passes or an audit_interrupt() arrives for the call in progress.  0,
+ * or -1 with *cause.
+ */
 static int
-audit_exec_ok(PGconn *conn, const char *sql, char **cause)
+audit_wait(struct audit *a, bool wr, int64_t deadline, char **cause)
+{
+	struct pollfd	 pfd;
+	int64_t		 now, left;
+	int		 n;
+
+	pfd.fd = PQsocket(a->conn);
+	if (pfd.fd < 0) {
+		*cause = xstrdup("audit database: no connection");
+		return (-1);
+	}
+	pfd.events = wr ? POLLOUT : POLLIN;
+	for (;;) {
+		now = util_mono_ms();
+		if (atomic_load(&a->interrupted) >= a->op_start) {
+			*cause = xstrdup("audit database: interrupted while "
+			    "waiting for it (the job was cancelled)");
+			return (-1);
+		}
+		if (now >= deadline) {
+			*cause = xasprintf("audit database: no answer within "
+			    "%llds (bbbctl's own deadline)",
+			    (long long)(audit_deadline(a) / 1000));
+			return (-1);
+		}
+		left = deadline - now;
+		if (left > AUDIT_SLICE_MS)
+			left = AUDIT_SLICE_MS;
+		n = poll(&pfd, 1, (int)left);
+		if (n > 0)
+			return (0);
+		if (n == -1 && errno != EINTR) {
+			*cause = xasprintf("audit database: poll: %s",
+			    strerror(errno));
+			return (-1);
+		}
+	}
+}
+
+/*
+ * One statement, non-blocking, within the deadline: *res is its last
+ * result (the caller checks and clears it).  -1 with *cause when the
+ * server did not answer in time; the connection is then useless.
+ */
+static int
+audit_exec(struct audit *a, const char *sql, int n, const char **vals,
+    PGresult **res, char **cause)
+{
+	PGresult	*r;
+	int64_t		 deadline = util_mono_ms() + audit_deadline(a);
+	int		 f;
+
+	*res = NULL;
+	if (PQsetnonblocking(a->conn, 1) != 0 ||
+	    !PQsendQueryParams(a->conn, sql, n, NULL, vals, NULL, NULL, 0)) {
+		*cause = audit_pq_error("audit database",
+		    PQerrorMessage(a->conn));
+		return (-1);
+	}
+	while ((f = PQflush(a->conn)) == 1) {
+		if (audit_wait(a, true, deadline, cause) != 0)
+			goto stuck;
+	}
+	if (f == -1)
+		goto error;
+	for (;;) {
+		while (PQisBusy(a->conn)) {
+			if (audit_wait(a, false, deadline, cause) != 0)
+				goto stuck;
+			if (!PQconsumeInput(a->conn))
+				goto error;
+		}
+		if ((r = PQgetResult(a->conn)) == NULL)
+			break;
+		PQclear(*res);
+		*res = r;
+	}
+	if (*res == NULL)
+		goto error;
+	return (0);
+
+error:
+	*cause = audit_pq_error("audit database", PQerrorMessage(a->conn));
+	PQclear(*res);
+	*res = NULL;
+	return (-1);
+
+stuck:
+	/* Not reconnected at once: a hung server would hang that too. */
+	PQclear(*res);
+	*res = NULL;
+	audit_fail(a, *cause);
+	return (-1);
+}
+
+static int
+audit_exec_ok(struct audit *a, const char *sql, char **cause)
 {
 	PGresult	*res;
 	int		 rc = 0;
 
-	res = PQexec(conn, sql);
+	if (audit_exec(a, sql, 0, NULL, &res, cause) != 0)
+		return (-1);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		*cause = audit_pq_error("audit database",
 		    PQresultErrorMessage(res));
@@ -752,6 +925,48 @@ audit_exec_ok(PGconn *conn, const char *sql, char **cause)
 	}
 	PQclear(res);
 	return (rc);
+}
+
+/*
+ * Connect within the deadline (PQconnectPoll; connect_timeout is set
+ * too, for each address libpq tries).
+ */
+static int
+audit_connect_start(struct audit *a, const char **keys, const char **vals,
+    char **cause)
+{
+	PostgresPollingStatusType	 st = PGRES_POLLING_WRITING;
+	int64_t				 deadline;
+
+	deadline = util_mono_ms() + audit_deadline(a);
+	a->conn = PQconnectStartParams(keys, vals, 1);
+	if (a->conn == NULL) {
+		*cause = xstrdup("audit database: out of memory");
+		return (-1);
+	}
+	if (PQstatus(a->conn) == CONNECTION_BAD)
+		goto error;
+	for (;;) {
+		switch (st) {
+		case PGRES_POLLING_OK:
+			return (0);
+		case PGRES_POLLING_FAILED:
+			goto error;
+		case PGRES_POLLING_READING:
+			if (audit_wait(a, false, deadline, cause) != 0)
+				return (-1);
+			break;
+		default:
+			if (audit_wait(a, true, deadline, cause) != 0)
+				return (-1);
+			break;
+		}
+		st = PQconnectPoll(a->conn);
+	}
+
+error:
+	*cause = audit_pq_error("audit database", PQerrorMessage(a->conn));
+	return (-1);
 }
 
 static void
@@ -807,21 +1022,17 @@ audit_connect(struct audit *a, bool force, char **cause)
 	}
 	/* connect_timeout first: the conninfo may set its own. */
 	vals[2] = a->conninfo;
-	a->conn = PQconnectdbParams(keys, vals, 1); /* check-src: allow */
-	if (a->conn == NULL || PQstatus(a->conn) != CONNECTION_OK) {
-		*cause = audit_pq_error("audit database",
-		    a->conn != NULL ? PQerrorMessage(a->conn) : "out of memory");
+	if (audit_connect_start(a, keys, vals, cause) != 0)
 		goto fail;
-	}
 	PQsetNoticeProcessor(a->conn, audit_notice_cb, NULL);
 	/*
 	 * No statement may wait for ever (a table locked by a migration,
 	 * a VACUUM FULL): a job's record is spooled instead, the audit
 	 * view says so, and quitting never waits on a hung database.
 	 */
-	if (audit_exec_ok(a->conn, audit_timeout_sql, cause) != 0 ||
-	    audit_exec_ok(a->conn, audit_schema_sql, cause) != 0 ||
-	    audit_exec_ok(a->conn, audit_index_sql, cause) != 0)
+	if (audit_exec_ok(a, audit_timeout_sql, cause) != 0 ||
+	    audit_exec_ok(a, audit_schema_sql, cause) != 0 ||
+	    audit_exec_ok(a, audit_index_sql, cause) != 0)
 		goto fail;
 	a->failed_at = 0;
 	if (audit_replay(a, cause) != 0) {
@@ -831,12 +1042,7 @@ audit_connect(struct audit *a, bool force, char **cause)
 	return (0);
 
 fail:
-	audit_disconnect(a);
-	a->failed_at = util_mono_ms();
-	if (a->failed_at == 0)
-		a->failed_at = 1;
-	free(a->failed_cause);
-	a->failed_cause = xstrdup(*cause);
+	audit_fail(a, *cause);
 	return (-1);
 }
 
@@ -870,8 +1076,8 @@ audit_insert(struct audit *a, const struct audit_rec *r, const char *host,
 	vals[9] = at;
 	vals[10] = r->duration_ms >= 0 ? dur : NULL;
 	vals[11] = host;
-	res = PQexecParams(a->conn, audit_insert_sql, 12, NULL, vals, NULL,
-	    NULL, 0);
+	if (audit_exec(a, audit_insert_sql, 12, vals, &res, cause) != 0)
+		return (-1);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		*cause = audit_pq_error("audit insert",
 		    PQresultErrorMessage(res));
@@ -957,6 +1163,8 @@ audit_replay(struct audit *a, char **cause)
 		goto out;
 	}
 	if (st.rejected.len != 0) {
+		/* audit_spool_append() ends the last line itself. */
+		st.rejected.data[--st.rejected.len] = '\0';
 		rej = xasprintf("%s.rejected", a->spool);
 		if (audit_spool_append(rej, st.rejected.data, cause) != 0) {
 			free(rej);
@@ -988,12 +1196,16 @@ audit_record(struct audit *a, const struct audit_rec *rec, char **cause)
 
 	*cause = NULL;
 	pthread_mutex_lock(&a->mtx);
+	a->op_start = util_mono_ms();
 	audit_masked_init(a, rec, &m);
 	if (audit_connect(a, false, &why) == 0) {
 		if (audit_insert(a, &m.r, a->host, &why) == 0)
 			goto done;
-		if (PQstatus(a->conn) != CONNECTION_OK) {
-			/* The server went away: one reconnect. */
+		if (a->conn != NULL && PQstatus(a->conn) != CONNECTION_OK) {
+			/*
+			 * The server went away: one reconnect (not after
+			 * our deadline passed: then conn is NULL).
+			 */
 			audit_disconnect(a);
 			if (audit_connect(a, true, &why2) == 0 &&
 			    audit_insert(a, &m.r, a->host, &why2) == 0) {
@@ -1092,8 +1304,8 @@ audit_list_db(struct audit *a, int64_t since_ms, size_t limit,
 	snprintf(lim, sizeof lim, "%zu", limit != 0 ? limit : (size_t)INT64_MAX);
 	vals[0] = since;
 	vals[1] = lim;
-	res = PQexecParams(a->conn, audit_select_sql, 2, NULL, vals, NULL,
-	    NULL, 0);
+	if (audit_exec(a, audit_select_sql, 2, vals, &res, cause) != 0)
+		return (-1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		*cause = audit_pq_error("audit select",
 		    PQresultErrorMessage(res));
@@ -1189,6 +1401,7 @@ audit_list(struct audit *a, int64_t since_ms, size_t limit,
 
 	memset(l, 0, sizeof *l);
 	pthread_mutex_lock(&a->mtx);
+	a->op_start = util_mono_ms();
 	if (audit_connect(a, true, &why) == 0) {
 		if (audit_list_db(a, since_ms, limit, l, &why) == 0)
 			db_ok = true;

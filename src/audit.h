@@ -14,9 +14,12 @@
  * valid JSON (a torn write) is moved to audit.spool.rejected, never
  * dropped.
  *
- * The API is blocking (libpq with connect_timeout=5) and thread-safe: call
- * it from job worker threads and from commands, never from the loop
- * thread.  The conninfo is a secret: it never appears in a cause, a log
+ * The API is blocking and thread-safe: call it from job worker threads and
+ * from commands, never from the loop thread.  Every libpq call has a
+ * client-side deadline (AUDIT_DEADLINE_MS; libpq is used non-blocking):
+ * a server that stops answering mid-statement costs one deadline, the
+ * record goes to the spool, and the next records spool at once for
+ * audit_set_retry_ms().  The conninfo is a secret: it never appears in a cause, a log
  * line or a record; any configured secret found in a record's text is
  * replaced by "********" before it is written anywhere.
  */
@@ -76,6 +79,17 @@ bool		 audit_last_spooled(struct audit *);
  */
 #define AUDIT_RETRY_MS	15000
 void		 audit_set_retry_ms(struct audit *, int64_t);
+
+/*
+ * Our deadline per libpq call (connecting, each statement); <= 0 gives
+ * back the default.  audit_interrupt() (any thread) makes a call waiting
+ * at that moment give up at once (within 0.1 s) and spool, and the calls
+ * of the next minute wait at most 2 s: a cancelled job does not wait out
+ * a hung database.
+ */
+#define AUDIT_DEADLINE_MS	12000
+void		 audit_set_deadline_ms(struct audit *, int64_t);
+void		 audit_interrupt(struct audit *);
 
 /* The spool file's path (allocated); the directory is not created. */
 char		*audit_spool_path(void);

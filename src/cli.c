@@ -65,6 +65,12 @@ static const struct cli_cmd cli_commands[] = {
 	{ "help", cmd_help, "[COMMAND]",
 	  "show this help, or one command's",
 	  CLI_CONFIG_NONE, false, false },
+	{ "probe", cmd_probe, "[--json] [NAME]",
+	  "probe the fleet-wide services once (exit 0-3 as status)",
+	  CLI_CONFIG_NONE, false, false },
+	{ "probe meeting", cmd_probe_meeting, "[--json] [NODE]",
+	  "an end-to-end test meeting through scalelite (or on NODE)",
+	  CLI_CONFIG_NONE, true, false },
 	/* status loads the configuration itself: its errors exit 3 */
 	{ "status", cmd_status, "[--json] [--watch] [--timeout S]",
 	  "print the fleet once, as a monitoring check (exit 0-3)",
@@ -153,11 +159,14 @@ cli_table(size_t *n)
 
 	if (table == NULL) {
 		acts = action_list(&nacts);
-		ntable = nitems(cli_commands) + nacts;
-		table = xreallocarray(NULL, ntable, sizeof *table);
+		table = xreallocarray(NULL, nitems(cli_commands) + nacts,
+		    sizeof *table);
 		memcpy(table, cli_commands, sizeof cli_commands);
+		ntable = nitems(cli_commands);
 		for (i = 0; i < nacts; i++) {
-			c = &table[nitems(cli_commands) + i];
+			if (acts[i]->own_command)
+				continue;	/* a row above runs it */
+			c = &table[ntable++];
 			memset(c, 0, sizeof *c);
 			c->name = acts[i]->verb;
 			c->args = action_usage(acts[i], NULL);
@@ -266,9 +275,12 @@ cli_usage_actions(FILE *f)
 
 	acts = action_list(&n);
 	for (i = 0; i < n; i++) {
+		if (acts[i]->own_command)
+			continue;
 		len = strcspn(acts[i]->verb, " ");
 		for (j = 0; j < i; j++) {
-			if (strncmp(acts[j]->verb, acts[i]->verb, len + 1) == 0)
+			if (!acts[j]->own_command &&
+			    strncmp(acts[j]->verb, acts[i]->verb, len + 1) == 0)
 				break;
 		}
 		if (j == i)
@@ -574,6 +586,7 @@ cli_run(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_cmd	*c = NULL, *table;
 	struct cmd_job		*job = NULL;
+	char			*cause = NULL, *log_before;
 	size_t			 i, nt;
 	int			 words = 0, rc;
 
@@ -600,9 +613,24 @@ cli_run(struct cli *cli, int argc, char **argv)
 	 * An action's options, global ones too, may come after its words:
 	 * they are parsed before the configuration is read.
 	 */
-	if (c->action != NULL && (job = cmd_job_parse(cli, c->action,
-	    argc - words + 1, argv + words - 1, &rc)) == NULL)
-		return (rc);
+	if (c->action != NULL) {
+		log_before = cli->log_path != NULL ?
+		    xstrdup(cli->log_path) : NULL;
+		job = cmd_job_parse(cli, c->action, argc - words + 1,
+		    argv + words - 1, &rc);
+		/* main() opened the log before these: --log came after. */
+		if (job != NULL && cli->log_path != NULL &&
+		    (log_before == NULL ||
+		    strcmp(log_before, cli->log_path) != 0) &&
+		    log_open(cli->log_path, &cause) != 0) {
+			fprintf(stderr, "bbbctl: warning: no log file: %s; "
+			    "continuing without one\n", cause);
+			free(cause);
+		}
+		free(log_before);
+		if (job == NULL)
+			return (rc);
+	}
 	if (cli_load_config(cli, c->needs_config) == -1) {
 		cmd_job_free(job);
 		return (CLI_EXIT_ERROR);
@@ -655,6 +683,7 @@ cli_help_group(const char *word)
 int
 cmd_help(struct cli *cli, int argc, char **argv)
 {
+	const struct action	*a;
 	const struct cli_cmd	*c;
 	int			 words;
 
@@ -677,5 +706,7 @@ cmd_help(struct cli *cli, int argc, char **argv)
 	if (c->mutating)
 		printf("\nThis command changes the fleet: it is refused with "
 		    "--readonly and only\nplanned with --dry-run.\n");
+	if ((a = action_find(c->name)) != NULL && a->own_command)
+		cmd_job_help_key(a, stdout);
 	return (CLI_EXIT_OK);
 }

@@ -108,24 +108,36 @@ cmd_audit_fmt_time(int64_t ms, char *out, size_t len)
 static void
 cmd_audit_put(const char *s, size_t max)
 {
+	char	*c;
 	size_t	 i;
 
 	if (s == NULL || *s == '\0') {
 		fputc('-', stdout);
 		return;
 	}
-	for (i = 0; s[i] != '\0' && i < max; i++)
-		fputc((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i],
-		    stdout);
-	if (s[i] != '\0')
+	c = util_clean(s);
+	for (i = 0; c[i] != '\0' && i < max; i++)
+		fputc(c[i], stdout);
+	if (c[i] != '\0')
 		fputs("...", stdout);
+	free(c);
+}
+
+/* A field padded to width, cleaned as cmd_audit_put(). */
+static void
+cmd_audit_pad(const char *s, int width)
+{
+	char	*c = util_clean(s != NULL ? s : "-");
+
+	printf("%-*s  ", width, c);
+	free(c);
 }
 
 static void
 cmd_audit_print_text(const struct audit_list *l)
 {
 	const struct audit_entry	*e;
-	char				 when[32], dur[16];
+	char				 when[32], dur[16], *who;
 	size_t				 i;
 
 	if (l->n == 0) {
@@ -137,16 +149,17 @@ cmd_audit_print_text(const struct audit_list *l)
 	for (i = 0; i < l->n; i++) {
 		e = &l->v[i];
 		cmd_audit_fmt_time(e->at_ms, when, sizeof when);
-		printf("%-19s  %-9s  ", when, e->event);
+		printf("%-19s  ", when);
+		cmd_audit_pad(e->event, 9);
 		if (e->job_id != 0)
 			printf("%-5" PRIu32 "  ", e->job_id);
 		else
 			printf("%-5s  ", "-");
-		printf("%-16s  %-12s  ", e->verb,
-		    e->target != NULL ? e->target : "-");
-		printf("%s@%-*s  ", e->operator_,
-		    (int)(23 > strlen(e->operator_) ? 23 -
-		    strlen(e->operator_) : 0), e->origin);
+		cmd_audit_pad(e->verb, 16);
+		cmd_audit_pad(e->target, 12);
+		who = xasprintf("%s@%s", e->operator_, e->origin);
+		cmd_audit_pad(who, 24);
+		free(who);
 		if (e->duration_ms >= 0)
 			printf("%6s  ", util_fmt_age(e->duration_ms, dur,
 			    sizeof dur));

@@ -314,6 +314,8 @@ cmd_complete(struct cli *cli, int argc, char **argv)
 		complete_commands(&c, w + 1, nw - 1);
 	} else if (args != NULL && strstr(args, "FILE") != NULL && nargs == 0)
 		printf("<FILE>\n");
+	else if (args != NULL && strstr(args, "NODE") != NULL && nargs == 0)
+		complete_names(&c, "node");	/* probe meeting [NODE] */
 out:
 	if (c.nout > 0)
 		qsort(c.out, c.nout, sizeof *c.out, complete_cmp);

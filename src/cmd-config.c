@@ -36,11 +36,13 @@ cmd_config_check(struct cli *cli, int argc, char **argv)
 		for (p = cause; p != NULL; p = nl) {
 			if ((nl = strchr(p, '\n')) != NULL)
 				*nl++ = '\0';
+			util_clean_inplace(p);
 			fprintf(stderr, "bbbctl: %s\n", p);
 		}
 		free(cause);
 		goto out;
 	}
+	util_clean_inplace(path);
 	printf("OK: %s\n\n", path);
 	config_dump(cfg, stdout);
 	rc = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;

@@ -117,7 +117,7 @@ cmd_job_help_opts(const struct action_opt *o, FILE *f)
 }
 
 void
-cmd_job_help(const struct action *a, FILE *f)
+cmd_job_help_key(const struct action *a, FILE *f)
 {
 	static const struct {
 		unsigned	 bit;
@@ -131,16 +131,6 @@ cmd_job_help(const struct action *a, FILE *f)
 	unsigned	 v = action_views(a);
 	size_t		 i, n = 0;
 
-	cmd_job_usage(a, f);
-	fprintf(f, "\n%s\n\nOptions (before or after %s; the global ones "
-	    "too):\n", a->help, a->target != ACTION_TARGET_NONE ?
-	    action_target_word(a->target) : "the verb");
-	cmd_job_help_opts(a->opts, f);
-	cmd_job_help_opts(cmd_job_common, f);
-	if (a->usage != NULL)
-		fprintf(f, "\n%s\n", a->usage);
-	fprintf(f, "\nThis command changes the fleet: it is refused with "
-	    "--readonly and only\nplanned with --dry-run.\n");
 	if (a->key == 0)
 		return;
 	if (v & ACTION_VIEW_ANY) {
@@ -155,6 +145,22 @@ cmd_job_help(const struct action *a, FILE *f)
 		fprintf(f, "%s%s", n++ == 0 ? "" : " and ", views[i].name);
 	}
 	fprintf(f, " view%s.\n", n > 1 ? "s" : "");
+}
+
+void
+cmd_job_help(const struct action *a, FILE *f)
+{
+	cmd_job_usage(a, f);
+	fprintf(f, "\n%s\n\nOptions (before or after %s; the global ones "
+	    "too):\n", a->help, a->target != ACTION_TARGET_NONE ?
+	    action_target_word(a->target) : "the verb");
+	cmd_job_help_opts(a->opts, f);
+	cmd_job_help_opts(cmd_job_common, f);
+	if (a->usage != NULL)
+		fprintf(f, "\n%s\n", a->usage);
+	fprintf(f, "\nThis command changes the fleet: it is refused with "
+	    "--readonly and only\nplanned with --dry-run.\n");
+	cmd_job_help_key(a, f);
 }
 
 /* Ask on the terminal; true when confirmed. */

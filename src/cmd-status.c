@@ -25,7 +25,9 @@
 #include "log.h"
 #include "loop.h"
 #include "names.h"
+#include "probe.h"
 #include "problems.h"
+#include "services.h"
 #include "status.h"
 #include "util.h"
 
@@ -36,6 +38,7 @@
 struct status_run {
 	struct loop	*loop;
 	struct backends	*backends;
+	struct probe_set *probes;
 	struct fleet	*fleet;
 	struct loop_timer *deadline;
 	struct loop_timer *redraw;
@@ -74,6 +77,7 @@ status_fail_pending(struct status_run *r)
 		fleet_source_failed(f, s, cause, util_wall_ms());
 		free(cause);
 	}
+	services_fail_pending(f, r->timeout_ms, util_wall_ms());
 }
 
 static void
@@ -103,7 +107,8 @@ status_change_cb(void *arg)
 {
 	struct status_run	*r = arg;
 
-	if (r->drawn || !backends_settled(r->backends))
+	if (r->drawn || !backends_settled(r->backends) ||
+	    probe_set_running(r->probes) > 0)
 		return;
 	loop_timer_stop(r->deadline);
 	if (!r->watch) {
@@ -245,6 +250,8 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	r.redraw = loop_timer_new(r.loop, status_redraw_cb, &r);
 	loop_timer_start(r.deadline, r.timeout_ms - margin);
 	backends_start(r.backends);
+	r.probes = probe_set_new(r.loop, http, r.fleet, cfg);
+	probe_set_start(r.probes, r.watch, status_change_cb, &r);
 	/* A fleet with nothing configured is settled at once. */
 	status_change_cb(&r);
 
@@ -267,6 +274,7 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	loop_timer_free(r.deadline);
 	loop_timer_free(r.redraw);
 	backends_free(r.backends);
+	probe_set_free(r.probes);
 	http_free(http);
 	loop_free(r.loop);
 	fleet_free(r.fleet);

@@ -46,6 +46,10 @@ int	 cmd_config_check(struct cli *, int, char **);
 int	 cmd_complete(struct cli *, int, char **);
 int	 cmd_config_keys(struct cli *, int, char **);
 
+/* cmd-probe.c */
+int	 cmd_probe(struct cli *, int, char **);
+int	 cmd_probe_meeting(struct cli *, int, char **);
+
 /* cmd-status.c */
 int	 cmd_status(struct cli *, int, char **);
 
@@ -66,5 +70,7 @@ int		 cmd_job_run(struct cli *, struct cmd_job *);
 void		 cmd_job_free(struct cmd_job *);
 /* `bbbctl help VERB` of an action. */
 void		 cmd_job_help(const struct action *, FILE *);
+/* "In the dashboard: key K in the ... view(s)." when the row has a key. */
+void		 cmd_job_help_key(const struct action *, FILE *);
 
 #endif

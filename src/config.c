@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "mask.h"
 #include "prom-queries.h"
 #include "util.h"
 
@@ -167,6 +168,31 @@ static const struct config_entry config_table[] = {
 	E("ui", "mouse", CONFIG_BOOL, ui.mouse, "no",
 	    "accept mouse clicks"),
 
+	E("probes", "greenlight_url", CONFIG_URL, probes.greenlight_url, NULL,
+	    "Greenlight base URL (with its root, e.g. https://gl.example.org/b); "
+	    "probed at /health_check"),
+	E("probes", "coturn_host", CONFIG_STRING, probes.coturn_host, NULL,
+	    "coturn (STUN/TURN) host to probe"),
+	E_RANGE("probes", "coturn_port", CONFIG_INT, probes.coturn_port,
+	    "3478", 1, 65535, "coturn's STUN/TURN port (UDP and TCP)"),
+	E_RANGE("probes", "coturn_tls_port", CONFIG_INT,
+	    probes.coturn_tls_port, "5349", 0, 65535,
+	    "coturn's TURN over TLS port (0: not probed)"),
+	E("probes", "turn_secret", CONFIG_SECRET, probes.turn_secret, NULL,
+	    "coturn's static-auth-secret (TURN REST credentials); without "
+	    "it only STUN is probed"),
+	E("probes", "tls_endpoints", CONFIG_STRING, probes.tls_endpoints,
+	    NULL, "more TLS endpoints (host[:port], blank separated) whose "
+	    "certificates are watched"),
+	E("probes", "ca_file", CONFIG_PATH, probes.ca_file, NULL,
+	    "CA certificate(s) for Greenlight, coturn's TLS port and "
+	    "tls_endpoints"),
+	E_RANGE("probes", "interval", CONFIG_DURATION, probes.interval_ms,
+	    "60s", 1000, 86400000, "how often the dashboard probes the "
+	    "services (1s to 24h)"),
+	E_RANGE("probes", "timeout", CONFIG_DURATION, probes.timeout_ms,
+	    "5s", 500, 60000, "how long one probe may take (500ms to 60s)"),
+
 	E_RANGE("problems", "cpu_warn", CONFIG_INT, problems.cpu_warn, "90",
 	    1, 100, "cpu-high: CPU percent at or above which a node warns "
 	    "(after hold)"),
@@ -202,6 +228,8 @@ _Static_assert(nitems(config_queries) <= CONFIG_PROM_QUERIES_MAX,
 #define CONFIG_FILE_SUFFIX	"_file"
 #define CONFIG_MAX_ERRORS	20
 #define CONFIG_SECRET_MAX	4096
+/* A longer line is an error, and is never held in memory whole. */
+#define CONFIG_LINE_MAX		65536
 
 /* One key as matched: a table entry or a query, maybe the _file form. */
 struct config_match {
@@ -467,24 +495,70 @@ config_url_ok(const char *url, const char **why)
 	return (true);
 }
 
+/*
+ * Open a config or secret file without blocking (a FIFO would block in
+ * open(2) until a writer comes), and check it as OpenSSH checks its own
+ * files: a regular file, owned by us or by root, writable by no one
+ * else.  The descriptor is back in blocking mode.  -1 with *cause.
+ */
+static int
+config_open_checked(const char *path, struct stat *st, char **cause)
+{
+	int	 fd, fl;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    O_NOCTTY)) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, st) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		goto fail;
+	}
+	if (st->st_uid != getuid() && st->st_uid != 0) {
+		*cause = xasprintf("%s: is owned by uid %lu, neither you "
+		    "(uid %lu) nor root; run: chown %lu %s",
+		    path, (unsigned long)st->st_uid,
+		    (unsigned long)getuid(), (unsigned long)getuid(), path);
+		goto fail;
+	}
+	/* Whoever can write it can point bbbctl at their own server. */
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		*cause = xasprintf("%s: is writable by %s (mode %04o); run: "
+		    "chmod %s-w %s", path, (st->st_mode & S_IWOTH) != 0 ?
+		    "others" : "the group", (unsigned)(st->st_mode & 07777),
+		    (st->st_mode & S_IWOTH) != 0 ? "o" : "g", path);
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	return (fd);
+fail:
+	close(fd);
+	return (-1);
+}
+
 /* Read a secret from the first line of a file that only we may read. */
 static char *
 config_read_secret(struct config_parse *p, const char *what,
     const char *path)
 {
 	struct stat	 st;
-	char		 line[CONFIG_SECRET_MAX + 2], *s = NULL;
+	char		 line[CONFIG_SECRET_MAX + 2], *s = NULL, *why;
 	int		 fd;
 	size_t		 n, len;
 	ssize_t		 r;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		config_error(p, "%s: %s: %s", what, path, strerror(errno));
-		return (NULL);
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		config_error(p, "%s: %s: not a regular file", what, path);
-		close(fd);
+	if ((fd = config_open_checked(path, &st, &why)) == -1) {
+		config_error(p, "%s: %s", what, why);
+		free(why);
 		return (NULL);
 	}
 	if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
@@ -772,7 +846,7 @@ config_rstrip(char *s)
 static bool
 config_check_line(struct config_parse *p, char *line)
 {
-	char	*end, *name, save;
+	char	*end, *name, *rest, save;
 	const char *sug;
 
 	if (*line == '\0' || *line == ';' || *line == '#')
@@ -781,6 +855,15 @@ config_check_line(struct config_parse *p, char *line)
 		end = config_find_chars(line + 1, "]");
 		if (*end != ']') {
 			config_error(p, "expected ']' to end the section name");
+			return (false);
+		}
+		rest = end + 1;
+		while (isspace((unsigned char)*rest))
+			rest++;
+		if (*rest != '\0' && *rest != ';' && *rest != '#') {
+			/* inih would drop every key after it, silently. */
+			config_error(p, "text after the section header: put it "
+			    "on a line of its own");
 			return (false);
 		}
 		name = line + 1;
@@ -809,6 +892,41 @@ config_check_line(struct config_parse *p, char *line)
 	return (true);
 }
 
+/*
+ * One line (up to and without the LF) into *line, at most CONFIG_LINE_MAX
+ * bytes kept: the rest of a longer line is read and dropped (*toolong).
+ * The length, or -1 at the end of the file.
+ */
+static ssize_t
+config_getline(FILE *f, char **line, size_t *cap, bool *toolong)
+{
+	size_t	 len = 0;
+	int	 ch;
+
+	*toolong = false;
+	if (*line == NULL) {
+		*cap = 256;
+		*line = xmalloc(*cap);
+	}
+	while ((ch = getc(f)) != EOF) {
+		if (ch == '\n')
+			break;
+		if (len >= CONFIG_LINE_MAX) {
+			*toolong = true;
+			continue;
+		}
+		if (len + 2 > *cap) {
+			*line = xrealloc(*line, *cap * 2);
+			*cap *= 2;
+		}
+		(*line)[len++] = (char)ch;
+	}
+	if (ch == EOF && len == 0 && !*toolong)
+		return (-1);
+	(*line)[len] = '\0';
+	return ((ssize_t)len);
+}
+
 /* inih's reader: one whole line per call, so lineno stays exact. */
 static char *
 config_reader_cb(char *str, int num, void *arg)
@@ -817,15 +935,28 @@ config_reader_cb(char *str, int num, void *arg)
 	char			*line = NULL, *start, *end, *value;
 	size_t			 cap = 0, len;
 	ssize_t			 n;
+	bool			 toolong;
 
-	if ((n = getline(&line, &cap, p->f)) == -1) {
+	if ((n = config_getline(p->f, &line, &cap, &toolong)) == -1) {
 		free(line);
 		return (NULL);
 	}
 	p->lineno++;
 	len = (size_t)n;
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
+	if (toolong) {
+		config_error(p, "line longer than %d bytes", CONFIG_LINE_MAX);
+		len = 0;
+		line[0] = '\0';
+	}
+	if (memchr(line, '\r', len) != NULL) {
+		/* Mac line endings: inih would read one line, or misparse. */
+		config_error(p, "a carriage return inside the line: lines "
+		    "must end in LF or CR LF (CR-only line endings?)");
+		len = 0;
+		line[0] = '\0';
+	}
 	start = line;
 	if (p->lineno == 1 && strncmp(start, "\xEF\xBB\xBF", 3) == 0)
 		start += 3;
@@ -974,15 +1105,8 @@ config_load(struct config *cfg, const char *path, char **cause)
 	memset(&p, 0, sizeof p);
 	p.cfg = cfg;
 	p.path = path;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	if ((fd = config_open_checked(path, &st, cause)) == -1)
 		return (-1);
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
-		close(fd);
-		return (-1);
-	}
 	if ((p.f = fdopen(fd, "r")) == NULL) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		close(fd);
@@ -1004,11 +1128,6 @@ config_load(struct config *cfg, const char *path, char **cause)
 		p.lineno = 0;
 		config_error(&p, "read error: %s", strerror(errno));
 	}
-	if ((st.st_mode & S_IWOTH) != 0) {
-		p.lineno = 0;
-		config_error(&p, "is writable by others (mode %04o); run: "
-		    "chmod o-w %s", (unsigned)(st.st_mode & 07777), path);
-	}
 	if (p.inline_secret && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
 		p.lineno = 0;
 		config_error(&p, "holds secrets but is readable by others "
@@ -1021,6 +1140,8 @@ config_load(struct config *cfg, const char *path, char **cause)
 		*cause = buf_steal(&p.errors);
 		goto out;
 	}
+	/* From now on no text leaving the process shows these. */
+	mask_add_config(cfg);
 	ret = 0;
 out:
 	fclose(p.f);
@@ -1060,6 +1181,7 @@ config_dump(const struct config *cfg, FILE *f)
 	const char			*section = NULL;
 	const void			*field;
 	const char			*s;
+	char				*c;
 	size_t				 i, j;
 
 	for (i = 0; i < nitems(config_table); i++) {
@@ -1080,8 +1202,12 @@ config_dump(const struct config *cfg, FILE *f)
 				fprintf(f, "#%s =\n", e->key);
 			else if (e->type == CONFIG_SECRET)
 				fprintf(f, "%s = ********\n", e->key);
-			else
-				fprintf(f, "%s = %s\n", e->key, s);
+			else {
+				/* No control character to the terminal. */
+				c = util_clean(s);
+				fprintf(f, "%s = %s\n", e->key, c);
+				free(c);
+			}
 			break;
 		case CONFIG_BOOL:
 			fprintf(f, "%s = %s\n", e->key,
@@ -1100,10 +1226,12 @@ config_dump(const struct config *cfg, FILE *f)
 		if (strcmp(e->section, "prometheus") == 0 &&
 		    (i + 1 == nitems(config_table) ||
 		    strcmp(config_table[i + 1].section, "prometheus") != 0)) {
-			for (j = 0; j < nitems(config_queries); j++)
+			for (j = 0; j < nitems(config_queries); j++) {
+				c = util_clean(cfg->prometheus.queries[j]);
 				fprintf(f, "%s%s = %s\n", CONFIG_QUERY_PREFIX,
-				    config_queries[j].name,
-				    cfg->prometheus.queries[j]);
+				    config_queries[j].name, c);
+				free(c);
+			}
 		}
 	}
 }

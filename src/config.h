@@ -105,6 +105,18 @@ struct config {
 		bool	 mouse;
 	} ui;
 
+	struct {			/* probe.h: fleet-wide services */
+		char	*greenlight_url;
+		char	*coturn_host;	/* host or host:port */
+		long	 coturn_port;	/* default 3478 (UDP and TCP) */
+		long	 coturn_tls_port; /* default 5349, 0 off */
+		char	*turn_secret;	/* secret: static-auth-secret */
+		char	*tls_endpoints;	/* host[:port], blank separated */
+		char	*ca_file;
+		int64_t	 interval_ms;	/* default 60s */
+		int64_t	 timeout_ms;	/* default 5s */
+	} probes;
+
 	struct {			/* problems.h's limits */
 		long	 cpu_warn;	/* percent, default 90 */
 		long	 mem_warn;	/* percent, default 90 */

@@ -45,6 +45,7 @@
 #include "http.h"
 #include "log.h"
 #include "loop.h"
+#include "probe.h"
 #include "simpath.h"
 #include "task.h"
 #include "tui.h"
@@ -125,6 +126,7 @@ struct dash {
 	struct http		*http;
 	struct fleet		*fleet;
 	struct backends		*backends;
+	struct probe_set	*probes;	/* fleet-wide services */
 	struct ui		*ui;
 	struct tui		*tui;
 	struct loop_timer	*clock;
@@ -311,15 +313,11 @@ out:
 static int
 dash_demo_start(struct dash *d, char **cause)
 {
-	const char	*tmp;
 	char		*sim, *logpath, *tail;
 	int		 pfd[2], logfd, devnull;
 	pid_t		 pid;
 
-	tmp = getenv("TMPDIR");
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	d->tmpdir = xasprintf("%s/bbbctl-demo-XXXXXX", tmp);
+	d->tmpdir = xasprintf("%s/bbbctl-demo-XXXXXX", util_tmpdir());
 	if (mkdtemp(d->tmpdir) == NULL) {
 		*cause = xasprintf("%s: %s", d->tmpdir, strerror(errno));
 		free(d->tmpdir);
@@ -1043,7 +1041,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	o.readonly = cli->readonly;
-	o.color = cfg->ui.color && !cli->no_color && !ui_env_no_color();
+	o.color = cfg->ui.color && !cli->no_color;	/* NO_COLOR: cli.c */
 	o.ascii = cfg->ui.ascii;
 	o.mouse = cfg->ui.mouse;
 	o.refresh_ms = cfg->ui.refresh_ms;
@@ -1066,6 +1064,8 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	}
 	backends_set_refresh(d.backends, o.refresh_ms);
 	backends_start(d.backends);
+	d.probes = probe_set_new(d.loop, d.http, d.fleet, cfg);
+	probe_set_start(d.probes, true, dash_change_cb, &d);
 	dash_draw(&d);
 	log_info("dashboard: first frame %lld ms after start",
 	    (long long)(util_mono_ms() - d.started));
@@ -1096,6 +1096,7 @@ out:
 	audit_free(d.audit.audit);
 	dash_pending_clear(&d);
 	backends_free(d.backends);
+	probe_set_free(d.probes);
 	http_free(d.http);
 	fleet_free(d.fleet);
 	loop_free(d.loop);

@@ -12,6 +12,11 @@
  * frees nodes no source knows.  Entity lists (meetings, stacks, hosts,
  * VMs) are rebuilt from each update, keeping their ids by their
  * source's id.  Every id comes from one counter and is never reused.
+ *
+ * Each source's apply is in its own file, fleet-<source>.c (consul,
+ * prom, scalelite with the meetings, rancher, openstack); what they
+ * share with this file is in fleet-int.h.  A new source or entity is a
+ * new fleet-<name>.c, its update struct in fleet.h and its digest here.
  */
 #include <ctype.h>
 #include <fnmatch.h>
@@ -23,57 +28,13 @@
 
 #include "config.h"
 #include "fleet.h"
+#include "fleet-int.h"
 #include "hmap.h"
 #include "problems.h"
+#include "services.h"
 #include "util.h"
 
 #define FLEET_STALE_LIMIT_MS	(5 * 60 * 1000)
-
-struct fleet_priv {
-	struct hmap	 by_key;	/* key -> struct fleet_node */
-	struct hmap	 by_id;		/* id -> struct fleet_node */
-	struct hmap	 scratch[3];	/* reused by the applies */
-	uint32_t	 next_id;
-	uint64_t	 gen;
-	enum fleet_key_rule rule;
-	char		*domain;
-	bool		 resort;
-	struct fleet_node **all;	/* every record, sorted by key */
-	size_t		 nall;
-	char		**pattern;	/* [cluster] node_pattern globs */
-	size_t		 npattern;
-	struct problems	*problems;
-	uint64_t	 digest[FLEET_SRC_COUNT]; /* fleet_digest() */
-	bool		 digest_set[FLEET_SRC_COUNT];
-};
-
-/* The Prometheus figures fleet knows (prom-queries.h names). */
-enum fleet_pf {
-	FLEET_PF_CPU,
-	FLEET_PF_MEM,
-	FLEET_PF_LOAD1,
-	FLEET_PF_NET_IN,
-	FLEET_PF_NET_OUT,
-	FLEET_PF_MEETINGS,
-	FLEET_PF_PARTICIPANTS,
-	FLEET_PF_VOICE,
-	FLEET_PF_VIDEO,
-	FLEET_PF_LISTENERS,
-	FLEET_PF_API_UP,
-	FLEET_PF_UP,
-	FLEET_PF_COUNT
-};
-
-static const char *fleet_pf_names[FLEET_PF_COUNT] = {
-	"cpu", "mem", "load1", "net_in", "net_out", "meetings",
-	"participants", "voice", "video", "listeners", "api_up", "up"
-};
-
-/* The figures of bbb-exporter: a sample of one names a BBB node. */
-#define FLEET_PF_BBB	((1u << FLEET_PF_MEETINGS) | \
-	(1u << FLEET_PF_PARTICIPANTS) | (1u << FLEET_PF_VOICE) | \
-	(1u << FLEET_PF_VIDEO) | (1u << FLEET_PF_LISTENERS) | \
-	(1u << FLEET_PF_API_UP))
 
 /* --- names ------------------------------------------------------------ */
 
@@ -388,7 +349,7 @@ fleet_ring_get(const struct fleet_ring *r, size_t i)
 /* --- nodes ------------------------------------------------------------ */
 
 /* *dst = a copy of src (NULL allowed), reallocating only on a change. */
-static void
+void
 fleet_str_set(char **dst, const char *src)
 {
 	if (src == NULL) {
@@ -415,7 +376,7 @@ fleet_checks_free(struct fleet_check *c, size_t n)
 	free(c);
 }
 
-static void
+void
 fleet_node_clear_consul(struct fleet_node *n)
 {
 	free(n->consul_node);
@@ -427,7 +388,7 @@ fleet_node_clear_consul(struct fleet_node *n)
 	n->health = FLEET_HEALTH_UNKNOWN;
 }
 
-static void
+void
 fleet_node_clear_scalelite(struct fleet_node *n)
 {
 	free(n->sl_id);
@@ -441,7 +402,7 @@ fleet_node_clear_scalelite(struct fleet_node *n)
 	n->load_multiplier = NAN;
 }
 
-static void
+void
 fleet_node_clear_prom(struct fleet_node *n)
 {
 	n->cpu = n->mem = n->load1 = n->net_in = n->net_out = NAN;
@@ -511,7 +472,7 @@ fleet_node_free(struct fleet_node *n)
 }
 
 /* The node of key (borrowed), created when new. */
-static struct fleet_node *
+struct fleet_node *
 fleet_node_get(struct fleet *f, const char *key)
 {
 	struct fleet_priv	*p = f->priv;
@@ -532,7 +493,7 @@ fleet_node_get(struct fleet *f, const char *key)
 }
 
 /* The node of a name in any form, created when new; NULL: no key. */
-static struct fleet_node *
+struct fleet_node *
 fleet_node_get_name(struct fleet *f, const char *name)
 {
 	char	 key[FLEET_KEY_MAX];
@@ -552,7 +513,7 @@ fleet_node_find(const struct fleet *f, const char *name)
 	return (hmap_get(&f->priv->by_key, key));
 }
 
-static void
+void
 fleet_node_touch(struct fleet *f, struct fleet_node *n, enum fleet_src src,
     int64_t now)
 {
@@ -641,7 +602,7 @@ fleet_nodes_resort(struct fleet *f)
  * After an apply of src: nodes src did not name this time lose src; the
  * ones no source knows any more go.
  */
-static void
+void
 fleet_nodes_sweep(struct fleet *f, enum fleet_src src)
 {
 	struct fleet_priv	*p = f->priv;
@@ -684,7 +645,7 @@ fleet_new(const char *cluster)
 	return (f);
 }
 
-static void
+void
 fleet_meetings_free(struct fleet_meeting **m, size_t n)
 {
 	size_t	 i;
@@ -698,7 +659,7 @@ fleet_meetings_free(struct fleet_meeting **m, size_t n)
 	free(m);
 }
 
-static void
+void
 fleet_stacks_free(struct fleet_stack **s, size_t n)
 {
 	struct fleet_service	*sv;
@@ -723,7 +684,7 @@ fleet_stacks_free(struct fleet_stack **s, size_t n)
 	free(s);
 }
 
-static void
+void
 fleet_hosts_free(struct fleet_host **h, size_t n)
 {
 	size_t	 i;
@@ -739,7 +700,7 @@ fleet_hosts_free(struct fleet_host **h, size_t n)
 	free(h);
 }
 
-static void
+void
 fleet_vms_free(struct fleet_vm **v, size_t n)
 {
 	size_t	 i;
@@ -773,6 +734,7 @@ fleet_free(struct fleet *f)
 	fleet_hosts_free(f->hosts, f->nhosts);
 	fleet_vms_free(f->vms, f->nvms);
 	free(f->problems);	/* the problems are problems.c's */
+	services_free_all(f);
 	for (i = 0; i < f->njobs; i++) {
 		free(f->jobs[i]->verb);
 		free(f->jobs[i]->target);
@@ -849,6 +811,7 @@ fleet_totals(struct fleet *f)
 	t->nodes = f->nnodes;
 	t->up = t->cordoned = t->disabled = t->offline = 0;
 	t->meetings = t->participants = t->video = t->voice = 0;
+	t->load_known = false;
 	prom = f->sources[FLEET_SRC_PROMETHEUS].last_ok != 0;
 	for (i = 0; i < f->nnodes; i++) {
 		n = f->nodes[i];
@@ -862,6 +825,8 @@ fleet_totals(struct fleet *f)
 			t->offline++;
 		if (!prom)
 			continue;
+		if (n->meetings >= 0 || n->participants >= 0)
+			t->load_known = true;
 		if (n->meetings > 0)
 			t->meetings += n->meetings;
 		if (n->participants > 0)
@@ -871,9 +836,10 @@ fleet_totals(struct fleet *f)
 		if (n->voice > 0)
 			t->voice += n->voice;
 	}
-	if (prom)
+	if (prom && t->load_known)
 		return;
 	/* Without Prometheus, count from getMeetings. */
+	t->load_known = f->sources[FLEET_SRC_SCALELITE].last_ok != 0;
 	for (i = 0; i < f->nmeetings; i++) {
 		m = f->meetings[i];
 		t->meetings++;
@@ -894,11 +860,17 @@ fleet_reeval(struct fleet *f, int64_t now)
 	problems_eval(f->priv->problems, f, f->now_ms);
 }
 
-static void
+void
 fleet_changed(struct fleet *f, int64_t now)
 {
 	fleet_reeval(f, now);
 	f->version++;
+}
+
+void
+fleet_note_change(struct fleet *f, int64_t now)
+{
+	fleet_changed(f, now);
 }
 
 static uint64_t
@@ -1103,7 +1075,7 @@ fleet_digest(const struct fleet *f, enum fleet_src src)
  * The rest of what the screen shows, cheap: the node list, the sources'
  * states, the totals and the problems.
  */
-static uint64_t
+uint64_t
 fleet_digest_view(const struct fleet *f)
 {
 	const struct fleet_source	*so;
@@ -1136,7 +1108,7 @@ fleet_digest_view(const struct fleet *f)
  * last apply, or the rest (before: fleet_digest_view() at the start of
  * the apply).
  */
-static void
+void
 fleet_changed_from(struct fleet *f, int64_t now, enum fleet_src src,
     uint64_t before)
 {
@@ -1152,7 +1124,7 @@ fleet_changed_from(struct fleet *f, int64_t now, enum fleet_src src,
 	p->digest_set[src] = true;
 }
 
-static void
+void
 fleet_source_ok(struct fleet *f, enum fleet_src src,
     const struct fleet_fetch *fetch, int64_t now)
 {
@@ -1212,7 +1184,9 @@ fleet_touch_source(struct fleet *f, enum fleet_src src,
 	if ((unsigned)src >= FLEET_SRC_COUNT)
 		return;
 	s = &f->sources[src];
-	moved = s->state != FLEET_SRC_OK || s->cause != NULL;
+	/* (late: the header's mark turns back at once) */
+	moved = s->state != FLEET_SRC_OK || s->cause != NULL ||
+	    fleet_source_late(f, src, now);
 	for (i = 0; i < p->nall; i++) {
 		if (p->all[i] != NULL &&
 		    (p->all[i]->seen & FLEET_SRC_BIT(src)) != 0)
@@ -1223,6 +1197,30 @@ fleet_touch_source(struct fleet *f, enum fleet_src src,
 		f->now_ms = now;
 	if (moved)
 		fleet_changed(f, now);
+}
+
+void
+fleet_source_set_period(struct fleet *f, enum fleet_src src,
+    int64_t period_ms)
+{
+	if ((unsigned)src >= FLEET_SRC_COUNT || period_ms < 0 ||
+	    f->sources[src].period_ms == period_ms)
+		return;
+	f->sources[src].period_ms = period_ms;
+	f->version++;
+}
+
+bool
+fleet_source_late(const struct fleet *f, enum fleet_src src, int64_t now)
+{
+	const struct fleet_source	*s;
+
+	if ((unsigned)src >= FLEET_SRC_COUNT)
+		return (false);
+	s = &f->sources[src];
+	return (s->state == FLEET_SRC_OK && s->last_ok > 0 &&
+	    s->period_ms > 0 &&
+	    now - s->last_ok > s->period_ms + FLEET_LATE_SLACK_MS);
 }
 
 void
@@ -1268,903 +1266,6 @@ fleet_tick(struct fleet *f, int64_t now)
 	fleet_reeval(f, now);
 	if (changed || fleet_problems_digest(f) != before)
 		f->version++;
-}
-
-/* --- consul ----------------------------------------------------------- */
-
-void
-fleet_consul_update_free(struct fleet_consul_update *u)
-{
-	struct fleet_consul_node_u	*cn;
-	size_t				 i, j;
-
-	if (u == NULL)
-		return;
-	for (i = 0; i < u->nnodes; i++) {
-		cn = &u->nodes[i];
-		free(cn->node);
-		free(cn->address);
-		for (j = 0; j < cn->nchecks; j++) {
-			free(cn->checks[j].check_id);
-			free(cn->checks[j].name);
-			free(cn->checks[j].output);
-		}
-		free(cn->checks);
-	}
-	free(u->nodes);
-	free(u);
-}
-
-int
-fleet_apply_consul(struct fleet *f, struct fleet_consul_update *u,
-    int64_t now)
-{
-	struct fleet_consul_node_u	*cn;
-	struct fleet_consul_check_u	*cu;
-	struct fleet_check		*c;
-	struct fleet_node		*n;
-	size_t				 i, j;
-	uint64_t			 before;
-
-	if (u == NULL)
-		return (-1);
-	before = fleet_digest_view(f);
-	f->priv->gen++;
-	for (i = 0; i < u->nnodes; i++) {
-		cn = &u->nodes[i];
-		if ((n = fleet_node_get_name(f, cn->node)) == NULL)
-			continue;
-		if (n->gen[FLEET_SRC_CONSUL] != f->priv->gen) {
-			fleet_node_clear_consul(n);
-			n->consul_node = cn->node;
-			cn->node = NULL;
-			n->health = FLEET_HEALTH_PASSING;
-		}
-		if (n->address == NULL) {
-			n->address = cn->address;
-			cn->address = NULL;
-		}
-		n->checks = xreallocarray(n->checks,
-		    n->nchecks + cn->nchecks, sizeof *n->checks);
-		for (j = 0; j < cn->nchecks; j++) {
-			cu = &cn->checks[j];
-			c = &n->checks[n->nchecks++];
-			c->check_id = cu->check_id;
-			c->name = cu->name;
-			c->output = cu->output;
-			c->status = cu->status;
-			cu->check_id = cu->name = cu->output = NULL;
-			if (c->status > n->health)
-				n->health = c->status;
-		}
-		fleet_node_touch(f, n, FLEET_SRC_CONSUL, now);
-	}
-	fleet_nodes_sweep(f, FLEET_SRC_CONSUL);
-	f->consul_index = u->index;
-	fleet_source_ok(f, FLEET_SRC_CONSUL, &u->fetch, now);
-	fleet_consul_update_free(u);
-	fleet_changed_from(f, now, FLEET_SRC_CONSUL, before);
-	return (0);
-}
-
-/* --- prometheus ------------------------------------------------------- */
-
-static int
-fleet_pf_lookup(const char *name)
-{
-	int	 i;
-
-	if (name == NULL)
-		return (-1);
-	for (i = 0; i < FLEET_PF_COUNT; i++) {
-		if (strcmp(name, fleet_pf_names[i]) == 0)
-			return (i);
-	}
-	return (-1);
-}
-
-static double *
-fleet_pf_double(struct fleet_node *n, int pf)
-{
-	switch (pf) {
-	case FLEET_PF_CPU:
-		return (&n->cpu);
-	case FLEET_PF_MEM:
-		return (&n->mem);
-	case FLEET_PF_LOAD1:
-		return (&n->load1);
-	case FLEET_PF_NET_IN:
-		return (&n->net_in);
-	case FLEET_PF_NET_OUT:
-		return (&n->net_out);
-	}
-	return (NULL);
-}
-
-static int *
-fleet_pf_int(struct fleet_node *n, int pf)
-{
-	switch (pf) {
-	case FLEET_PF_MEETINGS:
-		return (&n->meetings);
-	case FLEET_PF_PARTICIPANTS:
-		return (&n->participants);
-	case FLEET_PF_VOICE:
-		return (&n->voice);
-	case FLEET_PF_VIDEO:
-		return (&n->video);
-	case FLEET_PF_LISTENERS:
-		return (&n->listeners);
-	case FLEET_PF_API_UP:
-		return (&n->api_up);
-	}
-	return (NULL);
-}
-
-static void
-fleet_pf_reset(struct fleet_node *n, int pf)
-{
-	double	*d;
-	int	*i;
-
-	n->prom_figures &= ~(1u << pf);
-	if ((d = fleet_pf_double(n, pf)) != NULL)
-		*d = NAN;
-	else if ((i = fleet_pf_int(n, pf)) != NULL)
-		*i = -1;
-	else if (pf == FLEET_PF_UP)
-		n->exporters_up = n->exporters_total = -1;
-}
-
-/* Merge one sample: several instances of one node add up (max for
- * percentages and load, min for api_up). */
-static void
-fleet_pf_set(struct fleet_node *n, int pf, double v, int64_t now)
-{
-	double	*d;
-	int	*i, iv;
-
-	n->prom_figures |= 1u << pf;	/* even a NaN sample */
-	if (pf == FLEET_PF_UP) {
-		if (n->exporters_total < 0)
-			n->exporters_total = n->exporters_up = 0;
-		n->exporters_total++;
-		if (v == 1)
-			n->exporters_up++;
-		return;
-	}
-	if (isnan(v))
-		return;
-	if ((d = fleet_pf_double(n, pf)) != NULL) {
-		if (pf <= FLEET_PF_LOAD1) {
-			n->prom_at = now;
-			if (isnan(*d) || v > *d)
-				*d = v;
-		} else
-			*d = isnan(*d) ? v : *d + v;
-		return;
-	}
-	if ((i = fleet_pf_int(n, pf)) == NULL)
-		return;
-	if (v > 1e9)
-		v = 1e9;
-	if (v < -1e9)
-		v = -1e9;
-	iv = (int)lround(v);
-	if (pf == FLEET_PF_API_UP)
-		*i = (*i < 0 || iv < *i) ? iv : *i;
-	else
-		*i = *i < 0 ? iv : *i + iv;
-}
-
-void
-fleet_prom_update_free(struct fleet_prom_update *u)
-{
-	struct fleet_prom_figure	*fg;
-	size_t				 i, j;
-
-	if (u == NULL)
-		return;
-	for (i = 0; i < u->nfigures; i++) {
-		fg = &u->figures[i];
-		free(fg->name);
-		free(fg->error);
-		for (j = 0; j < fg->nsamples; j++) {
-			free(fg->samples[j].instance);
-			free(fg->samples[j].job);
-		}
-		free(fg->samples);
-	}
-	free(u->figures);
-	free(u);
-}
-
-int
-fleet_apply_prom(struct fleet *f, struct fleet_prom_update *u, int64_t now)
-{
-	struct fleet_prom_figure	*fg;
-	struct fleet_prom_sample	*sm;
-	struct fleet_node		*n, **prev_node, **cur_node, **t;
-	struct fleet_prom_figure	*prev;
-	struct hmap			*inst = &f->priv->scratch[0];
-	struct buf			 detail = { 0 };
-	const char			*first_error = NULL;
-	size_t				 i, j, nfailed = 0, ngood = 0;
-	size_t				 ncur = 0;
-	int				 pf;
-	bool				 good[FLEET_PF_COUNT] = { false };
-	char				*cause;
-
-	if (u == NULL)
-		return (-1);
-	for (i = 0; i < u->nfigures; i++) {
-		fg = &u->figures[i];
-		if (fg->failed) {
-			nfailed++;
-			if (first_error == NULL) {
-				first_error = fg->error != NULL ?
-				    fg->error : "failed";
-				buf_printf(&detail, "%s: %s",
-				    fg->name != NULL ? fg->name : "?",
-				    first_error);
-			}
-			continue;
-		}
-		ngood++;
-		if ((pf = fleet_pf_lookup(fg->name)) >= 0)
-			good[pf] = true;
-	}
-	if (ngood == 0 && nfailed > 0) {
-		cause = xasprintf("every query failed; %s", detail.data);
-		fleet_source_failed(f, FLEET_SRC_PROMETHEUS, cause, now);
-		free(cause);
-		buf_free(&detail);
-		fleet_prom_update_free(u);
-		return (0);
-	}
-
-	f->priv->gen++;
-	for (i = 0; i < f->priv->nall; i++) {
-		for (pf = 0; pf < FLEET_PF_COUNT; pf++) {
-			if (good[pf])
-				fleet_pf_reset(f->priv->all[i], pf);
-		}
-	}
-	hmap_clear(inst);
-	hmap_reserve(inst, f->priv->nall + 16);
-	for (i = 0; i < u->nfigures; i++) {
-		if (u->figures[i].nsamples > ncur)
-			ncur = u->figures[i].nsamples;
-	}
-	prev_node = xcalloc(ncur + 1, sizeof *prev_node);
-	cur_node = xcalloc(ncur + 1, sizeof *cur_node);
-	prev = NULL;
-	for (i = 0; i < u->nfigures; i++) {
-		fg = &u->figures[i];
-		if (fg->failed)
-			continue;
-		if ((pf = fleet_pf_lookup(fg->name)) < 0)
-			continue;	/* a figure fleet does not know */
-		for (j = 0; j < fg->nsamples; j++) {
-			sm = &fg->samples[j];
-			cur_node[j] = NULL;
-			if (sm->instance == NULL)
-				continue;
-			/*
-			 * The figures mostly list the instances in one
-			 * order: the last figure's j-th instance first.
-			 */
-			if (prev != NULL && j < prev->nsamples &&
-			    prev_node[j] != NULL &&
-			    strcmp(prev->samples[j].instance, sm->instance) == 0)
-				n = prev_node[j];
-			else if ((n = hmap_get(inst, sm->instance)) == NULL) {
-				n = fleet_node_get_name(f, sm->instance);
-				if (n != NULL)
-					hmap_put(inst, sm->instance, n);
-			}
-			if ((cur_node[j] = n) == NULL)
-				continue;
-			if (n->gen[FLEET_SRC_PROMETHEUS] != f->priv->gen) {
-				if ((n->seen & FLEET_SRC_BIT(
-				    FLEET_SRC_PROMETHEUS)) == 0)
-					fleet_node_clear_prom(n);
-				fleet_node_touch(f, n, FLEET_SRC_PROMETHEUS,
-				    now);
-			}
-			fleet_pf_set(n, pf, sm->value, now);
-		}
-		prev = fg;
-		t = prev_node;
-		prev_node = cur_node;
-		cur_node = t;
-	}
-	free(prev_node);
-	free(cur_node);
-	hmap_clear(inst);
-	fleet_nodes_sweep(f, FLEET_SRC_PROMETHEUS);
-
-	fleet_source_ok(f, FLEET_SRC_PROMETHEUS, &u->fetch, now);
-	if (nfailed > 0) {
-		cause = xasprintf("%zu of %zu queries failed (%s)", nfailed,
-		    u->nfigures, detail.data);
-		fleet_source_set_detail(f, FLEET_SRC_PROMETHEUS, cause);
-		free(cause);
-	} else
-		fleet_source_set_detail(f, FLEET_SRC_PROMETHEUS, NULL);
-	buf_free(&detail);
-	fleet_prom_update_free(u);
-
-	for (i = 0; i < f->priv->nall; i++) {
-		n = f->priv->all[i];
-		if ((n->seen & FLEET_SRC_BIT(FLEET_SRC_PROMETHEUS)) == 0)
-			continue;
-		fleet_ring_push(&n->hist_cpu, n->cpu);
-		fleet_ring_push(&n->hist_participants, n->participants < 0 ?
-		    NAN : n->participants);
-	}
-	fleet_changed(f, now);
-	fleet_ring_push(&f->totals.hist_participants, f->totals.participants);
-	return (0);
-}
-
-/* --- scalelite -------------------------------------------------------- */
-
-void
-fleet_scalelite_update_free(struct fleet_scalelite_update *u)
-{
-	struct fleet_sl_server_u	*s;
-	size_t				 i;
-
-	if (u == NULL)
-		return;
-	for (i = 0; i < u->nservers; i++) {
-		s = &u->servers[i];
-		free(s->id);
-		free(s->url);
-		free(s->tag);
-		free(s->bbb_version);
-	}
-	free(u->servers);
-	free(u);
-}
-
-int
-fleet_apply_scalelite(struct fleet *f, struct fleet_scalelite_update *u,
-    int64_t now)
-{
-	struct fleet_sl_server_u	*s;
-	struct fleet_node		*n;
-	size_t				 i;
-	uint64_t			 before;
-
-	if (u == NULL)
-		return (-1);
-	before = fleet_digest_view(f);
-	f->scalelite_legacy = u->legacy;
-	if (u->legacy) {
-		fleet_source_ok(f, FLEET_SRC_SCALELITE, &u->fetch, now);
-		fleet_source_set_detail(f, FLEET_SRC_SCALELITE,
-		    "scalelite without admin API (< 1.5.1)");
-		fleet_scalelite_update_free(u);
-		fleet_changed_from(f, now, FLEET_SRC_SCALELITE, before);
-		return (0);
-	}
-	f->priv->gen++;
-	for (i = 0; i < u->nservers; i++) {
-		s = &u->servers[i];
-		if ((n = fleet_node_get_name(f, s->url)) == NULL)
-			continue;
-		fleet_node_clear_scalelite(n);
-		n->sl_id = s->id;
-		n->sl_url = s->url;
-		n->tag = s->tag;
-		n->bbb_version = s->bbb_version;
-		s->id = s->url = s->tag = s->bbb_version = NULL;
-		n->lb = s->state;
-		n->online = s->online;
-		n->load = s->load;
-		n->load_multiplier = s->load_multiplier;
-		fleet_node_touch(f, n, FLEET_SRC_SCALELITE, now);
-	}
-	fleet_nodes_sweep(f, FLEET_SRC_SCALELITE);
-	fleet_source_ok(f, FLEET_SRC_SCALELITE, &u->fetch, now);
-	fleet_source_set_detail(f, FLEET_SRC_SCALELITE, NULL);
-	fleet_scalelite_update_free(u);
-	fleet_changed_from(f, now, FLEET_SRC_SCALELITE, before);
-	return (0);
-}
-
-/* --- meetings --------------------------------------------------------- */
-
-void
-fleet_meetings_update_free(struct fleet_meetings_update *u)
-{
-	struct fleet_meeting_u	*m;
-	size_t			 i;
-
-	if (u == NULL)
-		return;
-	for (i = 0; i < u->nmeetings; i++) {
-		m = &u->meetings[i];
-		free(m->meeting_id);
-		free(m->name);
-		free(m->node);
-	}
-	free(u->meetings);
-	free(u);
-}
-
-static int
-fleet_meeting_cmp(const void *a, const void *b)
-{
-	const struct fleet_meeting *ma = *(struct fleet_meeting *const *)a;
-	const struct fleet_meeting *mb = *(struct fleet_meeting *const *)b;
-	int			 c;
-
-	c = strcmp(ma->node_key != NULL ? ma->node_key : "~",
-	    mb->node_key != NULL ? mb->node_key : "~");
-	if (c != 0)
-		return (c);
-	c = strcmp(ma->name != NULL ? ma->name : "",
-	    mb->name != NULL ? mb->name : "");
-	if (c != 0)
-		return (c);
-	return (strcmp(ma->meeting_id, mb->meeting_id));
-}
-
-static void
-fleet_int_add(int *to, int v)
-{
-	if (v < 0)
-		return;
-	*to = *to < 0 ? v : *to + v;
-}
-
-int
-fleet_apply_meetings(struct fleet *f, struct fleet_meetings_update *u,
-    int64_t now)
-{
-	struct fleet_meeting_u	*mu;
-	struct fleet_meeting	*m, *old, **list;
-	struct fleet_node	*n;
-	struct hmap		*ids = &f->priv->scratch[0];
-	size_t			 i, nlist = 0;
-	bool			 noprom;
-
-	if (u == NULL)
-		return (-1);
-	hmap_clear(ids);
-	hmap_reserve(ids, f->nmeetings);
-	for (i = 0; i < f->nmeetings; i++)
-		hmap_put(ids, f->meetings[i]->meeting_id, f->meetings[i]);
-	list = xcalloc(u->nmeetings + 1, sizeof *list);
-	for (i = 0; i < u->nmeetings; i++) {
-		mu = &u->meetings[i];
-		if (mu->meeting_id == NULL)
-			continue;
-		m = xcalloc(1, sizeof *m);
-		/* a repeated id in one answer gets a new id */
-		old = hmap_del(ids, mu->meeting_id);
-		m->id = old != NULL ? old->id : f->priv->next_id++;
-		m->meeting_id = mu->meeting_id;
-		m->name = mu->name;
-		mu->meeting_id = mu->name = NULL;
-		m->node_key = fleet_key(f, mu->node);
-		m->participants = mu->participants;
-		m->voice = mu->voice;
-		m->video = mu->video;
-		m->listeners = mu->listeners;
-		m->moderators = mu->moderators;
-		m->recording = mu->recording;
-		m->created = mu->created;
-		list[nlist++] = m;
-	}
-	hmap_clear(ids);
-	qsort(list, nlist, sizeof *list, fleet_meeting_cmp);
-	fleet_meetings_free(f->meetings, f->nmeetings);
-	f->meetings = list;
-	f->nmeetings = nlist;
-	f->meetings_fetch = u->fetch;
-	fleet_meetings_update_free(u);
-
-	/* Without Prometheus, the per-node figures come from here. */
-	noprom = f->sources[FLEET_SRC_PROMETHEUS].last_ok == 0;
-	if (noprom) {
-		for (i = 0; i < f->priv->nall; i++) {
-			n = f->priv->all[i];
-			n->meetings = n->participants = n->voice = -1;
-			n->video = n->listeners = -1;
-		}
-		for (i = 0; i < nlist; i++) {
-			m = list[i];
-			if (m->node_key == NULL || (n =
-			    hmap_get(&f->priv->by_key, m->node_key)) == NULL)
-				continue;
-			fleet_int_add(&n->meetings, 1);
-			fleet_int_add(&n->participants, m->participants);
-			fleet_int_add(&n->voice, m->voice);
-			fleet_int_add(&n->video, m->video);
-			fleet_int_add(&n->listeners, m->listeners);
-		}
-	}
-	fleet_changed(f, now);
-	if (noprom)
-		fleet_ring_push(&f->totals.hist_participants,
-		    f->totals.participants);
-	return (0);
-}
-
-/* --- rancher ---------------------------------------------------------- */
-
-static void
-fleet_strv_free(char **v, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-void
-fleet_rancher_update_free(struct fleet_rancher_update *u)
-{
-	size_t	 i;
-
-	if (u == NULL)
-		return;
-	for (i = 0; i < u->nstacks; i++) {
-		free(u->stacks[i].id);
-		free(u->stacks[i].name);
-		free(u->stacks[i].state);
-		free(u->stacks[i].health);
-	}
-	free(u->stacks);
-	for (i = 0; i < u->nservices; i++) {
-		free(u->services[i].id);
-		free(u->services[i].stack_id);
-		free(u->services[i].name);
-		free(u->services[i].state);
-		free(u->services[i].health);
-		free(u->services[i].image);
-		fleet_strv_free(u->services[i].instance_ids,
-		    u->services[i].ninstance_ids);
-	}
-	free(u->services);
-	for (i = 0; i < u->nhosts; i++) {
-		free(u->hosts[i].id);
-		free(u->hosts[i].hostname);
-		free(u->hosts[i].state);
-		free(u->hosts[i].agent_state);
-		fleet_strv_free(u->hosts[i].instance_ids,
-		    u->hosts[i].ninstance_ids);
-	}
-	free(u->hosts);
-	free(u);
-}
-
-/*
- * How bad a service looks, for the node's stack_state: 0 fine ... 4
- * unhealthy; *word says it.
- */
-static int
-fleet_service_rank(const char *state, const char *health, const char **word)
-{
-	/* (the first letters first: this runs for every instance) */
-	if (health != NULL && health[0] == 'u' &&
-	    strcmp(health, "unhealthy") == 0) {
-		*word = "unhealthy";
-		return (4);
-	}
-	if (health != NULL && health[0] == 'd' &&
-	    strcmp(health, "degraded") == 0) {
-		*word = "degraded";
-		return (3);
-	}
-	if (state != NULL && strcmp(state, "active") != 0) {
-		*word = state;
-		return (2);
-	}
-	if (health != NULL && strcmp(health, "healthy") != 0 &&
-	    strcmp(health, "started-once") != 0) {
-		*word = health;
-		return (1);
-	}
-	*word = "active";
-	return (0);
-}
-
-static int
-fleet_stack_cmp(const void *a, const void *b)
-{
-	const struct fleet_stack *sa = *(struct fleet_stack *const *)a;
-	const struct fleet_stack *sb = *(struct fleet_stack *const *)b;
-
-	return (strcmp(sa->name, sb->name));
-}
-
-static int
-fleet_host_cmp(const void *a, const void *b)
-{
-	const struct fleet_host	*ha = *(struct fleet_host *const *)a;
-	const struct fleet_host	*hb = *(struct fleet_host *const *)b;
-
-	return (strcmp(ha->hostname, hb->hostname));
-}
-
-static int
-fleet_service_cmp(const void *a, const void *b)
-{
-	const struct fleet_service *sa = a, *sb = b;
-
-	return (strcmp(sa->name, sb->name));
-}
-
-/* A service of this update, for finding the stack of a host. */
-struct fleet_svc_ref {
-	struct fleet_stack	*st;
-	const char		*state;
-	const char		*health;
-	bool			 system;
-};
-
-int
-fleet_apply_rancher(struct fleet *f, struct fleet_rancher_update *u,
-    int64_t now)
-{
-	struct fleet_rancher_stack_u	*su;
-	struct fleet_rancher_service_u	*vu;
-	struct fleet_svc_ref		*refs, *ref;
-	struct fleet_rancher_host_u	*hu;
-	struct fleet_stack		*st, *old, **stacks;
-	struct fleet_host		*h, *oldh, **hosts;
-	struct fleet_service		*sv;
-	struct fleet_node		*n;
-	struct hmap			*oldids = &f->priv->scratch[0];
-	struct hmap			*byid = &f->priv->scratch[1];
-	struct hmap			*inst = &f->priv->scratch[2];
-	const char			*word, *worst_word, *stack_name;
-	size_t				 i, j, nst = 0, nh = 0;
-	int				 rank, worst;
-	uint64_t			 before;
-
-	if (u == NULL)
-		return (-1);
-	before = fleet_digest_view(f);
-
-	hmap_clear(oldids);
-	hmap_clear(byid);
-	hmap_clear(inst);
-
-	/* Stacks, ids kept by Rancher id. */
-	for (i = 0; i < f->nstacks; i++)
-		hmap_put(oldids, f->stacks[i]->rancher_id, f->stacks[i]);
-	stacks = xcalloc(u->nstacks + 1, sizeof *stacks);
-	for (i = 0; i < u->nstacks; i++) {
-		su = &u->stacks[i];
-		if (su->id == NULL || hmap_get(byid, su->id) != NULL)
-			continue;
-		st = xcalloc(1, sizeof *st);
-		old = hmap_get(oldids, su->id);
-		st->id = old != NULL ? old->id : f->priv->next_id++;
-		st->rancher_id = su->id;
-		st->name = su->name != NULL ? su->name : xstrdup(su->id);
-		st->state = su->state;
-		st->health = su->health;
-		su->id = su->name = su->state = su->health = NULL;
-		hmap_put(byid, st->rancher_id, st);
-		stacks[nst++] = st;
-	}
-	hmap_clear(oldids);
-
-	/*
-	 * Services into their stacks (two passes, so that the arrays do
-	 * not move); instances to the services on them.
-	 */
-	refs = xcalloc(u->nservices + 1, sizeof *refs);
-	for (i = 0; i < u->nservices; i++) {
-		vu = &u->services[i];
-		if (vu->stack_id != NULL &&
-		    (st = hmap_get(byid, vu->stack_id)) != NULL) {
-			refs[i].st = st;
-			st->nservices++;
-		}
-	}
-	for (i = 0; i < nst; i++) {
-		stacks[i]->services = xcalloc(stacks[i]->nservices + 1,
-		    sizeof *stacks[i]->services);
-		stacks[i]->nservices = 0;
-	}
-	for (i = 0; i < u->nservices; i++) {
-		vu = &u->services[i];
-		if ((st = refs[i].st) == NULL)
-			continue;
-		sv = &st->services[st->nservices++];
-		sv->id = vu->id != NULL ? vu->id : xstrdup("");
-		sv->name = vu->name != NULL ? vu->name : xstrdup("");
-		sv->state = vu->state;
-		sv->health = vu->health;
-		sv->scale = vu->scale;
-		sv->image = vu->image;
-		vu->id = vu->name = vu->state = vu->health = vu->image = NULL;
-		refs[i].system = vu->system;
-		refs[i].state = sv->state;	/* the strings stay put */
-		refs[i].health = sv->health;
-		for (j = 0; j < vu->ninstance_ids; j++) {
-			if (vu->instance_ids[j] != NULL)
-				hmap_put(inst, vu->instance_ids[j], &refs[i]);
-		}
-	}
-	for (i = 0; i < nst; i++) {
-		qsort(stacks[i]->services, stacks[i]->nservices,
-		    sizeof *stacks[i]->services, fleet_service_cmp);
-	}
-	qsort(stacks, nst, sizeof *stacks, fleet_stack_cmp);
-
-	/* Hosts, and the nodes they are. */
-	for (i = 0; i < f->nhosts; i++)
-		hmap_put(oldids, f->hosts[i]->rancher_id, f->hosts[i]);
-	hosts = xcalloc(u->nhosts + 1, sizeof *hosts);
-	f->priv->gen++;
-	for (i = 0; i < u->nhosts; i++) {
-		hu = &u->hosts[i];
-		if (hu->id == NULL || hu->hostname == NULL)
-			continue;
-		h = xcalloc(1, sizeof *h);
-		oldh = hmap_del(oldids, hu->id);
-		h->id = oldh != NULL ? oldh->id : f->priv->next_id++;
-		h->rancher_id = hu->id;
-		h->hostname = hu->hostname;
-		h->state = hu->state;
-		h->agent_state = hu->agent_state;
-		hu->id = hu->hostname = hu->state = hu->agent_state = NULL;
-		h->node_key = fleet_key(f, h->hostname);
-		hosts[nh++] = h;
-
-		if (h->node_key == NULL)
-			continue;
-		n = fleet_node_get(f, h->node_key);
-		if (n->gen[FLEET_SRC_RANCHER] == f->priv->gen)
-			continue;	/* two hosts of one name: first wins */
-		fleet_str_set(&n->host_id, h->rancher_id);
-		fleet_str_set(&n->host_state, h->state);
-		fleet_str_set(&n->agent_state, h->agent_state);
-		stack_name = NULL;
-		worst = -1;
-		worst_word = NULL;
-		for (j = 0; j < hu->ninstance_ids; j++) {
-			if (hu->instance_ids[j] == NULL ||
-			    (ref = hmap_get(inst, hu->instance_ids[j])) ==
-			    NULL || ref->system)
-				continue;
-			if (stack_name == NULL ||
-			    strcmp(ref->st->name, stack_name) < 0)
-				stack_name = ref->st->name;
-			rank = fleet_service_rank(ref->state, ref->health,
-			    &word);
-			if (rank > worst) {
-				worst = rank;
-				worst_word = word;
-			}
-		}
-		fleet_str_set(&n->stack, stack_name);
-		fleet_str_set(&n->stack_state, stack_name != NULL ?
-		    worst_word : NULL);
-		fleet_node_touch(f, n, FLEET_SRC_RANCHER, now);
-	}
-	hmap_clear(oldids);
-	hmap_clear(inst);
-	hmap_clear(byid);
-	free(refs);
-	qsort(hosts, nh, sizeof *hosts, fleet_host_cmp);
-
-	fleet_stacks_free(f->stacks, f->nstacks);
-	f->stacks = stacks;
-	f->nstacks = nst;
-	fleet_hosts_free(f->hosts, f->nhosts);
-	f->hosts = hosts;
-	f->nhosts = nh;
-
-	fleet_nodes_sweep(f, FLEET_SRC_RANCHER);
-	fleet_source_ok(f, FLEET_SRC_RANCHER, &u->fetch, now);
-	fleet_rancher_update_free(u);
-	fleet_changed_from(f, now, FLEET_SRC_RANCHER, before);
-	return (0);
-}
-
-/* --- openstack -------------------------------------------------------- */
-
-void
-fleet_openstack_update_free(struct fleet_openstack_update *u)
-{
-	struct fleet_os_server_u	*s;
-	size_t				 i;
-
-	if (u == NULL)
-		return;
-	for (i = 0; i < u->nservers; i++) {
-		s = &u->servers[i];
-		free(s->id);
-		free(s->name);
-		free(s->status);
-		free(s->flavor);
-		free(s->addresses);
-	}
-	free(u->servers);
-	free(u);
-}
-
-static int
-fleet_vm_cmp(const void *a, const void *b)
-{
-	const struct fleet_vm	*va = *(struct fleet_vm *const *)a;
-	const struct fleet_vm	*vb = *(struct fleet_vm *const *)b;
-	int			 c;
-
-	if ((c = strcmp(va->name, vb->name)) != 0)
-		return (c);
-	return (strcmp(va->vm_id, vb->vm_id));
-}
-
-int
-fleet_apply_openstack(struct fleet *f, struct fleet_openstack_update *u,
-    int64_t now)
-{
-	struct fleet_os_server_u	*s;
-	struct fleet_vm			*v, *old, **vms;
-	struct fleet_node		*n;
-	struct hmap			*oldids = &f->priv->scratch[0];
-	size_t				 i, nv = 0;
-	uint64_t			 before;
-
-	if (u == NULL)
-		return (-1);
-	before = fleet_digest_view(f);
-	hmap_clear(oldids);
-	for (i = 0; i < f->nvms; i++)
-		hmap_put(oldids, f->vms[i]->vm_id, f->vms[i]);
-	vms = xcalloc(u->nservers + 1, sizeof *vms);
-	f->priv->gen++;
-	for (i = 0; i < u->nservers; i++) {
-		s = &u->servers[i];
-		if (s->id == NULL || s->name == NULL)
-			continue;
-		v = xcalloc(1, sizeof *v);
-		old = hmap_del(oldids, s->id);
-		v->id = old != NULL ? old->id : f->priv->next_id++;
-		v->vm_id = s->id;
-		v->name = s->name;
-		v->status = s->status;
-		v->flavor = s->flavor;
-		v->addresses = s->addresses;
-		v->created = s->created;
-		s->id = s->name = s->status = s->flavor = s->addresses = NULL;
-		v->node_key = fleet_key(f, v->name);
-		vms[nv++] = v;
-
-		if (v->node_key == NULL)
-			continue;
-		n = fleet_node_get(f, v->node_key);
-		if (n->gen[FLEET_SRC_OPENSTACK] == f->priv->gen)
-			continue;
-		fleet_str_set(&n->vm_id, v->vm_id);
-		fleet_str_set(&n->vm_status, v->status);
-		fleet_str_set(&n->flavor, v->flavor);
-		n->vm_created = v->created;
-		fleet_node_touch(f, n, FLEET_SRC_OPENSTACK, now);
-	}
-	hmap_clear(oldids);
-	qsort(vms, nv, sizeof *vms, fleet_vm_cmp);
-	fleet_vms_free(f->vms, f->nvms);
-	f->vms = vms;
-	f->nvms = nv;
-
-	fleet_nodes_sweep(f, FLEET_SRC_OPENSTACK);
-	fleet_source_ok(f, FLEET_SRC_OPENSTACK, &u->fetch, now);
-	fleet_openstack_update_free(u);
-	fleet_changed_from(f, now, FLEET_SRC_OPENSTACK, before);
-	return (0);
 }
 
 /* --- certificates ----------------------------------------------------- */

@@ -2,8 +2,8 @@
  * fleet.h: the fleet model, the one true picture of the fleet.
  *
  * Owned by the main (loop) thread.  Backends change it only through the
- * fleet_apply_*() functions (declared with their update structs in
- * fleet.c's section of this header below); every change bumps
+ * fleet_apply_*() functions (declared with their update structs below,
+ * each defined in its source's fleet-<source>.c); every change bumps
  * fleet->version, which the UI compares with the version it last drew.
  *
  * The UI and `bbbctl status` read it through a const pointer.  Every
@@ -53,6 +53,9 @@ struct fleet_source {
 	int64_t		 last_try;	/* wall ms of the last attempt, 0 */
 	int64_t		 latency_ms;	/* of the last good refresh */
 	uint64_t	 bytes;		/* received by the last refresh */
+	int64_t		 period_ms;	/* the backends' schedule: good
+					   data follows good data within
+					   this; 0 unknown */
 };
 
 enum fleet_lb {
@@ -262,6 +265,12 @@ struct fleet_totals {
 	int		 participants;
 	int		 video;
 	int		 voice;
+	/*
+	 * False when no source knows the meetings, users, video and voice
+	 * (Prometheus has no node's value and scalelite's getMeetings has
+	 * not answered): the four are 0 then, and mean "unknown", not 0.
+	 */
+	bool		 load_known;
 	struct fleet_ring hist_participants;
 };
 
@@ -293,6 +302,9 @@ struct fleet {
 	size_t		 nproblems;
 	struct fleet_job **jobs;	/* newest first */
 	size_t		 njobs;
+	struct svc	**svcs;		/* services.h: probe results, by
+					   name */
+	size_t		 nsvcs;
 
 	struct fleet_totals totals;
 
@@ -660,11 +672,30 @@ void		 fleet_source_failed(struct fleet *, enum fleet_src,
  * applied (backend/memo.h): nothing to decode or join.  The source is OK
  * again (cause cleared, last_ok = last_try = now_ms, fetch figures
  * kept), and its nodes' data counts as fresh (seen_at = now_ms).  The
- * version is bumped only when the source's state or cause changed (then
- * the problems are evaluated again too).
+ * version is bumped only when the source's state or cause changed or it
+ * was late (fleet_source_late; then the problems are evaluated again
+ * too).
  */
 void		 fleet_touch_source(struct fleet *, enum fleet_src,
 		     const struct fleet_fetch *, int64_t now_ms);
+/*
+ * The schedule the backends really use for src (backend.c publishes it
+ * when it starts and whenever the refresh interval changes): the
+ * longest time from one good answer to the next when all is well (the
+ * source's period, or how long the server may hold a blocking query,
+ * plus one refresh for the timer).  0: unknown, never late.
+ */
+void		 fleet_source_set_period(struct fleet *, enum fleet_src,
+		     int64_t period_ms);
+/* What a request may take on top of the schedule before it is late. */
+#define FLEET_LATE_SLACK_MS	10000
+/*
+ * An OK source whose last good answer is older than its schedule allows
+ * (period_ms + FLEET_LATE_SLACK_MS at now_ms): its data may be old
+ * although no refresh has failed yet.  The header marks it.
+ */
+bool		 fleet_source_late(const struct fleet *, enum fleet_src,
+		     int64_t now_ms);
 /* One line shown beside the source (copied; NULL clears). */
 void		 fleet_source_set_detail(struct fleet *, enum fleet_src,
 		     const char *detail);
@@ -673,6 +704,9 @@ void		 fleet_source_set_detail(struct fleet *, enum fleet_src,
  * new data; the UI calls it on its clock tick.  Bumps version on change.
  */
 void		 fleet_tick(struct fleet *, int64_t now_ms);
+/* Something outside fleet.c's applies changed (services.c): problems
+   again, version bumped. */
+void		 fleet_note_change(struct fleet *, int64_t now_ms);
 
 /* --- jobs (jobs.c; main thread only) ---------------------------------- */
 /*

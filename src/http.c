@@ -28,6 +28,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,17 +38,23 @@
 
 #include "http.h"
 #include "log.h"
+#include "mask.h"
 #include "loop.h"
 #include "util.h"
 
 #define HTTP_MAX_HEADERS	256
 #define HTTP_DESCRIBE_BODY	120
+#define HTTP_GROW_DOUBLE	(1024 * 1024)	/* then grow by a quarter */
 
 /* What a transfer collects while it runs; shared by both APIs. */
 struct http_state {
 	struct buf		 body;
 	size_t			 max_size;
 	bool			 too_big;
+	struct http_budget	*budget;
+	size_t			 reserved;	/* counted in budget, total */
+	size_t			 over;		/* the budget passed, or 0 */
+	bool			 over_total;	/* it was HTTP_TOTAL_BUDGET */
 	struct http_header	*headers;
 	size_t			 nheaders;
 	struct curl_slist	*slist;
@@ -117,15 +124,79 @@ http_size_text(size_t n, char *out, size_t outlen)
 		snprintf(out, outlen, "%zu bytes", n);
 }
 
+static _Atomic size_t	 http_total_used;
+
+size_t
+http_total_inflight(void)
+{
+	return (atomic_load(&http_total_used));
+}
+
+/* Count n more bytes in flight; false (nothing counted) past a budget. */
+static bool
+http_reserve(struct http_state *st, size_t n)
+{
+	size_t	 limit;
+
+	if (atomic_fetch_add(&http_total_used, n) + n > HTTP_TOTAL_BUDGET) {
+		atomic_fetch_sub(&http_total_used, n);
+		st->over = HTTP_TOTAL_BUDGET;
+		st->over_total = true;
+		return (false);
+	}
+	if (st->budget != NULL) {
+		limit = st->budget->limit != 0 ? st->budget->limit :
+		    HTTP_SOURCE_BUDGET;
+		if (atomic_fetch_add(&st->budget->used, n) + n > limit) {
+			atomic_fetch_sub(&st->budget->used, n);
+			atomic_fetch_sub(&http_total_used, n);
+			st->over = limit;
+			return (false);
+		}
+	}
+	st->reserved += n;
+	return (true);
+}
+
+static void
+http_release(struct http_state *st)
+{
+	if (st->reserved == 0)
+		return;
+	if (st->budget != NULL)
+		atomic_fetch_sub(&st->budget->used, st->reserved);
+	atomic_fetch_sub(&http_total_used, st->reserved);
+	st->reserved = 0;
+}
+
 static size_t
 http_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct http_state	*st = arg;
-	size_t			 n = size * nmemb;
+	size_t			 n = size * nmemb, cap;
 
 	if (n > st->max_size || st->body.len > st->max_size - n) {
 		st->too_big = true;
 		return (0);	/* aborts the transfer: CURLE_WRITE_ERROR */
+	}
+	/*
+	 * What the body holds is its capacity: that is what counts against
+	 * the budgets.  It grows by doubling up to 1 MiB, then by a
+	 * quarter, so that a large answer wastes little of its budget.
+	 */
+	cap = st->body.cap;
+	if (st->body.len + n + 1 > cap) {
+		cap = cap == 0 ? 16384 : cap;
+		while (cap < st->body.len + n + 1)
+			cap += cap < HTTP_GROW_DOUBLE ? cap : cap / 4;
+	}
+	if (cap > st->reserved && !http_reserve(st, cap - st->reserved)) {
+		st->too_big = true;
+		return (0);
+	}
+	if (cap > st->body.cap) {
+		st->body.data = xrealloc(st->body.data, cap);
+		st->body.cap = cap;
 	}
 	buf_add(&st->body, ptr, n);
 	return (n);
@@ -240,6 +311,7 @@ http_setup(CURL *easy, const struct http_req *req, struct http_state *st,
 	}
 	st->max_size = req->max_size != 0 ? req->max_size :
 	    HTTP_DEFAULT_MAX_SIZE;
+	st->budget = req->budget;
 	st->want_cert = req->want_cert_expiry && http_is_https(req->url);
 	st->start = util_mono_ms();
 	timeout = req->timeout_ms > 0 ? req->timeout_ms :
@@ -332,6 +404,7 @@ http_setup(CURL *easy, const struct http_req *req, struct http_state *st,
 static void
 http_state_free(struct http_state *st)
 {
+	http_release(st);
 	buf_free(&st->body);
 	http_headers_clear(st);
 	curl_slist_free_all(st->slist);
@@ -422,10 +495,27 @@ http_finish(CURL *easy, CURLcode res, struct http_state *st,
 	    (uint64_t)(dl > 0 ? dl : 0);
 	resp->elapsed_ms = util_mono_ms() - st->start;
 
-	if (st->too_big || res == CURLE_FILESIZE_EXCEEDED) {
+	if (st->over != 0) {
+		http_size_text(st->over, lim, sizeof lim);
+		resp->error = xasprintf("answers in flight over the %s budget "
+		    "of %s", lim, st->over_total ? "all sources" :
+		    "this source");
+	} else if (st->too_big || res == CURLE_FILESIZE_EXCEEDED) {
 		http_size_text(st->max_size, lim, sizeof lim);
 		resp->error = xasprintf("response larger than %s limit", lim);
 	} else if (res != CURLE_OK) {
+		switch (res) {
+		case CURLE_OPERATION_TIMEDOUT:
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_RECV_ERROR:
+		case CURLE_SEND_ERROR:
+		case CURLE_GOT_NOTHING:
+		case CURLE_PARTIAL_FILE:
+			resp->reset = true;
+			break;
+		default:
+			break;
+		}
 		if (st->errbuf[0] != '\0')
 			resp->error = xstrdup(st->errbuf);
 		else
@@ -765,6 +855,15 @@ http_response_header(const struct http_response *resp, const char *name)
 }
 
 bool
+http_response_transient(const struct http_response *resp)
+{
+	if (resp->reset)
+		return (true);
+	return (resp->error == NULL && (resp->status >= 500 ||
+	    resp->status == 429));
+}
+
+bool
 http_response_ok(const struct http_response *resp)
 {
 	return (resp->error == NULL && resp->status >= 200 &&
@@ -776,27 +875,31 @@ http_response_describe(const struct http_response *resp)
 {
 	struct buf	 b = { 0 };
 	const unsigned char *p, *end;
+	unsigned char	*cut;
+	char		*masked;
+	size_t		 keep, len;
 	bool		 space = false;
 
 	if (resp->error != NULL)
-		return (xstrdup(resp->error));
+		return (mask_text(resp->error));
 	if (resp->status == 0)
 		return (xstrdup("no response"));
 	buf_printf(&b, "HTTP %ld", resp->status);
 	if (resp->body == NULL || resp->len == 0)
 		return (buf_steal(&b));
+	keep = b.len + 2;
 
 	buf_adds(&b, ": ");
 	p = (const unsigned char *)resp->body;
 	end = p + resp->len;
 	while (p < end && (*p < 0x20 || *p == 0x7f || *p == ' '))
 		p++;
-	if (end - p > HTTP_DESCRIBE_BODY) {
-		end = p + HTTP_DESCRIBE_BODY;
-		/* Do not cut a UTF-8 sequence in half. */
-		while (end > p && (*end & 0xc0) == 0x80)
-			end--;
-	}
+	/*
+	 * Mask over a window a secret longer than the cut: a secret the
+	 * server reflected across the cut is masked whole, not half.
+	 */
+	if ((size_t)(end - p) > HTTP_DESCRIBE_BODY + mask_longest() + 4)
+		end = p + HTTP_DESCRIBE_BODY + mask_longest() + 4;
 	for (; p < end; p++) {
 		if (*p < 0x20 || *p == 0x7f || *p == ' ') {
 			space = true;
@@ -807,5 +910,15 @@ http_response_describe(const struct http_response *resp)
 		space = false;
 		buf_addc(&b, (char)*p);
 	}
-	return (buf_steal(&b));
+	masked = mask_text(b.data);
+	buf_free(&b);
+	len = strlen(masked);
+	if (len > keep + HTTP_DESCRIBE_BODY) {
+		cut = (unsigned char *)masked + keep + HTTP_DESCRIBE_BODY;
+		/* Do not cut a UTF-8 sequence in half. */
+		while (cut > (unsigned char *)masked && (*cut & 0xc0) == 0x80)
+			cut--;
+		*cut = '\0';
+	}
+	return (masked);
 }

@@ -32,7 +32,28 @@ struct http_xfer;
 #define HTTP_DEFAULT_TIMEOUT_MS		10000
 #define HTTP_DEFAULT_CONNECT_TIMEOUT_MS	5000
 
+/*
+ * Bytes in flight, bounded per source and overall.  The size cap is per
+ * request, and a source's queries run in parallel (Prometheus's); an
+ * endless answer on each would cost their number times the cap.  A
+ * request may name a budget (one per source, shared by its requests):
+ * the bytes its transfers are receiving may not pass budget->limit, and
+ * those of every transfer of the process may not pass HTTP_TOTAL_BUDGET;
+ * the transfer that would pass one fails with "answers in flight over
+ * N MiB".  A transfer's bytes count until its done callback returns (or,
+ * for http_perform(), until it returns).
+ */
+#define HTTP_SOURCE_BUDGET	(12u * 1024 * 1024)
+#define HTTP_TOTAL_BUDGET	(32u * 1024 * 1024)
+struct http_budget {
+	_Atomic size_t	 used;
+	size_t		 limit;		/* 0 = HTTP_SOURCE_BUDGET */
+};
+/* Bytes in flight now, in every transfer (for the tests). */
+size_t		 http_total_inflight(void);
+
 struct http_req {
+	struct http_budget *budget;	/* may be NULL: only the total */
 	const char	*method;	/* NULL = GET */
 	const char	*url;
 	const char	*body;		/* may be NULL */
@@ -62,6 +83,7 @@ struct http_response {
 	int64_t		 elapsed_ms;
 	uint64_t	 bytes_received; /* on the wire (compressed) */
 	time_t		 cert_expiry;	/* peer certificate notAfter, or 0 */
+	bool		 reset;		/* timed out, reset, refused, cut */
 };
 
 typedef void (*http_done_cb)(struct http_response *, void *arg);
@@ -80,6 +102,13 @@ void		 http_response_clear(struct http_response *);
 /* Case-insensitive header lookup; borrowed from resp. */
 const char	*http_response_header(const struct http_response *,
 		     const char *);
+/*
+ * A failure worth retrying a little later: a 5xx or 429 answer, or a
+ * transport failure that a restart or a busy server gives (timeout,
+ * connection reset, refused, an answer cut short).  Not a 4xx, a TLS or
+ * name failure, an answer over the size limit.
+ */
+bool		 http_response_transient(const struct http_response *);
 /* 2xx and no transport error. */
 bool		 http_response_ok(const struct http_response *);
 /*

@@ -22,6 +22,7 @@
 #include "jobs.h"
 #include "lock.h"
 #include "log.h"
+#include "mask.h"
 #include "loop.h"
 #include "util.h"
 
@@ -238,9 +239,10 @@ job_post(struct job *j, bool final)
 	u->verb = xstrdup(j->action->verb);
 	u->target = xstrdup(j->target);
 	u->state = j->state;
-	u->step = j->step != NULL ? xstrdup(j->step) : NULL;
+	/* A cause may quote a server that reflected a secret. */
+	u->step = mask_text(j->step);
 	u->progress = j->progress;
-	u->result = j->result != NULL ? xstrdup(j->result) : NULL;
+	u->result = mask_text(j->result);
 	u->started = j->started;
 	u->ended = final ? util_wall_ms() : 0;
 	pthread_mutex_lock(&js->mu);
@@ -347,6 +349,43 @@ job_sleep(struct job *j, int64_t ms)
 	c = j->cancel || j->lock_lost != NULL;
 	pthread_mutex_unlock(&j->jobs->mu);
 	return (!c);
+}
+
+bool
+job_retry(struct job *j, struct job_retry *r, int64_t end, bool cancellable,
+    const char *cause)
+{
+	int64_t	 now = util_mono_ms(), wake;
+
+	if (r->first == 0) {
+		r->first = now;
+		r->backoff = 1000;
+	}
+	/* A failure that outlasts a server's restart is persistent. */
+	if (now + r->backoff - r->first > JOB_RETRY_FOR_MS ||
+	    now + r->backoff >= end)
+		return (false);
+	r->n++;
+	log_info("job %u: %s (try %u failed); retrying in %llds", j->id,
+	    cause, r->n, (long long)(r->backoff / 1000));
+	job_step(j, "%s; retrying in %llds", cause,
+	    (long long)(r->backoff / 1000));
+	wake = now + r->backoff;
+	if (r->backoff < 30000)
+		r->backoff *= 2;
+	if (!job_sleep(j, wake - now)) {
+		if (cancellable)
+			return (false);
+		while ((now = util_mono_ms()) < wake)
+			usleep((useconds_t)(wake - now) * 1000);
+	}
+	return (true);
+}
+
+void
+job_retry_ok(struct job_retry *r)
+{
+	memset(r, 0, sizeof *r);
 }
 
 /* The lock is lost (cause borrowed): wake the job's sleeps. */
@@ -693,6 +732,8 @@ jobs_free(struct jobs *js)
 		j->cancel = true;
 	pthread_cond_broadcast(&js->cond);
 	pthread_mutex_unlock(&js->mu);
+	if (js->audit != NULL)
+		audit_interrupt(js->audit);
 	while ((j = TAILQ_FIRST(&js->list)) != NULL) {
 		TAILQ_REMOVE(&js->list, j, entry);
 		if (!j->joined)
@@ -777,6 +818,9 @@ jobs_cancel(struct jobs *js, uint32_t id, char **cause)
 		*cause = xasprintf("job %u is not running", id);
 		return (-1);
 	}
+	/* A record waiting on a hung audit database goes to the spool. */
+	if (js->audit != NULL)
+		audit_interrupt(js->audit);
 	pthread_mutex_lock(&js->mu);
 	if (j->mutating && !j->action->cancellable) {
 		pthread_mutex_unlock(&js->mu);

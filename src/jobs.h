@@ -138,6 +138,27 @@ bool		 job_cancelled(struct job *);
 /* Sleep up to ms; false (at once) when the job must stop (as above). */
 bool		 job_sleep(struct job *, int64_t ms);
 /*
+ * A follow phase (polling until a state is reached) retries a transient
+ * failure of its poll (http_response_transient()) instead of ending the
+ * job on one 500.  After a failure, job_retry() says the step ("<cause>;
+ * retrying in Ns"), sleeps the back-off (1 s, doubling to 30 s) and
+ * returns true to try again; false to give up: the next try would come
+ * more than JOB_RETRY_FOR_MS after the first failure, or after the
+ * phase's deadline `end` (mono ms), or (cancellable) the job must stop.
+ * A persistent failure thus ends the job within about 30 s; a not
+ * cancellable phase sleeps through a cancel.  job_retry_ok() after a
+ * good poll.
+ */
+#define JOB_RETRY_FOR_MS	(45 * 1000)
+struct job_retry {
+	int64_t		 first;		/* mono ms of the first failure, 0 */
+	int64_t		 backoff;
+	unsigned	 n;
+};
+bool		 job_retry(struct job *, struct job_retry *, int64_t end,
+		     bool cancellable, const char *cause);
+void		 job_retry_ok(struct job_retry *);
+/*
  * Before every mutating step: check with consul that the job still
  * holds the cluster lock (lock_check()).  0: go on (also when the job
  * holds no lock).  -1 with *cause "lock lost: <why>" when it is lost:

@@ -7,7 +7,7 @@
  *     "true": held.  "false": GET the key, say who holds it (its value),
  *     refuse a key that is not a lock (other flags), and try again
  *     every retry_ms until wait_ms has passed.
- *  3. Release: PUT /v1/kv/KEY?release=SESSION, PUT
+ *  3. Release: PUT /v1/kv/KEY?release=SESSION&flags=MAGIC, PUT
  *     /v1/session/destroy/SESSION.  Every error path after 1 destroys
  *     the session, so a failed acquisition leaves nothing behind.
  */
@@ -148,6 +148,27 @@ lock_describe_holder(const char *data, size_t len)
 	return (s);
 }
 
+/* A KV value (base64) that a bbbctl wrote as its holder value. */
+static bool
+lock_value_ours(const char *b64)
+{
+	json_t		*o;
+	json_error_t	 err;
+	char		*raw;
+	size_t		 len;
+	bool		 ours;
+
+	if (b64 == NULL || (raw = api_base64_decode(b64, &len)) == NULL)
+		return (false);
+	o = json_loadb(raw, len, 0, &err);
+	free(raw);
+	ours = json_is_object(o) &&
+	    json_is_string(json_object_get(o, "operator")) &&
+	    json_is_string(json_object_get(o, "since"));
+	json_decref(o);
+	return (ours);
+}
+
 /*
  * Who holds the key: 0 with *holder (NULL when free), -1 with *cause
  * (transport, or the key is not a lock).
@@ -185,6 +206,16 @@ lock_read_holder(const struct lock *l, char **holder, char **cause)
 		return (-1);
 	}
 	flags = json_integer_value(json_object_get(e, "Flags"));
+	/*
+	 * An older bbbctl released without the flags: a free key (no
+	 * session) holding our value at flags 0 is a free lock.
+	 */
+	if ((uint64_t)flags == 0 &&
+	    json_string_value(json_object_get(e, "Session")) == NULL &&
+	    lock_value_ours(json_string_value(json_object_get(e, "Value")))) {
+		json_decref(arr);
+		return (0);
+	}
 	if ((uint64_t)flags != LOCK_FLAGS) {
 		json_decref(arr);
 		*cause = xasprintf("consul: the key %s exists but is not a "
@@ -573,7 +604,12 @@ lock_release(struct lock *l)
 		lock_destroy(l);
 		return;
 	}
-	path = xasprintf("/v1/kv/%s?release=%s", l->key, l->session);
+	/*
+	 * With the flags: a PUT without them sets them to 0, and a
+	 * contender reading the key then would take it for a foreign one.
+	 */
+	path = xasprintf("/v1/kv/%s?release=%s&flags=%" PRIu64, l->key,
+	    l->session, (uint64_t)LOCK_FLAGS);
 	if (lock_http(l, "PUT", path, NULL, &resp, &cause) != 0) {
 		log_warn("lock: release: %s", cause);
 		free(cause);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mask.h"
 #include "util.h"
 
 static FILE		*log_file;
@@ -127,39 +128,29 @@ log_set_fatal_hook(void (*hook)(void))
 static void
 log_vwrite(enum log_level level, const char *fmt, va_list ap)
 {
-	char		 stamp[32];
+	char		 stamp[32], *raw, *msg;
 	struct tm	 tm;
 	time_t		 t;
-	va_list		 aq;
 
 	if (level < log_level)
 		return;
+	if (log_file == NULL && !(log_stderr && level >= LOG_LEVEL_WARN))
+		return;
+	/* A secret a server reflected into a cause is not written. */
+	if (vasprintf(&raw, fmt, ap) == -1)
+		return;
+	msg = mask_text(raw);
+	free(raw);
 	if (log_file != NULL) {
 		t = time(NULL);
 		gmtime_r(&t, &tm);
 		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		fprintf(log_file, "%s %d %s: ", stamp, (int)getpid(),
-		    log_level_names[level]);
-		va_copy(aq, ap);
-		vfprintf(log_file, fmt, aq);
-		va_end(aq);
-		fputc('\n', log_file);
+		fprintf(log_file, "%s %d %s: %s\n", stamp, (int)getpid(),
+		    log_level_names[level], msg);
 	}
-	if (log_stderr && level >= LOG_LEVEL_WARN) {
-		fprintf(stderr, "bbbctl: ");
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	}
-}
-
-void
-log_write(enum log_level level, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	log_vwrite(level, fmt, ap);
-	va_end(ap);
+	if (log_stderr && level >= LOG_LEVEL_WARN)
+		fprintf(stderr, "bbbctl: %s\n", msg);
+	free(msg);
 }
 
 #define LOG_FN(name, level)				\

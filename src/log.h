@@ -32,7 +32,6 @@ void	 log_debug(const char *, ...) printflike(1, 2);
 void	 log_info(const char *, ...) printflike(1, 2);
 void	 log_warn(const char *, ...) printflike(1, 2);
 void	 log_error(const char *, ...) printflike(1, 2);
-void	 log_write(enum log_level, const char *, ...) printflike(2, 3);
 
 /*
  * Fatal programmer error or out of memory: run the registered cleanup

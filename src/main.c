@@ -2,11 +2,17 @@
  * main.c: bbbctl's entry point: locale, file mode mask, the command line,
  * the log file, then the command (or the dashboard).
  */
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +46,21 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);	/* a closed peer is an error, not death */
 	umask(077);		/* logs, audit, backups: ours alone */
 	setrlimit(RLIMIT_CORE, &rl);	/* secrets stay out of core files */
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+	/*
+	 * Answers over 256 KiB in their own mappings: freed, they go back
+	 * to the system, and growing one is an mremap, not a copy (glibc's
+	 * threshold would otherwise rise to 32 MiB after the first one).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
+#ifdef __linux__
+	/*
+	 * RLIMIT_CORE does not stop a core_pattern pipe handler (systemd-
+	 * coredump, apport), nor ptrace or /proc/PID/mem by the same user.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 
 	cli_init(&cli);
 	cli_set_dashboard(cmd_dashboard);

@@ -15,6 +15,7 @@
 #include "fleet.h"
 #include "hmap.h"
 #include "problems.h"
+#include "services.h"
 #include "util.h"
 
 #define DAY_MS	(24LL * 3600 * 1000)
@@ -628,6 +629,114 @@ rule_backup_old(struct problems *p, const struct problems_rule *r)
 		    f->backup_newest_ms, age, sizeof age), max);
 }
 
+/* --- services (services.h) --------------------------------------------- */
+
+static void
+problems_svc_hit(struct problems *p, const struct problems_rule *r,
+    const struct svc *s, enum fleet_severity sev, const char *what)
+{
+	const char	*fix = services_fix(s);
+
+	problems_hit(p, r, s->name, NULL, sev, 0, "%s %s: %s%s%s", s->name,
+	    what, s->detail != NULL ? s->detail : services_fail_name(s->fail),
+	    fix != NULL ? " - " : "", fix != NULL ? fix : "");
+}
+
+static void
+rule_service_down(struct problems *p, const struct problems_rule *r)
+{
+	const struct svc	*s;
+	size_t			 i;
+
+	for (i = 0; i < p->fleet->nsvcs; i++) {
+		s = p->fleet->svcs[i];
+		if (s->state != SVC_FAILED || s->fail == SVC_FAIL_AUTH ||
+		    s->fail == SVC_FAIL_TLS || s->fail == SVC_FAIL_FULL)
+			continue;
+		/* Its source failing says it already (source-failed). */
+		if (s->source >= 0 && s->source < FLEET_SRC_COUNT &&
+		    (p->fleet->sources[s->source].state == FLEET_SRC_FAILED ||
+		    p->fleet->sources[s->source].state == FLEET_SRC_STALE))
+			continue;
+		problems_svc_hit(p, r, s, r->pub.severity,
+		    services_fail_name(s->fail));
+	}
+}
+
+static void
+rule_service_auth(struct problems *p, const struct problems_rule *r)
+{
+	const struct svc	*s;
+	size_t			 i;
+
+	for (i = 0; i < p->fleet->nsvcs; i++) {
+		s = p->fleet->svcs[i];
+		if (s->state == SVC_FAILED && s->fail == SVC_FAIL_AUTH)
+			problems_svc_hit(p, r, s, r->pub.severity,
+			    "credentials refused");
+	}
+}
+
+static void
+rule_service_tls(struct problems *p, const struct problems_rule *r)
+{
+	const struct svc	*s;
+	size_t			 i;
+
+	for (i = 0; i < p->fleet->nsvcs; i++) {
+		s = p->fleet->svcs[i];
+		if (s->state == SVC_FAILED && s->fail == SVC_FAIL_TLS)
+			problems_svc_hit(p, r, s, r->pub.severity, "TLS");
+	}
+}
+
+static void
+rule_db_connections(struct problems *p, const struct problems_rule *r)
+{
+	const struct svc	*s;
+	size_t			 i;
+
+	for (i = 0; i < p->fleet->nsvcs; i++) {
+		s = p->fleet->svcs[i];
+		if (s->fail == SVC_FAIL_FULL && s->state == SVC_FAILED)
+			problems_svc_hit(p, r, s, FLEET_SEV_CRITICAL,
+			    "out of connections");
+		else if (s->state == SVC_WARN && s->conn_max > 0)
+			problems_svc_hit(p, r, s, r->pub.severity,
+			    "connections nearly used up");
+	}
+}
+
+static void
+rule_service_cert(struct problems *p, const struct problems_rule *r)
+{
+	const struct svc	*s;
+	int64_t			 left;
+	enum fleet_severity	 sev;
+	size_t			 i;
+
+	for (i = 0; i < p->fleet->nsvcs; i++) {
+		s = p->fleet->svcs[i];
+		if (s->cert_expiry == 0)
+			continue;
+		left = s->cert_expiry - p->now;
+		if (left >= p->limits.cert_days * DAY_MS)
+			continue;
+		sev = left < p->limits.cert_crit_days * DAY_MS ?
+		    FLEET_SEV_CRITICAL : FLEET_SEV_WARNING;
+		if (left <= 0)
+			problems_hit(p, r, s->name, NULL, sev, 0,
+			    "%s TLS certificate expired %lldd ago (%s)",
+			    s->name, (long long)(-left / DAY_MS),
+			    s->target != NULL ? s->target : "-");
+		else
+			problems_hit(p, r, s->name, NULL, sev, 0,
+			    "%s TLS certificate expires in %lldd (%s)",
+			    s->name, (long long)(left / DAY_MS),
+			    s->target != NULL ? s->target : "-");
+	}
+}
+
 static const struct problems_rule rule_table[] = {
 	{ { "offline-consul-passing", FLEET_SEV_CRITICAL,
 	    SRC(SCALELITE) | SRC(CONSUL), "stack restart",
@@ -695,6 +804,26 @@ static const struct problems_rule rule_table[] = {
 	{ { "cert-expiry", FLEET_SEV_WARNING, 0, NULL,
 	    "the node's TLS certificate expires within cert_days" },
 	  PROBLEMS_HOLD_NONE, rule_cert_expiry, NULL },
+	{ { "service-down", FLEET_SEV_CRITICAL, 0, NULL,
+	    "a fleet-wide service (scalelite, Greenlight, coturn, PostgreSQL, "
+	    "consul leader, Rancher) fails its probe" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_service_down },
+	{ { "service-auth", FLEET_SEV_CRITICAL, 0, NULL,
+	    "a service refuses bbbctl's credentials (TURN 401 with the REST "
+	    "secret, database password)" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_service_auth },
+	{ { "service-tls", FLEET_SEV_CRITICAL, 0, NULL,
+	    "a TLS endpoint's handshake or certificate chain fails "
+	    "(expired, self-signed, unknown CA)" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_service_tls },
+	{ { "service-cert-expiry", FLEET_SEV_WARNING, 0, NULL,
+	    "a service's TLS certificate expires within cert_days (crit "
+	    "within cert_crit_days or expired)" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_service_cert },
+	{ { "db-connections", FLEET_SEV_WARNING, 0, NULL,
+	    "PostgreSQL connections at 90 % of max_connections (critical "
+	    "when none are left)" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_db_connections },
 };
 
 const struct problem_rule *

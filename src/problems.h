@@ -63,6 +63,16 @@
  *                                            within cert_days (crit
  *                                            within cert_crit_days or
  *                                            expired)
+ *  service-down            crit  probes      a service (services.h)
+ *                                            refused, timed out,
+ *                                            unhealthy ...
+ *  service-auth            crit  probes      credentials refused (TURN
+ *                                            401, database password)
+ *  service-tls             crit  probes      handshake or chain failed
+ *  service-cert-expiry     warn  probes      as cert-expiry, for a
+ *                                            service's certificate
+ *  db-connections          warn  probes      PostgreSQL connections at
+ *                                            90 % (crit: none left)
  */
 #ifndef BBBCTL_PROBLEMS_H
 #define BBBCTL_PROBLEMS_H

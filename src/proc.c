@@ -603,6 +603,7 @@ proc_wait_exec(int failfd, int64_t deadline, struct proc_fail *f)
 			return (0);	/* the deadline deals with it */
 		pfd.fd = failfd;
 		pfd.events = POLLIN;
+		pfd.revents = 0;	/* poll() leaves it on EINTR */
 		if (poll(&pfd, 1, (int)(left > 1000 ? 1000 : left)) == -1 &&
 		    errno != EINTR)
 			return (0);

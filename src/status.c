@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "fleet.h"
+#include "services.h"
 #include "status.h"
 #include "util.h"
 
@@ -63,7 +64,7 @@ status_exit_code(const struct fleet *f)
 		    f->sources[s].state == FLEET_SRC_PENDING)
 			failed++;
 	}
-	if (configured == 0 || failed > 0)
+	if ((configured == 0 && f->nsvcs == 0) || failed > 0)
 		return (STATUS_UNKNOWN);
 	return (warn > 0 ? STATUS_WARNING : STATUS_OK);
 }
@@ -111,11 +112,14 @@ status_print_summary(FILE *out, const struct fleet *f,
 	const struct fleet_totals *t = &f->totals;
 	int			 code, crit, warn, info, s, configured = 0;
 	int			 failed = 0;
+	char			*cluster;
 
 	(void)o;
 	code = status_exit_code(f);
 	status_count_sev(f, &crit, &warn, &info);
-	fprintf(out, "BBBCTL %s - %s: ", status_exit_name(code), f->cluster);
+	cluster = util_clean(f->cluster);
+	fprintf(out, "BBBCTL %s - %s: ", status_exit_name(code), cluster);
+	free(cluster);
 	for (s = 0; s < FLEET_SRC_COUNT; s++) {
 		if (f->sources[s].state == FLEET_SRC_OFF)
 			continue;
@@ -129,13 +133,22 @@ status_print_summary(FILE *out, const struct fleet *f,
 		fprintf(out, "no source configured, ");
 	else if (failed > 0)
 		fprintf(out, "; ");
-	fprintf(out, "%d critical, %d warning, %d info; %d nodes (%d up), "
-	    "%d meetings, %d users", crit, warn, info, t->nodes, t->up,
-	    t->meetings, t->participants);
-	fprintf(out, " | nodes=%d up=%d cordoned=%d offline=%d meetings=%d "
-	    "users=%d video=%d critical=%d warning=%d\n", t->nodes, t->up,
-	    t->cordoned, t->offline, t->meetings, t->participants, t->video,
-	    crit, warn);
+	fprintf(out, "%d critical, %d warning, %d info; %d nodes (%d up), ",
+	    crit, warn, info, t->nodes, t->up);
+	/* Unknown is not 0: a graph would record a drop to zero. */
+	if (t->load_known)
+		fprintf(out, "%d meetings, %d users", t->meetings,
+		    t->participants);
+	else
+		fprintf(out, "meetings and users unknown");
+	fprintf(out, " | nodes=%d up=%d cordoned=%d offline=%d ", t->nodes,
+	    t->up, t->cordoned, t->offline);
+	if (t->load_known)
+		fprintf(out, "meetings=%d users=%d video=%d ", t->meetings,
+		    t->participants, t->video);
+	else
+		fprintf(out, "meetings=U users=U video=U ");
+	fprintf(out, "critical=%d warning=%d\n", crit, warn);
 }
 
 /* --- a text table ------------------------------------------------------ */
@@ -182,6 +195,8 @@ status_table_print(FILE *out, struct status_table *t, bool color)
 		w[c] = strlen(t->head[c]);
 	for (r = 0; r < t->nrows; r++) {
 		for (c = 0; c < t->ncols; c++) {
+			/* Remote data: no control character to the terminal. */
+			util_clean_inplace(t->cells[r * t->ncols + c]);
 			len = strlen(t->cells[r * t->ncols + c]);
 			if (len > w[c])
 				w[c] = len;
@@ -430,12 +445,20 @@ status_print_text(FILE *out, const struct fleet *f,
 	fputc('\n', out);
 	status_print_sources(out, f, o);
 	fputc('\n', out);
+	if (f->nsvcs > 0) {
+		services_print_text(out, f, o->now_ms);
+		fputc('\n', out);
+	}
 	status_print_nodes(out, f, o);
 	fputc('\n', out);
 	fprintf(out, "TOTAL %d nodes: %d up, %d cordoned, %d disabled, "
-	    "%d offline; %d meetings, %d users, %d voice, %d video\n",
-	    t->nodes, t->up, t->cordoned, t->disabled, t->offline,
-	    t->meetings, t->participants, t->voice, t->video);
+	    "%d offline; ", t->nodes, t->up, t->cordoned, t->disabled,
+	    t->offline);
+	if (t->load_known)
+		fprintf(out, "%d meetings, %d users, %d voice, %d video\n",
+		    t->meetings, t->participants, t->voice, t->video);
+	else
+		fprintf(out, "meetings, users, voice and video unknown\n");
 	fputc('\n', out);
 	status_print_problems(out, f, o);
 }
@@ -601,10 +624,15 @@ status_print_json(FILE *out, const struct fleet *f,
 	status_json_set(e, "cordoned", json_integer(t->cordoned));
 	status_json_set(e, "disabled", json_integer(t->disabled));
 	status_json_set(e, "offline", json_integer(t->offline));
-	status_json_set(e, "meetings", json_integer(t->meetings));
-	status_json_set(e, "participants", json_integer(t->participants));
-	status_json_set(e, "voice", json_integer(t->voice));
-	status_json_set(e, "video", json_integer(t->video));
+	/* Unknown is null, not 0. */
+	status_json_set(e, "meetings", t->load_known ?
+	    json_integer(t->meetings) : json_null());
+	status_json_set(e, "participants", t->load_known ?
+	    json_integer(t->participants) : json_null());
+	status_json_set(e, "voice", t->load_known ?
+	    json_integer(t->voice) : json_null());
+	status_json_set(e, "video", t->load_known ?
+	    json_integer(t->video) : json_null());
 	status_json_set(doc, "totals", e);
 
 	a = json_array();
@@ -625,6 +653,7 @@ status_print_json(FILE *out, const struct fleet *f,
 		json_array_append_new(a, e);
 	}
 	status_json_set(doc, "problems", a);
+	status_json_set(doc, "services", services_json(f, o->now_ms));
 
 	rc = json_dumpf(doc, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);

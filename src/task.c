@@ -184,6 +184,7 @@ tasks_free(struct tasks *ts, int wait_ms)
 {
 	struct task	*t;
 	struct timespec	 until;
+	pthread_t	 thread;
 	int		 expected, n = 0;
 
 	if (ts == NULL)
@@ -203,10 +204,12 @@ tasks_free(struct tasks *ts, int wait_ms)
 
 	while ((t = TAILQ_FIRST(&ts->list)) != NULL) {
 		TAILQ_REMOVE(&ts->list, t, entry);
+		/* Once orphaned, t is the thread's: it may be freed at once. */
+		thread = t->thread;
 		expected = TASK_S_RUNNING;
 		if (atomic_compare_exchange_strong(&t->state, &expected,
 		    TASK_S_ORPHANED)) {
-			pthread_detach(t->thread);
+			pthread_detach(thread);
 			n++;
 			continue;
 		}

@@ -105,8 +105,9 @@ template_names(const char *text, size_t len, size_t *np)
 	for (i = 0; i + 1 < len; i++) {
 		if (text[i] != '$')
 			continue;
-		if (text[i + 1] == '$') {
-			i++;
+		/* As template_render(): only "$${" is an escape. */
+		if (text[i + 1] == '$' && i + 2 < len && text[i + 2] == '{') {
+			i += 2;
 			continue;
 		}
 		if (text[i + 1] != '{' || (m = template_ref(text, len, i)) < 0)

@@ -63,8 +63,9 @@ tui_crash_handler(int signo)
 static void
 tui_crash_handlers(bool on)
 {
+	/* SIGQUIT: the ^\ key, which cbreak mode leaves on. */
 	static const int	 sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
-	    SIGABRT };
+	    SIGABRT, SIGQUIT };
 	struct sigaction	 sa;
 	size_t			 i;
 

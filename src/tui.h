@@ -8,10 +8,11 @@
  * (the SSH connection dropped: end at once, draw nothing more), SIGTERM
  * and SIGINT (end cleanly) on the loop, sends log messages away from
  * stderr, and installs crash handlers (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
- * SIGABRT) that give the terminal back (cbs->restore) before the
- * default action.  tui_attach() watches the terminal's fd once the
- * program's terminal is up.  tui_free() undoes all of it; the four
- * signals stay caught (and ignored) until the loop is freed.
+ * SIGABRT, and SIGQUIT from the ^\ key) that give the terminal back
+ * (cbs->restore) before the default action.  tui_attach() watches the
+ * terminal's fd once the program's terminal is up.  tui_free() undoes
+ * all of it; the four signals stay caught (and ignored) until the loop
+ * is freed.
  *
  * One tui at a time (the crash handlers are process-wide).
  */

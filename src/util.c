@@ -214,6 +214,14 @@ util_wall_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+const char *
+util_tmpdir(void)
+{
+	const char	*t = getenv("TMPDIR");
+
+	return (t != NULL && *t != '\0' ? t : "/tmp");
+}
+
 int
 util_parse_ll(const char *s, long long min, long long max, long long *out,
     const char **cause)
@@ -547,4 +555,73 @@ util_hash64(const void *data, size_t len)
 		c = util_rd_tail(p, n);
 	b = util_mulfold(c ^ k[3], d ^ b ^ a);
 	return (util_mulfold(b ^ k[2] ^ (uint64_t)len, a ^ k[1] ^ UTIL_HK1));
+}
+
+/* Length of the valid, non-control UTF-8 sequence at p, or 0. */
+static size_t
+util_clean_len(const unsigned char *p)
+{
+	size_t	 n, i;
+	uint32_t cp;
+
+	if (*p < 0x20 || *p == 0x7f)
+		return (0);
+	if (*p < 0x80)
+		return (1);
+	if (*p >= 0xc2 && *p <= 0xdf) {
+		n = 2;
+		cp = *p & 0x1f;
+	} else if (*p >= 0xe0 && *p <= 0xef) {
+		n = 3;
+		cp = *p & 0x0f;
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		n = 4;
+		cp = *p & 0x07;
+	} else
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
+	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+		return (0);
+	if (cp >= 0x80 && cp <= 0x9f)		/* C1 controls */
+		return (0);
+	return (n);
+}
+
+void
+util_clean_inplace(char *s)
+{
+	unsigned char	*r, *w;
+	size_t		 n;
+
+	if (s == NULL)
+		return;
+	r = w = (unsigned char *)s;
+	while (*r != '\0') {
+		if ((n = util_clean_len(r)) == 0) {
+			*w++ = '?';
+			r++;
+			continue;
+		}
+		memmove(w, r, n);
+		w += n;
+		r += n;
+	}
+	*w = '\0';
+}
+
+char *
+util_clean(const char *s)
+{
+	char	*c;
+
+	if (s == NULL)
+		return (NULL);
+	c = xstrdup(s);
+	util_clean_inplace(c);
+	return (c);
 }

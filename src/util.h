@@ -49,6 +49,9 @@ void	 buf_free(struct buf *);
 int64_t	 util_mono_ms(void);
 int64_t	 util_wall_ms(void);
 
+/* Where temporary files go: $TMPDIR when set and not empty, else /tmp. */
+const char *util_tmpdir(void);
+
 /*
  * Parse a whole string as a number in [min, max].  0 on success, -1 with
  * *cause ("not a number", "too large" ...; a static string) otherwise.
@@ -84,6 +87,16 @@ void	 util_sha256_hex(const char *, char out[65]);
  */
 uint64_t util_hash64(const void *, size_t);
 void	 util_hash_seed(uint64_t, uint64_t);
+
+/*
+ * A copy of s fit for a terminal: every control character (C0, DEL, C1
+ * in UTF-8) and every byte that is not valid UTF-8 becomes '?', so that
+ * remote data or a config value cannot retitle, clear or reprogram the
+ * operator's terminal.  Allocated; NULL for NULL.
+ */
+char	*util_clean(const char *);
+/* The same, in place (it never grows). */
+void	 util_clean_inplace(char *);
 
 /* Edit distance, for "did you mean" suggestions. */
 size_t	 util_levenshtein(const char *, const char *);

@@ -44,14 +44,6 @@ static const struct ui_colour_def ui_colour_defs[UI_R_COUNT] = {
 static attr_t	 ui_colour_attrs[UI_R_COUNT];
 static bool	 ui_colour_on;
 
-bool
-ui_env_no_color(void)
-{
-	const char	*s = getenv("NO_COLOR");
-
-	return (s != NULL && *s != '\0');
-}
-
 void
 ui_colour_init(bool colour)
 {
@@ -88,16 +80,3 @@ ui_colour_attr(enum ui_role r)
 	return (ui_colour_attrs[r]);
 }
 
-bool
-ui_colour_enabled(void)
-{
-	return (ui_colour_on);
-}
-
-const char *
-ui_role_name(enum ui_role r)
-{
-	if ((size_t)r >= UI_R_COUNT)
-		return ("?");
-	return (ui_colour_defs[r].name);
-}

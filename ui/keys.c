@@ -74,6 +74,8 @@ static const struct ui_key_def ui_key_rows[] = {
 	{ '5', A, UI_CMD_VIEW_HOSTS, "hosts", "Rancher hosts and OpenStack "
 	    "VMs", 0 },
 	{ '6', A, UI_CMD_VIEW_JOBS, "jobs", "jobs view", 0 },
+	{ '7', A, UI_CMD_VIEW_SERVICES, "services", "fleet-wide services "
+	    "(scalelite, Greenlight, coturn, PostgreSQL, TLS)", 0 },
 	/* Here: a row per action of the registry. */
 	{ 0, 0, UI_CMD_ACTION, NULL, NULL, MUT },
 	{ 'x', UI_VB(UI_V_JOBS), UI_CMD_CANCEL_JOB, "cancel", "cancel the "

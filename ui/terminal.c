@@ -48,17 +48,22 @@ ui_locale_utf8(void)
 	    strcasecmp(cs, "utf8") == 0));
 }
 
+bool
+ui_env_no_color(void)
+{
+	const char	*s = getenv("NO_COLOR");
+
+	return (s != NULL && *s != '\0');
+}
+
 static void
 ui_stderr_redirect(void)
 {
-	const char	*dir = getenv("TMPDIR");
 	char		*path;
 	int		 fd;
 
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
 	fflush(stderr);
-	path = xasprintf("%s/bbbctl-stderr-XXXXXX", dir);
+	path = xasprintf("%s/bbbctl-stderr-XXXXXX", util_tmpdir());
 	fd = mkstemp(path);
 	if (fd == -1) {
 		free(path);

@@ -15,30 +15,53 @@ ui_text_set_ascii(bool ascii)
 	ui_text_ascii = ascii;
 }
 
-/* Decode one character at s; its width in *w; returns bytes used. */
+/*
+ * Decode one character at s: its width in *w, what to draw for it in
+ * *draw (*drawn bytes); returns the bytes of s used.  Text comes from
+ * outside (meeting names, check output, stack names, records of a
+ * shared table): a control character, a byte that is not a character
+ * of the locale or a character the terminal cannot print is drawn as
+ * one '?', so that no text moves the cursor off its cell (a \r went
+ * back to the start of the row, a \n cut it and overwrote the next).
+ */
 static size_t
-ui_text_next(const char *s, int *w)
+ui_text_next(const char *s, int *w, const char **draw, size_t *drawn)
 {
+	unsigned char	 c = (unsigned char)*s;
 	mbstate_t	 st;
 	wchar_t		 wc;
 	size_t		 n;
 	int		 cw;
 
+	*w = 1;
+	*draw = s;
+	*drawn = 1;
+	if (c < 0x80) {
+		if (c < 0x20 || c == 0x7f)
+			*draw = "?";
+		return (1);
+	}
 	memset(&st, 0, sizeof st);
 	n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
 	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-		*w = 1;
+		*draw = "?";
 		return (1);
 	}
-	cw = wcwidth(wc);
-	*w = cw < 0 ? 1 : cw;
+	if ((cw = wcwidth(wc)) < 0) {
+		*draw = "?";
+		return (n);
+	}
+	*w = cw;
+	*drawn = n;
 	return (n);
 }
 
 int
 ui_text_width(const char *s)
 {
-	int	 total = 0, w;
+	const char	*d;
+	size_t		 dn;
+	int		 total = 0, w;
 
 	while (*s != '\0') {
 		if ((unsigned char)*s < 0x80) {
@@ -46,10 +69,36 @@ ui_text_width(const char *s)
 			s++;
 			continue;
 		}
-		s += ui_text_next(s, &w);
+		s += ui_text_next(s, &w, &d, &dn);
 		total += w;
 	}
 	return (total);
+}
+
+/*
+ * Copy from *sp to out + o what ui_text_next() says to draw, within
+ * width columns (*used counts them) and outlen bytes with the NUL;
+ * returns the new o and moves *sp past what was copied.
+ */
+static size_t
+ui_text_copy(char *out, size_t outlen, size_t o, const char **sp,
+    int width, int *used)
+{
+	const char	*s = *sp, *d;
+	size_t		 n, dn;
+	int		 w;
+
+	while (*s != '\0') {
+		n = ui_text_next(s, &w, &d, &dn);
+		if (*used + w > width || o + dn + 1 > outlen)
+			break;
+		memcpy(out + o, d, dn);
+		o += dn;
+		s += n;
+		*used += w;
+	}
+	*sp = s;
+	return (o);
 }
 
 char *
@@ -57,8 +106,8 @@ ui_text_fit(char *out, size_t outlen, const char *s, int width, int align,
     bool pad, bool ascii)
 {
 	const char	*ell = ascii ? "~" : "\xe2\x80\xa6";	/* … */
-	size_t		 o = 0, n, elen = strlen(ell);
-	int		 used = 0, w, total, fill;
+	size_t		 o = 0, elen = strlen(ell);
+	int		 used = 0, total, fill;
 
 	if (outlen == 0)
 		return (out);
@@ -68,18 +117,10 @@ ui_text_fit(char *out, size_t outlen, const char *s, int width, int align,
 	}
 	total = ui_text_width(s);
 	if (total > width) {
-		/* Cut, keeping a column for the ellipsis. */
-		while (*s != '\0') {
-			n = (unsigned char)*s < 0x80 ? 1 : ui_text_next(s, &w);
-			if ((unsigned char)*s < 0x80)
-				w = 1;
-			if (used + w > width - 1 || o + n + elen + 1 > outlen)
-				break;
-			memcpy(out + o, s, n);
-			o += n;
-			s += n;
-			used += w;
-		}
+		/* Cut, keeping a column (and the bytes) for the ellipsis. */
+		if (outlen > elen)
+			o = ui_text_copy(out, outlen - elen, o, &s, width - 1,
+			    &used);
 		if (o + elen + 1 <= outlen) {
 			memcpy(out + o, ell, elen);
 			o += elen;
@@ -99,11 +140,7 @@ ui_text_fit(char *out, size_t outlen, const char *s, int width, int align,
 			fill--;
 		}
 	}
-	n = strlen(s);
-	if (o + n + 1 > outlen)
-		n = outlen - o - 1;
-	memcpy(out + o, s, n);
-	o += n;
+	o = ui_text_copy(out, outlen, o, &s, width, &used);
 	while (fill-- > 0 && o + 1 < outlen)
 		out[o++] = ' ';
 	out[o] = '\0';

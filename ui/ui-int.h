@@ -45,17 +45,22 @@ enum ui_role {
 
 void		 ui_colour_init(bool colour);
 attr_t		 ui_colour_attr(enum ui_role);
-bool		 ui_colour_enabled(void);
-const char	*ui_role_name(enum ui_role);
 
 /* --- text.c: UTF-8 width and fitting ---------------------------------- */
 #define UI_ALIGN_LEFT	0
 #define UI_ALIGN_RIGHT	1
-/* Display width of a UTF-8 string (invalid bytes count 1). */
+/*
+ * Display width of a UTF-8 string as ui_text_fit() draws it (a control
+ * character, an invalid byte or an unprintable character counts 1).
+ */
 int		 ui_text_width(const char *);
 /*
  * Copy s into out (size outlen) truncated to width columns, padded with
  * spaces to exactly width when pad is set; an ellipsis marks a cut.
+ * Every control character (\r, \n, ESC ...), byte that is not a
+ * character and unprintable character becomes one '?': all text on the
+ * screen goes through here (ui_put(), table cells), so outside text
+ * (meeting names, check output, stack names) never moves the cursor.
  * Returns out.
  */
 char		*ui_text_fit(char *out, size_t outlen, const char *s, int width,
@@ -224,6 +229,7 @@ enum ui_view_kind {
 	UI_V_BACKUPS,
 	UI_V_HELP,
 	UI_V_HOST,		/* a Rancher host / VM that is not a node */
+	UI_V_SERVICES,		/* fleet-wide services (probes) */
 	UI_V_COUNT
 };
 /* Modal views (dialog, prompt) are in no key table row. */
@@ -233,7 +239,8 @@ enum ui_view_kind {
 #define UI_VB_TABLES	(UI_VB(UI_V_NODES) | UI_VB(UI_V_MEETINGS) | \
 			 UI_VB(UI_V_STACKS) | UI_VB(UI_V_HOSTS) | \
 			 UI_VB(UI_V_PROBLEMS) | UI_VB(UI_V_JOBS) | \
-			 UI_VB(UI_V_AUDIT) | UI_VB(UI_V_BACKUPS))
+			 UI_VB(UI_V_AUDIT) | UI_VB(UI_V_BACKUPS) | \
+			 UI_VB(UI_V_SERVICES))
 #define UI_VB_SCROLL	(UI_VB_TABLES | UI_VB(UI_V_NODE) | UI_VB(UI_V_HELP) | \
 			 UI_VB(UI_V_AUDIT) | UI_VB(UI_V_HOST))
 
@@ -265,6 +272,7 @@ enum ui_cmd {
 	UI_CMD_VIEW_STACKS,
 	UI_CMD_VIEW_HOSTS,
 	UI_CMD_VIEW_JOBS,
+	UI_CMD_VIEW_SERVICES,
 	UI_CMD_ACTION,		/* the row's action (registry.h) */
 	UI_CMD_CANCEL_JOB,
 	UI_CMD_VERIFY_BACKUP,
@@ -433,6 +441,7 @@ extern const struct ui_view_ops ui_view_node_ops;
 extern const struct ui_view_ops ui_view_meetings_ops;
 extern const struct ui_view_ops ui_view_stacks_ops;
 extern const struct ui_view_ops ui_view_hosts_ops;
+extern const struct ui_view_ops ui_view_services_ops;
 extern const struct ui_view_ops ui_view_host_ops;
 extern const struct ui_view_ops ui_view_problems_ops;
 extern const struct ui_view_ops ui_view_jobs_ops;

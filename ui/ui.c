@@ -33,6 +33,7 @@ static const struct ui_view_ops *const ui_view_table[UI_V_COUNT] = {
 	[UI_V_BACKUPS] = &ui_view_backups_ops,
 	[UI_V_HELP] = &ui_view_help_ops,
 	[UI_V_HOST] = &ui_view_host_ops,
+	[UI_V_SERVICES] = &ui_view_services_ops,
 };
 
 /* --- shared helpers ------------------------------------------------------ */
@@ -112,29 +113,8 @@ ui_health_label(enum fleet_health h)
 bool
 ui_src_late(struct ui *ui, enum fleet_src src)
 {
-	const struct fleet_source	*s = &ui->fleet->sources[src];
-	int64_t				 factor;
-
-	/*
-	 * How old an OK source's data may grow before we doubt it: its
-	 * poll period (consul's blocking queries wait 5 refreshes, OpenStack
-	 * polls every 5, Rancher every 2) plus one more, plus the time a
-	 * request may take.
-	 */
-	switch (src) {
-	case FLEET_SRC_CONSUL:
-	case FLEET_SRC_OPENSTACK:
-		factor = 6;
-		break;
-	case FLEET_SRC_RANCHER:
-		factor = 3;
-		break;
-	default:
-		factor = 2;
-		break;
-	}
-	return (s->state == FLEET_SRC_OK && s->last_ok > 0 &&
-	    ui->now - s->last_ok > ui->opts.refresh_ms * factor + 10000);
+	/* The schedule is the backends' own (fleet_source_set_period). */
+	return (fleet_source_late(ui->fleet, src, ui->now));
 }
 
 int
@@ -510,6 +490,8 @@ ui_cmd_view(enum ui_cmd cmd)
 		return (UI_V_HOSTS);
 	case UI_CMD_VIEW_JOBS:
 		return (UI_V_JOBS);
+	case UI_CMD_VIEW_SERVICES:
+		return (UI_V_SERVICES);
 	default:
 		return (UI_V_NODES);
 	}
@@ -527,6 +509,7 @@ ui_command(struct ui *ui, const char *line)
 		{ "vms", UI_V_HOSTS }, { "problems", UI_V_PROBLEMS },
 		{ "jobs", UI_V_JOBS }, { "audit", UI_V_AUDIT },
 		{ "backups", UI_V_BACKUPS },
+		{ "services", UI_V_SERVICES },
 	};
 	const char	*arg, *best = NULL;
 	char		*cmd, msg[160];
@@ -876,6 +859,7 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 	case UI_CMD_VIEW_STACKS:
 	case UI_CMD_VIEW_HOSTS:
 	case UI_CMD_VIEW_JOBS:
+	case UI_CMD_VIEW_SERVICES:
 		ui_view_switch(ui, ui_cmd_view(cmd));
 		break;
 	case UI_CMD_ACTION:		/* ui_key(): the row has it */
@@ -1119,19 +1103,24 @@ ui_draw_totals(struct ui *ui)
 {
 	const struct fleet_totals	*t = &ui->fleet->totals;
 	char				 line[256], spark[512];
+	char				 mt[16], us[16], vi[16];
 	float				 v[FLEET_HIST_LEN];
 	size_t				 n;
 	int				 w, sw;
 
+	/* Unknown is "?", not 0 (no source knows them). */
+	snprintf(mt, sizeof mt, t->load_known ? "%d" : "?", t->meetings);
+	snprintf(us, sizeof us, t->load_known ? "%d" : "?", t->participants);
+	snprintf(vi, sizeof vi, t->load_known ? "%d" : "?", t->video);
 	snprintf(line, sizeof line, " NODES %d (%d up, %d cordoned, %d "
-	    "disabled, %d offline)  MEETINGS %d  USERS %d  VIDEO %d ",
-	    t->nodes, t->up, t->cordoned, t->disabled, t->offline,
-	    t->meetings, t->participants, t->video);
+	    "disabled, %d offline)  MEETINGS %s  USERS %s  VIDEO %s ",
+	    t->nodes, t->up, t->cordoned, t->disabled, t->offline, mt, us,
+	    vi);
 	w = ui_text_width(line);
 	if (w > ui->cols) {
 		snprintf(line, sizeof line, " NODES %d (%d up, %d off)  "
-		    "MEET %d  USERS %d  VID %d ", t->nodes, t->up, t->offline,
-		    t->meetings, t->participants, t->video);
+		    "MEET %s  USERS %s  VID %s ", t->nodes, t->up, t->offline,
+		    mt, us, vi);
 		w = ui_text_width(line);
 	}
 	ui_put(stdscr, 1, 0, ui->cols, ui_colour_attr(UI_R_TITLE), line);

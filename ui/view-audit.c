@@ -208,24 +208,11 @@ ui_audit_clear(struct ui *ui)
 	ui->audit_note = NULL;
 }
 
-/*
- * A copy fit for one table cell: records may come from elsewhere (the
- * database is shared), and a control character would move the cursor
- * off the row (a newline cuts the row and overwrites the next one).
- */
+/* A copy (control characters are drawn as '?' by ui_text_fit()). */
 static char *
 ui_audit_dup(const char *s)
 {
-	char	*c, *p;
-
-	if (s == NULL)
-		return (NULL);
-	c = xstrdup(s);
-	for (p = c; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	}
-	return (c);
+	return (s != NULL ? xstrdup(s) : NULL);
 }
 
 void

@@ -62,6 +62,7 @@ struct rd {
 	const char		*img_service;	/* borrowed from sv[] */
 	const char		*img_old;	/* its image now, borrowed */
 	char			*img_new;	/* "repo:tag" */
+	bool			 transient;	/* the last rd_call() failure */
 };
 
 static const char *
@@ -87,7 +88,11 @@ rd_call(struct rd *rd, const char *method, const char *path, json_t *body,
 {
 	struct api_conn	 c = api_rancher_conn(rd->cfg);
 
-	return (api_rancher_call(&c, method, path, body, out, cause));
+	rd->transient = false;
+	if (api_rancher_call(&c, method, path, body, out, cause) == 0)
+		return (0);
+	rd->transient = api_last_transient();
+	return (-1);
 }
 
 static void
@@ -225,13 +230,24 @@ rd_follow(struct rd *rd, struct rd_service *s, const char *via,
 	const struct job_args	*a = job_args(rd->job);
 	char			*state = NULL;
 	int64_t			 end, poll;
+	struct job_retry	 retry;
 
 	poll = rd_poll_ms(a);
 	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
 	    RD_TIMEOUT_MS);
+	memset(&retry, 0, sizeof retry);
 	for (;;) {
-		if (rd_state(rd, s, &state, cause) != 0)
+		if (rd_state(rd, s, &state, cause) != 0) {
+			/* A 5xx, a timeout, a reset: not the end yet. */
+			if (rd->transient && job_retry(rd->job, &retry, end,
+			    cancel_ok, *cause)) {
+				free(*cause);
+				*cause = NULL;
+				continue;
+			}
 			return (-1);
+		}
+		job_retry_ok(&retry);
 		if (strcmp(state, want) == 0) {
 			free(state);
 			return (0);

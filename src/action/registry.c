@@ -16,6 +16,8 @@ extern const struct action action_server_cordon;
 extern const struct action action_server_drain;
 extern const struct action action_server_disable;
 extern const struct action action_server_panic;
+/* probe-meeting.c (its command is cli.c's probe meeting) */
+extern const struct action action_probe_meeting;
 /* redeploy.c */
 extern const struct action action_stack_redeploy;
 extern const struct action action_stack_restart;
@@ -31,6 +33,7 @@ static const struct action *const action_table[] = {
 	&action_server_drain,
 	&action_server_disable,
 	&action_server_panic,
+	&action_probe_meeting,
 	&action_stack_redeploy,
 	&action_stack_restart,
 	&action_backup_run,

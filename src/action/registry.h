@@ -108,6 +108,16 @@ struct action {
 	int		 key;		/* printable ASCII; 0: no key */
 	unsigned	 views;		/* ACTION_VIEW_*; 0: from target */
 	bool		 hint;		/* the key is shown in the footer */
+
+	/*
+	 * The command line.  false: the command generated from this row
+	 * (cmd-job.c).  true: a command of cli.c's own table with the
+	 * same verb, running the same code with its own arguments and
+	 * output (probe meeting: NODE optional, --json, exit codes of a
+	 * monitoring check); this row then gives the dashboard its key and
+	 * the job, and no command of its own.
+	 */
+	bool		 own_command;
 };
 
 /* The rows, in the order of the dashboard's help; never NULL. */

@@ -67,23 +67,36 @@ ss_poll_ms(const struct job_args *a)
 /*
  * One admin API call (api/scalelite.h).  id (may be NULL) goes in the
  * query; body is a JSON object or NULL (GET).  0 with *out, or -1 with
- * *cause; a scalelite without the admin API gives a SS_LEGACY cause.
+ * *cause and, if transient is not NULL, whether the failure is worth a
+ * retry (api_last_transient()); a scalelite without the admin API gives
+ * a SS_LEGACY cause.
  */
 static int
-ss_call(const struct config *cfg, const char *action, const char *id,
-    json_t *body, json_t **out, char **cause)
+ss_call_t(const struct config *cfg, const char *action, const char *id,
+    json_t *body, json_t **out, bool *transient, char **cause)
 {
 	struct api_conn	 c = api_scalelite_conn(cfg);
 	char		*d;
 
+	if (transient != NULL)
+		*transient = false;
 	if (api_scalelite_call(&c, action, id, body, out, cause) == 0)
 		return (0);
+	if (transient != NULL)
+		*transient = api_last_transient();
 	if (strstr(*cause, ": unsupportedRequest: ") != NULL) {
 		d = xasprintf(SS_LEGACY "%s", *cause);
 		free(*cause);
 		*cause = d;
 	}
 	return (-1);
+}
+
+static int
+ss_call(const struct config *cfg, const char *action, const char *id,
+    json_t *body, json_t **out, char **cause)
+{
+	return (ss_call_t(cfg, action, id, body, out, NULL, cause));
 }
 
 /* A server object's state, load (NAN unavailable). */
@@ -163,12 +176,15 @@ ss_find(const struct config *cfg, const char *target, char **id,
 
 static int
 ss_info(const struct config *cfg, const char *id, char **state,
-    double *load, char **cause)
+    double *load, bool *transient, char **cause)
 {
 	json_t	*o;
 	int	 rc;
 
-	if (ss_call(cfg, "getServerInfo", id, NULL, &o, cause) != 0)
+	if (transient != NULL)
+		*transient = false;
+	if (ss_call_t(cfg, "getServerInfo", id, NULL, &o, transient,
+	    cause) != 0)
 		return (-1);
 	rc = ss_server_read(o, state, load, cause);
 	json_decref(o);
@@ -338,18 +354,27 @@ ss_follow(struct job *j, const char *id, double load0, char **cause)
 	char			*state = NULL, *why = NULL, lb[32];
 	double			 load;
 	int			 pct;
+	struct job_retry	 retry;
+	bool			 transient;
 
 	poll = ss_poll_ms(a);
 	end = util_mono_ms() + (a->timeout_ms > 0 ? a->timeout_ms :
 	    SS_DRAIN_MS);
+	memset(&retry, 0, sizeof retry);
 	for (;;) {
-		if (ss_info(cfg, id, &state, &load, &why) != 0) {
+		if (ss_info(cfg, id, &state, &load, &transient, &why) != 0) {
+			/* A 5xx, a timeout, a reset: not the end yet. */
+			if (transient && job_retry(j, &retry, end, true, why)) {
+				free(why);
+				continue;
+			}
 			/* Say what state the server is left in. */
 			*cause = xasprintf("%s; drain stopped: %s stays "
 			    "cordoned", why, a->target);
 			free(why);
 			return (-1);
 		}
+		job_retry_ok(&retry);
 		if (strcmp(state, "disabled") == 0) {
 			free(state);
 			job_progress(j, 100);
@@ -516,7 +541,7 @@ ss_run(enum ss_verb v, struct job *j, char **cause)
 		*cause = NULL;
 		return (ss_run_rake(v, j, cause));
 	}
-	if (ss_info(cfg, id, &state, &load, cause) != 0)
+	if (ss_info(cfg, id, &state, &load, NULL, cause) != 0)
 		goto out;
 	log_info("server %s (%s): %s, load %s", a->target, id, state,
 	    ss_load_str(load, lb, sizeof lb));
@@ -553,7 +578,7 @@ ss_run(enum ss_verb v, struct job *j, char **cause)
 		if (rc != 0)
 			goto out;
 		rc = -1;
-		if (ss_info(cfg, id, &state, &load, cause) != 0)
+		if (ss_info(cfg, id, &state, &load, NULL, cause) != 0)
 			goto out;
 	} else {
 		job_step(j, "%s %s (scalelite server %s)", ss_verb_word(v),

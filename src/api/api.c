@@ -169,6 +169,14 @@ api_describe(const struct api_conn *c, const struct http_response *resp)
 	return (d);
 }
 
+static _Thread_local bool api_transient;
+
+bool
+api_last_transient(void)
+{
+	return (api_transient);
+}
+
 int
 api_perform(const struct api_req *r, const struct api_conn *c,
     api_describe_fn describe, const char *what, struct http_response *resp,
@@ -176,9 +184,11 @@ api_perform(const struct api_req *r, const struct api_conn *c,
 {
 	char	*d;
 
+	api_transient = false;
 	memset(resp, 0, sizeof *resp);
 	if (http_perform(&r->http, resp) == 0 && http_response_ok(resp))
 		return (0);
+	api_transient = http_response_transient(resp);
 	d = (describe != NULL ? describe : api_describe)(c, resp);
 	*cause = xasprintf("%s: %s", what, d);
 	free(d);

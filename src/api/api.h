@@ -108,6 +108,13 @@ int	 api_call_json(const struct api_req *, const struct api_conn *,
 	     api_describe_fn, const char *what, json_t **out, char **cause);
 
 /*
+ * Whether this thread's last api_perform() (or api_call_json()) failed
+ * in a way worth a retry (http_response_transient(): 5xx, 429, timeout,
+ * reset): a job's follow phase retries those.  Like errno.
+ */
+bool	 api_last_transient(void);
+
+/*
  * The generic description: the transport error, "no response", or
  * "HTTP <status>[: <first bytes of the body>]", c's secret masked
  * before the body is cut.  Allocated.

@@ -88,7 +88,8 @@ api_keystone_take(const struct api_conn *c, const struct http_response *resp,
     struct api_os_token *t, char **cause)
 {
 	const char	*tok;
-	char		*d, *e;
+	char		*d, *e, *body;
+	int		 rc;
 
 	api_os_token_clear(t);
 	if (resp->error != NULL || resp->body == NULL || resp->len == 0 ||
@@ -98,13 +99,23 @@ api_keystone_take(const struct api_conn *c, const struct http_response *resp,
 		free(d);
 		return (-1);
 	}
-	if (backend_keystone_decode(resp->body, resp->len, c->region,
-	    "public", &t->compute, &t->expires, &e) != 0) {
+	/*
+	 * The decoder cuts what it quotes (an error's message at 200
+	 * bytes): mask the body before, so that no part of the secret
+	 * survives the cut, and the cause after (an escaped secret).
+	 */
+	body = api_mask(resp->body, c->secret);
+	rc = backend_keystone_decode(body, strlen(body), c->region,
+	    "public", &t->compute, &t->expires, &e);
+	freezero_str(body);
+	if (rc != 0) {
 		d = http_response_ok(resp) ? xstrdup(e) :
 		    xasprintf("HTTP %ld: %s", resp->status, e);
 		free(e);
-		*cause = api_mask(d, c->secret);
+		e = api_mask(d, c->secret);
 		freezero_str(d);
+		*cause = api_clean(e, 300);
+		freezero_str(e);
 		return (-1);
 	}
 	if (!http_response_ok(resp)) {

@@ -70,6 +70,8 @@ api_rancher_req(struct api_req *r, const struct api_conn *c,
 	if (strncmp(path, "http://", 7) == 0 ||
 	    strncmp(path, "https://", 8) == 0)
 		url = xstrdup(path);
+	else if (*path == '\0')
+		url = api_rancher_base(c->url);
 	else {
 		base = api_rancher_base(c->url);
 		url = util_url_join(base, path);

@@ -29,7 +29,8 @@ char	*api_rancher_action_path(const char *project, const char *coll,
 
 /*
  * A request to path (joined to the base; an absolute http(s) URL, such
- * as a pagination link, is used as it is), Basic auth when an access
+ * as a pagination link, is used as it is; "" is the base itself, the
+ * API root), Basic auth when an access
  * key is set, body as JSON when not NULL.
  */
 void	 api_rancher_req(struct api_req *, const struct api_conn *,

@@ -35,6 +35,17 @@ api_scalelite_base(const char *url)
 	return (xstrndup(url, n));
 }
 
+char *
+api_scalelite_bbb_api(const char *url)
+{
+	char	*base, *api;
+
+	base = api_scalelite_base(url);
+	api = xasprintf("%s%s", base, SL_API_PATH);
+	free(base);
+	return (api);
+}
+
 void
 api_scalelite_checksum(const char *call, const char *query,
     const char *secret, char out[65])
@@ -67,12 +78,20 @@ void
 api_scalelite_bbb(struct api_req *r, const struct api_conn *c,
     const char *call, const char *query)
 {
-	char	*base, *api;
+	char	*api;
 
-	base = api_scalelite_base(c->url);
-	api = xasprintf("%s%s", base, SL_API_PATH);
+	api = api_scalelite_bbb_api(c->url);
 	api_req_init(r, c, NULL, api_bbb_url(api, call, query, c->secret));
 	free(api);
+}
+
+void
+api_scalelite_health(struct api_req *r, const struct api_conn *c)
+{
+	char	*base;
+
+	base = api_scalelite_base(c->url);
+	api_req_init(r, c, NULL, xasprintf("%s/health_check", base));
 	free(base);
 }
 

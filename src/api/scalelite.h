@@ -19,6 +19,8 @@ struct api_conn	 api_scalelite_conn(const struct config *);
 
 /* url without trailing slashes and "/bigbluebutton/api"; allocated. */
 char	*api_scalelite_base(const char *url);
+/* The BBB API of url: <base>/bigbluebutton/api; allocated. */
+char	*api_scalelite_bbb_api(const char *url);
 /* hex SHA-256 of call + query + secret (NULL secret: ""). */
 void	 api_scalelite_checksum(const char *call, const char *query,
 	     const char *secret, char out[65]);
@@ -33,6 +35,11 @@ char	*api_bbb_url(const char *api, const char *call, const char *query,
 /* GET <base>/bigbluebutton/api/<call>?<query>&checksum=... */
 void	 api_scalelite_bbb(struct api_req *, const struct api_conn *,
 	     const char *call, const char *query);
+/*
+ * GET <base>/health_check (no checksum): 200 with "success", or 200
+ * with "Health Check Failure: <error>" (scalelite-bbb.md §1.5).
+ */
+void	 api_scalelite_health(struct api_req *, const struct api_conn *);
 /*
  * An admin API call: GET <base>/scalelite/api/<action>?[id=<id>&]
  * checksum=..., or a POST of body (JSON) when body is not NULL.

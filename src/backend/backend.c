@@ -24,6 +24,7 @@
 #include "fleet.h"
 #include "http.h"
 #include "log.h"
+#include "mask.h"
 #include "loop.h"
 #include "util.h"
 
@@ -52,6 +53,8 @@ struct bk_source {
 	int			 failures;	/* consecutive */
 	int64_t			 started;	/* mono ms */
 	uint64_t		 bytes;
+	struct http_budget	 budget;	/* its bytes in flight */
+	int64_t			 hold_ms;	/* bk_hold() */
 };
 
 struct backends {
@@ -76,6 +79,24 @@ static const struct bk_ops *bk_all_ops[] = {
 };
 
 static void	bk_start(struct bk_source *);
+
+/*
+ * Publish the schedule of s in the model (fleet_source_set_period): its
+ * period, or the time the server may hold a request when that is
+ * longer, plus one refresh (the timer, the minimum gap).  The header's
+ * "late" mark is computed from it.
+ */
+static void
+bk_publish(struct bk_source *s)
+{
+	int64_t	 t;
+
+	t = s->ops->period(s->b->refresh_ms);
+	if (s->hold_ms > t)
+		t = s->hold_ms;
+	fleet_source_set_period(s->b->fleet, s->ops->src,
+	    t + s->b->refresh_ms);
+}
 
 static uint64_t
 bk_rand(struct backends *b)
@@ -149,6 +170,7 @@ backends_new(struct loop *loop, struct http *http, const struct config *cfg,
 		s->priv = ops->new(s);
 		b->sources[ops->src] = s;
 		fleet_source_enable(fleet, ops->src, true);
+		bk_publish(s);
 	}
 	return (b);
 }
@@ -208,17 +230,17 @@ backends_refresh_now(struct backends *b)
 void
 backends_set_refresh(struct backends *b, int64_t ms)
 {
+	size_t	 i;
+
 	if (ms < BK_MIN_REFRESH_MS)
 		ms = BK_MIN_REFRESH_MS;
 	if (ms > 3600 * 1000)
 		ms = 3600 * 1000;
 	b->refresh_ms = ms;
-}
-
-int64_t
-backends_get_refresh(const struct backends *b)
-{
-	return (b->refresh_ms);
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if (b->sources[i] != NULL)
+			bk_publish(b->sources[i]);
+	}
 }
 
 void
@@ -279,6 +301,15 @@ bk_refresh_ms(struct bk_source *s)
 	return (s->b->refresh_ms);
 }
 
+void
+bk_hold(struct bk_source *s, int64_t ms)
+{
+	if (ms == s->hold_ms)
+		return;
+	s->hold_ms = ms;
+	bk_publish(s);
+}
+
 long
 bk_timeout_ms(struct bk_source *s)
 {
@@ -291,12 +322,6 @@ bk_timeout_ms(struct bk_source *s)
 	if (t > HTTP_DEFAULT_TIMEOUT_MS)
 		t = HTTP_DEFAULT_TIMEOUT_MS;
 	return ((long)t);
-}
-
-uint64_t
-bk_bytes(struct bk_source *s)
-{
-	return (s->bytes);
 }
 
 int64_t
@@ -334,13 +359,16 @@ bk_request(struct bk_source *s, const struct http_req *req, http_done_cb cb,
     void *arg)
 {
 	struct bk_xfer	*x;
+	struct http_req	 r = *req;
 
 	x = xcalloc(1, sizeof *x);
 	x->s = s;
 	x->cb = cb;
 	x->arg = arg;
 	TAILQ_INSERT_TAIL(&s->xfers, x, entry);
-	x->xfer = http_request(s->b->http, req, bk_request_cb, x);
+	/* A source's parallel answers share one budget (http.h). */
+	r.budget = &s->budget;
+	x->xfer = http_request(s->b->http, &r, bk_request_cb, x);
 }
 
 void
@@ -406,6 +434,7 @@ bk_failed(struct bk_source *s, const char *cause)
 	masked = api_mask(cause, bk_secret(s->b->cfg, s->ops->src));
 	clean = bk_clean_cause(s->ops->src, masked);
 	free(masked);
+	mask_inplace(&clean);	/* every form of every secret (mask.h) */
 	/* data for the UI; the log file only (never twice on stderr) */
 	log_info("%s: %s", fleet_src_name(s->ops->src), clean);
 	fleet_source_failed(s->b->fleet, s->ops->src, clean, util_wall_ms());

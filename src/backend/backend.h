@@ -34,7 +34,6 @@ void		 backends_start(struct backends *);
 void		 backends_refresh_now(struct backends *);
 /* Change the refresh interval live (the `+`/`-` keys). */
 void		 backends_set_refresh(struct backends *, int64_t ms);
-int64_t		 backends_get_refresh(const struct backends *);
 /*
  * cb runs on the loop after every apply or failure.  It must not call
  * backends_free() (break the loop and free afterwards).

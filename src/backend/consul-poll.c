@@ -35,6 +35,21 @@ struct consul_poll {
 	int64_t			 wait_ms;
 };
 
+int
+bk_consul_decode_cb(void *arg, int part, const char *body, size_t len,
+    char **next, char **cause)
+{
+	struct fleet_consul_update	**u = arg;
+
+	(void)part;
+	*next = NULL;
+	if (*u != NULL) {	/* one page; a second one replaces it */
+		fleet_consul_update_free(*u);
+		*u = NULL;
+	}
+	return (backend_consul_decode(body, len, u, cause));
+}
+
 static bool
 consul_configured(const struct config *cfg)
 {
@@ -105,13 +120,16 @@ consul_done_cb(struct http_response *resp, void *arg)
 	}
 	body = resp->body;
 	resp->body = NULL;
-	bk_memo_begin(cp->memo, bk_memo_consul_cb, &u);
+	bk_memo_begin(cp->memo, bk_consul_decode_cb, &u);
 	if (bk_memo_page(cp->memo, 0, body, resp->len, &next, &cause) != 0 ||
 	    bk_memo_end(cp->memo, &same, &cause) != 0) {
 		bk_memo_abort(cp->memo);
 		fleet_consul_update_free(u);
 		cp->index = 0;
-		bk_failed(s, cause);
+		/* Which request, as every other cause says. */
+		body = xasprintf("health: %s", cause);
+		bk_failed(s, body);
+		free(body);
 		free(cause);
 		return;
 	}
@@ -156,6 +174,7 @@ consul_start(struct bk_source *s, void *arg)
 		cp->wait_ms = 5000;
 	if (cp->wait_ms > 600000)
 		cp->wait_ms = 600000;
+	bk_hold(s, cp->wait_ms + cp->wait_ms / 16);
 
 	svc = util_urlencode(cfg->consul.service != NULL ?
 	    cfg->consul.service : "bbb");

@@ -31,9 +31,6 @@
 /* consul: GET /v1/health/service/<name>.  Index is left 0. */
 int	 backend_consul_decode(const char *, size_t,
 	     struct fleet_consul_update **, char **);
-/* The jansson (DOM) decoder it replaced, kept for tests. */
-int	 backend_consul_decode_dom(const char *, size_t,
-	     struct fleet_consul_update **, char **);
 
 /*
  * Prometheus: one /api/v1/query answer (any HTTP status: error answers
@@ -71,10 +68,6 @@ void	 backend_sl_secrets_free(struct backend_sl_secrets *);
  * authentication error) or another FAILED one.  secrets may be NULL.
  */
 int	 backend_scalelite_decode(const char *, size_t,
-	     struct fleet_scalelite_update **, struct backend_sl_secrets *,
-	     char **);
-/* The jansson (DOM) decoder it replaced, kept for tests. */
-int	 backend_scalelite_decode_dom(const char *, size_t,
 	     struct fleet_scalelite_update **, struct backend_sl_secrets *,
 	     char **);
 
@@ -124,11 +117,6 @@ int	 backend_rancher_decode(enum backend_rancher_kind, const char *,
  */
 int	 backend_rancher_decode_projects(const char *, size_t,
 	     const char *want, char **id, char **);
-/* The jansson (DOM) decoders of the above, kept for tests. */
-int	 backend_rancher_decode_dom(enum backend_rancher_kind, const char *,
-	     size_t, struct fleet_rancher_update *acc, char **next, char **);
-int	 backend_rancher_decode_projects_dom(const char *, size_t,
-	     const char *want, char **id, char **);
 /* A host's state as the operator must read it (the agentState quirk). */
 const char *backend_rancher_host_state(const char *state,
 	     const char *agent_state);
@@ -142,10 +130,25 @@ const char *backend_rancher_host_state(const char *state,
 int	 backend_nova_decode(const char *, size_t,
 	     struct fleet_openstack_update *acc, char **next, char **);
 
-int	 backend_nova_decode_dom(const char *, size_t,
-	     struct fleet_openstack_update *acc, char **next, char **);
-
 /* "2026-11-25T22:14:05.000000Z" / "...Z" / "...+01:00" -> wall ms. */
 int	 backend_parse_time(const char *, int64_t *);
+
+/*
+ * Shared with the jansson reference decoders of the tests
+ * (tests/unit/decode-dom.c), so that both read these alike: a consul
+ * check status; a scalelite server's state and online strings into u
+ * (path names it in *cause); scalelite's XML answers to getServers; the
+ * freeing of a decoded Rancher stack, service or host and of a Nova
+ * server.
+ */
+enum fleet_health backend_consul_status(const char *);
+int	 backend_sl_states(const char *path, const char *state,
+	     const char *online, struct fleet_sl_server_u *u, char **cause);
+int	 backend_sl_decode_xml(const char *, size_t,
+	     struct fleet_scalelite_update **, char **);
+void	 backend_rancher_stack_clear(struct fleet_rancher_stack_u *);
+void	 backend_rancher_service_clear(struct fleet_rancher_service_u *);
+void	 backend_rancher_host_clear(struct fleet_rancher_host_u *);
+void	 backend_nova_server_clear(struct fleet_os_server_u *);
 
 #endif

@@ -73,37 +73,10 @@ size_t		 bk_memo_held_max(const struct bk_memo *);
 #define BK_MEMO_HELD_LIMIT	(64u * 1024 * 1024) /* HTTP_DEFAULT_MAX_SIZE */
 void		 bk_memo_set_held_limit(struct bk_memo *, size_t);
 
-/* The decode callbacks of the paged sources (arg: their update). */
-int		 bk_memo_rancher_cb(void *, int, const char *, size_t,
-		     char **, char **);
-int		 bk_memo_nova_cb(void *, int, const char *, size_t, char **,
-		     char **);
 /*
- * Rancher's parts are its collections (enum backend_rancher_kind): a
- * deep copy of part of src appended to dst; part of u freed and emptied.
+ * After bk_memo_end(): a good cycle was decoded before this one, so the
+ * caller's last decode of a part that was the same is there to copy.
  */
-struct fleet_rancher_update;
-void		 bk_memo_rancher_copy(struct fleet_rancher_update *dst,
-		     const struct fleet_rancher_update *src, int part);
-void		 bk_memo_rancher_clear(struct fleet_rancher_update *u,
-		     int part);
-/*
- * After a good cycle that was not unchanged as a whole.  A collection
- * decoded anew may still say what the last decode said (Rancher's hosts
- * carry figures such as info.memoryInfo.memAvailable that change every
- * time and that fleet does not read): true when every collection is the
- * same as the last decode, in bytes or in every field fleet reads (then
- * nothing changed: touch the source, free u).  Else false, u complete:
- * its collections that were the same in bytes are filled in from last
- * (copies), and last keeps a copy of the others.  last starts empty
- * (xcalloc()).
- */
-#define BK_MEMO_RANCHER_PARTS	3
-bool		 bk_memo_rancher_fill(const struct bk_memo *,
-		     struct fleet_rancher_update *u,
-		     struct fleet_rancher_update *last);
-/* arg: struct fleet_consul_update **; one page. */
-int		 bk_memo_consul_cb(void *, int, const char *, size_t,
-		     char **, char **);
+bool		 bk_memo_had_ref(const struct bk_memo *);
 
 #endif

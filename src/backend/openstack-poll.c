@@ -37,6 +37,14 @@ struct os_poll {
 static void	os_auth(struct os_poll *);
 static void	os_servers(struct os_poll *, const char *);
 
+int
+bk_nova_decode_cb(void *arg, int part, const char *body, size_t len,
+    char **next, char **cause)
+{
+	(void)part;
+	return (backend_nova_decode(body, len, arg, next, cause));
+}
+
 static bool
 os_configured(const struct config *cfg)
 {
@@ -196,7 +204,7 @@ os_list(struct os_poll *op)
 	char	*url;
 
 	op->acc = xcalloc(1, sizeof *op->acc);
-	bk_memo_begin(op->memo, bk_memo_nova_cb, op->acc);
+	bk_memo_begin(op->memo, bk_nova_decode_cb, op->acc);
 	op->pages = 0;
 	url = util_url_join(op->tok.compute, "servers/detail");
 	os_servers(op, url);

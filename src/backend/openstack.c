@@ -226,121 +226,8 @@ backend_keystone_endpoint(const char *body, size_t len, const char *type,
 
 #define NSYS "nova"
 
-static int
-nova_fault(const json_t *root, char **cause)
-{
-	const char	*key, *msg;
-	json_t		*v;
-	long long	 code;
-
-	json_object_foreach((json_t *)root, key, v) {
-		if (!json_is_object(v) || !bkj_has(v, "message"))
-			continue;
-		if (bkj_int(NSYS, v, key, "code", BKJ_OPTIONAL, 0, 999, &code,
-		    cause) != 0 ||
-		    bkj_cstring(NSYS, v, key, "message", BKJ_OPTIONAL, &msg,
-		    cause) != 0)
-			return (-1);
-		*cause = xasprintf("%s: %.32s (%lld): %.200s", NSYS, key, code,
-		    msg);
-		return (-1);
-	}
-	*cause = bkj_error(NSYS, "", "servers", "missing");
-	return (-1);
-}
-
-static int
-nova_addresses(const json_t *s, const char *path, char **out, char **cause)
-{
-	json_t		*addrs, *list, *a;
-	const char	*net, *addr;
-	struct buf	 b = { 0 };
-	char		 apath[160];
-	size_t		 i;
-
-	*out = NULL;
-	if (bkj_object(NSYS, s, path, "addresses", BKJ_OPTIONAL, &addrs,
-	    cause) != 0)
-		return (-1);
-	if (addrs == NULL)
-		return (0);
-	json_object_foreach(addrs, net, list) {
-		if (!json_is_array(list)) {
-			snprintf(apath, sizeof apath, "%s.addresses", path);
-			*cause = bkj_error(NSYS, apath, net, "expected an "
-			    "array, got %s", bkj_type_name(list));
-			goto fail;
-		}
-		json_array_foreach(list, i, a) {
-			snprintf(apath, sizeof apath, "%s.addresses.%.32s[%zu]",
-			    path, net, i);
-			if (!json_is_object(a)) {
-				*cause = bkj_type_error(NSYS, apath,
-				    "an object", a);
-				goto fail;
-			}
-			if (bkj_cstring(NSYS, a, apath, "addr", BKJ_REQUIRED,
-			    &addr, cause) != 0)
-				goto fail;
-			if (b.len != 0)
-				buf_adds(&b, ", ");
-			buf_adds(&b, addr);
-		}
-	}
-	if (b.len != 0)
-		*out = buf_steal(&b);
-	return (0);
-
-fail:
-	buf_free(&b);
-	return (-1);
-}
-
-static int
-nova_server(const json_t *s, const char *path, struct fleet_os_server_u *u,
-    char **cause)
-{
-	json_t		*flavor;
-	const char	*created, *fname;
-	char		 fpath[96];
-
-	if (!json_is_object(s)) {
-		*cause = bkj_type_error(NSYS, path, "an object", s);
-		return (-1);
-	}
-	if (bkj_string(NSYS, s, path, "id", BKJ_REQUIRED, &u->id, cause) != 0 ||
-	    bkj_string(NSYS, s, path, "name", BKJ_OPTIONAL, &u->name,
-	    cause) != 0 ||
-	    bkj_string(NSYS, s, path, "status", BKJ_REQUIRED, &u->status,
-	    cause) != 0 ||
-	    bkj_cstring(NSYS, s, path, "created", BKJ_OPTIONAL, &created,
-	    cause) != 0 ||
-	    bkj_object(NSYS, s, path, "flavor", BKJ_OPTIONAL, &flavor,
-	    cause) != 0 ||
-	    nova_addresses(s, path, &u->addresses, cause) != 0)
-		return (-1);
-	if (created != NULL && backend_parse_time(created, &u->created) != 0) {
-		*cause = bkj_error(NSYS, path, "created", "not a time: "
-		    "\"%.40s\"", created);
-		return (-1);
-	}
-	if (flavor != NULL) {
-		snprintf(fpath, sizeof fpath, "%s.flavor", path);
-		/* original_name since microversion 2.47, id before. */
-		if (bkj_cstring(NSYS, flavor, fpath, "original_name",
-		    BKJ_OPTIONAL, &fname, cause) != 0)
-			return (-1);
-		if (fname == NULL && bkj_cstring(NSYS, flavor, fpath, "id",
-		    BKJ_OPTIONAL, &fname, cause) != 0)
-			return (-1);
-		if (fname != NULL)
-			u->flavor = xstrdup(fname);
-	}
-	return (0);
-}
-
-static void
-nova_server_clear(struct fleet_os_server_u *u)
+void
+backend_nova_server_clear(struct fleet_os_server_u *u)
 {
 	free(u->id);
 	free(u->name);
@@ -348,87 +235,6 @@ nova_server_clear(struct fleet_os_server_u *u)
 	free(u->flavor);
 	free(u->addresses);
 	memset(u, 0, sizeof *u);
-}
-
-static int
-nova_next(const json_t *root, char **next, char **cause)
-{
-	json_t		*links, *l;
-	const char	*rel, *href;
-	char		 path[48];
-	size_t		 i;
-
-	if (bkj_array(NSYS, root, "", "servers_links", BKJ_OPTIONAL, &links,
-	    cause) != 0)
-		return (-1);
-	json_array_foreach(links, i, l) {
-		snprintf(path, sizeof path, "servers_links[%zu]", i);
-		if (!json_is_object(l)) {
-			*cause = bkj_type_error(NSYS, path, "an object", l);
-			return (-1);
-		}
-		if (bkj_cstring(NSYS, l, path, "rel", BKJ_OPTIONAL, &rel,
-		    cause) != 0 ||
-		    bkj_cstring(NSYS, l, path, "href", BKJ_OPTIONAL, &href,
-		    cause) != 0)
-			return (-1);
-		if (rel != NULL && href != NULL && strcmp(rel, "next") == 0) {
-			*next = xstrdup(href);
-			return (0);
-		}
-	}
-	return (0);
-}
-
-int
-backend_nova_decode_dom(const char *body, size_t len,
-    struct fleet_openstack_update *acc, char **next, char **cause)
-{
-	json_t	*root, *servers, *s;
-	char	 path[48];
-	size_t	 i, n, base;
-
-	*next = NULL;
-	if ((root = bkj_load(NSYS, body, len, cause)) == NULL)
-		return (-1);
-	if (!json_is_object(root)) {
-		*cause = bkj_error(NSYS, "", NULL, "expected an object, got %s",
-		    bkj_type_name(root));
-		goto fail;
-	}
-	if (!bkj_has(root, "servers")) {
-		nova_fault(root, cause);
-		goto fail;
-	}
-	if (bkj_array(NSYS, root, "", "servers", BKJ_REQUIRED, &servers,
-	    cause) != 0)
-		goto fail;
-	n = json_array_size(servers);
-	if (acc->nservers + n > BACKEND_MAX_ENTRIES) {
-		*cause = bkj_error(NSYS, "", "servers", "too many servers");
-		goto fail;
-	}
-	base = acc->nservers;
-	acc->servers = xreallocarray(acc->servers, base + n,
-	    sizeof *acc->servers);
-	memset(acc->servers + base, 0, n * sizeof *acc->servers);
-	json_array_foreach(servers, i, s) {
-		snprintf(path, sizeof path, "servers[%zu]", i);
-		if (nova_server(s, path, &acc->servers[base + i], cause) != 0)
-			goto fail_page;
-	}
-	if (nova_next(root, next, cause) != 0)
-		goto fail_page;
-	acc->nservers += n;
-	json_decref(root);
-	return (0);
-
-fail_page:
-	for (i = 0; i < n; i++)
-		nova_server_clear(&acc->servers[base + i]);
-fail:
-	json_decref(root);
-	return (-1);
 }
 
 /* ---- nova: the streaming decoder --------------------------------------- */
@@ -543,7 +349,7 @@ ns_items_clear(struct ns_scan *ns)
 	size_t	 i;
 
 	for (i = 0; i < ns->n; i++)
-		nova_server_clear(&ns->items[i]);
+		backend_nova_server_clear(&ns->items[i]);
 	ns->n = ns->count = 0;
 	free(ns->cause);
 	ns->cause = NULL;

@@ -44,10 +44,13 @@ extern const struct bk_ops bk_openstack_ops;
 const struct config *bk_config(struct bk_source *);
 struct fleet	*bk_fleet(struct bk_source *);
 int64_t		 bk_refresh_ms(struct bk_source *);
+/*
+ * The server may hold this source's answers up to ms (a consul blocking
+ * query's wait): the schedule published in the model allows for it.
+ */
+void		 bk_hold(struct bk_source *, int64_t ms);
 /* Request timeout for this source (shorter than its period). */
 long		 bk_timeout_ms(struct bk_source *);
-/* Bytes received so far in this refresh (bk_request adds them up). */
-uint64_t	 bk_bytes(struct bk_source *);
 /* Mono ms the refresh started. */
 int64_t		 bk_started(struct bk_source *);
 struct fleet_fetch bk_fetch(struct bk_source *);
@@ -100,5 +103,40 @@ char		*bk_prefix_status(const char *what,
  */
 bool		 bk_is_error_answer(const char *cause);
 /* Lower-case hex SHA-256 of s into out[65]. */
+
+/*
+ * Rancher's unchanged answers (rancher-poll.c; its tests and benchmark
+ * use them too).  Its memo's parts are its collections (enum
+ * backend_rancher_kind); bk_rancher_decode_cb() decodes a page of one
+ * into arg (struct fleet_rancher_update *).  bk_rancher_copy() appends a
+ * deep copy of part of src to dst.
+ *
+ * bk_rancher_fill(), after a good cycle that was not unchanged as a
+ * whole: a collection decoded anew may still say what the last decode
+ * said (Rancher's hosts carry figures such as
+ * info.memoryInfo.memAvailable that change every time and that fleet
+ * does not read).  True when every collection is the same as the last
+ * decode, in bytes or in every field fleet reads (then nothing changed:
+ * touch the source, free u).  Else false, u complete: its collections
+ * that were the same in bytes are filled in from last (copies), and
+ * last keeps a copy of the others.  last starts empty (xcalloc()).
+ */
+struct bk_memo;
+int		 bk_rancher_decode_cb(void *, int, const char *, size_t,
+		     char **, char **);
+/*
+ * The memo's decode callbacks of consul (arg: struct
+ * fleet_consul_update **; one page, a second one replaces it) and of
+ * Nova (arg: its update; one part, paged); in their pollers.
+ */
+int		 bk_consul_decode_cb(void *, int, const char *, size_t,
+		     char **, char **);
+int		 bk_nova_decode_cb(void *, int, const char *, size_t,
+		     char **, char **);
+void		 bk_rancher_copy(struct fleet_rancher_update *dst,
+		     const struct fleet_rancher_update *src, int part);
+bool		 bk_rancher_fill(const struct bk_memo *,
+		     struct fleet_rancher_update *u,
+		     struct fleet_rancher_update *last);
 
 #endif

@@ -51,6 +51,246 @@ static const char *rancher_coll_name[RANCHER_NCOLL] = {
 static void	rancher_get(struct rancher_poll *, const char *,
 		    http_done_cb, void *);
 
+int
+bk_rancher_decode_cb(void *arg, int part, const char *body, size_t len,
+    char **next, char **cause)
+{
+	return (backend_rancher_decode((enum backend_rancher_kind)part, body,
+	    len, arg, next, cause));
+}
+
+/* --- unchanged collections (backend/memo.h) ------------------------- */
+
+static char *
+rancher_dup(const char *s)
+{
+	return (s != NULL ? xstrdup(s) : NULL);
+}
+
+static char **
+rancher_strv(char *const *v, size_t n)
+{
+	char	**c;
+	size_t	  i;
+
+	if (n == 0)
+		return (NULL);
+	c = xcalloc(n, sizeof *c);
+	for (i = 0; i < n; i++)
+		c[i] = rancher_dup(v[i]);
+	return (c);
+}
+
+void
+bk_rancher_copy(struct fleet_rancher_update *dst,
+    const struct fleet_rancher_update *src, int part)
+{
+	const struct fleet_rancher_stack_u	*st;
+	const struct fleet_rancher_service_u	*sv;
+	const struct fleet_rancher_host_u	*h;
+	struct fleet_rancher_stack_u		*dst_st;
+	struct fleet_rancher_service_u		*dsv;
+	struct fleet_rancher_host_u		*dh;
+	size_t					 i;
+
+	switch (part) {
+	case BACKEND_RANCHER_STACKS:
+		if (src->nstacks == 0)
+			break;
+		dst->stacks = xreallocarray(dst->stacks,
+		    dst->nstacks + src->nstacks, sizeof *dst->stacks);
+		for (i = 0; i < src->nstacks; i++) {
+			st = &src->stacks[i];
+			dst_st = &dst->stacks[dst->nstacks++];
+			dst_st->id = rancher_dup(st->id);
+			dst_st->name = rancher_dup(st->name);
+			dst_st->state = rancher_dup(st->state);
+			dst_st->health = rancher_dup(st->health);
+			dst_st->system = st->system;
+		}
+		break;
+	case BACKEND_RANCHER_SERVICES:
+		if (src->nservices == 0)
+			break;
+		dst->services = xreallocarray(dst->services,
+		    dst->nservices + src->nservices, sizeof *dst->services);
+		for (i = 0; i < src->nservices; i++) {
+			sv = &src->services[i];
+			dsv = &dst->services[dst->nservices++];
+			dsv->id = rancher_dup(sv->id);
+			dsv->stack_id = rancher_dup(sv->stack_id);
+			dsv->name = rancher_dup(sv->name);
+			dsv->state = rancher_dup(sv->state);
+			dsv->health = rancher_dup(sv->health);
+			dsv->scale = sv->scale;
+			dsv->system = sv->system;
+			dsv->image = rancher_dup(sv->image);
+			dsv->instance_ids = rancher_strv(sv->instance_ids,
+			    sv->ninstance_ids);
+			dsv->ninstance_ids = sv->ninstance_ids;
+		}
+		break;
+	case BACKEND_RANCHER_HOSTS:
+		if (src->nhosts == 0)
+			break;
+		dst->hosts = xreallocarray(dst->hosts,
+		    dst->nhosts + src->nhosts, sizeof *dst->hosts);
+		for (i = 0; i < src->nhosts; i++) {
+			h = &src->hosts[i];
+			dh = &dst->hosts[dst->nhosts++];
+			dh->id = rancher_dup(h->id);
+			dh->hostname = rancher_dup(h->hostname);
+			dh->state = rancher_dup(h->state);
+			dh->agent_state = rancher_dup(h->agent_state);
+			dh->instance_ids = rancher_strv(h->instance_ids,
+			    h->ninstance_ids);
+			dh->ninstance_ids = h->ninstance_ids;
+		}
+		break;
+	}
+}
+
+static void
+rancher_coll_clear(struct fleet_rancher_update *u, int part)
+{
+	struct fleet_rancher_update	*t;
+
+	/* Move the part into a scratch update and free that. */
+	t = xcalloc(1, sizeof *t);
+	switch (part) {
+	case BACKEND_RANCHER_STACKS:
+		t->stacks = u->stacks;
+		t->nstacks = u->nstacks;
+		u->stacks = NULL;
+		u->nstacks = 0;
+		break;
+	case BACKEND_RANCHER_SERVICES:
+		t->services = u->services;
+		t->nservices = u->nservices;
+		u->services = NULL;
+		u->nservices = 0;
+		break;
+	case BACKEND_RANCHER_HOSTS:
+		t->hosts = u->hosts;
+		t->nhosts = u->nhosts;
+		u->hosts = NULL;
+		u->nhosts = 0;
+		break;
+	}
+	fleet_rancher_update_free(t);
+}
+
+static bool
+rancher_str_eq(const char *a, const char *b)
+{
+	return (a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0);
+}
+
+static bool
+rancher_strv_eq(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t	 i;
+
+	if (na != nb)
+		return (false);
+	for (i = 0; i < na; i++) {
+		if (!rancher_str_eq(a[i], b[i]))
+			return (false);
+	}
+	return (true);
+}
+
+/* Does part of a say what part of b says (every field fleet reads)? */
+static bool
+rancher_coll_eq(const struct fleet_rancher_update *a,
+    const struct fleet_rancher_update *b, int part)
+{
+	const struct fleet_rancher_stack_u	*sa, *sb;
+	const struct fleet_rancher_service_u	*va, *vb;
+	const struct fleet_rancher_host_u	*ha, *hb;
+	size_t					 i;
+
+	switch (part) {
+	case BACKEND_RANCHER_STACKS:
+		if (a->nstacks != b->nstacks)
+			return (false);
+		for (i = 0; i < a->nstacks; i++) {
+			sa = &a->stacks[i];
+			sb = &b->stacks[i];
+			if (sa->system != sb->system ||
+			    !rancher_str_eq(sa->id, sb->id) ||
+			    !rancher_str_eq(sa->name, sb->name) ||
+			    !rancher_str_eq(sa->state, sb->state) ||
+			    !rancher_str_eq(sa->health, sb->health))
+				return (false);
+		}
+		return (true);
+	case BACKEND_RANCHER_SERVICES:
+		if (a->nservices != b->nservices)
+			return (false);
+		for (i = 0; i < a->nservices; i++) {
+			va = &a->services[i];
+			vb = &b->services[i];
+			if (va->scale != vb->scale || va->system != vb->system ||
+			    !rancher_str_eq(va->id, vb->id) ||
+			    !rancher_str_eq(va->stack_id, vb->stack_id) ||
+			    !rancher_str_eq(va->name, vb->name) ||
+			    !rancher_str_eq(va->state, vb->state) ||
+			    !rancher_str_eq(va->health, vb->health) ||
+			    !rancher_str_eq(va->image, vb->image) ||
+			    !rancher_strv_eq(va->instance_ids,
+			    va->ninstance_ids, vb->instance_ids,
+			    vb->ninstance_ids))
+				return (false);
+		}
+		return (true);
+	case BACKEND_RANCHER_HOSTS:
+		if (a->nhosts != b->nhosts)
+			return (false);
+		for (i = 0; i < a->nhosts; i++) {
+			ha = &a->hosts[i];
+			hb = &b->hosts[i];
+			if (!rancher_str_eq(ha->id, hb->id) ||
+			    !rancher_str_eq(ha->hostname, hb->hostname) ||
+			    !rancher_str_eq(ha->state, hb->state) ||
+			    !rancher_str_eq(ha->agent_state, hb->agent_state) ||
+			    !rancher_strv_eq(ha->instance_ids,
+			    ha->ninstance_ids, hb->instance_ids,
+			    hb->ninstance_ids))
+				return (false);
+		}
+		return (true);
+	}
+	return (false);
+}
+
+bool
+bk_rancher_fill(const struct bk_memo *m, struct fleet_rancher_update *u,
+    struct fleet_rancher_update *last)
+{
+	bool	 same[RANCHER_NCOLL], all = true;
+	int	 p;
+
+	/* What was decoded may say what the last decode said. */
+	for (p = 0; p < RANCHER_NCOLL; p++) {
+		same[p] = bk_memo_had_ref(m) && (bk_memo_part_same(m, p) ||
+		    rancher_coll_eq(u, last, p));
+		if (!same[p])
+			all = false;
+	}
+	if (all)
+		return (true);
+	for (p = 0; p < RANCHER_NCOLL; p++) {
+		if (same[p] && bk_memo_part_same(m, p))
+			bk_rancher_copy(u, last, p);
+		else if (!same[p]) {
+			rancher_coll_clear(last, p);
+			bk_rancher_copy(last, u, p);
+		}
+	}
+	return (false);
+}
+
 static bool
 rancher_configured(const struct config *cfg)
 {
@@ -133,7 +373,7 @@ rancher_coll_done(struct rancher_poll *rp, char *cause)
 	}
 	u = rp->acc;
 	rp->acc = NULL;
-	if (bk_memo_rancher_fill(rp->memo, u, rp->last)) {
+	if (bk_rancher_fill(rp->memo, u, rp->last)) {
 		/* new bytes, nothing fleet reads changed */
 		fleet_rancher_update_free(u);
 		fetch = bk_fetch(rp->s);
@@ -226,7 +466,7 @@ rancher_collections(struct rancher_poll *rp)
 	size_t	 i;
 
 	rp->acc = xcalloc(1, sizeof *rp->acc);
-	bk_memo_begin(rp->memo, bk_memo_rancher_cb, rp->acc);
+	bk_memo_begin(rp->memo, bk_rancher_decode_cb, rp->acc);
 	rp->pending = RANCHER_NCOLL;
 	for (i = 0; i < RANCHER_NCOLL; i++) {
 		rp->coll[i].pages = 0;

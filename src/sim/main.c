@@ -33,6 +33,7 @@ usage(int status)
 	    "[--poll-interval S]\n"
 	    "                  [--no-consul-acl] [--write-config FILE] "
 	    "[--fault SPEC]...\n"
+	    "                  [--access-log FILE]\n"
 	    "  SPEC is SYSTEM:PATH-PREFIX:KIND[:ARG]; SYSTEM consul, "
 	    "prometheus, scalelite,\n"
 	    "  rancher, openstack or metrics; KIND latency:MS, hang, "
@@ -65,6 +66,7 @@ main(int argc, char **argv)
 		{ "fault", required_argument, NULL, 'f' },
 		{ "poll-interval", required_argument, NULL, 'i' },
 		{ "no-consul-acl", no_argument, NULL, 'A' },
+		{ "access-log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -72,7 +74,7 @@ main(int argc, char **argv)
 	struct sim_fault	 f;
 	const char		*listen_addr = "127.0.0.1";
 	const char		*profile = "default";
-	const char		*config = NULL, *errstr;
+	const char		*config = NULL, *access_log = NULL, *errstr;
 	const char		*faults[SIM_MAX_FAULTS];
 	char			*cause, *u;
 	long long		 nodes = 12, seed = 1, port_base = 0;
@@ -143,6 +145,9 @@ main(int argc, char **argv)
 		case 'A':
 			acl = false;
 			break;
+		case 'L':
+			access_log = optarg;
+			break;
 		case 'h':
 			usage(0);
 		default:
@@ -166,6 +171,15 @@ main(int argc, char **argv)
 	}
 
 	w = sim_world_new((size_t)nodes, (uint64_t)seed, speed, profile);
+	if (access_log != NULL) {
+		if ((w->access_log = fopen(access_log, "a")) == NULL) {
+			fprintf(stderr, "bbbctl-sim: --access-log %s: %s\n",
+			    access_log, strerror(errno));
+			sim_world_free(w);
+			return (1);
+		}
+		setvbuf(w->access_log, NULL, _IOLBF, 0);
+	}
 	w->poll_interval_ms = poll_s * 1000;
 	if (!acl)
 		w->consul_token[0] = '\0';
@@ -211,6 +225,8 @@ main(int argc, char **argv)
 		pthread_mutex_unlock(&w->lock);
 	}
 	sim_http_stop(w);
+	if (w->access_log != NULL)
+		fclose(w->access_log);
 	sim_world_free(w);
 	return (0);
 }

@@ -51,6 +51,9 @@ sim_config_text(struct sim_world *w)
 	    "application_credential_secret = %s\nregion = RegionOne\n\n",
 	    u, w->os_cred_id, w->os_cred_secret);
 	free(u);
+	u = sim_url(w, SIM_GREENLIGHT);
+	buf_printf(&b, "[probes]\ngreenlight_url = %s/b\n\n", u);
+	free(u);
 	buf_printf(&b, "[ui]\nrefresh = 2s\n");
 	return (buf_steal(&b));
 }

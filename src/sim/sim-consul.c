@@ -13,7 +13,8 @@
  * or "Authorization: Bearer" must carry it.  A wrong token gets 403 "ACL
  * not found"; no token is the anonymous token, which may not write (403
  * "Permission denied") and reads nothing (lists filtered to empty, with
- * X-Consul-Results-Filtered-By-ACLs: true).
+ * X-Consul-Results-Filtered-By-ACLs: true; one KV key and agent/self are
+ * 403 "Permission denied").
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -30,6 +31,8 @@
 #define CONSUL_DC		"dc1"
 #define CONSUL_SERVER_NODE	"consul-01"
 #define CONSUL_SERVER_ADDR	"10.20.255.1"
+#define CONSUL_SERVER_ID	"5a3c7c1e-2b9d-4f0e-8c41-0d1f6b7a9e01"
+#define CONSUL_VERSION		"1.7.14"
 #define CONSUL_WAIT_DEFAULT_MS	(5 * 60 * 1000)
 #define CONSUL_WAIT_MAX_MS	(10 * 60 * 1000)
 #define CONSUL_KV_MAX		(512 * 1024)
@@ -73,6 +76,12 @@ struct consul_service {
 	uint64_t	 modify_index;
 };
 
+/* The lock-delay of a key that a "delete" session's end removed. */
+struct consul_delay {
+	char		*key;
+	int64_t		 until;		/* rt_ms */
+};
+
 struct consul {
 	struct consul_kv	*kv;		/* sorted by key */
 	size_t			 nkv;
@@ -84,6 +93,8 @@ struct consul {
 	size_t			 nservices;
 	uint64_t		 catalog_index;
 	uint64_t		 session_seq;
+	struct consul_delay	*delays;
+	size_t			 ndelays;
 };
 
 enum consul_acl { CONSUL_ACL_OK, CONSUL_ACL_ANON, CONSUL_ACL_BAD };
@@ -135,6 +146,9 @@ sim_consul_free(struct sim_world *w)
 	for (i = 0; i < c->nservices; i++)
 		consul_service_free_one(&c->services[i]);
 	free(c->services);
+	for (i = 0; i < c->ndelays; i++)
+		free(c->delays[i].key);
+	free(c->delays);
 	free(c);
 	w->consul = NULL;
 }
@@ -169,6 +183,29 @@ consul_method(const struct sim_req *req, const char *m1, const char *m2)
 	return (strcmp(req->method, m1) == 0 ||
 	    (m2 != NULL && strcmp(req->method, m2) == 0) ||
 	    (strcmp(req->method, "HEAD") == 0 && strcmp(m1, "GET") == 0));
+}
+
+/*
+ * A member of a request body by name, case-insensitively: consul decodes
+ * bodies with mapstructure, whose field matching falls back to
+ * strings.EqualFold (agent/http.go decodeBody; agent/session_endpoint.go
+ * FixupLockDelay looks for "lockdelay" the same way), so "ttl", "TTL" and
+ * "Ttl" are one field; python-consul sends session and service bodies in
+ * lower case.
+ */
+static json_t *
+consul_member(json_t *o, const char *key)
+{
+	const char	*k;
+	json_t		*v;
+
+	if ((v = json_object_get(o, key)) != NULL)
+		return (v);
+	json_object_foreach(o, k, v) {
+		if (strcasecmp(k, key) == 0)
+			return (v);
+	}
+	return (NULL);
 }
 
 static enum consul_acl
@@ -529,7 +566,7 @@ consul_service_entries(struct sim_world *w, const char *svc, bool health,
 		if (strcmp(s->name, svc) != 0 ||
 		    !consul_tags_have(s->tags, tag))
 			continue;
-		node = consul_node_json("5a3c7c1e-2b9d-4f0e-8c41-0d1f6b7a9e01",
+		node = consul_node_json(CONSUL_SERVER_ID,
 		    CONSUL_SERVER_NODE, CONSUL_SERVER_ADDR, 1);
 		sj = consul_service_json(s);
 		if (health)
@@ -845,6 +882,202 @@ out:
 	consul_set_index(r, idx);
 }
 
+/* Every consul node: the server and the BBB nodes in consul. */
+static json_t *
+consul_nodes_json(struct sim_world *w, const char *only)
+{
+	struct sim_node	*n;
+	json_t		*a;
+	size_t		 i;
+
+	a = json_array();
+	if (only == NULL || strcmp(only, CONSUL_SERVER_NODE) == 0)
+		json_array_append_new(a, consul_node_json(CONSUL_SERVER_ID,
+		    CONSUL_SERVER_NODE, CONSUL_SERVER_ADDR, 1));
+	for (i = 0; i < w->nnodes; i++) {
+		n = &w->nodes[i];
+		if (!consul_node_in(n) ||
+		    (only != NULL && strcmp(only, n->name) != 0))
+			continue;
+		json_array_append_new(a, consul_node_json(n->vm_id, n->name,
+		    n->ip, n->consul_modify_index));
+	}
+	return (a);
+}
+
+/* A BBB node in consul by name, or NULL. */
+static struct sim_node *
+consul_node_find(struct sim_world *w, const char *name)
+{
+	int	i = sim_node_by_name(w, name);
+
+	if (i < 0 || !consul_node_in(&w->nodes[i]))
+		return (NULL);
+	return (&w->nodes[i]);
+}
+
+/* GET /v1/catalog/nodes (agent/catalog_endpoint.go CatalogNodes). */
+static void
+consul_catalog_nodes(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r, enum consul_acl acl)
+{
+	uint64_t	 index, idx;
+	int64_t		 wait;
+
+	if (consul_parse_wait(w, req, r, &index, &wait) != 0)
+		return;
+	idx = consul_block(w, consul_state_index, NULL, index, wait);
+	if (acl != CONSUL_ACL_OK) {
+		consul_filtered(r);
+		sim_resp_json(r, 200, json_array());
+	} else
+		sim_resp_json(r, 200, consul_nodes_json(w, NULL));
+	consul_set_index(r, idx);
+}
+
+/*
+ * GET /v1/catalog/node/<name>: {"Node": {...}, "Services": {id: {...}}};
+ * an unknown node is JSON null with 200 (agent/catalog_endpoint.go
+ * CatalogNodeServices returns the nil NodeServices as is).
+ */
+static void
+consul_catalog_node(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r, const char *name, enum consul_acl acl)
+{
+	struct consul	*c = consul_get(w);
+	struct sim_node	*n;
+	json_t		*nodes, *svcs;
+	uint64_t	 index, idx;
+	int64_t		 wait;
+	size_t		 i;
+
+	if (*name == '\0') {
+		consul_error(r, 400, "Missing node name");
+		return;
+	}
+	if (consul_parse_wait(w, req, r, &index, &wait) != 0)
+		return;
+	idx = consul_block(w, consul_state_index, NULL, index, wait);
+	nodes = consul_nodes_json(w, name);
+	if (acl != CONSUL_ACL_OK || json_array_size(nodes) == 0) {
+		if (acl != CONSUL_ACL_OK)
+			consul_filtered(r);
+		json_decref(nodes);
+		sim_resp_json(r, 200, json_null());
+		consul_set_index(r, idx);
+		return;
+	}
+	svcs = json_object();
+	if ((n = consul_node_find(w, name)) != NULL)
+		json_object_set_new(svcs, w->consul_service,
+		    consul_bbb_service(w, n));
+	else {
+		json_object_set_new(svcs, "consul", json_pack("{s:s, s:s, "
+		    "s:[], s:s, s:{}, s:i, s:I, s:I}", "ID", "consul",
+		    "Service", "consul", "Tags", "Address", "", "Meta",
+		    "Port", 8300, "CreateIndex", (json_int_t)1, "ModifyIndex",
+		    (json_int_t)1));
+		for (i = 0; i < c->nservices; i++)
+			json_object_set_new(svcs, c->services[i].id,
+			    consul_service_json(&c->services[i]));
+	}
+	sim_resp_json(r, 200, json_pack("{s:o, s:o}", "Node",
+	    json_incref(json_array_get(nodes, 0)), "Services", svcs));
+	json_decref(nodes);
+	consul_set_index(r, idx);
+}
+
+/*
+ * GET /v1/health/checks/<service> (the service's checks, no serfHealth)
+ * and GET /v1/health/node/<node> (all of a node's checks; [] for an
+ * unknown node), both blocking.
+ */
+static void
+consul_health_checks(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r, const char *name, bool by_node, enum consul_acl acl)
+{
+	struct consul	*c = consul_get(w);
+	struct sim_node	*n;
+	json_t		*a, *checks, *ck;
+	uint64_t	 index, idx;
+	int64_t		 wait;
+	size_t		 i, j;
+
+	if (*name == '\0') {
+		consul_error(r, 400, by_node ? "Missing node name" :
+		    "Missing service name");
+		return;
+	}
+	if (consul_parse_wait(w, req, r, &index, &wait) != 0)
+		return;
+	idx = consul_block(w, consul_state_index, NULL, index, wait);
+	a = json_array();
+	if (acl != CONSUL_ACL_OK) {
+		consul_filtered(r);
+		goto out;
+	}
+	if (by_node && strcmp(name, CONSUL_SERVER_NODE) == 0) {
+		for (i = 0; i <= c->nservices; i++) {
+			checks = consul_server_checks(i < c->nservices ?
+			    &c->services[i] : NULL);
+			json_array_foreach(checks, j, ck) {
+				if (i == c->nservices || j > 0)
+					json_array_append(a, ck);
+			}
+			json_decref(checks);
+		}
+		goto out;
+	}
+	for (i = 0; i < w->nnodes; i++) {
+		n = &w->nodes[i];
+		if (!consul_node_in(n))
+			continue;
+		if (by_node ? strcmp(n->name, name) != 0 :
+		    strcmp(w->consul_service, name) != 0)
+			continue;
+		checks = consul_bbb_checks(w, n);
+		json_array_foreach(checks, j, ck) {
+			if (by_node || j > 0)
+				json_array_append(a, ck);
+		}
+		json_decref(checks);
+	}
+	for (i = 0; !by_node && i < c->nservices; i++) {
+		if (strcmp(c->services[i].name, name) != 0 ||
+		    !c->services[i].has_check)
+			continue;
+		checks = consul_server_checks(&c->services[i]);
+		json_array_append(a, json_array_get(checks, 1));
+		json_decref(checks);
+	}
+out:
+	sim_resp_json(r, 200, a);
+	consul_set_index(r, idx);
+}
+
+/* GET /v1/agent/self: the agent's configuration and member entry. */
+static void
+consul_agent_self(struct sim_world *w, struct sim_resp *r,
+    enum consul_acl acl)
+{
+	/* agent:read, which the anonymous token lacks (acl.go) */
+	if (acl != CONSUL_ACL_OK) {
+		consul_error(r, 403, "Permission denied");
+		return;
+	}
+	sim_resp_json(r, 200, json_pack("{s:{s:s, s:s, s:s, s:s, s:b, "
+	    "s:s, s:s}, s:{s:s, s:s, s:i, s:{s:s, s:s, s:s, s:s, s:s}, "
+	    "s:i}, s:{s:s}}",
+	    "Config", "Datacenter", CONSUL_DC, "PrimaryDatacenter", CONSUL_DC,
+	    "NodeName", CONSUL_SERVER_NODE, "NodeID", CONSUL_SERVER_ID,
+	    "Server", 1, "Revision", "2cf0a3c8", "Version", CONSUL_VERSION,
+	    "Member", "Name", CONSUL_SERVER_NODE, "Addr", CONSUL_SERVER_ADDR,
+	    "Port", 8301, "Tags", "role", "consul", "dc", CONSUL_DC,
+	    "build", CONSUL_VERSION ":2cf0a3c8", "port", "8300", "acl_mode",
+	    w->consul_token[0] != '\0' ? "1" : "0", "Status", 1,
+	    "Meta", "consul-network-segment", ""));
+}
+
 /* ------------------------------------------------------------------ */
 /* Agent service register / deregister */
 
@@ -877,33 +1110,34 @@ consul_agent_register(struct sim_world *w, const struct sim_req *req,
 		json_decref(j);
 		return;
 	}
-	name = json_string_value(json_object_get(j, "Name"));
+	name = json_string_value(consul_member(j, "Name"));
 	if (name == NULL || *name == '\0') {
 		consul_error(r, 400, "Missing service name");
 		json_decref(j);
 		return;
 	}
-	id = json_string_value(json_object_get(j, "ID"));
+	id = json_string_value(consul_member(j, "ID"));
 	if (id == NULL || *id == '\0')
 		id = name;
 
 	memset(&ns, 0, sizeof ns);
 	ns.id = xstrdup(id);
 	ns.name = xstrdup(name);
-	v = json_object_get(j, "Tags");
+	v = consul_member(j, "Tags");
 	ns.tags = json_is_array(v) ? json_deep_copy(v) : json_array();
-	v = json_object_get(j, "Meta");
+	v = consul_member(j, "Meta");
 	ns.meta = json_is_object(v) ? json_deep_copy(v) : json_object();
-	v = json_object_get(j, "Address");
+	v = consul_member(j, "Address");
 	ns.address = xstrdup(json_is_string(v) ? json_string_value(v) : "");
-	ns.port = json_integer_value(json_object_get(j, "Port"));
-	ns.has_check = json_object_get(j, "Check") != NULL ||
-	    json_array_size(json_object_get(j, "Checks")) > 0;
+	ns.port = json_integer_value(consul_member(j, "Port"));
+	ns.has_check = consul_member(j, "Check") != NULL ||
+	    json_array_size(consul_member(j, "Checks")) > 0;
 	json_decref(j);
 
 	sim_world_changed(w);
 	ns.modify_index = w->index;
-	if ((s = consul_service_find(c, id)) != NULL) {
+	/* ns.id: id pointed into j, freed above */
+	if ((s = consul_service_find(c, ns.id)) != NULL) {
 		ns.create_index = s->create_index;
 		consul_service_free_one(s);
 		*s = ns;
@@ -984,6 +1218,40 @@ consul_kv_remove(struct consul *c, size_t i)
 	c->nkv--;
 }
 
+/*
+ * Lock-delays outlive the keys: consul keeps them by key name (the state
+ * store's lockDelay), so a key that a "delete" session's end removed
+ * cannot be acquired, even as a new key, until the delay is over.
+ * Returns the key's delay end (rt_ms), 0 if none; drops expired ones.
+ */
+static int64_t
+consul_delay_get(struct consul *c, const char *key, int64_t now)
+{
+	int64_t	 until = 0;
+	size_t	 i = 0;
+
+	while (i < c->ndelays) {
+		if (c->delays[i].until <= now) {
+			free(c->delays[i].key);
+			c->delays[i] = c->delays[--c->ndelays];
+			continue;
+		}
+		if (strcmp(c->delays[i].key, key) == 0)
+			until = c->delays[i].until;
+		i++;
+	}
+	return (until);
+}
+
+static void
+consul_delay_add(struct consul *c, const char *key, int64_t until)
+{
+	c->delays = xreallocarray(c->delays, c->ndelays + 1,
+	    sizeof *c->delays);
+	c->delays[c->ndelays].key = xstrdup(key);
+	c->delays[c->ndelays++].until = until;
+}
+
 /* Invalidate a session: release or delete what it holds. */
 static void
 consul_session_invalidate(struct sim_world *w, size_t si, bool lock_delay)
@@ -1000,6 +1268,11 @@ consul_session_invalidate(struct sim_world *w, size_t si, bool lock_delay)
 			continue;
 		}
 		if (s->delete) {
+			/* deleteSessionTxn: the delay applies to deleted
+			 * keys too */
+			if (lock_delay && s->lock_delay_ms > 0)
+				consul_delay_add(c, c->kv[i].key, w->rt_ms +
+				    s->lock_delay_ms);
 			consul_kv_remove(c, i);
 			continue;
 		}
@@ -1058,24 +1331,49 @@ consul_session_json(const struct consul_session *s)
 	return (o);
 }
 
-/* Duration as consul accepts it: "15s" or nanoseconds (small: seconds). */
+/*
+ * Go's time.ParseDuration as far as consul's callers notice: a number
+ * needs a unit unless it is 0.  0, or -1 with the Go error text.
+ */
 static int
-consul_parse_dur(json_t *v, int64_t *ms)
+consul_go_duration(const char *s, int64_t *ms, char **cause)
 {
 	const char	*errstr;
 
+	if (*s != '\0' && strspn(s, "0123456789.") == strlen(s) &&
+	    strspn(s, "0.") != strlen(s)) {
+		*cause = xasprintf("time: missing unit in duration \"%s\"", s);
+		return (-1);
+	}
+	if (util_parse_duration_ms(s, ms, &errstr) != 0) {
+		*cause = xasprintf("time: invalid duration \"%s\"", s);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * LockDelay as agent/session_endpoint.go FixupLockDelay reads it: a Go
+ * duration string, or a number of nanoseconds; either below 1000 (ns)
+ * is taken as seconds.
+ */
+static int
+consul_parse_lock_delay(json_t *v, int64_t *ms, char **cause)
+{
+	double	 ns;
+
 	if (json_is_integer(v) || json_is_real(v)) {
-		/* consul: below 1000 (ns) it means seconds */
-		if (json_number_value(v) < 1000)
-			*ms = (int64_t)(json_number_value(v) * 1000);
-		else
-			*ms = (int64_t)(json_number_value(v) / 1000000);
+		ns = json_number_value(v);
+		*ms = ns < 1000 ? (int64_t)(ns * 1000) : (int64_t)(ns / 1e6);
 		return (0);
 	}
-	if (!json_is_string(v))
+	if (!json_is_string(v)) {
+		*cause = xstrdup("LockDelay: not a duration");
 		return (-1);
-	if (util_parse_duration_ms(json_string_value(v), ms, &errstr) != 0)
+	}
+	if (consul_go_duration(json_string_value(v), ms, cause) != 0)
 		return (-1);
+	/* "5ms" is 5000000 ns, not below the threshold: kept as is */
 	return (0);
 }
 
@@ -1088,7 +1386,7 @@ consul_session_create(struct sim_world *w, const struct sim_req *req,
 	json_t			*j = NULL, *v;
 	json_error_t		 err;
 	const char		*str;
-	char			 h[33];
+	char			 h[33], *cause = NULL;
 	uint64_t		 x;
 	int			 i;
 
@@ -1102,7 +1400,22 @@ consul_session_create(struct sim_world *w, const struct sim_req *req,
 			    j == NULL ? err.text : "not an object");
 			goto out;
 		}
-		if ((str = json_string_value(json_object_get(j, "Node")))
+		if ((v = consul_member(j, "LockDelay")) != NULL &&
+		    consul_parse_lock_delay(v, &s.lock_delay_ms, &cause) != 0) {
+			consul_error(r, 400, "Request decode failed: %s",
+			    cause);
+			goto out;
+		}
+		v = consul_member(j, "TTL");
+		if (v != NULL && !json_is_string(v) && !json_is_null(v)) {
+			consul_error(r, 400, "Request decode failed: 1 "
+			    "error(s) decoding:\n\n* 'TTL' expected type "
+			    "'string'");
+			goto out;
+		}
+		if (s.lock_delay_ms > 60000)
+			s.lock_delay_ms = 60000;
+		if ((str = json_string_value(consul_member(j, "Node")))
 		    != NULL && *str != '\0') {
 			if (strcmp(str, CONSUL_SERVER_NODE) != 0 &&
 			    sim_node_by_name(w, str) == -1) {
@@ -1112,41 +1425,36 @@ consul_session_create(struct sim_world *w, const struct sim_req *req,
 			}
 			snprintf(s.node, sizeof s.node, "%s", str);
 		}
-		if ((v = json_object_get(j, "LockDelay")) != NULL &&
-		    consul_parse_dur(v, &s.lock_delay_ms) != 0) {
-			consul_error(r, 400, "Request decode failed: bad "
-			    "LockDelay");
-			goto out;
-		}
-		if (s.lock_delay_ms > 60000)
-			s.lock_delay_ms = 60000;
-		if ((v = json_object_get(j, "TTL")) != NULL &&
-		    !(json_is_string(v) && *json_string_value(v) == '\0')) {
-			if (consul_parse_dur(v, &s.ttl_ms) != 0) {
-				consul_error(r, 400, "Request decode failed: "
-				    "bad TTL");
-				goto out;
-			}
-			if (s.ttl_ms != 0 && (s.ttl_ms < 10000 ||
-			    s.ttl_ms > 86400000)) {
-				consul_error(r, 400, "Invalid Session TTL "
-				    "'%s', must be between [10s=24h0m0s]",
-				    json_is_string(v) ? json_string_value(v) :
-				    "?");
-				goto out;
-			}
-		}
-		if ((str = json_string_value(json_object_get(j,
-		    "Behavior"))) != NULL && *str != '\0') {
+		/*
+		 * The order of agent/consul/session_endpoint.go Apply:
+		 * Behavior, then TTL; its errors are plain errors, which the
+		 * HTTP layer answers with 500.
+		 */
+		if ((str = json_string_value(consul_member(j, "Behavior")))
+		    != NULL && *str != '\0') {
 			if (strcmp(str, "delete") == 0)
 				s.delete = true;
 			else if (strcmp(str, "release") != 0) {
-				consul_error(r, 400, "Invalid Behavior "
+				consul_error(r, 500, "Invalid Behavior "
 				    "setting '%s'", str);
 				goto out;
 			}
 		}
-		str = json_string_value(json_object_get(j, "Name"));
+		if ((str = json_string_value(v)) != NULL && *str != '\0') {
+			if (consul_go_duration(str, &s.ttl_ms, &cause) != 0) {
+				consul_error(r, 500, "Session TTL '%s' "
+				    "invalid: %s", str, cause);
+				goto out;
+			}
+			if (s.ttl_ms != 0 && (s.ttl_ms < 10000 ||
+			    s.ttl_ms > 86400000)) {
+				consul_error(r, 500, "Invalid Session TTL "
+				    "'%lld', must be between [10s=24h0m0s]",
+				    (long long)s.ttl_ms * 1000000);
+				goto out;
+			}
+		}
+		str = json_string_value(consul_member(j, "Name"));
 		if (str != NULL)
 			s.name = xstrdup(str);
 	}
@@ -1174,6 +1482,7 @@ consul_session_create(struct sim_world *w, const struct sim_req *req,
 	json_decref(j);
 	return;
 out:
+	free(cause);
 	free(s.name);
 	json_decref(j);
 }
@@ -1221,9 +1530,16 @@ consul_session(struct sim_world *w, const struct sim_req *req,
 		}
 		s = consul_session_find(c, id);
 		if (rest[0] == 'd') {
+			/*
+			 * Destroying is an invalidation like any other: the
+			 * state store's session delete sets the lock-delay
+			 * of every key the session held (agent/consul/state
+			 * session.go deleteSessionTxn), so another session
+			 * cannot take them for LockDelay.
+			 */
 			if (s != NULL)
 				consul_session_invalidate(w,
-				    (size_t)(s - c->sessions), false);
+				    (size_t)(s - c->sessions), true);
 			sim_resp_set(r, 200, "application/json",
 			    xstrdup("true"));
 			return;
@@ -1352,6 +1668,16 @@ consul_kv_get(struct sim_world *w, const struct sim_req *req,
 		return;
 	idx = consul_block(w, recurse || keys ? consul_kv_prefix_index :
 	    consul_kv_index, key, index, wait);
+	if (acl != CONSUL_ACL_OK && !recurse && !keys) {
+		/*
+		 * One key is checked, not filtered: agent/consul/
+		 * kvs_endpoint.go Get returns acl.ErrPermissionDenied when
+		 * the token may not read it (403), where List and ListKeys
+		 * filter their entries (FilterDirEnt).
+		 */
+		consul_error(r, 403, "Permission denied");
+		return;
+	}
 	if (acl != CONSUL_ACL_OK) {
 		/* the anonymous token sees no keys */
 		consul_filtered(r);
@@ -1500,6 +1826,9 @@ consul_kv_put(struct sim_world *w, const struct sim_req *req,
 	if (acquire != NULL && kv != NULL && kv->session[0] == '\0' &&
 	    w->rt_ms < kv->lock_delay_until)
 		goto answer;
+	if (acquire != NULL && kv == NULL &&
+	    w->rt_ms < consul_delay_get(c, key, w->rt_ms))
+		goto answer;
 	if (release != NULL && (kv == NULL ||
 	    strcmp(kv->session, release) != 0))
 		goto answer;
@@ -1509,6 +1838,7 @@ consul_kv_put(struct sim_world *w, const struct sim_req *req,
 		memset(&nkv, 0, sizeof nkv);
 		nkv.key = xstrdup(key);
 		nkv.create_index = w->index;
+		nkv.lock_delay_until = consul_delay_get(c, key, w->rt_ms);
 		c->kv = xreallocarray(c->kv, c->nkv + 1, sizeof *c->kv);
 		memmove(&c->kv[at + 1], &c->kv[at],
 		    (c->nkv - at) * sizeof *c->kv);
@@ -1605,8 +1935,8 @@ consul_kv(struct sim_world *w, const struct sim_req *req, struct sim_resp *r,
 
 /* ------------------------------------------------------------------ */
 
-void
-sim_consul_handle(struct sim_world *w, const struct sim_req *req,
+static void
+consul_handle(struct sim_world *w, const struct sim_req *req,
     struct sim_resp *r)
 {
 	enum consul_acl	 acl;
@@ -1666,17 +1996,28 @@ sim_consul_handle(struct sim_world *w, const struct sim_req *req,
 	}
 
 	/* the read-only endpoints */
-	if (strcmp(p, "/v1/catalog/services") == 0 ||
-	    strncmp(p, "/v1/catalog/service/", 20) == 0 ||
-	    strncmp(p, "/v1/health/service/", 19) == 0 ||
-	    strncmp(p, "/v1/health/state/", 17) == 0 ||
+	if (strncmp(p, "/v1/catalog/", 12) == 0 ||
+	    strncmp(p, "/v1/health/", 11) == 0 ||
+	    strcmp(p, "/v1/agent/self") == 0 ||
 	    strcmp(p, "/v1/status/leader") == 0) {
 		if (!consul_method(req, "GET", NULL)) {
 			consul_method_not_allowed(req, r, "GET");
 			return;
 		}
 	}
-	if (strcmp(p, "/v1/catalog/services") == 0)
+	if (strcmp(p, "/v1/catalog/nodes") == 0)
+		consul_catalog_nodes(w, req, r, acl);
+	else if (strncmp(p, "/v1/catalog/node/", 17) == 0)
+		consul_catalog_node(w, req, r, p + 17, acl);
+	else if (strcmp(p, "/v1/catalog/datacenters") == 0)
+		sim_resp_json(r, 200, json_pack("[s]", CONSUL_DC));
+	else if (strncmp(p, "/v1/health/checks/", 18) == 0)
+		consul_health_checks(w, req, r, p + 18, false, acl);
+	else if (strncmp(p, "/v1/health/node/", 16) == 0)
+		consul_health_checks(w, req, r, p + 16, true, acl);
+	else if (strcmp(p, "/v1/agent/self") == 0)
+		consul_agent_self(w, r, acl);
+	else if (strcmp(p, "/v1/catalog/services") == 0)
 		consul_catalog_services(w, req, r, acl);
 	else if (strncmp(p, "/v1/catalog/service/", 20) == 0)
 		consul_service_nodes(w, req, r, p + 20, false, acl);
@@ -1688,4 +2029,28 @@ sim_consul_handle(struct sim_world *w, const struct sim_req *req,
 		sim_resp_json(r, 200, json_string(CONSUL_SERVER_ADDR ":8300"));
 	else
 		sim_resp_set(r, 404, "text/plain; charset=utf-8", NULL);
+}
+
+/*
+ * Every answer that carries query metadata (X-Consul-Index) also says
+ * which consistency mode served it: agent/http.go setMeta calls
+ * setConsistency with the QueryMeta's ConsistencyLevel, "leader" by
+ * default, "stale" or "consistent" when asked for.
+ */
+void
+sim_consul_handle(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r)
+{
+	size_t	i;
+
+	consul_handle(w, req, r);
+	for (i = 0; i < r->nheaders; i++) {
+		if (strcasecmp(r->headers[i].name, "X-Consul-Index") != 0)
+			continue;
+		sim_resp_header(r, "X-Consul-Effective-Consistency",
+		    sim_query_has(req->query, "stale") ? "stale" :
+		    sim_query_has(req->query, "consistent") ? "consistent" :
+		    "leader");
+		break;
+	}
 }

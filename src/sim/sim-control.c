@@ -14,6 +14,7 @@
  *   POST   /speed?x=X             change the speed
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +189,48 @@ sim_control_nodes(struct sim_world *w, const struct sim_req *req,
 	sim_resp_json(r, 200, sim_control_node(n));
 }
 
+/*
+ * POST /health?system=scalelite|greenlight[&failure=TEXT]: that health
+ * check fails with TEXT (200 "Health Check Failure: TEXT", as scalelite
+ * and Greenlight 2 answer), or passes again without failure.
+ */
+static void
+sim_control_health(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r)
+{
+	char	*sys, *text, *dst;
+	size_t	 i;
+
+	sys = sim_query_get(req->query, "system");
+	text = sim_query_get(req->query, "failure");
+	if (sys != NULL && strcmp(sys, "scalelite") == 0)
+		dst = w->sl_health_failure;
+	else if (sys != NULL && strcmp(sys, "greenlight") == 0)
+		dst = w->gl_health_failure;
+	else {
+		sim_resp_printf(r, 400, NULL, "health needs "
+		    "?system=scalelite|greenlight[&failure=TEXT]\n");
+		goto out;
+	}
+	if (text != NULL && strlen(text) >= sizeof w->sl_health_failure) {
+		sim_resp_printf(r, 400, NULL, "failure: at most %zu bytes\n",
+		    sizeof w->sl_health_failure - 1);
+		goto out;
+	}
+	for (i = 0; text != NULL && text[i] != '\0'; i++) {
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			text[i] = ' ';
+	}
+	snprintf(dst, sizeof w->sl_health_failure, "%s", text != NULL ? text :
+	    "");
+	sim_resp_printf(r, 200, "application/json",
+	    "{\"system\":\"%s\",\"healthy\":%s}", sys,
+	    *dst == '\0' ? "true" : "false");
+out:
+	free(sys);
+	free(text);
+}
+
 void
 sim_control_handle(struct sim_world *w, const struct sim_req *req,
     struct sim_resp *r)
@@ -209,7 +252,8 @@ sim_control_handle(struct sim_world *w, const struct sim_req *req,
 		if (strcmp(p, "/") == 0) {
 			sim_resp_printf(r, 200, NULL, "bbbctl-sim control: "
 			    "GET /state, GET|POST|DELETE /faults, POST "
-			    "/nodes/NAME/ACTION, POST /tick?ms=N, POST /poll,"
+			    "/nodes/NAME/ACTION, POST /health?system=SYS"
+			    "[&failure=TEXT], POST /tick?ms=N, POST /poll,"
 			    " POST /speed?x=X\n");
 			return;
 		}
@@ -220,6 +264,10 @@ sim_control_handle(struct sim_world *w, const struct sim_req *req,
 	}
 	if (strncmp(p, "/nodes/", 7) == 0) {
 		sim_control_nodes(w, req, r, p + 7);
+		return;
+	}
+	if (strcmp(p, "/health") == 0) {
+		sim_control_health(w, req, r);
 		return;
 	}
 	if (strcmp(p, "/tick") == 0) {

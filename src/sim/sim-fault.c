@@ -14,7 +14,7 @@
 
 static const char *sim_system_names[SIM_NSYSTEMS] = {
 	"consul", "prometheus", "scalelite", "rancher", "openstack",
-	"metrics", "control"
+	"metrics", "control", "greenlight"
 };
 
 static const char *sim_fault_kinds[] = {

@@ -476,10 +476,43 @@ sim_dispatch(struct sim_world *w, const struct sim_req *req,
 	case SIM_CONTROL:
 		sim_control_handle(w, req, resp);
 		break;
+	case SIM_GREENLIGHT:
+		sim_greenlight_handle(w, req, resp);
+		break;
 	default:
 		sim_resp_printf(resp, 500, NULL, "no such system\n");
 		break;
 	}
+}
+
+/* A word of a log line: blanks and control characters become '_'. */
+static void
+sim_http_log_word(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			*s = '_';
+	}
+}
+
+/* One line of the access log; stdio locks the stream for the call. */
+static void
+sim_http_log(struct sim_daemon *sd, struct MHD_Connection *c,
+    const char *method, const char *url)
+{
+	const char	*host;
+	char		*h, *p;
+
+	host = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST);
+	h = xstrdup(host != NULL && *host != '\0' ? host : "-");
+	p = xstrdup(url);
+	sim_http_log_word(h);
+	sim_http_log_word(p);
+	fprintf(sd->world->access_log, "%s %s %s %s\n",
+	    sim_system_name(sd->system), h, method, p);
+	free(p);
+	free(h);
 }
 
 static enum MHD_Result
@@ -521,6 +554,8 @@ sim_http_access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		return (rc);
 	}
 
+	if (w->access_log != NULL)
+		sim_http_log(sd, c, method, url);
 	if (sd->system != SIM_CONTROL &&
 	    sim_fault_match(w, sd->system, url, &fault)) {
 		faulty = true;

@@ -2,7 +2,8 @@
  * sim-metrics.c: SIM_METRICS, the per-node exporters of the simulated
  * fleet.  A view of a node (struct sim_mview) is taken from the world
  * under the lock; sim-exporters.c prints it.  Paths under
- * /bigbluebutton/api are the node's BBB API (sim_bbb_node_handle).
+ * /bigbluebutton/api are the node's BBB API, /html5client/join its
+ * client page (sim_bbb_node_handle).
  */
 #include <math.h>
 #include <stdio.h>
@@ -241,8 +242,9 @@ sim_metrics_handle(struct sim_world *w, const struct sim_req *req,
 	int			 node = -1, exp = SIM_EXP_BBB;
 	size_t			 len;
 
-	if (strncmp(p, "/bigbluebutton/api", 18) == 0 &&
-	    (p[18] == '\0' || p[18] == '/')) {
+	if ((strncmp(p, "/bigbluebutton/api", 18) == 0 &&
+	    (p[18] == '\0' || p[18] == '/')) ||
+	    strcmp(p, "/html5client/join") == 0) {
 		node = node_from_host(w, req->host);
 		if (node < 0) {
 			sim_resp_printf(resp, 404, "text/plain",

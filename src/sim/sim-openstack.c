@@ -1,7 +1,12 @@
 /*
- * sim-openstack.c: Keystone v3 (application credential tokens) and Nova
- * v2.1 (servers) on one daemon: Keystone under /v3, Nova under
- * /compute/v2.1, as the token's catalog says.
+ * sim-openstack.c: Keystone v3 (application credential tokens), Nova
+ * v2.1 (servers, flavors, os-keypairs, limits), and the listings of
+ * Glance v2 (images) and Neutron v2.0 (networks) on one daemon: Keystone
+ * at / and /v3, Nova under /compute/v2.1, Glance under /image, Neutron
+ * under /network, as the token's catalog says (the image and network
+ * endpoints unversioned, as the install guides register them; each root
+ * answers its version document, so that clients' version discovery
+ * works).
  *
  * Servers: one VM per node (the node's vm_* fields are the truth), and
  * the Rancher server and infra-01.  POST /servers adds a node to the
@@ -26,6 +31,12 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include "util.h"
 #include "sim/sim.h"
@@ -39,6 +50,10 @@
 #define OS_PROJECT_ID		"5f0c8a3e9d2b4c61a7e8f90b1c2d3e4f"
 #define OS_USER_ID		"9b7e6d5c4a3f2e1d0c9b8a7f6e5d4c3b"
 #define OS_IMAGE_ID		"4f5e8c1a-2b3d-4e6f-8a9b-0c1d2e3f4a5b"
+#define OS_MAX_KEYPAIRS		100
+/* the key every sim VM was booted with (a real ed25519 public key) */
+#define OS_DEPLOY_KEY	"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILr0" \
+	"ZCytXByxI70lpx2aQl3q0G+3da6YPN+Hq/KM0Uzx deploy@bbbctl-sim"
 
 struct os_flavor {
 	const char	*id;
@@ -53,6 +68,43 @@ static const struct os_flavor os_flavors[] = {
 	{ "3", "m1.medium", 2, 4096, 40 },
 	{ "4", "m1.large", 4, 8192, 80 },
 	{ "5", "m1.xlarge", 8, 16384, 160 },
+};
+
+struct os_image {
+	const char	*id;
+	const char	*name;
+	long long	 size;
+	const char	*created;
+};
+
+static const struct os_image os_images[] = {
+	{ OS_IMAGE_ID, "ubuntu-20.04-bbb", 2361393152LL,
+	    "2024-03-11T09:12:44Z" },
+	{ "9a0c5f3e-7d21-4b8e-a6f4-3c2e1d0b9a87", "cirros-0.6.2", 21430272LL,
+	    "2023-08-02T14:03:19Z" },
+};
+
+struct os_network {
+	const char	*id;
+	const char	*name;
+	const char	*subnet;
+	bool		 external;
+};
+
+static const struct os_network os_networks[] = {
+	{ "a1b2c3d4-0000-4000-8000-000000000001", "bbb-net",
+	    "b7e5d3c1-0000-4000-8000-000000000011", false },
+	{ "a1b2c3d4-0000-4000-8000-000000000002", "public",
+	    "b7e5d3c1-0000-4000-8000-000000000012", true },
+};
+
+struct os_keypair {
+	char		*name;
+	char		*public_key;
+	char		 fingerprint[48];
+	char		 type[8];
+	int64_t		 created_ms;
+	int		 id;
 };
 
 struct os_server {
@@ -76,6 +128,7 @@ struct os_server {
 
 struct os_token {
 	char		 id[200];
+	char		 audit[24];
 	int64_t		 expires_rt;
 	int64_t		 issued_ms;
 };
@@ -88,6 +141,9 @@ struct os_state {
 	size_t		 ntokens;
 	unsigned	 next_ip;
 	size_t		 quota;		/* default: the first VMs + 10 */
+	struct os_keypair *keypairs;	/* sorted by name */
+	size_t		 nkeypairs;
+	int		 keypair_seq;
 };
 
 struct os_req {
@@ -99,6 +155,8 @@ struct os_req {
 	char			*compute;	/* base/compute/v2.1 */
 	int			 version;	/* microversion minor */
 };
+
+static void	os_auth_validate(struct os_req *);
 
 /* --- state ---------------------------------------------------------------- */
 
@@ -130,6 +188,19 @@ os_add(struct os_state *st)
 	return (s);
 }
 
+/* By id only: what flavorRef and GET /flavors/{id} take. */
+static const struct os_flavor *
+os_flavor_id(const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(os_flavors); i++) {
+		if (strcmp(os_flavors[i].id, id) == 0)
+			return (&os_flavors[i]);
+	}
+	return (NULL);
+}
+
 static const struct os_flavor *
 os_flavor_by(const char *key)
 {
@@ -141,6 +212,72 @@ os_flavor_by(const char *key)
 			return (&os_flavors[i]);
 	}
 	return (NULL);
+}
+
+/*
+ * Nova's fingerprint of an OpenSSH public key line: MD5 of the decoded
+ * blob as colon-separated hex (nova/crypto.py generate_fingerprint).
+ * 0, or -1 when the line is no key.
+ */
+static int
+os_fingerprint(const char *line, char *out, size_t outsz)
+{
+	const char	*b, *e;
+	unsigned char	*raw, md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+	size_t		 len, i, pad = 0;
+	int		 n;
+
+	if ((b = strchr(line, ' ')) == NULL)
+		return (-1);
+	b++;
+	e = b + strcspn(b, " \r\n");
+	len = (size_t)(e - b);
+	if (len == 0 || len % 4 != 0 || len > 16384)
+		return (-1);
+	if (b[len - 1] == '=')
+		pad++;
+	if (b[len - 2] == '=')
+		pad++;
+	raw = xmalloc(len);
+	n = EVP_DecodeBlock(raw, (const unsigned char *)b, (int)len);
+	if (n < 0 || (size_t)n < pad + 4 ||
+	    EVP_Digest(raw, (size_t)n - pad, md, &mdlen, EVP_md5(), NULL) !=
+	    1) {
+		free(raw);
+		return (-1);
+	}
+	free(raw);
+	if (outsz < 3 * (size_t)mdlen)
+		return (-1);
+	for (i = 0; i < mdlen; i++)
+		snprintf(out + 3 * i, outsz - 3 * i, "%02x%s", md[i],
+		    i + 1 < mdlen ? ":" : "");
+	return (0);
+}
+
+static struct os_keypair *
+os_keypair_add(struct sim_world *w, struct os_state *st, const char *name,
+    const char *public_key, const char *type, size_t at)
+{
+	struct os_keypair	*k;
+
+	st->keypairs = xreallocarray(st->keypairs, st->nkeypairs + 1,
+	    sizeof *st->keypairs);
+	memmove(&st->keypairs[at + 1], &st->keypairs[at],
+	    (st->nkeypairs - at) * sizeof *st->keypairs);
+	st->nkeypairs++;
+	k = &st->keypairs[at];
+	memset(k, 0, sizeof *k);
+	k->name = xstrdup(name);
+	k->public_key = xstrdup(public_key);
+	if (os_fingerprint(public_key, k->fingerprint,
+	    sizeof k->fingerprint) != 0)
+		k->fingerprint[0] = '\0';
+	snprintf(k->type, sizeof k->type, "%s", type);
+	k->created_ms = w->now_ms;
+	k->id = ++st->keypair_seq;
+	return (k);
 }
 
 static struct os_state *
@@ -170,6 +307,7 @@ os_state(struct sim_world *w)
 		}
 		st->next_ip = 1;
 		st->quota = w->nnodes + nitems(names) + OS_QUOTA_SPARE;
+		os_keypair_add(w, st, "deploy", OS_DEPLOY_KEY, "ssh", 0);
 	}
 	for (; st->nnodes < w->nnodes; st->nnodes++) {
 		s = os_add(st);
@@ -191,6 +329,11 @@ sim_openstack_free(struct sim_world *w)
 		json_decref(st->servers[i].metadata);
 	for (i = 0; i < st->ntokens; i++)
 		explicit_bzero(st->tokens[i].id, sizeof st->tokens[i].id);
+	for (i = 0; i < st->nkeypairs; i++) {
+		free(st->keypairs[i].name);
+		free(st->keypairs[i].public_key);
+	}
+	free(st->keypairs);
 	free(st->servers);
 	free(st->tokens);
 	free(st);
@@ -262,16 +405,14 @@ os_request_id(struct os_req *rq)
 	free(id);
 }
 
+/* Request id, and Nova's microversion headers on every Nova answer. */
 static void
-os_send(struct os_req *rq, int status, json_t *j)
+os_headers(struct os_req *rq)
 {
-	char	*s, *v;
+	char	*v;
 
-	s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_decref(j);
-	sim_resp_set(rq->r, status, OS_JSON, s != NULL ? s : xstrdup("{}"));
 	os_request_id(rq);
-	if (strncmp(rq->q->path, "/compute", 8) == 0) {
+	if (strncmp(rq->q->path, "/compute/v2.1/", 14) == 0) {
 		v = xasprintf("compute 2.%d", rq->version);
 		sim_resp_header(rq->r, "OpenStack-API-Version", v);
 		free(v);
@@ -281,6 +422,25 @@ os_send(struct os_req *rq, int status, json_t *j)
 		sim_resp_header(rq->r, "Vary",
 		    "OpenStack-API-Version, X-OpenStack-Nova-API-Version");
 	}
+}
+
+static void
+os_send(struct os_req *rq, int status, json_t *j)
+{
+	char	*s;
+
+	s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(j);
+	sim_resp_set(rq->r, status, OS_JSON, s != NULL ? s : xstrdup("{}"));
+	os_headers(rq);
+}
+
+/* An answer without a body (204, 202) that still carries the headers. */
+static void
+os_send_empty(struct os_req *rq, int status)
+{
+	sim_resp_set(rq->r, status, OS_JSON, xstrdup(""));
+	os_headers(rq);
 }
 
 /* Nova's fault body: {"<faultName>": {"code": N, "message": "..."}}. */
@@ -373,31 +533,22 @@ os_date(int64_t ms, int style, char *out, size_t outsz)
 
 /* --- keystone ------------------------------------------------------------- */
 
-static void
-os_token_issue(struct os_req *rq, const char *cred_name)
+/* One catalog entry with a public endpoint. */
+static json_t *
+os_catalog_entry(const char *id, const char *name, const char *type,
+    const char *ep_id, const char *url)
 {
-	struct os_state	*st = rq->st;
-	struct os_token	*t;
-	json_t		*body, *catalog;
-	char		 exp[40], iss[40], audit[24], *id;
-	size_t		 i;
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-	    "qrstuvwxyz0123456789-_";
+	return (json_pack("{s:[{s:s, s:s, s:s, s:s, s:s}], s:s, s:s, s:s}",
+	    "endpoints", "id", ep_id, "interface", "public", "region",
+	    "RegionOne", "region_id", "RegionOne", "url", url, "id", id,
+	    "name", name, "type", type));
+}
 
-	st->tokens = xreallocarray(st->tokens, st->ntokens + 1,
-	    sizeof *st->tokens);
-	t = &st->tokens[st->ntokens++];
-	memset(t, 0, sizeof *t);
-	/* A Fernet token's look: gAAAAA + url-safe base64. */
-	memcpy(t->id, "gAAAAAB", 7);
-	for (i = 7; i < 183; i++)
-		t->id[i] = b64[(int)(sim_rand(rq->w) * 64)];
-	t->id[i] = '\0';
-	t->expires_rt = rq->w->rt_ms + OS_TOKEN_TTL_MS;
-	t->issued_ms = rq->w->now_ms;
-	for (i = 0; i < 22; i++)
-		audit[i] = b64[(int)(sim_rand(rq->w) * 64)];
-	audit[22] = '\0';
+static json_t *
+os_token_body(struct os_req *rq, const struct os_token *t)
+{
+	json_t		*body, *catalog;
+	char		 exp[40], iss[40], *id, *u;
 
 	id = xasprintf("%s/v3", rq->base);
 	catalog = json_pack("[{s:[{s:s, s:s, s:s, s:s, s:s}], s:s, s:s, s:s},"
@@ -417,13 +568,29 @@ os_token_issue(struct os_req *rq, const char *cred_name)
 	    "id", "4f7a9b5c6d8e4fa0b1c2d3e4f5a6b7c8", "name", "nova",
 	    "type", "compute");
 	free(id);
+	/*
+	 * Glance and Neutron, unversioned as the install guides register
+	 * them (keystoneauth discovers the version from the root).
+	 */
+	u = sim_url(rq->w, SIM_OPENSTACK);
+	id = xasprintf("%s/image", u);
+	json_array_append_new(catalog, os_catalog_entry(
+	    "5a8b0c6d7e9f4a1b2c3d4e5f6a7b8c9d", "glance", "image",
+	    "6b9c1d7e8f0a4b2c3d4e5f6a7b8c9d0e", id));
+	free(id);
+	id = xasprintf("%s/network", u);
+	json_array_append_new(catalog, os_catalog_entry(
+	    "7cad2e8f9a1b4c3d4e5f6a7b8c9d0e1f", "neutron", "network",
+	    "8dbe3f9a0b2c4d4e5f6a7b8c9d0e1f2a", id));
+	free(id);
+	free(u);
 	body = json_pack("{s:{s:{s:s, s:s, s:b}, s:[s], s:o, s:s, s:s, "
 	    "s:[s], s:{s:s, s:s, s:{s:s, s:s}}, s:[{s:s, s:s}, {s:s, s:s}], "
 	    "s:{s:s, s:s, s:{s:s, s:s}, s:n}, s:b}}",
 	    "token",
 	    "application_credential", "id", rq->w->os_cred_id, "name",
-	    cred_name, "restricted", 1,
-	    "audit_ids", audit,
+	    "bbbctl", "restricted", 1,
+	    "audit_ids", t->audit,
 	    "catalog", catalog,
 	    "expires_at", os_date(t->issued_ms + OS_TOKEN_TTL_MS, 2, exp,
 	    sizeof exp),
@@ -438,7 +605,33 @@ os_token_issue(struct os_req *rq, const char *cred_name)
 	    "domain", "id", "default", "name", "Default",
 	    "password_expires_at",
 	    "is_domain", 0);
-	os_send(rq, 201, body);
+	return (body);
+}
+
+static void
+os_token_issue(struct os_req *rq)
+{
+	struct os_state	*st = rq->st;
+	struct os_token	*t;
+	size_t		 i;
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789-_";
+
+	st->tokens = xreallocarray(st->tokens, st->ntokens + 1,
+	    sizeof *st->tokens);
+	t = &st->tokens[st->ntokens++];
+	memset(t, 0, sizeof *t);
+	/* A Fernet token's look: gAAAAA + url-safe base64. */
+	memcpy(t->id, "gAAAAAB", 7);
+	for (i = 7; i < 183; i++)
+		t->id[i] = b64[(int)(sim_rand(rq->w) * 64)];
+	t->id[i] = '\0';
+	t->expires_rt = rq->w->rt_ms + OS_TOKEN_TTL_MS;
+	t->issued_ms = rq->w->now_ms;
+	for (i = 0; i < 22; i++)
+		t->audit[i] = b64[(int)(sim_rand(rq->w) * 64)];
+	t->audit[22] = '\0';
+	os_send(rq, 201, os_token_body(rq, t));
 	sim_resp_header(rq->r, "X-Subject-Token", t->id);
 }
 
@@ -451,6 +644,12 @@ os_auth_tokens(struct os_req *rq)
 	size_t		 i;
 	bool		 method = false;
 
+	if (strcmp(rq->q->method, "GET") == 0 ||
+	    strcmp(rq->q->method, "HEAD") == 0 ||
+	    strcmp(rq->q->method, "DELETE") == 0) {
+		os_auth_validate(rq);
+		return;
+	}
 	if (strcmp(rq->q->method, "POST") != 0) {
 		os_ks_error(rq, 405, "Method Not Allowed",
 		    "The method is not allowed for the requested URL.");
@@ -501,24 +700,70 @@ os_auth_tokens(struct os_req *rq)
 		json_decref(body);
 		return;
 	}
-	os_token_issue(rq, "bbbctl");
+	os_token_issue(rq);
 	json_decref(body);
+}
+
+static struct os_token *
+os_token_find(struct os_req *rq, const char *tok)
+{
+	size_t	 i;
+
+	if (tok == NULL)
+		return (NULL);
+	for (i = 0; i < rq->st->ntokens; i++) {
+		if (strcmp(rq->st->tokens[i].id, tok) == 0 &&
+		    rq->st->tokens[i].expires_rt > rq->w->rt_ms)
+			return (&rq->st->tokens[i]);
+	}
+	return (NULL);
 }
 
 static bool
 os_token_ok(struct os_req *rq)
 {
-	const char	*tok = rq->q->header(rq->q, "X-Auth-Token");
-	size_t		 i;
+	return (os_token_find(rq, rq->q->header(rq->q, "X-Auth-Token")) !=
+	    NULL);
+}
 
-	if (tok == NULL)
-		return (false);
-	for (i = 0; i < rq->st->ntokens; i++) {
-		if (strcmp(rq->st->tokens[i].id, tok) == 0 &&
-		    rq->st->tokens[i].expires_rt > rq->w->rt_ms)
-			return (true);
+/*
+ * GET|HEAD /v3/auth/tokens: validate X-Subject-Token for the caller of
+ * X-Auth-Token (keystone/api/auth.py AuthTokenResource get/head: 200 with
+ * the token body and X-Subject-Token; an unknown subject is 404 "Could
+ * not find token"); DELETE revokes it (204).
+ */
+static void
+os_auth_validate(struct os_req *rq)
+{
+	struct os_token	*t;
+	const char	*sub;
+	char		*msg;
+
+	if (!os_token_ok(rq)) {
+		os_ks_error(rq, 401, "Unauthorized",
+		    "The request you have made requires authentication.");
+		return;
 	}
-	return (false);
+	sub = rq->q->header(rq->q, "X-Subject-Token");
+	if ((t = os_token_find(rq, sub)) == NULL) {
+		msg = xasprintf("Could not find token: %s.",
+		    sub != NULL ? sub : "");
+		os_ks_error(rq, 404, "Not Found", msg);
+		free(msg);
+		return;
+	}
+	if (strcmp(rq->q->method, "DELETE") == 0) {
+		t->expires_rt = rq->w->rt_ms;
+		os_send_empty(rq, 204);
+		return;
+	}
+	os_send(rq, 200, os_token_body(rq, t));
+	sim_resp_header(rq->r, "X-Subject-Token", t->id);
+	if (strcmp(rq->q->method, "HEAD") == 0) {
+		free(rq->r->body);
+		rq->r->body = xstrdup("");
+		rq->r->len = 0;
+	}
 }
 
 /* --- nova ----------------------------------------------------------------- */
@@ -566,8 +811,10 @@ os_view(struct os_req *rq, struct os_server *s, struct os_view *v)
 		if (v->key_name == NULL)
 			v->key_name = "deploy";
 		v->created_ms = n->vm_created_ms;
-		v->updated_ms = n->vm_ready_ms > n->vm_created_ms ?
-		    n->vm_ready_ms : n->vm_created_ms;
+		/* updated is the last change that happened, never ahead */
+		v->updated_ms = strcmp(n->vm_status, "BUILD") != 0 &&
+		    n->vm_ready_ms > n->vm_created_ms ? n->vm_ready_ms :
+		    n->vm_created_ms;
 		return (true);
 	}
 	v->name = s->name;
@@ -727,15 +974,118 @@ os_find(struct os_req *rq, const char *id, struct os_view *v)
 	return (NULL);
 }
 
+/*
+ * Servers' sort keys: nova's list takes sort_key/sort_dir (compute/
+ * schemas/servers.py VALID_SORT_KEYS; default created_at desc, then id).
+ * The keys the sim can order by are ordered; the other valid keys keep
+ * the default order; an unknown key is 400.
+ */
+enum os_sort { OS_SORT_CREATED, OS_SORT_UPDATED, OS_SORT_NAME, OS_SORT_UUID,
+    OS_SORT_STATE, OS_SORT_KEY_NAME, OS_SORT_IMAGE };
+
+static const struct {
+	const char	*name;
+	enum os_sort	 key;
+} os_sort_keys[] = {
+	{ "created_at", OS_SORT_CREATED }, { "updated_at", OS_SORT_UPDATED },
+	{ "launched_at", OS_SORT_UPDATED }, { "display_name", OS_SORT_NAME },
+	{ "hostname", OS_SORT_NAME }, { "uuid", OS_SORT_UUID },
+	{ "vm_state", OS_SORT_STATE }, { "key_name", OS_SORT_KEY_NAME },
+	{ "image_ref", OS_SORT_IMAGE }, { "access_ip_v4", OS_SORT_CREATED },
+	{ "access_ip_v6", OS_SORT_CREATED },
+	{ "auto_disk_config", OS_SORT_CREATED },
+	{ "availability_zone", OS_SORT_CREATED },
+	{ "config_drive", OS_SORT_CREATED },
+	{ "display_description", OS_SORT_CREATED },
+	{ "host", OS_SORT_CREATED }, { "instance_type_id", OS_SORT_CREATED },
+	{ "kernel_id", OS_SORT_CREATED }, { "launch_index", OS_SORT_CREATED },
+	{ "locked_by", OS_SORT_CREATED }, { "node", OS_SORT_CREATED },
+	{ "power_state", OS_SORT_STATE }, { "progress", OS_SORT_CREATED },
+	{ "project_id", OS_SORT_CREATED }, { "ramdisk_id", OS_SORT_CREATED },
+	{ "root_device_name", OS_SORT_CREATED },
+	{ "task_state", OS_SORT_STATE }, { "terminated_at", OS_SORT_CREATED },
+	{ "user_id", OS_SORT_CREATED },
+};
+
+static enum os_sort	 os_sort_by;	/* set under the world lock */
+static bool		 os_sort_asc;
+
 static int
 os_view_cmp(const void *a, const void *b)
 {
 	const struct os_view	*x = a, *y = b;
+	int			 c = 0;
 
-	/* created_at desc, then id */
-	if (x->created_ms != y->created_ms)
-		return (x->created_ms > y->created_ms ? -1 : 1);
-	return (strcmp(x->id, y->id));
+	switch (os_sort_by) {
+	case OS_SORT_UPDATED:
+		if (x->updated_ms != y->updated_ms)
+			c = x->updated_ms < y->updated_ms ? -1 : 1;
+		break;
+	case OS_SORT_NAME:
+		c = strcmp(x->name, y->name);
+		break;
+	case OS_SORT_STATE:
+		c = strcmp(x->status, y->status);
+		break;
+	case OS_SORT_KEY_NAME:
+		c = strcmp(x->key_name != NULL ? x->key_name : "",
+		    y->key_name != NULL ? y->key_name : "");
+		break;
+	case OS_SORT_IMAGE:
+		c = strcmp(x->image, y->image);
+		break;
+	case OS_SORT_UUID:
+	case OS_SORT_CREATED:
+		break;
+	}
+	if (c == 0 && os_sort_by != OS_SORT_UUID &&
+	    x->created_ms != y->created_ms)
+		c = x->created_ms < y->created_ms ? -1 : 1;
+	if (c == 0)
+		c = strcmp(x->id, y->id);
+	return (os_sort_asc ? c : -c);
+}
+
+/* sort_key / sort_dir of a list: 0, or -1 after answering 400. */
+static int
+os_list_sort(struct os_req *rq)
+{
+	char	*key, *dir;
+	size_t	 i;
+	int	 rc = 0;
+
+	os_sort_by = OS_SORT_CREATED;
+	os_sort_asc = false;
+	key = sim_query_get(rq->q->query, "sort_key");
+	dir = sim_query_get(rq->q->query, "sort_dir");
+	if (key != NULL) {
+		for (i = 0; i < nitems(os_sort_keys); i++) {
+			if (strcmp(os_sort_keys[i].name, key) == 0)
+				break;
+		}
+		if (i == nitems(os_sort_keys)) {
+			os_fault(rq, 400, "Invalid input for query parameters "
+			    "sort_key. Value: %s. '%s' is not one of the valid "
+			    "sort keys", key, key);
+			rc = -1;
+			goto out;
+		}
+		os_sort_by = os_sort_keys[i].key;
+	}
+	if (dir != NULL) {
+		if (strcmp(dir, "asc") != 0 && strcmp(dir, "desc") != 0) {
+			os_fault(rq, 400, "Invalid input for query parameters "
+			    "sort_dir. Value: %s. '%s' is not one of ['asc', "
+			    "'desc']", dir, dir);
+			rc = -1;
+			goto out;
+		}
+		os_sort_asc = strcmp(dir, "asc") == 0;
+	}
+out:
+	free(key);
+	free(dir);
+	return (rc);
 }
 
 static void
@@ -763,6 +1113,8 @@ os_list(struct os_req *rq, bool detail)
 	}
 	if (limit > 1000)
 		limit = 1000;
+	if (os_list_sort(rq) != 0)
+		goto out;
 	if (name != NULL) {
 		if (strlen(name) > 255 ||
 		    regcomp(&re, name, REG_EXTENDED | REG_NOSUB) != 0) {
@@ -812,13 +1164,26 @@ os_list(struct os_req *rq, bool detail)
 	 * limit, if any, and the marker.
 	 */
 	if (count > 0 && count == (size_t)limit) {
-		if (limit_s != NULL)
-			url = xasprintf("%s/servers%s?limit=%lld&marker=%s",
-			    rq->compute, detail ? "/detail" : "", limit,
-			    v[start + count - 1].id);
-		else
-			url = xasprintf("%s/servers%s?marker=%s", rq->compute,
-			    detail ? "/detail" : "", v[start + count - 1].id);
+		/*
+		 * The request's parameters (filters, limit, sort) with the
+		 * marker replaced: nova's ViewBuilder._get_next_link copies
+		 * request.params and sets "marker".
+		 */
+		struct buf	 nq = { 0 };
+		const char	*p = rq->q->query, *e;
+
+		while (*p != '\0') {
+			e = p + strcspn(p, "&");
+			if (e > p && strncmp(p, "marker=", 7) != 0) {
+				buf_add(&nq, p, (size_t)(e - p));
+				buf_addc(&nq, '&');
+			}
+			p = *e == '&' ? e + 1 : e;
+		}
+		buf_printf(&nq, "marker=%s", v[start + count - 1].id);
+		url = xasprintf("%s/servers%s?%s", rq->compute,
+		    detail ? "/detail" : "", nq.data);
+		buf_free(&nq);
 		links = json_pack("[{s:s, s:s}]", "href", url, "rel", "next");
 		free(url);
 		os_send(rq, 200, json_pack("{s:o, s:o}", "servers", arr,
@@ -863,6 +1228,114 @@ os_instances(struct os_req *rq)
 			n++;
 	}
 	return (n);
+}
+
+static const struct os_image *
+os_image_find(const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(os_images); i++) {
+		if (strcmp(os_images[i].id, id) == 0)
+			return (&os_images[i]);
+	}
+	return (NULL);
+}
+
+static const struct os_network *
+os_network_find(const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(os_networks); i++) {
+		if (strcmp(os_networks[i].id, id) == 0)
+			return (&os_networks[i]);
+	}
+	return (NULL);
+}
+
+static struct os_keypair *
+os_keypair_find(struct os_state *st, const char *name, size_t *at)
+{
+	size_t	 i;
+	int	 cmp;
+
+	for (i = 0; i < st->nkeypairs; i++) {
+		cmp = strcmp(st->keypairs[i].name, name);
+		if (cmp == 0) {
+			if (at != NULL)
+				*at = i;
+			return (&st->keypairs[i]);
+		}
+		if (cmp > 0)
+			break;
+	}
+	if (at != NULL)
+		*at = i;
+	return (NULL);
+}
+
+/*
+ * What nova checks of a create's references (0, or -1 after answering):
+ * networks by the schema of the microversion (an array only before
+ * 2.37: compute/schemas/servers.py base_create; the strings "auto" and
+ * "none" from 2.37), each network uuid known to Neutron
+ * (NetworkNotFound), the image known to Glance (ImageNotFound), the
+ * key pair known (KeypairNotFound -> "Invalid key_name provided.").
+ */
+static int
+os_create_refs(struct os_req *rq, json_t *srv)
+{
+	json_t		*nets, *e, *u;
+	const char	*str;
+	size_t		 i;
+
+	nets = json_object_get(srv, "networks");
+	if (json_is_string(nets)) {
+		str = json_string_value(nets);
+		if (rq->version < 37) {
+			os_fault(rq, 400, "Invalid input for field/attribute "
+			    "networks. Value: %s. '%s' is not of type 'array'",
+			    str, str);
+			return (-1);
+		}
+		if (strcmp(str, "auto") != 0 && strcmp(str, "none") != 0) {
+			os_fault(rq, 400, "Invalid input for field/attribute "
+			    "networks. Value: %s. '%s' is not one of ['none', "
+			    "'auto']", str, str);
+			return (-1);
+		}
+	} else if (nets != NULL && !json_is_array(nets)) {
+		os_fault(rq, 400, "Invalid input for field/attribute "
+		    "networks. Value: %s. is not of type 'array'",
+		    json_is_null(nets) ? "None" : "?");
+		return (-1);
+	}
+	json_array_foreach(nets, i, e) {
+		u = json_object_get(e, "uuid");
+		if (json_is_string(u) &&
+		    os_network_find(json_string_value(u)) == NULL) {
+			os_fault(rq, 400, "Network %s could not be found.",
+			    json_string_value(u));
+			return (-1);
+		}
+		if (json_is_string(json_object_get(e, "port"))) {
+			os_fault(rq, 400, "Port %s could not be found.",
+			    json_string_value(json_object_get(e, "port")));
+			return (-1);
+		}
+	}
+	str = json_string_value(json_object_get(srv, "imageRef"));
+	if (str != NULL && os_image_find(str) == NULL) {
+		os_fault(rq, 400, "Image %s could not be found.", str);
+		return (-1);
+	}
+	str = json_string_value(json_object_get(srv, "key_name"));
+	if (str != NULL && os_keypair_find(rq->st, str, NULL) == NULL) {
+		os_fault(rq, 400, "Invalid key_name provided.");
+		return (-1);
+	}
+	return (0);
 }
 
 static void
@@ -930,17 +1403,26 @@ os_create(struct os_req *rq)
 	if (json_is_string(v)) {
 		const char *fr = json_string_value(v), *slash;
 
+		/*
+		 * An id or a URL ending in one, never a name: nova's
+		 * _get_flavor_id_from_href / get_flavor_by_flavor_id,
+		 * FlavorNotFound -> "Invalid flavorRef provided."
+		 */
 		slash = strrchr(fr, '/');
-		f = os_flavor_by(slash != NULL ? slash + 1 : fr);
+		f = os_flavor_id(slash != NULL ? slash + 1 : fr);
 	} else if (json_is_integer(v)) {
 		char	 id[24];
 
 		snprintf(id, sizeof id, "%lld",
 		    (long long)json_integer_value(v));
-		f = os_flavor_by(id);
+		f = os_flavor_id(id);
 	}
 	if (f == NULL) {
 		os_fault(rq, 400, "Invalid flavorRef provided.");
+		json_decref(body);
+		return;
+	}
+	if (os_create_refs(rq, srv) != 0) {
 		json_decref(body);
 		return;
 	}
@@ -1023,39 +1505,598 @@ os_delete(struct os_req *rq, struct os_server *s)
 			sim_world_end_meetings(rq->w, (size_t)s->node);
 		}
 	}
-	sim_resp_set(rq->r, 204, OS_JSON, xstrdup(""));
-	os_request_id(rq);
+	/* nova's wsgi adds the version headers to every answer, 204 too */
+	os_send_empty(rq, 204);
+}
+
+/* A flavor as flavors/detail and flavors/{id} show it, by microversion. */
+static json_t *
+os_flavor_detail(struct os_req *rq, const struct os_flavor *f, bool detail)
+{
+	json_t	*o;
+
+	o = json_pack("{s:s, s:s, s:o}", "id", f->id, "name", f->name,
+	    "links", os_links(rq, "flavors", f->id));
+	if (rq->version >= 55)
+		json_object_set_new(o, "description", json_null());
+	if (!detail)
+		return (o);
+	json_object_set_new(o, "vcpus", json_integer(f->vcpus));
+	json_object_set_new(o, "ram", json_integer(f->ram));
+	json_object_set_new(o, "disk", json_integer(f->disk));
+	json_object_set_new(o, "OS-FLV-EXT-DATA:ephemeral", json_integer(0));
+	/* swap: "" for none before 2.75, 0 from 2.75 */
+	json_object_set_new(o, "swap", rq->version >= 75 ? json_integer(0) :
+	    json_string(""));
+	json_object_set_new(o, "os-flavor-access:is_public", json_true());
+	if (rq->version < 102) {
+		json_object_set_new(o, "rxtx_factor", json_real(1.0));
+		json_object_set_new(o, "OS-FLV-DISABLED:disabled",
+		    json_false());
+	}
+	if (rq->version >= 61)
+		json_object_set_new(o, "extra_specs", json_object());
+	return (o);
 }
 
 static void
 os_flavor_list(struct os_req *rq, bool detail)
 {
-	json_t	*arr = json_array(), *o;
+	json_t	*arr = json_array();
 	size_t	 i;
 
-	for (i = 0; i < nitems(os_flavors); i++) {
-		o = json_pack("{s:s, s:s, s:o}", "id", os_flavors[i].id, "name",
-		    os_flavors[i].name, "links", os_links(rq, "flavors",
-		    os_flavors[i].id));
-		if (detail) {
-			json_object_set_new(o, "vcpus",
-			    json_integer(os_flavors[i].vcpus));
-			json_object_set_new(o, "ram",
-			    json_integer(os_flavors[i].ram));
-			json_object_set_new(o, "disk",
-			    json_integer(os_flavors[i].disk));
-			json_object_set_new(o, "OS-FLV-EXT-DATA:ephemeral",
-			    json_integer(0));
-			json_object_set_new(o, "swap", json_string(""));
-			json_object_set_new(o, "rxtx_factor", json_real(1.0));
-			json_object_set_new(o, "os-flavor-access:is_public",
-			    json_true());
-			json_object_set_new(o, "OS-FLV-DISABLED:disabled",
-			    json_false());
-		}
-		json_array_append_new(arr, o);
-	}
+	for (i = 0; i < nitems(os_flavors); i++)
+		json_array_append_new(arr, os_flavor_detail(rq, &os_flavors[i],
+		    detail));
 	os_send(rq, 200, json_pack("{s:o}", "flavors", arr));
+}
+
+/* GET /flavors/{id} and /flavors/{id}/os-extra_specs. */
+static void
+os_flavor_show(struct os_req *rq, const char *rest)
+{
+	const struct os_flavor	*f;
+	const char		*slash;
+	char			 id[32];
+	size_t			 n;
+
+	slash = strchr(rest, '/');
+	n = slash != NULL ? (size_t)(slash - rest) : strlen(rest);
+	if (n == 0 || n >= sizeof id) {
+		os_fault(rq, 404, "The resource could not be found.");
+		return;
+	}
+	memcpy(id, rest, n);
+	id[n] = '\0';
+	if (strcmp(rq->q->method, "GET") != 0) {
+		os_fault(rq, 405, "The method is not allowed.");
+		return;
+	}
+	if ((f = os_flavor_id(id)) == NULL) {
+		os_fault(rq, 404, "Flavor %s could not be found.", id);
+		return;
+	}
+	if (slash == NULL)
+		os_send(rq, 200, json_pack("{s:o}", "flavor",
+		    os_flavor_detail(rq, f, true)));
+	else if (strcmp(slash, "/os-extra_specs") == 0)
+		os_send(rq, 200, json_pack("{s:{}}", "extra_specs"));
+	else
+		os_fault(rq, 404, "The resource could not be found.");
+}
+
+/*
+ * GET /limits: the absolute limits (nova/api/openstack/compute/views/
+ * limits.py; keys by microversion as rest_api_version_history.rst says:
+ * 2.36 drops the network ones, 2.39 maxImageMeta, 2.57 the personality
+ * ones).  The sim enforces the instances quota and the key pairs quota;
+ * cores and RAM are unlimited (-1), their use is counted.
+ */
+static void
+os_limits(struct os_req *rq)
+{
+	const struct os_flavor	*f;
+	struct os_view		 v;
+	json_t			*a;
+	size_t			 i, quota;
+	long long		 n = 0, cores = 0, ram = 0;
+
+	for (i = 0; i < rq->st->nservers; i++) {
+		if (!os_view(rq, &rq->st->servers[i], &v))
+			continue;
+		n++;
+		if ((f = os_flavor_id(v.flavor)) != NULL) {
+			cores += f->vcpus;
+			ram += f->ram;
+		}
+	}
+	quota = rq->w->os_quota_instances > 0 ?
+	    (size_t)rq->w->os_quota_instances : rq->st->quota;
+	a = json_pack("{s:I, s:I, s:i, s:I, s:i, s:I, s:i, s:i, s:i, s:i, "
+	    "s:i, s:i}",
+	    "maxTotalInstances", (json_int_t)quota, "totalInstancesUsed",
+	    (json_int_t)n, "maxTotalCores", -1, "totalCoresUsed",
+	    (json_int_t)cores, "maxTotalRAMSize", -1, "totalRAMUsed",
+	    (json_int_t)ram, "maxTotalKeypairs", OS_MAX_KEYPAIRS,
+	    "maxServerMeta", 128, "maxServerGroups", 10,
+	    "maxServerGroupMembers", 10, "totalServerGroupsUsed", 0,
+	    "maxImageMeta", 128);
+	if (rq->version >= 39)
+		json_object_del(a, "maxImageMeta");
+	if (rq->version < 36) {
+		json_object_set_new(a, "maxSecurityGroups", json_integer(10));
+		json_object_set_new(a, "maxSecurityGroupRules",
+		    json_integer(20));
+		json_object_set_new(a, "maxTotalFloatingIps",
+		    json_integer(10));
+		json_object_set_new(a, "totalSecurityGroupsUsed",
+		    json_integer(1));
+		json_object_set_new(a, "totalFloatingIpsUsed",
+		    json_integer(0));
+	}
+	if (rq->version < 57) {
+		json_object_set_new(a, "maxPersonality", json_integer(5));
+		json_object_set_new(a, "maxPersonalitySize",
+		    json_integer(10240));
+	}
+	os_send(rq, 200, json_pack("{s:{s:[], s:o}}", "limits", "rate",
+	    "absolute", a));
+}
+
+/* --- os-keypairs ---------------------------------------------------------- */
+
+static json_t *
+os_keypair_json(struct os_req *rq, const struct os_keypair *k, bool full)
+{
+	json_t	*o;
+	char	 d[32];
+
+	o = json_pack("{s:s, s:s, s:s}", "name", k->name, "public_key",
+	    k->public_key, "fingerprint", k->fingerprint);
+	if (rq->version >= 2)
+		json_object_set_new(o, "type", json_string(k->type));
+	if (!full)
+		return (o);
+	json_object_set_new(o, "user_id", json_string(OS_USER_ID));
+	json_object_set_new(o, "created_at", json_string(os_date(k->created_ms,
+	    1, d, sizeof d)));
+	json_object_set_new(o, "deleted", json_false());
+	json_object_set_new(o, "deleted_at", json_null());
+	json_object_set_new(o, "updated_at", json_null());
+	json_object_set_new(o, "id", json_integer(k->id));
+	return (o);
+}
+
+/* A key pair name as nova's schema takes it (parameter_types.py). */
+static bool
+os_keypair_name_ok(struct os_req *rq, const char *name)
+{
+	const char	*ok = rq->version >= 92 ?
+	    "_- abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    "@." : "_- abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789";
+	size_t		 n = strlen(name);
+
+	return (n >= 1 && n <= 255 && strspn(name, ok) == n &&
+	    name[0] != ' ' && name[n - 1] != ' ');
+}
+
+/* An SSH wire string or mpint (RFC 4251 §5) appended to b. */
+static void
+os_ssh_put(struct buf *b, const unsigned char *p, size_t n, bool mpint)
+{
+	unsigned char	 len[4];
+	bool		 pad = mpint && n > 0 && (p[0] & 0x80);
+	size_t		 total = n + (pad ? 1 : 0);
+
+	len[0] = (unsigned char)(total >> 24);
+	len[1] = (unsigned char)(total >> 16);
+	len[2] = (unsigned char)(total >> 8);
+	len[3] = (unsigned char)total;
+	buf_add(b, (const char *)len, 4);
+	if (pad)
+		buf_addc(b, '\0');
+	buf_add(b, (const char *)p, n);
+}
+
+/*
+ * A key pair made by the server, as nova did before 2.92 (nova/crypto.py
+ * generate_key_pair: RSA 2048, the private key in PEM, the public key
+ * "ssh-rsa ... Generated-by-Nova").  0, or -1.
+ */
+static int
+os_keypair_generate(char **pub, char **priv)
+{
+	EVP_PKEY	*pk;
+	BIGNUM		*n = NULL, *e = NULL;
+	BIO		*bio = NULL;
+	struct buf	 blob = { 0 };
+	unsigned char	*bn = NULL;
+	char		*mem, *b64;
+	long		 len;
+	int		 rc = -1, bl;
+
+	if ((pk = EVP_RSA_gen(2048)) == NULL)
+		return (-1);
+	if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n) != 1 ||
+	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e) != 1)
+		goto out;
+	os_ssh_put(&blob, (const unsigned char *)"ssh-rsa", 7, false);
+	bn = xmalloc((size_t)BN_num_bytes(n) + 1);
+	bl = BN_bn2bin(e, bn);
+	os_ssh_put(&blob, bn, (size_t)bl, true);
+	bl = BN_bn2bin(n, bn);
+	os_ssh_put(&blob, bn, (size_t)bl, true);
+	b64 = sim_base64(blob.data, blob.len);
+	*pub = xasprintf("ssh-rsa %s Generated-by-Nova", b64);
+	free(b64);
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PrivateKey_traditional(bio, pk, NULL, NULL, 0, NULL,
+	    NULL) != 1) {
+		free(*pub);
+		goto out;
+	}
+	len = BIO_get_mem_data(bio, &mem);
+	*priv = xstrndup(mem, (size_t)len);
+	rc = 0;
+out:
+	BIO_free(bio);
+	free(bn);
+	buf_free(&blob);
+	BN_free(n);
+	BN_free(e);
+	EVP_PKEY_free(pk);
+	return (rc);
+}
+
+static void
+os_keypair_create(struct os_req *rq)
+{
+	struct os_keypair	*k;
+	json_t			*body, *kp, *v;
+	const char		*name, *pub, *type = "ssh";
+	char			 fp[64], *gen_pub = NULL, *gen_priv = NULL;
+	size_t			 at;
+
+	body = json_loadb(rq->q->body != NULL ? rq->q->body : "",
+	    rq->q->bodylen, 0, NULL);
+	kp = json_object_get(body, "keypair");
+	name = json_string_value(json_object_get(kp, "name"));
+	if (!json_is_object(kp) || name == NULL) {
+		os_fault(rq, 400, "Invalid input for field/attribute keypair. "
+		    "'name' is a required property");
+		goto out;
+	}
+	if (!os_keypair_name_ok(rq, name)) {
+		os_fault(rq, 400, "Invalid input for field/attribute name. "
+		    "Value: %s. '%s' does not match the name pattern", name,
+		    name);
+		goto out;
+	}
+	if (rq->version >= 2 && (v = json_object_get(kp, "type")) != NULL) {
+		type = json_string_value(v);
+		if (type == NULL || (strcmp(type, "ssh") != 0 &&
+		    strcmp(type, "x509") != 0)) {
+			os_fault(rq, 400, "Invalid input for field/attribute "
+			    "type. 'ssh' or 'x509' expected");
+			goto out;
+		}
+	}
+	pub = json_string_value(json_object_get(kp, "public_key"));
+	if (pub == NULL && rq->version >= 92) {
+		os_fault(rq, 400, "Invalid input for field/attribute keypair. "
+		    "'public_key' is a required property");
+		goto out;
+	}
+	if (os_keypair_find(rq->st, name, &at) != NULL) {
+		os_fault(rq, 409, "Key pair '%s' already exists.", name);
+		goto out;
+	}
+	if (pub == NULL) {
+		if (os_keypair_generate(&gen_pub, &gen_priv) != 0) {
+			os_fault(rq, 500, "Unexpected API Error.");
+			goto out;
+		}
+		pub = gen_pub;
+	}
+	if (os_fingerprint(pub, fp, sizeof fp) != 0) {
+		os_fault(rq, 400, "Keypair data is invalid: failed to "
+		    "generate fingerprint");
+		goto out;
+	}
+	if (rq->st->nkeypairs >= OS_MAX_KEYPAIRS) {
+		os_fault(rq, 403, "Quota exceeded, too many key pairs.");
+		goto out;
+	}
+	k = os_keypair_add(rq->w, rq->st, name, pub, type, at);
+	v = os_keypair_json(rq, k, false);
+	json_object_set_new(v, "user_id", json_string(OS_USER_ID));
+	if (gen_priv != NULL)
+		json_object_set_new(v, "private_key", json_string(gen_priv));
+	/* 200 at 2.1, 201 from 2.2 (compute/keypairs.py) */
+	os_send(rq, rq->version >= 2 ? 201 : 200, json_pack("{s:o}",
+	    "keypair", v));
+out:
+	free(gen_pub);
+	freezero_str(gen_priv);
+	json_decref(body);
+}
+
+static void
+os_keypairs(struct os_req *rq, const char *rest)
+{
+	struct os_keypair	*k;
+	json_t			*arr;
+	const char		*m = rq->q->method;
+	size_t			 i, at;
+
+	if (*rest == '\0') {
+		if (strcmp(m, "POST") == 0)
+			os_keypair_create(rq);
+		else if (strcmp(m, "GET") == 0) {
+			arr = json_array();
+			for (i = 0; i < rq->st->nkeypairs; i++)
+				json_array_append_new(arr, json_pack("{s:o}",
+				    "keypair", os_keypair_json(rq,
+				    &rq->st->keypairs[i], false)));
+			os_send(rq, 200, json_pack("{s:o}", "keypairs", arr));
+		} else
+			os_fault(rq, 405, "The method is not allowed.");
+		return;
+	}
+	if (*rest++ != '/' || strchr(rest, '/') != NULL) {
+		os_fault(rq, 404, "The resource could not be found.");
+		return;
+	}
+	if ((k = os_keypair_find(rq->st, rest, &at)) == NULL) {
+		os_fault(rq, 404, "Keypair %s not found for user %s", rest,
+		    OS_USER_ID);
+		return;
+	}
+	if (strcmp(m, "GET") == 0)
+		os_send(rq, 200, json_pack("{s:o}", "keypair",
+		    os_keypair_json(rq, k, true)));
+	else if (strcmp(m, "DELETE") == 0) {
+		free(k->name);
+		free(k->public_key);
+		memmove(&rq->st->keypairs[at], &rq->st->keypairs[at + 1],
+		    (rq->st->nkeypairs - at - 1) * sizeof *rq->st->keypairs);
+		rq->st->nkeypairs--;
+		/* 202 at 2.1, 204 from 2.2 */
+		os_send_empty(rq, rq->version >= 2 ? 204 : 202);
+	} else
+		os_fault(rq, 405, "The method is not allowed.");
+}
+
+/* --- glance and neutron listings ----------------------------------------- */
+
+static json_t *
+os_image_json(const struct os_image *im)
+{
+	json_t	*o;
+	char	*self, *file;
+
+	self = xasprintf("/v2/images/%s", im->id);
+	file = xasprintf("/v2/images/%s/file", im->id);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:I, s:n, "
+	    "s:i, s:i, s:s, s:s, s:[], s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "id", im->id, "name", im->name, "status", "active", "visibility",
+	    "public", "protected", 0, "os_hidden", 0, "disk_format", "qcow2",
+	    "container_format", "bare", "size", (json_int_t)im->size,
+	    "virtual_size", "min_disk", 0, "min_ram", 0, "owner",
+	    OS_PROJECT_ID, "checksum", "ba3cd24377dde5dfdd58728894004abb",
+	    "tags", "created_at", im->created, "updated_at", im->created,
+	    "os_hash_algo", "sha512", "os_hash_value", "", "self", self,
+	    "file", file, "schema", "/v2/schemas/image");
+	free(self);
+	free(file);
+	return (o);
+}
+
+/* Glance v2: GET /v2/images[?name=&status=&visibility=&limit=&marker=] */
+static void
+os_glance(struct os_req *rq, const char *path)
+{
+	json_t		*arr, *o;
+	char		*name, *status, *vis, *limit_s, *marker;
+	const char	*cause;
+	long long	 limit = 25;
+	size_t		 i, start = 0, n = 0;
+
+	if (strcmp(path, "") == 0 || strcmp(path, "/") == 0) {
+		/* glance's version negotiation answers 300 at the root */
+		name = xasprintf("%s/image/v2/", rq->base);
+		o = json_pack("{s:[{s:s, s:s, s:[{s:s, s:s}]}]}", "versions",
+		    "id", "v2.15", "status", "CURRENT", "links", "rel", "self",
+		    "href", name);
+		free(name);
+		os_send(rq, 300, o);
+		return;
+	}
+	if (!os_token_ok(rq)) {
+		os_ks_error(rq, 401, "Unauthorized",
+		    "The request you have made requires authentication.");
+		return;
+	}
+	if (strncmp(path, "/v2/images/", 11) == 0) {
+		for (i = 0; i < nitems(os_images); i++) {
+			if (strcmp(os_images[i].id, path + 11) == 0) {
+				os_send(rq, 200, os_image_json(&os_images[i]));
+				return;
+			}
+		}
+		os_send(rq, 404, json_pack("{s:s, s:s, s:s}", "code",
+		    "404 Not Found", "title", "Not Found", "message",
+		    "No image found with ID"));
+		return;
+	}
+	if (strcmp(path, "/v2/images") != 0) {
+		os_send(rq, 404, json_pack("{s:s, s:s, s:s}", "code",
+		    "404 Not Found", "title", "Not Found", "message",
+		    "The resource could not be found."));
+		return;
+	}
+	name = sim_query_get(rq->q->query, "name");
+	status = sim_query_get(rq->q->query, "status");
+	vis = sim_query_get(rq->q->query, "visibility");
+	limit_s = sim_query_get(rq->q->query, "limit");
+	marker = sim_query_get(rq->q->query, "marker");
+	if (limit_s != NULL && util_parse_ll(limit_s, 0, 1000, &limit,
+	    &cause) != 0)
+		limit = 1000;
+	if (marker != NULL) {
+		for (i = 0; i < nitems(os_images); i++) {
+			if (strcmp(os_images[i].id, marker) == 0)
+				break;
+		}
+		start = i + 1;
+	}
+	arr = json_array();
+	for (i = start; i < nitems(os_images) && n < (size_t)limit; i++) {
+		if (name != NULL && strcmp(name, os_images[i].name) != 0)
+			continue;
+		if (status != NULL && strcmp(status, "active") != 0)
+			continue;
+		if (vis != NULL && strcmp(vis, "public") != 0 &&
+		    strcmp(vis, "all") != 0)
+			continue;
+		json_array_append_new(arr, os_image_json(&os_images[i]));
+		n++;
+	}
+	o = json_pack("{s:o, s:s, s:s}", "images", arr, "schema",
+	    "/v2/schemas/images", "first", "/v2/images");
+	if (n == (size_t)limit && i < nitems(os_images)) {
+		free(marker);
+		marker = xasprintf("/v2/images?marker=%s&limit=%lld",
+		    json_string_value(json_object_get(json_array_get(arr,
+		    n - 1), "id")), limit);
+		json_object_set_new(o, "next", json_string(marker));
+	}
+	os_send(rq, 200, o);
+	free(name);
+	free(status);
+	free(vis);
+	free(limit_s);
+	free(marker);
+}
+
+static json_t *
+os_network_json(const struct os_network *nw)
+{
+	return (json_pack("{s:s, s:s, s:s, s:[s], s:b, s:b, s:i, s:s, s:s, "
+	    "s:b, s:[s], s:n, s:n, s:b, s:s, s:s, s:i, s:[], s:s, s:s, s:b}",
+	    "id", nw->id, "name", nw->name, "status", "ACTIVE", "subnets",
+	    nw->subnet, "shared", 0, "router:external", nw->external, "mtu",
+	    1500, "project_id", OS_PROJECT_ID, "tenant_id", OS_PROJECT_ID,
+	    "admin_state_up", 1, "availability_zones", "nova",
+	    "ipv4_address_scope", "ipv6_address_scope",
+	    "port_security_enabled", 1, "created_at", "2024-03-11T09:10:02Z",
+	    "updated_at", "2024-03-11T09:10:02Z", "revision_number", 1,
+	    "tags", "description", "", "availability_zone_hints", "",
+	    "is_default", 0));
+}
+
+/* Neutron v2.0: GET /v2.0/networks[?name=&id=&router:external=]. */
+static void
+os_neutron(struct os_req *rq, const char *path)
+{
+	json_t		*arr;
+	char		*name, *id, *ext;
+	size_t		 i;
+
+	if (strcmp(path, "") == 0 || strcmp(path, "/") == 0) {
+		name = xasprintf("%s/network/v2.0/", rq->base);
+		os_send(rq, 200, json_pack("{s:[{s:s, s:s, s:[{s:s, s:s}]}]}",
+		    "versions", "id", "v2.0", "status", "CURRENT", "links",
+		    "href", name, "rel", "self"));
+		free(name);
+		return;
+	}
+	if (!os_token_ok(rq)) {
+		os_ks_error(rq, 401, "Unauthorized",
+		    "The request you have made requires authentication.");
+		return;
+	}
+	if (strncmp(path, "/v2.0/networks/", 15) == 0) {
+		for (i = 0; i < nitems(os_networks); i++) {
+			if (strcmp(os_networks[i].id, path + 15) == 0) {
+				os_send(rq, 200, json_pack("{s:o}", "network",
+				    os_network_json(&os_networks[i])));
+				return;
+			}
+		}
+		name = xasprintf("Network %s could not be found.", path + 15);
+		os_send(rq, 404, json_pack("{s:{s:s, s:s, s:s}}",
+		    "NeutronError", "type", "NetworkNotFound", "message", name,
+		    "detail", ""));
+		free(name);
+		return;
+	}
+	if (strcmp(path, "/v2.0/networks") != 0) {
+		os_send(rq, 404, json_pack("{s:{s:s, s:s, s:s}}",
+		    "NeutronError", "type", "HTTPNotFound", "message",
+		    "The resource could not be found.", "detail", ""));
+		return;
+	}
+	name = sim_query_get(rq->q->query, "name");
+	id = sim_query_get(rq->q->query, "id");
+	ext = sim_query_get(rq->q->query, "router:external");
+	arr = json_array();
+	for (i = 0; i < nitems(os_networks); i++) {
+		if (name != NULL && strcmp(name, os_networks[i].name) != 0)
+			continue;
+		if (id != NULL && strcmp(id, os_networks[i].id) != 0)
+			continue;
+		if (ext != NULL && (strcasecmp(ext, "true") == 0) !=
+		    os_networks[i].external)
+			continue;
+		json_array_append_new(arr, os_network_json(&os_networks[i]));
+	}
+	os_send(rq, 200, json_pack("{s:o}", "networks", arr));
+	free(name);
+	free(id);
+	free(ext);
+}
+
+/* --- version documents --------------------------------------------------- */
+
+/* Nova's v2.1 version (nova/api/openstack/compute/versions.py). */
+static json_t *
+os_nova_version(struct os_req *rq)
+{
+	json_t	*v;
+	char	*self, *ver;
+
+	self = xasprintf("%s/compute/v2.1/", rq->base);
+	ver = xasprintf("2.%d", OS_MAX_VERSION);
+	v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}, "
+	    "{s:s, s:s, s:s}], s:[{s:s, s:s}]}",
+	    "id", "v2.1", "status", "CURRENT", "version", ver, "min_version",
+	    "2.1", "updated", "2013-07-23T11:33:21Z", "links", "rel", "self",
+	    "href", self, "rel", "describedby", "type", "text/html", "href",
+	    "http://docs.openstack.org/", "media-types", "base",
+	    "application/json", "type",
+	    "application/vnd.openstack.compute+json;version=2.1");
+	free(self);
+	free(ver);
+	return (v);
+}
+
+/* Keystone's v3 version (keystone/api/discovery.py). */
+static json_t *
+os_keystone_version(struct os_req *rq)
+{
+	json_t	*v;
+	char	*self;
+
+	self = xasprintf("%s/v3/", rq->base);
+	v = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}], s:[{s:s, s:s}]}",
+	    "id", "v3.14", "status", "stable", "updated",
+	    "2020-04-07T00:00:00Z", "links", "rel", "self", "href", self,
+	    "media-types", "base", "application/json", "type",
+	    "application/vnd.openstack.identity-v3+json");
+	free(self);
+	return (v);
 }
 
 /* The microversion asked for; -1 after answering an error. */
@@ -1109,6 +2150,12 @@ os_nova(struct os_req *rq, const char *path)
 	if ((rq->version = os_microversion(rq)) < 0)
 		return;
 	rq->version = rq->version < 1 ? 1 : rq->version;
+	/* the version document needs no token (versions.py) */
+	if (strcmp(path, "") == 0 || strcmp(path, "/") == 0) {
+		os_send(rq, 200, json_pack("{s:o}", "version",
+		    os_nova_version(rq)));
+		return;
+	}
 	if (!os_token_ok(rq)) {
 		os_ks_error(rq, 401, "Unauthorized",
 		    "The request you have made requires authentication.");
@@ -1130,6 +2177,18 @@ os_nova(struct os_req *rq, const char *path)
 	if (strcmp(path, "/flavors") == 0 || strcmp(path, "/flavors/detail") ==
 	    0) {
 		os_flavor_list(rq, path[8] == '/');
+		return;
+	}
+	if (strncmp(path, "/flavors/", 9) == 0) {
+		os_flavor_show(rq, path + 9);
+		return;
+	}
+	if (strcmp(path, "/limits") == 0 && strcmp(m, "GET") == 0) {
+		os_limits(rq);
+		return;
+	}
+	if (strncmp(path, "/os-keypairs", 12) == 0) {
+		os_keypairs(rq, path + 12);
 		return;
 	}
 	if (strncmp(path, "/servers/", 9) == 0) {
@@ -1180,9 +2239,24 @@ sim_openstack_handle(struct sim_world *w, const struct sim_req *q,
 	if (strcmp(q->path, "/v3/auth/tokens") == 0)
 		os_auth_tokens(&rq);
 	else if (strcmp(q->path, "/v3") == 0 || strcmp(q->path, "/v3/") == 0)
-		os_send(&rq, 200, json_pack("{s:{s:s, s:s, s:s}}", "version",
-		    "id", "v3.14", "status", "stable", "updated",
-		    "2020-04-07T00:00:00Z"));
+		os_send(&rq, 200, json_pack("{s:o}", "version",
+		    os_keystone_version(&rq)));
+	else if (strcmp(q->path, "/") == 0)
+		/* keystone's root: 300 Multiple Choices */
+		os_send(&rq, 300, json_pack("{s:{s:[o]}}", "versions",
+		    "values", os_keystone_version(&rq)));
+	else if (strcmp(q->path, "/compute") == 0 ||
+	    strcmp(q->path, "/compute/") == 0) {
+		json_t	*v = os_nova_version(&rq);
+
+		json_object_del(v, "media-types");
+		os_send(&rq, 200, json_pack("{s:[o]}", "versions", v));
+	} else if (strncmp(q->path, "/image", 6) == 0 &&
+	    (q->path[6] == '/' || q->path[6] == '\0'))
+		os_glance(&rq, q->path + 6);
+	else if (strncmp(q->path, "/network", 8) == 0 &&
+	    (q->path[8] == '/' || q->path[8] == '\0'))
+		os_neutron(&rq, q->path + 8);
 	else if (strncmp(q->path, "/compute/v2.1", 13) == 0 &&
 	    (q->path[13] == '/' || q->path[13] == '\0'))
 		os_nova(&rq, q->path + 13);

@@ -6,9 +6,13 @@
  * Scalelite side: getMeetings fans out to the nodes that scalelite keeps
  * (enabled or cordoned, and online in its view) and answers exactly what
  * those nodes answer, or the error scalelite makes of a node's failure;
- * getMeetingInfo and isMeetingRunning go to the meeting's server.  The
- * other BBB calls (create, join, end, recordings) are not simulated:
- * they answer unsupportedRequest.
+ * getMeetingInfo and isMeetingRunning go to the meeting's server; create
+ * picks the least-loaded enabled online server (or the one the meeting
+ * is already on) and creates the meeting on that node's BBB API; join
+ * redirects to the node's re-signed join URL; end ends it there;
+ * getRecordings answers from scalelite's own recordings table, which
+ * recorded meetings fill when they end (after their processing).
+ * The other calls answer unsupportedRequest.
  * The admin API changes the nodes' scalelite fields (lb, tag, multiplier,
  * in_scalelite); the poller in sim-world.c does the rest (online, load,
  * cordoned -> disabled when the load is 0).
@@ -20,6 +24,7 @@
  * offline: nothing answers there).
  */
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,7 +58,25 @@ struct sl_node {		/* scalelite's record of a node */
 	bool		 version_unknown; /* added, not polled online yet */
 };
 
+/* A recording scalelite imported (its recordings table). */
+struct sl_recording {
+	char		 record_id[96];	/* the meeting's internal id */
+	char		 meeting_id[257];
+	char		 name[96];
+	int64_t		 start_ms;
+	int64_t		 end_ms;
+	int64_t		 ready_ms;	/* processed and imported at */
+	int		 participants;
+};
+
+/* At most this many recordings are kept, the oldest go first. */
+#define SL_RECORDINGS_MAX	1000
+/* BBB's processing before scalelite's importer sees a recording. */
+#define SL_PROCESSING_MS	(2 * 60 * 1000)
+
 struct sl_state {
+	struct sl_recording *recs;	/* oldest first */
+	size_t		 nrecs;
 	struct sl_node	*nodes;
 	size_t		 nnodes;
 	struct sl_server *extra;
@@ -91,6 +114,7 @@ sim_scalelite_free(struct sim_world *w)
 
 	if (w == NULL || (st = w->scalelite) == NULL)
 		return;
+	free(st->recs);
 	for (i = 0; i < st->nnodes; i++)
 		free(st->nodes[i].secret);
 	for (i = 0; i < st->nextra; i++) {
@@ -508,6 +532,312 @@ sl_meeting_call(struct sim_world *w, size_t node, const char *call,
 	sim_resp_set(r, 200, ctype, buf_steal(&b));
 }
 
+/* --- recordings ---------------------------------------------------------- */
+
+/*
+ * A meeting ends: if it was recorded and someone was in it, BBB processes
+ * a recording, which scalelite's importer adds to its table once done
+ * (SL_PROCESSING_MS later).  An empty meeting leaves no recording.
+ */
+void
+sim_scalelite_meeting_ended(struct sim_world *w, const struct sim_meeting *m)
+{
+	struct sl_state		*st;
+	struct sl_recording	*rec;
+
+	if (!m->recording || m->participants == 0)
+		return;
+	st = sl_state(w);
+	if (st->nrecs == SL_RECORDINGS_MAX) {
+		memmove(st->recs, st->recs + 1, (st->nrecs - 1) *
+		    sizeof *st->recs);
+		st->nrecs--;
+	}
+	st->recs = xreallocarray(st->recs, st->nrecs + 1, sizeof *st->recs);
+	rec = &st->recs[st->nrecs++];
+	memset(rec, 0, sizeof *rec);
+	snprintf(rec->record_id, sizeof rec->record_id, "%s", m->internal_id);
+	snprintf(rec->meeting_id, sizeof rec->meeting_id, "%s", m->id);
+	snprintf(rec->name, sizeof rec->name, "%s", m->name);
+	rec->start_ms = m->created_ms;
+	rec->end_ms = w->now_ms;
+	rec->ready_ms = w->now_ms + SL_PROCESSING_MS;
+	rec->participants = m->participants;
+}
+
+/* Whether s is one of the comma-separated values (prefix: a prefix). */
+static bool
+sl_in_list(const char *list, const char *s, bool prefix)
+{
+	const char	*p = list, *e;
+	size_t		 n;
+
+	while (*p != '\0') {
+		e = p + strcspn(p, ",");
+		n = (size_t)(e - p);
+		if (n > 0 && (prefix ? strncmp(s, p, n) == 0 :
+		    strlen(s) == n && strncmp(s, p, n) == 0))
+			return (true);
+		p = *e == ',' ? e + 1 : e;
+	}
+	return (false);
+}
+
+/* --- the BBB calls that change meetings (node side) --------------------- */
+
+/* A BBB node's FAILED answer. */
+static void
+sl_bbb_failed(struct sim_resp *r, const char *ctype, const char *key,
+    const char *msg)
+{
+	struct buf	 b = { 0 };
+
+	buf_adds(&b, "<response>\n<returncode>FAILED</returncode>\n"
+	    "<messageKey>");
+	xml_escape(&b, key);
+	buf_adds(&b, "</messageKey>\n<message>");
+	xml_escape(&b, msg);
+	buf_adds(&b, "</message>\n</response>\n");
+	sim_resp_set(r, 200, ctype, buf_steal(&b));
+}
+
+/*
+ * BBB's create on a node (bigbluebutton-web ApiController create): the
+ * meeting starts empty; the same meetingID again is SUCCESS with
+ * duplicateWarning when the passwords agree, else idNotUnique.  A
+ * meeting nobody joins ends after meetingExpireIfNoUserJoinedInMinutes
+ * (5, bbb-web.properties) of simulated time, or after its duration.
+ */
+static void
+sl_node_create(struct sim_world *w, size_t node, const char *query,
+    struct sim_resp *r, const char *ctype)
+{
+	struct sim_meeting	*m;
+	struct buf		 b = { 0 };
+	char			*id, *name, *mpw, *apw, *dur, *rec;
+	char			 date[64];
+	const char		*warn = NULL;
+	const char		*errstr;
+	long long		 minutes = 0;
+	long			 at;
+
+	id = sim_query_get(query, "meetingID");
+	name = sim_query_get(query, "name");
+	mpw = sim_query_get(query, "moderatorPW");
+	apw = sim_query_get(query, "attendeePW");
+	dur = sim_query_get(query, "duration");
+	rec = sim_query_get(query, "record");
+	if (id == NULL || *id == '\0') {
+		sl_bbb_failed(r, ctype, "missingParamMeetingID",
+		    "You must specify a meeting ID for the meeting.");
+		goto out;
+	}
+	if (strlen(id) < 2 || strlen(id) > 256 || strchr(id, ',') != NULL) {
+		sl_bbb_failed(r, ctype, "sizeError", "Meeting ID must be "
+		    "between 2 and 256 characters");
+		goto out;
+	}
+	if (name == NULL || *name == '\0') {
+		sl_bbb_failed(r, ctype, "missingParamName",
+		    "You must specify a name for the meeting.");
+		goto out;
+	}
+	if (dur != NULL && util_parse_ll(dur, 0, 100000, &minutes,
+	    &errstr) != 0)
+		minutes = 0;
+	if ((at = sl_meeting_find(w, (long)node, id)) >= 0) {
+		m = &w->meetings[at];
+		if ((mpw != NULL && strcmp(mpw, m->moderator_pw) != 0) ||
+		    (apw != NULL && strcmp(apw, m->attendee_pw) != 0)) {
+			sl_bbb_failed(r, ctype, "idNotUnique", "A meeting "
+			    "already exists with that meeting ID.  Please use "
+			    "a different meeting ID.");
+			goto out;
+		}
+		warn = "duplicateWarning";
+	} else {
+		at = (long)sim_world_add_meeting(w, node, id, name);
+		m = &w->meetings[at];
+		/* nobody is in it: no model of a class filling up */
+		m->target = m->participants = m->moderators = 0;
+		m->voice = m->video = m->listeners = 0;
+		m->recording = rec != NULL && strcmp(rec, "true") == 0;
+		if (mpw != NULL)
+			snprintf(m->moderator_pw, sizeof m->moderator_pw,
+			    "%s", mpw);
+		if (apw != NULL)
+			snprintf(m->attendee_pw, sizeof m->attendee_pw,
+			    "%s", apw);
+		m->ends_ms = m->created_ms + (minutes > 0 ?
+		    minutes * 60000 : 5 * 60000);
+	}
+	sl_java_date(m->created_ms, date, sizeof date);
+	buf_adds(&b, "<response>\n<returncode>SUCCESS</returncode>\n"
+	    "<meetingID>");
+	xml_escape(&b, m->id);
+	buf_adds(&b, "</meetingID>\n<internalMeetingID>");
+	xml_escape(&b, m->internal_id);
+	buf_adds(&b, "</internalMeetingID>\n<parentMeetingID>bbb-none"
+	    "</parentMeetingID>\n<attendeePW>");
+	xml_escape(&b, m->attendee_pw);
+	buf_adds(&b, "</attendeePW>\n<moderatorPW>");
+	xml_escape(&b, m->moderator_pw);
+	buf_printf(&b, "</moderatorPW>\n<createTime>%lld</createTime>\n"
+	    "<voiceBridge>%d</voiceBridge>\n<dialNumber>613-555-1234"
+	    "</dialNumber>\n<createDate>%s</createDate>\n"
+	    "<hasUserJoined>false</hasUserJoined>\n<duration>%lld</duration>\n"
+	    "<hasBeenForciblyEnded>false</hasBeenForciblyEnded>\n",
+	    (long long)m->created_ms, m->voice_bridge, date, minutes);
+	if (warn != NULL)
+		buf_adds(&b, "<messageKey>duplicateWarning</messageKey>\n"
+		    "<message>This conference was already in existence and "
+		    "may currently be in progress.</message>\n");
+	else
+		buf_adds(&b, "<messageKey></messageKey>\n"
+		    "<message></message>\n");
+	buf_adds(&b, "</response>\n");
+	sim_resp_set(r, 200, ctype, buf_steal(&b));
+out:
+	free(id);
+	free(name);
+	free(mpw);
+	free(apw);
+	free(dur);
+	free(rec);
+}
+
+/*
+ * BBB's join on a node: fullName and the meeting needed; role (2.4+)
+ * or a password that is one of the meeting's.  redirect=false answers
+ * the XML, else 302 to the HTML5 client.
+ */
+static void
+sl_node_join(struct sim_world *w, size_t node, const char *query,
+    struct sim_resp *r, const char *ctype)
+{
+	struct sim_meeting	*m;
+	char			*id, *full, *pw, *role, *redir, *url;
+	char			 tok[17];
+	long			 at;
+	int			 i;
+
+	id = sim_query_get(query, "meetingID");
+	full = sim_query_get(query, "fullName");
+	pw = sim_query_get(query, "password");
+	role = sim_query_get(query, "role");
+	redir = sim_query_get(query, "redirect");
+	if (id == NULL || *id == '\0') {
+		sl_bbb_failed(r, ctype, "missingParamMeetingID",
+		    "You must specify a meeting ID for the meeting.");
+		goto out;
+	}
+	if (full == NULL || *full == '\0') {
+		sl_bbb_failed(r, ctype, "missingParamFullName", "You must "
+		    "specify a name for the attendee who will be joining the "
+		    "meeting.");
+		goto out;
+	}
+	if ((at = sl_meeting_find(w, (long)node, id)) < 0) {
+		sl_bbb_failed(r, ctype, "invalidMeetingIdentifier", "The "
+		    "meeting ID that you supplied did not match any existing "
+		    "meetings");
+		goto out;
+	}
+	m = &w->meetings[at];
+	if ((role == NULL || (strcasecmp(role, "MODERATOR") != 0 &&
+	    strcasecmp(role, "VIEWER") != 0)) && (pw == NULL ||
+	    (strcmp(pw, m->moderator_pw) != 0 &&
+	    strcmp(pw, m->attendee_pw) != 0))) {
+		sl_bbb_failed(r, ctype, "invalidPassword", "You either did "
+		    "not supply a password or the password supplied is neither "
+		    "the attendee or moderator password for this conference.");
+		goto out;
+	}
+	for (i = 0; i < 16; i++)
+		tok[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[
+		    (int)(sim_rand(w) * 36)];
+	tok[16] = '\0';
+	/* On the node's own host and port, which serve the client page. */
+	url = xasprintf("http://%s:%u/html5client/join?sessionToken=%s",
+	    w->nodes[node].fqdn, (unsigned)w->ports[SIM_METRICS], tok);
+	if (redir != NULL && strcmp(redir, "false") == 0) {
+		sim_resp_printf(r, 200, ctype, "<response>\n"
+		    "<returncode>SUCCESS</returncode>\n"
+		    "<messageKey>successfullyJoined</messageKey>\n"
+		    "<message>You have joined successfully.</message>\n"
+		    "<meeting_id>%s</meeting_id>\n<user_id>w_%s</user_id>\n"
+		    "<auth_token>%.12s</auth_token>\n"
+		    "<session_token>%s</session_token>\n"
+		    "<guestStatus>ALLOW</guestStatus>\n<url>%s</url>\n"
+		    "</response>\n", m->internal_id, tok + 4, tok, tok, url);
+	} else {
+		sim_resp_printf(r, 302, "text/html", "<html><body>You are "
+		    "being <a href=\"%s\">redirected</a>.</body></html>", url);
+		sim_resp_header(r, "Location", url);
+	}
+	free(url);
+out:
+	free(id);
+	free(full);
+	free(pw);
+	free(role);
+	free(redir);
+}
+
+/*
+ * BBB's end: the meeting goes (BBB ends it asynchronously, within a
+ * second); a password, when given, must be the moderator's (2.7: it is
+ * optional; scalelite passes its own).
+ */
+static void
+sl_node_end(struct sim_world *w, size_t node, const char *query,
+    struct sim_resp *r, const char *ctype)
+{
+	char	*id, *pw;
+	long	 at;
+
+	id = sim_query_get(query, "meetingID");
+	pw = sim_query_get(query, "password");
+	if (id == NULL || *id == '\0') {
+		sl_bbb_failed(r, ctype, "missingParamMeetingID",
+		    "You must specify a meeting ID for the meeting.");
+		goto out;
+	}
+	if ((at = sl_meeting_find(w, (long)node, id)) < 0) {
+		sl_bbb_failed(r, ctype, "notFound", "We could not find a "
+		    "meeting with that meeting ID - perhaps the meeting is "
+		    "not yet running?");
+		goto out;
+	}
+	if (pw != NULL && *pw != '\0' &&
+	    strcmp(pw, w->meetings[at].moderator_pw) != 0) {
+		sl_bbb_failed(r, ctype, "invalidPassword",
+		    "The supplied moderator password is incorrect.");
+		goto out;
+	}
+	sim_world_end_meeting(w, (size_t)at);
+	sim_resp_printf(r, 200, ctype, "<response>\n"
+	    "<returncode>SUCCESS</returncode>\n"
+	    "<messageKey>sentEndMeetingRequest</messageKey>\n"
+	    "<message>A request to end the meeting was sent.  Please wait a "
+	    "few seconds, and then use the getMeetingInfo or isMeetingRunning "
+	    "API calls to verify that it was ended.</message>\n</response>\n");
+out:
+	free(id);
+	free(pw);
+}
+
+/* The sim keeps no recordings: BBB's empty answer. */
+static void
+sl_node_recordings(struct sim_resp *r, const char *ctype)
+{
+	sim_resp_printf(r, 200, ctype, "<response>\n"
+	    "<returncode>SUCCESS</returncode>\n<recordings></recordings>\n"
+	    "<messageKey>noRecordings</messageKey>\n"
+	    "<message>There are no recordings for the meeting(s).</message>\n"
+	    "</response>\n");
+}
+
 /* --- the BBB API of a node ---------------------------------------------- */
 
 void
@@ -535,6 +865,14 @@ sim_bbb_node_handle(struct sim_world *w, size_t node, const struct sim_req *q,
 		    "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
 		return;
 	}
+	if (strcmp(q->path, "/html5client/join") == 0) {
+		/* The HTML5 client's page: static; its script checks the
+		   session token later. */
+		sim_resp_printf(r, 200, "text/html", "<!DOCTYPE html>\n<html>"
+		    "<head><title>BigBlueButton - HTML5 Client</title></head>"
+		    "<body><div id=\"app\"></div></body></html>\n");
+		return;
+	}
 	if (sl_path_after(q->path, "/bigbluebutton/api", call,
 	    sizeof call) == NULL) {
 		sim_resp_printf(r, 404, "text/html",
@@ -547,7 +885,9 @@ sim_bbb_node_handle(struct sim_world *w, size_t node, const struct sim_req *q,
 	}
 	if (strcmp(call, "getMeetings") != 0 &&
 	    strcmp(call, "getMeetingInfo") != 0 &&
-	    strcmp(call, "isMeetingRunning") != 0) {
+	    strcmp(call, "isMeetingRunning") != 0 &&
+	    strcmp(call, "create") != 0 && strcmp(call, "join") != 0 &&
+	    strcmp(call, "end") != 0 && strcmp(call, "getRecordings") != 0) {
 		sim_resp_printf(r, 200, BBB_XML, "<response>\n"
 		    "<returncode>FAILED</returncode>\n"
 		    "<messageKey>unsupportedRequest</messageKey>\n"
@@ -561,6 +901,22 @@ sim_bbb_node_handle(struct sim_world *w, size_t node, const struct sim_req *q,
 		    "<messageKey>checksumError</messageKey>\n"
 		    "<message>Checksums do not match</message>\n"
 		    "</response>\n");
+		return;
+	}
+	if (strcmp(call, "create") == 0) {
+		sl_node_create(w, node, q->query, r, BBB_XML);
+		return;
+	}
+	if (strcmp(call, "join") == 0) {
+		sl_node_join(w, node, q->query, r, BBB_XML);
+		return;
+	}
+	if (strcmp(call, "end") == 0) {
+		sl_node_end(w, node, q->query, r, BBB_XML);
+		return;
+	}
+	if (strcmp(call, "getRecordings") == 0) {
+		sl_node_recordings(r, BBB_XML);
 		return;
 	}
 	if (strcmp(call, "getMeetings") != 0) {
@@ -742,6 +1098,342 @@ sl_meeting_proxy(struct sim_world *w, const struct sim_req *q,
 		return;
 	}
 	sl_meeting_call(w, (size_t)w->meetings[m].node, call, q, r, SL_XML);
+}
+
+
+/*
+ * Whether scalelite can reach a meeting's node (0), or the error it makes
+ * of the failure (answered; -1): what get_post_req raises.
+ */
+static int
+sl_node_reachable(struct sim_world *w, size_t node, const char *what,
+    struct sim_resp *r)
+{
+	struct sim_node	*n = &w->nodes[node];
+
+	if (!n->up) {
+		sl_xml_error(r, "internalError", what);
+		return (-1);
+	}
+	if (!n->bbb_api_ok) {
+		sl_xml_error(r, "internalError",
+		    "Response did not include returncode");
+		return (-1);
+	}
+	if (strcmp(sl_node_secret(w, node), n->secret) != 0) {
+		sl_xml_error(r, "checksumError", "Checksums do not match");
+		return (-1);
+	}
+	return (0);
+}
+
+/* The meeting scalelite has a record of (its node in scalelite), or -1. */
+static long
+sl_meeting_known(struct sim_world *w, const char *id)
+{
+	long	m = sl_meeting_find(w, -1, id);
+
+	if (m >= 0 && !w->nodes[w->meetings[m].node].in_scalelite)
+		m = -1;
+	return (m);
+}
+
+/*
+ * Server.find_available (app/models/server.rb): the first of the
+ * server_load sorted set (zrange 0 0), which holds the enabled servers
+ * the poller found online: the lowest load, equal loads in Redis' order
+ * of their members (the ids, byte-wise); -1 if none.  (Tags,
+ * meta_server-tag, are not simulated.)
+ */
+static long
+sl_find_available(struct sim_world *w)
+{
+	struct sim_node	*n;
+	long		 best = -1;
+	size_t		 i;
+
+	for (i = 0; i < w->nnodes; i++) {
+		n = &w->nodes[i];
+		if (!n->in_scalelite || !n->online || n->lb != SIM_LB_ENABLED ||
+		    isnan(n->load))
+			continue;
+		if (best < 0 || n->load < w->nodes[best].load ||
+		    (n->load == w->nodes[best].load &&
+		    strcmp(n->sl_id, w->nodes[best].sl_id) < 0))
+			best = (long)i;
+	}
+	return (best);
+}
+
+/* The call's query without its checksum (the params scalelite passes). */
+static char *
+sl_params(const struct sim_req *q)
+{
+	char	*sum, *rest;
+
+	if ((sum = sim_query_get(q->query, "checksum")) == NULL)
+		return (xstrdup(q->query));
+	rest = sl_query_strip(q->query, sum);
+	free(sum);
+	return (rest);
+}
+
+/*
+ * The common start of scalelite's meeting calls: content type, checksum,
+ * meetingID (params.require).  Returns the meetingID, or NULL after
+ * answering.
+ */
+static char *
+sl_meeting_call_start(struct sim_world *w, const struct sim_req *q,
+    const char *call, struct sim_resp *r)
+{
+	char	*id;
+
+	if (!w->sl_legacy && !sl_form_ok(q)) {
+		sl_xml_error(r, "unsupportedContentType",
+		    "POST request Content-Type is missing or unsupported");
+		return (NULL);
+	}
+	if (!sl_checksum_ok(call, q->query, w->sl_secret, w->sl_legacy,
+	    false)) {
+		sl_checksum_error(r);
+		return (NULL);
+	}
+	id = sim_query_get(q->query, "meetingID");
+	if (id == NULL || *id == '\0') {
+		free(id);
+		sl_xml_error(r, "missingParamMeetingID",
+		    "You must specify a meeting ID for the meeting.");
+		return (NULL);
+	}
+	return (id);
+}
+
+/*
+ * create (bigbluebutton_api_controller.rb create): a meeting scalelite
+ * knows stays on its server, a new one goes to find_available; the
+ * server's load goes up by its multiplier at once (increment_load); a
+ * moderatorPW is made up when none is given; the node's answer is
+ * passed back.
+ */
+static void
+sl_create(struct sim_world *w, const struct sim_req *q, struct sim_resp *r)
+{
+	char	*id, *params, *fwd, *mpw, pw[9];
+	long	 m, node;
+	int	 i;
+
+	if ((id = sl_meeting_call_start(w, q, "create", r)) == NULL)
+		return;
+	if ((m = sl_meeting_known(w, id)) >= 0)
+		node = w->meetings[m].node;
+	else if ((node = sl_find_available(w)) < 0) {
+		sl_xml_error(r, "internalError",
+		    "Could not find any available servers.");
+		free(id);
+		return;
+	}
+	free(id);
+	params = sl_params(q);
+	if ((mpw = sim_query_get(params, "moderatorPW")) == NULL ||
+	    *mpw == '\0') {
+		for (i = 0; i < 8; i++)
+			pw[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+			    "qrstuvwxyz0123456789"[(int)(sim_rand(w) * 62)];
+		pw[8] = '\0';
+		fwd = xasprintf("%s%smoderatorPW=%s", params,
+		    *params != '\0' ? "&" : "", pw);
+	} else
+		fwd = xstrdup(params);
+	free(mpw);
+	free(params);
+	w->nodes[node].load += w->nodes[node].load_multiplier;
+	if (sl_node_reachable(w, (size_t)node,
+	    "Unable to create meeting on server.", r) == 0)
+		sl_node_create(w, (size_t)node, fwd, r, SL_XML);
+	free(fwd);
+}
+
+/*
+ * join: always a redirect to the meeting's node, the params re-signed
+ * with the node's secret (encode_bbb_uri, SHA256); an offline or
+ * disabled server raises ServerDisabledError, which no rescue turns into
+ * XML: Rails' 500 page.
+ */
+static void
+sl_join(struct sim_world *w, const struct sim_req *q, struct sim_resp *r)
+{
+	struct sim_node	*n;
+	char		*id, *params, *in, *url, *base, hex[129];
+	long		 m;
+
+	if ((id = sl_meeting_call_start(w, q, "join", r)) == NULL)
+		return;
+	m = sl_meeting_known(w, id);
+	free(id);
+	if (m < 0) {
+		sl_xml_error(r, "notFound", "We could not find a meeting with "
+		    "that meeting ID - perhaps the meeting is not yet "
+		    "running?");
+		return;
+	}
+	n = &w->nodes[w->meetings[m].node];
+	if (!n->online || n->lb == SIM_LB_DISABLED) {
+		sim_resp_printf(r, 500, "text/html; charset=utf-8",
+		    "<!DOCTYPE html>\n<html>\n<head>\n<title>We're sorry, but "
+		    "something went wrong (500)</title>\n</head>\n<body>\n"
+		    "<h1>We're sorry, but something went wrong.</h1>\n"
+		    "</body>\n</html>\n");
+		return;
+	}
+	params = sl_params(q);
+	in = xasprintf("join%s%s", params, sl_node_secret(w,
+	    (size_t)w->meetings[m].node));
+	if (!sl_hexdigest("SHA256", in, strlen(in), hex, sizeof hex))
+		hex[0] = '\0';
+	freezero_str(in);
+	base = sim_scalelite_node_url(w, (size_t)w->meetings[m].node);
+	url = xasprintf("%sjoin?%s%schecksum=%s", base, params,
+	    *params != '\0' ? "&" : "", hex);
+	sim_resp_printf(r, 302, "text/html; charset=utf-8", "<html><body>You "
+	    "are being <a href=\"%s\">redirected</a>.</body></html>", url);
+	sim_resp_header(r, "Location", url);
+	free(url);
+	free(base);
+	free(params);
+}
+
+/*
+ * end: scalelite forgets the meeting, then sends end with meetingID and
+ * password to its node and passes the answer back.
+ */
+static void
+sl_end(struct sim_world *w, const struct sim_req *q, struct sim_resp *r)
+{
+	char	*id, *fwd;
+	long	 m;
+
+	if ((id = sl_meeting_call_start(w, q, "end", r)) == NULL)
+		return;
+	m = sl_meeting_known(w, id);
+	free(id);
+	if (m < 0) {
+		sl_xml_error(r, "notFound", "We could not find a meeting with "
+		    "that meeting ID - perhaps the meeting is not yet "
+		    "running?");
+		return;
+	}
+	/* the node reads meetingID and password of these, as scalelite
+	 * sends only those two */
+	fwd = sl_params(q);
+	if (sl_node_reachable(w, (size_t)w->meetings[m].node,
+	    "Unable to access meeting on server.", r) == 0)
+		sl_node_end(w, (size_t)w->meetings[m].node, fwd, r, SL_XML);
+	free(fwd);
+}
+
+/*
+ * getRecordings comes from scalelite's own database, not from the nodes
+ * (bigbluebutton_api_controller.rb get_recordings and
+ * get_recordings.xml.builder): meetingID and recordID (prefixes) as
+ * comma-separated lists, newest first, offset and limit; the recordings
+ * the sim imports are all published.
+ */
+static void
+sl_get_recordings(struct sim_world *w, const struct sim_req *q,
+    struct sim_resp *r)
+{
+	struct sl_state		*st = sl_state(w);
+	struct sl_recording	*rec;
+	struct buf		 b = { 0 };
+	char			*mids, *rids, *state, *off_s, *lim_s, *host;
+	const char		*errstr;
+	long long		 off = 0, lim = LLONG_MAX;
+	size_t			 i, n = 0, skipped = 0;
+
+	if (!w->sl_legacy && !sl_form_ok(q)) {
+		sl_xml_error(r, "unsupportedContentType",
+		    "POST request Content-Type is missing or unsupported");
+		return;
+	}
+	if (!sl_checksum_ok("getRecordings", q->query, w->sl_secret,
+	    w->sl_legacy, false)) {
+		sl_checksum_error(r);
+		return;
+	}
+	mids = sim_query_get(q->query, "meetingID");
+	rids = sim_query_get(q->query, "recordID");
+	state = sim_query_get(q->query, "state");
+	off_s = sim_query_get(q->query, "offset");
+	lim_s = sim_query_get(q->query, "limit");
+	if ((off_s != NULL && util_parse_ll(off_s, 0, LLONG_MAX, &off,
+	    &errstr) != 0) || (lim_s != NULL && util_parse_ll(lim_s, 0,
+	    LLONG_MAX, &lim, &errstr) != 0)) {
+		sl_xml_error(r, "validationError", "offset and limit must be "
+		    "integers");
+		goto out;
+	}
+	host = q->host != NULL && *q->host != '\0' ? xstrdup(q->host) :
+	    xstrdup("scalelite.localhost");
+	buf_adds(&b, "<?xml version=\"1.0\"?>\n<response>\n"
+	    "  <returncode>SUCCESS</returncode>\n  <recordings>\n");
+	for (i = st->nrecs; i > 0 && (long long)n < lim; i--) {
+		rec = &st->recs[i - 1];
+		if (rec->ready_ms > w->now_ms)
+			continue;
+		if (mids != NULL && *mids != '\0' &&
+		    !sl_in_list(mids, rec->meeting_id, false))
+			continue;
+		if (rids != NULL && *rids != '\0' &&
+		    !sl_in_list(rids, rec->record_id, true))
+			continue;
+		if (state != NULL && *state != '\0' &&
+		    !sl_in_list(state, "published", false) &&
+		    !sl_in_list(state, "any", false))
+			continue;
+		if ((long long)skipped++ < off)
+			continue;
+		buf_adds(&b, "    <recording>\n      <recordID>");
+		xml_escape(&b, rec->record_id);
+		buf_adds(&b, "</recordID>\n      <meetingID>");
+		xml_escape(&b, rec->meeting_id);
+		buf_adds(&b, "</meetingID>\n      <internalMeetingID>");
+		xml_escape(&b, rec->record_id);
+		buf_adds(&b, "</internalMeetingID>\n      <name>");
+		xml_escape(&b, rec->name);
+		buf_printf(&b, "</name>\n      <published>true</published>\n"
+		    "      <protected>false</protected>\n"
+		    "      <state>published</state>\n"
+		    "      <startTime>%lld</startTime>\n"
+		    "      <endTime>%lld</endTime>\n"
+		    "      <participants>%d</participants>\n"
+		    "      <metadata>\n"
+		    "        <bbb-origin>Greenlight</bbb-origin>\n"
+		    "      </metadata>\n      <playback>\n        <format>\n"
+		    "          <type>presentation</type>\n"
+		    "          <url>http://%s/playback/presentation/2.3/",
+		    (long long)rec->start_ms, (long long)rec->end_ms,
+		    rec->participants, host);
+		xml_escape(&b, rec->record_id);
+		buf_printf(&b, "</url>\n          <length>%lld</length>\n"
+		    "        </format>\n      </playback>\n    </recording>\n",
+		    (long long)((rec->end_ms - rec->start_ms) / 60000));
+		n++;
+	}
+	free(host);
+	buf_adds(&b, "  </recordings>\n");
+	if (n == 0)
+		buf_adds(&b, "  <messageKey>noRecordings</messageKey>\n"
+		    "  <message>There are not recordings for the meetings"
+		    "</message>\n");
+	buf_adds(&b, "</response>\n");
+	sim_resp_set(r, 200, SL_XML, buf_steal(&b));
+out:
+	free(mids);
+	free(rids);
+	free(state);
+	free(off_s);
+	free(lim_s);
 }
 
 /* --- the admin API ------------------------------------------------------ */
@@ -1296,7 +1988,11 @@ sim_scalelite_handle(struct sim_world *w, const struct sim_req *q,
 	if (strcmp(q->path, "/health_check") == 0 ||
 	    strcmp(q->path, "/health_check/") == 0 ||
 	    (!w->sl_legacy && strcmp(q->path, "/") == 0)) {
-		sim_resp_printf(r, 200, SL_TEXT, "success");
+		if (*w->sl_health_failure != '\0')
+			sim_resp_printf(r, 200, SL_TEXT, "Health Check "
+			    "Failure: %s", w->sl_health_failure);
+		else
+			sim_resp_printf(r, 200, SL_TEXT, "success");
 		return;
 	}
 	if (sl_path_after(q->path, "/bigbluebutton/api", call,
@@ -1316,6 +2012,24 @@ sim_scalelite_handle(struct sim_world *w, const struct sim_req *q,
 		    (sl_is(q, "GET") || (!w->sl_legacy && sl_is(q, "POST")))) {
 			sl_meeting_proxy(w, q, call, r);
 			return;
+		}
+		if (sl_is(q, "GET") || (!w->sl_legacy && sl_is(q, "POST"))) {
+			if (strcmp(call, "create") == 0) {
+				sl_create(w, q, r);
+				return;
+			}
+			if (strcmp(call, "join") == 0) {
+				sl_join(w, q, r);
+				return;
+			}
+			if (strcmp(call, "end") == 0) {
+				sl_end(w, q, r);
+				return;
+			}
+			if (strcmp(call, "getRecordings") == 0) {
+				sl_get_recordings(w, q, r);
+				return;
+			}
 		}
 		sl_unsupported(r);
 		return;

@@ -24,6 +24,7 @@
 #pragma weak sim_rancher_tick
 #pragma weak sim_openstack_tick
 #pragma weak sim_scalelite_tick
+#pragma weak sim_scalelite_meeting_ended
 #pragma weak sim_consul_tick
 #pragma weak sim_prom_tick
 #pragma weak sim_rancher_free
@@ -203,6 +204,8 @@ sim_world_end_meeting(struct sim_world *w, size_t i)
 {
 	if (i >= w->nmeetings)
 		return;
+	if (sim_scalelite_meeting_ended != NULL)
+		sim_scalelite_meeting_ended(w, &w->meetings[i]);
 	if (i != w->nmeetings - 1)
 		w->meetings[i] = w->meetings[w->nmeetings - 1];
 	w->nmeetings--;
@@ -227,6 +230,11 @@ sim_meeting_update(struct sim_world *w, struct sim_meeting *m)
 {
 	double	age, p;
 
+	if (m->target == 0) {
+		/* created through the API, nobody in it: stays empty */
+		m->participants = m->voice = m->listeners = m->video = 0;
+		return;
+	}
 	age = (double)(w->now_ms - m->created_ms) / 1000.0;
 	p = m->target * fmin(1.0, 0.1 + age / 240.0);
 	if (p < 1)

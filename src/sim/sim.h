@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum sim_system {
 	SIM_CONSUL,
@@ -31,6 +32,7 @@ enum sim_system {
 	SIM_OPENSTACK,		/* keystone and nova */
 	SIM_METRICS,		/* per-node /metrics and the BBB node APIs */
 	SIM_CONTROL,		/* fault injection and world control */
+	SIM_GREENLIGHT,		/* Greenlight's health check */
 	SIM_NSYSTEMS
 };
 
@@ -88,7 +90,7 @@ char	*sim_base64(const void *, size_t);
 enum sim_lb { SIM_LB_ENABLED, SIM_LB_CORDONED, SIM_LB_DISABLED };
 
 struct sim_meeting {
-	char		 id[64];	/* meetingID */
+	char		 id[257];	/* meetingID: BBB takes 2..256 */
 	char		 internal_id[96];
 	char		 name[96];
 	int		 node;		/* index into world->nodes */
@@ -100,8 +102,8 @@ struct sim_meeting {
 	int		 listeners;
 	int		 moderators;
 	bool		 recording;
-	char		 moderator_pw[16];
-	char		 attendee_pw[16];
+	char		 moderator_pw[64];	/* as create gave them */
+	char		 attendee_pw[64];
 	int		 voice_bridge;
 	int		 target;	/* size it grows to */
 	double		 voice_share;
@@ -221,6 +223,18 @@ struct sim_world {
 	char		 listen[64];	/* "127.0.0.1" */
 
 	bool		 sl_legacy;	/* scalelite < v1.5.1: no admin API */
+	/*
+	 * The health checks (POST /health): "" passes ("success"); else
+	 * it fails as the real ones do, 200 "Health Check Failure: <it>".
+	 */
+	char		 sl_health_failure[128];
+	char		 gl_health_failure[128];
+	/*
+	 * --access-log: one line per request as it arrives (before any
+	 * fault), "SYSTEM HOST METHOD PATH" (no query: it holds
+	 * checksums); line-buffered, NULL when off.  Owned by main.
+	 */
+	FILE		*access_log;
 	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
 
 	void		*consul;	/* per-system private state */
@@ -350,6 +364,13 @@ void	 sim_scalelite_free(struct sim_world *);
 void	 sim_metrics_free(struct sim_world *);
 void	 sim_consul_free(struct sim_world *);
 void	 sim_consul_tick(struct sim_world *);	/* session TTLs */
+/*
+ * A meeting is ending (sim_world_end_meeting, before it goes; lock held):
+ * a recorded meeting leaves a recording that scalelite imports once it
+ * is processed (sim-scalelite.c).
+ */
+void	 sim_scalelite_meeting_ended(struct sim_world *,
+	     const struct sim_meeting *);
 
 /* Handlers, one per system (lock held on entry). */
 void	 sim_consul_handle(struct sim_world *, const struct sim_req *,
@@ -357,6 +378,8 @@ void	 sim_consul_handle(struct sim_world *, const struct sim_req *,
 void	 sim_prom_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
 void	 sim_scalelite_handle(struct sim_world *, const struct sim_req *,
+	     struct sim_resp *);
+void	 sim_greenlight_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
 void	 sim_rancher_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "backend/decode.h"
+#include "tests/unit/decode-dom.h"
 #include "jscan.h"
 #include "prom-queries.h"
 #include "util.h"

@@ -40,6 +40,7 @@
 
 #include "backend/decode.h"
 #include "backend/memo.h"
+#include "backend/poll.h"
 #include "fleet.h"
 #include "problems.h"
 #include "prom-queries.h"
@@ -653,7 +654,7 @@ steady_refresh(struct steady *st, const struct answers *a, struct bodies *b,
 	one[0][0] = b->consul;
 	b->consul = NULL;
 	lens[0][0] = a->consul;
-	same[0] = steady_cycle(st->consul, bk_memo_consul_cb, &cu, one,
+	same[0] = steady_cycle(st->consul, bk_consul_decode_cb, &cu, one,
 	    (const struct buf (*)[BENCH_PAGES])lens, 1, "consul");
 	st->dec_ms[FLEET_SRC_CONSUL] = cpu_ms() - t0;
 
@@ -680,9 +681,9 @@ steady_refresh(struct steady *st, const struct answers *a, struct bodies *b,
 	u.ru = xcalloc(1, sizeof *u.ru);
 	for (k = 0; k < 3; k++)
 		memcpy(lens[k], colls[k], sizeof lens[k]);
-	same[1] = steady_cycle(st->rancher, bk_memo_rancher_cb, u.ru,
+	same[1] = steady_cycle(st->rancher, bk_rancher_decode_cb, u.ru,
 	    b->rancher, (const struct buf (*)[BENCH_PAGES])lens, 3, "rancher");
-	if (!same[1] && bk_memo_rancher_fill(st->rancher, u.ru,
+	if (!same[1] && bk_rancher_fill(st->rancher, u.ru,
 	    st->rancher_last)) {
 		same[1] = true;
 		st->decoded |= FLEET_SRC_BIT(FLEET_SRC_RANCHER);
@@ -690,7 +691,7 @@ steady_refresh(struct steady *st, const struct answers *a, struct bodies *b,
 	st->dec_ms[FLEET_SRC_RANCHER] = cpu_ms() - t0;
 	t0 = cpu_ms();
 	u.ou = xcalloc(1, sizeof *u.ou);
-	same[2] = steady_cycle(st->nova, bk_memo_nova_cb, u.ou,
+	same[2] = steady_cycle(st->nova, bk_nova_decode_cb, u.ou,
 	    (char *(*)[BENCH_PAGES])b->nova,
 	    (const struct buf (*)[BENCH_PAGES])a->nova, 1, "servers");
 	st->dec_ms[FLEET_SRC_OPENSTACK] = cpu_ms() - t0;
@@ -770,8 +771,8 @@ kept_bytes(const struct fleet_rancher_update *last)
 
 	m0 = mallinfo2();
 	c = xcalloc(1, sizeof *c);
-	for (p = 0; p < BK_MEMO_RANCHER_PARTS; p++)
-		bk_memo_rancher_copy(c, last, p);
+	for (p = BACKEND_RANCHER_STACKS; p <= BACKEND_RANCHER_HOSTS; p++)
+		bk_rancher_copy(c, last, p);
 	m1 = mallinfo2();
 	fleet_rancher_update_free(c);
 	return (m1.uordblks > m0.uordblks ? m1.uordblks - m0.uordblks : 0);

@@ -141,6 +141,14 @@ is "$rc" 1 "--yes after the target: the job runs (and fails: nothing on port 1)"
 hasnt "$err" "refused" "... it was not refused"
 has "$err" "bbbctl: server cordon bbb-03: failed: " "... it ran and says why it failed"
 hasnt "$out$err" "$secret" "... and no secret"
+# --log after the target: the job's log goes there, not to the default.
+rm -rf "$tmp/state"
+run --config "$conf" server cordon bbb-03 --yes --log "$tmp/log-after"
+is "$rc" 1 "--log after the target: the job runs (and fails)"
+grep -q "server cordon" "$tmp/log-after" 2>/dev/null
+ok $? "... and logs to the --log file given after the target"
+! grep -q "server cordon" "$tmp/state/bbbctl/bbbctl.log" 2>/dev/null
+ok $? "... not to the default log file"
 
 # Every action the binary knows (from the registry, through --help) is
 # in the manual: its verb under COMMANDS, its key in the dashboard's list.
@@ -161,5 +169,19 @@ for w in $words; do
 		ok $? "bbbctl.1 lists key $key for $w $v"
 	done
 done
+
+# The test meeting: one command (probe meeting [NODE], cli.c's), whose
+# key M the registry gives the dashboard; no second verb for it.
+out=$("$bbbctl" --help)
+is "$(printf '%s\n' "$out" | grep -c '^  probe meeting ')" 1 \
+    "--help lists probe meeting once"
+hasnt "$out" "server probe" "... and no server probe"
+"$bbbctl" server probe bbb-03 >/dev/null 2>&1
+is "$?" 2 "server probe is no command"
+has "$("$bbbctl" help probe meeting)" \
+    "In the dashboard: key M in the nodes and node views." \
+    "help probe meeting names its dashboard key"
+grep -A1 -x '\.It Ic M' "$man" | grep -q '^probe meeting: '
+ok $? "bbbctl.1 lists key M for probe meeting"
 
 done_testing

@@ -190,4 +190,21 @@ else
 	ok 1 "no secret in the logs"
 fi
 
+# A probe that fails before it waits for anything (a conninfo libpq
+# cannot parse) is reported failed, not left pending with exit 0.
+cat >"$tmp/probe.conf" <<EOT
+[cluster]
+name = uni-x
+[postgres]
+conninfo = host=127.0.0.1 port=1 bogus=1 password=$secret
+EOT
+chmod 600 "$tmp/probe.conf"
+run --config "$tmp/probe.conf" probe postgres
+is "$rc" 2 "probe: a probe failed at once: exit 2 (critical)"
+has "$out" "conninfo cannot be parsed" "... and says why"
+case "$out$err" in
+*"$secret"*) ok 1 "... without the password" ;;
+*) ok 0 "... without the password" ;;
+esac
+
 done_testing

@@ -56,6 +56,11 @@ grep -qx bbb-01 "$tmp/got" && grep -qx bbb-05 "$tmp/got"
 ok $? "node names from the cache"
 is "$(c --config "$conf" server cordon bbb-0 | wc -l)" 5 "bbb-0 -> the five nodes"
 is "$(c --config "$conf" server cordon bbb-01 "")" "" "one target: nothing more"
+c --config "$conf" probe meeting "" >"$tmp/got"
+grep -qx bbb-01 "$tmp/got" && grep -qx bbb-05 "$tmp/got"
+ok $? "node names for probe meeting [NODE]"
+is "$(c --config "$conf" probe meeting bbb-01 "")" "" \
+    "probe meeting: one node at most"
 c --config "$conf" stack redeploy "" >"$tmp/got"
 grep -qx bbb-01 "$tmp/got"; ok $? "stack names for a stack action"
 f=$(ls "$XDG_CACHE_HOME"/bbbctl/names-* | grep -v refresh)

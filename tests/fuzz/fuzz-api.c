@@ -1,10 +1,10 @@
 /*
  * fuzz-api.c: libFuzzer target for the clients' readers of outside data
- * (src/api/): the consul KV decoder, the Nova limits decoder and every
- * system's error description.  The first byte picks the reader (and the
- * HTTP status of the answer described); the rest is the body.  A
- * description must be one printable line that never holds the
- * connection's secret, whatever the body echoes.
+ * (src/api/): the consul KV decoder, the Nova limits decoder, every
+ * system's error description and Keystone's login answer.  The first
+ * byte picks the reader (and the HTTP status of the answer described);
+ * the rest is the body.  A description must be one printable line that
+ * never holds the connection's secret, whatever the body echoes.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -49,6 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct http_response	 resp;
 	struct api_consul_kv	*kv;
 	struct api_nova_limits	 l;
+	struct api_os_token	 t;
 	char			*cause = NULL, *body;
 	size_t			 n;
 	unsigned		 pick;
@@ -83,6 +84,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		resp.len = size;
 		fuzz_check(describe[(pick % 8 - 2) % 5](&c, &resp), 1);
 		fuzz_check(api_clean(body, 300), 0);
+		/* Keystone's answer to a login, taken or refused. */
+		memset(&t, 0, sizeof t);
+		if (api_keystone_take(&c, &resp, &t, &cause) != 0)
+			fuzz_check(cause, 1);
+		api_os_token_clear(&t);
 		break;
 	}
 	free(body);

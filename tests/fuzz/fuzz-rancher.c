@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "backend/decode.h"
+#include "../unit/decode-dom.h"
 #include "../unit/decode-same.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

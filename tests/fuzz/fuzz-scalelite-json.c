@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "backend/decode.h"
+#include "../unit/decode-dom.h"
 #include "../unit/decode-same.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -125,6 +125,8 @@ is "$(distinct)" 13 "still each exactly once"
 is "$(lines)" 0 "the spool is empty again"
 grep -q '"uuid":"torn' "$spool.rejected"
 ok $? "the torn line was kept in audit.spool.rejected"
+is "$(wc -l <"$spool.rejected" | tr -d ' ') $(grep -c '^$' "$spool.rejected")" \
+    "1 0" "one line a rejected record, no empty line"
 
 # without any [postgres]: kept, and said once
 printf '[ui]\nreadonly = no\n' >"$tmp/nodb.conf"

@@ -28,6 +28,7 @@ ui_sim_pid=
 
 ui_cleanup() {
 	ui_tmux kill-server >/dev/null 2>&1
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$ui_sock"
 	if [ -n "$ui_sim_pid" ]; then
 		kill "$ui_sim_pid" 2>/dev/null
 		wait "$ui_sim_pid" 2>/dev/null
@@ -125,9 +126,17 @@ wait_gone() {
 
 # Stop the tmux server (and so the program) and wait until it is gone.
 ui_stop() {
+	local spid
+	spid=$(ui_tmux display-message -p '#{pid}' 2>/dev/null)
 	ui_tmux kill-server >/dev/null 2>&1
 	wait_for sh -c "! tmux -L $ui_sock -f /dev/null list-sessions \
 	    >/dev/null 2>&1"
+	# The server may still be exiting after its sessions are gone; a
+	# client of the next ui_start that reaches it then gets "server
+	# exited unexpectedly" and no session.  Wait until it is gone, and
+	# take the socket it leaves behind.
+	[ -n "$spid" ] && wait_for sh -c "! kill -0 $spid 2>/dev/null"
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$ui_sock"
 }
 
 # The widest line of the screen, in columns.

@@ -1,8 +1,9 @@
 #!/bin/sh
 # restore.sh: the terminal is given back on every exit path: q, SIGTERM,
-# SIGINT, a crash (SIGSEGV), a fatal error (SIGABRT after fatalx).  tmux
-# tells whether the program left the alternate screen (its cursor flag
-# reads 0 for any dead pane, so it cannot be checked this way).
+# SIGINT, SIGQUIT (the ^\ key), a crash (SIGSEGV), a fatal error (SIGABRT
+# after fatalx).  tmux tells whether the program left the alternate
+# screen (its cursor flag reads 0 for any dead pane, so it cannot be
+# checked this way).
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/ui.sh"
@@ -18,7 +19,7 @@ dead() {
 	[ "$(pane '#{pane_dead}')" = 1 ]
 }
 
-for how in q TERM INT SEGV ABRT; do
+for how in q TERM INT QUIT SEGV ABRT; do
 	ui_start 80 24 "$ui_bbbctl" --config "$ui_conf" --log "$ui_tmp/log"
 	ui_tmux set-option -t t remain-on-exit on >/dev/null
 	wait_for_text "bbb-12 " || { ok 1 "$how: started"; ui_stop; continue; }

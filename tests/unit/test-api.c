@@ -176,6 +176,25 @@ test_scalelite_urls(void **state)
 	s = api_scalelite_base("https://sl.example//");
 	assert_string_equal(s, "https://sl.example");
 	free(s);
+	s = api_scalelite_bbb_api("https://sl.example/");
+	assert_string_equal(s, "https://sl.example/bigbluebutton/api");
+	free(s);
+	s = api_scalelite_bbb_api("https://sl.example/bigbluebutton/api/");
+	assert_string_equal(s, "https://sl.example/bigbluebutton/api");
+	free(s);
+
+	/* the health check: the server's root, no checksum, no secret */
+	c.url = "https://sl.example/bigbluebutton/api/";
+	c.secret = "secret";
+	c.ca_file = "/etc/ssl/sl.pem";
+	api_scalelite_health(&r, &c);
+	assert_null(r.http.method);
+	assert_string_equal(r.http.url, "https://sl.example/health_check");
+	assert_string_equal(r.http.ca_file, "/etc/ssl/sl.pem");
+	assert_null(r.http.user);
+	assert_null(r.http.headers[0]);
+	api_req_clear(&r);
+	c.ca_file = NULL;
 
 	s = api_bbb_url("https://bbb-01.example/bigbluebutton/api/",
 	    "getMeetings", NULL, "639259d4-9dd8-4b25-bf01-95f9567eaf4b");
@@ -309,6 +328,15 @@ test_rancher_req(void **state)
 	assert_string_equal(r.http.password, "SECRETKEY");
 	assert_null(strstr(r.http.url, "SECRETKEY"));
 	api_req_clear(&r);
+
+	/* "": the API root itself (the probe's), "/v1" replaced */
+	c.url = "https://r.example:8080/v1/";
+	api_rancher_req(&r, &c, NULL, "", NULL);
+	assert_string_equal(r.http.url, "https://r.example:8080/v2-beta");
+	assert_string_equal(r.http.user, "ACCESS");
+	assert_string_equal(r.http.password, "SECRETKEY");
+	api_req_clear(&r);
+	c.url = "https://r.example:8080";
 
 	/* a pagination link is used as it is */
 	api_rancher_req(&r, &c, NULL, "https://r.example:8080/v2-beta/"
@@ -603,6 +631,25 @@ test_keystone(void **state)
 	assert_int_equal(api_keystone_take(&c, &resp, &t, &cause), -1);
 	assert_null(strstr(cause, "APPCREDSECRET"));
 	assert_non_null(strstr(cause, API_MASK));
+	free(cause);
+	http_response_clear(&resp);
+	/* ... where the decoder cuts the message: no part of it shows */
+	resp_body(&resp, 401, "{\"error\":{\"code\":401,\"title\":"
+	    "\"Unauthorized\",\"message\":\"Invalid secret "
+	    "...................................................."
+	    "...................................................."
+	    "...................................................."
+	    "......................APPCREDSECRET\"}}");
+	assert_int_equal(api_keystone_take(&c, &resp, &t, &cause), -1);
+	assert_null(strstr(cause, "APPCRED"));
+	free(cause);
+	http_response_clear(&resp);
+	/* ... a message of several lines: one line */
+	resp_body(&resp, 401, "{\"error\":{\"code\":401,\"title\":"
+	    "\"Unauthorized\",\"message\":\"one\\ntwo\\u001b[2J\"}}");
+	assert_int_equal(api_keystone_take(&c, &resp, &t, &cause), -1);
+	assert_string_equal(cause, "HTTP 401: keystone: 401 Unauthorized: "
+	    "one two [2J");
 	free(cause);
 	http_response_clear(&resp);
 	resp_body(&resp, 500, "<html>APPCREDSECRET</html>");

@@ -528,9 +528,10 @@ main(void)
 		cmocka_unit_test(test_spool_fails),
 		cmocka_unit_test(test_since),
 	};
-	char	 tmpl[] = "/tmp/test-audit.XXXXXX", *sub;
+	char	 tmpl[4096], *sub;
 	int	 rc;
 
+	snprintf(tmpl, sizeof tmpl, "%s/test-audit.XXXXXX", util_tmpdir());
 	if ((tmpdir = mkdtemp(tmpl)) == NULL)
 		return (1);
 	setenv("XDG_STATE_HOME", tmpdir, 1);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "backend/decode.h"
+#include "decode-dom.h"
 #include "decode-same.h"
 #include "fixture.h"
 

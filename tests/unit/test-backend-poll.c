@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -773,12 +774,13 @@ test_scalelite_node_tls(void **state)
 	struct MHD_Daemon		*node;
 	struct rig			 r = { 0 };
 	const struct fleet_node		*n;
-	char				 dir[] = "/tmp/bbbctl-test-XXXXXX";
+	char				 dir[4096];
 	char				*pem, *key, *cert, *kpath;
 	int64_t				 now = util_wall_ms();
 	int				 calls;
 
 	(void)state;
+	snprintf(dir, sizeof dir, "%s/bbbctl-test-XXXXXX", util_tmpdir());
 	if (mkdtemp(dir) == NULL || (pem = tls_make(dir)) == NULL) {
 		print_message("# SKIP: openssl could not make a certificate\n");
 		return;
@@ -849,6 +851,59 @@ test_scalelite_node_tls(void **state)
 	free(cert);
 }
 
+/*
+ * The schedule the backends use is published in the model: at
+ * --refresh 10 Rancher and OpenStack every 5th refresh, Prometheus and
+ * scalelite every one, consul as long as its blocking query may be held
+ * (5 refreshes and consul's jitter of 1/16), each plus one refresh; a
+ * new refresh interval publishes again.  fleet_source_late() reads it.
+ */
+static void
+test_published_schedule(void **state)
+{
+	struct rig		 r = { 0 };
+	const struct fleet_source *src;
+	int64_t			 t0 = 1767225600000LL;
+
+	(void)state;
+	r.cfg = config_new();
+	r.cfg->ui.refresh_ms = 10000;
+	r.cfg->rancher.url = srv_url("/");
+	r.cfg->openstack.auth_url = srv_url("/identity/v3");
+	r.cfg->consul.url = srv_url("/");
+	r.loop = loop_new();
+	r.http = http_new(r.loop);
+	r.fleet = fleet_new("test");
+	r.b = backends_new(r.loop, r.http, r.cfg, r.fleet);
+	assert_int_equal(r.fleet->sources[FLEET_SRC_RANCHER].period_ms,
+	    60000);
+	assert_int_equal(r.fleet->sources[FLEET_SRC_OPENSTACK].period_ms,
+	    60000);
+	assert_int_equal(r.fleet->sources[FLEET_SRC_PROMETHEUS].period_ms, 0);
+	assert_int_equal(r.fleet->sources[FLEET_SRC_CONSUL].period_ms, 20000);
+	backends_start(r.b);
+	assert_int_equal(r.fleet->sources[FLEET_SRC_CONSUL].period_ms,
+	    50000 + 50000 / 16 + 10000);
+
+	/* Rancher answered at t0: on time for its whole cycle. */
+	fleet_touch_source(r.fleet, FLEET_SRC_RANCHER,
+	    &(struct fleet_fetch){ 1, 1 }, t0);
+	src = &r.fleet->sources[FLEET_SRC_RANCHER];
+	assert_int_equal(src->state, FLEET_SRC_OK);
+	assert_false(fleet_source_late(r.fleet, FLEET_SRC_RANCHER,
+	    t0 + 45000));
+	assert_false(fleet_source_late(r.fleet, FLEET_SRC_RANCHER,
+	    t0 + 60000 + FLEET_LATE_SLACK_MS));
+	assert_true(fleet_source_late(r.fleet, FLEET_SRC_RANCHER,
+	    t0 + 60000 + FLEET_LATE_SLACK_MS + 1));
+
+	backends_set_refresh(r.b, 2000);
+	assert_int_equal(src->period_ms, 12000);
+	assert_true(fleet_source_late(r.fleet, FLEET_SRC_RANCHER,
+	    t0 + 45000));
+	rig_free(&r);
+}
+
 static void
 test_helpers(void **state)
 {
@@ -878,6 +933,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_published_schedule),
 		cmocka_unit_test(test_openstack),
 		cmocka_unit_test(test_openstack_bad_credential),
 		cmocka_unit_test(test_rancher_pages),

@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -85,6 +86,15 @@ srv_chunked_reader(void *cls, uint64_t pos, char *out, size_t max)
 		max = BIG_SIZE - pos;
 	memset(out, 'c', max);
 	return ((ssize_t)max);
+}
+
+/* As srv_chunked_reader, slowly: parallel transfers overlap. */
+static ssize_t
+srv_slow_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+	if (!srv_stopping)
+		usleep(3000);
+	return (srv_chunked_reader(cls, pos, out, max));
 }
 
 static enum MHD_Result
@@ -182,6 +192,13 @@ srv_handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 	if (strcmp(url, "/big") == 0) {
 		r = MHD_create_response_from_buffer(BIG_SIZE, big,
 		    MHD_RESPMEM_PERSISTENT);
+		ret = MHD_queue_response(c, 200, r);
+		MHD_destroy_response(r);
+		return (ret);
+	}
+	if (strcmp(url, "/slowchunked") == 0) {
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 65536,
+		    srv_slow_reader, NULL, NULL);
 		ret = MHD_queue_response(c, 200, r);
 		MHD_destroy_response(r);
 		return (ret);
@@ -674,6 +691,82 @@ test_too_big(void **state)
 		http_response_clear(&g.resp);
 		free(u);
 	}
+}
+
+/* n parallel requests for path on one loop; counts the errors with err. */
+static void
+fetch_parallel(const char *path, struct http_budget *budget, size_t n,
+    const char *err, size_t *nok, size_t *nerr)
+{
+	struct loop	*loop;
+	struct http	*http;
+	struct http_req	 req = { 0 };
+	struct got	 g[8];
+	char		*u = url(path);
+	size_t		 i, done;
+
+	assert_true(n <= nitems(g));
+	memset(g, 0, sizeof g);
+	loop = loop_new();
+	http = http_new(loop);
+	req.url = u;
+	req.budget = budget;
+	for (i = 0; i < n; i++)
+		assert_non_null(http_request(http, &req, got_cb, &g[i]));
+	for (;;) {
+		for (i = done = 0; i < n; i++)
+			done += g[i].done;
+		if (done == n)
+			break;
+		assert_int_equal(loop_run_once(loop, 100), 0);
+	}
+	*nok = *nerr = 0;
+	for (i = 0; i < n; i++) {
+		if (g[i].resp.error == NULL && g[i].resp.len == BIG_SIZE)
+			(*nok)++;
+		else if (g[i].resp.error != NULL &&
+		    strcmp(g[i].resp.error, err) == 0)
+			(*nerr)++;
+		http_response_clear(&g[i].resp);
+	}
+	http_free(http);
+	loop_free(loop);
+	free(u);
+}
+
+/*
+ * The bytes in flight are bounded per budget (a source's parallel
+ * queries) and overall, whatever each request's own limit.
+ */
+static void
+test_budget(void **state)
+{
+	struct http_budget	 b;
+	size_t			 nok, nerr;
+
+	(void)state;
+	/* 3 x 5 MiB at once in an 8 MiB budget: not all of them. */
+	memset(&b, 0, sizeof b);
+	b.limit = 8 * 1024 * 1024;
+	fetch_parallel("/slowchunked", &b, 3, "answers in flight over the "
+	    "8 MiB budget of this source", &nok, &nerr);
+	assert_true(nok >= 1);
+	assert_true(nerr >= 1);
+	assert_int_equal(nok + nerr, 3);
+	assert_int_equal(atomic_load(&b.used), 0);
+	assert_int_equal(http_total_inflight(), 0);
+
+	/* The same in a budget that holds them. */
+	b.limit = 24 * 1024 * 1024;
+	fetch_parallel("/slowchunked", &b, 3, "-", &nok, &nerr);
+	assert_int_equal(nok, 3);
+
+	/* 8 x 5 MiB without a budget: the total one stops some. */
+	fetch_parallel("/slowchunked", NULL, 8, "answers in flight over the 32 MiB "
+	    "budget of all sources", &nok, &nerr);
+	assert_true(nerr >= 1);
+	assert_int_equal(nok + nerr, 8);
+	assert_int_equal(http_total_inflight(), 0);
 }
 
 static void
@@ -1208,6 +1301,7 @@ main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_gzip),
 		cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_methods),
 		cmocka_unit_test(test_debug_log),
 		cmocka_unit_test(test_many),

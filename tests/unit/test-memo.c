@@ -12,6 +12,7 @@
 
 #include "backend/decode.h"
 #include "backend/memo.h"
+#include "backend/poll.h"
 #include "fixture.h"
 #include "fleet-helpers.h"
 #include "fleet.h"
@@ -88,7 +89,7 @@ count_cb(void *arg, int part, const char *body, size_t len, char **next,
     char **cause)
 {
 	decodes++;
-	return (bk_memo_consul_cb(arg, part, body, len, next, cause));
+	return (bk_consul_decode_cb(arg, part, body, len, next, cause));
 }
 
 /* One cycle of one consul page; true when unchanged. */
@@ -194,7 +195,7 @@ rancher_cycle(struct bk_memo *m, struct fleet_rancher_update *acc,
 	bool	 same;
 	int	 p, i;
 
-	bk_memo_begin(m, bk_memo_rancher_cb, acc);
+	bk_memo_begin(m, bk_rancher_decode_cb, acc);
 	for (p = 0; p < 3; p++) {
 		for (i = 0; parts[p][i].data != NULL; i++) {
 			next = NULL;
@@ -236,7 +237,7 @@ test_memo_pages(void **state)
 	assert_true(nsv >= 2);
 	assert_true(acc->nstacks > 0 && acc->nhosts > 0);
 	assert_non_null(next1);
-	bk_memo_rancher_fill(m, acc, last);
+	bk_rancher_fill(m, acc, last);
 	assert_int_equal(last->nservices, nsv);
 	assert_int_equal(last->nstacks, acc->nstacks);
 	assert_int_equal(last->nhosts, acc->nhosts);
@@ -272,7 +273,7 @@ test_memo_pages(void **state)
 	assert_int_equal(acc->nstacks, 0);
 	assert_int_equal(acc->nhosts, 0);
 	/* ... but filled in from the last decode. */
-	bk_memo_rancher_fill(m, acc, last);
+	bk_rancher_fill(m, acc, last);
 	assert_int_equal(acc->nstacks, last->nstacks);
 	assert_int_equal(acc->nhosts, last->nhosts);
 	assert_true(acc->nstacks > 0 && acc->nhosts > 0);
@@ -305,7 +306,7 @@ test_memo_pages(void **state)
 	assert_false(bk_memo_part_same(m, 2));
 	assert_int_equal(acc->nservices, 0);
 	assert_int_equal(acc->nhosts, 2 * last->nhosts);
-	bk_memo_rancher_fill(m, acc, last);
+	bk_rancher_fill(m, acc, last);
 	assert_int_equal(acc->nservices, nsv);
 	assert_int_equal(acc->nhosts, last->nhosts);
 	fleet_rancher_update_free(acc);
@@ -349,7 +350,7 @@ test_memo_same_fields(void **state)
 	acc = xcalloc(1, sizeof *acc);
 	assert_false(rancher_cycle(m, acc, parts, &next1));
 	free(next1);
-	assert_false(bk_memo_rancher_fill(m, acc, last));
+	assert_false(bk_rancher_fill(m, acc, last));
 	fleet_rancher_update_free(acc);
 
 	/* info.cpuInfo.count is no field fleet reads */
@@ -360,7 +361,7 @@ test_memo_same_fields(void **state)
 	free(next1);
 	assert_false(bk_memo_part_same(m, 2));
 	assert_true(acc->nhosts > 0);
-	assert_true(bk_memo_rancher_fill(m, acc, last));
+	assert_true(bk_rancher_fill(m, acc, last));
 	fleet_rancher_update_free(acc);
 
 	/* a host's state is */
@@ -369,7 +370,7 @@ test_memo_same_fields(void **state)
 	acc = xcalloc(1, sizeof *acc);
 	assert_false(rancher_cycle(m, acc, parts, &next1));
 	free(next1);
-	assert_false(bk_memo_rancher_fill(m, acc, last));
+	assert_false(bk_rancher_fill(m, acc, last));
 	assert_true(acc->nstacks > 0 && acc->nservices > 0);
 	assert_string_equal(last->hosts[0].state, "ACTIVE");
 	fleet_rancher_update_free(acc);
@@ -399,7 +400,7 @@ test_memo_first_empty(void **state)
 	last = xcalloc(1, sizeof *last);
 	for (round = 0; round < 2; round++) {
 		acc = xcalloc(1, sizeof *acc);
-		bk_memo_begin(m, bk_memo_rancher_cb, acc);
+		bk_memo_begin(m, bk_rancher_decode_cb, acc);
 		for (p = 0; p < 3; p++) {
 			assert_int_equal(bk_memo_page(m, p, xstrdup(empty),
 			    strlen(empty), &next, &cause), 0);
@@ -408,7 +409,7 @@ test_memo_first_empty(void **state)
 		assert_int_equal(bk_memo_end(m, &same, &cause), 0);
 		if (round == 0) {
 			assert_false(same);
-			assert_false(bk_memo_rancher_fill(m, acc, last));
+			assert_false(bk_rancher_fill(m, acc, last));
 		} else
 			assert_true(same);
 		fleet_rancher_update_free(acc);

@@ -765,11 +765,28 @@ test_session_ttl(void **state)
 	pthread_mutex_unlock(&w->lock);
 	assert_string_equal(put(w, "lock", "acquire", b), "true");
 
-	/* bad TTL */
+	/*
+	 * TTL errors come from the server's Session.Apply as plain errors:
+	 * 500, with consul's texts; a TTL needs a unit (Go durations).
+	 */
 	r = call(w, "PUT", "/v1/session/create", w->consul_token,
 	    "{\"TTL\":\"5s\"}");
+	is_plain(&r, 500, "Invalid Session TTL '5000000000', must be "
+	    "between [10s=24h0m0s]");
+	sim_resp_clear(&r);
+	r = call(w, "PUT", "/v1/session/create", w->consul_token,
+	    "{\"TTL\":\"15\"}");
+	is_plain(&r, 500, "Session TTL '15' invalid: time: missing unit in "
+	    "duration \"15\"");
+	sim_resp_clear(&r);
+	r = call(w, "PUT", "/v1/session/create", w->consul_token,
+	    "{\"TTL\":\"25h\"}");
+	assert_int_equal(r.status, 500);
+	sim_resp_clear(&r);
+	r = call(w, "PUT", "/v1/session/create", w->consul_token,
+	    "{\"LockDelay\":\"15\"}");
 	assert_int_equal(r.status, 400);
-	assert_non_null(strstr(r.body, "TTL"));
+	assert_non_null(strstr(r.body, "Request decode failed"));
 	sim_resp_clear(&r);
 	free(a);
 	free(b);
@@ -811,6 +828,254 @@ test_session_delete_behavior(void **state)
 	assert_int_equal(r.status, 500);
 	sim_resp_clear(&r);
 	free(a);
+	sim_world_free(w);
+}
+
+/* Lower-case body keys are the same fields (mapstructure's EqualFold). */
+static void
+test_session_lowercase(void **state)
+{
+	struct sim_world	*w = world();
+	struct sim_resp		 r;
+	json_t			*j, *e;
+	char			*a, *b, *s, *uri;
+
+	a = session_create(w, "{\"name\":\"lc\",\"ttl\":\"10s\","
+	    "\"behavior\":\"delete\",\"lockdelay\":\"2s\"}");
+	uri = xasprintf("/v1/session/info/%s", a);
+	r = call(w, "GET", uri, w->consul_token, NULL);
+	free(uri);
+	j = body_json(&r);
+	e = json_array_get(j, 0);
+	assert_non_null(e);
+	assert_string_equal(str(e, "Name"), "lc");
+	assert_string_equal(str(e, "TTL"), "10s");
+	assert_string_equal(str(e, "Behavior"), "delete");
+	assert_int_equal(json_integer_value(json_object_get(e, "LockDelay")),
+	    2000000000LL);
+	json_decref(j);
+	sim_resp_clear(&r);
+
+	/* the ttl holds: 25 s later (> 2 x 10 s) the key is gone */
+	assert_string_equal(put(w, "lc", "acquire", a), "true");
+	pthread_mutex_lock(&w->lock);
+	sim_world_advance(w, 25000);
+	pthread_mutex_unlock(&w->lock);
+	s = kv_session(w, "lc");
+	assert_string_equal(s, "<missing>");
+	free(s);
+
+	/* a number for LockDelay below 1000 is seconds */
+	b = session_create(w, "{\"LockDelay\":3}");
+	uri = xasprintf("/v1/session/info/%s", b);
+	r = call(w, "GET", uri, w->consul_token, NULL);
+	free(uri);
+	j = body_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_array_get(j, 0), "LockDelay")), 3000000000LL);
+	json_decref(j);
+	sim_resp_clear(&r);
+
+	/* a service registered with lower-case keys (python-consul) */
+	r = call(w, "PUT", "/v1/agent/service/register", w->consul_token,
+	    "{\"name\":\"lcsvc\",\"id\":\"lcsvc-1\",\"port\":81,"
+	    "\"tags\":[\"x\"]}");
+	assert_int_equal(r.status, 200);
+	sim_resp_clear(&r);
+	r = call(w, "GET", "/v1/catalog/service/lcsvc", w->consul_token, NULL);
+	j = body_json(&r);
+	assert_int_equal(json_array_size(j), 1);
+	assert_string_equal(str(json_array_get(j, 0), "ServiceID"), "lcsvc-1");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(j,
+	    0), "ServicePort")), 81);
+	json_decref(j);
+	sim_resp_clear(&r);
+	/* registering the same id again replaces it */
+	r = call(w, "PUT", "/v1/agent/service/register", w->consul_token,
+	    "{\"Name\":\"lcsvc\",\"ID\":\"lcsvc-1\",\"Port\":82}");
+	sim_resp_clear(&r);
+	r = call(w, "GET", "/v1/catalog/service/lcsvc", w->consul_token, NULL);
+	j = body_json(&r);
+	assert_int_equal(json_array_size(j), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(j,
+	    0), "ServicePort")), 82);
+	json_decref(j);
+	sim_resp_clear(&r);
+	free(a);
+	free(b);
+	sim_world_free(w);
+}
+
+/* Destroying a session that holds a key starts the key's lock-delay. */
+static void
+test_session_destroy_lock_delay(void **state)
+{
+	struct sim_world	*w = world();
+	struct sim_resp		 r;
+	char			*a, *b, *c = NULL, *s, *uri;
+
+	a = session_create(w, "{\"TTL\":\"60s\"}");
+	b = session_create(w, "{\"TTL\":\"120s\"}");
+	assert_string_equal(put(w, "dl", "acquire", a), "true");
+	uri = xasprintf("/v1/session/destroy/%s", a);
+	r = call(w, "PUT", uri, w->consul_token, NULL);
+	assert_string_equal(r.body, "true");
+	sim_resp_clear(&r);
+	free(uri);
+	assert_string_equal(put(w, "dl", "acquire", b), "false");
+	pthread_mutex_lock(&w->lock);
+	sim_world_advance(w, 14000);
+	pthread_mutex_unlock(&w->lock);
+	assert_string_equal(put(w, "dl", "acquire", b), "false");
+	pthread_mutex_lock(&w->lock);
+	sim_world_advance(w, 2000);
+	pthread_mutex_unlock(&w->lock);
+	assert_string_equal(put(w, "dl", "acquire", b), "true");
+
+	/* a delete session's keys are delayed too, as new keys */
+	free(c);
+	c = session_create(w, "{\"TTL\":\"60s\",\"Behavior\":\"delete\"}");
+	assert_string_equal(put(w, "dk", "acquire", c), "true");
+	uri = xasprintf("/v1/session/destroy/%s", c);
+	r = call(w, "PUT", uri, w->consul_token, NULL);
+	sim_resp_clear(&r);
+	free(uri);
+	s = kv_session(w, "dk");
+	assert_string_equal(s, "<missing>");
+	free(s);
+	assert_string_equal(put(w, "dk", "acquire", b), "false");
+	pthread_mutex_lock(&w->lock);
+	sim_world_advance(w, 16000);
+	pthread_mutex_unlock(&w->lock);
+	assert_string_equal(put(w, "dk", "acquire", b), "true");
+	assert_string_equal(put(w, "dk", "release", b), "true");
+
+	/* a release by the holder itself has no lock-delay */
+	assert_string_equal(put(w, "dl", "release", b), "true");
+	free(c);
+	c = session_create(w, "{\"TTL\":\"60s\"}");
+	assert_string_equal(put(w, "dl", "acquire", c), "true");
+	free(a);
+	free(b);
+	free(c);
+	sim_world_free(w);
+}
+
+/* The node endpoints answer with query metadata, as python-consul needs. */
+static void
+test_node_endpoints(void **state)
+{
+	struct sim_world	*w = world();
+	struct sim_resp		 r;
+	json_t			*j, *e;
+	char			*uri;
+	size_t			 i, in = 0;
+
+	for (i = 0; i < w->nnodes; i++)
+		in += w->nodes[i].in_consul;
+	assert_true(in > 0);
+	r = call(w, "GET", "/v1/catalog/nodes", w->consul_token, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(index_of(&r) >= 1);
+	assert_string_equal(hdr(&r, "X-Consul-Effective-Consistency"),
+	    "leader");
+	j = body_json(&r);
+	assert_int_equal(json_array_size(j), in + 1);
+	assert_string_equal(str(json_array_get(j, 0), "Node"), "consul-01");
+	json_decref(j);
+	sim_resp_clear(&r);
+
+	uri = xasprintf("/v1/catalog/node/%s?stale", w->nodes[0].name);
+	r = call(w, "GET", uri, w->consul_token, NULL);
+	free(uri);
+	assert_int_equal(r.status, 200);
+	assert_true(index_of(&r) >= 1);
+	assert_string_equal(hdr(&r, "X-Consul-Effective-Consistency"),
+	    "stale");
+	j = body_json(&r);
+	assert_string_equal(str(json_object_get(j, "Node"), "Node"),
+	    w->nodes[0].name);
+	assert_non_null(json_object_get(json_object_get(j, "Services"),
+	    w->consul_service));
+	json_decref(j);
+	sim_resp_clear(&r);
+	r = call(w, "GET", "/v1/catalog/node/nope", w->consul_token, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(hdr(&r, "X-Consul-Index"));
+	assert_string_equal(r.body, "null");
+	sim_resp_clear(&r);
+
+	r = call(w, "GET", "/v1/catalog/datacenters", w->consul_token, NULL);
+	assert_string_equal(r.body, "[\"dc1\"]");
+	sim_resp_clear(&r);
+
+	/* the service's checks: one per node, no serfHealth */
+	r = call(w, "GET", "/v1/health/checks/bbb?consistent",
+	    w->consul_token, NULL);
+	assert_true(index_of(&r) >= 1);
+	assert_string_equal(hdr(&r, "X-Consul-Effective-Consistency"),
+	    "consistent");
+	j = body_json(&r);
+	assert_int_equal(json_array_size(j), in);
+	json_array_foreach(j, i, e)
+		assert_string_equal(str(e, "ServiceName"), "bbb");
+	json_decref(j);
+	sim_resp_clear(&r);
+
+	uri = xasprintf("/v1/health/node/%s", w->nodes[0].name);
+	r = call(w, "GET", uri, w->consul_token, NULL);
+	free(uri);
+	assert_true(index_of(&r) >= 1);
+	j = body_json(&r);
+	assert_int_equal(json_array_size(j), 2);
+	assert_string_equal(str(json_array_get(j, 0), "CheckID"),
+	    "serfHealth");
+	json_decref(j);
+	sim_resp_clear(&r);
+	r = call(w, "GET", "/v1/health/node/nope", w->consul_token, NULL);
+	assert_string_equal(r.body, "[]");
+	assert_non_null(hdr(&r, "X-Consul-Index"));
+	sim_resp_clear(&r);
+
+	r = call(w, "GET", "/v1/agent/self", w->consul_token, NULL);
+	j = body_json(&r);
+	assert_string_equal(str(json_object_get(j, "Config"), "Datacenter"),
+	    "dc1");
+	assert_string_equal(str(json_object_get(j, "Member"), "Name"),
+	    "consul-01");
+	json_decref(j);
+	sim_resp_clear(&r);
+	r = call(w, "GET", "/v1/agent/self", NULL, NULL);
+	is_plain(&r, 403, "Permission denied");
+	sim_resp_clear(&r);
+
+	/* no metadata, no consistency header */
+	r = call(w, "PUT", "/v1/kv/x", w->consul_token, "1");
+	assert_null(hdr(&r, "X-Consul-Effective-Consistency"));
+	sim_resp_clear(&r);
+	sim_world_free(w);
+}
+
+/* One key without a token is denied; a listing is filtered. */
+static void
+test_kv_anonymous(void **state)
+{
+	struct sim_world	*w = world();
+	struct sim_resp		 r;
+
+	r = call(w, "PUT", "/v1/kv/secret/a", w->consul_token, "1");
+	sim_resp_clear(&r);
+	r = call(w, "GET", "/v1/kv/secret/a", NULL, NULL);
+	is_plain(&r, 403, "Permission denied");
+	sim_resp_clear(&r);
+	r = call(w, "GET", "/v1/kv/secret/?recurse", NULL, NULL);
+	assert_int_equal(r.status, 404);
+	assert_string_equal(hdr(&r, "X-Consul-Results-Filtered-By-ACLs"),
+	    "true");
+	sim_resp_clear(&r);
+	r = call(w, "GET", "/v1/kv/secret/a", "wrong", NULL);
+	is_plain(&r, 403, "ACL not found");
+	sim_resp_clear(&r);
 	sim_world_free(w);
 }
 
@@ -1005,6 +1270,10 @@ main(void)
 		cmocka_unit_test(test_session_lock),
 		cmocka_unit_test(test_session_ttl),
 		cmocka_unit_test(test_session_delete_behavior),
+		cmocka_unit_test(test_session_lowercase),
+		cmocka_unit_test(test_session_destroy_lock_delay),
+		cmocka_unit_test(test_node_endpoints),
+		cmocka_unit_test(test_kv_anonymous),
 		cmocka_unit_test(test_agent_register),
 		cmocka_unit_test(test_blocking),
 		cmocka_unit_test(test_health_state),

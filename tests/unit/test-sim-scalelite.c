@@ -932,6 +932,337 @@ test_meeting_info(void **state)
 	sim_resp_clear(&r);
 }
 
+/* A node's FAILED answer (BBB's text/xml). */
+static void
+assert_node_failed(const struct sim_resp *r, const char *key)
+{
+	struct st_xml	*x = xml_of(r);
+
+	assert_int_equal(r->status, 200);
+	assert_non_null(strstr(r->content_type, "text/xml"));
+	assert_string_equal(st_xml_get(x, "/response/returncode", 0), "FAILED");
+	assert_string_equal(st_xml_get(x, "/response/messageKey", 0), key);
+	st_xml_free(x);
+}
+
+/* A meeting's index in the world by meetingID, or -1. */
+static long
+sl_find_meeting(struct sim_world *w, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < w->nmeetings; i++) {
+		if (strcmp(w->meetings[i].id, id) == 0)
+			return ((long)i);
+	}
+	return (-1);
+}
+
+/* The query of a URL (after '?'), allocated. */
+static char *
+url_query(const char *url)
+{
+	const char	*q = strchr(url, '?');
+
+	assert_non_null(q);
+	return (xstrdup(q + 1));
+}
+
+/*
+ * create goes to the least-loaded enabled online server and exists on
+ * that node's BBB API; join redirects there; end ends it there.
+ */
+static void
+test_create_join_end(void **state)
+{
+	struct sim_world	*w = *state;
+	struct sim_resp		 r = { 0 };
+	struct st_xml		*x;
+	const char		*loc;
+	char			*q, *nq, *base;
+	double			 load3;
+
+	/* node 3 online with the lowest load: it gets the meeting */
+	w->nodes[3].online = true;
+	w->nodes[3].load = 5.0;
+	load3 = w->nodes[3].load;
+	q = st_signed("SHA1", "create", "name=Probe&meetingID=probe-1&"
+	    "attendeePW=ap&moderatorPW=mp", w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/returncode", 0),
+	    "SUCCESS");
+	assert_string_equal(st_xml_get(x, "/response/meetingID", 0),
+	    "probe-1");
+	assert_string_equal(st_xml_get(x, "/response/moderatorPW", 0), "mp");
+	assert_true(st_is_uint(st_xml_get(x, "/response/createTime", 0)));
+	assert_non_null(st_xml_get(x, "/response/internalMeetingID", 0));
+	st_xml_free(x);
+	assert_true(w->nodes[3].load == load3 + 1.0);
+
+	/* it is on node 3's own API, empty */
+	q = st_signed("SHA256", "getMeetingInfo", "meetingID=probe-1",
+	    w->nodes[3].secret);
+	st_call_node(w, 3, "/bigbluebutton/api/getMeetingInfo", q, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/returncode", 0),
+	    "SUCCESS");
+	assert_string_equal(st_xml_get(x, "/response/participantCount", 0),
+	    "0");
+	st_xml_free(x);
+	q = st_signed("SHA256", "getMeetingInfo", "meetingID=probe-1",
+	    w->nodes[0].secret);
+	st_call_node(w, 0, "/bigbluebutton/api/getMeetingInfo", q, &r);
+	free(q);
+	assert_node_failed(&r, "notFound");
+
+	/* the same create again: same node, duplicateWarning */
+	w->nodes[3].load = 100.0;
+	q = st_signed("SHA1", "create", "name=Probe&meetingID=probe-1&"
+	    "attendeePW=ap&moderatorPW=mp", w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+	    "duplicateWarning");
+	st_xml_free(x);
+	/* a meetingID of BBB's full length (256) is kept whole */
+	{
+		char	id[257], *qq;
+
+		memset(id, 'l', 256);
+		id[256] = '\0';
+		qq = xasprintf("name=Long&meetingID=%s&moderatorPW="
+		    "a-moderator-password-of-40-characters-xx", id);
+		q = st_signed("SHA1", "create", qq, w->sl_secret);
+		sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+		free(q);
+		free(qq);
+		qq = xasprintf("meetingID=%s&password="
+		    "a-moderator-password-of-40-characters-xx", id);
+		q = st_signed("SHA1", "end", qq, w->sl_secret);
+		sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+		free(q);
+		free(qq);
+		x = xml_of(&r);
+		assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+		    "sentEndMeetingRequest");
+		st_xml_free(x);
+	}
+
+	/* other passwords: idNotUnique */
+	q = st_signed("SHA1", "create", "name=Probe&meetingID=probe-1&"
+	    "moderatorPW=other", w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "idNotUnique", NULL);
+
+	/* a new meeting now goes to node 0 (node 3 is loaded); no
+	 * moderatorPW given: scalelite makes one up */
+	q = st_signed("SHA256", "create", "name=Two&meetingID=probe-2",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/returncode", 0),
+	    "SUCCESS");
+	assert_int_equal(strlen(st_xml_get(x, "/response/moderatorPW", 0)),
+	    8);
+	st_xml_free(x);
+	assert_int_equal(w->meetings[w->nmeetings - 1].node, 0);
+
+	/* equal loads: Redis' sorted-set order, the lower id first */
+	w->nodes[0].load = w->nodes[3].load = 7.0;
+	snprintf(w->nodes[0].sl_id, sizeof w->nodes[0].sl_id, "%s",
+	    "f0000000-0000-4000-8000-000000000000");
+	q = st_signed("SHA256", "create", "name=Tie&meetingID=probe-tie",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+	free(q);
+	assert_int_equal(w->meetings[w->nmeetings - 1].node, 3);
+	w->nodes[3].load = 100.0;
+
+	/* join: a redirect to node 3's join, re-signed with its secret */
+	q = st_signed("SHA1", "join", "fullName=Probe&meetingID=probe-1&"
+	    "password=mp&redirect=false", w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/join", q, NULL, NULL, &r);
+	free(q);
+	assert_int_equal(r.status, 302);
+	loc = st_resp_header(&r, "Location");
+	assert_non_null(loc);
+	base = sim_scalelite_node_url(w, 3);
+	assert_int_equal(strncmp(loc, base, strlen(base)), 0);
+	assert_int_equal(strncmp(loc + strlen(base), "join?", 5), 0);
+	free(base);
+	nq = url_query(loc);
+	st_call_node(w, 3, "/bigbluebutton/api/join", nq, &r);
+	free(nq);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/returncode", 0),
+	    "SUCCESS");
+	assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+	    "successfullyJoined");
+	assert_non_null(strstr(st_xml_get(x, "/response/url", 0),
+	    "sessionToken="));
+	/* the client's URL is on the node's own host, which serves it */
+	base = xasprintf("http://%s:%u/html5client/join?sessionToken=",
+	    w->nodes[3].fqdn, (unsigned)w->ports[SIM_METRICS]);
+	assert_int_equal(strncmp(st_xml_get(x, "/response/url", 0), base,
+	    strlen(base)), 0);
+	free(base);
+	st_xml_free(x);
+	st_call_node(w, 3, "/html5client/join", "sessionToken=abc", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "HTML5 Client"));
+	/* a wrong password, on the node */
+	q = st_signed("SHA1", "join", "fullName=X&meetingID=probe-1&"
+	    "password=nope", w->nodes[3].secret);
+	st_call_node(w, 3, "/bigbluebutton/api/join", q, &r);
+	free(q);
+	assert_node_failed(&r, "invalidPassword");
+	q = st_signed("SHA1", "join", "fullName=X&meetingID=nosuch",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/join", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "notFound", NULL);
+
+	/* getRecordings: scalelite's own, empty */
+	q = st_signed("SHA1", "getRecordings", "meetingID=probe-1",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getRecordings", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/returncode", 0),
+	    "SUCCESS");
+	assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+	    "noRecordings");
+	st_xml_free(x);
+
+	/* end: a wrong password fails on the node; the right one ends it */
+	q = st_signed("SHA1", "end", "meetingID=probe-1&password=bad",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "invalidPassword", NULL);
+	q = st_signed("SHA1", "end", "meetingID=probe-1&password=mp",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+	    "sentEndMeetingRequest");
+	st_xml_free(x);
+	q = st_signed("SHA1", "getMeetingInfo", "meetingID=probe-1",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getMeetingInfo", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "notFound", NULL);
+	q = st_signed("SHA1", "end", "meetingID=probe-1&password=mp",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "notFound", NULL);
+
+	/* a bad checksum, no server to take it */
+	q = st_signed("SHA1", "create", "name=N&meetingID=probe-3",
+	    "wrong");
+	sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "checksumError", NULL);
+	w->nodes[0].lb = SIM_LB_CORDONED;
+	w->nodes[3].lb = SIM_LB_DISABLED;
+	q = st_signed("SHA1", "create", "name=N&meetingID=probe-3",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/create", q, NULL, NULL, &r);
+	free(q);
+	assert_failed(&r, "internalError", "Could not find any available "
+	    "servers.");
+
+	/* the API's empty meeting expires after 5 minutes, unfilled */
+	assert_int_equal(w->meetings[w->nmeetings - 1].participants, 0);
+	sim_world_advance(w, 60 * 1000);
+	assert_int_equal(w->meetings[w->nmeetings - 1].participants, 0);
+	sim_world_advance(w, 5 * 60 * 1000);
+	assert_int_equal(sl_find_meeting(w, "probe-2"), -1);
+	sim_resp_clear(&r);
+}
+
+/*
+ * A recorded meeting that ends leaves a recording scalelite lists once
+ * it is processed; an empty one leaves none.
+ */
+static void
+test_recordings(void **state)
+{
+	struct sim_world	*w = *state;
+	struct sim_resp		 r = { 0 };
+	struct st_xml		*x;
+	char			*q;
+
+	add_meeting(w, 0, "rec-1", 5, 1);
+	add_meeting(w, 0, "rec-2", 3, 1);
+	w->meetings[w->nmeetings - 1].recording = false;
+	add_meeting(w, 0, "rec-3", 0, 0);
+	q = st_signed("SHA1", "end", "meetingID=rec-1&password=mp",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+	free(q);
+	q = st_signed("SHA1", "end", "meetingID=rec-2&password=mp",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+	free(q);
+	q = st_signed("SHA1", "end", "meetingID=rec-3&password=mp",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/end", q, NULL, NULL, &r);
+	free(q);
+
+	/* processing: not yet there */
+	q = st_signed("SHA1", "getRecordings", "", w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getRecordings", q, NULL, NULL, &r);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+	    "noRecordings");
+	st_xml_free(x);
+	sim_world_advance(w, 3 * 60 * 1000);
+	sl(w, "GET", "/bigbluebutton/api/getRecordings", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/returncode", 0),
+	    "SUCCESS");
+	assert_int_equal(st_xml_count(x, "/response/recordings/recording"),
+	    1);
+	assert_string_equal(st_xml_child(x, "/response/recordings/recording",
+	    0, "meetingID"), "rec-1");
+	assert_string_equal(st_xml_child(x, "/response/recordings/recording",
+	    0, "recordID"), "rec-1-1764000000000");
+	assert_string_equal(st_xml_child(x, "/response/recordings/recording",
+	    0, "published"), "true");
+	assert_string_equal(st_xml_child(x, "/response/recordings/recording",
+	    0, "participants"), "5");
+	st_xml_free(x);
+
+	/* filters: meetingID list, recordID prefix */
+	q = st_signed("SHA1", "getRecordings", "meetingID=rec-2,rec-3",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getRecordings", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_string_equal(st_xml_get(x, "/response/messageKey", 0),
+	    "noRecordings");
+	st_xml_free(x);
+	q = st_signed("SHA1", "getRecordings", "recordID=rec-1",
+	    w->sl_secret);
+	sl(w, "GET", "/bigbluebutton/api/getRecordings", q, NULL, NULL, &r);
+	free(q);
+	x = xml_of(&r);
+	assert_int_equal(st_xml_count(x, "/response/recordings/recording"),
+	    1);
+	st_xml_free(x);
+	sim_resp_clear(&r);
+}
+
 int
 main(void)
 {
@@ -953,6 +1284,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_panic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_legacy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_node_api, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_create_join_end, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_recordings, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_meeting_info, setup,
 		    teardown),

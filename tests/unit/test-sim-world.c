@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -200,13 +201,14 @@ test_write_config(void **state)
 	struct sim_world	*w;
 	struct config		*cfg;
 	struct stat		 st;
-	char			 dir[] = "/tmp/test-sim-configXXXXXX";
+	char			 dir[4096];
 	char			*path, *cause = NULL, *u;
 	int			 i;
 
 	w = sim_world_new(3, 11, 0, "clean");
 	for (i = 0; i < SIM_NSYSTEMS; i++)
 		w->ports[i] = (uint16_t)(40000 + i);
+	snprintf(dir, sizeof dir, "%s/test-sim-configXXXXXX", util_tmpdir());
 	assert_non_null(mkdtemp(dir));
 	path = xasprintf("%s/bbbctl.conf", dir);
 	assert_int_equal(sim_write_config(w, path, &cause), 0);

@@ -294,6 +294,96 @@ test_text(void **state)
 	fleet_free(f);
 }
 
+/*
+ * Remote data and config values with terminal escapes: the table
+ * writes no control character (a node named to retitle and clear the
+ * operator's terminal, a cause with a C1 CSI, a cluster name with BEL).
+ */
+static void
+test_text_escapes(void **state)
+{
+	struct fleet			*f;
+	struct fleet_consul_update	*cu;
+	char				*out;
+	const unsigned char		*p;
+
+	(void)state;
+	f = fleet_new("uni\a-x\033[2J");
+	problems_limits(fleet_problems(f))->hold = false;
+	fleet_source_enable(f, FLEET_SRC_CONSUL, true);
+	fleet_source_enable(f, FLEET_SRC_RANCHER, true);
+	cu = t_consul_new();
+	t_consul_add(cu, "bbb-01\033]0;pwned\a\033[2J", FLEET_HEALTH_PASSING);
+	fleet_apply_consul(f, cu, T0);
+	fleet_source_failed(f, FLEET_SRC_RANCHER, "bad \xc2\x9b" "2J \r\x7f end",
+	    T0 + 1);
+	out = render(f, false);
+	assert_non_null(strstr(out, "bbb-01?]0;pwned??[2j"));
+	assert_non_null(strstr(out, "uni?-x?[2J"));
+	for (p = (const unsigned char *)out; *p != '\0'; p++) {
+		if (*p == '\n')
+			continue;
+		assert_false(*p < 0x20 || *p == 0x7f);
+		assert_false(p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f);
+	}
+	free(out);
+	fleet_free(f);
+}
+
+/*
+ * Prometheus and scalelite fail: the totals are unknown, and say so
+ * (perfdata U, JSON null), never 0, which a graph records as a drop.
+ */
+static void
+test_unknown_totals(void **state)
+{
+	struct fleet			*f;
+	struct fleet_consul_update	*cu;
+	json_t				*doc, *t;
+	json_error_t			 err;
+	char				*out;
+
+	(void)state;
+	f = fleet_new("uni-x");
+	problems_limits(fleet_problems(f))->hold = false;
+	fleet_source_enable(f, FLEET_SRC_CONSUL, true);
+	fleet_source_enable(f, FLEET_SRC_SCALELITE, true);
+	fleet_source_enable(f, FLEET_SRC_PROMETHEUS, true);
+	cu = t_consul_new();
+	t_consul_add(cu, "bbb-01", FLEET_HEALTH_PASSING);
+	t_consul_add(cu, "bbb-02", FLEET_HEALTH_PASSING);
+	fleet_apply_consul(f, cu, T0);
+	fleet_source_failed(f, FLEET_SRC_PROMETHEUS, "HTTP 500", T0 + 1);
+	fleet_source_failed(f, FLEET_SRC_SCALELITE, "HTTP 500", T0 + 1);
+	assert_false(f->totals.load_known);
+	out = render(f, false);
+	assert_non_null(strstr(out, "meetings=U users=U video=U "));
+	assert_null(strstr(out, "meetings=0"));
+	assert_non_null(strstr(out, "meetings and users unknown"));
+	assert_null(strstr(out, " 0 meetings"));
+	free(out);
+	out = render(f, true);
+	doc = json_loads(out, 0, &err);
+	assert_non_null(doc);
+	t = json_object_get(doc, "totals");
+	assert_true(json_is_null(json_object_get(t, "meetings")));
+	assert_true(json_is_null(json_object_get(t, "participants")));
+	assert_true(json_is_null(json_object_get(t, "video")));
+	assert_true(json_is_null(json_object_get(t, "voice")));
+	assert_int_equal(json_integer_value(json_object_get(t, "nodes")), 2);
+	json_decref(doc);
+	free(out);
+	fleet_free(f);
+
+	/* A healthy fleet's totals are numbers. */
+	f = healthy_fleet();
+	assert_true(f->totals.load_known);
+	out = render(f, false);
+	assert_non_null(strstr(out, "meetings=5 users=127 "));
+	free(out);
+	fleet_free(f);
+}
+
 int
 main(void)
 {
@@ -301,6 +391,8 @@ main(void)
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_json_schema),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_escapes),
+		cmocka_unit_test(test_unknown_totals),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -384,6 +384,63 @@ test_free_orphans(void **state)
 	loop_free(loop);
 }
 
+/*
+ * An orphan that ends just as tasks_free() gives up on it: its thread
+ * frees the task at once, while tasks_free() still detaches it.  Nothing
+ * orders the two but the state's compare-and-swap, so tasks_free() must
+ * take what it needs of the task before that (TSan, or ASan when the
+ * thread wins the race, sees a read of freed memory otherwise).
+ */
+struct late {
+	atomic_int	 ended;
+	int		 sleep_ms;
+};
+
+static void
+late_run(struct task *t, void *arg)
+{
+	struct late	*l = arg;
+
+	(void)t;
+	usleep((useconds_t)l->sleep_ms * 1000);	/* deaf to the cancel */
+}
+
+static void
+late_done(uint32_t id, enum task_end end, void *arg)
+{
+	struct late	*l = arg;
+
+	(void)id;
+	(void)end;
+	atomic_store(&l->ended, 1);
+}
+
+static void
+test_free_orphan_ends_at_once(void **state)
+{
+	struct loop	*loop;
+	struct tasks	*ts;
+	struct late	 l;
+	char		*cause = NULL;
+	int		 round, i;
+
+	(void)state;
+	loop = loop_new();
+	for (round = 0; round < 20; round++) {
+		ts = tasks_new(loop);
+		memset(&l, 0, sizeof l);
+		l.sleep_ms = 20;
+		assert_int_not_equal(task_start(ts, late_run, late_done, &l,
+		    &cause), 0);
+		tasks_free(ts, 20);
+		for (i = 0; i < 500 && atomic_load(&l.ended) == 0; i++)
+			usleep(2 * 1000);
+		assert_int_equal(atomic_load(&l.ended), 1);
+		usleep(5 * 1000);	/* the thread frees after done */
+	}
+	loop_free(loop);
+}
+
 /* loop_off_wake: also from inside a wake callback, and slots reused. */
 struct wk {
 	struct loop	*loop;
@@ -440,6 +497,7 @@ main(void)
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_no_start_while_freeing),
 		cmocka_unit_test(test_free_orphans),
+		cmocka_unit_test(test_free_orphan_ends_at_once),
 		cmocka_unit_test(test_off_wake),
 	};
 

@@ -121,6 +121,18 @@ test_names(void **state)
 	free(n);
 	assert_null(template_names("none", 4, &nn));
 	assert_int_equal(nn, 0);
+
+	/*
+	 * The same references the renderer looks up: "$$${X}" is a '$'
+	 * and a literal "${X}", "$$ ${Y}" a '$', a '$' and ${Y}.
+	 */
+	t = "$$${X} $$ ${Y}";
+	n = template_names(t, strlen(t), &nn);
+	assert_int_equal(nn, 1);
+	assert_string_equal(n[0], "Y");
+	for (i = 0; i < nn; i++)
+		free(n[i]);
+	free(n);
 }
 
 /* --- a small YAML tree, read with libyaml -------------------------------- */

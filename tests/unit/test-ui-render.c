@@ -448,6 +448,106 @@ test_stale_marked(void **state)
 	env_free(e);
 }
 
+/*
+ * The header's late mark follows the schedule the backends publish.  At
+ * --refresh 10 Rancher is polled every 5th refresh: backend.c publishes
+ * 50 s + one refresh.  45 s after its last answer it is on time (a rule
+ * of "every 2nd refresh" called it late from 40 s on); past 60 s plus
+ * the request slack it is late.
+ */
+#define RANCHER_ON_TIME	"rancher \xe2\x97\x8f "	/* ● */
+#define RANCHER_LATE	"rancher \xe2\x97\x90 "	/* ◐ */
+static void
+test_late_mark_refresh_10(void **state)
+{
+	struct env		*e = env_new(160, 24, false);
+	struct fleet_fetch	 fetch = { 5, 100 };
+	char			*s;
+
+	(void)state;
+	ui_set_refresh_ms(e->ui, 10000);
+	fleet_source_set_period(e->f, FLEET_SRC_RANCHER, 60000);
+	s = screen(e);
+	assert_non_null(strstr(s, RANCHER_ON_TIME));
+	free(s);
+
+	/* (ui_src_late() reads the clock of the last draw) */
+	test_now = NOW + 45000;
+	s = screen(e);
+	assert_false(ui_src_late(e->ui, FLEET_SRC_RANCHER));
+	assert_non_null(strstr(s, RANCHER_ON_TIME));
+	assert_null(strstr(s, RANCHER_LATE));
+	free(s);
+
+	test_now = NOW + 60000 + FLEET_LATE_SLACK_MS;
+	free(screen(e));
+	assert_false(ui_src_late(e->ui, FLEET_SRC_RANCHER));
+	test_now += 1000;	/* the next second the header draws */
+	s = screen(e);
+	assert_true(ui_src_late(e->ui, FLEET_SRC_RANCHER));
+	assert_non_null(strstr(s, RANCHER_LATE));
+	free(s);
+
+	/* An answer puts it back on time. */
+	fleet_touch_source(e->f, FLEET_SRC_RANCHER, &fetch, test_now);
+	s = screen(e);
+	assert_non_null(strstr(s, RANCHER_ON_TIME));
+	free(s);
+	env_free(e);
+}
+
+/*
+ * Outside text with control characters is drawn with '?' for each, on
+ * its own row: a \r in a meeting name went back to the start of the
+ * row and overwrote the meeting's node and figures with the rest.
+ */
+static void
+test_control_characters(void **state)
+{
+	struct env			*e = env_new(120, 30, false);
+	struct fleet_meetings_update	*u;
+	struct fleet_meeting_u		*m;
+	char				 buf[64], *s, *row, *end;
+
+	(void)state;
+	u = xcalloc(1, sizeof *u);
+	u->meetings = xcalloc(1, sizeof *u->meetings);
+	u->nmeetings = 1;
+	m = &u->meetings[0];
+	m->meeting_id = xstrdup("m-evil");
+	m->name = xstrdup("Night\rshift\n\x1b[2J\x7f\tend");
+	m->node = xstrdup("bbb-02");
+	m->participants = 77;
+	fleet_apply_meetings(e->f, u, test_now);
+	keys(e, ":meetings\r");
+	s = screen(e);
+	row = strstr(s, "Night?shift??[2J??end");
+	assert_non_null(row);
+	/* the rest of its row is still there: its node and participants */
+	while (row > s && row[-1] != '\n')
+		row--;
+	end = strchr(row, '\n');
+	assert_non_null(end);
+	*end = '\0';
+	assert_non_null(strstr(row, "bbb-02"));
+	assert_non_null(strstr(row, "77"));
+	free(s);
+	env_free(e);
+
+	/* The primitive: widths agree with what is drawn. */
+	ui_text_fit(buf, sizeof buf, "a\rb", 10, UI_ALIGN_LEFT, false,
+	    false);
+	assert_string_equal(buf, "a?b");
+	assert_int_equal(ui_text_width("a\rb"), 3);
+	ui_text_fit(buf, sizeof buf, "x\xff\xc2\x85y", 10, UI_ALIGN_LEFT,
+	    true, false);
+	assert_string_equal(buf, "x??y      ");
+	assert_int_equal(ui_text_width("x\xff\xc2\x85y"), 4);
+	ui_text_fit(buf, sizeof buf, "\x1b\x1b\x1b\x1b\x1b", 3,
+	    UI_ALIGN_LEFT, false, true);
+	assert_string_equal(buf, "??~");
+}
+
 static void
 test_views(void **state)
 {
@@ -584,6 +684,9 @@ test_empty_fleet(void **state)
 	s = ui_dump(ui);
 	assert_non_null(strstr(s, "no nodes yet"));
 	assert_non_null(strstr(s, "NODES 0"));
+	/* No source knows them yet: unknown, not 0. */
+	assert_non_null(strstr(s, "?  USERS ?  VID"));
+	assert_null(strstr(s, "USERS 0"));
 	free(s);
 	for (i = 0; i < nitems(cmds); i++) {
 		for (k = cmds[i]; *k != '\0'; k++)
@@ -624,6 +727,8 @@ main(void)
 		cmocka_unit_test(test_tick_redraws_header_only),
 		cmocka_unit_test(test_selection_by_id),
 		cmocka_unit_test(test_stale_marked),
+		cmocka_unit_test(test_late_mark_refresh_10),
+		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_audit_view),
 		cmocka_unit_test(test_empty_fleet),

@@ -29,6 +29,25 @@ test_buf(void **state)
 	free(s);
 }
 
+/* Terminal escapes in remote data or config values become '?'. */
+static void
+test_clean(void **state)
+{
+	char	*s;
+
+	(void)state;
+	s = util_clean("bbb-01\033]0;pwned\a\033[2J");
+	assert_string_equal(s, "bbb-01?]0;pwned??[2J");
+	free(s);
+	s = util_clean("a\xc2\x9b" "2J\x7f\r\n\tb");	/* C1 CSI, DEL */
+	assert_string_equal(s, "a??2J????b");
+	free(s);
+	s = util_clean("caf\xc3\xa9 \xe2\x96\x81 \xff\xc0\x80");
+	assert_string_equal(s, "caf\xc3\xa9 \xe2\x96\x81 ???");
+	free(s);
+	assert_null(util_clean(NULL));
+}
+
 static void
 test_parse_ll(void **state)
 {
@@ -120,6 +139,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_parse_ll),
+		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_levenshtein),

@@ -236,8 +236,11 @@ ui_gen_fleet(size_t n, uint64_t seed, int64_t now)
 	int		 src;
 
 	f = fleet_new("demo");
-	for (src = 0; src < FLEET_SRC_COUNT; src++)
+	for (src = 0; src < FLEET_SRC_COUNT; src++) {
 		fleet_source_enable(f, src, true);
+		/* every source on a 2 s schedule, as Prometheus is polled */
+		fleet_source_set_period(f, src, 4000);
+	}
 	gen_consul(f, n, now);
 	gen_scalelite(f, n, &s, now);
 	ui_gen_prom(f, n, seed, now - 4000);

@@ -1,0 +1,7 @@
+/*
+ * ui/banned/libpq-fe.h: ui/ is compiled with this directory first on its
+ * include path, so that an include of <libpq-fe.h> in ui/ fails to compile:
+ * ui/ never includes the network, database or data libraries' headers
+ * (DESIGN.md, "ui"; tests/check-src.sh checks the rest).
+ */
+#error "ui/ must not include <libpq-fe.h> (the UI does no I/O)"

@@ -1,0 +1,7 @@
+/*
+ * ui/banned/libssh2_sftp.h: ui/ is compiled with this directory first on its
+ * include path, so that an include of <libssh2_sftp.h> in ui/ fails to compile:
+ * ui/ never includes the network, database or data libraries' headers
+ * (DESIGN.md, "ui"; tests/check-src.sh checks the rest).
+ */
+#error "ui/ must not include <libssh2_sftp.h> (the UI does no I/O)"
