@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -734,6 +735,67 @@ backup_pg_drop(struct backup_pg *pg, const char *maint, const char *name)
 	PQfinish(c);
 }
 
+/* This host's name as a database name part: [a-z0-9], at most 20. */
+static void
+backup_pg_host(char *out, size_t len)
+{
+	char	 h[256];
+	size_t	 i, n = 0;
+
+	if (gethostname(h, sizeof h) != 0)
+		h[0] = '\0';
+	h[sizeof h - 1] = '\0';
+	for (i = 0; h[i] != '\0' && h[i] != '.' && n + 1 < len && n < 20;
+	    i++) {
+		if ((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= '0' && h[i] <= '9'))
+			out[n++] = h[i];
+		else if (h[i] >= 'A' && h[i] <= 'Z')
+			out[n++] = (char)(h[i] - 'A' + 'a');
+	}
+	if (n == 0)
+		out[n++] = 'x';
+	out[n] = '\0';
+}
+
+/*
+ * Scratch databases a restore test of this host left behind when it was
+ * killed (SIGKILL, a crash: no chance to drop them): their process is
+ * gone.  Best effort.
+ */
+static void
+backup_pg_drop_stale(struct backup_pg *pg, PGconn *c, const char *maint,
+    const char *host, const atomic_bool *cancel)
+{
+	PGresult	*r;
+	const char	*name, *p;
+	char		*prefix, *why = NULL, *end;
+	long		 pid;
+	int		 row;
+
+	prefix = xasprintf("bbbctl_verify_%s_", host);
+	if (backup_pg_exec(c, "SELECT datname FROM pg_database WHERE "
+	    "datname LIKE 'bbbctl\\_verify\\_%'", 0, NULL, cancel, &r,
+	    &why) != 0) {
+		free(why);
+		free(prefix);
+		return;
+	}
+	for (row = 0; row < PQntuples(r); row++) {
+		name = PQgetvalue(r, row, 0);
+		if (strncmp(name, prefix, strlen(prefix)) != 0)
+			continue;
+		p = name + strlen(prefix);
+		pid = strtol(p, &end, 10);
+		if (end == p || *end != '_' || pid <= 0)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		backup_pg_drop(pg, maint, name);
+	}
+	PQclear(r);
+	free(prefix);
+}
+
 int
 backup_pg_restore_test(struct backup_pg *pg, const struct backup_db *db,
     const char *file, const atomic_bool *cancel, char **cause)
@@ -745,7 +807,7 @@ backup_pg_restore_test(struct backup_pg *pg, const struct backup_db *db,
 	struct proc_result	 res;
 	struct backup_db	 got;
 	const char		*argv[10], *env[2], *maint = "postgres";
-	char			*name, *q, *sql, *dsn = NULL, *why;
+	char			*name, *q, *sql, *dsn = NULL, *why, host[24];
 	size_t			 i, j;
 	int			 rc = -1;
 	bool			 created = false;
@@ -755,10 +817,12 @@ backup_pg_restore_test(struct backup_pg *pg, const struct backup_db *db,
 			maint = pg->vals[i];
 	}
 	memset(&got, 0, sizeof got);
-	name = xasprintf("bbbctl_verify_%ld_%u", (long)getpid(),
+	backup_pg_host(host, sizeof host);
+	name = xasprintf("bbbctl_verify_%s_%ld_%u", host, (long)getpid(),
 	    atomic_fetch_add(&seq, 1));
 	if ((c = backup_pg_connect(pg, maint, cancel, cause)) == NULL)
 		goto out;
+	backup_pg_drop_stale(pg, c, maint, host, cancel);
 	q = PQescapeIdentifier(c, name, strlen(name));
 	sql = xasprintf("CREATE DATABASE %s TEMPLATE template0", q);
 	PQfreemem(q);

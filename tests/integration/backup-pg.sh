@@ -202,6 +202,20 @@ else
 fi
 is "$(scratch)" 0 "no scratch database after the interrupt"
 
+# One a killed verify left (its process is gone) is dropped by the next;
+# another host's is left alone.
+host=$(hostname | cut -d. -f1 | tr 'A-Z' 'a-z' | tr -cd 'a-z0-9' | cut -c1-20)
+dead=$(sh -c 'echo $$')
+pg_psql "CREATE DATABASE bbbctl_verify_${host}_${dead}_0" >/dev/null
+pg_psql "CREATE DATABASE bbbctl_verify_otherhost9_${dead}_0" >/dev/null
+run backup verify --restore-test "$id1" >/dev/null 2>&1
+ok $? "a restore test with a stale scratch database around"
+is "$(scratch)" 1 "the stale one of this host is dropped, another host's kept"
+pg_psql "SELECT datname FROM pg_database WHERE datname LIKE 'bbbctl_verify%'" |
+    grep -q otherhost9
+ok $? "... it is the other host's"
+pg_psql "DROP DATABASE bbbctl_verify_otherhost9_${dead}_0" >/dev/null
+
 # --- corrupted dump, truncated manifest ------------------------------------
 sleep 1
 run --yes backup run --only db >/dev/null 2>"$tmp/run2.err"
