@@ -129,6 +129,10 @@ ls /tmp/bbbctl-pgpass.* "${TMPDIR:-/tmp}"/bbbctl-pgpass.* 2>/dev/null |
     grep -q . && fail=1 || fail=0
 is "$fail" 0 "the passfile is removed"
 
+n=$(pg_psql "SELECT count(*) FROM bbbctl_audit" 2>/dev/null)
+[ "${n:-0}" -gt 0 ] &&
+    is "$(pg_psql "SELECT count(*) FROM bbbctl_audit t WHERE t::text LIKE '%$pw%'")" 0 \
+    "the audit trail ($n records) holds no password"
 id1=$(ls "$root" | head -1)
 b1=$root/$id1
 [ -f "$b1/manifest.json" ]; ok $? "backup $id1 has its manifest"
