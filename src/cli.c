@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "action/registry.h"
 #include "cli.h"
@@ -64,6 +65,9 @@ static const struct cli_cmd cli_commands[] = {
 	  CLI_CONFIG_NONE, false, true },
 	{ "help", cmd_help, "[COMMAND]",
 	  "show this help, or one command's",
+	  CLI_CONFIG_NONE, false, false },
+	{ "setup", cmd_setup, "[--answers FILE [--no-test]]",
+	  "the first-time setup: a wizard, or an answers file",
 	  CLI_CONFIG_NONE, false, false },
 	{ "probe", cmd_probe, "[--json] [NAME]",
 	  "probe the fleet-wide services once (exit 0-3 as status)",
@@ -581,6 +585,29 @@ cli_load_config(struct cli *cli, enum cli_need need)
 	return (0);
 }
 
+/*
+ * The dashboard with no configuration found, on a terminal: the setup
+ * wizard instead (it says so on its first page).
+ */
+static bool
+cli_offer_setup(struct cli *cli)
+{
+	char	*path;
+
+	if (cli->demo || !cmd_setup_have_wizard() ||
+	    !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return (false);
+	if ((path = config_find(cli->config_path)) != NULL) {
+		free(path);
+		return (false);
+	}
+	cli->command = "setup";
+	cli->offered_setup = true;
+	if (cli_load_config(cli, CLI_CONFIG_NONE) == -1)
+		return (false);
+	return (true);
+}
+
 int
 cli_run(struct cli *cli, int argc, char **argv)
 {
@@ -602,6 +629,16 @@ cli_run(struct cli *cli, int argc, char **argv)
 			return (CLI_EXIT_ERROR);
 		}
 		words = 0;
+		/*
+		 * No configuration: the wizard, then the dashboard on what
+		 * it wrote (where config_find() looks first).
+		 */
+		if (cli_offer_setup(cli)) {
+			rc = cmd_setup(cli, 1, (char *[]){ "setup", NULL });
+			if (rc != CLI_EXIT_OK || cli->dry_run)
+				return (rc);
+			cli->command = "";
+		}
 	} else if ((c = cli_find(argc, argv, &words)) == NULL) {
 		cli_unknown(argc, argv);
 		cli_usage_short();

@@ -69,6 +69,8 @@ struct cli {
 	/* The command being run (its table name, "" for the dashboard). */
 	const char	*command;
 	bool		 mutating;	/* its row says it changes the fleet */
+	/* bbbctl with no configuration found: the setup wizard instead. */
+	bool		 offered_setup;
 };
 
 /*

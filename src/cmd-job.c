@@ -362,7 +362,8 @@ cmd_job_parse(struct cli *cli, const struct action *a, int argc,
 	msg = NULL;
 	if (a->target == ACTION_TARGET_NONE && argc != optind)
 		msg = xstrdup("takes no argument");
-	else if (a->target == ACTION_TARGET_NODES && argc == optind)
+	else if (a->target == ACTION_TARGET_NODES && argc == optind &&
+	    !a->target_optional)
 		msg = xstrdup("no node given");
 	else if (a->target != ACTION_TARGET_NONE &&
 	    a->target != ACTION_TARGET_NODES && argc - optind != 1)

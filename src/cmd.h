@@ -31,6 +31,9 @@ int	 cmd_help(struct cli *, int, char **);
 /* dashboard.c: in the program, not libcore; see cli_set_dashboard(). */
 int	 cmd_dashboard(struct cli *, int, char **);
 
+/* wizard.c: in the program, not libcore; see cmd_setup_set_wizard(). */
+int	 wizard_run(struct cli *, int, char **);
+
 /* cmd-audit.c */
 int	 cmd_audit(struct cli *, int, char **);
 /* --since T: wall-clock ms, or -1 with a static *cause. */
@@ -46,6 +49,20 @@ int	 cmd_config_check(struct cli *, int, char **);
 int	 cmd_complete(struct cli *, int, char **);
 int	 cmd_config_keys(struct cli *, int, char **);
 
+/*
+ * cmd-setup.c: bbbctl setup.  The wizard is in the program (it needs
+ * the terminal layer): main.c hands it over with cmd_setup_set_wizard().
+ * cmd_setup_config_path: where setup writes (--config, $BBBCTL_CONFIG,
+ * the XDG place); allocated, NULL without $HOME.  cmd_setup_finish:
+ * write (or with --dry-run print) the configuration of the answers.
+ */
+struct setup_answers;
+int	 cmd_setup(struct cli *, int, char **);
+void	 cmd_setup_set_wizard(cli_cmd_fn);
+bool	 cmd_setup_have_wizard(void);
+char	*cmd_setup_config_path(const struct cli *);
+int	 cmd_setup_finish(struct cli *, const struct setup_answers *,
+	     const char *path);
 /* cmd-probe.c */
 int	 cmd_probe(struct cli *, int, char **);
 int	 cmd_probe_meeting(struct cli *, int, char **);

@@ -97,6 +97,31 @@ struct config {
 		char	*rancher_service; /* STACK/SERVICE, or NULL */
 	} backup;
 
+	struct {			/* scale out / in (action/scale.c) */
+		char	*flavor;	/* Nova flavor name or id */
+		char	*image;		/* Glance image name or id */
+		char	*networks;	/* comma-separated names or ids */
+		char	*key_name;
+		char	*security_groups; /* comma-separated; "default" */
+		char	*availability_zone;
+		char	*name_pattern;	/* "bbb-NN": the N run is the number */
+		long	 max_parallel;	/* default 4 */
+		long	 min_nodes;	/* default 1 */
+		char	*user_data;	/* cloud-init template */
+		char	*stack_dir;	/* docker-compose.yml, rancher-compose */
+		char	*bbb_image;
+		char	*bbb_secret;	/* secret: the nodes' BBB API secret */
+		char	*agent_image;	/* the Rancher agent's */
+		int64_t	 boot_timeout_ms;
+		int64_t	 register_timeout_ms;
+		int64_t	 stack_timeout_ms;
+		int64_t	 consul_timeout_ms;
+		int64_t	 scalelite_timeout_ms;
+		int64_t	 delete_timeout_ms;
+		int64_t	 drain_timeout_ms;
+		int64_t	 poll_ms;
+	} scale;
+
 	struct {
 		int64_t	 refresh_ms;	/* default 2000 */
 		bool	 readonly;

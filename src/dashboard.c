@@ -143,6 +143,7 @@ struct dash {
 	const struct action	*pending_act;
 	struct job_plan		*pending;
 	char			*pending_target;
+	void			*pending_priv;	/* the action's own args */
 	uint32_t		 pending_token;
 
 	struct dash_audit	 audit;
@@ -437,6 +438,9 @@ dash_pending_clear(struct dash *d)
 {
 	job_plan_free(d->pending);
 	free(d->pending_target);
+	if (d->pending_act != NULL)
+		action_args_free(d->pending_act, d->pending_priv);
+	d->pending_priv = NULL;
 	d->pending = NULL;
 	d->pending_target = NULL;
 	d->pending_act = NULL;
@@ -452,9 +456,10 @@ dash_action(struct dash *d)
 	const struct action	*a;
 	const char		*verb;
 	char			*target, *cause = NULL, *text, *msg;
-	char			*title;
+	char			*title, *arg = NULL;
+	void			*priv = NULL;
 
-	if (!ui_take_action(d->ui, &a, &target))
+	if (!ui_take_action(d->ui, &a, &target, &arg))
 		return;
 	verb = a->verb;
 	if (d->cli->readonly) {
@@ -463,6 +468,19 @@ dash_action(struct dash *d)
 	}
 	memset(&args, 0, sizeof args);
 	args.target = target;
+	/* The value the prompt asked for, as its option on the CLI. */
+	if (a->ask != NULL && arg != NULL && a->args_parse != NULL) {
+		priv = action_args_new(a);
+		if (a->args_parse(priv, a->ask, arg, &cause) != 0) {
+			msg = xasprintf("%s: %s", verb, cause);
+			ui_message(d->ui, msg);
+			free(msg);
+			free(cause);
+			action_args_free(a, priv);
+			goto out;
+		}
+	}
+	args.priv = priv;
 	ctx.cfg = d->cli->cfg;
 	ctx.fleet = d->fleet;
 	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
@@ -470,10 +488,12 @@ dash_action(struct dash *d)
 		ui_message(d->ui, msg);
 		free(msg);
 		free(cause);
+		action_args_free(a, priv);
 		goto out;
 	}
 	dash_pending_clear(d);
 	d->pending = plan;
+	d->pending_priv = priv;
 	d->pending_act = a;
 	d->pending_target = xstrdup(target);
 	text = job_plan_text(plan);
@@ -485,6 +505,7 @@ dash_action(struct dash *d)
 	free(text);
 out:
 	free(target);
+	free(arg);
 }
 
 static void
@@ -503,6 +524,8 @@ dash_dialog(struct dash *d)
 	}
 	memset(&args, 0, sizeof args);
 	args.target = d->pending_target;
+	args.priv = d->pending_priv;	/* jobs_start() takes it */
+	d->pending_priv = NULL;
 	/* Wait for a held lock; the jobs view shows the holder, x gives up. */
 	args.lock_wait_ms = DASH_LOCK_WAIT_MS;
 	id = jobs_start(d->jobs, d->pending_act, &args, d->pending);

@@ -59,6 +59,7 @@ struct http_state {
 	size_t			 nheaders;
 	struct curl_slist	*slist;
 	bool			 want_cert;
+	bool			 want_pem;
 	int64_t			 start;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
@@ -355,6 +356,13 @@ http_setup(CURL *easy, const struct http_req *req, struct http_state *st,
 		HTTP_SET(CURLOPT_CERTINFO, 1L);
 		HTTP_SET(CURLOPT_FRESH_CONNECT, 1L);
 	}
+	if (req->want_peer_cert_unverified && http_is_https(req->url)) {
+		st->want_pem = true;
+		HTTP_SET(CURLOPT_SSL_VERIFYPEER, 0L);
+		HTTP_SET(CURLOPT_SSL_VERIFYHOST, 0L);
+		HTTP_SET(CURLOPT_CERTINFO, 1L);
+		HTTP_SET(CURLOPT_FRESH_CONNECT, 1L);
+	}
 	if (req->user != NULL) {
 		HTTP_SET(CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		HTTP_SET(CURLOPT_USERNAME, req->user);
@@ -477,6 +485,58 @@ http_cert_expiry(CURL *easy)
 	return (0);
 }
 
+/* The peer's own certificate as PEM (CURLOPT_CERTINFO), or NULL. */
+static char *
+http_peer_pem(CURL *easy)
+{
+	struct curl_certinfo	*ci = NULL;
+	struct curl_slist	*s;
+
+	if (curl_easy_getinfo(easy, CURLINFO_CERTINFO, &ci) != CURLE_OK ||
+	    ci == NULL || ci->num_of_certs < 1)
+		return (NULL);
+	for (s = ci->certinfo[0]; s != NULL; s = s->next) {
+		if (strncasecmp(s->data, "Cert:", 5) == 0)
+			return (xstrdup(s->data + 5));
+	}
+	return (NULL);
+}
+
+/* What kind of transport failure res is. */
+static enum http_fail
+http_classify(CURL *easy, CURLcode res)
+{
+	long	 err = 0;
+
+	switch (res) {
+	case CURLE_OK:
+		return (HTTP_FAIL_NONE);
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return (HTTP_FAIL_DNS);
+	case CURLE_OPERATION_TIMEDOUT:
+		return (HTTP_FAIL_TIMEOUT);
+	case CURLE_COULDNT_CONNECT:
+		curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &err);
+		if (err == ETIMEDOUT)
+			return (HTTP_FAIL_TIMEOUT);
+		if (err == ECONNREFUSED || err == 0)
+			return (HTTP_FAIL_REFUSED);
+		return (HTTP_FAIL_OTHER);
+	case CURLE_PEER_FAILED_VERIFICATION:
+#if LIBCURL_VERSION_NUM < 0x073e00
+	case CURLE_SSL_CACERT:
+#endif
+		return (HTTP_FAIL_TLS_VERIFY);
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+		return (HTTP_FAIL_TLS);
+	default:
+		return (HTTP_FAIL_OTHER);
+	}
+}
+
 /* Fill resp from a finished transfer. */
 static void
 http_finish(CURL *easy, CURLcode res, struct http_state *st,
@@ -523,6 +583,9 @@ http_finish(CURL *easy, CURLcode res, struct http_state *st,
 	}
 	if (st->want_cert)
 		resp->cert_expiry = http_cert_expiry(easy);
+	if (st->want_pem)
+		resp->peer_cert = http_peer_pem(easy);
+	resp->fail = st->too_big ? HTTP_FAIL_OTHER : http_classify(easy, res);
 
 	resp->len = st->body.len;
 	resp->body = buf_steal(&st->body);
@@ -822,6 +885,24 @@ http_perform(const struct http_req *req, struct http_response *resp)
 	return (resp->status != 0 && resp->error == NULL ? 0 : -1);
 }
 
+char *
+http_peer_cert_unverified(const char *url, long timeout_ms)
+{
+	struct http_req		 rq;
+	struct http_response	 resp;
+	char			*pem;
+
+	memset(&rq, 0, sizeof rq);
+	rq.url = url;
+	rq.timeout_ms = timeout_ms;
+	rq.want_peer_cert_unverified = true;
+	http_perform(&rq, &resp);
+	pem = resp.peer_cert;
+	resp.peer_cert = NULL;
+	http_response_clear(&resp);
+	return (pem);
+}
+
 /* --- responses ------------------------------------------------------------ */
 
 void
@@ -833,6 +914,7 @@ http_response_clear(struct http_response *resp)
 		return;
 	free(resp->error);
 	free(resp->body);
+	free(resp->peer_cert);
 	for (i = 0; i < resp->nheaders; i++) {
 		free(resp->headers[i].name);
 		free(resp->headers[i].value);

@@ -66,11 +66,28 @@ struct http_req {
 	long		 connect_timeout_ms;
 	size_t		 max_size;	/* 0 = HTTP_DEFAULT_MAX_SIZE */
 	bool		 want_cert_expiry; /* fill http_response.cert_expiry */
+	/*
+	 * Fetch the peer's certificate WITHOUT verifying it, into
+	 * http_response.peer_cert: only to show an untrusted certificate's
+	 * fingerprint (the setup wizard); never with credentials.
+	 */
+	bool		 want_peer_cert_unverified;
 };
 
 struct http_header {
 	char	*name;
 	char	*value;
+};
+
+/* A transport failure, classified for messages (the setup wizard's tests). */
+enum http_fail {
+	HTTP_FAIL_NONE,
+	HTTP_FAIL_DNS,		/* the name does not resolve */
+	HTTP_FAIL_REFUSED,	/* TCP connection refused */
+	HTTP_FAIL_TIMEOUT,	/* no answer in time (connect or transfer) */
+	HTTP_FAIL_TLS_VERIFY,	/* certificate not trusted (or wrong name) */
+	HTTP_FAIL_TLS,		/* another TLS failure */
+	HTTP_FAIL_OTHER
 };
 
 struct http_response {
@@ -83,6 +100,8 @@ struct http_response {
 	int64_t		 elapsed_ms;
 	uint64_t	 bytes_received; /* on the wire (compressed) */
 	time_t		 cert_expiry;	/* peer certificate notAfter, or 0 */
+	enum http_fail	 fail;		/* what kind of transport failure */
+	char		*peer_cert;	/* PEM, want_peer_cert_unverified */
 	bool		 reset;		/* timed out, reset, refused, cut */
 };
 
@@ -98,6 +117,13 @@ size_t		 http_inflight(const struct http *);
 /* Blocking, for worker threads.  0 when an HTTP answer arrived. */
 int		 http_perform(const struct http_req *, struct http_response *);
 void		 http_response_clear(struct http_response *);
+
+/*
+ * Blocking: the peer certificate of an https url as PEM, fetched WITHOUT
+ * verifying it and without credentials (want_peer_cert_unverified), to
+ * show an untrusted certificate's fingerprint.  Allocated, or NULL.
+ */
+char		*http_peer_cert_unverified(const char *url, long timeout_ms);
 
 /* Case-insensitive header lookup; borrowed from resp. */
 const char	*http_response_header(const struct http_response *,

@@ -475,6 +475,39 @@ job_audit(struct job *j, const char *event, int64_t at, int64_t duration)
 	free(uuid);
 }
 
+/* The worker's own record of a resource it made or removed (jobs.h). */
+void
+job_audit_resource(struct job *j, const char *fmt, ...)
+{
+	struct audit_rec	 r;
+	va_list			 ap;
+	char			*uuid, *text, *cause = NULL;
+
+	if (j->jobs->audit == NULL)
+		return;
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	uuid = audit_uuid_new();
+	memset(&r, 0, sizeof r);
+	r.uuid = uuid;
+	r.event = "resource";
+	r.verb = j->action->verb;
+	r.target = j->target;
+	r.result = text;
+	r.operator_ = j->jobs->user;
+	r.origin = j->jobs->origin;
+	r.at_ms = util_wall_ms();
+	r.duration_ms = -1;
+	r.job_id = j->id;
+	if (audit_record(j->jobs->audit, &r, &cause) != 0)
+		log_error("job %u: audit record resource lost: %s", j->id,
+		    cause);
+	free(cause);
+	free(uuid);
+	free(text);
+}
+
 static bool
 job_lock_cancelled_cb(void *arg)
 {

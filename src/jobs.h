@@ -168,6 +168,13 @@ void		 job_retry_ok(struct job_retry *);
  * TTL/2; then job_cancelled() is true and job_sleep() wakes.
  */
 int		 job_lock_check(struct job *, char **);
+/*
+ * An audit record "resource" at once (any worker thread), its result
+ * the text: a resource the job made or removed, by its id, so that it is
+ * in the trail even when the process dies before the job's outcome.
+ */
+void		 job_audit_resource(struct job *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
 /* The cluster lock is lost (see job_lock_check()). */
 bool		 job_lock_lost(struct job *);
 /*

@@ -64,6 +64,7 @@ main(int argc, char **argv)
 
 	cli_init(&cli);
 	cli_set_dashboard(cmd_dashboard);
+	cmd_setup_set_wizard(wizard_run);
 	rc = cli_parse(&cli, argc, argv, &cmd_argc, &cmd_argv);
 	if (rc == CLI_CONTINUE) {
 		main_open_log(&cli);

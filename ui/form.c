@@ -12,6 +12,7 @@
 
 #define UI_FORM_MAX_LEN	1024		/* bytes of one value */
 #define UI_FORM_MASK	"********"	/* a secret that is set */
+#define UI_FORM_NOTE		5	/* lines of a note */
 #define UI_FORM_LABEL_MAX 28
 
 struct ui_form_field {
@@ -46,6 +47,8 @@ struct ui_form {
 	size_t		 focus;
 	size_t		 top;		/* first field shown */
 	char		*status;	/* after a refused submit */
+	char		*note;		/* the program's lines, or NULL */
+	int		 note_attr;	/* 0 normal, 1 good, 2 bad */
 };
 
 /* --- values ------------------------------------------------------------- */
@@ -138,7 +141,16 @@ ui_form_free(struct ui_form *form)
 	free(form->title);
 	free(form->intro);
 	free(form->status);
+	free(form->note);
 	free(form);
+}
+
+void
+ui_form_set_note(struct ui_form *form, const char *text, int kind)
+{
+	free(form->note);
+	form->note = text != NULL && *text != '\0' ? xstrdup(text) : NULL;
+	form->note_attr = kind;
 }
 
 size_t
@@ -648,6 +660,17 @@ ui_form_label_width(const struct ui_form *form)
 	return (lw > UI_FORM_LABEL_MAX ? UI_FORM_LABEL_MAX : lw);
 }
 
+/* s[0..n) as a string in buf (cut to its size); buf. */
+static const char *
+xstrndup_tmp(const char *s, size_t n, char *buf, size_t size)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return (buf);
+}
+
 void
 ui_form_draw(struct ui_form *form, WINDOW *win, int y0, int x0, int w,
     int h, bool utf8)
@@ -656,8 +679,10 @@ ui_form_draw(struct ui_form *form, WINDOW *win, int y0, int x0, int w,
 	struct buf	 b;
 	char		 cell[8];
 	size_t		 i, nvis;
-	int		 y, lw, fx, fw, cur, head = 2, n;
+	int		 y, lw, fx, fw, cur, head = 2, n, nnote;
 	bool		 focused;
+	const char	*p, *q;
+	char		 line[512];
 
 	if (form->intro != NULL)
 		head++;
@@ -665,8 +690,21 @@ ui_form_draw(struct ui_form *form, WINDOW *win, int y0, int x0, int w,
 	if (form->intro != NULL)
 		ui_put(win, y0 + 1, x0, w, ui_colour_attr(UI_R_DIM),
 		    form->intro);
+	/* The note's lines, above the status line (at most UI_FORM_NOTE). */
+	nnote = 0;
+	for (p = form->note; p != NULL && nnote < UI_FORM_NOTE; nnote++) {
+		q = strchr(p, '\n');
+		ui_put(win, y0 + h - 2 - UI_FORM_NOTE + nnote, x0, w,
+		    ui_colour_attr(form->note_attr == 2 ? UI_R_ERROR :
+		    form->note_attr == 1 ? UI_R_OK : UI_R_NORMAL),
+		    q != NULL ? xstrndup_tmp(p, (size_t)(q - p), line,
+		    sizeof line) : p);
+		p = q != NULL ? q + 1 : NULL;
+	}
+	if (form->note != NULL)
+		nnote = UI_FORM_NOTE + 1;
 	/* Two rows a field (the field, its help or error), two at the end. */
-	n = (h - head - 2) / 2;
+	n = (h - head - 2 - nnote) / 2;
 	nvis = n < 1 ? 1 : (size_t)n;
 	if (form->focus < form->top)
 		form->top = form->focus;

@@ -89,6 +89,13 @@ const char	*ui_form_error(const struct ui_form *, size_t);
 /* Validate every field; returns how many are wrong. */
 size_t		 ui_form_check_all(struct ui_form *);
 
+/*
+ * The program's note: up to 5 lines ('\n' between them) shown above the
+ * status line, e.g. a connection test's result; kind 0 plain, 1 good,
+ * 2 bad.  NULL or "" removes it.  Copied.
+ */
+void		 ui_form_set_note(struct ui_form *, const char *, int kind);
+
 /* One key (a character or a curses key code, see ui-int.h). */
 enum ui_form_res ui_form_key(struct ui_form *, int key);
 

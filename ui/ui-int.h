@@ -325,7 +325,7 @@ const char	*ui_view_name(enum ui_view_kind);
 #define UI_HIST_MAX	32
 struct ui_prompt {
 	bool		 active;
-	char		 kind;		/* ':' or '/' */
+	char		 kind;		/* ':', '/' or '#' (an action's ask) */
 	struct buf	 line;
 	char		*hist[UI_HIST_MAX];	/* newest last */
 	size_t		 nhist;
@@ -517,6 +517,9 @@ struct ui {
 	int		 reqs;		/* pending UI_REQ_* */
 	const struct action *act;	/* pending UI_REQ_ACTION */
 	char		*act_target;
+	char		*act_arg;	/* the answer to the row's ask */
+	const struct action *ask;	/* the prompt '#' asks for it */
+	char		*ask_target;
 	uint32_t	 cancel_job;	/* pending UI_REQ_CANCEL_JOB */
 
 	/* the audit view's records (ui_audit_set), owned */
@@ -558,6 +561,8 @@ void		 ui_view_sync(struct ui *, struct ui_view *);
 void		 ui_view_free(struct ui_view *);
 /* Open the prompt view: ':' the palette, '/' the top view's filter. */
 void		 ui_open_prompt(struct ui *, char kind);
+/* The '#' prompt's answer for ui->ask (NULL: Esc): ui.c. */
+void		 ui_ask_done(struct ui *, const char *arg);
 /* Set v's filter; a bad one leaves it and says why on the prompt. */
 void		 ui_filter_apply(struct ui *, struct ui_view *, const char *);
 /* Run a palette command; 0, or -1 with a message set. */

@@ -375,6 +375,8 @@ ui_free(struct ui *ui)
 	ui_prompt_free(&ui->prompt);
 	ui_prompt_free(&ui->palette_hist);
 	free(ui->act_target);
+	free(ui->act_arg);
+	free(ui->ask_target);
 	free(ui->message);
 	ui_audit_clear(ui);
 	ui_backups_clear(ui);
@@ -656,10 +658,41 @@ ui_action(struct ui *ui, struct ui_view *v, const struct action *a)
 		ui_message(ui, "nothing selected");
 		return;
 	}
+	if (a->ask != NULL) {
+		/* Its option's value first: the prompt view asks. */
+		ui->ask = a;
+		free(ui->ask_target);
+		ui->ask_target = xstrdup(target);
+		ui_prompt_open(&ui->prompt, '#', a->ask_default);
+		ui_view_push_modal(ui, &ui_view_prompt_ops, NULL);
+		return;
+	}
 	free(ui->act_target);
+	free(ui->act_arg);
 	ui->act = a;
 	ui->act_target = xstrdup(target);
+	ui->act_arg = NULL;
 	ui->reqs |= UI_REQ_ACTION;
+}
+
+/* The prompt asked for ui->ask's option: arg, or NULL when Esc. */
+void
+ui_ask_done(struct ui *ui, const char *arg)
+{
+	if (ui->ask == NULL)
+		return;
+	if (arg != NULL) {
+		free(ui->act_target);
+		free(ui->act_arg);
+		ui->act = ui->ask;
+		ui->act_target = ui->ask_target;
+		ui->ask_target = NULL;
+		ui->act_arg = xstrdup(arg);
+		ui->reqs |= UI_REQ_ACTION;
+	}
+	ui->ask = NULL;
+	free(ui->ask_target);
+	ui->ask_target = NULL;
 }
 
 /* x in the jobs view. */
@@ -680,14 +713,17 @@ ui_cancel_job(struct ui *ui, struct ui_view *v)
 }
 
 bool
-ui_take_action(struct ui *ui, const struct action **a, char **target)
+ui_take_action(struct ui *ui, const struct action **a, char **target,
+    char **arg)
 {
 	if (ui->act == NULL)
 		return (false);
 	*a = ui->act;
 	*target = ui->act_target;
+	*arg = ui->act_arg;
 	ui->act = NULL;
 	ui->act_target = NULL;
+	ui->act_arg = NULL;
 	return (true);
 }
 

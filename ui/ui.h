@@ -102,7 +102,8 @@ uint64_t	 ui_frames(const struct ui *);
  * After UI_REQ_ACTION, ui_take_action() gives the action (its registry
  * row, action/registry.h) and the target (node key or stack name, by the
  * row's target kind; allocated) of the key pressed (false when there is
- * none).  The glue then opens the confirm dialog
+ * none), and *arg: the value the operator typed for the row's ask
+ * option (allocated), NULL for a row without one.  The glue then opens the confirm dialog
  * with the plan: typed NULL asks y/N with Cancel focused; a typed word
  * (the target) must be typed in full for a destructive action.  When
  * the dialog closes, UI_REQ_DIALOG: ui_take_dialog() says whether it was
@@ -111,7 +112,7 @@ uint64_t	 ui_frames(const struct ui *);
  * Read-only mode neither shows nor dispatches any of these keys.
  */
 bool		 ui_take_action(struct ui *, const struct action **,
-		     char **target);
+		     char **target, char **arg);
 void		 ui_confirm(struct ui *, uint32_t token, const char *title,
 		     const char *text, const char *typed);
 bool		 ui_take_dialog(struct ui *, uint32_t *token);

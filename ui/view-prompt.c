@@ -88,6 +88,8 @@ ui_prompt_view_key(struct ui *ui, struct ui_view *pv, int key)
 	}
 	if (!p->active)
 		ui_view_pop(ui);	/* pv is gone */
+	if (p->kind == '#' && r != UI_PROMPT_EDITING)
+		ui_ask_done(ui, r == UI_PROMPT_DONE ? line : NULL);
 	if (p->kind == ':' && r == UI_PROMPT_DONE) {
 		ui_prompt_history_add(&ui->palette_hist, line);
 		ui_command(ui, line);
@@ -108,7 +110,10 @@ ui_prompt_view_overlay(struct ui *ui, struct ui_view *pv)
 	wmove(stdscr, y, 0);
 	wclrtoeol(stdscr);
 	memset(&b, 0, sizeof b);
-	buf_addc(&b, p->kind);
+	if (p->kind == '#' && ui->ask != NULL)
+		buf_printf(&b, "%s %s: ", ui->ask->verb, ui->ask->ask);
+	else
+		buf_addc(&b, p->kind);
 	buf_adds(&b, p->line.data == NULL ? "" : p->line.data);
 	ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(UI_R_PROMPT), b.data);
 	x = ui_text_width(b.data);

@@ -21,6 +21,10 @@ extern const struct action action_probe_meeting;
 /* redeploy.c */
 extern const struct action action_stack_redeploy;
 extern const struct action action_stack_restart;
+/* scale.c */
+extern const struct action action_scale_out;
+extern const struct action action_scale_in;
+extern const struct action action_scale_check;
 
 /* backup.c */
 extern const struct action action_backup_run;
@@ -36,6 +40,9 @@ static const struct action *const action_table[] = {
 	&action_probe_meeting,
 	&action_stack_redeploy,
 	&action_stack_restart,
+	&action_scale_out,
+	&action_scale_in,
+	&action_scale_check,
 	&action_backup_run,
 	&action_backup_prune,
 };

@@ -109,6 +109,14 @@ struct action {
 	unsigned	 views;		/* ACTION_VIEW_*; 0: from target */
 	bool		 hint;		/* the key is shown in the footer */
 
+	/* NODE... may be left out (an option picks the nodes instead). */
+	bool		 target_optional;
+	/*
+	 * The dashboard asks for this option's value ("count") before it
+	 * plans (a one-line prompt, ask_default in it); NULL: asks none.
+	 */
+	const char	*ask;
+	const char	*ask_default;
 	/*
 	 * The command line.  false: the command generated from this row
 	 * (cmd-job.c).  true: a command of cli.c's own table with the

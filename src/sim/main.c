@@ -33,6 +33,8 @@ usage(int status)
 	    "[--poll-interval S]\n"
 	    "                  [--no-consul-acl] [--write-config FILE] "
 	    "[--fault SPEC]...\n"
+	    "                  [--boot-delay MS] [--quota-instances N] "
+	    "[--vm-fault KIND]\n"
 	    "                  [--access-log FILE]\n"
 	    "  SPEC is SYSTEM:PATH-PREFIX:KIND[:ARG]; SYSTEM consul, "
 	    "prometheus, scalelite,\n"
@@ -66,6 +68,9 @@ main(int argc, char **argv)
 		{ "fault", required_argument, NULL, 'f' },
 		{ "poll-interval", required_argument, NULL, 'i' },
 		{ "no-consul-acl", no_argument, NULL, 'A' },
+		{ "boot-delay", required_argument, NULL, 'B' },
+		{ "quota-instances", required_argument, NULL, 'Q' },
+		{ "vm-fault", required_argument, NULL, 'V' },
 		{ "access-log", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -78,7 +83,8 @@ main(int argc, char **argv)
 	const char		*faults[SIM_MAX_FAULTS];
 	char			*cause, *u;
 	long long		 nodes = 12, seed = 1, port_base = 0;
-	long long		 poll_s = 60;
+	long long		 poll_s = 60, boot_ms = -1, quota = 0;
+	int			 vm_fault = 0;
 	double			 speed = 1.0;
 	bool			 acl = true;
 	size_t			 nfaults = 0, i;
@@ -145,6 +151,28 @@ main(int argc, char **argv)
 		case 'A':
 			acl = false;
 			break;
+		case 'B':
+			if (util_parse_ll(optarg, 0, 86400000, &boot_ms,
+			    &errstr) != 0)
+				sim_bad_option("--boot-delay", optarg, errstr);
+			break;
+		case 'V':
+			if (strcmp(optarg, "error") == 0)
+				vm_fault = SIM_NODE_ERROR;
+			else if (strcmp(optarg, "noregister") == 0)
+				vm_fault = SIM_NODE_NOREGISTER;
+			else if (strcmp(optarg, "unhealthy") == 0)
+				vm_fault = SIM_NODE_UNHEALTHY;
+			else
+				sim_bad_option("--vm-fault", optarg, "not error, "
+				    "noregister or unhealthy");
+			break;
+		case 'Q':
+			if (util_parse_ll(optarg, 1, 100000, &quota,
+			    &errstr) != 0)
+				sim_bad_option("--quota-instances", optarg,
+				    errstr);
+			break;
 		case 'L':
 			access_log = optarg;
 			break;
@@ -181,6 +209,9 @@ main(int argc, char **argv)
 		setvbuf(w->access_log, NULL, _IOLBF, 0);
 	}
 	w->poll_interval_ms = poll_s * 1000;
+	w->os_boot_ms = boot_ms;
+	w->os_quota_instances = (int)quota;
+	w->os_vm_fault = vm_fault;
 	if (!acl)
 		w->consul_token[0] = '\0';
 	for (i = 0; i < nfaults; i++) {

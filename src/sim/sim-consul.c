@@ -1102,6 +1102,7 @@ consul_agent_register(struct sim_world *w, const struct sim_req *req,
 	json_t			*j, *v;
 	json_error_t		 err;
 	const char		*name, *id;
+	int			 node;
 
 	j = json_loadb(req->body, req->bodylen, 0, &err);
 	if (j == NULL || !json_is_object(j)) {
@@ -1134,6 +1135,19 @@ consul_agent_register(struct sim_world *w, const struct sim_req *req,
 	    json_array_size(consul_member(j, "Checks")) > 0;
 	json_decref(j);
 
+	/*
+	 * The BBB service of a node (scale out): the node is in consul
+	 * from now on, as the seed nodes' registrations put it.
+	 */
+	if (strcmp(ns.name, w->consul_service) == 0 &&
+	    (node = sim_node_by_name(w, ns.id)) >= 0) {
+		w->nodes[node].in_consul = true;
+		w->nodes[node].consul_passing = true;
+		sim_node_changed(w, (size_t)node);
+		consul_service_free_one(&ns);
+		sim_resp_set(r, 200, "text/plain; charset=utf-8", NULL);
+		return;
+	}
 	sim_world_changed(w);
 	ns.modify_index = w->index;
 	/* ns.id: id pointed into j, freed above */
@@ -1157,12 +1171,17 @@ consul_agent_deregister(struct sim_world *w, const char *id,
 {
 	struct consul		*c = consul_get(w);
 	struct consul_service	*s;
+	int			 node;
 
 	if (*id == '\0') {
 		consul_error(r, 400, "Missing service ID");
 		return;
 	}
-	if ((s = consul_service_find(c, id)) != NULL) {
+	if ((node = sim_node_by_name(w, id)) >= 0 &&
+	    w->nodes[node].in_consul && consul_service_find(c, id) == NULL) {
+		w->nodes[node].in_consul = false;
+		sim_node_changed(w, (size_t)node);
+	} else if ((s = consul_service_find(c, id)) != NULL) {
 		consul_service_free_one(s);
 		*s = c->services[--c->nservices];
 		sim_world_changed(w);

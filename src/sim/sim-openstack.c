@@ -118,6 +118,7 @@ struct os_server {
 	char		 key_name[64];
 	char		 admin_pass[16];
 	json_t		*metadata;
+	char		*user_data;	/* decoded, or NULL */
 	bool		 fail;		/* ends in ERROR */
 	int64_t		 created_ms;
 	int64_t		 ready_ms;
@@ -325,8 +326,10 @@ sim_openstack_free(struct sim_world *w)
 
 	if (w == NULL || (st = w->openstack) == NULL)
 		return;
-	for (i = 0; i < st->nservers; i++)
+	for (i = 0; i < st->nservers; i++) {
 		json_decref(st->servers[i].metadata);
+		free(st->servers[i].user_data);
+	}
 	for (i = 0; i < st->ntokens; i++)
 		explicit_bzero(st->tokens[i].id, sizeof st->tokens[i].id);
 	for (i = 0; i < st->nkeypairs; i++) {
@@ -367,9 +370,15 @@ sim_openstack_tick(struct sim_world *w)
 		if (s->node >= 0 && (size_t)s->node < w->nnodes) {
 			n = &w->nodes[s->node];
 			if (strcmp(n->vm_status, "BUILD") == 0 &&
-			    n->vm_ready_ms <= w->now_ms)
+			    n->vm_ready_ms <= w->now_ms) {
 				snprintf(n->vm_status, sizeof n->vm_status,
 				    "%s", s->fail ? "ERROR" : "ACTIVE");
+				/* It boots: cloud-init runs its user_data. */
+				if (!s->fail && s->user_data != NULL &&
+				    (n->sim_fault & SIM_NODE_NOREGISTER) == 0)
+					(void)sim_rancher_boot(w, (size_t)s->node,
+					    s->user_data);
+			}
 			continue;
 		}
 		if (strcmp(s->status, "BUILD") == 0 &&
@@ -1338,6 +1347,35 @@ os_create_refs(struct os_req *rq, json_t *srv)
 	return (0);
 }
 
+/* A server's user_data (base64, nova caps it at 64 KiB): decoded. */
+static char *
+os_user_data(json_t *v)
+{
+	const char	*b64;
+	unsigned char	*out;
+	size_t		 len;
+	int		 n;
+
+	if (!json_is_string(v))
+		return (NULL);
+	b64 = json_string_value(v);
+	len = strlen(b64);
+	if (len == 0 || len > 65535 || len % 4 != 0)
+		return (NULL);
+	out = xmalloc(len / 4 * 3 + 1);
+	if ((n = EVP_DecodeBlock(out, (const unsigned char *)b64,
+	    (int)len)) < 0) {
+		free(out);
+		return (NULL);
+	}
+	while (len > 0 && b64[len - 1] == '=') {
+		len--;
+		n--;
+	}
+	out[n] = '\0';
+	return ((char *)out);
+}
+
 static void
 os_create(struct os_req *rq)
 {
@@ -1444,6 +1482,19 @@ os_create(struct os_req *rq)
 		return;
 	}
 
+	v = json_object_get(srv, "user_data");
+	if (v != NULL && !json_is_null(v)) {
+		char	*ud = os_user_data(v);
+
+		if (ud == NULL) {
+			os_fault(rq, 400, "User data needs to be valid base "
+			    "64.");
+			json_decref(body);
+			return;
+		}
+		free(ud);
+	}
+
 	/* The new VM is a node of the world, registered nowhere yet. */
 	node = sim_world_add_node(rq->w);
 	n = &rq->w->nodes[node];
@@ -1455,8 +1506,10 @@ os_create(struct os_req *rq)
 		snprintf(n->fqdn, sizeof n->fqdn, "%s.localhost", name);
 	}
 	snprintf(n->flavor, sizeof n->flavor, "%s", f->name);
+	n->scaled = true;
 	n->vm_created_ms = rq->w->now_ms;
-	n->vm_ready_ms = rq->w->now_ms + OS_BUILD_MS;
+	n->vm_ready_ms = rq->w->now_ms + (rq->w->os_boot_ms >= 0 ?
+	    rq->w->os_boot_ms : OS_BUILD_MS);
 	snprintf(n->vm_status, sizeof n->vm_status, "BUILD");
 	(void)os_state(rq->w);
 	s = &rq->st->servers[rq->st->nservers - 1];
@@ -1474,6 +1527,12 @@ os_create(struct os_req *rq)
 	v = json_object_get(s->metadata, "bbbctl-sim-fault");
 	fail = json_is_string(v) ? json_string_value(v) : "";
 	s->fail = strcmp(fail, "error") == 0;
+	s->fail = s->fail || (rq->w->os_vm_fault & SIM_NODE_ERROR) != 0;
+	n->sim_fault = rq->w->os_vm_fault | (s->fail ? SIM_NODE_ERROR : 0) |
+	    (strcmp(fail, "noregister") == 0 ? SIM_NODE_NOREGISTER : 0) |
+	    (strcmp(fail, "unhealthy") == 0 ? SIM_NODE_UNHEALTHY : 0);
+	free(s->user_data);
+	s->user_data = os_user_data(json_object_get(srv, "user_data"));
 	for (i = 0; i < 12; i++)
 		s->admin_pass[i] = pw[(int)(sim_rand(rq->w) * (sizeof pw - 1))];
 	s->admin_pass[12] = '\0';

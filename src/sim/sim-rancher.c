@@ -54,6 +54,7 @@ struct rc_stack {
 	int64_t		 until_ms;
 	int64_t		 created_ms;
 	int64_t		 removed_ms;
+	bool		 posted;	/* created by POST /stacks */
 	int		*svcs;		/* its services */
 	size_t		 nsvcs;
 };
@@ -287,6 +288,8 @@ rc_add_node(struct sim_world *w, struct rc_state *st, size_t i)
 		if (st->services[k].global)
 			rc_add_container(w, st, (int)k, (int)i);
 	}
+	if (n->scaled)
+		return;		/* its stack comes with POST /stacks */
 	stack = rc_add_stack(st, n->name, (int)i, st->created_ms);
 	rc_add_service(w, st, stack, "bbb",
 	    "bigbluebutton/bigbluebutton:v2.7.12", 0);
@@ -463,6 +466,31 @@ rc_service_gives_node(struct sim_world *w, struct rc_service *s)
 	s->took_node_down = false;
 }
 
+/*
+ * A stack made by POST /stacks is up (BBB runs on its node, unless the
+ * node's fault says it never comes up) or removed (BBB is gone).
+ */
+static void
+rc_stack_settled(struct sim_world *w, struct rc_state *st, int i)
+{
+	struct rc_stack	*sk = &st->stacks[i];
+	struct sim_node	*n;
+
+	if (!sk->posted || sk->node < 0 || (size_t)sk->node >= w->nnodes)
+		return;
+	n = &w->nodes[sk->node];
+	if (strcmp(sk->state, "active") == 0 &&
+	    (n->sim_fault & SIM_NODE_UNHEALTHY) == 0 &&
+	    strcmp(n->vm_status, "ACTIVE") == 0) {
+		n->up = n->bbb_api_ok = n->exporter_up = true;
+		sim_node_changed(w, (size_t)sk->node);
+	} else if (strcmp(sk->state, "removed") == 0) {
+		n->up = n->exporter_up = false;
+		sim_world_end_meetings(w, (size_t)sk->node);
+		sim_node_changed(w, (size_t)sk->node);
+	}
+}
+
 void
 sim_rancher_tick(struct sim_world *w)
 {
@@ -513,6 +541,7 @@ sim_rancher_tick(struct sim_world *w)
 		snprintf(st->stacks[i].state, sizeof st->stacks[i].state, "%s",
 		    st->stacks[i].next);
 		st->stacks[i].next[0] = '\0';
+		rc_stack_settled(w, st, (int)i);
 	}
 	for (i = 0; i < st->ncontainers; i++) {
 		c = &st->containers[i];
@@ -1020,6 +1049,31 @@ rc_service_json(struct rc_req *rq, int i)
 	return (o);
 }
 
+/* A host's labels: its agent's CATTLE_HOST_LABELS (a=b&c=d), or role. */
+static json_t *
+rc_host_labels(const struct sim_node *n)
+{
+	json_t		*o = json_object();
+	char		*copy, *p, *kv, *eq;
+
+	json_object_set_new(o, "io.rancher.host.docker_version",
+	    json_string("17.03"));
+	if (n == NULL || n->host_labels[0] == '\0') {
+		json_object_set_new(o, "role", json_string(n != NULL ? "bbb" :
+		    "infra"));
+		return (o);
+	}
+	copy = p = xstrdup(n->host_labels);
+	while ((kv = strsep(&p, "&")) != NULL) {
+		if ((eq = strchr(kv, '=')) == NULL || eq == kv)
+			continue;
+		*eq = '\0';
+		json_object_set_new(o, kv, json_string(eq + 1));
+	}
+	free(copy);
+	return (o);
+}
+
 /* A host with its stored state (raw) or as the API emits it. */
 static json_t *
 rc_host_json(struct rc_req *rq, int host)
@@ -1046,9 +1100,7 @@ rc_host_json(struct rc_req *rq, int host)
 	    (int)rq->w->nnodes : host));
 	json_object_set_new(o, "agentId", json_string(agent_id));
 	json_object_set_new(o, "agentIpAddress", json_string(ip));
-	json_object_set_new(o, "labels", json_pack("{s:s, s:s}",
-	    "role", n != NULL ? "bbb" : "infra",
-	    "io.rancher.host.docker_version", "17.03"));
+	json_object_set_new(o, "labels", rc_host_labels(n));
 	info = json_pack("{s:{s:i, s:f, s:s}, s:{s:I, s:I}, "
 	    "s:{s:s, s:s, s:s}}",
 	    "cpuInfo", "count", ncpu, "mhz", 2394.454,
@@ -2188,6 +2240,8 @@ rc_export(struct rc_req *rq, int stack, json_t *body)
 	buf_free(&rcmp);
 }
 
+static void rc_remove_stack(struct rc_req *, int);
+
 static void
 rc_stack_action(struct rc_req *rq, int stack, const char *action,
     json_t *body)
@@ -2198,6 +2252,10 @@ rc_stack_action(struct rc_req *rq, int stack, const char *action,
 
 	if (strcmp(action, "exportconfig") == 0) {
 		rc_export(rq, stack, body);
+		return;
+	}
+	if (strcmp(action, "remove") == 0) {
+		rc_remove_stack(rq, stack);
 		return;
 	}
 	if (strcmp(action, "activateservices") != 0 &&
@@ -2259,6 +2317,13 @@ rc_host_action(struct rc_req *rq, int host, const char *action)
 		}
 		snprintf(state, 24, "removing");
 		snprintf(hp->next, sizeof hp->next, "removed");
+	} else if (strcmp(action, "purge") == 0) {
+		if (strcmp(state, "removed") != 0) {
+			rc_conflict(rq);
+			return;
+		}
+		snprintf(state, 24, "purging");
+		snprintf(hp->next, sizeof hp->next, "purged");
 	} else {
 		rc_error(rq, 404, "NotFound", NULL);
 		return;
@@ -2402,6 +2467,168 @@ rc_create_token(struct rc_req *rq, json_t *body)
 	t->token[i] = '\0';
 	st->ntokens++;
 	rc_send(rq, 201, rc_token_json(rq, (int)st->ntokens - 1));
+}
+
+/*
+ * POST /stacks {name, dockerCompose, rancherCompose, environment,
+ * startOnCreate}: its services from the compose file (sim-compose.c),
+ * each on the registered host whose labels hold its scheduling label
+ * (io.rancher.scheduler.affinity:host_label k=v); activating -> active.
+ * A service whose label no host has is created and stays activating,
+ * as Rancher's scheduler leaves it waiting for a host.
+ */
+static void
+rc_create_stack(struct rc_req *rq, json_t *body)
+{
+	struct rc_state		*st = rq->st;
+	struct sim_compose_svc	*sv = NULL;
+	json_t			*name, *dc, *env;
+	char			*cause = NULL, pat[200];
+	size_t			 nsv = 0, i, k;
+	int			 stack, node = -1, svc;
+	bool			 start, placed;
+
+	name = json_object_get(body, "name");
+	dc = json_object_get(body, "dockerCompose");
+	env = json_object_get(body, "environment");
+	start = !json_is_false(json_object_get(body, "startOnCreate"));
+	if (!json_is_string(name) || *json_string_value(name) == '\0') {
+		rc_error(rq, 422, "MissingRequired", "name");
+		return;
+	}
+	for (i = 0; i < st->nstacks; i++) {
+		if (strcmp(st->stacks[i].name, json_string_value(name)) == 0 &&
+		    strcmp(st->stacks[i].state, "removed") != 0) {
+			rc_error(rq, 422, "NotUnique", "name");
+			return;
+		}
+	}
+	if (!json_is_string(dc) || sim_compose_parse(json_string_value(dc),
+	    strlen(json_string_value(dc)), env, &sv, &nsv, &cause) != 0) {
+		rc_error(rq, 422, "InvalidReference", cause != NULL ? cause :
+		    "dockerCompose");
+		free(cause);
+		return;
+	}
+	/* The host of the first scheduling label: the stack's node. */
+	for (i = 0; i < nsv && node < 0; i++) {
+		if (sv[i].host_label == NULL)
+			continue;
+		for (k = 0; k < rq->w->nnodes; k++) {
+			const struct sim_node *n = &rq->w->nodes[k];
+
+			snprintf(pat, sizeof pat, "&%s&", n->host_labels);
+			if (n->host_id[0] == '\0' ||
+			    strcmp(n->host_state, "active") != 0)
+				continue;
+			if (strstr(pat, sv[i].host_label) != NULL &&
+			    pat[strstr(pat, sv[i].host_label) - pat - 1] ==
+			    '&' && pat[strstr(pat, sv[i].host_label) - pat +
+			    (long)strlen(sv[i].host_label)] == '&') {
+				node = (int)k;
+				break;
+			}
+		}
+	}
+	placed = node >= 0;
+	stack = rc_add_stack(st, json_string_value(name), node,
+	    rq->w->now_ms);
+	st->stacks[stack].posted = true;
+	for (i = 0; i < nsv; i++) {
+		svc = rc_add_service(rq->w, st, stack, sv[i].name,
+		    strncmp(sv[i].image, "docker:", 7) == 0 ? sv[i].image + 7 :
+		    sv[i].image, strncmp(sv[i].image,
+		    "rancher/lb-service-haproxy", 26) == 0 ? 2 : 0);
+		st->services[svc].created_ms = rq->w->now_ms;
+		if (!start) {
+			snprintf(st->services[svc].state,
+			    sizeof st->services[svc].state, "inactive");
+			rc_service_containers(rq, svc, "stopped", "stopped",
+			    0, false);
+		} else if (placed) {
+			RC_START(&st->services[svc], rq->w, "activating",
+			    "active", RC_T_SHORT);
+			rc_service_containers(rq, svc, "starting", "running",
+			    RC_T_SHORT, false);
+		} else
+			snprintf(st->services[svc].state,
+			    sizeof st->services[svc].state, "activating");
+	}
+	if (placed && start)
+		RC_START(&st->stacks[stack], rq->w, "activating", "active",
+		    RC_T_SHORT);
+	else
+		snprintf(st->stacks[stack].state,
+		    sizeof st->stacks[stack].state, "activating");
+	sim_compose_free(sv, nsv);
+	rc_send(rq, 201, rc_stack_json(rq, stack));
+}
+
+/* Stack remove (DELETE, ?action=remove): its services and containers go. */
+static void
+rc_remove_stack(struct rc_req *rq, int stack)
+{
+	struct rc_state	*st = rq->st;
+	struct rc_stack	*sk = &st->stacks[stack];
+	size_t		 i;
+
+	if (strcmp(sk->state, "removed") == 0 ||
+	    strcmp(sk->state, "removing") == 0) {
+		rc_send(rq, 202, rc_stack_json(rq, stack));
+		return;
+	}
+	for (i = 0; i < sk->nsvcs; i++) {
+		struct rc_service *s = &st->services[sk->svcs[i]];
+
+		RC_START(s, rq->w, "removing", "removed", RC_T_SHORT);
+		rc_service_containers(rq, sk->svcs[i], "removing", "removed",
+		    RC_T_SHORT, false);
+	}
+	RC_START(sk, rq->w, "removing", "removed", RC_T_SHORT);
+	sk->removed_ms = rq->w->now_ms + RC_T_SHORT;
+	rc_send(rq, 202, rc_stack_json(rq, stack));
+}
+
+/* --- scale out: a new VM boots ------------------------------------------ */
+
+int
+sim_rancher_boot(struct sim_world *w, size_t node, const char *user_data)
+{
+	struct rc_state	*st = rc_state(w);
+	struct sim_node	*n = &w->nodes[node];
+	const char	*p, *e;
+	char		 want[160];
+	size_t		 i, len;
+	bool		 ok = false;
+
+	for (i = 0; i < st->ntokens && !ok; i++) {
+		if (strcmp(st->tokens[i].state, "active") != 0)
+			continue;
+		snprintf(want, sizeof want, "/scripts/%s",
+		    st->tokens[i].token);
+		ok = strstr(user_data, want) != NULL;
+	}
+	if (!ok)
+		return (-1);
+	n->host_labels[0] = '\0';
+	if ((p = strstr(user_data, "CATTLE_HOST_LABELS=")) != NULL) {
+		p += strlen("CATTLE_HOST_LABELS=");
+		if (*p == '\'' || *p == '"')
+			p++;
+		len = strcspn(p, "'\" \t\n");
+		e = p + len;
+		snprintf(n->host_labels, sizeof n->host_labels, "%.*s",
+		    (int)(e - p), p);
+	}
+	rc_id(st, "h", n->host_id, sizeof n->host_id);
+	snprintf(n->host_state, sizeof n->host_state, "registering");
+	n->agent_state[0] = '\0';
+	rc_sync(w, st);
+	snprintf(st->hostp[node].next, sizeof st->hostp[node].next,
+	    "active");
+	st->hostp[node].until_ms = w->now_ms + RC_T_SHORT;
+	sim_node_changed(w, node);
+	return (0);
 }
 
 static void
@@ -2558,6 +2785,8 @@ sim_rancher_handle(struct sim_world *w, const struct sim_req *q,
 			rc_list(&rq, t, t, -2, self);
 		else if (strcmp(q->method, "POST") == 0 && t == RC_TOKEN)
 			rc_create_token(&rq, body);
+		else if (strcmp(q->method, "POST") == 0 && t == RC_STACK)
+			rc_create_stack(&rq, body);
 		else
 			rc_error(&rq, 405, "MethodNotAllowed", NULL);
 		free(self);
@@ -2612,6 +2841,8 @@ sim_rancher_handle(struct sim_world *w, const struct sim_req *q,
 			rc_host_action(&rq, i, "remove");
 	} else if (strcmp(q->method, "DELETE") == 0 && t == RC_SERVICE)
 		rc_service_action(&rq, i, "remove", body);
+	else if (strcmp(q->method, "DELETE") == 0 && t == RC_STACK)
+		rc_remove_stack(&rq, i);
 	else
 		rc_error(&rq, 405, "MethodNotAllowed", NULL);
 out:

@@ -694,6 +694,7 @@ sim_world_new(size_t nnodes, uint64_t seed, double speed, const char *profile)
 	pthread_cond_init(&w->cond, NULL);
 	pthread_mutex_init(&w->fault_lock, NULL);
 	w->index = 1;
+	w->os_boot_ms = -1;
 	w->seed = seed;
 	w->rng = seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
 	if (w->rng == 0)

@@ -178,7 +178,18 @@ struct sim_node {
 	int64_t		 vm_ready_ms;	/* BUILD -> ACTIVE at */
 	char		 flavor[32];
 	char		 ip[16];
+
+	/* scale out (a node added by POST /servers) */
+	bool		 scaled;	/* Rancher gives it no stack of its
+					   own: POST /stacks does */
+	char		 host_labels[160];	/* CATTLE_HOST_LABELS, a=b&c=d */
+	int		 sim_fault;	/* SIM_NODE_* from its metadata */
 };
+
+/* A new VM's metadata "bbbctl-sim-fault" (sim_node.sim_fault). */
+#define SIM_NODE_ERROR		0x01	/* the VM goes ERROR */
+#define SIM_NODE_NOREGISTER	0x02	/* its Rancher agent never registers */
+#define SIM_NODE_UNHEALTHY	0x04	/* BBB never comes up on it */
 
 struct sim_world {
 	pthread_mutex_t	 lock;
@@ -236,6 +247,10 @@ struct sim_world {
 	 */
 	FILE		*access_log;
 	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
+	int64_t		 os_boot_ms;	/* a new VM's BUILD -> ACTIVE,
+					   simulated ms (--boot-delay) */
+	int		 os_vm_fault;	/* SIM_NODE_* of every new VM
+					   (--vm-fault) */
 
 	void		*consul;	/* per-system private state */
 	void		*rancher;
@@ -346,6 +361,29 @@ int		 sim_node_by_name(const struct sim_world *, const char *);
 double		 sim_node_load_cpu(const struct sim_node *);
 /* Base URL of a system, e.g. "http://127.0.0.1:40123"; allocated. */
 char		*sim_url(const struct sim_world *, enum sim_system);
+
+/*
+ * Scale out (sim-rancher.c, lock held): a new node's VM is ACTIVE and
+ * boots its user_data.  When that holds the registration URL of an
+ * active token of this Rancher, the node's host registers (registering
+ * -> active) with the labels of its CATTLE_HOST_LABELS.  0 when it
+ * registers, -1 when the user_data does not register it.
+ */
+int		 sim_rancher_boot(struct sim_world *, size_t node,
+		     const char *user_data);
+
+/* sim-compose.c: the services of a docker-compose file (POST /stacks). */
+struct sim_compose_svc {
+	char	*name;
+	char	*image;
+	char	*host_label;	/* io.rancher.scheduler.affinity:host_label */
+};
+struct json_t;
+char	*sim_compose_interpolate(const char *, size_t,
+	     const struct json_t *env);
+int	 sim_compose_parse(const char *, size_t, const struct json_t *env,
+	     struct sim_compose_svc **, size_t *, char **cause);
+void	 sim_compose_free(struct sim_compose_svc *, size_t);
 
 /*
  * Optional module hooks, called by sim-world.c when a module defines

@@ -44,11 +44,18 @@ for f in bin/bbbctl libexec/bbbctl/bbbctl-sim share/man/man1/bbbctl.1 \
     share/bbbctl/cloud-init/bbb-node.yaml; do
 	[ -f "$d$p/$f" ]; ok $? "installed: $f"
 done
+# the infrastructure stacks bbbctl setup plans (two files each)
+for s in postgres consul bbb-scalelite bbb-greenlight metrics coturn \
+    ssh-keys; do
+	[ -f "$d$p/share/bbbctl/stacks/$s/docker-compose.yml" ] &&
+	    [ -f "$d$p/share/bbbctl/stacks/$s/rancher-compose.yml" ]
+	ok $? "installed: share/bbbctl/stacks/$s/"
+done
 [ -x "$d$p/bin/bbbctl" ] && [ -x "$d$p/libexec/bbbctl/bbbctl-sim" ]
 ok $? "the programs are executable"
 [ ! -e "$d$p/bin/bbbctl-sim" ]; ok $? "the simulator is not on the user's PATH"
 n=$(find "$d" -type f | wc -l)
-is "$n" 10 "nothing else is installed"
+is "$n" 24 "nothing else is installed"
 
 # The installed program, run from a directory without a build tree.
 ver=$(cd / && "$d$p/bin/bbbctl" --version)

@@ -27,7 +27,7 @@ ui_keys : 'node bbb-02' Enter
 wait_for_text "node bbb-02"; ok $? "the node's detail view"
 ui_keys '?'
 wait_for_text "(changes the fleet)"; ok $? "help lists the action keys"
-ui_keys G
+ui_keys NPage
 wait_for_text "END EVERY MEETING"; ok $? "help says what panic does"
 ui_keys Escape
 wait_for_text "node bbb-02"

@@ -141,7 +141,7 @@ test_cli_usage(void **state)
 {
 	const struct action *const	*acts;
 	FILE				*f;
-	char				*buf = NULL, *text, *u, want[256];
+	char				*buf = NULL, *text, *u, want[256], *p, *q;
 	size_t				 i, n, len = 0;
 
 	f = open_memstream(&buf, &len);
@@ -166,9 +166,19 @@ test_cli_usage(void **state)
 			fail_msg("--help lacks '%s'", acts[i]->help);
 		free(u);
 	}
-	/* The test meeting is no action of these: no lock to wait for. */
-	assert_non_null(strstr(text, "The actions (server, stack, backup) also "
-	    "take --lock-wait S and --timeout S"));
+	/* Every action's first word, once, in that line. */
+	assert_non_null(p = strstr(text, "The actions ("));
+	for (i = 0; i < n; i++) {
+		/* (the test meeting is no action of these: no lock) */
+		if (acts[i]->own_command)
+			continue;
+		snprintf(want, sizeof want, "%.*s", (int)strcspn(acts[i]->verb,
+		    " "), acts[i]->verb);
+		q = strstr(p, want);
+		assert_true(q != NULL && q < strchr(p, ')'));
+	}
+	assert_non_null(strstr(p, ") also take --lock-wait S and "
+	    "--timeout S"));
 	free(buf);
 }
 

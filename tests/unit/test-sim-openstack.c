@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "util.h"
 #include "sim-test.h"
@@ -528,6 +529,117 @@ test_create_delete(void **state)
 	free(path);
 }
 
+
+/* The registration URL of the simulated Rancher's active token. */
+static char *
+reg_url(struct ctx *c)
+{
+	struct sim_resp	 r;
+	unsigned char	 b64[256];
+	char		*plain, *auth, *url;
+	const char	*hdr[2];
+	json_t		*j;
+
+	memset(&r, 0, sizeof r);
+	r.status = 200;
+	plain = xasprintf("%s:%s", c->w->rancher_access, c->w->rancher_secret);
+	EVP_EncodeBlock(b64, (unsigned char *)plain, (int)strlen(plain));
+	auth = xasprintf("Authorization: Basic %s", b64);
+	hdr[0] = auth;
+	hdr[1] = NULL;
+	st_call(c->w, sim_rancher_handle, SIM_RANCHER, "GET",
+	    "/v2-beta/projects/1a5/registrationtokens", "state=active", NULL,
+	    hdr, &r);
+	assert_int_equal(r.status, 200);
+	j = json_loadb(r.body, r.len, 0, NULL);
+	url = xstrdup(json_string_value(json_object_get(json_array_get(
+	    json_object_get(j, "data"), 0), "registrationUrl")));
+	json_decref(j);
+	sim_resp_clear(&r);
+	free(plain);
+	free(auth);
+	return (url);
+}
+
+/*
+ * Scale out: a VM's user_data (base64) boots when it is ACTIVE; with
+ * this Rancher's registration URL its host registers with the labels of
+ * CATTLE_HOST_LABELS; --vm-fault noregister and a URL of no token keep
+ * it away; a user_data that is not base64 is refused as Nova does.
+ */
+static void
+test_create_boots(void **state)
+{
+	struct ctx	*c = *state;
+	json_t		*j;
+	char		*url, *ud, *body;
+	unsigned char	 b64[2048];
+	size_t		 at;
+
+	snprintf(c->w->rancher_access, sizeof c->w->rancher_access, "AK0");
+	snprintf(c->w->rancher_secret, sizeof c->w->rancher_secret, "SK0");
+	c->w->os_boot_ms = 0;
+	url = reg_url(c);
+	ud = xasprintf("#cloud-config\nruncmd:\n  - [ sh, -c, \"docker run "
+	    "-e CATTLE_HOST_LABELS='bbbnode=bbb-05&role=bbb' rancher/agent "
+	    "%s\" ]\n", url);
+	EVP_EncodeBlock(b64, (unsigned char *)ud, (int)strlen(ud));
+	free(ud);
+
+	body = xasprintf("{\"server\":{\"name\":\"bbb-05\",\"flavorRef\":"
+	    "\"5\",\"imageRef\":\"4f5e8c1a-2b3d-4e6f-8a9b-0c1d2e3f4a5b\","
+	    "\"user_data\":\"%s\",\"networks\":[{\"uuid\":"
+	    "\"a1b2c3d4-0000-4000-8000-000000000001\"}]}}", "not base64!");
+	j = call(c, "POST", "/compute/v2.1/servers", "", body, c->hdr, 400);
+	ud = json_dumps(j, 0);
+	assert_non_null(strstr(ud, "valid base 64"));
+	free(ud);
+	json_decref(j);
+	free(body);
+
+	at = c->w->nnodes;
+	body = xasprintf("{\"server\":{\"name\":\"bbb-05\",\"flavorRef\":"
+	    "\"5\",\"imageRef\":\"4f5e8c1a-2b3d-4e6f-8a9b-0c1d2e3f4a5b\","
+	    "\"user_data\":\"%s\",\"networks\":[{\"uuid\":"
+	    "\"a1b2c3d4-0000-4000-8000-000000000001\"}]}}", b64);
+	json_decref(call(c, "POST", "/compute/v2.1/servers", "", body, c->hdr,
+	    202));
+	free(body);
+	assert_true(c->w->nodes[at].scaled);
+	sim_world_advance(c->w, 100);
+	assert_string_equal(c->w->nodes[at].vm_status, "ACTIVE");
+	assert_string_equal(c->w->nodes[at].host_state, "registering");
+	assert_string_equal(c->w->nodes[at].host_labels,
+	    "bbbnode=bbb-05&role=bbb");
+	sim_world_advance(c->w, 5000);
+	assert_string_equal(c->w->nodes[at].host_state, "active");
+	assert_false(c->w->nodes[at].up);	/* no stack yet */
+
+	/* --vm-fault noregister: ACTIVE, never a host */
+	c->w->os_vm_fault = SIM_NODE_NOREGISTER;
+	at = c->w->nnodes;
+	body = xasprintf("{\"server\":{\"name\":\"bbb-06\",\"flavorRef\":"
+	    "\"5\",\"imageRef\":\"4f5e8c1a-2b3d-4e6f-8a9b-0c1d2e3f4a5b\","
+	    "\"user_data\":\"%s\",\"networks\":[{\"uuid\":"
+	    "\"a1b2c3d4-0000-4000-8000-000000000001\"}]}}", b64);
+	json_decref(call(c, "POST", "/compute/v2.1/servers", "", body, c->hdr,
+	    202));
+	free(body);
+	sim_world_advance(c->w, 5000);
+	assert_string_equal(c->w->nodes[at].vm_status, "ACTIVE");
+	assert_string_equal(c->w->nodes[at].host_id, "");
+	/* --vm-fault error: ERROR */
+	c->w->os_vm_fault = SIM_NODE_ERROR;
+	at = c->w->nnodes;
+	json_decref(call(c, "POST", "/compute/v2.1/servers", "",
+	    "{\"server\":{\"name\":\"bbb-07\",\"flavorRef\":\"5\",\"imageRef\":"
+	    "\"4f5e8c1a-2b3d-4e6f-8a9b-0c1d2e3f4a5b\",\"networks\":[{\"uuid\":"
+	    "\"a1b2c3d4-0000-4000-8000-000000000001\"}]}}", c->hdr, 202));
+	sim_world_advance(c->w, 5000);
+	assert_string_equal(c->w->nodes[at].vm_status, "ERROR");
+	free(url);
+}
+
 static void
 test_delete_node_vm(void **state)
 {
@@ -984,6 +1096,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_boots, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_keystone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discovery, setup,
 		    teardown),

@@ -660,6 +660,203 @@ test_new_node(void **state)
 	free(q);
 }
 
+
+/* sim-compose.c: what the simulated Rancher reads of a compose file. */
+static void
+test_compose(void **state)
+{
+	struct sim_compose_svc	*sv;
+	json_t			*env;
+	char			*cause = NULL, *s;
+	size_t			 n;
+	static const char	 list[] = "version: '2'\nservices:\n"
+	    "  web:\n    image: nginx:${TAG}\n    labels:\n"
+	    "      - io.rancher.scheduler.affinity:host_label=bbbnode=$NODE\n"
+	    "  db:\n    image: postgres\n";
+
+	(void)state;
+	env = json_pack("{s:s, s:s}", "TAG", "1.25", "NODE", "bbb-09");
+	s = sim_compose_interpolate("a ${TAG} $$ $NODE ${NOPE}.", 27, env);
+	assert_string_equal(s, "a 1.25 $ bbb-09 .");
+	free(s);
+	assert_int_equal(sim_compose_parse(list, strlen(list), env, &sv, &n,
+	    &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(sv[0].name, "web");
+	assert_string_equal(sv[0].image, "nginx:1.25");
+	assert_string_equal(sv[0].host_label, "bbbnode=bbb-09");
+	assert_string_equal(sv[1].name, "db");
+	assert_null(sv[1].host_label);
+	sim_compose_free(sv, n);
+
+	assert_int_equal(sim_compose_parse("services:\n  a:\n    ports: []\n",
+	    31, env, &sv, &n, &cause), -1);
+	assert_non_null(strstr(cause, "service a has no image"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(sim_compose_parse("version: 2\n", 11, env, &sv, &n,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "no services"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(sim_compose_parse("services:\n  a: [\n", 17, env,
+	    &sv, &n, &cause), -1);
+	assert_non_null(strstr(cause, "line "));
+	free(cause);
+	json_decref(env);
+}
+
+static char *
+read_data(const char *rel)
+{
+	const char	*top = getenv("top_srcdir");
+	char		*path, *buf;
+	FILE		*f;
+	long		 len;
+
+	path = xasprintf("%s/%s", top != NULL ? top : ".", rel);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	free(path);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	buf = xmalloc((size_t)len + 1);
+	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+	buf[len] = '\0';
+	fclose(f);
+	return (buf);
+}
+
+/*
+ * Scale out: a new VM boots; its user_data registers its host when it
+ * holds an active token's URL; POST /stacks with the shipped compose
+ * files puts the stack on that host by its label, activating -> active,
+ * and BBB comes up; the stack removed takes it down; the host goes
+ * deactivate -> remove -> purge.
+ */
+static void
+test_scale_out_node(void **state)
+{
+	struct ctx	*c = *state;
+	json_t		*j, *t, *h, *body;
+	char		*ud, *dc, *rcomp, *path, *q, *txt;
+	size_t		 i;
+	struct sim_node	*n;
+
+	i = sim_world_add_node(c->w);
+	n = &c->w->nodes[i];
+	n->scaled = true;
+	snprintf(n->vm_status, sizeof n->vm_status, "ACTIVE");
+
+	assert_int_equal(sim_rancher_boot(c->w, i, "#cloud-config\n"), -1);
+	assert_string_equal(n->host_id, "");
+	j = rq(c, "GET", "/v2-beta/projects/1a5/registrationtokens",
+	    "state=active", NULL, 200);
+	t = json_array_get(json_object_get(j, "data"), 0);
+	ud = xasprintf("runcmd:\n  - [ sh, -c, \"docker run -e "
+	    "CATTLE_HOST_LABELS='bbbnode=%s&role=bbb' rancher/agent %s\" ]\n",
+	    n->name, str(t, "registrationUrl"));
+	json_decref(j);
+	assert_int_equal(sim_rancher_boot(c->w, i, ud), 0);
+	free(ud);
+	n = &c->w->nodes[i];
+	assert_string_equal(n->host_state, "registering");
+	sim_world_advance(c->w, 3000);
+	path = xasprintf("/v2-beta/projects/1a5/hosts/%s", n->host_id);
+	h = rq(c, "GET", path, "", NULL, 200);
+	assert_string_equal(str(h, "state"), "active");
+	assert_string_equal(str(json_object_get(h, "labels"), "bbbnode"),
+	    n->name);
+	json_decref(h);
+	q = xasprintf("name=%s", n->name);
+	j = rq(c, "GET", "/v2-beta/stacks", q, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")), 0);
+	json_decref(j);
+
+	dc = read_data("data/stacks/bbb-node/docker-compose.yml");
+	rcomp = read_data("data/stacks/bbb-node/rancher-compose.yml");
+	body = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:b}",
+	    "name", n->name, "dockerCompose", dc, "rancherCompose", rcomp,
+	    "environment", "NODE", n->name, "BBB_DOMAIN", "x.example.org",
+	    "BBB_SECRET", "s", "BBB_IMAGE", "bigbluebutton/bbb:2.7",
+	    "startOnCreate", 1);
+	txt = json_dumps(body, JSON_COMPACT);
+	j = rq(c, "POST", "/v2-beta/projects/1a5/stacks", "", txt, 201);
+	assert_string_equal(str(j, "state"), "activating");
+	json_decref(j);
+	/* the same name again: NotUnique */
+	j = rq(c, "POST", "/v2-beta/projects/1a5/stacks", "", txt, 422);
+	assert_error(j, 422, "NotUnique");
+	json_decref(j);
+	free(txt);
+	json_decref(body);
+	assert_false(c->w->nodes[i].up);
+	sim_world_advance(c->w, 3000);
+	j = rq(c, "GET", "/v2-beta/stacks", q, NULL, 200);
+	t = json_array_get(json_object_get(j, "data"), 0);
+	assert_string_equal(str(t, "state"), "active");
+	assert_string_equal(str(t, "healthState"), "healthy");
+	assert_int_equal(json_array_size(json_object_get(t, "serviceIds")), 3);
+	free(path);
+	path = xasprintf("/v2-beta/projects/1a5/stacks/%s", str(t, "id"));
+	txt = xasprintf("stackId=%s&name=bbb", str(t, "id"));
+	json_decref(j);
+	assert_true(c->w->nodes[i].up);
+	/* the environment interpolated: the image, the host by its label */
+	j = rq(c, "GET", "/v2-beta/services", txt, NULL, 200);
+	free(txt);
+	h = json_array_get(json_object_get(j, "data"), 0);
+	assert_string_equal(str(json_object_get(h, "launchConfig"),
+	    "imageUuid"), "docker:bigbluebutton/bbb:2.7");
+	json_decref(j);
+
+	/* a stack pinned to a label no host has waits */
+	body = json_pack("{s:s, s:s}", "name", "stray", "dockerCompose",
+	    "services:\n  a:\n    image: x\n    labels:\n      "
+	    "io.rancher.scheduler.affinity:host_label: bbbnode=none\n");
+	txt = json_dumps(body, JSON_COMPACT);
+	j = rq(c, "POST", "/v2-beta/projects/1a5/stacks", "", txt, 201);
+	free(txt);
+	json_decref(body);
+	json_decref(j);
+	sim_world_advance(c->w, 10000);
+	j = rq(c, "GET", "/v2-beta/stacks", "name=stray", NULL, 200);
+	assert_string_equal(str(json_array_get(json_object_get(j, "data"), 0),
+	    "state"), "activating");
+	json_decref(j);
+
+	/* removed: BBB goes */
+	j = rq(c, "DELETE", path, "", NULL, 202);
+	assert_string_equal(str(j, "state"), "removing");
+	json_decref(j);
+	sim_world_advance(c->w, 3000);
+	j = rq(c, "GET", path, "", NULL, 200);
+	assert_string_equal(str(j, "state"), "removed");
+	json_decref(j);
+	assert_false(c->w->nodes[i].up);
+	free(path);
+
+	path = xasprintf("/v2-beta/projects/1a5/hosts/%s",
+	    c->w->nodes[i].host_id);
+	j = rq(c, "POST", path, "action=remove", NULL, 409);
+	json_decref(j);
+	j = rq(c, "POST", path, "action=deactivate", NULL, 202);
+	json_decref(j);
+	sim_world_advance(c->w, 3000);
+	j = rq(c, "POST", path, "action=remove", NULL, 202);
+	json_decref(j);
+	sim_world_advance(c->w, 3000);
+	j = rq(c, "POST", path, "action=purge", NULL, 202);
+	json_decref(j);
+	sim_world_advance(c->w, 3000);
+	assert_string_equal(c->w->nodes[i].host_state, "purged");
+	free(path);
+	free(q);
+	free(dc);
+	free(rcomp);
+}
+
 int
 main(void)
 {
@@ -674,6 +871,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_scale_and_tokens, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_new_node, setup,
+		    teardown),
+		cmocka_unit_test(test_compose),
+		cmocka_unit_test_setup_teardown(test_scale_out_node, setup,
 		    teardown),
 	};
 

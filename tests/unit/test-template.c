@@ -404,6 +404,129 @@ test_cloud_init(void **state)
 	free(text);
 }
 
+/* --- the seed set-up's infrastructure stacks (bbbctl setup) -------------- */
+
+struct infra_stack {
+	const char	*name;
+	const char	*svc[5];	/* its services, NULL-ended */
+	const char	*image[5];	/* the image of each */
+	const char	*secret[4];	/* variables that are secrets */
+};
+
+static const struct infra_stack infra_stacks[] = {
+	{ "postgres", { "postgres" }, { "postgres:12-alpine" },
+	  { "POSTGRES_PASSWORD" } },
+	{ "consul", { "consul", "lb" },
+	  { "consul:1.7", "rancher/lb-service-haproxy:v0.9.6" }, { NULL } },
+	{ "bbb-scalelite",
+	  { "scalelite-api", "scalelite-poller", "scalelite-redis" },
+	  { "blindsidenetwks/scalelite:v1-api",
+	    "blindsidenetwks/scalelite:v1-poller",
+	    "redis:5.0.8-alpine3.11" },
+	  { "LOADBALANCER_SECRET", "SECRET_KEY_BASE", "POSTGRES_PASSWORD" } },
+	{ "bbb-greenlight", { "greenlight" },
+	  { "bigbluebutton/greenlight:release-2.5" },
+	  { "LOADBALANCER_SECRET", "SECRET_KEY_BASE", "POSTGRES_PASSWORD" } },
+	{ "metrics",
+	  { "prometheus", "nodeexporter", "processexporter", "grafana" },
+	  { "prom/prometheus:v2.16.0", "prom/node-exporter:v0.18.1",
+	    "ncabatoff/process-exporter:0.6.0", "grafana/grafana:6.7.1" },
+	  { "GRAFANA_ADMIN_PASSWORD" } },
+	{ "coturn", { "coturn" }, { "coturn/coturn:4.5.1.1" },
+	  { "TURN_SECRET" } },
+	{ "ssh-keys", { "ssh-keys" }, { "alpine:3.11" }, { NULL } },
+};
+
+/* Does the text of a mapping's values (recursively) hold needle? */
+static bool
+ytree_has(const struct ynode *n, const char *needle)
+{
+	size_t	 i;
+
+	if (n == NULL)
+		return (false);
+	if (n->kind == 's')
+		return (strstr(n->text, needle) != NULL);
+	for (i = 0; i < n->nkids; i++) {
+		if (ytree_has(n->kids[i], needle))
+			return (true);
+	}
+	return (false);
+}
+
+static void
+test_infra_stacks(void **state)
+{
+	const struct infra_stack *st;
+	char		*dc, *rc, *path, *var;
+	size_t		 dlen, rlen, i, j, nsvc;
+	struct ynode	*d, *r;
+	const struct ynode *ds, *rs, *s;
+
+	for (i = 0; i < nitems(infra_stacks); i++) {
+		st = &infra_stacks[i];
+		path = xasprintf("stacks/%s/docker-compose.yml", st->name);
+		dc = data_read(path, &dlen);
+		free(path);
+		path = xasprintf("stacks/%s/rancher-compose.yml", st->name);
+		rc = data_read(path, &rlen);
+		free(path);
+		d = yaml_read(dc, dlen);
+		r = yaml_read(rc, rlen);
+		if (d == NULL || r == NULL)
+			fail_msg("%s: not valid YAML", st->name);
+		assert_string_equal(ystr(ymap_get(d, "version")), "2");
+		assert_string_equal(ystr(ymap_get(r, "version")), "2");
+		ds = ymap_get(d, "services");
+		rs = ymap_get(r, "services");
+		assert_non_null(ds);
+		assert_non_null(rs);
+		for (nsvc = 0; nsvc < 5 && st->svc[nsvc] != NULL; nsvc++)
+			;
+		/* exactly the seed set-up's services, in both files */
+		if (ds->nkids != 2 * nsvc || rs->nkids != 2 * nsvc)
+			fail_msg("%s: %zu/%zu services, expected %zu",
+			    st->name, ds->nkids / 2, rs->nkids / 2, nsvc);
+		for (j = 0; j < nsvc; j++) {
+			s = ymap_get(ds, st->svc[j]);
+			if (s == NULL || ymap_get(rs, st->svc[j]) == NULL)
+				fail_msg("%s: no service %s", st->name,
+				    st->svc[j]);
+			assert_string_equal(ystr(ymap_get(s, "image")),
+			    st->image[j]);
+		}
+		/* a secret only as a variable: never a value in the file */
+		for (j = 0; j < nitems(st->secret) &&
+		    st->secret[j] != NULL; j++) {
+			var = xasprintf("${%s}", st->secret[j]);
+			if (!ytree_has(ds, var))
+				fail_msg("%s: %s not used", st->name, var);
+			free(var);
+		}
+		ynode_free(d);
+		ynode_free(r);
+		free(dc);
+		free(rc);
+	}
+}
+
+/* The prometheus of metrics finds the nodes through consul. */
+static void
+test_infra_metrics_consul(void **state)
+{
+	char		*dc;
+	size_t		 len;
+	struct ynode	*d;
+
+	dc = data_read("stacks/metrics/docker-compose.yml", &len);
+	d = yaml_read(dc, len);
+	assert_non_null(d);
+	assert_true(ytree_has(ymap_get(ymap_get(ymap_get(d, "services"),
+	    "prometheus"), "environment"), "consul.consul:8500"));
+	ynode_free(d);
+	free(dc);
+}
+
 /* A YAML error is found (the reader is not blind). */
 static void
 test_yaml_reader_rejects(void **state)
@@ -429,6 +552,8 @@ main(void)
 		cmocka_unit_test(test_yaml_reader_rejects),
 		cmocka_unit_test(test_node_stack),
 		cmocka_unit_test(test_cloud_init),
+		cmocka_unit_test(test_infra_stacks),
+		cmocka_unit_test(test_infra_metrics_consul),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
