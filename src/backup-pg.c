@@ -60,7 +60,7 @@ backup_pg_new(const char *conninfo, char **cause)
 	PQconninfoOption	*opts, *o;
 	struct backup_pg	*pg;
 	struct buf		 dsn = { 0 }, pf = { 0 };
-	const char		*password = NULL, *tmp, *s;
+	const char		*password = NULL, *passfile = NULL, *tmp, *s;
 	char			*perr = NULL;
 	int			 fd;
 
@@ -85,13 +85,19 @@ backup_pg_new(const char *conninfo, char **cause)
 			password = pg->vals[pg->n - 1];
 			continue;
 		}
-		if (strcmp(o->keyword, "passfile") == 0 ||
-		    strcmp(o->keyword, "dbname") == 0)
+		if (strcmp(o->keyword, "passfile") == 0) {
+			passfile = pg->vals[pg->n - 1];
+			continue;
+		}
+		if (strcmp(o->keyword, "dbname") == 0)
 			continue;
 		backup_pg_quote(&dsn, o->keyword, o->val);
 	}
 	PQconninfoFree(opts);
 	pg->dsn = dsn.data != NULL ? buf_steal(&dsn) : xstrdup("");
+	/* The conninfo's own passfile, when it has no password. */
+	if (password == NULL && passfile != NULL)
+		pg->env = xasprintf("PGPASSFILE=%s", passfile);
 	if (password != NULL) {
 		if ((tmp = getenv("TMPDIR")) == NULL || *tmp != '/')
 			tmp = "/tmp";

@@ -343,6 +343,19 @@ diag "$(grep 'bbbctl' "$tmp/w.err" | tail -1)"
 ! grep -qF "$pw" "$tmp/w.err"; ok $? "the error holds no password"
 is "$(ndirs)" "$before" "a wrong password leaves no directory"
 
+# --- the conninfo's own passfile (no password in it) ------------------------
+printf '127.0.0.1:%s:*:postgres:%s\n' "$PG_PORT" "$(printf %s "$pw" | sed 's/:/\\:/g')" \
+    >"$tmp/pgpass"
+chmod 600 "$tmp/pgpass"
+sed "s|password=$pw|passfile=$tmp/pgpass|" "$conf" >"$tmp/pf.conf"
+chmod 600 "$tmp/pf.conf"
+sleep 1
+"$bbbctl" --config "$tmp/pf.conf" --yes backup run --only db >/dev/null \
+    2>"$tmp/pf.err"
+ok $? "a conninfo with passfile= and no password: pg_dump reads it too"
+[ $? = 0 ] || diag "$(tail -2 "$tmp/pf.err")"
+ls -d "$root"/* | sort | tail -1 | xargs rm -rf
+
 # --- ENOSPC on a small tmpfs -------------------------------------------------
 small=$tmp/small
 mkdir -p "$small"
