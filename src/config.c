@@ -142,6 +142,11 @@ static const struct config_entry config_table[] = {
 	    "private key file for ssh to the nodes"),
 	E("ssh", "known_hosts", CONFIG_PATH, ssh.known_hosts, NULL,
 	    "known_hosts file to verify the nodes' host keys"),
+	E("ssh", "authorized_keys", CONFIG_STRING, ssh.authorized_keys,
+	    ".ssh/authorized_keys", "the user's authorized_keys file on the "
+	    "hosts, relative to its home (keys rotate)"),
+	E_RANGE("ssh", "max_parallel", CONFIG_INT, ssh.max_parallel, "4", 1,
+	    64, "hosts changed at once by keys rotate (1 to 64)"),
 
 	E("backup", "dir", CONFIG_PATH, backup.dir, NULL,
 	    "directory for backups"),
@@ -554,10 +559,72 @@ config_url_ok(const char *url, const char **why)
 }
 
 /*
+ * The directories above path, up to / or the home directory, checked as
+ * OpenSSH's safe_path checks them: each owned by us or by root and
+ * writable by no one else, for whoever can replace an entry on the way
+ * can replace the file.  A sticky directory (/tmp) may be writable by
+ * all: no one there can rename or remove what another user owns, and
+ * what is below it is checked in turn.  0, or -1 with *cause.
+ */
+static int
+config_check_dirs(const char *path, char **cause)
+{
+	struct stat	 st;
+	const char	*env;
+	char		*real, *home = NULL, *slash;
+	mode_t		 w;
+	int		 rc = -1;
+
+	if ((real = realpath(path, NULL)) == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if ((env = getenv("HOME")) != NULL && *env == '/')
+		home = realpath(env, NULL);
+	for (;;) {
+		if ((slash = strrchr(real, '/')) == NULL)
+			break;
+		slash[slash == real ? 1 : 0] = '\0';
+		if (stat(real, &st) == -1) {
+			*cause = xasprintf("%s: %s: %s", path, real,
+			    strerror(errno));
+			goto out;
+		}
+		if (st.st_uid != getuid() && st.st_uid != 0) {
+			*cause = xasprintf("%s: the directory %s is owned by "
+			    "uid %lu, neither you (uid %lu) nor root; run: "
+			    "chown %lu %s", path, real,
+			    (unsigned long)st.st_uid, (unsigned long)getuid(),
+			    (unsigned long)getuid(), real);
+			goto out;
+		}
+		w = st.st_mode & (S_IWGRP | S_IWOTH);
+		if (w != 0 && (st.st_mode & S_ISVTX) == 0) {
+			*cause = xasprintf("%s: the directory %s is writable "
+			    "by %s (mode %04o); run: chmod %s-w %s", path, real,
+			    w == S_IWOTH ? "others" : w == S_IWGRP ?
+			    "the group" : "the group and others",
+			    (unsigned)(st.st_mode & 07777), w == S_IWOTH ?
+			    "o" : w == S_IWGRP ? "g" : "go", real);
+			goto out;
+		}
+		if (strcmp(real, "/") == 0 ||
+		    (home != NULL && strcmp(real, home) == 0))
+			break;
+	}
+	rc = 0;
+out:
+	free(home);
+	free(real);
+	return (rc);
+}
+
+/*
  * Open a config or secret file without blocking (a FIFO would block in
  * open(2) until a writer comes), and check it as OpenSSH checks its own
  * files: a regular file, owned by us or by root, writable by no one
- * else.  The descriptor is back in blocking mode.  -1 with *cause.
+ * else, and so is each directory above it (config_check_dirs).  The
+ * descriptor is back in blocking mode.  -1 with *cause.
  */
 static int
 config_open_checked(const char *path, struct stat *st, char **cause)
@@ -592,6 +659,8 @@ config_open_checked(const char *path, struct stat *st, char **cause)
 		    (st->st_mode & S_IWOTH) != 0 ? "o" : "g", path);
 		goto fail;
 	}
+	if (config_check_dirs(path, cause) != 0)
+		goto fail;
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));

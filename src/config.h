@@ -86,6 +86,9 @@ struct config {
 		long	 port;		/* default 22 */
 		char	*identity;
 		char	*known_hosts;
+		char	*authorized_keys; /* on the hosts; default
+					   ".ssh/authorized_keys" */
+		long	 max_parallel;	/* default 4 */
 	} ssh;
 
 	struct {

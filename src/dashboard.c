@@ -47,6 +47,7 @@
 #include "loop.h"
 #include "probe.h"
 #include "simpath.h"
+#include "keyinv.h"
 #include "task.h"
 #include "tui.h"
 #include "util.h"
@@ -147,6 +148,7 @@ struct dash {
 	uint32_t		 pending_token;
 
 	struct dash_audit	 audit;
+	uint32_t		 keycheck;	/* its task, or 0 */
 	struct dash_backups	 backups;
 
 	/* --demo */
@@ -158,6 +160,7 @@ struct dash {
 static void	 dash_audit_start(struct dash *);
 static void	 dash_backups_start(struct dash *);
 static void	 dash_audit_done_cb(uint32_t, enum task_end, void *);
+static void	 dash_keycheck_start(struct dash *);
 static void	 dash_input_cb(void *);
 static void	 dash_resize_cb(void *);
 static void	 dash_end_cb(int, bool, void *);
@@ -573,10 +576,99 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 		/* Its outcome is in the audit trail now. */
 		if (ui_wants_audit(d->ui))
 			dash_audit_start(d);
+		/* The hosts accept another key now. */
+		if (strcmp(fj->verb, "keys rotate") == 0)
+			dash_keycheck_start(d);
 		if (strncmp(fj->verb, "backup ", 7) == 0)
 			dash_backups_start(d);
 	}
 	dash_draw(d);
+}
+
+/* --- keys check, for the host view ---------------------------------------- */
+
+struct dash_keycheck {
+	struct dash		*d;
+	char			*path;		/* the configuration file */
+	struct config		*cfg;		/* its own, read from path:
+						   the task may outlive the
+						   dashboard's */
+	struct keyinv_check	*v;
+	size_t			 n;
+	char			*cause;
+	int			 rc;
+};
+
+static void
+dash_keycheck_run_cb(struct task *t, void *arg)
+{
+	struct dash_keycheck	*k = arg;
+
+	(void)t;
+	/* Read again: a rotation switched [ssh] identity in the file. */
+	k->cfg = config_new();
+	if ((k->rc = config_load(k->cfg, k->path, &k->cause)) != 0)
+		return;
+	k->rc = keyinv_check(k->cfg, &k->v, &k->n, &k->cause);
+}
+
+static void
+dash_keycheck_done_cb(uint32_t id, enum task_end end, void *arg)
+{
+	struct dash_keycheck	*k = arg;
+	struct ui_keycheck	*v;
+	size_t			 i;
+
+	(void)id;
+	if (end != TASK_ORPHANED) {
+		k->d->keycheck = 0;
+		if (k->d->ui != NULL && k->rc != 0)
+			ui_keycheck_set(k->d->ui, NULL, 0, k->cause);
+		else if (k->d->ui != NULL) {
+			v = xcalloc(k->n + 1, sizeof *v);
+			for (i = 0; i < k->n; i++) {
+				v[i].key = k->v[i].key;
+				v[i].accepts = k->v[i].accepts;
+				v[i].why = k->v[i].why;
+			}
+			ui_keycheck_set(k->d->ui, v, k->n, NULL);
+			free(v);
+		}
+		dash_draw(k->d);
+	}
+	keyinv_check_free(k->v, k->n);
+	config_free(k->cfg);
+	free(k->path);
+	free(k->cause);
+	free(k);
+}
+
+static void
+dash_keycheck_start(struct dash *d)
+{
+	struct dash_keycheck	*k;
+	char			*cause = NULL;
+
+	if (d->keycheck != 0)
+		return;
+	if (d->cli->cfg->path == NULL) {
+		if (d->ui != NULL)
+			ui_keycheck_set(d->ui, NULL, 0,
+			    "no configuration file");
+		return;
+	}
+	k = xcalloc(1, sizeof *k);
+	k->d = d;
+	k->path = xstrdup(d->cli->cfg->path);
+	d->keycheck = task_start(d->tasks, dash_keycheck_run_cb,
+	    dash_keycheck_done_cb, k, &cause);
+	if (d->keycheck == 0) {
+		if (d->ui != NULL)
+			ui_keycheck_set(d->ui, NULL, 0, cause);
+		free(cause);
+		free(k->path);
+		free(k);
+	}
 }
 
 /* --- the audit view's records -------------------------------------------- */
@@ -902,6 +994,8 @@ dash_requests(struct dash *d, int reqs)
 		dash_cancel_job(d);
 	if (reqs & UI_REQ_AUDIT)
 		dash_audit_start(d);
+	if (reqs & UI_REQ_KEYCHECK)
+		dash_keycheck_start(d);
 	if (reqs & UI_REQ_BACKUPS)
 		dash_backups_start(d);
 	if (reqs & UI_REQ_VERIFY)

@@ -10,6 +10,10 @@
  *  3. Release: PUT /v1/kv/KEY?release=SESSION&flags=MAGIC, PUT
  *     /v1/session/destroy/SESSION.  Every error path after 1 destroys
  *     the session, so a failed acquisition leaves nothing behind.
+ *     Whenever the session may still hold the key (a lock counted as
+ *     lost, an acquisition whose answer never came) the key is released
+ *     first: a session destroyed while it holds a key leaves that key to
+ *     consul's lock-delay, and the next operator waits 15 s for nothing.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -42,6 +46,8 @@ struct lock {
 	pthread_cond_t	 cond;
 	bool		 stop;
 	char		*lost;		/* the cause, once lost */
+	bool		 gone;		/* the session is gone (renewal 404) */
+	bool		 maybe_held;	/* the session may hold the key */
 	int64_t		 renewed_ms;	/* mono ms of the last renewal */
 	void		(*on_lost)(const char *, void *);
 	void		*arg;
@@ -316,6 +322,9 @@ lock_renew_main(void *arg)
 			    "read (not our session)", path);
 		}
 		if (strstr(cause, "HTTP 404") != NULL) {
+			pthread_mutex_lock(&l->mu);
+			l->gone = true;
+			pthread_mutex_unlock(&l->mu);
 			lock_set_lost(l, xasprintf("consul session %s is gone "
 			    "(destroyed or expired; its renewal got HTTP 404)",
 			    l->session));
@@ -341,6 +350,44 @@ lock_renew_main(void *arg)
 	return (NULL);
 }
 
+/*
+ * Release the key if the session holds it.  Tried twice when consul
+ * gave no answer: a session destroyed while it still holds the key
+ * leaves it to consul's lock-delay.  consul answers "false" and changes
+ * nothing when the session does not hold the key.
+ */
+static void
+lock_unlock_key(struct lock *l)
+{
+	struct http_response	 resp;
+	char			*path, *cause = NULL;
+	int			 try;
+
+	/*
+	 * With the flags: a PUT without them sets them to 0, and a
+	 * contender reading the key then would take it for a foreign one.
+	 */
+	path = xasprintf("/v1/kv/%s?release=%s&flags=%" PRIu64, l->key,
+	    l->session, (uint64_t)LOCK_FLAGS);
+	for (try = 0; try < 2; try++) {
+		if (lock_http(l, "PUT", path, NULL, &resp, &cause) == 0) {
+			http_response_clear(&resp);
+			break;
+		}
+		log_warn("lock: release: %s", cause);
+		/* An answer (an HTTP status) will not change on a retry. */
+		if (strstr(cause, "HTTP ") != NULL) {
+			free(cause);
+			break;
+		}
+		free(cause);
+		cause = NULL;
+		if (try == 0)
+			usleep(500 * 1000);
+	}
+	free(path);
+}
+
 static void
 lock_destroy(struct lock *l)
 {
@@ -354,6 +401,8 @@ lock_destroy(struct lock *l)
 		pthread_mutex_unlock(&l->mu);
 		pthread_join(l->renewer, NULL);
 	}
+	if (l->session != NULL && l->maybe_held && !l->gone)
+		lock_unlock_key(l);
 	if (l->session != NULL) {
 		path = xasprintf("/v1/session/destroy/%s", l->session);
 		if (lock_http(l, "PUT", path, NULL, &resp, &cause) != 0) {
@@ -454,8 +503,11 @@ lock_acquire(const struct lock_opts *o, char **cause)
 	path = xasprintf("/v1/kv/%s?acquire=%s&flags=%" PRIu64, l->key,
 	    l->session, (uint64_t)LOCK_FLAGS);
 	for (;;) {
-		if (lock_http(l, "PUT", path, value, &resp, cause) != 0)
+		if (lock_http(l, "PUT", path, value, &resp, cause) != 0) {
+			/* consul may have taken it without a word back */
+			l->maybe_held = true;
 			break;
+		}
 		if (resp.body != NULL && strncmp(resp.body, "true", 4) == 0) {
 			http_response_clear(&resp);
 			log_info("lock: %s acquired at %lld", l->key,
@@ -592,29 +644,15 @@ lock_check(struct lock *l, char **cause)
 void
 lock_release(struct lock *l)
 {
-	struct http_response	 resp;
-	char			*path, *cause = NULL;
-
 	if (l == NULL)
 		return;
 	log_info("lock: %s releasing at %lld", l->key,
 	    (long long)util_wall_ms());
-	if (lock_lost(l)) {
-		/* Not ours any more: only the session is destroyed. */
-		lock_destroy(l);
-		return;
-	}
 	/*
-	 * With the flags: a PUT without them sets them to 0, and a
-	 * contender reading the key then would take it for a foreign one.
+	 * Lost or not, the session may still hold the key (a lock counts
+	 * as lost when it cannot be confirmed): release it before the
+	 * session goes, or consul keeps it for its lock-delay.
 	 */
-	path = xasprintf("/v1/kv/%s?release=%s&flags=%" PRIu64, l->key,
-	    l->session, (uint64_t)LOCK_FLAGS);
-	if (lock_http(l, "PUT", path, NULL, &resp, &cause) != 0) {
-		log_warn("lock: release: %s", cause);
-		free(cause);
-	} else
-		http_response_clear(&resp);
-	free(path);
+	l->maybe_held = true;
 	lock_destroy(l);
 }

@@ -100,6 +100,31 @@ names_fit(const char *s)
 	return (1);
 }
 
+/*
+ * All of len bytes, or -1 with errno: a short write goes on, so that the
+ * next one says why (ENOSPC, EFBIG ...).
+ */
+static int
+names_write(int fd, const char *p, size_t len)
+{
+	ssize_t	 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		if (n == 0) {
+			errno = EIO;
+			return (-1);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}
+
 int
 names_save(const struct fleet *f, const char *config_path, char **cause)
 {
@@ -137,9 +162,13 @@ names_save(const struct fleet *f, const char *config_path, char **cause)
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
 		goto fail;
 	}
-	if (fchmod(fd, 0600) == -1 ||
-	    (b.len > 0 && write(fd, b.data, b.len) != (ssize_t)b.len) ||
-	    close(fd) == -1) {
+	if (fchmod(fd, 0600) == -1 || names_write(fd, b.data, b.len) == -1) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto fail;
+	}
+	if (close(fd) == -1) {
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
 		unlink(tmp);
 		goto fail;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libssh2.h>
@@ -106,9 +107,11 @@ ssh_parse_host(const char *in, long dflt, char **host, long *port,
 		p++;
 		if (*p == ':')
 			goto port;
-		if (*p != '\0')
+		if (*p != '\0') {
+			free(*host);
 			goto bad;
-		return (0);
+		}
+		goto check;	/* "[]" names no host */
 	}
 	p = strchr(in, ':');
 	if (p != NULL && strchr(p + 1, ':') != NULL) {	/* bare IPv6 */
@@ -161,24 +164,163 @@ ssh_wait(int fd, short events, int64_t deadline)
 	}
 }
 
+/* ssh_wait, and cancel looked at every SSH_CANCEL_MS; -1 on cancel too. */
 static int
-ssh_connect_tcp(const char *host, long port, char **cause)
+ssh_wait_cancel(int fd, short events, int64_t deadline,
+    const atomic_bool *cancel)
 {
-	struct addrinfo	 hints, *res, *ai;
-	char		 sport[16];
-	int		 fd = -1, rc, err = 0;
-	socklen_t	 elen;
-	int64_t		 deadline;
+	int64_t	 until;
+
+	if (cancel == NULL)
+		return (ssh_wait(fd, events, deadline));
+	for (;;) {
+		if (atomic_load(cancel))
+			return (-1);
+		until = util_mono_ms() + SSH_CANCEL_MS;
+		if (until > deadline)
+			until = deadline;
+		if (ssh_wait(fd, events, until) == 0)
+			return (0);
+		if (util_mono_ms() >= deadline)
+			return (-1);
+	}
+}
+
+/*
+ * A name resolution on its own thread, so that the caller can give up on
+ * a resolver that does not answer: whichever of the two lets go last
+ * frees it.
+ */
+struct ssh_resolve {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cond;
+	int		 refs;
+	bool		 done;
+	int		 rc;
+	struct addrinfo	*res;
+	char		*host;
+	char		 port[16];
+};
+
+static void
+ssh_resolve_unref(struct ssh_resolve *r)
+{
+	int	 refs;
+
+	pthread_mutex_lock(&r->mu);
+	refs = --r->refs;
+	pthread_mutex_unlock(&r->mu);
+	if (refs > 0)
+		return;
+	if (r->res != NULL)
+		freeaddrinfo(r->res);
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->mu);
+	free(r->host);
+	free(r);
+}
+
+static void *
+ssh_resolve_main(void *arg)
+{
+	struct ssh_resolve	*r = arg;
+	struct addrinfo		 hints, *res = NULL;
+	int			 rc;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	snprintf(sport, sizeof sport, "%ld", port);
-	if ((rc = getaddrinfo(host, sport, &hints, &res)) != 0) {
-		*cause = xasprintf("ssh %s: %s", host, gai_strerror(rc));
-		return (-1);
+	rc = getaddrinfo(r->host, r->port, &hints, &res);
+	pthread_mutex_lock(&r->mu);
+	r->rc = rc;
+	r->res = rc == 0 ? res : NULL;
+	r->done = true;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->mu);
+	ssh_resolve_unref(r);
+	return (NULL);
+}
+
+/* getaddrinfo by deadline or cancel: 0 with *res, or -1 with *cause. */
+static int
+ssh_resolve(const char *host, long port, int64_t deadline,
+    const atomic_bool *cancel, struct addrinfo **res, char **cause)
+{
+	struct ssh_resolve	*r;
+	pthread_condattr_t	 ca;
+	pthread_attr_t		 attr;
+	pthread_t		 th;
+	struct timespec		 ts;
+	int64_t			 left;
+	int			 rc = EAI_AGAIN, error;
+	bool			 done, cancelled = false;
+
+	r = xcalloc(1, sizeof *r);
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	r->refs = 2;
+	r->host = xstrdup(host);
+	snprintf(r->port, sizeof r->port, "%ld", port);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	error = pthread_create(&th, &attr, ssh_resolve_main, r);
+	pthread_attr_destroy(&attr);
+	if (error != 0)
+		ssh_resolve_main(r);	/* without a deadline, then */
+
+	pthread_mutex_lock(&r->mu);
+	while (!(done = r->done)) {
+		if (cancel != NULL && atomic_load(cancel)) {
+			cancelled = true;
+			break;
+		}
+		if ((left = deadline - util_mono_ms()) <= 0)
+			break;
+		if (left > SSH_CANCEL_MS)
+			left = SSH_CANCEL_MS;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += left / 1000;
+		ts.tv_nsec += (left % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&r->cond, &r->mu, &ts);
 	}
+	if (done) {
+		rc = r->rc;
+		*res = r->res;
+		r->res = NULL;
+	}
+	pthread_mutex_unlock(&r->mu);
+	ssh_resolve_unref(r);
+	if (done && rc == 0)
+		return (0);
+	if (cancelled)
+		*cause = xasprintf("ssh %s: cancelled", host);
+	else if (!done)
+		*cause = xasprintf("ssh %s: the name was not resolved within "
+		    "%d s", host, SSH_CONNECT_TIMEOUT_MS / 1000);
+	else
+		*cause = xasprintf("ssh %s: %s", host, gai_strerror(rc));
+	return (-1);
+}
+
+static int
+ssh_connect_tcp(const char *host, long port, const atomic_bool *cancel,
+    char **cause)
+{
+	struct addrinfo	*res, *ai;
+	int		 fd = -1, err = 0;
+	socklen_t	 elen;
+	int64_t		 deadline;
+
 	deadline = util_mono_ms() + SSH_CONNECT_TIMEOUT_MS;
+	if (ssh_resolve(host, port, deadline, cancel, &res, cause) != 0)
+		return (-1);
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
 		    SOCK_NONBLOCK, ai->ai_protocol);
@@ -189,7 +331,8 @@ ssh_connect_tcp(const char *host, long port, char **cause)
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		if (errno == EINPROGRESS) {
-			if (ssh_wait(fd, POLLOUT, deadline) == 0) {
+			if (ssh_wait_cancel(fd, POLLOUT, deadline,
+			    cancel) == 0) {
 				elen = sizeof err;
 				if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
 				    &elen) == 0 && err == 0)
@@ -202,6 +345,10 @@ ssh_connect_tcp(const char *host, long port, char **cause)
 		fd = -1;
 	}
 	freeaddrinfo(res);
+	if (fd == -1 && cancel != NULL && atomic_load(cancel)) {
+		*cause = xasprintf("ssh %s port %ld: cancelled", host, port);
+		return (-1);
+	}
 	if (fd == -1) {
 		*cause = xasprintf("ssh %s port %ld: %s", host, port,
 		    strerror(err != 0 ? err : ECONNREFUSED));
@@ -555,6 +702,39 @@ fail:
 	return (-1);
 }
 
+/*
+ * The handshake, non-blocking so that cancel is seen; each call within
+ * timeout_ms.  The session is left blocking.
+ */
+static int
+ssh_handshake(struct ssh_session *ss, int64_t timeout_ms, char **cause)
+{
+	int64_t	 deadline = util_mono_ms() + timeout_ms;
+	char	*why;
+	int	 rc;
+
+	libssh2_session_set_blocking(ss->s, 0);
+	while ((rc = libssh2_session_handshake(ss->s, ss->fd)) ==
+	    LIBSSH2_ERROR_EAGAIN) {
+		if (ssh_wait_session(ss, deadline) != 0)
+			break;
+	}
+	libssh2_session_set_blocking(ss->s, 1);
+	if (rc == 0)
+		return (0);
+	if (ssh_cancelled(ss))
+		*cause = xasprintf("ssh %s: cancelled", ss->shown);
+	else if (rc == LIBSSH2_ERROR_EAGAIN)
+		*cause = xasprintf("ssh %s: handshake: no answer within "
+		    "%lld s", ss->shown, (long long)(timeout_ms / 1000));
+	else {
+		why = ssh_session_error(ss->s);
+		*cause = xasprintf("ssh %s: handshake: %s", ss->shown, why);
+		free(why);
+	}
+	return (-1);
+}
+
 struct ssh_session *
 ssh_session_open(const struct config *cfg, const char *hostarg,
     const struct ssh_opts *opts, char **cause)
@@ -564,7 +744,10 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	char			*host = NULL, *known = NULL, *ident = NULL;
 	char			*pub = NULL, *why;
 	long			 port;
+	enum ssh_stage		 stage = SSH_STAGE_SETUP;
 
+	if (opts != NULL && opts->failed_at != NULL)
+		*opts->failed_at = SSH_STAGE_SETUP;
 	pthread_once(&ssh_once, ssh_init_once);
 	if (ssh_init_rc != 0) {
 		*cause = xstrdup("ssh: libssh2_init failed");
@@ -612,7 +795,8 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 		goto fail;
 	}
 
-	if ((ss->fd = ssh_connect_tcp(host, port, cause)) == -1)
+	stage = SSH_STAGE_CONNECT;
+	if ((ss->fd = ssh_connect_tcp(host, port, ss->cancel, cause)) == -1)
 		goto fail;
 	if ((ss->s = libssh2_session_init()) == NULL) {
 		*cause = xstrdup("ssh: out of memory");
@@ -620,16 +804,14 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	}
 	libssh2_session_set_blocking(ss->s, 1);
 	libssh2_session_set_timeout(ss->s, (long)o.timeout_ms);
-	if (libssh2_session_handshake(ss->s, ss->fd) != 0) {
-		why = ssh_session_error(ss->s);
-		*cause = xasprintf("ssh %s: handshake: %s", ss->shown, why);
-		free(why);
+	if (ssh_handshake(ss, o.timeout_ms, cause) != 0)
 		goto fail;
-	}
+	stage = SSH_STAGE_HOSTKEY;
 	if (ssh_check_hostkey(ss->s, host, port, known, cause) != 0) {
 		log_warn("%s", *cause);
 		goto fail;
 	}
+	stage = SSH_STAGE_AUTH;
 	if (libssh2_userauth_publickey_fromfile(ss->s, ss->user, pub, ident,
 	    NULL) != 0) {
 		why = ssh_session_error(ss->s);
@@ -642,9 +824,13 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	free(known);
 	free(ident);
 	free(pub);
+	if (o.failed_at != NULL)
+		*o.failed_at = SSH_STAGE_NONE;
 	return (ss);
 
 fail:
+	if (o.failed_at != NULL)
+		*o.failed_at = stage;
 	ssh_session_close(ss);
 	free(host);
 	free(known);

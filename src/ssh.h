@@ -27,7 +27,7 @@
 
 struct config;
 
-#define SSH_CONNECT_TIMEOUT_MS	10000	/* TCP connect */
+#define SSH_CONNECT_TIMEOUT_MS	10000	/* name resolution and TCP connect */
 #define SSH_TIMEOUT_MS		20000	/* each libssh2 call (handshake ...) */
 #define SSH_EXEC_TIMEOUT_MS	180000	/* the whole command */
 #define SSH_OUTPUT_MAX		(1024 * 1024)	/* per stream; more is cut */
@@ -45,6 +45,15 @@ struct ssh_result {
 
 struct ssh_session;
 
+/* Where ssh_session_open() failed (struct ssh_opts' failed_at). */
+enum ssh_stage {
+	SSH_STAGE_NONE,		/* it did not fail */
+	SSH_STAGE_SETUP,	/* bad host, no identity file ... */
+	SSH_STAGE_CONNECT,	/* name, TCP connect, handshake */
+	SSH_STAGE_HOSTKEY,	/* unknown or changed host key */
+	SSH_STAGE_AUTH		/* the server refused our key */
+};
+
 /* Zero (or NULL) is the default for each. */
 struct ssh_opts {
 	const char	*user;		/* [ssh] user, root */
@@ -54,9 +63,12 @@ struct ssh_opts {
 	int64_t		 timeout_ms;	/* each call: SSH_TIMEOUT_MS */
 	int64_t		 exec_timeout_ms; /* each command:
 					   SSH_EXEC_TIMEOUT_MS */
-	const atomic_bool *cancel;	/* set: a command stops (the session
-					   is then dropped; the remote
-					   command is not killed) */
+	const atomic_bool *cancel;	/* set: connecting (name, TCP,
+					   handshake) or a command stops
+					   (the session is then dropped;
+					   the remote command is not
+					   killed) */
+	enum ssh_stage	*failed_at;	/* set when not NULL */
 };
 
 /*

@@ -551,7 +551,9 @@ ui_form_edit_key(struct ui_form_field *f, int key)
 		f->cur = f->len;
 		return;
 	}
-	if (key >= 0x20 && key != 0x7f && key < UI_KEY_FN(0))
+	/* Not a control character: C0, DEL or C1 (U+0080 to U+009F). */
+	if (key >= 0x20 && key != 0x7f && !(key >= 0x80 && key <= 0x9f) &&
+	    key < UI_KEY_FN(0))
 		ui_form_insert(f, key);
 }
 

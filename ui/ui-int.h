@@ -540,6 +540,13 @@ struct ui {
 	uint64_t	 backups_gen;
 	char		*verify_id;	/* pending UI_REQ_VERIFY */
 	bool		 verify_restore;
+
+	/* keys check (ui_keycheck_set), owned */
+	struct ui_keycheck *keychecks;
+	size_t		 nkeychecks;
+	char		*keycheck_error;
+	int64_t		 keycheck_at;	/* wall ms of the last answer; 0 */
+	bool		 keycheck_reading; /* asked, not answered yet */
 };
 
 /* The top view that is not modal (the one a prompt filters). */

@@ -56,10 +56,13 @@ struct ui_opts {
 #define UI_REQ_AUDIT		0x80	/* the audit view wants the records:
 					   read them off the loop thread,
 					   then ui_audit_set() */
-#define UI_REQ_BACKUPS		0x100	/* the backups view wants the list:
+#define UI_REQ_KEYCHECK		0x100	/* a host view wants keys check:
+					   run it off the loop thread,
+					   then ui_keycheck_set() */
+#define UI_REQ_BACKUPS		0x200	/* the backups view wants the list:
 					   read it off the loop thread, then
 					   ui_backups_set() */
-#define UI_REQ_VERIFY		0x200	/* v or V in the backups view:
+#define UI_REQ_VERIFY		0x400	/* v or V in the backups view:
 					   ui_take_verify() */
 
 #define UI_REFRESH_MIN_MS	500
@@ -171,5 +174,21 @@ bool		 ui_wants_backups(struct ui *);
  * whether to restore it too; false when none is pending.
  */
 bool		 ui_take_verify(struct ui *, char **id, bool *restore);
+
+/*
+ * "accepts our key" in the host view: the answer of the last keys
+ * check (does each host accept [ssh] identity?).  The UI asks with
+ * UI_REQ_KEYCHECK when a host view opens and the last answer is older
+ * than UI_KEYCHECK_MAX_AGE_MS; the glue also runs it after keys rotate.
+ * Copied; error set (v NULL): the check could not run.
+ */
+#define UI_KEYCHECK_MAX_AGE_MS	60000
+struct ui_keycheck {
+	const char	*key;		/* node key of the host */
+	int		 accepts;	/* 1 yes, 0 refused, -1 unknown */
+	const char	*why;		/* when -1 */
+};
+void		 ui_keycheck_set(struct ui *, const struct ui_keycheck *,
+		     size_t n, const char *error);
 
 #endif

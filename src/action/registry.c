@@ -25,6 +25,8 @@ extern const struct action action_stack_restart;
 extern const struct action action_scale_out;
 extern const struct action action_scale_in;
 extern const struct action action_scale_check;
+/* keys.c */
+extern const struct action action_keys_rotate;
 
 /* backup.c */
 extern const struct action action_backup_run;
@@ -43,6 +45,7 @@ static const struct action *const action_table[] = {
 	&action_scale_out,
 	&action_scale_in,
 	&action_scale_check,
+	&action_keys_rotate,
 	&action_backup_run,
 	&action_backup_prune,
 };

@@ -126,8 +126,12 @@ api_clean(const char *s, size_t max)
 			space = true;
 			continue;
 		}
-		if (space)
+		if (space) {
+			/* The blank and what follows it must both fit. */
+			if (b.len + 1 >= max)
+				break;
 			buf_addc(&b, ' ');
+		}
 		space = false;
 		buf_addc(&b, (char)*p);
 	}

@@ -19,7 +19,7 @@ static const char *sim_system_names[SIM_NSYSTEMS] = {
 
 static const char *sim_fault_kinds[] = {
 	"latency", "hang", "status", "malformed", "truncated", "huge",
-	"reset"
+	"reset", "chunked"
 };
 
 const char *
@@ -88,7 +88,8 @@ sim_fault_parse(const char *spec, struct sim_fault *f, char **cause)
 	}
 	if (i == nitems(sim_fault_kinds)) {
 		*cause = xasprintf("unknown fault kind '%s' (latency, hang, "
-		    "status, malformed, truncated, huge or reset)", kind);
+		    "status, malformed, truncated, huge, reset or chunked)",
+		    kind);
 		goto fail;
 	}
 	f->kind = i;

@@ -57,7 +57,8 @@ struct sim_conn {
 struct sim_stream {
 	char		*data;		/* may be NULL */
 	size_t		 len;		/* bytes of data to send */
-	uint64_t	 total;		/* bytes to send (huge) */
+	uint64_t	 total;		/* bytes to send (huge; chunked:
+					   UINT64_MAX, never reached) */
 	bool		 cut;		/* error after len bytes */
 	const char	*fill;		/* huge: repeated */
 	const char	*tail;		/* huge: the end */
@@ -403,11 +404,14 @@ sim_http_send(struct sim_daemon *sd, struct MHD_Connection *c,
 		    sim_http_stream_free_cb);
 		return (sim_http_queue(c, r, mr));
 	}
-	if (fault != NULL && fault->kind == SIM_FAULT_HUGE) {
+	if (fault != NULL && (fault->kind == SIM_FAULT_HUGE ||
+	    fault->kind == SIM_FAULT_CHUNKED)) {
 		st = xcalloc(1, sizeof *st);
 		json = sim_http_is_json(r->content_type);
 		xml = sim_http_is_xml(r->content_type);
-		st->total = (uint64_t)fault->arg;
+		/* chunked: no length, so the filler never ends */
+		st->total = fault->kind == SIM_FAULT_CHUNKED ? UINT64_MAX :
+		    (uint64_t)fault->arg;
 		if (json) {
 			st->data = xstrdup("[");
 			st->fill = "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -425,7 +429,8 @@ sim_http_send(struct sim_daemon *sd, struct MHD_Connection *c,
 			st->tail = "\n";
 		}
 		st->len = strlen(st->data);
-		mr = MHD_create_response_from_callback(st->total,
+		mr = MHD_create_response_from_callback(fault->kind ==
+		    SIM_FAULT_CHUNKED ? MHD_SIZE_UNKNOWN : st->total,
 		    SIM_HTTP_BLOCK, sim_http_stream_cb, st,
 		    sim_http_stream_free_cb);
 		return (sim_http_queue(c, r, mr));

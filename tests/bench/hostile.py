@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # hostile.py MODE: a server that answers every request badly, for the
-# fault matrix (faults.sh).  Prints its port, serves until killed.
-#   chunked   200, an endless chunked JSON body
+# fault matrix (faults.sh).  Prints its port, serves until killed.  (An
+# endless chunked body is bbbctl-sim's chunked fault.)
 #   html      200, an HTML login page (a proxy's SSO in the way)
 #   xml       500, an XML error answer
 #   tls       a TLS server with a self-signed certificate (CERT KEY)
@@ -22,19 +22,6 @@ class Hostile(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         if n:
             self.rfile.read(n)
-        if mode == "chunked":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Transfer-Encoding", "chunked")
-            self.end_headers()
-            chunk = b'"' + b"x" * 8190 + b'",'
-            frame = b"%x\r\n%s\r\n" % (len(chunk), chunk)
-            try:
-                self.wfile.write(b"1\r\n[\r\n")
-                while True:
-                    self.wfile.write(frame)
-            except (BrokenPipeError, ConnectionResetError, OSError):
-                return
         if mode == "late":
             time.sleep(30)
         if mode == "html":

@@ -3,7 +3,8 @@
 # control characters never reach the terminal (config check, the audit
 # listing); a FIFO as the config or as a _file secret is refused at once
 # (it used to block in open); a file owned by another user or writable
-# by the group is refused, with the hint; CR-only line endings and a key
+# by the group is refused, with the hint, and so is one in a directory
+# that is (OpenSSH's safe_path); CR-only line endings and a key
 # on the section header's line are errors with FILE:LINE (they used to
 # pass while every key was dropped); a huge value is refused without
 # costing its size in memory.
@@ -93,6 +94,39 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 else
 	ok 0 "# SKIP not root: cannot give a file to another user"
 	ok 0 "# SKIP not root: cannot give a file to another user"
+fi
+
+# 8b. The directories above the file, as OpenSSH's safe_path checks them.
+mkdir "$tmp/gw" "$tmp/ow" "$tmp/st" "$tmp/own"
+for d in gw ow st own; do
+	printf '[cluster]\nname = x\n' >"$tmp/$d/d.conf"
+	chmod 600 "$tmp/$d/d.conf"
+done
+chmod 770 "$tmp/gw"
+chmod 707 "$tmp/ow"
+chmod 1777 "$tmp/st"
+run config check "$tmp/gw/d.conf"
+[ "$rc" -ne 0 ] && grep -q "the directory $tmp/gw is writable by the group (mode 0770); run: chmod g-w $tmp/gw" "$tmp/err"
+ok $? "a config in a group-writable directory is refused, with the chmod hint"
+run config check "$tmp/ow/d.conf"
+[ "$rc" -ne 0 ] && grep -q "the directory $tmp/ow is writable by others (mode 0707); run: chmod o-w $tmp/ow" "$tmp/err"
+ok $? "a config in a directory others can write is refused"
+run config check "$tmp/st/d.conf"
+is "$rc" 0 "a sticky directory writable by all (as /tmp) is fine"
+printf 'T0ken-s3cret-value\n' >"$tmp/gw/tok"
+chmod 600 "$tmp/gw/tok"
+printf '[consul]\nurl = http://c:8500\ntoken_file = %s\n' "$tmp/gw/tok" >"$tmp/td.conf"
+chmod 600 "$tmp/td.conf"
+run config check "$tmp/td.conf"
+[ "$rc" -ne 0 ] && grep -q "td.conf:3: .*the directory $tmp/gw is writable by the group" "$tmp/err"
+ok $? "a secret file in a group-writable directory is refused, with FILE:LINE"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	chown nobody "$tmp/own"
+	run config check "$tmp/own/d.conf"
+	[ "$rc" -ne 0 ] && grep -q "the directory $tmp/own is owned by uid $(id -u nobody), neither you (uid 0) nor root; run: chown 0 $tmp/own" "$tmp/err"
+	ok $? "a config in a directory owned by another user is refused, with the chown hint"
+else
+	ok 0 "# SKIP not root: cannot give a directory to another user"
 fi
 
 # 9. Silent misparses.

@@ -140,6 +140,33 @@ test_mask_describe(void **state)
 
 /* --- scalelite ---------------------------------------------------------- */
 
+/* Never over max bytes, a blank run just before the cut included. */
+static void
+test_clean_max(void **state)
+{
+	const char	*in[] = { "abc def", "a  b", "ab\tcd", "x\n\n\ny z",
+	    "\xc3\xa9 \xc3\xa9", "one two three four" };
+	char		*s;
+	size_t		 i, max;
+
+	(void)state;
+	for (i = 0; i < nitems(in); i++) {
+		for (max = 0; max <= strlen(in[i]) + 1; max++) {
+			s = api_clean(in[i], max);
+			if (strlen(s) > max)
+				fail_msg("api_clean(\"%s\", %zu) = \"%s\": "
+				    "%zu bytes", in[i], max, s, strlen(s));
+			free(s);
+		}
+	}
+	s = api_clean("abc def", 4);
+	assert_string_equal(s, "abc");
+	free(s);
+	s = api_clean("abc def", 5);
+	assert_string_equal(s, "abc d");
+	free(s);
+}
+
 static void
 test_scalelite_checksum(void **state)
 {
@@ -933,6 +960,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_req),
 		cmocka_unit_test(test_mask_describe),
+		cmocka_unit_test(test_clean_max),
 		cmocka_unit_test(test_scalelite_checksum),
 		cmocka_unit_test(test_scalelite_urls),
 		cmocka_unit_test(test_scalelite_describe),

@@ -1,9 +1,17 @@
 /*
  * test-sim-world.c: the simulated world (names, seeds, profiles, the
- * scalelite poller's health thresholds, cordon draining) and the fault
- * specification parser.
+ * scalelite poller's health thresholds, cordon draining), the fault
+ * specification parser and the chunked fault on the wire.
  */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <math.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -272,6 +279,15 @@ test_fault_parse(void **state)
 	assert_int_equal(sim_fault_parse("metrics:/:huge", &f, &cause), 0);
 	assert_int_equal(f.arg, 100LL * 1024 * 1024);
 	free(f.prefix);
+	assert_int_equal(sim_fault_parse("scalelite:/api:chunked", &f,
+	    &cause), 0);
+	assert_int_equal(f.kind, SIM_FAULT_CHUNKED);
+	assert_string_equal(sim_fault_kind_name(f.kind), "chunked");
+	free(f.prefix);
+	assert_int_equal(sim_fault_parse("consul:/:chunked:100", &f, &cause),
+	    -1);
+	assert_non_null(strstr(cause, "takes no argument"));
+	free(cause);
 
 	assert_int_equal(sim_fault_parse("nope:/:hang", &f, &cause), -1);
 	assert_non_null(strstr(cause, "nope"));
@@ -299,6 +315,74 @@ test_fault_parse(void **state)
 	free(list);
 	sim_fault_clear(w);
 	assert_false(sim_fault_match(w, SIM_CONSUL, "/v1/kv/x", &f));
+	sim_world_free(w);
+}
+
+/*
+ * The chunked fault on the wire: chunked transfer encoding, no
+ * Content-Length, and a body that goes on past any cap a client has.
+ */
+static void
+test_fault_chunked(void **state)
+{
+	struct sim_world	*w;
+	struct sockaddr_in	 sin;
+	struct pollfd		 pfd;
+	char			*cause = NULL, *url, buf[65536], head[4096];
+	const char		*req = "GET /v1/status/leader HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n";
+	size_t			 hlen = 0, body = 0;
+	ssize_t			 n;
+	int			 fd, port;
+	char			*end;
+
+	(void)state;
+	w = sim_world_new(1, 1, 0, "clean");
+	assert_int_equal(sim_http_start(w, "127.0.0.1", 0, &cause), 0);
+	assert_int_equal(sim_fault_add(w, "consul:/v1/status:chunked",
+	    &cause), 0);
+	url = sim_url(w, SIM_CONSUL);
+	assert_non_null(strrchr(url, ':'));
+	port = atoi(strrchr(url, ':') + 1);
+	free(url);
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd != -1);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+
+	/* The head. */
+	end = NULL;
+	while (end == NULL && hlen < sizeof head - 1) {
+		n = read(fd, head + hlen, sizeof head - 1 - hlen);
+		assert_true(n > 0);
+		hlen += (size_t)n;
+		head[hlen] = '\0';
+		end = strstr(head, "\r\n\r\n");
+	}
+	assert_non_null(end);
+	*end = '\0';
+	assert_non_null(strcasestr(head, "\r\nTransfer-Encoding: chunked"));
+	assert_null(strcasestr(head, "\r\nContent-Length:"));
+	body = hlen - (size_t)(end + 4 - head);
+
+	/* 8 MiB of body and no end in sight. */
+	while (body < 8 * 1024 * 1024) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		assert_int_equal(poll(&pfd, 1, 5000), 1);
+		n = read(fd, buf, sizeof buf);
+		assert_true(n > 0);
+		body += (size_t)n;
+		/* the last chunk, "0" CRLF CRLF, would end it */
+		assert_null(memmem(buf, (size_t)n, "\r\n0\r\n\r\n", 7));
+	}
+	close(fd);
+	sim_http_stop(w);
 	sim_world_free(w);
 }
 
@@ -340,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_add_node),
 		cmocka_unit_test(test_write_config),
 		cmocka_unit_test(test_fault_parse),
+		cmocka_unit_test(test_fault_chunked),
 		cmocka_unit_test(test_query),
 	};
 

@@ -114,6 +114,33 @@ test_utf8(void **state)
 	ui_form_free(f);
 }
 
+/* Control characters are refused: C0, DEL and C1 (U+0080 to U+009F). */
+static void
+test_controls(void **state)
+{
+	struct ui_form	*f;
+	int		 key;
+
+	(void)state;
+	f = ui_form_new("t", NULL);
+	ui_form_add(f, UI_FORM_TEXT, "a", "A", NULL, NULL);
+	ui_form_key(f, 'a');
+	for (key = 0; key < 0x20; key++) {
+		if (key != '\t' && key != '\r' && key != '\n' &&
+		    key != UI_KEY_ESC && key != UI_KEY_CTRL('h'))
+			ui_form_key(f, key);
+	}
+	ui_form_key(f, 0x7f);
+	assert_string_equal(ui_form_value(f, 0), "");
+	ui_form_key(f, 'a');
+	for (key = 0x80; key <= 0x9f; key++)
+		ui_form_key(f, key);
+	ui_form_key(f, 0xa0);		/* no-break space: printable */
+	ui_form_key(f, 'b');
+	assert_string_equal(ui_form_value(f, 0), "a\xc2\xa0" "b");
+	ui_form_free(f);
+}
+
 static void
 test_focus_and_validation(void **state)
 {
@@ -349,6 +376,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_editing),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_controls),
 		cmocka_unit_test(test_focus_and_validation),
 		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_choice),
