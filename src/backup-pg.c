@@ -100,7 +100,7 @@ backup_pg_new(const char *conninfo, char **cause)
 		pg->env = xasprintf("PGPASSFILE=%s", passfile);
 	if (password != NULL) {
 		if ((tmp = getenv("TMPDIR")) == NULL || *tmp != '/')
-			tmp = "/tmp";
+			tmp = P_tmpdir;
 		pg->passfile = xasprintf("%s/bbbctl-pgpass.XXXXXX", tmp);
 		if ((fd = mkstemp(pg->passfile)) == -1) {
 			*cause = xasprintf("password file in %s: %s", tmp,

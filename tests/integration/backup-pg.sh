@@ -125,7 +125,8 @@ grep -q '^PGPASSFILE=' "$tmp/env" 2>/dev/null
 ok $? "pg_dump reads the password from a passfile"
 ! grep -rqF "$pw" "$tmp/run1" "$tmp/run1.err" "$tmp/log"
 ok $? "the password is in no output nor the log"
-ls /tmp/bbbctl-pgpass.* "${TMPDIR:-/tmp}"/bbbctl-pgpass.* 2>/dev/null |
+tdir=$(dirname "$(mktemp -u)")
+ls "$tdir"/bbbctl-pgpass.* 2>/dev/null |
     grep -q . && fail=1 || fail=0
 is "$fail" 0 "the passfile is removed"
 

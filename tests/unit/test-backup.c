@@ -233,12 +233,13 @@ test_list_and_hash(void **state)
 {
 	struct backup_manifest	*m = sample();
 	struct backup_entry	*v;
-	char			 tmpl[] = "/tmp/test-backup.XXXXXX", hex[65];
+	char			 tmpl[256], hex[65];
 	char			*root, *p, *text, *cause = NULL;
 	uint64_t		 size;
 	size_t			 n;
 
 	(void)state;
+	snprintf(tmpl, sizeof tmpl, "%s/test-backup.XXXXXX", P_tmpdir);
 	assert_non_null(mkdtemp(tmpl));
 	root = xasprintf("%s/a/b", tmpl);
 	assert_int_equal(backup_mkdirs(root, &cause), 0);
