@@ -128,20 +128,24 @@ cmd_job_help_key(const struct action *a, FILE *f)
 		{ ACTION_VIEW_NODE, "node" },
 		{ ACTION_VIEW_STACKS, "stacks" },
 		{ ACTION_VIEW_HOSTS, "hosts" },
-		{ ACTION_VIEW_ANY, "every" },
 	};
 	unsigned	 v = action_views(a);
 	size_t		 i, n = 0;
 
 	if (a->key == 0)
 		return;
+	if (v & ACTION_VIEW_ANY) {
+		fprintf(f, "In the dashboard: key %c in every view.\n",
+		    a->key);
+		return;
+	}
 	fprintf(f, "In the dashboard: key %c in the ", a->key);
 	for (i = 0; i < nitems(views); i++) {
 		if ((v & views[i].bit) == 0)
 			continue;
 		fprintf(f, "%s%s", n++ == 0 ? "" : " and ", views[i].name);
 	}
-	fprintf(f, " view%s.\n", n > 1 || (v & ACTION_VIEW_ANY) ? "s" : "");
+	fprintf(f, " view%s.\n", n > 1 ? "s" : "");
 }
 
 void

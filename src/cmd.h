@@ -39,6 +39,10 @@ int	 cmd_audit(struct cli *, int, char **);
 /* --since T: wall-clock ms, or -1 with a static *cause. */
 int64_t	 cmd_audit_parse_since(const char *, int64_t, const char **);
 
+/* cmd-backup.c */
+int	 cmd_backup_list(struct cli *, int, char **);
+int	 cmd_backup_verify(struct cli *, int, char **);
+
 /* cmd-config.c */
 int	 cmd_config_check(struct cli *, int, char **);
 /* cmd-complete.c */

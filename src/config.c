@@ -150,6 +150,17 @@ static const struct config_entry config_table[] = {
 
 	E("backup", "dir", CONFIG_PATH, backup.dir, NULL,
 	    "directory for backups"),
+	E("backup", "databases", CONFIG_STRING, backup.databases, NULL,
+	    "databases to dump (blank or comma separated; default: every "
+	    "database of the [postgres] server but the templates)"),
+	E_RANGE("backup", "parallel", CONFIG_INT, backup.parallel, "2", 1, 16,
+	    "how many pg_dump processes run at once"),
+	E("backup", "rancher_service", CONFIG_STRING, backup.rancher_service,
+	    NULL, "STACK/SERVICE: the cluster's own start-once backup "
+	    "service, restarted and followed to its exit by backup run"),
+	E_RANGE("backup", "max_age", CONFIG_DURATION, backup.max_age_ms,
+	    "26h", 60000, 90 * 86400000LL,
+	    "backup-old: a problem when no complete backup is younger"),
 
 	E("scale", "flavor", CONFIG_STRING, scale.flavor, NULL,
 	    "Nova flavor (name or id) of a new node's VM"),

@@ -93,6 +93,11 @@ struct config {
 
 	struct {
 		char	*dir;
+		char	*databases;	/* names, blank or comma separated;
+					   NULL: every database */
+		long	 parallel;	/* pg_dump at once, default 2 */
+		int64_t	 max_age_ms;	/* problem rule, default 26h */
+		char	*rancher_service; /* STACK/SERVICE, or NULL */
 	} backup;
 
 	struct {			/* scale out / in (action/scale.c) */

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "backup.h"
 #include "backend/backend.h"
 #include "cli.h"
 #include "cmd.h"
@@ -93,6 +94,42 @@ struct dash_audit_read {
 	char			*cause;
 };
 
+/*
+ * The backups view's list and the backup-old rule's input: the backup
+ * directory read as a task (a slow or hung disk never blocks the loop),
+ * at start, every DASH_BACKUP_EVERY_MS, when the view asks and when a
+ * backup job ends.
+ */
+#define DASH_BACKUP_EVERY_MS	(5 * 60 * 1000)
+
+struct dash_backups {
+	uint32_t		 task;		/* the read running, or 0 */
+	bool			 again;
+	struct loop_timer	*timer;
+	uint32_t		 verify;	/* the verify running, or 0 */
+};
+
+/* v or V in the backups view: backup_verify_run() as a task. */
+struct dash_verify {
+	struct dash		*d;		/* not when orphaned */
+	const struct config	*cfg;
+	char			*id;
+	char			*dir;
+	bool			 restore;
+	int			 rc;
+	char			*cause;
+	struct backup_verify	 v;
+};
+
+struct dash_backups_read {
+	struct dash		*d;		/* not when orphaned */
+	char			*root;
+	int			 rc;
+	struct backup_entry	*v;
+	size_t			 n;
+	char			*cause;
+};
+
 struct dash {
 	struct cli		*cli;
 	struct loop		*loop;
@@ -124,6 +161,7 @@ struct dash {
 
 	struct dash_audit	 audit;
 	uint32_t		 keycheck;	/* its task, or 0 */
+	struct dash_backups	 backups;
 
 	/* --demo */
 	pid_t			 sim_pid;
@@ -132,6 +170,7 @@ struct dash {
 };
 
 static void	 dash_audit_start(struct dash *);
+static void	 dash_backups_start(struct dash *);
 static void	 dash_audit_done_cb(uint32_t, enum task_end, void *);
 static void	 dash_keycheck_start(struct dash *);
 static void	 dash_input_cb(void *);
@@ -572,6 +611,8 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 		/* The hosts accept another key now. */
 		if (strcmp(fj->verb, "keys rotate") == 0)
 			dash_keycheck_start(d);
+		if (strncmp(fj->verb, "backup ", 7) == 0)
+			dash_backups_start(d);
 	}
 	dash_draw(d);
 }
@@ -808,6 +849,210 @@ dash_quit(struct dash *d, int how)
 	loop_break(d->loop);
 }
 
+/* --- the backups ------------------------------------------------------ */
+
+static void
+dash_backups_run_cb(struct task *t, void *arg)
+{
+	struct dash_backups_read	*r = arg;
+
+	(void)t;
+	r->rc = backup_list(r->root, &r->v, &r->n, &r->cause);
+}
+
+static void
+dash_backups_read_free(struct dash_backups_read *r)
+{
+	backup_entries_free(r->v, r->n);
+	free(r->root);
+	free(r->cause);
+	free(r);
+}
+
+static void
+dash_backups_done_cb(uint32_t id, enum task_end end, void *arg)
+{
+	struct dash_backups_read	*r = arg;
+	struct dash			*d = r->d;
+	struct ui_backup_rec		*recs;
+	struct backup_entry		*e;
+	int64_t				 newest = 0;
+	size_t				 i;
+
+	(void)id;
+	if (end == TASK_ORPHANED) {
+		dash_backups_read_free(r);
+		return;
+	}
+	d->backups.task = 0;
+	if (r->rc == 0 && end == TASK_DONE) {
+		for (i = 0; i < r->n; i++) {
+			if ((r->v[i].state == BACKUP_COMPLETE ||
+			    r->v[i].state == BACKUP_VERIFIED) &&
+			    r->v[i].time_ms > newest)
+				newest = r->v[i].time_ms;
+		}
+		fleet_apply_backups(d->fleet, newest, util_wall_ms());
+	}
+	if (d->ui != NULL && r->rc != 0)
+		ui_backups_set(d->ui, NULL, 0, r->cause);
+	else if (d->ui != NULL) {
+		recs = xcalloc(r->n + 1, sizeof *recs);
+		for (i = 0; i < r->n; i++) {
+			e = &r->v[i];
+			recs[i].id = e->id;
+			recs[i].time_ms = e->time_ms;
+			recs[i].size = e->size;
+			recs[i].contents = e->state == BACKUP_INCOMPLETE ?
+			    "-" : backup_contents_words(e->contents);
+			recs[i].state = backup_state_name(e->state);
+			recs[i].good = e->state == BACKUP_COMPLETE ||
+			    e->state == BACKUP_VERIFIED;
+			recs[i].bad = !recs[i].good;
+			recs[i].verified_ms = e->state == BACKUP_VERIFIED ?
+			    e->verified_ms : 0;
+			recs[i].why = e->why;
+		}
+		ui_backups_set(d->ui, recs, r->n, NULL);
+		free(recs);
+	}
+	dash_backups_read_free(r);
+	if (d->backups.again && d->ui != NULL && end == TASK_DONE)
+		dash_backups_start(d);
+	dash_draw(d);
+}
+
+static void
+dash_backups_start(struct dash *d)
+{
+	struct dash_backups		*db = &d->backups;
+	struct dash_backups_read	*r;
+	char				*root, *cause = NULL;
+
+	if (db->task != 0) {
+		db->again = true;
+		return;
+	}
+	db->again = false;
+	if ((root = backup_root(d->cli->cfg, &cause)) == NULL) {
+		if (d->ui != NULL)
+			ui_backups_set(d->ui, NULL, 0, cause);
+		free(cause);
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->d = d;
+	r->root = root;
+	db->task = task_start(d->tasks, dash_backups_run_cb,
+	    dash_backups_done_cb, r, &cause);
+	if (db->task == 0) {
+		dash_backups_read_free(r);
+		if (d->ui != NULL)
+			ui_backups_set(d->ui, NULL, 0, cause);
+		free(cause);
+	}
+}
+
+static void
+dash_verify_run_cb(struct task *t, void *arg)
+{
+	struct dash_verify	*r = arg;
+
+	r->v.cfg = r->cfg;
+	r->v.restore_test = r->restore;
+	r->v.cancel = task_cancel_flag(t);
+	r->rc = backup_verify_run(&r->v, r->dir, &r->cause);
+}
+
+static void
+dash_verify_free(struct dash_verify *r)
+{
+	free(r->id);
+	free(r->dir);
+	free(r->cause);
+	free(r);
+}
+
+static void
+dash_verify_done_cb(uint32_t id, enum task_end end, void *arg)
+{
+	struct dash_verify	*r = arg;
+	struct dash		*d = r->d;
+	char			*msg;
+
+	(void)id;
+	if (end == TASK_ORPHANED) {
+		dash_verify_free(r);
+		return;
+	}
+	d->backups.verify = 0;
+	if (d->ui != NULL) {
+		if (r->rc == 0)
+			msg = xasprintf("backup %s verified: %zu files match "
+			    "the manifest%s", r->id, r->v.files_ok,
+			    r->restore ? ", restored with the same row counts" :
+			    "");
+		else
+			msg = xasprintf("backup %s: verify failed: %s", r->id,
+			    r->cause != NULL ? r->cause : "?");
+		ui_message(d->ui, msg);
+		free(msg);
+	}
+	dash_verify_free(r);
+	dash_backups_start(d);
+	dash_draw(d);
+}
+
+static void
+dash_verify_start(struct dash *d)
+{
+	struct dash_verify	*r;
+	char			*id, *root, *cause = NULL, *msg;
+	bool			 restore;
+
+	if (!ui_take_verify(d->ui, &id, &restore))
+		return;
+	if (d->backups.verify != 0) {
+		ui_message(d->ui, "a verify is running; one at a time");
+		free(id);
+		return;
+	}
+	if ((root = backup_root(d->cli->cfg, &cause)) == NULL) {
+		ui_message(d->ui, cause);
+		free(cause);
+		free(id);
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->d = d;
+	r->cfg = d->cli->cfg;
+	r->id = id;
+	r->dir = xasprintf("%s/%s", root, id);
+	r->restore = restore;
+	free(root);
+	d->backups.verify = task_start(d->tasks, dash_verify_run_cb,
+	    dash_verify_done_cb, r, &cause);
+	if (d->backups.verify == 0) {
+		ui_message(d->ui, cause);
+		free(cause);
+		dash_verify_free(r);
+		return;
+	}
+	msg = xasprintf("verifying backup %s%s in the background", id,
+	    restore ? " with a restore test" : "");
+	ui_message(d->ui, msg);
+	free(msg);
+}
+
+static void
+dash_backups_timer_cb(void *arg)
+{
+	struct dash	*d = arg;
+
+	dash_backups_start(d);
+	loop_timer_start(d->backups.timer, DASH_BACKUP_EVERY_MS);
+}
+
 static void
 dash_requests(struct dash *d, int reqs)
 {
@@ -840,6 +1085,10 @@ dash_requests(struct dash *d, int reqs)
 		dash_audit_start(d);
 	if (reqs & UI_REQ_KEYCHECK)
 		dash_keycheck_start(d);
+	if (reqs & UI_REQ_BACKUPS)
+		dash_backups_start(d);
+	if (reqs & UI_REQ_VERIFY)
+		dash_verify_start(d);
 }
 
 static void
@@ -1101,6 +1350,11 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	d.clock = loop_timer_new(d.loop, dash_clock_cb, &d);
 	d.settle = loop_timer_new(d.loop, dash_settle_cb, &d);
 	dash_clock_arm(&d);
+	if (cfg->backup.dir != NULL) {
+		d.backups.timer = loop_timer_new(d.loop, dash_backups_timer_cb,
+		    &d);
+		loop_timer_start(d.backups.timer, 0);
+	}
 	backends_set_refresh(d.backends, o.refresh_ms);
 	backends_start(d.backends);
 	d.probes = probe_set_new(d.loop, d.http, d.fleet, cfg);
@@ -1117,6 +1371,7 @@ out:
 	/* The terminal first: nothing below may need it. */
 	loop_timer_free(d.clock);
 	loop_timer_free(d.settle);
+	loop_timer_free(d.backups.timer);
 	d.clock = d.settle = NULL;
 	ui_free(d.ui);
 	d.ui = NULL;

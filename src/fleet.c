@@ -262,6 +262,8 @@ fleet_configure_problems(struct fleet *f, const struct config *cfg)
 	lim->cert_days = (int)cfg->problems.cert_days;
 	lim->cert_crit_days = (int)cfg->problems.cert_crit_days;
 	f->stale_limit_ms = cfg->problems.stale_after_ms;
+	f->backup_max_age_ms = cfg->backup.dir != NULL ?
+	    cfg->backup.max_age_ms : 0;
 }
 
 int
@@ -1350,6 +1352,16 @@ fleet_apply_cert(struct fleet *f, const char *name, int64_t not_after,
 	    n->cert_expiry == not_after)
 		return;
 	n->cert_expiry = not_after;
+	fleet_changed(f, now);
+}
+
+void
+fleet_apply_backups(struct fleet *f, int64_t newest, int64_t now)
+{
+	if (f->backup_known && f->backup_newest_ms == newest)
+		return;
+	f->backup_known = true;
+	f->backup_newest_ms = newest;
 	fleet_changed(f, now);
 }
 

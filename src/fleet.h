@@ -322,6 +322,10 @@ struct fleet {
 	bool		 scalelite_legacy; /* scalelite < 1.5.1 */
 	uint64_t	 consul_index;	/* X-Consul-Index, last apply */
 	int64_t		 now_ms;	/* time of the last apply/tick */
+	/* backups ([backup] dir; fleet_apply_backups()) */
+	bool		 backup_known;	/* the directory was read */
+	int64_t		 backup_newest_ms; /* newest complete one; 0 none */
+	int64_t		 backup_max_age_ms; /* [backup] max_age; 0 off */
 	struct fleet_fetch meetings_fetch; /* of the last getMeetings */
 	int64_t		 meetings_at;	/* wall ms of that list, 0 none yet */
 	struct fleet_priv *priv;	/* fleet.c's indexes */
@@ -651,6 +655,13 @@ void		 fleet_openstack_update_free(
  */
 void		 fleet_apply_cert(struct fleet *, const char *name_or_url,
 		     int64_t not_after_ms, int64_t now_ms);
+
+/*
+ * The backup directory was read (the dashboard, now and then): the wall
+ * ms of the newest complete backup, 0 when there is none.
+ */
+void		 fleet_apply_backups(struct fleet *, int64_t newest_ms,
+		     int64_t now_ms);
 
 /*
  * A source is configured (PENDING until its first answer) or not (OFF).

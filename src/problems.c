@@ -657,6 +657,25 @@ rule_scalelite_legacy(struct problems *p, const struct problems_rule *r)
 	    "server states unknown");
 }
 
+static void
+rule_backup_old(struct problems *p, const struct problems_rule *r)
+{
+	const struct fleet	*f = p->fleet;
+	char			 age[16], max[16];
+
+	if (!f->backup_known || f->backup_max_age_ms <= 0)
+		return;
+	util_fmt_age(f->backup_max_age_ms, max, sizeof max);
+	if (f->backup_newest_ms == 0)
+		problems_hit(p, r, "backup", NULL, r->pub.severity,
+		    r->pub.sources, "no complete backup (max_age %s)", max);
+	else if (p->now - f->backup_newest_ms > f->backup_max_age_ms)
+		problems_hit(p, r, "backup", NULL, r->pub.severity,
+		    r->pub.sources, "the newest complete backup is %s old "
+		    "(max_age %s)", util_fmt_age(p->now -
+		    f->backup_newest_ms, age, sizeof age), max);
+}
+
 /* --- services (services.h) --------------------------------------------- */
 
 static void
@@ -823,6 +842,9 @@ static const struct problems_rule rule_table[] = {
 	{ { "scalelite-legacy", FLEET_SEV_INFO, SRC(SCALELITE), NULL,
 	    "scalelite older than 1.5.1: no admin API" },
 	  PROBLEMS_HOLD_NONE, NULL, rule_scalelite_legacy },
+	{ { "backup-old", FLEET_SEV_WARNING, 0, "backup run",
+	    "no complete backup younger than [backup] max_age" },
+	  PROBLEMS_HOLD_NONE, NULL, rule_backup_old },
 	{ { "cordoned-idle", FLEET_SEV_INFO, SRC(SCALELITE),
 	    "server disable", "cordoned with load 0 for the idle time" },
 	  PROBLEMS_HOLD_IDLE, rule_cordoned_idle, NULL },

@@ -53,6 +53,10 @@
  *  source-stale            warn  the source  a source's refresh failed,
  *                                            older data shown
  *  scalelite-legacy        info  scalelite   scalelite < 1.5.1
+ *  backup-old              warn  -           no complete backup younger
+ *                                            than [backup] max_age (the
+ *                                            dashboard reads the
+ *                                            directory)
  *  cordoned-idle           info  sl          cordoned with load 0 (or no
  *                                            participants) for idle_ms
  *  cert-expiry             warn  any         TLS certificate expires

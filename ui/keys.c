@@ -20,13 +20,14 @@
 #define HINT	UI_KEY_F_HINT
 #define ALIAS	UI_KEY_F_ALIAS
 #define MUT	UI_KEY_F_MUTATING
-#define O	(T & ~UI_VB(UI_V_AUDIT))	/* Enter opens something */
+#define O	(T & ~UI_VB(UI_V_AUDIT) & ~UI_VB(UI_V_BACKUPS)) /* Enter opens */
 
 static const struct ui_key_def ui_key_rows[] = {
 	{ '?', A, UI_CMD_HELP, "help", "this help, generated from the key "
 	    "table", HINT },
 	{ ':', A, UI_CMD_PALETTE, "command", "command palette: :nodes "
-	    ":meetings :stacks :hosts :problems :jobs :audit :node NAME "
+	    ":meetings :stacks :hosts :problems :jobs :audit :backups :node "
+	    "NAME "
 	    ":quit (Tab completes, Up/Down history)", HINT },
 	{ '/', T, UI_CMD_FILTER, "filter", "filter rows: words, re:REGEX, "
 	    "field:value, field:>N, !negation", HINT },
@@ -83,6 +84,12 @@ static const struct ui_key_def ui_key_rows[] = {
 	{ 0, 0, UI_CMD_ACTION, NULL, NULL, MUT },
 	{ 'x', UI_VB(UI_V_JOBS), UI_CMD_CANCEL_JOB, "cancel", "cancel the "
 	    "selected job where its action allows", MUT | HINT },
+	{ 'v', UI_VB(UI_V_BACKUPS), UI_CMD_VERIFY_BACKUP, "verify",
+	    "verify the selected backup against its manifest (in the "
+	    "background)", HINT },
+	{ 'V', UI_VB(UI_V_BACKUPS), UI_CMD_RESTORE_TEST, "restore test",
+	    "verify the selected backup and restore it into a scratch "
+	    "database (dropped again)", MUT },
 };
 
 const struct ui_key_def	*ui_key_table;
@@ -153,6 +160,7 @@ static const char *const ui_view_names[UI_V_COUNT] = {
 	[UI_V_PROBLEMS] = "problems",
 	[UI_V_JOBS] = "jobs",
 	[UI_V_AUDIT] = "audit",
+	[UI_V_BACKUPS] = "backups",
 	[UI_V_HELP] = "help",
 	[UI_V_HOST] = "host",
 };

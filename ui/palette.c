@@ -10,7 +10,7 @@
 
 const char *const ui_palette_cmds[] = {
 	"nodes", "node", "meetings", "stacks", "hosts", "problems", "jobs",
-	"audit", "services", "help", "quit", NULL
+	"audit", "backups", "services", "help", "quit", NULL
 };
 
 static bool

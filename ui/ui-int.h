@@ -231,6 +231,7 @@ enum ui_view_kind {
 	UI_V_PROBLEMS,
 	UI_V_JOBS,
 	UI_V_AUDIT,
+	UI_V_BACKUPS,
 	UI_V_HELP,
 	UI_V_HOST,		/* a Rancher host / VM that is not a node */
 	UI_V_SERVICES,		/* fleet-wide services (probes) */
@@ -243,7 +244,8 @@ enum ui_view_kind {
 #define UI_VB_TABLES	(UI_VB(UI_V_NODES) | UI_VB(UI_V_MEETINGS) | \
 			 UI_VB(UI_V_STACKS) | UI_VB(UI_V_HOSTS) | \
 			 UI_VB(UI_V_PROBLEMS) | UI_VB(UI_V_JOBS) | \
-			 UI_VB(UI_V_AUDIT) | UI_VB(UI_V_SERVICES))
+			 UI_VB(UI_V_AUDIT) | UI_VB(UI_V_BACKUPS) | \
+			 UI_VB(UI_V_SERVICES))
 #define UI_VB_SCROLL	(UI_VB_TABLES | UI_VB(UI_V_NODE) | UI_VB(UI_V_HELP) | \
 			 UI_VB(UI_V_AUDIT) | UI_VB(UI_V_HOST))
 
@@ -279,7 +281,9 @@ enum ui_cmd {
 	UI_CMD_VIEW_JOBS,
 	UI_CMD_VIEW_SERVICES,
 	UI_CMD_ACTION,		/* the row's action (registry.h) */
-	UI_CMD_CANCEL_JOB
+	UI_CMD_CANCEL_JOB,
+	UI_CMD_VERIFY_BACKUP,
+	UI_CMD_RESTORE_TEST
 };
 
 #define UI_KEY_F_MUTATING 0x1	/* changes the fleet: hidden read-only */
@@ -457,6 +461,7 @@ extern const struct ui_view_ops ui_view_host_ops;
 extern const struct ui_view_ops ui_view_problems_ops;
 extern const struct ui_view_ops ui_view_jobs_ops;
 extern const struct ui_view_ops ui_view_audit_ops;
+extern const struct ui_view_ops ui_view_backups_ops;
 extern const struct ui_view_ops ui_view_help_ops;
 /* The hosts view: the selected row's host (node key or name), or NULL. */
 const char	*ui_hosts_selected(struct ui *, struct ui_view *);
@@ -546,6 +551,16 @@ struct ui {
 	bool		 audit_reading;	/* asked, not answered yet */
 	int64_t		 audit_at;	/* wall ms of the last answer; 0 */
 	uint64_t	 audit_gen;	/* bumped by every answer */
+	/* the backups view's list (ui_backups_set), owned; as above */
+	struct ui_backup_rec *backups;
+	size_t		 nbackups;
+	char		*backups_note;
+	bool		 backups_failed;
+	bool		 backups_reading;
+	int64_t		 backups_at;
+	uint64_t	 backups_gen;
+	char		*verify_id;	/* pending UI_REQ_VERIFY */
+	bool		 verify_restore;
 
 	/* keys check (ui_keycheck_set), owned */
 	struct ui_keycheck *keychecks;
@@ -584,6 +599,9 @@ int		 ui_command(struct ui *, const char *);
 void		 ui_audit_request(struct ui *);
 /* Free the audit records (ui_free). */
 void		 ui_audit_clear(struct ui *);
+/* The same for the backups view. */
+void		 ui_backups_request(struct ui *);
+void		 ui_backups_clear(struct ui *);
 /* Open the node detail of a node key (problems, meetings). */
 void		 ui_open_node_key(struct ui *, const char *key);
 

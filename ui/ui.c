@@ -32,6 +32,7 @@ static const struct ui_view_ops *const ui_view_table[UI_V_COUNT] = {
 	[UI_V_PROBLEMS] = &ui_view_problems_ops,
 	[UI_V_JOBS] = &ui_view_jobs_ops,
 	[UI_V_AUDIT] = &ui_view_audit_ops,
+	[UI_V_BACKUPS] = &ui_view_backups_ops,
 	[UI_V_HELP] = &ui_view_help_ops,
 	[UI_V_HOST] = &ui_view_host_ops,
 	[UI_V_SERVICES] = &ui_view_services_ops,
@@ -334,14 +335,14 @@ ui_view_sync(struct ui *ui, struct ui_view *v)
 	if (!v->is_table)
 		return;
 	if (v->built && v->built_version == ui->fleet->version &&
-	    v->built_gen == ui->audit_gen)
+	    v->built_gen == ui->audit_gen + ui->backups_gen)
 		return;
 	ui_table_clear(&v->table);
 	v->ops->collect(ui, v);
 	ui_table_finish(ui, &v->table, &v->filter);
 	v->built = true;
 	v->built_version = ui->fleet->version;
-	v->built_gen = ui->audit_gen;
+	v->built_gen = ui->audit_gen + ui->backups_gen;
 }
 
 void
@@ -410,6 +411,8 @@ ui_free(struct ui *ui)
 	free(ui->message);
 	ui_audit_clear(ui);
 	ui_keycheck_set(ui, NULL, 0, NULL);
+	ui_backups_clear(ui);
+	free(ui->verify_id);
 	free(ui);
 }
 
@@ -539,6 +542,7 @@ ui_command(struct ui *ui, const char *line)
 		{ "stacks", UI_V_STACKS }, { "hosts", UI_V_HOSTS },
 		{ "vms", UI_V_HOSTS }, { "problems", UI_V_PROBLEMS },
 		{ "jobs", UI_V_JOBS }, { "audit", UI_V_AUDIT },
+		{ "backups", UI_V_BACKUPS },
 		{ "services", UI_V_SERVICES },
 	};
 	const char	*arg, *best = NULL;
@@ -843,6 +847,37 @@ ui_take_dialog(struct ui *ui, uint32_t *token)
 	return (yes);
 }
 
+/* v and V in the backups view. */
+static void
+ui_verify_backup(struct ui *ui, struct ui_view *v, bool restore)
+{
+	const struct ui_row	*r;
+
+	if (restore && ui->opts.readonly)
+		return;
+	ui_view_sync(ui, v);
+	if ((r = ui_table_selected(&v->table)) == NULL || r->id == 0 ||
+	    r->id > ui->nbackups) {
+		ui_message(ui, "no backup selected");
+		return;
+	}
+	free(ui->verify_id);
+	ui->verify_id = xstrdup(ui->backups[r->id - 1].id);
+	ui->verify_restore = restore;
+	ui->reqs |= UI_REQ_VERIFY;
+}
+
+bool
+ui_take_verify(struct ui *ui, char **id, bool *restore)
+{
+	if (ui->verify_id == NULL)
+		return (false);
+	*id = ui->verify_id;
+	*restore = ui->verify_restore;
+	ui->verify_id = NULL;
+	return (true);
+}
+
 uint32_t
 ui_take_cancel_job(struct ui *ui)
 {
@@ -948,6 +983,9 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 		if (v->ops->kind == UI_V_AUDIT) {
 			ui_audit_request(ui);
 			ui_message(ui, "reading the audit trail again");
+		} else if (v->ops->kind == UI_V_BACKUPS) {
+			ui_backups_request(ui);
+			ui_message(ui, "reading the backups again");
 		} else
 			ui_message(ui, "refreshing every source now");
 		break;
@@ -967,6 +1005,10 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 		break;
 	case UI_CMD_CANCEL_JOB:
 		ui_cancel_job(ui, v);
+		break;
+	case UI_CMD_VERIFY_BACKUP:
+	case UI_CMD_RESTORE_TEST:
+		ui_verify_backup(ui, v, cmd == UI_CMD_RESTORE_TEST);
 		break;
 	}
 	ui->dirty = true;

@@ -62,6 +62,12 @@ struct ui_opts {
 					   then ui_keycheck_set() */
 #define UI_REQ_QUIT_ANSWER	0x800	/* the quit question was answered:
 					   ui_take_quit() */
+#define UI_REQ_BACKUPS		0x200	/* the backups view wants the list:
+					   read it off the loop thread, then
+					   ui_backups_set() */
+#define UI_REQ_VERIFY		0x400	/* v or V in the backups view:
+					   ui_take_verify() */
+
 #define UI_REFRESH_MIN_MS	500
 #define UI_REFRESH_MAX_MS	60000
 
@@ -155,6 +161,34 @@ void		 ui_ask_quit(struct ui *, const char *title, const char *text);
 int		 ui_take_quit(struct ui *);
 /* The audit view is open (the glue reads again when a job ends). */
 bool		 ui_wants_audit(struct ui *);
+
+/*
+ * The backups view (:backups) lists what `bbbctl backup list` lists.  As
+ * the audit view: asked with UI_REQ_BACKUPS when it opens and on ^R, the
+ * glue reads the backup directory off the loop thread and hands the
+ * entries over here (copied; strings borrowed for the call).  recs NULL
+ * with error set: the reading failed.
+ */
+struct ui_backup_rec {
+	const char	*id;
+	int64_t		 time_ms;
+	uint64_t	 size;
+	const char	*contents;	/* "db stacks consul" */
+	const char	*state;		/* "complete", "verified" ... */
+	bool		 good;		/* complete or verified */
+	bool		 bad;		/* incomplete or verify failed */
+	int64_t		 verified_ms;	/* 0: never */
+	const char	*why;		/* may be NULL */
+};
+void		 ui_backups_set(struct ui *, const struct ui_backup_rec *,
+		     size_t n, const char *error);
+/* The backups view is open (the glue reads again when a job ends). */
+bool		 ui_wants_backups(struct ui *);
+/*
+ * After UI_REQ_VERIFY: the ID of the backup to verify (allocated) and
+ * whether to restore it too; false when none is pending.
+ */
+bool		 ui_take_verify(struct ui *, char **id, bool *restore);
 
 /*
  * "accepts our key" in the host view: the answer of the last keys

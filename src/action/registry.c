@@ -28,6 +28,10 @@ extern const struct action action_scale_check;
 /* keys.c */
 extern const struct action action_keys_rotate;
 
+/* backup.c */
+extern const struct action action_backup_run;
+extern const struct action action_backup_prune;
+
 /* In the order of the dashboard's help and footer. */
 static const struct action *const action_table[] = {
 	&action_server_enable,
@@ -42,6 +46,8 @@ static const struct action *const action_table[] = {
 	&action_scale_in,
 	&action_scale_check,
 	&action_keys_rotate,
+	&action_backup_run,
+	&action_backup_prune,
 };
 
 const struct action *const *

@@ -525,6 +525,12 @@ sim_rancher_tick(struct sim_world *w)
 				snprintf(c->state, sizeof c->state, "stopped");
 			else if (run && !s->start_once)
 				snprintf(c->state, sizeof c->state, "running");
+			else if (run && strcmp(c->state, "restarting") == 0) {
+				/* A start-once container runs, then exits. */
+				RC_START(c, w, "running", "stopped",
+				    RC_T_SHORT);
+				continue;
+			}
 			c->next[0] = '\0';
 		}
 	}
@@ -545,6 +551,10 @@ sim_rancher_tick(struct sim_world *w)
 		c->next[0] = '\0';
 		if (strcmp(c->state, "removed") == 0)
 			c->removed_ms = w->now_ms;
+		/* A start-once container runs its task, then exits 0. */
+		if (strcmp(c->state, "running") == 0 &&
+		    st->services[c->service].start_once)
+			RC_START(c, w, "running", "stopped", RC_T_SHORT);
 	}
 	for (i = 0; i < st->ntokens; i++) {
 		if (strcmp(st->tokens[i].state, "registering") == 0 &&
@@ -1172,6 +1182,9 @@ rc_container_json(struct rc_req *rq, int i)
 	    "io.rancher.service.primary.launch.config"));
 	free(sn);
 	json_object_set_new(o, "startCount", json_integer(c->start_count));
+	/* go-rancher v2 Container.ExitCode; 0 once a start-once ran */
+	json_object_set_new(o, "exitCode", s->start_once &&
+	    strcmp(c->state, "stopped") == 0 ? json_integer(0) : json_null());
 	json_object_set_new(o, "createIndex", json_integer(c->index));
 	json_object_set_new(o, "firstRunning", json_string(rc_date(
 	    c->created_ms + 5000, date, sizeof date)));

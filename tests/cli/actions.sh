@@ -163,7 +163,7 @@ for w in $words; do
 		inw && /^\.Cm / { for (i = 2; i <= NF; i++) if ($i == v) found = 1; inw = 0 }
 		END { exit !found }' "$man"
 		ok $? "bbbctl.1 documents $w $v"
-		key=$("$bbbctl" help "$w" "$v" | sed -n 's/^In the dashboard: key \(.\) in the.*/\1/p')
+		key=$("$bbbctl" help "$w" "$v" | sed -n 's/^In the dashboard: key \(.\) in .*/\1/p')
 		[ -z "$key" ] && continue
 		grep -A1 -x "\.It Ic $key" "$man" | grep -q "^$w $v"
 		ok $? "bbbctl.1 lists key $key for $w $v"

@@ -457,6 +457,38 @@ test_missing(void **state)
 	fleet_free(f);
 }
 
+/* backup-old: only once the directory was read and max_age is set. */
+static void
+test_backup_old(void **state)
+{
+	struct fleet			*f;
+	const struct fleet_problem	*p;
+	int64_t				 h = 3600000;
+
+	(void)state;
+	f = fleet_new("t");
+	fleet_tick(f, T0);
+	assert_null(find(f, "backup-old", NULL));
+	f->backup_max_age_ms = 26 * h;
+	fleet_tick(f, T0 + 1);
+	assert_null(find(f, "backup-old", NULL));	/* not read yet */
+	fleet_apply_backups(f, 0, T0 + 2);
+	p = find(f, "backup-old", NULL);
+	assert_non_null(p);
+	assert_int_equal(p->severity, FLEET_SEV_WARNING);
+	assert_string_equal(p->action, "backup run");
+	assert_non_null(strstr(p->text, "no complete backup"));
+	fleet_apply_backups(f, T0 - 2 * h, T0 + 3);
+	assert_null(find(f, "backup-old", NULL));
+	fleet_tick(f, T0 - 2 * h + 26 * h + 1000);
+	p = find(f, "backup-old", NULL);
+	assert_non_null(p);
+	assert_non_null(strstr(p->text, "26h old"));
+	fleet_apply_backups(f, T0 + 25 * h, T0 + 25 * h);
+	assert_null(find(f, "backup-old", NULL));
+	fleet_free(f);
+}
+
 static void
 test_enabled_stale(void **state)
 {
@@ -690,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_enabled_stale),
 		cmocka_unit_test(test_no_false_start),
 		cmocka_unit_test(test_pending),
+		cmocka_unit_test(test_backup_old),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_cordoned_idle),
 		cmocka_unit_test(test_cert),
