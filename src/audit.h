@@ -51,6 +51,8 @@ struct audit_rec {
 	int64_t		 at_ms;
 	int64_t		 duration_ms;
 	uint32_t	 job_id;
+	const char	*cluster;	/* set by audit_record() */
+	const char	*cluster_id;
 };
 
 /*
@@ -93,6 +95,16 @@ void		 audit_interrupt(struct audit *);
 
 /* The spool file's path (allocated); the directory is not created. */
 char		*audit_spool_path(void);
+/* The identity of the configured fleet (hash of its consul, scalelite). */
+char		*audit_cluster_id(const struct config *);
+/* A cluster's own spool, beside audit_spool_path() (or the override). */
+char		*audit_spool_path_for(const char *, const char *);
+/* Borrowed until audit_free(). */
+const char	*audit_cluster(struct audit *);
+const char	*audit_cluster_ident(struct audit *);
+const char	*audit_spool_file(struct audit *);
+/* audit_list() lists every cluster's rows, not only this one's. */
+void		 audit_set_all_clusters(struct audit *, bool);
 /*
  * From now on, in this process, the spool is path (copied; NULL: back
  * to the default).  --demo keeps its records in its own temp dir: they
@@ -125,6 +137,8 @@ struct audit_entry {
 	char		*operator_;
 	char		*origin;
 	char		*host;
+	char		*cluster;	/* NULL in older spools and rows */
+	char		*cluster_id;
 	int64_t		 at_ms;
 	int64_t		 duration_ms;	/* -1 for NULL */
 	uint32_t	 job_id;
