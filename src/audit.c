@@ -93,7 +93,7 @@ static const char audit_select_sql[] =
     "left(verb, 65536), left(target, 65536), left(plan, 65536), "
     "left(result, 65536), left(operator, 65536), left(origin, 65536), "
     "(extract(epoch FROM at) * 1000)::bigint, duration_ms, "
-    "left(host, 65536) "
+    "left(host, 65536), left(cluster, 65536), left(cluster_id, 65536) "
     "FROM bbbctl_audit WHERE at >= to_timestamp($1::double precision / 1000) "
     "AND ($3::text IS NULL OR cluster_id = $3::text) "
     "ORDER BY at DESC, recorded_at DESC LIMIT $2::bigint";
@@ -1094,16 +1094,29 @@ audit_replay(struct audit *, char **);
  * demo's): it is never replayed into whatever database is configured now.
  * It is kept, and said once per process.
  */
-static void
-audit_legacy_warn(struct audit *a)
+char *
+audit_legacy_spool(void)
 {
 	struct stat	 sb;
 	char		*old;
 
-	if (a->legacy_told || audit_spool_forced != NULL)
-		return;
+	if (audit_spool_forced != NULL)
+		return (NULL);
 	old = audit_spool_path();
-	if (stat(old, &sb) == 0 && sb.st_size > 0) {
+	if (stat(old, &sb) == 0 && sb.st_size > 0)
+		return (old);
+	free(old);
+	return (NULL);
+}
+
+static void
+audit_legacy_warn(struct audit *a)
+{
+	char	*old;
+
+	if (a->legacy_told)
+		return;
+	if ((old = audit_legacy_spool()) != NULL) {
 		log_warn("audit: %s is an old shared spool (records of any "
 		    "cluster); not replayed, kept: replay it by hand into "
 		    "the database of its cluster", old);
@@ -1467,6 +1480,8 @@ audit_list_db(struct audit *a, int64_t since_ms, size_t limit,
 		e.at_ms = audit_pq_int(res, i, 9, 0);
 		e.duration_ms = audit_pq_int(res, i, 10, -1);
 		e.host = audit_pq_str(res, i, 11);
+		e.cluster = audit_pq_str(res, i, 12);
+		e.cluster_id = audit_pq_str(res, i, 13);
 		audit_list_push(l, &e);
 	}
 	PQclear(res);

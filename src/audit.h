@@ -99,6 +99,11 @@ char		*audit_spool_path(void);
 char		*audit_cluster_id(const struct config *);
 /* A cluster's own spool, beside audit_spool_path() (or the override). */
 char		*audit_spool_path_for(const char *, const char *);
+/*
+ * The shared spool of older versions if it holds records (never replayed:
+ * its records may be any cluster's), else NULL.  Owned by the caller.
+ */
+char		*audit_legacy_spool(void);
 /* Borrowed until audit_free(). */
 const char	*audit_cluster(struct audit *);
 const char	*audit_cluster_ident(struct audit *);
