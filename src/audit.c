@@ -67,11 +67,16 @@ const char audit_schema_sql[] =
 /*
  * A table made before records carried their cluster: the columns are
  * added (after SET statement_timeout, so within the deadline); its old
- * rows keep NULL there and are listed only with --all-clusters.
+ * rows keep NULL there and are listed only with --all-clusters.  The
+ * ALTER (an exclusive lock, queued behind any reader) runs only when a
+ * column is missing, not on every connection.
  */
 static const char audit_migrate_sql[] =
+    "DO $$ BEGIN IF (SELECT count(*) FROM pg_attribute WHERE "
+    "attrelid = 'bbbctl_audit'::regclass AND NOT attisdropped AND "
+    "attname IN ('cluster', 'cluster_id')) < 2 THEN "
     "ALTER TABLE bbbctl_audit ADD COLUMN IF NOT EXISTS cluster text, "
-    "ADD COLUMN IF NOT EXISTS cluster_id text";
+    "ADD COLUMN IF NOT EXISTS cluster_id text; END IF; END $$";
 
 static const char audit_timeout_sql[] =
     "SET statement_timeout = " AUDIT_STATEMENT_MS;

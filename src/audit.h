@@ -5,14 +5,17 @@
  * client-generated UUID.  Records go to the table bbbctl_audit of the
  * [postgres] conninfo database (created if missing; the schema is in
  * bbbctl(1), AUDIT).  When the database cannot be reached or the insert
- * fails, the record is appended as one JSON line to the local spool file
- * ($XDG_STATE_HOME/bbbctl/audit.spool, or ~/.local/state/bbbctl/...;
+ * fails, the record is appended as one JSON line to the cluster's spool
+ * file ($XDG_STATE_HOME/bbbctl/audit-<name>-<id>.spool, or
+ * ~/.local/state/bbbctl/...; each record carries the cluster's name and
+ * identity, and a spool is replayed only into its own cluster's database;
+ * the shared audit.spool of older versions is kept, never replayed;
  * mode 0600, O_APPEND, fsync'd, flock'd).  On the next successful
  * connection the spool is replayed in order and truncated only once every
  * line is in the database; INSERT ... ON CONFLICT (uuid) DO NOTHING makes
  * a replay interrupted half-way safe to repeat.  A spool line that is not
- * valid JSON (a torn write) is moved to audit.spool.rejected, never
- * dropped.
+ * valid JSON (a torn write), or another cluster's, is moved to the
+ * spool's .rejected file, never dropped.
  *
  * The API is blocking and thread-safe: call it from job worker threads and
  * from commands, never from the loop thread.  Every libpq call has a
