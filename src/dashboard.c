@@ -747,7 +747,7 @@ dash_audit_done_cb(uint32_t id, enum task_end end, void *arg)
 			recs[i].result = e->result;
 			recs[i].spooled = e->spooled;
 		}
-		cl = xasprintf("%s (%s)", audit_cluster(r->audit),
+		cl = xasprintf("%s id %s", audit_cluster(r->audit),
 		    audit_cluster_ident(r->audit));
 		ui_audit_set_cluster(d->ui, cl);
 		free(cl);
