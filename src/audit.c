@@ -59,8 +59,24 @@ const char audit_schema_sql[] =
     "  at timestamptz NOT NULL,\n"
     "  duration_ms bigint,\n"
     "  host text,\n"
-    "  recorded_at timestamptz NOT NULL DEFAULT now()\n"
+    "  recorded_at timestamptz NOT NULL DEFAULT now(),\n"
+    "  cluster text,\n"
+    "  cluster_id text\n"
     ")";
+
+/*
+ * A table made before records carried their cluster: the columns are
+ * added (after SET statement_timeout, so within the deadline); its old
+ * rows keep NULL there and are listed only with --all-clusters.  The
+ * ALTER (an exclusive lock, queued behind any reader) runs only when a
+ * column is missing, not on every connection.
+ */
+static const char audit_migrate_sql[] =
+    "DO $$ BEGIN IF (SELECT count(*) FROM pg_attribute WHERE "
+    "attrelid = 'bbbctl_audit'::regclass AND NOT attisdropped AND "
+    "attname IN ('cluster', 'cluster_id')) < 2 THEN "
+    "ALTER TABLE bbbctl_audit ADD COLUMN IF NOT EXISTS cluster text, "
+    "ADD COLUMN IF NOT EXISTS cluster_id text; END IF; END $$";
 
 static const char audit_timeout_sql[] =
     "SET statement_timeout = " AUDIT_STATEMENT_MS;
@@ -70,9 +86,10 @@ static const char audit_index_sql[] =
 
 static const char audit_insert_sql[] =
     "INSERT INTO bbbctl_audit (uuid, event, job_id, verb, target, plan, "
-    "result, operator, origin, at, duration_ms, host) VALUES ($1, $2, "
-    "$3::bigint, $4, $5, $6, $7, $8, $9, "
-    "to_timestamp($10::double precision / 1000), $11::bigint, $12) "
+    "result, operator, origin, at, duration_ms, host, cluster, cluster_id) "
+    "VALUES ($1, $2, $3::bigint, $4, $5, $6, $7, $8, $9, "
+    "to_timestamp($10::double precision / 1000), $11::bigint, $12, $13, "
+    "$14) "
     "ON CONFLICT (uuid) DO NOTHING";
 
 /* Text is cut to AUDIT_FIELD_MAX characters, as the spool's. */
@@ -81,8 +98,9 @@ static const char audit_select_sql[] =
     "left(verb, 65536), left(target, 65536), left(plan, 65536), "
     "left(result, 65536), left(operator, 65536), left(origin, 65536), "
     "(extract(epoch FROM at) * 1000)::bigint, duration_ms, "
-    "left(host, 65536) "
+    "left(host, 65536), left(cluster, 65536), left(cluster_id, 65536) "
     "FROM bbbctl_audit WHERE at >= to_timestamp($1::double precision / 1000) "
+    "AND ($3::text IS NULL OR cluster_id = $3::text) "
     "ORDER BY at DESC, recorded_at DESC LIMIT $2::bigint";
 
 /*
@@ -96,7 +114,11 @@ struct audit {
 	char		*conninfo;	/* secret; NULL if not configured */
 	bool		 conninfo_bad;	/* libpq cannot parse it */
 	char		*host;
-	char		*spool;
+	char		*spool;		/* this cluster's */
+	char		*cluster;	/* [cluster] name */
+	char		*cluster_id;	/* audit_cluster_id() */
+	bool		 all_clusters;	/* audit_list() lists every cluster */
+	bool		 legacy_told;
 	char		**secrets;	/* to mask in records */
 	size_t		 nsecrets;
 	PGconn		*conn;
@@ -134,7 +156,10 @@ audit_new(const struct config *cfg)
 		host[0] = '\0';
 	host[sizeof host - 1] = '\0';
 	a->host = xstrdup(host[0] != '\0' ? host : "unknown");
-	a->spool = audit_spool_path();
+	a->cluster = xstrdup(cfg != NULL && cfg->cluster.name != NULL &&
+	    *cfg->cluster.name != '\0' ? cfg->cluster.name : "bbb");
+	a->cluster_id = audit_cluster_id(cfg);
+	a->spool = audit_spool_path_for(a->cluster, a->cluster_id);
 	if (cfg == NULL)
 		return (a);
 	if (cfg->postgres.conninfo != NULL && *cfg->postgres.conninfo != '\0') {
@@ -173,6 +198,8 @@ audit_free(struct audit *a)
 	free(a->secrets);
 	free(a->host);
 	free(a->spool);
+	free(a->cluster);
+	free(a->cluster_id);
 	free(a->failed_cause);
 	pthread_mutex_destroy(&a->mtx);
 	free(a);
@@ -241,6 +268,60 @@ audit_spool_path(void)
 		home = pw != NULL && pw->pw_dir != NULL ? pw->pw_dir : "/tmp";
 	}
 	return (xasprintf("%s/.local/state/bbbctl/audit.spool", home));
+}
+
+/*
+ * The identity of a fleet: FNV-1a (64 bits) over the consul and scalelite
+ * URLs, the two addresses that say which fleet this is.  It is computed,
+ * not stored, so nothing beside the config can be lost or copied with the
+ * wrong file, and it survives any edit of other keys (refresh, colours,
+ * credentials, a renamed [cluster] name keeps its records findable by id);
+ * only pointing bbbctl at another consul or scalelite makes it another
+ * fleet, which is what it then is.
+ */
+char *
+audit_cluster_id(const struct config *cfg)
+{
+	const char	*parts[2];
+	const u_char	*p;
+	uint64_t	 h = UINT64_C(14695981039346656037);
+	size_t		 i;
+
+	parts[0] = cfg != NULL ? cfg->consul.url : NULL;
+	parts[1] = cfg != NULL ? cfg->scalelite.url : NULL;
+	for (i = 0; i < nitems(parts); i++) {
+		for (p = (const u_char *)(parts[i] != NULL ? parts[i] : "");
+		    *p != '\0'; p++) {
+			h ^= *p;
+			h *= UINT64_C(1099511628211);
+		}
+		h ^= '\n';
+		h *= UINT64_C(1099511628211);
+	}
+	return (xasprintf("%016" PRIx64, h));
+}
+
+/* This cluster's spool: audit-<name>-<id>.spool beside audit.spool. */
+char *
+audit_spool_path_for(const char *cluster, const char *id)
+{
+	char	*shared, *slash, *name, *c, *p;
+
+	shared = audit_spool_path();
+	if (audit_spool_forced != NULL)
+		return (shared);
+	name = xstrdup(cluster);
+	for (c = name; *c != '\0'; c++) {
+		if (!isalnum((u_char)*c) && *c != '.' && *c != '_' &&
+		    *c != '-')
+			*c = '_';
+	}
+	slash = strrchr(shared, '/');
+	*slash = '\0';
+	p = xasprintf("%s/audit-%s-%s.spool", shared, name, id);
+	free(name);
+	free(shared);
+	return (p);
 }
 
 char *
@@ -451,6 +532,9 @@ audit_masked_init(const struct audit *a, const struct audit_rec *in,
 	m->r.origin = m->s[7] = audit_mask(a, in->origin);
 	if (m->r.at_ms == 0)
 		m->r.at_ms = util_wall_ms();
+	/* Every record is this cluster's: a spool never mixes fleets. */
+	m->r.cluster = a->cluster;
+	m->r.cluster_id = a->cluster_id;
 }
 
 static void
@@ -492,6 +576,10 @@ audit_spool_format(const struct audit_rec *r, const char *host)
 	json_object_set_new(o, "at_ms", json_integer(r->at_ms));
 	json_object_set_new(o, "duration_ms", json_integer(r->duration_ms));
 	audit_json_str(o, "host", host);
+	if (r->cluster != NULL)
+		audit_json_str(o, "cluster", r->cluster);
+	if (r->cluster_id != NULL)
+		audit_json_str(o, "cluster_id", r->cluster_id);
 	/* JSON_COMPACT with no JSON_INDENT never puts a newline in. */
 	s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(o);
@@ -562,6 +650,8 @@ audit_entry_clear(struct audit_entry *e)
 	free(e->operator_);
 	free(e->origin);
 	free(e->host);
+	free(e->cluster);
+	free(e->cluster_id);
 	memset(e, 0, sizeof *e);
 }
 
@@ -591,7 +681,10 @@ audit_spool_parse(const char *line, struct audit_entry *e, char **cause)
 	    audit_json_get_str(o, "result", false, &e->result, &why) != 0 ||
 	    audit_json_get_str(o, "operator", true, &e->operator_, &why) != 0 ||
 	    audit_json_get_str(o, "origin", true, &e->origin, &why) != 0 ||
-	    audit_json_get_str(o, "host", false, &e->host, &why) != 0)
+	    audit_json_get_str(o, "host", false, &e->host, &why) != 0 ||
+	    audit_json_get_str(o, "cluster", false, &e->cluster, &why) != 0 ||
+	    audit_json_get_str(o, "cluster_id", false, &e->cluster_id,
+	    &why) != 0)
 		goto fail;
 	if (*e->uuid == '\0') {
 		why = xstrdup("empty \"uuid\"");
@@ -1001,6 +1094,42 @@ audit_insert(struct audit *, const struct audit_rec *, const char *,
 static int
 audit_replay(struct audit *, char **);
 
+/*
+ * The shared spool of older versions held every fleet's records (and the
+ * demo's): it is never replayed into whatever database is configured now.
+ * It is kept, and said once per process.
+ */
+char *
+audit_legacy_spool(void)
+{
+	struct stat	 sb;
+	char		*old;
+
+	if (audit_spool_forced != NULL)
+		return (NULL);
+	old = audit_spool_path();
+	if (stat(old, &sb) == 0 && sb.st_size > 0)
+		return (old);
+	free(old);
+	return (NULL);
+}
+
+static void
+audit_legacy_warn(struct audit *a)
+{
+	char	*old;
+
+	if (a->legacy_told)
+		return;
+	if ((old = audit_legacy_spool()) != NULL) {
+		log_warn("audit: %s is an old shared spool (records of any "
+		    "cluster); not replayed, kept: replay it by hand into "
+		    "the database of its cluster", old);
+		a->legacy_told = true;
+	}
+	free(old);
+}
+
 /* Connect (if not connected), create the table, replay the spool. */
 static int
 audit_connect(struct audit *a, bool force, char **cause)
@@ -1043,9 +1172,11 @@ audit_connect(struct audit *a, bool force, char **cause)
 	 */
 	if (audit_exec_ok(a, audit_timeout_sql, cause) != 0 ||
 	    audit_exec_ok(a, audit_schema_sql, cause) != 0 ||
+	    audit_exec_ok(a, audit_migrate_sql, cause) != 0 ||
 	    audit_exec_ok(a, audit_index_sql, cause) != 0)
 		goto fail;
 	a->failed_at = 0;
+	audit_legacy_warn(a);
 	if (audit_replay(a, cause) != 0) {
 		/* Connected, but the spool stays: the next record tries. */
 		return (-1);
@@ -1062,7 +1193,7 @@ audit_insert(struct audit *a, const struct audit_rec *r, const char *host,
     char **cause)
 {
 	PGresult	*res;
-	const char	*vals[12];
+	const char	*vals[14];
 	char		 job[32], at[32], dur[32];
 	int		 rc = 0;
 
@@ -1087,7 +1218,9 @@ audit_insert(struct audit *a, const struct audit_rec *r, const char *host,
 	vals[9] = at;
 	vals[10] = r->duration_ms >= 0 ? dur : NULL;
 	vals[11] = host;
-	if (audit_exec(a, audit_insert_sql, 12, vals, &res, cause) != 0)
+	vals[12] = r->cluster;
+	vals[13] = r->cluster_id;
+	if (audit_exec(a, audit_insert_sql, 14, vals, &res, cause) != 0)
 		return (-1);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		*cause = audit_pq_error("audit insert",
@@ -1122,7 +1255,20 @@ audit_replay_line_cb(void *arg, char *line, size_t no)
 		buf_addc(&st->rejected, '\n');
 		return (0);
 	}
+	if (e.cluster_id != NULL &&
+	    strcmp(e.cluster_id, st->a->cluster_id) != 0) {
+		/* Another fleet's record: never into this database. */
+		log_warn("audit spool line %zu: cluster %s (%s) is not this "
+		    "one; kept in %s.rejected", no, e.cluster != NULL ?
+		    e.cluster : "?", e.cluster_id, st->a->spool);
+		audit_entry_clear(&e);
+		buf_adds(&st->rejected, line);
+		buf_addc(&st->rejected, '\n');
+		return (0);
+	}
 	memset(&r, 0, sizeof r);
+	r.cluster = st->a->cluster;
+	r.cluster_id = st->a->cluster_id;
 	r.uuid = e.uuid;
 	r.event = e.event;
 	r.verb = e.verb;
@@ -1307,7 +1453,7 @@ audit_list_db(struct audit *a, int64_t since_ms, size_t limit,
 {
 	PGresult		*res;
 	struct audit_entry	 e;
-	const char		*vals[2];
+	const char		*vals[3];
 	char			 since[32], lim[32];
 	int			 i, n;
 
@@ -1315,7 +1461,8 @@ audit_list_db(struct audit *a, int64_t since_ms, size_t limit,
 	snprintf(lim, sizeof lim, "%zu", limit != 0 ? limit : (size_t)INT64_MAX);
 	vals[0] = since;
 	vals[1] = lim;
-	if (audit_exec(a, audit_select_sql, 2, vals, &res, cause) != 0)
+	vals[2] = a->all_clusters ? NULL : a->cluster_id;
+	if (audit_exec(a, audit_select_sql, 3, vals, &res, cause) != 0)
 		return (-1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		*cause = audit_pq_error("audit select",
@@ -1338,6 +1485,8 @@ audit_list_db(struct audit *a, int64_t since_ms, size_t limit,
 		e.at_ms = audit_pq_int(res, i, 9, 0);
 		e.duration_ms = audit_pq_int(res, i, 10, -1);
 		e.host = audit_pq_str(res, i, 11);
+		e.cluster = audit_pq_str(res, i, 12);
+		e.cluster_id = audit_pq_str(res, i, 13);
 		audit_list_push(l, &e);
 	}
 	PQclear(res);
@@ -1397,6 +1546,32 @@ audit_entry_mask(const struct audit *a, struct audit_entry *e)
 		free(*f[i]);
 		*f[i] = m;
 	}
+}
+
+const char *
+audit_cluster(struct audit *a)
+{
+	return (a->cluster);
+}
+
+const char *
+audit_cluster_ident(struct audit *a)
+{
+	return (a->cluster_id);
+}
+
+const char *
+audit_spool_file(struct audit *a)
+{
+	return (a->spool);
+}
+
+void
+audit_set_all_clusters(struct audit *a, bool all)
+{
+	pthread_mutex_lock(&a->mtx);
+	a->all_clusters = all;
+	pthread_mutex_unlock(&a->mtx);
 }
 
 int

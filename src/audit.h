@@ -5,14 +5,17 @@
  * client-generated UUID.  Records go to the table bbbctl_audit of the
  * [postgres] conninfo database (created if missing; the schema is in
  * bbbctl(1), AUDIT).  When the database cannot be reached or the insert
- * fails, the record is appended as one JSON line to the local spool file
- * ($XDG_STATE_HOME/bbbctl/audit.spool, or ~/.local/state/bbbctl/...;
+ * fails, the record is appended as one JSON line to the cluster's spool
+ * file ($XDG_STATE_HOME/bbbctl/audit-<name>-<id>.spool, or
+ * ~/.local/state/bbbctl/...; each record carries the cluster's name and
+ * identity, and a spool is replayed only into its own cluster's database;
+ * the shared audit.spool of older versions is kept, never replayed;
  * mode 0600, O_APPEND, fsync'd, flock'd).  On the next successful
  * connection the spool is replayed in order and truncated only once every
  * line is in the database; INSERT ... ON CONFLICT (uuid) DO NOTHING makes
  * a replay interrupted half-way safe to repeat.  A spool line that is not
- * valid JSON (a torn write) is moved to audit.spool.rejected, never
- * dropped.
+ * valid JSON (a torn write), or another cluster's, is moved to the
+ * spool's .rejected file, never dropped.
  *
  * The API is blocking and thread-safe: call it from job worker threads and
  * from commands, never from the loop thread.  Every libpq call has a
@@ -51,6 +54,8 @@ struct audit_rec {
 	int64_t		 at_ms;
 	int64_t		 duration_ms;
 	uint32_t	 job_id;
+	const char	*cluster;	/* set by audit_record() */
+	const char	*cluster_id;
 };
 
 /*
@@ -93,6 +98,21 @@ void		 audit_interrupt(struct audit *);
 
 /* The spool file's path (allocated); the directory is not created. */
 char		*audit_spool_path(void);
+/* The identity of the configured fleet (hash of its consul, scalelite). */
+char		*audit_cluster_id(const struct config *);
+/* A cluster's own spool, beside audit_spool_path() (or the override). */
+char		*audit_spool_path_for(const char *, const char *);
+/*
+ * The shared spool of older versions if it holds records (never replayed:
+ * its records may be any cluster's), else NULL.  Owned by the caller.
+ */
+char		*audit_legacy_spool(void);
+/* Borrowed until audit_free(). */
+const char	*audit_cluster(struct audit *);
+const char	*audit_cluster_ident(struct audit *);
+const char	*audit_spool_file(struct audit *);
+/* audit_list() lists every cluster's rows, not only this one's. */
+void		 audit_set_all_clusters(struct audit *, bool);
 /*
  * From now on, in this process, the spool is path (copied; NULL: back
  * to the default).  --demo keeps its records in its own temp dir: they
@@ -125,6 +145,8 @@ struct audit_entry {
 	char		*operator_;
 	char		*origin;
 	char		*host;
+	char		*cluster;	/* NULL in older spools and rows */
+	char		*cluster_id;
 	int64_t		 at_ms;
 	int64_t		 duration_ms;	/* -1 for NULL */
 	uint32_t	 job_id;

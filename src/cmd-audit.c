@@ -28,10 +28,13 @@
 static void
 cmd_audit_usage(FILE *f)
 {
-	fprintf(f, "usage: bbbctl audit [--since T] [--json] [--limit N]\n"
+	fprintf(f, "usage: bbbctl audit [--since T] [--json] [--limit N] "
+	    "[--all-clusters]\n"
 	    "  T: a duration back from now (2h, 30m, 7d) or a date "
 	    "(2026-11-25, 2026-11-25T22:00[:00][Z])\n"
-	    "  N: the newest N records (default %d; 0 for all)\n",
+	    "  N: the newest N records (default %d; 0 for all)\n"
+	    "  --all-clusters: every cluster's records in the database, "
+	    "not only this one's\n",
 	    AUDIT_LIMIT_DEFAULT);
 }
 
@@ -134,12 +137,18 @@ cmd_audit_pad(const char *s, int width)
 }
 
 static void
-cmd_audit_print_text(const struct audit_list *l)
+cmd_audit_print_text(struct audit *a, const struct audit_list *l, bool all)
 {
 	const struct audit_entry	*e;
 	char				 when[32], dur[16], *who;
 	size_t				 i;
 
+	if (all)
+		printf("cluster %s (%s); records of all clusters\n",
+		    audit_cluster(a), audit_cluster_ident(a));
+	else
+		printf("cluster %s (%s)\n", audit_cluster(a),
+		    audit_cluster_ident(a));
 	if (l->n == 0) {
 		printf("no audit records\n");
 		return;
@@ -168,6 +177,10 @@ cmd_audit_print_text(const struct audit_list *l)
 		cmd_audit_put(e->result, 60);
 		if (e->spooled)
 			fputs(" (spooled)", stdout);
+		if (all && (e->cluster_id == NULL ||
+		    strcmp(e->cluster_id, audit_cluster_ident(a)) != 0))
+			printf(" [cluster %s]", e->cluster != NULL ?
+			    e->cluster : "?");
 		fputc('\n', stdout);
 	}
 }
@@ -204,6 +217,8 @@ cmd_audit_print_json(const struct audit_list *l)
 		cmd_audit_json_str(o, "operator", e->operator_);
 		cmd_audit_json_str(o, "origin", e->origin);
 		cmd_audit_json_str(o, "host", e->host);
+		cmd_audit_json_str(o, "cluster", e->cluster);
+		cmd_audit_json_str(o, "cluster_id", e->cluster_id);
 		t = (time_t)(e->at_ms / 1000);
 		if (gmtime_r(&t, &tm) != NULL &&
 		    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S",
@@ -231,21 +246,22 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 		{ "since",	required_argument,	NULL, 's' },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "limit",	required_argument,	NULL, 'n' },
+		{ "all-clusters", no_argument,		NULL, 'A' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct audit		*a;
 	struct audit_list	 l;
 	const char		*why;
-	char			*cause = NULL;
+	char			*cause = NULL, *old;
 	long long		 limit = AUDIT_LIMIT_DEFAULT;
 	int64_t			 since = 0;
-	bool			 json = false;
+	bool			 json = false, all = false;
 	int			 ch, rc;
 
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":s:jn:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":s:jn:Ah", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			since = cmd_audit_parse_since(optarg, util_wall_ms(),
@@ -258,6 +274,9 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 'A':
+			all = true;
 			break;
 		case 'n':
 			if (util_parse_ll(optarg, 0, 1000000, &limit,
@@ -285,6 +304,7 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 	}
 
 	a = audit_new(cli->cfg);
+	audit_set_all_clusters(a, all);
 	if (audit_list(a, since, (size_t)limit, &l, &cause) != 0) {
 		fprintf(stderr, "bbbctl: audit: %s\n", cause);
 		free(cause);
@@ -294,10 +314,15 @@ cmd_audit(struct cli *cli, int argc, char **argv)
 	if (l.db_error != NULL)
 		fprintf(stderr, "bbbctl: audit: %s; showing the spooled "
 		    "records only\n", l.db_error);
+	if ((old = audit_legacy_spool()) != NULL) {
+		fprintf(stderr, "bbbctl: audit: %s: an old shared spool "
+		    "(records of any cluster), kept and not replayed\n", old);
+		free(old);
+	}
 	if (json)
 		rc = cmd_audit_print_json(&l);
 	else {
-		cmd_audit_print_text(&l);
+		cmd_audit_print_text(a, &l, all);
 		rc = 0;
 	}
 	if (fflush(stdout) != 0)

@@ -759,6 +759,7 @@ dash_audit_done_cb(uint32_t id, enum task_end end, void *arg)
 	struct dash_audit	*da;
 	struct ui_audit_rec	*recs;
 	struct audit_entry	*e;
+	char			*cl, *old, *note;
 	size_t			 i;
 
 	(void)id;
@@ -787,8 +788,20 @@ dash_audit_done_cb(uint32_t id, enum task_end end, void *arg)
 			recs[i].result = e->result;
 			recs[i].spooled = e->spooled;
 		}
-		ui_audit_set(d->ui, recs, r->list.n, r->list.db_error !=
-		    NULL ? r->list.db_error : NULL, NULL);
+		cl = xasprintf("%s id %s", audit_cluster(r->audit),
+		    audit_cluster_ident(r->audit));
+		ui_audit_set_cluster(d->ui, cl);
+		free(cl);
+		old = audit_legacy_spool();
+		if (r->list.db_error == NULL && old != NULL) {
+			note = xasprintf("%s: old shared spool, kept, not "
+			    "replayed", old);
+			ui_audit_set(d->ui, recs, r->list.n, note, NULL);
+			free(note);
+		} else
+			ui_audit_set(d->ui, recs, r->list.n, r->list.db_error,
+			    NULL);
+		free(old);
 		free(recs);
 	}
 	dash_audit_read_free(r);

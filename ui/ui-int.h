@@ -547,6 +547,7 @@ struct ui {
 	struct ui_audit_rec *audit;
 	size_t		 naudit;
 	char		*audit_note;	/* or the error of the last read */
+	char		*audit_cluster;	/* whose records; owned, or NULL */
 	bool		 audit_failed;
 	bool		 audit_reading;	/* asked, not answered yet */
 	int64_t		 audit_at;	/* wall ms of the last answer; 0 */

@@ -410,6 +410,7 @@ ui_free(struct ui *ui)
 	free(ui->ask_target);
 	free(ui->message);
 	ui_audit_clear(ui);
+	free(ui->audit_cluster);
 	ui_keycheck_set(ui, NULL, 0, NULL);
 	ui_backups_clear(ui);
 	free(ui->verify_id);

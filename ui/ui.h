@@ -145,6 +145,8 @@ struct ui_audit_rec {
 	const char	*result;	/* may be NULL */
 	bool		 spooled;
 };
+/* The cluster the audit view lists (its name and identity); copied. */
+void		 ui_audit_set_cluster(struct ui *, const char *);
 void		 ui_audit_set(struct ui *, const struct ui_audit_rec *,
 		     size_t n, const char *note, const char *error);
 /*

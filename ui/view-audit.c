@@ -144,6 +144,8 @@ ui_audit_title(struct ui *ui, struct ui_view *v, struct buf *b)
 		if (ui->audit_note != NULL)
 			buf_printf(b, "  (%s)", ui->audit_note);
 	}
+	if (ui->audit_cluster != NULL)
+		buf_printf(b, "  cluster %s", ui->audit_cluster);
 }
 
 static const char *
@@ -213,6 +215,14 @@ static char *
 ui_audit_dup(const char *s)
 {
 	return (s != NULL ? xstrdup(s) : NULL);
+}
+
+void
+ui_audit_set_cluster(struct ui *ui, const char *cluster)
+{
+	free(ui->audit_cluster);
+	ui->audit_cluster = ui_audit_dup(cluster);
+	ui->dirty = true;
 }
 
 void

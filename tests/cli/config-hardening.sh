@@ -43,11 +43,15 @@ ok $? "they are shown as '?'"
 
 # ... and the audit listing (a spooled record from a hostile hand).
 mkdir -p "$tmp/state/bbbctl"
-printf '%s\n' '{"uuid":"u1","event":"done\u001b[2J","verb":"server cordon\u0007","target":"bbb-01\u001b]0;pwned\u0007","operator":"al\u001bice","origin":"local\u009b","at_ms":1700000000000,"duration_ms":5,"result":"ok\u001b[31m","host":"h"}' \
-    >"$tmp/state/bbbctl/audit.spool"
-chmod 600 "$tmp/state/bbbctl/audit.spool"
 printf '[cluster]\nname = x\n' >"$tmp/plain.conf"
 chmod 600 "$tmp/plain.conf"
+run --config "$tmp/plain.conf" audit
+# the header names the cluster and its identity: its spool's name
+id=$(sed -n 's/^cluster x (\([0-9a-f]*\))$/\1/p' "$tmp/out")
+hs=$tmp/state/bbbctl/audit-x-$id.spool
+printf '%s\n' '{"uuid":"u1","event":"done\u001b[2J","verb":"server cordon\u0007","target":"bbb-01\u001b]0;pwned\u0007","operator":"al\u001bice","origin":"local\u009b","at_ms":1700000000000,"duration_ms":5,"result":"ok\u001b[31m","host":"h"}' \
+    >"$hs"
+chmod 600 "$hs"
 run --config "$tmp/plain.conf" audit
 grep -q 'bbb-01' "$tmp/out"
 ok $? "the audit listing shows the record"

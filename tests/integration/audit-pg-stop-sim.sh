@@ -75,7 +75,7 @@ t1=$(date +%s)
 diag "ended after $((t1 - t0))s"
 grep -q 'server drain bbb-01: failed: drain timed out' "$tmp/err1"
 ok $? "the job's outcome is printed"
-grep -q '"event":"failed"' "$tmp/state/bbbctl/audit.spool" 2>/dev/null
+grep -q '"event":"failed"' "$tmp"/state/bbbctl/audit-*.spool 2>/dev/null
 ok $? "the outcome's record is in the spool"
 grep -q "bbbctl's own deadline" "$tmp/log"
 ok $? "the log says our deadline passed"
@@ -104,7 +104,7 @@ is "$?" 1 "it exits 1"
 jobpid=
 grep -q 'server drain bbb-01: cancelled: drain cancelled' "$tmp/err2"
 ok $? "the job's outcome is printed"
-grep -q '"event":"cancelled"' "$tmp/state/bbbctl/audit.spool"
+grep -q '"event":"cancelled"' "$tmp"/state/bbbctl/audit-*.spool
 ok $? "its outcome's record is in the spool"
 pg_thaw
 

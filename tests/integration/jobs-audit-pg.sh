@@ -56,7 +56,7 @@ ok $? "no secret in the database"
 pg_stop
 run --yes server enable bbb-01 >"$tmp/out" 2>&1
 ok $? "server enable bbb-01 with the database down"
-n=$(grep -c '"server enable"' "$tmp/state/bbbctl/audit.spool" 2>/dev/null)
+n=$(grep -c '"server enable"' "$tmp"/state/bbbctl/audit-*.spool 2>/dev/null)
 is "$n" 4 "its four records wait in the spool"
 pg_start
 ok $? "PostgreSQL is back"
@@ -68,7 +68,7 @@ is "$(pg_psql "SELECT count(*) FROM bbbctl_audit WHERE target = 'bbb-02'")" 4 \
     "and the new job's records are there"
 is "$(pg_psql "SELECT count(*) - count(DISTINCT uuid) FROM bbbctl_audit")" 0 \
     "no record twice"
-[ ! -s "$tmp/state/bbbctl/audit.spool" ]
+[ ! -s "$tmp"/state/bbbctl/audit-*.spool ]
 ok $? "the spool is empty again"
 
 done_testing

@@ -210,7 +210,7 @@ is "$(lb bbb-02)" disabled "scalelite shows bbb-02 disabled"
 n=$(run audit --json 2>/dev/null | jq -r '.[] | select(.event == "done" or .event == "failed" or .event == "cancelled") | .uuid' | sort -u | wc -l)
 [ "$n" -ge 8 ]
 ok $? "every job left a result record ($n)"
-! grep -qF "$slsecret" "$XDG_STATE_HOME/bbbctl/audit.spool"
+! grep -qF "$slsecret" "$XDG_STATE_HOME"/bbbctl/audit-*.spool
 ok $? "no secret in the audit records"
 
 done_testing

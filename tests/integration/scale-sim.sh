@@ -109,9 +109,9 @@ is "$(curl -s "$control/state" | jq -r '.nodes[] | select(.name ==
     "bbb-04 is enabled, online and up"
 vm=$(curl -s "$control/state" | jq -r '.nodes[] | select(.name ==
     "bbb-04") | .vm_id')
-grep -q "made VM $vm" "$tmp/state/bbbctl/audit.spool"
+grep -q "made VM $vm" "$tmp"/state/bbbctl/audit-*.spool
 ok $? "the audit record holds the VM id"
-! grep -q "$bbbsecret\|scripts/" "$tmp/state/bbbctl/audit.spool" "$tmp/log" \
+! grep -q "$bbbsecret\|scripts/" "$tmp"/state/bbbctl/audit-*.spool "$tmp/log" \
     "$tmp/err1" "$tmp/out1"
 ok $? "no secret or registration URL in the audit, the log or the output"
 
@@ -223,7 +223,7 @@ wait "$jp" 2>/dev/null
 jp=
 vm=$(curl -s "$control/state" | jq -r '.nodes[] | select(.name ==
     "bbb-04") | .vm_id')
-grep '"event":"resource"' "$tmp/state/bbbctl/audit.spool" |
+grep '"event":"resource"' "$tmp"/state/bbbctl/audit-*.spool |
     grep -q "bbb-04: made VM $vm"
 ok $? "the audit trail has the VM's id although the job never ended"
 run audit >"$tmp/audit" 2>&1 && grep -q "resource .*scale out" "$tmp/audit"

@@ -26,6 +26,11 @@ slsecret=$(awk -F' = ' '/^\[scalelite\]/ { s = 1 } s && $1 == "secret" { print $
 ok $? "the configuration has a scalelite secret"
 pg_psql "INSERT INTO bbbctl_audit (uuid, event, verb, target, plan, result, operator, origin, at) VALUES ('h-3', 'failed', 'server panic', 'bbb-08', 'checksum over $slsecret', 'scalelite said no to $slsecret', 'eve', '10.9.8.7', now() - interval '3 minutes')" >/dev/null
 ok $? "a record with the scalelite secret in it, from elsewhere"
+# They are this cluster's (the listing's first line names it and its id).
+hdr=$(cli audit 2>/dev/null | head -1)
+cid=$(printf '%s\n' "$hdr" | sed -n 's/^cluster .* (\([0-9a-f]*\))$/\1/p')
+[ -n "$cid" ] && pg_psql "UPDATE bbbctl_audit SET cluster_id = '$cid' WHERE cluster_id IS NULL" >/dev/null
+ok $? "of this cluster"
 ! cli audit --json 2>/dev/null | grep -qF "$slsecret"
 ok $? "bbbctl audit does not show the secret"
 

@@ -17,10 +17,14 @@ cli --yes server cordon bbb-02 >/dev/null 2>&1
 ok $? "a cordon from the command line"
 is "$(pg_psql "SELECT count(*) FROM bbbctl_audit WHERE target = 'bbb-02'")" 4 \
     "its four records are in the database"
-! grep -q 'bbb-02' "$XDG_STATE_HOME/bbbctl/audit.spool" 2>/dev/null
+! grep -q 'bbb-02' "$XDG_STATE_HOME"/bbbctl/audit*.spool 2>/dev/null
 ok $? "and none in the spool"
-# One more, written by another console straight into the database.
-pg_psql "INSERT INTO bbbctl_audit (uuid, event, verb, target, result, operator, origin, at) VALUES ('6d1f3a2e-8c1b-4f7e-9a55-0f2b3c4d5e6f', 'failed', 'stack redeploy', 'bbb-07', 'lock lost: from the other console', 'bob', '10.9.8.7', now())" >/dev/null
+# One more, written by another console of this cluster straight into
+# the database (the listing's first line names the cluster and its id).
+hdr=$("$ui_bbbctl" --config "$conf" audit 2>/dev/null | head -1)
+cname=$(printf '%s\n' "$hdr" | sed -n 's/^cluster \(.*\) ([0-9a-f]*)$/\1/p')
+cid=$(printf '%s\n' "$hdr" | sed -n 's/^cluster .* (\([0-9a-f]*\))$/\1/p')
+pg_psql "INSERT INTO bbbctl_audit (uuid, event, verb, target, result, operator, origin, at, cluster, cluster_id) VALUES ('6d1f3a2e-8c1b-4f7e-9a55-0f2b3c4d5e6f', 'failed', 'stack redeploy', 'bbb-07', 'lock lost: from the other console', 'bob', '10.9.8.7', now(), '$cname', '$cid')" >/dev/null
 ok $? "a record of another console in the database"
 
 ui_start 160 30 "$ui_bbbctl" --config "$conf" --log "$ui_tmp/log"

@@ -39,6 +39,19 @@ slurp(const char *path)
 	return (b.data != NULL ? buf_steal(&b) : xstrdup(""));
 }
 
+/* The spool audit_new(cfg) writes to. */
+static char *
+spool_of(const struct config *cfg)
+{
+	char	*id, *p;
+
+	id = audit_cluster_id(cfg);
+	p = audit_spool_path_for(cfg != NULL && cfg->cluster.name != NULL ?
+	    cfg->cluster.name : "bbb", id);
+	free(id);
+	return (p);
+}
+
 static void
 test_origin(void **state)
 {
@@ -267,7 +280,7 @@ test_spool_no_database(void **state)
 	r.plan = "bad \xff\xfe bytes \xc3\xa4 ok \xe2\x82";
 	assert_int_equal(audit_record(a, &r, &cause), 0);
 	free(cause);
-	spool = audit_spool_path();
+	spool = xstrdup(audit_spool_file(a));
 	assert_int_equal(stat(spool, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	text = slurp(spool);
@@ -344,8 +357,8 @@ test_conninfo_unparsable(void **state)
 		assert_non_null(l.db_error);
 		assert_null(strstr(l.db_error, "very-secret"));
 		audit_list_free(&l);
+		spool = xstrdup(audit_spool_file(a));
 		audit_free(a);
-		spool = audit_spool_path();
 		unlink(spool);
 		free(spool);
 	}
@@ -372,7 +385,7 @@ test_spool_unconfigured(void **state)
 	free(cause);
 	audit_free(a);
 	audit_free(NULL);
-	spool = audit_spool_path();
+	spool = spool_of(NULL);
 	unlink(spool);
 	free(spool);
 }
@@ -449,7 +462,7 @@ test_threads(void **state)
 	size_t			 i, j;
 
 	(void)state;
-	spool = audit_spool_path();
+	spool = spool_of(NULL);
 	unlink(spool);
 	a = audit_new(NULL);
 	for (i = 0; i < THREADS; i++)
@@ -485,6 +498,99 @@ test_spool_path(void **state)
 	assert_string_equal(p, "/home/alice/.local/state/bbbctl/audit.spool");
 	free(p);
 	setenv("XDG_STATE_HOME", tmpdir, 1);
+}
+
+/* Two fleets (even of one name) never share a spool or a listing. */
+static void
+test_spool_per_cluster(void **state)
+{
+	struct config		*ca, *cb;
+	struct audit		*a, *b;
+	struct audit_rec	 r;
+	struct audit_list	 l;
+	char			*cause = NULL, *text, *old;
+	FILE			*f;
+
+	(void)state;
+	ca = config_new();
+	cb = config_new();
+	free(ca->cluster.name);
+	free(cb->cluster.name);
+	ca->cluster.name = xstrdup("uni x");
+	cb->cluster.name = xstrdup("uni x");
+	ca->consul.url = xstrdup("https://consul.a.example:8500");
+	cb->consul.url = xstrdup("https://consul.b.example:8500");
+	a = audit_new(ca);
+	b = audit_new(cb);
+	assert_string_equal(audit_cluster(a), "uni x");
+	assert_string_not_equal(audit_cluster_ident(a),
+	    audit_cluster_ident(b));
+	assert_string_not_equal(audit_spool_file(a), audit_spool_file(b));
+	assert_non_null(strstr(audit_spool_file(a), "/audit-uni_x-"));
+	/* An unrelated key does not change the identity. */
+	free(ca->cluster.domain);
+	ca->cluster.domain = xstrdup("example.org");
+	text = audit_cluster_id(ca);
+	assert_string_equal(text, audit_cluster_ident(a));
+	free(text);
+
+	/* An old shared spool is kept, never listed as this cluster's. */
+	old = audit_spool_path();
+	assert_non_null(f = fopen(old, "w"));
+	fputs("{\"uuid\":\"old-1\",\"event\":\"done\",\"verb\":\"v\","
+	    "\"operator\":\"o\",\"origin\":\"local\",\"at_ms\":1}\n", f);
+	fclose(f);
+
+	memset(&r, 0, sizeof r);
+	r.event = "done";
+	r.verb = "server cordon";
+	r.operator_ = "o";
+	r.origin = "local";
+	r.uuid = "rec-a";
+	assert_int_equal(audit_record(a, &r, &cause), 0);
+	free(cause);
+	r.uuid = "rec-b";
+	assert_int_equal(audit_record(b, &r, &cause), 0);
+	free(cause);
+
+	text = slurp(audit_spool_file(a));
+	assert_non_null(strstr(text, "\"rec-a\""));
+	assert_null(strstr(text, "rec-b"));
+	assert_non_null(strstr(text, "\"cluster\":\"uni x\""));
+	assert_non_null(strstr(text, audit_cluster_ident(a)));
+	free(text);
+	text = slurp(audit_spool_file(b));
+	assert_null(strstr(text, "rec-a"));
+	assert_non_null(strstr(text, audit_cluster_ident(b)));
+	free(text);
+
+	cause = NULL;
+	assert_int_equal(audit_list(a, 0, 0, &l, &cause), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].uuid, "rec-a");
+	assert_string_equal(l.v[0].cluster, "uni x");
+	audit_list_free(&l);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(audit_list(b, 0, 0, &l, &cause), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].uuid, "rec-b");
+	audit_list_free(&l);
+	free(cause);
+
+	/* The old shared spool is still there, untouched. */
+	text = slurp(old);
+	assert_non_null(strstr(text, "old-1"));
+	free(text);
+
+	unlink(audit_spool_file(a));
+	unlink(audit_spool_file(b));
+	unlink(old);
+	free(old);
+	audit_free(a);
+	audit_free(b);
+	config_free(ca);
+	config_free(cb);
 }
 
 static void
@@ -526,6 +632,7 @@ main(void)
 		cmocka_unit_test(test_conninfo_unparsable),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_spool_fails),
+		cmocka_unit_test(test_spool_per_cluster),
 		cmocka_unit_test(test_since),
 	};
 	char	 tmpl[4096], *sub;

@@ -1049,8 +1049,10 @@ test_audit_view(void **state)
 	r[2].target = NULL;
 	r[2].result = NULL;
 	r[2].spooled = true;
+	ui_audit_set_cluster(e->ui, "uni-x id 0123456789abcdef");
 	ui_audit_set(e->ui, r, 3, "audit database: down", NULL);
 	s = screen(e);
+	assert_non_null(strstr(s, "cluster uni-x id 0123456789abcdef"));
 	assert_non_null(strstr(s, "TIME"));
 	assert_true(line_of(s, "EVENT") >= 0 && line_of(s, "EVENT") ==
 	    line_of(s, "OPERATOR") && line_of(s, "EVENT") ==
