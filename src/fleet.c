@@ -1364,17 +1364,57 @@ fleet_job_update_free(struct fleet_job_update *u)
 	free(u->target);
 	free(u->step);
 	free(u->result);
+	free(u->part);
+	free(u->part_step);
 	free(u);
 }
 
 static void
 fleet_job_free(struct fleet_job *j)
 {
+	size_t	 i;
+
+	for (i = 0; i < j->nparts; i++) {
+		free(j->parts[i].name);
+		free(j->parts[i].step);
+	}
+	free(j->parts);
 	free(j->verb);
 	free(j->target);
 	free(j->step);
 	free(j->result);
 	free(j);
+}
+
+static void
+fleet_job_part_apply(struct fleet_job *j, struct fleet_job_update *u)
+{
+	struct fleet_job_part	*p = NULL;
+	size_t			 i;
+
+	for (i = 0; i < j->nparts; i++) {
+		if (strcmp(j->parts[i].name, u->part) == 0) {
+			p = &j->parts[i];
+			break;
+		}
+	}
+	if (p == NULL) {
+		if (j->nparts >= FLEET_JOB_PARTS_MAX)
+			return;
+		j->parts = xreallocarray(j->parts, j->nparts + 1,
+		    sizeof *j->parts);
+		p = &j->parts[j->nparts++];
+		p->name = u->part;
+		u->part = NULL;
+		p->step = NULL;
+	}
+	if (u->part_step != NULL) {
+		free(p->step);
+		p->step = u->part_step;
+		u->part_step = NULL;
+	}
+	p->progress = u->part_progress < 0 ? -1 : u->part_progress > 100 ?
+	    100 : u->part_progress;
 }
 
 static bool
@@ -1441,6 +1481,8 @@ fleet_apply_job(struct fleet *f, struct fleet_job_update *u, int64_t now)
 		j->result = u->result;
 		u->result = NULL;
 	}
+	if (u->part != NULL)
+		fleet_job_part_apply(j, u);
 	j->state = u->state;
 	j->progress = u->progress;
 	j->cancellable = u->cancellable;

@@ -258,6 +258,17 @@ struct fleet_job {
 	int64_t		 started;
 	int64_t		 ended;
 	bool		 cancellable;
+	/*
+	 * Parts run side by side (a scale out's nodes): the last line and
+	 * percent of each, in the order they first reported.
+	 */
+	struct fleet_job_part *parts;
+	size_t		 nparts;
+};
+struct fleet_job_part {
+	char		*name;		/* "bbb-07" */
+	char		*step;		/* its last line */
+	int		 progress;	/* percent, -1 unknown */
 };
 
 #define FLEET_TOTAL_HIST FLEET_HIST_LEN
@@ -745,7 +756,16 @@ struct fleet_job_update {
 	int64_t		 started;	/* wall ms; 0 leaves it */
 	int64_t		 ended;
 	bool		 cancellable;
+	/*
+	 * Not NULL: this update is also part's new line (part_step) and
+	 * percent; a part unknown to the job is added after the others
+	 * (at most FLEET_JOB_PARTS_MAX).
+	 */
+	char		*part;
+	char		*part_step;
+	int		 part_progress;
 };
+#define FLEET_JOB_PARTS_MAX	64
 int		 fleet_apply_job(struct fleet *,
 		     struct fleet_job_update *taken, int64_t now_ms);
 void		 fleet_job_update_free(struct fleet_job_update *);

@@ -317,6 +317,77 @@ test_apply_bounded(void **state)
 	fleet_free(f);
 }
 
+static void
+apply_part(struct fleet *f, const char *part, const char *step, int pct)
+{
+	struct fleet_job_update	*u;
+
+	u = xcalloc(1, sizeof *u);
+	u->id = 7;
+	u->verb = xstrdup("scale out");
+	u->target = xstrdup("");
+	u->state = FLEET_JOB_RUNNING;
+	u->step = xasprintf("%s %s", part, step);
+	u->progress = pct;
+	u->part = xstrdup(part);
+	u->part_step = xstrdup(step);
+	u->part_progress = pct;
+	assert_int_equal(fleet_apply_job(f, u, 1000), 0);
+}
+
+/*
+ * Issue 11: a job's parts (a scale out's nodes) each keep their last
+ * line and percent, in the order they first reported; an update with
+ * no part leaves them; at most FLEET_JOB_PARTS_MAX.
+ */
+static void
+test_apply_parts(void **state)
+{
+	struct fleet		*f;
+	const struct fleet_job	*j;
+	struct fleet_job_update	*u;
+	char			 name[16];
+	int			 i;
+
+	(void)state;
+	f = fleet_new("t");
+	apply_part(f, "bbb-04", "[1/8] name", 0);
+	apply_part(f, "bbb-05", "[1/8] name", 0);
+	apply_part(f, "bbb-04", "[3/8] nova POST /servers", 25);
+	apply_part(f, "bbb-06", "[2/8] rancher token", 200);
+	j = fleet_job_by_id(f, 7);
+	assert_non_null(j);
+	assert_int_equal(j->nparts, 3);
+	assert_string_equal(j->parts[0].name, "bbb-04");
+	assert_string_equal(j->parts[0].step, "[3/8] nova POST /servers");
+	assert_int_equal(j->parts[0].progress, 25);
+	assert_string_equal(j->parts[1].name, "bbb-05");
+	assert_string_equal(j->parts[1].step, "[1/8] name");
+	assert_int_equal(j->parts[1].progress, 0);
+	assert_int_equal(j->parts[2].progress, 100);
+	/* the job's own line is the latest, as before */
+	assert_string_equal(j->step, "bbb-06 [2/8] rancher token");
+
+	u = xcalloc(1, sizeof *u);
+	u->id = 7;
+	u->state = FLEET_JOB_DONE;
+	u->progress = 100;
+	u->result = xstrdup("3 nodes added");
+	assert_int_equal(fleet_apply_job(f, u, 2000), 0);
+	j = fleet_job_by_id(f, 7);
+	assert_int_equal(j->nparts, 3);
+	assert_string_equal(j->parts[2].step, "[2/8] rancher token");
+
+	for (i = 0; i < FLEET_JOB_PARTS_MAX + 5; i++) {
+		snprintf(name, sizeof name, "n-%d", i);
+		apply_part(f, name, "x", -5);
+	}
+	j = fleet_job_by_id(f, 7);
+	assert_int_equal(j->nparts, FLEET_JOB_PARTS_MAX);
+	assert_int_equal(j->parts[FLEET_JOB_PARTS_MAX - 1].progress, -1);
+	fleet_free(f);
+}
+
 /*
  * Issue 16 items 2 and 3: a plan made in the dashboard says what a panic
  * ends (meetings and participants, from the freshest data, with its
@@ -560,6 +631,7 @@ main(void)
 		    env_teardown),
 		cmocka_unit_test(test_apply_bounded),
 		cmocka_unit_test(test_plan_dashboard),
+		cmocka_unit_test(test_apply_parts),
 		cmocka_unit_test(test_lock_holder),
 		cmocka_unit_test(test_lock_value),
 	};
