@@ -117,8 +117,8 @@ sc_say(struct sc_node *n, int step, int steps, const char *fmt, ...)
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	pthread_mutex_lock(&n->sc->mu);
-	job_step_progress(n->sc->job, 100 * (step - 1) / steps,
-	    "%s [%d/%d] %s", n->name, step, steps, s);
+	job_step_part(n->sc->job, n->name, 100 * (step - 1) / steps,
+	    "[%d/%d] %s", step, steps, s);
 	pthread_mutex_unlock(&n->sc->mu);
 	free(s);
 }
@@ -193,7 +193,8 @@ sc_call(struct sc *sc, enum sc_sys sys, const char *method, const char *path,
 		if (try > 0) {
 			free(*cause);
 			*cause = NULL;
-			if (!job_sleep(sc->job, 500 * try))
+			if (sc->job == NULL ||
+			    !job_sleep(sc->job, 500 * try))
 				usleep(500000 * (useconds_t)try);
 		}
 		switch (sys) {
@@ -236,7 +237,8 @@ sc_consul(struct sc *sc, const char *method, const char *path,
 		if (try > 0) {
 			free(*cause);
 			*cause = NULL;
-			if (!job_sleep(sc->job, 500 * try))
+			if (sc->job == NULL ||
+			    !job_sleep(sc->job, 500 * try))
 				usleep(500000 * (useconds_t)try);
 		}
 		api_consul_req(&r, &sc->co, method, path, b);
@@ -1464,19 +1466,26 @@ sc_node_clear(struct sc_node *n)
 	free(n->result);
 }
 
+/* Without a job (resolve): sc->job NULL; only reads are made. */
 static void
-sc_init(struct sc *sc, struct job *j)
+sc_init_cfg(struct sc *sc, const struct config *cfg)
 {
 	memset(sc, 0, sizeof *sc);
-	sc->job = j;
-	sc->cfg = job_config(j);
-	sc->args = job_args(j)->priv;
+	sc->cfg = cfg;
 	pthread_mutex_init(&sc->mu, NULL);
 	sc->os = api_openstack_conn(sc->cfg);
 	sc->rc = api_rancher_conn(sc->cfg);
 	sc->co = api_consul_conn(sc->cfg);
 	sc->sl = api_scalelite_conn(sc->cfg);
 	sc->poll_ms = sc->cfg->scale.poll_ms;
+}
+
+static void
+sc_init(struct sc *sc, struct job *j)
+{
+	sc_init_cfg(sc, job_config(j));
+	sc->job = j;
+	sc->args = job_args(j)->priv;
 }
 
 static void
@@ -2141,6 +2150,67 @@ sc_plan_check(const struct job_ctx *ctx, const struct job_args *a,
 	return (0);
 }
 
+/*
+ * The command line's check of scale in's NODE... (struct action,
+ * resolve): each name must be known to one of the five sources, as the
+ * run checks it; one that none knows is refused with the nearest name.
+ * The sources not answering: a warning, not a refusal (the run checks).
+ */
+static int
+sc_resolve_in(const struct config *cfg, const char *target, char **cause)
+{
+	struct sc		 sc;
+	struct scale_seen	*seen = NULL;
+	const char		*best;
+	char			*targets, *p, *w, *why = NULL;
+	size_t			 nseen = 0, i, d, bestd;
+	int			 rc = 0;
+
+	*cause = NULL;
+	if (cfg->openstack.auth_url == NULL || cfg->rancher.url == NULL ||
+	    cfg->scalelite.url == NULL)
+		return (0);
+	sc_init_cfg(&sc, cfg);
+	if (sc_snapshot(&sc, &seen, &nseen, &why) != 0) {
+		*cause = xasprintf("cannot check that %s exists: %s", target,
+		    why);
+		free(why);
+		sc_clear(&sc);
+		return (0);
+	}
+	targets = p = xstrdup(target);
+	while (rc == 0 && (w = strsep(&p, " ")) != NULL) {
+		if (*w == '\0')
+			continue;
+		best = NULL;
+		bestd = SIZE_MAX;
+		for (i = 0; i < nseen; i++) {
+			if (strcmp(seen[i].name, w) == 0)
+				break;
+			d = util_levenshtein(seen[i].name, w);
+			if (d < bestd) {
+				bestd = d;
+				best = seen[i].name;
+			}
+		}
+		if (i < nseen)
+			continue;
+		rc = -1;
+		if (best != NULL && bestd <= 3)
+			*cause = xasprintf("%s is not a BBB node (none of the "
+			    "five sources knows it as %s): refused; did you "
+			    "mean %s?", w, cfg->scale.name_pattern, best);
+		else
+			*cause = xasprintf("%s is not a BBB node (none of the "
+			    "five sources knows it as %s): refused", w,
+			    cfg->scale.name_pattern);
+	}
+	free(targets);
+	free(seen);
+	sc_clear(&sc);
+	return (rc);
+}
+
 /* --- options and rows ------------------------------------------------- */
 
 static int
@@ -2223,6 +2293,7 @@ const struct action action_scale_in = {
 	.locks = true,
 	.plan = sc_plan_in,
 	.run = sc_run_in,
+	.resolve = sc_resolve_in,
 	.target = ACTION_TARGET_NODES,
 	.opts = sc_in_opts,
 	.args_size = sizeof (struct sc_args),
