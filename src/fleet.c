@@ -723,6 +723,7 @@ fleet_free(struct fleet *f)
 
 	if (f == NULL)
 		return;
+	free(f->quota.flavor);
 	for (i = 0; i < f->priv->nall; i++)
 		fleet_node_free(f->priv->all[i]);
 	free(f->priv->all);
@@ -1507,4 +1508,44 @@ fleet_job_by_id(const struct fleet *f, uint32_t id)
 			return (f->jobs[i]);
 	}
 	return (NULL);
+}
+
+void
+fleet_apply_quota(struct fleet *f, const struct fleet_quota *q, int64_t now)
+{
+	free(f->quota.flavor);
+	f->quota = *q;
+	f->quota.flavor = q->flavor != NULL ? xstrdup(q->flavor) : NULL;
+	if (now > f->now_ms)
+		f->now_ms = now;
+	f->version++;
+}
+
+static void
+fleet_quota_min(int64_t *room, int64_t max, int64_t used, int64_t each)
+{
+	int64_t	 r;
+
+	if (max < 0 || each <= 0)
+		return;
+	r = max > used ? (max - (used > 0 ? used : 0)) / each : 0;
+	if (*room < 0 || r < *room)
+		*room = r;
+}
+
+int64_t
+fleet_quota_room(const struct fleet_quota *q)
+{
+	int64_t	 room = -1;
+
+	if (q->at == 0)
+		return (-1);
+	fleet_quota_min(&room, q->max_instances, q->instances_used, 1);
+	if (q->flavor != NULL) {
+		fleet_quota_min(&room, q->max_cores, q->cores_used,
+		    q->flavor_vcpus);
+		fleet_quota_min(&room, q->max_ram_mb, q->ram_used_mb,
+		    q->flavor_ram_mb);
+	}
+	return (room);
 }

@@ -1995,6 +1995,78 @@ sc_plan_names(const struct job_ctx *ctx, long count, struct job_plan *p)
 	buf_free(&b);
 }
 
+/* "12/20" or "12/unlimited". */
+static void
+sc_used_of(struct buf *b, int64_t used, int64_t max, int64_t div)
+{
+	if (used < 0)
+		buf_adds(b, "?");
+	else if (div == 1)
+		buf_printf(b, "%lld", (long long)used);
+	else
+		buf_printf(b, "%.4g", (double)used / (double)div);
+	if (max < 0)
+		buf_adds(b, "/unlimited");
+	else if (div == 1)
+		buf_printf(b, "/%lld", (long long)max);
+	else
+		buf_printf(b, "/%.4g", (double)max / (double)div);
+}
+
+/*
+ * The quota as the model has it (the OpenStack poller's GET /limits and
+ * the flavor's size), with its age: a plan line, and a refusal of a
+ * count that does not fit.  Nothing known (the command line): the
+ * run's own check only.
+ */
+static int
+sc_plan_quota(const struct job_ctx *ctx, const char *flavor, long count,
+    struct job_plan *p, char **cause)
+{
+	struct fleet_quota	 q;
+	struct buf		 b = { 0 };
+	char			 age[16];
+	int64_t			 room, now = p->made_ms;
+
+	if (ctx->fleet == NULL || ctx->fleet->quota.at == 0) {
+		job_plan_add(p, "quota: GET %s .../limits: instances, cores "
+		    "and RAM used vs max; refused unless %ld more VMs fit",
+		    ctx->cfg->openstack.auth_url, count);
+		return (0);
+	}
+	q = ctx->fleet->quota;
+	/* Another flavor (--flavor): its size is not known. */
+	if (q.flavor != NULL && strcmp(q.flavor, flavor) != 0)
+		q.flavor = NULL;
+	room = fleet_quota_room(&q);
+	buf_adds(&b, "instances ");
+	sc_used_of(&b, q.instances_used, q.max_instances, 1);
+	buf_adds(&b, ", cores ");
+	sc_used_of(&b, q.cores_used, q.max_cores, 1);
+	buf_adds(&b, ", RAM ");
+	sc_used_of(&b, q.ram_used_mb, q.max_ram_mb, 1024);
+	buf_adds(&b, " GiB");
+	if (room < 0)
+		buf_printf(&b, "; no limit applies to flavor %s", flavor);
+	else if (q.flavor != NULL)
+		buf_printf(&b, "; room for %lld more of flavor %s",
+		    (long long)room, flavor);
+	else
+		buf_printf(&b, "; room for %lld more VMs (flavor %s's size "
+		    "not known: instances only)", (long long)room, flavor);
+	util_fmt_age(now > q.at ? now - q.at : 0, age, sizeof age);
+	if (room >= 0 && count > room) {
+		*cause = xasprintf("quota exceeded: %ld more VMs do not fit "
+		    "(quota: %s; %s ago)", count, b.data, age);
+		buf_free(&b);
+		return (-1);
+	}
+	job_plan_add(p, "quota: %s (%s ago); checked again (GET .../limits) "
+	    "when the job starts", b.data, age);
+	buf_free(&b);
+	return (0);
+}
+
 static int
 sc_plan_out(const struct job_ctx *ctx, const struct job_args *a,
     struct job_plan *p, char **cause)
@@ -2037,9 +2109,10 @@ sc_plan_out(const struct job_ctx *ctx, const struct job_args *a,
 		    "knows it)", sa->name);
 	else
 		sc_plan_names(ctx, count, p);
-	job_plan_add(p, "quota: GET %s .../limits: instances, cores and RAM "
-	    "used vs max; refused unless %ld more VMs fit", cfg->openstack.
-	    auth_url, count);
+	if (sc_plan_quota(ctx, flavor, count, p, cause) != 0) {
+		free(ud);
+		return (-1);
+	}
 	job_plan_add(p, "check flavor %s, image %s, networks %s%s%s exist",
 	    flavor, cfg->scale.image, cfg->scale.networks,
 	    cfg->scale.key_name != NULL ? ", key pair " : "",
