@@ -267,4 +267,18 @@ out=$(cat "$t/bad")
 ok $? "requests are signed and authenticated by the clients (src/api/) only"
 [ -z "$out" ] || diags "$out"
 
+# 9. The requests the UI hands the glue (UI_REQ_* in ui/ui.h) are bits
+# of their own: two sharing a value make one key do the other's work (a
+# host's detail once answered the quit question and ended the program).
+out=$(awk '$1 == "#define" && $2 ~ /^UI_REQ_/ { print $3, $2 }' ui/ui.h |
+    sort | awk '$1 == last { print lastname " and " $2 " are both " $1 }
+    { last = $1; lastname = $2 }')
+bits=$(awk '$1 == "#define" && $2 ~ /^UI_REQ_/ { print $3 }' ui/ui.h |
+    while read -r v; do
+	[ $(( v & (v - 1) )) -eq 0 ] || echo "$v is not one bit"
+    done)
+[ -z "$out$bits" ] && [ -n "$(grep -c UI_REQ_ ui/ui.h)" ]
+ok $? "each UI_REQ_ request in ui/ui.h is a bit of its own"
+[ -z "$out$bits" ] || diags "$out" "$bits"
+
 done_testing

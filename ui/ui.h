@@ -60,8 +60,7 @@ struct ui_opts {
 #define UI_REQ_KEYCHECK		0x100	/* a host view wants keys check:
 					   run it off the loop thread,
 					   then ui_keycheck_set() */
-
-#define UI_REQ_QUIT_ANSWER	0x100	/* the quit question was answered:
+#define UI_REQ_QUIT_ANSWER	0x800	/* the quit question was answered:
 					   ui_take_quit() */
 #define UI_REFRESH_MIN_MS	500
 #define UI_REFRESH_MAX_MS	60000
