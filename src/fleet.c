@@ -725,6 +725,7 @@ fleet_free(struct fleet *f)
 
 	if (f == NULL)
 		return;
+	free(f->quota.flavor);
 	for (i = 0; i < f->priv->nall; i++)
 		fleet_node_free(f->priv->all[i]);
 	free(f->priv->all);
@@ -1376,17 +1377,57 @@ fleet_job_update_free(struct fleet_job_update *u)
 	free(u->target);
 	free(u->step);
 	free(u->result);
+	free(u->part);
+	free(u->part_step);
 	free(u);
 }
 
 static void
 fleet_job_free(struct fleet_job *j)
 {
+	size_t	 i;
+
+	for (i = 0; i < j->nparts; i++) {
+		free(j->parts[i].name);
+		free(j->parts[i].step);
+	}
+	free(j->parts);
 	free(j->verb);
 	free(j->target);
 	free(j->step);
 	free(j->result);
 	free(j);
+}
+
+static void
+fleet_job_part_apply(struct fleet_job *j, struct fleet_job_update *u)
+{
+	struct fleet_job_part	*p = NULL;
+	size_t			 i;
+
+	for (i = 0; i < j->nparts; i++) {
+		if (strcmp(j->parts[i].name, u->part) == 0) {
+			p = &j->parts[i];
+			break;
+		}
+	}
+	if (p == NULL) {
+		if (j->nparts >= FLEET_JOB_PARTS_MAX)
+			return;
+		j->parts = xreallocarray(j->parts, j->nparts + 1,
+		    sizeof *j->parts);
+		p = &j->parts[j->nparts++];
+		p->name = u->part;
+		u->part = NULL;
+		p->step = NULL;
+	}
+	if (u->part_step != NULL) {
+		free(p->step);
+		p->step = u->part_step;
+		u->part_step = NULL;
+	}
+	p->progress = u->part_progress < 0 ? -1 : u->part_progress > 100 ?
+	    100 : u->part_progress;
 }
 
 static bool
@@ -1453,6 +1494,8 @@ fleet_apply_job(struct fleet *f, struct fleet_job_update *u, int64_t now)
 		j->result = u->result;
 		u->result = NULL;
 	}
+	if (u->part != NULL)
+		fleet_job_part_apply(j, u);
 	j->state = u->state;
 	j->progress = u->progress;
 	j->cancellable = u->cancellable;
@@ -1477,4 +1520,44 @@ fleet_job_by_id(const struct fleet *f, uint32_t id)
 			return (f->jobs[i]);
 	}
 	return (NULL);
+}
+
+void
+fleet_apply_quota(struct fleet *f, const struct fleet_quota *q, int64_t now)
+{
+	free(f->quota.flavor);
+	f->quota = *q;
+	f->quota.flavor = q->flavor != NULL ? xstrdup(q->flavor) : NULL;
+	if (now > f->now_ms)
+		f->now_ms = now;
+	f->version++;
+}
+
+static void
+fleet_quota_min(int64_t *room, int64_t max, int64_t used, int64_t each)
+{
+	int64_t	 r;
+
+	if (max < 0 || each <= 0)
+		return;
+	r = max > used ? (max - (used > 0 ? used : 0)) / each : 0;
+	if (*room < 0 || r < *room)
+		*room = r;
+}
+
+int64_t
+fleet_quota_room(const struct fleet_quota *q)
+{
+	int64_t	 room = -1;
+
+	if (q->at == 0)
+		return (-1);
+	fleet_quota_min(&room, q->max_instances, q->instances_used, 1);
+	if (q->flavor != NULL) {
+		fleet_quota_min(&room, q->max_cores, q->cores_used,
+		    q->flavor_vcpus);
+		fleet_quota_min(&room, q->max_ram_mb, q->ram_used_mb,
+		    q->flavor_ram_mb);
+	}
+	return (room);
 }

@@ -258,6 +258,17 @@ struct fleet_job {
 	int64_t		 started;
 	int64_t		 ended;
 	bool		 cancellable;
+	/*
+	 * Parts run side by side (a scale out's nodes): the last line and
+	 * percent of each, in the order they first reported.
+	 */
+	struct fleet_job_part *parts;
+	size_t		 nparts;
+};
+struct fleet_job_part {
+	char		*name;		/* "bbb-07" */
+	char		*step;		/* its last line */
+	int		 progress;	/* percent, -1 unknown */
 };
 
 #define FLEET_TOTAL_HIST FLEET_HIST_LEN
@@ -288,6 +299,24 @@ struct fleet_fetch {
 
 struct fleet_priv;
 
+/*
+ * Nova's absolute limits (GET /limits) and the size of [scale] flavor
+ * (flavors/detail), from the OpenStack poller: what scale out's plan
+ * shows and checks.  -1: unlimited, or not given.
+ */
+struct fleet_quota {
+	int64_t		 at;		/* wall ms of the answer; 0: none yet */
+	int64_t		 max_instances;
+	int64_t		 instances_used;
+	int64_t		 max_cores;
+	int64_t		 cores_used;
+	int64_t		 max_ram_mb;
+	int64_t		 ram_used_mb;
+	char		*flavor;	/* as configured; NULL: no size known */
+	int64_t		 flavor_vcpus;
+	int64_t		 flavor_ram_mb;
+};
+
 struct fleet {
 	uint64_t	 version;
 	char		*cluster;
@@ -309,6 +338,7 @@ struct fleet {
 	struct fleet_problem **pending;	/* conditions held before they
 					   fire (CPU high for 1 of 5 min) */
 	size_t		 npending;
+	struct fleet_quota quota;
 	struct fleet_job **jobs;	/* newest first */
 	size_t		 njobs;
 	struct svc	**svcs;		/* services.h: probe results, by
@@ -639,6 +669,16 @@ int		 fleet_apply_rancher(struct fleet *,
 int		 fleet_apply_openstack(struct fleet *,
 		     struct fleet_openstack_update *taken, int64_t now_ms);
 
+/* Copies q (and its flavor); bumps version. */
+void		 fleet_apply_quota(struct fleet *, const struct fleet_quota *,
+		     int64_t now_ms);
+/*
+ * How many more VMs of the quota's flavor fit: the least of what the
+ * instances, cores and RAM leave (cores and RAM only with the flavor's
+ * size known); -1 when no limit applies or nothing is known.
+ */
+int64_t		 fleet_quota_room(const struct fleet_quota *);
+
 void		 fleet_consul_update_free(struct fleet_consul_update *);
 void		 fleet_prom_update_free(struct fleet_prom_update *);
 void		 fleet_scalelite_update_free(
@@ -756,7 +796,16 @@ struct fleet_job_update {
 	int64_t		 started;	/* wall ms; 0 leaves it */
 	int64_t		 ended;
 	bool		 cancellable;
+	/*
+	 * Not NULL: this update is also part's new line (part_step) and
+	 * percent; a part unknown to the job is added after the others
+	 * (at most FLEET_JOB_PARTS_MAX).
+	 */
+	char		*part;
+	char		*part_step;
+	int		 part_progress;
 };
+#define FLEET_JOB_PARTS_MAX	64
 int		 fleet_apply_job(struct fleet *,
 		     struct fleet_job_update *taken, int64_t now_ms);
 void		 fleet_job_update_free(struct fleet_job_update *);

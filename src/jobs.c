@@ -272,14 +272,21 @@ job_id(struct job *j)
 }
 
 /* Post the worker's snapshot to the queue and wake the loop. */
+/* The worker's snapshot, and part's line when part is not NULL. */
 static void
-job_post(struct job *j, bool final)
+job_post_part(struct job *j, bool final, const char *part,
+    const char *part_step, int part_progress)
 {
 	struct jobs		*js = j->jobs;
 	struct job_event	*ev;
 	struct fleet_job_update	*u;
 
 	u = xcalloc(1, sizeof *u);
+	if (part != NULL) {
+		u->part = xstrdup(part);
+		u->part_step = mask_text(part_step);
+		u->part_progress = part_progress;
+	}
 	u->id = j->id;
 	u->verb = xstrdup(j->action->verb);
 	u->target = xstrdup(j->target);
@@ -301,6 +308,12 @@ job_post(struct job *j, bool final)
 	TAILQ_INSERT_TAIL(&js->events, ev, entry);
 	pthread_mutex_unlock(&js->mu);
 	loop_wake(js->loop);
+}
+
+static void
+job_post(struct job *j, bool final)
+{
+	job_post_part(j, final, NULL, NULL, -1);
 }
 
 static void
@@ -335,6 +348,28 @@ job_step_progress(struct job *j, int percent, const char *fmt, ...)
 	va_start(ap, fmt);
 	job_vstep(j, percent, fmt, ap);
 	va_end(ap);
+}
+
+void
+job_step_part(struct job *j, const char *part, int percent,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (percent < 0)
+		percent = -1;
+	if (percent > 100)
+		percent = 100;
+	free(j->step);
+	j->step = xasprintf("%s %s", part, s);
+	j->progress = percent;
+	log_info("job %u: %s", j->id, j->step);
+	job_post_part(j, false, part, s, percent);
+	free(s);
 }
 
 void

@@ -140,6 +140,15 @@ void		 job_progress(struct job *, int percent);
 /* A new step with its progress, in one update (one line on the CLI). */
 void		 job_step_progress(struct job *, int percent, const char *,
 		     ...) __attribute__((format(printf, 3, 4)));
+/*
+ * A new line of one part of the job ("bbb-07"), for jobs whose parts
+ * run side by side on their own threads (serialised by the caller):
+ * the job's step becomes "<part> <line>" with its percent, as
+ * job_step_progress(), and the model keeps each part's last line and
+ * percent (struct fleet_job, parts) for the jobs view.
+ */
+void		 job_step_part(struct job *, const char *part, int percent,
+		     const char *, ...) __attribute__((format(printf, 4, 5)));
 /* The result line of a job that succeeds. */
 void		 job_result(struct job *, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));

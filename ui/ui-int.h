@@ -460,6 +460,8 @@ extern const struct ui_view_ops ui_view_services_ops;
 extern const struct ui_view_ops ui_view_host_ops;
 extern const struct ui_view_ops ui_view_problems_ops;
 extern const struct ui_view_ops ui_view_jobs_ops;
+/* The jobs view's row ids: the job's id in these bits (a part's row too). */
+#define UI_JOBS_ID_MASK	0xffffffU
 extern const struct ui_view_ops ui_view_audit_ops;
 extern const struct ui_view_ops ui_view_backups_ops;
 extern const struct ui_view_ops ui_view_help_ops;

@@ -783,7 +783,8 @@ ui_cancel_job(struct ui *ui, struct ui_view *v)
 		ui_message(ui, "no job selected");
 		return;
 	}
-	ui->cancel_job = r->id;
+	/* A part's row (view-jobs.c) cancels its job. */
+	ui->cancel_job = r->id & UI_JOBS_ID_MASK;
 	ui->reqs |= UI_REQ_CANCEL_JOB;
 }
 

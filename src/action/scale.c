@@ -117,8 +117,8 @@ sc_say(struct sc_node *n, int step, int steps, const char *fmt, ...)
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	pthread_mutex_lock(&n->sc->mu);
-	job_step_progress(n->sc->job, 100 * (step - 1) / steps,
-	    "%s [%d/%d] %s", n->name, step, steps, s);
+	job_step_part(n->sc->job, n->name, 100 * (step - 1) / steps,
+	    "[%d/%d] %s", step, steps, s);
 	pthread_mutex_unlock(&n->sc->mu);
 	free(s);
 }
@@ -193,7 +193,8 @@ sc_call(struct sc *sc, enum sc_sys sys, const char *method, const char *path,
 		if (try > 0) {
 			free(*cause);
 			*cause = NULL;
-			if (!job_sleep(sc->job, 500 * try))
+			if (sc->job == NULL ||
+			    !job_sleep(sc->job, 500 * try))
 				usleep(500000 * (useconds_t)try);
 		}
 		switch (sys) {
@@ -236,7 +237,8 @@ sc_consul(struct sc *sc, const char *method, const char *path,
 		if (try > 0) {
 			free(*cause);
 			*cause = NULL;
-			if (!job_sleep(sc->job, 500 * try))
+			if (sc->job == NULL ||
+			    !job_sleep(sc->job, 500 * try))
 				usleep(500000 * (useconds_t)try);
 		}
 		api_consul_req(&r, &sc->co, method, path, b);
@@ -1464,19 +1466,26 @@ sc_node_clear(struct sc_node *n)
 	free(n->result);
 }
 
+/* Without a job (resolve): sc->job NULL; only reads are made. */
 static void
-sc_init(struct sc *sc, struct job *j)
+sc_init_cfg(struct sc *sc, const struct config *cfg)
 {
 	memset(sc, 0, sizeof *sc);
-	sc->job = j;
-	sc->cfg = job_config(j);
-	sc->args = job_args(j)->priv;
+	sc->cfg = cfg;
 	pthread_mutex_init(&sc->mu, NULL);
 	sc->os = api_openstack_conn(sc->cfg);
 	sc->rc = api_rancher_conn(sc->cfg);
 	sc->co = api_consul_conn(sc->cfg);
 	sc->sl = api_scalelite_conn(sc->cfg);
 	sc->poll_ms = sc->cfg->scale.poll_ms;
+}
+
+static void
+sc_init(struct sc *sc, struct job *j)
+{
+	sc_init_cfg(sc, job_config(j));
+	sc->job = j;
+	sc->args = job_args(j)->priv;
 }
 
 static void
@@ -1986,6 +1995,78 @@ sc_plan_names(const struct job_ctx *ctx, long count, struct job_plan *p)
 	buf_free(&b);
 }
 
+/* "12/20" or "12/unlimited". */
+static void
+sc_used_of(struct buf *b, int64_t used, int64_t max, int64_t div)
+{
+	if (used < 0)
+		buf_adds(b, "?");
+	else if (div == 1)
+		buf_printf(b, "%lld", (long long)used);
+	else
+		buf_printf(b, "%.4g", (double)used / (double)div);
+	if (max < 0)
+		buf_adds(b, "/unlimited");
+	else if (div == 1)
+		buf_printf(b, "/%lld", (long long)max);
+	else
+		buf_printf(b, "/%.4g", (double)max / (double)div);
+}
+
+/*
+ * The quota as the model has it (the OpenStack poller's GET /limits and
+ * the flavor's size), with its age: a plan line, and a refusal of a
+ * count that does not fit.  Nothing known (the command line): the
+ * run's own check only.
+ */
+static int
+sc_plan_quota(const struct job_ctx *ctx, const char *flavor, long count,
+    struct job_plan *p, char **cause)
+{
+	struct fleet_quota	 q;
+	struct buf		 b = { 0 };
+	char			 age[16];
+	int64_t			 room, now = p->made_ms;
+
+	if (ctx->fleet == NULL || ctx->fleet->quota.at == 0) {
+		job_plan_add(p, "quota: GET %s .../limits: instances, cores "
+		    "and RAM used vs max; refused unless %ld more VMs fit",
+		    ctx->cfg->openstack.auth_url, count);
+		return (0);
+	}
+	q = ctx->fleet->quota;
+	/* Another flavor (--flavor): its size is not known. */
+	if (q.flavor != NULL && strcmp(q.flavor, flavor) != 0)
+		q.flavor = NULL;
+	room = fleet_quota_room(&q);
+	buf_adds(&b, "instances ");
+	sc_used_of(&b, q.instances_used, q.max_instances, 1);
+	buf_adds(&b, ", cores ");
+	sc_used_of(&b, q.cores_used, q.max_cores, 1);
+	buf_adds(&b, ", RAM ");
+	sc_used_of(&b, q.ram_used_mb, q.max_ram_mb, 1024);
+	buf_adds(&b, " GiB");
+	if (room < 0)
+		buf_printf(&b, "; no limit applies to flavor %s", flavor);
+	else if (q.flavor != NULL)
+		buf_printf(&b, "; room for %lld more of flavor %s",
+		    (long long)room, flavor);
+	else
+		buf_printf(&b, "; room for %lld more VMs (flavor %s's size "
+		    "not known: instances only)", (long long)room, flavor);
+	util_fmt_age(now > q.at ? now - q.at : 0, age, sizeof age);
+	if (room >= 0 && count > room) {
+		*cause = xasprintf("quota exceeded: %ld more VMs do not fit "
+		    "(quota: %s; %s ago)", count, b.data, age);
+		buf_free(&b);
+		return (-1);
+	}
+	job_plan_add(p, "quota: %s (%s ago); checked again (GET .../limits) "
+	    "when the job starts", b.data, age);
+	buf_free(&b);
+	return (0);
+}
+
 static int
 sc_plan_out(const struct job_ctx *ctx, const struct job_args *a,
     struct job_plan *p, char **cause)
@@ -2028,9 +2109,10 @@ sc_plan_out(const struct job_ctx *ctx, const struct job_args *a,
 		    "knows it)", sa->name);
 	else
 		sc_plan_names(ctx, count, p);
-	job_plan_add(p, "quota: GET %s .../limits: instances, cores and RAM "
-	    "used vs max; refused unless %ld more VMs fit", cfg->openstack.
-	    auth_url, count);
+	if (sc_plan_quota(ctx, flavor, count, p, cause) != 0) {
+		free(ud);
+		return (-1);
+	}
 	job_plan_add(p, "check flavor %s, image %s, networks %s%s%s exist",
 	    flavor, cfg->scale.image, cfg->scale.networks,
 	    cfg->scale.key_name != NULL ? ", key pair " : "",
@@ -2141,6 +2223,67 @@ sc_plan_check(const struct job_ctx *ctx, const struct job_args *a,
 	return (0);
 }
 
+/*
+ * The command line's check of scale in's NODE... (struct action,
+ * resolve): each name must be known to one of the five sources, as the
+ * run checks it; one that none knows is refused with the nearest name.
+ * The sources not answering: a warning, not a refusal (the run checks).
+ */
+static int
+sc_resolve_in(const struct config *cfg, const char *target, char **cause)
+{
+	struct sc		 sc;
+	struct scale_seen	*seen = NULL;
+	const char		*best;
+	char			*targets, *p, *w, *why = NULL;
+	size_t			 nseen = 0, i, d, bestd;
+	int			 rc = 0;
+
+	*cause = NULL;
+	if (cfg->openstack.auth_url == NULL || cfg->rancher.url == NULL ||
+	    cfg->scalelite.url == NULL)
+		return (0);
+	sc_init_cfg(&sc, cfg);
+	if (sc_snapshot(&sc, &seen, &nseen, &why) != 0) {
+		*cause = xasprintf("cannot check that %s exists: %s", target,
+		    why);
+		free(why);
+		sc_clear(&sc);
+		return (0);
+	}
+	targets = p = xstrdup(target);
+	while (rc == 0 && (w = strsep(&p, " ")) != NULL) {
+		if (*w == '\0')
+			continue;
+		best = NULL;
+		bestd = SIZE_MAX;
+		for (i = 0; i < nseen; i++) {
+			if (strcmp(seen[i].name, w) == 0)
+				break;
+			d = util_levenshtein(seen[i].name, w);
+			if (d < bestd) {
+				bestd = d;
+				best = seen[i].name;
+			}
+		}
+		if (i < nseen)
+			continue;
+		rc = -1;
+		if (best != NULL && bestd <= 3)
+			*cause = xasprintf("%s is not a BBB node (none of the "
+			    "five sources knows it as %s): refused; did you "
+			    "mean %s?", w, cfg->scale.name_pattern, best);
+		else
+			*cause = xasprintf("%s is not a BBB node (none of the "
+			    "five sources knows it as %s): refused", w,
+			    cfg->scale.name_pattern);
+	}
+	free(targets);
+	free(seen);
+	sc_clear(&sc);
+	return (rc);
+}
+
 /* --- options and rows ------------------------------------------------- */
 
 static int
@@ -2223,6 +2366,7 @@ const struct action action_scale_in = {
 	.locks = true,
 	.plan = sc_plan_in,
 	.run = sc_run_in,
+	.resolve = sc_resolve_in,
 	.target = ACTION_TARGET_NODES,
 	.opts = sc_in_opts,
 	.args_size = sizeof (struct sc_args),

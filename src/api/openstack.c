@@ -335,6 +335,44 @@ out:
 }
 
 int
+api_nova_flavor_decode(const char *body, size_t len, const char *flavor,
+    int64_t *vcpus, int64_t *ram_mb, char **cause)
+{
+	json_t		*root, *e;
+	json_error_t	 err;
+	const char	*name, *id;
+	size_t		 i;
+	int		 rc = -1;
+
+	*vcpus = *ram_mb = -1;
+	if ((root = json_loadb(body, len, 0, &err)) == NULL) {
+		*cause = xasprintf("nova: flavors: not JSON: %s", err.text);
+		return (-1);
+	}
+	json_array_foreach(json_object_get(root, "flavors"), i, e) {
+		name = json_string_value(json_object_get(e, "name"));
+		id = json_string_value(json_object_get(e, "id"));
+		if ((name == NULL || strcmp(name, flavor) != 0) &&
+		    (id == NULL || strcmp(id, flavor) != 0))
+			continue;
+		if (!json_is_integer(json_object_get(e, "vcpus")) ||
+		    !json_is_integer(json_object_get(e, "ram"))) {
+			*cause = xasprintf("nova: flavor %s: no vcpus or ram",
+			    flavor);
+			goto out;
+		}
+		*vcpus = json_integer_value(json_object_get(e, "vcpus"));
+		*ram_mb = json_integer_value(json_object_get(e, "ram"));
+		rc = 0;
+		goto out;
+	}
+	*cause = xasprintf("nova: flavor %s does not exist", flavor);
+out:
+	json_decref(root);
+	return (rc);
+}
+
+int
 api_nova_limits(const struct api_conn *c, const struct api_os_token *t,
     struct api_nova_limits *l, char **cause)
 {

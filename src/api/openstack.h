@@ -98,6 +98,12 @@ struct api_nova_limits {
 /* Decoder, public for the tests and the fuzzer: 0, or -1 with *cause. */
 int	 api_nova_limits_decode(const char *, size_t,
 	     struct api_nova_limits *, char **cause);
+/*
+ * Nova GET /flavors/detail: the vcpus and ram (MiB) of the flavor named
+ * (name or id).  0, or -1 with *cause (not there, not JSON).  Pure.
+ */
+int	 api_nova_flavor_decode(const char *, size_t, const char *flavor,
+	     int64_t *vcpus, int64_t *ram_mb, char **cause);
 /* Blocking GET {compute}/limits. */
 int	 api_nova_limits(const struct api_conn *,
 	     const struct api_os_token *, struct api_nova_limits *,

@@ -10,6 +10,11 @@
  * and the credential's secret are zeroed when dropped.  A list whose
  * pages are all the same as the last good one's is not decoded
  * (backend/memo.h).  The requests are built by api/openstack.h.
+ *
+ * After a good list, at the same pace: GET <compute>/limits and, with
+ * [scale] flavor set, GET <compute>/flavors/detail for its size: the
+ * quota in the model (struct fleet_quota) that scale out's plan shows.
+ * Their failure only leaves the last quota with its age.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,10 +37,12 @@ struct os_poll {
 	int			 pages;
 	struct fleet_openstack_update *acc;
 	struct bk_memo		*memo;
+	struct fleet_quota	 quota;		/* being fetched */
 };
 
 static void	os_auth(struct os_poll *);
 static void	os_servers(struct os_poll *, const char *);
+static void	os_limits(struct os_poll *);
 
 int
 bk_nova_decode_cb(void *arg, int part, const char *body, size_t len,
@@ -171,7 +178,7 @@ os_servers_cb(struct http_response *resp, void *arg)
 		fetch = bk_fetch(op->s);
 		fleet_touch_source(bk_fleet(op->s), FLEET_SRC_OPENSTACK,
 		    &fetch, util_wall_ms());
-		bk_done(op->s);
+		os_limits(op);
 		return;
 	}
 	if (cause != NULL) {
@@ -183,7 +190,87 @@ os_servers_cb(struct http_response *resp, void *arg)
 	op->acc = NULL;
 	u->fetch = bk_fetch(op->s);
 	fleet_apply_openstack(bk_fleet(op->s), u, util_wall_ms());
+	os_limits(op);
+}
+
+/* The quota's end: into the model when the limits came. */
+static void
+os_quota_done(struct os_poll *op)
+{
+	if (op->quota.at != 0)
+		fleet_apply_quota(bk_fleet(op->s), &op->quota, op->quota.at);
+	op->quota.flavor = NULL;	/* borrowed from the config */
 	bk_done(op->s);
+}
+
+static void
+os_flavor_cb(struct http_response *resp, void *arg)
+{
+	struct os_poll	*op = arg;
+	char		*cause = NULL;
+
+	if (resp->error != NULL || !http_response_ok(resp) ||
+	    api_nova_flavor_decode(resp->body != NULL ? resp->body : "",
+	    resp->len, op->quota.flavor, &op->quota.flavor_vcpus,
+	    &op->quota.flavor_ram_mb, &cause) != 0) {
+		log_info("openstack: flavors/detail: %s", cause != NULL ?
+		    cause : resp->error != NULL ? resp->error : "failed");
+		free(cause);
+		op->quota.flavor = NULL;
+	}
+	os_quota_done(op);
+}
+
+static void
+os_limits_cb(struct http_response *resp, void *arg)
+{
+	struct os_poll			*op = arg;
+	const struct config		*cfg = bk_config(op->s);
+	struct api_nova_limits		 l;
+	struct api_conn			 c;
+	struct api_req			 r;
+	char				*cause = NULL;
+
+	if (resp->error != NULL || !http_response_ok(resp) ||
+	    api_nova_limits_decode(resp->body != NULL ? resp->body : "",
+	    resp->len, &l, &cause) != 0) {
+		log_info("openstack: limits: %s", cause != NULL ? cause :
+		    resp->error != NULL ? resp->error : "failed");
+		free(cause);
+		bk_done(op->s);
+		return;
+	}
+	memset(&op->quota, 0, sizeof op->quota);
+	op->quota.at = util_wall_ms();
+	op->quota.max_instances = l.max_instances;
+	op->quota.instances_used = l.instances_used;
+	op->quota.max_cores = l.max_cores;
+	op->quota.cores_used = l.cores_used;
+	op->quota.max_ram_mb = l.max_ram_mb;
+	op->quota.ram_used_mb = l.ram_used_mb;
+	op->quota.flavor_vcpus = op->quota.flavor_ram_mb = -1;
+	if (cfg->scale.flavor == NULL || *cfg->scale.flavor == '\0') {
+		os_quota_done(op);
+		return;
+	}
+	op->quota.flavor = cfg->scale.flavor;
+	c = api_openstack_conn(cfg);
+	c.timeout_ms = bk_timeout_ms(op->s);
+	api_nova_req(&r, &c, &op->tok, NULL, "flavors/detail", NULL, NULL);
+	bk_request(op->s, &r.http, os_flavor_cb, op);
+	api_req_clear(&r);
+}
+
+static void
+os_limits(struct os_poll *op)
+{
+	struct api_conn	 c = api_openstack_conn(bk_config(op->s));
+	struct api_req	 r;
+
+	c.timeout_ms = bk_timeout_ms(op->s);
+	api_nova_req(&r, &c, &op->tok, NULL, "limits", NULL, NULL);
+	bk_request(op->s, &r.http, os_limits_cb, op);
+	api_req_clear(&r);
 }
 
 static void

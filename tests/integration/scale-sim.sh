@@ -142,6 +142,13 @@ is "$(where bbb-05)" "" "bbb-05 is in no source"
 run --yes scale in infra-01 >/dev/null 2>"$tmp/ref1"
 [ $? -ne 0 ] && grep -q 'infra-01 is not a BBB node' "$tmp/ref1"
 ok $? "scale in of an infra VM is refused"
+# An unknown name: exit 1 before the plan (--dry-run too), with the
+# nearest node.
+run --dry-run scale in bbb-6 >"$tmp/ref3out" 2>"$tmp/ref3"
+is "$?" 1 "scale in of an unknown node exits 1"
+grep -q 'bbb-6 is not a BBB node.*did you mean bbb-06?' "$tmp/ref3" &&
+    ! grep -q 'dry run' "$tmp/ref3out"
+ok $? "before the plan, with a did-you-mean"
 cat >>"$conf" <<EOF
 min_nodes = 6
 EOF

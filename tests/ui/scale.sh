@@ -1,8 +1,10 @@
 #!/bin/sh
 # scale.sh: scaling from the dashboard (tmux) against bbbctl-sim: s on
 # the nodes view asks how many nodes, the confirm dialog shows the plan
-# (the user_data with the registration URL masked), the jobs view shows
-# each node's progress and the result; S on a node asks for its name
+# (the user_data with the registration URL masked, the quota with its
+# age), the jobs view shows
+# each node's progress on a line of its own under the job's (three at
+# once) and the result; S on a node asks for its name
 # typed and removes it from every source; both keys are in ? help.
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
@@ -28,6 +30,18 @@ node() {
 	    '.nodes[] | select(.name == $n) |
 	    "\(.vm_status) \(.in_consul) \(.in_scalelite) \(.lb)"'
 }
+# The jobs view shows, in one screen and while the job runs, a line of
+# each of the three new nodes (its name, then its step "[k/8] ...").
+three_parts() {
+	local s n
+	s=$(ui_screen)
+	printf '%s\n' "$s" | grep -qE "scale out +(running|waiting)" ||
+	    return 1
+	for n in 04 05 06; do
+		printf '%s\n' "$s" | grep -qE "^ +bbb-$n +.*\[[1-8]/8\]" ||
+		    return 1
+	done
+}
 export XDG_STATE_HOME="$ui_tmp/state"
 ui_start 140 40 "$ui_bbbctl" --config "$ui_conf" --log "$ui_tmp/log"
 
@@ -52,17 +66,27 @@ ui_keys Escape
 # s: how many, then the plan.
 ui_keys s
 wait_for_text "scale out count: 1"; ok $? "s asks how many nodes"
-ui_keys BSpace 2 Enter
+ui_keys BSpace 3 Enter
 wait_for_text "scale out ?"; ok $? "then the confirm dialog"
-ui_has "bbb-04, bbb-05"; ok $? "the plan names the two new nodes"
+ui_has "bbb-04, bbb-05, bbb-06"; ok $? "the plan names the three new nodes"
 ui_has "<masked>"; ok $? "the plan's user_data masks the registration URL"
+# (the dialog wraps the line after "room for N more of")
+ui_has_re "quota: instances [0-9]+/[0-9]+, cores [0-9]+/[0-9a-z]+, RAM .*GiB; room for [0-9]+ more of" &&
+    ui_has_re "flavor m1.xlarge \([0-9.]+[smh] ago\)"
+ok $? "the plan shows the quota the poller read, with its age"
 ui_keys y
 wait_for_text "job 1 started: scale out"; ok $? "y starts the job"
 ui_keys 6
-wait_for_re "scale out +(running|waiting).*bbb-0[45] \[[3-8]/8\]"
+wait_for_re "scale out +(running|waiting).*bbb-0[456] \[[3-8]/8\]"
 ok $? "the jobs view shows a node's step"
-WAIT_DEADLINE=60 wait_for_re "scale out +done +100% 2 nodes added: bbb-04"
-ok $? "the job ends: 2 nodes added"
+if ui_wait three_parts; then
+	ok 0 "the jobs view shows the three nodes' lines at once"
+else
+	ok 1 "the jobs view shows the three nodes' lines at once"
+	ui_screen | sed 's/^/#   /'
+fi
+WAIT_DEADLINE=60 wait_for_re "scale out +done +100% 3 nodes added: bbb-04"
+ok $? "the job ends: 3 nodes added"
 is "$(node bbb-05)" "ACTIVE true true enabled" \
     "bbb-05 is a VM, in consul and enabled in scalelite"
 

@@ -783,6 +783,40 @@ test_nova_limits_decode(void **state)
 	free(cause);
 }
 
+/* The size of [scale] flavor, by name or id, from flavors/detail. */
+static void
+test_nova_flavor_decode(void **state)
+{
+	const char	*body = "{\"flavors\":[{\"id\":\"2\",\"name\":"
+	    "\"m1.small\",\"vcpus\":1,\"ram\":2048},{\"id\":\"5\","
+	    "\"name\":\"m1.xlarge\",\"vcpus\":8,\"ram\":16384},"
+	    "{\"id\":\"9\",\"name\":\"odd\",\"vcpus\":\"8\"}]}";
+	int64_t		 vcpus, ram;
+	char		*cause = NULL;
+
+	(void)state;
+	assert_int_equal(api_nova_flavor_decode(body, strlen(body),
+	    "m1.xlarge", &vcpus, &ram, &cause), 0);
+	assert_int_equal(vcpus, 8);
+	assert_int_equal(ram, 16384);
+	assert_int_equal(api_nova_flavor_decode(body, strlen(body), "2",
+	    &vcpus, &ram, &cause), 0);
+	assert_int_equal(vcpus, 1);
+	assert_int_equal(ram, 2048);
+	assert_int_equal(api_nova_flavor_decode(body, strlen(body), "m9",
+	    &vcpus, &ram, &cause), -1);
+	assert_string_equal(cause, "nova: flavor m9 does not exist");
+	free(cause);
+	assert_int_equal(api_nova_flavor_decode(body, strlen(body), "odd",
+	    &vcpus, &ram, &cause), -1);
+	assert_string_equal(cause, "nova: flavor odd: no vcpus or ram");
+	free(cause);
+	assert_int_equal(vcpus, -1);
+	assert_int_equal(api_nova_flavor_decode("[", 1, "x", &vcpus, &ram,
+	    &cause), -1);
+	free(cause);
+}
+
 /* --- blocking calls against the simulator -------------------------------- */
 
 struct live {
@@ -972,6 +1006,7 @@ main(void)
 		cmocka_unit_test(test_keystone),
 		cmocka_unit_test(test_openstack_describe),
 		cmocka_unit_test(test_nova_limits_decode),
+		cmocka_unit_test(test_nova_flavor_decode),
 		cmocka_unit_test_setup_teardown(test_live_scalelite,
 		    live_setup, live_teardown),
 		cmocka_unit_test_setup_teardown(test_live_rancher,

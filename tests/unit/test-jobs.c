@@ -317,6 +317,172 @@ test_apply_bounded(void **state)
 	fleet_free(f);
 }
 
+static void
+apply_part(struct fleet *f, const char *part, const char *step, int pct)
+{
+	struct fleet_job_update	*u;
+
+	u = xcalloc(1, sizeof *u);
+	u->id = 7;
+	u->verb = xstrdup("scale out");
+	u->target = xstrdup("");
+	u->state = FLEET_JOB_RUNNING;
+	u->step = xasprintf("%s %s", part, step);
+	u->progress = pct;
+	u->part = xstrdup(part);
+	u->part_step = xstrdup(step);
+	u->part_progress = pct;
+	assert_int_equal(fleet_apply_job(f, u, 1000), 0);
+}
+
+/*
+ * Issue 11: a job's parts (a scale out's nodes) each keep their last
+ * line and percent, in the order they first reported; an update with
+ * no part leaves them; at most FLEET_JOB_PARTS_MAX.
+ */
+static void
+test_apply_parts(void **state)
+{
+	struct fleet		*f;
+	const struct fleet_job	*j;
+	struct fleet_job_update	*u;
+	char			 name[16];
+	int			 i;
+
+	(void)state;
+	f = fleet_new("t");
+	apply_part(f, "bbb-04", "[1/8] name", 0);
+	apply_part(f, "bbb-05", "[1/8] name", 0);
+	apply_part(f, "bbb-04", "[3/8] nova POST /servers", 25);
+	apply_part(f, "bbb-06", "[2/8] rancher token", 200);
+	j = fleet_job_by_id(f, 7);
+	assert_non_null(j);
+	assert_int_equal(j->nparts, 3);
+	assert_string_equal(j->parts[0].name, "bbb-04");
+	assert_string_equal(j->parts[0].step, "[3/8] nova POST /servers");
+	assert_int_equal(j->parts[0].progress, 25);
+	assert_string_equal(j->parts[1].name, "bbb-05");
+	assert_string_equal(j->parts[1].step, "[1/8] name");
+	assert_int_equal(j->parts[1].progress, 0);
+	assert_int_equal(j->parts[2].progress, 100);
+	/* the job's own line is the latest, as before */
+	assert_string_equal(j->step, "bbb-06 [2/8] rancher token");
+
+	u = xcalloc(1, sizeof *u);
+	u->id = 7;
+	u->state = FLEET_JOB_DONE;
+	u->progress = 100;
+	u->result = xstrdup("3 nodes added");
+	assert_int_equal(fleet_apply_job(f, u, 2000), 0);
+	j = fleet_job_by_id(f, 7);
+	assert_int_equal(j->nparts, 3);
+	assert_string_equal(j->parts[2].step, "[2/8] rancher token");
+
+	for (i = 0; i < FLEET_JOB_PARTS_MAX + 5; i++) {
+		snprintf(name, sizeof name, "n-%d", i);
+		apply_part(f, name, "x", -5);
+	}
+	j = fleet_job_by_id(f, 7);
+	assert_int_equal(j->nparts, FLEET_JOB_PARTS_MAX);
+	assert_int_equal(j->parts[FLEET_JOB_PARTS_MAX - 1].progress, -1);
+	fleet_free(f);
+}
+
+/*
+ * Issue 11: scale out's plan in the dashboard shows the quota the
+ * OpenStack poller put in the model, with its age and the room left for
+ * the flavor, and refuses a count that does not fit; on the command line
+ * (no model) it leaves that to the run.
+ */
+static void
+test_plan_scale_quota(void **state)
+{
+	struct fleet		*f;
+	struct config		*cfg;
+	struct fleet_quota	 q;
+	struct job_ctx		 ctx;
+	struct job_args		 args;
+	struct job_plan		*p = NULL;
+	const struct action	*a = action_find("scale out");
+	const char		*top = getenv("top_srcdir");
+	char			*cause = NULL, *text, *o;
+
+	(void)state;
+	f = fleet_new("t");
+	cfg = config_new();
+	cfg->openstack.auth_url = xstrdup("https://keystone.example.org/v3");
+	cfg->rancher.url = xstrdup("https://rancher.example.org");
+	cfg->scalelite.url = xstrdup("https://sl.example.org");
+	cfg->scale.flavor = xstrdup("m1.xlarge");
+	cfg->scale.image = xstrdup("ubuntu");
+	cfg->scale.networks = xstrdup("bbb-net");
+	free(cfg->scale.user_data);
+	cfg->scale.user_data = xasprintf("%s/data/cloud-init/bbb-node.yaml",
+	    top != NULL ? top : ".");
+
+	memset(&q, 0, sizeof q);
+	q.at = util_wall_ms() - 12400;
+	q.max_instances = 20;
+	q.instances_used = 12;
+	q.max_cores = 80;
+	q.cores_used = 48;
+	q.max_ram_mb = 160 * 1024;
+	q.ram_used_mb = 96 * 1024;
+	q.flavor = (char *)"m1.xlarge";
+	q.flavor_vcpus = 8;
+	q.flavor_ram_mb = 16384;
+	fleet_apply_quota(f, &q, q.at);
+	/* instances leave 8, cores 4, RAM 4 */
+	assert_int_equal(fleet_quota_room(&f->quota), 4);
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.cfg = cfg;
+	ctx.fleet = f;
+	memset(&args, 0, sizeof args);
+	args.target = "";
+	args.priv = action_args_new(a);
+	assert_int_equal(a->args_parse(args.priv, "count", "4", &cause), 0);
+	assert_int_equal(jobs_plan(a, &ctx, &args, &p, &cause), 0);
+	text = job_plan_text(p);
+	assert_non_null(strstr(text, "quota: instances 12/20, cores 48/80, "
+	    "RAM 96/160 GiB; room for 4 more of flavor m1.xlarge (12s ago)"));
+	free(text);
+	job_plan_free(p);
+
+	assert_int_equal(a->args_parse(args.priv, "count", "5", &cause), 0);
+	assert_int_equal(jobs_plan(a, &ctx, &args, &p, &cause), -1);
+	assert_non_null(strstr(cause, "quota exceeded: 5 more VMs do not "
+	    "fit (quota: instances 12/20"));
+	assert_non_null(strstr(cause, "room for 4 more of flavor m1.xlarge;"
+	    " 12s ago)"));
+	free(cause);
+	cause = NULL;
+
+	/* another flavor: its size unknown, the instances only */
+	assert_int_equal(a->args_parse(args.priv, "flavor", "m1.small",
+	    &cause), 0);
+	assert_int_equal(jobs_plan(a, &ctx, &args, &p, &cause), 0);
+	text = job_plan_text(p);
+	assert_non_null(strstr(text, "room for 8 more VMs (flavor m1.small's "
+	    "size not known: instances only)"));
+	free(text);
+	job_plan_free(p);
+
+	/* the command line: no model, the run checks */
+	ctx.fleet = NULL;
+	assert_int_equal(a->args_parse(args.priv, "count", "30", &cause), 0);
+	assert_int_equal(jobs_plan(a, &ctx, &args, &p, &cause), 0);
+	text = job_plan_text(p);
+	o = strstr(text, "refused unless 30 more VMs fit");
+	assert_non_null(o);
+	free(text);
+	job_plan_free(p);
+
+	action_args_free(a, args.priv);
+	config_free(cfg);
+	fleet_free(f);
+}
+
 /*
  * Issue 16 items 2 and 3: a plan made in the dashboard says what a panic
  * ends (meetings and participants, from the freshest data, with its
@@ -560,6 +726,8 @@ main(void)
 		    env_teardown),
 		cmocka_unit_test(test_apply_bounded),
 		cmocka_unit_test(test_plan_dashboard),
+		cmocka_unit_test(test_apply_parts),
+		cmocka_unit_test(test_plan_scale_quota),
 		cmocka_unit_test(test_lock_holder),
 		cmocka_unit_test(test_lock_value),
 	};
