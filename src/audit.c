@@ -215,12 +215,23 @@ audit_last_spooled(struct audit *a)
 
 /* --- identity -------------------------------------------------------------- */
 
+static char	*audit_spool_forced;
+
+void
+audit_spool_override(const char *path)
+{
+	free(audit_spool_forced);
+	audit_spool_forced = path != NULL ? xstrdup(path) : NULL;
+}
+
 char *
 audit_spool_path(void)
 {
 	const char	*state, *home;
 	struct passwd	*pw;
 
+	if (audit_spool_forced != NULL)
+		return (xstrdup(audit_spool_forced));
 	state = getenv("XDG_STATE_HOME");
 	if (state != NULL && *state == '/')
 		return (xasprintf("%s/bbbctl/audit.spool", state));

@@ -93,6 +93,12 @@ void		 audit_interrupt(struct audit *);
 
 /* The spool file's path (allocated); the directory is not created. */
 char		*audit_spool_path(void);
+/*
+ * From now on, in this process, the spool is path (copied; NULL: back
+ * to the default).  --demo keeps its records in its own temp dir: they
+ * are never replayed into a real fleet's database.
+ */
+void		 audit_spool_override(const char *path);
 
 /* The OS user name (getpwuid; "uid N" if there is none); allocated. */
 char		*audit_operator(void);

@@ -14,7 +14,8 @@
  * the target's name typed for destructive ones; without a terminal and
  * without --yes the command refuses.  The job then runs on its worker
  * while this thread's loop prints its steps on stderr; ^C, SIGTERM and
- * SIGHUP cancel it where the action allows.  Exit 0 when the job is
+ * SIGHUP cancel it where the action allows (SIGHUP not once the job
+ * has passed its point of no return: it finishes).  Exit 0 when the job is
  * done, 1 otherwise.
  */
 #include <errno.h>
@@ -222,6 +223,12 @@ cmd_job_signal_cb(int signo, void *arg)
 	struct cmd_job_run	*r = arg;
 	char			*cause = NULL;
 
+	/* A hang-up leaves a job past its point of no return to finish. */
+	if (signo == SIGHUP && jobs_hangup(r->jobs) > 0) {
+		log_info("%s: the job has passed its point of no return; "
+		    "finishing it", strsignal(signo));
+		return;
+	}
 	if (jobs_cancel(r->jobs, r->id, &cause) != 0) {
 		fprintf(stderr, "bbbctl: %s; waiting for it to end\n", cause);
 		free(cause);
@@ -405,6 +412,20 @@ cmd_job_run(struct cli *cli, struct cmd_job *cj)
 		what = xstrdup(verb);
 	ctx.cfg = cli->cfg;
 	ctx.fleet = NULL;
+	/* A target that does not exist is refused, --dry-run too. */
+	if (a->resolve != NULL && *args.target != '\0') {
+		if (a->resolve(cli->cfg, args.target, &cause) != 0) {
+			fprintf(stderr, "bbbctl: %s: %s\n", what, cause);
+			free(cause);
+			goto out;
+		}
+		if (cause != NULL) {
+			fprintf(stderr, "bbbctl: %s: warning: %s\n", what,
+			    cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
 	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
 		fprintf(stderr, "bbbctl: %s: %s\n", what, cause);
 		free(cause);
@@ -457,7 +478,8 @@ cmd_job_run(struct cli *cli, struct cmd_job *cj)
 	/*
 	 * The terminal hangs up (an SSH connection drops): cancel as on
 	 * ^C, so the job ends with its audit record and gives the lock
-	 * back, instead of dying half-way with the lock held.  Under
+	 * back, instead of dying half-way with the lock held; a job past
+	 * its point of no return (job_no_return()) finishes instead.  Under
 	 * nohup SIGHUP stays ignored and the job goes on.
 	 */
 	if (sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)

@@ -9,6 +9,8 @@
  * within 10s") and the others are printed as they are.  --watch keeps
  * polling and redraws at every refresh until interrupted.
  */
+#include <sys/ioctl.h>
+
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -80,6 +82,56 @@ status_fail_pending(struct status_run *r)
 	services_fail_pending(f, r->timeout_ms, util_wall_ms());
 }
 
+/*
+ * --watch on a terminal: the text cut to the terminal's height, so that
+ * the screen never scrolls (the top line would go); the last line says
+ * how many lines did not fit.
+ */
+#define STATUS_ROWS(len, cols)	((len) <= 0 ? 1 : ((size_t)(len) + (cols) - 1) / \
+				    (cols))
+
+static void
+status_print_fit(struct fleet *f, const struct status_opts *o)
+{
+	struct winsize	 ws;
+	char		*text = NULL, *p, *nl;
+	size_t		 len = 0, lines = 0, total = 0, rows, cols, need;
+	FILE		*mem;
+
+	if ((mem = open_memstream(&text, &len)) == NULL) {
+		status_print_text(stdout, f, o);
+		return;
+	}
+	status_print_text(mem, f, o);
+	fclose(mem);
+	rows = 24;
+	cols = 80;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 2) {
+		rows = ws.ws_row;
+		cols = ws.ws_col > 0 ? ws.ws_col : 80;
+	}
+	/* Screen rows, a long line wrapping over several. */
+	for (p = text; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		total += STATUS_ROWS(nl - p, cols);
+	}
+	for (p = text; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		need = STATUS_ROWS(nl - p, cols);
+		if (total > rows - 1 && lines + need > rows - 2) {
+			printf("... %zu more lines: a taller terminal shows "
+			    "them (or status without --watch)\n",
+			    total - lines);
+			break;
+		}
+		fwrite(p, 1, (size_t)(nl - p) + 1, stdout);
+		lines += need;
+	}
+	free(text);
+}
+
 static void
 status_draw(struct status_run *r)
 {
@@ -94,6 +146,8 @@ status_draw(struct status_run *r)
 		fputc('\n', stdout);
 	if (r->json)
 		status_print_json(stdout, r->fleet, &o);
+	else if (r->watch && r->tty)
+		status_print_fit(r->fleet, &o);
 	else
 		status_print_text(stdout, r->fleet, &o);
 	fflush(stdout);

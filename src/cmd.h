@@ -45,6 +45,10 @@ int	 cmd_config_check(struct cli *, int, char **);
 int	 cmd_complete(struct cli *, int, char **);
 int	 cmd_config_keys(struct cli *, int, char **);
 
+/* cmd-keys.c */
+int	 cmd_keys_list(struct cli *, int, char **);
+int	 cmd_keys_check(struct cli *, int, char **);
+
 /*
  * cmd-setup.c: bbbctl setup.  The wizard is in the program (it needs
  * the terminal layer): main.c hands it over with cmd_setup_set_wizard().

@@ -142,6 +142,11 @@ static const struct config_entry config_table[] = {
 	    "private key file for ssh to the nodes"),
 	E("ssh", "known_hosts", CONFIG_PATH, ssh.known_hosts, NULL,
 	    "known_hosts file to verify the nodes' host keys"),
+	E("ssh", "authorized_keys", CONFIG_STRING, ssh.authorized_keys,
+	    ".ssh/authorized_keys", "the user's authorized_keys file on the "
+	    "hosts, relative to its home (keys rotate)"),
+	E_RANGE("ssh", "max_parallel", CONFIG_INT, ssh.max_parallel, "4", 1,
+	    64, "hosts changed at once by keys rotate (1 to 64)"),
 
 	E("backup", "dir", CONFIG_PATH, backup.dir, NULL,
 	    "directory for backups"),
@@ -214,6 +219,8 @@ static const struct config_entry config_table[] = {
 	    "draw with ASCII only (no Unicode lines or graphs)"),
 	E("ui", "mouse", CONFIG_BOOL, ui.mouse, "no",
 	    "accept mouse clicks"),
+	E("ui", "bell", CONFIG_BOOL, ui.bell, "no",
+	    "ring the terminal bell when a new critical problem appears"),
 
 	E("probes", "greenlight_url", CONFIG_URL, probes.greenlight_url, NULL,
 	    "Greenlight base URL (with its root, e.g. https://gl.example.org/b); "

@@ -86,6 +86,9 @@ struct config {
 		long	 port;		/* default 22 */
 		char	*identity;
 		char	*known_hosts;
+		char	*authorized_keys; /* on the hosts; default
+					   ".ssh/authorized_keys" */
+		long	 max_parallel;	/* default 4 */
 	} ssh;
 
 	struct {
@@ -123,6 +126,7 @@ struct config {
 		bool	 color;		/* default true */
 		bool	 ascii;
 		bool	 mouse;
+		bool	 bell;		/* a new critical rings */
 	} ui;
 
 	struct {			/* probe.h: fleet-wide services */

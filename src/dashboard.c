@@ -5,9 +5,18 @@
  *
  * The terminal fd is one more watcher on the loop, so no backend can
  * freeze the screen.  SIGWINCH resizes; SIGHUP (the SSH connection
- * dropped) ends at once without drawing; SIGTERM and SIGINT end
- * cleanly.  Every exit path restores the terminal and, with --demo,
+ * dropped) ends at once without drawing; SIGTERM ends cleanly; SIGINT
+ * (^C) is q.  Every exit path restores the terminal and, with --demo,
  * stops the simulator and removes its temp dir (the fatal hook too).
+ *
+ * Quitting (q, :quit, ^C) while jobs run asks first: stay (the
+ * default), finish them and then quit, or cancel them and quit.  SIGHUP
+ * and SIGTERM cannot ask: they cancel the jobs that have not passed
+ * their point of no return and let the others finish (jobs_hangup()).
+ * Jobs left to finish go on after the screen is closed, in this
+ * process, their steps on stderr (^C then cancels them).  On exit the
+ * outcome of every job of the session is printed, and the exit status
+ * is 1 when one of them failed or was cancelled.
  *
  * --demo: bbbctl-sim is looked for next to this program
  * (/proc/self/exe), then in $BBBCTL_SIM, then on PATH.  It runs on
@@ -46,6 +55,7 @@
 #include "loop.h"
 #include "probe.h"
 #include "simpath.h"
+#include "keyinv.h"
 #include "task.h"
 #include "tui.h"
 #include "util.h"
@@ -96,6 +106,9 @@ struct dash {
 	struct loop_timer	*settle;	/* coalesces source answers */
 	int			 exit_code;
 	bool			 hup;
+	int			 quit;		/* UI_QUIT_* chosen */
+	bool			 asking;	/* the quit question is open */
+	char			*drain_last;	/* last step printed */
 	int64_t			 started;	/* mono ms */
 	int64_t			 started_wall;
 	bool			 complete;	/* a complete frame was drawn */
@@ -110,6 +123,7 @@ struct dash {
 	uint32_t		 pending_token;
 
 	struct dash_audit	 audit;
+	uint32_t		 keycheck;	/* its task, or 0 */
 
 	/* --demo */
 	pid_t			 sim_pid;
@@ -119,6 +133,7 @@ struct dash {
 
 static void	 dash_audit_start(struct dash *);
 static void	 dash_audit_done_cb(uint32_t, enum task_end, void *);
+static void	 dash_keycheck_start(struct dash *);
 static void	 dash_input_cb(void *);
 static void	 dash_resize_cb(void *);
 static void	 dash_end_cb(int, bool, void *);
@@ -187,6 +202,7 @@ dash_demo_stop(struct dash *d)
 		d->sim_pid = 0;
 	}
 	if (d->tmpdir != NULL) {
+		audit_spool_override(NULL);
 		dash_rmdir(d->tmpdir);
 		free(d->tmpdir);
 		d->tmpdir = NULL;
@@ -275,7 +291,7 @@ out:
 static int
 dash_demo_start(struct dash *d, char **cause)
 {
-	char		*sim, *logpath, *tail;
+	char		*sim, *logpath, *tail, *spool;
 	int		 pfd[2], logfd, devnull;
 	pid_t		 pid;
 
@@ -288,6 +304,10 @@ dash_demo_start(struct dash *d, char **cause)
 	}
 	chmod(d->tmpdir, 0700);
 	d->conf = xasprintf("%s/bbbctl.conf", d->tmpdir);
+	/* The demo's audit records stay in the demo (removed with it). */
+	spool = xasprintf("%s/audit.spool", d->tmpdir);
+	audit_spool_override(spool);
+	free(spool);
 	logpath = xasprintf("%s/sim.log", d->tmpdir);
 	logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	free(logpath);
@@ -522,8 +542,23 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 	struct dash	*d = arg;
 	char		*msg;
 
-	if (d->ui == NULL)
+	if (d->ui == NULL) {
+		/* Finishing after the screen closed: say what they do. */
+		msg = xasprintf("job %u %s %s: %s", fj->id, fj->verb,
+		    fj->target, fj->step != NULL ? fj->step : "");
+		if (!d->hup && fj->state != FLEET_JOB_DONE &&
+		    fj->state != FLEET_JOB_FAILED &&
+		    fj->state != FLEET_JOB_CANCELLED && (d->drain_last ==
+		    NULL || strcmp(d->drain_last, msg) != 0)) {
+			fprintf(stderr, "bbbctl: %s\n", msg);
+			free(d->drain_last);
+			d->drain_last = msg;
+		} else
+			free(msg);
+		if (jobs_running(d->jobs) == 0)
+			loop_break(d->loop);
 		return;
+	}
 	if (fj->state == FLEET_JOB_DONE || fj->state == FLEET_JOB_FAILED ||
 	    fj->state == FLEET_JOB_CANCELLED) {
 		msg = xasprintf("job %u %s %s: %s: %s", fj->id, fj->verb,
@@ -534,8 +569,97 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 		/* Its outcome is in the audit trail now. */
 		if (ui_wants_audit(d->ui))
 			dash_audit_start(d);
+		/* The hosts accept another key now. */
+		if (strcmp(fj->verb, "keys rotate") == 0)
+			dash_keycheck_start(d);
 	}
 	dash_draw(d);
+}
+
+/* --- keys check, for the host view ---------------------------------------- */
+
+struct dash_keycheck {
+	struct dash		*d;
+	char			*path;		/* the configuration file */
+	struct config		*cfg;		/* its own, read from path:
+						   the task may outlive the
+						   dashboard's */
+	struct keyinv_check	*v;
+	size_t			 n;
+	char			*cause;
+	int			 rc;
+};
+
+static void
+dash_keycheck_run_cb(struct task *t, void *arg)
+{
+	struct dash_keycheck	*k = arg;
+
+	(void)t;
+	/* Read again: a rotation switched [ssh] identity in the file. */
+	k->cfg = config_new();
+	if ((k->rc = config_load(k->cfg, k->path, &k->cause)) != 0)
+		return;
+	k->rc = keyinv_check(k->cfg, &k->v, &k->n, &k->cause);
+}
+
+static void
+dash_keycheck_done_cb(uint32_t id, enum task_end end, void *arg)
+{
+	struct dash_keycheck	*k = arg;
+	struct ui_keycheck	*v;
+	size_t			 i;
+
+	(void)id;
+	if (end != TASK_ORPHANED) {
+		k->d->keycheck = 0;
+		if (k->d->ui != NULL && k->rc != 0)
+			ui_keycheck_set(k->d->ui, NULL, 0, k->cause);
+		else if (k->d->ui != NULL) {
+			v = xcalloc(k->n + 1, sizeof *v);
+			for (i = 0; i < k->n; i++) {
+				v[i].key = k->v[i].key;
+				v[i].accepts = k->v[i].accepts;
+				v[i].why = k->v[i].why;
+			}
+			ui_keycheck_set(k->d->ui, v, k->n, NULL);
+			free(v);
+		}
+		dash_draw(k->d);
+	}
+	keyinv_check_free(k->v, k->n);
+	config_free(k->cfg);
+	free(k->path);
+	free(k->cause);
+	free(k);
+}
+
+static void
+dash_keycheck_start(struct dash *d)
+{
+	struct dash_keycheck	*k;
+	char			*cause = NULL;
+
+	if (d->keycheck != 0)
+		return;
+	if (d->cli->cfg->path == NULL) {
+		if (d->ui != NULL)
+			ui_keycheck_set(d->ui, NULL, 0,
+			    "no configuration file");
+		return;
+	}
+	k = xcalloc(1, sizeof *k);
+	k->d = d;
+	k->path = xstrdup(d->cli->cfg->path);
+	d->keycheck = task_start(d->tasks, dash_keycheck_run_cb,
+	    dash_keycheck_done_cb, k, &cause);
+	if (d->keycheck == 0) {
+		if (d->ui != NULL)
+			ui_keycheck_set(d->ui, NULL, 0, cause);
+		free(cause);
+		free(k->path);
+		free(k);
+	}
 }
 
 /* --- the audit view's records -------------------------------------------- */
@@ -632,6 +756,58 @@ dash_audit_done_cb(uint32_t id, enum task_end end, void *arg)
 	dash_draw(d);
 }
 
+/* Quitting with jobs running: ask what becomes of them. */
+static void
+dash_ask_quit(struct dash *d)
+{
+	struct buf		 b = { 0 };
+	const struct fleet_job	*fj;
+	size_t			 i, n = jobs_running(d->jobs);
+	char			*title;
+
+	for (i = 0; i < d->fleet->njobs; i++) {
+		fj = d->fleet->jobs[i];
+		if (fj->state == FLEET_JOB_DONE ||
+		    fj->state == FLEET_JOB_FAILED ||
+		    fj->state == FLEET_JOB_CANCELLED)
+			continue;
+		buf_printf(&b, "job %u %s %s: %s\n", fj->id, fj->verb,
+		    fj->target, fj->step != NULL ? fj->step : "");
+	}
+	buf_printf(&b, "\nEsc: keep them running and stay.\n"
+	    "w: close the screen now; they finish in this process, their "
+	    "steps and outcome printed (^C then cancels them).\n"
+	    "c: cancel them (where they can be) and quit: a redeploy rolls "
+	    "back what it upgraded.");
+	title = xasprintf("Quit? %zu job%s still running", n, n == 1 ? "" :
+	    "s");
+	d->asking = true;
+	ui_ask_quit(d->ui, title, b.data);
+	free(title);
+	buf_free(&b);
+}
+
+static void
+dash_quit(struct dash *d, int how)
+{
+	size_t	 n;
+	char	*msg;
+
+	d->asking = false;
+	n = jobs_running(d->jobs);
+	if (how == UI_QUIT_STAY && n > 0) {
+		msg = xasprintf("not quitting: %zu job%s still running "
+		    "(6: jobs view)", n, n == 1 ? "" : "s");
+		ui_message(d->ui, msg);
+		free(msg);
+		return;
+	}
+	d->quit = how;
+	if (how == UI_QUIT_CANCEL)
+		jobs_cancel_all(d->jobs);
+	loop_break(d->loop);
+}
+
 static void
 dash_requests(struct dash *d, int reqs)
 {
@@ -642,9 +818,14 @@ dash_requests(struct dash *d, int reqs)
 		return;
 	}
 	if (reqs & UI_REQ_QUIT) {
-		loop_break(d->loop);
+		if (jobs_running(d->jobs) > 0)
+			dash_ask_quit(d);
+		else
+			loop_break(d->loop);
 		return;
 	}
+	if (reqs & UI_REQ_QUIT_ANSWER)
+		dash_quit(d, ui_take_quit(d->ui));
 	if (reqs & UI_REQ_SET_REFRESH)
 		backends_set_refresh(d->backends, ui_refresh_ms(d->ui));
 	if (reqs & UI_REQ_REFRESH_NOW)
@@ -657,6 +838,8 @@ dash_requests(struct dash *d, int reqs)
 		dash_cancel_job(d);
 	if (reqs & UI_REQ_AUDIT)
 		dash_audit_start(d);
+	if (reqs & UI_REQ_KEYCHECK)
+		dash_keycheck_start(d);
 }
 
 static void
@@ -726,11 +909,97 @@ dash_end_cb(int signo, bool hup, void *arg)
 {
 	struct dash	*d = arg;
 
+	/* ^C is q: with jobs running it asks. */
+	if (signo == SIGINT && !hup && d->ui != NULL &&
+	    jobs_running(d->jobs) > 0) {
+		dash_ask_quit(d);
+		dash_draw(d);
+		return;
+	}
 	if (hup)
 		d->hup = true;
 	log_info("dashboard: signal %d, exiting", signo);
 	d->exit_code = 128 + signo;
 	loop_break(d->loop);
+}
+
+/*
+ * After the screen closed, jobs left to finish: ^C or SIGTERM cancels
+ * them, SIGHUP leaves those past their point of no return.
+ */
+static void
+dash_drain_signal_cb(int signo, void *arg)
+{
+	struct dash	*d = arg;
+
+	if (signo == SIGHUP) {
+		d->hup = true;
+		jobs_hangup(d->jobs);
+		return;
+	}
+	if (!d->hup)
+		fprintf(stderr, "bbbctl: %s: cancelling the running jobs\n",
+		    strsignal(signo));
+	jobs_cancel_all(d->jobs);
+}
+
+/* Jobs still running when the screen closed: wait for their ends. */
+static void
+dash_drain(struct dash *d)
+{
+	size_t	 n;
+
+	if (d->hup || d->exit_code != 0)
+		n = jobs_hangup(d->jobs);
+	else
+		n = jobs_running(d->jobs);
+	if (jobs_running(d->jobs) == 0)
+		return;
+	log_info("dashboard: waiting for %zu running job(s) to end",
+	    jobs_running(d->jobs));
+	if (!d->hup)
+		fprintf(stderr, "bbbctl: waiting for %zu running job(s) to "
+		    "%s (^C cancels them)\n", jobs_running(d->jobs),
+		    d->quit == UI_QUIT_CANCEL || n == 0 ? "end" : "finish");
+	loop_signal(d->loop, SIGINT, dash_drain_signal_cb, d);
+	loop_signal(d->loop, SIGTERM, dash_drain_signal_cb, d);
+	loop_signal(d->loop, SIGHUP, dash_drain_signal_cb, d);
+	while (jobs_running(d->jobs) > 0) {
+		if (loop_run(d->loop) != 0)
+			break;
+	}
+	loop_signal(d->loop, SIGINT, NULL, NULL);
+	loop_signal(d->loop, SIGTERM, NULL, NULL);
+	loop_signal(d->loop, SIGHUP, NULL, NULL);
+}
+
+/*
+ * The outcome of every job of the session, oldest first (stderr and the
+ * log); 1 when one of them did not succeed.
+ */
+static int
+dash_report_jobs(struct dash *d)
+{
+	const struct fleet_job	*fj;
+	size_t			 i;
+	int			 bad = 0;
+
+	if (d->fleet == NULL)
+		return (0);
+	for (i = d->fleet->njobs; i > 0; i--) {
+		fj = d->fleet->jobs[i - 1];
+		if (fj->state != FLEET_JOB_DONE)
+			bad = 1;
+		log_info("dashboard: job %u %s %s: %s: %s", fj->id, fj->verb,
+		    fj->target, fleet_job_state_name(fj->state),
+		    fj->result != NULL ? fj->result : "");
+		if (!d->hup)
+			fprintf(stderr, "bbbctl: job %u %s %s: %s: %s\n",
+			    fj->id, fj->verb, fj->target,
+			    fleet_job_state_name(fj->state), fj->result !=
+			    NULL ? fj->result : "no result");
+	}
+	return (bad);
 }
 
 /* A crash: the terminal back, the simulator stopped (tui.h). */
@@ -818,6 +1087,7 @@ cmd_dashboard(struct cli *cli, int argc, char **argv)
 	o.color = cfg->ui.color && !cli->no_color;	/* NO_COLOR: cli.c */
 	o.ascii = cfg->ui.ascii;
 	o.mouse = cfg->ui.mouse;
+	o.bell = cfg->ui.bell;
 	o.refresh_ms = cfg->ui.refresh_ms;
 	d.ui = ui_new(&o, d.fleet, &cause);
 	if (d.ui == NULL) {
@@ -847,15 +1117,19 @@ out:
 	/* The terminal first: nothing below may need it. */
 	loop_timer_free(d.clock);
 	loop_timer_free(d.settle);
+	d.clock = d.settle = NULL;
 	ui_free(d.ui);
 	d.ui = NULL;
 	tui_free(d.tui);
 	d.tui = NULL;
-	/* Running jobs are cancelled where they allow it, and joined. */
-	if (d.jobs != NULL && jobs_running(d.jobs) > 0)
-		fprintf(stderr, "bbbctl: waiting for %zu running job(s) to "
-		    "end\n", jobs_running(d.jobs));
+	/* Jobs still running finish or end as decided (dash_drain()). */
+	if (d.jobs != NULL) {
+		dash_drain(&d);
+		if (dash_report_jobs(&d) && rc == CLI_EXIT_OK)
+			rc = CLI_EXIT_ERROR;
+	}
 	jobs_free(d.jobs);
+	free(d.drain_last);
 	/* The audit read's answer is dropped (there is no ui any more). */
 	if (d.tasks != NULL && tasks_running(d.tasks) > 0)
 		log_info("dashboard: waiting up to %d s for %zu background "

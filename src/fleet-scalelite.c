@@ -173,6 +173,7 @@ fleet_apply_meetings(struct fleet *f, struct fleet_meetings_update *u,
 	f->meetings = list;
 	f->nmeetings = nlist;
 	f->meetings_fetch = u->fetch;
+	f->meetings_at = now;
 	fleet_meetings_update_free(u);
 
 	/* Without Prometheus, the per-node figures come from here. */

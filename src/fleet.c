@@ -732,6 +732,7 @@ fleet_free(struct fleet *f)
 	fleet_hosts_free(f->hosts, f->nhosts);
 	fleet_vms_free(f->vms, f->nvms);
 	free(f->problems);	/* the problems are problems.c's */
+	free(f->pending);
 	services_free_all(f);
 	for (i = 0; i < f->njobs; i++) {
 		free(f->jobs[i]->verb);
@@ -1131,6 +1132,8 @@ fleet_source_ok(struct fleet *f, enum fleet_src src,
 	s->state = FLEET_SRC_OK;
 	free(s->cause);
 	s->cause = NULL;
+	s->failing_since = 0;
+	s->next_try = 0;
 	s->last_ok = s->last_try = now;
 	s->latency_ms = fetch->latency_ms;
 	s->bytes = fetch->bytes;
@@ -1163,6 +1166,8 @@ fleet_source_failed(struct fleet *f, enum fleet_src src, const char *cause,
 	free(s->cause);
 	s->cause = xstrdup(cause != NULL ? cause : "unknown error");
 	s->last_try = now;
+	if (s->failing_since == 0)
+		s->failing_since = now;
 	if (s->last_ok != 0 && now - s->last_ok < f->stale_limit_ms)
 		s->state = FLEET_SRC_STALE;
 	else
@@ -1219,6 +1224,73 @@ fleet_source_late(const struct fleet *f, enum fleet_src src, int64_t now)
 	return (s->state == FLEET_SRC_OK && s->last_ok > 0 &&
 	    s->period_ms > 0 &&
 	    now - s->last_ok > s->period_ms + FLEET_LATE_SLACK_MS);
+}
+
+void
+fleet_source_set_retry(struct fleet *f, enum fleet_src src, int64_t at)
+{
+	if ((unsigned)src >= FLEET_SRC_COUNT ||
+	    f->sources[src].next_try == at)
+		return;
+	f->sources[src].next_try = at;
+	f->version++;
+}
+
+bool
+fleet_source_trouble(const struct fleet *f, enum fleet_src src,
+    int64_t now, int64_t *since, const char **cause)
+{
+	const struct fleet_source	*s;
+
+	*since = 0;
+	*cause = NULL;
+	if ((unsigned)src >= FLEET_SRC_COUNT)
+		return (false);
+	s = &f->sources[src];
+	switch (s->state) {
+	case FLEET_SRC_STALE:
+	case FLEET_SRC_FAILED:
+		*since = s->failing_since;
+		*cause = s->cause;
+		return (true);
+	case FLEET_SRC_OK:
+		if (!fleet_source_late(f, src, now))
+			return (false);
+		*since = s->last_ok + s->period_ms;
+		*cause = "no answer since then (it may hang)";
+		return (true);
+	default:
+		return (false);
+	}
+}
+
+char *
+fleet_node_meetings_text(const struct fleet *f, const struct fleet_node *n,
+    int64_t now)
+{
+	const struct fleet_source	*s;
+	enum fleet_src			 src;
+	int64_t				 at;
+	char				 age[16];
+
+	if (f->sources[FLEET_SRC_PROMETHEUS].last_ok != 0 &&
+	    (n->seen & FLEET_SRC_BIT(FLEET_SRC_PROMETHEUS)) != 0) {
+		src = FLEET_SRC_PROMETHEUS;
+		at = f->sources[src].last_ok;
+	} else {
+		src = FLEET_SRC_SCALELITE;
+		at = f->meetings_at;
+	}
+	s = &f->sources[src];
+	if (at == 0 || n->meetings < 0)
+		return (xasprintf("meetings unknown (%s has no figures for "
+		    "%s)", fleet_src_name(src), n->key));
+	util_fmt_age(now - at, age, sizeof age);
+	return (xasprintf("%d meeting%s, %d participant%s (%s, %s ago%s)",
+	    n->meetings, n->meetings == 1 ? "" : "s",
+	    n->participants < 0 ? 0 : n->participants,
+	    n->participants == 1 ? "" : "s", fleet_src_name(src), age,
+	    s->state == FLEET_SRC_OK ? "" : ", source failing"));
 }
 
 void

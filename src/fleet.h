@@ -56,6 +56,10 @@ struct fleet_source {
 	int64_t		 period_ms;	/* the backends' schedule: good
 					   data follows good data within
 					   this; 0 unknown */
+	int64_t		 failing_since;	/* wall ms of the first failure
+					   since the last good answer, 0 */
+	int64_t		 next_try;	/* after a failure: wall ms of the
+					   next try (the back-off), 0 */
 };
 
 enum fleet_lb {
@@ -230,6 +234,8 @@ struct fleet_problem {
 	int64_t		 since;		/* wall ms the condition started */
 	const char	*action;	/* static verb that usually fixes it:
 					   "server enable", "stack redeploy" */
+	int64_t		 fires_at;	/* pending (fleet->pending): wall ms
+					   its hold ends; 0 otherwise */
 };
 
 enum fleet_job_state {
@@ -298,8 +304,11 @@ struct fleet {
 	size_t		 nhosts;
 	struct fleet_vm	**vms;
 	size_t		 nvms;
-	struct fleet_problem **problems; /* by severity, then age */
+	struct fleet_problem **problems; /* by severity, newest first */
 	size_t		 nproblems;
+	struct fleet_problem **pending;	/* conditions held before they
+					   fire (CPU high for 1 of 5 min) */
+	size_t		 npending;
 	struct fleet_job **jobs;	/* newest first */
 	size_t		 njobs;
 	struct svc	**svcs;		/* services.h: probe results, by
@@ -314,6 +323,7 @@ struct fleet {
 	uint64_t	 consul_index;	/* X-Consul-Index, last apply */
 	int64_t		 now_ms;	/* time of the last apply/tick */
 	struct fleet_fetch meetings_fetch; /* of the last getMeetings */
+	int64_t		 meetings_at;	/* wall ms of that list, 0 none yet */
 	struct fleet_priv *priv;	/* fleet.c's indexes */
 };
 
@@ -685,6 +695,24 @@ void		 fleet_source_set_period(struct fleet *, enum fleet_src,
  */
 bool		 fleet_source_late(const struct fleet *, enum fleet_src,
 		     int64_t now_ms);
+/*
+ * The source is not answering well at now_ms: failed, stale, or late
+ * (above).  *since: wall ms it stopped (its first failure, or when its
+ * next answer was due), 0 when it never answered; *cause: why, borrowed
+ * until the source changes (a generic text when late).
+ */
+bool		 fleet_source_trouble(const struct fleet *, enum fleet_src,
+		     int64_t now_ms, int64_t *since, const char **cause);
+/*
+ * What ending n's meetings ends, in words, from the freshest data and
+ * with its age: "3 meetings, 45 participants (prometheus, 2s ago)", or
+ * "meetings unknown (...)".  Allocated.
+ */
+char		*fleet_node_meetings_text(const struct fleet *,
+		     const struct fleet_node *, int64_t now_ms);
+/* The backends' next try of a failing src (wall ms; 0: none planned). */
+void		 fleet_source_set_retry(struct fleet *, enum fleet_src,
+		     int64_t at_ms);
 /* One line shown beside the source (copied; NULL clears). */
 void		 fleet_source_set_detail(struct fleet *, enum fleet_src,
 		     const char *detail);

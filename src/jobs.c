@@ -63,6 +63,7 @@ struct job {
 	/* shared, under jobs->mu */
 	bool			 cancel;
 	bool			 too_late;	/* a cancel is not obeyed */
+	bool			 no_return;	/* a hang-up does not cancel */
 	bool			 mutating;	/* run() has started */
 	char			*lock_lost;	/* why, once the lock is lost */
 
@@ -114,6 +115,7 @@ job_plan_free(struct job_plan *p)
 	free(p->steps);
 	free(p->title);
 	free(p->confirm);
+	free(p->warning);
 	free(p);
 }
 
@@ -135,9 +137,50 @@ job_plan_text(const struct job_plan *p)
 	size_t		 i;
 
 	buf_printf(&b, "%s\n", p->title);
+	if (p->warning != NULL)
+		buf_printf(&b, "  WARNING: %s\n", p->warning);
 	for (i = 0; i < p->nsteps; i++)
 		buf_printf(&b, "  %zu. %s\n", i + 1, p->steps[i]);
 	return (buf_steal(&b));
+}
+
+/* A system the action changes is failing: say so, and since when. */
+static void
+jobs_plan_warn(const struct action *a, const struct fleet *f,
+    struct job_plan *p)
+{
+	struct buf	 b = { 0 };
+	const char	*cause;
+	int64_t		 since, now = p->made_ms;
+	char		 age[16], clock[16];
+	struct tm	 tm;
+	time_t		 t;
+	int		 i;
+
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if ((a->acts_on & FLEET_SRC_BIT(i)) == 0 ||
+		    !fleet_source_trouble(f, i, now, &since, &cause))
+			continue;
+		if (b.len > 0)
+			buf_adds(&b, "; ");
+		if (since == 0) {
+			buf_printf(&b, "%s has never answered (%s): the job "
+			    "may fail", fleet_src_name(i), cause != NULL ?
+			    cause : "no answer yet");
+			continue;
+		}
+		t = (time_t)(since / 1000);
+		localtime_r(&t, &tm);
+		strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+		buf_printf(&b, "%s is failing since %s (%s ago): %s; the job "
+		    "may fail", fleet_src_name(i), clock,
+		    util_fmt_age(now > since ? now - since : 0, age,
+		    sizeof age), cause != NULL ? cause : "no answer");
+	}
+	if (b.len > 0)
+		p->warning = buf_steal(&b);
+	else
+		buf_free(&b);
 }
 
 int
@@ -165,6 +208,8 @@ jobs_plan(const struct action *a, const struct job_ctx *ctx,
 		job_plan_free(p);
 		return (-1);
 	}
+	if (ctx->fleet != NULL)
+		jobs_plan_warn(a, ctx->fleet, p);
 	if (p->risk == JOB_RISK_DESTRUCTIVE && p->confirm == NULL)
 		p->confirm = xstrdup(args->target != NULL &&
 		    *args->target != '\0' ? args->target : action_name(a));
@@ -421,6 +466,14 @@ job_cancel_too_late(struct job *j)
 		j->too_late = true;
 	pthread_mutex_unlock(&j->jobs->mu);
 	return (c);
+}
+
+void
+job_no_return(struct job *j)
+{
+	pthread_mutex_lock(&j->jobs->mu);
+	j->no_return = true;
+	pthread_mutex_unlock(&j->jobs->mu);
 }
 
 int
@@ -753,6 +806,39 @@ jobs_on_change(struct jobs *js, jobs_change_cb cb, void *arg)
 }
 
 void
+jobs_cancel_all(struct jobs *js)
+{
+	struct job	*j;
+
+	pthread_mutex_lock(&js->mu);
+	TAILQ_FOREACH(j, &js->list, entry)
+		j->cancel = true;
+	pthread_cond_broadcast(&js->cond);
+	pthread_mutex_unlock(&js->mu);
+}
+
+size_t
+jobs_hangup(struct jobs *js)
+{
+	struct job	*j;
+	size_t		 left = 0;
+
+	pthread_mutex_lock(&js->mu);
+	TAILQ_FOREACH(j, &js->list, entry) {
+		if (j->finished)
+			continue;
+		if (j->no_return || j->too_late ||
+		    (j->mutating && !j->action->cancellable))
+			left++;
+		else
+			j->cancel = true;
+	}
+	pthread_cond_broadcast(&js->cond);
+	pthread_mutex_unlock(&js->mu);
+	return (left);
+}
+
+void
 jobs_free(struct jobs *js)
 {
 	struct job		*j;
@@ -760,11 +846,7 @@ jobs_free(struct jobs *js)
 
 	if (js == NULL)
 		return;
-	pthread_mutex_lock(&js->mu);
-	TAILQ_FOREACH(j, &js->list, entry)
-		j->cancel = true;
-	pthread_cond_broadcast(&js->cond);
-	pthread_mutex_unlock(&js->mu);
+	jobs_cancel_all(js);
 	if (js->audit != NULL)
 		audit_interrupt(js->audit);
 	while ((j = TAILQ_FIRST(&js->list)) != NULL) {

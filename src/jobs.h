@@ -66,6 +66,8 @@ struct job_plan {
 	size_t		 nsteps;
 	enum job_risk	 risk;		/* the action's, or raised */
 	char		*confirm;	/* what to type when destructive */
+	char		*warning;	/* shown first (a system failing), or
+					   NULL */
 	int64_t		 made_ms;	/* wall ms it was made */
 };
 
@@ -115,6 +117,14 @@ uint32_t	 jobs_start(struct jobs *, const struct action *,
 int		 jobs_cancel(struct jobs *, uint32_t, char **);
 /* Jobs whose workers still run. */
 size_t		 jobs_running(const struct jobs *);
+/*
+ * The terminal is gone (SIGHUP, SIGTERM): cancel every running job that
+ * has not passed its point of no return (job_no_return()); the others
+ * go on to finish.  Returns how many are left to finish.
+ */
+size_t		 jobs_hangup(struct jobs *);
+/* Cancel every running job (where it can be cancelled). */
+void		 jobs_cancel_all(struct jobs *);
 /* Operator of this process: "$USER@<SSH_CLIENT origin or host>". */
 char		*jobs_operator(void);
 
@@ -185,5 +195,13 @@ bool		 job_lock_lost(struct job *);
  * true and marks nothing.
  */
 bool		 job_cancel_too_late(struct job *);
+/*
+ * The job has passed its point of no return: undoing it now would do
+ * more harm than finishing it (a redeploy whose BBB service has already
+ * restarted and ended its meetings: a rollback restarts it again).  An
+ * operator's cancel is still obeyed; a hang-up (jobs_hangup()) no longer
+ * cancels the job: it finishes.
+ */
+void		 job_no_return(struct job *);
 
 #endif

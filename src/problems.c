@@ -25,6 +25,7 @@ struct problems_state {
 	int64_t		 since;
 	uint64_t	 gen;
 	struct fleet_problem *prob;	/* NULL until raised */
+	struct fleet_problem *pend;	/* while held: pending, or NULL */
 };
 
 struct problems {
@@ -51,6 +52,9 @@ struct problems {
 	struct fleet_problem **list;
 	size_t		 nlist;
 	size_t		 caplist;
+	struct fleet_problem **plist;	/* pending */
+	size_t		 nplist;
+	size_t		 capplist;
 };
 
 struct problems_rule {
@@ -67,6 +71,17 @@ struct problems_rule {
 #define PROBLEMS_HOLD_IDLE	2	/* limits.idle_ms */
 
 #define SRC(s)	FLEET_SRC_BIT(FLEET_SRC_ ## s)
+#define PROBLEMS_PENDING_ID	0x80000000u	/* their own id space */
+
+static void
+problems_free_one(struct fleet_problem *fp)
+{
+	if (fp == NULL)
+		return;
+	free(fp->node_key);
+	free(fp->text);
+	free(fp);
+}
 
 /*
  * Report that rule's condition holds for subject.  node_key may be NULL
@@ -101,12 +116,38 @@ problems_hit(struct problems *p, const struct problems_rule *r,
 		else if (r->hold == PROBLEMS_HOLD_IDLE)
 			hold = p->limits.idle_ms;
 	}
-	if (p->now - st->since < hold)
-		return;		/* pending */
-
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	if (p->now - st->since < hold) {
+		/* Pending: shown as such, with when it fires. */
+		if ((fp = st->pend) == NULL) {
+			fp = st->pend = xcalloc(1, sizeof *fp);
+			fp->id = PROBLEMS_PENDING_ID | p->next_id++;
+			fp->rule = r->pub.name;
+			fp->since = st->since;
+			fp->action = r->pub.action;
+			fp->node_key = node_key != NULL ? xstrdup(node_key) :
+			    NULL;
+		}
+		free(fp->text);
+		fp->text = xstrdup(text);
+		fp->severity = sev;
+		fp->sources = sources;
+		fp->fires_at = st->since + hold;
+		if (p->nplist == p->capplist) {
+			p->capplist = p->capplist == 0 ? 16 :
+			    p->capplist * 2;
+			p->plist = xreallocarray(p->plist, p->capplist,
+			    sizeof *p->plist);
+		}
+		p->plist[p->nplist++] = fp;
+		return;
+	}
+	if (st->pend != NULL) {
+		problems_free_one(st->pend);
+		st->pend = NULL;
+	}
 	if ((fp = st->prob) == NULL) {
 		fp = st->prob = xcalloc(1, sizeof *fp);
 		fp->id = p->next_id++;
@@ -140,6 +181,7 @@ problems_state_free(struct problems_state *st)
 		free(st->prob->text);
 		free(st->prob);
 	}
+	problems_free_one(st->pend);
 	free(st->key);
 	free(st);
 }
@@ -345,9 +387,14 @@ rule_enabled_stale(struct problems *p, const struct problems_rule *r,
 {
 	const struct fleet	*f = p->fleet;
 
+	/*
+	 * No host figure at all: a CPU rate that has no second sample yet
+	 * (the first answers after a start) is not "no metrics".
+	 */
 	if (n->lb != FLEET_LB_ENABLED ||
 	    f->sources[FLEET_SRC_PROMETHEUS].state != FLEET_SRC_OK ||
-	    !problems_seen(n, FLEET_SRC_PROMETHEUS) || !isnan(n->cpu))
+	    !problems_seen(n, FLEET_SRC_PROMETHEUS) || !isnan(n->cpu) ||
+	    !isnan(n->mem) || !isnan(n->load1))
 		return;
 	if (n->prom_at != 0) {
 		char	 age[16];
@@ -849,6 +896,7 @@ problems_free(struct problems *p)
 	hmap_free(&p->stack_nodes);
 	free(p->kinds);
 	free(p->list);
+	free(p->plist);
 	free(p);
 }
 
@@ -866,10 +914,11 @@ problems_cmp(const void *a, const void *b)
 
 	if (pa->severity != pb->severity)
 		return (pa->severity > pb->severity ? -1 : 1);
+	/* The newest first: a new critical is never hidden by old ones. */
 	if (pa->since != pb->since)
-		return (pa->since < pb->since ? -1 : 1);
+		return (pa->since > pb->since ? -1 : 1);
 	if (pa->id != pb->id)
-		return (pa->id < pb->id ? -1 : 1);
+		return (pa->id > pb->id ? -1 : 1);
 	return (0);
 }
 
@@ -881,11 +930,13 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 	struct fleet_problem	*fp;
 	struct fleet_node	*n;
 	size_t			 i, j;
+	unsigned		 answered = 0;
 
 	p->gen++;
 	p->fleet = f;
 	p->now = now;
 	p->nlist = 0;
+	p->nplist = 0;
 	p->judges = 0;
 	p->stack_nodes_built = false;
 	for (i = 0; i < FLEET_SRC_COUNT; i++) {
@@ -894,8 +945,15 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 			continue;
 		p->judges |= FLEET_SRC_BIT(i);
 	}
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if (f->sources[i].last_ok != 0)
+			answered |= FLEET_SRC_BIT(i);
+	}
 	for (j = 0; j < nitems(rule_table); j++) {
 		r = &rule_table[j];
+		/* No rule judges by a source that has not answered once. */
+		if ((r->pub.sources & ~answered) != 0)
+			continue;
 		if (r->fleet != NULL)
 			r->fleet(p, r);
 		if (r->node == NULL)
@@ -921,6 +979,11 @@ problems_eval(struct problems *p, struct fleet *f, int64_t now)
 	if (p->nlist > 0)
 		memcpy(f->problems, p->list, p->nlist * sizeof *p->list);
 	f->nproblems = p->nlist;
+	f->pending = xreallocarray(f->pending, p->nplist + 1,
+	    sizeof *f->pending);
+	if (p->nplist > 0)
+		memcpy(f->pending, p->plist, p->nplist * sizeof *p->plist);
+	f->npending = p->nplist;
 
 	for (i = 0; i < f->nnodes; i++) {
 		f->nodes[i]->nproblems = 0;

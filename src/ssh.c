@@ -744,7 +744,10 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	char			*host = NULL, *known = NULL, *ident = NULL;
 	char			*pub = NULL, *why;
 	long			 port;
+	enum ssh_stage		 stage = SSH_STAGE_SETUP;
 
+	if (opts != NULL && opts->failed_at != NULL)
+		*opts->failed_at = SSH_STAGE_SETUP;
 	pthread_once(&ssh_once, ssh_init_once);
 	if (ssh_init_rc != 0) {
 		*cause = xstrdup("ssh: libssh2_init failed");
@@ -792,6 +795,7 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 		goto fail;
 	}
 
+	stage = SSH_STAGE_CONNECT;
 	if ((ss->fd = ssh_connect_tcp(host, port, ss->cancel, cause)) == -1)
 		goto fail;
 	if ((ss->s = libssh2_session_init()) == NULL) {
@@ -802,10 +806,12 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	libssh2_session_set_timeout(ss->s, (long)o.timeout_ms);
 	if (ssh_handshake(ss, o.timeout_ms, cause) != 0)
 		goto fail;
+	stage = SSH_STAGE_HOSTKEY;
 	if (ssh_check_hostkey(ss->s, host, port, known, cause) != 0) {
 		log_warn("%s", *cause);
 		goto fail;
 	}
+	stage = SSH_STAGE_AUTH;
 	if (libssh2_userauth_publickey_fromfile(ss->s, ss->user, pub, ident,
 	    NULL) != 0) {
 		why = ssh_session_error(ss->s);
@@ -818,9 +824,13 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	free(known);
 	free(ident);
 	free(pub);
+	if (o.failed_at != NULL)
+		*o.failed_at = SSH_STAGE_NONE;
 	return (ss);
 
 fail:
+	if (o.failed_at != NULL)
+		*o.failed_at = stage;
 	ssh_session_close(ss);
 	free(host);
 	free(known);

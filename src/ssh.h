@@ -45,6 +45,15 @@ struct ssh_result {
 
 struct ssh_session;
 
+/* Where ssh_session_open() failed (struct ssh_opts' failed_at). */
+enum ssh_stage {
+	SSH_STAGE_NONE,		/* it did not fail */
+	SSH_STAGE_SETUP,	/* bad host, no identity file ... */
+	SSH_STAGE_CONNECT,	/* name, TCP connect, handshake */
+	SSH_STAGE_HOSTKEY,	/* unknown or changed host key */
+	SSH_STAGE_AUTH		/* the server refused our key */
+};
+
 /* Zero (or NULL) is the default for each. */
 struct ssh_opts {
 	const char	*user;		/* [ssh] user, root */
@@ -59,6 +68,7 @@ struct ssh_opts {
 					   (the session is then dropped;
 					   the remote command is not
 					   killed) */
+	enum ssh_stage	*failed_at;	/* set when not NULL */
 };
 
 /*

@@ -39,6 +39,7 @@ ui_dialog_close(struct ui_dialog *d)
 	free(d->title);
 	free(d->text);
 	free(d->typed);
+	free(d->node);
 	buf_free(&d->input);
 	memset(d, 0, sizeof *d);
 }
@@ -84,9 +85,54 @@ ui_dialog_typed_key(struct ui_dialog *d, int key)
 	return (-1);
 }
 
+/* The quit question: 0 stay (the default), 1 finish, 2 cancel. */
+static int
+ui_dialog_quit_key(struct ui_dialog *d, int key)
+{
+	switch (key) {
+	case UI_KEY_ESC:
+	case 'k':
+	case 'K':
+	case '\r':
+	case '\n':
+	case UI_KEY_FN(KEY_ENTER):
+		return (ui_dialog_end(d, 0));
+	case 'w':
+	case 'W':
+		return (ui_dialog_end(d, 1));
+	case 'c':
+	case 'C':
+		return (ui_dialog_end(d, 2));
+	}
+	return (-1);
+}
+
+/* A text to read: 0 closes, 1 opens the node. */
+static int
+ui_dialog_info_key(struct ui_dialog *d, int key)
+{
+	switch (key) {
+	case UI_KEY_ESC:
+	case 'q':
+	case '\r':
+	case '\n':
+	case UI_KEY_FN(KEY_ENTER):
+		return (ui_dialog_end(d, 0));
+	case 'n':
+		if (d->node != NULL)
+			return (ui_dialog_end(d, 1));
+		break;
+	}
+	return (-1);
+}
+
 int
 ui_dialog_key(struct ui_dialog *d, int key)
 {
+	if (d->info)
+		return (ui_dialog_info_key(d, key));
+	if (d->quit)
+		return (ui_dialog_quit_key(d, key));
 	if (d->typed != NULL)
 		return (ui_dialog_typed_key(d, key));
 	switch (key) {
@@ -172,14 +218,15 @@ ui_dialog_draw(struct ui_dialog *d, WINDOW *win, int cols, int rows)
 	wattrset(win, ui_colour_attr(UI_R_NORMAL));
 	for (r = 0; r < h; r++)
 		mvwhline(win, y + r, x, ' ', w);
-	mvwhline(win, y, x, ACS_HLINE, w);
-	mvwhline(win, y + h - 1, x, ACS_HLINE, w);
-	mvwvline(win, y, x, ACS_VLINE, h);
-	mvwvline(win, y, x + w - 1, ACS_VLINE, h);
-	mvwaddch(win, y, x, ACS_ULCORNER);
-	mvwaddch(win, y, x + w - 1, ACS_URCORNER);
-	mvwaddch(win, y + h - 1, x, ACS_LLCORNER);
-	mvwaddch(win, y + h - 1, x + w - 1, ACS_LRCORNER);
+	/* --ascii (or no UTF-8): plain characters, as everywhere else. */
+	mvwhline(win, y, x, d->ascii ? '-' : ACS_HLINE, w);
+	mvwhline(win, y + h - 1, x, d->ascii ? '-' : ACS_HLINE, w);
+	mvwvline(win, y, x, d->ascii ? '|' : ACS_VLINE, h);
+	mvwvline(win, y, x + w - 1, d->ascii ? '|' : ACS_VLINE, h);
+	mvwaddch(win, y, x, d->ascii ? '+' : ACS_ULCORNER);
+	mvwaddch(win, y, x + w - 1, d->ascii ? '+' : ACS_URCORNER);
+	mvwaddch(win, y + h - 1, x, d->ascii ? '+' : ACS_LLCORNER);
+	mvwaddch(win, y + h - 1, x + w - 1, d->ascii ? '+' : ACS_LRCORNER);
 	ui_put(win, y, x + 2, w - 4, ui_colour_attr(UI_R_TITLE), d->title);
 	for (i = 0; i < shown; i++)
 		ui_put(win, y + 1 + (int)i, x + 2, w - 4, A_NORMAL, lines[i]);
@@ -202,6 +249,19 @@ ui_dialog_draw(struct ui_dialog *d, WINDOW *win, int cols, int rows)
 			    "name: nothing done");
 		return;
 	}
+	if (d->info) {
+		ui_put(win, y + h - 2, x + 2, w - 4, ui_colour_attr(UI_R_DIM),
+		    d->node != NULL ? "Esc or Enter closes   n opens the node" :
+		    "Esc or Enter closes");
+		return;
+	}
+	if (d->quit) {
+		ui_put(win, y + h - 2, x + 2, w - 4,
+		    ui_colour_attr(UI_R_SELECTED), "[ Stay (Esc) ]");
+		ui_put(win, y + h - 2, x + 18, w - 20, A_NORMAL,
+		    "w finish them, then quit   c cancel them and quit");
+		return;
+	}
 	ui_put(win, y + h - 2, x + 2, 20, d->choice == 0 ?
 	    ui_colour_attr(UI_R_SELECTED) : A_NORMAL, "[ Cancel (n) ]");
 	ui_put(win, y + h - 2, x + 18, 12, d->choice == 1 ?
@@ -214,10 +274,26 @@ static bool
 ui_dialog_view_key(struct ui *ui, struct ui_view *v, int key)
 {
 	struct ui_dialog	*d = v->priv;
+	char			*node;
 	int			 r;
 
 	if ((r = ui_dialog_key(d, key)) == -1)
 		return (true);
+	if (d->info) {
+		node = r == 1 && d->node != NULL ? xstrdup(d->node) : NULL;
+		ui_view_pop(ui);
+		if (node != NULL)
+			ui_open_node_key(ui, node);
+		free(node);
+		return (true);
+	}
+	if (d->quit) {
+		ui->quit_answer = r == 1 ? UI_QUIT_FINISH : r == 2 ?
+		    UI_QUIT_CANCEL : UI_QUIT_STAY;
+		ui->reqs |= UI_REQ_QUIT_ANSWER;
+		ui_view_pop(ui);
+		return (true);
+	}
 	/* The answer outlives the view, for ui_take_dialog(). */
 	ui->dialog_token = d->token;
 	ui->dialog_done = true;
@@ -230,7 +306,10 @@ ui_dialog_view_key(struct ui *ui, struct ui_view *v, int key)
 static void
 ui_dialog_view_overlay(struct ui *ui, struct ui_view *v)
 {
-	ui_dialog_draw(v->priv, stdscr, ui->cols, ui->rows);
+	struct ui_dialog	*d = v->priv;
+
+	d->ascii = !ui->utf8;
+	ui_dialog_draw(d, stdscr, ui->cols, ui->rows);
 }
 
 static void

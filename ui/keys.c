@@ -59,6 +59,10 @@ static const struct ui_key_def ui_key_rows[] = {
 	{ 'I', T, UI_CMD_SORT_INVERT, "invert", "invert the sort order", 0 },
 	{ 'w', T, UI_CMD_SORT_DEFAULT, "worst", "back to the default order "
 	    "(worst first)", 0 },
+	{ UI_KEY_FN(KEY_LEFT), T, UI_CMD_COL_LEFT, "columns", "scroll the "
+	    "columns left (the first one stays)", 0 },
+	{ UI_KEY_FN(KEY_RIGHT), T, UI_CMD_COL_RIGHT, "columns", "scroll the "
+	    "columns right, to the ones hidden for want of width", 0 },
 	{ '+', A, UI_CMD_FASTER, "faster", "refresh more often", 0 },
 	{ '-', A, UI_CMD_SLOWER, "slower", "refresh less often", 0 },
 	{ UI_KEY_CTRL('r'), A, UI_CMD_REFRESH, "refresh", "poll every "
@@ -203,6 +207,9 @@ ui_key_name(int key, char *buf, size_t len)
 		{ UI_KEY_FN(KEY_NPAGE), "PgDn" },
 		{ UI_KEY_FN(KEY_HOME), "Home" }, { UI_KEY_FN(KEY_END), "End" },
 		{ ' ', "Space" }, { '\t', "Tab" },
+		{ UI_KEY_FN(KEY_BTAB), "S-Tab" },
+		{ UI_KEY_FN(KEY_BACKSPACE), "Backspace" },
+		{ UI_KEY_FN(KEY_DC), "Del" }, { UI_KEY_FN(KEY_IC), "Ins" },
 	};
 	size_t	 i;
 
@@ -214,6 +221,8 @@ ui_key_name(int key, char *buf, size_t len)
 	}
 	if (key > 0 && key < 0x20)
 		snprintf(buf, len, "^%c", key + '@');
+	else if (key >= UI_KEY_FN(KEY_F(1)) && key <= UI_KEY_FN(KEY_F(63)))
+		snprintf(buf, len, "F%d", key - UI_KEY_FN(KEY_F(0)));
 	else if (key >= UI_KEY_FN(0))
 		snprintf(buf, len, "%s", keyname(key - UI_KEY_FN(0)));
 	else if (key < 0x80)

@@ -201,9 +201,13 @@ ui_table_finish(struct ui *ui, struct ui_table *t, const struct ui_filter *f)
 			    ui_table_cmp, &s);
 	}
 
-	/* Keep the selection on the same id, else at the same place. */
+	/*
+	 * Keep the selection on the same id, else at the same place.  Until
+	 * the operator moves it, it stays on the first row: in the default
+	 * order the worst one, however the first answers came in.
+	 */
 	t->sel = 0;
-	if (t->has_sel) {
+	if (t->has_sel && t->moved) {
 		for (i = 0; i < t->nrows; i++) {
 			if (t->rows[i].id == t->sel_id) {
 				t->sel = i;
@@ -242,6 +246,7 @@ ui_table_move(struct ui_table *t, int delta)
 	t->sel = (size_t)s;
 	t->sel_id = t->rows[t->sel].id;
 	t->has_sel = true;
+	t->moved = true;
 }
 
 const struct ui_row *
@@ -271,6 +276,42 @@ ui_table_sort_step(struct ui_table *t, int dir)
 	t->reverse = false;
 }
 
+/* Drop leading characters (UTF-8 whole) until s is at most w wide. */
+static void
+ui_table_cut_left(char *s, int w)
+{
+	size_t	 k;
+
+	if (w < 1)
+		w = 1;
+	while (s[0] != '\0' && ui_text_width(s) > w) {
+		k = 1;
+		while ((s[k] & 0xc0) == 0x80)
+			k++;
+		memmove(s, s + k, strlen(s + k) + 1);
+	}
+	/* No blank right after the mark. */
+	while (s[0] == ' ' && s[1] != '\0')
+		memmove(s, s + 1, strlen(s + 1) + 1);
+}
+
+bool
+ui_table_hidden(const struct ui_table *t, int w)
+{
+	int	 widths[64];
+	size_t	 i;
+
+	if (t->ncols > nitems(widths))
+		return (false);
+	ui_table_layout(t, w, widths);
+	/* A column past the scrolled ones is not shown. */
+	for (i = t->hscroll + 1; i < t->ncols; i++) {
+		if (widths[i] < 0)
+			return (true);
+	}
+	return (false);
+}
+
 int
 ui_table_layout(const struct ui_table *t, int w, int *widths)
 {
@@ -279,6 +320,11 @@ ui_table_layout(const struct ui_table *t, int w, int *widths)
 	int	 flex = -1;
 
 	for (i = 0; i < t->ncols; i++) {
+		/* Left/Right: the first column stays, the next scroll. */
+		if (i > 0 && i <= t->hscroll) {
+			widths[i] = -1;
+			continue;
+		}
 		widths[i] = t->cols[i].width;
 		total += widths[i] + (nvis > 0 ? 1 : 0);
 		nvis++;
@@ -296,6 +342,14 @@ ui_table_layout(const struct ui_table *t, int w, int *widths)
 		}
 		if (drop == t->ncols)
 			break;
+		if (t->hscroll > 0) {
+			/* Scrolled: the rightmost give way, whatever prio. */
+			for (drop = t->ncols; drop-- > 1;)
+				if (widths[drop] >= 0)
+					break;
+			if (drop == 0)
+				break;
+		}
 		total -= widths[drop] + 1;
 		widths[drop] = -1;
 		nvis--;
@@ -397,7 +451,16 @@ ui_table_draw(struct ui *ui, struct ui_table *t, WINDOW *win, int y, int x,
 				continue;
 			ui_table_cell(ui, t, i, r->p, &c);
 			if (c.stale) {
-				/* Marked, so monochrome shows it too. */
+				/*
+				 * Marked, so monochrome shows it too.  The
+				 * mark must not push the value out: in a
+				 * right-aligned (number) cell the text loses
+				 * its first characters (the sparkline)
+				 * instead of its end.
+				 */
+				if (t->cols[i].flags & UI_COL_RIGHT)
+					ui_table_cut_left(c.text,
+					    widths[i] - 1);
 				memmove(c.text + 1, c.text, sizeof c.text - 1);
 				c.text[0] = '~';
 				c.text[sizeof c.text - 1] = '\0';

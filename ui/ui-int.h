@@ -187,6 +187,9 @@ struct ui_table {
 	size_t		 top;		/* first row shown */
 	int		 page;		/* rows shown last frame */
 	bool		 has_sel;
+	size_t		 hscroll;	/* columns after the first skipped
+					   (Left/Right) */
+	bool		 moved;		/* the operator moved the selection */
 };
 
 void		 ui_table_init(struct ui_table *, const struct ui_col *,
@@ -205,6 +208,8 @@ void		 ui_table_move(struct ui_table *, int delta);
 const struct ui_row *ui_table_selected(const struct ui_table *);
 /* Which columns fit in w (a bit per column); returns their count. */
 int		 ui_table_layout(const struct ui_table *, int w, int *widths);
+/* Some column is not shown in w (another Right would show it). */
+bool		 ui_table_hidden(const struct ui_table *, int w);
 /* Next / previous sortable column, wrapping through UI_SORT_DEFAULT. */
 void		 ui_table_sort_step(struct ui_table *, int dir);
 /* One cell (for filters, detail views). */
@@ -260,6 +265,8 @@ enum ui_cmd {
 	UI_CMD_SORT_PREV,
 	UI_CMD_SORT_INVERT,
 	UI_CMD_SORT_DEFAULT,
+	UI_CMD_COL_LEFT,
+	UI_CMD_COL_RIGHT,
 	UI_CMD_FASTER,
 	UI_CMD_SLOWER,
 	UI_CMD_REFRESH,
@@ -363,6 +370,11 @@ struct ui_dialog {
 	uint32_t	 token;		/* the glue's, for ui_take_dialog */
 	bool		 done;		/* closed, not yet taken */
 	bool		 confirmed;
+	bool		 quit;		/* the quit question (ui_ask_quit) */
+	bool		 info;		/* text only: any of Esc, Enter, q
+					   closes; n opens node */
+	char		*node;		/* info: the node n opens, or NULL */
+	bool		 ascii;		/* borders in ASCII */
 };
 void		 ui_dialog_open(struct ui_dialog *, const char *,
 		     const char *);
@@ -398,6 +410,9 @@ struct ui_view_ops {
 	void		(*enter)(struct ui *, struct ui_view *);
 	/* Extra title text ("bbb-03"), may be NULL. */
 	void		(*title)(struct ui *, struct ui_view *, struct buf *);
+	/* Title text after the counts and sort (the data's age), or NULL. */
+	void		(*title_tail)(struct ui *, struct ui_view *,
+			    struct buf *);
 	/* Shown when the table has no rows and no filter. */
 	const char	*empty;
 	/* The same, from the view's state; may be NULL (then empty). */
@@ -497,6 +512,12 @@ struct ui {
 	uint32_t	 dialog_token;	/* the last dialog's answer */
 	bool		 dialog_done;
 	bool		 dialog_yes;
+	int		 quit_answer;	/* UI_QUIT_*, for ui_take_quit */
+	uint32_t	 prob_seen;	/* newest problem id the operator saw
+					   in the problems view */
+	uint32_t	 prob_rung;	/* newest critical the bell rang for */
+	uint64_t	 bells;		/* rung so far (tests) */
+	bool		 hdr_retry;	/* the header has room for back-offs */
 	char		*message;
 	int64_t		 message_at;
 
@@ -525,6 +546,13 @@ struct ui {
 	bool		 audit_reading;	/* asked, not answered yet */
 	int64_t		 audit_at;	/* wall ms of the last answer; 0 */
 	uint64_t	 audit_gen;	/* bumped by every answer */
+
+	/* keys check (ui_keycheck_set), owned */
+	struct ui_keycheck *keychecks;
+	size_t		 nkeychecks;
+	char		*keycheck_error;
+	int64_t		 keycheck_at;	/* wall ms of the last answer; 0 */
+	bool		 keycheck_reading; /* asked, not answered yet */
 };
 
 /* The top view that is not modal (the one a prompt filters). */
@@ -564,6 +592,11 @@ int64_t		 ui_now(struct ui *);
 /* A problem's text without its leading node name. */
 const char	*ui_problem_text(const struct fleet_problem *);
 const char	*ui_fmt_age(struct ui *, int64_t since_ms, char *, size_t);
+/*
+ * "scalelite failing since 21:03:12 (4m): cause" when the source is not
+ * answering well (fleet_source_trouble), else false and "".
+ */
+bool		 ui_src_trouble(struct ui *, enum fleet_src, char *, size_t);
 enum ui_role	 ui_sev_role(enum fleet_severity);
 enum ui_role	 ui_health_role(enum fleet_health);
 const char	*ui_health_label(enum fleet_health);

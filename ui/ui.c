@@ -15,6 +15,8 @@
 
 #include "ui-int.h"
 
+static bool	ui_src_retry(struct ui *, enum fleet_src, char *, size_t);
+
 #define UI_MESSAGE_MS	6000
 
 static const int64_t ui_refresh_steps[] = {
@@ -66,6 +68,34 @@ ui_fmt_age(struct ui *ui, int64_t since, char *buf, size_t len)
 	return (util_fmt_age(ui->now - since, buf, len));
 }
 
+bool
+ui_src_trouble(struct ui *ui, enum fleet_src src, char *buf, size_t len)
+{
+	const char	*cause;
+	int64_t		 since;
+	char		 age[16], clock[16], retry[32];
+	struct tm	 tm;
+	time_t		 t;
+
+	buf[0] = '\0';
+	if (!fleet_source_trouble(ui->fleet, src, ui->now, &since, &cause))
+		return (false);
+	if (since == 0) {
+		snprintf(buf, len, "%s failing, never answered: %s",
+		    fleet_src_name(src), cause != NULL ? cause : "-");
+		return (true);
+	}
+	t = (time_t)(since / 1000);
+	localtime_r(&t, &tm);
+	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	snprintf(buf, len, "%s failing since %s (%s): %s%s%s",
+	    fleet_src_name(src), clock, ui_fmt_age(ui, since, age, sizeof age),
+	    cause != NULL ? cause : "-", ui_src_retry(ui, src, retry,
+	    sizeof retry) ? "; " : "", ui_src_retry(ui, src, retry,
+	    sizeof retry) ? retry : "");
+	return (true);
+}
+
 enum ui_role
 ui_sev_role(enum fleet_severity s)
 {
@@ -98,8 +128,9 @@ const char *
 ui_health_label(enum fleet_health h)
 {
 	switch (h) {
+	/* consul's words, as status and --json say them */
 	case FLEET_HEALTH_PASSING:
-		return ("ok");
+		return ("passing");
 	case FLEET_HEALTH_WARNING:
 		return ("warning");
 	case FLEET_HEALTH_CRITICAL:
@@ -378,6 +409,7 @@ ui_free(struct ui *ui)
 	free(ui->ask_target);
 	free(ui->message);
 	ui_audit_clear(ui);
+	ui_keycheck_set(ui, NULL, 0, NULL);
 	free(ui);
 }
 
@@ -571,12 +603,54 @@ ui_command(struct ui *ui, const char *line)
 	return (-1);
 }
 
+/*
+ * Every field a term names is a column of the view: an unknown one would
+ * silently match nothing.  0, or -1 with *cause naming the fields.
+ */
+static int
+ui_filter_fields_check(struct ui_view *v, char **cause)
+{
+	const struct ui_table	*t = &v->table;
+	const char		*f;
+	struct buf		 b = { 0 };
+	size_t			 i, k;
+
+	if (!v->is_table)
+		return (0);
+	for (i = 0; i < v->filter.nterms; i++) {
+		if ((f = v->filter.terms[i].field) == NULL)
+			continue;
+		for (k = 0; k < t->ncols; k++) {
+			if ((t->cols[k].field != NULL &&
+			    strcasecmp(t->cols[k].field, f) == 0) ||
+			    strcasecmp(t->cols[k].name, f) == 0)
+				break;
+		}
+		if (k < t->ncols)
+			continue;
+		for (k = 0; k < t->ncols; k++) {
+			if (t->cols[k].field == NULL)
+				continue;
+			buf_printf(&b, "%s%s", b.len > 0 ? " " : "",
+			    t->cols[k].field);
+		}
+		*cause = xasprintf("no field '%s' here; fields: %s", f,
+		    b.data != NULL ? b.data : "none");
+		buf_free(&b);
+		return (-1);
+	}
+	return (0);
+}
+
 void
 ui_filter_apply(struct ui *ui, struct ui_view *v, const char *text)
 {
 	char	*cause = NULL;
 
-	if (ui_filter_parse(&v->filter, text, &cause) != 0) {
+	if (ui_filter_parse(&v->filter, text, &cause) != 0 ||
+	    ui_filter_fields_check(v, &cause) != 0) {
+		ui_filter_clear(&v->filter);
+		v->built = false;
 		free(ui->prompt.error);
 		ui->prompt.error = cause;
 		return;
@@ -738,6 +812,26 @@ ui_confirm(struct ui *ui, uint32_t token, const char *title,
 	ui_dialog_push(ui, d);
 }
 
+void
+ui_ask_quit(struct ui *ui, const char *title, const char *text)
+{
+	struct ui_dialog	*d;
+
+	d = xcalloc(1, sizeof *d);
+	ui_dialog_open(d, title, text);
+	d->quit = true;
+	ui_dialog_push(ui, d);
+}
+
+int
+ui_take_quit(struct ui *ui)
+{
+	int	 r = ui->quit_answer;
+
+	ui->quit_answer = UI_QUIT_STAY;
+	return (r);
+}
+
 bool
 ui_take_dialog(struct ui *ui, uint32_t *token)
 {
@@ -833,6 +927,15 @@ ui_exec(struct ui *ui, enum ui_cmd cmd)
 		t->sort = UI_SORT_DEFAULT;
 		t->reverse = false;
 		v->built = false;
+		break;
+	case UI_CMD_COL_LEFT:
+		if (t->hscroll > 0)
+			t->hscroll--;
+		break;
+	case UI_CMD_COL_RIGHT:
+		if (t->ncols > 0 && t->hscroll + 2 < t->ncols &&
+		    ui_table_hidden(t, ui->cols))
+			t->hscroll++;
 		break;
 	case UI_CMD_FASTER:
 		ui_refresh_step(ui, -1);
@@ -1018,19 +1121,39 @@ ui_src_state(struct ui *ui, enum fleet_src s, const char **mark,
 	}
 }
 
+/* A failing source's back-off: "retry 23s" (false when none). */
+static bool
+ui_src_retry(struct ui *ui, enum fleet_src s, char *buf, size_t len)
+{
+	const struct fleet_source	*src = &ui->fleet->sources[s];
+	char				 in[16];
+
+	if ((src->state != FLEET_SRC_FAILED && src->state != FLEET_SRC_STALE)
+	    || src->next_try == 0)
+		return (false);
+	util_fmt_age(src->next_try > ui->now ? src->next_try - ui->now : 0,
+	    in, sizeof in);
+	snprintf(buf, len, "retry %s", in);
+	return (true);
+}
+
 static int
 ui_draw_sources(struct ui *ui, int x, int maxw, int level, bool draw)
 {
 	const char	*mark, *name;
 	enum ui_role	 role;
-	char		 age[24], seg[64];
+	char		 age[24], seg[64], retry[32];
 	int		 s, w = 0, sw, nw;
 
 	for (s = 0; s < FLEET_SRC_COUNT; s++) {
 		if (ui->fleet->sources[s].state == FLEET_SRC_OFF && level > 0)
 			continue;
 		ui_src_state(ui, s, &mark, &role, age, sizeof age);
-		if (level == 0)
+		if (level == 0 && ui->hdr_retry &&
+		    ui_src_retry(ui, s, retry, sizeof retry))
+			snprintf(seg, sizeof seg, "%s %s %s %s",
+			    ui_src_short(s, 0), mark, age, retry);
+		else if (level == 0)
 			snprintf(seg, sizeof seg, "%s %s %s",
 			    ui_src_short(s, 0), mark, age);
 		else if (level == 1)
@@ -1045,8 +1168,14 @@ ui_draw_sources(struct ui *ui, int x, int maxw, int level, bool draw)
 			name = ui_src_short(s, level);
 			nw = ui_text_width(name) + (level == 0 ? 1 : 0);
 			ui_put(stdscr, 0, x + w, maxw - w, A_NORMAL, name);
-			snprintf(seg, sizeof seg, level == 0 ? "%s %s" :
-			    "%s%s", mark, level == 2 ? "" : age);
+			if (level == 0 && ui->hdr_retry &&
+			    ui_src_retry(ui, s, retry, sizeof retry))
+				snprintf(seg, sizeof seg, "%s %s %s", mark,
+				    age, retry);
+			else
+				snprintf(seg, sizeof seg, level == 0 ?
+				    "%s %s" : "%s%s", mark, level == 2 ? "" :
+				    age);
 			ui_put(stdscr, 0, x + w + nw, maxw - w - nw,
 			    ui_colour_attr(role), seg);
 		}
@@ -1078,9 +1207,17 @@ ui_draw_header(struct ui *ui)
 	rw = ui_text_width(right);
 	ui_put(stdscr, 0, 0, lw, ui_colour_attr(UI_R_HEADER), left);
 	avail = ui->cols - lw - rw - 1;
-	for (level = 0; level < 3; level++) {
-		if (ui_draw_sources(ui, 0, avail, level, false) <= avail + 1)
-			break;
+	/* The back-off ("retry 23s") only where it fits as it is. */
+	ui->hdr_retry = true;
+	if (ui_draw_sources(ui, 0, avail, 0, false) <= avail + 1)
+		level = 0;
+	else {
+		ui->hdr_retry = false;
+		for (level = 0; level < 3; level++) {
+			if (ui_draw_sources(ui, 0, avail, level, false) <=
+			    avail + 1)
+				break;
+		}
 	}
 	ui_draw_sources(ui, lw + 1, avail, level > 2 ? 2 : level, true);
 	if (ui->opts.readonly) {
@@ -1092,39 +1229,120 @@ ui_draw_header(struct ui *ui)
 		ui_put(stdscr, 0, ui->cols - rw, rw, A_NORMAL, clock);
 }
 
+/*
+ * How much to trust a totals figure from src: "" when fresh; "?" when
+ * it never answered; " STALE 5m" when it is failing or late.
+ */
+static int
+ui_totals_mark(struct ui *ui, enum fleet_src src, char *buf, size_t len)
+{
+	const struct fleet_source	*s = &ui->fleet->sources[src];
+	const char			*cause;
+	int64_t				 since;
+	char				 age[16];
+
+	buf[0] = '\0';
+	if (s->state == FLEET_SRC_OFF || s->last_ok == 0)
+		return (-1);
+	if (!fleet_source_trouble(ui->fleet, src, ui->now, &since, &cause))
+		return (0);
+	snprintf(buf, len, " STALE %s", ui_fmt_age(ui, s->last_ok, age,
+	    sizeof age));
+	return (1);
+}
+
+#define UI_TOTALS_SPARK	24	/* the users graph: samples shown */
+
 static void
 ui_draw_totals(struct ui *ui)
 {
 	const struct fleet_totals	*t = &ui->fleet->totals;
-	char				 line[256], spark[512];
-	char				 mt[16], us[16], vi[16];
+	char				 line[320], spark[512];
+	char				 nodes[128], meet[128], sl[32], pm[32];
 	float				 v[FLEET_HIST_LEN];
-	size_t				 n;
-	int				 w, sw;
+	char				 range[48];
+	double				 lo, hi;
+	size_t				 n, k;
+	int				 w, sw, slk, pmk, rw, x;
+	enum fleet_src			 msrc;
 
-	/* Unknown is "?", not 0 (no source knows them). */
-	snprintf(mt, sizeof mt, t->load_known ? "%d" : "?", t->meetings);
-	snprintf(us, sizeof us, t->load_known ? "%d" : "?", t->participants);
-	snprintf(vi, sizeof vi, t->load_known ? "%d" : "?", t->video);
-	snprintf(line, sizeof line, " NODES %d (%d up, %d cordoned, %d "
-	    "disabled, %d offline)  MEETINGS %s  USERS %s  VIDEO %s ",
-	    t->nodes, t->up, t->cordoned, t->disabled, t->offline, mt, us,
-	    vi);
+	/* Node states are scalelite's; the meetings Prometheus' (or its). */
+	slk = ui_totals_mark(ui, FLEET_SRC_SCALELITE, sl, sizeof sl);
+	msrc = ui->fleet->sources[FLEET_SRC_PROMETHEUS].last_ok != 0 ?
+	    FLEET_SRC_PROMETHEUS : FLEET_SRC_SCALELITE;
+	pmk = ui_totals_mark(ui, msrc, pm, sizeof pm);
+	if (!t->load_known)
+		pmk = -1;	/* "?", not 0: no source knows them */
+	if (slk < 0)
+		snprintf(nodes, sizeof nodes, "(states unknown: no scalelite)");
+	else
+		snprintf(nodes, sizeof nodes, "(%d up, %d cordoned, %d "
+		    "disabled, %d offline%s)", t->up, t->cordoned,
+		    t->disabled, t->offline, sl);
+	if (pmk < 0)
+		snprintf(meet, sizeof meet, "MEETINGS ?  USERS ?  VIDEO ?");
+	else
+		snprintf(meet, sizeof meet, "MEETINGS %d  USERS %d  VIDEO %d%s",
+		    t->meetings, t->participants, t->video, pm);
+	snprintf(line, sizeof line, " NODES %d %s  %s ", t->nodes, nodes,
+	    meet);
 	w = ui_text_width(line);
 	if (w > ui->cols) {
-		snprintf(line, sizeof line, " NODES %d (%d up, %d off)  "
-		    "MEET %s  USERS %s  VID %s ", t->nodes, t->up, t->offline,
-		    mt, us, vi);
+		/* Shorter words, every count kept. */
+		if (slk >= 0)
+			snprintf(nodes, sizeof nodes, "(%d up, %d cord, %d "
+			    "dis, %d off%s)", t->up, t->cordoned, t->disabled,
+			    t->offline, sl);
+		else
+			snprintf(nodes, sizeof nodes, "(states ?)");
+		if (pmk >= 0)
+			snprintf(meet, sizeof meet, "MEET %d  USERS %d  VID "
+			    "%d%s", t->meetings, t->participants, t->video, pm);
+		else
+			snprintf(meet, sizeof meet, "MEET ?  USERS ?  VID ?");
+		snprintf(line, sizeof line, " NODES %d %s  %s ", t->nodes,
+		    nodes, meet);
 		w = ui_text_width(line);
 	}
 	ui_put(stdscr, 1, 0, ui->cols, ui_colour_attr(UI_R_TITLE), line);
-	sw = ui->cols - w - 2;
-	if (sw > 40)
-		sw = 40;
-	if (sw >= 4) {
-		n = ui_ring_tail(&t->hist_participants, v, (size_t)sw);
-		ui_spark(spark, sizeof spark, v, n, sw, 0, 0, !ui->utf8);
-		ui_put(stdscr, 1, w + 1, sw, ui_colour_attr(UI_R_GRAPH), spark);
+	/*
+	 * The users graph: labelled, a fixed width at the right end (it
+	 * does not grow nor move), scaled to the range it shows, which it
+	 * prints after it.
+	 */
+	sw = UI_TOTALS_SPARK;
+	n = ui_ring_tail(&t->hist_participants, v, (size_t)sw);
+	lo = hi = NAN;
+	for (k = 0; k < n; k++) {
+		if (isnan(v[k]))
+			continue;
+		if (isnan(lo) || v[k] < lo)
+			lo = v[k];
+		if (isnan(hi) || v[k] > hi)
+			hi = v[k];
+	}
+	if (isnan(lo))
+		snprintf(range, sizeof range, " -");
+	else
+		snprintf(range, sizeof range, " %.0f-%.0f", lo, hi);
+	rw = ui_text_width(range);
+	while (sw >= 8 && w + 1 + 6 + sw + rw > ui->cols)
+		sw -= 4;
+	if (sw >= 8 && w + 1 + 6 + sw + rw <= ui->cols) {
+		if (n > (size_t)sw) {
+			memmove(v, v + (n - (size_t)sw), (size_t)sw *
+			    sizeof *v);
+			n = (size_t)sw;
+		}
+		x = ui->cols - (6 + sw + rw);
+		ui_put(stdscr, 1, x, 6, ui_colour_attr(UI_R_TITLE), "users ");
+		/* Its own range; a flat line sits in the middle. */
+		ui_spark(spark, sizeof spark, v, n, sw, isnan(lo) ? 0 :
+		    lo == hi ? lo - 1 : lo, isnan(hi) ? 1 : lo == hi ?
+		    hi + 1 : hi, !ui->utf8);
+		ui_put(stdscr, 1, x + 6, sw, ui_colour_attr(UI_R_GRAPH), spark);
+		ui_put(stdscr, 1, x + 6 + sw, rw, ui_colour_attr(UI_R_TITLE),
+		    range);
 	}
 }
 
@@ -1163,10 +1381,13 @@ ui_draw_title(struct ui *ui, struct ui_view *v)
 		if (v->table.ncols <= nitems(widths)) {
 			vis = ui_table_layout(&v->table, ui->cols, widths);
 			if ((size_t)vis < v->table.ncols)
-				buf_printf(&b, "  +%zu cols hidden",
+				buf_printf(&b, "  +%zu cols hidden "
+				    "(Left/Right)",
 				    v->table.ncols - (size_t)vis);
 		}
 	}
+	if (v->ops->title_tail != NULL)
+		v->ops->title_tail(ui, v, &b);
 	buf_printf(&b, "  refresh %.1fs", ui->opts.refresh_ms / 1000.0);
 	ui_put(stdscr, 2, 0, ui->cols, ui_colour_attr(UI_R_TITLE), b.data);
 	buf_free(&b);
@@ -1179,20 +1400,28 @@ ui_draw_problems(struct ui *ui, int y)
 	const struct fleet_problem *p;
 	char			 seg[320], age[16];
 	int			 x, w;
-	size_t			 i;
+	size_t			 i, nnew = 0;
 
 	if (f->nproblems == 0) {
 		ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(UI_R_OK),
 		    " no problems");
 		return;
 	}
-	snprintf(seg, sizeof seg, " PROBLEMS %zu ", f->nproblems);
+	for (i = 0; i < f->nproblems; i++) {
+		if (f->problems[i]->id > ui->prob_seen)
+			nnew++;
+	}
+	if (nnew > 0)
+		snprintf(seg, sizeof seg, " PROBLEMS %zu (%zu NEW) ",
+		    f->nproblems, nnew);
+	else
+		snprintf(seg, sizeof seg, " PROBLEMS %zu ", f->nproblems);
 	ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(ui_sev_role(
 	    f->problems[0]->severity)) | A_REVERSE, seg);
 	x = ui_text_width(seg) + 1;
 	for (i = 0; i < f->nproblems && x < ui->cols - 4; i++) {
 		p = f->problems[i];
-		snprintf(seg, sizeof seg, "%s%s%s (%s)",
+		snprintf(seg, sizeof seg, "%s%s%s (seen %s)",
 		    p->node_key != NULL ? p->node_key : "",
 		    p->node_key != NULL ? " " : "", ui_problem_text(p),
 		    ui_fmt_age(ui, p->since, age, sizeof age));
@@ -1203,38 +1432,91 @@ ui_draw_problems(struct ui *ui, int y)
 	}
 }
 
+/*
+ * Which footer hints go first when not all fit: ? (it leads to the
+ * rest), the actions, the palette, quit, the filter, then the others.
+ */
+#define UI_FOOTER_PRIO_MAX	6
+static int
+ui_footer_prio(const struct ui_key_def *d)
+{
+	if (d->key == '?')
+		return (0);
+	if (d->flags & UI_KEY_F_MUTATING)
+		return (1);
+	switch (d->key) {
+	case ':':
+		return (2);
+	case 'q':
+		return (3);
+	case '/':
+		return (4);
+	case UI_KEY_ESC:
+		return (5);
+	}
+	return (UI_FOOTER_PRIO_MAX);
+}
+
 static void
 ui_draw_footer(struct ui *ui, struct ui_view *v, int y)
 {
 	char			 name[32];
+	const char		*label;
 	const struct ui_key_def	*d;
-	size_t			 i;
-	int			 x, w;
+	size_t			 i, idx[64], n, k;
+	bool			 shown[64], more = false;
+	int			 x, w, p, total;
 
 	if (ui->message != NULL && ui->now - ui->message_at < UI_MESSAGE_MS) {
 		ui_put(stdscr, y, 0, ui->cols, ui_colour_attr(UI_R_PROMPT),
 		    ui->message);
 		return;
 	}
-	/* Hints from the key table: the key in its role, then its name. */
-	x = 0;
-	for (i = 0; i < ui_key_table_len && x < ui->cols; i++) {
+	/*
+	 * Hints from the key table: the key in its role, then its name.
+	 * What fits, by priority (ui_footer_prio); ? says "more" when some
+	 * did not fit: the help lists them all.
+	 */
+	n = 0;
+	for (i = 0; i < ui_key_table_len && n < nitems(idx); i++) {
 		d = &ui_key_table[i];
 		if ((d->flags & UI_KEY_F_HINT) == 0 ||
 		    (d->views & UI_VB(v->ops->kind)) == 0)
 			continue;
 		if (ui->opts.readonly && (d->flags & UI_KEY_F_MUTATING))
 			continue;
+		idx[n] = i;
+		shown[n++] = false;
+	}
+	total = 0;
+	for (p = 0; p <= UI_FOOTER_PRIO_MAX; p++) {
+		for (k = 0; k < n; k++) {
+			d = &ui_key_table[idx[k]];
+			if (ui_footer_prio(d) != p)
+				continue;
+			ui_key_name(d->key, name, sizeof name);
+			w = ui_text_width(name) + ui_text_width(d->name) + 3;
+			if (total + w > ui->cols + 2 - (p == 0 ? 0 : 3)) {
+				more = true;
+				continue;
+			}
+			total += w;
+			shown[k] = true;
+		}
+	}
+	x = 0;
+	for (k = 0; k < n && x < ui->cols; k++) {
+		if (!shown[k])
+			continue;
+		d = &ui_key_table[idx[k]];
 		ui_key_name(d->key, name, sizeof name);
-		w = ui_text_width(name) + ui_text_width(d->name) + 3;
-		if (x + w > ui->cols + 2)
-			break;
+		label = d->key == '?' && more ? "more" : d->name;
 		ui_put(stdscr, y, x, ui->cols - x, ui_colour_attr(UI_R_KEY),
 		    name);
 		x += ui_text_width(name) + 1;
 		ui_put(stdscr, y, x, ui->cols - x,
-		    ui_colour_attr(UI_R_FOOTER), d->name);
-		x += ui_text_width(d->name) + 2;
+		    ui_colour_attr(UI_R_FOOTER), label);
+		x += ui_text_width(label) + 2;
 	}
 }
 
@@ -1279,6 +1561,37 @@ ui_draw_body(struct ui *ui, struct ui_view *v, int y, int h)
 	ui_put(stdscr, y + 1, 0, ui->cols, ui_colour_attr(UI_R_DIM), msg);
 }
 
+/*
+ * The problems the operator has seen: those there when the problems view
+ * was last on top; the bar counts the others as NEW.  A critical newer
+ * than the last one rung for rings the bell ([ui] bell).
+ */
+static void
+ui_problems_note(struct ui *ui, struct ui_view *v)
+{
+	const struct fleet	*f = ui->fleet;
+	const struct fleet_problem *p;
+	uint32_t		 top = 0, crit = ui->prob_rung;
+	size_t			 i;
+
+	for (i = 0; i < f->nproblems; i++) {
+		p = f->problems[i];
+		if (p->id > top)
+			top = p->id;
+		if (p->severity == FLEET_SEV_CRITICAL && p->id > crit)
+			crit = p->id;
+	}
+	if (v->ops->kind == UI_V_PROBLEMS && top > ui->prob_seen)
+		ui->prob_seen = top;
+	if (crit > ui->prob_rung) {
+		ui->prob_rung = crit;
+		if (ui->opts.bell) {
+			ui->bells++;
+			beep();
+		}
+	}
+}
+
 static void
 ui_frame(struct ui *ui)
 {
@@ -1290,6 +1603,7 @@ ui_frame(struct ui *ui)
 		ui_draw_too_small(ui);
 		goto out;
 	}
+	ui_problems_note(ui, v);
 	ui_draw_header(ui);
 	ui_draw_totals(ui);
 	ui_draw_body(ui, v, 3, ui->rows - 5);

@@ -33,6 +33,7 @@ struct ui_opts {
 	bool		 color;		/* false: monochrome */
 	bool		 ascii;		/* no UTF-8 lines or sparklines */
 	bool		 mouse;
+	bool		 bell;		/* a new critical rings the bell */
 	int64_t		 refresh_ms;	/* shown, changed by + and - */
 	/*
 	 * Headless: draw into curses' memory only (output to /dev/null),
@@ -56,7 +57,12 @@ struct ui_opts {
 #define UI_REQ_AUDIT		0x80	/* the audit view wants the records:
 					   read them off the loop thread,
 					   then ui_audit_set() */
+#define UI_REQ_KEYCHECK		0x100	/* a host view wants keys check:
+					   run it off the loop thread,
+					   then ui_keycheck_set() */
 
+#define UI_REQ_QUIT_ANSWER	0x100	/* the quit question was answered:
+					   ui_take_quit() */
 #define UI_REFRESH_MIN_MS	500
 #define UI_REFRESH_MAX_MS	60000
 
@@ -136,7 +142,35 @@ struct ui_audit_rec {
 };
 void		 ui_audit_set(struct ui *, const struct ui_audit_rec *,
 		     size_t n, const char *note, const char *error);
+/*
+ * Quitting while jobs run: the glue asks (text: the jobs and what each
+ * choice does to them).  Esc, Enter or k keep them running and stay
+ * (the default); w quits once they have finished (the screen closes at
+ * once, the jobs go on in this process); c cancels them and quits.
+ * Then UI_REQ_QUIT_ANSWER, and ui_take_quit() gives the answer.
+ */
+#define UI_QUIT_STAY	0
+#define UI_QUIT_FINISH	1
+#define UI_QUIT_CANCEL	2
+void		 ui_ask_quit(struct ui *, const char *title, const char *text);
+int		 ui_take_quit(struct ui *);
 /* The audit view is open (the glue reads again when a job ends). */
 bool		 ui_wants_audit(struct ui *);
+
+/*
+ * "accepts our key" in the host view: the answer of the last keys
+ * check (does each host accept [ssh] identity?).  The UI asks with
+ * UI_REQ_KEYCHECK when a host view opens and the last answer is older
+ * than UI_KEYCHECK_MAX_AGE_MS; the glue also runs it after keys rotate.
+ * Copied; error set (v NULL): the check could not run.
+ */
+#define UI_KEYCHECK_MAX_AGE_MS	60000
+struct ui_keycheck {
+	const char	*key;		/* node key of the host */
+	int		 accepts;	/* 1 yes, 0 refused, -1 unknown */
+	const char	*why;		/* when -1 */
+};
+void		 ui_keycheck_set(struct ui *, const struct ui_keycheck *,
+		     size_t n, const char *error);
 
 #endif

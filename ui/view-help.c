@@ -91,6 +91,15 @@ ui_help_draw(struct ui *ui, struct ui_view *v, int y, int h)
 	    ui->utf8 ? "\xe2\x97\x8c" : "?");
 	ui_lines_put(&l, UI_R_NORMAL, "  cells: ~value = stale (the source "
 	    "has not confirmed it lately); - = unknown");
+	ui_help_wrapped(&l, UI_R_NORMAL, "  totals: STALE 5m = that half of "
+	    "the line is from data 5 minutes old; ? = unknown.  The graph "
+	    "at the right end is the fleet's users, one bar a refresh, the "
+	    "newest on the right, scaled from the lowest to the highest "
+	    "value shown (printed after it: low-high).", 4);
+	ui_help_wrapped(&l, UI_R_NORMAL, "  problem bar: the worst first, "
+	    "the newest first within a severity; (N NEW) = appeared since "
+	    "the problems view was last open.  Pending problems (held "
+	    "before they fire) are listed in the problems view.", 4);
 	v->lines = l.line;
 }
 

@@ -337,6 +337,100 @@ ui_host_init(struct ui *ui, struct ui_view *v)
 	else if (vm != NULL)
 		v->node_key = xstrdup(vm->node_key != NULL ? vm->node_key :
 		    vm->name != NULL ? vm->name : "?");
+	if (!ui->keycheck_reading && (ui->keycheck_at == 0 ||
+	    ui_now(ui) - ui->keycheck_at > UI_KEYCHECK_MAX_AGE_MS)) {
+		ui->keycheck_reading = true;
+		ui->reqs |= UI_REQ_KEYCHECK;
+	}
+}
+
+/* A copy with control characters as '?' (outside text on screen). */
+static char *
+ui_host_clean(const char *s)
+{
+	char	*c = xstrdup(s), *p;
+
+	for (p = c; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+	return (c);
+}
+
+void
+ui_keycheck_set(struct ui *ui, const struct ui_keycheck *v, size_t n,
+    const char *error)
+{
+	size_t	 i;
+
+	for (i = 0; i < ui->nkeychecks; i++) {
+		free((char *)ui->keychecks[i].key);
+		free((char *)ui->keychecks[i].why);
+	}
+	free(ui->keychecks);
+	ui->keychecks = NULL;
+	ui->nkeychecks = 0;
+	free(ui->keycheck_error);
+	ui->keycheck_error = NULL;
+	ui->keycheck_reading = false;
+	ui->keycheck_at = ui_now(ui);
+	ui->dirty = true;
+	if (error != NULL) {
+		ui->keycheck_error = ui_host_clean(error);
+		return;
+	}
+	if (n == 0)
+		return;
+	ui->keychecks = xcalloc(n, sizeof *ui->keychecks);
+	for (i = 0; i < n; i++) {
+		ui->keychecks[i].key = xstrdup(v[i].key != NULL ? v[i].key :
+		    "");
+		ui->keychecks[i].accepts = v[i].accepts;
+		ui->keychecks[i].why = v[i].why != NULL ?
+		    ui_host_clean(v[i].why) : NULL;
+	}
+	ui->nkeychecks = n;
+}
+
+static const struct ui_keycheck *
+ui_keycheck_find(struct ui *ui, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; key != NULL && i < ui->nkeychecks; i++) {
+		if (strcmp(ui->keychecks[i].key, key) == 0)
+			return (&ui->keychecks[i]);
+	}
+	return (NULL);
+}
+
+/* "accepts our key", from the last keys check. */
+static void
+ui_host_keycheck(struct ui *ui, struct ui_lines *l, const char *key)
+{
+	const struct ui_keycheck	*kc = ui_keycheck_find(ui, key);
+	char				 age[16];
+
+	ui_lines_put(l, UI_R_NORMAL, " ");
+	ui_lines_put(l, UI_R_TITLE, "ssh");
+	if (kc == NULL && ui->keycheck_reading)
+		ui_lines_kv(l, "  our key    ", UI_R_DIM, "checking ...");
+	else if (kc == NULL && ui->keycheck_error != NULL)
+		ui_lines_kv(l, "  our key    ", UI_R_WARN, "not checked: %s",
+		    ui->keycheck_error);
+	else if (kc == NULL)
+		ui_lines_kv(l, "  our key    ", UI_R_DIM, "not checked");
+	else if (kc->accepts == 1)
+		ui_lines_kv(l, "  our key    ", UI_R_NORMAL, "accepts our key "
+		    "(checked %s ago)", ui_fmt_age(ui, ui->keycheck_at, age,
+		    sizeof age));
+	else if (kc->accepts == 0)
+		ui_lines_kv(l, "  our key    ", UI_R_CRIT, "REFUSES our key "
+		    "(checked %s ago)", ui_fmt_age(ui, ui->keycheck_at, age,
+		    sizeof age));
+	else
+		ui_lines_kv(l, "  our key    ", UI_R_WARN, "unknown: %s",
+		    kc->why != NULL ? kc->why : "?");
 }
 
 static void
@@ -424,6 +518,7 @@ ui_host_draw(struct ui *ui, struct ui_view *v, int y, int h)
 		else
 			ui_lines_kv(&l, "  created    ", UI_R_DIM, "-");
 	}
+	ui_host_keycheck(ui, &l, v->node_key);
 	v->lines = l.line;
 }
 

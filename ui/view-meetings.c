@@ -96,11 +96,58 @@ ui_meetings_enter(struct ui *ui, struct ui_view *v)
 		ui_open_node_key(ui, MEET(r->p)->node_key);
 }
 
+/* The list's age, and STALE while scalelite is not answering well. */
+static void
+ui_meetings_title(struct ui *ui, struct ui_view *v, struct buf *b)
+{
+	char	 age[16], why[256];
+
+	(void)v;
+	if (ui->fleet->meetings_at == 0) {
+		buf_adds(b, ui_src_trouble(ui, FLEET_SRC_SCALELITE, why,
+		    sizeof why) ? "  UNKNOWN" : "  (waiting for scalelite)");
+		return;
+	}
+	if (ui_src_trouble(ui, FLEET_SRC_SCALELITE, why, sizeof why))
+		buf_printf(b, "  STALE: list of %s ago; %s",
+		    ui_fmt_age(ui, ui->fleet->meetings_at, age, sizeof age),
+		    why);
+	else
+		buf_printf(b, "  (list of %s ago)", ui_fmt_age(ui,
+		    ui->fleet->meetings_at, age, sizeof age));
+}
+
+static const char *
+ui_meetings_empty(struct ui *ui, struct ui_view *v)
+{
+	static char	 text[384];
+	char		 age[16], why[256];
+
+	(void)v;
+	if (ui->fleet->meetings_at == 0) {
+		if (ui_src_trouble(ui, FLEET_SRC_SCALELITE, why, sizeof why))
+			snprintf(text, sizeof text, "meetings unknown: %s",
+			    why);
+		else
+			snprintf(text, sizeof text, "meetings unknown: "
+			    "waiting for scalelite's answer");
+		return (text);
+	}
+	if (ui_src_trouble(ui, FLEET_SRC_SCALELITE, why, sizeof why)) {
+		snprintf(text, sizeof text, "no meetings in scalelite's last "
+		    "answer, %s ago (STALE: %s)", ui_fmt_age(ui,
+		    ui->fleet->meetings_at, age, sizeof age), why);
+		return (text);
+	}
+	return ("no meetings running");
+}
+
 const struct ui_view_ops ui_view_meetings_ops = {
 	.kind = UI_V_MEETINGS,
 	.name = "meetings",
 	.init = ui_meetings_init,
 	.collect = ui_meetings_collect,
 	.enter = ui_meetings_enter,
-	.empty = "no meetings running",
+	.title_tail = ui_meetings_title,
+	.empty_text = ui_meetings_empty,
 };

@@ -58,6 +58,17 @@ ui_node_num(char *buf, size_t len, double v, int prec, const char *suffix)
 	return (buf);
 }
 
+/* A count that may be unknown (-1): "?". */
+static const char *
+ui_node_int(char *buf, size_t len, int v)
+{
+	if (v < 0)
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%d", v);
+	return (buf);
+}
+
 static void
 ui_node_graph(struct ui *ui, struct ui_lines *l, const char *label,
     const struct fleet_ring *ring, double hi, int height)
@@ -88,6 +99,9 @@ ui_node_graph(struct ui *ui, struct ui_lines *l, const char *label,
 		if (i == height - 1)
 			ui_lines_kv(l, "", UI_R_GRAPH, "%-12.12s %s", label,
 			    row);
+		else if (i == 0 && isnan(v[n - 1]))
+			ui_lines_kv(l, "", UI_R_GRAPH, "now %-8s %s",
+			    "unknown", row);
 		else if (i == 0)
 			ui_lines_kv(l, "", UI_R_GRAPH, "now %-8.0f %s",
 			    (double)v[n - 1], row);
@@ -153,8 +167,20 @@ ui_node_problems(struct ui *ui, struct ui_lines *l,
 {
 	const struct fleet_problem	*p;
 	size_t				 i;
-	char				 age[16];
+	char				 age[16], left[16];
 
+	/* Held conditions: not problems yet, but not "no problems". */
+	for (i = 0; i < ui->fleet->npending; i++) {
+		p = ui->fleet->pending[i];
+		if (p->node_key == NULL || strcmp(p->node_key, n->key) != 0)
+			continue;
+		ui_lines_put(l, UI_R_WARN, "  pending  %s  (for %s; a %s in "
+		    "%s if it holds)", ui_problem_text(p),
+		    ui_fmt_age(ui, p->since, age, sizeof age),
+		    fleet_severity_name(p->severity),
+		    util_fmt_age(p->fires_at > ui->now ? p->fires_at -
+		    ui->now : 0, left, sizeof left));
+	}
 	if (n->nproblems == 0) {
 		ui_lines_put(l, UI_R_OK, "No problems");
 		return;
@@ -164,8 +190,8 @@ ui_node_problems(struct ui *ui, struct ui_lines *l,
 		p = ui->fleet->problems[i];
 		if (p->node_key == NULL || strcmp(p->node_key, n->key) != 0)
 			continue;
-		ui_lines_put(l, ui_sev_role(p->severity), "  %-8s %s  (since "
-		    "%s)%s%s", fleet_severity_name(p->severity),
+		ui_lines_put(l, ui_sev_role(p->severity), "  %-8s %s  (seen "
+		    "for %s)%s%s", fleet_severity_name(p->severity),
 		    ui_problem_text(p),
 		    ui_fmt_age(ui, p->since, age, sizeof age),
 		    p->action != NULL ? "  fix: " : "",
@@ -179,6 +205,8 @@ ui_node_draw(struct ui *ui, struct ui_view *v, int y, int h)
 	const struct fleet_node	*n;
 	struct ui_lines		 l;
 	char			 a[32], b[32], c[32], d[32], e[32];
+	char			 i1[16], i2[16], i3[16], i4[16], i5[16], i6[16];
+	char			 i7[16];
 
 	memset(&l, 0, sizeof l);
 	l.win = stdscr;
@@ -233,11 +261,16 @@ ui_node_draw(struct ui *ui, struct ui_view *v, int y, int h)
 		    ui_node_num(c, sizeof c, n->load1, 2, ""),
 		    util_fmt_bytes(n->net_in, d, sizeof d),
 		    util_fmt_bytes(n->net_out, e, sizeof e));
-		ui_lines_kv(&l, "  bbb", UI_R_NORMAL, "meetings %d  users %d  "
-		    "voice %d  video %d  listeners %d  API %s  exporters "
-		    "%d/%d", n->meetings, n->participants, n->voice, n->video,
-		    n->listeners, n->api_up == 1 ? "up" : n->api_up == 0 ?
-		    "DOWN" : "-", n->exporters_up, n->exporters_total);
+		ui_lines_kv(&l, "  bbb", UI_R_NORMAL, "meetings %s  users %s  "
+		    "voice %s  video %s  listeners %s  API %s  exporters "
+		    "%s/%s", ui_node_int(i1, sizeof i1, n->meetings),
+		    ui_node_int(i2, sizeof i2, n->participants),
+		    ui_node_int(i3, sizeof i3, n->voice),
+		    ui_node_int(i4, sizeof i4, n->video),
+		    ui_node_int(i5, sizeof i5, n->listeners),
+		    n->api_up == 1 ? "up" : n->api_up == 0 ? "DOWN" : "?",
+		    ui_node_int(i6, sizeof i6, n->exporters_up),
+		    ui_node_int(i7, sizeof i7, n->exporters_total));
 		ui_node_graph(ui, &l, "CPU %", &n->hist_cpu, 100, 3);
 		ui_node_graph(ui, &l, "users", &n->hist_participants, 0, 3);
 	}

@@ -13,6 +13,8 @@
  * upgrading (rollback -> active), and the job says what it rolled back.
  * A cancel once the first finishupgrade is sent is too late (a finished
  * service has no rollback): the job finishes and its result says so.
+ * Once the BBB service's upgrade is sent its meetings have ended: from
+ * there a hang-up (jobs_hangup()) lets the redeploy finish.
  *
  * restart: every service gets restart with a rollingRestartStrategy
  * (batchSize 1, intervalMillis 2000), followed restarting -> active, one
@@ -574,6 +576,14 @@ rd_run_redeploy(struct job *j, char **cause)
 		}
 		json_decref(body);
 		s->touched = true;
+		/*
+		 * The BBB service is restarting: its meetings are ending.
+		 * Rolling back would restart it once more; a hang-up lets
+		 * the redeploy finish instead (an operator's cancel still
+		 * rolls back).
+		 */
+		if (strcmp(s->name, RD_BBB_SERVICE) == 0)
+			job_no_return(j);
 		if (rd_follow(&rd, s, "upgrading", "upgraded", true,
 		    &why) != 0)
 			break;
@@ -716,6 +726,28 @@ rd_plan_common(const struct job_ctx *ctx, const struct job_args *a,
 	return (0);
 }
 
+/* What restarting the stack's bbb service ends (dashboard only). */
+static void
+rd_plan_meetings(const struct job_ctx *ctx, const struct job_args *a,
+    struct job_plan *p)
+{
+	const struct fleet_node	*n;
+	size_t			 i;
+	char			*what;
+
+	if (ctx->fleet == NULL)
+		return;
+	for (i = 0; i < ctx->fleet->nnodes; i++) {
+		n = ctx->fleet->nodes[i];
+		if (n->stack == NULL || strcmp(n->stack, a->target) != 0)
+			continue;
+		what = fleet_node_meetings_text(ctx->fleet, n,
+		    util_wall_ms());
+		job_plan_add(p, "on %s this ends %s", n->key, what);
+		free(what);
+	}
+}
+
 static int
 rd_plan_redeploy(const struct job_ctx *ctx, const struct job_args *a,
     struct job_plan *p, char **cause)
@@ -752,6 +784,7 @@ rd_plan_redeploy(const struct job_ctx *ctx, const struct job_args *a,
 	    "far", (long long)((a->timeout_ms > 0 ? a->timeout_ms :
 	    RD_TIMEOUT_MS) / 1000));
 	job_plan_add(p, "a BBB node's bbb service restarts: its meetings end");
+	rd_plan_meetings(ctx, a, p);
 	return (0);
 }
 
@@ -810,6 +843,7 @@ const struct action action_stack_redeploy = {
 	.risk = JOB_RISK_DESTRUCTIVE,
 	.cancellable = true,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_RANCHER),
 	.plan = rd_plan_redeploy,
 	.run = rd_run_redeploy,
 	.target = ACTION_TARGET_STACK,
@@ -830,6 +864,7 @@ const struct action action_stack_restart = {
 	.help = "restart every service of STACK, rolling",
 	.risk = JOB_RISK_DESTRUCTIVE,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_RANCHER),
 	.plan = rd_plan_restart,
 	.run = rd_run_restart,
 	.target = ACTION_TARGET_STACK,

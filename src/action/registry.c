@@ -25,6 +25,8 @@ extern const struct action action_stack_restart;
 extern const struct action action_scale_out;
 extern const struct action action_scale_in;
 extern const struct action action_scale_check;
+/* keys.c */
+extern const struct action action_keys_rotate;
 
 /* In the order of the dashboard's help and footer. */
 static const struct action *const action_table[] = {
@@ -39,6 +41,7 @@ static const struct action *const action_table[] = {
 	&action_scale_out,
 	&action_scale_in,
 	&action_scale_check,
+	&action_keys_rotate,
 };
 
 const struct action *const *

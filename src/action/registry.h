@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct config;
 struct job;
 struct job_args;
 struct job_ctx;
@@ -103,6 +104,20 @@ struct action {
 	void		(*args_free)(void *);
 	const char	*usage;		/* more lines for `bbbctl help VERB`
 					   (may be NULL) */
+
+	/*
+	 * The systems it changes (FLEET_SRC_BIT()s, fleet.h); 0 none.
+	 * A plan made while one of them fails says so, and since when.
+	 */
+	unsigned	 acts_on;
+	/*
+	 * On the command line, before the plan (may do blocking I/O): is
+	 * the target there?  0 yes, or the system could not say (a warning
+	 * in *cause, may be set); -1 no, with *cause (a did-you-mean).
+	 * NULL: not checked.
+	 */
+	int		(*resolve)(const struct config *, const char *target,
+			    char **cause);
 
 	/* The dashboard. */
 	int		 key;		/* printable ASCII; 0: no key */

@@ -174,6 +174,76 @@ ss_find(const struct config *cfg, const char *target, char **id,
 	return (0);
 }
 
+/*
+ * The command line's check of a node target (struct action, resolve):
+ * scalelite's servers by node key; a target none matches is refused with
+ * the nearest keys.  scalelite not answering: a warning, not a refusal.
+ */
+static int
+ss_resolve(const struct config *cfg, const char *target, char **cause)
+{
+	enum fleet_key_rule	 rule = FLEET_KEY_HOST;
+	json_t			*arr, *o;
+	const char		*sid, *url;
+	char			*want, *key, *why = NULL, *best = NULL;
+	size_t			 i, d, bestd = SIZE_MAX;
+	int			 rc = 0;
+
+	*cause = NULL;
+	if (cfg->scalelite.url == NULL)
+		return (0);
+	if (cfg->cluster.node_key != NULL)
+		(void)fleet_key_rule_parse(cfg->cluster.node_key, &rule);
+	if (ss_call(cfg, "getServers", NULL, NULL, &arr, &why) != 0) {
+		*cause = xasprintf("cannot check that %s exists: %s", target,
+		    why);
+		free(why);
+		return (0);
+	}
+	if (!json_is_array(arr)) {
+		json_decref(arr);
+		return (0);
+	}
+	want = fleet_node_key_rule(target, cfg->cluster.domain, rule);
+	rc = -1;
+	json_array_foreach(arr, i, o) {
+		sid = json_string_value(json_object_get(o, "id"));
+		url = json_string_value(json_object_get(o, "url"));
+		if (sid != NULL && strcmp(sid, target) == 0) {
+			rc = 0;
+			break;
+		}
+		if (url == NULL)
+			continue;
+		key = fleet_node_key_rule(url, cfg->cluster.domain, rule);
+		if (key == NULL)
+			continue;
+		if (want != NULL && strcmp(key, want) == 0) {
+			free(key);
+			rc = 0;
+			break;
+		}
+		d = util_levenshtein(key, target);
+		if (d < bestd) {
+			bestd = d;
+			free(best);
+			best = key;
+		} else
+			free(key);
+	}
+	if (rc != 0) {
+		if (best != NULL && bestd <= 3)
+			*cause = xasprintf("no node %s in scalelite; did you "
+			    "mean %s?", target, best);
+		else
+			*cause = xasprintf("no node %s in scalelite", target);
+	}
+	free(best);
+	free(want);
+	json_decref(arr);
+	return (rc);
+}
+
 static int
 ss_info(const struct config *cfg, const char *id, char **state,
     double *load, bool *transient, char **cause)
@@ -244,7 +314,7 @@ ss_plan(enum ss_verb v, const struct job_ctx *ctx, const struct job_args *a,
 	const struct config	*cfg = ctx->cfg;
 	const struct fleet_node	*n = NULL;
 	const char		*id = "ID";
-	char			*base, lb[32];
+	char			*base, *what, lb[32];
 
 	if (cfg->scalelite.url == NULL) {
 		*cause = xstrdup("[scalelite] url is not configured");
@@ -303,6 +373,13 @@ ss_plan(enum ss_verb v, const struct job_ctx *ctx, const struct job_args *a,
 	if (n != NULL && n->lb != FLEET_LB_UNKNOWN)
 		job_plan_add(p, "now: %s, load %s", fleet_lb_name(n->lb),
 		    ss_load_str(n->load, lb, sizeof lb));
+	if (n != NULL && v == SS_PANIC) {
+		/* What ends, not the load: counted, with the data's age. */
+		what = fleet_node_meetings_text(ctx->fleet, n,
+		    util_wall_ms());
+		job_plan_add(p, "this ends %s", what);
+		free(what);
+	}
 	free(base);
 	return (0);
 }
@@ -671,6 +748,8 @@ const struct action action_server_enable = {
 	.help = "let NODE take new meetings",
 	.risk = JOB_RISK_REVERSIBLE,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_SCALELITE),
+	.resolve = ss_resolve,
 	.plan = ss_plan_enable,
 	.run = ss_run_enable,
 	.target = ACTION_TARGET_NODE,
@@ -682,6 +761,8 @@ const struct action action_server_cordon = {
 	.help = "stop new meetings on NODE; running ones go on",
 	.risk = JOB_RISK_REVERSIBLE,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_SCALELITE),
+	.resolve = ss_resolve,
 	.plan = ss_plan_cordon,
 	.run = ss_run_cordon,
 	.target = ACTION_TARGET_NODE,
@@ -694,6 +775,8 @@ const struct action action_server_drain = {
 	.risk = JOB_RISK_REVERSIBLE,
 	.cancellable = true,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_SCALELITE),
+	.resolve = ss_resolve,
 	.plan = ss_plan_drain,
 	.run = ss_run_drain,
 	.target = ACTION_TARGET_NODE,
@@ -710,6 +793,8 @@ const struct action action_server_disable = {
 	.help = "take NODE out of scalelite (refused while it has load)",
 	.risk = JOB_RISK_REVERSIBLE,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_SCALELITE),
+	.resolve = ss_resolve,
 	.plan = ss_plan_disable,
 	.run = ss_run_disable,
 	.target = ACTION_TARGET_NODE,
@@ -720,6 +805,8 @@ const struct action action_server_panic = {
 	.help = "END EVERY MEETING on NODE and disable it",
 	.risk = JOB_RISK_DESTRUCTIVE,
 	.locks = true,
+	.acts_on = FLEET_SRC_BIT(FLEET_SRC_SCALELITE),
+	.resolve = ss_resolve,
 	.plan = ss_plan_panic,
 	.run = ss_run_panic,
 	.target = ACTION_TARGET_NODE,

@@ -230,7 +230,8 @@ backends_refresh_now(struct backends *b)
 void
 backends_set_refresh(struct backends *b, int64_t ms)
 {
-	size_t	 i;
+	struct bk_source	*s;
+	size_t			 i;
 
 	if (ms < BK_MIN_REFRESH_MS)
 		ms = BK_MIN_REFRESH_MS;
@@ -238,8 +239,22 @@ backends_set_refresh(struct backends *b, int64_t ms)
 		ms = 3600 * 1000;
 	b->refresh_ms = ms;
 	for (i = 0; i < FLEET_SRC_COUNT; i++) {
-		if (b->sources[i] != NULL)
-			bk_publish(b->sources[i]);
+		if ((s = b->sources[i]) == NULL)
+			continue;
+		bk_publish(s);
+		/*
+		 * Every waiting source at once on the new schedule: its
+		 * next refresh one new period after its last start (a
+		 * failing one retries from the new interval).  A refresh in
+		 * flight keeps going; its end schedules the next.
+		 */
+		if (s->inflight || !loop_timer_pending(s->timer))
+			continue;
+		if (s->failures > 0)
+			bk_schedule(s, ms / 2);
+		else
+			bk_schedule(s, s->started + s->ops->period(ms) -
+			    util_mono_ms());
 	}
 }
 
@@ -448,6 +463,9 @@ bk_failed(struct bk_source *s, const char *cause)
 		d = BK_BACKOFF_MAX_MS;
 	d = d / 2 + (int64_t)(bk_rand(s->b) % (uint64_t)(d / 2 + 1));
 	bk_schedule(s, d);
+	/* The back-off is shown: "retry in 23s". */
+	fleet_source_set_retry(s->b->fleet, s->ops->src, util_wall_ms() +
+	    (d < BK_MIN_GAP_MS ? BK_MIN_GAP_MS : d));
 }
 
 /* --- helpers -------------------------------------------------------------- */

@@ -6,6 +6,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -35,7 +38,7 @@ usage(int status)
 	    "[--fault SPEC]...\n"
 	    "                  [--boot-delay MS] [--quota-instances N] "
 	    "[--vm-fault KIND]\n"
-	    "                  [--access-log FILE]\n"
+	    "                  [--access-log FILE] [--vm-addr-base IPV4]\n"
 	    "  SPEC is SYSTEM:PATH-PREFIX:KIND[:ARG]; SYSTEM consul, "
 	    "prometheus, scalelite,\n"
 	    "  rancher, openstack or metrics; KIND latency:MS, hang, "
@@ -72,6 +75,7 @@ main(int argc, char **argv)
 		{ "quota-instances", required_argument, NULL, 'Q' },
 		{ "vm-fault", required_argument, NULL, 'V' },
 		{ "access-log", required_argument, NULL, 'L' },
+		{ "vm-addr-base", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -87,6 +91,7 @@ main(int argc, char **argv)
 	int			 vm_fault = 0;
 	double			 speed = 1.0;
 	bool			 acl = true;
+	struct in_addr		 vm_base = { 0 };
 	size_t			 nfaults = 0, i;
 	sigset_t		 set;
 	struct rlimit		 rl;
@@ -176,6 +181,11 @@ main(int argc, char **argv)
 		case 'L':
 			access_log = optarg;
 			break;
+		case 'b':
+			if (inet_pton(AF_INET, optarg, &vm_base) != 1)
+				sim_bad_option("--vm-addr-base", optarg,
+				    "not an IPv4 address");
+			break;
 		case 'h':
 			usage(0);
 		default:
@@ -212,6 +222,13 @@ main(int argc, char **argv)
 	w->os_boot_ms = boot_ms;
 	w->os_quota_instances = (int)quota;
 	w->os_vm_fault = vm_fault;
+	if (vm_base.s_addr != 0) {
+		/* The nodes, then the infra VMs, from this address on. */
+		w->vm_addr_base = ntohl(vm_base.s_addr);
+		for (i = 0; i < w->nnodes; i++)
+			sim_vm_addr(w, i, w->nodes[i].ip,
+			    sizeof w->nodes[i].ip);
+	}
 	if (!acl)
 		w->consul_token[0] = '\0';
 	for (i = 0; i < nfaults; i++) {

@@ -299,7 +299,12 @@ os_state(struct sim_world *w)
 			snprintf(s->status, sizeof s->status, "ACTIVE");
 			snprintf(s->flavor, sizeof s->flavor, "4");
 			snprintf(s->image, sizeof s->image, OS_IMAGE_ID);
-			snprintf(s->ip, sizeof s->ip, "10.20.255.%zu", i + 2);
+			if (w->vm_addr_base != 0)
+				sim_vm_addr(w, w->nnodes + i, s->ip,
+				    sizeof s->ip);
+			else
+				snprintf(s->ip, sizeof s->ip, "10.20.255.%zu",
+				    i + 2);
 			snprintf(s->key_name, sizeof s->key_name, "deploy");
 			s->metadata = json_object();
 			s->created_ms = w->now_ms - 86400000LL * 400;

@@ -649,6 +649,15 @@ sim_node_init(struct sim_world *w, struct sim_node *n, size_t i)
 	    i % 250 + 4);
 }
 
+void
+sim_vm_addr(const struct sim_world *w, size_t i, char *buf, size_t len)
+{
+	uint32_t	 a = w->vm_addr_base + (uint32_t)i;
+
+	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+	    (a >> 8) & 0xff, a & 0xff);
+}
+
 size_t
 sim_world_add_node(struct sim_world *w)
 {

@@ -204,6 +204,8 @@ struct sim_world {
 	int64_t		 now_ms;	/* simulated wall time */
 	int64_t		 last_poll_ms;	/* scalelite poller */
 	int64_t		 poll_interval_ms; /* POLL_INTERVAL, default 60 s */
+	uint32_t	 vm_addr_base;	/* --vm-addr-base, host order; 0:
+					   10.20.x.y */
 	/*
 	 * Real-time clock: advances at 1x whatever the speed, plus explicit
 	 * ticks (POST /tick).  Consul session TTLs and lock delays use it,
@@ -338,6 +340,9 @@ void		 sim_world_shutdown(struct sim_world *);
  * vm_ready_ms one minute on).  world->nodes may move.  Returns its index.
  */
 size_t		 sim_world_add_node(struct sim_world *);
+/* The i-th VM's address from vm_addr_base (nodes, then infra VMs). */
+void		 sim_vm_addr(const struct sim_world *, size_t i, char *,
+		     size_t);
 /*
  * A node's consul-visible state changed (up, in_consul, consul_passing):
  * bumps world->index and the node's consul_modify_index, wakes blocking

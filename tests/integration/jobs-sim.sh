@@ -46,6 +46,12 @@ run --dry-run server panic bbb-04 >"$tmp/dry2" 2>&1
 grep -q 'END EVERY MEETING' "$tmp/dry2"
 ok $? "panic's plan says it ends every meeting"
 is "$(lb bbb-04)" enabled "dry-run of panic changed nothing"
+# A node that does not exist: refused, with the nearest name.
+run --dry-run server cordon bbb-0O >"$tmp/dry3" 2>&1
+is $? 1 "dry-run of an unknown node exits 1"
+grep -q 'no node bbb-0O in scalelite; did you mean bbb-0' "$tmp/dry3"
+ok $? "and says which node was meant"
+! grep -q 'updateServer' "$tmp/dry3"; ok $? "no plan printed for it"
 
 # No terminal and no --yes: refused.
 run server cordon bbb-04 </dev/null >"$tmp/notty" 2>&1

@@ -436,6 +436,9 @@ test_openstack_bad_credential(void **state)
 	    "bad credential");
 	assert_null(strstr(cause, "wrong"));
 	assert_true(backends_settled(r.b));
+	/* its back-off is published: the next try is in the future */
+	assert_true(r.fleet->sources[FLEET_SRC_OPENSTACK].next_try >
+	    r.fleet->sources[FLEET_SRC_OPENSTACK].last_try);
 	rig_free(&r);
 }
 
@@ -904,6 +907,50 @@ test_published_schedule(void **state)
 	rig_free(&r);
 }
 
+static bool
+os_twice(struct rig *r)
+{
+	int	 n;
+
+	(void)r;
+	pthread_mutex_lock(&mtx);
+	n = nova_calls;
+	pthread_mutex_unlock(&mtx);
+	return (n >= 4);
+}
+
+/*
+ * Issue 16 item 4: after - then + the polls kept the slow schedule while
+ * the title said 0.5s.  A new refresh interval reschedules every waiting
+ * source at once: OpenStack polled every 5 minutes (refresh 60 s) polls
+ * again within seconds of a change to 0.5 s.
+ */
+static void
+test_refresh_reschedules(void **state)
+{
+	struct rig	 r = { 0 };
+
+	(void)state;
+	r.cfg = config_new();
+	r.cfg->openstack.auth_url = srv_url("/v3/");
+	r.cfg->openstack.application_credential_id = xstrdup("cred");
+	r.cfg->openstack.application_credential_secret =
+	    xstrdup("os-secret");
+	r.cfg->openstack.region = xstrdup("RegionOne");
+	r.cfg->ui.refresh_ms = 60000;	/* period 5 min */
+	pthread_mutex_lock(&mtx);
+	tokens_issued = nova_calls = 0;
+	pthread_mutex_unlock(&mtx);
+	rig_start(&r);
+	backends_set_refresh(r.b, 60000);
+	assert_true(run_until(&r, os_ok, 10000));
+	assert_int_equal(r.fleet->sources[FLEET_SRC_OPENSTACK].next_try, 0);
+	assert_false(run_until(&r, os_twice, 500));
+	backends_set_refresh(r.b, 500);	/* period 2.5 s */
+	assert_true(run_until(&r, os_twice, 20000));
+	rig_free(&r);
+}
+
 static void
 test_helpers(void **state)
 {
@@ -933,6 +980,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_refresh_reschedules),
 		cmocka_unit_test(test_published_schedule),
 		cmocka_unit_test(test_openstack),
 		cmocka_unit_test(test_openstack_bad_credential),

@@ -16,6 +16,7 @@
 #include "loop.h"
 #include "util.h"
 #include "fixture.h"
+#include "fleet-helpers.h"
 
 struct env {
 	struct loop	*loop;
@@ -316,6 +317,77 @@ test_apply_bounded(void **state)
 	fleet_free(f);
 }
 
+/*
+ * Issue 16 items 2 and 3: a plan made in the dashboard says what a panic
+ * ends (meetings and participants, from the freshest data, with its
+ * age), and that the system the action changes is failing, since when.
+ */
+static void
+test_plan_dashboard(void **state)
+{
+	struct fleet			*f;
+	struct config			*cfg;
+	struct fleet_scalelite_update	*su;
+	struct fleet_prom_update	*pu;
+	struct job_ctx			 ctx;
+	struct job_args			 args;
+	struct job_plan			*p = NULL;
+	char				*cause = NULL, *text;
+	int64_t				 now = util_wall_ms();
+
+	(void)state;
+	f = fleet_new("t");
+	cfg = config_new();
+	cfg->scalelite.url = xstrdup("https://sl.example.org");
+	su = t_sl_new();
+	t_sl_add(su, "https://bbb-01.example.org/bigbluebutton/api/",
+	    FLEET_LB_ENABLED, 1, 61);
+	fleet_apply_scalelite(f, su, now - 2000);
+	pu = t_prom_new();
+	t_prom_add(pu, "up", "bbb-01:9100", 1);
+	t_prom_add(pu, "meetings", "bbb-01:9688", 3);
+	t_prom_add(pu, "participants", "bbb-01:9688", 45);
+	fleet_apply_prom(f, pu, now - 3000);
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.cfg = cfg;
+	ctx.fleet = f;
+	memset(&args, 0, sizeof args);
+	args.target = "bbb-01";
+	assert_int_equal(jobs_plan(action_find("server panic"), &ctx, &args,
+	    &p, &cause), 0);
+	text = job_plan_text(p);
+	assert_non_null(strstr(text, "this ends 3 meetings, 45 participants "
+	    "(prometheus, 3s ago)"));
+	assert_null(strstr(text, "WARNING"));
+	free(text);
+	job_plan_free(p);
+
+	/* scalelite fails: the plan says so, and since when */
+	fleet_source_failed(f, FLEET_SRC_SCALELITE, "timed out after 30s",
+	    now - 60000);
+	fleet_source_failed(f, FLEET_SRC_SCALELITE, "timed out after 30s",
+	    now - 1000);
+	assert_int_equal(jobs_plan(action_find("server cordon"), &ctx, &args,
+	    &p, &cause), 0);
+	assert_non_null(p->warning);
+	assert_non_null(strstr(p->warning, "scalelite is failing since "));
+	assert_non_null(strstr(p->warning, "(1m ago): timed out after 30s"));
+	text = job_plan_text(p);
+	assert_non_null(strstr(text, "WARNING: scalelite is failing"));
+	free(text);
+	job_plan_free(p);
+
+	/* on the command line (no model): no such lines */
+	ctx.fleet = NULL;
+	assert_int_equal(jobs_plan(action_find("server cordon"), &ctx, &args,
+	    &p, &cause), 0);
+	assert_null(p->warning);
+	job_plan_free(p);
+	config_free(cfg);
+	fleet_free(f);
+}
+
 /* --- lock holder values (outside data) --- */
 
 static void
@@ -487,6 +559,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_target_none, env_setup,
 		    env_teardown),
 		cmocka_unit_test(test_apply_bounded),
+		cmocka_unit_test(test_plan_dashboard),
 		cmocka_unit_test(test_lock_holder),
 		cmocka_unit_test(test_lock_value),
 	};

@@ -485,6 +485,74 @@ test_enabled_stale(void **state)
 	fleet_free(f);
 }
 
+/*
+ * Issue 16 item 9: the first answers after a start have no CPU rate yet
+ * (a rate needs two samples) but do have the load: that is not "no
+ * metrics", and no rule fires on a source that has not answered once.
+ */
+static void
+test_no_false_start(void **state)
+{
+	struct fleet			*f;
+
+	(void)state;
+	f = fleet_new("t");
+	sl1(f, T0, "bbb-01", FLEET_LB_ENABLED, 1, 1);
+	{
+		struct fleet_prom_update *u = t_prom_new();
+
+		t_prom_add(u, "up", "bbb-01:9100", 1);
+		t_prom_add(u, "load1", "bbb-01:9100", 0.5);
+		t_prom_fig(u, "cpu");
+		fleet_apply_prom(f, u, T0 + 600);
+	}
+	assert_null(find(f, "enabled-stale", "bbb-01"));
+	assert_int_equal(count(f, "enabled-stale"), 0);
+	fleet_free(f);
+
+	/* Rancher has not answered yet: no stack rule has a say. */
+	f = fleet_new("t");
+	sl1(f, T0, "bbb-01", FLEET_LB_ENABLED, 1, 1);
+	assert_int_equal(f->sources[FLEET_SRC_RANCHER].last_ok, 0);
+	assert_int_equal(count(f, "stack-unhealthy"), 0);
+	assert_int_equal(count(f, "stack-degraded"), 0);
+	assert_int_equal(count(f, "host-disconnected"), 0);
+	fleet_free(f);
+}
+
+/*
+ * Issue 16 item 15: a condition held before it fires (CPU 100% for the
+ * 5-minute hold) is published as pending, with when it fires; not as a
+ * problem.
+ */
+static void
+test_pending(void **state)
+{
+	struct fleet			*f;
+	struct problems_limits		*lim;
+
+	(void)state;
+	f = fleet_new("t");
+	lim = problems_limits(fleet_problems(f));
+	prom1(f, T0, "bbb-01", "cpu", 100);
+	assert_null(find(f, "cpu-high", "bbb-01"));
+	assert_int_equal(f->npending, 1);
+	assert_string_equal(f->pending[0]->rule, "cpu-high");
+	assert_string_equal(f->pending[0]->node_key, "bbb-01");
+	assert_int_equal(f->pending[0]->fires_at, T0 + lim->hold_ms);
+	assert_non_null(strstr(f->pending[0]->text, "100%"));
+	prom1(f, T0 + lim->hold_ms, "bbb-01", "cpu", 100);
+	assert_non_null(find(f, "cpu-high", "bbb-01"));
+	assert_int_equal(f->npending, 0);
+	/* a dip clears a pending one */
+	prom1(f, T0 + lim->hold_ms + 1, "bbb-01", "cpu", 10);
+	prom1(f, T0 + lim->hold_ms + 2, "bbb-01", "cpu", 99);
+	assert_int_equal(f->npending, 1);
+	prom1(f, T0 + lim->hold_ms + 3, "bbb-01", "cpu", 10);
+	assert_int_equal(f->npending, 0);
+	fleet_free(f);
+}
+
 static void
 test_sources(void **state)
 {
@@ -588,8 +656,9 @@ test_order_and_table(void **state)
 	for (i = 1; i < f->nproblems; i++) {
 		assert_true(f->problems[i - 1]->severity >=
 		    f->problems[i]->severity);
+		/* the newest first within a severity (issue 16 item 12) */
 		if (f->problems[i - 1]->severity == f->problems[i]->severity)
-			assert_true(f->problems[i - 1]->since <=
+			assert_true(f->problems[i - 1]->since >=
 			    f->problems[i]->since);
 	}
 	assert_int_equal(f->problems[0]->severity, FLEET_SEV_CRITICAL);
@@ -619,6 +688,8 @@ main(void)
 		cmocka_unit_test(test_vm),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_enabled_stale),
+		cmocka_unit_test(test_no_false_start),
+		cmocka_unit_test(test_pending),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_cordoned_idle),
 		cmocka_unit_test(test_cert),

@@ -291,11 +291,29 @@ keys_setup(void **state)
 	return (0);
 }
 
+/* Issue 16: key names are what an operator reads, not curses' names. */
+static void
+test_key_names(void **state)
+{
+	char	 b[32];
+
+	(void)state;
+	assert_string_equal(ui_key_name(UI_KEY_FN(KEY_F(1)), b, sizeof b),
+	    "F1");
+	assert_string_equal(ui_key_name(UI_KEY_FN(KEY_F(12)), b, sizeof b),
+	    "F12");
+	assert_string_equal(ui_key_name(UI_KEY_FN(KEY_BTAB), b, sizeof b),
+	    "S-Tab");
+	assert_string_equal(ui_key_name(UI_KEY_FN(KEY_LEFT), b, sizeof b),
+	    "Left");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unique),
+		cmocka_unit_test(test_key_names),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_readonly),
 		cmocka_unit_test(test_help),

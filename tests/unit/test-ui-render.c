@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,8 @@ test_worst_first(void **state)
 	assert_true(off < ok);
 	assert_non_null(strstr(s, "OFFLINE"));
 	assert_non_null(strstr(s, "sort: worst first"));
+	/* health in consul's words, as status and --json (issue 16) */
+	assert_non_null(strstr(s, " passing "));
 	free(s);
 	env_free(e);
 }
@@ -187,6 +190,34 @@ test_filter_keys(void **state)
 	assert_non_null(strstr(s, "bad regex"));
 	free(s);
 	env_free(e);
+
+	/* An unknown field is said, not silently matching nothing. */
+	e = env_new(120, 24, false);
+	keys(e, "/bogus:1\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "no field 'bogus' here; fields: "));
+	assert_null(strstr(s, "[0/12]"));
+	free(s);
+	env_free(e);
+	/* every field the help names is one */
+	{
+		static const char *const fields[] = { "node", "state",
+		    "health", "cpu", "mem", "net", "meetings", "users",
+		    "video", "load", "stack", "vm", "problems" };
+		size_t	 i;
+		char	 k[64];
+
+		for (i = 0; i < nitems(fields); i++) {
+			e = env_new(120, 24, false);
+			snprintf(k, sizeof k, "/%s:x\r", fields[i]);
+			keys(e, k);
+			s = screen(e);
+			if (strstr(s, "no field") != NULL)
+				fail_msg("field %s unknown", fields[i]);
+			free(s);
+			env_free(e);
+		}
+	}
 }
 
 static void
@@ -205,6 +236,326 @@ test_drill_down(void **state)
 	ui_key(e->ui, UI_KEY_ESC);
 	s = screen(e);
 	assert_non_null(strstr(s, "sort: NODE"));
+	free(s);
+	env_free(e);
+}
+
+/*
+ * Issue 16 item 8: the detail of a node whose figures are unknown says
+ * "?" and "unknown", never -1 or nan.
+ */
+static void
+test_node_unknown(void **state)
+{
+	struct env		*e = env_new(120, 40, false);
+	struct fleet_node	*n;
+	char			*s;
+
+	(void)state;
+	n = (struct fleet_node *)fleet_node_by_key(e->f, "bbb-02");
+	assert_non_null(n);
+	n->meetings = n->participants = n->voice = n->video = -1;
+	n->listeners = n->exporters_up = n->exporters_total = -1;
+	n->api_up = -1;
+	n->cpu = NAN;
+	fleet_ring_push(&n->hist_cpu, NAN);
+	fleet_ring_push(&n->hist_participants, NAN);
+	e->f->version++;
+	keys(e, ">");
+	keys(e, "j\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "node bbb-02"));
+	assert_non_null(strstr(s, "meetings ?  users ?"));
+	assert_non_null(strstr(s, "now unknown"));
+	assert_null(strstr(s, " -1"));
+	assert_null(strstr(s, "/-1"));
+	assert_null(strstr(s, "nan"));
+	free(s);
+	env_free(e);
+}
+
+/*
+ * Issue 16 item 12: the problem bar counts the problems the operator has
+ * not seen in the problems view, shows the newest critical first, and
+ * rings the bell for a new critical when [ui] bell is on.
+ */
+static void
+test_new_problems(void **state)
+{
+	struct env	*e = env_new(160, 30, false);
+	char		*s, *bar;
+	uint64_t	 bells;
+
+	(void)state;
+	e->ui->opts.bell = true;
+	s = screen(e);
+	assert_non_null(strstr(s, " NEW) "));
+	free(s);
+	bells = e->ui->bells;
+	keys(e, "3");
+	free(screen(e));
+	keys(e, "1");
+	s = screen(e);
+	assert_null(strstr(s, " NEW) "));
+	free(s);
+
+	/* consul fails for good: a new critical */
+	test_now = NOW + 10 * 60000;
+	fleet_source_failed(e->f, FLEET_SRC_CONSUL, "connection refused",
+	    NOW + 60000);
+	fleet_source_failed(e->f, FLEET_SRC_CONSUL, "connection refused",
+	    test_now);
+	fleet_tick(e->f, test_now);
+	s = screen(e);
+	bar = strstr(s, " PROBLEMS ");
+	assert_non_null(bar);
+	/* counted as new, and first, before the older criticals */
+	assert_non_null(strstr(bar, " NEW)  consul failed: "));
+	assert_int_equal(e->ui->bells, bells + 1);
+	free(s);
+	env_free(e);
+}
+
+/*
+ * Issue 16 item 13: at 100 columns Enter on a problem, fleet-wide too,
+ * opens its whole text, rule, sources, since and usual fix.
+ */
+static void
+test_problem_open(void **state)
+{
+	struct env	*e = env_new(100, 30, false);
+	char		*s;
+
+	(void)state;
+	test_now = NOW + 10 * 60000;
+	fleet_source_failed(e->f, FLEET_SRC_CONSUL, "connection refused "
+	    "by 10.0.0.1:8500 after a very long wait that does not fit in "
+	    "any column at all", NOW + 60000);
+	fleet_source_failed(e->f, FLEET_SRC_CONSUL, "connection refused "
+	    "by 10.0.0.1:8500 after a very long wait that does not fit in "
+	    "any column at all", test_now);
+	fleet_tick(e->f, test_now);
+	keys(e, "3");
+	free(screen(e));
+	keys(e, "g\r");
+	s = screen(e);
+	assert_null(strstr(s, "no node to open"));
+	assert_non_null(strstr(s, "(fleet-wide)"));
+	assert_non_null(strstr(s, "rule: source-failed"));
+	assert_non_null(strstr(s, "sources: "));
+	/* said to be this console's: a restart must not read as new */
+	assert_non_null(strstr(s, "seen since: "));
+	assert_non_null(strstr(s, "when this console first saw it"));
+	assert_non_null(strstr(s, "usual fix: "));
+	assert_non_null(strstr(s, "any column at all"));
+	free(s);
+	ui_key(e->ui, UI_KEY_ESC);
+	s = screen(e);
+	assert_null(strstr(s, "rule: source-failed"));
+	assert_non_null(strstr(s, "problems"));
+	free(s);
+	env_free(e);
+}
+
+/*
+ * Issue 16 item 14: at 80 columns the footer shows the keys that fit by
+ * priority (the actions before sort and open) and "? more" for the rest;
+ * Left/Right scroll to the columns hidden for want of width.
+ */
+static void
+test_narrow_reach(void **state)
+{
+	struct env	*e = env_new(80, 24, false);
+	char		*s, *foot;
+	int		 i;
+	bool		 seen = false;
+
+	(void)state;
+	s = screen(e);
+	foot = strrchr(s, '?');
+	assert_non_null(foot);
+	assert_non_null(strstr(foot, "? more"));
+	assert_non_null(strstr(foot, "c cordon"));
+	assert_non_null(strstr(foot, "d drain"));
+	assert_non_null(strstr(s, "cols hidden (Left/Right)"));
+	assert_null(strstr(s, "STACK"));
+	free(s);
+	for (i = 0; i < 12 && !seen; i++) {
+		ui_key(e->ui, UI_KEY_FN(KEY_RIGHT));
+		s = screen(e);
+		seen = strstr(s, "STACK") != NULL;
+		if (seen)	/* the node name stays */
+			assert_true(line_of(s, "bbb-03") > 0);
+		free(s);
+	}
+	assert_true(seen);
+	for (i = 0; i < 12; i++)
+		ui_key(e->ui, UI_KEY_FN(KEY_LEFT));
+	s = screen(e);
+	assert_null(strstr(s, "STACK"));
+	assert_non_null(strstr(s, "HEALTH"));
+	free(s);
+	env_free(e);
+}
+
+/*
+ * Issue 16 item 15: bbb-09 runs at 95% CPU, inside the 5-minute hold:
+ * its detail and the problems view show the problem as pending, with
+ * when it fires, not "No problems" alone.
+ */
+static void
+test_pending_shown(void **state)
+{
+	struct env	*e = env_new(120, 40, false);
+	char		*s;
+
+	(void)state;
+	assert_true(e->f->npending > 0);
+	keys(e, ":node bbb-09\r");
+	s = screen(e);
+	assert_non_null(strstr(s, "node bbb-09"));
+	assert_non_null(strstr(s, "pending  "));
+	assert_non_null(strstr(s, "if it holds"));
+	free(s);
+	keys(e, "3");
+	s = screen(e);
+	assert_non_null(strstr(s, "pending "));
+	free(s);
+	env_free(e);
+}
+
+/*
+ * Issue 16 item 16: the totals graph is labelled, has a fixed place and
+ * width (it neither grows nor moves as samples come), and prints the
+ * range it is scaled to.
+ */
+static void
+test_totals_graph(void **state)
+{
+	struct env	*e = env_new(160, 24, false);
+	char		*s, *l1, *p;
+	size_t		 at, at2;
+
+	(void)state;
+	s = screen(e);
+	l1 = strchr(s, '\n') + 1;
+	*strchr(l1, '\n') = '\0';
+	p = strstr(l1, "users ");
+	assert_non_null(p);
+	at = (size_t)(p - l1);
+	/* the range printed at the end: "low-high" */
+	p = strrchr(l1, ' ');
+	assert_non_null(strchr(p, '-'));
+	free(s);
+	fleet_ring_push(&e->f->totals.hist_participants, 5000);
+	e->f->version++;
+	s = screen(e);
+	l1 = strchr(s, '\n') + 1;
+	*strchr(l1, '\n') = '\0';
+	at2 = (size_t)(strstr(l1, "users ") - l1);
+	assert_int_equal(at, at2);
+	assert_non_null(strstr(l1, "-5000"));
+	free(s);
+	env_free(e);
+}
+
+/* Sorted by SEVERITY, critical comes first (issue 16, smaller items). */
+static void
+test_severity_sort(void **state)
+{
+	struct env	*e = env_new(120, 30, false);
+	char		*s;
+	int		 crit, pend;
+
+	(void)state;
+	keys(e, "3>");
+	s = screen(e);
+	assert_non_null(strstr(s, "sort: SEVERITY"));
+	crit = line_of(s, "critical ");
+	pend = line_of(s, "pending ");
+	assert_true(crit > 0 && pend > 0);
+	assert_true(crit < pend);
+	assert_true(crit == line_of(s, " NODE  ") + 1);
+	free(s);
+	env_free(e);
+}
+
+/*
+ * Until the operator moves it, the selection is on the worst node, also
+ * when a node turns worst after the first frame (issue 16, smaller
+ * items: it stayed on the first node of the first frame).
+ */
+static void
+test_first_selection_worst(void **state)
+{
+	struct env		*e = env_new(120, 30, false);
+	struct fleet_node	*n;
+	struct ui_view		*v;
+	const struct ui_row	*r;
+
+	(void)state;
+	free(screen(e));
+	n = (struct fleet_node *)fleet_node_by_key(e->f, "bbb-12");
+	n->health = FLEET_HEALTH_CRITICAL;
+	n->online = 0;
+	n->nproblems = 3;
+	n->worst = FLEET_SEV_CRITICAL;
+	e->f->version++;
+	free(screen(e));
+	v = ui_view_top(e->ui);
+	r = ui_table_selected(&v->table);
+	assert_non_null(r);
+	assert_string_equal(((const struct fleet_node *)r->p)->key, "bbb-12");
+	env_free(e);
+}
+
+/* --ascii: the dialog's borders are ASCII too (issue 16, smaller items). */
+static void
+test_ascii_dialog(void **state)
+{
+	struct env	*e = xcalloc(1, sizeof *e);
+	struct ui_opts	 o;
+	char		*cause = NULL, *s;
+
+	(void)state;
+	setenv("TERM", "xterm-256color", 1);
+	test_now = NOW;
+	e->f = ui_gen_fleet(12, 7, NOW);
+	memset(&o, 0, sizeof o);
+	o.ascii = true;
+	o.refresh_ms = 2000;
+	o.headless_cols = 100;
+	o.headless_rows = 30;
+	o.now = test_clock;
+	e->ui = ui_new(&o, e->f, &cause);
+	assert_non_null(e->ui);
+	ui_confirm(e->ui, 1, "server cordon bbb-01?", "the plan", NULL);
+	s = screen(e);
+	assert_non_null(strstr(s, "+------"));
+	assert_non_null(strstr(s, "| "));
+	assert_null(strstr(s, "\xe2\x94"));	/* box drawing */
+	assert_null(strstr(s, "lqqq"));
+	free(s);
+	env_free(e);
+}
+
+/* A failing source's back-off is shown: when it is tried next. */
+static void
+test_retry_shown(void **state)
+{
+	struct env	*e = env_new(160, 24, false);
+	char		*s;
+
+	(void)state;
+	test_now = NOW + 3000;
+	fleet_source_failed(e->f, FLEET_SRC_SCALELITE, "timeout", test_now);
+	fleet_source_set_retry(e->f, FLEET_SRC_SCALELITE, test_now + 23000);
+	s = screen(e);
+	assert_non_null(strstr(s, "retry 23s"));
+	free(s);
+	keys(e, "2");
+	s = screen(e);
+	assert_non_null(strstr(s, "; retry 23s"));
 	free(s);
 	env_free(e);
 }
@@ -449,6 +800,76 @@ test_stale_marked(void **state)
 }
 
 /*
+ * Issue 16 item 6: a stale CPU cell keeps its value readable at every
+ * width: "~38%", never "10…" or "…".
+ */
+static void
+test_stale_readable(void **state)
+{
+	static const int widths[] = { 80, 100, 120, 160 };
+	struct env	*e;
+	char		*s, *p;
+	size_t		 i;
+	int		 marks;
+
+	(void)state;
+	for (i = 0; i < nitems(widths); i++) {
+		e = env_new(widths[i], 24, false);
+		test_now = NOW + 3000;
+		fleet_source_failed(e->f, FLEET_SRC_PROMETHEUS, "timeout",
+		    test_now);
+		s = screen(e);
+		/* the table, not the problem bar */
+		assert_non_null(p = strstr(s, " PROBLEMS "));
+		*p = '\0';
+		assert_null(strstr(s, "\xe2\x80\xa6"));	/* … */
+		marks = 0;
+		for (p = s; (p = strstr(p, "~")) != NULL; p++) {
+			if (p[1] >= '0' && p[1] <= '9' &&
+			    strchr(p, '%') != NULL &&
+			    strchr(p, '%') < p + 5)
+				marks++;
+		}
+		assert_true(marks >= 12);	/* CPU and MEM, 12 nodes */
+		free(s);
+		env_free(e);
+	}
+}
+
+/*
+ * Issue 16 items 7 and 14: the totals line marks scalelite's node states
+ * STALE with their age when scalelite stops answering, and at 80
+ * columns keeps the cordoned and disabled counts.
+ */
+static void
+test_totals_stale(void **state)
+{
+	struct env	*e = env_new(160, 24, false);
+	char		*s, *l;
+
+	(void)state;
+	s = screen(e);
+	assert_null(strstr(s, "STALE"));
+	free(s);
+	test_now = NOW + 5 * 60000;
+	fleet_source_failed(e->f, FLEET_SRC_SCALELITE, "timeout", test_now);
+	s = screen(e);
+	l = strstr(s, " NODES ");
+	assert_non_null(l);
+	assert_true(line_of(s, " NODES ") == line_of(s, "offline STALE 5m)"));
+	free(s);
+	env_free(e);
+
+	e = env_new(80, 24, false);
+	s = screen(e);
+	assert_true(line_of(s, " NODES ") >= 0);
+	assert_true(line_of(s, " NODES ") == line_of(s, " cord, "));
+	assert_true(line_of(s, " NODES ") == line_of(s, " dis, "));
+	free(s);
+	env_free(e);
+}
+
+/*
  * The header's late mark follows the schedule the backends publish.  At
  * --refresh 10 Rancher is polled every 5th refresh: backend.c publishes
  * 50 s + one refresh.  45 s after its last answer it is on time (a rule
@@ -572,6 +993,10 @@ test_views(void **state)
 	assert_non_null(strstr(s, "reading the audit trail"));
 	free(s);
 	keys(e, ":problems\r\r");	/* Enter on the first problem */
+	s = screen(e);
+	assert_non_null(strstr(s, "n opens the node"));
+	free(s);
+	keys(e, "n");			/* its node */
 	s = screen(e);
 	assert_true(strstr(s, "problems \xe2\x80\xba node") != NULL ||
 	    strstr(s, "problems > node") != NULL);
@@ -720,6 +1145,16 @@ main(void)
 		cmocka_unit_test(test_sort_keys),
 		cmocka_unit_test(test_filter_keys),
 		cmocka_unit_test(test_drill_down),
+		cmocka_unit_test(test_node_unknown),
+		cmocka_unit_test(test_new_problems),
+		cmocka_unit_test(test_problem_open),
+		cmocka_unit_test(test_narrow_reach),
+		cmocka_unit_test(test_pending_shown),
+		cmocka_unit_test(test_totals_graph),
+		cmocka_unit_test(test_severity_sort),
+		cmocka_unit_test(test_first_selection_worst),
+		cmocka_unit_test(test_ascii_dialog),
+		cmocka_unit_test(test_retry_shown),
 		cmocka_unit_test(test_palette),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_sizes),
@@ -727,6 +1162,8 @@ main(void)
 		cmocka_unit_test(test_tick_redraws_header_only),
 		cmocka_unit_test(test_selection_by_id),
 		cmocka_unit_test(test_stale_marked),
+		cmocka_unit_test(test_totals_stale),
+		cmocka_unit_test(test_stale_readable),
 		cmocka_unit_test(test_late_mark_refresh_10),
 		cmocka_unit_test(test_control_characters),
 		cmocka_unit_test(test_views),
