@@ -37,29 +37,41 @@ stack_timeout = 3s
 EOF
 }
 # Where NAME is still known: "nova rancher-host stack consul scalelite".
+# A source that cannot be asked shows as "SOURCE?", never as present.
+has() {
+	case $2 in
+	0) ;;
+	''|*[!0-9]*) w="$w $1?" ;;
+	*) w="$w $1" ;;
+	esac
+}
 where() {
 	w=
-	s=$(curl -s "$control/state" | jq -r --arg n "$1" \
-	    '.nodes[] | select(.name == $n) | .vm_status')
-	[ -n "$s" ] && [ "$s" != DELETED ] && w="$w nova"
-	n=$(curl -s -u "$ak:$sk" "$rurl/projects/1a5/hosts?limit=1000" |
+	if st=$(curl -sf "$control/state"); then
+		s=$(printf "%s\n" "$st" | jq -r --arg n "$1" \
+		    '.nodes[] | select(.name == $n) | .vm_status')
+		[ -n "$s" ] && [ "$s" != DELETED ] && w="$w nova"
+	else
+		w="$w nova?"
+	fi
+	n=$(curl -sf -u "$ak:$sk" "$rurl/projects/1a5/hosts?limit=1000" |
 	    jq --arg n "$1" '[.data[] | select(.labels.bbbnode == $n and
 	    .state != "removed" and .state != "purged")] | length')
-	[ "$n" != 0 ] && w="$w rancher-host"
-	n=$(curl -s -u "$ak:$sk" "$rurl/projects/1a5/stacks?name=$1" |
+	has rancher-host "$n"
+	n=$(curl -sf -u "$ak:$sk" "$rurl/projects/1a5/stacks?name=$1" |
 	    jq '[.data[] | select(.state != "removed")] | length')
-	[ "$n" != 0 ] && w="$w stack"
-	n=$(curl -s -H "X-Consul-Token: $token" \
+	has stack "$n"
+	n=$(curl -sf -H "X-Consul-Token: $token" \
 	    "$consul/v1/health/service/bbb" |
 	    jq --arg n "$1" '[.[] | select(.Node.Node == $n)] | length')
-	[ "$n" != 0 ] && w="$w consul"
+	has consul "$n"
 	sl=$(awk -F' = ' '/^\[scalelite\]/ { r = 1 }
 	    r && $1 == "url" { print $2; exit }' "$conf")
 	sum=$(printf 'getServers%s' "$slsecret" | sha256sum | cut -d' ' -f1)
-	n=$(curl -s "$sl/scalelite/api/getServers?checksum=$sum" |
-	    jq --arg n "$1" '[.[]? | select(.url | test("//" + $n +
+	n=$(curl -sf "$sl/scalelite/api/getServers?checksum=$sum" |
+	    jq --arg n "$1" '[.[] | select(.url | test("//" + $n +
 	    "[.:/]"))] | length')
-	[ "$n" != 0 ] && w="$w scalelite"
+	has scalelite "$n"
 	echo "${w# }"
 }
 nodes() { curl -s "$control/state" | jq '.nodes | length'; }

@@ -33,6 +33,11 @@ sim_init() {
 }
 
 sim_start() {
+	# A restart must not read the previous simulator's files: the shell
+	# forks the new one in the background and may look for '^ready$'
+	# before the child has truncated $tmp/out, then take the dead one's
+	# URLs (and the old config) for the new one's.
+	rm -f "$tmp/out" "$tmp/bbbctl.conf"
 	"$sim" "$@" --write-config "$tmp/bbbctl.conf" >"$tmp/out" \
 	    2>"$tmp/err" &
 	pid=$!
