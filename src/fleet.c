@@ -717,6 +717,8 @@ fleet_vms_free(struct fleet_vm **v, size_t n)
 	free(v);
 }
 
+static void	fleet_job_free(struct fleet_job *);
+
 void
 fleet_free(struct fleet *f)
 {
@@ -737,13 +739,8 @@ fleet_free(struct fleet *f)
 	free(f->problems);	/* the problems are problems.c's */
 	free(f->pending);
 	services_free_all(f);
-	for (i = 0; i < f->njobs; i++) {
-		free(f->jobs[i]->verb);
-		free(f->jobs[i]->target);
-		free(f->jobs[i]->step);
-		free(f->jobs[i]->result);
-		free(f->jobs[i]);
-	}
+	for (i = 0; i < f->njobs; i++)
+		fleet_job_free(f->jobs[i]);
 	free(f->jobs);
 	for (s = 0; s < FLEET_SRC_COUNT; s++) {
 		free(f->sources[s].cause);

@@ -668,6 +668,7 @@ test_compose(void **state)
 	struct sim_compose_svc	*sv;
 	json_t			*env;
 	char			*cause = NULL, *s;
+	const char		*bad;
 	size_t			 n;
 	static const char	 list[] = "version: '2'\nservices:\n"
 	    "  web:\n    image: nginx:${TAG}\n    labels:\n"
@@ -689,8 +690,9 @@ test_compose(void **state)
 	assert_null(sv[1].host_label);
 	sim_compose_free(sv, n);
 
-	assert_int_equal(sim_compose_parse("services:\n  a:\n    ports: []\n",
-	    31, env, &sv, &n, &cause), -1);
+	bad = "services:\n  a:\n    ports: []\n";
+	assert_int_equal(sim_compose_parse(bad, strlen(bad), env, &sv, &n,
+	    &cause), -1);
 	assert_non_null(strstr(cause, "service a has no image"));
 	free(cause);
 	cause = NULL;
