@@ -48,60 +48,6 @@ authkeys_known_type(const char *s, size_t len)
 	return (false);
 }
 
-static int
-authkeys_b64val(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (c - 'A');
-	if (c >= 'a' && c <= 'z')
-		return (c - 'a' + 26);
-	if (c >= '0' && c <= '9')
-		return (c - '0' + 52);
-	if (c == '+')
-		return (62);
-	if (c == '/')
-		return (63);
-	return (-1);
-}
-
-/* Strict base64 (padding optional at the end only); -1 when bad. */
-static int
-authkeys_b64_decode(const char *s, size_t len, unsigned char **out,
-    size_t *outlen)
-{
-	unsigned char	*o;
-	uint32_t	 acc = 0;
-	size_t		 i, n = 0, bits = 0, pad = 0;
-	int		 v;
-
-	if (len == 0)
-		return (-1);
-	o = xmalloc(len / 4 * 3 + 3);
-	for (i = 0; i < len; i++) {
-		if (s[i] == '=') {
-			pad++;
-			continue;
-		}
-		if (pad != 0 || (v = authkeys_b64val((unsigned char)s[i])) < 0)
-			goto bad;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			o[n++] = (unsigned char)(acc >> bits);
-		}
-	}
-	/* 6 leftover bits cannot end a byte; padding at most 2. */
-	if (bits >= 6 || pad > 2 || n == 0)
-		goto bad;
-	*out = o;
-	*outlen = n;
-	return (0);
-bad:
-	free(o);
-	return (-1);
-}
-
 /*
  * The blob starts with its own type string, which must be the line's
  * (sshkey_read refuses a mismatch).
@@ -144,8 +90,10 @@ authkeys_read_key(const char *s, size_t len, size_t pos,
 		*why = "no key after the key type";
 		return (-1);
 	}
-	if (authkeys_b64_decode(s + l->b64_off, l->b64_len, &l->blob,
-	    &l->bloblen) != 0) {
+	if ((l->blob = (unsigned char *)util_base64_decode(s + l->b64_off,
+	    l->b64_len, &l->bloblen)) == NULL || l->bloblen == 0) {
+		free(l->blob);
+		l->blob = NULL;
 		*why = "the key is not base64";
 		return (-1);
 	}

@@ -164,7 +164,8 @@ lock_value_ours(const char *b64)
 	size_t		 len;
 	bool		 ours;
 
-	if (b64 == NULL || (raw = api_base64_decode(b64, &len)) == NULL)
+	if (b64 == NULL || (raw = util_base64_decode(b64, strlen(b64), &len)) ==
+	    NULL)
 		return (false);
 	o = json_loadb(raw, len, 0, &err);
 	free(raw);
@@ -230,7 +231,8 @@ lock_read_holder(const struct lock *l, char **holder, char **cause)
 	}
 	if (json_string_value(json_object_get(e, "Session")) != NULL) {
 		val = json_string_value(json_object_get(e, "Value"));
-		raw = val != NULL ? api_base64_decode(val, &len) : NULL;
+		raw = val != NULL ? util_base64_decode(val, strlen(val), &len) :
+		    NULL;
 		*holder = raw != NULL ? lock_describe_holder(raw, len) :
 		    xstrdup("held by another client");
 		free(raw);

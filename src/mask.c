@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "config.h"
 #include "mask.h"
@@ -90,20 +89,16 @@ mask_add(const char *s)
 void
 mask_add_basic(const char *user, const char *password)
 {
-	char		*up;
-	unsigned char	*b64;
-	size_t		 len;
+	char		*up, *b64;
 
 	if (password == NULL || *password == '\0')
 		return;
 	pthread_mutex_lock(&mask_mtx);
 	mask_add_locked(password);
 	up = xasprintf("%s:%s", user != NULL ? user : "", password);
-	len = strlen(up);
-	b64 = xmalloc(4 * ((len + 2) / 3) + 1);
-	EVP_EncodeBlock(b64, (const unsigned char *)up, (int)len);
-	mask_add_form((char *)b64);
-	freezero_str((char *)b64);
+	b64 = util_base64_encode(up, strlen(up));
+	mask_add_form(b64);
+	freezero_str(b64);
 	freezero_str(up);
 	pthread_mutex_unlock(&mask_mtx);
 }

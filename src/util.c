@@ -1,8 +1,11 @@
 /* util.c: allocation, buffers, clocks and number parsing. */
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -431,6 +435,162 @@ util_urlencode(const char *s)
 		}
 	}
 	return (buf_steal(&b));
+}
+
+char *
+util_base64_encode(const void *data, size_t len)
+{
+	char	*out;
+
+	if (len > (size_t)INT_MAX / 4 * 3)
+		fatalx("base64: %zu bytes", len);
+	out = xmalloc((len + 2) / 3 * 4 + 1);
+	EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+	return (out);
+}
+
+static int
+util_base64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return (c - 'a' + 26);
+	if (c >= '0' && c <= '9')
+		return (c - '0' + 52);
+	if (c == '+')
+		return (62);
+	if (c == '/')
+		return (63);
+	return (-1);
+}
+
+char *
+util_base64_decode(const char *s, size_t len, size_t *outlen)
+{
+	char		*o;
+	uint32_t	 acc = 0;
+	size_t		 i, n = 0, bits = 0, pad = 0;
+	int		 v;
+
+	o = xmalloc(len / 4 * 3 + 4);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '=') {
+			pad++;
+			continue;
+		}
+		if (pad != 0 || (v = util_base64_value((unsigned char)s[i])) < 0)
+			goto bad;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			o[n++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	/* 6 leftover bits cannot end a byte; padding at most 2. */
+	if (bits >= 6 || pad > 2)
+		goto bad;
+	o[n] = '\0';
+	*outlen = n;
+	return (o);
+bad:
+	free(o);
+	return (NULL);
+}
+
+char *
+util_read_file(const char *path, size_t max, size_t *len, char **cause)
+{
+	struct buf	 b = { 0 };
+	char		 chunk[8192];
+	FILE		*f;
+	size_t		 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		buf_add(&b, chunk, n);
+		if (b.len > max) {
+			fclose(f);
+			buf_free(&b);
+			*cause = xasprintf("%s: too big", path);
+			return (NULL);
+		}
+	}
+	if (ferror(f)) {
+		fclose(f);
+		buf_free(&b);
+		*cause = xasprintf("%s: read error", path);
+		return (NULL);
+	}
+	fclose(f);
+	*len = b.len;
+	return (buf_steal(&b));
+}
+
+int
+util_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, char **cause)
+{
+	const char	*p = data;
+	char		*copy, *dir, *base, *tmp;
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd, dfd;
+
+	copy = xstrdup(path);
+	dir = xstrdup(dirname(copy));
+	free(copy);
+	copy = xstrdup(path);
+	base = xstrdup(basename(copy));
+	free(copy);
+	tmp = xasprintf("%s/.%s.tmp.%ld", dir, base, (long)getpid());
+	free(base);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    mode);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	while (off < len) {
+		if ((n = write(fd, p + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			*cause = xasprintf("%s: %s", tmp, strerror(errno));
+			close(fd);
+			goto fail_unlink;
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		close(fd);
+		goto fail_unlink;
+	}
+	if (close(fd) != 0) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		goto fail_unlink;
+	}
+	if (rename(tmp, path) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto fail_unlink;
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+	free(tmp);
+	return (0);
+fail_unlink:
+	unlink(tmp);
+fail:
+	free(dir);
+	free(tmp);
+	return (-1);
 }
 
 void

@@ -9,6 +9,8 @@
 #ifndef BBBCTL_UTIL_H
 #define BBBCTL_UTIL_H
 
+#include <sys/types.h>
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -76,6 +78,32 @@ char	*util_url_join(const char *base, const char *path);
 char	*util_urlencode(const char *);
 /* Lower-case hex SHA-256 of a string (scalelite and BBB checksums). */
 void	 util_sha256_hex(const char *, char out[65]);
+
+/* Standard base64 with padding of len bytes; allocated. */
+char	*util_base64_encode(const void *, size_t len);
+/*
+ * Decode standard base64 strictly: only the alphabet, '=' only at the
+ * end and at most two, no leftover that cannot end a byte.  Padding may
+ * be left out.  Allocated and NUL-terminated (*outlen without the NUL;
+ * "" gives ""), or NULL when malformed.
+ */
+char	*util_base64_decode(const char *, size_t len, size_t *outlen);
+
+/*
+ * The whole file at path, NUL-terminated, *len its size; NULL with
+ * *cause ("PATH: why", "PATH: too big" past max bytes).
+ */
+char	*util_read_file(const char *path, size_t max, size_t *len,
+	     char **cause);
+/*
+ * Replace path with len bytes of data, atomically: a temporary file
+ * beside it (".NAME.tmp.PID", created exclusively, never through a
+ * link) written, given mode, flushed, renamed over path, and the
+ * directory flushed.  0, or -1 with *cause ("FILE: why") and nothing
+ * left behind.
+ */
+int	 util_write_atomic(const char *path, const void *data, size_t len,
+	     mode_t mode, char **cause);
 
 /*
  * A keyed 64-bit hash of len bytes, to tell whether an answer is the same

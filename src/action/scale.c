@@ -41,7 +41,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "action/action.h"
 #include "action/scale.h"
@@ -1153,25 +1152,21 @@ sc_out_create_vm(struct sc_node *n, char **cause)
 	struct sc		*sc = n->sc;
 	const struct config	*cfg = sc->cfg;
 	json_t			*body, *srv, *sg, *o;
-	char			*ud = NULL, *p, *w, *groups;
-	unsigned char		*b64;
-	size_t			 len;
+	char			*ud = NULL, *p, *w, *groups, *b64;
 	int			 rc;
 
 	if (sc_user_data(sc->user_data, n->name, sc->reg_url,
 	    cfg->scale.agent_image != NULL ? cfg->scale.agent_image :
 	    sc->agent_image, &ud, cause) != 0)
 		return (-1);
-	len = strlen(ud);
-	b64 = xmalloc(4 * ((len + 2) / 3) + 1);
-	EVP_EncodeBlock(b64, (unsigned char *)ud, (int)len);
+	b64 = util_base64_encode(ud, strlen(ud));
 	freezero_str(ud);
 
 	srv = json_pack("{s:s, s:s, s:s, s:O, s:s, s:{s:s, s:s}}",
 	    "name", n->name, "flavorRef", sc->flavor_id, "imageRef",
-	    sc->image_id, "networks", sc->networks, "user_data", (char *)b64,
+	    sc->image_id, "networks", sc->networks, "user_data", b64,
 	    "metadata", "bbbctl-node", n->name, "bbbctl-role", "bbb");
-	freezero_str((char *)b64);
+	freezero_str(b64);
 	if (cfg->scale.key_name != NULL)
 		json_object_set_new(srv, "key_name",
 		    json_string(cfg->scale.key_name));

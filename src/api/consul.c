@@ -79,47 +79,6 @@ api_consul_describe(const struct api_conn *c,
 
 /* --- KV ---------------------------------------------------------------- */
 
-char *
-api_base64_decode(const char *in, size_t *outlen)
-{
-	struct buf	 b = { 0 };
-	unsigned	 acc = 0;
-	int		 bits = 0, v;
-	const char	*p;
-
-	buf_add(&b, "", 0);
-	for (p = in; *p != '\0' && *p != '='; p++) {
-		if (*p >= 'A' && *p <= 'Z')
-			v = *p - 'A';
-		else if (*p >= 'a' && *p <= 'z')
-			v = *p - 'a' + 26;
-		else if (*p >= '0' && *p <= '9')
-			v = *p - '0' + 52;
-		else if (*p == '+')
-			v = 62;
-		else if (*p == '/')
-			v = 63;
-		else {
-			buf_free(&b);
-			return (NULL);
-		}
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf_addc(&b, (char)((acc >> bits) & 0xff));
-		}
-	}
-	for (; *p == '='; p++)
-		;
-	if (*p != '\0') {
-		buf_free(&b);
-		return (NULL);
-	}
-	*outlen = b.len;
-	return (buf_steal(&b));
-}
-
 void
 api_consul_kv_free(struct api_consul_kv *kv, size_t n)
 {
@@ -194,7 +153,7 @@ api_consul_kv_decode(const char *body, size_t len,
 		if (v == NULL || json_is_null(v))
 			continue;
 		if ((s = json_string_value(v)) == NULL ||
-		    (kv[k - 1].value = api_base64_decode(s,
+		    (kv[k - 1].value = util_base64_decode(s, strlen(s),
 		    &kv[k - 1].len)) == NULL) {
 			*cause = xasprintf("consul KV: %.100s: Value is not "
 			    "base64", key);

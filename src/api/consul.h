@@ -60,7 +60,5 @@ void	 api_consul_kv_free(struct api_consul_kv *, size_t);
 int	 api_consul_kv_list(const struct api_conn *, const char *prefix,
 	     struct api_consul_kv **, size_t *, char **cause);
 
-/* Standard base64 (with or without padding); NULL on bad input. */
-char	*api_base64_decode(const char *, size_t *outlen);
 
 #endif

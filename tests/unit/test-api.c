@@ -537,31 +537,6 @@ test_consul_kv_decode(void **state)
 	free(cause);
 }
 
-static void
-test_base64(void **state)
-{
-	char	*s;
-	size_t	 n;
-
-	(void)state;
-	s = api_base64_decode("c2VjcmV0", &n);
-	assert_int_equal(n, 6);
-	assert_memory_equal(s, "secret", 6);
-	free(s);
-	s = api_base64_decode("YQ==", &n);
-	assert_int_equal(n, 1);
-	assert_string_equal(s, "a");
-	free(s);
-	s = api_base64_decode("YWI", &n);	/* no padding */
-	assert_string_equal(s, "ab");
-	free(s);
-	s = api_base64_decode("", &n);
-	assert_int_equal(n, 0);
-	free(s);
-	assert_null(api_base64_decode("YQ==YQ", &n));
-	assert_null(api_base64_decode("a b", &n));
-}
-
 /* --- OpenStack ---------------------------------------------------------- */
 
 static void
@@ -1002,7 +977,6 @@ main(void)
 		cmocka_unit_test(test_rancher_describe),
 		cmocka_unit_test(test_consul),
 		cmocka_unit_test(test_consul_kv_decode),
-		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_keystone),
 		cmocka_unit_test(test_openstack_describe),
 		cmocka_unit_test(test_nova_limits_decode),

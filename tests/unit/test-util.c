@@ -49,6 +49,31 @@ test_clean(void **state)
 }
 
 static void
+test_base64(void **state)
+{
+	char	*s;
+	size_t	 n;
+
+	(void)state;
+	s = util_base64_decode("c2VjcmV0", 8, &n);
+	assert_int_equal(n, 6);
+	assert_memory_equal(s, "secret", 6);
+	free(s);
+	s = util_base64_decode("YQ==", 4, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(s, "a");
+	free(s);
+	s = util_base64_decode("YWI", 3, &n);	/* no padding */
+	assert_string_equal(s, "ab");
+	free(s);
+	s = util_base64_decode("", 0, &n);
+	assert_int_equal(n, 0);
+	free(s);
+	assert_null(util_base64_decode("YQ==YQ", 6, &n));
+	assert_null(util_base64_decode("a b", 3, &n));
+}
+
+static void
 test_parse_ll(void **state)
 {
 	long long	 v;
@@ -138,6 +163,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_parse_ll),
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_duration),
