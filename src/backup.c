@@ -19,6 +19,7 @@
 
 #include "backup.h"
 #include "config.h"
+#include "log.h"
 #include "util.h"
 
 #define BACKUP_MANIFEST_MAX	(64 * 1024 * 1024)
@@ -776,10 +777,8 @@ backup_verify_record(const char *dir, bool ok, bool restore_test,
     const char *cause)
 {
 	json_t	*o;
-	char	*p, *tmp, *text;
+	char	*p, *text, *why = NULL;
 	char	 s[32];
-	int	 fd;
-	size_t	 len;
 	int64_t	 now = util_wall_ms();
 
 	o = json_object();
@@ -793,21 +792,13 @@ backup_verify_record(const char *dir, bool ok, bool restore_test,
 	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	p = xasprintf("%s/%s", dir, BACKUP_VERIFY);
-	tmp = xasprintf("%s.tmp", p);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	len = text != NULL ? strlen(text) : 0;
-	if (fd != -1) {
-		if (write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 &&
-		    close(fd) == 0)
-			(void)rename(tmp, p);
-		else {
-			close(fd);
-			unlink(tmp);
-		}
+	/* The record is a convenience: failing to keep it fails nothing. */
+	if (text != NULL && util_write_atomic(p, text, strlen(text), 0600,
+	    &why) == -1) {
+		log_warn("backup: %s", why);
+		free(why);
 	}
 	free(text);
-	free(tmp);
 	free(p);
 }
 

@@ -97,34 +97,6 @@ keyrot_key_fp(const char *fp, struct keyrot_key *k)
 	k->fp = xstrdup(fp);
 }
 
-static char *
-keyrot_slurp(const char *path, size_t max, size_t *len, char **cause)
-{
-	struct buf	 b = { 0 };
-	char		 chunk[4096];
-	FILE		*f;
-	size_t		 n;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return (NULL);
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		buf_add(&b, chunk, n);
-		if (b.len > max) {
-			fclose(f);
-			buf_free(&b);
-			*cause = xasprintf("%s: too big", path);
-			return (NULL);
-		}
-	}
-	fclose(f);
-	if (b.data == NULL)
-		buf_add(&b, "", 0);
-	*len = b.len;
-	return (buf_steal(&b));
-}
-
 int
 keyrot_key_load(const char *file, struct keyrot_key *k, char **cause)
 {
@@ -138,7 +110,7 @@ keyrot_key_load(const char *file, struct keyrot_key *k, char **cause)
 		pubfile = xasprintf("%s.pub", file);
 		k->priv = xstrdup(file);
 	}
-	if ((text = keyrot_slurp(pubfile, 16384, &len, &why)) == NULL) {
+	if ((text = util_read_file(pubfile, 16384, &len, &why)) == NULL) {
 		*cause = xasprintf("public key %s", why);
 		free(why);
 		goto fail;

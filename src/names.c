@@ -100,38 +100,12 @@ names_fit(const char *s)
 	return (1);
 }
 
-/*
- * All of len bytes, or -1 with errno: a short write goes on, so that the
- * next one says why (ENOSPC, EFBIG ...).
- */
-static int
-names_write(int fd, const char *p, size_t len)
-{
-	ssize_t	 n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return (-1);
-		}
-		if (n == 0) {
-			errno = EIO;
-			return (-1);
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return (0);
-}
-
 int
 names_save(const struct fleet *f, const char *config_path, char **cause)
 {
 	struct buf	 b = { 0 };
-	char		*path, *tmp;
+	char		*path;
 	size_t		 i;
-	int		 fd;
 
 	if ((path = names_path(config_path)) == NULL) {
 		*cause = xstrdup("no cache directory");
@@ -157,33 +131,13 @@ names_save(const struct fleet *f, const char *config_path, char **cause)
 		if (names_fit(f->vms[i]->name))
 			buf_printf(&b, "host %s\n", f->vms[i]->name);
 	}
-	tmp = xasprintf("%s.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1) {
-		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+	if (util_write_atomic(path, b.data != NULL ? b.data : "", b.len, 0600,
+	    cause) == -1)
 		goto fail;
-	}
-	if (fchmod(fd, 0600) == -1 || names_write(fd, b.data, b.len) == -1) {
-		*cause = xasprintf("%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto fail;
-	}
-	if (close(fd) == -1) {
-		*cause = xasprintf("%s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		goto fail;
-	}
-	if (rename(tmp, path) == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto fail;
-	}
-	free(tmp);
 	free(path);
 	buf_free(&b);
 	return (0);
 fail:
-	free(tmp);
 	free(path);
 	buf_free(&b);
 	return (-1);

@@ -876,56 +876,6 @@ setup_config_text(const struct setup_answers *a, enum setup_secrets how,
 	return (buf_steal(&b));
 }
 
-/* Write data to path atomically with mode 0600; 0 or -1 with *cause. */
-static int
-setup_write_atomic(const char *path, const char *data, char **cause)
-{
-	char	*tmp;
-	size_t	 len = strlen(data), off = 0;
-	ssize_t	 n;
-	int	 fd;
-
-	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
-		*cause = xasprintf("%s: %s", tmp, strerror(errno));
-		free(tmp);
-		return (-1);
-	}
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			*cause = xasprintf("%s: %s", tmp, strerror(errno));
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (fchmod(fd, 0600) == -1 || fsync(fd) == -1) {
-		*cause = xasprintf("%s: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		*cause = xasprintf("%s: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	free(tmp);
-	return (0);
-fail:
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return (-1);
-}
-
 /* mkdir -p with mode 0700 for the parts made. */
 static int
 setup_mkdirs(const char *dir, char **cause)
@@ -964,7 +914,7 @@ setup_write_file(const char *path, const char *data, char **cause)
 		if (rc == -1)
 			return (-1);
 	}
-	return (setup_write_atomic(path, data, cause));
+	return (util_write_atomic(path, data, strlen(data), 0600, cause));
 }
 
 /* Keep an existing file as path.~N~ (a hard link: the old file whole). */
@@ -1032,7 +982,8 @@ setup_config_write(const struct setup_answers *a, enum setup_secrets how,
 			if (setup_keep_copy(sp, NULL, cause) == -1)
 				rc = -1;
 			else
-				rc = setup_write_atomic(sp, text, cause);
+				rc = util_write_atomic(sp, text, strlen(text), 0600,
+				    cause);
 			explicit_bzero(text, strlen(text));
 			free(text);
 			free(sp);
@@ -1047,7 +998,7 @@ setup_config_write(const struct setup_answers *a, enum setup_secrets how,
 	if (setup_keep_copy(path, &k, cause) == -1)
 		rc = -1;
 	else
-		rc = setup_write_atomic(path, text, cause);
+		rc = util_write_atomic(path, text, strlen(text), 0600, cause);
 	explicit_bzero(text, strlen(text));
 	free(text);
 	if (rc == -1) {

@@ -768,8 +768,8 @@ bk_hash_tree(struct bk_run *r, const char *rel, int depth, char **cause)
 static int
 bk_write_manifest(struct bk_run *r, char **cause)
 {
-	char	*text, *p, *tmp;
-	int	 fd;
+	char	*text, *p;
+	int	 rc;
 
 	if (r->m.nfiles > 1)
 		qsort(r->m.files, r->m.nfiles, sizeof *r->m.files,
@@ -777,28 +777,10 @@ bk_write_manifest(struct bk_run *r, char **cause)
 	r->m.ended_ms = util_wall_ms();
 	text = backup_manifest_encode(&r->m);
 	p = xasprintf("%s/%s", r->dir, BACKUP_MANIFEST);
-	tmp = xasprintf("%s/.%s.tmp", r->dir, BACKUP_MANIFEST);
-	if (bk_write_file(tmp, text, strlen(text), cause) != 0) {
-		free(text);
-		free(p);
-		free(tmp);
-		return (-1);
-	}
+	rc = util_write_atomic(p, text, strlen(text), 0600, cause);
 	free(text);
-	if (rename(tmp, p) != 0) {
-		*cause = xasprintf("%s: %s", p, strerror(errno));
-		unlink(tmp);
-		free(p);
-		free(tmp);
-		return (-1);
-	}
 	free(p);
-	free(tmp);
-	if ((fd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	return (0);
+	return (rc);
 }
 
 static void

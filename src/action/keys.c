@@ -593,7 +593,7 @@ kr_rewrite_config(const struct config *cfg, const char *identity,
 	size_t	 len, l2, l3;
 	int	 rc;
 
-	if ((text = confedit_read(cfg->path, &len, cause)) == NULL)
+	if ((text = util_read_file(cfg->path, 1024 * 1024, &len, cause)) == NULL)
 		return (-1);
 	t2 = confedit_set(text, len, "ssh", "identity", identity, &l2);
 	free(text);
@@ -603,7 +603,7 @@ kr_rewrite_config(const struct config *cfg, const char *identity,
 		t2 = t3;
 		l2 = l3;
 	}
-	rc = confedit_write(cfg->path, t2, l2, cause);
+	rc = util_write_atomic(cfg->path, t2, l2, 0600, cause);
 	free(t2);
 	return (rc);
 }

@@ -417,28 +417,10 @@ fail:
 static int
 sc_read_file(const char *path, char **out, char **cause)
 {
-	FILE	*f;
-	struct buf b = { 0 };
-	char	 chunk[4096];
-	size_t	 n;
+	size_t	 len;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return (-1);
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		buf_add(&b, chunk, n);
-		if (b.len > 1024 * 1024) {
-			fclose(f);
-			buf_free(&b);
-			*cause = xasprintf("%s: too large", path);
-			return (-1);
-		}
-	}
-	fclose(f);
-	buf_add(&b, "", 1);
-	*out = buf_steal(&b);
-	return (0);
+	*out = util_read_file(path, 1024 * 1024, &len, cause);
+	return (*out != NULL ? 0 : -1);
 }
 
 static bool

@@ -171,33 +171,6 @@ test_confedit(void **state)
 	free(out);
 }
 
-static void
-test_confedit_write(void **state)
-{
-	char	 dir[] = "/tmp/test-keys.XXXXXX", *path, *text, *cause = NULL;
-	size_t	 len;
-
-	(void)state;
-	assert_non_null(mkdtemp(dir));
-	path = xasprintf("%s/c.conf", dir);
-	assert_int_equal(confedit_write(path, "[ssh]\n", 6, &cause), 0);
-	text = confedit_read(path, &len, &cause);
-	assert_non_null(text);
-	assert_int_equal(len, 6);
-	assert_memory_equal(text, "[ssh]\n", 6);
-	free(text);
-	assert_int_equal(access(path, R_OK), 0);
-	unlink(path);
-	/* A directory that is not there: an error, nothing left. */
-	free(path);
-	path = xasprintf("%s/no/c.conf", dir);
-	assert_int_equal(confedit_write(path, "x", 1, &cause), -1);
-	assert_non_null(cause);
-	free(cause);
-	free(path);
-	rmdir(dir);
-}
-
 /* [ssh] authorized_keys as the remote shell gets it: quoted, $HOME. */
 static void
 test_path_expr(void **state)
@@ -228,7 +201,6 @@ main(void)
 		cmocka_unit_test(test_inventory_select),
 		cmocka_unit_test(test_inventory_bad),
 		cmocka_unit_test(test_confedit),
-		cmocka_unit_test(test_confedit_write),
 		cmocka_unit_test(test_path_expr),
 	};
 

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -71,6 +72,34 @@ test_base64(void **state)
 	free(s);
 	assert_null(util_base64_decode("YQ==YQ", 6, &n));
 	assert_null(util_base64_decode("a b", 3, &n));
+}
+
+static void
+test_write_atomic(void **state)
+{
+	char	 dir[] = "/tmp/test-util.XXXXXX", *path, *text, *cause = NULL;
+	size_t	 len;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/c.conf", dir);
+	assert_int_equal(util_write_atomic(path, "[ssh]\n", 6, 0600,
+	    &cause), 0);
+	text = util_read_file(path, 1024 * 1024, &len, &cause);
+	assert_non_null(text);
+	assert_int_equal(len, 6);
+	assert_memory_equal(text, "[ssh]\n", 6);
+	free(text);
+	assert_int_equal(access(path, R_OK), 0);
+	unlink(path);
+	/* A directory that is not there: an error, nothing left. */
+	free(path);
+	path = xasprintf("%s/no/c.conf", dir);
+	assert_int_equal(util_write_atomic(path, "x", 1, 0600, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	free(path);
+	rmdir(dir);
 }
 
 static void
@@ -164,6 +193,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_write_atomic),
 		cmocka_unit_test(test_parse_ll),
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_duration),
