@@ -718,10 +718,12 @@ fail:
 
 /* --- spool file -------------------------------------------------------------- */
 
+/* The directories above the spool file path. */
 static int
 audit_mkdirs(const char *path, char **cause)
 {
-	char	*dir, *p, c;
+	char	*dir, *p;
+	int	 rc;
 
 	dir = xstrdup(path);
 	if ((p = strrchr(dir, '/')) == NULL || p == dir) {
@@ -729,23 +731,9 @@ audit_mkdirs(const char *path, char **cause)
 		return (0);
 	}
 	*p = '\0';
-	for (p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		c = *p;
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			*cause = xasprintf("mkdir %s: %s", dir,
-			    strerror(errno));
-			free(dir);
-			return (-1);
-		}
-		*p = c;
-		if (c == '\0')
-			break;
-	}
+	rc = util_mkdirs(dir, cause);
 	free(dir);
-	return (0);
+	return (rc);
 }
 
 /* Open the spool (created 0600) and take its lock.  fd or -1. */

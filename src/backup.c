@@ -680,23 +680,8 @@ backup_rmtree(const char *path, char **cause)
 int
 backup_mkdirs(const char *path, char **cause)
 {
-	char	*p, *s;
-
-	p = xstrdup(path);
-	for (s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-			*cause = xasprintf("mkdir %s: %s", p, strerror(errno));
-			free(p);
-			return (-1);
-		}
-		if (s - p >= (ptrdiff_t)strlen(path))
-			break;
-		*s = '/';
-	}
-	free(p);
+	if (util_mkdirs(path, cause) != 0)
+		return (-1);
 	if (chmod(path, 0700) != 0) {
 		*cause = xasprintf("chmod %s: %s", path, strerror(errno));
 		return (-1);

@@ -92,6 +92,7 @@ struct dash_audit_read {
 	int			 rc;
 	struct audit_list	 list;
 	char			*cause;
+	char			*legacy;	/* old shared spool, or NULL */
 };
 
 /*
@@ -712,6 +713,7 @@ dash_audit_run_cb(struct task *t, void *arg)
 
 	(void)t;
 	r->rc = audit_list(r->audit, 0, DASH_AUDIT_LIMIT, &r->list, &r->cause);
+	r->legacy = audit_legacy_spool();	/* a stat: off the loop too */
 }
 
 static void
@@ -719,6 +721,7 @@ dash_audit_read_free(struct dash_audit_read *r)
 {
 	audit_list_free(&r->list);
 	free(r->cause);
+	free(r->legacy);
 	free(r);
 }
 
@@ -759,7 +762,7 @@ dash_audit_done_cb(uint32_t id, enum task_end end, void *arg)
 	struct dash_audit	*da;
 	struct ui_audit_rec	*recs;
 	struct audit_entry	*e;
-	char			*cl, *old, *note;
+	char			*cl, *note;
 	size_t			 i;
 
 	(void)id;
@@ -792,16 +795,14 @@ dash_audit_done_cb(uint32_t id, enum task_end end, void *arg)
 		    audit_cluster_ident(r->audit));
 		ui_audit_set_cluster(d->ui, cl);
 		free(cl);
-		old = audit_legacy_spool();
-		if (r->list.db_error == NULL && old != NULL) {
+		if (r->list.db_error == NULL && r->legacy != NULL) {
 			note = xasprintf("%s: old shared spool, kept, not "
-			    "replayed", old);
+			    "replayed", r->legacy);
 			ui_audit_set(d->ui, recs, r->list.n, note, NULL);
 			free(note);
 		} else
 			ui_audit_set(d->ui, recs, r->list.n, r->list.db_error,
 			    NULL);
-		free(old);
 		free(recs);
 	}
 	dash_audit_read_free(r);

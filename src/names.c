@@ -61,30 +61,16 @@ names_path(const char *config_path)
 static int
 names_mkdir(char **cause)
 {
-	char	*dir, *p;
+	char	*dir;
+	int	 rc;
 
 	if ((dir = names_dir()) == NULL) {
 		*cause = xstrdup("neither XDG_CACHE_HOME nor HOME is set");
 		return (-1);
 	}
-	for (p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			*cause = xasprintf("%s: %s", dir, strerror(errno));
-			free(dir);
-			return (-1);
-		}
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		*cause = xasprintf("%s: %s", dir, strerror(errno));
-		free(dir);
-		return (-1);
-	}
+	rc = util_mkdirs(dir, cause);
 	free(dir);
-	return (0);
+	return (rc);
 }
 
 /* A name fit for a line of the cache (no blanks or controls). */

@@ -876,31 +876,6 @@ setup_config_text(const struct setup_answers *a, enum setup_secrets how,
 	return (buf_steal(&b));
 }
 
-/* mkdir -p with mode 0700 for the parts made. */
-static int
-setup_mkdirs(const char *dir, char **cause)
-{
-	char	*d, *p, c;
-
-	d = xstrdup(dir);
-	for (p = d + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		c = *p;
-		*p = '\0';
-		if (mkdir(d, 0700) == -1 && errno != EEXIST) {
-			*cause = xasprintf("%s: %s", d, strerror(errno));
-			free(d);
-			return (-1);
-		}
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-	free(d);
-	return (0);
-}
-
 int
 setup_write_file(const char *path, const char *data, char **cause)
 {
@@ -909,7 +884,7 @@ setup_write_file(const char *path, const char *data, char **cause)
 
 	if ((slash = strrchr(path, '/')) != NULL && slash != path) {
 		dir = xstrndup(path, (size_t)(slash - path));
-		rc = setup_mkdirs(dir, cause);
+		rc = util_mkdirs(dir, cause);
 		free(dir);
 		if (rc == -1)
 			return (-1);
@@ -965,7 +940,7 @@ setup_config_write(const struct setup_answers *a, enum setup_secrets how,
 		dir = xstrndup(path, (size_t)(slash - path));
 	else
 		dir = xstrdup(".");
-	if (*dir != '\0' && setup_mkdirs(dir, cause) == -1) {
+	if (*dir != '\0' && util_mkdirs(dir, cause) == -1) {
 		free(dir);
 		return (-1);
 	}

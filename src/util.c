@@ -593,6 +593,30 @@ fail:
 	return (-1);
 }
 
+int
+util_mkdirs(const char *dir, char **cause)
+{
+	char	*d, *p, c;
+
+	d = xstrdup(dir);
+	for (p = d + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(d, 0700) == -1 && errno != EEXIST) {
+			*cause = xasprintf("mkdir %s: %s", d, strerror(errno));
+			free(d);
+			return (-1);
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(d);
+	return (0);
+}
+
 void
 util_sha256_hex(const char *s, char out[65])
 {

@@ -104,6 +104,12 @@ char	*util_read_file(const char *path, size_t max, size_t *len,
  */
 int	 util_write_atomic(const char *path, const void *data, size_t len,
 	     mode_t mode, char **cause);
+/*
+ * mkdir -p: dir and every missing directory above it, mode 0700 (those
+ * that exist are left as they are).  0, or -1 with *cause
+ * ("mkdir DIR: why").
+ */
+int	 util_mkdirs(const char *dir, char **cause);
 
 /*
  * A keyed 64-bit hash of len bytes, to tell whether an answer is the same

@@ -1128,6 +1128,16 @@ sc_remove(struct sc_node *n, int step0, int steps)
 
 /* --- scale out, one node ---------------------------------------------- */
 
+/* The node's public name: bbb-07.example.org, or bbb-07; allocated. */
+static char *
+sc_fqdn(const struct sc_node *n)
+{
+	const char	*domain = n->sc->cfg->cluster.domain;
+
+	return (domain != NULL ? xasprintf("%s.%s", n->name, domain) :
+	    xstrdup(n->name));
+}
+
 static int
 sc_out_create_vm(struct sc_node *n, char **cause)
 {
@@ -1209,8 +1219,7 @@ sc_out_stack(struct sc_node *n, char **cause)
 	char			*path, *domain;
 	int			 rc;
 
-	domain = cfg->cluster.domain != NULL ? xasprintf("%s.%s", n->name,
-	    cfg->cluster.domain) : xstrdup(n->name);
+	domain = sc_fqdn(n);
 	body = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:b}",
 	    "name", n->name, "dockerCompose", sc->compose, "rancherCompose",
 	    sc->rcompose, "environment", "NODE", n->name, "BBB_DOMAIN", domain,
@@ -1244,8 +1253,7 @@ sc_out_consul(struct sc_node *n, char **cause)
 	char			*fqdn, *url;
 	int			 rc;
 
-	fqdn = cfg->cluster.domain != NULL ? xasprintf("%s.%s", n->name,
-	    cfg->cluster.domain) : xstrdup(n->name);
+	fqdn = sc_fqdn(n);
 	url = xasprintf("https://%s/bigbluebutton/api", fqdn);
 	body = json_pack("{s:s, s:s, s:s, s:i, s:[s], s:{s:s}, "
 	    "s:{s:s, s:s, s:s}}", "ID", n->name, "Name", cfg->consul.service,
@@ -1273,8 +1281,7 @@ sc_out_scalelite(struct sc_node *n, char **cause)
 	char			*url, *fqdn;
 	int			 rc;
 
-	fqdn = cfg->cluster.domain != NULL ? xasprintf("%s.%s", n->name,
-	    cfg->cluster.domain) : xstrdup(n->name);
+	fqdn = sc_fqdn(n);
 	url = xasprintf("https://%s/bigbluebutton/api/", fqdn);
 	free(fqdn);
 	body = json_pack("{s:{s:s, s:s}}", "server", "url", url, "secret",
