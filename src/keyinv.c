@@ -307,22 +307,9 @@ keyinv_fetch_rancher(const struct config *cfg, struct keyinv *inv,
 	char			*path, *project = NULL, *next = NULL;
 	int			 pages, rc = -1;
 
-	path = api_rancher_path(NULL, NULL, NULL, "limit=1000");
-	api_rancher_req(&r, &c, NULL, path, NULL);
-	r.http.timeout_ms = API_BLOCKING_TIMEOUT_MS;
-	free(path);
-	if (api_perform(&r, &c, api_rancher_describe, "rancher projects",
-	    &resp, cause) != 0) {
-		api_req_clear(&r);
+	if (api_rancher_project(&c, cfg->rancher.project, &project,
+	    cause) != 0)
 		return (-1);
-	}
-	api_req_clear(&r);
-	if (backend_rancher_decode_projects(resp.body, resp.len,
-	    cfg->rancher.project, &project, cause) != 0) {
-		http_response_clear(&resp);
-		return (-1);
-	}
-	http_response_clear(&resp);
 	path = api_rancher_path(project, "hosts", NULL,
 	    "limit=1000&removed_null=true");
 	for (pages = 0; path != NULL && pages < KEYINV_PAGES_MAX; pages++) {

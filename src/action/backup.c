@@ -295,35 +295,6 @@ bk_run_dbs(struct bk_run *r, uint64_t estimate, char **cause)
 	return (0);
 }
 
-/* The Rancher project's id; allocated. */
-static int
-bk_rancher_project(struct bk_run *r, char **project, char **cause)
-{
-	struct api_conn		 c = api_rancher_conn(r->cfg);
-	struct api_req		 rq;
-	struct http_response	 resp;
-	char			*path;
-
-	*project = NULL;
-	path = api_rancher_path(NULL, NULL, NULL, "limit=1000");
-	api_rancher_req(&rq, &c, NULL, path, NULL);
-	rq.http.timeout_ms = API_BLOCKING_TIMEOUT_MS;
-	free(path);
-	if (api_perform(&rq, &c, api_rancher_describe, "rancher projects",
-	    &resp, cause) != 0) {
-		api_req_clear(&rq);
-		return (-1);
-	}
-	api_req_clear(&rq);
-	if (backend_rancher_decode_projects(resp.body, resp.len,
-	    r->cfg->rancher.project, project, cause) != 0) {
-		http_response_clear(&resp);
-		return (-1);
-	}
-	http_response_clear(&resp);
-	return (0);
-}
-
 static int
 bk_run_stacks(struct bk_run *r, size_t *count, char **cause)
 {
@@ -335,7 +306,8 @@ bk_run_stacks(struct bk_run *r, size_t *count, char **cause)
 	int			 ret = -1;
 
 	*count = 0;
-	if (bk_rancher_project(r, &project, cause) != 0)
+	if (api_rancher_project(&c, r->cfg->rancher.project, &project,
+	    cause) != 0)
 		return (-1);
 	path = api_rancher_path(project, "stacks", NULL,
 	    "limit=1000&removed_null=true&sort=name");
@@ -466,7 +438,8 @@ bk_run_service(struct bk_run *r, char **result, char **cause)
 		return (-1);
 	}
 	stack = xstrndup(spec, (size_t)(slash - spec));
-	if (bk_rancher_project(r, &project, cause) != 0)
+	if (api_rancher_project(&c, r->cfg->rancher.project, &project,
+	    cause) != 0)
 		goto out;
 	enc = util_urlencode(stack);
 	q = xasprintf("name=%s&removed_null=true", enc);

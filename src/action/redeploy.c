@@ -118,29 +118,14 @@ static int
 rd_load(struct rd *rd, const char *stack, char **cause)
 {
 	struct api_conn		 c = api_rancher_conn(rd->cfg);
-	struct api_req		 r;
-	struct http_response	 resp;
 	json_t			*o, *data, *s;
 	const char		*id, *name;
 	char			*path, *enc, *q;
 	size_t			 i;
 
-	path = api_rancher_path(NULL, NULL, NULL, "limit=1000");
-	api_rancher_req(&r, &c, NULL, path, NULL);
-	r.http.timeout_ms = API_BLOCKING_TIMEOUT_MS;
-	free(path);
-	if (api_perform(&r, &c, api_rancher_describe, "rancher projects",
-	    &resp, cause) != 0) {
-		api_req_clear(&r);
+	if (api_rancher_project(&c, rd->cfg->rancher.project, &rd->project,
+	    cause) != 0)
 		return (-1);
-	}
-	api_req_clear(&r);
-	if (backend_rancher_decode_projects(resp.body, resp.len,
-	    rd->cfg->rancher.project, &rd->project, cause) != 0) {
-		http_response_clear(&resp);
-		return (-1);
-	}
-	http_response_clear(&resp);
 
 	enc = util_urlencode(stack);
 	q = xasprintf("name=%s&removed_null=true", enc);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/rancher.h"
+#include "backend/rancher-projects.h"
 #include "config.h"
 
 struct api_conn
@@ -138,5 +139,30 @@ api_rancher_call(const struct api_conn *c, const char *method,
 	}
 	api_req_clear(&r);
 	free(what);
+	return (rc);
+}
+
+int
+api_rancher_project(const struct api_conn *c, const char *want, char **id,
+    char **cause)
+{
+	struct api_req		 r;
+	struct http_response	 resp;
+	char			*path;
+	int			 rc;
+
+	*id = NULL;
+	path = api_rancher_path(NULL, NULL, NULL, "limit=1000");
+	api_rancher_req(&r, c, NULL, path, NULL);
+	r.http.timeout_ms = API_BLOCKING_TIMEOUT_MS;
+	free(path);
+	rc = api_perform(&r, c, api_rancher_describe, "rancher projects",
+	    &resp, cause);
+	api_req_clear(&r);
+	if (rc != 0)
+		return (-1);
+	rc = backend_rancher_decode_projects(resp.body, resp.len, want, id,
+	    cause);
+	http_response_clear(&resp);
 	return (rc);
 }

@@ -46,5 +46,12 @@ char	*api_rancher_describe(const struct api_conn *,
  */
 int	 api_rancher_call(const struct api_conn *, const char *method,
 	     const char *path, const json_t *body, json_t **out, char **cause);
+/*
+ * Blocking: the id of the project whose id or name is want ([rancher]
+ * project), or of the first active one when want is NULL.  0 with *id
+ * (allocated), or -1 with *cause.
+ */
+int	 api_rancher_project(const struct api_conn *, const char *want,
+	     char **id, char **cause);
 
 #endif

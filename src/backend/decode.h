@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "backend/keystone.h"
+#include "backend/rancher-projects.h"
 #include "fleet.h"
 
 /* Limits against hostile input. */
@@ -111,12 +112,7 @@ enum backend_rancher_kind {
 };
 int	 backend_rancher_decode(enum backend_rancher_kind, const char *,
 	     size_t, struct fleet_rancher_update *acc, char **next, char **);
-/*
- * Rancher GET /v2-beta/projects: the id of the project whose id or name
- * is want, or of the first active one when want is NULL.
- */
-int	 backend_rancher_decode_projects(const char *, size_t,
-	     const char *want, char **id, char **);
+/* Rancher GET /v2-beta/projects: backend/rancher-projects.h. */
 /* A host's state as the operator must read it (the agentState quirk). */
 const char *backend_rancher_host_state(const char *state,
 	     const char *agent_state);
