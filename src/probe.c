@@ -390,20 +390,24 @@ probe_deadline_cb(void *arg)
 
 /* --- HTTP ------------------------------------------------------------- */
 
+/* The failure kind http classified (http.h), as a service's. */
 static enum svc_fail
-probe_http_fail(const char *err)
+probe_http_fail(enum http_fail f)
 {
-	if (err == NULL)
-		return (SVC_FAIL_ERROR);
-	if (strstr(err, "refused") != NULL)
+	switch (f) {
+	case HTTP_FAIL_REFUSED:
 		return (SVC_FAIL_REFUSED);
-	if (strstr(err, "imed out") != NULL || strstr(err, "imeout") != NULL)
+	case HTTP_FAIL_TIMEOUT:
 		return (SVC_FAIL_TIMEOUT);
-	if (strstr(err, "resolve") != NULL)
+	case HTTP_FAIL_DNS:
 		return (SVC_FAIL_RESOLVE);
-	if (strstr(err, "SSL") != NULL || strstr(err, "certificate") != NULL ||
-	    strstr(err, "TLS") != NULL)
+	case HTTP_FAIL_TLS_VERIFY:
+	case HTTP_FAIL_TLS:
 		return (SVC_FAIL_TLS);
+	case HTTP_FAIL_NONE:
+	case HTTP_FAIL_OTHER:
+		break;
+	}
 	return (SVC_FAIL_ERROR);
 }
 
@@ -420,7 +424,7 @@ probe_http_done_cb(struct http_response *resp, void *arg)
 		p->cert_expiry = (int64_t)resp->cert_expiry * 1000;
 	if (resp->status == 0) {
 		probe_finish(p, probe_result(p, SVC_FAILED,
-		    probe_http_fail(resp->error), "%s",
+		    probe_http_fail(resp->fail), "%s",
 		    resp->error != NULL ? resp->error : "no answer"));
 		return;
 	}

@@ -140,22 +140,6 @@ sc_log(struct sc *sc, const char *fmt, ...)
 	free(s);
 }
 
-/* A cause worth a retry: 5xx, a timeout, a reset, no answer. */
-static bool
-sc_transient(const char *cause)
-{
-	static const char *const words[] = { "HTTP 500", "HTTP 502",
-	    "HTTP 503", "HTTP 504", "imed out", "eset", "no response",
-	    "onnect", "Timeout" };
-	size_t	 i;
-
-	for (i = 0; cause != NULL && i < nitems(words); i++) {
-		if (strstr(cause, words[i]) != NULL)
-			return (true);
-	}
-	return (false);
-}
-
 static int
 sc_token(struct sc *sc, struct api_os_token *tok, char **cause)
 {
@@ -213,7 +197,8 @@ sc_call(struct sc *sc, enum sc_sys sys, const char *method, const char *path,
 			    out, cause);
 			break;
 		}
-		if (rc == 0 || !sc_transient(*cause))
+		/* the client says what is worth a retry (api.h) */
+		if (rc == 0 || !api_last_transient())
 			break;
 	}
 	return (rc);
@@ -252,7 +237,7 @@ sc_consul(struct sc *sc, const char *method, const char *path,
 			http_response_clear(&resp);
 			break;
 		}
-		if (!sc_transient(*cause))
+		if (!api_last_transient())
 			break;
 	}
 	free(b);
@@ -708,7 +693,7 @@ sc_wait(struct sc_node *n, sc_check_fn check, int64_t timeout_ms,
 		rc = check(n, &why);
 		if (rc == 1)
 			return (0);
-		if (rc < 0 && !sc_transient(why)) {
+		if (rc < 0 && !api_last_transient()) {
 			*cause = why;
 			return (-1);
 		}
