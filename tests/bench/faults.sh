@@ -1,10 +1,13 @@
 #!/bin/sh
 # faults.sh: the fault matrix.  `bbbctl status` against bbbctl-sim with
 # one system broken at a time, for every system (consul, prometheus,
-# scalelite, rancher, openstack) and every fault:
+# scalelite, rancher, openstack), and `bbbctl probe meeting bbb-01` for
+# the sixth, a BBB node's own API (bbb), with every fault:
 #   hang slow 500 503 malformed truncated 1GB reset chunked (the sim's)
 #   html xml tls late                                  (hostile.py)
 #   refused                                            (a closed port)
+# (A node's URL comes from scalelite, not from the configuration, so the
+# bbb row has the simulator's faults only; the others say n/a.)
 # Prints one line a cell: system, fault, exit code, wall seconds, peak
 # RSS, and the cause status gives for that system; then the clean run's
 # figures and the worst RSS over the clean one.  Every cell must end
@@ -15,7 +18,7 @@ top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 sim="$top_builddir/bbbctl-sim"
 bbbctl="$top_builddir/bbbctl"
-systems=${FAULTS_SYSTEMS:-consul prometheus scalelite rancher openstack}
+systems=${FAULTS_SYSTEMS:-consul prometheus scalelite rancher openstack bbb}
 faults=${FAULTS_LIST:-hang slow 500 503 malformed truncated 1GB reset chunked html xml tls late refused}
 nodes=${FAULTS_NODES:-24}
 tmo=${FAULTS_TIMEOUT:-3s}
@@ -63,16 +66,29 @@ conf() {
 	    "$tmp/sim.conf" >"$tmp/c.conf"
 	chmod 600 "$tmp/c.conf"
 }
-# run: status once; sets rc wall rss cause (of $sys)
+# run: status once (bbb: a test meeting on bbb-01); sets rc wall rss
+# cause (of $sys)
 run() {
-	/usr/bin/time -f '%e %M' -o "$tmp/time" "$bbbctl" --config "$1" \
-	    --log /dev/null status --timeout "$tmo" >"$tmp/out" 2>&1
+	if [ "$sys" = bbb ]; then
+		set -- "$1" --yes probe meeting bbb-01
+	else
+		set -- "$1" status --timeout "$tmo"
+	fi
+	c1=$1
+	shift
+	/usr/bin/time -f '%e %M' -o "$tmp/time" "$bbbctl" --config "$c1" \
+	    --log /dev/null "$@" >"$tmp/out" 2>&1
 	rc=$?
 	wall=$(tail -1 "$tmp/time" | cut -d' ' -f1)
 	rss=$(( $(tail -1 "$tmp/time" | cut -d' ' -f2) / 1024 ))
-	cause=$(awk -v s="$sys" '$1 == s && $2 != "ok" {
-	    $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print; exit }' \
-	    "$tmp/out" | cut -c1-70)
+	if [ "$sys" = bbb ]; then
+		cause=$(awk '$2 == "FAILED" { $2 = $3 = ""; print; exit }' \
+		    "$tmp/out" | tr -s ' ' | cut -c1-70)
+	else
+		cause=$(awk -v s="$sys" '$1 == s && $2 != "ok" {
+		    $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print; exit }' \
+		    "$tmp/out" | cut -c1-70)
+	fi
 }
 
 sys=none
@@ -86,6 +102,14 @@ for sys in $systems; do
 	for f in $faults; do
 		curl -s -X DELETE "$control/faults" >/dev/null
 		c="$tmp/sim.conf"
+		if [ "$sys" = bbb ]; then
+			case $f in
+			refused|tls|html|xml|late)
+				printf '%-10s %-9s %4s %6s %6s  %s\n' "$sys" \
+				    "$f" - - - "n/a (the node's URL is scalelite's)"
+				continue ;;
+			esac
+		fi
 		case $f in
 		hang) spec=hang ;;
 		slow) spec=latency:2000 ;;
@@ -100,8 +124,9 @@ for sys in $systems; do
 		*) spec= ; conf "$sys" "http://127.0.0.1:$(cat "$tmp/$f.port")"
 			c="$tmp/c.conf" ;;
 		esac
+		fs=$sys:/ ; [ "$sys" = bbb ] && fs=metrics:/bigbluebutton/api
 		[ -n "$spec" ] && curl -s -X POST \
-		    "$control/faults?spec=$sys:/:$spec" >/dev/null
+		    "$control/faults?spec=$fs:$spec" >/dev/null
 		run "$c"
 		[ "$rss" -gt "$worst" ] && worst=$rss
 		printf '%-10s %-9s %4s %6s %6s  %s\n' "$sys" "$f" "$rc" \
