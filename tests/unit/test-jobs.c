@@ -513,7 +513,7 @@ test_plan_dashboard(void **state)
 	t_prom_add(pu, "up", "bbb-01:9100", 1);
 	t_prom_add(pu, "meetings", "bbb-01:9688", 3);
 	t_prom_add(pu, "participants", "bbb-01:9688", 45);
-	fleet_apply_prom(f, pu, now - 3000);
+	fleet_apply_prom(f, pu, now - 30000);
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.cfg = cfg;
@@ -524,7 +524,7 @@ test_plan_dashboard(void **state)
 	    &p, &cause), 0);
 	text = job_plan_text(p);
 	assert_non_null(strstr(text, "this ends 3 meetings, 45 participants "
-	    "(prometheus, 3s ago)"));
+	    "(prometheus, 30s ago)"));
 	assert_null(strstr(text, "WARNING"));
 	free(text);
 	job_plan_free(p);
