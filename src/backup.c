@@ -323,8 +323,11 @@ backup_manifest_decode(const char *buf, size_t len,
 		struct backup_file	*f = &m->files[i];
 
 		m->nfiles++;
-		if (!json_is_object(v) ||
-		    (f->path = backup_jstr(v, "path", true, cause)) == NULL ||
+		if (!json_is_object(v)) {
+			*cause = xstrdup("manifest: a file is not an object");
+			goto fail;
+		}
+		if ((f->path = backup_jstr(v, "path", true, cause)) == NULL ||
 		    backup_jint(v, "size", &n, cause) != 0)
 			goto fail;
 		f->size = (uint64_t)n;

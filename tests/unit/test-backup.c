@@ -104,6 +104,8 @@ test_manifest_rejects(void **state)
 		{ "\"id\"", "\"idx\"" },
 		{ "\"files\"", "\"filez\"" },
 		{ "\"cluster\": \"uni-x\"", "\"cluster\": 7" },
+		/* a file entry that is not an object (found by fuzz-backup) */
+		{ "\"files\": [", "\"files\": [\"consul\"," },
 	};
 	struct backup_manifest	*m = sample(), *d;
 	struct buf		 b = { 0 };
