@@ -14,9 +14,14 @@
  * and SIGTERM cannot ask: they cancel the jobs that have not passed
  * their point of no return and let the others finish (jobs_hangup()).
  * Jobs left to finish go on after the screen is closed, in this
- * process, their steps on stderr (^C then cancels them).  On exit the
- * outcome of every job of the session is printed, and the exit status
- * is 1 when one of them failed or was cancelled.
+ * process, their steps on stderr: ^C or SIGTERM then cancels them (a
+ * job past the point where a cancel is obeyed still finishes), and a
+ * second one ends the process at once, the jobs left where they are.  On
+ * exit the outcome of every job of the session is printed (or, ended at
+ * once, its state and step), and the exit status is 1 when one of them
+ * failed or was cancelled, 128 + the signal when a signal ended it.
+ * After that only the background reads are waited for (at most
+ * DASH_TASK_WAIT_MS); a signal ends that wait too.
  *
  * --demo: bbbctl-sim is looked for next to this program
  * (/proc/self/exe), then in $BBBCTL_SIM, then on PATH.  It runs on
@@ -144,6 +149,9 @@ struct dash {
 	struct loop_timer	*settle;	/* coalesces source answers */
 	int			 exit_code;
 	bool			 hup;
+	int			 drain_signals;	/* ^C, SIGTERM while draining */
+	bool			 abandon;	/* the second: end at once */
+	int			 late_signal;	/* while reads are waited for */
 	int			 quit;		/* UI_QUIT_* chosen */
 	bool			 asking;	/* the quit question is open */
 	char			*drain_last;	/* last step printed */
@@ -1188,7 +1196,8 @@ dash_end_cb(int signo, bool hup, void *arg)
 
 /*
  * After the screen closed, jobs left to finish: ^C or SIGTERM cancels
- * them, SIGHUP leaves those past their point of no return.
+ * them, a second one ends at once (dash_abandon()); SIGHUP leaves those
+ * past their point of no return.
  */
 static void
 dash_drain_signal_cb(int signo, void *arg)
@@ -1200,9 +1209,19 @@ dash_drain_signal_cb(int signo, void *arg)
 		jobs_hangup(d->jobs);
 		return;
 	}
+	if (d->drain_signals++ > 0) {
+		log_info("dashboard: signal %d again: ending with %zu job(s) "
+		    "running", signo, jobs_running(d->jobs));
+		d->abandon = true;
+		d->exit_code = 128 + signo;
+		loop_break(d->loop);
+		return;
+	}
 	if (!d->hup)
-		fprintf(stderr, "bbbctl: %s: cancelling the running jobs\n",
+		fprintf(stderr, "bbbctl: %s: cancelling the running jobs "
+		    "(again: end at once, leaving them where they are)\n",
 		    strsignal(signo));
+	log_info("dashboard: signal %d: cancelling the running jobs", signo);
 	jobs_cancel_all(d->jobs);
 }
 
@@ -1222,12 +1241,13 @@ dash_drain(struct dash *d)
 	    jobs_running(d->jobs));
 	if (!d->hup)
 		fprintf(stderr, "bbbctl: waiting for %zu running job(s) to "
-		    "%s (^C cancels them)\n", jobs_running(d->jobs),
-		    d->quit == UI_QUIT_CANCEL || n == 0 ? "end" : "finish");
+		    "%s (^C cancels them, a second ^C ends at once)\n",
+		    jobs_running(d->jobs), d->quit == UI_QUIT_CANCEL ||
+		    n == 0 ? "end" : "finish");
 	loop_signal(d->loop, SIGINT, dash_drain_signal_cb, d);
 	loop_signal(d->loop, SIGTERM, dash_drain_signal_cb, d);
 	loop_signal(d->loop, SIGHUP, dash_drain_signal_cb, d);
-	while (jobs_running(d->jobs) > 0) {
+	while (jobs_running(d->jobs) > 0 && !d->abandon) {
 		if (loop_run(d->loop) != 0)
 			break;
 	}
@@ -1253,6 +1273,18 @@ dash_report_jobs(struct dash *d)
 		fj = d->fleet->jobs[i - 1];
 		if (fj->state != FLEET_JOB_DONE)
 			bad = 1;
+		if (fj->result == NULL && fj->step != NULL) {
+			/* not ended (dash_abandon()): where it was */
+			log_info("dashboard: job %u %s %s: %s, left at: %s",
+			    fj->id, fj->verb, fj->target,
+			    fleet_job_state_name(fj->state), fj->step);
+			if (!d->hup)
+				fprintf(stderr, "bbbctl: job %u %s %s: %s, "
+				    "left at: %s\n", fj->id, fj->verb,
+				    fj->target, fleet_job_state_name(fj->state),
+				    fj->step);
+			continue;
+		}
 		log_info("dashboard: job %u %s %s: %s: %s", fj->id, fj->verb,
 		    fj->target, fleet_job_state_name(fj->state),
 		    fj->result != NULL ? fj->result : "");
@@ -1263,6 +1295,68 @@ dash_report_jobs(struct dash *d)
 			    NULL ? fj->result : "no result");
 	}
 	return (bad);
+}
+
+/*
+ * A second ^C or SIGTERM while jobs ran on (their states printed): end
+ * now.  Their threads are not joined, nor anything freed under them;
+ * the simulator of --demo is stopped, the streams flushed.  A job stops
+ * where it was: no rollback, and no end of it in the audit trail.
+ */
+static void
+dash_abandon(struct dash *d)
+{
+	size_t	 n = jobs_running(d->jobs);
+
+	log_info("dashboard: ended by a second signal with %zu job(s) "
+	    "still running", n);
+	if (!d->hup)
+		fprintf(stderr, "bbbctl: ended with %zu job(s) still running, "
+		    "stopped where they were: not finished, not rolled "
+		    "back\n", n);
+	dash_demo_stop(d);
+	fflush(NULL);
+	_exit(d->exit_code != 0 ? d->exit_code : 128 + SIGTERM);
+}
+
+static void
+dash_late_signal_cb(int signo, void *arg)
+{
+	struct dash	*d = arg;
+
+	d->late_signal = signo;
+}
+
+/*
+ * The background reads (the audit view's) still running: wait for them
+ * on the loop at most DASH_TASK_WAIT_MS, a signal ending the wait; then
+ * tasks_free() leaves what still runs to end on its own.
+ */
+static void
+dash_wait_tasks(struct dash *d)
+{
+	int64_t	 end, left;
+
+	if (d->tasks == NULL || tasks_running(d->tasks) == 0)
+		return;
+	log_info("dashboard: waiting up to %d s for %zu background read(s)",
+	    DASH_TASK_WAIT_MS / 1000, tasks_running(d->tasks));
+	tasks_close(d->tasks);
+	loop_signal(d->loop, SIGINT, dash_late_signal_cb, d);
+	loop_signal(d->loop, SIGTERM, dash_late_signal_cb, d);
+	loop_signal(d->loop, SIGHUP, dash_late_signal_cb, d);
+	end = util_mono_ms() + DASH_TASK_WAIT_MS;
+	while (tasks_running(d->tasks) > 0 && d->late_signal == 0 &&
+	    (left = end - util_mono_ms()) > 0) {
+		if (loop_run_once(d->loop, left < 200 ? (int)left : 200) != 0)
+			break;
+	}
+	loop_signal(d->loop, SIGINT, NULL, NULL);
+	loop_signal(d->loop, SIGTERM, NULL, NULL);
+	loop_signal(d->loop, SIGHUP, NULL, NULL);
+	if (d->late_signal != 0)
+		log_info("dashboard: signal %d: not waiting for the background "
+		    "reads", d->late_signal);
 }
 
 /* A crash: the terminal back, the simulator stopped (tui.h). */
@@ -1396,14 +1490,16 @@ out:
 		dash_drain(&d);
 		if (dash_report_jobs(&d) && rc == CLI_EXIT_OK)
 			rc = CLI_EXIT_ERROR;
+		if (d.abandon)
+			dash_abandon(&d);
 	}
 	jobs_free(d.jobs);
 	free(d.drain_last);
 	/* The audit read's answer is dropped (there is no ui any more). */
-	if (d.tasks != NULL && tasks_running(d.tasks) > 0)
-		log_info("dashboard: waiting up to %d s for %zu background "
-		    "read(s)", DASH_TASK_WAIT_MS / 1000, tasks_running(d.tasks));
-	tasks_free(d.tasks, DASH_TASK_WAIT_MS);
+	dash_wait_tasks(&d);
+	if (d.late_signal != 0 && (rc == CLI_EXIT_OK || rc == CLI_EXIT_ERROR))
+		rc = 128 + d.late_signal;
+	tasks_free(d.tasks, 0);
 	audit_free(d.audit.audit);
 	dash_pending_clear(&d);
 	backends_free(d.backends);

@@ -946,6 +946,25 @@ http_response_transient(const struct http_response *resp)
 }
 
 bool
+http_response_unreachable(const struct http_response *resp)
+{
+	if (resp->status != 0 || resp->error == NULL)
+		return (false);
+	switch (resp->fail) {
+	case HTTP_FAIL_DNS:
+	case HTTP_FAIL_REFUSED:
+	case HTTP_FAIL_TIMEOUT:
+		return (true);
+	case HTTP_FAIL_NONE:
+	case HTTP_FAIL_TLS_VERIFY:
+	case HTTP_FAIL_TLS:
+	case HTTP_FAIL_OTHER:
+		break;
+	}
+	return (resp->reset);
+}
+
+bool
 http_response_ok(const struct http_response *resp)
 {
 	return (resp->error == NULL && resp->status >= 200 &&

@@ -135,6 +135,12 @@ const char	*http_response_header(const struct http_response *,
  * name failure, an answer over the size limit.
  */
 bool		 http_response_transient(const struct http_response *);
+/*
+ * No answer because the network path failed: the name did not resolve,
+ * the connection was refused, timed out, or was reset or cut.  Not an
+ * HTTP answer of any status, a TLS failure or an answer over a limit.
+ */
+bool		 http_response_unreachable(const struct http_response *);
 /* 2xx and no transport error. */
 bool		 http_response_ok(const struct http_response *);
 /*

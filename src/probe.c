@@ -7,7 +7,9 @@
  * deadline ends it long before the RFC's 39.5 s).  HTTP probes use
  * http.h.  A host name that is not an address is resolved on a thread
  * of its own, which hands the answer back through a socket pair; a probe
- * that gave up leaves the thread to finish and free it alone.
+ * that gave up leaves the thread to finish and free it alone.  So are the
+ * names of a PostgreSQL host list (host=a,b), every one, so that libpq,
+ * given their addresses as hostaddr, never looks a name up on the loop.
  */
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -157,7 +159,7 @@ static void	probe_fd_cb(int, int, void *);
 static void	probe_connect(struct probe *);
 static void	probe_pg_fd_cb(int, int, void *);
 static void	probe_pg_connect(struct probe *, const char *,
-		    const char *);
+		    const char *, const char *);
 
 /* --- resolving on a thread ---------------------------------------------- */
 
@@ -170,6 +172,12 @@ struct probe_resolve {
 	int		 socktype;
 	int		 rc;
 	struct addrinfo	*ai;
+	/* a PostgreSQL host list (host, port: the lists) */
+	bool		 pg;
+	struct buf	 hosts;		/* host=, hostaddr=, port= for libpq */
+	struct buf	 addrs;
+	struct buf	 ports;
+	char		*failed;	/* the first name that did not resolve */
 };
 
 static void
@@ -187,8 +195,110 @@ probe_resolve_unref(struct probe_resolve *r)
 	close(r->sv[1]);
 	free(r->host);
 	free(r->port);
+	buf_free(&r->hosts);
+	buf_free(&r->addrs);
+	buf_free(&r->ports);
+	free(r->failed);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
+}
+
+/* The nth (0-based) element of a comma-separated list, allocated. */
+static char *
+probe_list_nth(const char *list, size_t nth)
+{
+	size_t	 n;
+
+	while (nth > 0 && (list = strchr(list, ',')) != NULL) {
+		list++;
+		nth--;
+	}
+	if (list == NULL)
+		return (xstrdup(""));
+	n = strcspn(list, ",");
+	return (xstrndup(list, n));
+}
+
+static size_t
+probe_list_len(const char *list)
+{
+	size_t	 n = 1;
+
+	while ((list = strchr(list, ',')) != NULL) {
+		list++;
+		n++;
+	}
+	return (n);
+}
+
+/*
+ * On the thread: every entry of the host list r->host, with the port of
+ * the same place when r->port is a list, as libpq's three lists: a name
+ * gives its addresses (at most 4, each with the name as host, for TLS
+ * and authentication), an address itself, a socket directory or an
+ * empty entry no address (libpq uses the host there).  A name that does
+ * not resolve is left out, as libpq would go on to the next host; rc is
+ * set when no entry is left.
+ */
+static void
+probe_resolve_pg(struct probe_resolve *r)
+{
+	struct addrinfo	 hints, *res, *ai;
+	char		 ip[INET6_ADDRSTRLEN], *h, *port;
+	size_t		 i, nhosts, k = 0;
+	bool		 plist;
+	int		 rc, n;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	nhosts = probe_list_len(r->host);
+	plist = r->port != NULL && strchr(r->port, ',') != NULL;
+	for (i = 0; i < nhosts; i++) {
+		h = probe_list_nth(r->host, i);
+		port = plist ? probe_list_nth(r->port, i) : NULL;
+		if (*h == '\0' || *h == '/' || *h == '@') {
+			buf_printf(&r->hosts, "%s%s", k > 0 ? "," : "", h);
+			buf_printf(&r->addrs, "%s", k > 0 ? "," : "");
+			if (port != NULL)
+				buf_printf(&r->ports, "%s%s", k > 0 ? "," :
+				    "", port);
+			k++;
+		} else if ((rc = getaddrinfo(h, NULL, &hints, &res)) != 0) {
+			if (r->failed == NULL) {
+				r->failed = xstrdup(h);
+				r->rc = rc;
+			}
+		} else {
+			for (ai = res, n = 0; ai != NULL && n < 4;
+			    ai = ai->ai_next) {
+				if (getnameinfo(ai->ai_addr, ai->ai_addrlen,
+				    ip, sizeof ip, NULL, 0,
+				    NI_NUMERICHOST) != 0)
+					continue;
+				buf_printf(&r->hosts, "%s%s", k > 0 ? "," :
+				    "", h);
+				buf_printf(&r->addrs, "%s%s", k > 0 ? "," :
+				    "", ip);
+				if (port != NULL)
+					buf_printf(&r->ports, "%s%s", k > 0 ?
+					    "," : "", port);
+				k++;
+				n++;
+			}
+			freeaddrinfo(res);
+			if (n == 0 && r->failed == NULL) {
+				r->failed = xstrdup(h);
+				r->rc = EAI_NONAME;
+			}
+		}
+		free(h);
+		free(port);
+	}
+	if (k > 0)
+		r->rc = 0;
+	else if (r->rc == 0)
+		r->rc = EAI_NONAME;
 }
 
 static void *
@@ -201,7 +311,10 @@ probe_resolve_main(void *arg)
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = r->socktype;
-	r->rc = getaddrinfo(r->host, r->port, &hints, &r->ai);
+	if (r->pg)
+		probe_resolve_pg(r);
+	else
+		r->rc = getaddrinfo(r->host, r->port, &hints, &r->ai);
 	(void)send(r->sv[1], &c, 1, MSG_NOSIGNAL);
 	probe_resolve_unref(r);
 	return (NULL);
@@ -507,7 +620,13 @@ probe_resolved_cb(int fd, int events, void *arg)
 	p->lfd = NULL;
 	if (r->rc != 0) {
 		probe_finish(p, probe_result(p, SVC_FAILED, SVC_FAIL_RESOLVE,
-		    "%s: %s", p->host, gai_strerror(r->rc)));
+		    "%s: %s", r->failed != NULL ? r->failed : p->host,
+		    gai_strerror(r->rc)));
+		return;
+	}
+	if (r->pg) {
+		probe_pg_connect(p, r->hosts.data, r->addrs.data,
+		    r->ports.data);
 		return;
 	}
 	p->ai = r->ai;
@@ -518,8 +637,12 @@ probe_resolved_cb(int fd, int events, void *arg)
 	probe_connect(p);
 }
 
+/*
+ * Resolve p->host on a thread (at once when it is an address); pg: it is
+ * a PostgreSQL host list (probe_resolve_pg()), p->port its port or list.
+ */
 static void
-probe_resolve(struct probe *p)
+probe_resolve_on_thread(struct probe *p, bool pg)
 {
 	struct probe_resolve	*r;
 	struct addrinfo		 hints;
@@ -529,7 +652,7 @@ probe_resolve(struct probe *p)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = p->socktype;
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	if (getaddrinfo(p->host, p->port, &hints, &p->ai) == 0) {
+	if (!pg && getaddrinfo(p->host, p->port, &hints, &p->ai) == 0) {
 		probe_connect(p);
 		return;
 	}
@@ -545,8 +668,9 @@ probe_resolve(struct probe *p)
 	pthread_mutex_init(&r->lock, NULL);
 	r->refs = 2;
 	r->host = xstrdup(p->host);
-	r->port = xstrdup(p->port);
+	r->port = p->port != NULL ? xstrdup(p->port) : NULL;
 	r->socktype = p->socktype;
+	r->pg = pg;
 	p->res = r;
 	if (pthread_create(&t, NULL, probe_resolve_main, r) != 0) {
 		r->refs = 1;
@@ -557,6 +681,12 @@ probe_resolve(struct probe *p)
 	pthread_detach(t);
 	p->lfd = loop_fd_add(p->set->loop, r->sv[0], LOOP_READ,
 	    probe_resolved_cb, p);
+}
+
+static void
+probe_resolve(struct probe *p)
+{
+	probe_resolve_on_thread(p, false);
 }
 
 static void
@@ -801,32 +931,7 @@ static void
 probe_connect(struct probe *p)
 {
 	struct addrinfo	*ai = p->ai;
-	char		 ip[INET6_ADDRSTRLEN];
 	int		 one = 1;
-
-	if (p->type == PROBE_PG) {
-		/* Every address (at most 4), tried in order by libpq. */
-		struct buf	 addrs = { 0 }, hosts = { 0 };
-		int		 k = 0;
-
-		for (; ai != NULL && k < 4; ai = ai->ai_next) {
-			if (getnameinfo(ai->ai_addr, ai->ai_addrlen, ip,
-			    sizeof ip, NULL, 0, NI_NUMERICHOST) != 0)
-				continue;
-			buf_printf(&addrs, "%s%s", k > 0 ? "," : "", ip);
-			buf_printf(&hosts, "%s%s", k > 0 ? "," : "", p->host);
-			k++;
-		}
-		if (k == 0)
-			probe_finish(p, probe_result(p, SVC_FAILED,
-			    SVC_FAIL_RESOLVE, "%s: no usable address",
-			    p->host));
-		else
-			probe_pg_connect(p, hosts.data, addrs.data);
-		buf_free(&addrs);
-		buf_free(&hosts);
-		return;
-	}
 
 	p->step = STEP_CONNECT;
 	p->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
@@ -1255,11 +1360,13 @@ probe_pg_fd_cb(int fd, int events, void *arg)
 }
 
 /*
- * Connect with the conninfo's options, and hostaddr (when resolved here,
- * so that libpq has no name to look up on the loop).
+ * Connect with the conninfo's options, and host, hostaddr and port when
+ * resolved here (so that libpq has no name to look up on the loop; ports
+ * NULL or empty: the conninfo's).
  */
 static void
-probe_pg_connect(struct probe *p, const char *hosts, const char *hostaddr)
+probe_pg_connect(struct probe *p, const char *hosts, const char *hostaddr,
+    const char *ports)
 {
 	PQconninfoOption	*opts, *o;
 	const char		**keys, **vals;
@@ -1274,12 +1381,15 @@ probe_pg_connect(struct probe *p, const char *hosts, const char *hostaddr)
 	}
 	for (o = opts; o->keyword != NULL; o++)
 		n++;
-	keys = xcalloc(n + 3, sizeof *keys);
-	vals = xcalloc(n + 3, sizeof *vals);
+	keys = xcalloc(n + 4, sizeof *keys);
+	vals = xcalloc(n + 4, sizeof *vals);
+	if (ports != NULL && *ports == '\0')
+		ports = NULL;
 	for (o = opts; o->keyword != NULL; o++) {
 		if (o->val == NULL || (hostaddr != NULL &&
 		    (strcmp(o->keyword, "hostaddr") == 0 ||
-		    strcmp(o->keyword, "host") == 0)))
+		    strcmp(o->keyword, "host") == 0)) || (ports != NULL &&
+		    strcmp(o->keyword, "port") == 0))
 			continue;
 		keys[i] = o->keyword;
 		vals[i++] = o->val;
@@ -1289,6 +1399,10 @@ probe_pg_connect(struct probe *p, const char *hosts, const char *hostaddr)
 		vals[i++] = hosts;
 		keys[i] = "hostaddr";
 		vals[i++] = hostaddr;
+	}
+	if (ports != NULL) {
+		keys[i] = "port";
+		vals[i++] = ports;
 	}
 	p->step = STEP_PG_CONNECT;
 	p->pg = PQconnectStartParams(keys, vals, 0);
@@ -1318,13 +1432,31 @@ probe_pg_opt(PQconninfoOption *opts, const char *key)
 	return (NULL);
 }
 
+/* Does a libpq host list hold a name (not an address, not a socket)? */
+static bool
+probe_pg_has_name(const char *list)
+{
+	uint8_t	 a[16];
+	char	*h;
+	size_t	 i, n = probe_list_len(list);
+	bool	 name = false;
+
+	for (i = 0; i < n && !name; i++) {
+		h = probe_list_nth(list, i);
+		name = *h != '\0' && *h != '/' && *h != '@' &&
+		    inet_pton(AF_INET, h, a) != 1 &&
+		    inet_pton(AF_INET6, h, a) != 1;
+		free(h);
+	}
+	return (name);
+}
+
 static void
 probe_pg_start(struct probe *p)
 {
 	PQconninfoOption	*opts;
-	const char		*host, *port;
+	const char		*host, *hostaddr, *port;
 	char			*err = NULL;
-	uint8_t			 a[16];
 
 	/* A conninfo libpq cannot parse may be echoed with its password. */
 	if ((opts = PQconninfoParse(p->conninfo, &err)) == NULL) {
@@ -1333,28 +1465,39 @@ probe_pg_start(struct probe *p)
 		    "[postgres] conninfo cannot be parsed"));
 		return;
 	}
-	host = probe_pg_opt(opts, "host");
-	port = probe_pg_opt(opts, "port");
+	/* libpq's own order: the conninfo, then the environment */
+	if ((host = probe_pg_opt(opts, "host")) == NULL)
+		host = getenv("PGHOST");
+	if ((hostaddr = probe_pg_opt(opts, "hostaddr")) == NULL)
+		hostaddr = getenv("PGHOSTADDR");
+	if ((port = probe_pg_opt(opts, "port")) == NULL)
+		port = getenv("PGPORT");
+	if (port != NULL && *port == '\0')
+		port = NULL;
 	/*
-	 * One host name and no hostaddr: libpq would look it up on the
-	 * loop, blocking; resolve it on a thread as the other probes do.
-	 * (A socket directory, an address or a list is left to libpq.)
+	 * A host name (or a list with one) and no hostaddr: libpq would
+	 * look each name up on the loop, blocking (PQconnectStartParams()
+	 * the first, PQconnectPoll() the next when one fails); resolve them
+	 * all on a thread, as the other probes do.  Addresses and socket
+	 * directories only, or hostaddr given: libpq has nothing to look up.
+	 * A port list must match the host list; else libpq refuses it
+	 * before it looks anything up.
 	 */
-	if (host != NULL && *host != '/' && strchr(host, ',') == NULL &&
-	    probe_pg_opt(opts, "hostaddr") == NULL &&
-	    inet_pton(AF_INET, host, a) != 1 &&
-	    inet_pton(AF_INET6, host, a) != 1) {
+	if (host != NULL && *host != '\0' && (hostaddr == NULL ||
+	    *hostaddr == '\0') && probe_pg_has_name(host) &&
+	    (port == NULL || strchr(port, ',') == NULL ||
+	    probe_list_len(port) == probe_list_len(host))) {
 		free(p->host);
 		free(p->port);
 		p->host = xstrdup(host);
 		p->port = xstrdup(port != NULL ? port : "5432");
 		p->socktype = SOCK_STREAM;
 		PQconninfoFree(opts);
-		probe_resolve(p);
+		probe_resolve_on_thread(p, true);
 		return;
 	}
 	PQconninfoFree(opts);
-	probe_pg_connect(p, NULL, NULL);
+	probe_pg_connect(p, NULL, NULL, NULL);
 }
 
 /* --- the set ------------------------------------------------------------ */

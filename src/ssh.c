@@ -735,6 +735,47 @@ ssh_handshake(struct ssh_session *ss, int64_t timeout_ms, char **cause)
 	return (-1);
 }
 
+/*
+ * Public key authentication, non-blocking as the handshake so that cancel
+ * is seen (a server may take long to look the key up); within timeout_ms.
+ * A session cancelled or timed out half-way is broken (no goodbye).  The
+ * session is left blocking.
+ */
+static int
+ssh_auth(struct ssh_session *ss, const char *pub, const char *ident,
+    int64_t timeout_ms, char **cause)
+{
+	int64_t	 deadline = util_mono_ms() + timeout_ms;
+	char	*why;
+	int	 rc;
+
+	libssh2_session_set_blocking(ss->s, 0);
+	while ((rc = libssh2_userauth_publickey_fromfile(ss->s, ss->user,
+	    pub, ident, NULL)) == LIBSSH2_ERROR_EAGAIN) {
+		if (ssh_wait_session(ss, deadline) != 0)
+			break;
+	}
+	libssh2_session_set_blocking(ss->s, 1);
+	if (rc == 0)
+		return (0);
+	if (rc == LIBSSH2_ERROR_EAGAIN) {
+		ss->broken = true;
+		if (ssh_cancelled(ss))
+			*cause = xasprintf("ssh %s@%s: cancelled while "
+			    "authenticating", ss->user, ss->shown);
+		else
+			*cause = xasprintf("ssh %s@%s: authentication: no "
+			    "answer within %lld s", ss->user, ss->shown,
+			    (long long)(timeout_ms / 1000));
+		return (-1);
+	}
+	why = ssh_session_error(ss->s);
+	*cause = xasprintf("ssh %s@%s: public key authentication with %s "
+	    "failed: %s", ss->user, ss->shown, ident, why);
+	free(why);
+	return (-1);
+}
+
 struct ssh_session *
 ssh_session_open(const struct config *cfg, const char *hostarg,
     const struct ssh_opts *opts, char **cause)
@@ -742,7 +783,7 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	struct ssh_session	*ss;
 	struct ssh_opts		 o;
 	char			*host = NULL, *known = NULL, *ident = NULL;
-	char			*pub = NULL, *why;
+	char			*pub = NULL;
 	long			 port;
 	enum ssh_stage		 stage = SSH_STAGE_SETUP;
 
@@ -812,14 +853,8 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 		goto fail;
 	}
 	stage = SSH_STAGE_AUTH;
-	if (libssh2_userauth_publickey_fromfile(ss->s, ss->user, pub, ident,
-	    NULL) != 0) {
-		why = ssh_session_error(ss->s);
-		*cause = xasprintf("ssh %s@%s: public key authentication with "
-		    "%s failed: %s", ss->user, ss->shown, ident, why);
-		free(why);
+	if (ssh_auth(ss, pub, ident, o.timeout_ms, cause) != 0)
 		goto fail;
-	}
 	free(host);
 	free(known);
 	free(ident);

@@ -64,7 +64,8 @@ struct ssh_opts {
 	int64_t		 exec_timeout_ms; /* each command:
 					   SSH_EXEC_TIMEOUT_MS */
 	const atomic_bool *cancel;	/* set: connecting (name, TCP,
-					   handshake) or a command stops
+					   handshake, authentication)
+					   or a command stops
 					   (the session is then dropped;
 					   the remote command is not
 					   killed) */

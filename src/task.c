@@ -180,6 +180,16 @@ tasks_any_running(struct tasks *ts)
 }
 
 void
+tasks_close(struct tasks *ts)
+{
+	struct task	*t;
+
+	ts->freeing = true;
+	TAILQ_FOREACH(t, &ts->list, entry)
+		task_cancel_one(t);
+}
+
+void
 tasks_free(struct tasks *ts, int wait_ms)
 {
 	struct task	*t;

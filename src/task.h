@@ -62,6 +62,11 @@ uint32_t	 task_start(struct tasks *, task_run_cb, task_done_cb,
 		     void *arg, char **cause);
 /* Ask a task to stop; false if it is not running (any more). */
 bool		 task_cancel(struct tasks *, uint32_t id);
+/*
+ * Ask every task to stop, and start no more (task_start() fails from
+ * now on), as tasks_free() does first; to wait on the loop before it.
+ */
+void		 tasks_close(struct tasks *);
 
 /* On the task's thread. */
 bool		 task_cancelled(const struct task *);

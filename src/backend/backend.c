@@ -8,6 +8,15 @@
  * waits an exponential backoff from the refresh interval, doubled per
  * consecutive failure up to BK_BACKOFF_MAX_MS, with "equal jitter"
  * (half fixed, half random) so that many consoles do not retry in step.
+ *
+ * A source whose last failure was the network path (refused, timed
+ * out, name not resolved, reset: http_response_unreachable()) does not
+ * sit out its whole back-off once another source shows the network
+ * works: its wait is cut short (bk_network_works()).  Bounded: one
+ * early try per source until a source that had lost the network
+ * answers again (then one more), never sooner than BK_EARLY_GAP_MS
+ * after the source's last failure.  A 401, another HTTP error or an
+ * answer that does not decode keeps its back-off.
  */
 #include <sys/queue.h>
 
@@ -31,6 +40,7 @@
 #define BK_BACKOFF_MAX_MS	60000
 #define BK_MIN_GAP_MS		100
 #define BK_MIN_REFRESH_MS	250
+#define BK_EARLY_GAP_MS		1000
 
 struct bk_xfer {
 	struct bk_source	*s;
@@ -55,6 +65,15 @@ struct bk_source {
 	uint64_t		 bytes;
 	struct http_budget	 budget;	/* its bytes in flight */
 	int64_t			 hold_ms;	/* bk_hold() */
+	int64_t			 next_at;	/* mono ms the timer fires */
+	int64_t			 failed_at;	/* mono ms of the last failure */
+	/* this refresh's answers (bk_request_cb) */
+	bool			 round_unreachable;
+	bool			 round_other;	/* an HTTP or TLS failure */
+	bool			 round_last_ok;
+	bool			 unreachable;	/* the last failure was the
+						   network path */
+	bool			 early;		/* its early try is used */
 };
 
 struct backends {
@@ -125,6 +144,7 @@ bk_start(struct bk_source *s)
 	s->inflight = true;
 	s->started = util_mono_ms();
 	s->bytes = 0;
+	s->round_unreachable = s->round_other = s->round_last_ok = false;
 	s->ops->start(s, s->priv);
 }
 
@@ -133,7 +153,54 @@ bk_schedule(struct bk_source *s, int64_t delay)
 {
 	if (delay < BK_MIN_GAP_MS)
 		delay = BK_MIN_GAP_MS;
+	s->next_at = util_mono_ms() + delay;
 	loop_timer_start(s->timer, delay);
+}
+
+/* A failed source's next try in delay ms, shown ("retry 23s"). */
+static void
+bk_schedule_retry(struct bk_source *s, int64_t delay)
+{
+	bk_schedule(s, delay);
+	fleet_source_set_retry(s->b->fleet, s->ops->src, util_wall_ms() +
+	    (delay < BK_MIN_GAP_MS ? BK_MIN_GAP_MS : delay));
+}
+
+/*
+ * Source from answered: the network works.  Every other source waiting
+ * out a back-off after an unreachable failure tries again now (or
+ * BK_EARLY_GAP_MS after its failure), once; when from itself had lost
+ * the network (recovered), the once starts again for every source.
+ */
+static void
+bk_network_works(struct backends *b, struct bk_source *from, bool recovered)
+{
+	struct bk_source	*o;
+	int64_t			 now, delay;
+	size_t			 i;
+
+	now = util_mono_ms();
+	for (i = 0; i < FLEET_SRC_COUNT; i++) {
+		if ((o = b->sources[i]) == NULL || o == from)
+			continue;
+		if (o->inflight || o->failures == 0 || !o->unreachable ||
+		    !loop_timer_pending(o->timer))
+			continue;
+		if (recovered)
+			o->early = false;
+		if (o->early)
+			continue;
+		delay = o->failed_at + BK_EARLY_GAP_MS - now;
+		if (delay < BK_MIN_GAP_MS)
+			delay = BK_MIN_GAP_MS;
+		if (o->next_at - now <= delay)
+			continue;	/* due sooner anyway */
+		o->early = true;
+		log_info("%s: %s answers: retrying before the back-off ends",
+		    fleet_src_name(o->ops->src), fleet_src_name(
+		    from->ops->src));
+		bk_schedule_retry(o, delay);
+	}
 }
 
 struct backends *
@@ -251,7 +318,7 @@ backends_set_refresh(struct backends *b, int64_t ms)
 		if (s->inflight || !loop_timer_pending(s->timer))
 			continue;
 		if (s->failures > 0)
-			bk_schedule(s, ms / 2);
+			bk_schedule_retry(s, ms / 2);
 		else
 			bk_schedule(s, s->started + s->ops->period(ms) -
 			    util_mono_ms());
@@ -366,6 +433,11 @@ bk_request_cb(struct http_response *resp, void *arg)
 	TAILQ_REMOVE(&s->xfers, x, entry);
 	free(x);
 	s->bytes += resp->bytes_received;
+	s->round_last_ok = http_response_ok(resp);
+	if (http_response_unreachable(resp))
+		s->round_unreachable = true;
+	else if (!s->round_last_ok)
+		s->round_other = true;
 	cb(resp, cbarg);
 }
 
@@ -396,11 +468,15 @@ bk_changed(struct bk_source *s)
 void
 bk_done_after(struct bk_source *s, int64_t delay)
 {
+	bool	 recovered = s->failures > 0 && s->unreachable;
+
 	s->inflight = false;
 	s->answered = true;
 	s->failures = 0;
+	s->unreachable = s->early = false;
 	bk_changed(s);
 	bk_schedule(s, delay);
+	bk_network_works(s->b, s, recovered);
 }
 
 void
@@ -445,6 +521,13 @@ bk_failed(struct bk_source *s, const char *cause)
 	s->inflight = false;
 	s->answered = true;
 	s->failures++;
+	s->failed_at = util_mono_ms();
+	/*
+	 * The network path, when every failed answer of this refresh was
+	 * unreachable and the last answer was no 2xx that did not decode.
+	 */
+	s->unreachable = s->round_unreachable && !s->round_other &&
+	    !s->round_last_ok;
 	/* a decoder's cause may quote an error answer that echoes it */
 	masked = api_mask(cause, bk_secret(s->b->cfg, s->ops->src));
 	clean = bk_clean_cause(s->ops->src, masked);
@@ -462,10 +545,8 @@ bk_failed(struct bk_source *s, const char *cause)
 	if (d > BK_BACKOFF_MAX_MS)
 		d = BK_BACKOFF_MAX_MS;
 	d = d / 2 + (int64_t)(bk_rand(s->b) % (uint64_t)(d / 2 + 1));
-	bk_schedule(s, d);
 	/* The back-off is shown: "retry in 23s". */
-	fleet_source_set_retry(s->b->fleet, s->ops->src, util_wall_ms() +
-	    (d < BK_MIN_GAP_MS ? BK_MIN_GAP_MS : d));
+	bk_schedule_retry(s, d);
 }
 
 /* --- helpers -------------------------------------------------------------- */

@@ -69,6 +69,39 @@ is "$?" 0 "host=localhost: exit 0"
 is "$(printf '%s' "$out" | jq -r '.services[0].target')" "localhost:$PG_PORT" \
     "host=localhost: the target names it"
 
+# A host list of names (host=a,b): every name is looked up off the loop
+# too.  With the preload library each lookup of a *.slow.test name takes
+# SLOW_RESOLVE_MS and then gives 127.0.0.1; a lookup on the loop (libpq's
+# own) would hold the loop, and the probe, past its deadline.
+shim=$tmp/slow-resolve.so
+${CC:-cc} -shared -fPIC -o "$shim" "$top/tests/integration/slow-resolve.c" \
+    -ldl 2>"$tmp/cc.err"
+ok $? "the preload library builds"
+if [ -f "$shim" ]; then
+	sed -i 's/host=localhost /host=a.slow.test,b.slow.test /' "$conf"
+	out=$(SLOW_RESOLVE_MS=200 LD_PRELOAD=$shim "$bbbctl" --config "$conf" \
+	    probe --json postgres 2>&1)
+	is "$?" 0 "host=a,b (names): exit 0"
+	is "$(printf '%s' "$out" | jq -r '.services[0].state')" ok \
+	    "host=a,b (names): state ok"
+	sed -i 's/^timeout = .*/timeout = 1s/' "$conf"
+	t0=$(date +%s%N)
+	out=$(SLOW_RESOLVE_MS=6000 LD_PRELOAD=$shim "$bbbctl" --config "$conf" \
+	    probe --json postgres 2>&1)
+	rc=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	diag "names that take 6 s to look up, probe timeout 1 s: ${ms} ms"
+	is "$rc" 2 "host=a,b, lookups slower than the deadline: exit 2"
+	is "$(printf '%s' "$out" | jq -r '.services[0].failure')" timeout \
+	    "host=a,b, lookups slower than the deadline: failure 'timeout'"
+	[ "$ms" -lt 3500 ]
+	ok $? "host=a,b: the probe ends at its deadline, not after the lookups (${ms} ms)"
+	printf '%s' "$out" | grep -q "$pw"
+	ok $(( ! $? )) "host=a,b: no password printed"
+else
+	diag "$(cat "$tmp/cc.err")"
+fi
+
 # wrong password
 writeconf "Wrong-$pw"
 out=$("$bbbctl" --config "$conf" probe postgres 2>&1)

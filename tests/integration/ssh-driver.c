@@ -1,17 +1,20 @@
 /*
  * ssh-driver: drives ssh.c's sessions for ssh-session.sh.
  *
- *	ssh-driver CONFIG HOST [-i KEY] [-p PUB] [-t MS] [-c MS] CMD IN ...
+ *	ssh-driver CONFIG HOST [-i KEY] [-p PUB] [-t MS] [-c MS | -C MS]
+ *	    CMD IN ...
  *
  * Opens one session (with KEY and PUB when given; -t: each command's
  * timeout; -c: the cancel flag is set that long after the first command
- * starts), then runs each CMD
+ * starts; -C: that long after the session starts to open), then runs
+ * each CMD
  * with the contents of file IN as its stdin ("-": none).  Prints, per
  * command, "ok N exit S" then its stdout, and "stderr: " lines; or
  * "error: CAUSE" and exits 1.
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,7 @@ slurp(const char *path, size_t *len)
 
 static atomic_bool	 cancel;
 static long		 cancel_ms = -1;
+static bool		 cancel_open;	/* -C */
 
 static void *
 cancel_later(void *arg)
@@ -75,7 +79,7 @@ main(int argc, char **argv)
 	}
 	memset(&o, 0, sizeof o);
 	optind = 3;
-	while ((ch = getopt(argc, argv, "i:p:t:c:")) != -1) {
+	while ((ch = getopt(argc, argv, "i:p:t:c:C:")) != -1) {
 		switch (ch) {
 		case 'i':
 			o.identity = optarg;
@@ -87,7 +91,9 @@ main(int argc, char **argv)
 			o.exec_timeout_ms = strtoll(optarg, NULL, 10);
 			break;
 		case 'c':
+		case 'C':
 			cancel_ms = strtol(optarg, NULL, 10);
+			cancel_open = ch == 'C';
 			o.cancel = &cancel;
 			break;
 		default:
@@ -98,13 +104,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "ssh-driver: CMD IN pairs\n");
 		return (2);
 	}
+	if (cancel_open &&
+	    pthread_create(&th, NULL, cancel_later, NULL) != 0)
+		return (2);
 	if ((ss = ssh_session_open(cfg, argv[2], &o, &cause)) == NULL) {
 		printf("error: %s\n", cause);
 		free(cause);
+		if (cancel_open)
+			pthread_join(th, NULL);
 		config_free(cfg);
 		return (1);
 	}
-	if (cancel_ms >= 0 &&
+	if (cancel_ms >= 0 && !cancel_open &&
 	    pthread_create(&th, NULL, cancel_later, NULL) != 0)
 		return (2);
 	for (i = optind; i < argc; i += 2) {

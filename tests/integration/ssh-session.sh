@@ -135,4 +135,48 @@ ok $? "at once, not after the command's 30 s"
 ! grep -q '^after$' "$out"
 ok $? "and the session takes no further command"
 
+# Cancel while the server takes its time over our key (its
+# AuthorizedKeysCommand sleeps): the open ends at once as cancelled, not
+# when the server answers or after the 20 s timeout.  sshd runs such a
+# command only from a path that root owns and no one else can write
+# (not under /tmp), and only for a key that authorized_keys lacks.
+akc=$(mktemp -d /run/bbbctl-akc.XXXXXX 2>/dev/null)
+sshd_on_exit() {
+	if [ -n "$akc" ]; then
+		[ -s "$akc/pids" ] && kill $(cat "$akc/pids") 2>/dev/null
+		rm -rf "$akc"
+	fi
+	return 0
+}
+if [ -n "$akc" ] && chmod 755 "$akc"; then
+	printf '#!/bin/sh\necho $$ >>"%s/pids"\nexec sleep 30\n' "$akc" \
+	    >"$akc/keys"
+	chmod 755 "$akc/keys"
+	ssh-keygen -q -t ed25519 -N '' -C bbbctl-held -f "$SSHD_DIR/held_key"
+	sshd_stop
+	sleep 0.2
+	printf 'AuthorizedKeysCommand %s/keys\nAuthorizedKeysCommandUser root\n' \
+	    "$akc" >>"$SSHD_DIR/sshd_config"
+	sshd_start
+	ok $? "sshd restarted with a key look-up that takes 30 s"
+	t0=$(date +%s%N)
+	"$drv" "$conf" 127.0.0.1 -i "$SSHD_DIR/held_key" -C 1000 'echo in' - \
+	    >"$out" 2>&1
+	rc=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	sed 's/^/#   /' "$out"
+	[ -s "$akc/pids" ]
+	ok $? "the server was looking our key up when we cancelled"
+	[ $rc -ne 0 ] && grep -q 'cancelled while authenticating' "$out"
+	ok $? "cancel during authentication fails as cancelled"
+	[ "$ms" -lt 4000 ]
+	ok $? "at once (${ms} ms, cancel at 1000 ms), not when the server answers"
+	! grep -q '^in$' "$out"
+	ok $? "and nothing ran"
+	kill $(cat "$akc/pids") 2>/dev/null
+else
+	diag "cannot make a directory under /run for AuthorizedKeysCommand"
+	ok 1 "a key look-up that takes long can be set up"
+fi
+
 done_testing

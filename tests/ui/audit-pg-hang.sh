@@ -2,7 +2,8 @@
 # audit-pg-hang.sh: the audit database answers nothing (another session
 # holds the audit table locked, as a migration or a VACUUM FULL would):
 # the :audit view says so within seconds, and q still quits; quitting
-# must not wait on the audit read for as long as the database hangs.
+# must not wait on the audit read for as long as the database hangs, and
+# a signal while it is waited for ends bbbctl at once.
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/ui.sh"
@@ -44,5 +45,24 @@ ok $? "a new read waits on the lock"
 ui_keys q
 WAIT_DEADLINE=30 wait_for sh -c "! kill -0 $pid 2>/dev/null"
 ok $? "q quits while the audit database hangs"
+
+# Quit while a read waits, then SIGTERM: the process ends at once, not
+# when the read gives up (a signal always ends it).
+ui_stop
+ui_start 160 30 "$ui_bbbctl" --config "$conf" --log "$ui_tmp/log2"
+wait_for_text "bbb-03 "; ok $? "the dashboard again"
+pid=$(ui_pid)
+ui_keys : audit Enter
+wait_for sh -c "[ \"\$(\"$PG_BIN/psql\" -X -At -h '$PG_SOCK' -p '$PG_PORT' -U postgres -d postgres -c \"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bbbctl' AND wait_event_type = 'Lock'\")\" -ge 1 ]"
+ok $? "a read waits on the lock again"
+ui_keys q
+wait_for grep -q "waiting up to 16 s for 1 background read" "$ui_tmp/log2"
+ok $? "q: the screen closed, the read is waited for"
+t0=$(date +%s%N)
+kill -TERM "$pid"
+WAIT_DEADLINE=15 wait_for sh -c "! kill -0 $pid 2>/dev/null"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$ms" -lt 4000 ]
+ok $? "SIGTERM then ends it at once (${ms} ms), not when the read gives up"
 
 done_testing

@@ -4,7 +4,9 @@
 # closes the screen and lets the job finish (its outcome printed, exit
 # status 0 for a job done), c cancels it (exit status 1).  SIGHUP, which
 # cannot ask, lets a redeploy that has passed its point of no return (the
-# bbb service restarted) finish instead of rolling it back.
+# bbb service restarted) finish instead of rolling it back.  With the
+# screen closed and a job running on, SIGTERM cancels it and a second
+# SIGTERM ends bbbctl at once, printing where the job was.
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/ui.sh"
@@ -89,5 +91,36 @@ ok $? "the redeploy finished rather than rolled back"
 "$ui_bbbctl" --config "$ui_conf" audit --json 2>/dev/null |
     jq -r '.[] | "\(.event) \(.verb) \(.target)"' | grep -c '^done stack redeploy bbb-01$' >"$ui_tmp/n"
 is "$(cat "$ui_tmp/n")" 2 "the audit trail has both finished redeploys"
+
+# After the screen closed, a job left to finish: SIGTERM cancels it, a
+# second SIGTERM ends bbbctl at once, the job's state and step printed,
+# instead of waiting for its roll-back (Rancher made slow, so that the
+# roll-back takes long).
+start; ok $? "the dashboard a fourth time"
+redeploy 1; ok $? "a redeploy a fourth time"
+wait_for_text "upgrading bbb-01/"; ok $? "it is upgrading a service"
+curl -s -X POST "$ui_control/faults?spec=rancher:/:latency:4000" >/dev/null
+ui_keys q
+wait_for_text "Quit? 1 job still running"
+ui_keys w
+wait_for grep -q "waiting for 1 running job(s) to finish" "$ui_tmp/err"
+ok $? "w: the screen closed, the job runs on"
+kill -TERM "$pid"
+wait_for grep -q "Terminated: cancelling the running jobs" "$ui_tmp/err"
+ok $? "the first SIGTERM cancels the job"
+sleep 1
+! ended; ok $? "its roll-back goes on"
+t0=$(date +%s)
+kill -TERM "$pid"
+WAIT_DEADLINE=6 wait_for ended
+ok $? "a second SIGTERM ends bbbctl at once ($(( $(date +%s) - t0 )) s)"
+is "$(cat "$ui_tmp/rc")" 143 "exit status 128 + SIGTERM"
+grep -q "^bbbctl: job 1 stack redeploy bbb-01: running, left at: " "$ui_tmp/err"
+ok $? "the job's state and step are printed"
+grep -q "^bbbctl: ended with 1 job(s) still running" "$ui_tmp/err"
+ok $? "and that it was left running"
+sed 's/^/# /' "$ui_tmp/err"
+curl -s -X DELETE "$ui_control/faults" >/dev/null
+ui_stop
 
 done_testing

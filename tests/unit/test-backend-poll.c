@@ -2,8 +2,9 @@
  * test-backend-poll.c: the backends' transport against a fake server on
  * 127.0.0.1 (libmicrohttpd): Keystone token reuse and re-auth on 401,
  * Nova pages, Rancher pages and a next link to another origin, consul
- * index reset and its rate limit, scalelite's checksum, backoff; answers
- * that did not change are not applied again (backend/memo.h).
+ * index reset and its rate limit, scalelite's checksum, backoff and its
+ * early end once another source shows the network works; answers that did
+ * not change are not applied again (backend/memo.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -49,6 +51,8 @@ static char	 sl_expect[65];
 static unsigned short	 tls_port;	/* the TLS "BBB node", or 0 */
 static int	 node_calls;
 static bool	 sl_extra_meeting;	/* scalelite lists m2, no node has it */
+static bool	 consul_cut;		/* consul: connections closed unanswered */
+static int	 auth_calls;		/* POST /v3/auth/tokens */
 
 struct upload {
 	struct buf	 body;
@@ -106,6 +110,11 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 	(void)cls;
 	(void)version;
 	if (u == NULL) {
+		pthread_mutex_lock(&mtx);
+		n = consul_cut && strcmp(url, "/v1/health/service/bbb") == 0;
+		pthread_mutex_unlock(&mtx);
+		if (n)
+			return (MHD_NO);	/* closed without an answer */
 		*con_cls = xcalloc(1, sizeof *u);
 		return (MHD_YES);
 	}
@@ -117,6 +126,7 @@ handler_cb(void *cls, struct MHD_Connection *c, const char *url,
 	pthread_mutex_lock(&mtx);
 	if (strcmp(url, "/v3/auth/tokens") == 0 &&
 	    strcmp(method, "POST") == 0) {
+		auth_calls++;
 		if (u->body.data == NULL || strstr(u->body.data,
 		    "\"secret\":\"os-secret\"") == NULL) {
 			ret = reply(c, 401, NULL, NULL, xstrdup("{\"error\":"
@@ -263,21 +273,52 @@ out:
 	return (ret);
 }
 
-static int
-setup(void **state)
+/* The fake server on 127.0.0.1:p (0: any port). */
+static struct MHD_Daemon *
+srv_start(unsigned short p)
 {
-	struct sockaddr_in		 sin;
-	const union MHD_DaemonInfo	*info;
+	struct sockaddr_in	 sin;
 
-	(void)state;
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	srv = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	sin.sin_port = htons(p);
+	return (MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, handler_cb, NULL,
 	    MHD_OPTION_SOCK_ADDR, &sin,
 	    MHD_OPTION_NOTIFY_COMPLETED, srv_completed_cb, NULL,
-	    MHD_OPTION_END);
+	    MHD_OPTION_END));
+}
+
+/* A loopback port nothing listens on (connections are refused). */
+static unsigned short
+closed_port(void)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof sin;
+	int			 fd;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return (0);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0) {
+		close(fd);
+		return (0);
+	}
+	close(fd);
+	return (ntohs(sin.sin_port));
+}
+
+static int
+setup(void **state)
+{
+	const union MHD_DaemonInfo	*info;
+
+	(void)state;
+	srv = srv_start(0);
 	if (srv == NULL)
 		return (-1);
 	info = MHD_get_daemon_info(srv, MHD_DAEMON_INFO_BIND_PORT);
@@ -959,6 +1000,156 @@ test_refresh_reschedules(void **state)
 }
 
 static void
+os_config(struct config *cfg, const char *auth_url, const char *secret)
+{
+	cfg->openstack.auth_url = xstrdup(auth_url);
+	cfg->openstack.application_credential_id = xstrdup("cred");
+	cfg->openstack.application_credential_secret = xstrdup(secret);
+	cfg->openstack.region = xstrdup("RegionOne");
+}
+
+/* OpenStack failed and waits a back-off of 8 s or more. */
+static bool
+os_long_backoff(struct rig *r)
+{
+	const struct fleet_source *src = &r->fleet->sources[FLEET_SRC_OPENSTACK];
+
+	return (os_failed(r) && src->next_try - util_wall_ms() >= 8000);
+}
+
+static bool
+consul_failing(struct rig *r)
+{
+	return (r->fleet->sources[FLEET_SRC_CONSUL].failing_since != 0);
+}
+
+/*
+ * Issue 16 (smaller items): a source backing off after the network
+ * failed noticed that the network was back only when its back-off ended
+ * (up to a minute).  OpenStack (connection refused) backs off to 8 s or
+ * more; then consul loses the network too (connections closed without an
+ * answer); both come back.  Consul retries within its short back-off,
+ * and OpenStack, shown that the network works, tries again then: well
+ * within half of what was left of its back-off.
+ */
+static void
+test_network_back(void **state)
+{
+	struct rig		 r = { 0 };
+	struct MHD_Daemon	*srv2 = NULL;
+	unsigned short		 p2;
+	int64_t			 left, t0, took;
+	char			*url;
+
+	(void)state;
+	assert_int_not_equal(p2 = closed_port(), 0);
+	url = xasprintf("http://127.0.0.1:%u/v3/", p2);
+	r.cfg = config_new();
+	r.cfg->ui.refresh_ms = 250;
+	r.cfg->consul.url = srv_url("");
+	os_config(r.cfg, url, "os-secret");
+	free(url);
+	pthread_mutex_lock(&mtx);
+	consul_cut = false;
+	pthread_mutex_unlock(&mtx);
+	rig_start(&r);
+	assert_true(run_until(&r, os_long_backoff, 90000));
+	assert_null(strstr(r.fleet->sources[FLEET_SRC_OPENSTACK].cause,
+	    "401"));
+
+	pthread_mutex_lock(&mtx);
+	consul_cut = true;
+	pthread_mutex_unlock(&mtx);
+	assert_true(run_until(&r, consul_failing, 5000));
+	assert_non_null(r.fleet->sources[FLEET_SRC_CONSUL].cause);
+
+	/* the network is back: consul answers again, keystone listens */
+	srv2 = srv_start(p2);
+	assert_non_null(srv2);
+	pthread_mutex_lock(&mtx);
+	consul_cut = false;
+	pthread_mutex_unlock(&mtx);
+	t0 = util_mono_ms();
+	left = r.fleet->sources[FLEET_SRC_OPENSTACK].next_try - util_wall_ms();
+	assert_true(left >= 6000);
+	assert_true(run_until(&r, os_ok, left / 2));
+	took = util_mono_ms() - t0;
+	print_message("openstack back %lld ms after the network, "
+	    "%lld ms before its back-off ended\n", (long long)took,
+	    (long long)(left - took));
+	assert_int_equal(r.fleet->sources[FLEET_SRC_OPENSTACK].next_try, 0);
+	rig_free(&r);
+	MHD_stop_daemon(srv2);
+}
+
+/*
+ * The early try is bounded: while consul answers every 250 ms, OpenStack
+ * refused tries early once (not before 1 s after its failure), then
+ * waits its back-off; one failing with 401 (not the network) keeps its
+ * back-off.
+ */
+static void
+test_network_back_bounded(void **state)
+{
+	struct rig	 r = { 0 };
+	unsigned short	 p2;
+	int64_t		 tries[8], last = 0, end;
+	int		 n = 0, calls;
+	char		*url;
+
+	(void)state;
+	assert_int_not_equal(p2 = closed_port(), 0);
+	url = xasprintf("http://127.0.0.1:%u/v3/", p2);
+	r.cfg = config_new();
+	r.cfg->ui.refresh_ms = 10000;	/* back-offs of 5 s and more */
+	r.cfg->consul.url = srv_url("");
+	os_config(r.cfg, url, "os-secret");
+	free(url);
+	pthread_mutex_lock(&mtx);
+	consul_cut = false;
+	pthread_mutex_unlock(&mtx);
+	rig_start(&r);
+	end = util_mono_ms() + 4500;
+	while (util_mono_ms() < end) {
+		if (r.fleet->sources[FLEET_SRC_OPENSTACK].last_try != last) {
+			last = r.fleet->sources[FLEET_SRC_OPENSTACK].last_try;
+			if (n < (int)nitems(tries))
+				tries[n] = last;
+			n++;
+		}
+		loop_run_once(r.loop, 20);
+	}
+	assert_true(consul_calls_ge(5));
+	assert_int_equal(n, 2);
+	assert_true(tries[1] - tries[0] >= 900);
+	assert_true(r.fleet->sources[FLEET_SRC_OPENSTACK].next_try -
+	    util_wall_ms() > 3000);
+	rig_free(&r);
+
+	/* 401: not the network; no early try */
+	memset(&r, 0, sizeof r);
+	r.cfg = config_new();
+	r.cfg->ui.refresh_ms = 10000;
+	r.cfg->consul.url = srv_url("");
+	url = srv_url("/v3/");
+	os_config(r.cfg, url, "wrong");
+	free(url);
+	pthread_mutex_lock(&mtx);
+	auth_calls = 0;
+	pthread_mutex_unlock(&mtx);
+	rig_start(&r);
+	assert_true(run_until(&r, os_failed, 5000));
+	run_until(&r, NULL, 2500);
+	pthread_mutex_lock(&mtx);
+	calls = auth_calls;
+	pthread_mutex_unlock(&mtx);
+	assert_int_equal(calls, 1);
+	assert_non_null(strstr(r.fleet->sources[FLEET_SRC_OPENSTACK].cause,
+	    "401"));
+	rig_free(&r);
+}
+
+static void
 test_helpers(void **state)
 {
 	char	*s, sum[65];
@@ -988,6 +1179,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_refresh_reschedules),
+		cmocka_unit_test(test_network_back),
+		cmocka_unit_test(test_network_back_bounded),
 		cmocka_unit_test(test_published_schedule),
 		cmocka_unit_test(test_openstack),
 		cmocka_unit_test(test_openstack_bad_credential),

@@ -399,6 +399,7 @@ test_404(void **state)
 	assert_null(g.resp.error);
 	assert_int_equal(g.resp.status, 404);
 	assert_false(http_response_ok(&g.resp));
+	assert_false(http_response_unreachable(&g.resp));
 	d = http_response_describe(&g.resp);
 	assert_string_equal(d, "HTTP 404: no such thing");
 	free(d);
@@ -418,6 +419,7 @@ test_500_describe(void **state)
 	assert_null(g.resp.error);
 	assert_int_equal(g.resp.status, 500);
 	assert_false(http_response_ok(&g.resp));
+	assert_false(http_response_unreachable(&g.resp));
 	d = http_response_describe(&g.resp);
 	/* Control characters gone, the body cut short. */
 	assert_memory_equal(d, "HTTP 500: boom line two end 000", 31);
@@ -562,6 +564,8 @@ test_refused(void **state)
 	assert_non_null(g.resp.error);
 	assert_non_null(strstr(g.resp.error, "onnect"));
 	assert_false(http_response_ok(&g.resp));
+	/* the network path: a source's back-off may end early */
+	assert_true(http_response_unreachable(&g.resp));
 	d = http_response_describe(&g.resp);
 	assert_string_equal(d, g.resp.error);
 	free(d);
@@ -607,6 +611,7 @@ test_hang_timeout(void **state)
 	assert_int_equal(g.resp.status, 0);
 	assert_non_null(g.resp.error);
 	assert_non_null(strstr(g.resp.error, "timed out"));
+	assert_true(http_response_unreachable(&g.resp));
 	assert_true(util_mono_ms() - start >= 950);
 	assert_true(g.resp.elapsed_ms >= 950 && g.resp.elapsed_ms < 5000);
 	/* The loop kept running while the server hung: ~20 ticks. */
@@ -677,6 +682,7 @@ test_too_big(void **state)
 		assert_string_equal(g.resp.error,
 		    "response larger than 1 MiB limit");
 		assert_false(http_response_ok(&g.resp));
+		assert_false(http_response_unreachable(&g.resp));
 		assert_true(g.resp.len <= 1024 * 1024);
 		d = http_response_describe(&g.resp);
 		assert_string_equal(d, "response larger than 1 MiB limit");

@@ -276,6 +276,38 @@ test_no_start_while_freeing(void **state)
 	loop_free(loop);
 }
 
+/*
+ * tasks_close(): the task is cancelled at once and delivered on the loop
+ * (waiting there, as the dashboard does when quitting); its done
+ * callback cannot start another.
+ */
+static void
+test_close_then_loop(void **state)
+{
+	struct loop	*loop;
+	struct restart	 r;
+	char		*cause = NULL;
+	int64_t		 t0;
+
+	(void)state;
+	loop = loop_new();
+	memset(&r, 0, sizeof r);
+	r.ts = tasks_new(loop);
+	assert_int_not_equal(task_start(r.ts, restart_run, restart_done, &r,
+	    &cause), 0);
+	t0 = util_mono_ms();
+	tasks_close(r.ts);
+	while (tasks_running(r.ts) > 0 && util_mono_ms() - t0 < 10000)
+		assert_int_equal(loop_run_once(loop, 50), 0);
+	assert_true(util_mono_ms() - t0 < 10000);	/* not the 30 s sleep */
+	assert_int_equal(r.dones, 1);
+	assert_int_equal(r.again, 0);
+	assert_string_equal(r.cause, "cannot start a task: shutting down");
+	tasks_free(r.ts, 0);
+	free(r.cause);
+	loop_free(loop);
+}
+
 static void
 test_chain(void **state)
 {
@@ -496,6 +528,7 @@ main(void)
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_no_start_while_freeing),
+		cmocka_unit_test(test_close_then_loop),
 		cmocka_unit_test(test_free_orphans),
 		cmocka_unit_test(test_free_orphan_ends_at_once),
 		cmocka_unit_test(test_off_wake),
