@@ -162,6 +162,7 @@ struct dash {
 
 	struct dash_audit	 audit;
 	uint32_t		 keycheck;	/* its task, or 0 */
+	uint32_t		 survey;	/* an action's survey task, or 0 */
 	struct dash_backups	 backups;
 
 	/* --demo */
@@ -467,17 +468,150 @@ dash_pending_clear(struct dash *d)
 	d->pending_act = NULL;
 }
 
-/* A key asked for an action: plan it and open the confirm dialog. */
+/*
+ * Plan a (target, priv: taken) with the survey's result (or NULL) and
+ * open the confirm dialog; a plan the job would refuse is shown only.
+ */
 static void
-dash_action(struct dash *d)
+dash_plan_show(struct dash *d, const struct action *a, const char *target,
+    void *priv, const void *survey)
 {
 	struct job_ctx		 ctx;
 	struct job_args		 args;
 	struct job_plan		*plan;
+	char			*cause = NULL, *text, *msg, *title;
+
+	memset(&args, 0, sizeof args);
+	args.target = target;
+	args.priv = priv;
+	ctx.cfg = d->cli->cfg;
+	ctx.fleet = d->fleet;
+	ctx.survey = survey;
+	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
+		msg = xasprintf("%s %s: %s", a->verb, target, cause);
+		ui_message(d->ui, msg);
+		free(msg);
+		free(cause);
+		action_args_free(a, priv);
+		return;
+	}
+	text = job_plan_text(plan);
+	if (plan->refusal != NULL) {
+		/* Shown, never started: nothing to confirm. */
+		title = xasprintf("%s%s%s: REFUSED", a->verb,
+		    *target != '\0' ? " " : "", target);
+		ui_show_text(d->ui, title, text);
+		msg = xasprintf("%s: refused, nothing changed: %s", a->verb,
+		    plan->refusal);
+		ui_message(d->ui, msg);
+		free(msg);
+		free(title);
+		free(text);
+		job_plan_free(plan);
+		action_args_free(a, priv);
+		return;
+	}
+	dash_pending_clear(d);
+	d->pending = plan;
+	d->pending_priv = priv;
+	d->pending_act = a;
+	d->pending_target = xstrdup(target);
+	title = xasprintf("%s %s?%s", a->verb, target,
+	    plan->risk == JOB_RISK_DESTRUCTIVE ? "  DESTRUCTIVE" : "");
+	ui_confirm(d->ui, ++d->pending_token, title, text,
+	    plan->risk == JOB_RISK_DESTRUCTIVE ? plan->confirm : NULL);
+	free(title);
+	free(text);
+}
+
+/*
+ * An action whose plan needs a survey (registry.h): made on a task with
+ * a configuration of its own (the task may outlive the dashboard's), the
+ * plan shown when it ends.
+ */
+struct dash_survey {
+	struct dash		*d;
+	const struct action	*a;
+	char			*target;
+	void			*priv;		/* the action's args */
+	char			*path;		/* the configuration file */
+	struct config		*cfg;
+	void			*out;		/* survey()'s result */
+	char			*cause;
+	int			 rc;
+};
+
+static void
+dash_survey_free(struct dash_survey *s)
+{
+	if (s->out != NULL)
+		s->a->survey_free(s->out);
+	action_args_free(s->a, s->priv);
+	config_free(s->cfg);
+	free(s->target);
+	free(s->path);
+	free(s->cause);
+	free(s);
+}
+
+static void
+dash_survey_run_cb(struct task *t, void *arg)
+{
+	struct dash_survey	*s = arg;
+	struct job_args		 args;
+
+	s->cfg = config_new();
+	if ((s->rc = config_load(s->cfg, s->path, &s->cause)) != 0)
+		return;
+	memset(&args, 0, sizeof args);
+	args.target = s->target;
+	args.priv = s->priv;
+	s->rc = s->a->survey(s->cfg, &args, task_cancel_flag(t), &s->out,
+	    &s->cause);
+}
+
+static void
+dash_survey_done_cb(uint32_t id, enum task_end end, void *arg)
+{
+	struct dash_survey	*s = arg;
+	struct dash		*d = s->d;
+	char			*msg;
+	void			*priv;
+
+	(void)id;
+	if (end == TASK_ORPHANED) {
+		dash_survey_free(s);
+		return;
+	}
+	d->survey = 0;
+	if (d->ui == NULL || end == TASK_CANCELLED) {
+		dash_survey_free(s);
+		return;
+	}
+	if (s->rc != 0) {
+		msg = xasprintf("%s: %s", s->a->verb, s->cause);
+		ui_message(d->ui, msg);
+		free(msg);
+		dash_survey_free(s);
+		dash_draw(d);
+		return;
+	}
+	priv = s->priv;			/* dash_plan_show() takes it */
+	s->priv = NULL;
+	dash_plan_show(d, s->a, s->target, priv, s->out);
+	dash_survey_free(s);
+	dash_draw(d);
+}
+
+/* A key asked for an action: plan it and open the confirm dialog. */
+static void
+dash_action(struct dash *d)
+{
+	struct dash_survey	*s;
 	const struct action	*a;
 	const char		*verb;
-	char			*target, *cause = NULL, *text, *msg;
-	char			*title, *arg = NULL;
+	char			*target, *cause = NULL, *msg;
+	char			*arg = NULL;
 	void			*priv = NULL;
 
 	if (!ui_take_action(d->ui, &a, &target, &arg))
@@ -487,8 +621,6 @@ dash_action(struct dash *d)
 		ui_message(d->ui, "read-only: no actions");
 		goto out;
 	}
-	memset(&args, 0, sizeof args);
-	args.target = target;
 	/* The value the prompt asked for, as its option on the CLI. */
 	if (a->ask != NULL && arg != NULL && a->args_parse != NULL) {
 		priv = action_args_new(a);
@@ -501,29 +633,44 @@ dash_action(struct dash *d)
 			goto out;
 		}
 	}
-	args.priv = priv;
-	ctx.cfg = d->cli->cfg;
-	ctx.fleet = d->fleet;
-	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
-		msg = xasprintf("%s %s: %s", verb, target, cause);
+	if (a->survey == NULL) {
+		dash_plan_show(d, a, target, priv, NULL);
+		goto out;
+	}
+	if (d->survey != 0) {
+		msg = xasprintf("%s: still looking at the hosts", verb);
 		ui_message(d->ui, msg);
 		free(msg);
-		free(cause);
 		action_args_free(a, priv);
 		goto out;
 	}
-	dash_pending_clear(d);
-	d->pending = plan;
-	d->pending_priv = priv;
-	d->pending_act = a;
-	d->pending_target = xstrdup(target);
-	text = job_plan_text(plan);
-	title = xasprintf("%s %s?%s", verb, target,
-	    plan->risk == JOB_RISK_DESTRUCTIVE ? "  DESTRUCTIVE" : "");
-	ui_confirm(d->ui, ++d->pending_token, title, text,
-	    plan->risk == JOB_RISK_DESTRUCTIVE ? plan->confirm : NULL);
-	free(title);
-	free(text);
+	if (d->cli->cfg->path == NULL) {
+		msg = xasprintf("%s: no configuration file", verb);
+		ui_message(d->ui, msg);
+		free(msg);
+		action_args_free(a, priv);
+		goto out;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->d = d;
+	s->a = a;
+	s->target = target;
+	s->priv = priv;
+	s->path = xstrdup(d->cli->cfg->path);
+	target = NULL;
+	d->survey = task_start(d->tasks, dash_survey_run_cb,
+	    dash_survey_done_cb, s, &cause);
+	if (d->survey == 0) {
+		msg = xasprintf("%s: %s", verb, cause);
+		ui_message(d->ui, msg);
+		free(msg);
+		free(cause);
+		dash_survey_free(s);
+		goto out;
+	}
+	msg = xasprintf("%s: trying each host before the plan...", verb);
+	ui_message(d->ui, msg);
+	free(msg);
 out:
 	free(target);
 	free(arg);

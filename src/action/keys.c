@@ -186,6 +186,117 @@ fail:
 
 /* --- plan ---------------------------------------------------------------- */
 
+/*
+ * The survey (before the plan, off the loop thread): the inventory,
+ * narrowed by --hosts, and a quick connect to each host with the current
+ * key, [ssh] max_parallel at once, each within a few seconds.
+ */
+#define KR_SURVEY_CONNECT_MS	3000	/* name and TCP connect */
+#define KR_SURVEY_CALL_MS	5000	/* each ssh call after it */
+
+struct kr_survey {
+	struct keyinv_check	*v;
+	size_t			 n;
+};
+
+static int
+kr_survey(const struct config *cfg, const struct job_args *a,
+    const atomic_bool *cancel, void **out, char **cause)
+{
+	const struct kr_args		*ka = kr_args_of(a);
+	struct keyinv_check_opts	 o;
+	struct kr_survey		*sv;
+
+	if (cfg->openstack.auth_url == NULL && cfg->rancher.url == NULL) {
+		*cause = xstrdup("no inventory: neither [openstack] nor "
+		    "[rancher] is configured");
+		return (-1);
+	}
+	memset(&o, 0, sizeof o);
+	o.hosts = ka->hosts;
+	o.connect_ms = KR_SURVEY_CONNECT_MS;
+	o.call_ms = KR_SURVEY_CALL_MS;
+	o.cancel = cancel;
+	sv = xcalloc(1, sizeof *sv);
+	if (keyinv_check_with(cfg, &o, &sv->v, &sv->n, cause) != 0) {
+		free(sv);
+		return (-1);
+	}
+	*out = sv;
+	return (0);
+}
+
+static void
+kr_survey_free(void *arg)
+{
+	struct kr_survey	*sv = arg;
+
+	if (sv == NULL)
+		return;
+	keyinv_check_free(sv->v, sv->n);
+	free(sv);
+}
+
+/* A cause without its "ssh [host]:port: " head, cut to one short line. */
+static void
+kr_plan_why(struct buf *b, const char *why)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (why == NULL)
+		return;
+	if (strncmp(why, "ssh ", 4) == 0 && (p = strstr(why, ": ")) != NULL)
+		why = p + 2;
+	n = strcspn(why, "\n");
+	if (n > 120)
+		n = 120;
+	buf_printf(b, ": %.*s%s", (int)n, why, why[n] != '\0' ? "..." : "");
+}
+
+/* The plan's hosts from the survey; the refusal when one is unreachable. */
+static void
+kr_plan_survey(const struct kr_survey *sv, const struct kr_args *ka,
+    struct job_plan *p)
+{
+	const struct keyinv_check	*c;
+	struct buf			 b = { 0 }, bad = { 0 };
+	size_t				 i, nbad = 0;
+
+	for (i = 0; i < sv->n; i++)
+		nbad += sv->v[i].reach != KEYINV_REACH_OK;
+	job_plan_add(p, "the %zu hosts known now: each tried just now with "
+	    "the current key (host key checked, %d s to connect): %zu "
+	    "reachable, %zu not", sv->n, KR_SURVEY_CONNECT_MS / 1000,
+	    sv->n - nbad, nbad);
+	for (i = 0; i < sv->n; i++) {
+		c = &sv->v[i];
+		buf_printf(&b, "%s (%s): %s", c->name, c->address,
+		    keyinv_reach_name(c->reach));
+		if (c->reach != KEYINV_REACH_OK &&
+		    c->reach != KEYINV_REACH_REFUSED)
+			kr_plan_why(&b, c->why);
+		if (c->reach != KEYINV_REACH_OK)
+			buf_adds(&b, ka->skip_unreachable ? " (skipped)" :
+			    "");
+		job_plan_add(p, "%s", b.data);
+		buf_free(&b);
+		if (c->reach != KEYINV_REACH_OK)
+			buf_printf(&bad, "%s%s (%s)", bad.len != 0 ? ", " : "",
+			    c->name, keyinv_reach_name(c->reach));
+	}
+	if (sv->n == 0)
+		p->refusal = xstrdup("no hosts in the inventory");
+	else if (nbad != 0 && !ka->skip_unreachable)
+		p->refusal = xasprintf("%zu of %zu hosts unreachable now: %s; "
+		    "--skip-unreachable goes on without them", nbad, sv->n,
+		    bad.data);
+	else if (nbad == sv->n)
+		p->refusal = xasprintf("none of the %zu hosts is reachable "
+		    "now: %s", sv->n, bad.data);
+	buf_free(&bad);
+}
+
 /* Is name in the --hosts list (NULL: every host)? */
 static bool
 kr_plan_wanted(const char *hosts, const char *name)
@@ -269,7 +380,9 @@ kr_plan(const struct job_ctx *ctx, const struct job_args *a,
 	job_plan_add(p, "inventory: every VM of Nova (GET /servers/detail) "
 	    "and every Rancher host, joined by name%s%s", ka->hosts != NULL ?
 	    "; only " : "", ka->hosts != NULL ? ka->hosts : "");
-	if (ctx->fleet != NULL)
+	if (ctx->survey != NULL)
+		kr_plan_survey(ctx->survey, ka, p);
+	else if (ctx->fleet != NULL)
 		kr_plan_hosts(ctx->fleet, ka, p);
 	job_plan_add(p, "connect to each with the current key %s (host key "
 	    "checked against known_hosts); %s", ident, ka->skip_unreachable ?
@@ -848,6 +961,8 @@ const struct action action_keys_rotate = {
 	.locks = true,
 	.plan = kr_plan,
 	.run = kr_run,
+	.survey = kr_survey,
+	.survey_free = kr_survey_free,
 	.target = ACTION_TARGET_NONE,
 	.opts = kr_opts,
 	.args_size = sizeof (struct kr_args),

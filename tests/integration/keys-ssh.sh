@@ -45,6 +45,48 @@ keys_state "$keys/new" "dry run"
 cmp -s "$tmp/h2/home/.ssh/authorized_keys" "$keys/orig"
 ok $? "dry run: nothing changed"
 
+# --- the plan: every host, and whether it is reachable now --------------------
+n=$(printf '%s\n' "$out" | grep -c '): reachable$')
+is "$n" 5 "dry run: the plan lists the five hosts, each reachable now"
+has "$out" "infra-01 (127.0.0.6): reachable" "... each with its address"
+has "$out" "rancher-server (127.0.0.5): reachable" "... the Rancher server too"
+keys_kill 6
+out=$(run --dry-run keys rotate --new-key "$keys/new" 2>&1); rc=$?
+is "$rc" 1 "dry run, infra-01's sshd stopped: exit 1"
+has "$out" "infra-01 (127.0.0.6): unreachable: " "... infra-01 is named unreachable"
+has "$out" "Connection refused" "... with the cause"
+has "$out" "would refuse to start" "... and the job would refuse to start"
+n=$(printf '%s\n' "$out" | grep -c '): reachable$')
+is "$n" 4 "... the four others reachable"
+out=$(run --dry-run keys rotate --new-key "$keys/new" --skip-unreachable 2>&1); rc=$?
+is "$rc" 0 "dry run --skip-unreachable, infra-01 stopped: exit 0"
+has "$out" "infra-01 (127.0.0.6): unreachable: " "... infra-01 still named"
+has "$out" "(skipped)" "... and said to be skipped"
+hasnt "$out" "would refuse" "... no refusal"
+out=$(run --yes keys rotate --new-key "$keys/new" 2>&1); rc=$?
+is "$rc" 1 "rotate, infra-01 stopped: exit 1"
+has "$out" "refused, nothing changed" "... refused before any change"
+has "$out" "infra-01 (127.0.0.6): unreachable" "... the plan shown names it"
+keys_start 6
+keys_state "$keys/new" "infra-01 stopped"
+n=0
+for h in $KEYS_HOSTS; do
+	cmp -s "$tmp/h$h/home/.ssh/authorized_keys" "$keys/orig" && n=$((n + 1))
+done
+is "$n" 5 "... five files untouched"
+# an sshd that accepts the connection and never answers (stopped): the
+# plan waits a few seconds for it, not the default deadlines
+hp=$(cat "$tmp/h5/sshd.pid")
+kill -STOP "$hp"
+t0=$(date +%s)
+out=$(run --dry-run keys rotate --new-key "$keys/new" 2>&1); rc=$?
+t1=$(date +%s)
+kill -CONT "$hp"
+is "$rc" 1 "dry run, rancher-server's sshd hung: exit 1"
+has "$out" "rancher-server (127.0.0.5): unreachable: " "... it is named unreachable"
+[ $((t1 - t0)) -le 15 ]
+ok $? "... the plan came within the per-host deadline ($((t1 - t0)) s)"
+
 # --- rotate all five, the key made by ssh-keygen -----------------------------
 out=$(run --yes keys rotate 2>&1); rc=$?
 is "$rc" 0 "keys rotate: every host rotated"
@@ -144,6 +186,10 @@ rm -f "$tmp/h6/host_key" "$tmp/h6/host_key.pub"
 ssh-keygen -q -t ed25519 -N '' -f "$tmp/h6/host_key"
 keys_start 6
 KEYS_ANY_HOSTKEY=1
+out=$(run --dry-run keys rotate --new-key "$keys/new" 2>&1); rc=$?
+is "$rc" 1 "changed host key: the dry run exits 1"
+has "$out" "infra-01 (127.0.0.6): host key CHANGED" "... and shows the host key as changed"
+has "$out" "would refuse to start" "... the job would refuse"
 rotate "changed host key"
 is "$rc" 1 "changed host key: exit 1"
 has "$out" "unreachable" "... the host is unreachable"
