@@ -418,7 +418,9 @@ kr_plan(const struct job_ctx *ctx, const struct job_args *a,
 	    "backup .bbbctl-backup), log in with the new key alone, remove "
 	    "the old keys the same way, check new in and old out; on a "
 	    "failure, a cancel or --timeout put the original back and check "
-	    "the current key logs in", par, cfg->ssh.user != NULL ? cfg->ssh.user :
+	    "the current key logs in (retried over a fresh session; should "
+	    "it still fail once the new key was proven, the rotation is "
+	    "finished instead)", par, cfg->ssh.user != NULL ? cfg->ssh.user :
 	    "root", path);
 	free(path);
 	if (ka->hosts != NULL)
@@ -741,7 +743,7 @@ kr_report(struct kr *k, size_t *rotated)
 					continue;
 			} else if (h->res.outcome != o)
 				continue;
-			if (o == KEYROT_ROTATED)
+			if (o == KEYROT_ROTATED || o == KEYROT_FORWARD)
 				(*rotated)++;
 			buf_printf(&b, "%s%s%s", first ? (b.len != 0 ? "; " :
 			    "") : ", ", first ? keyrot_outcome_name(o) : "",
@@ -759,6 +761,30 @@ kr_report(struct kr *k, size_t *rotated)
 	return (buf_steal(&b));
 }
 
+/* Only the new key logs in (rotated, or finished after a failed restore). */
+static bool
+kr_is_rotated(const struct kr_host *h)
+{
+	return (h->reachable && (h->res.outcome == KEYROT_ROTATED ||
+	    h->res.outcome == KEYROT_FORWARD));
+}
+
+/* The hosts rotated after a failed restore, "a, b", or NULL. */
+static char *
+kr_forward(struct kr *k)
+{
+	struct buf	 b = { 0 };
+	size_t		 i;
+
+	for (i = 0; i < k->nhosts; i++) {
+		if (k->hosts[i].reachable &&
+		    k->hosts[i].res.outcome == KEYROT_FORWARD)
+			buf_printf(&b, "%s%s", b.len != 0 ? ", " : "",
+			    k->hosts[i].name);
+	}
+	return (b.data != NULL ? buf_steal(&b) : NULL);
+}
+
 /* The hosts not rotated, "a, b". */
 static char *
 kr_need_old(struct kr *k)
@@ -767,8 +793,7 @@ kr_need_old(struct kr *k)
 	size_t		 i;
 
 	for (i = 0; i < k->nhosts; i++) {
-		if (k->hosts[i].reachable &&
-		    k->hosts[i].res.outcome == KEYROT_ROTATED)
+		if (kr_is_rotated(&k->hosts[i]))
 			continue;
 		buf_printf(&b, "%s%s", b.len != 0 ? ", " : "",
 		    k->hosts[i].name);
@@ -789,7 +814,7 @@ kr_run(struct job *j, char **cause)
 	const char		*ident;
 	char			*alloc = NULL, *newpath = NULL, *comment = NULL;
 	char			*report = NULL, *name = NULL, *why = NULL;
-	char			*need;
+	char			*need, *fwd;
 	size_t			 nrm = 0, i, nunreach = 0, rotated;
 	int			 rc = -1;
 
@@ -878,18 +903,22 @@ kr_run(struct job *j, char **cause)
 	k.spec.arg = &k;
 	kr_pool(&k, false);
 	for (i = 0; i < k.nhosts; i++) {
-		if (k.hosts[i].reachable && k.hosts[i].res.outcome ==
-		    KEYROT_ROTATED)
+		if (kr_is_rotated(&k.hosts[i]))
 			log_info("keys rotate %s: rotated in %lld ms",
 			    k.hosts[i].name, (long long)k.hosts[i].res.ms);
 	}
 	report = kr_report(&k, &rotated);
 	if (rotated != k.nhosts) {
 		need = kr_need_old(&k);
+		fwd = kr_forward(&k);
 		*cause = xasprintf("%zu of %zu hosts rotated; hosts that "
 		    "still need the old key (%s, which stays the identity): "
-		    "%s; %s", rotated, k.nhosts, cur.fp, need, report);
+		    "%s%s%s%s%s; %s", rotated, k.nhosts, cur.fp, need,
+		    fwd != NULL ? "; hosts that now take only the new key (" :
+		    "", fwd != NULL ? new.priv : "", fwd != NULL ? "): " : "",
+		    fwd != NULL ? fwd : "", report);
 		free(need);
+		free(fwd);
 		goto out;
 	}
 

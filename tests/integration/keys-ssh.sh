@@ -269,6 +269,61 @@ else
 	skip "no tmpfs mount here" 4
 fi
 
+# 8. the removal's write fails and so does the restore's: mv on bbb-02
+# fails as many times as $tmp/h3/fail-remove and fail-restore say
+fail_mv() {
+	echo "$1" >"$tmp/h3/fail-remove"
+	echo "$2" >"$tmp/h3/fail-restore"
+	cat >"$tmp/h3/bin/mv" <<EOF
+#!/bin/sh
+case "\$2" in
+*.bbbctl-remove.*) k=$tmp/h3/fail-remove ;;
+*.bbbctl-restore.*) k=$tmp/h3/fail-restore ;;
+*) exec /bin/mv "\$@" ;;
+esac
+n=\$(cat "\$k")
+[ "\$n" = 0 ] && exec /bin/mv "\$@"
+echo \$((n - 1)) >"\$k"
+echo "mv: injected failure" >&2
+exit 1
+EOF
+	chmod 755 "$tmp/h3/bin/mv"
+}
+keys_reset
+fail_mv 1 1
+rotate "remove and first restore fail"
+is "$rc" 1 "remove and first restore fail: exit 1"
+has "$out" "restored: bbb-02 (write (remove): mv: injected failure" "... bbb-02 restored, with the cause"
+cmp -s "$tmp/h3/home/.ssh/authorized_keys" "$keys/orig"
+ok $? "... its file is the original (the restore tried again)"
+is "$(cat "$tmp/h3/fail-restore")" 0 "... after a failed restore"
+keys_reset
+fail_mv 1 99
+out=$(run --yes keys rotate --new-key "$keys/new" 2>&1); rc=$?
+keys_state "$keys/new" "remove fails, every restore fails"
+cmp -s "$tmp/h3/home/.ssh/authorized_keys" "$tmp/rotated"
+ok $? "remove fails, every restore fails: bbb-02 is rotated (finished forward), not old+new"
+has "$out" "rotated after a failed restore: bbb-02 (" "... the report says so"
+has "$out" "finished the rotation instead" "... and why"
+is "$rc" 0 "... every host now rotated: exit 0"
+grep -q "^identity = $keys/new\$" "$conf"
+ok $? "... and the identity switched (no host takes the old key)"
+keys_login 3 "$keys/old"
+is "$?" 255 "... the old key is refused on bbb-02"
+# the same, with another host restored: the identity stays, and the
+# report names the host that now takes only the new key
+keys_reset
+fail_mv 1 99
+KEYS_SSHD_EXTRA_2='PubkeyAcceptedAlgorithms ecdsa-sha2-nistp256'
+keys_start 2
+rotate "bbb-02 forward, bbb-01 restored"
+is "$rc" 1 "bbb-02 forward, bbb-01 restored: exit 1"
+has "$out" "now take only the new key ($keys/new): bbb-02" "... the report names bbb-02 as needing the new key"
+cmp -s "$tmp/h2/home/.ssh/authorized_keys" "$keys/orig"
+ok $? "... bbb-01 is the original"
+KEYS_SSHD_EXTRA_2=
+rm -f "$tmp/h3/bin/mv"
+
 # --hosts: those hosts only; the identity stays (the others need it)
 keys_reset
 out=$(run --yes keys rotate --new-key "$keys/new" --hosts bbb-01,infra-01 2>&1)
@@ -288,7 +343,7 @@ out=$(run --yes keys rotate --hosts nope 2>&1)
 is "$?" 1 "--hosts with an unknown name: exit 1"
 has "$out" "not in the inventory: nope" "... named"
 
-# 8. --remove by file and by fingerprint: the colleague's key goes too,
+# 9. --remove by file and by fingerprint: the colleague's key goes too,
 # the comment and the blank line stay
 keys_reset
 ofp=$(ssh-keygen -lf "$keys/other.pub" | cut -d' ' -f2)
