@@ -163,6 +163,7 @@ struct dash {
 	struct dash_audit	 audit;
 	uint32_t		 keycheck;	/* its task, or 0 */
 	uint32_t		 survey;	/* an action's survey task, or 0 */
+	bool			 reload_identity; /* keys rotate switched it */
 	struct dash_backups	 backups;
 
 	/* --demo */
@@ -175,6 +176,7 @@ static void	 dash_audit_start(struct dash *);
 static void	 dash_backups_start(struct dash *);
 static void	 dash_audit_done_cb(uint32_t, enum task_end, void *);
 static void	 dash_keycheck_start(struct dash *);
+static void	 dash_reload_identity(struct dash *);
 static void	 dash_input_cb(void *);
 static void	 dash_resize_cb(void *);
 static void	 dash_end_cb(int, bool, void *);
@@ -535,6 +537,8 @@ struct dash_survey {
 	char			*target;
 	void			*priv;		/* the action's args */
 	char			*path;		/* the configuration file */
+	char			*identity;	/* the dashboard's [ssh]
+						   identity (NULL: default) */
 	struct config		*cfg;
 	void			*out;		/* survey()'s result */
 	char			*cause;
@@ -549,6 +553,7 @@ dash_survey_free(struct dash_survey *s)
 	action_args_free(s->a, s->priv);
 	config_free(s->cfg);
 	free(s->target);
+	free(s->identity);
 	free(s->path);
 	free(s->cause);
 	free(s);
@@ -563,6 +568,10 @@ dash_survey_run_cb(struct task *t, void *arg)
 	s->cfg = config_new();
 	if ((s->rc = config_load(s->cfg, s->path, &s->cause)) != 0)
 		return;
+	/* The key this dashboard's jobs log in with (dash_reload_identity()). */
+	free(s->cfg->ssh.identity);
+	s->cfg->ssh.identity = s->identity;
+	s->identity = NULL;
 	memset(&args, 0, sizeof args);
 	args.target = s->target;
 	args.priv = s->priv;
@@ -657,6 +666,8 @@ dash_action(struct dash *d)
 	s->target = target;
 	s->priv = priv;
 	s->path = xstrdup(d->cli->cfg->path);
+	if (d->cli->cfg->ssh.identity != NULL)
+		s->identity = xstrdup(d->cli->cfg->ssh.identity);
 	target = NULL;
 	d->survey = task_start(d->tasks, dash_survey_run_cb,
 	    dash_survey_done_cb, s, &cause);
@@ -756,8 +767,18 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 		/* Its outcome is in the audit trail now. */
 		if (ui_wants_audit(d->ui))
 			dash_audit_start(d);
-		/* The hosts accept another key now. */
-		if (strcmp(fj->verb, "keys rotate") == 0)
+		/*
+		 * The hosts accept another key now, and the configuration
+		 * file names it: this dashboard takes it (once no job runs)
+		 * for its later ssh work, then checks the hosts with it.
+		 */
+		if (strcmp(fj->verb, "keys rotate") == 0 &&
+		    fj->state == FLEET_JOB_DONE)
+			d->reload_identity = true;
+		if (d->reload_identity && jobs_running(d->jobs) == 0) {
+			dash_reload_identity(d);
+			dash_keycheck_start(d);
+		} else if (strcmp(fj->verb, "keys rotate") == 0)
 			dash_keycheck_start(d);
 		if (strncmp(fj->verb, "backup ", 7) == 0)
 			dash_backups_start(d);
@@ -767,12 +788,68 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 
 /* --- keys check, for the host view ---------------------------------------- */
 
+/*
+ * After keys rotate switched [ssh] identity (and [scale] key_name) in the
+ * configuration file: take those two settings from the file, nothing
+ * else, so that later key checks, rotations, rake and scale out use the
+ * new key.  On the loop thread, and only when no job runs: the job
+ * workers read the configuration (tasks read their own copy).
+ */
+static void
+dash_reload_identity(struct dash *d)
+{
+	struct config	*cfg = d->cli->cfg, *fresh;
+	char		*cause = NULL, *msg, *t;
+	bool		 changed = false;
+
+	d->reload_identity = false;
+	if (cfg->path == NULL)
+		return;
+	fresh = config_new();
+	if (config_load(fresh, cfg->path, &cause) != 0) {
+		msg = xasprintf("keys rotate: the configuration could not be "
+		    "read again (%s); restart to use the new key", cause);
+		log_warn("dashboard: %s", msg);
+		if (d->ui != NULL)
+			ui_message(d->ui, msg);
+		free(msg);
+		free(cause);
+		config_free(fresh);
+		return;
+	}
+	if ((cfg->ssh.identity == NULL) != (fresh->ssh.identity == NULL) ||
+	    (cfg->ssh.identity != NULL &&
+	    strcmp(cfg->ssh.identity, fresh->ssh.identity) != 0)) {
+		t = cfg->ssh.identity;
+		cfg->ssh.identity = fresh->ssh.identity;
+		fresh->ssh.identity = t;
+		changed = true;
+	}
+	if ((cfg->scale.key_name == NULL) != (fresh->scale.key_name == NULL) ||
+	    (cfg->scale.key_name != NULL &&
+	    strcmp(cfg->scale.key_name, fresh->scale.key_name) != 0)) {
+		t = cfg->scale.key_name;
+		cfg->scale.key_name = fresh->scale.key_name;
+		fresh->scale.key_name = t;
+		changed = true;
+	}
+	if (changed)
+		log_info("dashboard: [ssh] identity is now %s, [scale] "
+		    "key_name %s (read again after keys rotate)",
+		    cfg->ssh.identity != NULL ? cfg->ssh.identity :
+		    "the default", cfg->scale.key_name != NULL ?
+		    cfg->scale.key_name : "none");
+	config_free(fresh);
+}
+
 struct dash_keycheck {
 	struct dash		*d;
 	char			*path;		/* the configuration file */
 	struct config		*cfg;		/* its own, read from path:
 						   the task may outlive the
 						   dashboard's */
+	char			*identity;	/* the dashboard's [ssh]
+						   identity (NULL: default) */
 	struct keyinv_check	*v;
 	size_t			 n;
 	char			*cause;
@@ -785,10 +862,13 @@ dash_keycheck_run_cb(struct task *t, void *arg)
 	struct dash_keycheck	*k = arg;
 
 	(void)t;
-	/* Read again: a rotation switched [ssh] identity in the file. */
 	k->cfg = config_new();
 	if ((k->rc = config_load(k->cfg, k->path, &k->cause)) != 0)
 		return;
+	/* The key this dashboard logs in with (dash_reload_identity()). */
+	free(k->cfg->ssh.identity);
+	k->cfg->ssh.identity = k->identity;
+	k->identity = NULL;
 	k->rc = keyinv_check(k->cfg, &k->v, &k->n, &k->cause);
 }
 
@@ -818,6 +898,7 @@ dash_keycheck_done_cb(uint32_t id, enum task_end end, void *arg)
 	}
 	keyinv_check_free(k->v, k->n);
 	config_free(k->cfg);
+	free(k->identity);
 	free(k->path);
 	free(k->cause);
 	free(k);
@@ -840,12 +921,15 @@ dash_keycheck_start(struct dash *d)
 	k = xcalloc(1, sizeof *k);
 	k->d = d;
 	k->path = xstrdup(d->cli->cfg->path);
+	if (d->cli->cfg->ssh.identity != NULL)
+		k->identity = xstrdup(d->cli->cfg->ssh.identity);
 	d->keycheck = task_start(d->tasks, dash_keycheck_run_cb,
 	    dash_keycheck_done_cb, k, &cause);
 	if (d->keycheck == 0) {
 		if (d->ui != NULL)
 			ui_keycheck_set(d->ui, NULL, 0, cause);
 		free(cause);
+		free(k->identity);
 		free(k->path);
 		free(k);
 	}
