@@ -453,6 +453,15 @@ keyrot_settle_drop(struct keyrot_run *r, struct ssh_session *ss,
 	}
 }
 
+/* Add a cause to the restore's list, once however often it came. */
+static void
+keyrot_why_add(struct buf *why, const char *e)
+{
+	if (why->data != NULL && strstr(why->data, e) != NULL)
+		return;
+	buf_printf(why, "%s%s", why->len != 0 ? "; " : "", e);
+}
+
 static void
 keyrot_pause(int64_t until)
 {
@@ -481,7 +490,7 @@ keyrot_settle(struct keyrot_run *r, char **cause)
 {
 	const struct keyrot_spec	*spec = r->spec;
 	struct ssh_session		*ss, *own;
-	struct buf			 why = { 0 };
+	struct buf			 why = { 0 }, fwd = { 0 };
 	enum keyrot_state		 st, last = KEYROT_ST_OTHER;
 	char				*text = NULL, *e = NULL;
 	char				 mode[8], owner[48];
@@ -498,16 +507,14 @@ keyrot_settle(struct keyrot_run *r, char **cause)
 		for (try = 0; try < 3 && !restored; try++) {
 			if ((ss = keyrot_settle_session(r, try, &own,
 			    &e)) == NULL) {
-				buf_printf(&why, "%s%s", why.len != 0 ? "; " :
-				    "", e);
+				keyrot_why_add(&why, e);
 				free(e);
 				e = NULL;
 				continue;
 			}
 			if (keyrot_read_over(ss, r->path, &text, &len, mode,
 			    owner, &e) != 0) {
-				buf_printf(&why, "%s%s", why.len != 0 ? "; " :
-				    "", e);
+				keyrot_why_add(&why, e);
 				free(e);
 				e = NULL;
 				keyrot_settle_drop(r, ss, own);
@@ -534,8 +541,7 @@ keyrot_settle(struct keyrot_run *r, char **cause)
 				restored = true;
 				last = KEYROT_ST_ORIG;
 			} else {
-				buf_printf(&why, "%s%s", why.len != 0 ? "; " :
-				    "", e);
+				keyrot_why_add(&why, e);
 				free(e);
 				e = NULL;
 			}
@@ -592,6 +598,8 @@ keyrot_settle(struct keyrot_run *r, char **cause)
 				    ss, "remove", r->final, r->finallen, text,
 				    len, &e) == 0)
 					st = last = KEYROT_ST_FINAL;
+				if (e != NULL)
+					keyrot_why_add(&fwd, e);
 				free(e);
 				e = NULL;
 				free(text);
@@ -601,6 +609,7 @@ keyrot_settle(struct keyrot_run *r, char **cause)
 				if (st == KEYROT_ST_ORIG) {
 					/* Someone's restore won after all. */
 					buf_free(&why);
+					buf_free(&fwd);
 					*cause = xstrdup("restored late; the "
 					    "current key was not tried again");
 					return (1);
@@ -615,6 +624,7 @@ keyrot_settle(struct keyrot_run *r, char **cause)
 					    why.data : "failed", e);
 					free(e);
 					buf_free(&why);
+					buf_free(&fwd);
 					return (2);
 				}
 				*cause = xasprintf("restore: %s; finished the "
@@ -622,14 +632,17 @@ keyrot_settle(struct keyrot_run *r, char **cause)
 				    "in", why.data != NULL ? why.data :
 				    "failed");
 				buf_free(&why);
+				buf_free(&fwd);
 				return (2);
 			}
 		}
 	}
-	*cause = xasprintf("restore: %s; the file is %s", why.data != NULL ?
-	    why.data : "failed", known ? keyrot_state_name(last) :
-	    "unknown (could not be read)");
+	*cause = xasprintf("restore: %s%s%s; the file is %s", why.data != NULL ?
+	    why.data : "failed", fwd.data != NULL ? "; finishing the "
+	    "rotation instead: " : "", fwd.data != NULL ? fwd.data : "",
+	    known ? keyrot_state_name(last) : "unknown (could not be read)");
 	buf_free(&why);
+	buf_free(&fwd);
 	return (-1);
 }
 

@@ -322,6 +322,22 @@ has "$out" "now take only the new key ($keys/new): bbb-02" "... the report names
 cmp -s "$tmp/h2/home/.ssh/authorized_keys" "$keys/orig"
 ok $? "... bbb-01 is the original"
 KEYS_SSHD_EXTRA_2=
+# every removal and every restore fails on bbb-02: nothing can put its
+# file in either state; the report says what it holds, and both keys
+# log in there
+keys_reset
+fail_mv 99 99
+out=$(run --yes keys rotate --new-key "$keys/new" 2>&1); rc=$?
+is "$rc" 1 "every write after the add fails on bbb-02: exit 1"
+has "$out" "FAILED: bbb-02 (" "... bbb-02 reported FAILED"
+has "$out" "the file is the original with the new key added (both keys)" "... with what its file holds"
+{ cat "$keys/orig"; head -n 1 "$keys/new.pub"; } |
+    cmp -s - "$tmp/h3/home/.ssh/authorized_keys"
+ok $? "... which it does, byte for byte"
+keys_login 3 "$keys/old" && keys_login 3 "$keys/new"
+ok $? "... both keys log in on bbb-02"
+grep -q "^identity = $keys/old\$" "$conf"
+ok $? "... the identity stays the old key"
 rm -f "$tmp/h3/bin/mv"
 
 # --hosts: those hosts only; the identity stays (the others need it)
