@@ -269,8 +269,11 @@ kr_plan_survey(const struct kr_survey *sv, const struct kr_args *ka,
 	    "the current key (host key checked, %d s to connect): %zu "
 	    "reachable, %zu not", sv->n, KR_SURVEY_CONNECT_MS / 1000,
 	    sv->n - nbad, nbad);
-	for (i = 0; i < sv->n; i++) {
-		c = &sv->v[i];
+	/* Those not reachable first: a long list is cut at the bottom. */
+	for (i = 0; i < 2 * sv->n; i++) {
+		c = &sv->v[i % sv->n];
+		if ((c->reach == KEYINV_REACH_OK) != (i >= sv->n))
+			continue;
 		buf_printf(&b, "%s (%s): %s", c->name, c->address,
 		    keyinv_reach_name(c->reach));
 		if (c->reach != KEYINV_REACH_OK &&
