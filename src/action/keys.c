@@ -1000,10 +1000,14 @@ const struct action action_keys_rotate = {
 	.args_size = sizeof (struct kr_args),
 	.args_parse = kr_args_parse,
 	.args_free = kr_args_free,
-	.usage = "Each host: the new key added, proved, the old keys removed, "
-	    "proved; any\nfailure, a timeout or ^C puts that host's original "
-	    "file back.  [ssh] identity\nswitches to the new key only when "
-	    "every host is rotated.  Exit 0 only then.",
+	.usage = "The plan tries each host first (a few seconds each): one "
+	    "not reachable\nmakes the job refuse (--dry-run too: exit 1), "
+	    "unless --skip-unreachable.\nEach host: the new key added, proved, "
+	    "the old keys removed, proved; any\nfailure, a timeout or ^C puts "
+	    "that host's original file back (should that\nstay impossible "
+	    "once the new key was proven, the rotation is finished).\n[ssh] "
+	    "identity switches to the new key only when every host is "
+	    "rotated.\nExit 0 only then.",
 	.key = 'K',
 	.views = ACTION_VIEW_HOSTS,
 	.hint = true
