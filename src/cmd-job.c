@@ -7,9 +7,11 @@
  * The options are the action's own (its row's opts, parsed into its
  * private args), the common --lock-wait S and --timeout S, and the
  * global ones (cli.h); all may come before or after the target (GNU
- * getopt permutes them; "--" ends them).  The plan is made first;
- * --dry-run prints it and stops (nothing is changed, no secret
- * printed).  Then
+ * getopt permutes them; "--" ends them).  The plan is made first
+ * (after the row's survey, when it has one: keys rotate tries each
+ * host); --dry-run prints it and stops (nothing is changed, no secret
+ * printed; exit 1 when the plan says the job would refuse to start,
+ * which it then does without --dry-run too).  Then
  * confirmation: --yes, or on a terminal y/N for reversible actions and
  * the target's name typed for destructive ones; without a terminal and
  * without --yes the command refuses.  The job then runs on its worker
@@ -407,7 +409,8 @@ cmd_job_run(struct cli *cli, struct cmd_job *cj)
 	struct fleet		*fleet;
 	struct sigaction	 sa;
 	char			*cause = NULL, *text, *what;
-	int			 rc = CLI_EXIT_ERROR;
+	void			*survey = NULL;
+	int			 rc = CLI_EXIT_ERROR, rc_plan;
 
 	/* "server cordon bbb-03", as the plan's title. */
 	if (*args.target != '\0')
@@ -430,7 +433,19 @@ cmd_job_run(struct cli *cli, struct cmd_job *cj)
 			cause = NULL;
 		}
 	}
-	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
+	/* What the plan shows and must be looked up (hosts reachable?). */
+	ctx.survey = NULL;
+	if (a->survey != NULL && a->survey(cli->cfg, &args, NULL, &survey,
+	    &cause) != 0) {
+		fprintf(stderr, "bbbctl: %s: %s\n", what, cause);
+		free(cause);
+		goto out;
+	}
+	ctx.survey = survey;
+	rc_plan = jobs_plan(a, &ctx, &args, &plan, &cause);
+	if (survey != NULL)
+		a->survey_free(survey);
+	if (rc_plan != 0) {
 		fprintf(stderr, "bbbctl: %s: %s\n", what, cause);
 		free(cause);
 		goto out;
@@ -438,9 +453,20 @@ cmd_job_run(struct cli *cli, struct cmd_job *cj)
 	text = job_plan_text(plan);
 	if (cli->dry_run) {
 		printf("dry run, nothing is changed: %s", text);
+		if (plan->refusal != NULL)
+			fprintf(stderr, "bbbctl: %s: the job would refuse to "
+			    "start: %s\n", what, plan->refusal);
+		else
+			rc = CLI_EXIT_OK;
 		free(text);
 		job_plan_free(plan);
-		rc = CLI_EXIT_OK;
+		goto out;
+	}
+	if (plan->refusal != NULL) {
+		fprintf(stderr, "%sbbbctl: %s: refused, nothing changed: %s\n",
+		    text, what, plan->refusal);
+		free(text);
+		job_plan_free(plan);
 		goto out;
 	}
 	if (cli->readonly) {

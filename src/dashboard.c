@@ -170,6 +170,8 @@ struct dash {
 
 	struct dash_audit	 audit;
 	uint32_t		 keycheck;	/* its task, or 0 */
+	uint32_t		 survey;	/* an action's survey task, or 0 */
+	bool			 reload_identity; /* keys rotate switched it */
 	struct dash_backups	 backups;
 
 	/* --demo */
@@ -182,6 +184,7 @@ static void	 dash_audit_start(struct dash *);
 static void	 dash_backups_start(struct dash *);
 static void	 dash_audit_done_cb(uint32_t, enum task_end, void *);
 static void	 dash_keycheck_start(struct dash *);
+static void	 dash_reload_identity(struct dash *);
 static void	 dash_input_cb(void *);
 static void	 dash_resize_cb(void *);
 static void	 dash_end_cb(int, bool, void *);
@@ -475,17 +478,157 @@ dash_pending_clear(struct dash *d)
 	d->pending_act = NULL;
 }
 
-/* A key asked for an action: plan it and open the confirm dialog. */
+/*
+ * Plan a (target, priv: taken) with the survey's result (or NULL) and
+ * open the confirm dialog; a plan the job would refuse is shown only.
+ */
 static void
-dash_action(struct dash *d)
+dash_plan_show(struct dash *d, const struct action *a, const char *target,
+    void *priv, const void *survey)
 {
 	struct job_ctx		 ctx;
 	struct job_args		 args;
 	struct job_plan		*plan;
+	char			*cause = NULL, *text, *msg, *title;
+
+	memset(&args, 0, sizeof args);
+	args.target = target;
+	args.priv = priv;
+	ctx.cfg = d->cli->cfg;
+	ctx.fleet = d->fleet;
+	ctx.survey = survey;
+	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
+		msg = xasprintf("%s %s: %s", a->verb, target, cause);
+		ui_message(d->ui, msg);
+		free(msg);
+		free(cause);
+		action_args_free(a, priv);
+		return;
+	}
+	text = job_plan_text(plan);
+	if (plan->refusal != NULL) {
+		/* Shown, never started: nothing to confirm. */
+		title = xasprintf("%s%s%s: REFUSED", a->verb,
+		    *target != '\0' ? " " : "", target);
+		ui_show_text(d->ui, title, text);
+		msg = xasprintf("%s: refused, nothing changed: %s", a->verb,
+		    plan->refusal);
+		ui_message(d->ui, msg);
+		free(msg);
+		free(title);
+		free(text);
+		job_plan_free(plan);
+		action_args_free(a, priv);
+		return;
+	}
+	dash_pending_clear(d);
+	d->pending = plan;
+	d->pending_priv = priv;
+	d->pending_act = a;
+	d->pending_target = xstrdup(target);
+	title = xasprintf("%s %s?%s", a->verb, target,
+	    plan->risk == JOB_RISK_DESTRUCTIVE ? "  DESTRUCTIVE" : "");
+	ui_confirm(d->ui, ++d->pending_token, title, text,
+	    plan->risk == JOB_RISK_DESTRUCTIVE ? plan->confirm : NULL);
+	free(title);
+	free(text);
+}
+
+/*
+ * An action whose plan needs a survey (registry.h): made on a task with
+ * a configuration of its own (the task may outlive the dashboard's), the
+ * plan shown when it ends.
+ */
+struct dash_survey {
+	struct dash		*d;
+	const struct action	*a;
+	char			*target;
+	void			*priv;		/* the action's args */
+	char			*path;		/* the configuration file */
+	char			*identity;	/* the dashboard's [ssh]
+						   identity (NULL: default) */
+	struct config		*cfg;
+	void			*out;		/* survey()'s result */
+	char			*cause;
+	int			 rc;
+};
+
+static void
+dash_survey_free(struct dash_survey *s)
+{
+	if (s->out != NULL)
+		s->a->survey_free(s->out);
+	action_args_free(s->a, s->priv);
+	config_free(s->cfg);
+	free(s->target);
+	free(s->identity);
+	free(s->path);
+	free(s->cause);
+	free(s);
+}
+
+static void
+dash_survey_run_cb(struct task *t, void *arg)
+{
+	struct dash_survey	*s = arg;
+	struct job_args		 args;
+
+	s->cfg = config_new();
+	if ((s->rc = config_load(s->cfg, s->path, &s->cause)) != 0)
+		return;
+	/* The key this dashboard's jobs log in with (dash_reload_identity()). */
+	free(s->cfg->ssh.identity);
+	s->cfg->ssh.identity = s->identity;
+	s->identity = NULL;
+	memset(&args, 0, sizeof args);
+	args.target = s->target;
+	args.priv = s->priv;
+	s->rc = s->a->survey(s->cfg, &args, task_cancel_flag(t), &s->out,
+	    &s->cause);
+}
+
+static void
+dash_survey_done_cb(uint32_t id, enum task_end end, void *arg)
+{
+	struct dash_survey	*s = arg;
+	struct dash		*d = s->d;
+	char			*msg;
+	void			*priv;
+
+	(void)id;
+	if (end == TASK_ORPHANED) {
+		dash_survey_free(s);
+		return;
+	}
+	d->survey = 0;
+	if (d->ui == NULL || end == TASK_CANCELLED) {
+		dash_survey_free(s);
+		return;
+	}
+	if (s->rc != 0) {
+		msg = xasprintf("%s: %s", s->a->verb, s->cause);
+		ui_message(d->ui, msg);
+		free(msg);
+		dash_survey_free(s);
+		dash_draw(d);
+		return;
+	}
+	priv = s->priv;			/* dash_plan_show() takes it */
+	s->priv = NULL;
+	dash_plan_show(d, s->a, s->target, priv, s->out);
+	dash_survey_free(s);
+	dash_draw(d);
+}
+
+/* A key asked for an action: plan it and open the confirm dialog. */
+static void
+dash_action(struct dash *d)
+{
+	struct dash_survey	*s;
 	const struct action	*a;
 	const char		*verb;
-	char			*target, *cause = NULL, *text, *msg;
-	char			*title, *arg = NULL;
+	char			*target, *cause = NULL, *msg;
+	char			*arg = NULL;
 	void			*priv = NULL;
 
 	if (!ui_take_action(d->ui, &a, &target, &arg))
@@ -495,8 +638,6 @@ dash_action(struct dash *d)
 		ui_message(d->ui, "read-only: no actions");
 		goto out;
 	}
-	memset(&args, 0, sizeof args);
-	args.target = target;
 	/* The value the prompt asked for, as its option on the CLI. */
 	if (a->ask != NULL && arg != NULL && a->args_parse != NULL) {
 		priv = action_args_new(a);
@@ -509,29 +650,46 @@ dash_action(struct dash *d)
 			goto out;
 		}
 	}
-	args.priv = priv;
-	ctx.cfg = d->cli->cfg;
-	ctx.fleet = d->fleet;
-	if (jobs_plan(a, &ctx, &args, &plan, &cause) != 0) {
-		msg = xasprintf("%s %s: %s", verb, target, cause);
+	if (a->survey == NULL) {
+		dash_plan_show(d, a, target, priv, NULL);
+		goto out;
+	}
+	if (d->survey != 0) {
+		msg = xasprintf("%s: still looking at the hosts", verb);
 		ui_message(d->ui, msg);
 		free(msg);
-		free(cause);
 		action_args_free(a, priv);
 		goto out;
 	}
-	dash_pending_clear(d);
-	d->pending = plan;
-	d->pending_priv = priv;
-	d->pending_act = a;
-	d->pending_target = xstrdup(target);
-	text = job_plan_text(plan);
-	title = xasprintf("%s %s?%s", verb, target,
-	    plan->risk == JOB_RISK_DESTRUCTIVE ? "  DESTRUCTIVE" : "");
-	ui_confirm(d->ui, ++d->pending_token, title, text,
-	    plan->risk == JOB_RISK_DESTRUCTIVE ? plan->confirm : NULL);
-	free(title);
-	free(text);
+	if (d->cli->cfg->path == NULL) {
+		msg = xasprintf("%s: no configuration file", verb);
+		ui_message(d->ui, msg);
+		free(msg);
+		action_args_free(a, priv);
+		goto out;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->d = d;
+	s->a = a;
+	s->target = target;
+	s->priv = priv;
+	s->path = xstrdup(d->cli->cfg->path);
+	if (d->cli->cfg->ssh.identity != NULL)
+		s->identity = xstrdup(d->cli->cfg->ssh.identity);
+	target = NULL;
+	d->survey = task_start(d->tasks, dash_survey_run_cb,
+	    dash_survey_done_cb, s, &cause);
+	if (d->survey == 0) {
+		msg = xasprintf("%s: %s", verb, cause);
+		ui_message(d->ui, msg);
+		free(msg);
+		free(cause);
+		dash_survey_free(s);
+		goto out;
+	}
+	msg = xasprintf("%s: trying each host before the plan...", verb);
+	ui_message(d->ui, msg);
+	free(msg);
 out:
 	free(target);
 	free(arg);
@@ -617,8 +775,18 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 		/* Its outcome is in the audit trail now. */
 		if (ui_wants_audit(d->ui))
 			dash_audit_start(d);
-		/* The hosts accept another key now. */
-		if (strcmp(fj->verb, "keys rotate") == 0)
+		/*
+		 * The hosts accept another key now, and the configuration
+		 * file names it: this dashboard takes it (once no job runs)
+		 * for its later ssh work, then checks the hosts with it.
+		 */
+		if (strcmp(fj->verb, "keys rotate") == 0 &&
+		    fj->state == FLEET_JOB_DONE)
+			d->reload_identity = true;
+		if (d->reload_identity && jobs_running(d->jobs) == 0) {
+			dash_reload_identity(d);
+			dash_keycheck_start(d);
+		} else if (strcmp(fj->verb, "keys rotate") == 0)
 			dash_keycheck_start(d);
 		if (strncmp(fj->verb, "backup ", 7) == 0)
 			dash_backups_start(d);
@@ -628,12 +796,68 @@ dash_job_cb(const struct fleet_job *fj, void *arg)
 
 /* --- keys check, for the host view ---------------------------------------- */
 
+/*
+ * After keys rotate switched [ssh] identity (and [scale] key_name) in the
+ * configuration file: take those two settings from the file, nothing
+ * else, so that later key checks, rotations, rake and scale out use the
+ * new key.  On the loop thread, and only when no job runs: the job
+ * workers read the configuration (tasks read their own copy).
+ */
+static void
+dash_reload_identity(struct dash *d)
+{
+	struct config	*cfg = d->cli->cfg, *fresh;
+	char		*cause = NULL, *msg, *t;
+	bool		 changed = false;
+
+	d->reload_identity = false;
+	if (cfg->path == NULL)
+		return;
+	fresh = config_new();
+	if (config_load(fresh, cfg->path, &cause) != 0) {
+		msg = xasprintf("keys rotate: the configuration could not be "
+		    "read again (%s); restart to use the new key", cause);
+		log_warn("dashboard: %s", msg);
+		if (d->ui != NULL)
+			ui_message(d->ui, msg);
+		free(msg);
+		free(cause);
+		config_free(fresh);
+		return;
+	}
+	if ((cfg->ssh.identity == NULL) != (fresh->ssh.identity == NULL) ||
+	    (cfg->ssh.identity != NULL &&
+	    strcmp(cfg->ssh.identity, fresh->ssh.identity) != 0)) {
+		t = cfg->ssh.identity;
+		cfg->ssh.identity = fresh->ssh.identity;
+		fresh->ssh.identity = t;
+		changed = true;
+	}
+	if ((cfg->scale.key_name == NULL) != (fresh->scale.key_name == NULL) ||
+	    (cfg->scale.key_name != NULL &&
+	    strcmp(cfg->scale.key_name, fresh->scale.key_name) != 0)) {
+		t = cfg->scale.key_name;
+		cfg->scale.key_name = fresh->scale.key_name;
+		fresh->scale.key_name = t;
+		changed = true;
+	}
+	if (changed)
+		log_info("dashboard: [ssh] identity is now %s, [scale] "
+		    "key_name %s (read again after keys rotate)",
+		    cfg->ssh.identity != NULL ? cfg->ssh.identity :
+		    "the default", cfg->scale.key_name != NULL ?
+		    cfg->scale.key_name : "none");
+	config_free(fresh);
+}
+
 struct dash_keycheck {
 	struct dash		*d;
 	char			*path;		/* the configuration file */
 	struct config		*cfg;		/* its own, read from path:
 						   the task may outlive the
 						   dashboard's */
+	char			*identity;	/* the dashboard's [ssh]
+						   identity (NULL: default) */
 	struct keyinv_check	*v;
 	size_t			 n;
 	char			*cause;
@@ -646,10 +870,13 @@ dash_keycheck_run_cb(struct task *t, void *arg)
 	struct dash_keycheck	*k = arg;
 
 	(void)t;
-	/* Read again: a rotation switched [ssh] identity in the file. */
 	k->cfg = config_new();
 	if ((k->rc = config_load(k->cfg, k->path, &k->cause)) != 0)
 		return;
+	/* The key this dashboard logs in with (dash_reload_identity()). */
+	free(k->cfg->ssh.identity);
+	k->cfg->ssh.identity = k->identity;
+	k->identity = NULL;
 	k->rc = keyinv_check(k->cfg, &k->v, &k->n, &k->cause);
 }
 
@@ -679,6 +906,7 @@ dash_keycheck_done_cb(uint32_t id, enum task_end end, void *arg)
 	}
 	keyinv_check_free(k->v, k->n);
 	config_free(k->cfg);
+	free(k->identity);
 	free(k->path);
 	free(k->cause);
 	free(k);
@@ -701,12 +929,15 @@ dash_keycheck_start(struct dash *d)
 	k = xcalloc(1, sizeof *k);
 	k->d = d;
 	k->path = xstrdup(d->cli->cfg->path);
+	if (d->cli->cfg->ssh.identity != NULL)
+		k->identity = xstrdup(d->cli->cfg->ssh.identity);
 	d->keycheck = task_start(d->tasks, dash_keycheck_run_cb,
 	    dash_keycheck_done_cb, k, &cause);
 	if (d->keycheck == 0) {
 		if (d->ui != NULL)
 			ui_keycheck_set(d->ui, NULL, 0, cause);
 		free(cause);
+		free(k->identity);
 		free(k->path);
 		free(k);
 	}

@@ -116,6 +116,7 @@ job_plan_free(struct job_plan *p)
 	free(p->title);
 	free(p->confirm);
 	free(p->warning);
+	free(p->refusal);
 	free(p);
 }
 
@@ -141,6 +142,8 @@ job_plan_text(const struct job_plan *p)
 		buf_printf(&b, "  WARNING: %s\n", p->warning);
 	for (i = 0; i < p->nsteps; i++)
 		buf_printf(&b, "  %zu. %s\n", i + 1, p->steps[i]);
+	if (p->refusal != NULL)
+		buf_printf(&b, "  REFUSED: %s\n", p->refusal);
 	return (buf_steal(&b));
 }
 

@@ -13,7 +13,10 @@
  * words, secrets masked.  The plan is what --dry-run prints, what the
  * confirm dialog shows and what the audit record keeps.  It may read
  * the fleet model (ctx->fleet, NULL on the command line) and never does
- * I/O.
+ * I/O: what it must look up first (is each host reachable now?) is the
+ * row's survey() (registry.h), made before it off the loop thread and
+ * handed over as ctx->survey.  A plan with a refusal is shown, never
+ * started (--dry-run says the job would refuse and exits non-zero).
  *
  * run() runs on a worker thread of its own, with its own blocking
  * handles (http_perform(), PGconn, LIBSSH2_SESSION).  It reports through
@@ -68,6 +71,9 @@ struct job_plan {
 	char		*confirm;	/* what to type when destructive */
 	char		*warning;	/* shown first (a system failing), or
 					   NULL */
+	char		*refusal;	/* the job would refuse to start (an
+					   unreachable host ...): shown last;
+					   nothing may be started.  NULL */
 	int64_t		 made_ms;	/* wall ms it was made */
 };
 
@@ -75,6 +81,8 @@ struct job_plan {
 struct job_ctx {
 	const struct config *cfg;
 	const struct fleet *fleet;	/* NULL on the command line */
+	const void	*survey;	/* the row's survey() result, or
+					   NULL (no survey, or not made) */
 };
 
 /* --- plans --------------------------------------------------------------- */

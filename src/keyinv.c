@@ -15,7 +15,7 @@
 #include "fleet.h"
 #include "http.h"
 #include "keyinv.h"
-#include "keyrot.h"
+#include "ssh.h"
 #include "util.h"
 
 #define KEYINV_PAGES_MAX	1000	/* a loop of next links ends */
@@ -356,13 +356,85 @@ keyinv_fetch(const struct config *cfg, struct keyinv *inv, char **cause)
 	return (0);
 }
 
+const char *
+keyinv_reach_name(enum keyinv_reach r)
+{
+	switch (r) {
+	case KEYINV_REACH_OK:
+		return ("reachable");
+	case KEYINV_REACH_REFUSED:
+		return ("current key refused");
+	case KEYINV_REACH_DOWN:
+		return ("unreachable");
+	case KEYINV_REACH_HOSTKEY_UNKNOWN:
+		return ("host key unknown");
+	case KEYINV_REACH_HOSTKEY_CHANGED:
+		return ("host key CHANGED");
+	case KEYINV_REACH_ERROR:
+		break;
+	}
+	return ("not tried");
+}
+
 struct keyinv_pool {
 	const struct config	*cfg;
+	const struct keyinv_check_opts *opts;
 	struct keyinv_check	*v;
 	size_t			 n;
 	size_t			 next;
 	pthread_mutex_t		 mu;
 };
+
+/* One host: a session with [ssh] identity, opened and closed. */
+static void
+keyinv_try(struct keyinv_pool *p, struct keyinv_check *c)
+{
+	const struct keyinv_check_opts	*o = p->opts;
+	struct ssh_opts			 so;
+	struct ssh_session		*ss;
+	enum ssh_stage			 stage = SSH_STAGE_NONE;
+
+	if (o->cancel != NULL && atomic_load(o->cancel)) {
+		c->accepts = -1;
+		c->reach = KEYINV_REACH_ERROR;
+		c->why = xstrdup("cancelled");
+		return;
+	}
+	memset(&so, 0, sizeof so);
+	so.identity = p->cfg->ssh.identity;
+	so.connect_timeout_ms = o->connect_ms;
+	so.timeout_ms = o->call_ms;
+	so.cancel = o->cancel;
+	so.failed_at = &stage;
+	if ((ss = ssh_session_open(p->cfg, c->address, &so,
+	    &c->why)) != NULL) {
+		ssh_session_close(ss);
+		c->accepts = 1;
+		c->reach = KEYINV_REACH_OK;
+		return;
+	}
+	c->accepts = -1;
+	switch (stage) {
+	case SSH_STAGE_AUTH:
+		c->accepts = 0;
+		c->reach = KEYINV_REACH_REFUSED;
+		free(c->why);
+		c->why = xstrdup("the server refused the key");
+		break;
+	case SSH_STAGE_CONNECT:
+		c->reach = KEYINV_REACH_DOWN;
+		break;
+	case SSH_STAGE_HOSTKEY:
+		c->reach = KEYINV_REACH_HOSTKEY_UNKNOWN;
+		break;
+	case SSH_STAGE_HOSTKEY_CHANGED:
+		c->reach = KEYINV_REACH_HOSTKEY_CHANGED;
+		break;
+	default:
+		c->reach = KEYINV_REACH_ERROR;
+		break;
+	}
+}
 
 static void *
 keyinv_check_worker(void *arg)
@@ -376,16 +448,24 @@ keyinv_check_worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (c == NULL)
 			return (NULL);
-		c->accepts = keyrot_accepts(p->cfg, c->address,
-		    p->cfg->ssh.identity, &c->why);
-		if (c->accepts == 0)
-			c->why = xstrdup("the server refused the key");
+		keyinv_try(p, c);
 	}
 }
 
 int
 keyinv_check(const struct config *cfg, struct keyinv_check **out, size_t *n,
     char **cause)
+{
+	struct keyinv_check_opts	 o;
+
+	memset(&o, 0, sizeof o);
+	return (keyinv_check_with(cfg, &o, out, n, cause));
+}
+
+int
+keyinv_check_with(const struct config *cfg,
+    const struct keyinv_check_opts *opts, struct keyinv_check **out,
+    size_t *n, char **cause)
 {
 	struct keyinv		 inv;
 	struct keyinv_pool	 p;
@@ -397,8 +477,14 @@ keyinv_check(const struct config *cfg, struct keyinv_check **out, size_t *n,
 		keyinv_free(&inv);
 		return (-1);
 	}
+	if (opts->hosts != NULL && keyinv_select(&inv, opts->hosts,
+	    cfg->cluster.domain, cause) != 0) {
+		keyinv_free(&inv);
+		return (-1);
+	}
 	memset(&p, 0, sizeof p);
 	p.cfg = cfg;
+	p.opts = opts;
 	p.n = inv.n;
 	p.v = xcalloc(inv.n + 1, sizeof *p.v);
 	for (i = 0; i < inv.n; i++) {

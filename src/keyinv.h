@@ -12,8 +12,10 @@
 #ifndef BBBCTL_KEYINV_H
 #define BBBCTL_KEYINV_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct config;
 
@@ -53,6 +55,23 @@ void	 keyinv_free(struct keyinv *);
 int	 keyinv_fetch(const struct config *, struct keyinv *, char **cause);
 
 /*
+ * What a quick connect to a host with a key found (keys check, and the
+ * plan of keys rotate: "is it reachable now?").
+ */
+enum keyinv_reach {
+	KEYINV_REACH_OK,		/* logged in with the key */
+	KEYINV_REACH_REFUSED,		/* the server refused the key */
+	KEYINV_REACH_DOWN,		/* no connection: name, TCP,
+					   handshake, deadline */
+	KEYINV_REACH_HOSTKEY_UNKNOWN,	/* not in known_hosts: refused */
+	KEYINV_REACH_HOSTKEY_CHANGED,	/* another key than known_hosts' */
+	KEYINV_REACH_ERROR		/* not tried: no key file, cancelled */
+};
+/* "reachable", "current key refused", "unreachable", "host key
+   unknown", "host key CHANGED", "not tried". */
+const char	*keyinv_reach_name(enum keyinv_reach);
+
+/*
  * keys check: does every host of the inventory accept [ssh] identity?
  * Blocking, [ssh] max_parallel hosts at once.  0 with *out (n entries,
  * the inventory's order; free with keyinv_check_free()), or -1 with
@@ -64,8 +83,24 @@ struct keyinv_check {
 	char		*address;	/* as tried */
 	int		 accepts;	/* 1 yes, 0 refused, -1 unknown */
 	char		*why;		/* when -1 */
+	enum keyinv_reach reach;
 };
 int	 keyinv_check(const struct config *, struct keyinv_check **out,
+	     size_t *n, char **cause);
+/*
+ * The same with options: only the hosts of a --hosts list (an unknown
+ * name is an error, as keyinv_select()), its own deadlines (0: ssh.h's)
+ * and a cancel flag (then the hosts not yet tried are KEYINV_REACH_ERROR,
+ * "cancelled").  The key tried is [ssh] identity.
+ */
+struct keyinv_check_opts {
+	const char		*hosts;		/* NULL: all */
+	int64_t			 connect_ms;	/* name and TCP connect */
+	int64_t			 call_ms;	/* each ssh call after it */
+	const atomic_bool	*cancel;	/* may be NULL */
+};
+int	 keyinv_check_with(const struct config *,
+	     const struct keyinv_check_opts *, struct keyinv_check **out,
 	     size_t *n, char **cause);
 void	 keyinv_check_free(struct keyinv_check *, size_t);
 

@@ -6,6 +6,7 @@
  * over a file with SFTP (apis-wave2.md 7.5), so the rename is mv(1).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,9 @@
 #define KEYROT_DEFAULT_PATH	".ssh/authorized_keys"
 #define KEYROT_FILE_MAX		(256 * 1024)	/* a bigger file is refused */
 #define KEYROT_EXEC_TIMEOUT_MS	30000		/* each command on a host */
+#define KEYROT_SETTLE_MS	60000		/* restore (or forward) */
+#define KEYROT_RESTORE_ROUNDS	3		/* before going forward */
+#define KEYROT_ROUND_PAUSE_MS	1000
 
 /* One host's state while it is rotated. */
 struct keyrot_run {
@@ -34,6 +38,11 @@ struct keyrot_run {
 	char			 mode[8];	/* octal, as stat prints it */
 	char			 owner[48];	/* "uid:gid" */
 	bool			 written;	/* a write may have happened */
+	char			*added;		/* step 2's content, or NULL */
+	size_t			 addedlen;
+	char			*final;		/* step 4's content, or NULL */
+	size_t			 finallen;
+	bool			 new_ok;	/* step 3 proved the new key */
 };
 
 static void
@@ -55,6 +64,8 @@ keyrot_outcome_name(enum keyrot_outcome o)
 	switch (o) {
 	case KEYROT_ROTATED:
 		return ("rotated");
+	case KEYROT_FORWARD:
+		return ("rotated after a failed restore");
 	case KEYROT_RESTORED:
 		return ("restored");
 	case KEYROT_UNREACHABLE:
@@ -238,20 +249,24 @@ keyrot_read_over(struct ssh_session *ss, const char *path, char **text,
 
 /*
  * Write content over ss: temp file beside the file, checked, same mode
- * and owner, synced, renamed.  step names the temp file ("add",
- * "remove", "restore"); add keeps the original as the backup link;
- * restore takes the backup link when it holds this content.
+ * and owner, synced, renamed, and only while the file still holds expect
+ * (byte for byte, by its SHA-256: never over a change made meanwhile).
+ * step names the temp file ("add", "remove", "restore"); add keeps the
+ * original as the backup link; restore takes the backup link when it
+ * holds this content.
  */
 static int
 keyrot_write(struct keyrot_run *r, struct ssh_session *ss, const char *step,
-    const char *content, size_t len, char **cause)
+    const char *content, size_t len, const char *expect, size_t expectlen,
+    char **cause)
 {
 	struct ssh_result	 res;
-	char			 hash[65], *cmd, *why;
+	char			 hash[65], ehash[65], *cmd, *why;
 	const char		*fill;
 	int			 rc = -1;
 
 	keyrot_sha256(content, len, hash);
+	keyrot_sha256(expect, expectlen, ehash);
 	if (strcmp(step, "restore") == 0)
 		fill = "if [ -f \"$b\" ] && [ \"$(sha256sum <\"$b\" | "
 		    "cut -c1-64)\" = \"$h\" ]; then ln -f \"$b\" \"$t\"; "
@@ -266,8 +281,10 @@ keyrot_write(struct keyrot_run *r, struct ssh_session *ss, const char *step,
 	    "exit 5; }; [ \"$(sha256sum <\"$t\" | cut -c1-64)\" = \"$h\" ] || "
 	    "{ echo \"checksum mismatch\" >&2; exit 5; }; chmod %s \"$t\"; "
 	    "[ \"$(id -u):$(id -g)\" = %s ] || chown %s \"$t\"; "
-	    "sync \"$t\" 2>/dev/null || sync; mv -f \"$t\" \"$f\"",
-	    r->path, step, hash, fill, len, r->mode, r->owner, r->owner);
+	    "sync \"$t\" 2>/dev/null || sync; "
+	    "[ \"$(sha256sum <\"$f\" | cut -c1-64)\" = %s ] || { echo \"the "
+	    "file changed meanwhile\" >&2; exit 6; }; mv -f \"$t\" \"$f\"",
+	    r->path, step, hash, fill, len, r->mode, r->owner, r->owner, ehash);
 	r->written = true;
 	if (ssh_session_exec(ss, cmd, content, len, &res, cause) != 0)
 		goto out;
@@ -364,71 +381,269 @@ keyrot_verify(struct keyrot_run *r, bool removed, char **cause)
 	return (0);
 }
 
+/* What the file holds, of the states a rotation goes through. */
+enum keyrot_state {
+	KEYROT_ST_ORIG,		/* the original */
+	KEYROT_ST_ADDED,	/* step 2's: the original and the new key */
+	KEYROT_ST_FINAL,	/* step 4's: rotated */
+	KEYROT_ST_OTHER		/* none of ours: changed by someone else */
+};
+
+static enum keyrot_state
+keyrot_classify(const struct keyrot_run *r, const char *text, size_t len)
+{
+	if (len == r->origlen && memcmp(text, r->orig, len) == 0)
+		return (KEYROT_ST_ORIG);
+	if (r->added != NULL && len == r->addedlen &&
+	    memcmp(text, r->added, len) == 0)
+		return (KEYROT_ST_ADDED);
+	if (r->final != NULL && len == r->finallen &&
+	    memcmp(text, r->final, len) == 0)
+		return (KEYROT_ST_FINAL);
+	return (KEYROT_ST_OTHER);
+}
+
+static const char *
+keyrot_state_name(enum keyrot_state st)
+{
+	switch (st) {
+	case KEYROT_ST_ORIG:
+		return ("the original");
+	case KEYROT_ST_ADDED:
+		return ("the original with the new key added (both keys)");
+	case KEYROT_ST_FINAL:
+		return ("the rotated one");
+	case KEYROT_ST_OTHER:
+		break;
+	}
+	return ("changed by someone else");
+}
+
 /*
- * Step 6: the original back, and cur proven: 0; 1 when restored but no
- * login could try cur (*cause says why); -1 with *cause when not.
+ * A session for step 6, try 0: the first one (still open?), 1: a fresh
+ * one with cur, 2: a fresh one with new.  *own is set when it is fresh.
  */
-static int
-keyrot_restore(struct keyrot_run *r, char **cause)
+static struct ssh_session *
+keyrot_settle_session(struct keyrot_run *r, int try, struct ssh_session **own,
+    char **why)
 {
 	const struct keyrot_spec	*spec = r->spec;
-	struct ssh_session		*ss = r->s1, *own = NULL;
-	char				*text = NULL, *why = NULL;
+
+	*own = NULL;
+	if (try == 0) {
+		if (r->s1 == NULL)
+			*why = xstrdup("the first session is gone");
+		return (r->s1);
+	}
+	*own = keyrot_open(spec->cfg, r->host, try == 1 ? spec->cur->priv :
+	    spec->new->priv, NULL, why);
+	return (*own);
+}
+
+/* A command over the first session failed: drop it should it be broken. */
+static void
+keyrot_settle_drop(struct keyrot_run *r, struct ssh_session *ss,
+    struct ssh_session *own)
+{
+	if (own != NULL)
+		ssh_session_close(own);
+	else if (ss == r->s1 && ss != NULL) {
+		ssh_session_close(r->s1);
+		r->s1 = NULL;
+	}
+}
+
+/* Add a cause to the restore's list, once however often it came. */
+static void
+keyrot_why_add(struct buf *why, const char *e)
+{
+	if (why->data != NULL && strstr(why->data, e) != NULL)
+		return;
+	buf_printf(why, "%s%s", why->len != 0 ? "; " : "", e);
+}
+
+static void
+keyrot_pause(int64_t until)
+{
+	int64_t	 left = until - util_mono_ms();
+
+	if (left > KEYROT_ROUND_PAUSE_MS)
+		left = KEYROT_ROUND_PAUSE_MS;
+	if (left > 0)
+		(void)poll(NULL, 0, (int)left);
+}
+
+/*
+ * Step 6: the file back to the original (any of the three sessions, a
+ * few rounds), and cur proven.  Should that be impossible while the new
+ * key was proven (step 3), the rotation is finished instead (the old
+ * keys removed over a session, then new in and old out checked), so that
+ * the file ends the original or the rotated one, never in between.
+ *
+ *	0	restored, cur logs in
+ *	1	restored, no login could try cur (*cause says why)
+ *	2	finished forward: rotated (*cause says why not restored)
+ *	-1	neither (*cause says what the file holds, as far as known)
+ */
+static int
+keyrot_settle(struct keyrot_run *r, char **cause)
+{
+	const struct keyrot_spec	*spec = r->spec;
+	struct ssh_session		*ss, *own;
+	struct buf			 why = { 0 }, fwd = { 0 };
+	enum keyrot_state		 st, last = KEYROT_ST_OTHER;
+	char				*text = NULL, *e = NULL;
 	char				 mode[8], owner[48];
 	size_t				 len;
-	int				 rc, try;
+	int64_t				 until = util_mono_ms() + KEYROT_SETTLE_MS;
+	int				 rc, try, round;
+	bool				 known = false, restored = false;
 
 	keyrot_step(r, "restore the original file");
-	/* The first session; should it have broken, cur, then new. */
-	for (try = 0; try < 3; try++) {
-		if (try == 0)
-			ss = r->s1;
-		else
-			ss = own = keyrot_open(spec->cfg, r->host, try == 1 ?
-			    spec->cur->priv : spec->new->priv, NULL, &why);
-		if (ss != NULL && keyrot_read_over(ss, r->path, &text, &len,
-		    mode, owner, &why) == 0)
-			break;
-		free(why);
-		why = NULL;
-		if (try == 0) {
-			ssh_session_close(r->s1);
-			r->s1 = NULL;
-		} else
-			ssh_session_close(own);
-		ss = own = NULL;
-	}
-	if (ss == NULL || text == NULL) {
-		*cause = xstrdup("restore: no session to the host");
-		return (-1);
-	}
-	if (len != r->origlen || memcmp(text, r->orig, len) != 0) {
-		if (keyrot_write(r, ss, "restore", r->orig, r->origlen,
-		    &why) != 0) {
-			*cause = xasprintf("restore: %s", why);
-			free(why);
+	for (round = 0; round < KEYROT_RESTORE_ROUNDS && !restored &&
+	    util_mono_ms() < until; round++) {
+		if (round != 0)
+			keyrot_pause(until);
+		for (try = 0; try < 3 && !restored; try++) {
+			if ((ss = keyrot_settle_session(r, try, &own,
+			    &e)) == NULL) {
+				keyrot_why_add(&why, e);
+				free(e);
+				e = NULL;
+				continue;
+			}
+			if (keyrot_read_over(ss, r->path, &text, &len, mode,
+			    owner, &e) != 0) {
+				keyrot_why_add(&why, e);
+				free(e);
+				e = NULL;
+				keyrot_settle_drop(r, ss, own);
+				continue;
+			}
+			st = keyrot_classify(r, text, len);
+			known = true;
+			last = st;
+			if (st == KEYROT_ST_OTHER) {
+				/* Not ours to overwrite. */
+				free(text);
+				if (own != NULL)
+					ssh_session_close(own);
+				buf_free(&why);
+				*cause = xstrdup("restore: the file changed "
+				    "meanwhile (neither the original nor one "
+				    "of ours): left as it is");
+				return (-1);
+			}
+			if (st == KEYROT_ST_ORIG)
+				restored = true;
+			else if (keyrot_write(r, ss, "restore", r->orig,
+			    r->origlen, text, len, &e) == 0) {
+				restored = true;
+				last = KEYROT_ST_ORIG;
+			} else {
+				keyrot_why_add(&why, e);
+				free(e);
+				e = NULL;
+			}
 			free(text);
-			ssh_session_close(own);
-			return (-1);
+			text = NULL;
+			if (own != NULL)
+				ssh_session_close(own);
 		}
 	}
-	free(text);
-	ssh_session_close(own);
+	if (restored) {
+		buf_free(&why);
+		keyrot_step(r, "verify the current key again");
+		rc = keyrot_accepts(spec->cfg, r->host, spec->cur->priv, &e);
+		if (rc == 0) {
+			*cause = xstrdup("restored, but the current key is "
+			    "refused");
+			return (-1);
+		}
+		if (rc == -1) {
+			/* The file is the original (read back). */
+			*cause = xasprintf("restored; the current key could "
+			    "not be tried: %s", e);
+			free(e);
+			return (1);
+		}
+		return (0);
+	}
 
-	keyrot_step(r, "verify the current key again");
-	rc = keyrot_accepts(spec->cfg, r->host, spec->cur->priv, &why);
-	if (rc == 0) {
-		*cause = xstrdup("restored, but the current key is refused");
-		return (-1);
+	/* No restore: the rotation forward, when the new key is proven. */
+	if (r->new_ok && known && r->final != NULL &&
+	    (last == KEYROT_ST_ADDED || last == KEYROT_ST_FINAL)) {
+		keyrot_step(r, "the restore failed: finish the rotation");
+		for (round = 0; round < KEYROT_RESTORE_ROUNDS &&
+		    util_mono_ms() < until; round++) {
+			if (round != 0)
+				keyrot_pause(until);
+			for (try = 2; try >= 0; try -= 2) {
+				if ((ss = keyrot_settle_session(r, try, &own,
+				    &e)) == NULL) {
+					free(e);
+					e = NULL;
+					continue;
+				}
+				if (keyrot_read_over(ss, r->path, &text, &len,
+				    mode, owner, &e) != 0) {
+					free(e);
+					e = NULL;
+					keyrot_settle_drop(r, ss, own);
+					continue;
+				}
+				st = keyrot_classify(r, text, len);
+				last = st;
+				if (st == KEYROT_ST_ADDED && keyrot_write(r,
+				    ss, "remove", r->final, r->finallen, text,
+				    len, &e) == 0)
+					st = last = KEYROT_ST_FINAL;
+				if (e != NULL)
+					keyrot_why_add(&fwd, e);
+				free(e);
+				e = NULL;
+				free(text);
+				text = NULL;
+				if (own != NULL)
+					ssh_session_close(own);
+				if (st == KEYROT_ST_ORIG) {
+					/* Someone's restore won after all. */
+					buf_free(&why);
+					buf_free(&fwd);
+					*cause = xstrdup("restored late; the "
+					    "current key was not tried again");
+					return (1);
+				}
+				if (st != KEYROT_ST_FINAL)
+					continue;
+				keyrot_step(r, "verify new in, old out");
+				if (keyrot_verify(r, true, &e) != 0) {
+					*cause = xasprintf("restore: %s; "
+					    "finished the rotation instead, "
+					    "but %s", why.data != NULL ?
+					    why.data : "failed", e);
+					free(e);
+					buf_free(&why);
+					buf_free(&fwd);
+					return (2);
+				}
+				*cause = xasprintf("restore: %s; finished the "
+				    "rotation instead: only the new key logs "
+				    "in", why.data != NULL ? why.data :
+				    "failed");
+				buf_free(&why);
+				buf_free(&fwd);
+				return (2);
+			}
+		}
 	}
-	if (rc == -1) {
-		/* The file is the original (read back); no login proves it. */
-		*cause = xasprintf("restored; the current key could not be "
-		    "tried: %s", why);
-		free(why);
-		return (1);
-	}
-	return (0);
+	*cause = xasprintf("restore: %s%s%s; the file is %s", why.data != NULL ?
+	    why.data : "failed", fwd.data != NULL ? "; finishing the "
+	    "rotation instead: " : "", fwd.data != NULL ? fwd.data : "",
+	    known ? keyrot_state_name(last) : "unknown (could not be read)");
+	buf_free(&why);
+	buf_free(&fwd);
+	return (-1);
 }
 
 int
@@ -453,69 +668,66 @@ static int
 keyrot_change(struct keyrot_run *r, int *step, char **cause)
 {
 	const struct keyrot_spec	*spec = r->spec;
-	char				*added = NULL, *final = NULL;
-	size_t				 alen, flen, n;
-	int				 rc = -1;
+	size_t				 n;
 
 	*step = 2;
 	if (keyrot_cancelled(r)) {
 		*cause = xstrdup("cancelled (or --timeout)");
-		goto out;
+		return (-1);
 	}
 	if (authkeys_has_blob(r->orig, r->origlen, spec->new->blob,
 	    spec->new->bloblen)) {
-		added = xmalloc(r->origlen + 1);
-		memcpy(added, r->orig, r->origlen);
-		alen = r->origlen;
+		r->added = xmalloc(r->origlen + 1);
+		memcpy(r->added, r->orig, r->origlen);
+		r->addedlen = r->origlen;
 	} else {
-		added = authkeys_add(r->orig, r->origlen, spec->new->pub,
-		    &alen);
+		r->added = authkeys_add(r->orig, r->origlen, spec->new->pub,
+		    &r->addedlen);
 		if (spec->may_change != NULL &&
 		    spec->may_change(spec->arg, cause) != 0)
-			goto out;
+			return (-1);
 		keyrot_step(r, "add the new key");
-		if (keyrot_write(r, r->s1, "add", added, alen, cause) != 0)
-			goto out;
+		if (keyrot_write(r, r->s1, "add", r->added, r->addedlen,
+		    r->orig, r->origlen, cause) != 0)
+			return (-1);
 	}
+	r->final = authkeys_remove(r->added, r->addedlen, keyrot_rm_match_cb,
+	    (void *)spec, &r->finallen, &n);
 
 	*step = 3;
 	if (keyrot_cancelled(r)) {
 		*cause = xstrdup("cancelled (or --timeout)");
-		goto out;
+		return (-1);
 	}
 	keyrot_step(r, "verify the new key");
 	if (keyrot_verify(r, false, cause) != 0)
-		goto out;
+		return (-1);
+	r->new_ok = true;
 
 	*step = 4;
 	if (keyrot_cancelled(r)) {
 		*cause = xstrdup("cancelled (or --timeout)");
-		goto out;
+		return (-1);
 	}
-	final = authkeys_remove(added, alen, keyrot_rm_match_cb,
-	    (void *)spec, &flen, &n);
 	if (n != 0) {
 		if (spec->may_change != NULL &&
 		    spec->may_change(spec->arg, cause) != 0)
-			goto out;
+			return (-1);
 		keyrot_step(r, "remove the old keys");
-		if (keyrot_write(r, r->s1, "remove", final, flen, cause) != 0)
-			goto out;
+		if (keyrot_write(r, r->s1, "remove", r->final, r->finallen,
+		    r->added, r->addedlen, cause) != 0)
+			return (-1);
 	}
 
 	*step = 5;
 	if (keyrot_cancelled(r)) {
 		*cause = xstrdup("cancelled (or --timeout)");
-		goto out;
+		return (-1);
 	}
 	keyrot_step(r, "verify new in, old out");
 	if (keyrot_verify(r, true, cause) != 0)
-		goto out;
-	rc = 0;
-out:
-	free(added);
-	free(final);
-	return (rc);
+		return (-1);
+	return (0);
 }
 
 int
@@ -575,13 +787,19 @@ keyrot_host(const struct keyrot_spec *spec, const char *host,
 		free(cause);
 		goto out;
 	}
-	switch (keyrot_restore(&r, &why)) {
+	switch (keyrot_settle(&r, &why)) {
 	case 0:
 		res->outcome = KEYROT_RESTORED;
 		res->cause = cause;
 		break;
 	case 1:
 		res->outcome = KEYROT_RESTORED;
+		res->cause = xasprintf("%s; %s", cause, why);
+		free(why);
+		free(cause);
+		break;
+	case 2:
+		res->outcome = KEYROT_FORWARD;
 		res->cause = xasprintf("%s; %s", cause, why);
 		free(why);
 		free(cause);
@@ -601,6 +819,8 @@ out:
 	ssh_session_close(r.s1);
 	free(r.path);
 	free(r.orig);
+	free(r.added);
+	free(r.final);
 	res->ms = util_mono_ms() - t0;
 	return (res->outcome == KEYROT_ROTATED ? 0 : -1);
 }

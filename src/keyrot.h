@@ -21,10 +21,16 @@
  *     broken connection);
  *  6. on any failure or cancel in 2-5: the original back over the first
  *     session (or a new one, with cur then new, should it have broken),
- *     from the backup link or from memory, then cur must log in again.
+ *     from the backup link or from memory, then cur must log in again;
+ *     a few rounds within a deadline.  Should the original not go back
+ *     while step 3 proved new, the rotation is finished instead (step 4
+ *     over a session with new, then step 5): the file ends the original
+ *     or the rotated one, not the original with new added.
  *
  * Every state the file goes through has cur or new in it (each change is
  * one rename), so no step leaves the host without a key that logs in.
+ * Each write renames only over the content it expects (what was read or
+ * written last): a change made meanwhile by someone else is left alone.
  */
 #ifndef BBBCTL_KEYROT_H
 #define BBBCTL_KEYROT_H
@@ -74,6 +80,9 @@ struct keyrot_spec {
 
 enum keyrot_outcome {
 	KEYROT_ROTATED,		/* new logs in, the removed keys are gone */
+	KEYROT_FORWARD,		/* a step failed and the original could
+				   not be put back: the rotation was
+				   finished instead (new proven before) */
 	KEYROT_RESTORED,	/* the original file, cur logs in again */
 	KEYROT_UNREACHABLE,	/* no session with cur: nothing changed */
 	KEYROT_SKIPPED,		/* not tried (cancelled before it) */

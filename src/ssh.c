@@ -310,15 +310,15 @@ ssh_resolve(const char *host, long port, int64_t deadline,
 }
 
 static int
-ssh_connect_tcp(const char *host, long port, const atomic_bool *cancel,
-    char **cause)
+ssh_connect_tcp(const char *host, long port, int64_t timeout_ms,
+    const atomic_bool *cancel, char **cause)
 {
 	struct addrinfo	*res, *ai;
 	int		 fd = -1, err = 0;
 	socklen_t	 elen;
 	int64_t		 deadline;
 
-	deadline = util_mono_ms() + SSH_CONNECT_TIMEOUT_MS;
+	deadline = util_mono_ms() + timeout_ms;
 	if (ssh_resolve(host, port, deadline, cancel, &res, cause) != 0)
 		return (-1);
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -425,7 +425,10 @@ ssh_key_name(int type, int *mask)
 	}
 }
 
-/* The host key check.  0 when known and matching. */
+/*
+ * The host key check.  0 when known and matching, -2 when a known host
+ * offers another key, -1 otherwise (unknown, unreadable).
+ */
 static int
 ssh_check_hostkey(LIBSSH2_SESSION *s, const char *host, long port,
     const char *known_hosts, char **cause)
@@ -480,7 +483,7 @@ ssh_check_hostkey(LIBSSH2_SESSION *s, const char *host, long port,
 		    "host key was replaced.  Not connecting; check the key "
 		    "with the host's administrator before you fix %s.", shown,
 		    kname, fp, known_hosts, known_hosts);
-		rc = -1;
+		rc = -2;
 		break;
 	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
 		*cause = xasprintf("ssh %s: host key not known: the %s key "
@@ -786,6 +789,7 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	char			*pub = NULL;
 	long			 port;
 	enum ssh_stage		 stage = SSH_STAGE_SETUP;
+	int			 rc;
 
 	if (opts != NULL && opts->failed_at != NULL)
 		*opts->failed_at = SSH_STAGE_SETUP;
@@ -801,6 +805,8 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	memset(&o, 0, sizeof o);
 	if (opts != NULL)
 		o = *opts;
+	if (o.connect_timeout_ms <= 0)
+		o.connect_timeout_ms = SSH_CONNECT_TIMEOUT_MS;
 	if (o.timeout_ms <= 0)
 		o.timeout_ms = SSH_TIMEOUT_MS;
 	if (o.exec_timeout_ms <= 0)
@@ -837,7 +843,8 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	}
 
 	stage = SSH_STAGE_CONNECT;
-	if ((ss->fd = ssh_connect_tcp(host, port, ss->cancel, cause)) == -1)
+	if ((ss->fd = ssh_connect_tcp(host, port, o.connect_timeout_ms,
+	    ss->cancel, cause)) == -1)
 		goto fail;
 	if ((ss->s = libssh2_session_init()) == NULL) {
 		*cause = xstrdup("ssh: out of memory");
@@ -848,7 +855,9 @@ ssh_session_open(const struct config *cfg, const char *hostarg,
 	if (ssh_handshake(ss, o.timeout_ms, cause) != 0)
 		goto fail;
 	stage = SSH_STAGE_HOSTKEY;
-	if (ssh_check_hostkey(ss->s, host, port, known, cause) != 0) {
+	if ((rc = ssh_check_hostkey(ss->s, host, port, known, cause)) != 0) {
+		if (rc == -2)
+			stage = SSH_STAGE_HOSTKEY_CHANGED;
 		log_warn("%s", *cause);
 		goto fail;
 	}

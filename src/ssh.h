@@ -50,7 +50,9 @@ enum ssh_stage {
 	SSH_STAGE_NONE,		/* it did not fail */
 	SSH_STAGE_SETUP,	/* bad host, no identity file ... */
 	SSH_STAGE_CONNECT,	/* name, TCP connect, handshake */
-	SSH_STAGE_HOSTKEY,	/* unknown or changed host key */
+	SSH_STAGE_HOSTKEY,	/* unknown host key (or known_hosts
+				   unreadable) */
+	SSH_STAGE_HOSTKEY_CHANGED, /* a known host offers another key */
 	SSH_STAGE_AUTH		/* the server refused our key */
 };
 
@@ -60,6 +62,8 @@ struct ssh_opts {
 	const char	*identity;	/* private key file: [ssh] identity */
 	const char	*identity_pub;	/* identity.pub when readable, else
 					   derived from the private key */
+	int64_t		 connect_timeout_ms; /* name and TCP connect:
+					   SSH_CONNECT_TIMEOUT_MS */
 	int64_t		 timeout_ms;	/* each call: SSH_TIMEOUT_MS */
 	int64_t		 exec_timeout_ms; /* each command:
 					   SSH_EXEC_TIMEOUT_MS */

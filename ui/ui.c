@@ -819,6 +819,17 @@ ui_confirm(struct ui *ui, uint32_t token, const char *title,
 }
 
 void
+ui_show_text(struct ui *ui, const char *title, const char *text)
+{
+	struct ui_dialog	*d;
+
+	d = xcalloc(1, sizeof *d);
+	ui_dialog_open(d, title, text);
+	d->info = true;
+	ui_dialog_push(ui, d);
+}
+
+void
 ui_ask_quit(struct ui *ui, const char *title, const char *text)
 {
 	struct ui_dialog	*d;

@@ -122,6 +122,8 @@ bool		 ui_take_action(struct ui *, const struct action **,
 void		 ui_confirm(struct ui *, uint32_t token, const char *title,
 		     const char *text, const char *typed);
 bool		 ui_take_dialog(struct ui *, uint32_t *token);
+/* A text to read only (a plan the job would refuse): Esc, Enter or q. */
+void		 ui_show_text(struct ui *, const char *title, const char *text);
 uint32_t	 ui_take_cancel_job(struct ui *);
 
 /*

@@ -186,6 +186,120 @@ fail:
 
 /* --- plan ---------------------------------------------------------------- */
 
+/*
+ * The survey (before the plan, off the loop thread): the inventory,
+ * narrowed by --hosts, and a quick connect to each host with the current
+ * key, [ssh] max_parallel at once, each within a few seconds.
+ */
+#define KR_SURVEY_CONNECT_MS	3000	/* name and TCP connect */
+#define KR_SURVEY_CALL_MS	5000	/* each ssh call after it */
+
+struct kr_survey {
+	struct keyinv_check	*v;
+	size_t			 n;
+};
+
+static int
+kr_survey(const struct config *cfg, const struct job_args *a,
+    const atomic_bool *cancel, void **out, char **cause)
+{
+	const struct kr_args		*ka = kr_args_of(a);
+	struct keyinv_check_opts	 o;
+	struct kr_survey		*sv;
+
+	if (cfg->openstack.auth_url == NULL && cfg->rancher.url == NULL) {
+		*cause = xstrdup("no inventory: neither [openstack] nor "
+		    "[rancher] is configured");
+		return (-1);
+	}
+	memset(&o, 0, sizeof o);
+	o.hosts = ka->hosts;
+	o.connect_ms = KR_SURVEY_CONNECT_MS;
+	o.call_ms = KR_SURVEY_CALL_MS;
+	o.cancel = cancel;
+	sv = xcalloc(1, sizeof *sv);
+	if (keyinv_check_with(cfg, &o, &sv->v, &sv->n, cause) != 0) {
+		free(sv);
+		return (-1);
+	}
+	*out = sv;
+	return (0);
+}
+
+static void
+kr_survey_free(void *arg)
+{
+	struct kr_survey	*sv = arg;
+
+	if (sv == NULL)
+		return;
+	keyinv_check_free(sv->v, sv->n);
+	free(sv);
+}
+
+/* A cause without its "ssh [host]:port: " head, cut to one short line. */
+static void
+kr_plan_why(struct buf *b, const char *why)
+{
+	const char	*p;
+	size_t		 n;
+
+	if (why == NULL)
+		return;
+	if (strncmp(why, "ssh ", 4) == 0 && (p = strstr(why, ": ")) != NULL)
+		why = p + 2;
+	n = strcspn(why, "\n");
+	if (n > 120)
+		n = 120;
+	buf_printf(b, ": %.*s%s", (int)n, why, why[n] != '\0' ? "..." : "");
+}
+
+/* The plan's hosts from the survey; the refusal when one is unreachable. */
+static void
+kr_plan_survey(const struct kr_survey *sv, const struct kr_args *ka,
+    struct job_plan *p)
+{
+	const struct keyinv_check	*c;
+	struct buf			 b = { 0 }, bad = { 0 };
+	size_t				 i, nbad = 0;
+
+	for (i = 0; i < sv->n; i++)
+		nbad += sv->v[i].reach != KEYINV_REACH_OK;
+	job_plan_add(p, "the %zu hosts known now: each tried just now with "
+	    "the current key (host key checked, %d s to connect): %zu "
+	    "reachable, %zu not", sv->n, KR_SURVEY_CONNECT_MS / 1000,
+	    sv->n - nbad, nbad);
+	/* Those not reachable first: a long list is cut at the bottom. */
+	for (i = 0; i < 2 * sv->n; i++) {
+		c = &sv->v[i % sv->n];
+		if ((c->reach == KEYINV_REACH_OK) != (i >= sv->n))
+			continue;
+		buf_printf(&b, "%s (%s): %s", c->name, c->address,
+		    keyinv_reach_name(c->reach));
+		if (c->reach != KEYINV_REACH_OK &&
+		    c->reach != KEYINV_REACH_REFUSED)
+			kr_plan_why(&b, c->why);
+		if (c->reach != KEYINV_REACH_OK)
+			buf_adds(&b, ka->skip_unreachable ? " (skipped)" :
+			    "");
+		job_plan_add(p, "%s", b.data);
+		buf_free(&b);
+		if (c->reach != KEYINV_REACH_OK)
+			buf_printf(&bad, "%s%s (%s)", bad.len != 0 ? ", " : "",
+			    c->name, keyinv_reach_name(c->reach));
+	}
+	if (sv->n == 0)
+		p->refusal = xstrdup("no hosts in the inventory");
+	else if (nbad != 0 && !ka->skip_unreachable)
+		p->refusal = xasprintf("%zu of %zu hosts unreachable now: %s; "
+		    "--skip-unreachable goes on without them", nbad, sv->n,
+		    bad.data);
+	else if (nbad == sv->n)
+		p->refusal = xasprintf("none of the %zu hosts is reachable "
+		    "now: %s", sv->n, bad.data);
+	buf_free(&bad);
+}
+
 /* Is name in the --hosts list (NULL: every host)? */
 static bool
 kr_plan_wanted(const char *hosts, const char *name)
@@ -269,7 +383,9 @@ kr_plan(const struct job_ctx *ctx, const struct job_args *a,
 	job_plan_add(p, "inventory: every VM of Nova (GET /servers/detail) "
 	    "and every Rancher host, joined by name%s%s", ka->hosts != NULL ?
 	    "; only " : "", ka->hosts != NULL ? ka->hosts : "");
-	if (ctx->fleet != NULL)
+	if (ctx->survey != NULL)
+		kr_plan_survey(ctx->survey, ka, p);
+	else if (ctx->fleet != NULL)
 		kr_plan_hosts(ctx->fleet, ka, p);
 	job_plan_add(p, "connect to each with the current key %s (host key "
 	    "checked against known_hosts); %s", ident, ka->skip_unreachable ?
@@ -305,7 +421,9 @@ kr_plan(const struct job_ctx *ctx, const struct job_args *a,
 	    "backup .bbbctl-backup), log in with the new key alone, remove "
 	    "the old keys the same way, check new in and old out; on a "
 	    "failure, a cancel or --timeout put the original back and check "
-	    "the current key logs in", par, cfg->ssh.user != NULL ? cfg->ssh.user :
+	    "the current key logs in (retried over a fresh session; should "
+	    "it still fail once the new key was proven, the rotation is "
+	    "finished instead)", par, cfg->ssh.user != NULL ? cfg->ssh.user :
 	    "root", path);
 	free(path);
 	if (ka->hosts != NULL)
@@ -628,7 +746,7 @@ kr_report(struct kr *k, size_t *rotated)
 					continue;
 			} else if (h->res.outcome != o)
 				continue;
-			if (o == KEYROT_ROTATED)
+			if (o == KEYROT_ROTATED || o == KEYROT_FORWARD)
 				(*rotated)++;
 			buf_printf(&b, "%s%s%s", first ? (b.len != 0 ? "; " :
 			    "") : ", ", first ? keyrot_outcome_name(o) : "",
@@ -646,6 +764,30 @@ kr_report(struct kr *k, size_t *rotated)
 	return (buf_steal(&b));
 }
 
+/* Only the new key logs in (rotated, or finished after a failed restore). */
+static bool
+kr_is_rotated(const struct kr_host *h)
+{
+	return (h->reachable && (h->res.outcome == KEYROT_ROTATED ||
+	    h->res.outcome == KEYROT_FORWARD));
+}
+
+/* The hosts rotated after a failed restore, "a, b", or NULL. */
+static char *
+kr_forward(struct kr *k)
+{
+	struct buf	 b = { 0 };
+	size_t		 i;
+
+	for (i = 0; i < k->nhosts; i++) {
+		if (k->hosts[i].reachable &&
+		    k->hosts[i].res.outcome == KEYROT_FORWARD)
+			buf_printf(&b, "%s%s", b.len != 0 ? ", " : "",
+			    k->hosts[i].name);
+	}
+	return (b.data != NULL ? buf_steal(&b) : NULL);
+}
+
 /* The hosts not rotated, "a, b". */
 static char *
 kr_need_old(struct kr *k)
@@ -654,8 +796,7 @@ kr_need_old(struct kr *k)
 	size_t		 i;
 
 	for (i = 0; i < k->nhosts; i++) {
-		if (k->hosts[i].reachable &&
-		    k->hosts[i].res.outcome == KEYROT_ROTATED)
+		if (kr_is_rotated(&k->hosts[i]))
 			continue;
 		buf_printf(&b, "%s%s", b.len != 0 ? ", " : "",
 		    k->hosts[i].name);
@@ -676,7 +817,7 @@ kr_run(struct job *j, char **cause)
 	const char		*ident;
 	char			*alloc = NULL, *newpath = NULL, *comment = NULL;
 	char			*report = NULL, *name = NULL, *why = NULL;
-	char			*need;
+	char			*need, *fwd;
 	size_t			 nrm = 0, i, nunreach = 0, rotated;
 	int			 rc = -1;
 
@@ -765,18 +906,22 @@ kr_run(struct job *j, char **cause)
 	k.spec.arg = &k;
 	kr_pool(&k, false);
 	for (i = 0; i < k.nhosts; i++) {
-		if (k.hosts[i].reachable && k.hosts[i].res.outcome ==
-		    KEYROT_ROTATED)
+		if (kr_is_rotated(&k.hosts[i]))
 			log_info("keys rotate %s: rotated in %lld ms",
 			    k.hosts[i].name, (long long)k.hosts[i].res.ms);
 	}
 	report = kr_report(&k, &rotated);
 	if (rotated != k.nhosts) {
 		need = kr_need_old(&k);
+		fwd = kr_forward(&k);
 		*cause = xasprintf("%zu of %zu hosts rotated; hosts that "
 		    "still need the old key (%s, which stays the identity): "
-		    "%s; %s", rotated, k.nhosts, cur.fp, need, report);
+		    "%s%s%s%s%s; %s", rotated, k.nhosts, cur.fp, need,
+		    fwd != NULL ? "; hosts that now take only the new key (" :
+		    "", fwd != NULL ? new.priv : "", fwd != NULL ? "): " : "",
+		    fwd != NULL ? fwd : "", report);
 		free(need);
+		free(fwd);
 		goto out;
 	}
 
@@ -848,15 +993,21 @@ const struct action action_keys_rotate = {
 	.locks = true,
 	.plan = kr_plan,
 	.run = kr_run,
+	.survey = kr_survey,
+	.survey_free = kr_survey_free,
 	.target = ACTION_TARGET_NONE,
 	.opts = kr_opts,
 	.args_size = sizeof (struct kr_args),
 	.args_parse = kr_args_parse,
 	.args_free = kr_args_free,
-	.usage = "Each host: the new key added, proved, the old keys removed, "
-	    "proved; any\nfailure, a timeout or ^C puts that host's original "
-	    "file back.  [ssh] identity\nswitches to the new key only when "
-	    "every host is rotated.  Exit 0 only then.",
+	.usage = "The plan tries each host first (a few seconds each): one "
+	    "not reachable\nmakes the job refuse (--dry-run too: exit 1), "
+	    "unless --skip-unreachable.\nEach host: the new key added, proved, "
+	    "the old keys removed, proved; any\nfailure, a timeout or ^C puts "
+	    "that host's original file back (should that\nstay impossible "
+	    "once the new key was proven, the rotation is finished).\n[ssh] "
+	    "identity switches to the new key only when every host is "
+	    "rotated.\nExit 0 only then.",
 	.key = 'K',
 	.views = ACTION_VIEW_HOSTS,
 	.hint = true

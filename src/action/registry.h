@@ -25,6 +25,7 @@
 #ifndef BBBCTL_ACTION_REGISTRY_H
 #define BBBCTL_ACTION_REGISTRY_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -118,6 +119,20 @@ struct action {
 	 */
 	int		(*resolve)(const struct config *, const char *target,
 			    char **cause);
+	/*
+	 * Blocking look-ups the plan shows (keys rotate: each host and
+	 * whether it can be reached now), made before plan() and never on
+	 * the loop thread: the command line calls it before the plan, the
+	 * dashboard on a task (task.h), with a configuration of its own.
+	 * 0 with *out, which plan() gets as ctx->survey and
+	 * survey_free() frees; or -1 with *cause.  cancel (may be NULL):
+	 * stop soon.  Each look-up has a short deadline of its own.  NULL:
+	 * none.
+	 */
+	int		(*survey)(const struct config *, const struct job_args *,
+			    const atomic_bool *cancel, void **out,
+			    char **cause);
+	void		(*survey_free)(void *);
 
 	/* The dashboard. */
 	int		 key;		/* printable ASCII; 0: no key */

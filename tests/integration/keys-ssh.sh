@@ -45,6 +45,48 @@ keys_state "$keys/new" "dry run"
 cmp -s "$tmp/h2/home/.ssh/authorized_keys" "$keys/orig"
 ok $? "dry run: nothing changed"
 
+# --- the plan: every host, and whether it is reachable now --------------------
+n=$(printf '%s\n' "$out" | grep -c '): reachable$')
+is "$n" 5 "dry run: the plan lists the five hosts, each reachable now"
+has "$out" "infra-01 (127.0.0.6): reachable" "... each with its address"
+has "$out" "rancher-server (127.0.0.5): reachable" "... the Rancher server too"
+keys_kill 6
+out=$(run --dry-run keys rotate --new-key "$keys/new" 2>&1); rc=$?
+is "$rc" 1 "dry run, infra-01's sshd stopped: exit 1"
+has "$out" "infra-01 (127.0.0.6): unreachable: " "... infra-01 is named unreachable"
+has "$out" "Connection refused" "... with the cause"
+has "$out" "would refuse to start" "... and the job would refuse to start"
+n=$(printf '%s\n' "$out" | grep -c '): reachable$')
+is "$n" 4 "... the four others reachable"
+out=$(run --dry-run keys rotate --new-key "$keys/new" --skip-unreachable 2>&1); rc=$?
+is "$rc" 0 "dry run --skip-unreachable, infra-01 stopped: exit 0"
+has "$out" "infra-01 (127.0.0.6): unreachable: " "... infra-01 still named"
+has "$out" "(skipped)" "... and said to be skipped"
+hasnt "$out" "would refuse" "... no refusal"
+out=$(run --yes keys rotate --new-key "$keys/new" 2>&1); rc=$?
+is "$rc" 1 "rotate, infra-01 stopped: exit 1"
+has "$out" "refused, nothing changed" "... refused before any change"
+has "$out" "infra-01 (127.0.0.6): unreachable" "... the plan shown names it"
+keys_start 6
+keys_state "$keys/new" "infra-01 stopped"
+n=0
+for h in $KEYS_HOSTS; do
+	cmp -s "$tmp/h$h/home/.ssh/authorized_keys" "$keys/orig" && n=$((n + 1))
+done
+is "$n" 5 "... five files untouched"
+# an sshd that accepts the connection and never answers (stopped): the
+# plan waits a few seconds for it, not the default deadlines
+hp=$(cat "$tmp/h5/sshd.pid")
+kill -STOP "$hp"
+t0=$(date +%s)
+out=$(run --dry-run keys rotate --new-key "$keys/new" 2>&1); rc=$?
+t1=$(date +%s)
+kill -CONT "$hp"
+is "$rc" 1 "dry run, rancher-server's sshd hung: exit 1"
+has "$out" "rancher-server (127.0.0.5): unreachable: " "... it is named unreachable"
+[ $((t1 - t0)) -le 15 ]
+ok $? "... the plan came within the per-host deadline ($((t1 - t0)) s)"
+
 # --- rotate all five, the key made by ssh-keygen -----------------------------
 out=$(run --yes keys rotate 2>&1); rc=$?
 is "$rc" 0 "keys rotate: every host rotated"
@@ -144,6 +186,10 @@ rm -f "$tmp/h6/host_key" "$tmp/h6/host_key.pub"
 ssh-keygen -q -t ed25519 -N '' -f "$tmp/h6/host_key"
 keys_start 6
 KEYS_ANY_HOSTKEY=1
+out=$(run --dry-run keys rotate --new-key "$keys/new" 2>&1); rc=$?
+is "$rc" 1 "changed host key: the dry run exits 1"
+has "$out" "infra-01 (127.0.0.6): host key CHANGED" "... and shows the host key as changed"
+has "$out" "would refuse to start" "... the job would refuse"
 rotate "changed host key"
 is "$rc" 1 "changed host key: exit 1"
 has "$out" "unreachable" "... the host is unreachable"
@@ -223,6 +269,77 @@ else
 	skip "no tmpfs mount here" 4
 fi
 
+# 8. the removal's write fails and so does the restore's: mv on bbb-02
+# fails as many times as $tmp/h3/fail-remove and fail-restore say
+fail_mv() {
+	echo "$1" >"$tmp/h3/fail-remove"
+	echo "$2" >"$tmp/h3/fail-restore"
+	cat >"$tmp/h3/bin/mv" <<EOF
+#!/bin/sh
+case "\$2" in
+*.bbbctl-remove.*) k=$tmp/h3/fail-remove ;;
+*.bbbctl-restore.*) k=$tmp/h3/fail-restore ;;
+*) exec /bin/mv "\$@" ;;
+esac
+n=\$(cat "\$k")
+[ "\$n" = 0 ] && exec /bin/mv "\$@"
+echo \$((n - 1)) >"\$k"
+echo "mv: injected failure" >&2
+exit 1
+EOF
+	chmod 755 "$tmp/h3/bin/mv"
+}
+keys_reset
+fail_mv 1 1
+rotate "remove and first restore fail"
+is "$rc" 1 "remove and first restore fail: exit 1"
+has "$out" "restored: bbb-02 (write (remove): mv: injected failure" "... bbb-02 restored, with the cause"
+cmp -s "$tmp/h3/home/.ssh/authorized_keys" "$keys/orig"
+ok $? "... its file is the original (the restore tried again)"
+is "$(cat "$tmp/h3/fail-restore")" 0 "... after a failed restore"
+keys_reset
+fail_mv 1 99
+out=$(run --yes keys rotate --new-key "$keys/new" 2>&1); rc=$?
+keys_state "$keys/new" "remove fails, every restore fails"
+cmp -s "$tmp/h3/home/.ssh/authorized_keys" "$tmp/rotated"
+ok $? "remove fails, every restore fails: bbb-02 is rotated (finished forward), not old+new"
+has "$out" "rotated after a failed restore: bbb-02 (" "... the report says so"
+has "$out" "finished the rotation instead" "... and why"
+is "$rc" 0 "... every host now rotated: exit 0"
+grep -q "^identity = $keys/new\$" "$conf"
+ok $? "... and the identity switched (no host takes the old key)"
+keys_login 3 "$keys/old"
+is "$?" 255 "... the old key is refused on bbb-02"
+# the same, with another host restored: the identity stays, and the
+# report names the host that now takes only the new key
+keys_reset
+fail_mv 1 99
+KEYS_SSHD_EXTRA_2='PubkeyAcceptedAlgorithms ecdsa-sha2-nistp256'
+keys_start 2
+rotate "bbb-02 forward, bbb-01 restored"
+is "$rc" 1 "bbb-02 forward, bbb-01 restored: exit 1"
+has "$out" "now take only the new key ($keys/new): bbb-02" "... the report names bbb-02 as needing the new key"
+cmp -s "$tmp/h2/home/.ssh/authorized_keys" "$keys/orig"
+ok $? "... bbb-01 is the original"
+KEYS_SSHD_EXTRA_2=
+# every removal and every restore fails on bbb-02: nothing can put its
+# file in either state; the report says what it holds, and both keys
+# log in there
+keys_reset
+fail_mv 99 99
+out=$(run --yes keys rotate --new-key "$keys/new" 2>&1); rc=$?
+is "$rc" 1 "every write after the add fails on bbb-02: exit 1"
+has "$out" "FAILED: bbb-02 (" "... bbb-02 reported FAILED"
+has "$out" "the file is the original with the new key added (both keys)" "... with what its file holds"
+{ cat "$keys/orig"; head -n 1 "$keys/new.pub"; } |
+    cmp -s - "$tmp/h3/home/.ssh/authorized_keys"
+ok $? "... which it does, byte for byte"
+keys_login 3 "$keys/old" && keys_login 3 "$keys/new"
+ok $? "... both keys log in on bbb-02"
+grep -q "^identity = $keys/old\$" "$conf"
+ok $? "... the identity stays the old key"
+rm -f "$tmp/h3/bin/mv"
+
 # --hosts: those hosts only; the identity stays (the others need it)
 keys_reset
 out=$(run --yes keys rotate --new-key "$keys/new" --hosts bbb-01,infra-01 2>&1)
@@ -242,7 +359,7 @@ out=$(run --yes keys rotate --hosts nope 2>&1)
 is "$?" 1 "--hosts with an unknown name: exit 1"
 has "$out" "not in the inventory: nope" "... named"
 
-# 8. --remove by file and by fingerprint: the colleague's key goes too,
+# 9. --remove by file and by fingerprint: the colleague's key goes too,
 # the comment and the blank line stay
 keys_reset
 ofp=$(ssh-keygen -lf "$keys/other.pub" | cut -d' ' -f2)

@@ -82,6 +82,9 @@ test_rows(void **state)
 		assert_non_null(a->help);
 		assert_non_null(a->plan);
 		assert_non_null(a->run);
+		/* What a survey returns, its row frees. */
+		if (a->survey != NULL)
+			assert_non_null(a->survey_free);
 		/* Only a row without a lock may have its own command. */
 		if (a->own_command)
 			assert_false(a->locks);
