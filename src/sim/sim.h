@@ -249,6 +249,8 @@ struct sim_world {
 	 */
 	FILE		*access_log;
 	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
+	int		 os_quota_cores;	/* vcpus; 0: unlimited (-1) */
+	int		 os_quota_ram_mb;	/* MiB; 0: unlimited (-1) */
 	int64_t		 os_boot_ms;	/* a new VM's BUILD -> ACTIVE,
 					   simulated ms (--boot-delay) */
 	int		 os_vm_fault;	/* SIM_NODE_* of every new VM
