@@ -76,6 +76,8 @@ struct sc {
 	struct api_os_token	 tok;
 	char			*project;
 	char			*reg_url;	/* secret: holds the token */
+	char			*reg_token;	/* the token's id, if this job
+					   made it (removed at the end) */
 	char			*agent_image;
 	char			*flavor_id;
 	char			*image_id;
@@ -587,6 +589,13 @@ sc_registration(struct sc *sc, char **cause)
 	json_decref(e);
 	free(path);
 	id = sc_str(o, "id");
+	if (id == NULL) {
+		json_decref(o);
+		*cause = xstrdup("rancher: POST registrationtokens answered no "
+		    "id");
+		return (-1);
+	}
+	sc->reg_token = xstrdup(id);
 	path = api_rancher_path(sc->project, "registrationtokens", id, NULL);
 	sc_log(sc, "made Rancher registration token %s", id);
 	json_decref(o);
@@ -616,6 +625,114 @@ sc_registration(struct sc *sc, char **cause)
 	}
 	free(path);
 	return (sc->reg_url != NULL ? 0 : -1);
+}
+
+/* The state of the job's registration token; NULL: gone (404). */
+static int
+sc_reg_state(struct sc *sc, char **state, char **cause)
+{
+	json_t	*o;
+	char	*path;
+	int	 rc;
+
+	*state = NULL;
+	path = api_rancher_path(sc->project, "registrationtokens",
+	    sc->reg_token, NULL);
+	rc = sc_call(sc, SC_RANCHER, "GET", path, NULL, &o, cause);
+	free(path);
+	if (rc != 0) {
+		if (*cause != NULL && strstr(*cause, "404") != NULL) {
+			free(*cause);
+			*cause = NULL;
+			return (0);
+		}
+		return (-1);
+	}
+	*state = xstrdup(sc_str(o, "state") != NULL ? sc_str(o, "state") :
+	    "?");
+	json_decref(o);
+	return (0);
+}
+
+/* Wait (past a cancel: this is undoing) until the token is one of a|b. */
+static int
+sc_reg_wait(struct sc *sc, const char *a, const char *b, char **cause)
+{
+	int64_t	 end = util_mono_ms() + sc->cfg->scale.delete_timeout_ms;
+	char	*st;
+
+	for (;;) {
+		if (sc_reg_state(sc, &st, cause) != 0)
+			return (-1);
+		if (st == NULL || strcmp(st, a) == 0 || strcmp(st, b) == 0) {
+			free(st);
+			return (0);
+		}
+		if (util_mono_ms() >= end) {
+			*cause = xasprintf("still %s after %llds", st,
+			    (long long)(sc->cfg->scale.delete_timeout_ms /
+			    1000));
+			free(st);
+			return (-1);
+		}
+		free(st);
+		if (!job_sleep(sc->job, sc->poll_ms))
+			usleep((useconds_t)sc->poll_ms * 1000);
+	}
+}
+
+/*
+ * The job made a registration token (none was active): it goes when
+ * the job ends, done or undone, so that no way to register a host is
+ * left behind: deactivate, wait inactive, remove, wait removed (apis.md
+ * 1.7: a credential is not removed from active).  A token the job
+ * found active is left alone.  Into the audit and the job's log line.
+ */
+static void
+sc_reg_remove(struct sc *sc)
+{
+	json_t	*o;
+	char	*path, *cause = NULL;
+	int	 rc;
+
+	if (sc->reg_token == NULL)
+		return;
+	if (job_lock_lost(sc->job)) {
+		sc_log(sc, "Rancher registration token %s NOT removed (the "
+		    "lock is lost)", sc->reg_token);
+		return;
+	}
+	path = api_rancher_action_path(sc->project, "registrationtokens",
+	    sc->reg_token, "deactivate");
+	rc = sc_call(sc, SC_RANCHER, "POST", path, NULL, &o, &cause);
+	free(path);
+	json_decref(o);
+	if (rc != 0 && strstr(cause, "409") != NULL) {
+		/* not active: registering, or inactive already */
+		free(cause);
+		cause = NULL;
+		rc = 0;
+	}
+	if (rc == 0)
+		rc = sc_reg_wait(sc, "inactive", "registering", &cause);
+	if (rc == 0) {
+		path = api_rancher_action_path(sc->project,
+		    "registrationtokens", sc->reg_token, "remove");
+		rc = sc_call(sc, SC_RANCHER, "POST", path, NULL, &o, &cause);
+		free(path);
+		json_decref(o);
+	}
+	if (rc == 0)
+		rc = sc_reg_wait(sc, "removed", "purged", &cause);
+	if (rc == 0)
+		sc_log(sc, "Rancher registration token %s removed",
+		    sc->reg_token);
+	else
+		sc_log(sc, "Rancher registration token %s NOT removed: %s",
+		    sc->reg_token, cause != NULL ? cause : "?");
+	free(cause);
+	free(sc->reg_token);
+	sc->reg_token = NULL;
 }
 
 struct sc_vars {
@@ -1463,6 +1580,7 @@ sc_clear(struct sc *sc)
 	pthread_mutex_destroy(&sc->mu);
 	api_os_token_clear(&sc->tok);
 	free(sc->project);
+	free(sc->reg_token);
 	if (sc->reg_url != NULL)
 		freezero_str(sc->reg_url);
 	free(sc->agent_image);
@@ -1523,31 +1641,121 @@ sc_pick_names(struct sc *sc, struct sc_node *nodes, long count,
 	return (0);
 }
 
+/*
+ * The quota now, as the model's poller reads it: GET {compute}/limits,
+ * and the size of flavor (GET flavors/detail; not known: q->flavor
+ * NULL, the instances alone count).  q->flavor is allocated.
+ */
 static int
-sc_headroom(struct sc *sc, long count, char **cause)
+sc_quota_read(struct sc *sc, const char *flavor, struct fleet_quota *q,
+    char **cause)
 {
 	struct api_os_token	 tok;
 	struct api_nova_limits	 l;
+	json_t			*o;
+	char			*s, *why = NULL;
 	int			 rc;
 
+	memset(q, 0, sizeof *q);
 	if (sc_token(sc, &tok, cause) != 0)
 		return (-1);
 	rc = api_nova_limits(&sc->os, &tok, &l, cause);
 	api_os_token_clear(&tok);
 	if (rc != 0)
 		return (-1);
-	job_step(sc->job, "quota: instances %lld of %lld, cores %lld of %lld, "
-	    "RAM %lld of %lld MB", (long long)l.instances_used,
-	    (long long)l.max_instances, (long long)l.cores_used,
-	    (long long)l.max_cores, (long long)l.ram_used_mb,
-	    (long long)l.max_ram_mb);
-	if (l.max_instances >= 0 && l.instances_used + count >
-	    l.max_instances) {
+	q->at = util_wall_ms();
+	q->max_instances = l.max_instances;
+	q->instances_used = l.instances_used;
+	q->max_cores = l.max_cores;
+	q->cores_used = l.cores_used;
+	q->max_ram_mb = l.max_ram_mb;
+	q->ram_used_mb = l.ram_used_mb;
+	q->flavor_vcpus = q->flavor_ram_mb = -1;
+	if (flavor == NULL)
+		return (0);
+	if (sc_call(sc, SC_NOVA, "GET", "flavors/detail", NULL, &o,
+	    &why) == 0) {
+		s = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		if (s != NULL && api_nova_flavor_decode(s, strlen(s), flavor,
+		    &q->flavor_vcpus, &q->flavor_ram_mb, &why) == 0)
+			q->flavor = xstrdup(flavor);
+		free(s);
+	}
+	if (why != NULL)
+		log_info("scale: flavors/detail: %s", why);
+	free(why);
+	return (0);
+}
+
+/* "12/20" or "12/unlimited". */
+static void
+sc_used_of(struct buf *b, int64_t used, int64_t max, int64_t div)
+{
+	if (used < 0)
+		buf_adds(b, "?");
+	else if (div == 1)
+		buf_printf(b, "%lld", (long long)used);
+	else
+		buf_printf(b, "%.4g", (double)used / (double)div);
+	if (max < 0)
+		buf_adds(b, "/unlimited");
+	else if (div == 1)
+		buf_printf(b, "/%lld", (long long)max);
+	else
+		buf_printf(b, "/%.4g", (double)max / (double)div);
+}
+
+/*
+ * The quota in words, for flavor (q->flavor: its size is known):
+ * instances, cores, RAM used of max and the room left.  The room (-1:
+ * no limit applies).
+ */
+static int64_t
+sc_quota_text(const struct fleet_quota *q, const char *flavor, struct buf *b)
+{
+	int64_t	 room = fleet_quota_room(q);
+
+	buf_adds(b, "instances ");
+	sc_used_of(b, q->instances_used, q->max_instances, 1);
+	buf_adds(b, ", cores ");
+	sc_used_of(b, q->cores_used, q->max_cores, 1);
+	buf_adds(b, ", RAM ");
+	sc_used_of(b, q->ram_used_mb, q->max_ram_mb, 1024);
+	buf_adds(b, " GiB");
+	if (room < 0)
+		buf_printf(b, "; no limit applies to flavor %s", flavor);
+	else if (q->flavor != NULL)
+		buf_printf(b, "; room for %lld more of flavor %s (%lld vCPUs, "
+		    "%.4g GiB each)", (long long)room, flavor,
+		    (long long)q->flavor_vcpus,
+		    (double)q->flavor_ram_mb / 1024.0);
+	else
+		buf_printf(b, "; room for %lld more VMs (flavor %s's size "
+		    "not known: instances only)", (long long)room, flavor);
+	return (room);
+}
+
+/* The job's own check of the quota: count more VMs of flavor fit. */
+static int
+sc_headroom(struct sc *sc, const char *flavor, long count, char **cause)
+{
+	struct fleet_quota	 q;
+	struct buf		 b = { 0 };
+	int64_t			 room;
+
+	if (sc_quota_read(sc, flavor, &q, cause) != 0)
+		return (-1);
+	room = sc_quota_text(&q, flavor, &b);
+	job_step(sc->job, "quota: %s", b.data);
+	free(q.flavor);
+	if (count > 0 && room >= 0 && count > room) {
 		*cause = xasprintf("quota exceeded: %ld more VMs do not fit "
-		    "(instances %lld of %lld used)", count,
-		    (long long)l.instances_used, (long long)l.max_instances);
+		    "(quota: %s)", count, b.data);
+		buf_free(&b);
 		return (-1);
 	}
+	buf_free(&b);
 	return (0);
 }
 
@@ -1572,7 +1780,8 @@ sc_run_out(struct job *j, char **cause)
 	if (sc_load_templates(&sc, cause) != 0 ||
 	    sc_resolve(&sc, sa != NULL && sa->flavor != NULL ? sa->flavor :
 	    sc.cfg->scale.flavor, cause) != 0 ||
-	    sc_headroom(&sc, count, cause) != 0)
+	    sc_headroom(&sc, sa != NULL && sa->flavor != NULL ? sa->flavor :
+	    sc.cfg->scale.flavor, count, cause) != 0)
 		goto out;
 	if (sc_pick_names(&sc, nodes, count, sa != NULL ? sa->name : NULL,
 	    cause) != 0)
@@ -1603,6 +1812,7 @@ sc_run_out(struct job *j, char **cause)
 			pthread_join(nodes[done].thread, NULL);
 		done++;
 	}
+	sc_reg_remove(&sc);
 	buf_add(&res, "", 0);
 	for (i = 0; i < count; i++) {
 		if (nodes[i].result != NULL) {
@@ -1631,6 +1841,16 @@ sc_run_out(struct job *j, char **cause)
 	}
 	buf_free(&res);
 out:
+	/* a failure before the nodes: a token made is removed too */
+	if (sc.reg_token != NULL) {
+		sc_reg_remove(&sc);
+		if (*cause != NULL) {
+			char	*w = *cause;
+
+			*cause = xasprintf("%s [%s]", w, sc.log.data);
+			free(w);
+		}
+	}
 	for (i = 0; i < count; i++)
 		sc_node_clear(&nodes[i]);
 	free(nodes);
@@ -1883,7 +2103,7 @@ sc_run_check(struct job *j, char **cause)
 	job_step(j, "checking flavor, image, networks and key pair");
 	if (sc_resolve(&sc, sc.cfg->scale.flavor, cause) != 0)
 		goto out;
-	if (sc_headroom(&sc, 0, cause) != 0)
+	if (sc_headroom(&sc, sc.cfg->scale.flavor, 0, cause) != 0)
 		goto out;
 	job_step(j, "looking for leftovers in the five sources");
 	if (sc_snapshot(&sc, &seen, &nseen, cause) != 0)
@@ -1964,73 +2184,58 @@ sc_plan_names(const struct job_ctx *ctx, long count, struct job_plan *p)
 	buf_free(&b);
 }
 
-/* "12/20" or "12/unlimited". */
-static void
-sc_used_of(struct buf *b, int64_t used, int64_t max, int64_t div)
-{
-	if (used < 0)
-		buf_adds(b, "?");
-	else if (div == 1)
-		buf_printf(b, "%lld", (long long)used);
-	else
-		buf_printf(b, "%.4g", (double)used / (double)div);
-	if (max < 0)
-		buf_adds(b, "/unlimited");
-	else if (div == 1)
-		buf_printf(b, "/%lld", (long long)max);
-	else
-		buf_printf(b, "/%.4g", (double)max / (double)div);
-}
-
 /*
  * The quota as the model has it (the OpenStack poller's GET /limits and
- * the flavor's size), with its age: a plan line, and a refusal of a
- * count that does not fit.  Nothing known (the command line): the
- * run's own check only.
+ * the flavor's size), with its age; on the command line (no model) read
+ * now, with the client's deadline: a plan line, and a refusal of a
+ * count that does not fit.  Not readable: the run's own check only.
  */
 static int
 sc_plan_quota(const struct job_ctx *ctx, const char *flavor, long count,
     struct job_plan *p, char **cause)
 {
 	struct fleet_quota	 q;
+	struct sc		 sc;
 	struct buf		 b = { 0 };
-	char			 age[16];
+	char			 ago[16], age[32], *why = NULL, *mine = NULL;
 	int64_t			 room, now = p->made_ms;
+	int			 rc;
 
-	if (ctx->fleet == NULL || ctx->fleet->quota.at == 0) {
+	if (ctx->fleet == NULL) {
+		sc_init_cfg(&sc, ctx->cfg);
+		rc = sc_quota_read(&sc, flavor, &q, &why);
+		sc_clear(&sc);
+		if (rc != 0) {
+			job_plan_add(p, "quota: GET .../limits failed (%s); "
+			    "checked again when the job starts: refused "
+			    "unless %ld more VMs fit", why, count);
+			free(why);
+			return (0);
+		}
+		mine = q.flavor;
+		snprintf(age, sizeof age, "read now");
+	} else if (ctx->fleet->quota.at == 0) {
 		job_plan_add(p, "quota: GET %s .../limits: instances, cores "
 		    "and RAM used vs max; refused unless %ld more VMs fit",
 		    ctx->cfg->openstack.auth_url, count);
 		return (0);
+	} else {
+		q = ctx->fleet->quota;
+		util_fmt_age(now > q.at ? now - q.at : 0, ago, sizeof ago);
+		snprintf(age, sizeof age, "%s ago", ago);
 	}
-	q = ctx->fleet->quota;
 	/* Another flavor (--flavor): its size is not known. */
 	if (q.flavor != NULL && strcmp(q.flavor, flavor) != 0)
 		q.flavor = NULL;
-	room = fleet_quota_room(&q);
-	buf_adds(&b, "instances ");
-	sc_used_of(&b, q.instances_used, q.max_instances, 1);
-	buf_adds(&b, ", cores ");
-	sc_used_of(&b, q.cores_used, q.max_cores, 1);
-	buf_adds(&b, ", RAM ");
-	sc_used_of(&b, q.ram_used_mb, q.max_ram_mb, 1024);
-	buf_adds(&b, " GiB");
-	if (room < 0)
-		buf_printf(&b, "; no limit applies to flavor %s", flavor);
-	else if (q.flavor != NULL)
-		buf_printf(&b, "; room for %lld more of flavor %s",
-		    (long long)room, flavor);
-	else
-		buf_printf(&b, "; room for %lld more VMs (flavor %s's size "
-		    "not known: instances only)", (long long)room, flavor);
-	util_fmt_age(now > q.at ? now - q.at : 0, age, sizeof age);
+	room = sc_quota_text(&q, flavor, &b);
+	free(mine);
 	if (room >= 0 && count > room) {
 		*cause = xasprintf("quota exceeded: %ld more VMs do not fit "
-		    "(quota: %s; %s ago)", count, b.data, age);
+		    "(quota: %s; %s)", count, b.data, age);
 		buf_free(&b);
 		return (-1);
 	}
-	job_plan_add(p, "quota: %s (%s ago); checked again (GET .../limits) "
+	job_plan_add(p, "quota: %s (%s); checked again (GET .../limits) "
 	    "when the job starts", b.data, age);
 	buf_free(&b);
 	return (0);
@@ -2087,9 +2292,10 @@ sc_plan_out(const struct job_ctx *ctx, const struct job_args *a,
 	    cfg->scale.key_name != NULL ? ", key pair " : "",
 	    cfg->scale.key_name != NULL ? cfg->scale.key_name : "");
 	job_plan_add(p, "Rancher registration URL: an active "
-	    "registrationtoken of project %s, or a new one (its token is "
-	    "masked everywhere)", cfg->rancher.project != NULL ?
-	    cfg->rancher.project : "(the first)");
+	    "registrationtoken of project %s, or a new one, deactivated and "
+	    "removed when the job ends (its token is masked everywhere)",
+	    cfg->rancher.project != NULL ? cfg->rancher.project :
+	    "(the first)");
 	job_plan_add(p, "per node, %ld at once: nova POST /servers "
 	    "(OpenStack-API-Version compute %s; security groups %s%s%s), "
 	    "wait BUILD -> ACTIVE (%llds)", cfg->scale.max_parallel,
