@@ -1708,12 +1708,16 @@ sc_used_of(struct buf *b, int64_t used, int64_t max, int64_t div)
 
 /*
  * The quota in words, for flavor (q->flavor: its size is known):
- * instances, cores, RAM used of max and the room left.  The room (-1:
- * no limit applies).
+ * instances, cores, RAM used of max and the room left, with age (may be
+ * NULL: "3s ago", "read now") after the flavor's name.  The room (-1: no
+ * limit applies).
  */
 static int64_t
-sc_quota_text(const struct fleet_quota *q, const char *flavor, struct buf *b)
+sc_quota_text(const struct fleet_quota *q, const char *flavor,
+    const char *age, struct buf *b)
 {
+	char	*a = age != NULL ? xasprintf(" (%s)", age) : xstrdup("");
+
 	int64_t	 room = fleet_quota_room(q);
 
 	buf_adds(b, "instances ");
@@ -1724,15 +1728,16 @@ sc_quota_text(const struct fleet_quota *q, const char *flavor, struct buf *b)
 	sc_used_of(b, q->ram_used_mb, q->max_ram_mb, 1024);
 	buf_adds(b, " GiB");
 	if (room < 0)
-		buf_printf(b, "; no limit applies to flavor %s", flavor);
+		buf_printf(b, "; no limit applies to flavor %s%s", flavor, a);
 	else if (q->flavor != NULL)
-		buf_printf(b, "; room for %lld more of flavor %s (%lld vCPUs, "
-		    "%.4g GiB each)", (long long)room, flavor,
+		buf_printf(b, "; room for %lld more of flavor %s%s, each %lld "
+		    "vCPUs and %.4g GiB", (long long)room, flavor, a,
 		    (long long)q->flavor_vcpus,
 		    (double)q->flavor_ram_mb / 1024.0);
 	else
 		buf_printf(b, "; room for %lld more VMs (flavor %s's size "
-		    "not known: instances only)", (long long)room, flavor);
+		    "not known: instances only)%s", (long long)room, flavor, a);
+	free(a);
 	return (room);
 }
 
@@ -1746,7 +1751,7 @@ sc_headroom(struct sc *sc, const char *flavor, long count, char **cause)
 
 	if (sc_quota_read(sc, flavor, &q, cause) != 0)
 		return (-1);
-	room = sc_quota_text(&q, flavor, &b);
+	room = sc_quota_text(&q, flavor, NULL, &b);
 	job_step(sc->job, "quota: %s", b.data);
 	free(q.flavor);
 	if (count > 0 && room >= 0 && count > room) {
@@ -2227,16 +2232,16 @@ sc_plan_quota(const struct job_ctx *ctx, const char *flavor, long count,
 	/* Another flavor (--flavor): its size is not known. */
 	if (q.flavor != NULL && strcmp(q.flavor, flavor) != 0)
 		q.flavor = NULL;
-	room = sc_quota_text(&q, flavor, &b);
+	room = sc_quota_text(&q, flavor, age, &b);
 	free(mine);
 	if (room >= 0 && count > room) {
 		*cause = xasprintf("quota exceeded: %ld more VMs do not fit "
-		    "(quota: %s; %s)", count, b.data, age);
+		    "(quota: %s)", count, b.data);
 		buf_free(&b);
 		return (-1);
 	}
-	job_plan_add(p, "quota: %s (%s); checked again (GET .../limits) "
-	    "when the job starts", b.data, age);
+	job_plan_add(p, "quota: %s; checked again (GET .../limits) when the "
+	    "job starts", b.data);
 	buf_free(&b);
 	return (0);
 }

@@ -125,7 +125,7 @@ ok $? "the plan shows the rendered user_data, the registration URL masked"
 grep -q 'bbb-04, bbb-05\|the next bbb-NN' "$tmp/dry.out" &&
     grep -q 'limits' "$tmp/dry.out"
 ok $? "the plan names the nodes and the quota check"
-grep -q 'quota: instances 5/15, cores 32/unlimited, RAM 64/unlimited GiB; room for 10 more of flavor m1.xlarge (8 vCPUs, 16 GiB each) (read now)' "$tmp/dry.out"
+grep -q 'quota: instances 5/15, cores 32/unlimited, RAM 64/unlimited GiB; room for 10 more of flavor m1.xlarge (read now), each 8 vCPUs and 16 GiB' "$tmp/dry.out"
 ok $? "the plan shows the quota headroom read from GET /limits, with the flavor's size"
 ! grep -q "$bbbsecret\|$sk\|scripts/" "$tmp/dry.out" "$tmp/dry.err"
 ok $? "no secret in the plan"
@@ -243,7 +243,7 @@ quota_refused() {
 	run --dry-run scale out --count $((room + 1)) >"$tmp/q.out" 2>"$tmp/q.err"
 	rc=$?
 	is "$rc" 1 "$what: --dry-run of $((room + 1)) more exits 1"
-	grep -q "quota exceeded: $((room + 1)) more VMs do not fit (quota: .*room for $room more of flavor m1.xlarge (8 vCPUs, 16 GiB each)" "$tmp/q.err" &&
+	grep -q "quota exceeded: $((room + 1)) more VMs do not fit (quota: .*room for $room more of flavor m1.xlarge (read now), each 8 vCPUs and 16 GiB)" "$tmp/q.err" &&
 	    ! grep -q 'dry run' "$tmp/q.out"
 	ok $? "$what: refused before the plan is printed, naming the room"
 	run --dry-run scale out --count "$room" >"$tmp/q.out" 2>"$tmp/q.err"
