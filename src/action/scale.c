@@ -51,6 +51,7 @@
 #include "config.h"
 #include "jobs.h"
 #include "log.h"
+#include "rake.h"
 #include "template.h"
 #include "util.h"
 
@@ -87,6 +88,8 @@ struct sc {
 	char			*rcompose;
 	struct buf		 log;		/* ids made and removed */
 	int64_t			 poll_ms;
+	bool			 sl_legacy;	/* scalelite < 1.5.1: no admin
+						   API, rake over ssh */
 };
 
 struct sc_node {
@@ -329,6 +332,67 @@ fail:
 	return (-1);
 }
 
+static bool
+sc_sl_legacy(struct sc *sc)
+{
+	bool	 b;
+
+	pthread_mutex_lock(&sc->mu);
+	b = sc->sl_legacy;
+	pthread_mutex_unlock(&sc->mu);
+	return (b);
+}
+
+/*
+ * scalelite's servers as getServers has them (a JSON array; NULL: none).
+ * A scalelite without the admin API (before 1.5.1, unsupportedRequest,
+ * as server-state.c decides) is asked with `rake servers` over ssh from
+ * then on, for the whole job; the secrets rake lists are not kept.
+ */
+static int
+sc_sl_servers(struct sc *sc, json_t **o, char **cause)
+{
+	struct rake_list	 rl;
+	json_t			*e;
+	size_t			 i;
+
+	*o = NULL;
+	if (!sc_sl_legacy(sc)) {
+		if (sc_call(sc, SC_SL, "getServers", NULL, NULL, o,
+		    cause) == 0)
+			return (0);
+		if (*cause != NULL && strstr(*cause, "No servers") != NULL) {
+			free(*cause);
+			*cause = NULL;
+			return (0);
+		}
+		if (*cause == NULL || strstr(*cause, ": unsupportedRequest: ")
+		    == NULL)
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		pthread_mutex_lock(&sc->mu);
+		sc->sl_legacy = true;
+		pthread_mutex_unlock(&sc->mu);
+		log_info("scale: scalelite has no admin API (< 1.5.1): its "
+		    "rake tasks over ssh");
+	}
+	if (rake_servers_list(sc->cfg, &rl, cause) != 0)
+		return (-1);
+	*o = json_array();
+	for (i = 0; i < rl.n; i++) {
+		e = json_pack("{s:s, s:s, s:s, s:s}", "id", rl.v[i].id, "url",
+		    rl.v[i].url != NULL ? rl.v[i].url : "", "state",
+		    rl.v[i].state, "online", rl.v[i].online ? "online" :
+		    "offline");
+		json_object_set_new(e, "load", rl.v[i].has_load ?
+		    json_real(rl.v[i].load) : json_string("unavailable"));
+		json_array_append_new(*o, e);
+	}
+	rake_list_free(&rl);
+	return (0);
+}
+
 /*
  * What the five sources know of BBB-pattern names: Nova servers,
  * Rancher hosts and stacks, consul's service, scalelite's servers.
@@ -382,13 +446,8 @@ sc_snapshot(struct sc *sc, struct scale_seen **v, size_t *n, char **cause)
 		json_decref(o);
 	}
 
-	if (sc_call(sc, SC_SL, "getServers", NULL, NULL, &o, cause) != 0) {
-		if (*cause == NULL || strstr(*cause, "No servers") == NULL)
-			goto fail;
-		free(*cause);
-		*cause = NULL;
-		o = NULL;
-	}
+	if (sc_sl_servers(sc, &o, cause) != 0)
+		goto fail;
 	scale_seen_add(SCALE_SRC_SL, o, pat, v, n);
 	json_decref(o);
 	return (0);
@@ -1045,9 +1104,24 @@ sc_check_consul(struct sc_node *n, char **cause)
 static int
 sc_sl_server(struct sc_node *n, json_t **srv, char **cause)
 {
+	json_t		*all, *e;
+	const char	*id;
+	size_t		 i;
+
 	*srv = NULL;
 	if (n->sl_id == NULL)
 		return (0);
+	if (sc_sl_legacy(n->sc)) {
+		if (sc_sl_servers(n->sc, &all, cause) != 0)
+			return (-1);
+		json_array_foreach(all, i, e) {
+			id = sc_str(e, "id");
+			if (id != NULL && strcmp(id, n->sl_id) == 0)
+				*srv = json_incref(e);
+		}
+		json_decref(all);
+		return (0);
+	}
 	if (sc_call(n->sc, SC_SL, "getServerInfo", n->sl_id, NULL, srv,
 	    cause) != 0) {
 		if (*cause != NULL && strstr(*cause, "Couldn't find") != NULL) {
@@ -1132,11 +1206,15 @@ sc_remove(struct sc_node *n, int step0, int steps)
 		if (step0 > 0)
 			sc_say(n, step0, steps, "scalelite deleteServer %s",
 			    n->sl_id);
-		body = json_pack("{s:s}", "id", n->sl_id);
-		rc = sc_call(sc, SC_SL, "deleteServer", n->sl_id, body, &o,
-		    &cause);
-		json_decref(body);
-		json_decref(o);
+		if (sc_sl_legacy(sc))
+			rc = rake_server_remove(sc->cfg, n->sl_id, &cause);
+		else {
+			body = json_pack("{s:s}", "id", n->sl_id);
+			rc = sc_call(sc, SC_SL, "deleteServer", n->sl_id, body,
+			    &o, &cause);
+			json_decref(body);
+			json_decref(o);
+		}
 		what = xasprintf("scalelite server %s", n->sl_id);
 		sc_undo_one(n, what, rc, cause, &b);
 		free(what);
@@ -1386,6 +1464,18 @@ sc_out_scalelite(struct sc_node *n, char **cause)
 	fqdn = sc_fqdn(n);
 	url = xasprintf("https://%s/bigbluebutton/api/", fqdn);
 	free(fqdn);
+	if (sc_sl_legacy(sc)) {
+		/* scalelite < 1.5.1: rake over ssh, the secret on stdin */
+		rc = rake_server_add(cfg, url, cfg->scale.bbb_secret, &n->sl_id,
+		    cause);
+		free(url);
+		if (rc != 0)
+			return (-1);
+		sc_log(sc, "%s: added scalelite server %s (rake over ssh)",
+		    n->name, n->sl_id);
+		return (rake_server_state(cfg, "enable", n->sl_id, NULL,
+		    cause));
+	}
 	body = json_pack("{s:{s:s, s:s}}", "server", "url", url, "secret",
 	    cfg->scale.bbb_secret != NULL ? cfg->scale.bbb_secret : "");
 	free(url);
@@ -1887,13 +1977,19 @@ sc_in_node(struct sc_node *n, const struct scale_seen *x)
 	if (n->sl_id != NULL && strcmp(x->sl_state, "disabled") != 0) {
 		if (job_lock_check(sc->job, &cause) != 0)
 			goto fail;
-		sc_say(n, 1, SC_IN_STEPS, "cordoning in scalelite");
-		body = json_pack("{s:s, s:{s:s}}", "id", n->sl_id, "server",
-		    "state", "cordon");
-		rc = sc_call(sc, SC_SL, "updateServer", n->sl_id, body, &o,
-		    &cause);
-		json_decref(body);
-		json_decref(o);
+		sc_say(n, 1, SC_IN_STEPS, "cordoning in scalelite%s",
+		    sc_sl_legacy(sc) ? " (rake over ssh)" : "");
+		if (sc_sl_legacy(sc))
+			rc = rake_server_state(sc->cfg, "cordon", n->sl_id,
+			    NULL, &cause);
+		else {
+			body = json_pack("{s:s, s:{s:s}}", "id", n->sl_id,
+			    "server", "state", "cordon");
+			rc = sc_call(sc, SC_SL, "updateServer", n->sl_id, body,
+			    &o, &cause);
+			json_decref(body);
+			json_decref(o);
+		}
 		if (rc != 0)
 			goto fail;
 		sc_say(n, 1, SC_IN_STEPS, "draining: waiting for its "
@@ -2335,7 +2431,11 @@ sc_plan_out(const struct job_ctx *ctx, const struct job_args *a,
 		    "(%llds)", cfg->consul.service,
 		    (long long)(cfg->scale.consul_timeout_ms / 1000));
 	job_plan_add(p, "scalelite addServer (secret masked), updateServer "
-	    "enable; wait online (%llds)",
+	    "enable; without the admin API (scalelite < 1.5.1) rake "
+	    "servers:add and servers:enable over ssh on [scalelite] ssh_host "
+	    "%s (the secret on the channel's stdin, never in a command); "
+	    "wait online (%llds)", cfg->scalelite.ssh_host != NULL ?
+	    cfg->scalelite.ssh_host : "(not set)",
 	    (long long)(cfg->scale.scalelite_timeout_ms / 1000));
 	job_plan_add(p, "verify: the node in all five sources");
 	job_plan_add(p, "on a failure or a cancel: %s",
@@ -2371,13 +2471,15 @@ sc_plan_in(const struct job_ctx *ctx, const struct job_args *a,
 		job_plan_add(p, "remove the %ld least loaded enabled nodes "
 		    "(refused: the last enabled node, fewer than min_nodes %ld "
 		    "left)", sa->count, cfg->scale.min_nodes);
-	job_plan_add(p, "per node, %ld at once: scalelite updateServer cordon;"
+	job_plan_add(p, "per node, %ld at once: scalelite updateServer cordon "
+	    "(scalelite < 1.5.1: rake servers:cordon);"
 	    " wait for its load to reach 0 (%llds)%s",
 	    cfg->scale.max_parallel,
 	    (long long)(cfg->scale.drain_timeout_ms / 1000),
 	    sa != NULL && sa->force ? "; then --force: its meetings end" :
 	    "; not drained: stop, nothing removed");
-	job_plan_add(p, "scalelite deleteServer; consul PUT v1/agent/service/"
+	job_plan_add(p, "scalelite deleteServer (scalelite < 1.5.1: rake "
+	    "servers:remove over ssh); consul PUT v1/agent/service/"
 	    "deregister/NODE");
 	job_plan_add(p, "Rancher: remove stack NODE; deactivate and remove "
 	    "its host");
