@@ -59,6 +59,7 @@
 #define SC_OUT_STEPS	8
 #define SC_IN_STEPS	4
 #define SC_MASK		"<masked>"
+#define SC_TOKEN_NAME	"bbbctl-scale-out"	/* the tokens it makes */
 
 struct sc_args {
 	long	 count;
@@ -637,9 +638,10 @@ sc_registration(struct sc *sc, char **cause)
 	if (sc->reg_url != NULL)
 		return (0);
 
+	/* named, so that scale check finds one a killed job left */
 	path = api_rancher_path(sc->project, "registrationtokens", NULL,
 	    NULL);
-	e = json_object();
+	e = json_pack("{s:s}", "name", SC_TOKEN_NAME);
 	if (sc_call(sc, SC_RANCHER, "POST", path, e, &o, cause) != 0) {
 		json_decref(e);
 		free(path);
@@ -2196,7 +2198,8 @@ sc_run_check(struct job *j, char **cause)
 	struct sc	 sc;
 	struct scale_seen	*seen = NULL;
 	struct buf	 b = { 0 };
-	char		*t;
+	json_t		*o, *e;
+	char		*t, *path;
 	size_t		 nseen, i, left = 0, whole = 0;
 	int		 rc = -1;
 
@@ -2222,6 +2225,26 @@ sc_run_check(struct job *j, char **cause)
 		buf_printf(&b, "%sLEFTOVER %s", left++ > 0 ? "; " : "", t);
 		free(t);
 	}
+	/* A token a scale out made and never removed (killed, lock lost). */
+	path = api_rancher_path(sc.project, "registrationtokens", NULL,
+	    "state=active&name=" SC_TOKEN_NAME "&limit=100");
+	if (sc_list_all(&sc, SC_RANCHER, path, "data", &o, cause) != 0) {
+		free(path);
+		goto out;
+	}
+	free(path);
+	json_array_foreach(o, i, e) {
+		if (sc_str(e, "id") == NULL || sc_str(e, "name") == NULL ||
+		    strcmp(sc_str(e, "name"), SC_TOKEN_NAME) != 0)
+			continue;
+		job_step(j, "leftover Rancher registration token %s",
+		    sc_str(e, "id"));
+		buf_printf(&b, "%sLEFTOVER Rancher registration token %s (%s, "
+		    "active: made by a scale out that did not remove it, or "
+		    "one running now)", left++ > 0 ? "; " : "",
+		    sc_str(e, "id"), SC_TOKEN_NAME);
+	}
+	json_decref(o);
 	job_progress(j, 100);
 	job_result(j, "flavor %s, image %s, networks %s%s%s exist; %zu nodes "
 	    "whole, %zu leftover%s%s%s", sc.cfg->scale.flavor,
@@ -2500,8 +2523,9 @@ sc_plan_check(const struct job_ctx *ctx, const struct job_args *a,
 	job_plan_add(p, "read only: check flavor, image, networks and key "
 	    "pair exist; GET .../limits (quota headroom)");
 	job_plan_add(p, "list leftovers: %s names known to some of nova, "
-	    "Rancher hosts, Rancher stacks, consul and scalelite but not all",
-	    ctx->cfg->scale.name_pattern);
+	    "Rancher hosts, Rancher stacks, consul and scalelite but not all; "
+	    "active Rancher registration tokens named %s (a scale out makes "
+	    "and removes them)", ctx->cfg->scale.name_pattern, SC_TOKEN_NAME);
 	return (0);
 }
 

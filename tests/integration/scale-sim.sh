@@ -354,6 +354,24 @@ run --yes scale check >"$tmp/chk3" 2>&1
 grep -q 'LEFTOVER bbb-04: OpenStack VM [0-9a-f-]* (BUILD); not in: Rancher host, Rancher stack, consul service, scalelite server' "$tmp/chk3"
 ok $? "scale check after kill -9 lists the VM as a leftover"
 
+# kill -9 after the job made its own registration token (none was
+# active): scale check lists the token as well.
+start --boot-delay 5000
+tokens_off
+bg scale out
+wait_for grep -q 'bbb-04 \[3/8\] VM .*waiting for ACTIVE' "$tmp/bg.err"
+ok $? "the VM is being built, the job's own token made"
+kill -9 "$jp"
+wait "$jp" 2>/dev/null
+jp=
+tid=$(tokens | awk '$2 == "active" { print $1 }')
+[ -n "$tid" ] && [ "$(echo "$tid" | wc -l)" -eq 1 ]
+ok $? "the token the killed job made is still active"
+run --yes scale check >"$tmp/chk4" 2>&1
+grep -q "LEFTOVER Rancher registration token $tid (bbbctl-scale-out, active" \
+    "$tmp/chk4"
+ok $? "scale check lists the token as a leftover"
+
 # Two operators: the second is refused while the first holds the lock.
 start --boot-delay 3000
 bg scale out
