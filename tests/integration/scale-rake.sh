@@ -7,7 +7,8 @@
 # what they do is what its poller and APIs see: the new server added,
 # enabled and online, then removed by scale in, and removed again when a
 # failed scale out is undone.  The BBB secret is in no command line, log,
-# audit record, output or plan.
+# audit record, output or plan.  On scalelite 1.0.x (no cordon) scale in
+# refuses and removes nothing.
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${top_builddir:-$top}
 . "$top/tests/lib/tap.sh"
@@ -164,5 +165,22 @@ is "$(slview bbb-04)" "false disabled false" \
     "nothing of bbb-04 is left in scalelite"
 nosecret "$SSHD_DIR/out2" "$SSHD_DIR/err2"
 ok $? "no secret in the log, the audit or the output"
+
+# scalelite 1.0.x: servers:add and servers:enable exist, servers:cordon
+# does not (it came with 1.1): scale in cannot drain, so it refuses and
+# removes nothing.
+start --poll-interval 1
+echo 1.0 >"$SSHD_DIR/version"
+run --yes scale out >"$SSHD_DIR/out3" 2>"$SSHD_DIR/err3"
+ok $? "scale out on scalelite 1.0.x succeeds"
+is "$(slview bbb-04)" "true enabled true" \
+    "scalelite 1.0.x has bbb-04, enabled and online"
+run --yes scale in bbb-04 >"$SSHD_DIR/in3" 2>"$SSHD_DIR/inerr3"
+[ $? -ne 0 ] && grep -q 'this scalelite has no cordon.*nothing removed' \
+    "$SSHD_DIR/inerr3"
+ok $? "scale in on scalelite 1.0.x is refused: no cordon to drain with"
+is "$(slview bbb-04)" "true enabled true" "bbb-04 stays in scalelite, enabled"
+is "$(curl -s "$control/state" | jq -r '.nodes[] | select(.name ==
+    "bbb-04") | .vm_status')" ACTIVE "and its VM stays"
 
 done_testing
