@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "mask.h"
 #include "rake.h"
 #include "ssh.h"
 #include "util.h"
@@ -984,6 +985,237 @@ rake_servers_status(const struct config *cfg, struct rake_status *st,
 		return (-1);
 	}
 	rc = rake_parse_status(res.out, res.out_len, st, cause);
+	ssh_result_clear(&res);
+	return (rc);
+}
+
+int
+rake_servers_list(const struct config *cfg, struct rake_list *rl,
+    char **cause)
+{
+	struct ssh_result	 res;
+	char			*why;
+	int			 rc;
+
+	memset(rl, 0, sizeof *rl);
+	if (rake_exec(cfg, "servers", &res, cause) != 0)
+		return (-1);
+	if (res.exit_status != 0) {
+		why = rake_masked(res.err);
+		*cause = xasprintf("rake servers failed (exit %d): %.300s",
+		    res.exit_status, why);
+		free(why);
+		ssh_result_clear(&res);
+		return (-1);
+	}
+	/* no "id:" line at all: no servers (not an error) */
+	rc = rake_parse_servers(res.out, res.out_len, rl, cause);
+	ssh_result_clear(&res);
+	return (rc);
+}
+
+/* A URL rake's argument list and a shell's double quotes take as it is. */
+static bool
+rake_valid_url(const char *url)
+{
+	char	*host;
+	bool	 ok;
+	size_t	 i;
+
+	if ((host = rake_url_host(url)) == NULL)
+		return (false);
+	ok = rake_valid_hostname(host);
+	free(host);
+	for (i = 0; ok && url[i] != '\0'; i++) {
+		if (!isalnum((unsigned char)url[i]) &&
+		    strchr(":/.-_~", url[i]) == NULL)
+			ok = false;
+	}
+	return (ok && strlen(url) < 512);
+}
+
+/* Out and err of a task, the secret masked in every form (mask.h). */
+static void
+rake_mask_result(struct ssh_result *res)
+{
+	mask_inplace(&res->out);
+	res->out_len = strlen(res->out);
+	mask_inplace(&res->err);
+	res->err_len = strlen(res->err);
+}
+
+int
+rake_server_add(const struct config *cfg, const char *url,
+    const char *secret, char **id, char **cause)
+{
+	static const char *const errs[] = { "ERROR", "Error:", "rake aborted",
+	    "Don't know how to build task", NULL };
+	struct ssh_session	*ss;
+	struct ssh_result	 res;
+	const char		*container;
+	char			*script, *q, *cmd, *line = NULL, *in, *why;
+	size_t			 i, len;
+	int			 rc = -1;
+
+	*id = NULL;
+	if (!rake_valid_url(url)) {
+		*cause = xstrdup("rake servers:add: the server's URL is not "
+		    "a plain http(s) URL");
+		return (-1);
+	}
+	len = secret != NULL ? strlen(secret) : 0;
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)secret[i]) && secret[i] != '-' &&
+		    secret[i] != '_')
+			break;
+	}
+	if (len == 0 || i < len || len > 256) {
+		*cause = xstrdup("rake servers:add: the BBB secret must be "
+		    "letters, digits, '-' and '_' (rake splits its arguments "
+		    "at commas)");
+		return (-1);
+	}
+	if (cfg->scalelite.ssh_host == NULL || *cfg->scalelite.ssh_host == '\0') {
+		*cause = xstrdup("scalelite has no admin API before 1.5.1 and "
+		    "[scalelite] ssh_host is not set, so its rake tasks "
+		    "cannot be run");
+		return (-1);
+	}
+	container = cfg->scalelite.container != NULL ?
+	    cfg->scalelite.container : "scalelite-api";
+	if (!rake_valid_container(container)) {
+		*cause = xstrdup("[scalelite] container is not a container "
+		    "name");
+		return (-1);
+	}
+	mask_add(secret);
+	/*
+	 * The secret is no part of the command (which the ssh server may
+	 * log, and our debug log shows): it goes on the channel's stdin,
+	 * read by a shell in the container into the task's argument.
+	 */
+	script = xasprintf("IFS= read -r s && exec ./bin/rake "
+	    "\"servers:add[%s,$s,1]\"", url);
+	q = ssh_quote(container);
+	cmd = xasprintf("docker exec -i %s sh -c ", q);
+	free(q);
+	q = ssh_quote(script);
+	free(script);
+	script = xasprintf("%s%s", cmd, q);
+	free(cmd);
+	free(q);
+	cmd = script;
+	in = xasprintf("%s\n", secret);
+	if ((ss = ssh_session_open(cfg, cfg->scalelite.ssh_host, NULL,
+	    cause)) == NULL) {
+		freezero_str(in);
+		free(cmd);
+		return (-1);
+	}
+	rc = ssh_session_exec(ss, cmd, in, strlen(in), &res, cause);
+	ssh_session_close(ss);
+	freezero_str(in);
+	free(cmd);
+	if (rc != 0)
+		return (-1);
+	rc = -1;
+	rake_mask_result(&res);
+	if ((line = rake_find_line(res.err, errs)) != NULL ||
+	    (line = rake_find_line(res.out, errs)) != NULL) {
+		*cause = xasprintf("rake servers:add: %.300s", line);
+		goto out;
+	}
+	if (res.exit_status != 0) {
+		why = rake_masked(res.err);
+		*cause = xasprintf("rake servers:add failed (exit %d)%s%.300s",
+		    res.exit_status, *why != '\0' ? ": " : "", why);
+		free(why);
+		goto out;
+	}
+	/* "OK", then "id: <id>" (lib/tasks/servers.rake) */
+	if (!rake_has_ok(res.out) || (line = rake_find_line(res.out,
+	    (const char *const[]){ "id: ", NULL })) == NULL) {
+		*cause = xstrdup("rake servers:add did not say OK and the new "
+		    "server's id");
+		goto out;
+	}
+	*id = xstrdup(rake_skip_ws(line + 4));
+	if (**id == '\0' || (!rake_valid_uuid(*id) &&
+	    !rake_valid_hostname(*id))) {
+		*cause = xstrdup("rake servers:add answered an id that is no "
+		    "UUID or host name");
+		free(*id);
+		*id = NULL;
+		goto out;
+	}
+	rc = 0;
+out:
+	free(line);
+	ssh_result_clear(&res);
+	return (rc);
+}
+
+int
+rake_server_remove(const struct config *cfg, const char *id, char **cause)
+{
+	static const char *const errs[] = { "ERROR", "Error:", "rake aborted",
+	    "Don't know how to build task", NULL };
+	struct ssh_result	 res;
+	struct rake_list	 rl;
+	char			*q, *tasks, *line = NULL, *why = NULL;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&rl, 0, sizeof rl);
+	if (!rake_valid_uuid(id) && !rake_valid_hostname(id)) {
+		*cause = xstrdup("rake servers:remove: not a server id");
+		return (-1);
+	}
+	q = xasprintf("servers:remove[%s]", id);
+	tasks = ssh_quote(q);
+	free(q);
+	q = xasprintf("%s servers", tasks);
+	free(tasks);
+	tasks = q;
+	if (rake_exec(cfg, tasks, &res, cause) != 0) {
+		free(tasks);
+		return (-1);
+	}
+	free(tasks);
+	if ((line = rake_find_line(res.out, errs)) != NULL ||
+	    (line = rake_find_line(res.err, errs)) != NULL) {
+		/* 1.0.x: "ERROR: No server found with id: ..." and exit 0 */
+		*cause = xasprintf("rake servers:remove: %.300s", line);
+		goto out;
+	}
+	if (res.exit_status != 0) {
+		why = rake_masked(res.err);
+		*cause = xasprintf("rake servers:remove failed (exit %d)%s%.300s",
+		    res.exit_status, *why != '\0' ? ": " : "", why);
+		goto out;
+	}
+	if (!rake_has_ok(res.out)) {
+		*cause = xstrdup("rake servers:remove did not say OK");
+		goto out;
+	}
+	/* The listing after the task: the server must be gone. */
+	if (rake_parse_servers(res.out, res.out_len, &rl, &why) != 0) {
+		*cause = xasprintf("rake servers:remove said OK, but the "
+		    "server list after it is unreadable: %s", why);
+		goto out;
+	}
+	for (i = 0; i < rl.n; i++) {
+		if (strcmp(rl.v[i].id, id) == 0) {
+			*cause = xasprintf("rake servers:remove said OK, but "
+			    "server %s is still listed", id);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	rake_list_free(&rl);
+	free(line);
+	free(why);
 	ssh_result_clear(&res);
 	return (rc);
 }

@@ -107,6 +107,28 @@ int	 rake_parse_servers(const char *, size_t, struct rake_list *,
 	     char **cause);
 void	 rake_list_free(struct rake_list *);
 
+/* Run `rake servers` over ssh and parse it (no servers: rl->n 0). */
+int	 rake_servers_list(const struct config *, struct rake_list *,
+	     char **cause);
+/*
+ * servers:add[url,secret,1]: a new server (disabled, as scalelite adds
+ * it); 0 with its *id (allocated), or -1 with *cause.  The secret never
+ * is in a command line: it goes on the ssh channel's stdin to a shell in
+ * the container (`docker exec -i CONTAINER sh -c 'IFS= read -r s &&
+ * exec ./bin/rake "servers:add[URL,$s,1]"'`), is registered with
+ * mask.h and masked in every output.  url must be a plain http(s) URL
+ * and the secret letters, digits, '-' and '_' (rake splits arguments
+ * at commas): anything else is refused before any ssh.
+ */
+int	 rake_server_add(const struct config *, const char *url,
+	     const char *secret, char **id, char **cause);
+/*
+ * servers:remove[id], then the listing: 0 when the task said OK and the
+ * server is no longer listed, else -1 with *cause.
+ */
+int	 rake_server_remove(const struct config *, const char *id,
+	     char **cause);
+
 /* Predicates for ids and host names (nothing else reaches a shell). */
 bool	 rake_valid_uuid(const char *);
 bool	 rake_valid_hostname(const char *);

@@ -51,6 +51,7 @@
 #include "config.h"
 #include "jobs.h"
 #include "log.h"
+#include "rake.h"
 #include "template.h"
 #include "util.h"
 
@@ -58,6 +59,7 @@
 #define SC_OUT_STEPS	8
 #define SC_IN_STEPS	4
 #define SC_MASK		"<masked>"
+#define SC_TOKEN_NAME	"bbbctl-scale-out"	/* the tokens it makes */
 
 struct sc_args {
 	long	 count;
@@ -76,6 +78,8 @@ struct sc {
 	struct api_os_token	 tok;
 	char			*project;
 	char			*reg_url;	/* secret: holds the token */
+	char			*reg_token;	/* the token's id, if this job
+					   made it (removed at the end) */
 	char			*agent_image;
 	char			*flavor_id;
 	char			*image_id;
@@ -85,6 +89,8 @@ struct sc {
 	char			*rcompose;
 	struct buf		 log;		/* ids made and removed */
 	int64_t			 poll_ms;
+	bool			 sl_legacy;	/* scalelite < 1.5.1: no admin
+						   API, rake over ssh */
 };
 
 struct sc_node {
@@ -327,6 +333,67 @@ fail:
 	return (-1);
 }
 
+static bool
+sc_sl_legacy(struct sc *sc)
+{
+	bool	 b;
+
+	pthread_mutex_lock(&sc->mu);
+	b = sc->sl_legacy;
+	pthread_mutex_unlock(&sc->mu);
+	return (b);
+}
+
+/*
+ * scalelite's servers as getServers has them (a JSON array; NULL: none).
+ * A scalelite without the admin API (before 1.5.1, unsupportedRequest,
+ * as server-state.c decides) is asked with `rake servers` over ssh from
+ * then on, for the whole job; the secrets rake lists are not kept.
+ */
+static int
+sc_sl_servers(struct sc *sc, json_t **o, char **cause)
+{
+	struct rake_list	 rl;
+	json_t			*e;
+	size_t			 i;
+
+	*o = NULL;
+	if (!sc_sl_legacy(sc)) {
+		if (sc_call(sc, SC_SL, "getServers", NULL, NULL, o,
+		    cause) == 0)
+			return (0);
+		if (*cause != NULL && strstr(*cause, "No servers") != NULL) {
+			free(*cause);
+			*cause = NULL;
+			return (0);
+		}
+		if (*cause == NULL || strstr(*cause, ": unsupportedRequest: ")
+		    == NULL)
+			return (-1);
+		free(*cause);
+		*cause = NULL;
+		pthread_mutex_lock(&sc->mu);
+		sc->sl_legacy = true;
+		pthread_mutex_unlock(&sc->mu);
+		log_info("scale: scalelite has no admin API (< 1.5.1): its "
+		    "rake tasks over ssh");
+	}
+	if (rake_servers_list(sc->cfg, &rl, cause) != 0)
+		return (-1);
+	*o = json_array();
+	for (i = 0; i < rl.n; i++) {
+		e = json_pack("{s:s, s:s, s:s, s:s}", "id", rl.v[i].id, "url",
+		    rl.v[i].url != NULL ? rl.v[i].url : "", "state",
+		    rl.v[i].state, "online", rl.v[i].online ? "online" :
+		    "offline");
+		json_object_set_new(e, "load", rl.v[i].has_load ?
+		    json_real(rl.v[i].load) : json_string("unavailable"));
+		json_array_append_new(*o, e);
+	}
+	rake_list_free(&rl);
+	return (0);
+}
+
 /*
  * What the five sources know of BBB-pattern names: Nova servers,
  * Rancher hosts and stacks, consul's service, scalelite's servers.
@@ -380,13 +447,8 @@ sc_snapshot(struct sc *sc, struct scale_seen **v, size_t *n, char **cause)
 		json_decref(o);
 	}
 
-	if (sc_call(sc, SC_SL, "getServers", NULL, NULL, &o, cause) != 0) {
-		if (*cause == NULL || strstr(*cause, "No servers") == NULL)
-			goto fail;
-		free(*cause);
-		*cause = NULL;
-		o = NULL;
-	}
+	if (sc_sl_servers(sc, &o, cause) != 0)
+		goto fail;
 	scale_seen_add(SCALE_SRC_SL, o, pat, v, n);
 	json_decref(o);
 	return (0);
@@ -576,9 +638,10 @@ sc_registration(struct sc *sc, char **cause)
 	if (sc->reg_url != NULL)
 		return (0);
 
+	/* named, so that scale check finds one a killed job left */
 	path = api_rancher_path(sc->project, "registrationtokens", NULL,
 	    NULL);
-	e = json_object();
+	e = json_pack("{s:s}", "name", SC_TOKEN_NAME);
 	if (sc_call(sc, SC_RANCHER, "POST", path, e, &o, cause) != 0) {
 		json_decref(e);
 		free(path);
@@ -587,6 +650,13 @@ sc_registration(struct sc *sc, char **cause)
 	json_decref(e);
 	free(path);
 	id = sc_str(o, "id");
+	if (id == NULL) {
+		json_decref(o);
+		*cause = xstrdup("rancher: POST registrationtokens answered no "
+		    "id");
+		return (-1);
+	}
+	sc->reg_token = xstrdup(id);
 	path = api_rancher_path(sc->project, "registrationtokens", id, NULL);
 	sc_log(sc, "made Rancher registration token %s", id);
 	json_decref(o);
@@ -616,6 +686,114 @@ sc_registration(struct sc *sc, char **cause)
 	}
 	free(path);
 	return (sc->reg_url != NULL ? 0 : -1);
+}
+
+/* The state of the job's registration token; NULL: gone (404). */
+static int
+sc_reg_state(struct sc *sc, char **state, char **cause)
+{
+	json_t	*o;
+	char	*path;
+	int	 rc;
+
+	*state = NULL;
+	path = api_rancher_path(sc->project, "registrationtokens",
+	    sc->reg_token, NULL);
+	rc = sc_call(sc, SC_RANCHER, "GET", path, NULL, &o, cause);
+	free(path);
+	if (rc != 0) {
+		if (*cause != NULL && strstr(*cause, "404") != NULL) {
+			free(*cause);
+			*cause = NULL;
+			return (0);
+		}
+		return (-1);
+	}
+	*state = xstrdup(sc_str(o, "state") != NULL ? sc_str(o, "state") :
+	    "?");
+	json_decref(o);
+	return (0);
+}
+
+/* Wait (past a cancel: this is undoing) until the token is one of a|b. */
+static int
+sc_reg_wait(struct sc *sc, const char *a, const char *b, char **cause)
+{
+	int64_t	 end = util_mono_ms() + sc->cfg->scale.delete_timeout_ms;
+	char	*st;
+
+	for (;;) {
+		if (sc_reg_state(sc, &st, cause) != 0)
+			return (-1);
+		if (st == NULL || strcmp(st, a) == 0 || strcmp(st, b) == 0) {
+			free(st);
+			return (0);
+		}
+		if (util_mono_ms() >= end) {
+			*cause = xasprintf("still %s after %llds", st,
+			    (long long)(sc->cfg->scale.delete_timeout_ms /
+			    1000));
+			free(st);
+			return (-1);
+		}
+		free(st);
+		if (!job_sleep(sc->job, sc->poll_ms))
+			usleep((useconds_t)sc->poll_ms * 1000);
+	}
+}
+
+/*
+ * The job made a registration token (none was active): it goes when
+ * the job ends, done or undone, so that no way to register a host is
+ * left behind: deactivate, wait inactive, remove, wait removed (apis.md
+ * 1.7: a credential is not removed from active).  A token the job
+ * found active is left alone.  Into the audit and the job's log line.
+ */
+static void
+sc_reg_remove(struct sc *sc)
+{
+	json_t	*o;
+	char	*path, *cause = NULL;
+	int	 rc;
+
+	if (sc->reg_token == NULL)
+		return;
+	if (job_lock_lost(sc->job)) {
+		sc_log(sc, "Rancher registration token %s NOT removed (the "
+		    "lock is lost)", sc->reg_token);
+		return;
+	}
+	path = api_rancher_action_path(sc->project, "registrationtokens",
+	    sc->reg_token, "deactivate");
+	rc = sc_call(sc, SC_RANCHER, "POST", path, NULL, &o, &cause);
+	free(path);
+	json_decref(o);
+	if (rc != 0 && strstr(cause, "409") != NULL) {
+		/* not active: registering, or inactive already */
+		free(cause);
+		cause = NULL;
+		rc = 0;
+	}
+	if (rc == 0)
+		rc = sc_reg_wait(sc, "inactive", "registering", &cause);
+	if (rc == 0) {
+		path = api_rancher_action_path(sc->project,
+		    "registrationtokens", sc->reg_token, "remove");
+		rc = sc_call(sc, SC_RANCHER, "POST", path, NULL, &o, &cause);
+		free(path);
+		json_decref(o);
+	}
+	if (rc == 0)
+		rc = sc_reg_wait(sc, "removed", "purged", &cause);
+	if (rc == 0)
+		sc_log(sc, "Rancher registration token %s removed",
+		    sc->reg_token);
+	else
+		sc_log(sc, "Rancher registration token %s NOT removed: %s",
+		    sc->reg_token, cause != NULL ? cause : "?");
+	free(cause);
+	free(sc->reg_token);
+	sc->reg_token = NULL;
 }
 
 struct sc_vars {
@@ -928,9 +1106,24 @@ sc_check_consul(struct sc_node *n, char **cause)
 static int
 sc_sl_server(struct sc_node *n, json_t **srv, char **cause)
 {
+	json_t		*all, *e;
+	const char	*id;
+	size_t		 i;
+
 	*srv = NULL;
 	if (n->sl_id == NULL)
 		return (0);
+	if (sc_sl_legacy(n->sc)) {
+		if (sc_sl_servers(n->sc, &all, cause) != 0)
+			return (-1);
+		json_array_foreach(all, i, e) {
+			id = sc_str(e, "id");
+			if (id != NULL && strcmp(id, n->sl_id) == 0)
+				*srv = json_incref(e);
+		}
+		json_decref(all);
+		return (0);
+	}
 	if (sc_call(n->sc, SC_SL, "getServerInfo", n->sl_id, NULL, srv,
 	    cause) != 0) {
 		if (*cause != NULL && strstr(*cause, "Couldn't find") != NULL) {
@@ -1015,11 +1208,15 @@ sc_remove(struct sc_node *n, int step0, int steps)
 		if (step0 > 0)
 			sc_say(n, step0, steps, "scalelite deleteServer %s",
 			    n->sl_id);
-		body = json_pack("{s:s}", "id", n->sl_id);
-		rc = sc_call(sc, SC_SL, "deleteServer", n->sl_id, body, &o,
-		    &cause);
-		json_decref(body);
-		json_decref(o);
+		if (sc_sl_legacy(sc))
+			rc = rake_server_remove(sc->cfg, n->sl_id, &cause);
+		else {
+			body = json_pack("{s:s}", "id", n->sl_id);
+			rc = sc_call(sc, SC_SL, "deleteServer", n->sl_id, body,
+			    &o, &cause);
+			json_decref(body);
+			json_decref(o);
+		}
 		what = xasprintf("scalelite server %s", n->sl_id);
 		sc_undo_one(n, what, rc, cause, &b);
 		free(what);
@@ -1269,6 +1466,18 @@ sc_out_scalelite(struct sc_node *n, char **cause)
 	fqdn = sc_fqdn(n);
 	url = xasprintf("https://%s/bigbluebutton/api/", fqdn);
 	free(fqdn);
+	if (sc_sl_legacy(sc)) {
+		/* scalelite < 1.5.1: rake over ssh, the secret on stdin */
+		rc = rake_server_add(cfg, url, cfg->scale.bbb_secret, &n->sl_id,
+		    cause);
+		free(url);
+		if (rc != 0)
+			return (-1);
+		sc_log(sc, "%s: added scalelite server %s (rake over ssh)",
+		    n->name, n->sl_id);
+		return (rake_server_state(cfg, "enable", n->sl_id, NULL,
+		    cause));
+	}
 	body = json_pack("{s:{s:s, s:s}}", "server", "url", url, "secret",
 	    cfg->scale.bbb_secret != NULL ? cfg->scale.bbb_secret : "");
 	free(url);
@@ -1463,6 +1672,7 @@ sc_clear(struct sc *sc)
 	pthread_mutex_destroy(&sc->mu);
 	api_os_token_clear(&sc->tok);
 	free(sc->project);
+	free(sc->reg_token);
 	if (sc->reg_url != NULL)
 		freezero_str(sc->reg_url);
 	free(sc->agent_image);
@@ -1523,31 +1733,126 @@ sc_pick_names(struct sc *sc, struct sc_node *nodes, long count,
 	return (0);
 }
 
+/*
+ * The quota now, as the model's poller reads it: GET {compute}/limits,
+ * and the size of flavor (GET flavors/detail; not known: q->flavor
+ * NULL, the instances alone count).  q->flavor is allocated.
+ */
 static int
-sc_headroom(struct sc *sc, long count, char **cause)
+sc_quota_read(struct sc *sc, const char *flavor, struct fleet_quota *q,
+    char **cause)
 {
 	struct api_os_token	 tok;
 	struct api_nova_limits	 l;
+	json_t			*o;
+	char			*s, *why = NULL;
 	int			 rc;
 
+	memset(q, 0, sizeof *q);
 	if (sc_token(sc, &tok, cause) != 0)
 		return (-1);
 	rc = api_nova_limits(&sc->os, &tok, &l, cause);
 	api_os_token_clear(&tok);
 	if (rc != 0)
 		return (-1);
-	job_step(sc->job, "quota: instances %lld of %lld, cores %lld of %lld, "
-	    "RAM %lld of %lld MB", (long long)l.instances_used,
-	    (long long)l.max_instances, (long long)l.cores_used,
-	    (long long)l.max_cores, (long long)l.ram_used_mb,
-	    (long long)l.max_ram_mb);
-	if (l.max_instances >= 0 && l.instances_used + count >
-	    l.max_instances) {
+	q->at = util_wall_ms();
+	q->max_instances = l.max_instances;
+	q->instances_used = l.instances_used;
+	q->max_cores = l.max_cores;
+	q->cores_used = l.cores_used;
+	q->max_ram_mb = l.max_ram_mb;
+	q->ram_used_mb = l.ram_used_mb;
+	q->flavor_vcpus = q->flavor_ram_mb = -1;
+	if (flavor == NULL)
+		return (0);
+	if (sc_call(sc, SC_NOVA, "GET", "flavors/detail", NULL, &o,
+	    &why) == 0) {
+		s = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		if (s != NULL && api_nova_flavor_decode(s, strlen(s), flavor,
+		    &q->flavor_vcpus, &q->flavor_ram_mb, &why) == 0)
+			q->flavor = xstrdup(flavor);
+		free(s);
+	}
+	if (why != NULL)
+		log_info("scale: flavors/detail: %s", why);
+	free(why);
+	return (0);
+}
+
+/* "12/20" or "12/unlimited". */
+static void
+sc_used_of(struct buf *b, int64_t used, int64_t max, int64_t div)
+{
+	if (used < 0)
+		buf_adds(b, "?");
+	else if (div == 1)
+		buf_printf(b, "%lld", (long long)used);
+	else
+		buf_printf(b, "%.4g", (double)used / (double)div);
+	if (max < 0)
+		buf_adds(b, "/unlimited");
+	else if (div == 1)
+		buf_printf(b, "/%lld", (long long)max);
+	else
+		buf_printf(b, "/%.4g", (double)max / (double)div);
+}
+
+/*
+ * The quota in words, for flavor (q->flavor: its size is known):
+ * instances, cores, RAM used of max and the room left, with age (may be
+ * NULL: "3s ago", "read now") after the flavor's name.  The room (-1: no
+ * limit applies).
+ */
+static int64_t
+sc_quota_text(const struct fleet_quota *q, const char *flavor,
+    const char *age, struct buf *b)
+{
+	char	*a = age != NULL ? xasprintf(" (%s)", age) : xstrdup("");
+
+	int64_t	 room = fleet_quota_room(q);
+
+	buf_adds(b, "instances ");
+	sc_used_of(b, q->instances_used, q->max_instances, 1);
+	buf_adds(b, ", cores ");
+	sc_used_of(b, q->cores_used, q->max_cores, 1);
+	buf_adds(b, ", RAM ");
+	sc_used_of(b, q->ram_used_mb, q->max_ram_mb, 1024);
+	buf_adds(b, " GiB");
+	if (room < 0)
+		buf_printf(b, "; no limit applies to flavor %s%s", flavor, a);
+	else if (q->flavor != NULL)
+		buf_printf(b, "; room for %lld more of flavor %s%s, each %lld "
+		    "vCPUs and %.4g GiB", (long long)room, flavor, a,
+		    (long long)q->flavor_vcpus,
+		    (double)q->flavor_ram_mb / 1024.0);
+	else
+		buf_printf(b, "; room for %lld more VMs (flavor %s's size "
+		    "not known: instances only)%s", (long long)room, flavor, a);
+	free(a);
+	return (room);
+}
+
+/* The job's own check of the quota: count more VMs of flavor fit. */
+static int
+sc_headroom(struct sc *sc, const char *flavor, long count, char **cause)
+{
+	struct fleet_quota	 q;
+	struct buf		 b = { 0 };
+	int64_t			 room;
+
+	if (sc_quota_read(sc, flavor, &q, cause) != 0)
+		return (-1);
+	room = sc_quota_text(&q, flavor, NULL, &b);
+	job_step(sc->job, "quota: %s", b.data);
+	free(q.flavor);
+	if (count > 0 && room >= 0 && count > room) {
 		*cause = xasprintf("quota exceeded: %ld more VMs do not fit "
-		    "(instances %lld of %lld used)", count,
-		    (long long)l.instances_used, (long long)l.max_instances);
+		    "(quota: %s)", count, b.data);
+		buf_free(&b);
 		return (-1);
 	}
+	buf_free(&b);
 	return (0);
 }
 
@@ -1572,7 +1877,8 @@ sc_run_out(struct job *j, char **cause)
 	if (sc_load_templates(&sc, cause) != 0 ||
 	    sc_resolve(&sc, sa != NULL && sa->flavor != NULL ? sa->flavor :
 	    sc.cfg->scale.flavor, cause) != 0 ||
-	    sc_headroom(&sc, count, cause) != 0)
+	    sc_headroom(&sc, sa != NULL && sa->flavor != NULL ? sa->flavor :
+	    sc.cfg->scale.flavor, count, cause) != 0)
 		goto out;
 	if (sc_pick_names(&sc, nodes, count, sa != NULL ? sa->name : NULL,
 	    cause) != 0)
@@ -1603,6 +1909,7 @@ sc_run_out(struct job *j, char **cause)
 			pthread_join(nodes[done].thread, NULL);
 		done++;
 	}
+	sc_reg_remove(&sc);
 	buf_add(&res, "", 0);
 	for (i = 0; i < count; i++) {
 		if (nodes[i].result != NULL) {
@@ -1631,6 +1938,16 @@ sc_run_out(struct job *j, char **cause)
 	}
 	buf_free(&res);
 out:
+	/* a failure before the nodes: a token made is removed too */
+	if (sc.reg_token != NULL) {
+		sc_reg_remove(&sc);
+		if (*cause != NULL) {
+			char	*w = *cause;
+
+			*cause = xasprintf("%s [%s]", w, sc.log.data);
+			free(w);
+		}
+	}
 	for (i = 0; i < count; i++)
 		sc_node_clear(&nodes[i]);
 	free(nodes);
@@ -1662,13 +1979,19 @@ sc_in_node(struct sc_node *n, const struct scale_seen *x)
 	if (n->sl_id != NULL && strcmp(x->sl_state, "disabled") != 0) {
 		if (job_lock_check(sc->job, &cause) != 0)
 			goto fail;
-		sc_say(n, 1, SC_IN_STEPS, "cordoning in scalelite");
-		body = json_pack("{s:s, s:{s:s}}", "id", n->sl_id, "server",
-		    "state", "cordon");
-		rc = sc_call(sc, SC_SL, "updateServer", n->sl_id, body, &o,
-		    &cause);
-		json_decref(body);
-		json_decref(o);
+		sc_say(n, 1, SC_IN_STEPS, "cordoning in scalelite%s",
+		    sc_sl_legacy(sc) ? " (rake over ssh)" : "");
+		if (sc_sl_legacy(sc))
+			rc = rake_server_state(sc->cfg, "cordon", n->sl_id,
+			    NULL, &cause);
+		else {
+			body = json_pack("{s:s, s:{s:s}}", "id", n->sl_id,
+			    "server", "state", "cordon");
+			rc = sc_call(sc, SC_SL, "updateServer", n->sl_id, body,
+			    &o, &cause);
+			json_decref(body);
+			json_decref(o);
+		}
 		if (rc != 0)
 			goto fail;
 		sc_say(n, 1, SC_IN_STEPS, "draining: waiting for its "
@@ -1875,7 +2198,8 @@ sc_run_check(struct job *j, char **cause)
 	struct sc	 sc;
 	struct scale_seen	*seen = NULL;
 	struct buf	 b = { 0 };
-	char		*t;
+	json_t		*o, *e;
+	char		*t, *path;
 	size_t		 nseen, i, left = 0, whole = 0;
 	int		 rc = -1;
 
@@ -1883,7 +2207,7 @@ sc_run_check(struct job *j, char **cause)
 	job_step(j, "checking flavor, image, networks and key pair");
 	if (sc_resolve(&sc, sc.cfg->scale.flavor, cause) != 0)
 		goto out;
-	if (sc_headroom(&sc, 0, cause) != 0)
+	if (sc_headroom(&sc, sc.cfg->scale.flavor, 0, cause) != 0)
 		goto out;
 	job_step(j, "looking for leftovers in the five sources");
 	if (sc_snapshot(&sc, &seen, &nseen, cause) != 0)
@@ -1901,6 +2225,26 @@ sc_run_check(struct job *j, char **cause)
 		buf_printf(&b, "%sLEFTOVER %s", left++ > 0 ? "; " : "", t);
 		free(t);
 	}
+	/* A token a scale out made and never removed (killed, lock lost). */
+	path = api_rancher_path(sc.project, "registrationtokens", NULL,
+	    "state=active&name=" SC_TOKEN_NAME "&limit=100");
+	if (sc_list_all(&sc, SC_RANCHER, path, "data", &o, cause) != 0) {
+		free(path);
+		goto out;
+	}
+	free(path);
+	json_array_foreach(o, i, e) {
+		if (sc_str(e, "id") == NULL || sc_str(e, "name") == NULL ||
+		    strcmp(sc_str(e, "name"), SC_TOKEN_NAME) != 0)
+			continue;
+		job_step(j, "leftover Rancher registration token %s",
+		    sc_str(e, "id"));
+		buf_printf(&b, "%sLEFTOVER Rancher registration token %s (%s, "
+		    "active: made by a scale out that did not remove it, or "
+		    "one running now)", left++ > 0 ? "; " : "",
+		    sc_str(e, "id"), SC_TOKEN_NAME);
+	}
+	json_decref(o);
 	job_progress(j, 100);
 	job_result(j, "flavor %s, image %s, networks %s%s%s exist; %zu nodes "
 	    "whole, %zu leftover%s%s%s", sc.cfg->scale.flavor,
@@ -1964,74 +2308,59 @@ sc_plan_names(const struct job_ctx *ctx, long count, struct job_plan *p)
 	buf_free(&b);
 }
 
-/* "12/20" or "12/unlimited". */
-static void
-sc_used_of(struct buf *b, int64_t used, int64_t max, int64_t div)
-{
-	if (used < 0)
-		buf_adds(b, "?");
-	else if (div == 1)
-		buf_printf(b, "%lld", (long long)used);
-	else
-		buf_printf(b, "%.4g", (double)used / (double)div);
-	if (max < 0)
-		buf_adds(b, "/unlimited");
-	else if (div == 1)
-		buf_printf(b, "/%lld", (long long)max);
-	else
-		buf_printf(b, "/%.4g", (double)max / (double)div);
-}
-
 /*
  * The quota as the model has it (the OpenStack poller's GET /limits and
- * the flavor's size), with its age: a plan line, and a refusal of a
- * count that does not fit.  Nothing known (the command line): the
- * run's own check only.
+ * the flavor's size), with its age; on the command line (no model) read
+ * now, with the client's deadline: a plan line, and a refusal of a
+ * count that does not fit.  Not readable: the run's own check only.
  */
 static int
 sc_plan_quota(const struct job_ctx *ctx, const char *flavor, long count,
     struct job_plan *p, char **cause)
 {
 	struct fleet_quota	 q;
+	struct sc		 sc;
 	struct buf		 b = { 0 };
-	char			 age[16];
+	char			 ago[16], age[32], *why = NULL, *mine = NULL;
 	int64_t			 room, now = p->made_ms;
+	int			 rc;
 
-	if (ctx->fleet == NULL || ctx->fleet->quota.at == 0) {
+	if (ctx->fleet == NULL) {
+		sc_init_cfg(&sc, ctx->cfg);
+		rc = sc_quota_read(&sc, flavor, &q, &why);
+		sc_clear(&sc);
+		if (rc != 0) {
+			job_plan_add(p, "quota: GET .../limits failed (%s); "
+			    "checked again when the job starts: refused "
+			    "unless %ld more VMs fit", why, count);
+			free(why);
+			return (0);
+		}
+		mine = q.flavor;
+		snprintf(age, sizeof age, "read now");
+	} else if (ctx->fleet->quota.at == 0) {
 		job_plan_add(p, "quota: GET %s .../limits: instances, cores "
 		    "and RAM used vs max; refused unless %ld more VMs fit",
 		    ctx->cfg->openstack.auth_url, count);
 		return (0);
+	} else {
+		q = ctx->fleet->quota;
+		util_fmt_age(now > q.at ? now - q.at : 0, ago, sizeof ago);
+		snprintf(age, sizeof age, "%s ago", ago);
 	}
-	q = ctx->fleet->quota;
 	/* Another flavor (--flavor): its size is not known. */
 	if (q.flavor != NULL && strcmp(q.flavor, flavor) != 0)
 		q.flavor = NULL;
-	room = fleet_quota_room(&q);
-	buf_adds(&b, "instances ");
-	sc_used_of(&b, q.instances_used, q.max_instances, 1);
-	buf_adds(&b, ", cores ");
-	sc_used_of(&b, q.cores_used, q.max_cores, 1);
-	buf_adds(&b, ", RAM ");
-	sc_used_of(&b, q.ram_used_mb, q.max_ram_mb, 1024);
-	buf_adds(&b, " GiB");
-	if (room < 0)
-		buf_printf(&b, "; no limit applies to flavor %s", flavor);
-	else if (q.flavor != NULL)
-		buf_printf(&b, "; room for %lld more of flavor %s",
-		    (long long)room, flavor);
-	else
-		buf_printf(&b, "; room for %lld more VMs (flavor %s's size "
-		    "not known: instances only)", (long long)room, flavor);
-	util_fmt_age(now > q.at ? now - q.at : 0, age, sizeof age);
+	room = sc_quota_text(&q, flavor, age, &b);
+	free(mine);
 	if (room >= 0 && count > room) {
 		*cause = xasprintf("quota exceeded: %ld more VMs do not fit "
-		    "(quota: %s; %s ago)", count, b.data, age);
+		    "(quota: %s)", count, b.data);
 		buf_free(&b);
 		return (-1);
 	}
-	job_plan_add(p, "quota: %s (%s ago); checked again (GET .../limits) "
-	    "when the job starts", b.data, age);
+	job_plan_add(p, "quota: %s; checked again (GET .../limits) when the "
+	    "job starts", b.data);
 	buf_free(&b);
 	return (0);
 }
@@ -2087,9 +2416,10 @@ sc_plan_out(const struct job_ctx *ctx, const struct job_args *a,
 	    cfg->scale.key_name != NULL ? ", key pair " : "",
 	    cfg->scale.key_name != NULL ? cfg->scale.key_name : "");
 	job_plan_add(p, "Rancher registration URL: an active "
-	    "registrationtoken of project %s, or a new one (its token is "
-	    "masked everywhere)", cfg->rancher.project != NULL ?
-	    cfg->rancher.project : "(the first)");
+	    "registrationtoken of project %s, or a new one, deactivated and "
+	    "removed when the job ends (its token is masked everywhere)",
+	    cfg->rancher.project != NULL ? cfg->rancher.project :
+	    "(the first)");
 	job_plan_add(p, "per node, %ld at once: nova POST /servers "
 	    "(OpenStack-API-Version compute %s; security groups %s%s%s), "
 	    "wait BUILD -> ACTIVE (%llds)", cfg->scale.max_parallel,
@@ -2124,7 +2454,11 @@ sc_plan_out(const struct job_ctx *ctx, const struct job_args *a,
 		    "(%llds)", cfg->consul.service,
 		    (long long)(cfg->scale.consul_timeout_ms / 1000));
 	job_plan_add(p, "scalelite addServer (secret masked), updateServer "
-	    "enable; wait online (%llds)",
+	    "enable; without the admin API (scalelite < 1.5.1) rake "
+	    "servers:add and servers:enable over ssh on [scalelite] ssh_host "
+	    "%s (the secret on the channel's stdin, never in a command); "
+	    "wait online (%llds)", cfg->scalelite.ssh_host != NULL ?
+	    cfg->scalelite.ssh_host : "(not set)",
 	    (long long)(cfg->scale.scalelite_timeout_ms / 1000));
 	job_plan_add(p, "verify: the node in all five sources");
 	job_plan_add(p, "on a failure or a cancel: %s",
@@ -2160,13 +2494,15 @@ sc_plan_in(const struct job_ctx *ctx, const struct job_args *a,
 		job_plan_add(p, "remove the %ld least loaded enabled nodes "
 		    "(refused: the last enabled node, fewer than min_nodes %ld "
 		    "left)", sa->count, cfg->scale.min_nodes);
-	job_plan_add(p, "per node, %ld at once: scalelite updateServer cordon;"
+	job_plan_add(p, "per node, %ld at once: scalelite updateServer cordon "
+	    "(scalelite < 1.5.1: rake servers:cordon);"
 	    " wait for its load to reach 0 (%llds)%s",
 	    cfg->scale.max_parallel,
 	    (long long)(cfg->scale.drain_timeout_ms / 1000),
 	    sa != NULL && sa->force ? "; then --force: its meetings end" :
 	    "; not drained: stop, nothing removed");
-	job_plan_add(p, "scalelite deleteServer; consul PUT v1/agent/service/"
+	job_plan_add(p, "scalelite deleteServer (scalelite < 1.5.1: rake "
+	    "servers:remove over ssh); consul PUT v1/agent/service/"
 	    "deregister/NODE");
 	job_plan_add(p, "Rancher: remove stack NODE; deactivate and remove "
 	    "its host");
@@ -2187,8 +2523,9 @@ sc_plan_check(const struct job_ctx *ctx, const struct job_args *a,
 	job_plan_add(p, "read only: check flavor, image, networks and key "
 	    "pair exist; GET .../limits (quota headroom)");
 	job_plan_add(p, "list leftovers: %s names known to some of nova, "
-	    "Rancher hosts, Rancher stacks, consul and scalelite but not all",
-	    ctx->cfg->scale.name_pattern);
+	    "Rancher hosts, Rancher stacks, consul and scalelite but not all; "
+	    "active Rancher registration tokens named %s (a scale out makes "
+	    "and removes them)", ctx->cfg->scale.name_pattern, SC_TOKEN_NAME);
 	return (0);
 }
 

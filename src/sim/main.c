@@ -37,7 +37,8 @@ usage(int status)
 	    "                  [--no-consul-acl] [--write-config FILE] "
 	    "[--fault SPEC]...\n"
 	    "                  [--boot-delay MS] [--quota-instances N] "
-	    "[--vm-fault KIND]\n"
+	    "[--quota-cores N]\n"
+	    "                  [--quota-ram MB] [--vm-fault KIND]\n"
 	    "                  [--access-log FILE] [--vm-addr-base IPV4]\n"
 	    "  SPEC is SYSTEM:PATH-PREFIX:KIND[:ARG]; SYSTEM consul, "
 	    "prometheus, scalelite,\n"
@@ -73,6 +74,8 @@ main(int argc, char **argv)
 		{ "no-consul-acl", no_argument, NULL, 'A' },
 		{ "boot-delay", required_argument, NULL, 'B' },
 		{ "quota-instances", required_argument, NULL, 'Q' },
+		{ "quota-cores", required_argument, NULL, 'C' },
+		{ "quota-ram", required_argument, NULL, 'R' },
 		{ "vm-fault", required_argument, NULL, 'V' },
 		{ "access-log", required_argument, NULL, 'L' },
 		{ "vm-addr-base", required_argument, NULL, 'b' },
@@ -88,6 +91,7 @@ main(int argc, char **argv)
 	char			*cause, *u;
 	long long		 nodes = 12, seed = 1, port_base = 0;
 	long long		 poll_s = 60, boot_ms = -1, quota = 0;
+	long long		 qcores = 0, qram = 0;
 	int			 vm_fault = 0;
 	double			 speed = 1.0;
 	bool			 acl = true;
@@ -178,6 +182,17 @@ main(int argc, char **argv)
 				sim_bad_option("--quota-instances", optarg,
 				    errstr);
 			break;
+		case 'C':
+			if (util_parse_ll(optarg, 1, 10000000, &qcores,
+			    &errstr) != 0)
+				sim_bad_option("--quota-cores", optarg,
+				    errstr);
+			break;
+		case 'R':
+			if (util_parse_ll(optarg, 1, 1000000000, &qram,
+			    &errstr) != 0)
+				sim_bad_option("--quota-ram", optarg, errstr);
+			break;
 		case 'L':
 			access_log = optarg;
 			break;
@@ -221,6 +236,8 @@ main(int argc, char **argv)
 	w->poll_interval_ms = poll_s * 1000;
 	w->os_boot_ms = boot_ms;
 	w->os_quota_instances = (int)quota;
+	w->os_quota_cores = (int)qcores;
+	w->os_quota_ram_mb = (int)qram;
 	w->os_vm_fault = vm_fault;
 	if (vm_base.s_addr != 0) {
 		/* The nodes, then the infra VMs, from this address on. */

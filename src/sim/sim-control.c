@@ -12,6 +12,10 @@
  *   POST   /tick?ms=N             advance simulated (and real-time) clocks
  *   POST   /poll                  run scalelite's poller now
  *   POST   /speed?x=X             change the speed
+ *   POST   /rake[?version=V]      scalelite's rake tasks, one a line in
+ *                                 the body (the legacy profile's; for a
+ *                                 test's stand-in `docker`): JSON
+ *                                 {"out", "err", "exit"}
  */
 #include <math.h>
 #include <stdio.h>
@@ -231,6 +235,38 @@ out:
 	free(text);
 }
 
+/* POST /rake: the tasks of the body's lines, as `rake` runs them. */
+static void
+sim_control_rake(struct sim_world *w, const struct sim_req *req,
+    struct sim_resp *r)
+{
+	struct buf	 out = { 0 }, err = { 0 };
+	char		*body, *p, *line, *version, **tasks = NULL;
+	size_t		 n = 0, i;
+	int		 rc;
+
+	body = xstrndup(req->body != NULL ? req->body : "", req->bodylen);
+	for (p = body; (line = strsep(&p, "\n")) != NULL;) {
+		if (*line == '\0')
+			continue;
+		tasks = xreallocarray(tasks, n + 1, sizeof *tasks);
+		tasks[n++] = line;
+	}
+	version = sim_query_get(req->query, "version");
+	rc = sim_scalelite_rake(w, version, tasks, n, &out, &err);
+	buf_add(&out, "", 0);
+	buf_add(&err, "", 0);
+	sim_resp_json(r, 200, json_pack("{s:s, s:s, s:i}", "out", out.data,
+	    "err", err.data, "exit", rc));
+	for (i = 0; i < n; i++)
+		explicit_bzero(tasks[i], strlen(tasks[i]));
+	free(tasks);
+	free(body);
+	free(version);
+	buf_free(&out);
+	buf_free(&err);
+}
+
 void
 sim_control_handle(struct sim_world *w, const struct sim_req *req,
     struct sim_resp *r)
@@ -254,7 +290,7 @@ sim_control_handle(struct sim_world *w, const struct sim_req *req,
 			    "GET /state, GET|POST|DELETE /faults, POST "
 			    "/nodes/NAME/ACTION, POST /health?system=SYS"
 			    "[&failure=TEXT], POST /tick?ms=N, POST /poll,"
-			    " POST /speed?x=X\n");
+			    " POST /speed?x=X, POST /rake[?version=V]\n");
 			return;
 		}
 		sim_resp_printf(r, 405, NULL, "method %s not allowed\n",
@@ -289,6 +325,10 @@ sim_control_handle(struct sim_world *w, const struct sim_req *req,
 		sim_world_poll(w);
 		w->last_poll_ms = w->now_ms;
 		sim_resp_printf(r, 200, "application/json", "true");
+		return;
+	}
+	if (strcmp(p, "/rake") == 0) {
+		sim_control_rake(w, req, r);
 		return;
 	}
 	if (strcmp(p, "/speed") == 0) {

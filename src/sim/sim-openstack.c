@@ -1231,15 +1231,23 @@ os_is_uuid(const char *s)
 	return (true);
 }
 
+/* The servers this project sees, and their flavors' vcpus and RAM. */
 static size_t
-os_instances(struct os_req *rq)
+os_usage(struct os_req *rq, long long *cores, long long *ram)
 {
-	struct os_view	 v;
-	size_t		 i, n = 0;
+	const struct os_flavor	*f;
+	struct os_view		 v;
+	size_t			 i, n = 0;
 
+	*cores = *ram = 0;
 	for (i = 0; i < rq->st->nservers; i++) {
-		if (os_view(rq, &rq->st->servers[i], &v))
-			n++;
+		if (!os_view(rq, &rq->st->servers[i], &v))
+			continue;
+		n++;
+		if ((f = os_flavor_id(v.flavor)) != NULL) {
+			*cores += f->vcpus;
+			*ram += f->ram;
+		}
 	}
 	return (n);
 }
@@ -1392,6 +1400,7 @@ os_create(struct os_req *rq)
 	struct sim_node		*n;
 	char			*dump, *url;
 	size_t			 used, quota, i, node;
+	long long		 cores, ram;
 	static const char	 pw[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMN"
 	    "PQRSTUVWXYZ23456789";
 
@@ -1477,12 +1486,29 @@ os_create(struct os_req *rq)
 		json_decref(body);
 		return;
 	}
-	used = os_instances(rq);
+	used = os_usage(rq, &cores, &ram);
 	quota = rq->w->os_quota_instances > 0 ?
 	    (size_t)rq->w->os_quota_instances : rq->st->quota;
+	/* nova's OverQuota, as TooManyInstances words it (403) */
 	if (used + 1 > quota) {
 		os_fault(rq, 403, "Quota exceeded for instances: Requested 1, "
 		    "but already used %zu of %zu instances", used, quota);
+		json_decref(body);
+		return;
+	}
+	if (rq->w->os_quota_cores > 0 &&
+	    cores + f->vcpus > rq->w->os_quota_cores) {
+		os_fault(rq, 403, "Quota exceeded for cores: Requested %d, "
+		    "but already used %lld of %d cores", f->vcpus, cores,
+		    rq->w->os_quota_cores);
+		json_decref(body);
+		return;
+	}
+	if (rq->w->os_quota_ram_mb > 0 &&
+	    ram + f->ram > rq->w->os_quota_ram_mb) {
+		os_fault(rq, 403, "Quota exceeded for ram: Requested %d, "
+		    "but already used %lld of %d ram", f->ram, ram,
+		    rq->w->os_quota_ram_mb);
 		json_decref(body);
 		return;
 	}
@@ -1653,34 +1679,27 @@ os_flavor_show(struct os_req *rq, const char *rest)
  * GET /limits: the absolute limits (nova/api/openstack/compute/views/
  * limits.py; keys by microversion as rest_api_version_history.rst says:
  * 2.36 drops the network ones, 2.39 maxImageMeta, 2.57 the personality
- * ones).  The sim enforces the instances quota and the key pairs quota;
- * cores and RAM are unlimited (-1), their use is counted.
+ * ones).  The sim enforces the instances, cores, RAM and key pairs
+ * quotas; cores and RAM are unlimited (-1) unless --quota-cores and
+ * --quota-ram set them, their use is counted.
  */
 static void
 os_limits(struct os_req *rq)
 {
-	const struct os_flavor	*f;
-	struct os_view		 v;
 	json_t			*a;
-	size_t			 i, quota;
-	long long		 n = 0, cores = 0, ram = 0;
+	size_t			 quota;
+	long long		 n, cores, ram;
 
-	for (i = 0; i < rq->st->nservers; i++) {
-		if (!os_view(rq, &rq->st->servers[i], &v))
-			continue;
-		n++;
-		if ((f = os_flavor_id(v.flavor)) != NULL) {
-			cores += f->vcpus;
-			ram += f->ram;
-		}
-	}
+	n = (long long)os_usage(rq, &cores, &ram);
 	quota = rq->w->os_quota_instances > 0 ?
 	    (size_t)rq->w->os_quota_instances : rq->st->quota;
 	a = json_pack("{s:I, s:I, s:i, s:I, s:i, s:I, s:i, s:i, s:i, s:i, "
 	    "s:i, s:i}",
 	    "maxTotalInstances", (json_int_t)quota, "totalInstancesUsed",
-	    (json_int_t)n, "maxTotalCores", -1, "totalCoresUsed",
-	    (json_int_t)cores, "maxTotalRAMSize", -1, "totalRAMUsed",
+	    (json_int_t)n, "maxTotalCores", rq->w->os_quota_cores > 0 ?
+	    rq->w->os_quota_cores : -1, "totalCoresUsed",
+	    (json_int_t)cores, "maxTotalRAMSize", rq->w->os_quota_ram_mb > 0 ?
+	    rq->w->os_quota_ram_mb : -1, "totalRAMUsed",
 	    (json_int_t)ram, "maxTotalKeypairs", OS_MAX_KEYPAIRS,
 	    "maxServerMeta", 128, "maxServerGroups", 10,
 	    "maxServerGroupMembers", 10, "totalServerGroupsUsed", 0,

@@ -105,8 +105,10 @@ struct rc_token {
 	char		 token[96];
 	char		 name[64];
 	char		 state[24];
+	char		 next[24];	/* after until_ms; "": none */
 	int64_t		 until_ms;
 	int64_t		 created_ms;
+	int64_t		 removed_ms;
 };
 
 struct rc_hostp {		/* a host's running process, containers */
@@ -557,11 +559,18 @@ sim_rancher_tick(struct sim_world *w)
 			RC_START(c, w, "running", "stopped", RC_T_SHORT);
 	}
 	for (i = 0; i < st->ntokens; i++) {
-		if (strcmp(st->tokens[i].state, "registering") == 0 &&
-		    st->tokens[i].until_ms <= w->now_ms) {
-			snprintf(st->tokens[i].state,
-			    sizeof st->tokens[i].state, "active");
-			}
+		struct rc_token	*t = &st->tokens[i];
+
+		if (t->until_ms > w->now_ms)
+			continue;
+		if (strcmp(t->state, "registering") == 0)
+			snprintf(t->state, sizeof t->state, "active");
+		else if (t->next[0] != '\0') {
+			snprintf(t->state, sizeof t->state, "%s", t->next);
+			t->next[0] = '\0';
+			if (strcmp(t->state, "removed") == 0)
+				t->removed_ms = w->now_ms;
+		}
 	}
 	for (h = -1; h < (int)w->nnodes; h++) {
 		if (h >= 0 && !st->synced[h])
@@ -1223,7 +1232,7 @@ rc_token_json(struct rc_req *rq, int i)
 
 	o = rc_resource(rq, "registrationToken", "credential",
 	    "registrationtokens", t->id, t->name[0] != '\0' ? t->name : NULL,
-	    t->state, t->created_ms, 0, "registrationToken");
+	    t->state, t->created_ms, t->removed_ms, "registrationToken");
 	url = xasprintf("%s/scripts/%s", rq->base, t->token);
 	cmd = xasprintf("sudo docker run --rm --privileged -v "
 	    "/var/run/docker.sock:/var/run/docker.sock -v "
@@ -1241,10 +1250,18 @@ rc_token_json(struct rc_req *rq, int i)
 	free(cmd);
 	free(url);
 	json_object_set_new(o, "accessKey", json_null());
+	/* cattle's default process states (apis.md §1.7) */
 	if (strcmp(t->state, "active") == 0) {
 		rc_action(rq, o, "deactivate");
 		rc_action(rq, o, "update");
-	}
+	} else if (strcmp(t->state, "inactive") == 0) {
+		rc_action(rq, o, "activate");
+		rc_action(rq, o, "remove");
+		rc_action(rq, o, "update");
+	} else if (strcmp(t->state, "registering") == 0)
+		rc_action(rq, o, "remove");
+	else if (strcmp(t->state, "removed") == 0)
+		rc_action(rq, o, "purge");
 	return (o);
 }
 
@@ -2363,6 +2380,51 @@ rc_container_action(struct rc_req *rq, int i, const char *action)
 	rc_send(rq, 202, rc_container_json(rq, i));
 }
 
+/*
+ * A registration token (a credential): cattle's default processes
+ * (apis.md §1.7): deactivate active -> inactive; activate inactive ->
+ * active; remove inactive|registering -> removed (not from active:
+ * deactivate first); purge removed -> purged.
+ */
+static void
+rc_token_action(struct rc_req *rq, int i, const char *action)
+{
+	struct rc_token	*t = &rq->st->tokens[i];
+	static const char *const rm_from[] = { "inactive", "registering",
+	    "requested", NULL };
+	const char	*during, *next;
+
+	if (strcmp(action, "deactivate") == 0 &&
+	    strcmp(t->state, "active") == 0) {
+		during = "deactivating";
+		next = "inactive";
+	} else if (strcmp(action, "activate") == 0 &&
+	    strcmp(t->state, "inactive") == 0) {
+		during = "activating";
+		next = "active";
+	} else if (strcmp(action, "remove") == 0 &&
+	    rc_state_in(t->state, rm_from)) {
+		during = "removing";
+		next = "removed";
+	} else if (strcmp(action, "purge") == 0 &&
+	    strcmp(t->state, "removed") == 0) {
+		during = "purging";
+		next = "purged";
+	} else if (strcmp(action, "deactivate") == 0 ||
+	    strcmp(action, "activate") == 0 || strcmp(action, "remove") == 0 ||
+	    strcmp(action, "purge") == 0) {
+		rc_conflict(rq);
+		return;
+	} else {
+		rc_error(rq, 404, "NotFound", NULL);
+		return;
+	}
+	snprintf(t->state, sizeof t->state, "%s", during);
+	snprintf(t->next, sizeof t->next, "%s", next);
+	t->until_ms = rq->w->now_ms + RC_T_SHORT;
+	rc_send(rq, 202, rc_token_json(rq, i));
+}
+
 /* --- routing -------------------------------------------------------------- */
 
 static bool
@@ -2826,6 +2888,8 @@ sim_rancher_handle(struct sim_world *w, const struct sim_req *q,
 			rc_host_action(&rq, i, action);
 		else if (t == RC_CONTAINER)
 			rc_container_action(&rq, i, action);
+		else if (t == RC_TOKEN)
+			rc_token_action(&rq, i, action);
 		else
 			rc_error(&rq, 404, "NotFound", NULL);
 	} else if (strcmp(q->method, "GET") == 0)
@@ -2843,6 +2907,8 @@ sim_rancher_handle(struct sim_world *w, const struct sim_req *q,
 		rc_service_action(&rq, i, "remove", body);
 	else if (strcmp(q->method, "DELETE") == 0 && t == RC_STACK)
 		rc_remove_stack(&rq, i);
+	else if (strcmp(q->method, "DELETE") == 0 && t == RC_TOKEN)
+		rc_token_action(&rq, i, "remove");
 	else
 		rc_error(&rq, 405, "MethodNotAllowed", NULL);
 out:

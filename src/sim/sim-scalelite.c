@@ -2041,3 +2041,194 @@ sim_scalelite_handle(struct sim_world *w, const struct sim_req *q,
 	}
 	sl_unsupported(r);
 }
+
+/* --- rake tasks (the legacy profile) -------------------------------------- */
+
+/* One server of `rake servers`, as lib/tasks/servers.rake prints it. */
+static void
+sl_rake_list_one(json_t *o, bool v10, struct buf *out)
+{
+	json_t		*load = json_object_get(o, "load");
+	const char	*m;
+
+	buf_printf(out, "id: %s\n", json_string_value(json_object_get(o,
+	    "id")));
+	buf_printf(out, "\turl: %s\n", json_string_value(json_object_get(o,
+	    "url")));
+	buf_printf(out, "\tsecret: %s\n", json_string_value(json_object_get(o,
+	    "secret")));
+	buf_printf(out, "\t%s\n", json_string_value(json_object_get(o,
+	    "state")));
+	if (json_is_number(load))
+		buf_printf(out, "\tload: %.1f\n", json_number_value(load));
+	else
+		buf_adds(out, "\tload: unavailable\n");
+	if (!v10) {
+		m = json_string_value(json_object_get(o, "load_multiplier"));
+		buf_printf(out, "\tload multiplier: %s\n", m != NULL ? m :
+		    "1.0");
+	}
+	buf_printf(out, "\t%s\n", json_string_value(json_object_get(o,
+	    "online")));
+}
+
+static void
+sl_rake_list(struct sim_world *w, bool v10, struct buf *out)
+{
+	struct sl_state	*st = sl_state(w);
+	json_t		*o;
+	size_t		 i;
+
+	for (i = 0; i < w->nnodes; i++) {
+		if (!w->nodes[i].in_scalelite)
+			continue;
+		o = sl_node_json(w, i);
+		sl_rake_list_one(o, v10, out);
+		json_decref(o);
+	}
+	for (i = 0; i < st->nextra; i++) {
+		o = sl_extra_json(&st->extra[i]);
+		sl_rake_list_one(o, v10, out);
+		json_decref(o);
+	}
+}
+
+/* "servers:VERB[a,b,c]": verb and up to 3 args (allocated); -1 if not. */
+static int
+sl_rake_task(const char *task, char *verb, size_t vsz, char **args,
+    size_t *nargs)
+{
+	const char	*b, *e, *p, *c;
+
+	*nargs = 0;
+	if (strncmp(task, "servers:", 8) != 0)
+		return (-1);
+	task += 8;
+	b = strchr(task, '[');
+	if (b == NULL) {
+		snprintf(verb, vsz, "%s", task);
+		return (0);
+	}
+	snprintf(verb, vsz, "%.*s", (int)(b - task), task);
+	e = strrchr(b, ']');
+	if (e == NULL || e[1] != '\0')
+		return (-1);
+	/* rake splits its arguments at commas */
+	for (p = b + 1; p <= e && *nargs < 4; p = c + 1) {
+		c = p + strcspn(p, ",]");
+		if (c > e)
+			c = e;
+		args[(*nargs)++] = xstrndup(p, (size_t)(c - p));
+		if (c == e)
+			break;
+	}
+	return (0);
+}
+
+/*
+ * scalelite's rake tasks (lib/tasks/servers.rake; scalelite-bbb.md
+ * §1.3) on this world's scalelite, run in order as one `rake` command
+ * does: servers, servers:add[url,secret,loadMultiplier],
+ * servers:remove|enable|disable|cordon[id].  version "1.0": no cordon,
+ * no load multiplier line, an unknown id's ERROR on stdout with exit 0;
+ * otherwise as 1.1 to 1.5.x (ERROR on stderr, exit 1).  A disable of a
+ * server with load asks for "yes" on stdin: none comes, nothing is done.
+ * The exit status.
+ */
+int
+sim_scalelite_rake(struct sim_world *w, const char *version,
+    char *const *tasks, size_t ntasks, struct buf *out, struct buf *err)
+{
+	struct sim_resp	 r;
+	json_t		*srv, *o;
+	char		 verb[32], *args[4];
+	size_t		 i, k, nargs;
+	long		 at;
+	bool		 v10 = version != NULL && strcmp(version, "1.0") == 0;
+	int		 rc = 0;
+
+	(void)sl_state(w);
+	for (i = 0; i < ntasks && rc == 0; i++) {
+		if (strcmp(tasks[i], "servers") == 0) {
+			sl_rake_list(w, v10, out);
+			continue;
+		}
+		if (sl_rake_task(tasks[i], verb, sizeof verb, args,
+		    &nargs) != 0 || (strcmp(verb, "add") != 0 &&
+		    strcmp(verb, "remove") != 0 && strcmp(verb, "enable") != 0 &&
+		    strcmp(verb, "disable") != 0 && (v10 ||
+		    strcmp(verb, "cordon") != 0))) {
+			buf_printf(err, "rake aborted!\nDon't know how to "
+			    "build task '%s' (See the list of available tasks "
+			    "with `rake --tasks`)\n", tasks[i]);
+			rc = 1;
+			goto next;
+		}
+		if (strcmp(verb, "add") == 0) {
+			if (nargs < 2 || (strncmp(args[0], "http://", 7) != 0 &&
+			    strncmp(args[0], "https://", 8) != 0)) {
+				buf_adds(err, "Error: Please input at least a "
+				    "URL and a secret!\n");
+				rc = 1;
+				goto next;
+			}
+			srv = json_pack("{s:s, s:s, s:s}", "url", args[0],
+			    "secret", args[1], "load_multiplier", nargs > 2 ?
+			    args[2] : "");
+			memset(&r, 0, sizeof r);
+			sl_add_server(w, srv, &r);
+			json_decref(srv);
+			o = r.status == 201 ? json_loadb(r.body, r.len, 0,
+			    NULL) : NULL;
+			if (o != NULL)
+				buf_printf(out, "OK\nid: %s\n",
+				    json_string_value(json_object_get(o,
+				    "id")));
+			else {
+				buf_adds(err, "Error: the server could not be "
+				    "saved\n");
+				rc = 1;
+			}
+			json_decref(o);
+			sim_resp_clear(&r);
+			goto next;
+		}
+		if ((at = sl_find(w, nargs > 0 ? args[0] : NULL)) == -1) {
+			if (v10)
+				buf_printf(out, "ERROR: No server found with "
+				    "id: %s\n", nargs > 0 ? args[0] : "");
+			else {
+				buf_printf(err, "ERROR: No server found with "
+				    "id: %s\n", nargs > 0 ? args[0] : "");
+				rc = 1;
+			}
+			goto next;
+		}
+		memset(&r, 0, sizeof r);
+		if (strcmp(verb, "remove") == 0) {
+			sl_delete_server(w, at, &r);
+			buf_printf(out, "Removing server %s...\nOK\n",
+			    args[0]);
+		} else if (strcmp(verb, "disable") == 0 && at >= 0 &&
+		    !isnan(w->nodes[at].load) && w->nodes[at].load > 0) {
+			buf_adds(out, "WARNING: You are trying to disable a "
+			    "server with active load. You should use the cordon "
+			    "option if you do not want to clear all the "
+			    "meetings\nIf you still wish to continue please "
+			    "enter `yes`\n");
+		} else {
+			srv = json_pack("{s:s}", "state", verb);
+			sl_update_server(w, at, srv, &r);
+			json_decref(srv);
+			buf_printf(out, "%s server %s...\nOK\n",
+			    strcmp(verb, "enable") == 0 ? "Enabling" :
+			    strcmp(verb, "cordon") == 0 ? "Cordoning" :
+			    "Disabling", nargs > 0 ? args[0] : "");
+		}
+		sim_resp_clear(&r);
+next:
+		for (k = 0; k < nargs; k++)
+			free(args[k]);
+	}
+	return (rc);
+}

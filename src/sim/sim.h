@@ -249,6 +249,8 @@ struct sim_world {
 	 */
 	FILE		*access_log;
 	int		 os_quota_instances;	/* nova quota; 0: VMs + 10 */
+	int		 os_quota_cores;	/* vcpus; 0: unlimited (-1) */
+	int		 os_quota_ram_mb;	/* MiB; 0: unlimited (-1) */
 	int64_t		 os_boot_ms;	/* a new VM's BUILD -> ACTIVE,
 					   simulated ms (--boot-delay) */
 	int		 os_vm_fault;	/* SIM_NODE_* of every new VM
@@ -421,6 +423,15 @@ void	 sim_consul_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
 void	 sim_prom_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
+/*
+ * The legacy profile's rake tasks (sim-scalelite.c): run tasks in order
+ * as scalelite version ("1.0", else 1.1 to 1.5.x) prints them, stdout
+ * and stderr into out and err; the exit status.  World locked.
+ */
+struct buf;
+int	 sim_scalelite_rake(struct sim_world *, const char *version,
+	     char *const *tasks, size_t ntasks, struct buf *out,
+	     struct buf *err);
 void	 sim_scalelite_handle(struct sim_world *, const struct sim_req *,
 	     struct sim_resp *);
 void	 sim_greenlight_handle(struct sim_world *, const struct sim_req *,

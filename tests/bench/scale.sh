@@ -4,7 +4,8 @@
 #            once): bbbctl's own CPU (user+sys ms, from /usr/bin/time)
 #            and wall ms; the target is under 2 s of CPU for 10 nodes
 #   plan     at BENCH_SCALE_FLEET nodes (default 1000): `scale out
-#            --dry-run` (the plan alone: no I/O) and `scale check` (the
+#            --dry-run` (the plan: the quota read, GET /limits and
+#            flavors/detail, and nothing else) and `scale check` (the
 #            five sources listed, every page, as a scale out's first step
 #            does to pick names): wall and CPU ms
 # Asserts nothing about timings.

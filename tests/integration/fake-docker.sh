@@ -3,11 +3,17 @@
 # rake-ssh.sh (installed as bin/docker, first on the ssh session's PATH).
 #
 #   docker exec [-i] CONTAINER ./bin/rake TASK...
+#   docker exec [-i] CONTAINER sh -c SCRIPT
 #
 # emulates scalelite's rake tasks as the reference describes them per
 # version: the version is in ../version (1.0, 1.3, 1.6 or 1.6.12), the
 # servers in ../state, one a line: "ID URL STATE LOAD ONLINE" (LOAD "-"
-# for none).  Every call is appended to ../calls.
+# for none).  With ../sim (bbbctl-sim's control URL) the tasks run on
+# the simulator's scalelite instead (POST /rake, the legacy profile), so
+# that what they change is what its APIs and poller see.  sh -c runs
+# SCRIPT in a stand-in for the container's working directory
+# (../container, whose bin/rake is this program again), stdin passed on
+# as `docker exec -i` does.  Every call is appended to ../calls.
 here=$(cd "$(dirname "$0")/.." && pwd)
 state=$here/state
 version=$(cat "$here/version" 2>/dev/null || echo 1.6)
@@ -31,8 +37,25 @@ if [ "$1" != scalelite-api ]; then
 	exit 1
 fi
 shift
+if [ "$1" = sh ] && [ "$2" = -c ] && [ $# -eq 3 ]; then
+	mkdir -p "$here/container/bin"
+	printf '#!/bin/sh\nexec "%s/bin/docker" exec scalelite-api ./bin/rake "$@"\n' \
+	    "$here" >"$here/container/bin/rake"
+	chmod 755 "$here/container/bin/rake"
+	cd "$here/container" && exec sh -c "$3"
+fi
 [ "$1" = ./bin/rake ] || { echo "fake docker: not rake: $1" >&2; exit 126; }
 shift
+
+# The simulator's scalelite: its answer is the task's output.
+if [ -s "$here/sim" ]; then
+	out=$(printf '%s\n' "$@" | curl -sf --data-binary @- \
+	    "$(cat "$here/sim")/rake?version=$version") ||
+	    { echo "fake docker: the simulator did not answer" >&2; exit 125; }
+	printf '%s' "$out" | jq -j .out
+	printf '%s' "$out" | jq -j .err >&2
+	exit "$(printf '%s' "$out" | jq .exit)"
+fi
 
 # 1.6.12 to 1.7.0 print through the Rails logger.
 say() {

@@ -4,8 +4,11 @@
 # node removed, every failure undone with nothing left in any of the five
 # sources (each asked), a cancel at each step, a kill -9 mid-job that
 # scale check then reports, two operators racing for the lock, --dry-run
-# (the plan, user_data rendered with the registration URL masked, no
-# change), the refusals.
+# (the plan, user_data rendered with the registration URL masked, the
+# quota read from GET /limits, no change), the refusals (a count over the
+# instances, cores or RAM quota: before anything is made, --dry-run too),
+# the Rancher registration token (one the job made is removed when it
+# ends, done or undone; one it found active is left).
 . "${top_srcdir:-.}/tests/lib/tap.sh"
 . "${top_srcdir:-.}/tests/lib/sim.sh"
 sim_init
@@ -75,6 +78,28 @@ where() {
 	echo "${w# }"
 }
 nodes() { curl -s "$control/state" | jq '.nodes | length'; }
+# Rancher's registration tokens: "ID STATE" lines; how many are active.
+tokens() {
+	curl -sf -u "$ak:$sk" "$rurl/projects/1a5/registrationtokens" |
+	    jq -r '.data[] | "\(.id) \(.state)"'
+}
+tokens_active() {
+	[ "$(curl -sf -u "$ak:$sk" \
+	    "$rurl/projects/1a5/registrationtokens?state=active" |
+	    jq '.data | length')" = "${1:-0}" ]
+}
+# Deactivate every active token (an operator's doing): scale out has
+# none to reuse and must make its own.
+tokens_off() {
+	for t in $(curl -sf -u "$ak:$sk" \
+	    "$rurl/projects/1a5/registrationtokens?state=active" |
+	    jq -r '.data[].id'); do
+		curl -sf -u "$ak:$sk" -X POST \
+		    "$rurl/projects/1a5/registrationtokens/$t/?action=deactivate" \
+		    >/dev/null || return 1
+	done
+	wait_for tokens_active 0
+}
 # A job in the background: its output in $tmp/bg.err.
 bg() {
 	"$bbbctl" --config "$conf" --log "$tmp/log" --yes "$@" \
@@ -100,6 +125,8 @@ ok $? "the plan shows the rendered user_data, the registration URL masked"
 grep -q 'bbb-04, bbb-05\|the next bbb-NN' "$tmp/dry.out" &&
     grep -q 'limits' "$tmp/dry.out"
 ok $? "the plan names the nodes and the quota check"
+grep -q 'quota: instances 5/15, cores 32/unlimited, RAM 64/unlimited GiB; room for 10 more of flavor m1.xlarge (read now), each 8 vCPUs and 16 GiB' "$tmp/dry.out"
+ok $? "the plan shows the quota headroom read from GET /limits, with the flavor's size"
 ! grep -q "$bbbsecret\|$sk\|scripts/" "$tmp/dry.out" "$tmp/dry.err"
 ok $? "no secret in the plan"
 is "$(nodes)" "$before" "--dry-run made no VM"
@@ -126,6 +153,11 @@ ok $? "the audit record holds the VM id"
 ! grep -q "$bbbsecret\|scripts/" "$tmp"/state/bbbctl/audit-*.spool "$tmp/log" \
     "$tmp/err1" "$tmp/out1"
 ok $? "no secret or registration URL in the audit, the log or the output"
+tok0=$(tokens)
+is "$(echo "$tok0" | wc -l) $(echo "$tok0" | cut -d' ' -f2)" "1 active" \
+    "the active registration token was reused and is left active"
+! grep -q 'registration token' "$tmp"/state/bbbctl/audit-*.spool
+ok $? "a reused token is not in the audit as made or removed"
 
 # Three in parallel.
 run --yes scale out --count 3 >"$tmp/out3" 2>"$tmp/err3"
@@ -200,6 +232,77 @@ run --yes scale out --count 2 >/dev/null 2>"$tmp/f4"
 ok $? "a count over the quota is refused"
 is "$(where bbb-04)" "" "and nothing is made"
 
+# The plan reads the quota (GET /limits, the flavor's size) and refuses
+# a count that does not fit, before anything is made, --dry-run too:
+# instances, then cores, then RAM (m1.xlarge: 8 vCPUs, 16 GiB; the sim
+# uses 5 VMs, 32 cores, 64 GiB).
+quota_refused() {
+	what=$1 room=$2; shift 2
+	start --boot-delay 0 "$@"
+	before=$(nodes)
+	run --dry-run scale out --count $((room + 1)) >"$tmp/q.out" 2>"$tmp/q.err"
+	rc=$?
+	is "$rc" 1 "$what: --dry-run of $((room + 1)) more exits 1"
+	grep -q "quota exceeded: $((room + 1)) more VMs do not fit (quota: .*room for $room more of flavor m1.xlarge (read now), each 8 vCPUs and 16 GiB)" "$tmp/q.err" &&
+	    ! grep -q 'dry run' "$tmp/q.out"
+	ok $? "$what: refused before the plan is printed, naming the room"
+	run --dry-run scale out --count "$room" >"$tmp/q.out" 2>"$tmp/q.err"
+	ok $? "$what: $room more fit"
+	grep -q "room for $room more of flavor m1.xlarge" "$tmp/q.out"
+	ok $? "$what: the plan shows the room"
+	run --yes scale out --count $((room + 1)) >"$tmp/q.out" 2>"$tmp/q.err"
+	[ $? -eq 1 ] && grep -q 'quota exceeded' "$tmp/q.err"
+	ok $? "$what: the job is refused too"
+	is "$(nodes) $(where bbb-04)" "$before " "$what: nothing is made"
+}
+quota_refused instances 2 --quota-instances 7
+grep -q 'instances 5/7, cores 32/unlimited' "$tmp/q.err"
+ok $? "instances: the refusal shows instances used of max"
+quota_refused cores 1 --quota-cores 47
+grep -q 'cores 32/47, RAM 64/unlimited GiB' "$tmp/q.err"
+ok $? "cores: the refusal shows cores used of max"
+quota_refused RAM 2 --quota-ram $((64 * 1024 + 40 * 1024))
+grep -q 'RAM 64/104 GiB' "$tmp/q.err"
+ok $? "RAM: the refusal shows RAM used of max"
+
+# The registration token: none active to reuse, scale out makes one and
+# removes it (deactivate, remove) when the job ends: done ...
+start --boot-delay 0
+tokens_off
+ok $? "the sim's active token deactivated"
+run --yes scale out >"$tmp/t1" 2>"$tmp/t1err"
+ok $? "scale out without an active token succeeds"
+is "$(where bbb-04)" "nova rancher-host stack consul scalelite" \
+    "bbb-04 is in all five sources"
+tid=$(sed -n 's/.*made Rancher registration token \([0-9a-z]*\).*/\1/p' \
+    "$tmp"/state/bbbctl/audit-*.spool | head -1)
+[ -n "$tid" ] && grep -q "Rancher registration token $tid removed" \
+    "$tmp"/state/bbbctl/audit-*.spool
+ok $? "the audit holds the token's id, made and removed"
+is "$(tokens | grep "^$tid ")" "$tid removed" "the token it made is removed"
+tokens_active 0
+ok $? "no active registration token is left"
+grep -q "registration token $tid removed" "$tmp/t1"
+ok $? "the job's result says so"
+! grep -q "$bbbsecret\|scripts/" "$tmp"/state/bbbctl/audit-*.spool "$tmp/log" \
+    "$tmp/t1" "$tmp/t1err"
+ok $? "no registration URL in the audit, the log or the output"
+# ... and undone.
+start --boot-delay 0 --vm-fault unhealthy
+tokens_off
+run --yes scale out >/dev/null 2>"$tmp/t2"
+[ $? -ne 0 ] && grep -q 'the stack never became healthy' "$tmp/t2"
+ok $? "a failed scale out without an active token fails"
+is "$(where bbb-04)" "" "nothing of bbb-04 is left"
+tid=$(sed -n 's/.*made Rancher registration token \([0-9a-z]*\).*/\1/p' \
+    "$tmp"/state/bbbctl/audit-*.spool | tail -1)
+is "$(tokens | grep "^$tid ")" "$tid removed" \
+    "the token the failed job made is removed"
+tokens_active 0
+ok $? "no active registration token is left after the rollback"
+grep -q "Rancher registration token $tid removed" "$tmp/t2"
+ok $? "the failure names the token removed"
+
 # --keep-failed leaves it.
 start --boot-delay 0 --vm-fault unhealthy
 run --yes scale out --keep-failed >/dev/null 2>"$tmp/f5"
@@ -250,6 +353,24 @@ ok $? "bbbctl audit lists the resource record"
 run --yes scale check >"$tmp/chk3" 2>&1
 grep -q 'LEFTOVER bbb-04: OpenStack VM [0-9a-f-]* (BUILD); not in: Rancher host, Rancher stack, consul service, scalelite server' "$tmp/chk3"
 ok $? "scale check after kill -9 lists the VM as a leftover"
+
+# kill -9 after the job made its own registration token (none was
+# active): scale check lists the token as well.
+start --boot-delay 5000
+tokens_off
+bg scale out
+wait_for grep -q 'bbb-04 \[3/8\] VM .*waiting for ACTIVE' "$tmp/bg.err"
+ok $? "the VM is being built, the job's own token made"
+kill -9 "$jp"
+wait "$jp" 2>/dev/null
+jp=
+tid=$(tokens | awk '$2 == "active" { print $1 }')
+[ -n "$tid" ] && [ "$(echo "$tid" | wc -l)" -eq 1 ]
+ok $? "the token the killed job made is still active"
+run --yes scale check >"$tmp/chk4" 2>&1
+grep -q "LEFTOVER Rancher registration token $tid (bbbctl-scale-out, active" \
+    "$tmp/chk4"
+ok $? "scale check lists the token as a leftover"
 
 # Two operators: the second is refused while the first holds the lock.
 start --boot-delay 3000

@@ -617,7 +617,50 @@ test_scale_and_tokens(void **state)
 	j = rq(c, "POST", "/v2-beta/projects/1a5/registrationtokens", "", "{}",
 	    201);
 	assert_string_equal(str(j, "state"), "registering");
+	path = xasprintf("/v2-beta/projects/1a5/registrationtokens/%s",
+	    str(j, "id"));
 	json_decref(j);
+
+	/*
+	 * Its life (apis.md 1.7, cattle's default processes): active;
+	 * remove refused while active; deactivate -> inactive; remove ->
+	 * removed, still readable by id; the actions offered follow.
+	 */
+	sim_world_advance(c->w, 5000);
+	j = rq(c, "GET", path, "", NULL, 200);
+	assert_string_equal(str(j, "state"), "active");
+	assert_non_null(json_object_get(json_object_get(j, "actions"),
+	    "deactivate"));
+	assert_null(json_object_get(json_object_get(j, "actions"), "remove"));
+	json_decref(j);
+	j = rq(c, "POST", path, "action=remove", NULL, 409);
+	json_decref(j);
+	j = rq(c, "POST", path, "action=deactivate", NULL, 202);
+	assert_string_equal(str(j, "state"), "deactivating");
+	json_decref(j);
+	sim_world_advance(c->w, 5000);
+	j = rq(c, "GET", path, "", NULL, 200);
+	assert_string_equal(str(j, "state"), "inactive");
+	assert_non_null(json_object_get(json_object_get(j, "actions"),
+	    "remove"));
+	json_decref(j);
+	j = rq(c, "GET", "/v2-beta/projects/1a5/registrationtokens",
+	    "state=active", NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")), 1);
+	json_decref(j);
+	j = rq(c, "POST", path, "action=remove", NULL, 202);
+	assert_string_equal(str(j, "state"), "removing");
+	json_decref(j);
+	sim_world_advance(c->w, 5000);
+	j = rq(c, "GET", path, "", NULL, 200);
+	assert_string_equal(str(j, "state"), "removed");
+	assert_true(json_is_string(json_object_get(j, "removed")));
+	assert_non_null(json_object_get(json_object_get(j, "actions"),
+	    "purge"));
+	json_decref(j);
+	j = rq(c, "POST", path, "action=frob", NULL, 404);
+	json_decref(j);
+	free(path);
 }
 
 /* A new VM is no Rancher host until its agent registers. */

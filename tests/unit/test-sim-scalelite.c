@@ -792,6 +792,107 @@ test_legacy(void **state)
 	sim_resp_clear(&r);
 }
 
+/* The legacy profile's rake tasks (POST /rake of the control endpoint). */
+static int
+rake(struct sim_world *w, const char *version, const char *task,
+    struct buf *out, struct buf *err)
+{
+	char	*t = xstrdup(task);
+	int	 rc;
+
+	buf_free(out);
+	buf_free(err);
+	rc = sim_scalelite_rake(w, version, &t, 1, out, err);
+	buf_add(out, "", 0);
+	buf_add(err, "", 0);
+	free(t);
+	return (rc);
+}
+
+static void
+test_rake(void **state)
+{
+	struct sim_world	*w = *state;
+	struct buf		 out = { 0 }, err = { 0 };
+	char			*t, *want, *id;
+	const char		*p;
+
+	w->sl_legacy = true;
+	/* rake servers, 1.1 to 1.5.x (lib/tasks/servers.rake) */
+	assert_int_equal(rake(w, "1.3", "servers", &out, &err), 0);
+	assert_non_null(strstr(out.data, "id: a2b1c3d4-0000-4000-8000-"
+	    "000000000000\n\turl: "));
+	assert_non_null(strstr(out.data, "\tsecret: node0secret\n\tenabled\n"
+	    "\tload: 10.0\n\tload multiplier: 1.0\n\tonline\n"));
+	assert_non_null(strstr(out.data, "\tcordoned\n\tload: 20.0\n"));
+	assert_non_null(strstr(out.data, "\tdisabled\n\tload: unavailable\n"));
+	assert_non_null(strstr(out.data, "\toffline\n"));
+	/* 1.0.x: no load multiplier line */
+	assert_int_equal(rake(w, "1.0", "servers", &out, &err), 0);
+	assert_null(strstr(out.data, "load multiplier"));
+
+	/* cordon: from 1.1 on */
+	assert_int_equal(rake(w, "1.3", "servers:cordon[a2b1c3d4-0000-4000-"
+	    "8000-000000000000]", &out, &err), 0);
+	assert_string_equal(out.data, "Cordoning server a2b1c3d4-0000-4000-"
+	    "8000-000000000000...\nOK\n");
+	assert_int_equal(w->nodes[0].lb, SIM_LB_CORDONED);
+	assert_int_equal(rake(w, "1.0", "servers:cordon[a2b1c3d4-0000-4000-"
+	    "8000-000000000001]", &out, &err), 1);
+	assert_non_null(strstr(err.data, "Don't know how to build task "
+	    "'servers:cordon[a2b1c3d4-0000-4000-8000-000000000001]'"));
+	assert_int_equal(w->nodes[1].lb, SIM_LB_CORDONED);
+
+	/* an unknown id: stderr and exit 1; 1.0.x: stdout and exit 0 */
+	assert_int_equal(rake(w, "1.3", "servers:enable[nope]", &out, &err),
+	    1);
+	assert_string_equal(err.data, "ERROR: No server found with id: "
+	    "nope\n");
+	assert_int_equal(rake(w, "1.0", "servers:enable[nope]", &out, &err),
+	    0);
+	assert_string_equal(out.data, "ERROR: No server found with id: "
+	    "nope\n");
+
+	/* disable with load asks for "yes" on stdin: none, nothing done */
+	w->nodes[0].lb = SIM_LB_ENABLED;
+	assert_int_equal(rake(w, "1.3", "servers:disable[a2b1c3d4-0000-4000-"
+	    "8000-000000000000]", &out, &err), 0);
+	assert_non_null(strstr(out.data, "WARNING: You are trying to disable"));
+	assert_int_equal(w->nodes[0].lb, SIM_LB_ENABLED);
+
+	/* remove, then add it again: disabled, a new id, its secret */
+	assert_int_equal(rake(w, "1.3", "servers:remove[a2b1c3d4-0000-4000-"
+	    "8000-000000000002]", &out, &err), 0);
+	assert_non_null(strstr(out.data, "OK\n"));
+	assert_false(w->nodes[2].in_scalelite);
+	t = xasprintf("servers:add[https://%s/bigbluebutton/api/,"
+	    "n3wSecret,1]", w->nodes[2].fqdn);
+	assert_int_equal(rake(w, "1.3", t, &out, &err), 0);
+	free(t);
+	assert_true(w->nodes[2].in_scalelite);
+	assert_int_equal(w->nodes[2].lb, SIM_LB_DISABLED);
+	assert_true(strncmp(out.data, "OK\nid: ", 7) == 0);
+	id = xstrndup(out.data + 7, strcspn(out.data + 7, "\n"));
+	assert_string_equal(id, w->nodes[2].sl_id);
+	assert_int_equal(rake(w, "1.3", "servers", &out, &err), 0);
+	want = xasprintf("id: %s\n", id);
+	p = strstr(out.data, want);
+	assert_non_null(p);
+	assert_non_null(strstr(p, "\tsecret: n3wSecret\n\tdisabled\n"));
+	free(want);
+	free(id);
+	/* no URL: scalelite's own error */
+	assert_int_equal(rake(w, "1.3", "servers:add[bbb-09,x]", &out, &err),
+	    1);
+	assert_non_null(strstr(err.data, "Error: "));
+	/* a task rake does not know */
+	assert_int_equal(rake(w, "1.3", "servers:frobnicate[x]", &out, &err),
+	    1);
+	assert_non_null(strstr(err.data, "Don't know how to build task"));
+	buf_free(&out);
+	buf_free(&err);
+}
+
 static void
 test_node_api(void **state)
 {
@@ -1283,6 +1384,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_panic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_legacy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_node_api, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_create_join_end, setup,
