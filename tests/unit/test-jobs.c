@@ -453,8 +453,8 @@ test_plan_scale_quota(void **state)
 	assert_int_equal(jobs_plan(a, &ctx, &args, &p, &cause), -1);
 	assert_non_null(strstr(cause, "quota exceeded: 5 more VMs do not "
 	    "fit (quota: instances 12/20"));
-	assert_non_null(strstr(cause, "room for 4 more of flavor m1.xlarge;"
-	    " 12s ago)"));
+	assert_non_null(strstr(cause, "room for 4 more of flavor m1.xlarge "
+	    "(12s ago), each 8 vCPUs and 16 GiB)"));
 	free(cause);
 	cause = NULL;
 
