@@ -2309,50 +2309,91 @@ sc_plan_names(const struct job_ctx *ctx, long count, struct job_plan *p)
 }
 
 /*
- * The quota as the model has it (the OpenStack poller's GET /limits and
- * the flavor's size), with its age; on the command line (no model) read
- * now, with the client's deadline: a plan line, and a refusal of a
- * count that does not fit.  Not readable: the run's own check only.
+ * The plan's survey (registry.h): the quota read now, GET {compute}/limits
+ * and the flavor's size, with the client's deadline; off the loop thread.
+ * A quota that cannot be read is no refusal: the plan says why and the
+ * run checks again.
+ */
+struct sc_survey {
+	struct fleet_quota	 q;
+	char			*why;		/* not read: the cause */
+};
+
+static void
+sc_survey_free(void *arg)
+{
+	struct sc_survey	*sv = arg;
+
+	free(sv->q.flavor);
+	free(sv->why);
+	free(sv);
+}
+
+static int
+sc_survey_out(const struct config *cfg, const struct job_args *a,
+    const atomic_bool *cancel, void **out, char **cause)
+{
+	const struct sc_args	*sa = a->priv;
+	struct sc_survey	*sv;
+	struct sc		 sc;
+	const char		*flavor;
+
+	(void)cancel;			/* each call has its deadline */
+	(void)cause;
+	flavor = sa != NULL && sa->flavor != NULL ? sa->flavor :
+	    cfg->scale.flavor;
+	sv = xcalloc(1, sizeof *sv);
+	if (cfg->openstack.auth_url != NULL) {
+		sc_init_cfg(&sc, cfg);
+		if (sc_quota_read(&sc, flavor, &sv->q, &sv->why) != 0 &&
+		    sv->why == NULL)
+			sv->why = xstrdup("unknown error");
+		sc_clear(&sc);
+	} else
+		sv->why = xstrdup("[openstack] auth_url is not set");
+	*out = sv;
+	return (0);
+}
+
+/*
+ * The quota in the plan: read now (the survey), else as the model has it
+ * (the OpenStack poller's GET /limits and the flavor's size) with its
+ * age; a plan line, and a refusal of a count that does not fit.
  */
 static int
 sc_plan_quota(const struct job_ctx *ctx, const char *flavor, long count,
     struct job_plan *p, char **cause)
 {
+	const struct sc_survey	*sv = ctx->survey;
 	struct fleet_quota	 q;
-	struct sc		 sc;
 	struct buf		 b = { 0 };
-	char			 ago[16], age[32], *why = NULL, *mine = NULL;
+	char			 ago[16], age[64];
 	int64_t			 room, now = p->made_ms;
-	int			 rc;
 
-	if (ctx->fleet == NULL) {
-		sc_init_cfg(&sc, ctx->cfg);
-		rc = sc_quota_read(&sc, flavor, &q, &why);
-		sc_clear(&sc);
-		if (rc != 0) {
-			job_plan_add(p, "quota: GET .../limits failed (%s); "
-			    "checked again when the job starts: refused "
-			    "unless %ld more VMs fit", why, count);
-			free(why);
-			return (0);
-		}
-		mine = q.flavor;
+	if (sv != NULL && sv->why == NULL) {
+		q = sv->q;
 		snprintf(age, sizeof age, "read now");
-	} else if (ctx->fleet->quota.at == 0) {
+	} else if (ctx->fleet != NULL && ctx->fleet->quota.at != 0) {
+		q = ctx->fleet->quota;
+		util_fmt_age(now > q.at ? now - q.at : 0, ago, sizeof ago);
+		snprintf(age, sizeof age, "%s ago", ago);
+	} else if (sv != NULL) {
+		job_plan_add(p, "quota: GET .../limits failed (%s); "
+		    "checked again when the job starts: refused "
+		    "unless %ld more VMs fit", sv->why, count);
+		return (0);
+	} else {
 		job_plan_add(p, "quota: GET %s .../limits: instances, cores "
 		    "and RAM used vs max; refused unless %ld more VMs fit",
 		    ctx->cfg->openstack.auth_url, count);
 		return (0);
-	} else {
-		q = ctx->fleet->quota;
-		util_fmt_age(now > q.at ? now - q.at : 0, ago, sizeof ago);
-		snprintf(age, sizeof age, "%s ago", ago);
 	}
 	/* Another flavor (--flavor): its size is not known. */
 	if (q.flavor != NULL && strcmp(q.flavor, flavor) != 0)
 		q.flavor = NULL;
 	room = sc_quota_text(&q, flavor, age, &b);
-	free(mine);
+	if (sv != NULL && sv->why != NULL)
+		buf_printf(&b, "; not read now: %s", sv->why);
 	if (room >= 0 && count > room) {
 		*cause = xasprintf("quota exceeded: %ld more VMs do not fit "
 		    "(quota: %s)", count, b.data);
@@ -2648,6 +2689,8 @@ const struct action action_scale_out = {
 	.cancellable = true,
 	.locks = true,
 	.plan = sc_plan_out,
+	.survey = sc_survey_out,
+	.survey_free = sc_survey_free,
 	.run = sc_run_out,
 	.target = ACTION_TARGET_NONE,
 	.opts = sc_out_opts,
