@@ -121,7 +121,8 @@ struct action {
 			    char **cause);
 	/*
 	 * Blocking look-ups the plan shows (keys rotate: each host and
-	 * whether it can be reached now), made before plan() and never on
+	 * whether it can be reached now; scale out: the quota), made
+	 * before plan() and never on
 	 * the loop thread: the command line calls it before the plan, the
 	 * dashboard on a task (task.h), with a configuration of its own.
 	 * 0 with *out, which plan() gets as ctx->survey and
