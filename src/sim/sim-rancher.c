@@ -2619,6 +2619,13 @@ rc_create_stack(struct rc_req *rq, json_t *body)
 	    *json_string_value(lbs) != '\0')
 		snprintf(rq->w->sl_secret, sizeof rq->w->sl_secret, "%s",
 		    json_string_value(lbs));
+	/* BBB on a node runs with its stack's BBB_SECRET */
+	if (node >= 0 && json_is_string(lbs = json_object_get(env,
+	    "BBB_SECRET")) && *json_string_value(lbs) != '\0' &&
+	    strlen(json_string_value(lbs)) < sizeof rq->w->nodes[node].secret)
+		snprintf(rq->w->nodes[node].secret,
+		    sizeof rq->w->nodes[node].secret, "%s",
+		    json_string_value(lbs));
 	stack = rc_add_stack(st, json_string_value(name), node,
 	    rq->w->now_ms);
 	st->stacks[stack].posted = true;
