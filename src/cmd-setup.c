@@ -153,7 +153,7 @@ cmd_setup_finish(struct cli *cli, struct setup_answers *a, const char *path)
 	enum setup_secrets	 how;
 	struct setup_secrets_file *sf = NULL;
 	char			*kept = NULL, *cause = NULL, *text, *dir, *s;
-	char			*secrets;
+	char			*secrets, *abs;
 	const char		*stacks[16], *missing;
 	size_t			 n;
 	int			 rc;
@@ -202,10 +202,20 @@ cmd_setup_finish(struct cli *cli, struct setup_answers *a, const char *path)
 		if (*setup_answers_get(a, "openstack", "bbb_secret") == '\0')
 			setup_answers_set(a, "openstack", "bbb_secret",
 			    setup_secrets_get(sf, "bbb_secret"));
+		/* absolute: the configuration's paths are from its dir */
+		if ((abs = realpath(cmd_setup_stacks_dir(), NULL)) == NULL)
+			abs = xstrdup(cmd_setup_stacks_dir());
 		free(a->extra);
 		a->extra = xasprintf("[scale]\nstack_dir = %s/bbb-node\n"
-		    "user_data = %s/../cloud-init/bbb-node.yaml\n",
-		    cmd_setup_stacks_dir(), cmd_setup_stacks_dir());
+		    "user_data = %s/../cloud-init/bbb-node.yaml\n", abs, abs);
+		free(abs);
+	}
+	/* a later run: what the earlier ones created is in the state */
+	if (create && setup_boot_resume_answers(a, path, sf, &cause) != 0) {
+		fprintf(stderr, "bbbctl: setup: %s\n", cause);
+		free(cause);
+		rc = CLI_EXIT_ERROR;
+		goto out;
 	}
 	if (cmd_setup_stacks(a, sf, false) == -1) {
 		fprintf(stderr, "bbbctl: setup: nothing written (the generated "

@@ -50,6 +50,7 @@
 
 #define SB_POLL_MS		500
 #define SB_ANSWER_MS		120000	/* a healthy stack's system answers */
+#define SB_LOCK_WAIT		"90s"	/* a killed run's lock expires */
 
 static volatile sig_atomic_t sb_signal;
 
@@ -168,6 +169,52 @@ sb_save(struct sb *sb, char **cause)
 	return (setup_state_save(sb->st, sb->state_path, cause));
 }
 
+/*
+ * A configuration written before the state's addresses were known (a
+ * run stopped half-way): the created systems' addresses from the state
+ * file, and scalelite's generated secret, where it has none.
+ */
+static void
+sb_overlay(struct sb *sb, struct config *cfg)
+{
+	const struct setup_state_item *it;
+	struct setup_secrets_file *sf = sb->sf;
+	char	**field, *cause = NULL;
+	size_t	 k;
+
+	for (k = 0; k < nitems(sb_endpoints); k++) {
+		if ((it = setup_state_find(sb->st, SETUP_ST_URL,
+		    sb_endpoints[k].page)) == NULL)
+			continue;
+		if (strcmp(sb_endpoints[k].page, "consul") == 0)
+			field = &cfg->consul.url;
+		else if (strcmp(sb_endpoints[k].page, "prometheus") == 0)
+			field = &cfg->prometheus.url;
+		else
+			field = &cfg->scalelite.url;
+		if (*field != NULL && **field != '\0')
+			continue;
+		free(*field);
+		*field = xstrdup(it->id);
+		if (field != &cfg->scalelite.url || (cfg->scalelite.secret !=
+		    NULL && *cfg->scalelite.secret != '\0'))
+			continue;
+		if (sf == NULL && sb->secrets_path != NULL &&
+		    access(sb->secrets_path, F_OK) == 0)
+			sf = setup_secrets_open(sb->secrets_path, &cause);
+		free(cause);
+		cause = NULL;
+		if (sf != NULL) {
+			free(cfg->scalelite.secret);
+			cfg->scalelite.secret = xstrdup(setup_secrets_get(sf,
+			    "loadbalancer_secret"));
+		}
+		if (sf != sb->sf)
+			setup_secrets_free(sf);
+		sf = sb->sf;
+	}
+}
+
 /* Read the configuration as written (cli->cfg is it from now on). */
 static int
 sb_load_config(struct sb *sb, char **cause)
@@ -179,6 +226,8 @@ sb_load_config(struct sb *sb, char **cause)
 		config_free(cfg);
 		return (-1);
 	}
+	if (sb->st != NULL)
+		sb_overlay(sb, cfg);
 	config_free(sb->cli->cfg);
 	sb->cli->cfg = cfg;
 	sb->rc = api_rancher_conn(cfg);
@@ -582,11 +631,24 @@ sb_job(struct sb *sb, const char *verb, int argc, char **argv)
 	const struct action	*a;
 	struct cmd_job		*cj;
 	bool			 yes = sb->cli->yes;
-	int			 rc;
+	char			**av;
+	int			 rc, i;
 
 	if ((a = action_find(verb)) == NULL)
 		return (-1);
-	if ((cj = cmd_job_parse(sb->cli, a, argc, argv, &rc)) == NULL)
+	/*
+	 * A run killed with SIGKILL leaves the cluster lock to expire
+	 * (its session's TTL and lock delay): wait for it.
+	 */
+	av = xcalloc((size_t)argc + 3, sizeof *av);
+	av[0] = argv[0];
+	av[1] = "--lock-wait";
+	av[2] = SB_LOCK_WAIT;
+	for (i = 1; i < argc; i++)
+		av[i + 2] = argv[i];
+	cj = cmd_job_parse(sb->cli, a, argc + 2, av, &rc);
+	free(av);
+	if (cj == NULL)
 		return (-1);
 	sb->cli->yes = true;	/* the plan was shown before */
 	sb_release();
@@ -740,6 +802,33 @@ char *
 setup_boot_state_path(const char *conf)
 {
 	return (sb_dir_file(conf, "setup-state"));
+}
+
+int
+setup_boot_resume_answers(struct setup_answers *a, const char *conf,
+    const struct setup_secrets_file *sf, char **cause)
+{
+	struct setup_state		*st;
+	const struct setup_state_item	*it;
+	char				*path;
+	size_t				 k;
+
+	path = setup_boot_state_path(conf);
+	st = setup_state_load(path, cause);
+	free(path);
+	if (st == NULL)
+		return (-1);
+	for (k = 0; k < nitems(sb_endpoints); k++) {
+		if ((it = setup_state_find(st, SETUP_ST_URL,
+		    sb_endpoints[k].page)) == NULL)
+			continue;
+		setup_answers_set(a, sb_endpoints[k].page, "url", it->id);
+		if (strcmp(sb_endpoints[k].page, "scalelite") == 0)
+			setup_answers_set(a, "scalelite", "secret",
+			    setup_secrets_get(sf, "loadbalancer_secret"));
+	}
+	setup_state_free(st);
+	return (0);
 }
 
 int

@@ -13,6 +13,14 @@ struct setup_secrets_file;
 /* The state file beside the configuration conf; allocated. */
 char	*setup_boot_state_path(const char *conf);
 /*
+ * Before the configuration conf is written again by a later run: the
+ * answers get the addresses the state file beside it has for created
+ * systems (and scalelite's generated secret from sf).  0, or -1 with
+ * *cause (a state file that cannot be read).
+ */
+int	 setup_boot_resume_answers(struct setup_answers *, const char *conf,
+	     const struct setup_secrets_file *, char **cause);
+/*
  * After the configuration conf is written: create what the plan names,
  * or go on from the state file.  The answers get the created systems'
  * addresses (and the configuration is written again with them); cli->cfg
