@@ -223,6 +223,11 @@ cmd_setup_finish(struct cli *cli, struct setup_answers *a, const char *path)
 		rc = CLI_EXIT_ERROR;
 		goto out;
 	}
+	/* the plan, before anything is written or created */
+	if (create) {
+		setup_plan_print(a, path, stdout);
+		fflush(stdout);
+	}
 	if (setup_config_write(a, how, path, &kept, &cause) == -1) {
 		fprintf(stderr, "bbbctl: setup: %s\n", cause);
 		free(cause);
@@ -246,8 +251,6 @@ cmd_setup_finish(struct cli *cli, struct setup_answers *a, const char *path)
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
-	setup_plan_print(a, path, stdout);
-	fflush(stdout);
 	if (setup_boot(cli, a, path, cmd_setup_stacks_dir(), sf,
 	    &cause) != 0) {
 		fprintf(stderr, "bbbctl: setup: %s\n", cause);

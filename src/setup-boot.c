@@ -990,6 +990,8 @@ setup_undo(struct cli *cli, const char *conf, char **cause)
 		goto out;
 
 	if (nnodes > 0) {
+		const struct action	*in = action_find("scale in");
+
 		/* cordoned, no node is the "last enabled" one scale in keeps */
 		buf_add(&names, "", 1);
 		argv = xcalloc(nnodes + 3, sizeof *argv);
@@ -998,7 +1000,17 @@ setup_undo(struct cli *cli, const char *conf, char **cause)
 		argv[argc++] = "--force";
 		for (p = names.data; (word = strsep(&p, " ")) != NULL;) {
 			char	*cargv[] = { "server cordon", word, NULL };
+			char	*why = NULL;
 
+			/* a node killed before its VM existed left nothing */
+			if (in != NULL && in->resolve != NULL &&
+			    in->resolve(cli->cfg, word, &why) != 0) {
+				printf("node %s: no source knows it: nothing "
+				    "to remove\n", word);
+				free(why);
+				continue;
+			}
+			free(why);
 			argv[argc++] = word;
 			if (sb_stopped(cause))
 				goto out;
@@ -1011,7 +1023,7 @@ setup_undo(struct cli *cli, const char *conf, char **cause)
 			goto out;
 		min = cli->cfg->scale.min_nodes;
 		cli->cfg->scale.min_nodes = 0;	/* they all go */
-		if (sb_job(&sb, "scale in", argc, argv) != 0) {
+		if (argc > 2 && sb_job(&sb, "scale in", argc, argv) != 0) {
 			cli->cfg->scale.min_nodes = min;
 			*cause = xstrdup("scale in failed (see above); the "
 			    "state file still lists the nodes: run setup "
