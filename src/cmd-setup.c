@@ -16,10 +16,13 @@
 #include "cmd.h"
 #include "log.h"
 #include "setup.h"
+#include "setup-boot.h"
 #include "setup-test.h"
 #include "util.h"
 
 static cli_cmd_fn	 cmd_setup_wizard;
+/* --no-create: write the configuration only (the wizard's run too). */
+static bool		 cmd_setup_create = true;
 
 void
 cmd_setup_set_wizard(cli_cmd_fn fn)
@@ -53,7 +56,17 @@ static void
 cmd_setup_usage(FILE *f)
 {
 	fprintf(f, "usage: bbbctl [--config FILE] [--dry-run] setup "
-	    "[--answers FILE [--no-test]]\n");
+	    "[--answers FILE [--no-test]] [--no-create]\n"
+	    "       bbbctl [--config FILE] [--dry-run] setup --undo\n"
+	    "Writes the configuration, then creates the stacks marked "
+	    "\"create\", the BBB\n"
+	    "nodes (scale out) and runs the probes, recording what it "
+	    "creates in the\n"
+	    "state file setup-state beside the configuration; run again, "
+	    "it goes on from\n"
+	    "there.  --no-create: the configuration only.  --undo: remove "
+	    "what the state\n"
+	    "file lists, in reverse order (--dry-run: say what).\n");
 }
 
 /* Print a multi-line cause as "bbbctl: line" each. */
@@ -117,17 +130,34 @@ cmd_setup_stacks(const struct setup_answers *a,
 	return (rc);
 }
 
+/*
+ * What creating the nodes needs that the answers may leave out: NULL
+ * when it is all there, else the first missing field's name.
+ */
+static const char *
+cmd_setup_can_create(const struct setup_answers *a)
+{
+	static const char *const need[] = { "flavor", "image", "networks" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(need); i++) {
+		if (*setup_answers_get(a, "openstack", need[i]) == '\0')
+			return (need[i]);
+	}
+	return (NULL);
+}
+
 int
-cmd_setup_finish(struct cli *cli, const struct setup_answers *a,
-    const char *path)
+cmd_setup_finish(struct cli *cli, struct setup_answers *a, const char *path)
 {
 	enum setup_secrets	 how;
 	struct setup_secrets_file *sf = NULL;
 	char			*kept = NULL, *cause = NULL, *text, *dir, *s;
-	char			*secrets;
-	const char		*stacks[16];
+	char			*secrets, *abs;
+	const char		*stacks[16], *missing;
 	size_t			 n;
 	int			 rc;
+	bool			 create = cmd_setup_create;
 
 	how = strcmp(setup_answers_get(a, "backup", "secrets"), "files") ==
 	    0 ? SETUP_SECRETS_FILES : SETUP_SECRETS_INLINE;
@@ -161,11 +191,42 @@ cmd_setup_finish(struct cli *cli, const struct setup_answers *a,
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
+	if (cmd_setup_create && (missing = cmd_setup_can_create(a)) != NULL) {
+		printf("[openstack] %s is not given: setup writes the "
+		    "configuration and creates nothing (give it, and run "
+		    "bbbctl setup again)\n", missing);
+		create = false;
+	}
+	if (create) {
+		/* the nodes' BBB secret, and where the templates are */
+		if (*setup_answers_get(a, "openstack", "bbb_secret") == '\0')
+			setup_answers_set(a, "openstack", "bbb_secret",
+			    setup_secrets_get(sf, "bbb_secret"));
+		/* absolute: the configuration's paths are from its dir */
+		if ((abs = realpath(cmd_setup_stacks_dir(), NULL)) == NULL)
+			abs = xstrdup(cmd_setup_stacks_dir());
+		free(a->extra);
+		a->extra = xasprintf("[scale]\nstack_dir = %s/bbb-node\n"
+		    "user_data = %s/../cloud-init/bbb-node.yaml\n", abs, abs);
+		free(abs);
+	}
+	/* a later run: what the earlier ones created is in the state */
+	if (create && setup_boot_resume_answers(a, path, sf, &cause) != 0) {
+		fprintf(stderr, "bbbctl: setup: %s\n", cause);
+		free(cause);
+		rc = CLI_EXIT_ERROR;
+		goto out;
+	}
 	if (cmd_setup_stacks(a, sf, false) == -1) {
 		fprintf(stderr, "bbbctl: setup: nothing written (the generated "
 		    "secrets are kept in %s)\n", secrets);
 		rc = CLI_EXIT_ERROR;
 		goto out;
+	}
+	/* the plan, before anything is written or created */
+	if (create) {
+		setup_plan_print(a, path, stdout);
+		fflush(stdout);
 	}
 	if (setup_config_write(a, how, path, &kept, &cause) == -1) {
 		fprintf(stderr, "bbbctl: setup: %s\n", cause);
@@ -183,10 +244,25 @@ cmd_setup_finish(struct cli *cli, const struct setup_answers *a,
 	if (n != 0)
 		printf("the secrets of the stacks to create are in %s (mode "
 		    "0600)\n", secrets);
-	fprintf(stderr, "bbbctl: setup: creating what the plan names (%zu "
-	    "stack%s, %s BBB nodes) is not in this version: nothing was "
-	    "created; see bbbctl(1)\n", n, n == 1 ? "" : "s",
-	    setup_answers_get(a, "cluster", "nodes"));
+	if (!create) {
+		printf("nothing created (%zu stack%s, %s BBB "
+		    "nodes planned)\n", n, n == 1 ? "" : "s",
+		    setup_answers_get(a, "cluster", "nodes"));
+		rc = CLI_EXIT_OK;
+		goto out;
+	}
+	if (setup_boot(cli, a, path, cmd_setup_stacks_dir(), sf,
+	    &cause) != 0) {
+		fprintf(stderr, "bbbctl: setup: %s\n", cause);
+		fprintf(stderr, "bbbctl: setup: what was created is listed in "
+		    "the state file; run bbbctl setup again to go on, or "
+		    "bbbctl setup --undo to remove it\n");
+		free(cause);
+		rc = CLI_EXIT_ERROR;
+		goto out;
+	}
+	printf("setup: done: the fleet is set up (bbbctl status, bbbctl "
+	    "probe)\n");
 	rc = CLI_EXIT_OK;
 out:
 	setup_secrets_free(sf);
@@ -237,6 +313,8 @@ cmd_setup(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "answers",	required_argument,	NULL, 'a' },
 		{ "no-test",	no_argument,		NULL, 'n' },
+		{ "no-create",	no_argument,		NULL, 'c' },
+		{ "undo",	no_argument,		NULL, 'u' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -244,7 +322,7 @@ cmd_setup(struct cli *cli, int argc, char **argv)
 	const char		*answers = NULL;
 	char			*path, *cause = NULL;
 	int			 ch, rc;
-	bool			 test = true;
+	bool			 test = true, undo = false;
 
 	optind = 0;
 	opterr = 0;
@@ -255,6 +333,12 @@ cmd_setup(struct cli *cli, int argc, char **argv)
 			break;
 		case 'n':
 			test = false;
+			break;
+		case 'c':
+			cmd_setup_create = false;
+			break;
+		case 'u':
+			undo = true;
 			break;
 		case 'h':
 			cmd_setup_usage(stdout);
@@ -276,6 +360,22 @@ cmd_setup(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "bbbctl: setup: no place for the "
 		    "configuration (no $HOME): use --config FILE\n");
 		return (CLI_EXIT_ERROR);
+	}
+	if (undo) {
+		if (answers != NULL) {
+			fprintf(stderr, "bbbctl: setup: --undo takes no "
+			    "--answers\n");
+			free(path);
+			return (CLI_EXIT_USAGE);
+		}
+		rc = setup_undo(cli, path, &cause) == 0 ? CLI_EXIT_OK :
+		    CLI_EXIT_ERROR;
+		if (rc != CLI_EXIT_OK) {
+			fprintf(stderr, "bbbctl: setup --undo: %s\n", cause);
+			free(cause);
+		}
+		free(path);
+		return (rc);
 	}
 	if (answers == NULL) {
 		free(path);

@@ -58,14 +58,17 @@ int	 cmd_keys_check(struct cli *, int, char **);
  * the terminal layer): main.c hands it over with cmd_setup_set_wizard().
  * cmd_setup_config_path: where setup writes (--config, $BBBCTL_CONFIG,
  * the XDG place); allocated, NULL without $HOME.  cmd_setup_finish:
- * write (or with --dry-run print) the configuration of the answers.
+ * write (or with --dry-run print) the configuration of the answers,
+ * then (unless --no-create) create what they mark "create" and the BBB
+ * nodes, or go on from the state file (setup-boot.h); the answers get
+ * the created systems' addresses.
  */
 struct setup_answers;
 int	 cmd_setup(struct cli *, int, char **);
 void	 cmd_setup_set_wizard(cli_cmd_fn);
 bool	 cmd_setup_have_wizard(void);
 char	*cmd_setup_config_path(const struct cli *);
-int	 cmd_setup_finish(struct cli *, const struct setup_answers *,
+int	 cmd_setup_finish(struct cli *, struct setup_answers *,
 	     const char *path);
 /* cmd-probe.c */
 int	 cmd_probe(struct cli *, int, char **);

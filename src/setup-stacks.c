@@ -32,6 +32,7 @@ static const struct {
 	{ "greenlight_secret_key_base",	64 },
 	{ "grafana_admin_password",	24 },
 	{ "turn_secret",		32 },
+	{ "bbb_secret",			20 },	/* the nodes' BBB API */
 };
 #define SETUP_NSECRETS	nitems(setup_secret_names)
 

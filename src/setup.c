@@ -92,6 +92,21 @@ static const struct setup_field setup_field_table[] = {
 	S("openstack", "ca_file", SETUP_TEXT, "CA file", "CA certificates "
 	  "to trust (empty: the system's)", NULL, false, false,
 	  SETUP_CHECK_PATH, "openstack.ca_file"),
+	S("openstack", "flavor", SETUP_TEXT, "Node flavor", "the Nova "
+	  "flavor of a BBB node's VM (needed to create nodes)", NULL, false,
+	  false, SETUP_CHECK_WORD, "scale.flavor"),
+	S("openstack", "image", SETUP_TEXT, "Node image", "the image of a "
+	  "BBB node's VM (needed to create nodes)", NULL, false, false,
+	  SETUP_CHECK_WORD, "scale.image"),
+	S("openstack", "networks", SETUP_TEXT, "Node networks", "networks "
+	  "of a BBB node's VM, comma-separated (needed to create nodes)",
+	  NULL, false, false, SETUP_CHECK_WORD, "scale.networks"),
+	S("openstack", "key_name", SETUP_TEXT, "Key pair", "the Nova key "
+	  "pair of a BBB node's VM (empty: none)", NULL, false, false,
+	  SETUP_CHECK_WORD, "scale.key_name"),
+	S("openstack", "bbb_secret", SETUP_SECRET, "BBB secret", "the BBB "
+	  "API secret of new nodes (empty: generated; never shown)", NULL,
+	  false, false, SETUP_CHECK_NONE, "scale.bbb_secret"),
 
 	S("rancher", "url", SETUP_TEXT, "Rancher URL", "the Rancher 1.6 "
 	  "server, e.g. https://rancher.example.org", NULL, true, false,
@@ -281,6 +296,7 @@ setup_answers_free(struct setup_answers *a)
 	free(a->line);
 	free(a->fromfile);
 	free(a->path);
+	free(a->extra);
 	free(a);
 }
 
@@ -872,6 +888,8 @@ setup_config_text(const struct setup_answers *a, enum setup_secrets how,
 		else
 			buf_printf(&b, "%s = %s\n", dot + 1, v);
 	}
+	if (a->extra != NULL)
+		buf_printf(&b, "\n%s", a->extra);
 	buf_add(&b, "", 1);
 	return (buf_steal(&b));
 }

@@ -74,6 +74,11 @@ struct setup_answers {
 	int	 *line;			/* where the answers file set it, or 0 */
 	bool	 *fromfile;		/* a secret given as KEY_file */
 	char	 *path;			/* the answers file, or NULL */
+	/*
+	 * Configuration lines setup_config_text() appends (no secret; the
+	 * bootstrap's [scale] paths), or NULL; allocated.
+	 */
+	char	 *extra;
 };
 
 /* Every field at its default ("" when it has none). */

@@ -47,7 +47,13 @@ usage(int status)
 	    "  truncated, huge[:BYTES], reset or chunked.  NAME: default "
 	    "(four incidents),\n"
 	    "  clean, legacy (default, with a scalelite older than v1.5.1: no "
-	    "admin API).\n");
+	    "admin API),\n"
+	    "  empty (OpenStack and an empty Rancher environment: no stacks, "
+	    "no nodes;\n"
+	    "  consul, scalelite, Prometheus and Greenlight refuse "
+	    "connections until their\n"
+	    "  stacks are created with POST /stacks, and again once they are "
+	    "removed).\n");
 	exit(status);
 }
 
@@ -131,9 +137,10 @@ main(int argc, char **argv)
 		case 'P':
 			if (strcmp(optarg, "default") != 0 &&
 			    strcmp(optarg, "clean") != 0 &&
-			    strcmp(optarg, "legacy") != 0)
+			    strcmp(optarg, "legacy") != 0 &&
+			    strcmp(optarg, "empty") != 0)
 				sim_bad_option("--profile", optarg,
-				    "not default, clean or legacy");
+				    "not default, clean, legacy or empty");
 			profile = optarg;
 			break;
 		case 'w':
@@ -223,6 +230,9 @@ main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 
+	/* empty: no node until scale out makes one */
+	if (strcmp(profile, "empty") == 0)
+		nodes = 0;
 	w = sim_world_new((size_t)nodes, (uint64_t)seed, speed, profile);
 	if (access_log != NULL) {
 		if ((w->access_log = fopen(access_log, "a")) == NULL) {
@@ -288,6 +298,8 @@ main(int argc, char **argv)
 		pthread_mutex_lock(&w->lock);
 		sim_world_tick(w);
 		pthread_mutex_unlock(&w->lock);
+		/* empty: a system answers while its stack is active */
+		sim_http_gate(w);
 	}
 	sim_http_stop(w);
 	if (w->access_log != NULL)

@@ -38,10 +38,25 @@ struct sim_daemon {
 	struct sim_world	*world;
 	enum sim_system		 system;
 	struct MHD_Daemon	*mhd;
+	/*
+	 * The "empty" profile's gated systems: resv is the port's bound,
+	 * not listening socket while the system is down (-1 while it
+	 * serves); up is read by the connection threads (under the world
+	 * lock) so that a kept-alive connection is closed too once the
+	 * stack is gone.  Daemons that stopped accepting are kept in
+	 * retired until sim_http_stop (a consul blocking query may still
+	 * hold one of their threads).
+	 */
+	bool			 gated;
+	bool			 up;
+	int			 resv;
+	struct MHD_Daemon	*retired[64];
+	size_t			 nretired;
 };
 
 struct sim_http {
 	struct sim_daemon	 daemons[SIM_NSYSTEMS];
+	char			 listen[64];
 };
 
 /* Per request. */
@@ -537,6 +552,15 @@ sim_http_access_cb(void *cls, struct MHD_Connection *c, const char *url,
 
 	if (sc == NULL)		/* no URI callback: cannot happen */
 		return (MHD_NO);
+	if (sd->gated) {
+		bool	 up;
+
+		pthread_mutex_lock(&w->lock);
+		up = sd->up;
+		pthread_mutex_unlock(&w->lock);
+		if (!up)	/* its stack is gone: close, no answer */
+			return (MHD_NO);
+	}
 	/* answering in the first call would make MHD close the connection */
 	if (!sc->started) {
 		sc->started = true;
@@ -616,8 +640,8 @@ sim_http_access_cb(void *cls, struct MHD_Connection *c, const char *url,
 }
 
 static int
-sim_http_socket(const char *listen_addr, int port, uint16_t *bound,
-    char **cause)
+sim_http_socket(const char *listen_addr, int port, bool listening,
+    uint16_t *bound, char **cause)
 {
 	struct addrinfo		 hints, *ai = NULL;
 	struct sockaddr_storage	 ss;
@@ -640,7 +664,7 @@ sim_http_socket(const char *listen_addr, int port, uint16_t *bound,
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
-	    listen(fd, 512) != 0 ||
+	    (listening && listen(fd, 512) != 0) ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) != 0)
 		goto fail;
 	if (ss.ss_family == AF_INET6)
@@ -659,6 +683,37 @@ fail:
 	return (-1);
 }
 
+/* A daemon on a listening socket (taken, even on failure). */
+static struct MHD_Daemon *
+sim_http_daemon(struct sim_daemon *sd, int fd)
+{
+	struct MHD_Daemon	*mhd;
+
+	mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL,
+	    sim_http_access_cb, sd,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_URI_LOG_CALLBACK, sim_http_uri_cb, sd,
+	    MHD_OPTION_NOTIFY_COMPLETED, sim_http_completed_cb, sd,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16384,
+	    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+	    MHD_OPTION_END);
+	if (mhd == NULL)
+		close(fd);
+	return (mhd);
+}
+
+/* The systems the "empty" profile's stacks bring up. */
+static bool
+sim_http_gated(const struct sim_world *w, int sys)
+{
+	if (strcmp(w->profile, "empty") != 0)
+		return (false);
+	return (sys == SIM_CONSUL || sys == SIM_PROMETHEUS ||
+	    sys == SIM_SCALELITE || sys == SIM_GREENLIGHT);
+}
+
 int
 sim_http_start(struct sim_world *w, const char *listen_addr, int port_base,
     char **cause)
@@ -670,26 +725,36 @@ sim_http_start(struct sim_world *w, const char *listen_addr, int port_base,
 	h = xcalloc(1, sizeof *h);
 	w->http = h;
 	snprintf(w->listen, sizeof w->listen, "%s", listen_addr);
+	snprintf(h->listen, sizeof h->listen, "%s", listen_addr);
 	for (i = 0; i < SIM_NSYSTEMS; i++) {
 		sd = &h->daemons[i];
 		sd->world = w;
 		sd->system = i;
+		sd->resv = -1;
+		sd->gated = sim_http_gated(w, i);
 		fd = sim_http_socket(listen_addr, port_base > 0 ?
-		    port_base + i : 0, &w->ports[i], cause);
+		    port_base + i : 0, !sd->gated, &w->ports[i], cause);
 		if (fd == -1)
 			goto fail;
-		sd->mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-		    MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL,
-		    sim_http_access_cb, sd,
-		    MHD_OPTION_LISTEN_SOCKET, fd,
-		    MHD_OPTION_URI_LOG_CALLBACK, sim_http_uri_cb, sd,
-		    MHD_OPTION_NOTIFY_COMPLETED, sim_http_completed_cb, sd,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16384,
-		    MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-		    MHD_OPTION_END);
-		if (sd->mhd == NULL) {
+		if (sd->gated) {
+			int	 fd2;
+
+			/*
+			 * Bound, not listening: connections are refused.
+			 * Bound again to the port by number (both with
+			 * SO_REUSEADDR, neither listening), so that the
+			 * kernel keeps the port when a shutdown takes it
+			 * from listening back to closed (sim_http_gate).
+			 */
+			fd2 = sim_http_socket(listen_addr, w->ports[i], false,
+			    &w->ports[i], cause);
 			close(fd);
+			if (fd2 == -1)
+				goto fail;
+			sd->resv = fd2;
+			continue;
+		}
+		if ((sd->mhd = sim_http_daemon(sd, fd)) == NULL) {
 			*cause = xasprintf("cannot start the %s server",
 			    sim_system_name(i));
 			goto fail;
@@ -712,9 +777,84 @@ sim_http_stop(struct sim_world *w)
 		return;
 	sim_world_shutdown(w);
 	for (i = 0; i < SIM_NSYSTEMS; i++) {
-		if (h->daemons[i].mhd != NULL)
-			MHD_stop_daemon(h->daemons[i].mhd);
+		struct sim_daemon	*sd = &h->daemons[i];
+		size_t			 k;
+
+		if (sd->mhd != NULL)
+			MHD_stop_daemon(sd->mhd);
+		for (k = 0; k < sd->nretired; k++)
+			MHD_stop_daemon(sd->retired[k]);
+		if (sd->resv != -1)
+			close(sd->resv);
 	}
 	free(h);
 	w->http = NULL;
+}
+
+void
+sim_http_gate(struct sim_world *w)
+{
+	struct sim_http		*h = w->http;
+	struct sim_daemon	*sd;
+	bool			 want[SIM_NSYSTEMS];
+	char			*cause = NULL;
+	uint16_t		 port;
+	int			 i, fd;
+
+	if (h == NULL || strcmp(w->profile, "empty") != 0)
+		return;
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < SIM_NSYSTEMS; i++) {
+		sd = &h->daemons[i];
+		want[i] = sd->gated && sim_rancher_serving(w, i);
+		/* a stack going away closes kept-alive connections now */
+		if (sd->gated && !want[i])
+			sd->up = false;
+	}
+	pthread_mutex_unlock(&w->lock);
+	for (i = 0; i < SIM_NSYSTEMS; i++) {
+		sd = &h->daemons[i];
+		if (!sd->gated)
+			continue;
+		if (want[i] && sd->mhd == NULL && sd->resv != -1) {
+			if (listen(sd->resv, 512) != 0) {
+				fprintf(stderr, "bbbctl-sim: %s: listen: %s\n",
+				    sim_system_name(i), strerror(errno));
+				continue;
+			}
+			fd = sd->resv;
+			sd->resv = -1;
+			pthread_mutex_lock(&w->lock);
+			sd->up = true;
+			pthread_mutex_unlock(&w->lock);
+			if ((sd->mhd = sim_http_daemon(sd, fd)) == NULL)
+				fprintf(stderr, "bbbctl-sim: cannot start the "
+				    "%s server\n", sim_system_name(i));
+		} else if (!want[i] && sd->mhd != NULL) {
+			/*
+			 * Stop accepting; Linux takes a listening socket
+			 * shut down for reading back to closed, still bound:
+			 * connections are refused and it can listen again.
+			 */
+			fd = MHD_quiesce_daemon(sd->mhd);
+			if (sd->nretired < nitems(sd->retired))
+				sd->retired[sd->nretired++] = sd->mhd;
+			else
+				MHD_stop_daemon(sd->mhd);
+			sd->mhd = NULL;
+			if (fd != -1 && shutdown(fd, SHUT_RD) == 0) {
+				sd->resv = fd;
+				continue;
+			}
+			if (fd != -1)
+				close(fd);
+			sd->resv = sim_http_socket(h->listen, w->ports[i],
+			    false, &port, &cause);
+			if (sd->resv == -1) {
+				fprintf(stderr, "bbbctl-sim: %s\n", cause);
+				free(cause);
+				cause = NULL;
+			}
+		}
+	}
 }

@@ -1401,6 +1401,7 @@ os_create(struct os_req *rq)
 	char			*dump, *url;
 	size_t			 used, quota, i, node;
 	long long		 cores, ram;
+	int			 old;
 	static const char	 pw[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMN"
 	    "PQRSTUVWXYZ23456789";
 
@@ -1530,6 +1531,20 @@ os_create(struct os_req *rq)
 	node = sim_world_add_node(rq->w);
 	n = &rq->w->nodes[node];
 	name = json_string_value(json_object_get(srv, "name"));
+	/*
+	 * A name whose VM was deleted is free again (scale in, then out):
+	 * the old node keeps its history under another name.
+	 */
+	if ((old = sim_node_by_name(rq->w, name)) >= 0 &&
+	    strcmp(rq->w->nodes[old].vm_status, "DELETED") == 0) {
+		char	 gone[sizeof n->name];
+
+		snprintf(gone, sizeof gone, "gone%d-%s", old, name);
+		snprintf(rq->w->nodes[old].name,
+		    sizeof rq->w->nodes[old].name, "%s", gone);
+		snprintf(rq->w->nodes[old].fqdn,
+		    sizeof rq->w->nodes[old].fqdn, "%s.localhost", gone);
+	}
 	if (strlen(name) < sizeof n->name && sim_node_by_name(rq->w, name) < 0 &&
 	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") ==
 	    strlen(name)) {

@@ -383,7 +383,9 @@ rc_state(struct sim_world *w)
 	snprintf(st->infra_host_state, sizeof st->infra_host_state, "active");
 	st->next_id = 5;
 	rc_sync(w, st);
-	for (k = 0; k < nitems(infra); k++) {
+	/* empty: the environment has its infra host and no stack yet */
+	for (k = 0; k < nitems(infra) && strcmp(w->profile, "empty") != 0;
+	    k++) {
 		if (stack < 0 ||
 		    strcmp(st->stacks[stack].name, infra[k].stack) != 0)
 			stack = rc_add_stack(st, infra[k].stack, -1,
@@ -985,6 +987,79 @@ rc_service_scale(struct rc_req *rq, int svc)
 	return (n);
 }
 
+int
+sim_rancher_service_system(const char *stack, const char *service)
+{
+	static const struct {
+		const char	*stack, *service;
+		enum sim_system	 sys;
+	} map[] = {
+		{ "consul", "consul", SIM_CONSUL },
+		{ "metrics", "prometheus", SIM_PROMETHEUS },
+		{ "bbb-scalelite", "scalelite-api", SIM_SCALELITE },
+		{ "bbb-greenlight", "greenlight", SIM_GREENLIGHT },
+	};
+	size_t	 i;
+
+	for (i = 0; i < nitems(map); i++) {
+		if (strcmp(map[i].stack, stack) == 0 &&
+		    strcmp(map[i].service, service) == 0)
+			return ((int)map[i].sys);
+	}
+	return (-1);
+}
+
+bool
+sim_rancher_serving(struct sim_world *w, enum sim_system sys)
+{
+	struct rc_state	*st;
+	size_t		 i, k;
+
+	if (w->rancher == NULL)
+		return (false);
+	st = w->rancher;
+	for (i = 0; i < st->nstacks; i++) {
+		const struct rc_stack *sk = &st->stacks[i];
+
+		if (!sk->posted || strcmp(sk->state, "active") != 0)
+			continue;
+		for (k = 0; k < sk->nsvcs; k++) {
+			const struct rc_service *s = &st->services[sk->svcs[k]];
+
+			if (sim_rancher_service_system(sk->name, s->name) ==
+			    (int)sys && strcmp(s->state, "active") == 0)
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/*
+ * A service's publicEndpoints: in the "empty" profile, the service that
+ * plays a system (consul, scalelite, Prometheus, Greenlight) of a
+ * created, active stack publishes it where the simulator serves it
+ * (its listen address and that system's port, in place of the compose
+ * file's public port).
+ */
+static json_t *
+rc_public_endpoints(struct rc_req *rq, int i)
+{
+	const struct rc_service *s = &rq->st->services[i];
+	const struct rc_stack *sk = &rq->st->stacks[s->stack];
+	json_t		*arr = json_array();
+	int		 sys;
+
+	if (!sk->posted || strcmp(rq->w->profile, "empty") != 0 ||
+	    strcmp(s->state, "active") != 0 ||
+	    (sys = sim_rancher_service_system(sk->name, s->name)) < 0)
+		return (arr);
+	json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:s, s:s, "
+	    "s:s}", "type", "publicEndpoint", "ipAddress", rq->w->listen,
+	    "port", (int)rq->w->ports[sys], "protocol", "tcp", "hostId",
+	    rc_host_id(rq, sk->node), "serviceId", s->id));
+	return (arr);
+}
+
 static json_t *
 rc_service_json(struct rc_req *rq, int i)
 {
@@ -1014,7 +1089,7 @@ rc_service_json(struct rc_req *rq, int i)
 	json_object_set_new(o, "createIndex", json_integer(s->create_index));
 	json_object_set_new(o, "system", json_false());
 	json_object_set_new(o, "vip", json_null());
-	json_object_set_new(o, "publicEndpoints", json_array());
+	json_object_set_new(o, "publicEndpoints", rc_public_endpoints(rq, i));
 	json_object_set_new(o, "metadata", json_object());
 	json_object_set_new(o, "selectorContainer", json_null());
 	json_object_set_new(o, "selectorLink", json_null());
@@ -2548,7 +2623,8 @@ rc_create_stack(struct rc_req *rq, json_t *body)
 	char			*cause = NULL, pat[200];
 	size_t			 nsv = 0, i, k;
 	int			 stack, node = -1, svc;
-	bool			 start, placed;
+	bool			 start, placed, infra = false;
+	json_t			*lbs;
 
 	name = json_object_get(body, "name");
 	dc = json_object_get(body, "dockerCompose");
@@ -2573,9 +2649,15 @@ rc_create_stack(struct rc_req *rq, json_t *body)
 		return;
 	}
 	/* The host of the first scheduling label: the stack's node. */
-	for (i = 0; i < nsv && node < 0; i++) {
+	for (i = 0; i < nsv && node < 0 && !infra; i++) {
 		if (sv[i].host_label == NULL)
 			continue;
+		/* the infrastructure host's own label (rc_host_labels) */
+		if (strcmp(sv[i].host_label, "role=infra") == 0 &&
+		    strcmp(st->infra_host_state, "active") == 0) {
+			infra = true;
+			break;
+		}
 		for (k = 0; k < rq->w->nnodes; k++) {
 			const struct sim_node *n = &rq->w->nodes[k];
 
@@ -2592,7 +2674,20 @@ rc_create_stack(struct rc_req *rq, json_t *body)
 			}
 		}
 	}
-	placed = node >= 0;
+	placed = node >= 0 || infra;
+	/* scalelite runs with the secret its stack was given */
+	if (strcmp(json_string_value(name), "bbb-scalelite") == 0 &&
+	    json_is_string(lbs = json_object_get(env, "LOADBALANCER_SECRET")) &&
+	    *json_string_value(lbs) != '\0')
+		snprintf(rq->w->sl_secret, sizeof rq->w->sl_secret, "%s",
+		    json_string_value(lbs));
+	/* BBB on a node runs with its stack's BBB_SECRET */
+	if (node >= 0 && json_is_string(lbs = json_object_get(env,
+	    "BBB_SECRET")) && *json_string_value(lbs) != '\0' &&
+	    strlen(json_string_value(lbs)) < sizeof rq->w->nodes[node].secret)
+		snprintf(rq->w->nodes[node].secret,
+		    sizeof rq->w->nodes[node].secret, "%s",
+		    json_string_value(lbs));
 	stack = rc_add_stack(st, json_string_value(name), node,
 	    rq->w->now_ms);
 	st->stacks[stack].posted = true;

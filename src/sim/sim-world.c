@@ -547,7 +547,7 @@ sim_world_profile(struct sim_world *w, const char *profile)
 	struct sim_node	*n;
 	size_t		 last;
 
-	if (strcmp(profile, "clean") == 0)
+	if (strcmp(profile, "clean") == 0 || strcmp(profile, "empty") == 0)
 		return;
 	/* bbb-03: offline in scalelite (its API fails), consul passes */
 	if (w->nnodes >= 3) {
@@ -733,6 +733,16 @@ sim_world_new(size_t nnodes, uint64_t seed, double speed, const char *profile)
 	snprintf(w->prom_user, sizeof w->prom_user, "bbbctl");
 	sim_alnum(&s, w->prom_password, 24);
 
+	if (strcmp(w->profile, "empty") == 0) {
+		/*
+		 * The stacks setup creates run consul without ACLs and
+		 * Prometheus without basic auth; scalelite takes its secret
+		 * from its stack's LOADBALANCER_SECRET.
+		 */
+		w->consul_token[0] = '\0';
+		w->prom_user[0] = '\0';
+		w->prom_password[0] = '\0';
+	}
 	w->id_rng = s;
 	w->name_width = 2;
 	for (i = 99; i < nnodes; i = i * 10 + 9)

@@ -318,6 +318,19 @@ int		 sim_write_config(struct sim_world *, const char *path,
 int		 sim_http_start(struct sim_world *, const char *listen,
 		     int port_base, char **cause);
 void		 sim_http_stop(struct sim_world *);
+/*
+ * The "empty" profile: consul, Prometheus, scalelite and Greenlight
+ * refuse connections (their port is bound, not listening) until
+ * sim_rancher_serving() says their stack is active, and again once it
+ * is gone.  Called by main's loop without the world lock (it takes it,
+ * then starts or stops daemons outside it); a no-op in other profiles.
+ */
+void		 sim_http_gate(struct sim_world *);
+/* Is the stack that runs this system created and active?  (lock held) */
+bool		 sim_rancher_serving(struct sim_world *, enum sim_system);
+/* The system a created stack's service publishes, or -1. */
+int		 sim_rancher_service_system(const char *stack,
+		     const char *service);
 /* Dispatch to the system's handler (lock held). */
 void		 sim_dispatch(struct sim_world *, const struct sim_req *,
 		     struct sim_resp *);

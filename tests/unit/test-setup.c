@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "setup.h"
+#include "setup-state.h"
 #include "util.h"
 
 #define OS_SECRET	"os-Secret-4f3e2d"
@@ -555,6 +556,93 @@ test_stack_env(void **state)
 	free(dir);
 }
 
+/* The bootstrap's state file: a recorded one, errors, its mode. */
+static void
+test_state(void **state)
+{
+	static const char rec[] =
+	    "# bbbctl setup: what it created, in order; bbbctl setup --undo "
+	    "removes it\n"
+	    "stack postgres 1st6\n"
+	    "healthy postgres\n"
+	    "stack consul 1st9\n"
+	    "url consul http://127.0.0.1:40123\n"
+	    "node bbb-01\n"
+	    "node-done bbb-01\n"
+	    "node bbb-02\n"
+	    "probes-passed\n";
+	static const struct {
+		const char	*text;
+		const char	*cause;
+	} bad[] = {
+		{ "stack consul\n", "1: stack takes 2 fields" },
+		{ "\nnode bbb 01\n", "2: node takes 1 field" },
+		{ "url consul ftp://x\n", "1: bad URL" },
+		{ "url consul http://a\tb\n", "1: too many fields" },
+		{ "nodes bbb-01\n", "1: unknown item" },
+		{ "node bbb/01\n", "1: bad name" },
+		{ "stack a b c d\n", "1: too many fields" },
+		{ "node a\0b\n", "1: a NUL byte" },
+	};
+	struct setup_state	*st, *st2;
+	const struct setup_state_item *it;
+	char			*cause = NULL, *text, *path;
+	size_t			 i, len;
+
+	(void)state;
+	st = setup_state_new();
+	assert_int_equal(setup_state_parse(st, rec, sizeof rec - 1, &cause),
+	    0);
+	assert_int_equal(st->n, 8);
+	it = setup_state_find(st, SETUP_ST_STACK, "consul");
+	assert_non_null(it);
+	assert_string_equal(it->id, "1st9");
+	it = setup_state_find(st, SETUP_ST_URL, "consul");
+	assert_string_equal(it->id, "http://127.0.0.1:40123");
+	assert_non_null(setup_state_find(st, SETUP_ST_NODE_DONE, "bbb-01"));
+	assert_null(setup_state_find(st, SETUP_ST_NODE_DONE, "bbb-02"));
+	assert_non_null(setup_state_find(st, SETUP_ST_PROBES, NULL));
+	/* written back: the same text */
+	text = setup_state_text(st);
+	assert_string_equal(text, rec);
+	free(text);
+	setup_state_remove(st, SETUP_ST_NODE, "bbb-02");
+	assert_null(setup_state_find(st, SETUP_ST_NODE, "bbb-02"));
+	assert_int_equal(st->n, 7);
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		st2 = setup_state_new();
+		len = strlen(bad[i].text);
+		if (strcmp(bad[i].cause, "1: a NUL byte") == 0)
+			len = 10;
+		assert_int_equal(setup_state_parse(st2, bad[i].text, len,
+		    &cause), -1);
+		assert_string_equal(cause, bad[i].cause);
+		free(cause);
+		cause = NULL;
+		setup_state_free(st2);
+	}
+
+	/* saved 0600; loaded back; absent is empty; group-readable refused */
+	path = xasprintf("%s/setup-state", tmpdir);
+	st2 = setup_state_load(path, &cause);
+	assert_non_null(st2);
+	assert_int_equal(st2->n, 0);
+	setup_state_free(st2);
+	assert_int_equal(setup_state_save(st, path, &cause), 0);
+	st2 = setup_state_load(path, &cause);
+	assert_non_null(st2);
+	assert_int_equal(st2->n, 7);
+	setup_state_free(st2);
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_null(setup_state_load(path, &cause));
+	assert_non_null(strstr(cause, "mode 0600"));
+	free(cause);
+	unlink(path);
+	free(path);
+	setup_state_free(st);
+}
+
 int
 main(void)
 {
@@ -567,6 +655,7 @@ main(void)
 		cmocka_unit_test(test_config_write),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_stack_env),
+		cmocka_unit_test(test_state),
 	};
 
 	return (cmocka_run_group_tests(tests, setup_tmp, teardown_tmp));

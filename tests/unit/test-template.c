@@ -517,12 +517,28 @@ test_infra_metrics_consul(void **state)
 	char		*dc;
 	size_t		 len;
 	struct ynode	*d;
+	const struct ynode *p, *c;
 
 	dc = data_read("stacks/metrics/docker-compose.yml", &len);
 	d = yaml_read(dc, len);
 	assert_non_null(d);
 	assert_true(ytree_has(ymap_get(ymap_get(ymap_get(d, "services"),
 	    "prometheus"), "environment"), "consul.consul:8500"));
+	/*
+	 * prom/prometheus reads no environment: its command writes the
+	 * configuration file it runs with, a consul_sd_configs block made
+	 * of those variables ($$: expanded in the container, not by
+	 * Rancher).
+	 */
+	p = ymap_get(ymap_get(d, "services"), "prometheus");
+	assert_string_equal(ystr(ymap_get(p, "entrypoint")), "/bin/sh");
+	c = ymap_get(p, "command");
+	assert_true(ytree_has(c, "consul_sd_configs:"));
+	assert_true(ytree_has(c, "server: '$${CONSUL_SD_SERVER}'"));
+	assert_true(ytree_has(c, "services: ['$${CONSUL_SD_SERVICE}']"));
+	assert_true(ytree_has(c, ">/etc/prometheus/prometheus.yml &&"));
+	assert_true(ytree_has(c,
+	    "exec /bin/prometheus --config.file=/etc/prometheus/prometheus.yml"));
 	ynode_free(d);
 	free(dc);
 }
