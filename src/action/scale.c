@@ -210,6 +210,31 @@ sc_call(struct sc *sc, enum sc_sys sys, const char *method, const char *path,
 	return (rc);
 }
 
+/*
+ * POST a Rancher action (deactivate, remove) on a resource of the
+ * project; with conflict_ok, a 409 (the resource's state does not offer
+ * the action: inactive already, or not yet active) is no error.
+ */
+static int
+sc_rancher_action(struct sc *sc, const char *kind, const char *id,
+    const char *action, bool conflict_ok, char **cause)
+{
+	json_t	*o;
+	char	*path;
+	int	 rc;
+
+	path = api_rancher_action_path(sc->project, kind, id, action);
+	rc = sc_call(sc, SC_RANCHER, "POST", path, NULL, &o, cause);
+	free(path);
+	json_decref(o);
+	if (rc != 0 && conflict_ok && api_last_status() == 409) {
+		free(*cause);
+		*cause = NULL;
+		rc = 0;
+	}
+	return (rc);
+}
+
 static int
 sc_consul(struct sc *sc, const char *method, const char *path,
     const json_t *body, json_t **out, char **cause)
@@ -752,8 +777,7 @@ sc_reg_wait(struct sc *sc, const char *a, const char *b, char **cause)
 static void
 sc_reg_remove(struct sc *sc)
 {
-	json_t	*o;
-	char	*path, *cause = NULL;
+	char	*cause = NULL;
 	int	 rc;
 
 	if (sc->reg_token == NULL)
@@ -763,26 +787,14 @@ sc_reg_remove(struct sc *sc)
 		    "lock is lost)", sc->reg_token);
 		return;
 	}
-	path = api_rancher_action_path(sc->project, "registrationtokens",
-	    sc->reg_token, "deactivate");
-	rc = sc_call(sc, SC_RANCHER, "POST", path, NULL, &o, &cause);
-	free(path);
-	json_decref(o);
-	if (rc != 0 && strstr(cause, "409") != NULL) {
-		/* not active: registering, or inactive already */
-		free(cause);
-		cause = NULL;
-		rc = 0;
-	}
+	/* 409: not active (registering, or inactive already) */
+	rc = sc_rancher_action(sc, "registrationtokens", sc->reg_token,
+	    "deactivate", true, &cause);
 	if (rc == 0)
 		rc = sc_reg_wait(sc, "inactive", "registering", &cause);
-	if (rc == 0) {
-		path = api_rancher_action_path(sc->project,
-		    "registrationtokens", sc->reg_token, "remove");
-		rc = sc_call(sc, SC_RANCHER, "POST", path, NULL, &o, &cause);
-		free(path);
-		json_decref(o);
-	}
+	if (rc == 0)
+		rc = sc_rancher_action(sc, "registrationtokens",
+		    sc->reg_token, "remove", false, &cause);
 	if (rc == 0)
 		rc = sc_reg_wait(sc, "removed", "purged", &cause);
 	if (rc == 0)
@@ -1256,29 +1268,16 @@ sc_remove(struct sc_node *n, int step0, int steps)
 		if (step0 > 0)
 			sc_say(n, step0 + 1, steps, "deactivating and removing "
 			    "host %s", n->host_id);
-		path = api_rancher_action_path(sc->project, "hosts",
-		    n->host_id, "deactivate");
-		rc = sc_call(sc, SC_RANCHER, "POST", path, NULL, &o, &cause);
-		free(path);
-		json_decref(o);
-		if (rc != 0 && strstr(cause, "409") != NULL) {
-			/* inactive already, or not yet active */
-			free(cause);
-			cause = NULL;
-			rc = 0;
-		}
+		/* 409: inactive already, or not yet active */
+		rc = sc_rancher_action(sc, "hosts", n->host_id, "deactivate",
+		    true, &cause);
 		if (rc == 0)
 			rc = sc_wait(n, sc_check_host_inactive,
 			    sc->cfg->scale.delete_timeout_ms,
 			    "host inactive", &cause);
-		if (rc == 0) {
-			path = api_rancher_action_path(sc->project, "hosts",
-			    n->host_id, "remove");
-			rc = sc_call(sc, SC_RANCHER, "POST", path, NULL, &o,
-			    &cause);
-			free(path);
-			json_decref(o);
-		}
+		if (rc == 0)
+			rc = sc_rancher_action(sc, "hosts", n->host_id,
+			    "remove", false, &cause);
 		if (rc == 0)
 			rc = sc_wait(n, sc_check_host_removed,
 			    sc->cfg->scale.delete_timeout_ms, "host removed",

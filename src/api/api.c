@@ -174,11 +174,18 @@ api_describe(const struct api_conn *c, const struct http_response *resp)
 }
 
 static _Thread_local bool api_transient;
+static _Thread_local int api_status;
 
 bool
 api_last_transient(void)
 {
 	return (api_transient);
+}
+
+int
+api_last_status(void)
+{
+	return (api_status);
 }
 
 int
@@ -189,10 +196,12 @@ api_perform(const struct api_req *r, const struct api_conn *c,
 	char	*d;
 
 	api_transient = false;
+	api_status = 0;
 	memset(resp, 0, sizeof *resp);
 	if (http_perform(&r->http, resp) == 0 && http_response_ok(resp))
 		return (0);
 	api_transient = http_response_transient(resp);
+	api_status = (int)resp->status;
 	d = (describe != NULL ? describe : api_describe)(c, resp);
 	*cause = xasprintf("%s: %s", what, d);
 	free(d);

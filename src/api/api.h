@@ -115,6 +115,14 @@ int	 api_call_json(const struct api_req *, const struct api_conn *,
 bool	 api_last_transient(void);
 
 /*
+ * The HTTP status of this thread's last failed api_perform() (0: it got
+ * no answer, or the last call succeeded).  Like errno: for a caller that
+ * takes one answer as no error (Rancher's 409 on an action a resource
+ * in that state does not offer).
+ */
+int	 api_last_status(void);
+
+/*
  * The generic description: the transport error, "no response", or
  * "HTTP <status>[: <first bytes of the body>]", c's secret masked
  * before the body is cut.  Allocated.

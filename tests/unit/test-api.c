@@ -917,6 +917,14 @@ test_live_openstack(void **state)
 	assert_true(strncmp(cause, "nova GET servers/nope: HTTP 404 "
 	    "itemNotFound: ", 36) == 0);
 	free(cause);
+	cause = NULL;
+	/* the status of the thread's last failed call, then of a success */
+	assert_int_equal(api_last_status(), 404);
+	assert_false(api_last_transient());
+	assert_int_equal(api_nova_call(&c, &t, NULL, "servers/detail", NULL,
+	    &o, &cause), 0);
+	json_decref(o);
+	assert_int_equal(api_last_status(), 0);
 	api_os_token_clear(&t);
 
 	c.secret = "wrong-credential";
