@@ -852,19 +852,8 @@ rake_server_state_checked(const struct config *cfg, const char *verb,
 			goto out;
 		}
 		/* Which id?  The listing says (ids may be host names). */
-		if (rake_exec(cfg, "servers", &res, cause) != 0)
+		if (rake_servers_list(cfg, &rl, cause) != 0)
 			goto out;
-		if (res.exit_status != 0) {
-			*cause = xasprintf("rake servers failed (exit %d): "
-			    "%.200s", res.exit_status, res.err);
-			ssh_result_clear(&res);
-			goto out;
-		}
-		if (rake_parse_servers(res.out, res.out_len, &rl, cause) != 0) {
-			ssh_result_clear(&res);
-			goto out;
-		}
-		ssh_result_clear(&res);
 		if (rake_resolve(&rl, host, server, &id, cause) != 0)
 			goto out;
 		rake_list_free(&rl);
@@ -965,25 +954,35 @@ out:
 	return (rc);
 }
 
+/* A listing task run to a clean exit; its stderr masked in the cause. */
+static int
+rake_exec_ok(const struct config *cfg, const char *task,
+    struct ssh_result *res, char **cause)
+{
+	char	*why;
+
+	if (rake_exec(cfg, task, res, cause) != 0)
+		return (-1);
+	if (res->exit_status == 0)
+		return (0);
+	why = rake_masked(res->err);
+	*cause = xasprintf("rake %s failed (exit %d): %.300s", task,
+	    res->exit_status, why);
+	free(why);
+	ssh_result_clear(res);
+	return (-1);
+}
+
 int
 rake_servers_status(const struct config *cfg, struct rake_status *st,
     char **cause)
 {
 	struct ssh_result	 res;
-	char			*why;
 	int			 rc;
 
 	memset(st, 0, sizeof *st);
-	if (rake_exec(cfg, "status", &res, cause) != 0)
+	if (rake_exec_ok(cfg, "status", &res, cause) != 0)
 		return (-1);
-	if (res.exit_status != 0) {
-		why = rake_masked(res.err);
-		*cause = xasprintf("rake status failed (exit %d): %.300s",
-		    res.exit_status, why);
-		free(why);
-		ssh_result_clear(&res);
-		return (-1);
-	}
 	rc = rake_parse_status(res.out, res.out_len, st, cause);
 	ssh_result_clear(&res);
 	return (rc);
@@ -994,20 +993,11 @@ rake_servers_list(const struct config *cfg, struct rake_list *rl,
     char **cause)
 {
 	struct ssh_result	 res;
-	char			*why;
 	int			 rc;
 
 	memset(rl, 0, sizeof *rl);
-	if (rake_exec(cfg, "servers", &res, cause) != 0)
+	if (rake_exec_ok(cfg, "servers", &res, cause) != 0)
 		return (-1);
-	if (res.exit_status != 0) {
-		why = rake_masked(res.err);
-		*cause = xasprintf("rake servers failed (exit %d): %.300s",
-		    res.exit_status, why);
-		free(why);
-		ssh_result_clear(&res);
-		return (-1);
-	}
 	/* no "id:" line at all: no servers (not an error) */
 	rc = rake_parse_servers(res.out, res.out_len, rl, cause);
 	ssh_result_clear(&res);
