@@ -2,8 +2,11 @@
 # setup-boot-sim.sh: bbbctl setup --answers FILE, with no terminal,
 # against bbbctl-sim --profile empty (TAP).  A bad answers file gives
 # FILE:LINE and creates nothing.  A good one creates the stacks marked
-# "create" and 3 BBB nodes, after which bbbctl status exits 0 and
-# bbbctl probe passes; no generated secret is on the output, in the log
+# "create" and 3 BBB nodes, runs the probes and a test meeting (on a
+# new node, through scalelite), after which bbbctl status exits 0 and
+# bbbctl probe passes; a test meeting that fails (the nodes' BBB API
+# failing) fails the run with its cause and leaves what was made, and
+# setup goes on once it passes; no generated secret is on the output, in the log
 # or the audit spool.  setup --undo leaves every source as empty as it
 # started (Rancher stacks and hosts, Nova servers, consul, scalelite,
 # Prometheus refusing again).  A run killed with SIGKILL half-way is
@@ -147,6 +150,13 @@ plan_line=$(grep -n "the plan for fleet sim" "$tmp/so" | cut -d: -f1)
 [ -n "$plan_line" ] && [ -n "$first_create" ] &&
     [ "$plan_line" -lt "$first_create" ]
 ok $? "... before the first stack is created"
+has "$tmp/so" "run a test meeting through scalelite (bbbctl probe meeting" \
+    "the plan names the test meeting"
+grep -Eq '^test meeting: passed: test meeting on bbb-0[123]: 6 steps passed in [0-9]+ ms \(a node this setup made\)$' "$tmp/so"
+ok $? "the test meeting passed, on one of the new nodes"
+[ "$(grep -n '^test meeting: passed' "$tmp/so" | cut -d: -f1)" -gt \
+    "$(grep -n '^probes: bbbctl probe' "$tmp/so" | cut -d: -f1)" ]
+ok $? "... after the probes"
 is "$(stat -c %a "$state")" 600 "the state file is mode 0600"
 is "$(grep -c '^node-done ' "$state")" 3 "it lists the 3 nodes made"
 is "$(grep -c '^stack ' "$state")" 5 "... and the 5 stacks"
@@ -168,6 +178,35 @@ is "$rc" 0 "setup again: exit 0"
 has "$tmp/so" "stack consul: created before" "... it re-checks the stacks"
 has "$tmp/so" "nodes: 3 of 3 made before" "... and the nodes"
 serving "after setup again"
+
+# The test meeting fails (every new node's BBB API fails): the run
+# fails with that cause and leaves what it made; once the nodes answer
+# again, setup goes on and passes.
+for n in bbb-01 bbb-02 bbb-03; do
+	curl -sf -X POST "$control/nodes/$n/api-fail" >/dev/null || break
+done
+ok $? "the sim's nodes fail their BBB API"
+setup --answers "$tmp/answers.ini"
+[ "$rc" -ne 0 ]; ok $? "a failed test meeting: setup fails (exit $rc)"
+has "$tmp/se" "the test meeting failed: create failed: " \
+    "... naming the meeting's step that failed"
+has "$tmp/so" "test meeting: FAILED: create failed" "... on the output too"
+is "$(grep -c '^node-done ' "$state")" 3 "... the state file still lists the 3 nodes"
+is "$(grep -c '^stack ' "$state")" 5 "... and the 5 stacks"
+for n in bbb-01 bbb-02 bbb-03; do
+	curl -sf -X POST "$control/nodes/$n/api-ok" >/dev/null || break
+done
+# scalelite's poller takes them back online
+all_up() {
+	"$bbbctl" --config "$out_conf" --log "$tmp/log" status 2>&1 |
+	    grep -qF "TOTAL 3 nodes: 3 up, 0 cordoned, 0 disabled, 0 offline"
+}
+WAIT_DEADLINE=60 wait_for all_up
+ok $? "the nodes are back online in scalelite"
+setup --answers "$tmp/answers.ini"
+is "$rc" 0 "the nodes answer again: setup again passes"
+[ "$rc" -eq 0 ] || sed "s/^/# /" "$tmp/se" | tail -20
+has "$tmp/so" "test meeting: passed: " "... with the test meeting"
 
 # --undo --dry-run says what; --undo removes it.
 "$bbbctl" --config "$out_conf" --log "$tmp/log" --dry-run setup --undo \
