@@ -14,9 +14,11 @@
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/sim.sh"
+. "$top/tests/lib/sources.sh"
 
 sim_init
 sim_start --profile empty --boot-delay 0 --poll-interval 1 --speed 10
+src_sim "$conf" "$tmp/out"
 export HOME="$tmp/home"
 unset XDG_CONFIG_HOME BBBCTL_CONFIG
 export BBBCTL_STACKS_DIR="$top/data/stacks"
@@ -28,47 +30,9 @@ key() {	# key SECTION KEY: a value of the sim's configuration
 	awk -F' = ' -v s="[$1]" -v k="$2" '$0 == s { in_s = 1; next }
 	    /^\[/ { in_s = 0 } in_s && $1 == k { print $2; exit }' "$conf"
 }
-ra() {	# ra PATH: Rancher's API
-	curl -sS -m 10 -u "$ak:$sk" "$rurl/projects/1a5$1"
-}
-refused() { curl -sS -m 5 -o /dev/null "$1" 2>/dev/null; [ $? -eq 7 ]; }
-ostoken() {
-	jq -n --arg i "$(key openstack application_credential_id)" \
-	    --arg s "$(key openstack application_credential_secret)" \
-	    '{auth: {identity: {methods: ["application_credential"],
-	    application_credential: {id: $i, secret: $s}}}}' |
-	    curl -sS -m 10 -X POST -H 'Content-Type: application/json' \
-	    --data-binary @- -D - -o /dev/null "$(url openstack)/v3/auth/tokens" |
-	    tr -d '\r' | awk -F': ' 'tolower($1) == "x-subject-token" { print $2 }'
-}
-# What every source holds, one line each.
-sources() {
-	printf 'stacks: %s\n' "$(ra /stacks | jq -r '[.data[] |
-	    select(.state != "removed" and .state != "removing") | .name] |
-	    sort | join(",")')"
-	printf 'hosts: %s\n' "$(ra /hosts | jq -r '[.data[] |
-	    select(.state != "removed" and .state != "purged") | .hostname] |
-	    sort | join(",")')"
-	printf 'nova: %s\n' "$(curl -sS -m 10 -H "X-Auth-Token: $(ostoken)" \
-	    "$(url openstack)/compute/v2.1/servers" |
-	    jq -r '[.servers[].name] | sort | join(",")')"
-	for s in consul prometheus scalelite greenlight; do
-		if refused "$(url $s)/"; then
-			printf '%s: refused\n' "$s"
-		else
-			printf '%s: answers\n' "$s"
-		fi
-	done
-}
 empty=$(sources)
 is_empty() { [ "$(sources)" = "$empty" ]; }
-is "$empty" "stacks: 
-hosts: infra-01.localhost
-nova: infra-01,rancher-server
-consul: refused
-prometheus: refused
-scalelite: refused
-greenlight: refused" "the empty sim: no stack, the infra host, two VMs, nothing answering"
+is "$empty" "$SRC_EMPTY" "the empty sim: no stack, the infra host, two VMs, nothing answering"
 
 answers() {
 	cat >"$tmp/answers.ini" <<EOT
@@ -120,13 +84,7 @@ serving() {	# the end state: status 0 with 3 nodes up, probe passes
 	    "$1: 3 nodes up"
 	"$bbbctl" --config "$out_conf" --log "$tmp/log" probe >"$tmp/pr" 2>&1
 	is "$?" 0 "$1: bbbctl probe passes"
-	is "$(sources)" "stacks: bbb-01,bbb-02,bbb-03,bbb-greenlight,bbb-scalelite,consul,metrics,postgres
-hosts: bbb-01.localhost,bbb-02.localhost,bbb-03.localhost,infra-01.localhost
-nova: bbb-01,bbb-02,bbb-03,infra-01,rancher-server
-consul: answers
-prometheus: answers
-scalelite: answers
-greenlight: answers" "$1: every source holds the stacks and the 3 nodes, nothing more"
+	is "$(sources)" "$SRC_SERVING" "$1: every source holds the stacks and the 3 nodes, nothing more"
 }
 
 # A bad answers file: FILE:LINE, nothing written, nothing created.
