@@ -962,6 +962,9 @@ setup_boot(struct cli *cli, struct setup_answers *a, const char *conf,
 	}
 	if (sb_stopped(cause) || sb_meeting(&sb, cause) != 0)
 		goto out;
+	/* a signal during the meeting: its outcome is printed, now end */
+	if (sb_stopped(cause))
+		goto out;
 	sb_audit(&sb, "done", "setup", setup_answers_get(a, "cluster",
 	    "name"), "bootstrap done: stacks healthy, nodes made, probes "
 	    "and the test meeting passed");

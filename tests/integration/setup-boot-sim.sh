@@ -6,7 +6,8 @@
 # new node, through scalelite), after which bbbctl status exits 0 and
 # bbbctl probe passes; a test meeting that fails (the nodes' BBB API
 # failing) fails the run with its cause and leaves what was made, and
-# setup goes on once it passes; no generated secret is on the output, in the log
+# setup goes on once it passes; SIGINT during the meeting ends setup
+# after the meeting's outcome is printed; no generated secret is on the output, in the log
 # or the audit spool.  setup --undo leaves every source as empty as it
 # started (Rancher stacks and hosts, Nova servers, consul, scalelite,
 # Prometheus refusing again).  A run killed with SIGKILL half-way is
@@ -165,6 +166,24 @@ setup --answers "$tmp/answers.ini"
 is "$rc" 0 "the nodes answer again: setup again passes"
 [ "$rc" -eq 0 ] || sed "s/^/# /" "$tmp/se" | tail -20
 has "$tmp/so" "test meeting: passed: " "... with the test meeting"
+
+# SIGINT during the test meeting (scalelite answers create 3 s late):
+# the meeting's outcome is printed, then setup ends, saying so.
+curl -sf -X POST \
+    "$control/faults?spec=scalelite:/bigbluebutton/api/create:latency:3000" \
+    >/dev/null
+ok $? "scalelite answers create 3 s late"
+"$bbbctl" --config "$out_conf" --log "$tmp/log" setup \
+    --answers "$tmp/answers.ini" </dev/null >"$tmp/so" 2>"$tmp/se" &
+jp=$!
+WAIT_DEADLINE=60 wait_for grep -q '^test meeting: bbbctl probe meeting' "$tmp/so"
+kill -INT "$jp"
+wait "$jp"
+is "$?" 1 "SIGINT during the test meeting: exit 1"
+jp=
+has "$tmp/so" "test meeting: passed: " "... after the meeting's outcome"
+has "$tmp/se" "setup: Interrupt: stopped" "... saying it was stopped"
+curl -sf -X DELETE "$control/faults" >/dev/null
 
 # --undo --dry-run says what; --undo removes it.
 "$bbbctl" --config "$out_conf" --log "$tmp/log" --dry-run setup --undo \
