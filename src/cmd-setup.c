@@ -60,13 +60,15 @@ cmd_setup_usage(FILE *f)
 	    "       bbbctl [--config FILE] [--dry-run] setup --undo\n"
 	    "Writes the configuration, then creates the stacks marked "
 	    "\"create\", the BBB\n"
-	    "nodes (scale out) and runs the probes, recording what it "
-	    "creates in the\n"
-	    "state file setup-state beside the configuration; run again, "
-	    "it goes on from\n"
-	    "there.  --no-create: the configuration only.  --undo: remove "
-	    "what the state\n"
-	    "file lists, in reverse order (--dry-run: say what).\n");
+	    "nodes (scale out), runs the probes and a test meeting "
+	    "through scalelite,\n"
+	    "recording what it creates in the state file setup-state "
+	    "beside the\n"
+	    "configuration; run again, it goes on from there.  "
+	    "--no-create: the\n"
+	    "configuration only.  --undo: remove what the state file "
+	    "lists, in reverse\n"
+	    "order (--dry-run: say what).\n");
 }
 
 /* Print a multi-line cause as "bbbctl: line" each. */

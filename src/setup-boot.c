@@ -10,7 +10,9 @@
  * must pass, and the configuration is written again with it; then the
  * BBB nodes are made one at a time by the scale-out job (the "scale
  * out" row of the action registry, run as its command runs it: plan,
- * job, audit), and the probes run.  Every item is written to the state
+ * job, audit), the probes run, then a test meeting through scalelite
+ * (probe_meeting_run, the code behind `bbbctl probe meeting`) that must
+ * land on a node and pass every step.  Every item is written to the state
  * file (setup-state.h) as soon as it exists; a later run re-checks each
  * and goes on.
  *
@@ -42,6 +44,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
+#include "probe-meeting.h"
 #include "setup.h"
 #include "setup-boot.h"
 #include "setup-state.h"
@@ -777,6 +780,70 @@ sb_nodes(struct sb *sb, char **cause)
 	return (0);
 }
 
+/* A step of the test meeting, as bbbctl probe meeting prints it. */
+static void
+sb_meeting_step(const struct pm_step *s, void *arg)
+{
+	(void)arg;
+	printf("  %-15s %-6s %6lldms  %s\n", s->name, s->ok ? "ok" :
+	    "FAILED", (long long)s->ms, s->detail != NULL ? s->detail : "");
+	fflush(stdout);
+}
+
+/*
+ * The test meeting through scalelite (bbbctl probe meeting's run): an
+ * audited step; 0 when every step passed, -1 with *cause saying which
+ * failed.
+ */
+static int
+sb_meeting(struct sb *sb, char **cause)
+{
+	struct pm_result	 r;
+	const char		*fleet;
+	char			*line = NULL, *c = NULL, *res;
+	int			 rc;
+
+	fleet = setup_answers_get(sb->a, "cluster", "name");
+	printf("test meeting: bbbctl probe meeting, through scalelite\n");
+	fflush(stdout);
+	memset(&r, 0, sizeof r);
+	if (probe_meeting_run(sb->cli->cfg, NULL, &r, sb_meeting_step, NULL,
+	    &c) != 0) {
+		*cause = xasprintf("the test meeting could not start: %s; "
+		    "run bbbctl setup again to check again", c);
+		free(c);
+		sb_audit(sb, "failed", "setup test meeting", fleet,
+		    "the test meeting could not start");
+		return (-1);
+	}
+	rc = probe_meeting_summary(&r, &line);
+	if (rc == 0 && r.node == NULL) {
+		/* it must have landed on a node */
+		free(line);
+		line = xstrdup("join failed: scalelite named no node");
+		rc = -1;
+	}
+	if (rc != 0) {
+		printf("test meeting: FAILED: %s\n", line);
+		*cause = xasprintf("the test meeting failed: %s; what setup "
+		    "made is left as it is: run bbbctl setup again to check "
+		    "again, or bbbctl setup --undo", line);
+		res = xasprintf("test meeting failed: %s", line);
+		sb_audit(sb, "failed", "setup test meeting", fleet, res);
+	} else {
+		printf("test meeting: passed: %s%s\n", line,
+		    setup_state_find(sb->st, SETUP_ST_NODE_DONE, r.node) !=
+		    NULL ? " (a node this setup made)" : "");
+		res = xasprintf("test meeting passed: %s", line);
+		sb_audit(sb, "done", "setup test meeting", fleet, res);
+	}
+	fflush(stdout);
+	free(res);
+	free(line);
+	probe_meeting_result_clear(&r);
+	return (rc == 0 ? 0 : -1);
+}
+
 static void
 sb_free(struct sb *sb)
 {
@@ -893,9 +960,14 @@ setup_boot(struct cli *cli, struct setup_answers *a, const char *conf,
 		if (sb_save(&sb, cause) != 0)
 			goto out;
 	}
+	if (sb_stopped(cause) || sb_meeting(&sb, cause) != 0)
+		goto out;
+	/* a signal during the meeting: its outcome is printed, now end */
+	if (sb_stopped(cause))
+		goto out;
 	sb_audit(&sb, "done", "setup", setup_answers_get(a, "cluster",
 	    "name"), "bootstrap done: stacks healthy, nodes made, probes "
-	    "passed");
+	    "and the test meeting passed");
 	rc = 0;
 out:
 	if (rc != 0)

@@ -1061,7 +1061,10 @@ setup_plan_print(const struct setup_answers *a, const char *config_path,
 	    setup_answers_get(a, "cluster", "nodes"),
 	    strcmp(setup_answers_get(a, "cluster", "nodes"), "1") == 0 ?
 	    "" : "s", setup_answers_get(a, "openstack", "region"));
-	fprintf(f, "  %d. run the probes and a test meeting\n", step++);
+	fprintf(f, "  %d. run the probes (bbbctl probe)\n", step++);
+	fprintf(f, "  %d. run a test meeting through scalelite (bbbctl probe "
+	    "meeting: create, join on a node, end); a failure stops here, "
+	    "what was made is kept\n", step++);
 	fprintf(f, "Existing systems used as they are: ");
 	n = 0;
 	if (!setup_answers_create(a, "consul"))

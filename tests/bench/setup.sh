@@ -1,7 +1,8 @@
 #!/bin/sh
 # setup.sh: bbbctl setup --answers against bbbctl-sim --profile empty with
 # the VMs' boot delay at 0: the full bootstrap (5 stacks created and
-# waited for, 3 BBB nodes by scale out, the probes), then setup --undo.
+# waited for, 3 BBB nodes by scale out, the probes, the test meeting),
+# then setup --undo.
 # Prints bbbctl's own CPU (user+sys ms, from /usr/bin/time), its peak RSS
 # and the wall time of each; most of the wall time is waiting for the
 # sim's simulated processes.  Asserts nothing about timings.
@@ -82,7 +83,7 @@ timed() {
 	[ "$rc" -ne 0 ] && sed 's/^/  /' "$tmp/run.err" | tail -3
 }
 
-timed "bootstrap: 5 stacks, 3 nodes, probes" setup --answers "$tmp/answers.ini"
+timed "bootstrap: 5 stacks, 3 nodes, probes, test meeting" setup --answers "$tmp/answers.ini"
 printf '\n[scale]\ndrain_timeout = 1s\n' >>"$conf"
 timed "undo" setup --undo
 exit 0

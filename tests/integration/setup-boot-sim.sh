@@ -2,8 +2,12 @@
 # setup-boot-sim.sh: bbbctl setup --answers FILE, with no terminal,
 # against bbbctl-sim --profile empty (TAP).  A bad answers file gives
 # FILE:LINE and creates nothing.  A good one creates the stacks marked
-# "create" and 3 BBB nodes, after which bbbctl status exits 0 and
-# bbbctl probe passes; no generated secret is on the output, in the log
+# "create" and 3 BBB nodes, runs the probes and a test meeting (on a
+# new node, through scalelite), after which bbbctl status exits 0 and
+# bbbctl probe passes; a test meeting that fails (the nodes' BBB API
+# failing) fails the run with its cause and leaves what was made, and
+# setup goes on once it passes; SIGINT during the meeting ends setup
+# after the meeting's outcome is printed; no generated secret is on the output, in the log
 # or the audit spool.  setup --undo leaves every source as empty as it
 # started (Rancher stacks and hosts, Nova servers, consul, scalelite,
 # Prometheus refusing again).  A run killed with SIGKILL half-way is
@@ -11,9 +15,11 @@
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/sim.sh"
+. "$top/tests/lib/sources.sh"
 
 sim_init
 sim_start --profile empty --boot-delay 0 --poll-interval 1 --speed 10
+src_sim "$conf" "$tmp/out"
 export HOME="$tmp/home"
 unset XDG_CONFIG_HOME BBBCTL_CONFIG
 export BBBCTL_STACKS_DIR="$top/data/stacks"
@@ -25,47 +31,9 @@ key() {	# key SECTION KEY: a value of the sim's configuration
 	awk -F' = ' -v s="[$1]" -v k="$2" '$0 == s { in_s = 1; next }
 	    /^\[/ { in_s = 0 } in_s && $1 == k { print $2; exit }' "$conf"
 }
-ra() {	# ra PATH: Rancher's API
-	curl -sS -m 10 -u "$ak:$sk" "$rurl/projects/1a5$1"
-}
-refused() { curl -sS -m 5 -o /dev/null "$1" 2>/dev/null; [ $? -eq 7 ]; }
-ostoken() {
-	jq -n --arg i "$(key openstack application_credential_id)" \
-	    --arg s "$(key openstack application_credential_secret)" \
-	    '{auth: {identity: {methods: ["application_credential"],
-	    application_credential: {id: $i, secret: $s}}}}' |
-	    curl -sS -m 10 -X POST -H 'Content-Type: application/json' \
-	    --data-binary @- -D - -o /dev/null "$(url openstack)/v3/auth/tokens" |
-	    tr -d '\r' | awk -F': ' 'tolower($1) == "x-subject-token" { print $2 }'
-}
-# What every source holds, one line each.
-sources() {
-	printf 'stacks: %s\n' "$(ra /stacks | jq -r '[.data[] |
-	    select(.state != "removed" and .state != "removing") | .name] |
-	    sort | join(",")')"
-	printf 'hosts: %s\n' "$(ra /hosts | jq -r '[.data[] |
-	    select(.state != "removed" and .state != "purged") | .hostname] |
-	    sort | join(",")')"
-	printf 'nova: %s\n' "$(curl -sS -m 10 -H "X-Auth-Token: $(ostoken)" \
-	    "$(url openstack)/compute/v2.1/servers" |
-	    jq -r '[.servers[].name] | sort | join(",")')"
-	for s in consul prometheus scalelite greenlight; do
-		if refused "$(url $s)/"; then
-			printf '%s: refused\n' "$s"
-		else
-			printf '%s: answers\n' "$s"
-		fi
-	done
-}
 empty=$(sources)
 is_empty() { [ "$(sources)" = "$empty" ]; }
-is "$empty" "stacks: 
-hosts: infra-01.localhost
-nova: infra-01,rancher-server
-consul: refused
-prometheus: refused
-scalelite: refused
-greenlight: refused" "the empty sim: no stack, the infra host, two VMs, nothing answering"
+is "$empty" "$SRC_EMPTY" "the empty sim: no stack, the infra host, two VMs, nothing answering"
 
 answers() {
 	cat >"$tmp/answers.ini" <<EOT
@@ -117,13 +85,7 @@ serving() {	# the end state: status 0 with 3 nodes up, probe passes
 	    "$1: 3 nodes up"
 	"$bbbctl" --config "$out_conf" --log "$tmp/log" probe >"$tmp/pr" 2>&1
 	is "$?" 0 "$1: bbbctl probe passes"
-	is "$(sources)" "stacks: bbb-01,bbb-02,bbb-03,bbb-greenlight,bbb-scalelite,consul,metrics,postgres
-hosts: bbb-01.localhost,bbb-02.localhost,bbb-03.localhost,infra-01.localhost
-nova: bbb-01,bbb-02,bbb-03,infra-01,rancher-server
-consul: answers
-prometheus: answers
-scalelite: answers
-greenlight: answers" "$1: every source holds the stacks and the 3 nodes, nothing more"
+	is "$(sources)" "$SRC_SERVING" "$1: every source holds the stacks and the 3 nodes, nothing more"
 }
 
 # A bad answers file: FILE:LINE, nothing written, nothing created.
@@ -147,6 +109,13 @@ plan_line=$(grep -n "the plan for fleet sim" "$tmp/so" | cut -d: -f1)
 [ -n "$plan_line" ] && [ -n "$first_create" ] &&
     [ "$plan_line" -lt "$first_create" ]
 ok $? "... before the first stack is created"
+has "$tmp/so" "run a test meeting through scalelite (bbbctl probe meeting" \
+    "the plan names the test meeting"
+grep -Eq '^test meeting: passed: test meeting on bbb-0[123]: 6 steps passed in [0-9]+ ms \(a node this setup made\)$' "$tmp/so"
+ok $? "the test meeting passed, on one of the new nodes"
+[ "$(grep -n '^test meeting: passed' "$tmp/so" | cut -d: -f1)" -gt \
+    "$(grep -n '^probes: bbbctl probe' "$tmp/so" | cut -d: -f1)" ]
+ok $? "... after the probes"
 is "$(stat -c %a "$state")" 600 "the state file is mode 0600"
 is "$(grep -c '^node-done ' "$state")" 3 "it lists the 3 nodes made"
 is "$(grep -c '^stack ' "$state")" 5 "... and the 5 stacks"
@@ -168,6 +137,53 @@ is "$rc" 0 "setup again: exit 0"
 has "$tmp/so" "stack consul: created before" "... it re-checks the stacks"
 has "$tmp/so" "nodes: 3 of 3 made before" "... and the nodes"
 serving "after setup again"
+
+# The test meeting fails (every new node's BBB API fails): the run
+# fails with that cause and leaves what it made; once the nodes answer
+# again, setup goes on and passes.
+for n in bbb-01 bbb-02 bbb-03; do
+	curl -sf -X POST "$control/nodes/$n/api-fail" >/dev/null || break
+done
+ok $? "the sim's nodes fail their BBB API"
+setup --answers "$tmp/answers.ini"
+[ "$rc" -ne 0 ]; ok $? "a failed test meeting: setup fails (exit $rc)"
+has "$tmp/se" "the test meeting failed: create failed: " \
+    "... naming the meeting's step that failed"
+has "$tmp/so" "test meeting: FAILED: create failed" "... on the output too"
+is "$(grep -c '^node-done ' "$state")" 3 "... the state file still lists the 3 nodes"
+is "$(grep -c '^stack ' "$state")" 5 "... and the 5 stacks"
+for n in bbb-01 bbb-02 bbb-03; do
+	curl -sf -X POST "$control/nodes/$n/api-ok" >/dev/null || break
+done
+# scalelite's poller takes them back online
+all_up() {
+	"$bbbctl" --config "$out_conf" --log "$tmp/log" status 2>&1 |
+	    grep -qF "TOTAL 3 nodes: 3 up, 0 cordoned, 0 disabled, 0 offline"
+}
+WAIT_DEADLINE=60 wait_for all_up
+ok $? "the nodes are back online in scalelite"
+setup --answers "$tmp/answers.ini"
+is "$rc" 0 "the nodes answer again: setup again passes"
+[ "$rc" -eq 0 ] || sed "s/^/# /" "$tmp/se" | tail -20
+has "$tmp/so" "test meeting: passed: " "... with the test meeting"
+
+# SIGINT during the test meeting (scalelite answers create 3 s late):
+# the meeting's outcome is printed, then setup ends, saying so.
+curl -sf -X POST \
+    "$control/faults?spec=scalelite:/bigbluebutton/api/create:latency:3000" \
+    >/dev/null
+ok $? "scalelite answers create 3 s late"
+"$bbbctl" --config "$out_conf" --log "$tmp/log" setup \
+    --answers "$tmp/answers.ini" </dev/null >"$tmp/so" 2>"$tmp/se" &
+jp=$!
+WAIT_DEADLINE=60 wait_for grep -q '^test meeting: bbbctl probe meeting' "$tmp/so"
+kill -INT "$jp"
+wait "$jp"
+is "$?" 1 "SIGINT during the test meeting: exit 1"
+jp=
+has "$tmp/so" "test meeting: passed: " "... after the meeting's outcome"
+has "$tmp/se" "setup: Interrupt: stopped" "... saying it was stopped"
+curl -sf -X DELETE "$control/faults" >/dev/null
 
 # --undo --dry-run says what; --undo removes it.
 "$bbbctl" --config "$out_conf" --log "$tmp/log" --dry-run setup --undo \

@@ -3,8 +3,10 @@
 # to the end: every page filled (consul, Prometheus, scalelite and
 # PostgreSQL marked "create", the nodes' VM settings given), the last
 # page shows the plan, Enter writes the configuration and bootstraps:
-# the stacks, 3 BBB nodes by scale out, the probes; then the dashboard
-# shows the 3 nodes, and bbbctl status exits 0 (TAP).
+# the stacks, 3 BBB nodes by scale out, the probes and a test meeting
+# through scalelite (its result on the terminal and in the audit
+# trail); then the dashboard shows the 3 nodes, and bbbctl status
+# exits 0 (TAP).
 top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/ui.sh"
@@ -24,6 +26,8 @@ export HOME=$ui_tmp/home
 mkdir -p "$HOME"
 
 ui_start 80 24 "$ui_bbbctl" --log "$log"
+# what the pane is sent (the lines the bootstrap prints, too)
+ui_tmux pipe-pane -t t -o "cat >>'$ui_tmp/pane.out'"
 wait_for_text "1/10  The fleet"; ok $? "the wizard at 80x24"
 ui_keys C-u 'sim' Tab 'localhost' Tab BSpace '3' Tab Space Enter
 wait_for_text "2/10  OpenStack"; ok $? "the fleet: 3 nodes, no TURN"
@@ -54,6 +58,12 @@ WAIT_DEADLINE=120 wait_for sh -c "[ \$(grep -c '^node-done ' '$state' 2>/dev/nul
 ok $? "Enter bootstraps: the state file lists 3 nodes made"
 WAIT_DEADLINE=60 wait_for grep -q '^probes-passed$' "$state"
 ok $? "... and the probes passed"
+WAIT_DEADLINE=60 wait_for grep -aq '^test meeting: passed: test meeting on bbb-0[123]: 6 steps passed' "$ui_tmp/pane.out"
+ok $? "... then the test meeting, on a new node"
+grep -aq 'run a test meeting through scalelite' "$ui_tmp/pane.out"
+ok $? "... which the plan named"
+grep -rqs 'setup test meeting.*test meeting passed' "$XDG_STATE_HOME/bbbctl"
+ok $? "... and the audit trail records it"
 WAIT_DEADLINE=30 wait_for_text "NODES"; ok $? "then the dashboard"
 WAIT_DEADLINE=30 wait_for_text "bbb-03"; ok $? "... showing the new nodes"
 ui_stop
